@@ -1,0 +1,113 @@
+#include "cli/cli.h"
+
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/err.h"
+
+void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
+{
+    size_t w = 0;
+    for (const struct sl_command *c = table; c->name != NULL; c++)
+        if (strlen(c->name) > w)
+            w = strlen(c->name);
+    for (const struct sl_command *c = table; c->name != NULL; c++)
+        fprintf(out, "  %-*s  %s\n", (int)w, c->name, c->summary);
+    fprintf(out, "\nRun '%s COMMAND --help' for the options of one command.\n", group);
+}
+
+int sl_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", cmd);
+    return SL_EXIT_USAGE;
+}
+
+int sl_cli_bad_option(const char *cmd)
+{
+    fprintf(stderr, "Try '%s --help'.\n", cmd);
+    return SL_EXIT_USAGE;
+}
+
+int sl_cli_fail(const char *cmd, int code, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+int sl_cli_dispatch(const char *group, const struct sl_command *table, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        FILE *out = argc < 2 ? stderr : stdout;
+        fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\nCommands:\n", group);
+        sl_cli_print_table(out, group, table);
+        return argc < 2 ? SL_EXIT_USAGE : SL_EXIT_OK;
+    }
+    for (const struct sl_command *c = table; c->name != NULL; c++) {
+        if (strcmp(c->name, argv[1]) == 0) {
+            char name[128];
+            snprintf(name, sizeof name, "%s %s", group, c->name);
+            char **sub = argv + 1;
+            char *saved = sub[0];
+            sub[0] = name;
+            sl_cli_getopt_reset();
+            int rc = c->run(argc - 1, sub);
+            sub[0] = saved;
+            return rc;
+        }
+    }
+    return sl_cli_usage_error(group, "unknown command '%s'", argv[1]);
+}
+
+void sl_cli_getopt_reset(void)
+{
+    optind = 0; /* glibc: 0 re-initialises getopt completely */
+    opterr = 1;
+}
+
+const char *sl_cli_db_path(const char *flag)
+{
+    if (flag != NULL && *flag != '\0')
+        return flag;
+    const char *env = getenv("SIGHTLINE_DB");
+    if (env != NULL && *env != '\0')
+        return env;
+    return "./sightline.db";
+}
+
+const char *sl_cli_actor(const char *flag)
+{
+    if (flag != NULL && *flag != '\0')
+        return flag;
+    const char *env = getenv("SIGHTLINE_ACTOR");
+    if (env != NULL && *env != '\0')
+        return env;
+    env = getenv("SUDO_USER");
+    if (env != NULL && *env != '\0')
+        return env;
+    struct passwd *pw = getpwuid(getuid());
+    if (pw != NULL && pw->pw_name != NULL)
+        return pw->pw_name;
+    return "unknown";
+}
+
+bool sl_cli_stderr_is_tty(void)
+{
+    const char *term = getenv("TERM");
+    if (term != NULL && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(STDERR_FILENO) == 1;
+}

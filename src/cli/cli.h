@@ -1,0 +1,61 @@
+/* cli.h - the command table and what every subcommand shares.
+ *
+ * Each subcommand lives in its own cli/cmd_*.c and exports one
+ * `int sl_cmd_NAME(int argc, char **argv)`; argv[0] is the full command name
+ * ("sightline sites add") so getopt's messages name it. A command returns an
+ * exit code of DESIGN.md §4 (enum sl_exit in util/err.h).
+ *
+ * Conventions: `--help` prints usage to stdout and returns 0; a usage error
+ * prints one clear line plus "Try '... --help'." to stderr and returns 2.
+ */
+#ifndef SL_CLI_CLI_H
+#define SL_CLI_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+struct sl_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+/* The top-level command table, terminated by a {NULL} entry (cli/commands.c). */
+extern const struct sl_command sl_commands[];
+
+/* Runs argv[1] of a command group ("sites add ...") from its table, handling
+ * `help`, `--help` and unknown subcommands. `group` is the full name of the
+ * group ("sightline sites"). */
+int sl_cli_dispatch(const char *group, const struct sl_command *table, int argc, char **argv);
+
+/* Prints a group's subcommands (used by --help of a group). */
+void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table);
+
+/* Prints "CMD: message" and "Try 'CMD --help'." to stderr; returns SL_EXIT_USAGE. */
+int sl_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* After getopt has printed what was wrong with an option: prints
+ * "Try 'CMD --help'." and returns SL_EXIT_USAGE. */
+int sl_cli_bad_option(const char *cmd);
+
+/* Prints "CMD: message" to stderr and returns `code`. */
+int sl_cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Resets getopt for a fresh parse of argv (call before the first getopt_long). */
+void sl_cli_getopt_reset(void);
+
+/* The register path: the --db value if given, else $SIGHTLINE_DB, else ./sightline.db. */
+const char *sl_cli_db_path(const char *flag);
+
+/* Who is acting, for lifecycle events and the audit log: the --actor value,
+ * else $SIGHTLINE_ACTOR, else $SUDO_USER, else the login name, else "unknown". */
+const char *sl_cli_actor(const char *flag);
+
+/* Output formats shared by list/show commands. */
+enum sl_format { SL_FMT_TABLE, SL_FMT_JSON, SL_FMT_CSV };
+
+/* true when stdout/stderr is a terminal and $NO_COLOR/$TERM=dumb do not say otherwise. */
+bool sl_cli_stderr_is_tty(void);
+
+#endif

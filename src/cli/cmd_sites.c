@@ -1,0 +1,371 @@
+/* cmd_sites.c - sightline sites add|list|show|import */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "register/site_import.h"
+#include "store/store.h"
+#include "util/file.h"
+#include "util/csv.h"
+#include "util/str.h"
+#include "util/table.h"
+
+#define MAX_SITE_NETWORKS 256
+
+static int sites_add(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"department", required_argument, NULL, 'd'},
+        {"tier", required_argument, NULL, 't'},
+        {"network", required_argument, NULL, 'n'},
+        {"db", required_argument, NULL, 'D'},
+        {"actor", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *department = NULL, *tier_s = NULL, *db = NULL, *actor = NULL;
+    char *nets[MAX_SITE_NETWORKS];
+    size_t n_nets = 0;
+    int rc = SL_EXIT_OK, c;
+    struct sl_err err = {{0}};
+    while ((c = getopt_long(argc, argv, "d:t:n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': department = optarg; break;
+        case 't': tier_s = optarg; break;
+        case 'D': db = optarg; break;
+        case 'A': actor = optarg; break;
+        case 'n': {
+            int k = sl_parse_networks(optarg, nets + n_nets, MAX_SITE_NETWORKS - n_nets, &err);
+            if (k < 0) {
+                rc = sl_cli_usage_error(cmd, "--network: %s", err.msg);
+                goto out;
+            }
+            n_nets += (size_t)k;
+            break;
+        }
+        case 'h':
+            printf("Usage: %s NAME --department DEPT --tier sensitive|official|public\n"
+                   "          [--network CIDR]... [--db PATH] [--actor NAME]\n\n"
+                   "Adds one site to the register. --network may be repeated, or hold several\n"
+                   "CIDRs separated by spaces or commas (e.g. '198.18.4.0/24 2001:db8:4::/48').\n"
+                   "The tier decides what policy prohibits there (see 'sightline policy list').\n",
+                   cmd);
+            goto out;
+        default:
+            rc = sl_cli_bad_option(cmd);
+            goto out;
+        }
+    }
+    if (optind + 1 != argc) {
+        rc = sl_cli_usage_error(cmd, optind >= argc ? "a site NAME is required"
+                                                    : "exactly one site NAME is expected");
+        goto out;
+    }
+    const char *name = argv[optind];
+    enum sl_tier tier;
+    if (department == NULL || *department == '\0') {
+        rc = sl_cli_usage_error(cmd, "--department is required");
+        goto out;
+    }
+    if (tier_s == NULL || sl_tier_from_name(tier_s, &tier) != 0) {
+        rc = sl_cli_usage_error(cmd, "--tier must be sensitive, official or public");
+        goto out;
+    }
+    if (*name == '\0' || strlen(name) >= SL_NAME_MAX || strlen(department) >= SL_NAME_MAX) {
+        rc = sl_cli_usage_error(cmd, "names must be 1 to %d characters", SL_NAME_MAX - 1);
+        goto out;
+    }
+    struct sl_store *s;
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
+        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        goto out;
+    }
+    int64_t id;
+    if (sl_store_site_add(s, name, department, tier, (const char *const *)nets, n_nets,
+                          sl_cli_actor(actor), &id, &err) != 0) {
+        /* An existing name is the user's input problem, not a runtime failure. */
+        rc = sl_cli_fail(cmd, strstr(err.msg, "already exists") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+                         "%s", err.msg);
+    } else {
+        printf("added site '%s' (%s, %s, %zu network%s)\n", name, department, sl_tier_name(tier),
+               n_nets, n_nets == 1 ? "" : "s");
+    }
+    sl_store_close(s);
+out:
+    for (size_t i = 0; i < n_nets; i++)
+        free(nets[i]);
+    return rc;
+}
+
+struct list_ctx {
+    enum sl_format fmt;
+    struct sl_table *table;
+    json_t *array;
+};
+
+static void join_networks(const struct sl_site *site, char *out, size_t n, const char *sep)
+{
+    out[0] = '\0';
+    size_t used = 0;
+    for (size_t i = 0; i < site->n_networks; i++) {
+        int w = snprintf(out + used, n - used, "%s%s", i ? sep : "", site->networks[i]);
+        if (w < 0 || (size_t)w >= n - used)
+            break;
+        used += (size_t)w;
+    }
+}
+
+static json_t *site_json(const struct sl_site *site)
+{
+    json_t *nets = json_array();
+    for (size_t i = 0; i < site->n_networks; i++)
+        json_array_append_new(nets, json_string(site->networks[i]));
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s}", "id", (json_int_t)site->id, "name",
+                     site->name, "department", site->department, "tier",
+                     sl_tier_name(site->tier), "networks", nets, "created_at", site->created_at);
+}
+
+static int list_one(const struct sl_site *site, void *vctx)
+{
+    struct list_ctx *ctx = vctx;
+    char nets[2048];
+    switch (ctx->fmt) {
+    case SL_FMT_JSON:
+        json_array_append_new(ctx->array, site_json(site));
+        break;
+    case SL_FMT_CSV: {
+        join_networks(site, nets, sizeof nets, " ");
+        const char *row[] = {site->name, site->department, sl_tier_name(site->tier), nets};
+        sl_csv_write_row(stdout, row, 4);
+        break;
+    }
+    case SL_FMT_TABLE: {
+        join_networks(site, nets, sizeof nets, " ");
+        const char *row[] = {site->name, site->department, sl_tier_name(site->tier), nets};
+        sl_table_add(ctx->table, row);
+        break;
+    }
+    }
+    return 0;
+}
+
+static int sites_list(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"csv", no_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    struct list_ctx ctx = {SL_FMT_TABLE, NULL, NULL};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'D': db = optarg; break;
+        case 'j': ctx.fmt = SL_FMT_JSON; break;
+        case 'c': ctx.fmt = SL_FMT_CSV; break;
+        case 'h':
+            printf("Usage: %s [--json|--csv] [--db PATH]\n\n"
+                   "Lists the sites in the register: name, department, tier and networks.\n"
+                   "--csv writes the same columns 'sightline sites import' reads.\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    struct sl_store *s;
+    struct sl_err err = {{0}};
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    static const char *const headers[] = {"name", "department", "tier", "networks"};
+    if (ctx.fmt == SL_FMT_TABLE)
+        ctx.table = sl_table_new(4, headers);
+    else if (ctx.fmt == SL_FMT_JSON)
+        ctx.array = json_array();
+    else
+        sl_csv_write_row(stdout, headers, 4);
+    int rc = sl_store_site_list(s, list_one, &ctx, &err);
+    sl_store_close(s);
+    if (rc != 0) {
+        sl_table_free(ctx.table);
+        json_decref(ctx.array);
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    }
+    if (ctx.table != NULL) {
+        if (sl_table_rows(ctx.table) == 0)
+            printf("no sites yet (add one with 'sightline sites add' or 'sightline sites import')\n");
+        else
+            sl_table_print(ctx.table, stdout, 60);
+        sl_table_free(ctx.table);
+    }
+    if (ctx.array != NULL)
+        sl_print_json(stdout, ctx.array);
+    return SL_EXIT_OK;
+}
+
+static int sites_show(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'D': db = optarg; break;
+        case 'j': json = true; break;
+        case 'h':
+            printf("Usage: %s NAME [--json] [--db PATH]\n\n"
+                   "Shows one site: department, tier, networks and its devices by status.\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind + 1 != argc)
+        return sl_cli_usage_error(cmd, "exactly one site NAME is expected");
+    struct sl_store *s;
+    struct sl_err err = {{0}};
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    struct sl_site site;
+    int got = sl_store_site_get(s, argv[optind], &site, &err);
+    if (got <= 0) {
+        sl_store_close(s);
+        if (got == 0)
+            return sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", argv[optind]);
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    }
+    struct sl_status_counts counts;
+    int rc = sl_store_count_devices(s, site.name, &counts, &err);
+    sl_store_close(s);
+    if (rc != 0) {
+        sl_site_free(&site);
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    }
+    if (json) {
+        json_t *o = site_json(&site);
+        json_t *dev = json_object();
+        for (int i = 0; i < SL_STATUS_COUNT; i++)
+            json_object_set_new(dev, sl_status_name((enum sl_status)i),
+                                json_integer(counts.by_status[i]));
+        json_object_set_new(o, "devices", dev);
+        sl_print_json(stdout, o);
+    } else {
+        char nets[4096];
+        join_networks(&site, nets, sizeof nets, ", ");
+        printf("site        %s\n", site.name);
+        printf("department  %s\n", site.department);
+        printf("tier        %s\n", sl_tier_name(site.tier));
+        printf("networks    %s\n", site.n_networks ? nets : "(none)");
+        printf("created     %s\n", site.created_at);
+        printf("devices     %lld", (long long)counts.total);
+        const char *sep = " (";
+        for (int i = 0; i < SL_STATUS_COUNT; i++) {
+            if (counts.by_status[i] == 0)
+                continue;
+            printf("%s%lld %s", sep, (long long)counts.by_status[i],
+                   sl_status_name((enum sl_status)i));
+            sep = ", ";
+        }
+        printf("%s\n", counts.total ? ")" : "");
+    }
+    sl_site_free(&site);
+    return SL_EXIT_OK;
+}
+
+static int sites_import(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'D'},
+        {"actor", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *actor = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'D': db = optarg; break;
+        case 'A': actor = optarg; break;
+        case 'h':
+            printf("Usage: %s FILE.csv|- [--db PATH] [--actor NAME]\n\n"
+                   "Imports a site list. The first row names the columns (any order):\n"
+                   "  name,department,tier,networks\n"
+                   "tier is sensitive, official or public; networks holds CIDRs separated by\n"
+                   "spaces or ';' (quote the field to separate them with commas), e.g.\n"
+                   "  Northgate House,Department for Transport,sensitive,198.18.10.0/24;198.18.11.0/24\n"
+                   "Every row is checked first; if any is bad, each problem is listed with its\n"
+                   "line and column and nothing is imported (exit 2).\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind + 1 != argc)
+        return sl_cli_usage_error(cmd, "exactly one FILE is expected ('-' for standard input)");
+    const char *path = argv[optind];
+    struct sl_err err = {{0}};
+    size_t len;
+    char *data = sl_read_file(path, 256u << 20, &len, &err);
+    if (data == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    struct sl_store *s;
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
+        free(data);
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    }
+    struct sl_import_problems *probs = malloc(sizeof *probs);
+    size_t imported = 0;
+    int rc = probs == NULL ? sl_err_set(&err, "out of memory")
+                           : sl_site_import_csv(s, data, len, sl_cli_actor(actor), &imported,
+                                                probs, &err);
+    sl_store_close(s);
+    free(data);
+    int ret = SL_EXIT_OK;
+    if (rc < 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    } else if (rc > 0) {
+        size_t shown = probs->count < SL_IMPORT_MAX_PROBLEMS ? probs->count : SL_IMPORT_MAX_PROBLEMS;
+        for (size_t i = 0; i < shown; i++)
+            fprintf(stderr, "%s: %s\n", path, probs->text[i]);
+        if (probs->count > shown)
+            fprintf(stderr, "%s: ... and %zu more problems\n", path, probs->count - shown);
+        fprintf(stderr, "%s: nothing imported (%zu problem%s)\n", cmd, probs->count,
+                probs->count == 1 ? "" : "s");
+        ret = SL_EXIT_USAGE;
+    } else {
+        printf("imported %zu site%s from %s\n", imported, imported == 1 ? "" : "s", path);
+    }
+    free(probs);
+    return ret;
+}
+
+static const struct sl_command site_commands[] = {
+    {"add", "add one site", sites_add},
+    {"list", "list sites (table, --json or --csv)", sites_list},
+    {"show", "show one site and its devices by status", sites_show},
+    {"import", "import a CSV site list, all or nothing", sites_import},
+    {NULL, NULL, NULL},
+};
+
+int sl_cmd_sites(int argc, char **argv)
+{
+    return sl_cli_dispatch("sightline sites", site_commands, argc, argv);
+}

@@ -1,0 +1,10 @@
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+/* The order here is the order of `sightline help`: the main job first. */
+const struct sl_command sl_commands[] = {
+    {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
+    {"devices", "list and show devices in the register", sl_cmd_devices},
+    {"db", "verify the register's integrity and audit chain; migrate its schema", sl_cmd_db},
+    {NULL, NULL, NULL},
+};

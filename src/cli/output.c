@@ -1,0 +1,24 @@
+#include "cli/output.h"
+
+#include <stdlib.h>
+
+static void print(FILE *out, json_t *j, size_t flags)
+{
+    char *s = json_dumps(j, flags | JSON_SORT_KEYS);
+    if (s != NULL) {
+        fputs(s, out);
+        fputc('\n', out);
+        free(s);
+    }
+    json_decref(j);
+}
+
+void sl_print_json(FILE *out, json_t *j)
+{
+    print(out, j, JSON_INDENT(2));
+}
+
+void sl_print_jsonl(FILE *out, json_t *j)
+{
+    print(out, j, JSON_COMPACT);
+}

@@ -1,0 +1,65 @@
+/* claim.h - what identify concludes about one device, and what policy says of it.
+ *
+ * A claim names the maker of the hardware/firmware (manufacturer) and, when the
+ * label differs, the brand; its JSON form is the output of `sightline identify`
+ * and the "claim" of a scan's device record (DESIGN.md §4, fixed). A verdict is
+ * the policy's answer for that claim at a site of a given tier.
+ *
+ * Both are plain values with fixed-size fields: copy them freely, nothing to free.
+ * Empty strings mean "unknown" and become JSON null.
+ */
+#ifndef SL_CORE_CLAIM_H
+#define SL_CORE_CLAIM_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define SL_CLAIM_MAX_RULES 16
+#define SL_RULE_ID_MAX 64
+
+struct sl_claim {
+    char manufacturer[64]; /* canonical registry name ("Hikvision"); "" = unknown */
+    char brand[64];        /* label when it differs from the manufacturer ("Lorex") */
+    char model[96];
+    char firmware[96];
+    char device_type[32];  /* camera, nvr, dvr, router, printer, server, workstation, ... */
+    char serial[96];
+    char mac[18];          /* "aa:bb:cc:dd:ee:ff" when the evidence carried one */
+    double confidence;     /* 0..1, confidence in the manufacturer */
+    size_t n_rules;
+    char rules[SL_CLAIM_MAX_RULES][SL_RULE_ID_MAX]; /* ids of the rules that fired */
+    char conflicts[256];   /* "" or what disagreeing clues said */
+    char errors[256];      /* "" or what could not be parsed ("http: header line too long") */
+};
+
+/* JSON object with the fields of DESIGN.md §4 (manufacturer, brand, model,
+ * firmware, device_type, confidence, rules) plus serial, mac, conflicts, errors
+ * when set. Returns a new reference. */
+json_t *sl_claim_to_json(const struct sl_claim *c);
+/* Fills c from such an object (unknown keys ignored). Returns 0 or -1. */
+int sl_claim_from_json(const json_t *j, struct sl_claim *c);
+/* Adds a rule id (deduplicated, silently capped at SL_CLAIM_MAX_RULES). */
+void sl_claim_add_rule(struct sl_claim *c, const char *rule_id);
+
+enum sl_decision {
+    SL_DECISION_REVIEW = 0,     /* "needs-review": not enough known to decide */
+    SL_DECISION_ALLOWED,        /* "allowed" */
+    SL_DECISION_REPLACE_BY,     /* "replace-by": may stay until the deadline */
+    SL_DECISION_PROHIBITED,     /* "prohibited": must not be there */
+};
+
+const char *sl_decision_name(enum sl_decision d);
+int sl_decision_from_name(const char *name, enum sl_decision *out);
+
+struct sl_verdict {
+    enum sl_decision decision;
+    char policy[64];   /* id of the policy that decided, e.g. "UK-2022-sensitive-sites" */
+    char deadline[11]; /* "YYYY-MM-DD" for replace-by, else "" */
+    char reason[256];  /* one sentence a person can read */
+    char law[128];     /* the law or direction behind the policy, when there is one */
+};
+
+json_t *sl_verdict_to_json(const struct sl_verdict *v);
+int sl_verdict_from_json(const json_t *j, struct sl_verdict *v);
+
+#endif

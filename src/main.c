@@ -1,0 +1,82 @@
+/* main.c - sightline: find, identify, track the removal of, and keep out devices
+ * from high-risk vendors. This file only dispatches to cli/cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/err.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: sightline COMMAND [OPTIONS]\n"
+            "       sightline help [COMMAND]\n"
+            "       sightline --version\n"
+            "\n"
+            "Find, identify, track the removal of, and keep out surveillance equipment\n"
+            "and other connected devices from high-risk vendors.\n"
+            "\n"
+            "Commands:\n");
+    sl_cli_print_table(out, "sightline", sl_commands);
+    fprintf(out,
+            "\nThe register is ./sightline.db unless --db PATH or $SIGHTLINE_DB says otherwise.\n"
+            "Exit codes: 0 done, 1 findings above --fail-on (or a failed check),\n"
+            "2 usage or input error, 3 runtime failure.\n"
+            "Scan only networks you are authorised to scan.\n");
+}
+
+static const struct sl_command *find(const char *name)
+{
+    for (const struct sl_command *c = sl_commands; c->name != NULL; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static int run(const struct sl_command *c, int argc, char **argv)
+{
+    char name[64];
+    snprintf(name, sizeof name, "sightline %s", c->name);
+    char *saved = argv[0];
+    argv[0] = name;
+    sl_cli_getopt_reset();
+    int rc = c->run(argc, argv);
+    argv[0] = saved;
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+        printf("sightline %s\n", SL_VERSION);
+        return SL_EXIT_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return SL_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return SL_EXIT_OK;
+        }
+        const struct sl_command *c = find(argv[2]);
+        if (c == NULL) {
+            fprintf(stderr, "sightline: unknown command '%s'\nTry 'sightline help'.\n", argv[2]);
+            return SL_EXIT_USAGE;
+        }
+        char *help_argv[] = {argv[2], (char *)"--help", NULL};
+        return run(c, 2, help_argv);
+    }
+    const struct sl_command *c = find(cmd);
+    if (c == NULL) {
+        fprintf(stderr, "sightline: unknown command '%s'\nTry 'sightline help'.\n", cmd);
+        return SL_EXIT_USAGE;
+    }
+    return run(c, argc - 1, argv + 1);
+}

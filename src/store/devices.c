@@ -1,0 +1,522 @@
+/* devices.c - devices, their observations and lifecycle events. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/str.h"
+
+static const char *const status_names[SL_STATUS_COUNT] = {
+    "discovered", "confirmed", "scheduled", "removed", "verified_absent", "exempt", "reappeared",
+};
+
+const char *sl_status_name(enum sl_status st)
+{
+    return (unsigned)st < SL_STATUS_COUNT ? status_names[st] : "discovered";
+}
+
+int sl_status_from_name(const char *name, enum sl_status *out)
+{
+    for (int i = 0; i < SL_STATUS_COUNT; i++) {
+        if (strcmp(status_names[i], name) == 0) {
+            *out = (enum sl_status)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static bool empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
+
+/* Serialises a JSON value compactly with sorted keys; caller frees. */
+static char *dump(json_t *j)
+{
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    return s;
+}
+
+static int audit_device(struct sl_store *s, const char *actor, const char *action, int64_t id,
+                        json_t *detail, struct sl_err *err)
+{
+    char object[32];
+    snprintf(object, sizeof object, "device:%lld", (long long)id);
+    char *dj = dump(detail);
+    int rc = sl_store_audit(s, actor, action, object, dj != NULL ? dj : "{}", err);
+    free(dj);
+    return rc;
+}
+
+#define DEVICE_COLUMNS                                                                           \
+    "d.id, d.site_id, s.name, d.mac, d.serial, d.address, d.ports, d.claim, d.verdict,"         \
+    " d.status, d.status_since, d.scheduled_for, d.replaced_by, d.exempt_reason,"               \
+    " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id"
+
+static void row_to_device(sqlite3_stmt *st, struct sl_device *d)
+{
+    memset(d, 0, sizeof *d);
+    d->id = sqlite3_column_int64(st, 0);
+    d->site_id = sqlite3_column_int64(st, 1);
+    sl_col_text(st, 2, d->site, sizeof d->site);
+    sl_col_text(st, 3, d->mac, sizeof d->mac);
+    sl_col_text(st, 4, d->serial, sizeof d->serial);
+    sl_col_text(st, 5, d->address, sizeof d->address);
+    sl_col_text(st, 6, d->ports, sizeof d->ports);
+    const char *cj = (const char *)sqlite3_column_text(st, 7);
+    json_t *j = cj != NULL ? json_loads(cj, 0, NULL) : NULL;
+    sl_claim_from_json(j, &d->claim);
+    json_decref(j);
+    const char *vj = (const char *)sqlite3_column_text(st, 8);
+    j = vj != NULL ? json_loads(vj, 0, NULL) : NULL;
+    if (sl_verdict_from_json(j, &d->verdict) != 0)
+        memset(&d->verdict, 0, sizeof d->verdict);
+    json_decref(j);
+    char status[24];
+    sl_col_text(st, 9, status, sizeof status);
+    if (sl_status_from_name(status, &d->status) != 0)
+        d->status = SL_STATUS_DISCOVERED;
+    sl_col_text(st, 10, d->status_since, sizeof d->status_since);
+    sl_col_text(st, 11, d->scheduled_for, sizeof d->scheduled_for);
+    sl_col_text(st, 12, d->replaced_by, sizeof d->replaced_by);
+    sl_col_text(st, 13, d->exempt_reason, sizeof d->exempt_reason);
+    sl_col_text(st, 14, d->exempt_approver, sizeof d->exempt_approver);
+    sl_col_text(st, 15, d->exempt_until, sizeof d->exempt_until);
+    sl_col_text(st, 16, d->first_seen, sizeof d->first_seen);
+    sl_col_text(st, 17, d->last_seen, sizeof d->last_seen);
+    d->last_scan_id = sqlite3_column_int64(st, 18);
+}
+
+static int step_one_id(struct sl_store *s, sqlite3_stmt *st, int64_t *id, struct sl_err *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    return sl_st_fail(s, "matching a device", err);
+}
+
+int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                          struct sl_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (!empty(obs->mac)) {
+        st = sl_st(s, "SELECT id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1", err);
+        if (st == NULL)
+            return -1;
+        sl_bind_text(st, 1, obs->mac);
+        if ((rc = step_one_id(s, st, id, err)) != 0)
+            return rc;
+    }
+    if (!empty(obs->serial)) {
+        st = sl_st(s, "SELECT id FROM devices WHERE serial = ?1 ORDER BY id LIMIT 1", err);
+        if (st == NULL)
+            return -1;
+        sl_bind_text(st, 1, obs->serial);
+        if ((rc = step_one_id(s, st, id, err)) != 0)
+            return rc;
+    }
+    if (empty(obs->address))
+        return 0;
+    /* The same address is the same device only when nothing says otherwise: a
+     * replacement camera often takes the address of the one it replaced, so a
+     * different MAC, serial or manufacturer means a different device. */
+    const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
+    st = sl_st(s,
+               "SELECT id FROM devices WHERE address = ?1 AND site_id IS ?2"
+               " AND (mac IS NULL OR ?3 IS NULL OR mac = ?3)"
+               " AND (serial IS NULL OR ?4 IS NULL OR serial = ?4)"
+               " AND (manufacturer IS NULL OR ?5 IS NULL OR manufacturer = ?5)"
+               " ORDER BY last_seen DESC, id DESC LIMIT 1",
+               err);
+    if (st == NULL)
+        return -1;
+    sl_bind_text(st, 1, obs->address);
+    if (obs->site_id > 0)
+        sqlite3_bind_int64(st, 2, obs->site_id);
+    else
+        sqlite3_bind_null(st, 2);
+    sl_bind_text_or_null(st, 3, obs->mac);
+    sl_bind_text_or_null(st, 4, obs->serial);
+    sl_bind_text_or_null(st, 5, manufacturer);
+    return step_one_id(s, st, id, err);
+}
+
+static int insert_event(struct sl_store *s, int64_t device_id, const char *at, const char *actor,
+                        int from_status, enum sl_status to, const struct sl_event *ev,
+                        struct sl_err *err)
+{
+    char now[SL_ISO_LEN];
+    sl_time_iso(sl_now(), now);
+    sqlite3_stmt *st = sl_st(
+        s,
+        "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"
+        " note, replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_text(st, 2, empty(at) ? now : at);
+    sl_bind_text(st, 3, now);
+    sl_bind_text(st, 4, actor);
+    if (from_status >= 0)
+        sl_bind_text(st, 5, sl_status_name((enum sl_status)from_status));
+    else
+        sqlite3_bind_null(st, 5);
+    sl_bind_text(st, 6, sl_status_name(to));
+    if (ev != NULL) {
+        sl_bind_text_or_null(st, 7, ev->note);
+        sl_bind_text_or_null(st, 8, ev->replaced_by);
+        sl_bind_text_or_null(st, 9, ev->scheduled_for);
+        sl_bind_text_or_null(st, 10, ev->exempt_until);
+        sl_bind_text_or_null(st, 11, ev->exempt_approver);
+        if (ev->scan_id > 0)
+            sqlite3_bind_int64(st, 12, ev->scan_id);
+    }
+    return sl_exec_stmt(s, st, "recording a lifecycle event", err);
+}
+
+int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
+                            const char *actor, int64_t *id_out, bool *created,
+                            struct sl_err *err)
+{
+    static const struct sl_claim no_claim;
+    static const struct sl_verdict no_verdict;
+    const struct sl_claim *c = obs->claim != NULL ? obs->claim : &no_claim;
+    const struct sl_verdict *v = obs->verdict != NULL ? obs->verdict : &no_verdict;
+    char seen[SL_ISO_LEN];
+    sl_time_iso(obs->seen_at > 0 ? obs->seen_at : sl_now(), seen);
+    json_t *cj = sl_claim_to_json(c);
+    json_t *vj = sl_verdict_to_json(v);
+    char *claim_json = dump(cj);
+    char *verdict_json = dump(vj);
+    int64_t id = 0;
+    if (sl_store_begin(s, err) != 0) {
+        free(claim_json);
+        free(verdict_json);
+        return -1;
+    }
+    int found = sl_store_device_match(s, obs, &id, err);
+    if (found < 0)
+        goto fail;
+    sqlite3_stmt *st;
+    if (found) {
+        /* What changed that a reader of the audit log would care about? */
+        st = sl_st(s, "SELECT manufacturer, model, decision FROM devices WHERE id = ?1", err);
+        if (st == NULL)
+            goto fail;
+        sqlite3_bind_int64(st, 1, id);
+        char old_m[64] = "", old_model[96] = "", old_d[16] = "";
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            sl_col_text(st, 0, old_m, sizeof old_m);
+            sl_col_text(st, 1, old_model, sizeof old_model);
+            sl_col_text(st, 2, old_d, sizeof old_d);
+        }
+        sqlite3_reset(st);
+        st = sl_st(s,
+                   "UPDATE devices SET"
+                   " mac = COALESCE(mac, ?2), serial = COALESCE(serial, ?3),"
+                   " address = COALESCE(?4, address), ports = COALESCE(?5, ports),"
+                   " site_id = COALESCE(site_id, ?6),"
+                   " manufacturer = ?7, brand = ?8, model = ?9, firmware = ?10,"
+                   " device_type = ?11, confidence = ?12, claim = ?13, decision = ?14,"
+                   " verdict = ?15, last_seen = ?16, last_scan_id = COALESCE(?17, last_scan_id)"
+                   " WHERE id = ?1",
+                   err);
+        if (st == NULL)
+            goto fail;
+        sqlite3_bind_int64(st, 1, id);
+    } else {
+        st = sl_st(s,
+                   "INSERT INTO devices (mac, serial, address, ports, site_id, manufacturer,"
+                   " brand, model, firmware, device_type, confidence, claim, decision, verdict,"
+                   " last_seen, last_scan_id, status, status_since, first_seen)"
+                   " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+                   " ?17, 'discovered', ?16, ?16)",
+                   err);
+        if (st == NULL)
+            goto fail;
+    }
+    sl_bind_text_or_null(st, 2, obs->mac);
+    sl_bind_text_or_null(st, 3, obs->serial);
+    sl_bind_text_or_null(st, 4, obs->address);
+    sl_bind_text_or_null(st, 5, obs->ports);
+    if (obs->site_id > 0)
+        sqlite3_bind_int64(st, 6, obs->site_id);
+    sl_bind_text_or_null(st, 7, c->manufacturer);
+    sl_bind_text_or_null(st, 8, c->brand);
+    sl_bind_text_or_null(st, 9, c->model);
+    sl_bind_text_or_null(st, 10, c->firmware);
+    sl_bind_text_or_null(st, 11, c->device_type);
+    sqlite3_bind_double(st, 12, c->confidence);
+    sl_bind_text(st, 13, claim_json != NULL ? claim_json : "{}");
+    sl_bind_text(st, 14, sl_decision_name(v->decision));
+    sl_bind_text(st, 15, verdict_json != NULL ? verdict_json : "{}");
+    sl_bind_text(st, 16, seen);
+    if (obs->scan_id > 0)
+        sqlite3_bind_int64(st, 17, obs->scan_id);
+    if (sl_exec_stmt(s, st, found ? "updating a device" : "adding a device", err) != 0)
+        goto fail;
+    if (!found) {
+        id = sqlite3_last_insert_rowid(s->db);
+        struct sl_event ev = {0};
+        ev.scan_id = obs->scan_id;
+        sl_strlcpy(ev.note, "first seen", sizeof ev.note);
+        if (insert_event(s, id, seen, actor, -1, SL_STATUS_DISCOVERED, &ev, err) != 0)
+            goto fail;
+        json_t *detail = json_pack(
+            "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "address", obs->address, "mac",
+            empty(obs->mac) ? NULL : obs->mac, "manufacturer",
+            empty(c->manufacturer) ? NULL : c->manufacturer, "brand",
+            empty(c->brand) ? NULL : c->brand, "model", empty(c->model) ? NULL : c->model,
+            "decision", sl_decision_name(v->decision), "scan", (json_int_t)obs->scan_id);
+        if (audit_device(s, actor, "device.discover", id, detail, err) != 0)
+            goto fail;
+    }
+    if (sl_store_commit(s, err) != 0)
+        goto fail_no_rollback;
+    free(claim_json);
+    free(verdict_json);
+    if (id_out != NULL)
+        *id_out = id;
+    if (created != NULL)
+        *created = !found;
+    return 0;
+fail:
+    sl_store_rollback(s);
+fail_no_rollback:
+    free(claim_json);
+    free(verdict_json);
+    return -1;
+}
+
+int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err)
+{
+    sqlite3_stmt *st = sl_st(s,
+                             "SELECT " DEVICE_COLUMNS " FROM devices d"
+                             " LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?1",
+                             err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row_to_device(st, d);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    return sl_st_fail(s, "reading a device", err);
+}
+
+int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
+                         struct sl_err *err)
+{
+    int64_t id;
+    if (sl_parse_i64(key, 1, INT64_MAX, &id) == 0) {
+        int rc = sl_store_device_get(s, id, d, err);
+        if (rc != 0)
+            return rc;
+    }
+    sqlite3_stmt *st = sl_st(s,
+                             "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
+                             " OR address = ?1 ORDER BY (mac = lower(?1)) DESC,"
+                             " (serial = ?1) DESC, last_seen DESC LIMIT 1",
+                             err);
+    if (st == NULL)
+        return -1;
+    sl_bind_text(st, 1, key);
+    int rc = step_one_id(s, st, &id, err);
+    if (rc <= 0)
+        return rc;
+    return sl_store_device_get(s, id, d, err);
+}
+
+int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, sl_device_cb cb,
+                         void *ctx, struct sl_err *err)
+{
+    sqlite3_stmt *st = sl_st(s,
+                             "SELECT " DEVICE_COLUMNS " FROM devices d"
+                             " LEFT JOIN sites s ON s.id = d.site_id"
+                             " WHERE (?1 IS NULL OR s.name = ?1)"
+                             " AND (?2 IS NULL OR d.status = ?2)"
+                             " AND (?3 IS NULL OR d.manufacturer = ?3 COLLATE NOCASE)"
+                             " AND (?4 IS NULL OR d.decision = ?4)"
+                             " ORDER BY s.name, d.address, d.id LIMIT ?5",
+                             err);
+    if (st == NULL)
+        return -1;
+    sl_bind_text_or_null(st, 1, f != NULL ? f->site : NULL);
+    if (f != NULL && f->status >= 0)
+        sl_bind_text(st, 2, sl_status_name((enum sl_status)f->status));
+    sl_bind_text_or_null(st, 3, f != NULL ? f->manufacturer : NULL);
+    sl_bind_text_or_null(st, 4, f != NULL ? f->decision : NULL);
+    sqlite3_bind_int64(st, 5, f != NULL && f->limit > 0 ? f->limit : INT64_MAX);
+    int rc;
+    struct sl_device *d = malloc(sizeof *d);
+    if (d == NULL) {
+        sqlite3_reset(st);
+        return sl_err_set(err, "out of memory");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row_to_device(st, d);
+        if (cb(d, ctx) != 0)
+            break;
+    }
+    free(d);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        return sl_st_fail(s, "listing devices", err);
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_event *ev,
+                               struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    struct sl_device *d = malloc(sizeof *d);
+    if (d == NULL) {
+        sl_store_rollback(s);
+        return sl_err_set(err, "out of memory");
+    }
+    int rc = sl_store_device_get(s, device_id, d, err);
+    if (rc <= 0) {
+        if (rc == 0)
+            sl_err_set(err, "no device %lld", (long long)device_id);
+        goto fail;
+    }
+    ev->device_id = device_id;
+    ev->from_status = (int)d->status;
+    char now[SL_ISO_LEN];
+    sl_time_iso(sl_now(), now);
+    if (empty(ev->at))
+        sl_strlcpy(ev->at, now, sizeof ev->at);
+    if (insert_event(s, device_id, ev->at, ev->actor, ev->from_status, ev->to_status, ev, err) !=
+        0)
+        goto fail;
+    sqlite3_stmt *st =
+        sl_st(s,
+              "UPDATE devices SET status = ?2, status_since = ?3,"
+              " scheduled_for = COALESCE(?4, scheduled_for),"
+              " replaced_by = COALESCE(?5, replaced_by),"
+              " exempt_reason = CASE WHEN ?2 = 'exempt' THEN ?6 ELSE exempt_reason END,"
+              " exempt_approver = CASE WHEN ?2 = 'exempt' THEN ?7 ELSE exempt_approver END,"
+              " exempt_until = CASE WHEN ?2 = 'exempt' THEN ?8 ELSE exempt_until END"
+              " WHERE id = ?1",
+              err);
+    if (st == NULL)
+        goto fail;
+    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_text(st, 2, sl_status_name(ev->to_status));
+    sl_bind_text(st, 3, ev->at);
+    sl_bind_text_or_null(st, 4, ev->scheduled_for);
+    sl_bind_text_or_null(st, 5, ev->replaced_by);
+    sl_bind_text_or_null(st, 6, ev->note);
+    sl_bind_text_or_null(st, 7, ev->exempt_approver);
+    sl_bind_text_or_null(st, 8, ev->exempt_until);
+    if (sl_exec_stmt(s, st, "updating a device's status", err) != 0)
+        goto fail;
+    json_t *detail = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "from",
+                               sl_status_name(d->status), "to", sl_status_name(ev->to_status),
+                               "at", ev->at, "note", empty(ev->note) ? NULL : ev->note,
+                               "replaced_by", empty(ev->replaced_by) ? NULL : ev->replaced_by,
+                               "scheduled_for",
+                               empty(ev->scheduled_for) ? NULL : ev->scheduled_for,
+                               "exempt_until", empty(ev->exempt_until) ? NULL : ev->exempt_until);
+    if (audit_device(s, ev->actor, "device.status", device_id, detail, err) != 0)
+        goto fail;
+    free(d);
+    return sl_store_commit(s, err);
+fail:
+    free(d);
+    sl_store_rollback(s);
+    return -1;
+}
+
+int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until, sl_event_cb cb,
+                        void *ctx, struct sl_err *err)
+{
+    sqlite3_stmt *st = sl_st(
+        s,
+        "SELECT id, device_id, at, recorded_at, actor, from_status, to_status, note,"
+        " replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id"
+        " FROM lifecycle_events WHERE (?1 = 0 OR device_id = ?1) AND (?2 IS NULL OR at <= ?2)"
+        " ORDER BY at, id",
+        err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_text_or_null(st, 2, until);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sl_event e;
+        memset(&e, 0, sizeof e);
+        e.id = sqlite3_column_int64(st, 0);
+        e.device_id = sqlite3_column_int64(st, 1);
+        sl_col_text(st, 2, e.at, sizeof e.at);
+        sl_col_text(st, 3, e.recorded_at, sizeof e.recorded_at);
+        sl_col_text(st, 4, e.actor, sizeof e.actor);
+        char name[24];
+        enum sl_status stv;
+        sl_col_text(st, 5, name, sizeof name);
+        e.from_status = sl_status_from_name(name, &stv) == 0 ? (int)stv : -1;
+        sl_col_text(st, 6, name, sizeof name);
+        e.to_status = sl_status_from_name(name, &stv) == 0 ? stv : SL_STATUS_DISCOVERED;
+        sl_col_text(st, 7, e.note, sizeof e.note);
+        sl_col_text(st, 8, e.replaced_by, sizeof e.replaced_by);
+        sl_col_text(st, 9, e.scheduled_for, sizeof e.scheduled_for);
+        sl_col_text(st, 10, e.exempt_until, sizeof e.exempt_until);
+        sl_col_text(st, 11, e.exempt_approver, sizeof e.exempt_approver);
+        e.scan_id = sqlite3_column_int64(st, 12);
+        if (cb(&e, ctx) != 0)
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        return sl_st_fail(s, "listing lifecycle events", err);
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+int sl_store_count_devices(struct sl_store *s, const char *site, struct sl_status_counts *out,
+                           struct sl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = sl_st(s,
+                             "SELECT d.status, count(*) FROM devices d"
+                             " LEFT JOIN sites s ON s.id = d.site_id"
+                             " WHERE (?1 IS NULL OR s.name = ?1) GROUP BY d.status",
+                             err);
+    if (st == NULL)
+        return -1;
+    sl_bind_text_or_null(st, 1, site);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        enum sl_status stv;
+        char name[24];
+        sl_col_text(st, 0, name, sizeof name);
+        int64_t n = sqlite3_column_int64(st, 1);
+        if (sl_status_from_name(name, &stv) == 0)
+            out->by_status[stv] += n;
+        out->total += n;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sl_st_fail(s, "counting devices", err);
+    return 0;
+}

@@ -1,0 +1,321 @@
+/* store.h - the register: sites, devices, evidence, scans, lifecycle events,
+ * milestones, monitor sightings and alerts, and the hash-chained audit log
+ * (DESIGN.md §7).
+ *
+ * One interface; the backend is SQLite (WAL, foreign keys, STRICT tables,
+ * prepared statements only). Opening a register applies every pending schema
+ * migration. Every change is written together with its audit entry in one
+ * transaction, so the audit log and the data cannot disagree.
+ *
+ * Memory: a struct sl_store is owned by its opener (sl_store_close). Records
+ * filled by get/list functions are caller-owned values; those with heap parts
+ * say so and have a _free function. Strings passed in are copied.
+ *
+ * Threads: one struct sl_store per thread. Processes: any number may open the
+ * same file; writers serialise on SQLite's lock (BEGIN IMMEDIATE, busy timeout).
+ */
+#ifndef SL_STORE_STORE_H
+#define SL_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/claim.h"
+#include "core/evidence.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+
+struct sl_store;
+
+/* ---- opening, schema, transactions ---------------------------------------------- */
+
+enum {
+    SL_STORE_NO_MIGRATE = 1 << 0, /* open as is (tests of the migration path, db migrate --status) */
+    SL_STORE_READONLY = 1 << 1,   /* open read-only; never creates or migrates */
+};
+
+/* Opens (creating if needed) the register at path and migrates it to the
+ * latest schema unless SL_STORE_NO_MIGRATE. Returns 0 or -1. */
+int sl_store_open(struct sl_store **out, const char *path, int flags, struct sl_err *err);
+void sl_store_close(struct sl_store *s);
+
+/* The latest schema version this build knows, and the one the file has. */
+int sl_store_latest_version(void);
+int sl_store_schema_version(struct sl_store *s);
+/* Applies migrations up to `target` (<= latest), each in its own transaction. */
+int sl_store_migrate(struct sl_store *s, int target, struct sl_err *err);
+
+/* Explicit transactions for work that must be all-or-nothing (an import, a
+ * scan's device batch). Write functions join an open transaction, or run in
+ * their own. begin takes the write lock at once (BEGIN IMMEDIATE) so the audit
+ * chain cannot fork. rollback undoes everything since the outermost begin. */
+int sl_store_begin(struct sl_store *s, struct sl_err *err);
+int sl_store_commit(struct sl_store *s, struct sl_err *err);
+void sl_store_rollback(struct sl_store *s);
+
+/* ---- audit log -------------------------------------------------------------------- */
+
+/* Appends one entry: who did what to which object, with a JSON detail. Joins
+ * (or opens) a transaction. Entry n stores hash(n-1) and
+ * hash(n) = SHA-256(hash(n-1) || seq || at || actor || action || object || detail). */
+int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
+                   const char *object, const char *detail_json, struct sl_err *err);
+
+struct sl_audit_report {
+    int64_t entries;        /* entries checked */
+    int64_t first_bad_seq;  /* 0 when the chain is intact */
+    char problem[256];      /* what is wrong with first_bad_seq */
+    char head_hash[65];     /* hex hash of the last entry ("" when empty) */
+    int64_t head_seq;
+    char integrity[256];    /* "ok" or SQLite's first integrity_check complaint */
+};
+
+/* Checks the database (integrity_check, foreign_key_check) and the whole chain.
+ * Returns 0 when it could check (see the report for the outcome), -1 on error. */
+int sl_store_verify(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err);
+
+struct sl_audit_entry {
+    int64_t seq;
+    char at[SL_ISO_LEN];
+    char actor[64];
+    char action[64];
+    char object[128];
+    char *detail; /* owned by the callback's caller; valid during the callback */
+};
+typedef int (*sl_audit_cb)(const struct sl_audit_entry *e, void *ctx);
+/* Calls cb for entries with seq > after_seq in order (limit 0 = all); cb returning
+ * non-zero stops the walk. */
+int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl_audit_cb cb,
+                        void *ctx, struct sl_err *err);
+
+/* ---- sites ------------------------------------------------------------------------ */
+
+enum sl_tier { SL_TIER_SENSITIVE = 0, SL_TIER_OFFICIAL, SL_TIER_PUBLIC, SL_TIER_COUNT };
+const char *sl_tier_name(enum sl_tier t);
+int sl_tier_from_name(const char *name, enum sl_tier *out);
+
+#define SL_NAME_MAX 128
+
+struct sl_site {
+    int64_t id;
+    char name[SL_NAME_MAX];
+    char department[SL_NAME_MAX];
+    enum sl_tier tier;
+    char created_at[SL_ISO_LEN];
+    size_t n_networks;
+    char **networks; /* owned: sl_site_free */
+};
+
+void sl_site_free(struct sl_site *site);
+
+/* Adds a site with its networks (already validated CIDR strings). */
+int sl_store_site_add(struct sl_store *s, const char *name, const char *department,
+                      enum sl_tier tier, const char *const *networks, size_t n_networks,
+                      const char *actor, int64_t *id_out, struct sl_err *err);
+/* Returns 1 and fills *site, 0 when there is no such site, -1 on error. */
+int sl_store_site_get(struct sl_store *s, const char *name, struct sl_site *site,
+                      struct sl_err *err);
+int sl_store_site_get_id(struct sl_store *s, int64_t id, struct sl_site *site, struct sl_err *err);
+
+typedef int (*sl_site_cb)(const struct sl_site *site, void *ctx);
+int sl_store_site_list(struct sl_store *s, sl_site_cb cb, void *ctx, struct sl_err *err);
+
+/* ---- scans ------------------------------------------------------------------------ */
+
+enum sl_scan_status { SL_SCAN_RUNNING = 0, SL_SCAN_COMPLETE, SL_SCAN_INCOMPLETE };
+const char *sl_scan_status_name(enum sl_scan_status st);
+
+struct sl_scan {
+    int64_t id;
+    int64_t site_id; /* 0 = none */
+    char started_at[SL_ISO_LEN];
+    char finished_at[SL_ISO_LEN];
+    enum sl_scan_status status;
+    char targets[512];    /* as the operator gave them (truncated) */
+    char kind[16];        /* "scan", "verify", "import", "monitor" */
+    int64_t hosts_total, hosts_up, devices_found;
+};
+
+int sl_store_scan_begin(struct sl_store *s, int64_t site_id, const char *kind,
+                        const char *targets, const char *options_json, const char *actor,
+                        int64_t *scan_id, struct sl_err *err);
+int sl_store_scan_finish(struct sl_store *s, int64_t scan_id, enum sl_scan_status status,
+                         int64_t hosts_total, int64_t hosts_up, int64_t devices_found,
+                         const char *actor, struct sl_err *err);
+int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
+                      struct sl_err *err);
+
+/* ---- devices ---------------------------------------------------------------------- */
+
+/* Lifecycle statuses (DESIGN.md §7). */
+enum sl_status {
+    SL_STATUS_DISCOVERED = 0,
+    SL_STATUS_CONFIRMED,
+    SL_STATUS_SCHEDULED,
+    SL_STATUS_REMOVED,
+    SL_STATUS_VERIFIED_ABSENT,
+    SL_STATUS_EXEMPT,
+    SL_STATUS_REAPPEARED,
+    SL_STATUS_COUNT
+};
+const char *sl_status_name(enum sl_status st);
+int sl_status_from_name(const char *name, enum sl_status *out);
+
+struct sl_device {
+    int64_t id;
+    int64_t site_id;               /* 0 = not assigned to a site */
+    char site[SL_NAME_MAX];        /* site name, "" when none */
+    char mac[18];
+    char serial[96];
+    char address[48];
+    char ports[128];               /* "80,443,554" */
+    struct sl_claim claim;
+    struct sl_verdict verdict;
+    enum sl_status status;
+    char status_since[SL_ISO_LEN];
+    char scheduled_for[SL_DATE_LEN];
+    char replaced_by[128];
+    char exempt_reason[256];
+    char exempt_approver[64];
+    char exempt_until[SL_DATE_LEN];
+    char first_seen[SL_ISO_LEN];
+    char last_seen[SL_ISO_LEN];
+    int64_t last_scan_id;
+};
+
+/* What a scan (or the monitor, or an import) saw of one device. */
+struct sl_device_obs {
+    int64_t scan_id;      /* 0 = none */
+    int64_t site_id;      /* 0 = none */
+    const char *mac;      /* NULL or "" when unknown */
+    const char *serial;
+    const char *address;
+    const char *ports;
+    const struct sl_claim *claim;
+    const struct sl_verdict *verdict;
+    int64_t seen_at;
+};
+
+/* Finds the device an observation belongs to: by MAC, else serial, else
+ * address within the same site. Returns 1 (found, *id set), 0 (none), -1. */
+int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                          struct sl_err *err);
+
+/* Records an observation: updates the matched device (identity fields filled in,
+ * claim and verdict replaced, last_seen) or creates one with status
+ * `discovered`. Sets *created. Lifecycle consequences (reappeared) are the
+ * caller's (programme/lifecycle.h), through sl_store_device_set_status. */
+int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
+                            const char *actor, int64_t *id, bool *created, struct sl_err *err);
+
+/* Returns 1 and fills *d, 0 when there is no such device, -1 on error. */
+int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err);
+/* Looks a device up by id, MAC, serial or address (in that order). */
+int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
+                         struct sl_err *err);
+
+struct sl_device_filter {
+    const char *site;         /* site name, or NULL */
+    int status;               /* enum sl_status, or -1 for any */
+    const char *manufacturer; /* canonical name (case-insensitive), or NULL */
+    const char *decision;     /* verdict decision name, or NULL */
+    int64_t limit;            /* 0 = no limit */
+};
+
+struct sl_status_counts {
+    int64_t total;
+    int64_t by_status[SL_STATUS_COUNT];
+};
+/* Counts devices by lifecycle status, of one site (name) or all (NULL). */
+int sl_store_count_devices(struct sl_store *s, const char *site, struct sl_status_counts *out,
+                           struct sl_err *err);
+
+/* Callbacks of list functions must not call the same list function again (the
+ * statement is shared); collect ids first when a walk needs to change devices. */
+typedef int (*sl_device_cb)(const struct sl_device *d, void *ctx);
+int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, sl_device_cb cb,
+                         void *ctx, struct sl_err *err);
+
+/* ---- lifecycle events ------------------------------------------------------------- */
+
+struct sl_event {
+    int64_t id;
+    int64_t device_id;
+    char at[SL_ISO_LEN];          /* when the change happened (may be back-dated) */
+    char recorded_at[SL_ISO_LEN]; /* when it was written */
+    char actor[64];
+    int from_status;              /* enum sl_status, or -1 for "none" (creation) */
+    enum sl_status to_status;
+    char note[512];
+    char replaced_by[128];
+    char scheduled_for[SL_DATE_LEN];
+    char exempt_until[SL_DATE_LEN];
+    char exempt_approver[64];
+    int64_t scan_id;
+};
+
+/* Moves a device to ev->to_status and records the event (ev->from_status is
+ * filled in from the device). The caller has already checked the transition is
+ * legal (programme/lifecycle.c). Fields of ev that are "" stay as they were on
+ * the device; at == "" means now. Audited. */
+int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_event *ev,
+                               struct sl_err *err);
+
+typedef int (*sl_event_cb)(const struct sl_event *e, void *ctx);
+/* Events of one device (device_id > 0) or of all devices (0), oldest first,
+ * with at <= until (NULL = no limit). */
+int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until, sl_event_cb cb,
+                        void *ctx, struct sl_err *err);
+
+/* ---- evidence --------------------------------------------------------------------- */
+
+#define SL_EVIDENCE_MAX_BYTES (64 * 1024) /* raw bytes kept per evidence record */
+
+/* Stores one piece of evidence (raw bytes capped at SL_EVIDENCE_MAX_BYTES; the
+ * stored record says when it was cut). device_id may be 0 (not yet known). */
+int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                          const char *address, const struct sl_evidence *ev, int64_t *id,
+                          struct sl_err *err);
+/* Attaches evidence rows of a scan and address to a device once it is known. */
+int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
+                             int64_t device_id, struct sl_err *err);
+
+struct sl_evidence_row {
+    int64_t id, scan_id, device_id;
+    char address[48];
+    char observed_at[SL_ISO_LEN];
+    char path[256];
+    char request[128];
+    char detail[256];
+    struct sl_evidence ev; /* data/path/request/detail point into this row */
+    bool truncated;
+};
+typedef int (*sl_evidence_cb)(const struct sl_evidence_row *r, void *ctx);
+/* Evidence of one device, newest scan first (limit 0 = all). */
+int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
+                           sl_evidence_cb cb, void *ctx, struct sl_err *err);
+
+/* ---- milestones ------------------------------------------------------------------- */
+
+struct sl_milestone {
+    int64_t id;
+    char name[SL_NAME_MAX];
+    char due[SL_DATE_LEN];
+    char target_kind[8];  /* "percent" or "count" */
+    double target;
+    char scope_kind[16];  /* "all", "tier", "department", "site" */
+    char scope_value[SL_NAME_MAX];
+    char created_at[SL_ISO_LEN];
+};
+
+int sl_store_milestone_add(struct sl_store *s, const struct sl_milestone *m, const char *actor,
+                           int64_t *id, struct sl_err *err);
+/* Returns 1 when removed, 0 when there was none by that name. */
+int sl_store_milestone_remove(struct sl_store *s, const char *name, const char *actor,
+                              struct sl_err *err);
+typedef int (*sl_milestone_cb)(const struct sl_milestone *m, void *ctx);
+int sl_store_milestone_list(struct sl_store *s, sl_milestone_cb cb, void *ctx,
+                            struct sl_err *err);
+
+#endif

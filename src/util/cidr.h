@@ -1,0 +1,37 @@
+/* cidr.h - IPv4/IPv6 addresses and prefixes (site networks, exclusions).
+ *
+ * Addresses are kept as 16 bytes (IPv4 mapped into ::ffff:0:0/96) so one
+ * comparison works for both families.
+ */
+#ifndef SL_UTIL_CIDR_H
+#define SL_UTIL_CIDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define SL_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
+#define SL_CIDR_STRLEN 50
+
+struct sl_addr {
+    uint8_t b[16];
+    bool v4;
+};
+
+struct sl_cidr {
+    struct sl_addr addr; /* network address, host bits zero */
+    unsigned prefix;     /* 0..32 for v4, 0..128 for v6 (as written, not mapped) */
+};
+
+/* Parses "198.18.0.7" or "2001:db8::1". Returns 0 or -1. */
+int sl_addr_parse(const char *s, struct sl_addr *out);
+void sl_addr_format(const struct sl_addr *a, char out[SL_ADDR_STRLEN]);
+
+/* Parses "198.18.0.0/24", "2001:db8::/32", or a bare address (a /32 or /128).
+ * Host bits must be zero: "198.18.0.1/24" is refused with a hint. */
+int sl_cidr_parse(const char *s, struct sl_cidr *out, struct sl_err *err);
+void sl_cidr_format(const struct sl_cidr *c, char out[SL_CIDR_STRLEN]);
+bool sl_cidr_contains(const struct sl_cidr *c, const struct sl_addr *a);
+
+#endif
