@@ -23,6 +23,7 @@
 
 #include "core/claim.h"
 #include "core/evidence.h"
+#include "core/tier.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 
@@ -90,10 +91,6 @@ int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl
                         void *ctx, struct sl_err *err);
 
 /* ---- sites ------------------------------------------------------------------------ */
-
-enum sl_tier { SL_TIER_SENSITIVE = 0, SL_TIER_OFFICIAL, SL_TIER_PUBLIC, SL_TIER_COUNT };
-const char *sl_tier_name(enum sl_tier t);
-int sl_tier_from_name(const char *name, enum sl_tier *out);
 
 #define SL_NAME_MAX 128
 
