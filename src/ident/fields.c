@@ -127,7 +127,8 @@ void sl_fields_error(struct sl_fieldset *fs, const char *what, const char *msg)
     size_t n = strlen(fs->errors);
     if (n + 4 >= sizeof fs->errors)
         return;
-    snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg);
+    if (snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg) < 0)
+        fs->errors[n] = '\0';
 }
 
 /* ---- structured bodies ------------------------------------------------------------ */
