@@ -289,6 +289,55 @@ static void test_fixtures(void **state)
         }
         json_decref(j);
     }
+    /* the batch line's claim is exactly what identify concludes for the device */
+    rewind(out);
+    char *again = sl_read_file(SL_TEST_SOURCE_DIR "/tests/fixtures/ident/devices.jsonl", 16u << 20,
+                               &len, &err);
+    struct sl_ident_acc *acc = sl_ident_acc_new(id);
+    char *save2 = NULL, dev[256] = "";
+    size_t same = 0;
+    char *l = strtok_r(again, "\n", &save2);
+    while (fgets(line, sizeof line, out)) {
+        json_t *j = json_loads(line, 0, NULL);
+        sl_ident_acc_reset(acc);
+        snprintf(dev, sizeof dev, "%s", json_string_value(json_object_get(j, "device")));
+        for (; l != NULL; l = strtok_r(NULL, "\n", &save2)) {
+            json_t *r = json_loads(l, 0, NULL);
+            if (strcmp(json_string_value(json_object_get(r, "device")), dev) != 0) {
+                json_decref(r);
+                break;
+            }
+            const char *text = json_string_value(json_object_get(r, "data"));
+            const json_t *b64 = json_object_get(r, "data_b64");
+            uint8_t buf[16384];
+            size_t n = 0;
+            if (json_is_string(b64))
+                n = (size_t)sl_base64_decode(json_string_value(b64), json_string_length(b64), buf);
+            else if (text != NULL)
+                n = strlen(text), memcpy(buf, text, n < sizeof buf ? n : sizeof buf);
+            enum sl_proto p = SL_PROTO_NONE;
+            sl_proto_from_name(json_string_value(json_object_get(r, "proto")), &p);
+            struct sl_evidence ev = {.proto = p,
+                                     .port = (uint16_t)json_integer_value(json_object_get(r, "port")),
+                                     .path = json_string_value(json_object_get(r, "path")),
+                                     .data = buf,
+                                     .len = n};
+            sl_ident_observe(acc, &ev);
+            json_decref(r);
+        }
+        struct sl_claim c;
+        sl_ident_conclude(acc, &c);
+        json_t *cj = sl_claim_to_json(&c);
+        if (json_equal(cj, json_object_get(j, "claim")))
+            same++;
+        else
+            fprintf(stderr, "batch claim differs for %s\n", dev);
+        json_decref(cj);
+        json_decref(j);
+    }
+    sl_ident_acc_free(acc);
+    free(again);
+    assert_int_equal(same, st.devices);
     fclose(out);
     json_decref(want);
     free(data);
