@@ -80,6 +80,8 @@ int lab_probe_run(struct lab_probe *p, struct sl_err *err)
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(p->port),
                              .sin_addr.s_addr = htonl(p->addr)};
     if (p->udp) {
+        int big = 4 << 20; /* floods of replies must not be dropped here */
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
         int rc = do_udp(p, fd, &sa, t0, err);
         close(fd);
         return rc;
