@@ -284,7 +284,7 @@ static void check_device(struct check_run *cr, const struct lab_device *d)
         switch (pt->svc) {
         case LAB_SVC_HTTPS:
             check_tls_subject(cr, d, pt);
-            /* fall through */
+            __attribute__((fallthrough));
         case LAB_SVC_HTTP:
         case LAB_SVC_RTSP:
             for (size_t i = 0; i < pr->n_sections; i++) {
