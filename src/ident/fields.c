@@ -182,14 +182,28 @@ static int on_xml(const struct sl_xml_elem *e, void *vctx)
     snprintf(key, sizeof key, "xml:%s", path);
     sl_fields_add(c->fs, key, e->text, strlen(e->text), false);
     if (strcmp(e->local, "Scopes") == 0) {
-        /* WS-Discovery scopes: space-separated URIs, percent-encoded */
-        char buf[SL_XML_MAX_TEXT + 1];
+        /* WS-Discovery scopes: URIs separated by white space, percent-encoded;
+         * a token without "://" continues the previous one (some devices put
+         * raw spaces in a model name) */
+        char buf[SL_XML_MAX_TEXT + 1], scope[SL_XML_MAX_TEXT + 1] = "";
         sl_strlcpy(buf, e->text, sizeof buf);
         char *save = NULL;
         for (char *tok = strtok_r(buf, " \t\r\n", &save); tok != NULL;
              tok = strtok_r(NULL, " \t\r\n", &save)) {
-            url_decode(tok);
-            sl_fields_add(c->fs, "wsd.scope", tok, strlen(tok), false);
+            if (strstr(tok, "://") == NULL && scope[0] != '\0') {
+                size_t n = strlen(scope);
+                snprintf(scope + n, sizeof scope - n, " %s", tok);
+                continue;
+            }
+            if (scope[0] != '\0') {
+                url_decode(scope);
+                sl_fields_add(c->fs, "wsd.scope", scope, strlen(scope), false);
+            }
+            sl_strlcpy(scope, tok, sizeof scope);
+        }
+        if (scope[0] != '\0') {
+            url_decode(scope);
+            sl_fields_add(c->fs, "wsd.scope", scope, strlen(scope), false);
         }
     }
     return 0;
@@ -451,8 +465,10 @@ static void extract_tcp(struct sl_fieldset *fs, const struct sl_evidence *ev)
     char port[8];
     snprintf(port, sizeof port, "%u", (unsigned)ev->port);
     add_str(fs, "tcp.port", port);
-    if (ev->len == 0)
+    if (ev->len == 0) {
+        add_str(fs, "tcp.silent", port); /* open, and waits for the client to speak */
         return;
+    }
     sl_fields_add_ref(fs, "tcp.bytes", (const char *)ev->data, ev->len);
     const char *d = (const char *)ev->data;
     if (ev->len >= 5 && (strncmp(d, "HTTP/", 5) == 0 || strncmp(d, "RTSP/", 5) == 0)) {
