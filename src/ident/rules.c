@@ -213,6 +213,103 @@ static char *required_literal(const char *pat, bool lower)
     return strdup(best);
 }
 
+static void set_bit(uint8_t *bm, unsigned char c, bool nocase)
+{
+    bm[c >> 3] |= (uint8_t)(1u << (c & 7));
+    if (nocase) {
+        unsigned char u = (unsigned char)toupper(c), l = (unsigned char)tolower(c);
+        bm[u >> 3] |= (uint8_t)(1u << (u & 7));
+        bm[l >> 3] |= (uint8_t)(1u << (l & 7));
+    }
+}
+
+/* The bytes the first character of one alternative can be, from *pp; moves
+ * *pp past that first item. Returns false when it cannot tell. */
+static bool first_of_item(const char **pp, uint8_t *bm, bool nocase)
+{
+    const char *p = *pp;
+    if (*p == '\\') {
+        if (p[1] == '\0' || strchr(".[]()*+?{}|^$\\/-", p[1]) == NULL)
+            return false;
+        set_bit(bm, (unsigned char)p[1], nocase);
+        p += 2;
+    } else if (*p == '[') {
+        p++;
+        if (*p == '^')
+            return false;
+        bool firstc = true;
+        while (*p && (*p != ']' || firstc)) {
+            firstc = false;
+            if (*p == '[')
+                return false; /* [:alpha:] and friends */
+            unsigned char lo = (unsigned char)*p;
+            if (p[1] == '-' && p[2] && p[2] != ']') {
+                unsigned char hi = (unsigned char)p[2];
+                for (unsigned c = lo; c <= hi; c++)
+                    set_bit(bm, (unsigned char)c, nocase);
+                p += 3;
+            } else {
+                set_bit(bm, lo, nocase);
+                p++;
+            }
+        }
+        if (*p != ']')
+            return false;
+        p++;
+    } else if (*p == '(' || *p == '.' || *p == '\0' || strchr("*+?{|)$^", *p) != NULL) {
+        return false;
+    } else {
+        set_bit(bm, (unsigned char)*p, nocase);
+        p++;
+    }
+    if (*p == '*' || *p == '?' || *p == '{')
+        return false; /* the item may be absent */
+    *pp = p;
+    return true;
+}
+
+/* For "^X..." or "^(A...|B...)...": the set of first bytes of any match. */
+static bool first_bytes(const char *pat, bool nocase, uint8_t bm[32])
+{
+    memset(bm, 0, 32);
+    if (pat[0] != '^')
+        return false;
+    const char *p = pat + 1;
+    if (*p != '(')
+        return first_of_item(&p, bm, nocase);
+    /* a group of alternatives, each starting with a plain item */
+    int depth = 0;
+    const char *q = p + 1;
+    if (!first_of_item(&q, bm, nocase))
+        return false;
+    for (const char *r = p; *r; r++) {
+        if (*r == '\\' && r[1]) {
+            r++;
+            continue;
+        }
+        if (*r == '[') {
+            while (*r && *r != ']')
+                r++;
+            if (!*r)
+                return false;
+            continue;
+        }
+        if (*r == '(')
+            depth++;
+        else if (*r == ')') {
+            if (--depth == 0) {
+                /* the group must not be optional */
+                return !(r[1] == '?' || r[1] == '*' || r[1] == '{');
+            }
+        } else if (*r == '|' && depth == 1) {
+            const char *a = r + 1;
+            if (!first_of_item(&a, bm, nocase))
+                return false;
+        }
+    }
+    return false;
+}
+
 static const char *jstr(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
@@ -323,6 +420,7 @@ static int parse_rule(struct sl_ruleset *rs, struct sl_rule *r, const json_t *j,
         if (sscanf(r->pattern, "^(.{1,%lu})$%c", &upto, &tail) == 1 && upto > 0)
             r->any_upto = upto;
         r->needle = required_literal(r->pattern, r->nocase);
+        r->has_first = first_bytes(r->pattern, r->nocase, r->first);
         r->needle_len = r->needle != NULL ? strlen(r->needle) : 0;
         if (groups >= SL_RULE_MAX_GROUPS)
             return sl_err_set(err, "%s: rule '%s': more than 9 regex groups", file, r->id);
@@ -565,6 +663,9 @@ bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const
             }
             return true;
         }
+        if (r->has_first &&
+            (len == 0 || !(r->first[(unsigned char)value[0] >> 3] & (1u << ((unsigned char)value[0] & 7)))))
+            return false;
         if (r->needle != NULL) {
             const char *hay = r->nocase ? value_lc : value;
             if (hay != NULL && memmem(hay, len, r->needle, r->needle_len) == NULL)

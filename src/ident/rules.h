@@ -76,6 +76,8 @@ struct sl_rule {
     char *needle;            /* owned; lower-cased when nocase */
     size_t needle_len;
     size_t any_upto;         /* N of ^(.{1,N})$, else 0 */
+    bool has_first;          /* an anchored pattern whose first byte is one of first[] */
+    uint8_t first[32];       /* bitmap of the bytes a match can start with */
     double weight;           /* confidence in the maker this clue gives, 0..1 */
     struct sl_rule_yield y;
     const json_t *examples;  /* {"positive": [...], "negative": [...]} borrowed */
