@@ -31,6 +31,8 @@ void sl_fields_free(struct sl_fieldset *fs)
 {
     free(fs->arena);
     fs->arena = NULL;
+    sl_xml_reader_free(fs->xml);
+    fs->xml = NULL;
     sl_http_free(&fs->http);
 }
 
@@ -216,7 +218,11 @@ static void extract_xml(struct sl_fieldset *fs, const char *data, size_t len)
         return;
     c->fs = fs;
     struct sl_err err = {{0}};
-    if (sl_xml_parse(data, len, NULL, on_xml, c, &err) != 0)
+    if (fs->xml == NULL)
+        fs->xml = sl_xml_reader_new();
+    int rc = fs->xml != NULL ? sl_xml_reader_parse(fs->xml, data, len, NULL, on_xml, c, &err)
+                             : sl_err_set(&err, "xml: out of memory");
+    if (rc != 0)
         sl_fields_error(fs, "xml", err.msg + (strncmp(err.msg, "xml: ", 5) == 0 ? 5 : 0));
     free(c);
 }
