@@ -116,8 +116,8 @@ bool sl_simplere_compile(struct sl_simplere *s, const char *pat, bool nocase)
             if (p == NULL)
                 return false;
         } else if (*p == '.') {
+            /* as regexec without REG_NEWLINE: any byte, newline included */
             memset(it->set, 0xff, 32);
-            it->set['\n' >> 3] &= (uint8_t)~(1u << ('\n' & 7));
             it->set[0] &= (uint8_t)~1u;
             p++;
         } else if (*p == '\\') {
