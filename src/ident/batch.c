@@ -576,9 +576,18 @@ static int parse_line(struct run *r, const char *line, size_t len, char *msg, si
 static void put_str(struct sl_buf *o, const char *s)
 {
     sl_buf_append(o, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (;; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        if (p > run) /* a run of bytes written as they are */
+            sl_buf_append(o, run, (size_t)(p - run));
+        run = p + 1;
+        if (c == '\0')
+            break;
         char esc[8];
-        switch (*p) {
+        switch (c) {
         case '"': sl_buf_append(o, "\\\"", 2); break;
         case '\\': sl_buf_append(o, "\\\\", 2); break;
         case '\n': sl_buf_append(o, "\\n", 2); break;
@@ -587,12 +596,8 @@ static void put_str(struct sl_buf *o, const char *s)
         case '\b': sl_buf_append(o, "\\b", 2); break;
         case '\f': sl_buf_append(o, "\\f", 2); break;
         default:
-            if (*p < 0x20) {
-                snprintf(esc, sizeof esc, "\\u%04x", *p);
-                sl_buf_append(o, esc, 6);
-            } else {
-                sl_buf_append(o, p, 1);
-            }
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            sl_buf_append(o, esc, 6);
         }
     }
     sl_buf_append(o, "\"", 1);
