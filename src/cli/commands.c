@@ -3,6 +3,8 @@
 
 /* The order here is the order of `sightline help`: the main job first. */
 const struct sl_command sl_commands[] = {
+    {"scan", "find, identify and judge the devices at addresses or networks", sl_cmd_scan},
+    {"import", "import nmap -oX or masscan -oJ results as evidence", sl_cmd_import},
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
     {"db", "verify the register's integrity and audit chain; migrate its schema", sl_cmd_db},

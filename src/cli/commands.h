@@ -5,5 +5,7 @@
 int sl_cmd_sites(int argc, char **argv);
 int sl_cmd_devices(int argc, char **argv);
 int sl_cmd_db(int argc, char **argv);
+int sl_cmd_scan(int argc, char **argv);
+int sl_cmd_import(int argc, char **argv);
 
 #endif
