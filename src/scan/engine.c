@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "net/neigh.h"
 #include "net/ratelimit.h"
 #include "net/tls.h"
 #include "proto/http.h"
@@ -86,6 +87,7 @@ struct engine {
     uint8_t key[16];
     unsigned udp_window_ms, udp_interval_ms;
     struct sl_tls_ctx *tls;
+    struct sl_neigh *neigh;
     uint64_t t0;
     uint8_t rbuf[64 * 1024];
     uint8_t ubuf[SL_SCAN_UDP_MAX];
@@ -932,6 +934,9 @@ static void host_check_done(struct engine *e, struct sl_host *h)
     e->sum->stats.hosts_done++;
     if (h->up) {
         e->sum->stats.hosts_up++;
+        char mac[18];
+        if (sl_neigh_lookup(e->neigh, &h->addr, now_ms(e), mac))
+            add_ev(e, h, SL_PROTO_MAC, SL_OUTCOME_OK, 0, "neighbour table", NULL, mac, 17, NULL);
         if (!e->failed && sl_recorder_host(e->rec, h, e->err) != 0) {
             e->failed = 1;
             e->stopping = true;
@@ -1367,6 +1372,7 @@ int sl_scan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks *cb
     }
     if (sl_tls_ctx_new(&e->tls, err) != 0)
         goto out_loop;
+    e->neigh = sl_neigh_new(NULL);
     bool need_udp = o->udp_discovery || o->multicast_iface != NULL;
     if (need_udp && (sl_targets_has_v4(o->targets) || o->multicast_iface != NULL)) {
         if (open_udp(e, &e->udp4, false, err) != 0)
@@ -1423,6 +1429,7 @@ out_loop : {
     drain_loop(e);
     uv_loop_close(&e->loop);
     sl_tls_ctx_free(e->tls);
+    sl_neigh_free(e->neigh);
     bool complete = rc == 0 && !e->failed && sum->complete && e->walk_done;
     sum->complete = complete;
     if (e->failed)

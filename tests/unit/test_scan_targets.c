@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/neigh.h"
 #include "net/permute.h"
 #include "net/ratelimit.h"
 #include "net/targets.h"
@@ -266,6 +267,30 @@ static void test_creds(void **state)
     sl_creds_wipe(&c);
 }
 
+static void test_neigh(void **state)
+{
+    (void)state;
+    const char *path = sl_test_tmpfile("neigh", "arp");
+    sl_test_write_file(path,
+                       "IP address       HW type     Flags       HW address            Mask     Device\n"
+                       "198.18.0.9       0x1         0x2         44:19:B6:00:00:01     *        lab0\n"
+                       "198.18.0.7       0x1         0x0         00:00:00:00:00:00     *        lab0\n"
+                       "198.18.0.3       0x1         0x2         3c:ef:8c:41:6c:ce     *        lab0\n");
+    struct sl_neigh *n = sl_neigh_new(path);
+    char mac[18];
+    struct sl_addr a;
+    sl_addr_parse("198.18.0.9", &a);
+    assert_true(sl_neigh_lookup(n, &a, 1000, mac));
+    assert_string_equal(mac, "44:19:b6:00:00:01");
+    sl_addr_parse("198.18.0.7", &a); /* incomplete */
+    assert_false(sl_neigh_lookup(n, &a, 1000, mac));
+    sl_addr_parse("198.18.0.4", &a);
+    assert_false(sl_neigh_lookup(n, &a, 1000, mac));
+    sl_addr_parse("2001:db8::1", &a);
+    assert_false(sl_neigh_lookup(n, &a, 1000, mac));
+    sl_neigh_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,7 +298,7 @@ int main(void)
         cmocka_unit_test(test_file_and_exclusions), cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_siphash_vector), cmocka_unit_test(test_rate),
         cmocka_unit_test(test_ports), cmocka_unit_test(test_requests),
-        cmocka_unit_test(test_creds),
+        cmocka_unit_test(test_creds), cmocka_unit_test(test_neigh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
