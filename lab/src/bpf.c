@@ -80,11 +80,13 @@ int lab_bpf_build(uint32_t lo, uint32_t hi, int (*member)(void *ctx, uint32_t ad
     }
     size_t tsz = tree_size(nb);
     e.tail = head + tsz;
-    e.drop = e.tail + 3;
-    if (e.drop + 2 > max) {
+    e.drop = e.tail + 9; /* the last instruction: the kernel's store/load check
+                          * reads the program linearly, so no RET may sit
+                          * between the bitmap store and its load */
+    if (e.drop + 1 > max) {
         free(b);
         return sl_err_set(err, "the address range needs %zu filter instructions (max %zu): use "
-                               "fewer devices", e.drop + 2, max);
+                               "fewer devices", e.drop + 1, max);
     }
     /* 0 */ put(&e, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, net_dst));
     /* 1 */ put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 5));
@@ -94,25 +96,19 @@ int lab_bpf_build(uint32_t lo, uint32_t hi, int (*member)(void *ctx, uint32_t ad
     /* 5 */ put(&e, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 5));
     /* 6 */ put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0));
     /* 7 */ put(&e, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)(e.drop - 8)));
-    /* Instruction 6 jumps over 7 into the tree; 1 and 2 land on 7 (drop). */
+    /* 6 jumps over 7 into the tree; 1 and 2 land on 7, which jumps to drop. */
     emit_tree(&e, b, nb);
-    /* tail: A = bitmap word, X = offset; test bit X & 31 */
-    /* X holds the whole offset; shift by (X & 31) needs X masked: do it here. */
-    put(&e, (struct sock_filter)BPF_STMT(BPF_ST, 0));            /* M[0] = bits */
-    put(&e, (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TXA, 0)); /* A = off */
-    put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 2, 0, 0));
-    /* drop */
-    put(&e, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0));
-    put(&e, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0));
-    /* continue tail */
+    /* tail: A = the block's bitmap word, X = the address offset */
+    put(&e, (struct sock_filter)BPF_STMT(BPF_ST, 0));              /* M[0] = bits */
+    put(&e, (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TXA, 0));   /* A = off */
     put(&e, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 31));
-    put(&e, (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0));  /* X = off & 31 */
+    put(&e, (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0));   /* X = off & 31 */
     put(&e, (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 0));     /* A = bits */
     put(&e, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 0));
     put(&e, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 1));
-    put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1));
-    put(&e, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0));
-    put(&e, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x40000));
+    put(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0));
+    put(&e, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x40000)); /* accept */
+    put(&e, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0));       /* drop */
     free(b);
     if (e.n > max)
         return sl_err_set(err, "filter too large (%zu instructions)", e.n);

@@ -94,37 +94,42 @@ static void check_stream_section(struct check_run *cr, const struct lab_device *
     else
         snprintf(target, sizeof target, "%s", sec->path);
     const char *body = "";
-    char soapbody[512];
+    bool auth = sec->auth == 1;
+    char soapbody[1024];
     if (sec->soap) {
         snprintf(soapbody, sizeof soapbody,
                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?><s:Envelope xmlns:s=\"http://www.w3.org/"
-                 "2003/05/soap-envelope\"><s:Body><tds:%s xmlns:tds=\"http://www.onvif.org/ver10/"
-                 "device/wsdl\"/></s:Body></s:Envelope>", sec->soap);
+                 "2003/05/soap-envelope\">%s<s:Body><tds:%s xmlns:tds=\"http://www.onvif.org/ver10/"
+                 "device/wsdl\"/></s:Body></s:Envelope>",
+                 auth ? "<s:Header><wsse:Security xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/"
+                        "oasis-200401-wss-wssecurity-secext-1.0.xsd\"><wsse:UsernameToken><wsse:Username>"
+                        "sightline-check</wsse:Username></wsse:UsernameToken></wsse:Security></s:Header>"
+                      : "",
+                 sec->soap);
         body = soapbody;
     }
-    if (lab_find_section(d->prof, sec->kind, pt->port, method, target, body, strlen(body)) != sec) {
+    if (lab_find_section(d->prof, sec->kind, pt->port, method, target, body, strlen(body), auth) !=
+        sec) {
         cr->skipped++; /* shadowed by an earlier section for this request */
         return;
     }
-    bool http_on_rtsp = rtsp && !sl_str_starts_with(method, "OPTIONS") &&
-                        strcmp(method, "DESCRIBE") != 0 && strcmp(method, "SETUP") != 0 &&
-                        strcmp(method, "PLAY") != 0 && strcmp(method, "TEARDOWN") != 0 &&
-                        strcmp(method, "GET_PARAMETER") != 0 && strcmp(method, "SET_PARAMETER") != 0;
-    char req[2048];
+    bool http_on_rtsp = rtsp && strcmp(method, "OPTIONS") != 0 && strcmp(method, "DESCRIBE") != 0 &&
+                        strcmp(method, "SETUP") != 0 && strcmp(method, "PLAY") != 0 &&
+                        strcmp(method, "TEARDOWN") != 0 && strcmp(method, "GET_PARAMETER") != 0 &&
+                        strcmp(method, "SET_PARAMETER") != 0;
+    const char *authz = auth && !sec->soap ? "Authorization: Digest username=\"sightline-check\"\r\n" : "";
+    char req[4096];
     int n;
     if (rtsp && !http_on_rtsp)
-        n = snprintf(req, sizeof req, "%s rtsp://%s:%u%s RTSP/1.0\r\nCSeq: 7\r\nUser-Agent: "
-                     "sightline-lab-check\r\n\r\n", method, ip, pt->port, target);
-    else
-        n = snprintf(req, sizeof req, "%s %s %s\r\nHost: %s\r\nUser-Agent: sightline-lab-check\r\n"
-                     "%s%s%s\r\n%s", method, target, http_on_rtsp ? "HTTP/1.0" : "HTTP/1.1", ip,
-                     *body ? "Content-Type: application/soap+xml; charset=utf-8\r\nContent-Length: " : "",
-                     *body ? "" : "", "", body);
-    if (*body) {
+        n = snprintf(req, sizeof req, "%s rtsp://%s:%u%s RTSP/1.0\r\nCSeq: 7\r\n%sUser-Agent: "
+                     "sightline-lab-check\r\n\r\n", method, ip, pt->port, target, authz);
+    else if (*body)
         n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: sightline-lab-check\r\n"
                      "Content-Type: application/soap+xml; charset=utf-8\r\nContent-Length: %zu\r\n\r\n%s",
                      method, target, ip, strlen(body), body);
-    }
+    else
+        n = snprintf(req, sizeof req, "%s %s %s\r\nHost: %s\r\n%sUser-Agent: sightline-lab-check\r\n\r\n",
+                     method, target, http_on_rtsp ? "HTTP/1.0" : "HTTP/1.1", ip, authz);
     struct lab_req rq;
     lab_req_parse(req, (size_t)n, &rq);
     struct sl_buf exp;
@@ -162,7 +167,7 @@ static void check_tls_subject(struct check_run *cr, const struct lab_device *d, 
 static void check_tcp(struct check_run *cr, const struct lab_device *d, const struct lab_port *pt)
 {
     const struct lab_profile *pr = d->prof;
-    const struct lab_section *greet = lab_find_section(pr, LAB_SECT_TCP_GREET, pt->port, "", "", NULL, 0);
+    const struct lab_section *greet = lab_find_section(pr, LAB_SECT_TCP_GREET, pt->port, "", "", NULL, 0, false);
     struct lab_rng rng;
     lab_rng_init(&rng, 1, 2, 3);
     struct lab_xctx x = {.dev = d, .rng = &rng, .port = pt->port, .mask = true};
@@ -175,7 +180,7 @@ static void check_tcp(struct check_run *cr, const struct lab_device *d, const st
         any = true;
         const char *req = sec->match ? sec->match : "\r\n";
         size_t rl = sec->match ? sec->match_len : 2;
-        if (lab_find_section(pr, LAB_SECT_TCP_REPLY, pt->port, "", "", req, rl) != sec) {
+        if (lab_find_section(pr, LAB_SECT_TCP_REPLY, pt->port, "", "", req, rl, false) != sec) {
             cr->skipped++;
             continue;
         }

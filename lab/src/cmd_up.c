@@ -86,7 +86,7 @@ static int parse(int argc, char **argv, struct up_opts *o)
     int c;
     int64_t v;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "n:m:s:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:m:s:t:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (sl_parse_i64(optarg, 1, LAB_MAX_DEVICES, &v) != 0)

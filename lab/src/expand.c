@@ -138,6 +138,21 @@ static int expand_one(struct sl_buf *out, char *expr, const struct lab_xctx *x,
                  &tm);
         return put_str(out, d, err);
     }
+    if (strcmp(expr, "utc") == 0) {
+        if (arg == NULL || *arg == '\0')
+            return sl_err_set(err, "${utc:FORMAT} needs a strftime format");
+        if (x->mask)
+            return put_wild(out, err);
+        char d[128];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        size_t dn = strftime(d, sizeof d, arg, &tm);
+#pragma GCC diagnostic pop
+        return put(out, d, dn, err);
+    }
     if (strcmp(expr, "nonce") == 0) {
         if (x->mask)
             return put_wild(out, err);

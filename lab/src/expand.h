@@ -10,7 +10,7 @@
  * Functions: ${digits:N} ${hex:N} ${HEX:N} ${alnum:N} ${pick:a|b|c} ${uuid}
  * ${date:Y1:Y2} (YYYYMMDD) ${repeat:N:TEXT} ${dollar}. Dynamic names:
  * ${http_date} ${iso_date} ${nonce} ${msgid} ${cseq} ${relates_to} ${req_uuid}
- * ${content_length} ${port}. Everything else is looked up in the device.
+ * ${content_length} ${port} ${utc:STRFTIME-FORMAT}. Everything else is looked up in the device.
  *
  * Bounded: one expansion yields at most LAB_EXPAND_MAX bytes.
  */

@@ -344,6 +344,7 @@ static int parse_section(struct lab_profile *p, const struct line *ls, size_t hd
     struct lab_section *s = &p->sections[p->n_sections];
     memset(s, 0, sizeof *s);
     s->line = lineno;
+    s->auth = -1;
     char scratch[1024];
     char *w[16];
     size_t k = split_words(ls[hdr].p + 3, ls[hdr].n - 3, scratch, sizeof scratch, w, 16);
@@ -370,6 +371,8 @@ static int parse_section(struct lab_profile *p, const struct line *ls, size_t hd
             s->soap = xstrndup(w[i] + 5, strlen(w[i] + 5));
         } else if (sl_str_starts_with(w[i], "match=")) {
             s->match = lab_unescape(w[i] + 6, strlen(w[i] + 6), &s->match_len);
+        } else if (strcmp(w[i], "auth=yes") == 0 || strcmp(w[i], "auth=no") == 0) {
+            s->auth = w[i][5] == 'y';
         } else if (strcmp(w[i], "body_eol=crlf") == 0) {
             body_eol = "\r\n";
         } else if (strcmp(w[i], "body_eol=lf") == 0) {
@@ -480,7 +483,7 @@ struct lab_profile *lab_profile_parse(const char *path, const char *text, size_t
         sl_err_set(err, "no 'device_type' directive");
         goto fail;
     }
-    if (lab_profile_var(p, "model") == NULL || lab_profile_var(p, "firmware") == NULL) {
+    if (!p->hostile && (lab_profile_var(p, "model") == NULL || lab_profile_var(p, "firmware") == NULL)) {
         sl_err_set(err, "vars 'model' and 'firmware' are required (the ground truth uses them)");
         goto fail;
     }

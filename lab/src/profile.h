@@ -72,6 +72,7 @@ struct lab_section {
     char *match;        /* tcp reply: bytes that must appear in the request */
     size_t match_len;
     uint16_t port;      /* 0 = every port of a fitting service */
+    int auth;           /* http: 1 = only with credentials, 0 = only without, -1 = either */
     char *head;         /* template text (escapes already decoded), NUL-terminated */
     size_t head_len;
     char *body;         /* may be NULL */

@@ -78,6 +78,8 @@ int lab_req_parse(const char *buf, size_t len, struct lab_req *r)
             if (sl_parse_i64(sl_str_trim(val), 0, LAB_REQ_BODY_MAX, &n) != 0)
                 return -1;
             r->content_length = (size_t)n;
+        } else if (nl == 13 && strncasecmp(buf + ls, "Authorization", 13) == 0) {
+            r->has_auth = true;
         } else if (nl == 4 && strncasecmp(buf + ls, "CSeq", 4) == 0) {
             sl_strlcpy(r->cseq, sl_str_trim(val), sizeof r->cseq);
             /* CSeq is echoed into replies: keep it to digits. */

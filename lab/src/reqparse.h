@@ -21,6 +21,7 @@ struct lab_req {
     size_t head_len;     /* bytes up to and including the blank line */
     size_t content_length;
     char cseq[32];       /* RTSP CSeq, "" when absent */
+    bool has_auth;       /* an Authorization header was sent */
 };
 
 /* Parses an HTTP or RTSP request head at the start of buf. Returns 1 when a

@@ -125,7 +125,7 @@ static bool path_matches(const char *pat, const char *target)
 
 const struct lab_section *lab_find_section(const struct lab_profile *p, int kind, uint16_t port,
                                            const char *method, const char *target,
-                                           const char *body, size_t body_len)
+                                           const char *body, size_t body_len, bool auth)
 {
     for (size_t i = 0; i < p->n_sections; i++) {
         const struct lab_section *sec = &p->sections[i];
@@ -135,6 +135,8 @@ const struct lab_section *lab_find_section(const struct lab_profile *p, int kind
             if (strcmp(sec->method, "*") != 0 && strcmp(sec->method, method) != 0)
                 continue;
             if (!path_matches(sec->path, target))
+                continue;
+            if (sec->auth >= 0 && sec->auth != (int)auth)
                 continue;
             if (sec->soap && !lab_xml_has_element(body ? body : "", body ? body_len : 0, sec->soap))
                 continue;
@@ -180,13 +182,28 @@ static struct lab_rng *resp_rng(void)
     return &g_resp_rng;
 }
 
+bool lab_request_has_auth(const struct lab_req *rq, const char *body, size_t body_len)
+{
+    return rq->has_auth || (body && lab_xml_has_element(body, body_len, "Security"));
+}
+
+/* RTSP requests name an absolute URL: match sections on its path. */
+static const char *target_path(const char *t)
+{
+    if (strncmp(t, "rtsp://", 7) != 0 && strncmp(t, "http://", 7) != 0)
+        return t;
+    const char *p = strchr(t + 7, '/');
+    return p ? p : "/";
+}
+
 int lab_render_request(const struct lab_device *d, const struct lab_port *pt,
                        const struct lab_req *rq, const char *body, size_t body_len, bool mask,
                        struct sl_buf *out, struct sl_err *err)
 {
     int kind = pt->svc == LAB_SVC_RTSP ? LAB_SECT_RTSP : LAB_SECT_HTTP;
     const struct lab_section *sec =
-        lab_find_section(d->prof, kind, pt->port, rq->method, rq->target, body, body_len);
+        lab_find_section(d->prof, kind, pt->port, rq->method, target_path(rq->target), body,
+                         body_len, lab_request_has_auth(rq, body, body_len));
     struct lab_xctx x = {.dev = d, .rng = resp_rng(), .cseq = rq->cseq[0] ? rq->cseq : NULL,
                          .port = pt->port, .mask = mask};
     if (sec == NULL) {
@@ -205,7 +222,7 @@ int lab_render_udp(const struct lab_device *d, const struct lab_port *pt, const 
                : pt->svc == LAB_SVC_SSDP ? LAB_SECT_SSDP
                : pt->svc == LAB_SVC_SADP ? LAB_SECT_SADP
                                          : LAB_SECT_DHDISCOVER;
-    const struct lab_section *sec = lab_find_section(d->prof, kind, pt->port, "", "", NULL, 0);
+    const struct lab_section *sec = lab_find_section(d->prof, kind, pt->port, "", "", NULL, 0, false);
     if (sec == NULL)
         return sl_err_set(err, "profile %s has no %s section", d->prof->name, lab_svc_name(pt->svc));
     struct lab_xctx x = {.dev = d, .rng = resp_rng(), .port = pt->port, .mask = mask,
@@ -441,7 +458,7 @@ static void handle_http(struct conn *c)
     if (c->port->svc == LAB_SVC_ENDLESS) {
         /* The head of the matching section, then its body over and over. */
         const struct lab_section *sec = lab_find_section(c->dev->prof, LAB_SECT_HTTP, c->port->port,
-                                                         rq.method, rq.target, NULL, 0);
+                                                         rq.method, target_path(rq.target), NULL, 0, rq.has_auth);
         struct lab_xctx x = {.dev = c->dev, .rng = resp_rng(), .port = c->port->port};
         if (sec == NULL || lab_expand(&out, sec->head, sec->head_len, &x, &err) != 0 ||
             lab_expand(&c->out, sec->body ? sec->body : "x", sec->body ? sec->body_len : 1, &x,
@@ -501,7 +518,7 @@ static void handle_tcp(struct conn *c)
 {
     const struct lab_section *sec =
         lab_find_section(c->dev->prof, LAB_SECT_TCP_REPLY, c->port->port, "", "",
-                         (const char *)c->in.data, c->in.len);
+                         (const char *)c->in.data, c->in.len, false);
     if (sec == NULL) {
         if (c->in.len >= 4096)
             sl_buf_reset(&c->in);
@@ -735,7 +752,7 @@ static void on_connection(uv_stream_t *server, int status)
         send_garbage(c);
     } else if (c->port->svc == LAB_SVC_TCP) {
         const struct lab_section *g =
-            lab_find_section(c->dev->prof, LAB_SECT_TCP_GREET, l->port, "", "", NULL, 0);
+            lab_find_section(c->dev->prof, LAB_SECT_TCP_GREET, l->port, "", "", NULL, 0, false);
         if (g) {
             struct sl_buf out;
             sl_buf_init(&out, LAB_EXPAND_MAX);

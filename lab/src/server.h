@@ -65,6 +65,8 @@ int lab_render_udp(const struct lab_device *d, const struct lab_port *pt, const 
 /* Finds the section of kind `kind` that answers. NULL if none. */
 const struct lab_section *lab_find_section(const struct lab_profile *p, int kind, uint16_t port,
                                            const char *method, const char *target,
-                                           const char *body, size_t body_len);
+                                           const char *body, size_t body_len, bool auth);
+/* Did the request carry credentials (HTTP Authorization, or WS-Security)? */
+bool lab_request_has_auth(const struct lab_req *rq, const char *body, size_t body_len);
 
 #endif
