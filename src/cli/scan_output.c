@@ -255,7 +255,7 @@ json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
     for (int i = 0; i < SL_SCAN_DECISIONS; i++)
         json_object_set_new(dec, sl_decision_name((enum sl_decision)i),
                             json_integer((json_int_t)sum->by_decision[i]));
-    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
                      "scan_id", (json_int_t)sum->scan_id, "status",
                      sum->complete ? "complete" : "incomplete", "hosts_total",
                      (json_int_t)st->hosts_total, "hosts_done", (json_int_t)st->hosts_done,
@@ -264,7 +264,8 @@ json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
                      (json_int_t)sum->hostile, "tier_defaulted", (json_int_t)sum->tier_defaulted,
                      "probes_sent", (json_int_t)st->probes_sent, "evidence",
                      (json_int_t)st->evidence, "elapsed_ms", (json_int_t)st->elapsed_ms,
-                     "hosts_per_s", st->hosts_per_s);
+                     "hosts_per_s", st->hosts_per_s, "udp_unmatched",
+                     (json_int_t)st->udp_unmatched);
 }
 
 void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum,

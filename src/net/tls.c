@@ -29,8 +29,9 @@ int sl_tls_ctx_new(struct sl_tls_ctx **out, struct sl_err *err)
     SSL_CTX_set_security_level(c->ctx, 0);
     SSL_CTX_set_min_proto_version(c->ctx, TLS1_VERSION);
     SSL_CTX_set_cipher_list(c->ctx, "ALL:@SECLEVEL=0");
-    SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF |
-                                    SSL_OP_NO_TICKET);
+    SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
+    /* Sessions are kept by the caller per probe (sl_tls_session_take), not cached. */
+    SSL_CTX_set_session_cache_mode(c->ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
     *out = c;
     return 0;
@@ -133,6 +134,37 @@ long sl_tls_read(struct sl_tls *t, struct sl_buf *plain)
             return total;
         return total > 0 ? total : -1;
     }
+}
+
+struct sl_tls_session *sl_tls_session_take(struct sl_tls *t)
+{
+    SSL_SESSION *s = SSL_get1_session(t->ssl);
+    if (s != NULL && !SSL_SESSION_is_resumable(s)) {
+        SSL_SESSION_free(s);
+        return NULL;
+    }
+    return (struct sl_tls_session *)s;
+}
+
+void sl_tls_session_free(struct sl_tls_session *s)
+{
+    SSL_SESSION_free((SSL_SESSION *)s);
+}
+
+int sl_tls_resume(struct sl_tls *t, struct sl_tls_session *s)
+{
+    return s != NULL && SSL_set_session(t->ssl, (SSL_SESSION *)s) == 1 ? 0 : -1;
+}
+
+int sl_tls_session_resumable(struct sl_tls *t)
+{
+    SSL_SESSION *s = SSL_get0_session(t->ssl);
+    return s != NULL && SSL_SESSION_is_resumable(s);
+}
+
+int sl_tls_was_resumed(struct sl_tls *t)
+{
+    return SSL_session_reused(t->ssl);
 }
 
 int sl_tls_peer_cert(struct sl_tls *t, struct sl_buf *out)

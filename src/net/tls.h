@@ -41,6 +41,20 @@ int sl_tls_write(struct sl_tls *t, const void *data, size_t n);
  * bytes added, 0 when nothing is ready, -1 when the peer closed TLS or failed. */
 long sl_tls_read(struct sl_tls *t, struct sl_buf *plain);
 
+/* Session resumption, so that the requests of one probe that the device answers
+ * on separate connections cost one full handshake, not one each. take returns
+ * a new reference (NULL when there is none yet; in TLS 1.3 the ticket arrives
+ * after the handshake, so take it after the first answer); resume offers it on a
+ * new connection before the handshake. */
+struct sl_tls_session;
+struct sl_tls_session *sl_tls_session_take(struct sl_tls *t);
+void sl_tls_session_free(struct sl_tls_session *s);
+int sl_tls_resume(struct sl_tls *t, struct sl_tls_session *s);
+/* True when the connection holds a session a new connection could resume. */
+int sl_tls_session_resumable(struct sl_tls *t);
+/* True when the last handshake resumed a session. */
+int sl_tls_was_resumed(struct sl_tls *t);
+
 /* The peer's certificate, DER, appended to out. Returns 0, or -1 when none. */
 int sl_tls_peer_cert(struct sl_tls *t, struct sl_buf *out);
 /* "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256" once the handshake is done. */

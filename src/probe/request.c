@@ -21,6 +21,13 @@ const char *const sl_http_paths[] = {
 };
 const size_t sl_http_path_count = sizeof sl_http_paths / sizeof sl_http_paths[0];
 
+const char *const sl_https_paths[] = {
+    "/",
+    "/ISAPI/System/deviceInfo",
+    "/cgi-bin/magicBox.cgi?action=getSystemInfo",
+};
+const size_t sl_https_path_count = sizeof sl_https_paths / sizeof sl_https_paths[0];
+
 static int host_header(char *out, size_t n, const char *host, uint16_t port, uint16_t def)
 {
     bool v6 = strchr(host, ':') != NULL;

@@ -21,6 +21,9 @@
  * 401 whose realm is itself a fingerprint) without credentials. */
 extern const char *const sl_http_paths[];
 extern const size_t sl_http_path_count;
+/* The shorter list asked over HTTPS (each request there may cost a handshake). */
+extern const char *const sl_https_paths[];
+extern const size_t sl_https_path_count;
 
 /* "GET path HTTP/1.1" with Host, a plain User-Agent, Accept and keep-alive. */
 int sl_req_http_get(struct sl_buf *out, const char *host, uint16_t port, const char *path);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "net/neigh.h"
 #include "net/ratelimit.h"
@@ -21,8 +22,8 @@
 
 #define HASH_BITS 16
 #define PUMP_MS 1
-#define BANNER_WAIT_MS 800u /* how long a banner port may stay silent before we speak */
-#define QUIET_MS 120u       /* after a binary answer, how long to wait for more */
+#define BANNER_WAIT_MS 150u /* how long a banner port may stay silent before we speak */
+#define QUIET_MS 80u        /* after a binary answer, how long to wait for more */
 #define MAX_STEPS 8
 #define MULTICAST_MAX 4096
 
@@ -59,6 +60,7 @@ struct conn {
     unsigned step, n_steps, reconnects;
     struct step steps[MAX_STEPS];
     struct sl_tls *tls;
+    struct sl_tls_session *sess; /* resumed on reconnects of this probe */
     struct sl_buf raw;           /* plaintext answer to the current request */
     struct sl_http http;
     uint64_t started_ms;
@@ -271,6 +273,7 @@ static void on_handle_closed(uv_handle_t *hd)
     sl_http_free(&c->http);
     sl_buf_free(&c->raw);
     sl_tls_free(c->tls);
+    sl_tls_session_free(c->sess);
     free(c);
     e->open_conns--;
     h->conns--;
@@ -319,6 +322,13 @@ static void on_tcp_closed(uv_handle_t *hd)
         c->reconnect = false;
         c->tcp_closing = false;
         c->connected = false;
+        if (c->tls != NULL) {
+            struct sl_tls_session *ns = sl_tls_session_take(c->tls);
+            if (ns != NULL) {
+                sl_tls_session_free(c->sess);
+                c->sess = ns;
+            }
+        }
         sl_tls_free(c->tls);
         c->tls = NULL;
         if (uv_tcp_init(&c->e->loop, &c->tcp) == 0) {
@@ -370,6 +380,15 @@ static void conn_reconnect(struct conn *c)
 }
 
 /* ---- the conversation --------------------------------------------------------------- */
+
+/* What we said before a binary answer: nothing (a greeting), the DVRIP hello, or
+ * the GET / that a silent port got. */
+static const char *raw_request_name(const struct conn *c)
+{
+    if (c->kind == SL_PK_DVRIP)
+        return "dvrip hello";
+    return c->n_steps > 0 && c->steps[0].what == STEP_GET_FALLBACK ? "GET" : "greeting";
+}
 
 static enum sl_proto step_proto(const struct conn *c)
 {
@@ -436,6 +455,13 @@ static void next_step(struct conn *c, bool must_reconnect)
         conn_finish(c);
         return;
     }
+    if (must_reconnect && c->kind == SL_PK_HTTPS && c->sess == NULL &&
+        (c->tls == NULL || !sl_tls_session_resumable(c->tls))) {
+        /* Another full TLS handshake per path costs the device (and us) more than
+         * the path is worth: without a session to resume, stop here. */
+        conn_finish(c);
+        return;
+    }
     if (must_reconnect)
         conn_reconnect(c);
     else
@@ -489,8 +515,8 @@ static void on_plain(struct conn *c, const uint8_t *data, size_t n)
         c->state = CS_RAW;
         if (took < n || c->raw.len >= 4096) {
             add_ev(c->e, c->h, SL_PROTO_TCP, took < n ? SL_OUTCOME_TOO_LARGE : SL_OUTCOME_OK,
-                   c->port, c->kind == SL_PK_DVRIP ? "dvrip hello" : "greeting", NULL,
-                   c->raw.data, c->raw.len, took < n ? "answer passed its bound" : NULL);
+                   c->port, raw_request_name(c), NULL, c->raw.data, c->raw.len,
+                   took < n ? "answer passed its bound" : NULL);
             conn_finish(c);
             return;
         }
@@ -508,6 +534,14 @@ static void on_plain(struct conn *c, const uint8_t *data, size_t n)
     if (r == SL_HTTP_MORE)
         return;
     if (r == SL_HTTP_ERROR) {
+        if (c->steps[c->step].what == STEP_GET_FALLBACK) {
+            /* A binary service answering our GET: its bytes are the evidence. */
+            c->state = CS_RAW;
+            c->aux_on = true;
+            uv_timer_stop(&c->aux);
+            uv_timer_start(&c->aux, on_aux, QUIET_MS, 0);
+            return;
+        }
         record_step(c, SL_OUTCOME_MALFORMED, sl_http_error(&c->http));
         conn_finish(c);
         return;
@@ -539,9 +573,8 @@ static void on_eof(struct conn *c)
         break;
     }
     case CS_RAW:
-        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_OK, c->port,
-               c->kind == SL_PK_DVRIP ? "dvrip hello" : "greeting", NULL, c->raw.data,
-               c->raw.len, NULL);
+        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_OK, c->port, raw_request_name(c), NULL,
+               c->raw.data, c->raw.len, NULL);
         conn_finish(c);
         break;
     case CS_TLS:
@@ -645,9 +678,8 @@ static void on_aux(uv_timer_t *t)
         c->step = 0;
         conn_send_step(c);
     } else if (c->state == CS_RAW) {
-        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_OK, c->port,
-               c->kind == SL_PK_DVRIP ? "dvrip hello" : "greeting", NULL, c->raw.data,
-               c->raw.len, NULL);
+        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_OK, c->port, raw_request_name(c), NULL,
+               c->raw.data, c->raw.len, NULL);
         conn_finish(c);
     }
 }
@@ -673,9 +705,8 @@ static void on_deadline(uv_timer_t *t)
     case CS_RAW:
         snprintf(detail, sizeof detail, "no complete answer within %u ms (%zu bytes)", ms,
                  c->raw.len);
-        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_TIMEOUT, c->port,
-               c->kind == SL_PK_DVRIP ? "dvrip hello" : "greeting", NULL, c->raw.data,
-               c->raw.len, detail);
+        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_TIMEOUT, c->port, raw_request_name(c), NULL,
+               c->raw.data, c->raw.len, detail);
         break;
     default: break;
     }
@@ -686,8 +717,16 @@ static void build_steps(struct conn *c)
 {
     unsigned n = 0;
     switch (c->kind) {
-    case SL_PK_HTTP:
     case SL_PK_HTTPS:
+        /* The certificate, the front page and the vendor endpoints whose realms
+         * name the firmware; the rest of the web UI is what port 80 serves too,
+         * and every extra request over TLS can cost a handshake. */
+        for (size_t i = 0; i < sl_https_path_count && n < MAX_STEPS; i++)
+            c->steps[n++] = (struct step){"GET", sl_https_paths[i], STEP_HTTP};
+        if (n < MAX_STEPS && sl_creds_for(c->e->o->creds, &c->h->addr) != NULL)
+            c->steps[n++] = (struct step){"POST", SL_ONVIF_PATH, STEP_ONVIF_INFO};
+        break;
+    case SL_PK_HTTP:
         for (size_t i = 0; i < sl_http_path_count && n < MAX_STEPS; i++)
             c->steps[n++] = (struct step){"GET", sl_http_paths[i], STEP_HTTP};
         if (n < MAX_STEPS)
@@ -737,6 +776,8 @@ static void on_connect(uv_connect_t *req, int status)
             conn_finish(c);
             return;
         }
+        if (c->sess != NULL)
+            sl_tls_resume(c->tls, c->sess);
         c->state = CS_TLS;
         tls_progress(c);
         break;
@@ -1034,6 +1075,11 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
     }
     if (h->udp_answers[k] >= SL_SCAN_UDP_PER_KIND)
         return;
+    /* A retransmitted probe gets the same answer again: keep it once. */
+    for (const struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next)
+        if (it->ev.proto == udp_proto((enum sl_udp_kind)k) && it->ev.len == len &&
+            memcmp(it->data, data, len) == 0)
+            return;
     h->udp_answers[k]++;
     const char *detail = trunc ? "datagram longer than our buffer; cut"
                          : needs_id && !has_id ? "reply does not echo our probe id"
@@ -1281,8 +1327,13 @@ static int open_udp(struct engine *e, uv_udp_t *u, bool v6, struct sl_err *err)
         uv_close((uv_handle_t *)u, NULL);
         return sl_err_set(err, "cannot open a UDP socket: %s", uv_strerror(rc));
     }
-    int size = 4 * 1024 * 1024;
-    uv_recv_buffer_size((uv_handle_t *)u, &size);
+    /* A burst of discovery replies must not overflow the socket: ask for 8 MiB,
+     * past rmem_max when we may (root), else what the system allows. */
+    uv_os_fd_t fd;
+    int size = 8 * 1024 * 1024;
+    if (uv_fileno((uv_handle_t *)u, &fd) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        uv_recv_buffer_size((uv_handle_t *)u, &size);
     return 0;
 }
 
