@@ -51,7 +51,7 @@
 #include "store/store.h"
 #include "util/err.h"
 
-#define SL_SCAN_DEFAULT_CONCURRENCY 5000
+#define SL_SCAN_DEFAULT_CONCURRENCY 3000
 #define SL_SCAN_DEFAULT_RATE 20000
 #define SL_SCAN_DEFAULT_TIMEOUT_MS 3000
 #define SL_SCAN_DEFAULT_RETRIES 1
