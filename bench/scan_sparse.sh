@@ -17,6 +17,7 @@ unshare --net sh -c '
 set -e
 ip link set lo up
 # Eight live hosts scattered over the range: tiny HTTP answers from python.
+pids=""
 for a in 127.0.0.9 127.1.2.3 127.3.4.5 127.5.6.7 127.7.8.9 127.9.10.11 127.11.12.13 127.15.250.1; do
     python3 -c "
 import socket,sys
@@ -25,12 +26,13 @@ s.bind((sys.argv[1],80)); s.listen(64)
 while True:
     c,_=s.accept(); c.recv(4096)
     c.sendall(b\"HTTP/1.0 200 OK\r\nServer: sparse\r\nContent-Length: 2\r\n\r\nok\"); c.close()
-" $a &
+" $a < /dev/null > /dev/null 2>&1 &
+    pids="$pids $!"
 done
 sleep 0.5
 /usr/bin/time -v "$SLBIN" scan 127.0.0.0/12 --ports 80 --rate 0 --concurrency 4000 --timeout 1000 \
     --quiet 2> "$1/time.txt" > "$1/out.txt" || true
-kill $(jobs -p) 2>/dev/null || true
+kill $pids 2>/dev/null || true
 ' sh "$tmp"
 cat "$tmp/out.txt"
 wall=$(grep "Elapsed (wall clock)" "$tmp/time.txt" | sed "s/.*): //")

@@ -72,8 +72,10 @@ ip link add br0 type bridge
 ip addr add 198.18.0.1/24 dev br0
 ip link set br0 up
 ip route add 224.0.0.0/4 dev br0
+pids=""
 for n in 2 3; do
     unshare --net sh -c "sleep 30" & eval pid$n=\$!
+    eval pids=\"\$pids \$pid$n\"
 done
 sleep 0.2
 for n in 2 3; do
@@ -84,7 +86,9 @@ for n in 2 3; do
     ip link set d$n netns $pid
     nsenter -t $pid -n sh -c "ip link set lo up; ip addr add 198.18.0.$n/24 dev d$n; ip link set d$n up;
         ip route add 224.0.0.0/4 dev d$n"
-    nsenter -t $pid -n python3 "$tmp/device.py" 198.18.0.$n "$tmp/dev$n.log" &
+    nsenter -t $pid -n python3 "$tmp/device.py" 198.18.0.$n "$tmp/dev$n.log" < /dev/null \
+        > /dev/null 2>&1 &
+    pids="$pids $!"
 done
 sleep 0.8
 rc=0
@@ -94,7 +98,7 @@ echo $rc > "$tmp/rc"
 rc=0
 "$SL" scan 198.18.0.200 --multicast nosuchif0 > /dev/null 2> "$tmp/noif.err" || rc=$?
 echo $rc > "$tmp/noif.rc"
-kill $(jobs -p) 2>/dev/null || true
+kill $pids 2>/dev/null || true
 ' sh "$tmp" "$SL"
 
 fails=0
