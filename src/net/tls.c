@@ -31,7 +31,7 @@ int sl_tls_ctx_new(struct sl_tls_ctx **out, struct sl_err *err)
     SSL_CTX_set_cipher_list(c->ctx, "ALL:@SECLEVEL=0");
     SSL_CTX_set_options(c->ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
     /* Sessions are kept by the caller per probe (sl_tls_session_take), not cached. */
-    SSL_CTX_set_session_cache_mode(c->ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_session_cache_mode(c->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
     *out = c;
     return 0;
@@ -71,6 +71,9 @@ void sl_tls_free(struct sl_tls *t)
 {
     if (t == NULL)
         return;
+    /* Without a shutdown OpenSSL marks the session unresumable on free; the
+     * devices close without close_notify all the time, and we keep the session. */
+    SSL_set_shutdown(t->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     SSL_free(t->ssl);
     free(t);
 }

@@ -213,6 +213,7 @@ static void host_check_done(struct engine *e, struct sl_host *h);
 static void conn_finish(struct conn *c);
 static void conn_send_step(struct conn *c);
 static void on_aux(uv_timer_t *t);
+static void on_deadline(uv_timer_t *t);
 static bool is_mc_responder(struct engine *e, const struct sl_addr *a);
 
 /* ---- writing ---------------------------------------------------------------------- */
@@ -462,6 +463,9 @@ static void next_step(struct conn *c, bool must_reconnect)
         conn_finish(c);
         return;
     }
+    /* Each exchange (connect, TLS, one request and its answer) has its own
+     * deadline; a probe has at most MAX_STEPS of them. */
+    uv_timer_start(&c->deadline, on_deadline, c->e->timeout_ms, 0);
     if (must_reconnect)
         conn_reconnect(c);
     else

@@ -74,7 +74,7 @@ ip link set br0 up
 ip route add 224.0.0.0/4 dev br0
 pids=""
 for n in 2 3; do
-    unshare --net sh -c "sleep 30" & eval pid$n=\$!
+    unshare --net sh -c "exec sleep 20" < /dev/null > /dev/null 2>&1 & eval pid$n=\$!
     eval pids=\"\$pids \$pid$n\"
 done
 sleep 0.2
