@@ -258,8 +258,11 @@ static void check_udp(struct check_run *cr, const struct lab_device *d, const st
         sl_buf_append(&exp, one.data, one.len);
     struct lab_probe p;
     bool ok = exchange(d, pt, req, n, 400, &p);
-    ok = ok && p.replies == pt->repeat &&
-         lab_wild_match((const char *)exp.data, exp.len, (const char *)p.got.data, p.got.len);
+    if (pt->repeat > 1) /* a flood: the count matters, loopback may drop a few */
+        ok = ok && p.replies >= pt->repeat * 9 / 10 && p.replies <= pt->repeat;
+    else
+        ok = ok && p.replies == 1 &&
+             lab_wild_match((const char *)exp.data, exp.len, (const char *)p.got.data, p.got.len);
     char what[64];
     snprintf(what, sizeof what, "%u %s repl%s", pt->repeat, lab_svc_name(pt->svc),
              pt->repeat == 1 ? "y" : "ies");
@@ -281,7 +284,7 @@ static void check_device(struct check_run *cr, const struct lab_device *d)
         switch (pt->svc) {
         case LAB_SVC_HTTPS:
             check_tls_subject(cr, d, pt);
-            /* fall through */
+            __attribute__((fallthrough));
         case LAB_SVC_HTTP:
         case LAB_SVC_RTSP:
             for (size_t i = 0; i < pr->n_sections; i++) {

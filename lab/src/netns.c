@@ -48,7 +48,7 @@ static struct rtattr *nl_attr(struct nlreq *r, unsigned short type, const void *
     struct rtattr *a = (struct rtattr *)(r->buf + off);
     a->rta_type = type;
     a->rta_len = (unsigned short)RTA_LENGTH(len);
-    if (len)
+    if (len && data)
         memcpy(RTA_DATA(a), data, len);
     r->h->nlmsg_len = (uint32_t)(off + need);
     return a;

@@ -80,6 +80,8 @@ int lab_probe_run(struct lab_probe *p, struct sl_err *err)
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(p->port),
                              .sin_addr.s_addr = htonl(p->addr)};
     if (p->udp) {
+        int big = 4 << 20; /* floods of replies must not be dropped here */
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
         int rc = do_udp(p, fd, &sa, t0, err);
         close(fd);
         return rc;
@@ -211,7 +213,7 @@ int lab_cmd_probe(int argc, char **argv)
                    "closes, MS milliseconds pass without data (default 2000), or MAX bytes.\n"
                    "--subject prints the TLS certificate subject instead; --status adds a\n"
                    "line on stderr: how it ended, bytes, replies, times. Only for 127.0.0.0/8\n"
-                   "and 198.18.0.0/15. Exit 0 when connected, 1 when not.\n", cmd);
+                   "and 198.18.0.0/15 (and, with --udp, the discovery groups 239.255.255.250/251).\nExit 0 when connected, 1 when not.\n", cmd);
             free(sendbuf);
             return SL_EXIT_OK;
         default:
@@ -233,7 +235,8 @@ int lab_cmd_probe(int argc, char **argv)
     p.addr = ntohl(a.s_addr);
     p.port = (uint16_t)v;
     /* Network safety: this client talks to the lab only. */
-    if ((p.addr >> 24) != 127 && (p.addr & 0xfffe0000u) != 0xc6120000u) {
+    if ((p.addr >> 24) != 127 && (p.addr & 0xfffe0000u) != 0xc6120000u &&
+        !(p.udp && (p.addr == 0xEFFFFFFAu || p.addr == 0xEFFFFFFBu))) {
         free(sendbuf);
         return lab_usage(cmd, "only 127.0.0.0/8 and 198.18.0.0/15 may be probed");
     }

@@ -749,7 +749,8 @@ static void on_connection(uv_stream_t *server, int status)
     uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     touch(c);
     if (c->port->svc == LAB_SVC_GARBAGE) {
-        send_garbage(c);
+        while (!c->shut && !c->closing)
+            send_garbage(c);
     } else if (c->port->svc == LAB_SVC_TCP) {
         const struct lab_section *g =
             lab_find_section(c->dev->prof, LAB_SECT_TCP_GREET, l->port, "", "", NULL, 0, false);

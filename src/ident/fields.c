@@ -127,7 +127,8 @@ void sl_fields_error(struct sl_fieldset *fs, const char *what, const char *msg)
     size_t n = strlen(fs->errors);
     if (n + 4 >= sizeof fs->errors)
         return;
-    snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg);
+    if (snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg) < 0)
+        fs->errors[n] = '\0';
 }
 
 /* ---- structured bodies ------------------------------------------------------------ */
@@ -181,14 +182,28 @@ static int on_xml(const struct sl_xml_elem *e, void *vctx)
     snprintf(key, sizeof key, "xml:%s", path);
     sl_fields_add(c->fs, key, e->text, strlen(e->text), false);
     if (strcmp(e->local, "Scopes") == 0) {
-        /* WS-Discovery scopes: space-separated URIs, percent-encoded */
-        char buf[SL_XML_MAX_TEXT + 1];
+        /* WS-Discovery scopes: URIs separated by white space, percent-encoded;
+         * a token without "://" continues the previous one (some devices put
+         * raw spaces in a model name) */
+        char buf[SL_XML_MAX_TEXT + 1], scope[SL_XML_MAX_TEXT + 1] = "";
         sl_strlcpy(buf, e->text, sizeof buf);
         char *save = NULL;
         for (char *tok = strtok_r(buf, " \t\r\n", &save); tok != NULL;
              tok = strtok_r(NULL, " \t\r\n", &save)) {
-            url_decode(tok);
-            sl_fields_add(c->fs, "wsd.scope", tok, strlen(tok), false);
+            if (strstr(tok, "://") == NULL && scope[0] != '\0') {
+                size_t n = strlen(scope);
+                snprintf(scope + n, sizeof scope - n, " %s", tok);
+                continue;
+            }
+            if (scope[0] != '\0') {
+                url_decode(scope);
+                sl_fields_add(c->fs, "wsd.scope", scope, strlen(scope), false);
+            }
+            sl_strlcpy(scope, tok, sizeof scope);
+        }
+        if (scope[0] != '\0') {
+            url_decode(scope);
+            sl_fields_add(c->fs, "wsd.scope", scope, strlen(scope), false);
         }
     }
     return 0;
@@ -450,8 +465,10 @@ static void extract_tcp(struct sl_fieldset *fs, const struct sl_evidence *ev)
     char port[8];
     snprintf(port, sizeof port, "%u", (unsigned)ev->port);
     add_str(fs, "tcp.port", port);
-    if (ev->len == 0)
+    if (ev->len == 0) {
+        add_str(fs, "tcp.silent", port); /* open, and waits for the client to speak */
         return;
+    }
     sl_fields_add_ref(fs, "tcp.bytes", (const char *)ev->data, ev->len);
     const char *d = (const char *)ev->data;
     if (ev->len >= 5 && (strncmp(d, "HTTP/", 5) == 0 || strncmp(d, "RTSP/", 5) == 0)) {
@@ -469,19 +486,32 @@ static void extract_tcp(struct sl_fieldset *fs, const struct sl_evidence *ev)
             sl_fields_error(fs, "tcp", err.msg);
         return;
     }
-    /* a text banner: the first line when it is mostly printable */
-    size_t n = 0, printable = 0;
-    while (n < ev->len && n < 200 && d[n] != '\n') {
-        unsigned char c = (unsigned char)d[n];
-        printable += (c >= 32 && c < 127) || c == '\r' || c == '\t';
-        n++;
+    /* a text banner: the first non-empty line, telnet option negotiation
+     * (IAC x y) removed, when it is mostly printable */
+    char clean[256];
+    size_t w = 0;
+    for (size_t i = 0; i < ev->len && i < 1024 && w + 1 < sizeof clean; i++) {
+        unsigned char c = (unsigned char)d[i];
+        if (c == 0xff) {
+            i += 2;
+            continue;
+        }
+        if ((c == '\n' || c == '\r') && w == 0)
+            continue;
+        if (c == '\n')
+            break;
+        clean[w++] = (char)c;
     }
-    if (n > 0 && printable * 10 >= n * 9) {
-        char line[201];
-        sl_strncpy_z(line, sizeof line, d, n);
-        sl_str_printable(line);
-        sl_str_trim(line);
-        add_str(fs, "tcp.banner", line);
+    clean[w] = '\0';
+    size_t printable = 0;
+    for (size_t i = 0; i < w; i++) {
+        unsigned char c = (unsigned char)clean[i];
+        printable += (c >= 32 && c < 127) || c == '\r' || c == '\t';
+    }
+    if (w > 0 && printable * 10 >= w * 9) {
+        sl_str_printable(clean);
+        sl_str_trim(clean);
+        add_str(fs, "tcp.banner", clean);
     }
 }
 
