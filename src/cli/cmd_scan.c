@@ -41,7 +41,7 @@ static void usage(const char *cmd)
         "                       site whose networks hold the address; outside every site\n"
         "                       a device is judged as tier 'sensitive', the strictest)\n"
         "  --ports LIST         TCP ports: 80,443,8000-8010, PORT/PROTO for others\n"
-        "                       (http, https, rtsp, hik-sdk, dvrip, banner)\n"
+        "                       (http, https, rtsp, hik-sdk, dvrip, banner, listen)\n"
         "  --profile NAME       cameras (default: %s) or full\n"
         "  --rate PPS           probe packets started per second (default %d; 0 = no limit)\n"
         "  --concurrency N      open TCP connections at most (default %d, max %u here)\n"

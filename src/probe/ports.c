@@ -5,8 +5,8 @@
 
 #include "util/str.h"
 
-static const char *const kind_names[SL_PK_COUNT] = {"http",   "https", "rtsp",
-                                                    "hik-sdk", "dvrip", "banner"};
+static const char *const kind_names[SL_PK_COUNT] = {"http",  "https",  "rtsp",  "hik-sdk",
+                                                    "dvrip", "banner", "listen"};
 
 const char *sl_port_kind_name(enum sl_port_kind k)
 {
@@ -26,8 +26,8 @@ int sl_port_kind_from_name(const char *name, enum sl_port_kind *out)
 enum sl_port_kind sl_port_kind_default(uint16_t port)
 {
     switch (port) {
-    case 80: case 81: case 82: case 85: case 88: case 7001: case 8001: case 8080:
-    case 8081: case 8088: case 8888: case 9000: case 10080:
+    case 80: case 81: case 82: case 85: case 88: case 631: case 5985: case 7001: case 8001:
+    case 8080: case 8081: case 8088: case 8888: case 9000: case 10080:
         return SL_PK_HTTP;
     case 443: case 7443: case 8443: case 9443:
         return SL_PK_HTTPS;
@@ -37,6 +37,8 @@ enum sl_port_kind sl_port_kind_default(uint16_t port)
         return SL_PK_HIK_SDK;
     case 37777:
         return SL_PK_DVRIP;
+    case 135: case 139: case 445: case 515: case 3389: case 9100:
+        return SL_PK_LISTEN;
     default:
         return SL_PK_BANNER;
     }
@@ -47,8 +49,8 @@ const char *sl_ports_profile(const char *name)
     if (strcmp(name, "cameras") == 0)
         return "80,443,554,8000,8080,8443,37777";
     if (strcmp(name, "full") == 0)
-        return "80-82,85,88,443,554,7001,7443,8000,8001,8080,8081,8088,8443,8554,8888,"
-               "9000,9443,10080,10554,34567,37777";
+        return "22,23,80-82,85,88,135,139,443,445,515,554,631,3389,5985,7001,7443,8000,8001,"
+               "8080,8081,8088,8443,8554,8888,9000,9100,9443,10080,10554,34567,37777";
     return NULL;
 }
 
@@ -80,7 +82,7 @@ int sl_ports_parse(const char *list, struct sl_port_spec *out, size_t max, struc
             *slash = '\0';
             if (sl_port_kind_from_name(slash + 1, &kind) != 0)
                 return sl_err_set(err, "unknown protocol '%s' (http, https, rtsp, hik-sdk, dvrip, "
-                                       "banner)", slash + 1);
+                                       "banner, listen)", slash + 1);
         }
         int64_t lo, hi;
         char *dash = strchr(tok, '-');

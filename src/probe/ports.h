@@ -2,10 +2,13 @@
  *
  * A port list is "80,443,554", ranges "8000-8010", and an explicit protocol for
  * a non-standard port "8554/rtsp,9443/https" (protocols: http, https, rtsp,
- * hik-sdk, dvrip, banner). Without one, a well-known port gets its protocol
+ * hik-sdk, dvrip, banner, listen). Without one, a well-known port gets its protocol
  * (sl_port_kind_default) and any other port is treated as `banner`: wait for
  * the device to speak first, then send an HTTP GET / (nmap's NULL probe then
- * GetRequest). Profiles: `cameras` (the default) and `full`. */
+ * GetRequest). `listen` never sends a byte (raw printing ports 9100 and 515,
+ * and the Windows ports): an open port and any greeting are the evidence.
+ * Profiles: `cameras` (the default) and `full` (cameras, recorders and the
+ * other hosts of a network: SSH, telnet, Windows, printers). */
 #ifndef SL_PROBE_PORTS_H
 #define SL_PROBE_PORTS_H
 
@@ -21,6 +24,7 @@ enum sl_port_kind {
     SL_PK_HIK_SDK,  /* Hikvision SDK port 8000: listen for the greeting */
     SL_PK_DVRIP,    /* Dahua 37777: the 32-byte DVRIP hello */
     SL_PK_BANNER,   /* anything else: listen, then GET / */
+    SL_PK_LISTEN,   /* listen only, never send: printers print what port 9100 gets */
     SL_PK_COUNT
 };
 

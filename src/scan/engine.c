@@ -675,7 +675,11 @@ static void on_aux(uv_timer_t *t)
 {
     struct conn *c = t->data;
     c->aux_on = false;
-    if (c->state == CS_BANNER) {
+    if (c->state == CS_BANNER && c->kind == SL_PK_LISTEN) {
+        add_ev(c->e, c->h, SL_PROTO_TCP, SL_OUTCOME_OK, c->port, "greeting", NULL, NULL, 0,
+               "open; no greeting (nothing is sent to this port)");
+        conn_finish(c);
+    } else if (c->state == CS_BANNER) {
         /* Silent: speak HTTP, as nmap's GetRequest does after its NULL probe. */
         c->steps[0] = (struct step){"GET", "/", STEP_GET_FALLBACK};
         c->n_steps = 1;

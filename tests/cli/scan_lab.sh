@@ -45,7 +45,7 @@ PY
 "$SL" sites add LabPublic --department Test --tier public --network "$pub" > /dev/null
 start=$(date +%s)
 rc=0
-"$LAB" exec --name "$name" -- "$SL" scan "$range" --udp-discovery --rate 0 --timeout 2000 \
+"$LAB" exec --name "$name" -- "$SL" scan "$range" --profile full --udp-discovery --timeout 2000 \
     --exclude-target "$excluded" --evidence --jsonl "$tmp/scan.jsonl" > "$tmp/scan.out" 2>&1 || rc=$?
 took=$(( $(date +%s) - start ))
 check "scan exits 0" 0 "$rc"
@@ -54,19 +54,28 @@ import ipaddress, json, sys
 truth = {json.loads(l)["address"]: json.loads(l) for l in open(sys.argv[1]) if l.strip()}
 excluded = sys.argv[3]
 sens, pub = ipaddress.ip_network(sys.argv[4]), ipaddress.ip_network(sys.argv[5])
-dev, bad = {}, {}
+dev, bad, udp = {}, {}, {}
 for l in open(sys.argv[2]):
     r = json.loads(l)
     if r["type"] == "device":
         dev[r["address"]] = r
     elif r["type"] == "evidence" and r["outcome"] != "ok":
         bad[r["address"]] = bad.get(r["address"], 0) + 1
+    if r["type"] == "evidence" and r["proto"] in ("wsd", "ssdp", "sadp", "dhdiscover"):
+        udp[r["address"]] = udp.get(r["address"], 0) + 1
 want = set(truth) - {excluded}
 print("found_equals_truth", int(set(dev) == want))
 print("missing", len(want - set(dev)), "extra", len(set(dev) - want))
 hostile = [a for a, t in truth.items() if t.get("hostile")]
 print("hostile_found", int(all(a in dev for a in hostile)))
-print("hostile_evidence", int(all(bad.get(a, 0) > 0 for a in hostile if truth[a].get("ports"))))
+# Bounded and recorded: a failed exchange as evidence, or what the parsers
+# refused in the claim's errors (XML bombs, deep nesting), or - for a UDP flood -
+# at most 4 replies kept per discovery protocol.
+def recorded(a):
+    if truth[a]["profile"].endswith("udpflood"):
+        return 0 < udp.get(a, 0) <= 16
+    return bad.get(a, 0) > 0 or bool(dev[a]["claim"].get("errors"))
+print("hostile_evidence", int(all(recorded(a) for a in hostile if a in dev)))
 high = ("Hikvision", "Dahua")
 ok_s = ok_p = wrong = 0
 for a, r in dev.items():
