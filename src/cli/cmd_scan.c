@@ -45,7 +45,10 @@ static void usage(const char *cmd)
         "  --profile NAME       cameras (default: %s) or full\n"
         "  --rate PPS           probe packets started per second (default %d; 0 = no limit)\n"
         "  --concurrency N      open TCP connections at most (default %d, max %u here)\n"
-        "  --timeout MS         deadline of one port's whole exchange (default %d)\n"
+        "  --timeout MS         deadline of one exchange: connect, TLS, one request and\n"
+        "                       its answer (default %d)\n"
+        "  --connect-timeout MS a SYN unanswered this long means filtered (default:\n"
+        "                       adaptive, ten smoothed round trips, 250 ms at least)\n"
         "  --retries N          UDP retransmissions (default %d)\n"
         "  --exclude FILE       never probe these (same forms as TARGET, one a line);\n"
         "                       may be repeated; --exclude-target SPEC takes one inline\n"
@@ -73,7 +76,7 @@ static void usage(const char *cmd)
 enum {
     OPT_SITE = 256, OPT_PORTS, OPT_PROFILE, OPT_RATE, OPT_CONC, OPT_TIMEOUT, OPT_RETRIES,
     OPT_EXCLUDE, OPT_EXCLUDE_TARGET, OPT_UDP, OPT_MCAST, OPT_CREDS, OPT_JSONL, OPT_DB,
-    OPT_FAILON, OPT_SEED, OPT_QUIET, OPT_ACTOR, OPT_POLICY, OPT_EVIDENCE,
+    OPT_FAILON, OPT_SEED, OPT_QUIET, OPT_ACTOR, OPT_POLICY, OPT_EVIDENCE, OPT_CTIMEOUT,
 };
 
 int sl_cmd_scan(int argc, char **argv)
@@ -86,6 +89,7 @@ int sl_cmd_scan(int argc, char **argv)
         {"rate", required_argument, NULL, OPT_RATE},
         {"concurrency", required_argument, NULL, OPT_CONC},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"exclude-target", required_argument, NULL, OPT_EXCLUDE_TARGET},
@@ -149,6 +153,13 @@ int sl_cmd_scan(int argc, char **argv)
                 goto out;
             }
             so.timeout_ms = (unsigned)v;
+            break;
+        case OPT_CTIMEOUT:
+            if (sl_parse_i64(optarg, 10, 600000, &v) != 0) {
+                rc = sl_cli_usage_error(cmd, "--connect-timeout must be 10 to 600000 ms");
+                goto out;
+            }
+            so.connect_timeout_ms = (unsigned)v;
             break;
         case OPT_RETRIES:
             if (sl_parse_i64(optarg, 0, 10, &v) != 0) {

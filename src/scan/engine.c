@@ -64,6 +64,7 @@ struct conn {
     struct sl_buf raw;           /* plaintext answer to the current request */
     struct sl_http http;
     uint64_t started_ms;
+    uint64_t connect_us;         /* when the current connect started (uv_hrtime / 1000) */
 };
 
 struct engine {
@@ -78,6 +79,8 @@ struct engine {
     bool walk_done, stopping;
     struct sl_rate rate;
     unsigned per_host, concurrency, timeout_ms, max_hosts;
+    double srtt_ms, rttvar_ms;   /* connect round trips, smoothed (RFC 6298 style) */
+    unsigned rtt_samples;
     unsigned open_conns, inflight;
     struct sl_host *hosts;       /* in-flight list */
     struct sl_host *htab[1u << HASH_BITS];
@@ -284,6 +287,36 @@ static void on_handle_closed(uv_handle_t *hd)
 
 static void on_connect(uv_connect_t *req, int status);
 
+/* How long a SYN may stay unanswered: fixed when the operator said so, else
+ * adaptive - ten smoothed round trips plus four deviations, at least 250 ms, at
+ * most the exchange timeout - so filtered ports cost little on a LAN and remote
+ * sites still get their round trips. Until 8 connects have answered: 1 s. */
+static unsigned connect_timeout(const struct engine *e)
+{
+    unsigned t = e->o->connect_timeout_ms;
+    if (t == 0) {
+        if (e->rtt_samples < 8) {
+            t = 1000;
+        } else {
+            double v = 10.0 * e->srtt_ms + 4.0 * e->rttvar_ms;
+            t = v < 250.0 ? 250u : v > 1e6 ? 1000000u : (unsigned)v;
+        }
+    }
+    return t < e->timeout_ms ? t : e->timeout_ms;
+}
+
+static void rtt_sample(struct engine *e, double ms)
+{
+    if (e->rtt_samples++ == 0) {
+        e->srtt_ms = ms;
+        e->rttvar_ms = ms / 2;
+        return;
+    }
+    double d = ms > e->srtt_ms ? ms - e->srtt_ms : e->srtt_ms - ms;
+    e->rttvar_ms = 0.75 * e->rttvar_ms + 0.25 * d;
+    e->srtt_ms = 0.875 * e->srtt_ms + 0.125 * ms;
+}
+
 static void start_connect(struct conn *c)
 {
     struct sockaddr_storage ss;
@@ -307,6 +340,8 @@ static void start_connect(struct conn *c)
     req->data = c;
     c->state = CS_CONNECTING;
     c->e->sum->stats.probes_sent++;
+    c->connect_us = uv_hrtime() / 1000;
+    uv_timer_start(&c->deadline, on_deadline, connect_timeout(c->e), 0);
     int rc = uv_tcp_connect(req, &c->tcp, (const struct sockaddr *)&ss, on_connect);
     if (rc != 0) {
         free(req);
@@ -449,10 +484,27 @@ static bool wants_close(const struct sl_http *h)
     return h->until_close || h->truncated;
 }
 
+/* True when the host already answered HTTP in the clear on another port. */
+static bool host_has_plain_http(const struct sl_host *h, uint16_t except_port)
+{
+    for (const struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next)
+        if (it->ev.proto == SL_PROTO_HTTP && it->ev.outcome == SL_OUTCOME_OK &&
+            it->ev.port != except_port && it->ev.path != NULL && strcmp(it->ev.path, "/") == 0)
+            return true;
+    return false;
+}
+
 static void next_step(struct conn *c, bool must_reconnect)
 {
     c->step++;
     if (c->step >= c->n_steps) {
+        conn_finish(c);
+        return;
+    }
+    /* Over TLS every further path can cost a handshake on both sides; when the
+     * device's web UI already answered in the clear, the vendor endpoints were
+     * (or are being) asked there. */
+    if (c->kind == SL_PK_HTTPS && host_has_plain_http(c->h, c->port)) {
         conn_finish(c);
         return;
     }
@@ -757,6 +809,18 @@ static void on_connect(uv_connect_t *req, int status)
     free(req);
     if (c->state == CS_DONE || c->tcp_closing)
         return;
+    if (status == UV_ECONNRESET) {
+        /* Accepted, then reset before we saw the connect complete: the port is open. */
+        if (!c->ever_connected) {
+            c->h->up = true;
+            if (c->h->n_open < sizeof c->h->open_ports / sizeof c->h->open_ports[0])
+                c->h->open_ports[c->h->n_open++] = c->port;
+        }
+        add_ev(c->e, c->h, step_proto(c), SL_OUTCOME_RESET, c->port, "connect", NULL, NULL, 0,
+               "accepted the connection, then reset it");
+        conn_finish(c);
+        return;
+    }
     if (status < 0) {
         /* Refused or unreachable on first contact: the port is closed, not evidence.
          * Refused on a reconnect: the device went away mid-conversation. */
@@ -768,6 +832,9 @@ static void on_connect(uv_connect_t *req, int status)
     }
     c->connected = true;
     struct engine *e = c->e;
+    rtt_sample(e, (double)(uv_hrtime() / 1000 - c->connect_us) / 1000.0);
+    /* Connected: the exchange has the whole timeout from here. */
+    uv_timer_start(&c->deadline, on_deadline, e->timeout_ms, 0);
     if (!c->ever_connected) {
         c->ever_connected = true;
         e->sum->stats.connections++;
@@ -828,7 +895,6 @@ static void conn_start(struct engine *e, struct sl_host *h, unsigned port_index)
     c->handles = 3;
     e->open_conns++;
     h->conns++;
-    uv_timer_start(&c->deadline, on_deadline, e->timeout_ms, 0);
     start_connect(c);
 }
 

@@ -63,7 +63,9 @@ struct sl_scan_opts {
     size_t n_ports;                      /* 0 = UDP discovery only */
     double rate;                         /* probe packets started per second; 0 = unlimited */
     unsigned concurrency;                /* open TCP connections at most; 0 = default */
-    unsigned timeout_ms;                 /* deadline of one port's whole exchange; 0 = default */
+    unsigned timeout_ms;                 /* deadline of one exchange (connect, TLS, request,
+                                            answer); 0 = default */
+    unsigned connect_timeout_ms;         /* unanswered SYN = filtered after this; 0 = adaptive */
     unsigned retries;                    /* UDP retransmissions */
     bool udp_discovery;                  /* unicast discovery datagrams to every target */
     const char *multicast_iface;         /* NULL, or multicast discovery on this interface */
