@@ -19,9 +19,13 @@ lab_up() { # DEVICES
     "$LAB" up --devices "$1" --isolate --name "$lab_name" --truth "$tmp/truth.jsonl" \
         --profiles "$profiles" --quiet
     # The smallest address range that covers every device (what an operator would scan).
-    range=$(python3 - "$tmp/truth.jsonl" <<'PY'
+    # Also every address of that range, one a line, for tools without range syntax.
+    range=$(python3 - "$tmp/truth.jsonl" "$tmp/targets.txt" <<'PY'
 import ipaddress, json, sys
 a = [int(ipaddress.ip_address(json.loads(l)["address"])) for l in open(sys.argv[1]) if l.strip()]
+with open(sys.argv[2], "w") as f:
+    for v in range(min(a), max(a) + 1):
+        f.write(f"{ipaddress.ip_address(v)}\n")
 print(f"{ipaddress.ip_address(min(a))}-{ipaddress.ip_address(max(a))}")
 PY
 )

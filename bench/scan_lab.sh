@@ -10,7 +10,7 @@ bench=scan_lab
 n=${1:-10000}
 lab_up "$n"
 echo "scan_lab: $n devices, scanning $range"
-lab_exec /usr/bin/time -v "$SL" scan "$range" --udp-discovery --rate 0 --quiet \
+lab_exec /usr/bin/time -v "$SL" scan "$range" --profile full --udp-discovery --rate 0 --quiet \
     --jsonl "$tmp/out.jsonl" 2> "$tmp/time.txt" | tail -3 || true
 wall=$(grep "Elapsed (wall clock)" "$tmp/time.txt" | sed "s/.*): //")
 rss=$(grep "Maximum resident set size" "$tmp/time.txt" | sed "s/.*: //")

@@ -13,10 +13,11 @@ ports=80,443,554,8000,8080,8443,37777
 lab_up "$n"
 echo "$bench: $n devices, $range, ports $ports"
 t0=$(date +%s.%N)
-lab_exec "$SL" scan "$range" --ports "$ports" --udp-discovery --rate 0 --quiet \
+lab_exec "$SL" scan "@$tmp/targets.txt" --ports "$ports" --udp-discovery --rate 0 --quiet \
     --jsonl "$tmp/sl.jsonl" >/dev/null 2>&1 || true
 t1=$(date +%s.%N)
-lab_exec nmap -sV -Pn -n -T4 --open -p "$ports" -oX "$tmp/nmap.xml" "$range" >/dev/null 2>&1 || true
+lab_exec nmap -sV -Pn -n -T4 --open -p "$ports" -oX "$tmp/nmap.xml" -iL "$tmp/targets.txt" \
+    >/dev/null 2>&1 || true
 t2=$(date +%s.%N)
 python3 - "$tmp/truth.jsonl" "$tmp/nmap.xml" "$t0" "$t1" "$t2" "$n" <<'PY'
 import json, sys, xml.etree.ElementTree as ET

@@ -1452,7 +1452,9 @@ int sl_scan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks *cb
     e->err = err;
     e->concurrency = conc;
     e->timeout_ms = o->timeout_ms ? o->timeout_ms : SL_SCAN_DEFAULT_TIMEOUT_MS;
-    e->udp_window_ms = e->timeout_ms; /* replies from a loaded device come late */
+    /* Discovery replies come within WS-Discovery's 500 ms jitter on a quiet
+     * network and later from a loaded device; two seconds covers both. */
+    e->udp_window_ms = e->timeout_ms < 2000 ? e->timeout_ms : 2000;
     e->udp_interval_ms = e->udp_window_ms / (o->retries + 1);
     if (e->udp_interval_ms < 20)
         e->udp_interval_ms = 20;
