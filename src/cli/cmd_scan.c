@@ -65,6 +65,8 @@ static void usage(const char *cmd)
         "  --fail-on LEVEL      exit 1 when a device is 'prohibited', or 'high'\n"
         "                       (prohibited or replace-by)\n"
         "  --seed N             fixed walk order (default: random)\n"
+        "  --threads N          event loops in parallel (default: one per CPU, at most\n"
+        "                       4; 1 below 1024 addresses and with --multicast)\n"
         "  --quiet              no progress line and no table (summary only)\n"
         "  --actor NAME         who is scanning, for the audit log\n\n"
         "Exit: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 runtime failure.\n"
@@ -77,6 +79,7 @@ enum {
     OPT_SITE = 256, OPT_PORTS, OPT_PROFILE, OPT_RATE, OPT_CONC, OPT_TIMEOUT, OPT_RETRIES,
     OPT_EXCLUDE, OPT_EXCLUDE_TARGET, OPT_UDP, OPT_MCAST, OPT_CREDS, OPT_JSONL, OPT_DB,
     OPT_FAILON, OPT_SEED, OPT_QUIET, OPT_ACTOR, OPT_POLICY, OPT_EVIDENCE, OPT_CTIMEOUT,
+    OPT_THREADS,
 };
 
 int sl_cmd_scan(int argc, char **argv)
@@ -102,6 +105,7 @@ int sl_cmd_scan(int argc, char **argv)
         {"policy", required_argument, NULL, OPT_POLICY},
         {"fail-on", required_argument, NULL, OPT_FAILON},
         {"seed", required_argument, NULL, OPT_SEED},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"actor", required_argument, NULL, OPT_ACTOR},
         {"help", no_argument, NULL, 'h'},
@@ -203,6 +207,13 @@ int sl_cmd_scan(int argc, char **argv)
                 goto out;
             }
             so.seed = (uint64_t)v;
+            break;
+        case OPT_THREADS:
+            if (sl_parse_i64(optarg, 1, 16, &v) != 0) {
+                rc = sl_cli_usage_error(cmd, "--threads must be 1 to 16");
+                goto out;
+            }
+            so.threads = (unsigned)v;
             break;
         case OPT_QUIET: quiet = true; break;
         case OPT_ACTOR: actor = optarg; break;

@@ -86,17 +86,18 @@ static void on_start(const struct sl_scan_plan *p, void *ctx)
     if (!o->quiet || o->jsonl != stdout)
         fprintf(o->human_out,
                 "scanning %llu address%s (%llu excluded): %llu probes (%u per host), "
-                "concurrency %u, rate %s, timeout %u ms%s\n",
+                "concurrency %u, rate %s, timeout %u ms, %u thread%s%s\n",
                 (unsigned long long)p->addresses, p->addresses == 1 ? "" : "es",
                 (unsigned long long)p->excluded, (unsigned long long)p->probes, p->per_host,
-                p->concurrency, rate, p->timeout_ms, p->scan_id ? "" : " (no register)");
+                p->concurrency, rate, p->timeout_ms, p->threads, p->threads == 1 ? "" : "s",
+                p->scan_id ? "" : " (no register)");
     fflush(o->human_out);
-    json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i, s:f, s:i, s:I}", "phase", "start",
+    json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i, s:f, s:i, s:I, s:i}", "phase", "start",
                           "addresses", (json_int_t)p->addresses, "excluded",
                           (json_int_t)p->excluded, "total", (json_int_t)o->total, "probes",
                           (json_int_t)p->probes, "concurrency", (int)p->concurrency, "rate",
                           p->rate, "timeout_ms", (int)p->timeout_ms, "scan_id",
-                          (json_int_t)p->scan_id);
+                          (json_int_t)p->scan_id, "threads", (int)p->threads);
     emit(o, "progress", j);
 }
 

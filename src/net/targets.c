@@ -353,17 +353,25 @@ bool sl_targets_contains(const struct sl_targets *t, const struct sl_addr *a)
     return sl_targets_index_of(t, a, &i) && !sl_targets_is_excluded(t, a);
 }
 
-void sl_walk_init(struct sl_walk *w, const struct sl_targets *t, uint64_t seed)
+void sl_walk_init_shard(struct sl_walk *w, const struct sl_targets *t, uint64_t seed,
+                        unsigned shard, unsigned nshards)
 {
     w->t = t;
-    w->pos = 0;
+    w->pos = shard;
+    w->step = nshards > 0 ? nshards : 1;
     sl_perm_init(&w->perm, t->count, seed);
+}
+
+void sl_walk_init(struct sl_walk *w, const struct sl_targets *t, uint64_t seed)
+{
+    sl_walk_init_shard(w, t, seed, 0, 1);
 }
 
 int sl_walk_next(struct sl_walk *w, struct sl_addr *out, uint64_t *position)
 {
     while (w->pos < w->t->count) {
-        uint64_t p = w->pos++;
+        uint64_t p = w->pos;
+        w->pos += w->step;
         sl_targets_at(w->t, sl_perm_at(&w->perm, p), out);
         if (w->t->ex.n > 0 && sl_targets_is_excluded(w->t, out))
             continue;

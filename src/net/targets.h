@@ -61,10 +61,15 @@ bool sl_targets_contains(const struct sl_targets *t, const struct sl_addr *a);
 struct sl_walk {
     const struct sl_targets *t;
     struct sl_perm perm;
-    uint64_t pos; /* walk positions consumed so far (0..count) */
+    uint64_t pos;  /* the next walk position to visit (>= count: done) */
+    uint64_t step; /* positions advance by this (the number of shards) */
 };
 
 void sl_walk_init(struct sl_walk *w, const struct sl_targets *t, uint64_t seed);
+/* Shard `shard` of `nshards` (zmap-style): positions shard, shard + n, ... of
+ * the same permutation, so shards with one seed partition the targets. */
+void sl_walk_init_shard(struct sl_walk *w, const struct sl_targets *t, uint64_t seed,
+                        unsigned shard, unsigned nshards);
 /* Returns 1 with the next address (and its walk position), or 0 at the end. */
 int sl_walk_next(struct sl_walk *w, struct sl_addr *out, uint64_t *position);
 /* The walk position at which a target address is (or was, or will be) visited. */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "net/neigh.h"
 #include "net/ratelimit.h"
@@ -67,14 +69,31 @@ struct conn {
     uint64_t connect_us;         /* when the current connect started (uv_hrtime / 1000) */
 };
 
+#define MAX_ENGINES 16
+
+/* What the engines of one scan share; everything in it is used under mu. */
+struct shared {
+    pthread_mutex_t mu;
+    struct sl_recorder *rec;
+    struct sl_scan_summary *sum;   /* the caller's: the recorder counts devices into it */
+    struct sl_err err;             /* the first register failure */
+    atomic_int failed;             /* set: every engine stops */
+    unsigned n;
+    uint64_t hosts_total;          /* targets less exclusions */
+    struct sl_scan_stats pub[MAX_ENGINES]; /* each engine's counters, as last published */
+    uint64_t t0_ms;
+};
+
 struct engine {
     uv_loop_t loop;
+    struct shared *sh;
+    unsigned index;
+    struct sl_scan_summary local;  /* this engine's counters (sum points here) */
     const struct sl_scan_opts *o;
     const struct sl_scan_callbacks *cb;
     struct sl_scan_summary *sum;
-    struct sl_recorder *rec;
-    struct sl_err *err;
-    int failed;                  /* a register write failed: stop */
+    bool loop_ok;                /* the loop was initialised */
+    bool stopped;                /* stopped early (signal or a failure) */
     struct sl_walk walk;
     bool walk_done, stopping;
     struct sl_rate rate;
@@ -166,8 +185,11 @@ static void note_evidence(struct engine *e, struct sl_host *h, const struct sl_e
     e->sum->stats.evidence++;
     if (it->ev.outcome != SL_OUTCOME_OK)
         e->sum->stats.failures++;
-    if (e->cb->on_evidence != NULL)
+    if (e->cb->on_evidence != NULL) {
+        pthread_mutex_lock(&e->sh->mu);
         e->cb->on_evidence(h->addr_s, &it->ev, e->cb->ctx);
+        pthread_mutex_unlock(&e->sh->mu);
+    }
 }
 
 static void add_ev(struct engine *e, struct sl_host *h, enum sl_proto proto,
@@ -1052,9 +1074,11 @@ static void host_check_done(struct engine *e, struct sl_host *h)
         char mac[18];
         if (sl_neigh_lookup(e->neigh, &h->addr, now_ms(e), mac))
             add_ev(e, h, SL_PROTO_MAC, SL_OUTCOME_OK, 0, "neighbour table", NULL, mac, 17, NULL);
-        if (!e->failed && sl_recorder_host(e->rec, h, e->err) != 0) {
-            e->failed = 1;
-            e->stopping = true;
+        if (!atomic_load(&e->sh->failed)) {
+            pthread_mutex_lock(&e->sh->mu);
+            if (sl_recorder_host(e->sh->rec, h, &e->sh->err) != 0)
+                atomic_store(&e->sh->failed, 1);
+            pthread_mutex_unlock(&e->sh->mu);
         }
     }
     host_free(e, h);
@@ -1192,20 +1216,50 @@ static void close_all(uv_handle_t *hd, void *arg)
         conn_finish(hd->data);
 }
 
-static void report_progress(struct engine *e)
+/* Adds the counters the engines keep (devices are the recorder's). */
+static void stats_add(struct sl_scan_stats *to, const struct sl_scan_stats *from)
 {
-    struct sl_scan_stats *st = &e->sum->stats;
-    st->elapsed_ms = now_ms(e) - e->t0;
-    st->open_conns = e->open_conns;
-    st->inflight_hosts = e->inflight;
-    st->hosts_per_s = st->elapsed_ms > 0 ? (double)st->hosts_done * 1000.0 / (double)st->elapsed_ms
-                                         : 0;
+    to->hosts_total += from->hosts_total;
+    to->hosts_done += from->hosts_done;
+    to->hosts_up += from->hosts_up;
+    to->probes_sent += from->probes_sent;
+    to->connections += from->connections;
+    to->evidence += from->evidence;
+    to->failures += from->failures;
+    to->udp_unmatched += from->udp_unmatched;
+    to->open_conns += from->open_conns;
+    to->inflight_hosts += from->inflight_hosts;
+}
+
+static void stats_rates(struct sl_scan_stats *st, uint64_t elapsed_ms)
+{
+    st->elapsed_ms = elapsed_ms;
+    st->hosts_per_s = elapsed_ms > 0 ? (double)st->hosts_done * 1000.0 / (double)elapsed_ms : 0;
     st->eta_ms = st->hosts_per_s > 0 && st->hosts_total > st->hosts_done
                      ? (uint64_t)((double)(st->hosts_total - st->hosts_done) / st->hosts_per_s *
                                   1000.0)
                      : 0;
-    if (e->cb->on_progress != NULL)
-        e->cb->on_progress(st, e->cb->ctx);
+}
+
+/* Each engine publishes its counters; the first one reports the sum. */
+static void report_progress(struct engine *e)
+{
+    struct shared *sh = e->sh;
+    e->sum->stats.open_conns = e->open_conns;
+    e->sum->stats.inflight_hosts = e->inflight;
+    pthread_mutex_lock(&sh->mu);
+    sh->pub[e->index] = e->sum->stats;
+    if (e->index == 0 && e->cb->on_progress != NULL) {
+        struct sl_scan_stats st;
+        memset(&st, 0, sizeof st);
+        for (unsigned i = 0; i < sh->n; i++)
+            stats_add(&st, &sh->pub[i]);
+        st.hosts_total += sh->hosts_total;
+        st.devices = sh->sum->stats.devices;
+        stats_rates(&st, uv_hrtime() / 1000000 - sh->t0_ms);
+        e->cb->on_progress(&st, e->cb->ctx);
+    }
+    pthread_mutex_unlock(&sh->mu);
 }
 
 static void shutdown_loop(struct engine *e)
@@ -1268,9 +1322,9 @@ static void pump(struct engine *e)
 static void on_pump(uv_timer_t *t)
 {
     struct engine *e = t->data;
-    if (e->o->stop != NULL && *e->o->stop && !e->stopping) {
+    if (((e->o->stop != NULL && *e->o->stop) || atomic_load(&e->sh->failed)) && !e->stopping) {
         e->stopping = true;
-        e->sum->complete = false;
+        e->stopped = true;
         shutdown_loop(e);
         return;
     }
@@ -1281,10 +1335,11 @@ static void on_progress_timer(uv_timer_t *t)
 {
     struct engine *e = t->data;
     report_progress(e);
-    if (!e->failed && sl_recorder_flush(e->rec, 250, e->err) != 0) {
-        e->failed = 1;
-        e->stopping = true;
-        shutdown_loop(e);
+    if (e->index == 0 && !atomic_load(&e->sh->failed)) {
+        pthread_mutex_lock(&e->sh->mu);
+        if (sl_recorder_flush(e->sh->rec, 250, &e->sh->err) != 0)
+            atomic_store(&e->sh->failed, 1);
+        pthread_mutex_unlock(&e->sh->mu);
     }
 }
 
@@ -1419,6 +1474,128 @@ static void drain_loop(struct engine *e)
     }
 }
 
+struct run_params {
+    const struct sl_scan_opts *o;
+    const struct sl_scan_callbacks *cb;
+    unsigned conc, timeout_ms, per_host, n;
+    uint64_t seed;
+    uint8_t key[16];
+};
+
+static int engine_init(struct engine *e, struct shared *sh, const struct run_params *p,
+                       unsigned index, struct sl_err *err)
+{
+    const struct sl_scan_opts *o = p->o;
+    e->o = o;
+    e->cb = p->cb;
+    e->sh = sh;
+    e->index = index;
+    e->sum = &e->local;
+    e->concurrency = p->conc / p->n > 0 ? p->conc / p->n : 1;
+    e->timeout_ms = p->timeout_ms;
+    e->udp_window_ms = e->timeout_ms < 2000 ? e->timeout_ms : 2000;
+    e->udp_interval_ms = e->udp_window_ms / (o->retries + 1);
+    if (e->udp_interval_ms < 20)
+        e->udp_interval_ms = 20;
+    e->per_host = p->per_host;
+    /* Hosts waiting only for UDP replies hold no descriptor: allow more of them. */
+    e->max_hosts = e->concurrency * 2 + 1024;
+    if (e->max_hosts > 65536)
+        e->max_hosts = 65536;
+    memcpy(e->key, p->key, sizeof e->key);
+    sl_walk_init_shard(&e->walk, o->targets, p->seed, index, p->n);
+    if (uv_loop_init(&e->loop) != 0)
+        return sl_err_set(err, "cannot create the event loop");
+    e->loop_ok = true;
+    if (sl_tls_ctx_new(&e->tls, err) != 0)
+        return -1;
+    e->neigh = sl_neigh_new(NULL);
+    bool need_udp = o->udp_discovery || (o->multicast_iface != NULL && index == 0);
+    if (need_udp && (sl_targets_has_v4(o->targets) || o->multicast_iface != NULL)) {
+        if (open_udp(e, &e->udp4, false, err) != 0)
+            return -1;
+        e->have_udp4 = true;
+    }
+    if (need_udp && sl_targets_has_v6(o->targets)) {
+        if (open_udp(e, &e->udp6, true, err) != 0)
+            return -1;
+        e->have_udp6 = true;
+    }
+    double rate = o->rate / p->n;
+    sl_rate_init(&e->rate, rate,
+                 rate > 0 ? (rate / 100 > e->per_host * 2 ? rate / 100 : e->per_host * 2) : 1,
+                 uv_hrtime() / 1000);
+    uv_timer_init(&e->loop, &e->pump);
+    uv_timer_init(&e->loop, &e->progress);
+    uv_timer_init(&e->loop, &e->mc_timer);
+    e->pump.data = e->progress.data = e->mc_timer.data = e;
+    if (o->multicast_iface != NULL && index == 0) {
+        char ifaddr[SL_ADDR_STRLEN];
+        if (iface_ipv4(o->multicast_iface, ifaddr, err) != 0)
+            return -1;
+        uv_udp_set_multicast_ttl(&e->udp4, 1);
+        uv_udp_set_multicast_loop(&e->udp4, 0);
+        int mrc = uv_udp_set_multicast_interface(&e->udp4, ifaddr);
+        if (mrc != 0)
+            return sl_err_set(err, "cannot send multicast on %s: %s", o->multicast_iface,
+                              uv_strerror(mrc));
+        e->mc_phase = true;
+    }
+    return 0;
+}
+
+static void engine_run(struct engine *e)
+{
+    e->t0 = uv_now(&e->loop);
+    uv_timer_start(&e->pump, on_pump, PUMP_MS, PUMP_MS);
+    uv_timer_start(&e->progress, on_progress_timer, 250, 250);
+    if (e->mc_phase) {
+        e->mc_tries = 1;
+        mc_send_all(e);
+        uv_timer_start(&e->mc_timer, on_mc_timer, e->udp_interval_ms, e->udp_interval_ms);
+    }
+    pump(e);
+    uv_run(&e->loop, UV_RUN_DEFAULT);
+    drain_loop(e);
+    report_progress(e);
+}
+
+static void *engine_thread(void *arg)
+{
+    engine_run(arg);
+    return NULL;
+}
+
+/* The lowest walk position this engine has not finished (UINT64_MAX: all done). */
+static uint64_t engine_seen_below(const struct engine *e)
+{
+    uint64_t below = e->walk_done ? UINT64_MAX : e->walk.pos;
+    for (const struct sl_host *h = e->hosts; h != NULL; h = h->next)
+        if (h->pos < below)
+            below = h->pos;
+    return below;
+}
+
+static void engine_fini(struct engine *e)
+{
+    while (e->hosts != NULL)
+        host_free(e, e->hosts);
+    if (e->loop_ok) {
+        drain_loop(e);
+        uv_loop_close(&e->loop);
+    }
+    sl_tls_ctx_free(e->tls);
+    sl_neigh_free(e->neigh);
+}
+
+unsigned sl_scan_default_threads(uint64_t addresses)
+{
+    if (addresses < 1024)
+        return 1;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
+}
+
 int sl_scan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks *cb,
                 struct sl_scan_summary *sum, struct sl_err *err)
 {
@@ -1443,132 +1620,119 @@ int sl_scan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks *cb
     }
     raise_fd_limit();
 
-    struct engine *e = calloc(1, sizeof *e);
-    if (e == NULL)
-        return sl_err_set(err, "out of memory");
-    e->o = o;
-    e->cb = cb;
-    e->sum = sum;
-    e->err = err;
-    e->concurrency = conc;
-    e->timeout_ms = o->timeout_ms ? o->timeout_ms : SL_SCAN_DEFAULT_TIMEOUT_MS;
-    /* Discovery replies come within WS-Discovery's 500 ms jitter on a quiet
-     * network and later from a loaded device; two seconds covers both. */
-    e->udp_window_ms = e->timeout_ms < 2000 ? e->timeout_ms : 2000;
-    e->udp_interval_ms = e->udp_window_ms / (o->retries + 1);
-    if (e->udp_interval_ms < 20)
-        e->udp_interval_ms = 20;
-    e->per_host = (unsigned)o->n_ports + (o->udp_discovery ? SL_UDP_COUNT : 0);
-    if (e->per_host == 0)
-        e->per_host = 1;
-    /* Hosts waiting only for UDP replies hold no descriptor: allow more of them. */
-    e->max_hosts = conc * 2 + 1024;
-    if (e->max_hosts > 65536)
-        e->max_hosts = 65536;
-    uint64_t seed = o->seed;
-    if (RAND_bytes(e->key, sizeof e->key) != 1 ||
-        (seed == 0 && RAND_bytes((unsigned char *)&seed, sizeof seed) != 1)) {
-        free(e);
+    struct run_params p;
+    memset(&p, 0, sizeof p);
+    p.o = o;
+    p.cb = cb;
+    p.conc = conc;
+    p.timeout_ms = o->timeout_ms ? o->timeout_ms : SL_SCAN_DEFAULT_TIMEOUT_MS;
+    p.per_host = (unsigned)o->n_ports + (o->udp_discovery ? SL_UDP_COUNT : 0);
+    if (p.per_host == 0)
+        p.per_host = 1;
+    uint64_t to_probe = sl_targets_count(o->targets) - sl_targets_excluded(o->targets);
+    /* Multicast responders are found by the first engine before any walk: one engine. */
+    p.n = o->multicast_iface != NULL ? 1
+          : o->threads ? o->threads
+                       : sl_scan_default_threads(to_probe);
+    if (p.n > MAX_ENGINES)
+        p.n = MAX_ENGINES;
+    if (p.n > conc)
+        p.n = conc;
+    p.seed = o->seed;
+    if (RAND_bytes(p.key, sizeof p.key) != 1 ||
+        (p.seed == 0 && RAND_bytes((unsigned char *)&p.seed, sizeof p.seed) != 1))
         return sl_err_set(err, "no randomness for the scan key");
+
+    struct shared *sh = calloc(1, sizeof *sh);
+    struct engine *es = calloc(p.n, sizeof *es);
+    if (sh == NULL || es == NULL) {
+        free(sh);
+        free(es);
+        return sl_err_set(err, "out of memory");
     }
-    sl_walk_init(&e->walk, o->targets, seed);
-    sum->stats.hosts_total = sl_targets_count(o->targets) - sl_targets_excluded(o->targets);
+    pthread_mutex_init(&sh->mu, NULL);
+    sh->sum = sum;
+    sh->n = p.n;
+    sh->hosts_total = to_probe;
     sum->complete = true;
     int rc = -1;
-
-    if (sl_recorder_new(&e->rec, o, cb, sum, err) != 0) {
-        free(e);
-        return -1;
-    }
+    if (sl_recorder_new(&sh->rec, o, cb, sum, err) != 0)
+        goto out_free;
     if (cb->on_start != NULL) {
         struct sl_scan_plan plan = {
             .addresses = sl_targets_count(o->targets),
             .excluded = sl_targets_excluded(o->targets),
-            .probes = sum->stats.hosts_total * e->per_host,
-            .per_host = e->per_host,
+            .probes = to_probe * p.per_host,
+            .per_host = p.per_host,
             .concurrency = conc,
-            .timeout_ms = e->timeout_ms,
+            .timeout_ms = p.timeout_ms,
             .rate = o->rate,
-            .scan_id = sl_recorder_scan_id(e->rec),
+            .scan_id = sl_recorder_scan_id(sh->rec),
+            .threads = p.n,
         };
         cb->on_start(&plan, cb->ctx);
     }
-    if (uv_loop_init(&e->loop) != 0) {
-        sl_err_set(err, "cannot create the event loop");
-        goto out_rec;
+    unsigned ready = 0;
+    for (; ready < p.n; ready++)
+        if (engine_init(&es[ready], sh, &p, ready, err) != 0)
+            break;
+    bool ran = ready == p.n;
+    bool stopped = false;
+    if (ran) {
+        sh->t0_ms = uv_hrtime() / 1000000;
+        pthread_t tids[MAX_ENGINES];
+        unsigned started = 1;
+        for (unsigned k = 1; k < p.n; k++, started++)
+            if (pthread_create(&tids[k], NULL, engine_thread, &es[k]) != 0)
+                break;
+        if (started < p.n)
+            atomic_store(&sh->failed, 1); /* the others see it and stop */
+        engine_run(&es[0]);
+        for (unsigned k = 1; k < started; k++)
+            pthread_join(tids[k], NULL);
+        rc = started == p.n ? 0 : sl_err_set(err, "cannot start the scan threads");
     }
-    if (sl_tls_ctx_new(&e->tls, err) != 0)
-        goto out_loop;
-    e->neigh = sl_neigh_new(NULL);
-    bool need_udp = o->udp_discovery || o->multicast_iface != NULL;
-    if (need_udp && (sl_targets_has_v4(o->targets) || o->multicast_iface != NULL)) {
-        if (open_udp(e, &e->udp4, false, err) != 0)
-            goto out_loop;
-        e->have_udp4 = true;
+    /* Counters, and what the not-seen report may rely on: every walk position
+     * below the lowest unfinished one of any engine was probed. */
+    uint64_t seen_below = UINT64_MAX;
+    for (unsigned k = 0; k < ready; k++) {
+        struct engine *e = &es[k];
+        stats_add(&sum->stats, &e->local.stats);
+        if (e->stopped)
+            stopped = true;
+        if (!e->walk_done)
+            stopped = true;
+        uint64_t b = engine_seen_below(e);
+        if (b < seen_below)
+            seen_below = b;
     }
-    if (need_udp && sl_targets_has_v6(o->targets)) {
-        if (open_udp(e, &e->udp6, true, err) != 0)
-            goto out_loop;
-        e->have_udp6 = true;
-    }
-    e->t0 = uv_now(&e->loop);
-    sl_rate_init(&e->rate, o->rate,
-                 o->rate > 0 ? (o->rate / 100 > e->per_host * 2 ? o->rate / 100 : e->per_host * 2)
-                             : 1,
-                 uv_hrtime() / 1000);
-    uv_timer_init(&e->loop, &e->pump);
-    uv_timer_init(&e->loop, &e->progress);
-    uv_timer_init(&e->loop, &e->mc_timer);
-    e->pump.data = e->progress.data = e->mc_timer.data = e;
-    uv_timer_start(&e->pump, on_pump, PUMP_MS, PUMP_MS);
-    uv_timer_start(&e->progress, on_progress_timer, 250, 250);
-    if (o->multicast_iface != NULL) {
-        char ifaddr[SL_ADDR_STRLEN];
-        if (iface_ipv4(o->multicast_iface, ifaddr, err) != 0)
-            goto out_run;
-        uv_udp_set_multicast_ttl(&e->udp4, 1);
-        uv_udp_set_multicast_loop(&e->udp4, 0);
-        int mrc = uv_udp_set_multicast_interface(&e->udp4, ifaddr);
-        if (mrc != 0) {
-            sl_err_set(err, "cannot send multicast on %s: %s", o->multicast_iface, uv_strerror(mrc));
-            goto out_run;
-        }
-        e->mc_phase = true;
-        e->mc_tries = 1;
-        mc_send_all(e);
-        uv_timer_start(&e->mc_timer, on_mc_timer, e->udp_interval_ms, e->udp_interval_ms);
-    }
-    pump(e);
-    uv_run(&e->loop, UV_RUN_DEFAULT);
-    rc = 0;
-out_run:
-    drain_loop(e);
-    report_progress(e);
-out_loop : {
-    /* Hosts still in flight were stopped half-way: what was probed below the
-     * lowest of their positions is complete, for the not-seen report. */
-    uint64_t seen_below = e->walk_done ? UINT64_MAX : e->walk.pos;
-    for (struct sl_host *h = e->hosts; h != NULL; h = h->next)
-        if (h->pos < seen_below)
-            seen_below = h->pos;
-    while (e->hosts != NULL)
-        host_free(e, e->hosts);
-    drain_loop(e);
-    uv_loop_close(&e->loop);
-    sl_tls_ctx_free(e->tls);
-    sl_neigh_free(e->neigh);
-    bool complete = rc == 0 && !e->failed && sum->complete && e->walk_done;
-    sum->complete = complete;
-    if (e->failed)
+    if (!ran)
+        seen_below = 0; /* nothing was probed: nothing is "not seen" */
+    sum->stats.hosts_total += to_probe;
+    sum->stats.open_conns = sum->stats.inflight_hosts = 0;
+    stats_rates(&sum->stats, uv_hrtime() / 1000000 - sh->t0_ms);
+    if (!ran)
+        sum->stats.elapsed_ms = 0;
+    for (unsigned k = 0; k < ready + (ready < p.n ? 1u : 0u); k++)
+        engine_fini(&es[k]); /* and the one that failed half-way */
+    bool failed = atomic_load(&sh->failed) != 0;
+    if (failed && rc == 0) {
+        *err = sh->err;
+        if (err->msg[0] == '\0')
+            sl_err_set(err, "the scan stopped on an error");
         rc = -1;
+    }
+    bool complete = ran && rc == 0 && !stopped;
+    sum->complete = complete;
     struct sl_err ferr = {{0}};
-    if (sl_recorder_finish(e->rec, &e->walk, seen_below, complete, &ferr) != 0 && rc == 0) {
+    if (sl_recorder_finish(sh->rec, &es[0].walk, seen_below, complete, &ferr) != 0 && rc == 0) {
         *err = ferr;
         rc = -1;
     }
-}
-out_rec:
-    sl_recorder_free(e->rec);
-    free(e);
+    sl_recorder_free(sh->rec);
+out_free:
+    pthread_mutex_destroy(&sh->mu);
+    free(es);
+    free(sh);
     return rc;
 }

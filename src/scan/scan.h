@@ -28,9 +28,14 @@
  *
  * Memory is bounded by the concurrency, not by the size of the range.
  *
- * Threads: sl_scan_run blocks; callbacks run in its thread. Stop early by
- * setting *opts->stop (e.g. from a SIGINT handler): in-flight hosts are
- * dropped, everything finished is committed, the scan is marked incomplete.
+ * Threads: sl_scan_run blocks. It runs `threads` event loops, each walking a
+ * shard of the same permutation with its share of the concurrency and rate;
+ * the register and the callbacks are used under one mutex, so callbacks are
+ * never called concurrently (but possibly from different threads: on_evidence
+ * and on_device from any, on_progress from the first, on_start and
+ * on_not_seen from the caller's). Stop early by setting *opts->stop (e.g. from
+ * a SIGINT handler): in-flight hosts are dropped, everything finished is
+ * committed, the scan is marked incomplete.
  */
 #ifndef SL_SCAN_SCAN_H
 #define SL_SCAN_SCAN_H
@@ -71,6 +76,10 @@ struct sl_scan_opts {
     const char *multicast_iface;         /* NULL, or multicast discovery on this interface */
     const struct sl_creds *creds;        /* NULL: no authenticated request at all */
     uint64_t seed;                       /* walk order; 0 = random */
+    unsigned threads;                    /* event loops in parallel, each a shard of the walk
+                                            with its share of concurrency and rate; 0 = one
+                                            per CPU (at most 4), 1 for small scans and for
+                                            multicast discovery */
 
     const struct sl_ident *ident;        /* NULL: no identification (claims stay empty) */
     const struct sl_policy_set *policy;  /* NULL: no verdicts (needs-review) */
@@ -93,6 +102,7 @@ struct sl_scan_plan {
     unsigned concurrency, timeout_ms;
     double rate;
     int64_t scan_id;      /* 0 without a store */
+    unsigned threads;     /* event loops */
 };
 
 struct sl_scan_stats {
@@ -150,6 +160,8 @@ struct sl_scan_callbacks {
 
 /* The largest concurrency this process may use (file limit minus a reserve). */
 unsigned sl_scan_max_concurrency(void);
+/* The thread count used when opts->threads is 0, for a scan of that many addresses. */
+unsigned sl_scan_default_threads(uint64_t addresses);
 
 /* Runs a scan. Returns 0 when it ran (complete or stopped early: see
  * summary->complete), -1 on a setup or register failure (err set; whatever was

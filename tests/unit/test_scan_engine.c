@@ -546,12 +546,48 @@ static void test_interrupted(void **state)
     sl_store_close(s);
 }
 
+/* Three event loops, each a shard of the walk: every address probed once,
+ * every device reported once, the counters add up. */
+static void test_threads(void **state)
+{
+    (void)state;
+    char net[64];
+    snprintf(net, sizeof net, "%s.0/24", base);
+    struct sl_targets *t = targets_for(net, NULL);
+    struct sl_port_spec ps[] = {{ports[B_HTTP], SL_PK_HTTP}, {ports[B_RTSP], SL_PK_RTSP}};
+    struct sl_scan_opts o = {0};
+    o.targets = t;
+    o.ports = ps;
+    o.n_ports = 2;
+    o.timeout_ms = 800;
+    o.threads = 3;
+    int before[N_ADDR];
+    for (int a = 0; a < N_ADDR; a++)
+        before[a] = atomic_load(&L[a][B_RTSP].accepted);
+    struct result *r = calloc(1, sizeof *r);
+    struct sl_scan_summary sum;
+    run_scan(&o, r, &sum);
+    assert_true(sum.complete);
+    assert_int_equal(sum.stats.hosts_total, 256);
+    assert_int_equal(sum.stats.hosts_done, 256);
+    assert_int_equal(sum.stats.hosts_up, N_ADDR);
+    assert_int_equal(r->devices, N_ADDR);
+    for (int i = 0; i < r->devices; i++)
+        for (int j = i + 1; j < r->devices; j++)
+            assert_string_not_equal(r->addrs[i], r->addrs[j]);
+    for (int a = 0; a < N_ADDR; a++)
+        assert_int_equal(atomic_load(&L[a][B_RTSP].accepted) - before[a], 1);
+    free(r);
+    sl_targets_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations_and_hostile),
         cmocka_unit_test(test_register_sites_exclusions_not_seen),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
