@@ -11,6 +11,29 @@
 #include "util/str.h"
 #include "util/timeutil.h"
 
+struct sl_scan_row {
+    struct sl_addr key;
+    char *cells[7];
+};
+
+static void free_rows(struct sl_scan_out *o)
+{
+    for (size_t i = 0; i < o->n_rows; i++)
+        for (int c = 0; c < 7; c++)
+            free(o->rows[i].cells[c]);
+    free(o->rows);
+    o->rows = NULL;
+    o->n_rows = o->cap_rows = 0;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const struct sl_scan_row *x = a, *y = b;
+    if (x->key.v4 != y->key.v4)
+        return x->key.v4 ? -1 : 1;
+    return memcmp(x->key.b, y->key.b, 16);
+}
+
 int sl_scan_out_open(struct sl_scan_out *o, const char *path, bool evidence, bool quiet,
                      struct sl_err *err)
 {
@@ -47,6 +70,7 @@ void sl_scan_out_close(struct sl_scan_out *o)
     sl_table_free(o->table);
     sl_table_free(o->not_seen);
     o->table = o->not_seen = NULL;
+    free_rows(o);
 }
 
 static void emit(struct sl_scan_out *o, const char *type, json_t *j)
@@ -167,9 +191,19 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
         json_object_set_new(j, "new", json_boolean(d->created));
         emit(o, "device", j);
     }
-    if (sl_table_rows(o->table) >= SL_SCAN_OUT_MAX_ROWS) {
+    if (o->n_rows >= SL_SCAN_OUT_MAX_ROWS) {
         o->rows_dropped++;
         return;
+    }
+    if (o->n_rows == o->cap_rows) {
+        size_t nc = o->cap_rows ? o->cap_rows * 2 : 256;
+        struct sl_scan_row *nr = realloc(o->rows, nc * sizeof *nr);
+        if (nr == NULL) {
+            o->rows_dropped++;
+            return;
+        }
+        o->rows = nr;
+        o->cap_rows = nc;
     }
     const struct sl_claim *c = d->claim;
     char who[160];
@@ -187,7 +221,11 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
     const char *row[] = {d->address, who[0] ? who : NULL, c->model[0] ? c->model : NULL,
                          c->firmware[0] ? c->firmware : NULL,
                          c->device_type[0] ? c->device_type : NULL, verdict, site};
-    sl_table_add(o->table, row);
+    struct sl_scan_row *r = &o->rows[o->n_rows++];
+    memset(r, 0, sizeof *r);
+    sl_addr_parse(d->address, &r->key);
+    for (int i = 0; i < 7; i++)
+        r->cells[i] = row[i] != NULL ? strdup(row[i]) : NULL;
 }
 
 static void fmt_dur(uint64_t ms, char *out, size_t n)
@@ -275,6 +313,12 @@ void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum
     clear_progress(o);
     const struct sl_scan_stats *st = &sum->stats;
     FILE *h = o->human_out;
+    if (o->n_rows > 0) {
+        qsort(o->rows, o->n_rows, sizeof *o->rows, cmp_row);
+        for (size_t i = 0; i < o->n_rows; i++)
+            sl_table_add(o->table, (const char *const *)o->rows[i].cells);
+        free_rows(o);
+    }
     if (!o->quiet) {
         if (sl_table_rows(o->table) > 0) {
             sl_table_print(o->table, h, 40);

@@ -16,12 +16,16 @@
 
 #define SL_SCAN_OUT_MAX_ROWS 100000
 
+struct sl_scan_row;
+
 struct sl_scan_out {
     FILE *jsonl;          /* NULL, stdout or an opened file */
     bool jsonl_owned, evidence, quiet, tty, human;
     FILE *human_out;      /* where the plan, table and summary go */
     struct sl_store *store; /* to read back a device's register record; may be NULL */
     struct sl_table *table, *not_seen;
+    struct sl_scan_row *rows; /* the device table, sorted by address at the end */
+    size_t n_rows, cap_rows;
     uint64_t rows_dropped;
     uint64_t last_jsonl_progress;
     uint64_t total;
