@@ -273,6 +273,12 @@ static void extract_body(struct sl_fieldset *fs, const char *body, size_t len,
          (content_type != NULL && sl_memcasemem(content_type, strlen(content_type), "xml")) ||
          sl_memcasemem(p, rest < 512 ? rest : 512, "xmlns") != NULL)) {
         extract_xml(fs, p, rest);
+        /* XHTML served as XML (often with a DOCTYPE we refuse): still a page */
+        if (sl_memcasemem(p, rest < 1024 ? rest : 1024, "<html") == NULL)
+            return;
+        char xtitle[SL_HTML_MAX_TITLE + 1];
+        if (sl_html_title(body, len, xtitle, sizeof xtitle))
+            add_str(fs, "http.title", xtitle);
         return;
     }
     if (rest > 0 && (*p == '{' || *p == '[')) {

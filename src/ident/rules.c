@@ -324,9 +324,8 @@ static bool valid_template(const char *t, size_t groups)
     return true;
 }
 
-static int parse_rule(struct sl_ruleset *rs, struct sl_rule *r, const json_t *j,
-                      const char *file, size_t pos, const struct sl_registry *reg,
-                      struct sl_err *err)
+static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size_t pos,
+                      const struct sl_registry *reg, struct sl_err *err)
 {
     memset(r, 0, sizeof *r);
     r->file = file;
@@ -334,7 +333,6 @@ static int parse_rule(struct sl_ruleset *rs, struct sl_rule *r, const json_t *j,
     if (r->id == NULL || r->id[0] == '\0' || strlen(r->id) >= SL_RULE_ID_MAX)
         return sl_err_set(err, "%s: rule %zu: needs an id shorter than %d characters", file, pos,
                           SL_RULE_ID_MAX);
-    (void)rs;
     r->description = jstr(j, "description");
     r->source = jstr(j, "source");
     if (r->source == NULL || r->description == NULL)
@@ -540,7 +538,7 @@ int sl_rules_load(struct sl_ruleset **out, const char *datadir, const struct sl_
                 break;
             }
             struct sl_rule *r = &rs->rules[rs->n];
-            if (parse_rule(rs, r, j, rs->files[f], i + 1, reg, err) != 0) {
+            if (parse_rule(r, j, rs->files[f], i + 1, reg, err) != 0) {
                 rs->n++; /* so that free releases what it allocated */
                 rc = -1;
                 break;

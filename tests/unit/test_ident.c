@@ -239,6 +239,12 @@ static void test_hostile_input(void **state)
     one_s(SL_PROTO_HTTP, "HTTP/1.1 200 OK\r\n\r\ndeviceType=IPC-HDW\xff\xfe-X\r\nupdateSerial=DHI-A\r\n", &c);
     for (const char *p = c.model; *p; p++)
         assert_true(*p >= 32 && *p < 127);
+    /* XHTML with a DOCTYPE: the XML reader refuses it, the page is still read */
+    one_s(SL_PROTO_HTTP, "HTTP/1.1 200 OK\r\nContent-Type: application/xhtml+xml\r\n\r\n<?xml version=\"1.0\"?>"
+                         "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \"x\"><html><head>"
+                         "<title>WEB SERVICE</title></head></html>", &c);
+    assert_non_null(strstr(c.errors, "DOCTYPE"));
+    assert_string_equal(c.manufacturer, "Dahua");
     /* evidence without bytes */
     one(SL_PROTO_HTTP, 80, NULL, NULL, 0, &c);
     assert_string_equal(c.manufacturer, "");
