@@ -310,7 +310,7 @@ static void on_handle_closed(uv_handle_t *hd)
 static void on_connect(uv_connect_t *req, int status);
 
 /* How long a SYN may stay unanswered: fixed when the operator said so, else
- * adaptive - ten smoothed round trips plus four deviations, at least 250 ms, at
+ * adaptive - ten smoothed round trips plus four deviations, at least 500 ms, at
  * most the exchange timeout - so filtered ports cost little on a LAN and remote
  * sites still get their round trips. Until 8 connects have answered: 1 s. */
 static unsigned connect_timeout(const struct engine *e)
@@ -321,7 +321,7 @@ static unsigned connect_timeout(const struct engine *e)
             t = 1000;
         } else {
             double v = 10.0 * e->srtt_ms + 4.0 * e->rttvar_ms;
-            t = v < 250.0 ? 250u : v > 1e6 ? 1000000u : (unsigned)v;
+            t = v < 500.0 ? 500u : v > 1e6 ? 1000000u : (unsigned)v;
         }
     }
     return t < e->timeout_ms ? t : e->timeout_ms;
@@ -1493,7 +1493,9 @@ static int engine_init(struct engine *e, struct shared *sh, const struct run_par
     e->sum = &e->local;
     e->concurrency = p->conc / p->n > 0 ? p->conc / p->n : 1;
     e->timeout_ms = p->timeout_ms;
-    e->udp_window_ms = e->timeout_ms < 2000 ? e->timeout_ms : 2000;
+    /* WS-Discovery lets a device wait up to 500 ms; a loaded device answers
+     * later: a finding missed costs more than a second of waiting. */
+    e->udp_window_ms = e->timeout_ms;
     e->udp_interval_ms = e->udp_window_ms / (o->retries + 1);
     if (e->udp_interval_ms < 20)
         e->udp_interval_ms = 20;

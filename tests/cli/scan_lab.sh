@@ -45,7 +45,7 @@ PY
 "$SL" sites add LabPublic --department Test --tier public --network "$pub" > /dev/null
 start=$(date +%s)
 rc=0
-"$LAB" exec --name "$name" -- "$SL" scan "$range" --profile full --udp-discovery --timeout 2000 \
+"$LAB" exec --name "$name" -- "$SL" scan "$range" --profile full --udp-discovery \
     --exclude-target "$excluded" --evidence --jsonl "$tmp/scan.jsonl" > "$tmp/scan.out" 2>&1 || rc=$?
 took=$(( $(date +%s) - start ))
 check "scan exits 0" 0 "$rc"
@@ -65,7 +65,8 @@ for l in open(sys.argv[2]):
         udp[r["address"]] = udp.get(r["address"], 0) + 1
 want = set(truth) - {excluded}
 print("found_equals_truth", int(set(dev) == want))
-print("missing", len(want - set(dev)), "extra", len(set(dev) - want))
+print("missing", len(want - set(dev)), "extra", len(set(dev) - want),
+      sorted(truth[a]["profile"] for a in want - set(dev)))
 hostile = [a for a, t in truth.items() if t.get("hostile")]
 print("hostile_found", int(all(a in dev for a in hostile)))
 # Bounded and recorded: a failed exchange as evidence, or what the parsers
