@@ -28,6 +28,7 @@
 #define QUIET_MS 80u        /* after a binary answer, how long to wait for more */
 #define MAX_STEPS 8
 #define MULTICAST_MAX 4096
+#define UP_RING 4096
 
 enum conn_state {
     CS_CONNECTING = 0,
@@ -93,6 +94,8 @@ struct engine {
     const struct sl_scan_callbacks *cb;
     struct sl_scan_summary *sum;
     bool loop_ok;                /* the loop was initialised */
+    struct sl_addr *up_ring;     /* UP_RING addresses of hosts recorded up */
+    unsigned n_up_ring;
     bool stopped;                /* stopped early (signal or a failure) */
     struct sl_walk walk;
     bool walk_done, stopping;
@@ -240,6 +243,7 @@ static void conn_send_step(struct conn *c);
 static void on_aux(uv_timer_t *t);
 static void on_deadline(uv_timer_t *t);
 static bool is_mc_responder(struct engine *e, const struct sl_addr *a);
+static void remember_up(struct engine *e, const struct sl_addr *a);
 
 /* ---- writing ---------------------------------------------------------------------- */
 
@@ -1068,9 +1072,11 @@ static void host_check_done(struct engine *e, struct sl_host *h)
         return;
     if (e->stopping)
         return; /* dropped at the end: a half-probed host is not a result */
-    e->sum->stats.hosts_done++;
+    if (!h->late)
+        e->sum->stats.hosts_done++;
     if (h->up) {
         e->sum->stats.hosts_up++;
+        remember_up(e, &h->addr);
         char mac[18];
         if (sl_neigh_lookup(e->neigh, &h->addr, now_ms(e), mac))
             add_ev(e, h, SL_PROTO_MAC, SL_OUTCOME_OK, 0, "neighbour table", NULL, mac, 17, NULL);
@@ -1117,6 +1123,40 @@ static enum sl_proto udp_proto(enum sl_udp_kind k)
     }
 }
 
+/* The addresses of the last hosts recorded as up, so that a late reply does not
+ * probe and report a device twice (bounded: a ring, not a visited-set). */
+static bool recently_up(const struct engine *e, const struct sl_addr *a)
+{
+    for (unsigned i = 0; i < e->n_up_ring && i < UP_RING; i++)
+        if (memcmp(e->up_ring[i].b, a->b, 16) == 0)
+            return true;
+    return false;
+}
+
+static void remember_up(struct engine *e, const struct sl_addr *a)
+{
+    e->up_ring[e->n_up_ring++ % UP_RING] = *a;
+}
+
+/* A host for a discovery reply that came late: only for a target of this engine's
+ * shard, proven by its probe id (WS-Discovery, SADP), not excluded, not recorded
+ * already. It is then probed like any host, without sending UDP again. */
+static struct sl_host *late_responder(struct engine *e, const struct sl_addr *from, bool proven)
+{
+    uint64_t pos;
+    if (!proven || e->stopping || e->inflight >= e->max_hosts ||
+        !sl_targets_contains(e->o->targets, from) || !sl_walk_position_of(&e->walk, from, &pos) ||
+        pos % e->walk.step != e->index || pos >= e->walk.pos || recently_up(e, from))
+        return NULL;
+    struct sl_host *h = host_new(e, from, pos);
+    if (h == NULL)
+        return NULL;
+    h->late = true; /* already counted done (without an answer) */
+    e->sum->stats.late_replies++;
+    host_start_ports(e, h);
+    return h;
+}
+
 static void on_udp_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
@@ -1151,12 +1191,22 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
     size_t len = (size_t)n;
     bool trunc = (flags & UV_UDP_PARTIAL) != 0;
     struct sl_host *h = host_find(e, &from);
-    if (k < 0 || (h == NULL && !e->mc_phase)) {
+    if (k < 0) {
         e->sum->stats.udp_unmatched++;
         return;
     }
     bool has_id = carries_id(e, &from, (enum sl_udp_kind)k, data, len, e->mc_phase);
     bool needs_id = k == SL_UDP_WSD || k == SL_UDP_SADP;
+    if (h == NULL && !e->mc_phase) {
+        /* A reply that came after its host's window: the keyed id proves it answers
+         * our probe of that target, so no state was needed to keep it. A host
+         * recorded already is not probed twice. */
+        h = late_responder(e, &from, needs_id && has_id);
+        if (h == NULL) {
+            e->sum->stats.udp_unmatched++;
+            return;
+        }
+    }
     if (e->mc_phase) {
         /* A multicast reply must prove it answers our probe: it has no target to match. */
         if (needs_id && !has_id) {
@@ -1184,6 +1234,10 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
                                                : NULL;
     add_ev(e, h, udp_proto((enum sl_udp_kind)k), trunc ? SL_OUTCOME_TOO_LARGE : SL_OUTCOME_OK,
            port, e->mc_phase ? "multicast probe" : "probe", NULL, data, len, detail);
+    if (h->late) {
+        host_check_done(e, h); /* a UDP-only scan starts no connection for it */
+        return;
+    }
     if (!e->mc_phase && h->udp_pending) {
         bool all = true;
         for (int i = 0; i < SL_UDP_COUNT; i++)
@@ -1227,6 +1281,7 @@ static void stats_add(struct sl_scan_stats *to, const struct sl_scan_stats *from
     to->evidence += from->evidence;
     to->failures += from->failures;
     to->udp_unmatched += from->udp_unmatched;
+    to->late_replies += from->late_replies;
     to->open_conns += from->open_conns;
     to->inflight_hosts += from->inflight_hosts;
 }
@@ -1512,6 +1567,9 @@ static int engine_init(struct engine *e, struct shared *sh, const struct run_par
     if (sl_tls_ctx_new(&e->tls, err) != 0)
         return -1;
     e->neigh = sl_neigh_new(NULL);
+    e->up_ring = calloc(UP_RING, sizeof *e->up_ring);
+    if (e->up_ring == NULL)
+        return sl_err_set(err, "out of memory");
     bool need_udp = o->udp_discovery || (o->multicast_iface != NULL && index == 0);
     if (need_udp && (sl_targets_has_v4(o->targets) || o->multicast_iface != NULL)) {
         if (open_udp(e, &e->udp4, false, err) != 0)
@@ -1588,6 +1646,7 @@ static void engine_fini(struct engine *e)
     }
     sl_tls_ctx_free(e->tls);
     sl_neigh_free(e->neigh);
+    free(e->up_ring);
 }
 
 unsigned sl_scan_default_threads(uint64_t addresses)

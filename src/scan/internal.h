@@ -42,6 +42,7 @@ struct sl_host {
     uint8_t udp_answers[SL_UDP_COUNT];
     uint64_t udp_next_ms;          /* next retry or end of the UDP window */
     bool up;
+    bool late;                     /* made for a discovery reply after its window */
     struct sl_ev_item *ev_head, *ev_tail;
     size_t ev_bytes;
     unsigned n_ev;

@@ -114,7 +114,8 @@ struct sl_scan_stats {
     uint64_t connections;     /* TCP connections that opened */
     uint64_t evidence;        /* evidence records */
     uint64_t failures;        /* evidence with an outcome other than ok */
-    uint64_t udp_unmatched;   /* datagrams that matched no probe (late, foreign) */
+    uint64_t udp_unmatched;   /* datagrams that matched no probe (foreign, or late and unproven) */
+    uint64_t late_replies;    /* hosts probed because a proven reply came after their window */
     uint64_t elapsed_ms;
     double hosts_per_s;
     uint64_t eta_ms;          /* 0 when unknown */

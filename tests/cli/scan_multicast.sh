@@ -17,8 +17,10 @@ trap 'rm -rf "$tmp"' EXIT
 export SIGHTLINE_DB=$tmp/reg.db SIGHTLINE_ACTOR=test
 
 cat > "$tmp/device.py" <<'PY'
-import re, socket, struct, sys, threading
+import re, socket, struct, sys, threading, time
 addr, log = sys.argv[1], sys.argv[2]
+mode = sys.argv[3] if len(sys.argv) > 3 else "mc"
+delay = {"late": 1.5}.get(mode, 0)
 def note(s):
     with open(log, "a") as f: f.write(s + "\n")
 def udp(port, answer):
@@ -32,7 +34,10 @@ def udp(port, answer):
         note("udp %d %s" % (port, data[:60]))
         reply = answer(data.decode("utf-8", "replace"))
         if reply:
-            s.sendto(reply.encode(), peer)
+            if delay:
+                threading.Timer(delay, s.sendto, (reply.encode(), peer)).start()
+            else:
+                s.sendto(reply.encode(), peer)
 def wsd(req):
     m = re.search(r"<w:MessageID>(uuid:[^<]+)</w:MessageID>", req)
     return m and ('<?xml version="1.0"?><e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope" '
@@ -53,12 +58,17 @@ def http():
     while True:
         c, _ = s.accept(); note("tcp 80")
         try:
-            c.recv(4096); c.sendall(b"HTTP/1.0 200 OK\r\nServer: testcam\r\nContent-Length: 2\r\n\r\nok")
+            c.recv(4096)
+            if mode == "slowhttp":
+                time.sleep(0.5)
+            c.sendall(b"HTTP/1.0 200 OK\r\nServer: testcam\r\nContent-Length: 2\r\n\r\nok")
         finally:
             c.close()
-threading.Thread(target=udp, args=(3702, wsd), daemon=True).start()
-threading.Thread(target=udp, args=(37020, sadp), daemon=True).start()
-threading.Thread(target=http, daemon=True).start()
+if mode != "slowhttp":
+    threading.Thread(target=udp, args=(3702, wsd), daemon=True).start()
+    threading.Thread(target=udp, args=(37020, sadp), daemon=True).start()
+if mode != "late":
+    threading.Thread(target=http, daemon=True).start()
 threading.Event().wait()
 PY
 
@@ -73,28 +83,36 @@ ip addr add 198.18.0.1/24 dev br0
 ip link set br0 up
 ip route add 224.0.0.0/4 dev br0
 pids=""
-for n in 2 3; do
+for n in 2 3 4 5; do
     unshare --net sh -c "exec sleep 20" < /dev/null > /dev/null 2>&1 & eval pid$n=\$!
     eval pids=\"\$pids \$pid$n\"
 done
 sleep 0.2
-for n in 2 3; do
+for n in 2 3 4 5; do
     eval pid=\$pid$n
+    mode=mc; [ $n = 4 ] && mode=late; [ $n = 5 ] && mode=slowhttp
     ip link add v$n type veth peer name d$n
     ip link set v$n master br0
     ip link set v$n up
     ip link set d$n netns $pid
     nsenter -t $pid -n sh -c "ip link set lo up; ip addr add 198.18.0.$n/24 dev d$n; ip link set d$n up;
         ip route add 224.0.0.0/4 dev d$n"
-    nsenter -t $pid -n python3 "$tmp/device.py" 198.18.0.$n "$tmp/dev$n.log" < /dev/null \
+    nsenter -t $pid -n python3 "$tmp/device.py" 198.18.0.$n "$tmp/dev$n.log" $mode < /dev/null \
         > /dev/null 2>&1 &
     pids="$pids $!"
 done
 sleep 0.8
 rc=0
-"$SL" scan 198.18.0.200 --multicast br0 --exclude-target 198.18.0.3 --timeout 1000 --evidence \
+"$SL" scan 198.18.0.200 --multicast br0 --exclude-target 198.18.0.3 --exclude-target 198.18.0.4 \
+    --exclude-target 198.18.0.5 --timeout 1000 --evidence \
     --jsonl "$tmp/scan.jsonl" > "$tmp/scan.out" 2>&1 || rc=$?
 echo $rc > "$tmp/rc"
+# A reply later than the window of its host (0.8 s) still counts: its probe id proves it.
+# .5 answers HTTP slowly, which keeps the scan running past the 1.5 s reply of .4.
+rc=0
+"$SL" scan 198.18.0.4 198.18.0.5 --udp-discovery --ports 80 --timeout 800 \
+    --jsonl "$tmp/late.jsonl" > "$tmp/late.out" 2>&1 || rc=$?
+echo $rc > "$tmp/late.rc"
 rc=0
 "$SL" scan 198.18.0.200 --multicast nosuchif0 > /dev/null 2> "$tmp/noif.err" || rc=$?
 echo $rc > "$tmp/noif.rc"
@@ -112,5 +130,9 @@ grep -q "tcp 80" "$tmp/dev2.log"; check "responder probed over TCP" 0 $?
 grep -q "tcp 80" "$tmp/dev3.log" 2>/dev/null; check "excluded responder never connected to" 1 $?
 grep '"proto":"mac"' "$tmp/scan.jsonl" | grep -q 198.18.0.2; check "MAC from the neighbour table" 0 $?
 check "unknown interface is a runtime error" 3 "$(cat "$tmp/noif.rc")"
+check "late scan exits 0" 0 "$(cat "$tmp/late.rc")"
+grep '"type":"device"' "$tmp/late.jsonl" | grep -q '"address":"198.18.0.4"'; check "late discovery reply kept" 0 $?
+grep '"type":"summary"' "$tmp/late.jsonl" | grep -q '"late_replies":1'; check "counted as a late reply" 0 $?
+check "each device once" 2 "$(grep -c '"type":"device"' "$tmp/late.jsonl")"
 grep -q "nosuchif0" "$tmp/noif.err"; check "error names the interface" 0 $?
 [ $fails -eq 0 ] || { cat "$tmp/scan.out"; exit 1; }
