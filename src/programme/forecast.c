@@ -78,7 +78,8 @@ double sl_fc_rate(const struct sl_fc_model *m, int j, int band)
 {
     if (m->n <= 0)
         return 0;
-    double x = (m->n - 1) + j;
+    (void)j; /* the level at the as-of week, held flat (see forecast.h) */
+    double x = m->n - 1;
     double mu = m->a + m->b * x;
     if (band != 0) {
         double se = m->sxx > 0 ? m->s * sqrt(1.0 / m->n + (x - m->xbar) * (x - m->xbar) / m->sxx)

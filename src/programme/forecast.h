@@ -1,16 +1,18 @@
 /* forecast.h - when will the removals finish, at the rate they are going?
  *
  * Method: ordinary least squares over the weekly removal counts of the last N
- * weeks (default 12), y = a + b*x. Each future week's rate is the fitted line
- * extended, never below 0 and never above the best week seen in the window (a
- * rising rate is not extrapolated past what the teams have shown they can do).
- * The range comes from the 80% confidence band of the fitted line (Student's t
- * with n-2 degrees of freedom; with fewer than 3 weeks, a Poisson spread of the
- * mean): the optimistic finish uses the band's top, the pessimistic its bottom.
- * The finish is the first day on which the projected cumulative removals reach
- * the outstanding count. No removals in the window: no finish date ("stalled").
- * Nothing outstanding: complete. A projection that never gets there within ten
- * years is reported as not finishing at the current trend.
+ * weeks (default 12), y = a + b*x. The projected rate is the fitted line's value
+ * at the as-of week, held flat from then on: a rising or falling trend moves
+ * the current level but is not extrapolated further (a line extended for
+ * months would promise an ever-faster programme, or one that stops by itself,
+ * from a few noisy weeks). It is never below 0 nor above the best week in the
+ * window. The range comes from the 80% confidence interval of that level
+ * (Student's t with n-2 degrees of freedom; with fewer than 3 weeks a Poisson
+ * spread of the mean): the optimistic finish uses its top, the pessimistic its
+ * bottom (open-ended when the bottom is 0). The finish is the first day on
+ * which the projected cumulative removals reach the outstanding count. No
+ * removals in the window: no date ("stalled"). Nothing outstanding: complete.
+ * A fitted level of 0 (removals have fallen away): "not at the current trend".
  *
  * Pure functions of their inputs: no allocation, no I/O.
  */
@@ -36,7 +38,8 @@ struct sl_fc_model {
 void sl_fc_fit(const double *y, int n, struct sl_fc_model *m);
 
 /* Projected removals in future week j (j >= 1; week 1 is the 7 days after the
- * as-of date). band: -1 pessimistic, 0 central, +1 optimistic. */
+ * as-of date; the level is flat, so j only matters for the horizon).
+ * band: -1 pessimistic, 0 central, +1 optimistic. */
 double sl_fc_rate(const struct sl_fc_model *m, int j, int band);
 
 /* Projected cumulative removals over the next `days` days. */

@@ -142,6 +142,13 @@ int sl_lifecycle_check(const struct sl_device *d, const struct sl_change *c, int
 int sl_lifecycle_apply(struct sl_store *s, int64_t device_id, const struct sl_change *c,
                        const char *actor, char *why, size_t whyn, struct sl_err *err)
 {
+    return sl_lifecycle_apply_at(s, device_id, c, actor, sl_now(), why, whyn, err);
+}
+
+int sl_lifecycle_apply_at(struct sl_store *s, int64_t device_id, const struct sl_change *c,
+                          const char *actor, int64_t now, char *why, size_t whyn,
+                          struct sl_err *err)
+{
     struct sl_device *d = malloc(sizeof *d);
     if (d == NULL)
         return sl_err_set(err, "out of memory");
@@ -152,7 +159,7 @@ int sl_lifecycle_apply(struct sl_store *s, int64_t device_id, const struct sl_ch
             snprintf(why, whyn, "no device %lld", (long long)device_id);
         return rc;
     }
-    if (sl_lifecycle_check(d, c, sl_now(), why, whyn) != 0) {
+    if (sl_lifecycle_check(d, c, now, why, whyn) != 0) {
         free(d);
         return 0;
     }

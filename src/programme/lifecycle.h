@@ -52,6 +52,12 @@ int sl_lifecycle_apply(struct sl_store *s, int64_t device_id, const struct sl_ch
 int sl_lifecycle_pre_exempt(struct sl_store *s, int64_t device_id, enum sl_status *out,
                             struct sl_err *err);
 
+/* The same, judging "the future" against `now` instead of the clock (the demo's
+ * generator writes a history that ends on a date of its choosing). */
+int sl_lifecycle_apply_at(struct sl_store *s, int64_t device_id, const struct sl_change *c,
+                          const char *actor, int64_t now, char *why, size_t whyn,
+                          struct sl_err *err);
+
 /* Materialises expired exemptions: every device still `exempt` whose
  * exempt_until is before the day of `now` gets an event at the first second
  * after its expiry, back to its pre-exemption status. *n counts them. */

@@ -9,10 +9,10 @@
 #include "util/str.h"
 
 const char sl_progress_method[] =
-    "Forecast: least-squares line through the weekly removals of the last N weeks, extended "
-    "forward (never below zero, never above the best week in the window); the range is the "
-    "80% confidence band of that line. The finish is the day the projected removals cover "
-    "every outstanding device.";
+    "Forecast: a least-squares line through the weekly removals of the last N weeks gives the "
+    "current removal rate (its value at the as-of week), which is held flat from then on, never "
+    "above the best week in the window; the range uses the 80% confidence interval of that "
+    "rate. The finish is the day the projected removals cover every outstanding device.";
 
 const char sl_progress_definitions[] =
     "Affected: verdict prohibited or replace-by. Replaced: removed or verified absent. "
@@ -618,7 +618,8 @@ static int collect_lists(struct sl_store *s, struct sl_progress *p, struct sl_er
             p->n_reappearances++;
         }
     }
-    qsort(p->exemptions, p->n_exemptions, sizeof *p->exemptions, cmp_exemption);
+    if (p->n_exemptions > 1)
+        qsort(p->exemptions, p->n_exemptions, sizeof *p->exemptions, cmp_exemption);
     return 0;
 }
 
@@ -768,7 +769,8 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
         goto fail;
     if (lc.failed)
         goto oom;
-    qsort(st->sites, st->n_sites, sizeof *st->sites, cmp_site_id);
+    if (st->n_sites > 1)
+        qsort(st->sites, st->n_sites, sizeof *st->sites, cmp_site_id);
     bool scope_found = p->scope.kind == SL_SCOPE_ALL;
     for (size_t i = 0; i < st->n_sites; i++)
         scope_found |= st->sites[i].in_scope;
@@ -871,7 +873,8 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
         if (sl_time_parse_end_of_day(msc.ms[i].m.due, &due) == 0 && due <= end_t)
             r.points[r.n_points++] = (struct point){due, -1, (int)i};
     }
-    qsort(r.points, r.n_points, sizeof *r.points, cmp_point);
+    if (r.n_points > 1)
+        qsort(r.points, r.n_points, sizeof *r.points, cmp_point);
     r.groups = calloc(r.n_groups, sizeof *r.groups);
     r.snap = calloc(r.n_points * r.n_groups, sizeof *r.snap);
     if (r.groups == NULL || r.snap == NULL) {
@@ -990,8 +993,33 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     /* Forecasts: the scope, then each tier and department (their own series). */
     for (size_t w = 0; w < p->n_weeks; w++)
         weekly[w] = (double)p->weeks[w].removals;
+    struct sl_fc_model model;
     sl_forecast_compute(weekly, (int)p->n_weeks, p->window, p->total.affected,
-                        p->total.outstanding, end_t, &p->forecast, NULL);
+                        p->total.outstanding, end_t, &p->forecast, &model);
+    p->projection = calloc(SL_PROG_MAX_PROJECTION, sizeof *p->projection);
+    if (p->projection == NULL) {
+        free(ms_group);
+        free(ms_point);
+        goto oom;
+    }
+    if (p->forecast.state == SL_FC_DATE || p->forecast.state == SL_FC_NOT_AT_TREND) {
+        double left[3] = {(double)p->total.outstanding, (double)p->total.outstanding,
+                          (double)p->total.outstanding};
+        for (int j = 1; j <= SL_PROG_MAX_PROJECTION; j++) {
+            struct sl_prog_projection *pr = &p->projection[p->n_projection++];
+            sl_time_date(end_t + (int64_t)j * 7 * 86400, pr->end);
+            for (int b = 0; b < 3; b++) {
+                left[b] -= sl_fc_rate(&model, j, b == 0 ? 0 : b == 1 ? +1 : -1);
+                if (left[b] < 0)
+                    left[b] = 0;
+            }
+            pr->central = left[0];
+            pr->optimistic = left[1];
+            pr->pessimistic = left[2];
+            if (left[2] <= 0)
+                break;
+        }
+    }
     if (p->scope.kind == SL_SCOPE_ALL) {
         for (int t = 0; t < SL_TIER_COUNT; t++) {
             group_weekly(&r, G_TIER + (size_t)t, (size_t)n_weeks, week_point, first_week, weekly);
@@ -1023,11 +1051,28 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     free(ms_group);
     free(ms_point);
 
-    qsort(p->departments, p->n_departments, sizeof *p->departments, cmp_row);
+    if (p->n_departments > 1)
+        qsort(p->departments, p->n_departments, sizeof *p->departments, cmp_row);
     /* Sites were ordered by id for lookups; reports read them by name. Device
      * listing maps through site indexes, so sort a copy of the rows only. */
-    qsort(p->sites, p->n_sites, sizeof *p->sites, cmp_row);
+    if (p->n_sites > 1)
+        qsort(p->sites, p->n_sites, sizeof *p->sites, cmp_row);
 
+    p->overdue_sites = calloc(p->n_sites + 1, sizeof *p->overdue_sites);
+    if (p->overdue_sites == NULL)
+        goto oom;
+    for (size_t k = 0; k < p->n_sites; k++)
+        if (p->sites[k].c.overdue > 0)
+            p->overdue_sites[p->n_overdue_sites++] = k;
+    /* Most overdue first; ties stay in name order (insertion sort: a stable, short list). */
+    for (size_t i = 1; i < p->n_overdue_sites; i++) {
+        size_t v = p->overdue_sites[i], j = i;
+        while (j > 0 && p->sites[p->overdue_sites[j - 1]].c.overdue < p->sites[v].c.overdue) {
+            p->overdue_sites[j] = p->overdue_sites[j - 1];
+            j--;
+        }
+        p->overdue_sites[j] = v;
+    }
     p->exemptions = calloc(SL_PROG_MAX_LISTED, sizeof *p->exemptions);
     p->reappearances = calloc(SL_PROG_MAX_LISTED, sizeof *p->reappearances);
     if (p->exemptions == NULL || p->reappearances == NULL)
@@ -1075,6 +1120,8 @@ void sl_progress_free(struct sl_progress *p)
     free(p->milestones);
     free(p->exemptions);
     free(p->reappearances);
+    free(p->projection);
+    free(p->overdue_sites);
     state_free(p->state);
     free(p);
 }
@@ -1143,7 +1190,8 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
                                      st->site[i] >= 0 ? st->sites[st->site[i]].name : "",
                                      st->id[i]};
     }
-    qsort(keys, n, sizeof *keys, cmp_dev_key);
+    if (n > 1)
+        qsort(keys, n, sizeof *keys, cmp_dev_key);
     size_t take = limit > 0 && (size_t)limit < n ? (size_t)limit : n;
     int ret = 0;
     for (size_t k = 0; k < take; k++) {

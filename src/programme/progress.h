@@ -102,7 +102,14 @@ struct sl_prog_reappearance {
     char note[256];
 };
 
+/* The forecast's path, week by week after the as-of date (for charts). */
+struct sl_prog_projection {
+    char end[SL_DATE_LEN];
+    double central, optimistic, pessimistic; /* outstanding devices projected */
+};
+
 #define SL_PROG_MAX_WEEKS 260
+#define SL_PROG_MAX_PROJECTION 156 /* three years of forecast path at most */
 #define SL_PROG_MAX_LISTED 500 /* exemptions / reappearances kept for the report */
 
 struct sl_prog_options {
@@ -131,6 +138,10 @@ struct sl_progress {
     struct sl_prog_milestone *milestones;    /* by due date */
     struct sl_prog_exemption *exemptions;    /* soonest expiry first */
     struct sl_prog_reappearance *reappearances;
+    size_t n_overdue_sites;
+    size_t *overdue_sites;                 /* indexes into sites, most overdue first */
+    size_t n_projection;
+    struct sl_prog_projection *projection; /* until every band reaches 0, capped */
     struct sl_prog_state *state;
 };
 
