@@ -193,8 +193,13 @@ int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
             res->outside++;
             continue;
         }
-        struct sl_device_obs dobs = {o->scan_id, site_id, ob->mac, ob->serial, ob->address,
-                                     ob->ports, &ob->claim, &ob->verdict, ob->seen_at};
+        char mac[sizeof ob->mac];
+        sl_strlcpy(mac, ob->mac, sizeof mac);
+        for (char *q = mac; *q; q++) /* the register keeps MACs in lower case */
+            if (*q >= 'A' && *q <= 'F')
+                *q = (char)(*q - 'A' + 'a');
+        struct sl_device_obs dobs = {o->scan_id, site_id, mac,       ob->serial, ob->address,
+                                     ob->ports,  &ob->claim, &ob->verdict, ob->seen_at};
         int64_t id = 0;
         int found = sl_store_device_match(s, &dobs, &id, err);
         if (found < 0)
@@ -203,7 +208,7 @@ int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
             if (sl_store_device_get(s, id, d, err) != 1)
                 goto fail;
             if (sl_status_is_replaced(d->status)) {
-                bool positive = same_text(ob->mac, d->mac) || same_text(ob->serial, d->serial) ||
+                bool positive = same_text(mac, d->mac) || same_text(ob->serial, d->serial) ||
                                 same_text(ob->claim.manufacturer, d->claim.manufacturer);
                 if (seen_add(&seen, id) != 0)
                     goto oom;
