@@ -405,6 +405,14 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     sl_time_iso(sl_now(), now);
     if (empty(ev->at))
         sl_strlcpy(ev->at, now, sizeof ev->at);
+    /* History is replayed in date order (as-of figures): a change cannot be
+     * dated before the status it changes. */
+    if (strcmp(ev->at, d->status_since) < 0) {
+        sl_err_set(err, "device %lld: a change dated %s cannot precede its current status '%s' "
+                   "(since %s)", (long long)device_id, ev->at, sl_status_name(d->status),
+                   d->status_since);
+        goto fail;
+    }
     if (insert_event(s, device_id, ev->at, ev->actor, ev->from_status, ev->to_status, ev, err) !=
         0)
         goto fail;

@@ -151,8 +151,11 @@ int sl_store_open(struct sl_store **out, const char *path, int flags, struct sl_
                             ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                               " PRAGMA foreign_keys=ON;";
-    if (exec_sql(s, setup, "setting up the register", err) != 0)
+    if (exec_sql(s, setup, "setting up the register", err) != 0) {
+        if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
+            sl_err_set(err, "%s is not a sightline register (not an SQLite database)", path);
         goto fail;
+    }
     /* Reading the schema version touches the file: a non-database fails here. */
     if (sl_store_schema_version(s) < 0) {
         sl_err_set(err, "%s is not a sightline register: %s", path, sqlite3_errmsg(s->db));

@@ -1,6 +1,6 @@
 /* str.h - small string helpers that never overrun and never trust their input.
  *
- * Use these instead of strcpy/strncpy/atoi/strtok (tests/lint/banned.sh rejects
+ * Use these instead of the unbounded libc copies and conversions (tests/lint/banned.sh rejects
  * those in src/ and lab/).
  */
 #ifndef SL_UTIL_STR_H

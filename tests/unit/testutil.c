@@ -16,7 +16,7 @@ const char *sl_test_tmpdir(const char *name)
     if (base == NULL || *base == '\0')
         base = "/tmp";
     snprintf(dir_buf, sizeof dir_buf, "%s/sl-%s-%d", base, name, (int)getpid());
-    char cmd[2 * sizeof dir_buf + 32];
+    char cmd[2 * sizeof dir_buf + 64];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir_buf, dir_buf);
     if (system(cmd) != 0)
         fail_msg("cannot make %s", dir_buf);

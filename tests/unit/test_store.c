@@ -1,0 +1,428 @@
+/* test_store.c - the register: every table, the audit chain, tamper detection. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/timeutil.h"
+
+static struct sl_store *open_fresh(const char *name)
+{
+    const char *path = sl_test_tmpfile(name, "reg.db");
+    struct sl_store *s = NULL;
+    struct sl_err err = {{0}};
+    if (sl_store_open(&s, path, 0, &err) != 0)
+        fail_msg("open: %s", err.msg);
+    return s;
+}
+
+static int64_t add_site(struct sl_store *s, const char *name, enum sl_tier tier)
+{
+    const char *nets[] = {"198.18.1.0/24", "2001:db8:1::/48"};
+    int64_t id = 0;
+    struct sl_err err = {{0}};
+    if (sl_store_site_add(s, name, "Dept of Tests", tier, nets, 2, "tester", &id, &err) != 0)
+        fail_msg("site_add: %s", err.msg);
+    return id;
+}
+
+static void test_sites(void **state)
+{
+    (void)state;
+    struct sl_store *s = open_fresh("sites");
+    struct sl_err err = {{0}};
+    int64_t id = add_site(s, "Alpha", SL_TIER_SENSITIVE);
+    assert_true(id > 0);
+    /* The same name again is refused and leaves nothing behind. */
+    const char *nets[] = {"198.18.9.0/24"};
+    assert_int_equal(sl_store_site_add(s, "Alpha", "X", SL_TIER_PUBLIC, nets, 1, "t", NULL, &err),
+                     -1);
+    assert_non_null(strstr(err.msg, "already exists"));
+    struct sl_site site;
+    assert_int_equal(sl_store_site_get(s, "Alpha", &site, &err), 1);
+    assert_string_equal(site.name, "Alpha");
+    assert_string_equal(site.department, "Dept of Tests");
+    assert_int_equal(site.tier, SL_TIER_SENSITIVE);
+    assert_int_equal(site.n_networks, 2);
+    assert_string_equal(site.networks[0], "198.18.1.0/24");
+    assert_string_equal(site.networks[1], "2001:db8:1::/48");
+    sl_site_free(&site);
+    assert_int_equal(sl_store_site_get(s, "Nope", &site, &err), 0);
+    assert_int_equal(sl_store_site_get_id(s, id, &site, &err), 1);
+    sl_site_free(&site);
+    sl_store_close(s);
+}
+
+static int count_site(const struct sl_site *site, void *ctx)
+{
+    (void)site;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_site_list(void **state)
+{
+    (void)state;
+    struct sl_store *s = open_fresh("sitelist");
+    struct sl_err err = {{0}};
+    add_site(s, "B", SL_TIER_OFFICIAL);
+    add_site(s, "A", SL_TIER_PUBLIC);
+    int n = 0;
+    assert_int_equal(sl_store_site_list(s, count_site, &n, &err), 0);
+    assert_int_equal(n, 2);
+    sl_store_close(s);
+}
+
+static void make_claim(struct sl_claim *c, const char *m, const char *model)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->manufacturer, sizeof c->manufacturer, "%s", m);
+    snprintf(c->model, sizeof c->model, "%s", model);
+    snprintf(c->device_type, sizeof c->device_type, "camera");
+    c->confidence = 0.9;
+    sl_claim_add_rule(c, "test.rule");
+}
+
+static void test_devices_and_evidence(void **state)
+{
+    (void)state;
+    struct sl_store *s = open_fresh("devices");
+    struct sl_err err = {{0}};
+    int64_t site = add_site(s, "Alpha", SL_TIER_SENSITIVE);
+    int64_t scan;
+    assert_int_equal(sl_store_scan_begin(s, site, "scan", "198.18.1.0/24", "{}", "t", &scan, &err),
+                     0);
+    struct sl_claim c;
+    make_claim(&c, "Hikvision", "DS-2CD2143G0-I");
+    struct sl_verdict v = {SL_DECISION_PROHIBITED, "UK-2022-sensitive-sites", "", "test", ""};
+    struct sl_device_obs obs = {scan, site, "44:19:b6:00:00:01", NULL, "198.18.1.7", "80,554",
+                                &c, &v, 0};
+    const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
+    struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes,
+                             sizeof bytes - 1, NULL, 0};
+    assert_int_equal(sl_store_evidence_add(s, scan, 0, "198.18.1.7", &ev, NULL, &err), 0);
+    int64_t id;
+    bool created;
+    assert_int_equal(sl_store_device_observe(s, &obs, "t", &id, &created, &err), 0);
+    assert_true(created);
+    assert_int_equal(sl_store_evidence_assign(s, scan, "198.18.1.7", id, &err), 0);
+
+    /* The same MAC at another address is the same device. */
+    obs.address = "198.18.1.8";
+    int64_t id2;
+    assert_int_equal(sl_store_device_observe(s, &obs, "t", &id2, &created, &err), 0);
+    assert_false(created);
+    assert_int_equal(id2, id);
+
+    /* A replacement of another make at the same address is a different device. */
+    struct sl_claim axis;
+    make_claim(&axis, "Axis", "P3245-V");
+    struct sl_verdict allowed = {SL_DECISION_ALLOWED, "UK-2022-sensitive-sites", "", "", ""};
+    struct sl_device_obs obs3 = {scan, site, NULL, NULL, "198.18.1.8", "80", &axis, &allowed, 0};
+    int64_t id3;
+    assert_int_equal(sl_store_device_observe(s, &obs3, "t", &id3, &created, &err), 0);
+    assert_true(created);
+    assert_true(id3 != id);
+
+    struct sl_device d;
+    assert_int_equal(sl_store_device_get(s, id, &d, &err), 1);
+    assert_string_equal(d.mac, "44:19:b6:00:00:01");
+    assert_string_equal(d.address, "198.18.1.8");
+    assert_string_equal(d.claim.manufacturer, "Hikvision");
+    assert_string_equal(d.claim.rules[0], "test.rule");
+    assert_int_equal(d.verdict.decision, SL_DECISION_PROHIBITED);
+    assert_int_equal(d.status, SL_STATUS_DISCOVERED);
+    assert_string_equal(d.site, "Alpha");
+
+    assert_int_equal(sl_store_device_find(s, "44:19:B6:00:00:01", &d, &err), 1);
+    assert_int_equal(d.id, id);
+    assert_int_equal(sl_store_device_find(s, "198.18.1.8", &d, &err), 1);
+    assert_int_equal(sl_store_device_find(s, "no-such", &d, &err), 0);
+
+    struct sl_status_counts counts;
+    assert_int_equal(sl_store_count_devices(s, "Alpha", &counts, &err), 0);
+    assert_int_equal(counts.total, 2);
+    assert_int_equal(counts.by_status[SL_STATUS_DISCOVERED], 2);
+
+    assert_int_equal(sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, 256, 2, 2, "t", &err), 0);
+    struct sl_scan sc;
+    assert_int_equal(sl_store_scan_get(s, scan, &sc, &err), 1);
+    assert_int_equal(sc.status, SL_SCAN_COMPLETE);
+    assert_int_equal(sc.devices_found, 2);
+    sl_store_close(s);
+}
+
+struct ev_count {
+    int n;
+    char last_to[24];
+};
+
+static int count_event(const struct sl_event *e, void *ctx)
+{
+    struct ev_count *c = ctx;
+    c->n++;
+    snprintf(c->last_to, sizeof c->last_to, "%s", sl_status_name(e->to_status));
+    return 0;
+}
+
+static int check_evidence(const struct sl_evidence_row *r, void *ctx)
+{
+    (*(int *)ctx)++;
+    assert_int_equal(r->ev.proto, SL_PROTO_HTTP);
+    assert_int_equal(r->ev.len, 39);
+    assert_memory_equal(r->ev.data, "HTTP/1.1 200 OK\r\n", 17);
+    assert_string_equal(r->ev.path, "/");
+    return 0;
+}
+
+static void test_events_and_status(void **state)
+{
+    (void)state;
+    struct sl_store *s = open_fresh("events");
+    struct sl_err err = {{0}};
+    int64_t site = add_site(s, "Alpha", SL_TIER_SENSITIVE);
+    int64_t scan;
+    assert_int_equal(sl_store_scan_begin(s, site, "scan", "x", NULL, "t", &scan, &err), 0);
+    struct sl_claim c;
+    make_claim(&c, "Dahua", "IPC-HFW2431S");
+    int64_t seen;
+    assert_int_equal(sl_time_parse("2024-01-15T09:00:00Z", &seen), 0);
+    struct sl_device_obs obs = {scan, site, NULL, "6G0123456789", "198.18.1.9", "80", &c, NULL,
+                                seen};
+    int64_t id;
+    assert_int_equal(sl_store_device_observe(s, &obs, "t", &id, NULL, &err), 0);
+    const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
+    struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes, 39, NULL, 0};
+    assert_int_equal(sl_store_evidence_add(s, scan, id, "198.18.1.9", &ev, NULL, &err), 0);
+    int n = 0;
+    assert_int_equal(sl_store_evidence_list(s, id, 0, check_evidence, &n, &err), 0);
+    assert_int_equal(n, 1);
+
+    struct sl_event e = {0};
+    e.to_status = SL_STATUS_REMOVED;
+    snprintf(e.actor, sizeof e.actor, "engineer");
+    snprintf(e.at, sizeof e.at, "2024-03-01T10:00:00Z");
+    snprintf(e.replaced_by, sizeof e.replaced_by, "Axis P3245-V s/n ACCC8E000001");
+    snprintf(e.note, sizeof e.note, "swapped during refit");
+    assert_int_equal(sl_store_device_set_status(s, id, &e, &err), 0);
+    assert_int_equal(e.from_status, SL_STATUS_DISCOVERED);
+
+    struct sl_device d;
+    assert_int_equal(sl_store_device_get(s, id, &d, &err), 1);
+    assert_int_equal(d.status, SL_STATUS_REMOVED);
+    assert_string_equal(d.replaced_by, "Axis P3245-V s/n ACCC8E000001");
+    assert_string_equal(d.status_since, "2024-03-01T10:00:00Z");
+
+    struct ev_count cnt = {0, ""};
+    assert_int_equal(sl_store_event_list(s, id, NULL, count_event, &cnt, &err), 0);
+    assert_int_equal(cnt.n, 2); /* discovered + removed */
+    assert_string_equal(cnt.last_to, "removed");
+    /* As of a date before the removal, only the discovery counts. */
+    cnt.n = 0;
+    assert_int_equal(sl_store_event_list(s, 0, "2024-02-01T00:00:00Z", count_event, &cnt, &err), 0);
+    assert_int_equal(cnt.n, 1);
+    assert_string_equal(cnt.last_to, "discovered");
+    /* A change dated before the current status is refused. */
+    struct sl_event back = {0};
+    back.to_status = SL_STATUS_VERIFIED_ABSENT;
+    snprintf(back.actor, sizeof back.actor, "engineer");
+    snprintf(back.at, sizeof back.at, "2024-02-01T00:00:00Z");
+    assert_int_equal(sl_store_device_set_status(s, id, &back, &err), -1);
+    assert_non_null(strstr(err.msg, "cannot precede"));
+    sl_store_close(s);
+}
+
+static int count_ms(const struct sl_milestone *m, void *ctx)
+{
+    (void)m;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_milestones(void **state)
+{
+    (void)state;
+    struct sl_store *s = open_fresh("milestones");
+    struct sl_err err = {{0}};
+    struct sl_milestone m = {0};
+    snprintf(m.name, sizeof m.name, "Half replaced");
+    snprintf(m.due, sizeof m.due, "2024-04-29");
+    snprintf(m.target_kind, sizeof m.target_kind, "percent");
+    m.target = 50;
+    snprintf(m.scope_kind, sizeof m.scope_kind, "tier");
+    snprintf(m.scope_value, sizeof m.scope_value, "sensitive");
+    assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), 0);
+    assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "already exists"));
+    int n = 0;
+    assert_int_equal(sl_store_milestone_list(s, count_ms, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(sl_store_milestone_remove(s, "Half replaced", "t", &err), 1);
+    assert_int_equal(sl_store_milestone_remove(s, "Half replaced", "t", &err), 0);
+    sl_store_close(s);
+}
+
+/* Runs SQL against the file directly, as someone with access to it could. */
+static int raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static void fill_audit(const char *path, int sites)
+{
+    struct sl_store *s;
+    struct sl_err err = {{0}};
+    if (sl_store_open(&s, path, 0, &err) != 0)
+        fail_msg("%s", err.msg);
+    for (int i = 0; i < sites; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "site-%d", i);
+        const char *nets[] = {"198.18.2.0/24"};
+        if (sl_store_site_add(s, name, "D", SL_TIER_OFFICIAL, nets, 1, "t", NULL, &err) != 0)
+            fail_msg("%s", err.msg);
+    }
+    sl_store_close(s);
+}
+
+static void verify(const char *path, struct sl_audit_report *rep)
+{
+    struct sl_store *s;
+    struct sl_err err = {{0}};
+    if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(sl_store_verify(s, rep, &err), 0);
+    sl_store_close(s);
+}
+
+static void test_audit_chain(void **state)
+{
+    (void)state;
+    const char *path = sl_test_tmpfile("audit", "reg.db");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_audit(p, 5);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_int_equal(rep.entries, 5);
+    assert_int_equal(rep.head_seq, 5);
+    assert_int_equal(strlen(rep.head_hash), 64);
+    assert_string_equal(rep.integrity, "ok");
+
+    /* The triggers refuse changes through SQL. */
+    assert_int_equal(raw_exec(p, "UPDATE audit_log SET actor='mallory' WHERE seq=3"), -1);
+    assert_int_equal(raw_exec(p, "DELETE FROM audit_log WHERE seq=3"), -1);
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+}
+
+static void test_tamper_edit(void **state)
+{
+    (void)state;
+    const char *path = sl_test_tmpfile("tamper-edit", "reg.db");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_audit(p, 5);
+    /* Someone drops the trigger and rewrites entry 3. */
+    assert_int_equal(raw_exec(p, "DROP TRIGGER audit_log_no_update;"
+                                 "UPDATE audit_log SET actor='mallory' WHERE seq=3"),
+                     0);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 3);
+    assert_non_null(strstr(rep.problem, "altered"));
+}
+
+static void test_tamper_delete(void **state)
+{
+    (void)state;
+    const char *path = sl_test_tmpfile("tamper-delete", "reg.db");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_audit(p, 5);
+    assert_int_equal(raw_exec(p, "DROP TRIGGER audit_log_no_delete;"
+                                 "DELETE FROM audit_log WHERE seq=2"),
+                     0);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 2);
+    assert_non_null(strstr(rep.problem, "missing"));
+}
+
+static void test_tamper_rechain(void **state)
+{
+    (void)state;
+    /* Renumbering after a deletion still breaks the chain: entry 3's stored
+     * previous hash is entry 3's old predecessor's. */
+    const char *path = sl_test_tmpfile("tamper-rechain", "reg.db");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_audit(p, 5);
+    assert_int_equal(raw_exec(p, "DROP TRIGGER audit_log_no_delete;"
+                                 "DROP TRIGGER audit_log_no_update;"
+                                 "DELETE FROM audit_log WHERE seq=2;"
+                                 "UPDATE audit_log SET seq=seq-1 WHERE seq>2"),
+                     0);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 2);
+}
+
+static void test_transaction_rollback(void **state)
+{
+    (void)state;
+    struct sl_store *s = open_fresh("rollback");
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_store_begin(s, &err), 0);
+    add_site(s, "Gone", SL_TIER_PUBLIC);
+    sl_store_rollback(s);
+    struct sl_site site;
+    assert_int_equal(sl_store_site_get(s, "Gone", &site, &err), 0);
+    struct sl_audit_report rep;
+    assert_int_equal(sl_store_verify(s, &rep, &err), 0);
+    assert_int_equal(rep.entries, 0);
+    /* A failure inside an outer transaction poisons it: commit rolls back. */
+    assert_int_equal(sl_store_begin(s, &err), 0);
+    add_site(s, "One", SL_TIER_PUBLIC);
+    const char *nets[] = {"198.18.3.0/24"};
+    assert_int_equal(sl_store_site_add(s, "One", "D", SL_TIER_PUBLIC, nets, 1, "t", NULL, &err), -1);
+    assert_int_equal(sl_store_commit(s, &err), -1);
+    assert_int_equal(sl_store_site_get(s, "One", &site, &err), 0);
+    sl_store_close(s);
+}
+
+static void test_not_a_register(void **state)
+{
+    (void)state;
+    const char *path = sl_test_tmpfile("notdb", "junk.db");
+    sl_test_write_file(path, "this is not a database, just text that is long enough............");
+    struct sl_store *s = NULL;
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_store_open(&s, path, 0, &err), -1);
+    assert_non_null(strstr(err.msg, "not a sightline register"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sites),
+        cmocka_unit_test(test_site_list),
+        cmocka_unit_test(test_devices_and_evidence),
+        cmocka_unit_test(test_events_and_status),
+        cmocka_unit_test(test_milestones),
+        cmocka_unit_test(test_audit_chain),
+        cmocka_unit_test(test_tamper_edit),
+        cmocka_unit_test(test_tamper_delete),
+        cmocka_unit_test(test_tamper_rechain),
+        cmocka_unit_test(test_transaction_rollback),
+        cmocka_unit_test(test_not_a_register),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

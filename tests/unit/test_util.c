@@ -1,0 +1,137 @@
+/* test_util.c - the small utilities everything else stands on. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/cidr.h"
+#include "util/csv.h"
+#include "util/str.h"
+#include "util/timeutil.h"
+
+static void test_buf_bound(void **state)
+{
+    (void)state;
+    struct sl_buf b;
+    sl_buf_init(&b, 10);
+    assert_int_equal(sl_buf_append(&b, "hello", 5), 0);
+    assert_int_equal(sl_buf_append(&b, "world!", 6), -1); /* would pass the bound */
+    assert_int_equal(b.len, 5);
+    assert_string_equal(sl_buf_cstr(&b), "hello");
+    assert_int_equal(sl_buf_append_upto(&b, "world!", 6), 5);
+    assert_string_equal(sl_buf_cstr(&b), "helloworld");
+    sl_buf_consume(&b, 5);
+    assert_string_equal(sl_buf_cstr(&b), "world");
+    assert_int_equal(sl_buf_printf(&b, "%d", 12345), 0);
+    assert_int_equal(sl_buf_printf(&b, "%d", 1), -1);
+    sl_buf_free(&b);
+}
+
+static void test_str(void **state)
+{
+    (void)state;
+    char d[4];
+    assert_int_equal(sl_strlcpy(d, "abcdef", sizeof d), 6);
+    assert_string_equal(d, "abc");
+    int64_t v;
+    assert_int_equal(sl_parse_i64("42", 0, 100, &v), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(sl_parse_i64("420", 0, 100, &v), -1);
+    assert_int_equal(sl_parse_i64("4x", 0, 100, &v), -1);
+    assert_int_equal(sl_parse_i64("", 0, 100, &v), -1);
+    assert_int_equal(sl_parse_i64(" 4", 0, 100, &v), -1);
+    char t[] = "  padded \t";
+    assert_string_equal(sl_str_trim(t), "padded");
+    const char hay[] = "Server: APP-webs/";
+    assert_ptr_equal(sl_memcasemem(hay, sizeof hay - 1, "app-WEBS"), hay + 8);
+    assert_null(sl_memcasemem(hay, 5, "Server:"));
+}
+
+static void test_time(void **state)
+{
+    (void)state;
+    int64_t t;
+    assert_int_equal(sl_time_parse("2024-04-29", &t), 0);
+    char iso[SL_ISO_LEN];
+    sl_time_iso(t, iso);
+    assert_string_equal(iso, "2024-04-29T00:00:00Z");
+    assert_int_equal(sl_time_parse_end_of_day("2024-04-29", &t), 0);
+    sl_time_iso(t, iso);
+    assert_string_equal(iso, "2024-04-29T23:59:59Z");
+    assert_int_equal(sl_time_parse("2024-04-29T12:30", &t), 0);
+    assert_int_equal(sl_time_parse("2024-02-30", &t), -1);
+    assert_int_equal(sl_time_parse("2024-13-01", &t), -1);
+    assert_int_equal(sl_time_parse("yesterday", &t), -1);
+    assert_int_equal(sl_time_parse("2024-04-29T12:30:00Zjunk", &t), -1);
+}
+
+static void test_cidr(void **state)
+{
+    (void)state;
+    struct sl_cidr c;
+    struct sl_err err = {{0}};
+    char out[SL_CIDR_STRLEN];
+    assert_int_equal(sl_cidr_parse("198.18.0.0/15", &c, &err), 0);
+    sl_cidr_format(&c, out);
+    assert_string_equal(out, "198.18.0.0/15");
+    struct sl_addr a;
+    assert_int_equal(sl_addr_parse("198.19.255.255", &a), 0);
+    assert_true(sl_cidr_contains(&c, &a));
+    assert_int_equal(sl_addr_parse("198.20.0.0", &a), 0);
+    assert_false(sl_cidr_contains(&c, &a));
+    assert_int_equal(sl_addr_parse("2001:db8::1", &a), 0);
+    assert_false(sl_cidr_contains(&c, &a));
+    assert_int_equal(sl_cidr_parse("2001:db8::/32", &c, &err), 0);
+    assert_true(sl_cidr_contains(&c, &a));
+    assert_int_equal(sl_cidr_parse("198.18.0.1/24", &c, &err), -1);
+    assert_non_null(strstr(err.msg, "198.18.0.0/24"));
+    assert_int_equal(sl_cidr_parse("198.18.0.0/33", &c, &err), -1);
+    assert_int_equal(sl_cidr_parse("300.1.1.1", &c, &err), -1);
+    assert_int_equal(sl_cidr_parse("0.0.0.0/0", &c, &err), 0);
+    assert_int_equal(sl_addr_parse("127.0.0.1", &a), 0);
+    assert_true(sl_cidr_contains(&c, &a));
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    const char text[] = "a,\"b,c\",\"d\"\"e\"\r\n\n\"multi\nline\",x\n,\n";
+    struct sl_csv_reader *r = malloc(sizeof *r);
+    sl_csv_reader_init(r, text, sizeof text - 1);
+    size_t line;
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_csv_next(r, &line, &err), 1);
+    assert_int_equal(line, 1);
+    assert_int_equal(r->nfields, 3);
+    assert_string_equal(r->fields[1], "b,c");
+    assert_string_equal(r->fields[2], "d\"e");
+    assert_int_equal(sl_csv_next(r, &line, &err), 1);
+    assert_int_equal(line, 3);
+    assert_string_equal(r->fields[0], "multi\nline");
+    assert_int_equal(sl_csv_next(r, &line, &err), 1);
+    assert_int_equal(line, 5);
+    assert_int_equal(r->nfields, 2);
+    assert_string_equal(r->fields[0], "");
+    assert_int_equal(sl_csv_next(r, &line, &err), 0);
+    /* A field longer than the bound is an error, not an overflow. */
+    size_t big = SL_CSV_MAX_FIELD + 10;
+    char *long_field = malloc(big + 1);
+    memset(long_field, 'x', big);
+    long_field[big] = '\0';
+    sl_csv_reader_init(r, long_field, big);
+    assert_int_equal(sl_csv_next(r, &line, &err), -1);
+    assert_non_null(strstr(err.msg, "longer than"));
+    free(long_field);
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_str),
+        cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_csv),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
