@@ -5,6 +5,11 @@
 int sl_cmd_sites(int argc, char **argv);
 int sl_cmd_devices(int argc, char **argv);
 int sl_cmd_db(int argc, char **argv);
+int sl_cmd_scan(int argc, char **argv);
+int sl_cmd_import(int argc, char **argv);
+int sl_cmd_identify(int argc, char **argv);
+int sl_cmd_rules(int argc, char **argv);
+int sl_cmd_policy(int argc, char **argv);
 int sl_cmd_devices_set_status(int argc, char **argv); /* cmd_lifecycle.c */
 int sl_cmd_devices_schedule(int argc, char **argv);
 int sl_cmd_devices_exempt(int argc, char **argv);
