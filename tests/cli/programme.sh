@@ -37,7 +37,7 @@ expect 2 "milestones add: both targets" "$SL" milestones add X --due 2027-01-01 
 expect 2 "devices set-status: no devices named" "$SL" devices set-status removed --replaced-by x
 expect 2 "devices set-status: unknown status" "$SL" devices set-status gone 1
 expect 2 "verify: no sites" "$SL" verify --from-scan /dev/null
-expect 2 "verify: no scan" "$SL" verify --all
+expect 2 "verify: unknown site (no scan is started)" "$SL" verify --site Nowhere
 
 # --- the demo programme ---
 expect 0 "demo seed" "$SL" demo seed --seed 7
