@@ -67,14 +67,15 @@ static void print_result(struct sl_store *s, const char *sites, int64_t scan_id,
                          const struct sl_reconcile_result *res, bool json)
 {
     if (json) {
-        json_t *j = json_pack("{s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        json_t *j = json_pack("{s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                               "scan", (json_int_t)scan_id, "sites", sites, "complete", complete,
                               "observations", (json_int_t)res->observations, "outside",
                               (json_int_t)res->outside, "matched", (json_int_t)res->matched,
                               "added", (json_int_t)res->added, "ignored", (json_int_t)res->ignored,
                               "verified_absent", (json_int_t)res->verified_absent, "reappeared",
                               (json_int_t)res->reappeared, "missing", (json_int_t)res->missing,
-                              "unidentified_at_removed", (json_int_t)res->unidentified);
+                              "unidentified_at_removed", (json_int_t)res->unidentified,
+                              "still_reappeared", (json_int_t)res->still_reappeared);
         json_t *ra = json_array(), *ms = json_array(), *va = json_array(), *ad = json_array();
         for (size_t i = 0; i < res->reappeared && i < SL_RECONCILE_LISTED; i++)
             json_array_append_new(ra, json_integer(res->reappeared_ids[i]));
@@ -96,6 +97,8 @@ static void print_result(struct sl_store *s, const char *sites, int64_t scan_id,
         printf("  verified absent   %zu\n  reappeared        %zu\n  newly registered  %zu\n"
                "  missing           %zu (outstanding, not seen)\n  already known     %zu\n",
                res->verified_absent, res->reappeared, res->added, res->missing, res->matched);
+        if (res->still_reappeared > 0)
+            printf("  still reappeared  %zu (seen again, flagged before)\n", res->still_reappeared);
         for (size_t i = 0; i < res->missing && i < 10; i++)
             print_device(s, "  missing: ", res->missing_ids[i], stdout);
     }
@@ -170,7 +173,7 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
     if (!res->complete)
         ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "scan %lld interrupted: recorded as incomplete",
                           (long long)res->scan_id);
-    else if (fail_reappeared && res->rec.reappeared > 0)
+    else if (fail_reappeared && res->rec.reappeared + res->rec.still_reappeared > 0)
         ret = SL_EXIT_FINDINGS;
 out:
     sl_store_close(s);
@@ -252,7 +255,8 @@ int sl_cmd_verify(int argc, char **argv)
                    "something unidentified at a removed device's address is listed to check.\n"
                    "--from-scan reconciles a scan made earlier instead (the JSON lines of\n"
                    "'sightline scan --jsonl'; - = stdin). --ports etc. as for 'sightline scan'.\n"
-                   "Exit 1 with --fail-on reappeared when a removed device is back.\n",
+                   "Exit 1 with --fail-on reappeared when a removed device answers (newly\n"
+                   "reappeared, or still there from an earlier verification).\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -318,7 +322,7 @@ int sl_cmd_verify(int argc, char **argv)
         goto out;
     }
     print_result(s, sites->text, scan_id, complete, res, json);
-    if (fail_reappeared && res->reappeared > 0)
+    if (fail_reappeared && res->reappeared + res->still_reappeared > 0)
         ret = SL_EXIT_FINDINGS;
 out:
     sl_store_close(s);

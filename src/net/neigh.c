@@ -82,7 +82,8 @@ static void reload(struct sl_neigh *n)
         e->mac[17] = '\0';
     }
     fclose(f);
-    qsort(n->e, n->n, sizeof *n->e, cmp_entry);
+    if (n->n > 1) /* qsort(NULL, 0) is undefined; an empty table is normal in a namespace */
+        qsort(n->e, n->n, sizeof *n->e, cmp_entry);
 }
 
 bool sl_neigh_lookup(struct sl_neigh *n, const struct sl_addr *a, uint64_t now_ms, char mac[18])
@@ -97,7 +98,8 @@ bool sl_neigh_lookup(struct sl_neigh *n, const struct sl_addr *a, uint64_t now_m
     struct entry key = {0};
     key.ip = (uint32_t)a->b[12] << 24 | (uint32_t)a->b[13] << 16 | (uint32_t)a->b[14] << 8 |
              a->b[15];
-    const struct entry *e = bsearch(&key, n->e, n->n, sizeof *n->e, cmp_entry);
+    const struct entry *e =
+        n->n > 0 ? bsearch(&key, n->e, n->n, sizeof *n->e, cmp_entry) : NULL;
     if (e == NULL)
         return false;
     memcpy(mac, e->mac, 18);
