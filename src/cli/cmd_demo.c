@@ -76,6 +76,9 @@ static int demo_seed(int argc, char **argv)
     sl_time_date(o.now, end);
     if (sum.sites_imported)
         printf("imported %zu demo sites\n", sum.sites_imported);
+    if (sum.adopted)
+        printf("%zu affected devices already in the register joined the programme\n",
+               sum.adopted);
     printf("seeded a year of programme history ending %s: %zu devices, %zu events\n"
            "  %zu removed (%zu verified absent), %zu exempt, %zu reappeared, %zu milestones\n",
            end, sum.devices, sum.events, sum.removed, sum.verified, sum.exempt, sum.reappeared,

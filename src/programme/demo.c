@@ -103,8 +103,10 @@ static int site_cb(const struct sl_site *site, void *vctx)
     r->id = site->id;
     sl_strlcpy(r->name, site->name, sizeof r->name);
     r->tier = site->tier;
+    /* The last network: a site's first is where a scan finds today's devices
+     * (the demo's lab), the last holds the rest of its estate and its history. */
     if (site->n_networks > 0)
-        sl_strlcpy(r->net, site->networks[0], sizeof r->net);
+        sl_strlcpy(r->net, site->networks[site->n_networks - 1], sizeof r->net);
     return 0;
 }
 
@@ -358,6 +360,67 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
     return 0;
 }
 
+struct existing {
+    int64_t id[4096];
+    int64_t first_seen[4096];
+    size_t n;
+};
+
+static int existing_cb(const struct sl_device *d, void *vctx)
+{
+    struct existing *e = vctx;
+    int64_t t;
+    if (e->n >= sizeof e->id / sizeof e->id[0] || sl_time_parse(d->first_seen, &t) != 0)
+        return 0;
+    e->id[e->n] = d->id;
+    e->first_seen[e->n++] = t;
+    return 0;
+}
+
+/* Devices a scan registered before the history was written (the demo's lab)
+ * join the programme: the ones found long enough ago are confirmed, and most of
+ * those scheduled - a few for dates that have passed. None is recorded as
+ * removed: they still answer, and verification would rightly call that a
+ * reappearance. */
+static int adopt_existing(struct gen *g)
+{
+    struct existing *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return sl_err_set(g->err, "out of memory");
+    static const char *const decisions[] = {"prohibited", "replace-by"};
+    for (int k = 0; k < 2; k++) {
+        struct sl_device_filter f = {NULL, SL_STATUS_DISCOVERED, NULL, decisions[k], 0};
+        if (sl_store_device_list(g->s, &f, existing_cb, e, g->err) != 0) {
+            free(e);
+            return -1;
+        }
+    }
+    int64_t now = g->o->now;
+    int ret = 0;
+    for (size_t i = 0; i < e->n && ret == 0; i++) {
+        int64_t confirmed = e->first_seen[i] + range(&g->rng, 3, 25) * DAY;
+        if (confirmed > now - 7 * DAY)
+            continue;
+        ret = move(g, e->id[i], SL_STATUS_CONFIRMED, confirmed, "confirmed on site survey", NULL,
+                   NULL, NULL, NULL);
+        if (ret != 0 || unit(&g->rng) < 0.35)
+            continue;
+        int64_t when = now - range(&g->rng, 2, 50) * DAY;
+        if (when < confirmed + DAY)
+            when = confirmed + DAY;
+        char sched[SL_DATE_LEN];
+        sl_time_date(unit(&g->rng) < 0.15 ? now - range(&g->rng, 2, 20) * DAY
+                                          : now + range(&g->rng, 7, 120) * DAY,
+                     sched);
+        if (strcmp(sched, "") != 0 && when < now)
+            ret = move(g, e->id[i], SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched,
+                       NULL, NULL);
+        g->sum->adopted++;
+    }
+    free(e);
+    return ret;
+}
+
 int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_demo_summary *sum,
                  struct sl_err *err)
 {
@@ -401,6 +464,8 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
         sl_err_set(err, "out of memory");
         goto fail;
     }
+    if (adopt_existing(&g) != 0)
+        goto fail;
     /* One sensitive site lags (its pace is slow): the report's overdue example. */
     bool lag_done = false;
     for (size_t i = 0; i < sites.n; i++) {

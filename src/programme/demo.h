@@ -1,13 +1,16 @@
 /* demo.h - a believable removal programme, for the demo and for trying reports.
  *
- * Builds on whatever the register holds (a lab scan's devices stay as they are):
+ * Builds on whatever the register holds:
+ *   - affected devices a scan registered earlier (the demo's lab) join the
+ *     programme: confirmed, most scheduled, a few overdue; never recorded as
+ *     removed (they still answer; verification would call that a reappearance)
  *   - sites: when the register has none, data/demo/sites.csv is imported
  *     (fictional departments; sites of each tier)
  *   - devices: at sensitive and official sites, cameras and recorders made by
  *     Hikvision and Dahua (and sold as HiLook, EZVIZ, Lorex, Amcrest); a few at
  *     public sites, where no policy prohibits them. Addresses are free hosts at
- *     the top of each site's first network, so they never collide with what a
- *     scan registered there. Their claims carry the rule "demo.seeded": they
+ *     the top of each site's last network, skipping registered ones, so they
+ *     never collide with what a scan registered there. Their claims carry the rule "demo.seeded": they
  *     have no raw evidence, and say so.
  *   - a year of dated history ending on `now`: discovery (most in the first
  *     survey, some later), confirmation, scheduling, removal with replaced-by
@@ -38,6 +41,7 @@ struct sl_demo_opts {
 
 struct sl_demo_summary {
     size_t sites_imported, devices, removed, verified, exempt, reappeared, milestones, events;
+    size_t adopted; /* affected devices already registered (a scan's) that joined the history */
 };
 
 int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_demo_summary *sum,
