@@ -55,13 +55,13 @@ int sl_cmd_report(int argc, char **argv)
                    "shares of affected devices by tier, department and site), whether it is on\n"
                    "track (milestones, removal rate, forecast completion with a range), what\n"
                    "needs attention (overdue sites, exemptions and their expiry, devices seen\n"
-                   "again after removal) and, for each outstanding device, the evidence that\n"
-                   "made it affected.\n\n"
+                   "again after removal) and, for each affected device (the work first), the\n"
+                   "evidence that made it affected.\n\n"
                    "  --format    html (one self-contained page), csv (section,name,field,value),\n"
                    "              json, md (Markdown). Default: from -o's extension, else md.\n"
                    "  --as-of     figures at the end of DATE, rebuilt from the event history\n"
                    "  --window    weeks of removals the forecast fits (default %d)\n"
-                   "  --devices   outstanding devices listed (default %d; 0 = none)\n"
+                   "  --devices   affected devices listed (default %d; all; 0 = none)\n"
                    "Formats and definitions: docs/programme.md.\n",
                    cmd, SL_FC_DEFAULT_WINDOW, DEFAULT_DEVICE_LIMIT);
             return SL_EXIT_OK;

@@ -1191,10 +1191,14 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
     }
     for (size_t i = 0; i < st->n; i++) {
         int sv = st->dv[i].status;
-        if (sv < 0 || !st->dv[i].in_scope || sl_status_is_replaced((enum sl_status)sv) ||
-            sv == SL_STATUS_EXEMPT)
+        if (sv < 0 || !st->dv[i].in_scope)
             continue;
-        uint8_t prio = sv == SL_STATUS_REAPPEARED ? 0 : is_overdue(st, i) ? 1 : 2;
+        uint8_t prio = sv == SL_STATUS_REAPPEARED           ? 0
+                       : is_overdue(st, i)                  ? 1
+                       : sv == SL_STATUS_EXEMPT             ? 3
+                       : sv == SL_STATUS_REMOVED            ? 4
+                       : sv == SL_STATUS_VERIFIED_ABSENT    ? 5
+                                                            : 2;
         keys[n++] = (struct dev_key){(uint32_t)i, prio,
                                      st->dv[i].site >= 0 ? st->site_rank[st->dv[i].site] : -1};
     }

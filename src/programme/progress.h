@@ -153,17 +153,18 @@ void sl_progress_free(struct sl_progress *p);
 extern const char sl_progress_method[];
 extern const char sl_progress_definitions[];
 
-/* An outstanding affected device (as of the date), for the report's device list. */
+/* An affected device in scope (as of the date), for the report's device list. */
 struct sl_prog_device {
     const struct sl_device *d;   /* the register's current record */
     enum sl_status status;       /* status as of the date */
     bool overdue;
-    char evidence[512];          /* "http:80 GET / ok; rtsp:554 OPTIONS ok" (newest scan) */
+    char evidence[512];          /* "http:80 GET / (ok); rtsp:554 OPTIONS (ok)" (newest scan) */
     int64_t evidence_count;
 };
 typedef int (*sl_prog_device_cb)(const struct sl_prog_device *pd, void *ctx);
-/* Calls cb for outstanding affected devices in scope: reappeared first, then
- * overdue, then the rest; by site name, then id. At most `limit` (0 = none). */
+/* Calls cb for the affected devices in scope, the work first: reappeared, overdue,
+ * other outstanding, exempt, removed, verified absent; then by site name and id.
+ * At most `limit` (0 = none). */
 int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t limit,
                         sl_prog_device_cb cb, void *ctx, struct sl_err *err);
 

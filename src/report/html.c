@@ -696,12 +696,18 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fputs("</tbody></table>", out);
     }
 
-    fputs("<h2 id=\"devices\">Outstanding devices and the evidence against them</h2><p class=\"small\">", out);
+    fputs("<h2 id=\"devices\">Affected devices and the evidence against them</h2>"
+          "<p class=\"small\">",
+          out);
+    figi(out, "devices.affected", c->affected);
+    fputs(" affected, ", out);
     figi(out, "devices.outstanding", c->outstanding);
-    fputs(" outstanding", out);
-    if (o->device_limit < c->outstanding)
-        fprintf(out, "; the first %lld are listed (reappeared first, then overdue); the JSON "
-                     "and CSV reports list all with <code>--devices all</code>",
+    fputs(" outstanding; the work comes first (reappeared, overdue, outstanding, then exempt, "
+          "removed and verified absent)",
+          out);
+    if (o->device_limit < c->affected)
+        fprintf(out, "; the first %lld are listed, and the JSON and CSV reports list every one "
+                     "with <code>--devices all</code>",
                 (long long)o->device_limit);
     fputs(". Each row shows the claim (who made it, and the identification rules that fired), "
           "the verdict and the policy behind it, and the evidence records the claim was built "

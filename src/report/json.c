@@ -236,9 +236,9 @@ int sl_report_json(FILE *out, struct sl_store *s, const struct sl_progress *p,
     char lim[32] = "null"; /* null: all of them */
     if (o->device_limit != SL_REPORT_ALL_DEVICES)
         snprintf(lim, sizeof lim, "%lld", (long long)o->device_limit);
-    fprintf(out, ",\n  \"devices\": {\n    \"outstanding\": %lld,\n    \"limit\": %s,\n"
-                 "    \"listed\": [",
-            (long long)p->total.outstanding, lim);
+    fprintf(out, ",\n  \"devices\": {\n    \"affected\": %lld,\n    \"outstanding\": %lld,\n"
+                 "    \"limit\": %s,\n    \"listed\": [",
+            (long long)p->total.affected, (long long)p->total.outstanding, lim);
     struct dev_ctx c = {out, 0};
     if (sl_progress_devices(s, p, o->device_limit, dev_json, &c, err) != 0)
         return -1;

@@ -157,9 +157,9 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fprintf(out, "- **device %lld** %s %s at %s, seen again %s%s%s\n", (long long)x->device_id,
                 x->manufacturer, x->model, x->address, x->at, x->note[0] ? ": " : "", x->note);
     }
-    fprintf(out, "\n## Outstanding devices and the evidence against them (%lld",
-            (long long)p->total.outstanding);
-    if (o->device_limit < p->total.outstanding)
+    fprintf(out, "\n## Affected devices and the evidence against them (%lld; %lld outstanding",
+            (long long)p->total.affected, (long long)p->total.outstanding);
+    if (o->device_limit < p->total.affected)
         fprintf(out, "; first %lld shown", (long long)o->device_limit);
     fprintf(out, ")\n\n| id | site | address | maker / brand / model | verdict | evidence | "
                  "status |\n|---|---|---|---|---|---|---|\n");

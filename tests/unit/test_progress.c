@@ -351,11 +351,19 @@ static void test_renderers_agree(void **state)
     json_t *dev = json_object_get(j, "devices");
     assert_int_equal(json_integer_value(json_object_get(dev, "outstanding")), 2);
     json_t *listed = json_object_get(dev, "listed");
-    assert_int_equal(json_array_size(listed), 2);
-    /* overdue first; both are overdue, then by site and id: d4 before d7 */
-    assert_string_equal(json_string_value(json_object_get(json_array_get(listed, 0), "address")),
-                        "198.18.61.4");
+    assert_int_equal(json_integer_value(json_object_get(dev, "affected")), 5);
+    assert_int_equal(json_array_size(listed), 5);
+    /* the work first: overdue d4 and d7 (same site, by id), then exempt d3, removed d2,
+     * verified d1 */
+    static const char *const order[] = {"198.18.61.4", "198.18.61.7", "198.18.60.3",
+                                        "198.18.60.2", "198.18.60.1"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(listed, i), "address")), order[i]);
     assert_true(json_is_true(json_object_get(json_array_get(listed, 0), "overdue")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(listed, 4), "status_as_of")),
+        "verified_absent");
     json_decref(j);
     free(buf);
 
