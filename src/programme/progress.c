@@ -203,6 +203,8 @@ struct replay {
     size_t n_points, next_point;
     struct group *snap; /* n_points * n_groups */
     int failed;
+    char last_date[10];  /* "YYYY-MM-DD" of the previous event */
+    int64_t last_day_t;  /* its midnight, -1 before the first */
 };
 
 static void heap_push(struct replay *r, struct expiry e)
@@ -323,7 +325,24 @@ static int replay_cb(const struct sl_replay_row *row, void *vctx)
     size_t d = (size_t)row->device_id;
     if (!st->dv[d].affected)
         return 0;
-    int64_t t = parse_time(row->at);
+    int64_t t;
+    /* Events come in time order, so most share the previous one's day: parse the
+     * date only when it changes. */
+    const char *a = row->at;
+    if (strlen(a) == 20 && a[10] == 'T' && a[13] == ':' && a[16] == ':' && a[19] == 'Z' &&
+        memcmp(a, r->last_date, 10) == 0 && r->last_day_t >= 0) {
+        int64_t h, mi, se;
+        t = digits(a + 11, 2, &h) == 0 && digits(a + 14, 2, &mi) == 0 &&
+                    digits(a + 17, 2, &se) == 0
+                ? r->last_day_t + h * 3600 + mi * 60 + se
+                : parse_time(a);
+    } else {
+        t = parse_time(a);
+        if (t >= 0 && strlen(a) >= 10) {
+            memcpy(r->last_date, a, 10);
+            r->last_day_t = t - t % 86400;
+        }
+    }
     int to = status_from_text(row->to_status);
     if (t < 0 || to < 0)
         return 0; /* an unreadable event cannot be placed in time: skipped */
@@ -876,6 +895,7 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
         goto oom;
     }
     r.st = st;
+    r.last_day_t = -1;
 
     /* The replay. */
     if (sl_store_event_replay(s, st->as_of_end, replay_cb, &r, err) != 0) {
@@ -1153,6 +1173,38 @@ static int cmp_dev_key(const void *a, const void *b)
     return (x->d > y->d) - (x->d < y->d);
 }
 
+/* A max-heap on cmp_dev_key: keys[0] is the last of those kept. */
+static void key_heap_up(struct dev_key *h, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (cmp_dev_key(&h[parent], &h[i]) >= 0)
+            break;
+        struct dev_key t = h[parent];
+        h[parent] = h[i];
+        h[i] = t;
+        i = parent;
+    }
+}
+
+static void key_heap_down(struct dev_key *h, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && cmp_dev_key(&h[c + 1], &h[c]) > 0)
+            c++;
+        if (cmp_dev_key(&h[i], &h[c]) >= 0)
+            break;
+        struct dev_key t = h[c];
+        h[c] = h[i];
+        h[i] = t;
+        i = c;
+    }
+}
+
 struct ev_ctx {
     char *out;
     size_t n;
@@ -1182,7 +1234,10 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
     if (limit <= 0)
         return 0;
     size_t n = 0;
-    struct dev_key *keys = malloc((st->n + 1) * sizeof *keys);
+    /* Only the first `limit` in order are wanted: keep them in a max-heap of that
+     * size (n log limit) rather than sorting every affected device. */
+    size_t cap = (uint64_t)limit < st->n ? (size_t)limit : st->n;
+    struct dev_key *keys = malloc((cap + 1) * sizeof *keys);
     struct sl_device *d = malloc(sizeof *d);
     if (keys == NULL || d == NULL) {
         free(keys);
@@ -1199,12 +1254,19 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
                        : sv == SL_STATUS_REMOVED            ? 4
                        : sv == SL_STATUS_VERIFIED_ABSENT    ? 5
                                                             : 2;
-        keys[n++] = (struct dev_key){(uint32_t)i, prio,
-                                     st->dv[i].site >= 0 ? st->site_rank[st->dv[i].site] : -1};
+        struct dev_key k = {(uint32_t)i, prio,
+                            st->dv[i].site >= 0 ? st->site_rank[st->dv[i].site] : -1};
+        if (n < cap) {
+            keys[n++] = k;
+            key_heap_up(keys, n - 1);
+        } else if (cap > 0 && cmp_dev_key(&k, &keys[0]) < 0) {
+            keys[0] = k;
+            key_heap_down(keys, n);
+        }
     }
     if (n > 1)
         qsort(keys, n, sizeof *keys, cmp_dev_key);
-    size_t take = (uint64_t)limit < n ? (size_t)limit : n;
+    size_t take = n;
     int ret = 0;
     for (size_t k = 0; k < take; k++) {
         size_t i = keys[k].d;
