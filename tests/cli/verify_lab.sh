@@ -29,12 +29,12 @@ mix=hikvision-ipc-v5=3,dahua-ipc=3,axis-camera=2
 # The old estate: scanned once, then taken away.
 "$LAB" up --devices 10 --seed 4 --mix "$mix" --range 127.18.4.0/23 --name oldlab \
     --truth "$dir/old.jsonl" >/dev/null || bad "old lab up"
-"$SL" scan 127.18.5.0/24 --timeout 1000 --quiet >/dev/null 2>"$dir/scan1.err" || { bad "scan old"; cat "$dir/scan1.err"; }
+"$SL" scan 127.18.5.0/24 --timeout 2500 --quiet >/dev/null 2>"$dir/scan1.err" || { bad "scan old"; cat "$dir/scan1.err"; }
 "$LAB" down --name oldlab >/dev/null
 # The current estate: still there.
 "$LAB" up --devices 10 --seed 3 --mix "$mix" --range 127.18.2.0/23 --name curlab \
     --truth "$dir/cur.jsonl" >/dev/null || bad "current lab up"
-"$SL" scan 127.18.3.0/24 --timeout 1000 --quiet >/dev/null 2>"$dir/scan2.err" || { bad "scan current"; cat "$dir/scan2.err"; }
+"$SL" scan 127.18.3.0/24 --timeout 2500 --quiet >/dev/null 2>"$dir/scan2.err" || { bad "scan current"; cat "$dir/scan2.err"; }
 
 "$SL" devices list --decision prohibited --csv > "$dir/prohibited.csv"
 old=$(grep -c ',127\.18\.5\.' "$dir/prohibited.csv")
@@ -52,7 +52,7 @@ back=$(grep ',127\.18\.3\.' "$dir/prohibited.csv" | cut -d, -f1 | head -n 2 | tr
     || bad "record removals"
 n_gone=$(echo $gone | wc -w)
 
-"$SL" verify --site "Lab House" --timeout 1000 --json >"$dir/verify.json" 2>"$dir/verify.err"
+"$SL" verify --site "Lab House" --timeout 2500 --json >"$dir/verify.json" 2>"$dir/verify.err"
 rc=$?
 [ $rc -eq 0 ] && ok "verify ran" || { bad "verify exit $rc"; cat "$dir/verify.err"; }
 grep -q 'scanning 512 addresses' "$dir/verify.err" && ok "says what it scans first" || bad "no target count"
@@ -76,7 +76,7 @@ id1=$(echo $back | cut -d' ' -f1)
 "$SL" devices show "$id1" --json | grep -c '"scan":' >"$dir/nev"
 [ "$(cat "$dir/nev")" -ge 2 ] && ok "evidence from both scans on a reappeared device" || bad "evidence not attached"
 # --fail-on reappeared: exit 1 while they are there
-"$SL" verify --site "Lab House" --timeout 1000 --fail-on reappeared >/dev/null 2>&1
+"$SL" verify --site "Lab House" --timeout 2500 --fail-on reappeared >/dev/null 2>&1
 [ $? -eq 1 ] && ok "--fail-on reappeared exits 1" || bad "--fail-on reappeared"
 "$SL" report --format json --devices 0 -o "$dir/report.json" 2>/dev/null || bad "report"
 grep -q '"reappeared": 2' "$dir/report.json" && ok "the report counts the reappearances" || bad "report reappeared"
