@@ -24,7 +24,7 @@ export SIGHTLINE_NOW=2026-11-27
 measure() { # measure LABEL COMMAND...
     label=$1; shift
     if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f "$label: %e s, peak RSS %M KiB" "$@" >/dev/null 2>"$dir/time.txt" \
+        /usr/bin/time -f "$label: %e s (cpu %U user + %S sys), peak RSS %M KiB" "$@" >/dev/null 2>"$dir/time.txt" \
             || { cat "$dir/time.txt"; exit 3; }
         tail -n 1 "$dir/time.txt"
     else
