@@ -5,6 +5,8 @@
 const struct sl_command sl_commands[] = {
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
+    {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
+     sl_cmd_monitor},
     {"db", "verify the register's integrity and audit chain; migrate its schema", sl_cmd_db},
     {NULL, NULL, NULL},
 };

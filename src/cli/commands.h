@@ -5,5 +5,6 @@
 int sl_cmd_sites(int argc, char **argv);
 int sl_cmd_devices(int argc, char **argv);
 int sl_cmd_db(int argc, char **argv);
+int sl_cmd_monitor(int argc, char **argv);
 
 #endif

@@ -172,6 +172,9 @@ int sl_alerts_raise(struct sl_alerts *a, struct sl_alert *al)
 {
     const struct sl_sig_info *sig = sl_sig_info(al->sig_id);
     a->st.raised++;
+    int sev = al->severity ? al->severity : sig != NULL ? sig->severity : 3;
+    if (a->st.worst_severity == 0 || sev < a->st.worst_severity)
+        a->st.worst_severity = sev;
     char key[512];
     make_key(key, sizeof key, al->device_key, al->sig_id, al->subject);
     size_t slot;
@@ -188,7 +191,7 @@ int sl_alerts_raise(struct sl_alerts *a, struct sl_alert *al)
     e = insert(a, slot, key, al->device_key, al->sig_id, al->subject);
     if (e == NULL)
         a->st.dedup_full++;
-    int severity = al->severity ? al->severity : sig != NULL ? sig->severity : 3;
+    int severity = sev;
     char ts[48], sbuf[SL_ADDR_STRLEN], dbuf[SL_ADDR_STRLEN];
     sl_eve_time(al->ts_sec, al->ts_usec, ts);
     json_t *head = json_object();

@@ -85,6 +85,7 @@ struct sl_alerts_stats {
     uint64_t suppressed; /* duplicates only counted */
     uint64_t dedup_full; /* written without a dedup entry: the table was full */
     uint64_t store_errors;
+    int worst_severity;  /* the highest (lowest-numbered) severity raised, 0 = none */
 };
 
 struct sl_alerts;

@@ -523,8 +523,10 @@ static void on_announcement(struct sl_monitor *m, struct sl_host *h, const struc
     bool gave = d->announcement &&
                 give_evidence(m, h, d->proto, port, p->payload, p->payload_len,
                               sl_disc_kind_name(d->kind));
+    const char *app = d->proto != SL_PROTO_NONE ? sl_proto_name(d->proto)
+                      : d->kind == SL_DISC_SADP_L2 ? "sadp" : NULL;
     if (gave || h->video != was_video)
-        evaluate(m, h, p, sl_proto_name(d->proto), sl_disc_kind_name(d->kind));
+        evaluate(m, h, p, app, sl_disc_kind_name(d->kind));
 }
 
 static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p)
