@@ -1,0 +1,396 @@
+/* cmd_policy.c - sightline policy list|explain */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "ident/ident_internal.h"
+#include "policy/policy_internal.h"
+#include "store/store.h"
+#include "util/datadir.h"
+#include "util/file.h"
+#include "util/str.h"
+#include "util/table.h"
+
+static int load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
+{
+    struct sl_err err = {{0}};
+    if (sl_policy_load(ps, sl_datadir(), &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    if (sl_policy_select(*ps, select, &err) != 0) {
+        sl_policy_free(*ps);
+        return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
+    }
+    return SL_EXIT_OK;
+}
+
+static int policy_list(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'h':
+            printf("Usage: %s [--json]\n\n"
+                   "Lists the policies in data/policies/: id, date, whether it is in force by\n"
+                   "default, and its decision for each site tier (sensitive, official, public).\n"
+                   "Choose others with --policy ID,ID on the commands that judge.\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    struct sl_policy_set *ps;
+    int rc = load_policies(cmd, NULL, &ps);
+    if (rc != 0)
+        return rc;
+    static const char *const headers[] = {"id", "date", "default", "sensitive", "official",
+                                          "public", "title"};
+    struct sl_table *t = json ? NULL : sl_table_new(7, headers);
+    json_t *arr = json ? json_array() : NULL;
+    for (size_t i = 0; i < sl_policy_count(ps); i++) {
+        const struct sl_policy *p = sl_policy_at(ps, i);
+        char tiers[SL_TIER_COUNT][48];
+        for (int k = 0; k < SL_TIER_COUNT; k++) {
+            const struct sl_policy_tier *pt = &p->tiers[k];
+            snprintf(tiers[k], sizeof tiers[k], "%s%s%s", sl_decision_name(pt->decision),
+                     pt->deadline ? " " : "", pt->deadline ? pt->deadline : "");
+        }
+        if (json) {
+            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
+                                  "date", p->date, "default", p->is_default, "source", p->source,
+                                  "law", p->law ? p->law : "");
+            json_t *tj = json_object();
+            for (int k = 0; k < SL_TIER_COUNT; k++) {
+                json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
+                if (p->tiers[k].deadline)
+                    json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
+                if (p->tiers[k].reason)
+                    json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
+                json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
+            }
+            json_object_set_new(o, "tiers", tj);
+            json_array_append_new(arr, o);
+        } else {
+            const char *row[] = {p->id,     p->date,  p->is_default ? "yes" : "no",
+                                 tiers[0], tiers[1], tiers[2], p->title};
+            sl_table_add(t, row);
+        }
+    }
+    if (json) {
+        sl_print_json(stdout, arr);
+    } else {
+        sl_table_print(t, stdout, 60);
+        sl_table_free(t);
+    }
+    sl_policy_free(ps);
+    return SL_EXIT_OK;
+}
+
+struct ev_ctx {
+    struct sl_ident_acc *acc;
+    json_t *list;
+    size_t n;
+};
+
+static int on_evidence(const struct sl_evidence_row *r, void *vctx)
+{
+    struct ev_ctx *c = vctx;
+    sl_ident_observe(c->acc, &r->ev);
+    c->n++;
+    json_t *o = json_pack("{s:I, s:s, s:s, s:i, s:i}", "id", (json_int_t)r->id, "observed_at",
+                          r->observed_at, "proto", sl_proto_name(r->ev.proto), "port",
+                          (int)r->ev.port, "bytes", (int)r->ev.len);
+    if (r->path[0])
+        json_object_set_new(o, "path", json_string(r->path));
+    if (r->ev.outcome != SL_OUTCOME_OK)
+        json_object_set_new(o, "outcome", json_string(sl_outcome_name(r->ev.outcome)));
+    if (r->truncated)
+        json_object_set_new(o, "truncated", json_true());
+    json_array_append_new(c->list, o);
+    return 0;
+}
+
+static int parse_date(const char *s, int64_t *out)
+{
+    struct tm tm = {0};
+    const char *end = strptime(s, "%Y-%m-%d", &tm);
+    if (end == NULL || *end != '\0')
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
+
+static void print_text(const json_t *o)
+{
+    const json_t *dev = json_object_get(o, "device");
+    if (dev != NULL)
+        printf("device    %s (id %lld, site %s, tier %s)\n",
+               json_string_value(json_object_get(dev, "address")),
+               (long long)json_integer_value(json_object_get(dev, "id")),
+               json_string_value(json_object_get(dev, "site")),
+               json_string_value(json_object_get(o, "tier")));
+    else
+        printf("claim     given on input (tier %s)\n", json_string_value(json_object_get(o, "tier")));
+    size_t i;
+    const json_t *e;
+    const json_t *evs = json_object_get(o, "evidence");
+    if (evs != NULL) {
+        printf("\nevidence  %zu record%s\n", json_array_size(evs), json_array_size(evs) == 1 ? "" : "s");
+        json_array_foreach(evs, i, e)
+            printf("  #%lld %s:%lld %s %lld bytes\n", (long long)json_integer_value(json_object_get(e, "id")),
+                   json_string_value(json_object_get(e, "proto")),
+                   (long long)json_integer_value(json_object_get(e, "port")),
+                   json_object_get(e, "path") ? json_string_value(json_object_get(e, "path")) : "",
+                   (long long)json_integer_value(json_object_get(e, "bytes")));
+    }
+    const json_t *clues = json_object_get(o, "clues");
+    if (clues != NULL) {
+        printf("\nclues\n");
+        json_array_foreach(clues, i, e)
+        {
+            const json_t *maker = json_object_get(e, "maker"), *brand = json_object_get(e, "brand");
+            printf("  %-40s %s = \"%.50s\"", json_string_value(json_object_get(e, "rule")),
+                   json_object_get(e, "field") ? json_string_value(json_object_get(e, "field")) : "",
+                   json_object_get(e, "value") ? json_string_value(json_object_get(e, "value")) : "");
+            if (maker)
+                printf(" -> %s %s %.2f", json_string_value(json_object_get(e, "kind")),
+                       json_string_value(maker), json_real_value(json_object_get(e, "weight")));
+            if (brand)
+                printf(" (brand %s)", json_string_value(brand));
+            printf("\n");
+        }
+    }
+    const json_t *c = json_object_get(o, "claim");
+    printf("\nclaim     manufacturer %s, brand %s, model %s, type %s, confidence %.2f\n",
+           json_is_string(json_object_get(c, "manufacturer")) ? json_string_value(json_object_get(c, "manufacturer")) : "unknown",
+           json_is_string(json_object_get(c, "brand")) ? json_string_value(json_object_get(c, "brand")) : "-",
+           json_is_string(json_object_get(c, "model")) ? json_string_value(json_object_get(c, "model")) : "-",
+           json_is_string(json_object_get(c, "device_type")) ? json_string_value(json_object_get(c, "device_type")) : "-",
+           json_number_value(json_object_get(c, "confidence")));
+    if (json_is_string(json_object_get(c, "conflicts")))
+        printf("          conflicts: %s\n", json_string_value(json_object_get(c, "conflicts")));
+    const json_t *reg = json_object_get(o, "registry");
+    if (reg != NULL && !json_is_null(reg)) {
+        printf("\nregistry  %s: %s, %s\n", json_string_value(json_object_get(reg, "name")),
+               json_string_value(json_object_get(reg, "legal_name")),
+               json_string_value(json_object_get(reg, "country")));
+        json_array_foreach(json_object_get(reg, "laws"), i, e)
+            printf("          subject to %s\n", json_string_value(e));
+    } else {
+        printf("\nregistry  no vendor to look up\n");
+    }
+    printf("\npolicies\n");
+    json_array_foreach(json_object_get(o, "policies"), i, e)
+    {
+        const json_t *v = json_object_get(e, "verdict");
+        printf("  %-26s %-9s %s%s%s: %s\n", json_string_value(json_object_get(e, "id")),
+               json_is_true(json_object_get(e, "in_force")) ? "in force" : "not used",
+               json_string_value(json_object_get(v, "decision")),
+               json_is_string(json_object_get(v, "deadline")) ? " " : "",
+               json_is_string(json_object_get(v, "deadline")) ? json_string_value(json_object_get(v, "deadline")) : "",
+               json_string_value(json_object_get(v, "reason")));
+    }
+    const json_t *v = json_object_get(o, "verdict");
+    printf("\nverdict   %s%s%s (%s)\n          %s\n", json_string_value(json_object_get(v, "decision")),
+           json_is_string(json_object_get(v, "deadline")) ? " by " : "",
+           json_is_string(json_object_get(v, "deadline")) ? json_string_value(json_object_get(v, "deadline")) : "",
+           json_is_string(json_object_get(v, "policy")) ? json_string_value(json_object_get(v, "policy")) : "no policy",
+           json_string_value(json_object_get(v, "reason")));
+}
+
+static int policy_explain(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'D'},     {"site-tier", required_argument, NULL, 't'},
+        {"policy", required_argument, NULL, 'p'}, {"claim", required_argument, NULL, 'c'},
+        {"date", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *tier_s = NULL, *select = NULL, *claim_file = NULL, *date = NULL;
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'D': db = optarg; break;
+        case 't': tier_s = optarg; break;
+        case 'p': select = optarg; break;
+        case 'c': claim_file = optarg; break;
+        case 'd': date = optarg; break;
+        case 'j': json = true; break;
+        case 'h':
+            printf("Usage: %s DEVICE [--site-tier TIER] [--policy ID,ID] [--date YYYY-MM-DD]\n"
+                   "          [--json] [--db PATH]\n"
+                   "       %s --claim FILE|- --site-tier TIER [--policy ID,ID] [--json]\n\n"
+                   "Prints the chain evidence -> claim -> registry -> policy -> verdict for one\n"
+                   "device of the register (DEVICE: id, MAC, serial or address), identifying it\n"
+                   "again from its stored evidence with today's rules. The tier is the device's\n"
+                   "site's, unless --site-tier says otherwise. --claim judges a claim given as\n"
+                   "JSON (the output of 'sightline identify'). --date judges as of that day\n"
+                   "(replace-by deadlines).\n",
+                   cmd, cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    enum sl_tier tier = SL_TIER_SENSITIVE;
+    bool have_tier = tier_s != NULL;
+    if (have_tier && sl_tier_from_name(tier_s, &tier) != 0)
+        return sl_cli_usage_error(cmd, "--site-tier must be sensitive, official or public");
+    int64_t now = (int64_t)time(NULL);
+    if (date != NULL && parse_date(date, &now) != 0)
+        return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
+    if (claim_file != NULL ? optind != argc : optind + 1 != argc)
+        return sl_cli_usage_error(cmd, claim_file != NULL ? "--claim takes no DEVICE"
+                                                          : "exactly one DEVICE is expected");
+    if (claim_file != NULL && !have_tier)
+        return sl_cli_usage_error(cmd, "--claim needs --site-tier");
+    struct sl_policy_set *ps;
+    int rc = load_policies(cmd, select, &ps);
+    if (rc != 0)
+        return rc;
+    struct sl_err err = {{0}};
+    json_t *out = json_object();
+    struct sl_claim claim;
+    rc = SL_EXIT_OK;
+    if (claim_file != NULL) {
+        size_t len;
+        char *data = sl_read_file(claim_file, 1u << 20, &len, &err);
+        json_error_t je;
+        json_t *cj = data ? json_loadb(data, len, JSON_REJECT_DUPLICATES, &je) : NULL;
+        free(data);
+        if (cj == NULL || sl_claim_from_json(cj, &claim) != 0) {
+            json_decref(cj);
+            json_decref(out);
+            sl_policy_free(ps);
+            return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", data == NULL && err.msg[0] ? err.msg
+                                                                  : "the claim is not a JSON object");
+        }
+        json_decref(cj);
+    } else {
+        struct sl_store *s;
+        if (sl_store_open(&s, sl_cli_db_path(db), SL_STORE_READONLY, &err) != 0) {
+            json_decref(out);
+            sl_policy_free(ps);
+            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        }
+        struct sl_device d;
+        int got = sl_store_device_find(s, argv[optind], &d, &err);
+        if (got <= 0) {
+            sl_store_close(s);
+            json_decref(out);
+            sl_policy_free(ps);
+            return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register",
+                                          argv[optind])
+                            : sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        }
+        if (!have_tier && d.site_id > 0) {
+            struct sl_site site;
+            if (sl_store_site_get_id(s, d.site_id, &site, &err) == 1) {
+                tier = site.tier;
+                have_tier = true;
+                sl_site_free(&site);
+            }
+        }
+        struct sl_ident *id;
+        if (sl_ident_load(&id, sl_datadir(), &err) != 0) {
+            sl_store_close(s);
+            json_decref(out);
+            sl_policy_free(ps);
+            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        }
+        struct ev_ctx ctx = {sl_ident_acc_new(id), json_array(), 0};
+        if (ctx.acc == NULL || sl_store_evidence_list(s, d.id, 0, on_evidence, &ctx, &err) != 0) {
+            rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg[0] ? err.msg : "out of memory");
+        } else {
+            sl_ident_conclude(ctx.acc, &claim);
+            if (ctx.n == 0) /* nothing stored: explain the claim the register holds */
+                claim = d.claim;
+            json_object_set_new(out, "device",
+                                json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)d.id,
+                                          "address", d.address, "mac", d.mac, "site",
+                                          d.site[0] ? d.site : "(none)"));
+            json_object_set_new(out, "evidence", ctx.list);
+            ctx.list = NULL;
+            json_object_set_new(out, "clues", sl_ident_acc_clues(ctx.acc));
+            json_object_set_new(out, "stored_claim", sl_claim_to_json(&d.claim));
+        }
+        json_decref(ctx.list);
+        sl_ident_acc_free(ctx.acc);
+        sl_ident_free(id);
+        sl_store_close(s);
+        if (rc != SL_EXIT_OK) {
+            json_decref(out);
+            sl_policy_free(ps);
+            return rc;
+        }
+        if (!have_tier) {
+            fprintf(stderr, "%s: the device has no site; judging as tier 'sensitive' "
+                            "(use --site-tier)\n", cmd);
+        }
+    }
+    json_object_set_new(out, "tier", json_string(sl_tier_name(tier)));
+    json_object_set_new(out, "claim", sl_claim_to_json(&claim));
+    const struct sl_vendor *v = sl_policy_claim_vendor(ps, &claim);
+    if (v != NULL) {
+        json_t *laws = json_array();
+        for (size_t i = 0; i < v->n_laws; i++) {
+            const struct sl_law *l = sl_registry_law(sl_policy_registry(ps), v->laws[i]);
+            json_array_append_new(laws, json_string(l ? l->title : v->laws[i]));
+        }
+        json_t *named = json_array();
+        for (size_t i = 0; i < v->n_named_in; i++)
+            json_array_append_new(named, json_string(v->named_in[i]));
+        json_object_set_new(out, "registry",
+                            json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "name", v->name,
+                                      "legal_name", v->legal_name ? v->legal_name : "", "country",
+                                      v->country, "laws", laws, "named_in", named, "source",
+                                      v->source));
+    } else {
+        json_object_set_new(out, "registry", json_null());
+    }
+    json_t *pols = json_array();
+    for (size_t i = 0; i < sl_policy_count(ps); i++) {
+        const struct sl_policy *p = sl_policy_at(ps, i);
+        struct sl_verdict pv;
+        sl_policy_judge_one(ps, p, tier, &claim, now, &pv);
+        json_array_append_new(pols, json_pack("{s:s, s:s, s:b, s:o}", "id", p->id, "date",
+                                              p->date, "in_force", p->selected, "verdict",
+                                              sl_verdict_to_json(&pv)));
+    }
+    json_object_set_new(out, "policies", pols);
+    struct sl_verdict verdict;
+    sl_policy_judge(ps, tier, &claim, now, &verdict);
+    json_object_set_new(out, "verdict", sl_verdict_to_json(&verdict));
+    if (json)
+        sl_print_json(stdout, out);
+    else {
+        print_text(out);
+        json_decref(out);
+    }
+    sl_policy_free(ps);
+    return SL_EXIT_OK;
+}
+
+static const struct sl_command policy_commands[] = {
+    {"list", "list the policies and their decision per site tier", policy_list},
+    {"explain", "evidence -> claim -> registry -> policy -> verdict for one device", policy_explain},
+    {NULL, NULL, NULL},
+};
+
+int sl_cmd_policy(int argc, char **argv)
+{
+    return sl_cli_dispatch("sightline policy", policy_commands, argc, argv);
+}

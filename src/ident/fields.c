@@ -1,0 +1,585 @@
+#include "ident/fields.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "proto/html.h"
+#include "proto/json.h"
+#include "proto/kv.h"
+#include "proto/mac.h"
+#include "proto/tlscert.h"
+#include "proto/xml.h"
+#include "util/err.h"
+#include "util/str.h"
+
+#define MAX_XML_NS 16
+
+int sl_fields_init(struct sl_fieldset *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->arena = malloc(SL_FIELDS_ARENA);
+    if (fs->arena == NULL)
+        return -1;
+    sl_http_init(&fs->http, NULL);
+    return 0;
+}
+
+void sl_fields_free(struct sl_fieldset *fs)
+{
+    free(fs->arena);
+    fs->arena = NULL;
+    sl_http_free(&fs->http);
+}
+
+void sl_fields_reset(struct sl_fieldset *fs)
+{
+    fs->n = 0;
+    fs->used = 0;
+    fs->dropped = 0;
+    fs->errors[0] = '\0';
+    if (fs->http_live)
+        sl_http_reset(&fs->http);
+    fs->http_live = false;
+}
+
+static char *arena_alloc(struct sl_fieldset *fs, size_t n)
+{
+    if (n > SL_FIELDS_ARENA - fs->used)
+        return NULL;
+    char *p = fs->arena + fs->used;
+    fs->used += n;
+    return p;
+}
+
+static char *arena_str(struct sl_fieldset *fs, const char *s, size_t n)
+{
+    char *p = arena_alloc(fs, n + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+int sl_fields_add_ref(struct sl_fieldset *fs, const char *static_key, const char *val, size_t len)
+{
+    if (fs->n >= SL_FIELDS_MAX) {
+        fs->dropped++;
+        return -1;
+    }
+    struct sl_field *f = &fs->f[fs->n++];
+    f->key = static_key;
+    f->val = val;
+    f->len = len;
+    f->lc = NULL;
+    f->derived = false;
+    return 0;
+}
+
+int sl_fields_add(struct sl_fieldset *fs, const char *key, const char *val, size_t len,
+                  bool derived)
+{
+    if (fs->n >= SL_FIELDS_MAX) {
+        fs->dropped++;
+        return -1;
+    }
+    size_t used = fs->used;
+    char *k = arena_str(fs, key, strlen(key));
+    char *v = k != NULL ? arena_str(fs, val, len) : NULL;
+    if (v == NULL) {
+        fs->used = used;
+        fs->dropped++;
+        return -1;
+    }
+    struct sl_field *f = &fs->f[fs->n++];
+    f->key = k;
+    f->val = v;
+    f->len = len;
+    f->lc = NULL;
+    f->derived = derived;
+    return 0;
+}
+
+static int add_str(struct sl_fieldset *fs, const char *key, const char *val)
+{
+    return sl_fields_add(fs, key, val, strlen(val), false);
+}
+
+const char *sl_fields_lc(struct sl_fieldset *fs, size_t i)
+{
+    struct sl_field *f = &fs->f[i];
+    if (f->lc == NULL) {
+        f->lc = arena_alloc(fs, f->len + 1);
+        if (f->lc == NULL)
+            return NULL;
+        for (size_t k = 0; k < f->len; k++)
+            f->lc[k] = (char)tolower((unsigned char)f->val[k]);
+        f->lc[f->len] = '\0';
+    }
+    return f->lc;
+}
+
+void sl_fields_error(struct sl_fieldset *fs, const char *what, const char *msg)
+{
+    size_t n = strlen(fs->errors);
+    if (n + 4 >= sizeof fs->errors)
+        return;
+    snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg);
+}
+
+/* ---- structured bodies ------------------------------------------------------------ */
+
+struct xml_ctx {
+    struct sl_fieldset *fs;
+    size_t n_ns;
+    char ns[MAX_XML_NS][128];
+};
+
+static void url_decode(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], 0};
+            *w++ = (char)strtol(hex, NULL, 16);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+static int on_xml(const struct sl_xml_elem *e, void *vctx)
+{
+    struct xml_ctx *c = vctx;
+    const char *path = e->path;
+    bool soap = false;
+    if (strncmp(path, "Envelope/Body/", 14) == 0) {
+        path += 14;
+        soap = true;
+    }
+    /* the document's subject: the root, or the first element inside a SOAP Body */
+    if ((soap && e->depth == 3) || (!soap && e->depth == 1 && strcmp(e->local, "Envelope") != 0)) {
+        sl_fields_add(c->fs, "xml.root", e->local, strlen(e->local), false);
+    }
+    if (e->ns[0] != '\0') {
+        bool seen = false;
+        for (size_t i = 0; i < c->n_ns && !seen; i++)
+            seen = strcmp(c->ns[i], e->ns) == 0;
+        if (!seen && c->n_ns < MAX_XML_NS) {
+            sl_strlcpy(c->ns[c->n_ns++], e->ns, sizeof c->ns[0]);
+            sl_fields_add(c->fs, "xml.ns", e->ns, strlen(e->ns), false);
+        }
+    }
+    if (e->text[0] == '\0')
+        return 0;
+    char key[SL_XML_MAX_PATH + 8];
+    snprintf(key, sizeof key, "xml:%s", path);
+    sl_fields_add(c->fs, key, e->text, strlen(e->text), false);
+    if (strcmp(e->local, "Scopes") == 0) {
+        /* WS-Discovery scopes: space-separated URIs, percent-encoded */
+        char buf[SL_XML_MAX_TEXT + 1];
+        sl_strlcpy(buf, e->text, sizeof buf);
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, " \t\r\n", &save); tok != NULL;
+             tok = strtok_r(NULL, " \t\r\n", &save)) {
+            url_decode(tok);
+            sl_fields_add(c->fs, "wsd.scope", tok, strlen(tok), false);
+        }
+    }
+    return 0;
+}
+
+static void extract_xml(struct sl_fieldset *fs, const char *data, size_t len)
+{
+    struct xml_ctx *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return;
+    c->fs = fs;
+    struct sl_err err = {{0}};
+    if (sl_xml_parse(data, len, NULL, on_xml, c, &err) != 0)
+        sl_fields_error(fs, "xml", err.msg + (strncmp(err.msg, "xml: ", 5) == 0 ? 5 : 0));
+    free(c);
+}
+
+static int on_json(const char *path, const char *value, void *vctx)
+{
+    struct sl_fieldset *fs = vctx;
+    char key[SL_JSON_MAX_PATH + 8];
+    snprintf(key, sizeof key, "json:%s", path);
+    sl_fields_add(fs, key, value, strlen(value), false);
+    return 0;
+}
+
+static void extract_json(struct sl_fieldset *fs, const char *data, size_t len)
+{
+    struct sl_err err = {{0}};
+    if (sl_json_walk(data, len, NULL, on_json, fs, &err) != 0)
+        sl_fields_error(fs, "json", err.msg + (strncmp(err.msg, "json: ", 6) == 0 ? 6 : 0));
+}
+
+struct kv_ctx {
+    struct sl_fieldset *fs;
+    const char *prefix;
+};
+
+static int on_kv(const char *key, const char *value, void *vctx)
+{
+    struct kv_ctx *c = vctx;
+    char k[SL_KV_MAX_KEY + 16];
+    snprintf(k, sizeof k, "%s%s", c->prefix, key);
+    sl_fields_add(c->fs, k, value, strlen(value), false);
+    return 0;
+}
+
+static const char *skip_bom_ws(const char *p, const char *end)
+{
+    if (end - p >= 3 && (uint8_t)p[0] == 0xef && (uint8_t)p[1] == 0xbb && (uint8_t)p[2] == 0xbf)
+        p += 3;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Decides what a body is (XML, JSON, key=value, HTML) and extracts it. */
+static void extract_body(struct sl_fieldset *fs, const char *body, size_t len,
+                         const char *content_type)
+{
+    const char *end = body + len;
+    const char *p = skip_bom_ws(body, end);
+    size_t rest = (size_t)(end - p);
+    bool html = rest >= 5 && (strncasecmp(p, "<!doc", 5) == 0 || strncasecmp(p, "<html", 5) == 0);
+    if (!html && rest > 0 && *p == '<' &&
+        (strncmp(p, "<?xml", 5) == 0 ||
+         (content_type != NULL && sl_memcasemem(content_type, strlen(content_type), "xml")) ||
+         sl_memcasemem(p, rest < 512 ? rest : 512, "xmlns") != NULL)) {
+        extract_xml(fs, p, rest);
+        return;
+    }
+    if (rest > 0 && (*p == '{' || *p == '[')) {
+        extract_json(fs, p, rest);
+        return;
+    }
+    char title[SL_HTML_MAX_TITLE + 1];
+    if (sl_html_title(body, len, title, sizeof title))
+        add_str(fs, "http.title", title);
+    else if (sl_kv_looks_like(p, rest)) {
+        struct kv_ctx c = {fs, "kv:"};
+        sl_kv_walk(p, rest, on_kv, &c);
+    }
+}
+
+/* ---- HTTP and RTSP ---------------------------------------------------------------- */
+
+/* realm="..." inside a WWW-Authenticate value. */
+static bool realm_of(const char *auth, char *out, size_t outsz)
+{
+    const char *r = sl_memcasemem(auth, strlen(auth), "realm=");
+    if (r == NULL)
+        return false;
+    r += 6;
+    if (*r == '"') {
+        r++;
+        const char *q = strchr(r, '"');
+        size_t n = q != NULL ? (size_t)(q - r) : strlen(r);
+        sl_strncpy_z(out, outsz, r, n);
+    } else {
+        size_t n = strcspn(r, ", ");
+        sl_strncpy_z(out, outsz, r, n);
+    }
+    return true;
+}
+
+static void extract_sdp(struct sl_fieldset *fs, const char *p, size_t len)
+{
+    size_t i = 0;
+    int lines = 0;
+    while (i < len && lines < 128) {
+        size_t s = i;
+        while (i < len && p[i] != '\n')
+            i++;
+        size_t e = i;
+        if (i < len)
+            i++;
+        if (e > s && p[e - 1] == '\r')
+            e--;
+        if (e - s >= 2 && p[s + 1] == '=') {
+            char key[8] = "sdp:x";
+            key[4] = p[s];
+            sl_fields_add(fs, key, p + s + 2, e - s - 2, false);
+            lines++;
+        }
+    }
+}
+
+static bool is_favicon(const char *path, const char *ctype, const uint8_t *b, size_t n)
+{
+    if (path != NULL && sl_str_ends_with(path, ".ico"))
+        return true;
+    if (path != NULL && strstr(path, "favicon") != NULL)
+        return true;
+    if (ctype != NULL && (strstr(ctype, "icon") != NULL))
+        return true;
+    return n >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 1 && b[3] == 0;
+}
+
+static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, bool rtsp)
+{
+    const char *pre = rtsp ? "rtsp" : "http";
+    struct sl_http *h = &fs->http;
+    sl_http_reset(h);
+    fs->http_live = true;
+    enum sl_http_result r = sl_http_feed(h, ev->data, ev->len);
+    if (r == SL_HTTP_MORE)
+        r = sl_http_finish(h);
+    if (r == SL_HTTP_ERROR)
+        sl_fields_error(fs, pre, sl_http_error(h));
+    char key[96];
+    if (!sl_http_head_complete(h)) {
+        /* not HTTP at all: body markers may still be in the raw bytes */
+        snprintf(key, sizeof key, "%s.body", pre);
+        sl_fields_add(fs, key, (const char *)ev->data, ev->len, false);
+        return;
+    }
+    char num[8];
+    snprintf(num, sizeof num, "%d", h->status);
+    snprintf(key, sizeof key, "%s.status", pre);
+    add_str(fs, key, num);
+    size_t lower_names = 0, letter_names = 0;
+    for (size_t i = 0; i < h->n_headers; i++) {
+        const char *name = h->headers[i].name, *value = h->headers[i].value;
+        bool has_lower = false, has_letter = false;
+        size_t k = (size_t)snprintf(key, sizeof key, "%s.header.", pre);
+        for (const char *c = name; *c && k + 1 < sizeof key; c++) {
+            has_lower = has_lower || (*c >= 'a' && *c <= 'z');
+            has_letter = has_letter || isalpha((unsigned char)*c);
+            key[k++] = (char)tolower((unsigned char)*c);
+        }
+        key[k] = '\0';
+        lower_names += has_lower;
+        letter_names += has_letter;
+        add_str(fs, key, value);
+        if (strcasecmp(name, "Server") == 0) {
+            snprintf(key, sizeof key, "%s.server", pre);
+            add_str(fs, key, value);
+        } else if (strcasecmp(name, "WWW-Authenticate") == 0) {
+            snprintf(key, sizeof key, "%s.auth", pre);
+            add_str(fs, key, value);
+            char realm[128];
+            if (realm_of(value, realm, sizeof realm)) {
+                snprintf(key, sizeof key, "%s.realm", pre);
+                add_str(fs, key, realm);
+            }
+        }
+    }
+    if (letter_names >= 2 && lower_names == 0) {
+        snprintf(key, sizeof key, "%s.header_case", pre);
+        add_str(fs, key, "upper");
+    }
+    size_t blen;
+    const uint8_t *body = sl_http_body(h, &blen);
+    if (rtsp) {
+        if (blen > 0)
+            extract_sdp(fs, (const char *)body, blen);
+        return;
+    }
+    if (ev->path != NULL)
+        add_str(fs, "http.path", ev->path);
+    if (blen == 0)
+        return;
+    sl_fields_add_ref(fs, "http.body", (const char *)body, blen);
+    const char *ctype = sl_http_header(h, "Content-Type");
+    if (is_favicon(ev->path, ctype, body, blen)) {
+        char md5[33], mm[16];
+        sl_md5_hex(body, blen, md5);
+        snprintf(mm, sizeof mm, "%d", (int)sl_favicon_mmh3(body, blen));
+        add_str(fs, "http.favicon.md5", md5);
+        add_str(fs, "http.favicon.mmh3", mm);
+        return;
+    }
+    extract_body(fs, (const char *)body, blen, ctype);
+}
+
+/* ---- the rest --------------------------------------------------------------------- */
+
+static void extract_ssdp(struct sl_fieldset *fs, const char *p, size_t len)
+{
+    size_t i = 0;
+    int lines = 0;
+    bool first = true;
+    while (i < len && lines < 64) {
+        size_t s = i;
+        while (i < len && p[i] != '\n')
+            i++;
+        size_t e = i;
+        if (i < len)
+            i++;
+        if (e > s && p[e - 1] == '\r')
+            e--;
+        if (first) {
+            first = false;
+            continue;
+        }
+        const char *colon = memchr(p + s, ':', e - s);
+        if (colon == NULL || colon == p + s)
+            continue;
+        char name[48], key[80], value[256];
+        sl_strncpy_z(name, sizeof name, p + s, (size_t)(colon - (p + s)));
+        sl_str_trim(name);
+        for (char *c = name; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        sl_strncpy_z(value, sizeof value, colon + 1, (size_t)(p + e - (colon + 1)));
+        sl_str_trim(value);
+        snprintf(key, sizeof key, "ssdp.header.%s", name);
+        add_str(fs, key, value);
+        if (strcmp(name, "server") == 0 || strcmp(name, "location") == 0 ||
+            strcmp(name, "st") == 0 || strcmp(name, "usn") == 0 || strcmp(name, "nt") == 0) {
+            snprintf(key, sizeof key, "ssdp.%s", name);
+            add_str(fs, key, value);
+        }
+        lines++;
+    }
+}
+
+static void extract_tcp(struct sl_fieldset *fs, const struct sl_evidence *ev)
+{
+    char port[8];
+    snprintf(port, sizeof port, "%u", (unsigned)ev->port);
+    add_str(fs, "tcp.port", port);
+    if (ev->len == 0)
+        return;
+    sl_fields_add_ref(fs, "tcp.bytes", (const char *)ev->data, ev->len);
+    const char *d = (const char *)ev->data;
+    if (ev->len >= 5 && (strncmp(d, "HTTP/", 5) == 0 || strncmp(d, "RTSP/", 5) == 0)) {
+        extract_http(fs, ev, d[0] == 'R');
+        return;
+    }
+    if (ev->len >= 8 && memcmp(d + 4, "DHIP", 4) == 0) {
+        const uint8_t *body;
+        size_t blen;
+        struct sl_err err = {{0}};
+        add_str(fs, "dhip", "DHIP");
+        if (sl_dhip_unwrap(ev->data, ev->len, &body, &blen, &err) == 0)
+            extract_json(fs, (const char *)body, blen);
+        else
+            sl_fields_error(fs, "tcp", err.msg);
+        return;
+    }
+    /* a text banner: the first line when it is mostly printable */
+    size_t n = 0, printable = 0;
+    while (n < ev->len && n < 200 && d[n] != '\n') {
+        unsigned char c = (unsigned char)d[n];
+        printable += (c >= 32 && c < 127) || c == '\r' || c == '\t';
+        n++;
+    }
+    if (n > 0 && printable * 10 >= n * 9) {
+        char line[201];
+        sl_strncpy_z(line, sizeof line, d, n);
+        sl_str_printable(line);
+        sl_str_trim(line);
+        add_str(fs, "tcp.banner", line);
+    }
+}
+
+static void extract_tls(struct sl_fieldset *fs, const struct sl_evidence *ev)
+{
+    struct sl_cert_info *ci = malloc(sizeof *ci);
+    if (ci == NULL)
+        return;
+    struct sl_err err = {{0}};
+    if (sl_cert_parse(ev->data, ev->len, ci, &err) != 0) {
+        sl_fields_error(fs, "tls", err.msg + (strncmp(err.msg, "tls: ", 5) == 0 ? 5 : 0));
+    } else {
+        add_str(fs, "tls.subject", ci->subject);
+        add_str(fs, "tls.issuer", ci->issuer);
+        if (ci->common_name[0])
+            add_str(fs, "tls.cn", ci->common_name);
+        for (size_t i = 0; i < ci->n_sans; i++)
+            add_str(fs, "tls.san", ci->sans[i]);
+        if (ci->self_signed)
+            add_str(fs, "tls.self_signed", "true");
+    }
+    free(ci);
+}
+
+static void extract_dhdiscover(struct sl_fieldset *fs, const struct sl_evidence *ev)
+{
+    const uint8_t *body;
+    size_t blen;
+    struct sl_err err = {{0}};
+    if (ev->len >= 8 && memcmp(ev->data + 4, "DHIP", 4) == 0) {
+        add_str(fs, "dhip", "DHIP");
+        if (sl_dhip_unwrap(ev->data, ev->len, &body, &blen, &err) != 0) {
+            sl_fields_error(fs, "dhdiscover", err.msg);
+            return;
+        }
+        extract_json(fs, (const char *)body, blen);
+        return;
+    }
+    const char *p = skip_bom_ws((const char *)ev->data, (const char *)ev->data + ev->len);
+    if (p < (const char *)ev->data + ev->len && *p == '{') {
+        /* a bare body (as other tools store it): read it, say so */
+        sl_fields_error(fs, "dhdiscover", "no DHIP header; read as bare JSON");
+        extract_json(fs, (const char *)ev->data, ev->len);
+        return;
+    }
+    sl_fields_error(fs, "dhdiscover", ev->len < 32 ? "shorter than the 32-byte DHIP header"
+                                                   : "no DHIP magic at offset 4");
+}
+
+void sl_fields_extract(struct sl_fieldset *fs, const struct sl_evidence *ev)
+{
+    const char *d = (const char *)ev->data;
+    size_t len = ev->data != NULL ? ev->len : 0;
+    struct sl_evidence e = *ev;
+    e.len = len;
+    if (e.data == NULL)
+        e.data = (const uint8_t *)"";
+    switch (ev->proto) {
+    case SL_PROTO_HTTP: extract_http(fs, &e, false); break;
+    case SL_PROTO_RTSP:
+        if (len >= 3 && strncmp(d, "v=0", 3) == 0)
+            extract_sdp(fs, d, len); /* a bare SDP description */
+        else
+            extract_http(fs, &e, true);
+        break;
+    case SL_PROTO_WSD:
+    case SL_PROTO_ONVIF:
+    case SL_PROTO_UPNP:
+    case SL_PROTO_SADP:
+        if (len >= 5 && strncmp(d, "HTTP/", 5) == 0)
+            extract_http(fs, &e, false); /* SOAP over HTTP: the body is read as XML */
+        else if (len > 0)
+            extract_xml(fs, d, len);
+        else
+            sl_fields_error(fs, sl_proto_name(ev->proto), "empty answer");
+        break;
+    case SL_PROTO_SSDP: extract_ssdp(fs, d, len); break;
+    case SL_PROTO_DHDISCOVER: extract_dhdiscover(fs, &e); break;
+    case SL_PROTO_TCP: extract_tcp(fs, &e); break;
+    case SL_PROTO_TLS: extract_tls(fs, &e); break;
+    case SL_PROTO_MAC: {
+        char mac[18];
+        if (sl_mac_parse(d, len, mac, NULL) == 0)
+            add_str(fs, "mac", mac);
+        else
+            sl_fields_error(fs, "mac", "not a MAC address");
+        break;
+    }
+    case SL_PROTO_DHCP: {
+        struct kv_ctx c = {fs, "dhcp."};
+        sl_kv_walk(d, len, on_kv, &c);
+        break;
+    }
+    default: sl_fields_error(fs, "identify", "unknown protocol"); break;
+    }
+    if (fs->dropped > 0) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%zu fields over the bound were dropped", fs->dropped);
+        sl_fields_error(fs, sl_proto_name(ev->proto), msg);
+    }
+}

@@ -1,0 +1,108 @@
+/* rules.h - fingerprint rules as data (data/rules/NAME.json, DESIGN.md §5).
+ *
+ * A rule looks at one named field of a parsed answer ("http.server",
+ * "xml:DeviceInfo/model", "tcp.bytes", "model", ...), tests it (equals,
+ * prefix, suffix, contains, regex, hexprefix, present) and, when it matches,
+ * yields what it says: a maker with a weight, a brand, a device type, and
+ * model/firmware/serial/mac/label values taken from the field ($0) or from
+ * regex groups ($1..$9). Every rule carries positive and negative examples
+ * (field values, or whole evidence records) that `sightline rules test` and
+ * the unit tests check.
+ *
+ * Weights: a clue of weight < SL_RULE_STRONG is weak; one weak clue alone
+ * never names a manufacturer (the fusion threshold is SL_RULE_STRONG).
+ *
+ * Rules are indexed by field name so that a field only meets the rules that
+ * look at it. A loaded rule set is immutable and shareable read-only.
+ */
+#ifndef SL_IDENT_RULES_H
+#define SL_IDENT_RULES_H
+
+#include <jansson.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/claim.h"
+#include "core/evidence.h"
+#include "util/err.h"
+
+#define SL_RULE_STRONG 0.6 /* fusion threshold: a maker is named at or above it */
+#define SL_RULE_MAX_FIELDS 6
+#define SL_RULE_MAX_GROUPS 10
+
+enum sl_rule_op {
+    SL_OP_EQUALS,
+    SL_OP_PREFIX,
+    SL_OP_SUFFIX,
+    SL_OP_CONTAINS,
+    SL_OP_REGEX,
+    SL_OP_HEXPREFIX, /* the field's raw bytes start with these bytes */
+    SL_OP_PRESENT,   /* the field exists (any value) */
+};
+
+/* What a rule yields; templates are "$0".."$9" or literal text, NULL = none. */
+struct sl_rule_yield {
+    const char *maker;       /* canonical manufacturer name */
+    const char *brand;       /* brand name */
+    const char *device_type;
+    const char *model, *firmware, *serial, *mac;
+    const char *label;       /* a self-reported name, resolved through the registry */
+    int rank;                /* for model/firmware/serial: the higher rank wins (default 1) */
+};
+
+struct sl_rule {
+    const char *id;
+    const char *description;
+    const char *source;
+    const char *file;        /* data file it came from, for messages */
+    unsigned proto_mask;     /* bit (1 << enum sl_proto); 0 = any protocol */
+    uint16_t port;           /* 0 = any port */
+    size_t n_fields;
+    const char *fields[SL_RULE_MAX_FIELDS];
+    enum sl_rule_op op;
+    bool nocase;
+    const char *pattern;     /* as written */
+    char *pattern_lc;        /* lower-cased copy for nocase matching (owned) */
+    uint8_t *bytes;          /* hexprefix: decoded pattern (owned) */
+    size_t bytes_len;
+    size_t pattern_len;
+    regex_t re;
+    bool has_re;
+    double weight;           /* confidence in the maker this clue gives, 0..1 */
+    struct sl_rule_yield y;
+    const json_t *examples;  /* {"positive": [...], "negative": [...]} borrowed */
+};
+
+struct sl_ruleset;
+
+/* Loads every data/rules/NAME.json of datadir. Checks every rule's shape, that
+ * makers and brands exist in the registry names given (NULL = no check), and
+ * compiles regexes; err names the file and rule. */
+struct sl_registry;
+int sl_rules_load(struct sl_ruleset **out, const char *datadir, const struct sl_registry *reg,
+                  struct sl_err *err);
+void sl_rules_free(struct sl_ruleset *rs);
+
+size_t sl_rules_count(const struct sl_ruleset *rs);
+const struct sl_rule *sl_rules_at(const struct sl_ruleset *rs, size_t i);
+const struct sl_rule *sl_rules_find(const struct sl_ruleset *rs, const char *id);
+size_t sl_rules_index_of(const struct sl_ruleset *rs, const struct sl_rule *r);
+
+/* The rules that look at a field (indices into the set), or NULL. */
+const uint32_t *sl_rules_for_field(const struct sl_ruleset *rs, const char *field, size_t *n);
+
+/* Tests a value. value_lc is the lower-cased value (or NULL: computed when
+ * needed). On a match, groups (when not NULL) receive the regex groups
+ * (rm_so = -1 for unused). */
+bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const char *value_lc,
+                   regmatch_t groups[SL_RULE_MAX_GROUPS]);
+
+/* Expands a yield template against the matched value into out. */
+void sl_rule_expand(const char *tpl, const char *value, const regmatch_t *groups, char *out,
+                    size_t outsz);
+
+const char *sl_rule_op_name(enum sl_rule_op op);
+
+#endif

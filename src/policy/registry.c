@@ -1,0 +1,334 @@
+#include "policy/registry.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/str.h"
+
+#define MAX_VENDORS 64
+#define MAX_BRANDS 64
+#define MAX_LAWS 16
+#define MAX_NAMES 512
+
+/* A lower-cased alias or organisation substring pointing at a vendor or brand. */
+struct name_ref {
+    char *lower;
+    int vendor; /* index or -1 */
+    int brand;  /* index or -1 */
+};
+
+struct sl_registry {
+    json_t *vendors_doc, *laws_doc;
+    size_t n_vendors, n_brands, n_laws;
+    struct sl_vendor vendors[MAX_VENDORS];
+    const json_t *vendor_json[MAX_VENDORS];
+    struct sl_brand brands[MAX_BRANDS];
+    struct sl_law laws[MAX_LAWS];
+    size_t n_aliases, n_orgs;
+    struct name_ref aliases[MAX_NAMES];
+    struct name_ref orgs[MAX_NAMES];
+};
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int str_list(const json_t *o, const char *key, const char **out, size_t *n,
+                    const char *what, struct sl_err *err)
+{
+    *n = 0;
+    const json_t *a = json_object_get(o, key);
+    if (a == NULL)
+        return 0;
+    if (!json_is_array(a))
+        return sl_err_set(err, "%s: '%s' must be a list of strings", what, key);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_string(v))
+            return sl_err_set(err, "%s: '%s' must be a list of strings", what, key);
+        if (*n >= SL_REG_MAX_LIST)
+            return sl_err_set(err, "%s: more than %d entries in '%s'", what, SL_REG_MAX_LIST, key);
+        out[(*n)++] = json_string_value(v);
+    }
+    return 0;
+}
+
+static char *lower_dup(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d == NULL)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        d[i] = (char)tolower((unsigned char)s[i]);
+    return d;
+}
+
+static int add_names(struct name_ref *arr, size_t *n, const json_t *o, const char *key,
+                     int vendor, int brand, const char *what, struct sl_err *err)
+{
+    const json_t *a = json_object_get(o, key);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_string(v) || json_string_length(v) == 0)
+            return sl_err_set(err, "%s: '%s' must hold non-empty strings", what, key);
+        if (*n >= MAX_NAMES)
+            return sl_err_set(err, "%s: too many names", what);
+        arr[*n].lower = lower_dup(json_string_value(v));
+        if (arr[*n].lower == NULL)
+            return sl_err_set(err, "out of memory");
+        arr[*n].vendor = vendor;
+        arr[*n].brand = brand;
+        (*n)++;
+    }
+    return 0;
+}
+
+static json_t *load_json(const char *datadir, const char *file, struct sl_err *err)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/registry/%s", datadir, file);
+    json_error_t je;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (j == NULL)
+        sl_err_set(err, "%s:%d: %s", path, je.line, je.text);
+    return j;
+}
+
+int sl_registry_load(struct sl_registry **out, const char *datadir, struct sl_err *err)
+{
+    struct sl_registry *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return sl_err_set(err, "out of memory");
+    r->laws_doc = load_json(datadir, "laws.json", err);
+    if (r->laws_doc == NULL)
+        goto fail;
+    r->vendors_doc = load_json(datadir, "vendors.json", err);
+    if (r->vendors_doc == NULL)
+        goto fail;
+    size_t i;
+    const json_t *e;
+    json_array_foreach(json_object_get(r->laws_doc, "laws"), i, e)
+    {
+        if (r->n_laws >= MAX_LAWS) {
+            sl_err_set(err, "registry/laws.json: too many laws");
+            goto fail;
+        }
+        struct sl_law *l = &r->laws[r->n_laws++];
+        l->id = jstr(e, "id");
+        l->title = jstr(e, "title");
+        l->text = jstr(e, "text");
+        l->source = jstr(e, "source");
+        if (l->id == NULL || l->title == NULL || l->source == NULL) {
+            sl_err_set(err, "registry/laws.json: law %zu needs id, title and source", i + 1);
+            goto fail;
+        }
+    }
+    json_array_foreach(json_object_get(r->vendors_doc, "vendors"), i, e)
+    {
+        char what[96];
+        snprintf(what, sizeof what, "registry/vendors.json: vendor %zu", i + 1);
+        if (r->n_vendors >= MAX_VENDORS) {
+            sl_err_set(err, "%s: too many vendors", what);
+            goto fail;
+        }
+        int idx = (int)r->n_vendors;
+        struct sl_vendor *v = &r->vendors[r->n_vendors++];
+        r->vendor_json[idx] = e;
+        v->name = jstr(e, "name");
+        v->legal_name = jstr(e, "legal_name");
+        v->country = jstr(e, "country");
+        v->kind = jstr(e, "kind");
+        v->source = jstr(e, "source");
+        if (v->name == NULL || v->country == NULL || v->source == NULL) {
+            sl_err_set(err, "%s: needs name, country and source", what);
+            goto fail;
+        }
+        if (str_list(e, "laws", v->laws, &v->n_laws, what, err) != 0 ||
+            str_list(e, "named_in", v->named_in, &v->n_named_in, what, err) != 0 ||
+            str_list(e, "brands", v->brands, &v->n_brands, what, err) != 0 ||
+            add_names(r->aliases, &r->n_aliases, e, "aliases", idx, -1, what, err) != 0 ||
+            add_names(r->orgs, &r->n_orgs, e, "oui_orgs", idx, -1, what, err) != 0)
+            goto fail;
+        for (size_t k = 0; k < v->n_laws; k++)
+            if (sl_registry_law(r, v->laws[k]) == NULL) {
+                sl_err_set(err, "%s (%s): unknown law '%s'", what, v->name, v->laws[k]);
+                goto fail;
+            }
+        for (size_t k = 0; k < v->n_named_in; k++)
+            if (sl_registry_law(r, v->named_in[k]) == NULL) {
+                sl_err_set(err, "%s (%s): unknown law '%s'", what, v->name, v->named_in[k]);
+                goto fail;
+            }
+    }
+    json_array_foreach(json_object_get(r->vendors_doc, "brands"), i, e)
+    {
+        char what[96];
+        snprintf(what, sizeof what, "registry/vendors.json: brand %zu", i + 1);
+        if (r->n_brands >= MAX_BRANDS) {
+            sl_err_set(err, "%s: too many brands", what);
+            goto fail;
+        }
+        int idx = (int)r->n_brands;
+        struct sl_brand *b = &r->brands[r->n_brands++];
+        b->name = jstr(e, "name");
+        b->owner = jstr(e, "owner");
+        b->relation = jstr(e, "relation");
+        b->source = jstr(e, "source");
+        if (b->name == NULL || b->relation == NULL || b->source == NULL) {
+            sl_err_set(err, "%s: needs name, relation and source", what);
+            goto fail;
+        }
+        if (str_list(e, "made_by", b->made_by, &b->n_made_by, what, err) != 0 ||
+            add_names(r->aliases, &r->n_aliases, e, "aliases", -1, idx, what, err) != 0 ||
+            add_names(r->orgs, &r->n_orgs, e, "oui_orgs", -1, idx, what, err) != 0)
+            goto fail;
+        if (b->owner != NULL && sl_registry_vendor(r, b->owner) == NULL) {
+            sl_err_set(err, "%s (%s): unknown owner '%s'", what, b->name, b->owner);
+            goto fail;
+        }
+        for (size_t k = 0; k < b->n_made_by; k++)
+            if (sl_registry_vendor(r, b->made_by[k]) == NULL) {
+                sl_err_set(err, "%s (%s): unknown maker '%s'", what, b->name, b->made_by[k]);
+                goto fail;
+            }
+    }
+    *out = r;
+    return 0;
+fail:
+    sl_registry_free(r);
+    return -1;
+}
+
+void sl_registry_free(struct sl_registry *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n_aliases; i++)
+        free(r->aliases[i].lower);
+    for (size_t i = 0; i < r->n_orgs; i++)
+        free(r->orgs[i].lower);
+    json_decref(r->vendors_doc);
+    json_decref(r->laws_doc);
+    free(r);
+}
+
+size_t sl_registry_vendor_count(const struct sl_registry *r) { return r->n_vendors; }
+const struct sl_vendor *sl_registry_vendor_at(const struct sl_registry *r, size_t i)
+{
+    return i < r->n_vendors ? &r->vendors[i] : NULL;
+}
+size_t sl_registry_brand_count(const struct sl_registry *r) { return r->n_brands; }
+const struct sl_brand *sl_registry_brand_at(const struct sl_registry *r, size_t i)
+{
+    return i < r->n_brands ? &r->brands[i] : NULL;
+}
+
+const struct sl_vendor *sl_registry_vendor(const struct sl_registry *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_vendors; i++)
+        if (strcasecmp(r->vendors[i].name, name) == 0)
+            return &r->vendors[i];
+    return NULL;
+}
+
+const struct sl_brand *sl_registry_brand(const struct sl_registry *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_brands; i++)
+        if (strcasecmp(r->brands[i].name, name) == 0)
+            return &r->brands[i];
+    return NULL;
+}
+
+const struct sl_law *sl_registry_law(const struct sl_registry *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_laws; i++)
+        if (strcmp(r->laws[i].id, id) == 0)
+            return &r->laws[i];
+    return NULL;
+}
+
+static bool word_prefix(const char *label_lower, const char *alias_lower)
+{
+    size_t n = strlen(alias_lower);
+    if (strncmp(label_lower, alias_lower, n) != 0)
+        return false;
+    unsigned char next = (unsigned char)label_lower[n];
+    return next == '\0' || !(isalnum(next) || next >= 0x80);
+}
+
+static void lower_copy(char *dst, size_t dstsz, const char *src)
+{
+    size_t i = 0;
+    while (src[i] == ' ' || src[i] == '\t')
+        src++;
+    for (; src[i] && i + 1 < dstsz; i++)
+        dst[i] = (char)tolower((unsigned char)src[i]);
+    dst[i] = '\0';
+}
+
+static bool resolve(const struct sl_registry *r, const struct name_ref *arr, size_t n,
+                    const char *text, bool substring, const struct sl_vendor **v,
+                    const struct sl_brand **b)
+{
+    char low[256];
+    lower_copy(low, sizeof low, text);
+    size_t best_len = 0;
+    const struct name_ref *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        bool hit = substring ? strstr(low, arr[i].lower) != NULL : word_prefix(low, arr[i].lower);
+        size_t l = strlen(arr[i].lower);
+        if (hit && l > best_len) { /* the longest alias wins ("Hanwha Techwin" over "Hanwha") */
+            best = &arr[i];
+            best_len = l;
+        }
+    }
+    if (v != NULL)
+        *v = NULL;
+    if (b != NULL)
+        *b = NULL;
+    if (best == NULL)
+        return false;
+    if (best->vendor >= 0 && v != NULL)
+        *v = &r->vendors[best->vendor];
+    if (best->brand >= 0 && b != NULL)
+        *b = &r->brands[best->brand];
+    return true;
+}
+
+bool sl_registry_resolve_label(const struct sl_registry *r, const char *label,
+                               const struct sl_vendor **v, const struct sl_brand **b)
+{
+    return resolve(r, r->aliases, r->n_aliases, label, false, v, b);
+}
+
+bool sl_registry_resolve_org(const struct sl_registry *r, const char *org,
+                             const struct sl_vendor **v, const struct sl_brand **b)
+{
+    return resolve(r, r->orgs, r->n_orgs, org, true, v, b);
+}
+
+const struct sl_vendor *sl_registry_brand_maker(const struct sl_registry *r,
+                                                const struct sl_brand *b)
+{
+    if (b->owner != NULL)
+        return sl_registry_vendor(r, b->owner);
+    if (b->n_made_by == 1)
+        return sl_registry_vendor(r, b->made_by[0]);
+    return NULL;
+}
+
+const json_t *sl_registry_vendor_json(const struct sl_registry *r, const struct sl_vendor *v)
+{
+    size_t i = (size_t)(v - r->vendors);
+    return i < r->n_vendors ? r->vendor_json[i] : NULL;
+}

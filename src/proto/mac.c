@@ -1,0 +1,62 @@
+#include "proto/mac.h"
+
+#include <stdio.h>
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value)
+{
+    size_t a = 0, b = len;
+    while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n'))
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n'))
+        b--;
+    size_t n = b - a;
+    const char *p = s + a;
+    int nib[12];
+    int k = 0;
+    if (n == 17 && (p[2] == ':' || p[2] == '-')) {
+        char sep = p[2];
+        for (size_t i = 0; i < 17; i++) {
+            if (i % 3 == 2) {
+                if (p[i] != sep)
+                    return -1;
+                continue;
+            }
+            if ((nib[k++] = hexval(p[i])) < 0)
+                return -1;
+        }
+    } else if (n == 14 && p[4] == '.' && p[9] == '.') {
+        for (size_t i = 0; i < 14; i++) {
+            if (i == 4 || i == 9)
+                continue;
+            if ((nib[k++] = hexval(p[i])) < 0)
+                return -1;
+        }
+    } else if (n == 12) {
+        for (size_t i = 0; i < 12; i++)
+            if ((nib[k++] = hexval(p[i])) < 0)
+                return -1;
+    } else {
+        return -1;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < 12; i++)
+        v = (v << 4) | (uint64_t)nib[i];
+    if (value != NULL)
+        *value = v;
+    if (out != NULL)
+        snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", (unsigned)(v >> 40) & 0xff,
+                 (unsigned)(v >> 32) & 0xff, (unsigned)(v >> 24) & 0xff,
+                 (unsigned)(v >> 16) & 0xff, (unsigned)(v >> 8) & 0xff, (unsigned)v & 0xff);
+    return 0;
+}
