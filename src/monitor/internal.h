@@ -26,6 +26,7 @@ struct sl_host {
     bool reappeared_done;
     int64_t device_id;            /* register device, 0 = none */
     int reg_status;               /* enum sl_status, -1 = not in the register */
+    int64_t reg_since;            /* when the register's status began (seconds) */
     char key[56];                 /* "mac:aa:bb:cc:dd:ee:ff" or "ip:ADDR", built on demand */
     /* identification (allocated when the station first sends something identifying) */
     void *acc;

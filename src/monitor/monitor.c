@@ -312,12 +312,16 @@ static void check_register(struct sl_monitor *m, struct sl_host *h, const struct
         if (rc == 1) {
             h->device_id = dev.id;
             h->reg_status = (int)dev.status;
+            if (sl_time_parse(dev.status_since, &h->reg_since) != 0)
+                h->reg_since = 0;
         } else if (rc < 0) {
             m->st.register_errors++;
             fprintf(stderr, "sightline monitor: register: %s\n", err.msg);
         }
     }
-    if (h->device_id > 0 && !h->reappeared_done &&
+    /* Seen after it was recorded removed: traffic from before the removal (an
+     * old capture read today) is no reappearance. */
+    if (h->device_id > 0 && !h->reappeared_done && m->now_sec > h->reg_since &&
         (h->reg_status == SL_STATUS_REMOVED || h->reg_status == SL_STATUS_VERIFIED_ABSENT)) {
         h->reappeared_done = true;
         int before = h->reg_status;
