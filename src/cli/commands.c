@@ -10,6 +10,11 @@ const struct sl_command sl_commands[] = {
     {"devices", "list and show devices in the register", sl_cmd_devices},
     {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
      sl_cmd_monitor},
+    {"report", "the removal programme's report (html, csv, json, md), as of any date",
+     sl_cmd_report},
+    {"milestones", "dated targets of the removal programme and their status", sl_cmd_milestones},
+    {"verify", "rescan sites: removed devices not seen become verified absent", sl_cmd_verify},
+    {"demo", "build a believable removal programme for the demo", sl_cmd_demo},
     {"db", "verify the register's integrity and audit chain; migrate its schema", sl_cmd_db},
     {NULL, NULL, NULL},
 };

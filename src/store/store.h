@@ -367,4 +367,43 @@ int sl_store_monitor_match(struct sl_store *s, const char *mac, const char *addr
                            const char *manufacturer, int64_t site_id, struct sl_device *d,
                            struct sl_err *err);
 
+/* ---- programme queries (store/programme_queries.c) -------------------------------- */
+
+/* Largest device id (0 when there are none): sizes the dense arrays of a replay. */
+int sl_store_device_max_id(struct sl_store *s, int64_t *out, struct sl_err *err);
+
+/* One affected device (decision prohibited or replace-by) as the programme sees it. */
+struct sl_affected_row {
+    int64_t id;
+    int64_t site_id;        /* 0 = none */
+    enum sl_decision decision;
+    const char *deadline;   /* replace-by deadline "YYYY-MM-DD" or "" */
+};
+typedef int (*sl_affected_cb)(const struct sl_affected_row *r, void *ctx);
+/* Every affected device, by id. Callback data is valid during the call only. */
+int sl_store_affected_list(struct sl_store *s, sl_affected_cb cb, void *ctx,
+                           struct sl_err *err);
+
+/* One lifecycle event as a replay reads it (text valid during the call only). */
+struct sl_replay_row {
+    const char *at;            /* "YYYY-MM-DDTHH:MM:SSZ" */
+    int64_t device_id;
+    const char *to_status;
+    const char *exempt_until;  /* "" when none */
+    const char *scheduled_for; /* "" when none */
+};
+typedef int (*sl_replay_cb)(const struct sl_replay_row *r, void *ctx);
+/* Every lifecycle event with at <= until (NULL = all) in time order (at, id),
+ * streamed from the covering index of migration 4. */
+int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb, void *ctx,
+                          struct sl_err *err);
+
+/* The time of the earliest lifecycle event ("" when there is none). */
+int sl_store_event_first_at(struct sl_store *s, char out[SL_ISO_LEN], struct sl_err *err);
+
+/* The latest event of a device that moved it to `to` with at <= until (NULL = any).
+ * Returns 1 and fills *e, 0 when there is none, -1 on error. */
+int sl_store_event_last_to(struct sl_store *s, int64_t device_id, enum sl_status to,
+                           const char *until, struct sl_event *e, struct sl_err *err);
+
 #endif
