@@ -12,6 +12,7 @@
 #include "monitor/http_head.h"
 #include "monitor/internal.h"
 #include "monitor/tls_sni.h"
+#include "programme/lifecycle.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -330,21 +331,28 @@ static void check_register(struct sl_monitor *m, struct sl_host *h, const struct
             sl_mac_format(h->mac, mac);
         if (h->n_addrs > 0)
             sl_addr_format(&h->addrs[h->n_addrs - 1], addr);
-        struct sl_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.to_status = SL_STATUS_REAPPEARED;
-        sl_strlcpy(ev.actor, m->cfg.actor != NULL ? m->cfg.actor : "monitor", sizeof ev.actor);
-        sl_time_iso(m->now_sec, ev.at);
-        snprintf(ev.note, sizeof ev.note,
+        char at[SL_ISO_LEN], note[512], why[256] = "";
+        sl_time_iso(m->now_sec, at);
+        snprintf(note, sizeof note,
                  "seen again by sightline monitor: MAC %s at %s (%s) while %s", mac, addr,
                  evidence_kind != NULL ? evidence_kind : "traffic",
                  sl_status_name((enum sl_status)before));
+        /* The programme's lifecycle rules decide whether the move is legal. */
+        struct sl_change ch = {.to = SL_STATUS_REAPPEARED, .at = at, .note = note,
+                               .by_verification = true};
         struct sl_err err;
-        if (sl_store_device_set_status(s, h->device_id, &ev, &err) != 0) {
+        int64_t now = sl_now() > m->now_sec ? sl_now() : m->now_sec;
+        int rc = sl_lifecycle_apply_at(s, h->device_id, &ch,
+                                       m->cfg.actor != NULL ? m->cfg.actor : "monitor", now, why,
+                                       sizeof why, &err);
+        if (rc == 1) {
+            h->reg_status = SL_STATUS_REAPPEARED;
+        } else if (rc == 0) {
+            fprintf(stderr, "sightline monitor: register: device %lld not marked reappeared: %s\n",
+                    (long long)h->device_id, why);
+        } else {
             m->st.register_errors++;
             fprintf(stderr, "sightline monitor: register: %s\n", err.msg);
-        } else {
-            h->reg_status = SL_STATUS_REAPPEARED;
         }
         json_t *extra = json_pack("{s:s, s:s}", "previous_status",
                                   sl_status_name((enum sl_status)before), "register_update",
