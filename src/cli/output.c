@@ -4,7 +4,8 @@
 
 static void print(FILE *out, json_t *j, size_t flags)
 {
-    char *s = json_dumps(j, flags | JSON_SORT_KEYS);
+    /* 10 significant digits: 0.85 prints as 0.85, not 0.84999999999999998 */
+    char *s = json_dumps(j, flags | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
     if (s != NULL) {
         fputs(s, out);
         fputc('\n', out);

@@ -242,7 +242,7 @@ int sl_batch_run(const struct sl_ident *id, const char *data, size_t len, const 
         json_t *o = json_object();
         json_object_set_new(o, "device", json_string(r.grp[g].key));
         json_object_set_new(o, "claim", sl_claim_to_json(&c));
-        char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
         if (s != NULL) {
             fputs(s, out);
             fputc('\n', out);

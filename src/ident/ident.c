@@ -281,7 +281,7 @@ static void apply(struct sl_ident_acc *acc, const struct sl_rule *r, size_t fi,
         }
     }
     if (r->y.device_type != NULL)
-        vote_type(acc, r->y.device_type, r->weight > 0 ? r->weight : 0.5);
+        vote_type(acc, r->y.device_type, r->y.type_weight);
     if (r->y.maker != NULL) {
         maker_clue(acc, r->id, &f, r->y.maker, r->weight, what);
         said = true;
@@ -436,7 +436,8 @@ void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
     size_t cl = 0;
     if (n > 0 && final_score(&ms[0]) >= SL_RULE_STRONG) {
         sl_strlcpy(out->manufacturer, ms[0].name, sizeof out->manufacturer);
-        out->confidence = round2(final_score(&ms[0]));
+        /* never certain: several strong clues fuse to at most 0.99 */
+        out->confidence = fmin(round2(final_score(&ms[0])), 0.99);
         for (size_t i = 1; i < n; i++) {
             if (final_score(&ms[i]) < 0.5)
                 continue;

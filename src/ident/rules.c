@@ -260,6 +260,8 @@ static int parse_rule(struct sl_ruleset *rs, struct sl_rule *r, const json_t *j,
     r->y.label = jstr(j, "label");
     const json_t *rank = json_object_get(j, "rank");
     r->y.rank = json_is_integer(rank) ? (int)json_integer_value(rank) : 1;
+    const json_t *tw = json_object_get(j, "type_weight");
+    r->y.type_weight = json_is_number(tw) ? json_number_value(tw) : r->weight > 0 ? r->weight : 0.5;
     if (r->y.maker != NULL && r->weight <= 0.0)
         return sl_err_set(err, "%s: rule '%s': a maker needs a weight > 0", file, r->id);
     if (r->y.maker == NULL && r->y.label == NULL && r->y.brand == NULL && r->weight > 0.0)

@@ -50,6 +50,7 @@ struct sl_rule_yield {
     const char *model, *firmware, *serial, *mac;
     const char *label;       /* a self-reported name, resolved through the registry */
     int rank;                /* for model/firmware/serial: the higher rank wins (default 1) */
+    double type_weight;      /* strength of the device_type vote (default: weight, else 0.5) */
 };
 
 struct sl_rule {
