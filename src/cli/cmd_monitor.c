@@ -10,6 +10,7 @@
 #include "monitor/alert.h"
 #include "monitor/capture.h"
 #include "monitor/cloud.h"
+#include "monitor/ident_glue.h"
 #include "monitor/monitor.h"
 #include "store/store.h"
 #include "util/datadir.h"
@@ -243,7 +244,7 @@ int sl_cmd_monitor(int argc, char **argv)
     struct sl_err err = {{0}};
     struct sl_store *store = NULL;
     struct sl_cloud *cloud = NULL;
-    const struct sl_mon_identify *identify = NULL;
+    struct sl_mon_identify *identify = NULL;
     struct sl_alerts *alerts = NULL;
     struct sl_monitor *mon = NULL;
     struct sl_capture *caps[MAX_READ_FILES] = {0};
@@ -283,8 +284,11 @@ int sl_cmd_monitor(int argc, char **argv)
         sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
         goto done;
     }
-    /* IDENT-WIRING: identification joins here when the identify engine is merged. */
-    (void)tier;
+    if (sl_mon_identify_open(&identify, sl_datadir(), tier, o.policy, &err) != 0) {
+        rc = sl_cli_fail(cmd, strstr(err.msg, "--policy") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME, "%s",
+                         err.msg);
+        goto done;
+    }
 
     /* Open every input before giving up privileges. */
     if (o.iface != NULL) {
@@ -467,6 +471,7 @@ done:
         fclose(out);
     else if (out != NULL)
         fflush(out);
+    sl_mon_identify_close(identify);
     sl_cloud_free(cloud);
     sl_store_close(store);
     return rc;
