@@ -480,7 +480,8 @@ static int mix(const char *path, uint64_t total, unsigned cameras)
     uint8_t router[6] = {2, 0, 0, 0, 0, 1};
     struct sl_addr dns = A("198.18.0.1");
     uint64_t cloud_queries = 0;
-    memset(pl, 'x', 1500);
+    static uint8_t fill[1500]; /* bulk payload bytes (video, data): never a DNS message */
+    memset(fill, 'x', sizeof fill);
     for (uint64_t i = 0; i < total; i++) {
         now_s = T0 + (int64_t)(i / 50000); /* 50,000 frames a second of capture time */
         now_us = (int32_t)((i % 50000) * 20);
@@ -521,8 +522,8 @@ static int mix(const char *path, uint64_t total, unsigned cameras)
             l.vlan = 0;
             mk_addr(&s, (uint8_t)(100 + c / 250), (uint8_t)(c % 250 + 1), 0, 18);
             mk_addr(&d, 200, 10, 0, 18);
-            n = sl_fb_udp(frame, sizeof frame, &l, &s, 5004, &d, (uint16_t)(10000 + c), pl,
-                          200 + (r >> 20) % 1000);
+            n = sl_fb_udp(frame, sizeof frame, &l, &s, 5004, &d, (uint16_t)(10000 + c), fill,
+                          160 + (r >> 20) % 400);
         } else {
             /* workstation <-> server TCP: SYNs, first payloads (HTTP, TLS), then data */
             unsigned h = rnd() % HOSTS, sv = rnd() % SERVERS, flow = rnd() % 64;
@@ -537,8 +538,8 @@ static int mix(const char *path, uint64_t total, unsigned cameras)
             memcpy(l.dst, up ? smac : hmac, 6);
             l.vlan = 0;
             unsigned what = (r >> 12) % 100;
-            const uint8_t *data = pl;
-            size_t len = 60 + (r >> 18) % 1300;
+            const uint8_t *data = fill;
+            size_t len = 40 + (r >> 18) % 400;
             uint8_t flags = 0x10;
             static uint8_t hello[600], req[200];
             static size_t hello_n, req_n;

@@ -410,7 +410,7 @@ int sl_cmd_monitor(int argc, char **argv)
     } else {
         for (size_t i = 0; i < o.n_reads && !g_stop && !failed; i++) {
             enum sl_link link = sl_capture_link(caps[i]);
-            int k;
+            int k = 0;
             while (!g_stop && (k = sl_capture_next(caps[i], &f, &err)) == 1) {
                 sl_monitor_packet(mon, link, f.ts_sec, f.ts_usec, f.data, f.caplen, f.wirelen);
                 if (o.count > 0 && ++frames >= o.count)

@@ -22,7 +22,9 @@ struct sl_flow_table *sl_flow_table_new(size_t nsets)
     struct sl_flow_table *t = calloc(1, sizeof *t);
     if (t == NULL)
         return NULL;
-    t->e = calloc(n * WAYS, sizeof *t->e);
+    t->e = aligned_alloc(64, n * WAYS * sizeof *t->e);
+    if (t->e != NULL)
+        memset(t->e, 0, n * WAYS * sizeof *t->e);
     if (t->e == NULL) {
         free(t);
         return NULL;
@@ -48,28 +50,26 @@ struct sl_flow *sl_flow_get(struct sl_flow_table *t, const struct sl_addr *src, 
     const uint8_t *a = fwd ? src->b : dst->b, *b = fwd ? dst->b : src->b;
     uint16_t pa = fwd ? sport : dport, pb = fwd ? dport : sport;
     uint64_t h = sl_hash64(a, 16, sl_hash64(b, 16, ((uint64_t)pa << 16) | pb));
+    if (h == 0)
+        h = 1;
     struct sl_flow *set = &t->e[(h & t->mask) * WAYS], *victim = &set[0];
+    uint32_t now32 = (uint32_t)now;
     *a2b = fwd;
     for (int i = 0; i < WAYS; i++) {
         struct sl_flow *f = &set[i];
-        if (f->used && f->pa == pa && f->pb == pb && memcmp(f->a, a, 16) == 0 &&
-            memcmp(f->b, b, 16) == 0) {
-            f->last = now;
+        if (f->key == h) {
+            f->last = now32;
             *created = false;
             return f;
         }
-        if (!f->used || (victim->used && f->last < victim->last))
+        if (f->key == 0 || (victim->key != 0 && (int32_t)(f->last - victim->last) < 0))
             victim = f;
     }
-    if (victim->used)
+    if (victim->key != 0)
         t->evictions++;
-    memcpy(victim->a, a, 16);
-    memcpy(victim->b, b, 16);
-    victim->pa = pa;
-    victim->pb = pb;
+    victim->key = h;
     victim->seen = 0;
-    victim->used = true;
-    victim->last = now;
+    victim->last = now32;
     *created = true;
     return victim;
 }

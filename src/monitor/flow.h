@@ -4,7 +4,7 @@
  * 4-way set-associative: a new flow takes the least recently used way of its
  * set. The table never grows; an evicted flow that sends more data looks new
  * and its next segment is inspected once more, which is harmless (alerts are
- * deduplicated). Memory: 4 * nsets entries of 48 bytes, allocated once.
+ * deduplicated). Memory: 4 * nsets entries of 16 bytes, allocated once.
  */
 #ifndef SL_MONITOR_FLOW_H
 #define SL_MONITOR_FLOW_H
@@ -15,12 +15,14 @@
 
 #include "util/cidr.h"
 
+/* 16 bytes, so a set of 4 is one cache line. Flows are told apart by a 64-bit
+ * hash of their endpoints: two flows that collide share an entry, which at
+ * worst skips one first-payload inspection. */
 struct sl_flow {
-    uint8_t a[16], b[16]; /* endpoints in a canonical order (a <= b) */
-    uint16_t pa, pb;
+    uint64_t key;         /* hash of the endpoints in a canonical order; 0 = empty */
+    uint32_t last;        /* packet time (s, low 32 bits) of the last use */
     uint8_t seen;         /* SL_FLOW_* bits */
-    bool used;
-    int64_t last;         /* packet time (s) of the last use */
+    uint8_t pad[3];
 };
 
 #define SL_FLOW_A2B_PAYLOAD 0x01 /* first payload from a to b already inspected */

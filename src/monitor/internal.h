@@ -38,6 +38,13 @@ struct sl_host {
     char hostname[64];            /* from DHCP, for alerts */
 };
 
+/* 8 bytes, so the index stays in cache: a tag of the key's hash, and the
+ * station's position + 1 (0 = empty). */
+struct sl_host_slot {
+    uint32_t tag;
+    uint32_t idx;
+};
+
 struct sl_cloud_ip {
     bool used;
     uint8_t addr[16];
@@ -49,8 +56,9 @@ struct sl_cloud_ip {
 
 struct sl_monitor {
     struct sl_mon_config cfg;
-    struct sl_host *hosts;
-    size_t host_slots;            /* power of two, 2 * max_hosts */
+    struct sl_host *hosts;        /* max_hosts, the first n_hosts in use, in order first seen */
+    struct sl_host_slot *slots;   /* open-addressing index into hosts */
+    size_t host_slots;            /* power of two, >= 2 * max_hosts */
     size_t n_hosts, max_hosts;
     struct sl_flow_table *flows;
     struct sl_cloud_ip cloud_ips[SL_CLOUD_IP_SLOTS];

@@ -27,17 +27,20 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
                                  const struct sl_addr *ip, bool create, bool *created)
 {
     size_t mask = m->host_slots - 1;
+    uint64_t hv = host_hash(by_mac, mac, ip);
+    uint32_t tag = (uint32_t)(hv >> 32);
     if (created != NULL)
         *created = false;
-    for (size_t i = host_hash(by_mac, mac, ip) & mask;; i = (i + 1) & mask) {
-        struct sl_host *h = &m->hosts[i];
-        if (!h->used) {
+    for (size_t i = hv & mask;; i = (i + 1) & mask) {
+        struct sl_host_slot *sl = &m->slots[i];
+        if (sl->idx == 0) {
             if (!create)
                 return NULL;
             if (m->n_hosts >= m->max_hosts) {
                 m->st.hosts_dropped++;
                 return NULL;
             }
+            struct sl_host *h = &m->hosts[m->n_hosts++];
             memset(h, 0, sizeof *h);
             h->used = true;
             h->has_mac = by_mac;
@@ -48,12 +51,16 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
             h->reg_status = -1;
             h->first_seen = h->last_seen = m->now_sec;
             h->dirty = true;
-            m->n_hosts++;
+            sl->tag = tag;
+            sl->idx = (uint32_t)m->n_hosts;
             m->st.hosts++;
             if (created != NULL)
                 *created = true;
             return h;
         }
+        if (sl->tag != tag)
+            continue;
+        struct sl_host *h = &m->hosts[sl->idx - 1];
         if (h->has_mac == by_mac &&
             (by_mac ? memcmp(h->mac, mac, 6) == 0 : memcmp(h->key_ip.b, ip->b, 16) == 0))
             return h;
@@ -614,9 +621,10 @@ int sl_monitor_new(struct sl_monitor **out, const struct sl_mon_config *cfg, str
     m->host_slots = 16;
     while (m->host_slots < m->max_hosts * 2)
         m->host_slots <<= 1;
-    m->hosts = calloc(m->host_slots, sizeof *m->hosts);
+    m->hosts = calloc(m->max_hosts, sizeof *m->hosts);
+    m->slots = calloc(m->host_slots, sizeof *m->slots);
     m->flows = sl_flow_table_new(cfg->flow_sets ? cfg->flow_sets : 65536);
-    if (m->hosts == NULL || m->flows == NULL) {
+    if (m->hosts == NULL || m->slots == NULL || m->flows == NULL) {
         sl_monitor_free(m);
         return sl_err_set(err, "out of memory for the station and flow tables");
     }
@@ -629,10 +637,8 @@ void sl_monitor_free(struct sl_monitor *m)
     if (m == NULL)
         return;
     if (m->hosts != NULL) {
-        for (size_t i = 0; i < m->host_slots; i++) {
+        for (size_t i = 0; i < m->n_hosts; i++) {
             struct sl_host *h = &m->hosts[i];
-            if (!h->used)
-                continue;
             if (h->acc != NULL && m->cfg.identify != NULL && m->cfg.identify->acc_free != NULL)
                 m->cfg.identify->acc_free(h->acc);
             free(h->claim);
@@ -640,6 +646,7 @@ void sl_monitor_free(struct sl_monitor *m)
         }
     }
     free(m->hosts);
+    free(m->slots);
     sl_flow_table_free(m->flows);
     free(m);
 }
@@ -750,9 +757,9 @@ void sl_monitor_flush(struct sl_monitor *m)
         fprintf(stderr, "sightline monitor: register: %s\n", err.msg);
         return;
     }
-    for (size_t i = 0; i < m->host_slots; i++) {
+    for (size_t i = 0; i < m->n_hosts; i++) {
         struct sl_host *h = &m->hosts[i];
-        if (!h->used || !h->dirty || !h->has_mac)
+        if (!h->dirty || !h->has_mac)
             continue;
         char mac[18], addr[SL_ADDR_STRLEN], first[SL_ISO_LEN], last[SL_ISO_LEN];
         sl_mac_format(h->mac, mac);

@@ -25,10 +25,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
 int sl_monitor_save_state(const struct sl_monitor *m, const char *path, struct sl_err *err)
 {
     json_t *hosts = json_array();
-    for (size_t i = 0; i < m->host_slots; i++) {
+    for (size_t i = 0; i < m->n_hosts; i++) {
         struct sl_host *h = &m->hosts[i];
-        if (!h->used)
-            continue;
         json_t *o = json_object();
         char buf[SL_ADDR_STRLEN];
         if (h->has_mac) {
