@@ -216,6 +216,8 @@ static json_t *stats_json(const struct sl_mon_stats *st, const struct sl_alerts_
     json_object_set_new(s, "hosts", json_integer((json_int_t)st->hosts));
     json_object_set_new(s, "hosts_dropped", json_integer((json_int_t)st->hosts_dropped));
     json_object_set_new(s, "flows_evicted", json_integer((json_int_t)st->flows_evicted));
+    json_object_set_new(s, "reassembled", json_integer((json_int_t)st->reassembled));
+    json_object_set_new(s, "reasm_dropped", json_integer((json_int_t)st->reasm_dropped));
     json_object_set_new(s, "alerts_raised", json_integer((json_int_t)as->raised));
     json_object_set_new(s, "alerts_written", json_integer((json_int_t)as->written));
     json_object_set_new(s, "alerts_suppressed", json_integer((json_int_t)as->suppressed));

@@ -46,8 +46,8 @@ static int decode_l4(struct sl_pkt *p, struct sl_rd *c, size_t ip_len)
         size_t plen = avail - 8;
         if (ulen >= 8 && (size_t)ulen - 8 < plen)
             plen = (size_t)ulen - 8;
-        else if (ulen >= 8 && (size_t)ulen - 8 > plen)
-            p->truncated = true;
+        else if (ulen >= 8 && (size_t)ulen - 8 > plen && !p->frag_more)
+            p->truncated = true; /* a first fragment is short by design */
         else if (ulen < 8 && ulen != 0) /* 0 is legal for IPv6 jumbograms */
             return fail(p, "udp.bad_length");
         p->payload = sl_rd_ptr(c) + 8;
@@ -93,11 +93,16 @@ static int decode_ipv4(struct sl_pkt *p, struct sl_rd *c)
     if (total < ihl)
         return fail(p, "ipv4.bad_length");
     uint16_t frag = sl_rd_be16_at(c, 6);
+    p->frag_id = sl_rd_be16_at(c, 4);
     p->ip_proto = sl_rd_u8_at(c, 9);
     addr_v4(&p->src, sl_rd_ptr(c) + 12);
     addr_v4(&p->dst, sl_rd_ptr(c) + 16);
     p->l3 = SL_L3_IPV4;
     sl_rd_skip(c, ihl);
+    p->frag_more = (frag & 0x2000) != 0;
+    p->frag_offset = (uint32_t)(frag & 0x1fff) * 8;
+    p->ip_payload = sl_rd_ptr(c);
+    p->ip_payload_len = sl_rd_left(c) < total - ihl ? sl_rd_left(c) : total - ihl;
     if ((frag & 0x1fff) != 0) {
         p->fragment = true; /* only the first fragment has the transport header */
         p->payload = sl_rd_ptr(c);
@@ -235,6 +240,18 @@ int sl_decode(enum sl_link link, const uint8_t *frame, size_t caplen, struct sl_
     }
     p->error = "link.unsupported";
     return -1;
+}
+
+int sl_decode_l4(struct sl_pkt *p, const uint8_t *l4, size_t len)
+{
+    struct sl_rd c;
+    sl_rd_init(&c, l4, len);
+    p->error = NULL;
+    p->truncated = false;
+    p->has_l4 = false;
+    p->payload = NULL;
+    p->payload_len = 0;
+    return decode_l4(p, &c, len);
 }
 
 void sl_mac_format(const uint8_t m[6], char out[18])

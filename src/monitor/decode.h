@@ -55,6 +55,11 @@ struct sl_pkt {
     struct sl_addr src, dst; /* valid for IPv4/IPv6 (and ARP: sender/target) */
     uint8_t ip_proto;        /* 6 TCP, 17 UDP, ... (IPv4/IPv6 only) */
     bool fragment;           /* not the first fragment: no transport header */
+    bool frag_more;          /* IPv4 "more fragments": this is not the datagram's end */
+    uint16_t frag_id;        /* IPv4 identification */
+    uint32_t frag_offset;    /* bytes */
+    const uint8_t *ip_payload; /* IPv4: the bytes after the IP header (for reassembly) */
+    size_t ip_payload_len;
     uint16_t arp_op;         /* 1 request, 2 reply */
     uint8_t arp_sha[6];      /* ARP sender hardware address */
     /* transport */
@@ -71,6 +76,10 @@ struct sl_pkt {
 /* Decodes frame[0..caplen). Returns 0 when at least the link layer was read,
  * -1 when the frame is unusable (error says why). Never reads past caplen. */
 int sl_decode(enum sl_link link, const uint8_t *frame, size_t caplen, struct sl_pkt *out);
+
+/* Decodes the transport header of a reassembled datagram (p->ip_proto set):
+ * fills the ports, flags and payload as sl_decode would. Returns 0. */
+int sl_decode_l4(struct sl_pkt *p, const uint8_t *l4, size_t len);
 
 /* "aa:bb:cc:dd:ee:ff" (out: 18 bytes). */
 void sl_mac_format(const uint8_t mac[6], char out[18]);

@@ -5,6 +5,7 @@
 
 #include "monitor/flow.h"
 #include "monitor/monitor.h"
+#include "monitor/reasm.h"
 
 #define SL_HOST_ADDRS 4
 #define SL_HOST_RECENT 8
@@ -61,6 +62,7 @@ struct sl_monitor {
     size_t host_slots;            /* power of two, >= 2 * max_hosts */
     size_t n_hosts, max_hosts;
     struct sl_flow_table *flows;
+    struct sl_reasm *reasm;
     struct sl_cloud_ip cloud_ips[SL_CLOUD_IP_SLOTS];
     size_t n_cloud_ips;
     int64_t now_sec;

@@ -624,7 +624,8 @@ int sl_monitor_new(struct sl_monitor **out, const struct sl_mon_config *cfg, str
     m->hosts = calloc(m->max_hosts, sizeof *m->hosts);
     m->slots = calloc(m->host_slots, sizeof *m->slots);
     m->flows = sl_flow_table_new(cfg->flow_sets ? cfg->flow_sets : 65536);
-    if (m->hosts == NULL || m->slots == NULL || m->flows == NULL) {
+    m->reasm = sl_reasm_new();
+    if (m->hosts == NULL || m->slots == NULL || m->flows == NULL || m->reasm == NULL) {
         sl_monitor_free(m);
         return sl_err_set(err, "out of memory for the station and flow tables");
     }
@@ -647,6 +648,7 @@ void sl_monitor_free(struct sl_monitor *m)
     }
     free(m->hosts);
     free(m->slots);
+    sl_reasm_free(m->reasm);
     sl_flow_table_free(m->flows);
     free(m);
 }
@@ -706,6 +708,20 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
         if (h != NULL && sl_disc_sadp_l2(p.payload, p.payload_len, &d) != SL_DISC_NONE)
             on_announcement(m, h, &p, &d);
         return;
+    }
+    if (p.l3 == SL_L3_IPV4 && (p.fragment || p.frag_more)) {
+        const uint8_t *dgram;
+        size_t dlen;
+        int k = sl_reasm_add(m->reasm, &p, ts_sec, &dgram, &dlen);
+        if (k < 0)
+            note_error(m, "ipv4.bad_fragment");
+        if (k != 1)
+            return;
+        m->st.reassembled++;
+        p.fragment = p.frag_more = false;
+        sl_decode_l4(&p, dgram, dlen);
+        if (p.error != NULL)
+            note_error(m, p.error);
     }
     if (!p.has_l4 || p.error != NULL)
         return;
@@ -792,4 +808,5 @@ void sl_monitor_get_stats(const struct sl_monitor *m, struct sl_mon_stats *out)
 {
     *out = m->st;
     out->flows_evicted = sl_flow_evictions(m->flows);
+    out->reasm_dropped = sl_reasm_dropped(m->reasm);
 }

@@ -81,6 +81,8 @@ struct sl_mon_stats {
     uint64_t evidence;           /* payloads given to identify */
     uint64_t hosts, hosts_dropped;
     uint64_t flows_evicted;
+    uint64_t reassembled;        /* IPv4 datagrams put back together from fragments */
+    uint64_t reasm_dropped;      /* fragments of datagrams that never completed in time */
     uint64_t register_errors;
 };
 

@@ -13,6 +13,7 @@
 #include "monitor/dns.h"
 #include "monitor/http_head.h"
 #include "monitor/pcapwrite.h"
+#include "monitor/reasm.h"
 #include "monitor/tls_sni.h"
 
 static uint8_t frame[70000], pl[70000];
@@ -148,6 +149,73 @@ static void test_arp_and_errors(void **state)
     assert_true(p.fragment);
     assert_false(p.has_l4);
     free(c);
+}
+
+/* Splits the IPv4 frame f (Ethernet, no VLAN) into fragments of at most mtu
+ * payload bytes; returns how many were written into frags (each 2000 bytes). */
+static int fragment(const uint8_t *f, size_t n, size_t mtu, uint8_t frags[][2000], size_t *lens)
+{
+    size_t ihl = (size_t)(f[14] & 15) * 4, payload = n - 14 - ihl;
+    int k = 0;
+    for (size_t off = 0; off < payload; off += mtu, k++) {
+        size_t len = payload - off < mtu ? payload - off : mtu;
+        memcpy(frags[k], f, 14 + ihl);
+        memcpy(frags[k] + 14 + ihl, f + 14 + ihl + off, len);
+        uint16_t fl = (uint16_t)((off / 8) | (off + len < payload ? 0x2000 : 0));
+        frags[k][14 + 2] = (uint8_t)((ihl + len) >> 8);
+        frags[k][14 + 3] = (uint8_t)(ihl + len);
+        frags[k][14 + 6] = (uint8_t)(fl >> 8);
+        frags[k][14 + 7] = (uint8_t)fl;
+        lens[k] = 14 + ihl + len;
+    }
+    return k;
+}
+
+static void test_reassembly(void **state)
+{
+    (void)state;
+    struct sl_fb_l2 l = l2(0);
+    struct sl_addr s = addr("198.18.1.3"), d = addr("239.255.255.250");
+    for (size_t i = 0; i < 3000; i++)
+        pl[i] = (uint8_t)('a' + i % 26);
+    memcpy(pl + 2990, "ProbeMatch", 10);
+    size_t n = sl_fb_udp(frame, sizeof frame, &l, &s, 3702, &d, 50000, pl, 3000);
+    static uint8_t frags[4][2000];
+    size_t lens[4];
+    int k = fragment(frame, n, 1480, frags, lens);
+    assert_int_equal(k, 3);
+    struct sl_reasm *r = sl_reasm_new();
+    const uint8_t *out;
+    size_t len;
+    /* out of order: last, first, middle */
+    int order[3] = {2, 0, 1};
+    for (int i = 0; i < 3; i++) {
+        struct sl_pkt p;
+        assert_int_equal(sl_decode(SL_LINK_ETHERNET, frags[order[i]], lens[order[i]], &p), 0);
+        assert_true(p.fragment || p.frag_more);
+        assert_false(p.truncated);
+        int rc = sl_reasm_add(r, &p, 100, &out, &len);
+        assert_int_equal(rc, i == 2 ? 1 : 0);
+        if (rc == 1) {
+            assert_int_equal(len, 3008);
+            assert_int_equal(sl_decode_l4(&p, out, len), 0);
+            assert_int_equal(p.sport, 3702);
+            assert_int_equal(p.payload_len, 3000);
+            assert_memory_equal(p.payload, pl, 3000);
+        }
+    }
+    /* a fragment that never completes is dropped once it is too old */
+    struct sl_pkt p;
+    sl_decode(SL_LINK_ETHERNET, frags[0], lens[0], &p);
+    assert_int_equal(sl_reasm_add(r, &p, 200, &out, &len), 0);
+    sl_decode(SL_LINK_ETHERNET, frags[1], lens[1], &p);
+    p.frag_id = 99; /* another datagram, 31 s later */
+    assert_int_equal(sl_reasm_add(r, &p, 231, &out, &len), 0);
+    assert_int_equal(sl_reasm_dropped(r), 1);
+    /* a middle fragment not a multiple of 8 bytes is refused */
+    p.ip_payload_len = 13;
+    assert_int_equal(sl_reasm_add(r, &p, 231, &out, &len), -1);
+    sl_reasm_free(r);
 }
 
 static void test_dns(void **state)
@@ -358,7 +426,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_udp_v4_vlan), cmocka_unit_test(test_tcp_v6),
-        cmocka_unit_test(test_arp_and_errors), cmocka_unit_test(test_dns),
+        cmocka_unit_test(test_arp_and_errors), cmocka_unit_test(test_reassembly),
+        cmocka_unit_test(test_dns),
         cmocka_unit_test(test_tls_sni), cmocka_unit_test(test_http_head),
         cmocka_unit_test(test_dhcp), cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_cloud_match),
