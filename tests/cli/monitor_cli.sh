@@ -22,6 +22,15 @@ expect_rc 2 $S monitor --read "$P/cloud.pcap" "$T/stray.pcap" && expect_in "$T/e
 printf 'not a pcap at all, just text\n' >"$T/junk.pcap"
 expect_rc 2 $S monitor --read "$T/junk.pcap" && expect_in "$T/err" "junk.pcap"
 
+# Standard input, and pcapng (when editcap is there to make one): the same alerts.
+want=$(grep -c '"event_type":"alert"' "$P/cloud.expected.jsonl")
+got=$($S monitor --read - <"$P/cloud.pcap" 2>/dev/null | grep -c '"event_type":"alert"')
+[ "$got" = "$want" ] && pass "--read - gives the $want alerts" || fail "--read -: $got alerts, wanted $want"
+if command -v editcap >/dev/null 2>&1 && editcap -F pcapng "$P/cloud.pcap" "$T/c.pcapng" 2>/dev/null; then
+    got=$($S monitor --read "$T/c.pcapng" 2>/dev/null | grep -c '"event_type":"alert"')
+    [ "$got" = "$want" ] && pass "pcapng gives the $want alerts" || fail "pcapng: $got alerts, wanted $want"
+fi
+
 # A file cut in the middle of a record: what was read is reported, exit 2.
 head -c 1000 "$P/cloud.pcap" >"$T/cut.pcap"
 expect_rc 2 $S monitor --read "$T/cut.pcap" --jsonl "$T/cut.jsonl" &&
