@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/base64.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 struct record {
@@ -88,7 +89,7 @@ static int parse_line(struct run *r, const char *line, size_t len, char *msg, si
     json_error_t je;
     json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (j == NULL) {
-        snprintf(msg, msgsz, "not JSON: %s", je.text);
+        snprintf(msg, msgsz, "not JSON: %.100s", je.text);
         return -1;
     }
     int rc = -1;
@@ -173,6 +174,86 @@ out:
     return rc;
 }
 
+/* Writes s as a JSON string (what jansson writes for valid UTF-8). */
+static void put_str(struct sl_buf *o, const char *s)
+{
+    sl_buf_append(o, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[8];
+        switch (*p) {
+        case '"': sl_buf_append(o, "\\\"", 2); break;
+        case '\\': sl_buf_append(o, "\\\\", 2); break;
+        case '\n': sl_buf_append(o, "\\n", 2); break;
+        case '\r': sl_buf_append(o, "\\r", 2); break;
+        case '\t': sl_buf_append(o, "\\t", 2); break;
+        case '\b': sl_buf_append(o, "\\b", 2); break;
+        case '\f': sl_buf_append(o, "\\f", 2); break;
+        default:
+            if (*p < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", *p);
+                sl_buf_append(o, esc, 6);
+            } else {
+                sl_buf_append(o, p, 1);
+            }
+        }
+    }
+    sl_buf_append(o, "\"", 1);
+}
+
+static void put_field(struct sl_buf *o, const char *key, const char *val, bool *first)
+{
+    if (!*first)
+        sl_buf_append(o, ",", 1);
+    *first = false;
+    put_str(o, key);
+    sl_buf_append(o, ":", 1);
+    if (val == NULL || val[0] == '\0')
+        sl_buf_append(o, "null", 4);
+    else
+        put_str(o, val);
+}
+
+/* One output line, {"claim": {...}, "device": KEY}: the same members and
+ * values as sl_claim_to_json, keys sorted as `identify` prints them, written
+ * directly because building and dumping a json_t per device costs as much as
+ * identifying it. */
+static void put_claim_line(struct sl_buf *o, const char *device, const struct sl_claim *c)
+{
+    bool first = true;
+    sl_buf_append_str(o, "{\"claim\":{");
+    put_field(o, "brand", c->brand, &first);
+    char num[32];
+    snprintf(num, sizeof num, "%.10g", c->confidence);
+    if (strpbrk(num, ".eEn") == NULL) { /* jansson writes reals with a point: 0.0, 1.0 */
+        size_t l = strlen(num);
+        if (l + 3 <= sizeof num)
+            memcpy(num + l, ".0", 3);
+    }
+    sl_buf_printf(o, ",\"confidence\":%s", num);
+    if (c->conflicts[0])
+        put_field(o, "conflicts", c->conflicts, &first);
+    put_field(o, "device_type", c->device_type, &first);
+    if (c->errors[0])
+        put_field(o, "errors", c->errors, &first);
+    put_field(o, "firmware", c->firmware, &first);
+    if (c->mac[0])
+        put_field(o, "mac", c->mac, &first);
+    put_field(o, "manufacturer", c->manufacturer, &first);
+    put_field(o, "model", c->model, &first);
+    sl_buf_append_str(o, ",\"rules\":[");
+    for (size_t i = 0; i < c->n_rules; i++) {
+        if (i)
+            sl_buf_append(o, ",", 1);
+        put_str(o, c->rules[i]);
+    }
+    sl_buf_append(o, "]", 1);
+    if (c->serial[0])
+        put_field(o, "serial", c->serial, &first);
+    sl_buf_append_str(o, "},\"device\":");
+    put_str(o, device);
+    sl_buf_append_str(o, "}\n");
+}
+
 static void free_run(struct run *r)
 {
     for (size_t i = 0; i < r->n_rec; i++) {
@@ -224,6 +305,8 @@ int sl_batch_run(const struct sl_ident *id, const char *data, size_t len, const 
         free_run(&r);
         return sl_err_set(err, "out of memory");
     }
+    struct sl_buf line;
+    sl_buf_init(&line, 64u << 10);
     size_t at = 0;
     for (size_t g = 0; g < r.n_grp; g++) {
         r.grp[g].first = at;
@@ -239,17 +322,11 @@ int sl_batch_run(const struct sl_ident *id, const char *data, size_t len, const 
             sl_ident_observe(acc, &r.rec[order[r.grp[g].first + k]].ev);
         struct sl_claim c;
         sl_ident_conclude(acc, &c);
-        json_t *o = json_object();
-        json_object_set_new(o, "device", json_string(r.grp[g].key));
-        json_object_set_new(o, "claim", sl_claim_to_json(&c));
-        char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
-        if (s != NULL) {
-            fputs(s, out);
-            fputc('\n', out);
-            free(s);
-        }
-        json_decref(o);
+        sl_buf_reset(&line);
+        put_claim_line(&line, r.grp[g].key, &c);
+        fwrite(line.data, 1, line.len, out);
     }
+    sl_buf_free(&line);
     sl_ident_acc_free(acc);
     free(order);
     free(pos);

@@ -127,7 +127,8 @@ void sl_fields_error(struct sl_fieldset *fs, const char *what, const char *msg)
     size_t n = strlen(fs->errors);
     if (n + 4 >= sizeof fs->errors)
         return;
-    snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg);
+    if (snprintf(fs->errors + n, sizeof fs->errors - n, "%s%s: %s", n ? "; " : "", what, msg) < 0)
+        fs->errors[n] = '\0';
 }
 
 /* ---- structured bodies ------------------------------------------------------------ */
@@ -469,19 +470,32 @@ static void extract_tcp(struct sl_fieldset *fs, const struct sl_evidence *ev)
             sl_fields_error(fs, "tcp", err.msg);
         return;
     }
-    /* a text banner: the first line when it is mostly printable */
-    size_t n = 0, printable = 0;
-    while (n < ev->len && n < 200 && d[n] != '\n') {
-        unsigned char c = (unsigned char)d[n];
-        printable += (c >= 32 && c < 127) || c == '\r' || c == '\t';
-        n++;
+    /* a text banner: the first non-empty line, telnet option negotiation
+     * (IAC x y) removed, when it is mostly printable */
+    char clean[256];
+    size_t w = 0;
+    for (size_t i = 0; i < ev->len && i < 1024 && w + 1 < sizeof clean; i++) {
+        unsigned char c = (unsigned char)d[i];
+        if (c == 0xff) {
+            i += 2;
+            continue;
+        }
+        if ((c == '\n' || c == '\r') && w == 0)
+            continue;
+        if (c == '\n')
+            break;
+        clean[w++] = (char)c;
     }
-    if (n > 0 && printable * 10 >= n * 9) {
-        char line[201];
-        sl_strncpy_z(line, sizeof line, d, n);
-        sl_str_printable(line);
-        sl_str_trim(line);
-        add_str(fs, "tcp.banner", line);
+    clean[w] = '\0';
+    size_t printable = 0;
+    for (size_t i = 0; i < w; i++) {
+        unsigned char c = (unsigned char)clean[i];
+        printable += (c >= 32 && c < 127) || c == '\r' || c == '\t';
+    }
+    if (w > 0 && printable * 10 >= w * 9) {
+        sl_str_printable(clean);
+        sl_str_trim(clean);
+        add_str(fs, "tcp.banner", clean);
     }
 }
 

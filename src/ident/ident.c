@@ -14,6 +14,10 @@
 
 #define MAX_CLUES 96
 #define MAX_MAKERS 12
+/* Remembered regex misses (rule, value): the same server strings and model
+ * numbers recur across a fleet, and most regex tests fail. A pure cache of a
+ * pure function, so it survives sl_ident_acc_reset. */
+#define MISS_CACHE 4096
 
 struct sl_ident {
     struct sl_registry *reg;
@@ -51,6 +55,7 @@ struct sl_ident_acc {
     char device_type[32];
     double dt_weight;
     char errors[256];
+    uint64_t miss[MISS_CACHE];
 };
 
 /* ---- loading ---------------------------------------------------------------------- */
@@ -92,6 +97,7 @@ struct sl_ident_acc *sl_ident_acc_new(const struct sl_ident *id)
     if (acc == NULL)
         return NULL;
     memset(acc, 0, offsetof(struct sl_ident_acc, fs));
+    memset(acc->miss, 0, sizeof acc->miss);
     if (sl_fields_init(&acc->fs) != 0) {
         free(acc);
         return NULL;
@@ -125,10 +131,16 @@ static void add_error(struct sl_ident_acc *acc, const char *msg)
 {
     if (msg[0] == '\0' || strstr(acc->errors, msg) != NULL)
         return;
+    char clean[256];
+    sl_strlcpy(clean, msg, sizeof clean);
+    sl_str_printable(clean); /* messages may quote device bytes */
+    msg = clean;
     size_t n = strlen(acc->errors);
     if (n + 3 >= sizeof acc->errors)
         return;
-    snprintf(acc->errors + n, sizeof acc->errors - n, "%s%s", n ? "; " : "", msg);
+    /* a cut message is still a message */
+    size_t room = sizeof acc->errors - n - 3;
+    snprintf(acc->errors + n, sizeof acc->errors - n, "%s%.*s", n ? "; " : "", (int)room, msg);
 }
 
 static struct clue *new_clue(struct sl_ident_acc *acc, enum clue_kind kind, const char *rule,
@@ -157,6 +169,7 @@ static void set_candidate(struct candidate *c, const char *value, int rank)
     if (c->set && c->rank >= rank)
         return;
     sl_strlcpy(c->value, value, sizeof c->value);
+    sl_str_printable(c->value); /* device text: printable ASCII only in a claim */
     c->rank = rank;
     c->set = true;
 }
@@ -314,6 +327,14 @@ static void apply(struct sl_ident_acc *acc, const struct sl_rule *r, size_t fi,
     }
 }
 
+static uint64_t miss_key(uint32_t rule, const char *v, size_t n)
+{
+    uint64_t h = 1469598103934665603ull ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)v[i]) * 1099511628211ull;
+    return h | 1; /* 0 marks an empty slot */
+}
+
 void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
 {
     struct sl_fieldset *fs = &acc->fs;
@@ -336,11 +357,19 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
             if (r->port != 0 && r->port != ev->port)
                 continue;
             const char *lc = NULL;
-            if (r->op == SL_OP_CONTAINS && r->nocase)
+            if (r->nocase && (r->op == SL_OP_CONTAINS || r->needle != NULL))
                 lc = sl_fields_lc(fs, i);
             f = &fs->f[i];
+            uint64_t key = 0;
+            if (r->op == SL_OP_REGEX && r->any_upto == 0 && f->len <= 512) {
+                key = miss_key(idx[k], f->val, f->len);
+                if (acc->miss[key & (MISS_CACHE - 1)] == key)
+                    continue;
+            }
             if (sl_rule_match(r, f->val, f->len, lc, groups))
                 apply(acc, r, i, groups);
+            else if (key != 0)
+                acc->miss[key & (MISS_CACHE - 1)] = key;
             f = &fs->f[i];
         }
     }

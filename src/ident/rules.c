@@ -133,6 +133,86 @@ static int decode_hex(const char *s, uint8_t **out, size_t *len)
     return 0;
 }
 
+/* The longest run of literal characters that every match of an extended
+ * regex must contain (outside groups and brackets, not made optional by a
+ * quantifier), or NULL when there is none of at least 2 characters or the
+ * pattern has a top-level alternation. Used to skip regexec cheaply. */
+static char *required_literal(const char *pat, bool lower)
+{
+    char best[128] = "", run[128] = "";
+    size_t bl = 0, rl = 0;
+    int depth = 0;
+    for (const char *p = pat; *p; p++) {
+        char lit = 0;
+        bool is_lit = false;
+        switch (*p) {
+        case '\\':
+            if (p[1] != '\0' && strchr(".[]()*+?{}|^$\\/-", p[1]) != NULL) {
+                lit = p[1];
+                is_lit = true;
+            }
+            if (p[1] != '\0')
+                p++;
+            break;
+        case '[':
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']')
+                p++;
+            if (*p == '\0')
+                return NULL;
+            break;
+        case '(': depth++; break;
+        case ')': depth--; break;
+        case '|':
+            if (depth == 0)
+                return NULL;
+            break;
+        case '*':
+        case '?':
+            if (rl > 0)
+                rl--; /* the previous character may be absent */
+            break;
+        case '{':
+            if (rl > 0)
+                rl--;
+            while (*p && *p != '}')
+                p++;
+            if (*p == '\0')
+                return NULL;
+            break;
+        case '+':
+        case '.':
+        case '^':
+        case '$': break;
+        default:
+            lit = *p;
+            is_lit = true;
+            break;
+        }
+        if (is_lit && depth == 0 && rl + 1 < sizeof run) {
+            run[rl++] = lower ? (char)tolower((unsigned char)lit) : lit;
+            continue;
+        }
+        if (rl > bl) {
+            memcpy(best, run, rl);
+            bl = rl;
+        }
+        rl = 0;
+    }
+    if (rl > bl) {
+        memcpy(best, run, rl);
+        bl = rl;
+    }
+    if (bl < 2)
+        return NULL;
+    best[bl] = '\0';
+    return strdup(best);
+}
+
 static const char *jstr(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
@@ -238,6 +318,12 @@ static int parse_rule(struct sl_ruleset *rs, struct sl_rule *r, const json_t *j,
         }
         r->has_re = true;
         groups = r->re.re_nsub;
+        unsigned long upto;
+        char tail;
+        if (sscanf(r->pattern, "^(.{1,%lu})$%c", &upto, &tail) == 1 && upto > 0)
+            r->any_upto = upto;
+        r->needle = required_literal(r->pattern, r->nocase);
+        r->needle_len = r->needle != NULL ? strlen(r->needle) : 0;
         if (groups >= SL_RULE_MAX_GROUPS)
             return sl_err_set(err, "%s: rule '%s': more than 9 regex groups", file, r->id);
     } else if (r->op == SL_OP_HEXPREFIX) {
@@ -403,6 +489,7 @@ void sl_rules_free(struct sl_ruleset *rs)
     for (size_t i = 0; i < rs->n; i++) {
         free(rs->rules[i].pattern_lc);
         free(rs->rules[i].bytes);
+        free(rs->rules[i].needle);
         if (rs->rules[i].has_re)
             regfree(&rs->rules[i].re);
     }
@@ -468,6 +555,23 @@ bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const
     case SL_OP_HEXPREFIX:
         return len >= r->bytes_len && memcmp(value, r->bytes, r->bytes_len) == 0;
     case SL_OP_REGEX: {
+        if (r->any_upto > 0) {
+            /* ^(.{1,N})$ : any value of 1..N characters without a newline */
+            if (len == 0 || len > r->any_upto || memchr(value, '\n', len) != NULL)
+                return false;
+            if (groups != NULL) {
+                groups[0].rm_so = groups[1].rm_so = 0;
+                groups[0].rm_eo = groups[1].rm_eo = (regoff_t)len;
+            }
+            return true;
+        }
+        if (r->needle != NULL) {
+            const char *hay = r->nocase ? value_lc : value;
+            if (hay != NULL && memmem(hay, len, r->needle, r->needle_len) == NULL)
+                return false;
+            if (hay == NULL && sl_memcasemem(value, len, r->needle) == NULL)
+                return false;
+        }
         if (memchr(value, '\0', len) != NULL)
             return false; /* regexec cannot see past a NUL: binary values never match */
         regmatch_t local[SL_RULE_MAX_GROUPS];

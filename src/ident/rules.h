@@ -71,6 +71,11 @@ struct sl_rule {
     size_t pattern_len;
     regex_t re;
     bool has_re;
+    /* regex fast paths, worked out at load: a literal the value must contain
+     * (checked before regexec), or the whole-value form ^(.{1,N})$ */
+    char *needle;            /* owned; lower-cased when nocase */
+    size_t needle_len;
+    size_t any_upto;         /* N of ^(.{1,N})$, else 0 */
     double weight;           /* confidence in the maker this clue gives, 0..1 */
     struct sl_rule_yield y;
     const json_t *examples;  /* {"positive": [...], "negative": [...]} borrowed */

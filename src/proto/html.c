@@ -117,12 +117,8 @@ uint32_t sl_mmh3_32(const void *data, size_t len, uint32_t seed)
     const uint8_t *tail = p + nblocks * 4;
     uint32_t k1 = 0;
     switch (len & 3) {
-    case 3:
-        k1 ^= (uint32_t)tail[2] << 16;
-        __attribute__((fallthrough));
-    case 2:
-        k1 ^= (uint32_t)tail[1] << 8;
-        __attribute__((fallthrough));
+    case 3: k1 ^= (uint32_t)tail[2] << 16; __attribute__((fallthrough));
+    case 2: k1 ^= (uint32_t)tail[1] << 8; __attribute__((fallthrough));
     case 1:
         k1 ^= tail[0];
         k1 *= c1;
