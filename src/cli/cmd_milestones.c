@@ -158,7 +158,7 @@ static int ms_list(int argc, char **argv)
         for (size_t i = 0; i < p->n_milestones; i++) {
             const struct sl_prog_milestone *m = &p->milestones[i];
             bool pc = strcmp(m->m.target_kind, "percent") == 0;
-            char target[32], ach[32], scope[SL_NAME_MAX + 16];
+            char target[32], ach[32], scope[SL_NAME_MAX + 32];
             snprintf(target, sizeof target, pc ? "%.0f%%" : "%.0f", m->m.target);
             snprintf(ach, sizeof ach, pc ? "%.1f%%" : "%.0f",
                      pc ? sl_report_pct(m->achieved) : m->achieved);

@@ -42,7 +42,7 @@ int sl_cmd_report(int argc, char **argv)
             break;
         case 'n':
             if (strcmp(optarg, "all") == 0)
-                limit = 0;
+                limit = SL_REPORT_ALL_DEVICES;
             else if (sl_parse_i64(optarg, 0, INT64_MAX, &limit) != 0)
                 return sl_cli_usage_error(cmd, "--devices takes a number or 'all'");
             break;

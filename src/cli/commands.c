@@ -3,6 +3,8 @@
 
 /* The order here is the order of `sightline help`: the main job first. */
 const struct sl_command sl_commands[] = {
+    {"scan", "find, identify and judge the devices at addresses or networks", sl_cmd_scan},
+    {"import", "import nmap -oX or masscan -oJ results as evidence", sl_cmd_import},
     {"identify", "name who made a device from one answer (or a batch of evidence)", sl_cmd_identify},
     {"rules", "list, test and explain the fingerprint rules", sl_cmd_rules},
     {"policy", "list the policies; explain a device's verdict from its evidence", sl_cmd_policy},

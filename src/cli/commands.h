@@ -5,6 +5,8 @@
 int sl_cmd_sites(int argc, char **argv);
 int sl_cmd_devices(int argc, char **argv);
 int sl_cmd_db(int argc, char **argv);
+int sl_cmd_scan(int argc, char **argv);
+int sl_cmd_import(int argc, char **argv);
 int sl_cmd_identify(int argc, char **argv);
 int sl_cmd_rules(int argc, char **argv);
 int sl_cmd_policy(int argc, char **argv);

@@ -157,20 +157,26 @@ struct group {
 
 enum { G_SCOPE = 0, G_ALL = 1, G_TIER = 2, G_DEPT = 2 + SL_TIER_COUNT };
 
+/* One affected device's replay state, packed so each event touches one line. */
+struct dstate {
+    int32_t site;         /* index into sites, -1 = none */
+    int32_t exempt_until; /* day number of the current exemption's last day, 0 = none */
+    int32_t sched;        /* day number of the scheduled removal, 0 = none */
+    int32_t deadline;     /* replace-by deadline, day number, 0 = none */
+    int8_t status;        /* enum sl_status, -1 = does not exist (yet) */
+    int8_t pre_exempt;    /* status to fall back to when the exemption expires */
+    int8_t fell_back;     /* the exemption expired and nothing changed since */
+    bool in_scope;
+    bool affected;
+};
+
 struct sl_prog_state {
     int64_t max_id;
-    int32_t *dev_idx;  /* device id -> dense index, -1 = not affected */
-    size_t n;          /* dense devices */
-    int64_t *id;
-    int32_t *site;     /* index into sites, -1 = none */
-    int8_t *status;    /* -1 = does not exist yet */
-    int8_t *pre_exempt;
-    int8_t *fell_back; /* exemption expired, not changed since */
-    bool *in_scope;
-    int32_t *exempt_until, *sched, *deadline; /* day numbers, 0 = none */
-    int64_t *since;
+    size_t n;          /* max_id + 1: devices are indexed by id */
+    struct dstate *dv;
     struct site_info *sites;
     size_t n_sites;
+    int32_t *site_rank; /* sites' order by name, for listing */
     int32_t as_of_day;
     char as_of_end[SL_ISO_LEN];
 };
@@ -247,10 +253,10 @@ static size_t device_groups(const struct replay *r, size_t di, size_t out[5])
 {
     const struct sl_prog_state *st = r->st;
     size_t n = 0;
-    if (st->in_scope[di])
+    if (st->dv[di].in_scope)
         out[n++] = G_SCOPE;
     out[n++] = G_ALL;
-    int32_t si = st->site[di];
+    int32_t si = st->dv[di].site;
     if (si >= 0) {
         const struct site_info *s = &st->sites[si];
         out[n++] = G_TIER + (size_t)s->tier;
@@ -261,11 +267,11 @@ static size_t device_groups(const struct replay *r, size_t di, size_t out[5])
     return n;
 }
 
-static void set_status(struct replay *r, size_t di, int to, int64_t t)
+static void set_status(struct replay *r, size_t di, int to)
 {
     struct sl_prog_state *st = r->st;
-    int from = st->status[di];
-    st->fell_back[di] = 0;
+    int from = st->dv[di].status;
+    st->dv[di].fell_back = 0;
     if (from == to)
         return;
     size_t g[5];
@@ -282,8 +288,7 @@ static void set_status(struct replay *r, size_t di, int to, int64_t t)
         if (now && !was)
             gr->removals++;
     }
-    st->status[di] = (int8_t)to;
-    st->since[di] = t;
+    st->dv[di].status = (int8_t)to;
 }
 
 static void expire_until(struct replay *r, int64_t t)
@@ -291,9 +296,9 @@ static void expire_until(struct replay *r, int64_t t)
     struct sl_prog_state *st = r->st;
     while (r->n_heap > 0 && r->heap[0].t <= t) {
         struct expiry e = heap_pop(r);
-        if (st->status[e.dev] == SL_STATUS_EXEMPT && st->exempt_until[e.dev] == e.until) {
-            set_status(r, e.dev, st->pre_exempt[e.dev], e.t);
-            st->fell_back[e.dev] = 1;
+        if (st->dv[e.dev].status == SL_STATUS_EXEMPT && st->dv[e.dev].exempt_until == e.until) {
+            set_status(r, e.dev, st->dv[e.dev].pre_exempt);
+            st->dv[e.dev].fell_back = 1;
         }
     }
 }
@@ -315,8 +320,8 @@ static int replay_cb(const struct sl_replay_row *row, void *vctx)
     struct sl_prog_state *st = r->st;
     if (row->device_id <= 0 || row->device_id > st->max_id)
         return 0;
-    int32_t di = st->dev_idx[row->device_id];
-    if (di < 0)
+    size_t d = (size_t)row->device_id;
+    if (!st->dv[d].affected)
         return 0;
     int64_t t = parse_time(row->at);
     int to = status_from_text(row->to_status);
@@ -324,23 +329,20 @@ static int replay_cb(const struct sl_replay_row *row, void *vctx)
         return 0; /* an unreadable event cannot be placed in time: skipped */
     snapshots_before(r, t, false);
     expire_until(r, t);
-    size_t d = (size_t)di;
     if (to == SL_STATUS_EXEMPT) {
-        int cur = st->status[d];
+        int cur = st->dv[d].status;
         if (cur != SL_STATUS_EXEMPT)
-            st->pre_exempt[d] = (int8_t)(cur <= SL_STATUS_DISCOVERED ? SL_STATUS_CONFIRMED : cur);
-        st->exempt_until[d] = parse_day(row->exempt_until);
-        if (st->exempt_until[d] != 0)
-            heap_push(r, (struct expiry){(int64_t)(st->exempt_until[d] + 1) * 86400, (uint32_t)d,
-                                         st->exempt_until[d]});
-        if (st->status[d] == SL_STATUS_EXEMPT) {
-            st->since[d] = t;
-            st->fell_back[d] = 0;
-        }
+            st->dv[d].pre_exempt = (int8_t)(cur <= SL_STATUS_DISCOVERED ? SL_STATUS_CONFIRMED : cur);
+        st->dv[d].exempt_until = parse_day(row->exempt_until);
+        if (st->dv[d].exempt_until != 0)
+            heap_push(r, (struct expiry){(int64_t)(st->dv[d].exempt_until + 1) * 86400, (uint32_t)d,
+                                         st->dv[d].exempt_until});
+        if (st->dv[d].status == SL_STATUS_EXEMPT)
+            st->dv[d].fell_back = 0;
     }
     if (to == SL_STATUS_SCHEDULED)
-        st->sched[d] = parse_day(row->scheduled_for);
-    set_status(r, d, to, t);
+        st->dv[d].sched = parse_day(row->scheduled_for);
+    set_status(r, d, to);
     return r->failed;
 }
 
@@ -439,14 +441,13 @@ static int affected_cb(const struct sl_affected_row *row, void *vctx)
     struct sl_prog_state *st = c->st;
     if (row->id <= 0 || row->id > st->max_id)
         return 0;
-    size_t d = st->n++;
-    st->dev_idx[row->id] = (int32_t)d;
-    st->id[d] = row->id;
+    size_t d = (size_t)row->id;
+    st->dv[d].affected = true;
     int32_t si = row->site_id > 0 ? find_site(st, row->site_id) : -1;
-    st->site[d] = si;
-    st->in_scope[d] = c->scope->kind == SL_SCOPE_ALL || (si >= 0 && st->sites[si].in_scope);
-    st->status[d] = -1;
-    st->deadline[d] = parse_day(row->deadline);
+    st->dv[d].site = si;
+    st->dv[d].in_scope = c->scope->kind == SL_SCOPE_ALL || (si >= 0 && st->sites[si].in_scope);
+    st->dv[d].status = -1;
+    st->dv[d].deadline = parse_day(row->deadline);
     return 0;
 }
 
@@ -454,18 +455,9 @@ static void state_free(struct sl_prog_state *st)
 {
     if (st == NULL)
         return;
-    free(st->dev_idx);
-    free(st->id);
-    free(st->site);
-    free(st->status);
-    free(st->pre_exempt);
-    free(st->fell_back);
-    free(st->in_scope);
-    free(st->exempt_until);
-    free(st->sched);
-    free(st->deadline);
-    free(st->since);
+    free(st->dv);
     free(st->sites);
+    free(st->site_rank);
     free(st);
 }
 
@@ -492,12 +484,12 @@ static void group_counts(const struct group *g, struct sl_prog_counts *c)
 
 static bool is_overdue(const struct sl_prog_state *st, size_t d)
 {
-    int s = st->status[d];
+    int s = st->dv[d].status;
     if (s < 0 || sl_status_is_replaced((enum sl_status)s) || s == SL_STATUS_EXEMPT)
         return false;
-    if (s == SL_STATUS_SCHEDULED && st->sched[d] != 0 && st->sched[d] < st->as_of_day)
+    if (s == SL_STATUS_SCHEDULED && st->dv[d].sched != 0 && st->dv[d].sched < st->as_of_day)
         return true;
-    return st->deadline[d] != 0 && st->deadline[d] < st->as_of_day;
+    return st->dv[d].deadline != 0 && st->dv[d].deadline < st->as_of_day;
 }
 
 static int cmp_row(const void *a, const void *b)
@@ -542,6 +534,16 @@ static int ms_cb(const struct sl_milestone *m, void *vctx)
     return 0;
 }
 
+struct name_idx {
+    const char *name;
+    int32_t idx;
+};
+
+static int cmp_name_idx(const void *a, const void *b)
+{
+    return strcmp(((const struct name_idx *)a)->name, ((const struct name_idx *)b)->name);
+}
+
 static int cmp_point(const void *a, const void *b)
 {
     const struct point *x = a, *y = b;
@@ -572,41 +574,41 @@ static int collect_lists(struct sl_store *s, struct sl_progress *p, struct sl_er
 {
     const struct sl_prog_state *st = p->state;
     for (size_t d = 0; d < st->n; d++) {
-        if (!st->in_scope[d] || st->status[d] < 0)
+        if (!st->dv[d].in_scope || st->dv[d].status < 0)
             continue;
-        bool exempt = st->status[d] == SL_STATUS_EXEMPT;
-        if (exempt || st->fell_back[d]) {
+        bool exempt = st->dv[d].status == SL_STATUS_EXEMPT;
+        if (exempt || st->dv[d].fell_back) {
             p->n_exemptions_total++;
             if (p->n_exemptions >= SL_PROG_MAX_LISTED)
                 continue;
             struct sl_prog_exemption *x = &p->exemptions[p->n_exemptions];
             memset(x, 0, sizeof *x);
             struct sl_event ev;
-            int rc = sl_store_event_last_to(s, st->id[d], SL_STATUS_EXEMPT, st->as_of_end, &ev,
+            int rc = sl_store_event_last_to(s, (int64_t)(d), SL_STATUS_EXEMPT, st->as_of_end, &ev,
                                             err);
             if (rc < 0)
                 return -1;
-            x->device_id = st->id[d];
+            x->device_id = (int64_t)(d);
             if (rc == 1) {
                 sl_strlcpy(x->reason, ev.note, sizeof x->reason);
                 sl_strlcpy(x->approver, ev.exempt_approver, sizeof x->approver);
                 sl_strlcpy(x->until, ev.exempt_until, sizeof x->until);
             }
             x->expired = !exempt;
-            x->days_left = (int64_t)st->exempt_until[d] - st->as_of_day;
-            sl_strlcpy(x->falls_back_to, sl_status_name((enum sl_status)st->pre_exempt[d]),
+            x->days_left = (int64_t)st->dv[d].exempt_until - st->as_of_day;
+            sl_strlcpy(x->falls_back_to, sl_status_name((enum sl_status)st->dv[d].pre_exempt),
                        sizeof x->falls_back_to);
-            fill_device_brief(s, st->id[d], x->site, x->address, x->manufacturer, x->model);
+            fill_device_brief(s, (int64_t)(d), x->site, x->address, x->manufacturer, x->model);
             p->n_exemptions++;
-        } else if (st->status[d] == SL_STATUS_REAPPEARED) {
+        } else if (st->dv[d].status == SL_STATUS_REAPPEARED) {
             p->n_reappearances_total++;
             if (p->n_reappearances >= SL_PROG_MAX_LISTED)
                 continue;
             struct sl_prog_reappearance *x = &p->reappearances[p->n_reappearances];
             memset(x, 0, sizeof *x);
-            x->device_id = st->id[d];
+            x->device_id = (int64_t)(d);
             struct sl_event ev;
-            int rc = sl_store_event_last_to(s, st->id[d], SL_STATUS_REAPPEARED, st->as_of_end,
+            int rc = sl_store_event_last_to(s, (int64_t)(d), SL_STATUS_REAPPEARED, st->as_of_end,
                                             &ev, err);
             if (rc < 0)
                 return -1;
@@ -614,7 +616,7 @@ static int collect_lists(struct sl_store *s, struct sl_progress *p, struct sl_er
                 sl_strlcpy(x->at, ev.at, sizeof x->at);
                 sl_strlcpy(x->note, ev.note, sizeof x->note);
             }
-            fill_device_brief(s, st->id[d], x->site, x->address, x->manufacturer, x->model);
+            fill_device_brief(s, (int64_t)(d), x->site, x->address, x->manufacturer, x->model);
             p->n_reappearances++;
         }
     }
@@ -824,24 +826,16 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
         goto fail;
     }
     size_t cap = (size_t)st->max_id + 1;
-    st->dev_idx = malloc(cap * sizeof *st->dev_idx);
-    st->id = malloc(cap * sizeof *st->id);
-    st->site = malloc(cap * sizeof *st->site);
-    st->status = malloc(cap);
-    st->pre_exempt = calloc(cap, 1);
-    st->fell_back = calloc(cap, 1);
-    st->in_scope = calloc(cap, sizeof *st->in_scope);
-    st->exempt_until = calloc(cap, sizeof *st->exempt_until);
-    st->sched = calloc(cap, sizeof *st->sched);
-    st->deadline = calloc(cap, sizeof *st->deadline);
-    st->since = calloc(cap, sizeof *st->since);
-    if (!st->dev_idx || !st->id || !st->site || !st->status || !st->pre_exempt ||
-        !st->fell_back || !st->in_scope || !st->exempt_until || !st->sched || !st->deadline ||
-        !st->since) {
+    st->n = cap;
+    st->dv = calloc(cap, sizeof *st->dv);
+    if (st->dv == NULL) {
         free(ms_group);
         goto oom;
     }
-    memset(st->dev_idx, 0xff, cap * sizeof *st->dev_idx);
+    for (size_t k = 0; k < cap; k++) {
+        st->dv[k].status = -1;
+        st->dv[k].site = -1;
+    }
     struct dev_load dl = {st, &p->scope, cap, 0};
     if (sl_store_affected_list(s, affected_cb, &dl, err) != 0) {
         free(ms_group);
@@ -929,12 +923,12 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
         sl_strlcpy(row->tier, sl_tier_name(st->sites[k].tier), sizeof row->tier);
     }
     for (size_t d = 0; d < st->n; d++) {
-        int sv = st->status[d];
-        if (sv < 0 || !st->in_scope[d])
+        int sv = st->dv[d].status;
+        if (sv < 0 || !st->dv[d].in_scope)
             continue;
         bool od = is_overdue(st, d);
         struct sl_prog_counts *cs[4] = {&p->total, NULL, NULL, NULL};
-        int32_t si = st->site[d];
+        int32_t si = st->dv[d].site;
         if (si >= 0) {
             cs[1] = &p->tiers[st->sites[si].tier].c;
             cs[2] = &p->departments[st->sites[si].dept].c;
@@ -1058,6 +1052,21 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     if (p->n_sites > 1)
         qsort(p->sites, p->n_sites, sizeof *p->sites, cmp_row);
 
+    st->site_rank = calloc(st->n_sites + 1, sizeof *st->site_rank);
+    if (st->site_rank == NULL)
+        goto oom;
+    {
+        struct name_idx *ni = calloc(st->n_sites + 1, sizeof *ni);
+        if (ni == NULL)
+            goto oom;
+        for (size_t k = 0; k < st->n_sites; k++)
+            ni[k] = (struct name_idx){st->sites[k].name, (int32_t)k};
+        if (st->n_sites > 1)
+            qsort(ni, st->n_sites, sizeof *ni, cmp_name_idx);
+        for (size_t k = 0; k < st->n_sites; k++)
+            st->site_rank[ni[k].idx] = (int32_t)k;
+        free(ni);
+    }
     p->overdue_sites = calloc(p->n_sites + 1, sizeof *p->overdue_sites);
     if (p->overdue_sites == NULL)
         goto oom;
@@ -1131,8 +1140,7 @@ void sl_progress_free(struct sl_progress *p)
 struct dev_key {
     uint32_t d;
     uint8_t prio;
-    const char *site;
-    int64_t id;
+    int32_t site; /* rank of the site's name; sites come after devices with none */
 };
 
 static int cmp_dev_key(const void *a, const void *b)
@@ -1140,10 +1148,9 @@ static int cmp_dev_key(const void *a, const void *b)
     const struct dev_key *x = a, *y = b;
     if (x->prio != y->prio)
         return x->prio - y->prio;
-    int c = strcmp(x->site, y->site);
-    if (c != 0)
-        return c;
-    return (x->id > y->id) - (x->id < y->id);
+    if (x->site != y->site)
+        return (x->site > y->site) - (x->site < y->site);
+    return (x->d > y->d) - (x->d < y->d);
 }
 
 struct ev_ctx {
@@ -1172,6 +1179,8 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
                         sl_prog_device_cb cb, void *ctx, struct sl_err *err)
 {
     const struct sl_prog_state *st = p->state;
+    if (limit <= 0)
+        return 0;
     size_t n = 0;
     struct dev_key *keys = malloc((st->n + 1) * sizeof *keys);
     struct sl_device *d = malloc(sizeof *d);
@@ -1181,22 +1190,21 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
         return sl_err_set(err, "out of memory");
     }
     for (size_t i = 0; i < st->n; i++) {
-        int sv = st->status[i];
-        if (sv < 0 || !st->in_scope[i] || sl_status_is_replaced((enum sl_status)sv) ||
+        int sv = st->dv[i].status;
+        if (sv < 0 || !st->dv[i].in_scope || sl_status_is_replaced((enum sl_status)sv) ||
             sv == SL_STATUS_EXEMPT)
             continue;
         uint8_t prio = sv == SL_STATUS_REAPPEARED ? 0 : is_overdue(st, i) ? 1 : 2;
         keys[n++] = (struct dev_key){(uint32_t)i, prio,
-                                     st->site[i] >= 0 ? st->sites[st->site[i]].name : "",
-                                     st->id[i]};
+                                     st->dv[i].site >= 0 ? st->site_rank[st->dv[i].site] : -1};
     }
     if (n > 1)
         qsort(keys, n, sizeof *keys, cmp_dev_key);
-    size_t take = limit > 0 && (size_t)limit < n ? (size_t)limit : n;
+    size_t take = (uint64_t)limit < n ? (size_t)limit : n;
     int ret = 0;
     for (size_t k = 0; k < take; k++) {
         size_t i = keys[k].d;
-        int got = sl_store_device_get(s, st->id[i], d, err);
+        int got = sl_store_device_get(s, (int64_t)(i), d, err);
         if (got < 0) {
             ret = -1;
             break;
@@ -1206,10 +1214,10 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
         struct sl_prog_device pd;
         memset(&pd, 0, sizeof pd);
         pd.d = d;
-        pd.status = (enum sl_status)st->status[i];
+        pd.status = (enum sl_status)st->dv[i].status;
         pd.overdue = keys[k].prio == 1;
         struct ev_ctx ec = {pd.evidence, sizeof pd.evidence, 0};
-        if (sl_store_evidence_list(s, st->id[i], 8, ev_summary, &ec, err) != 0) {
+        if (sl_store_evidence_list(s, (int64_t)(i), 8, ev_summary, &ec, err) != 0) {
             ret = -1;
             break;
         }

@@ -163,7 +163,7 @@ struct sl_prog_device {
 };
 typedef int (*sl_prog_device_cb)(const struct sl_prog_device *pd, void *ctx);
 /* Calls cb for outstanding affected devices in scope: reappeared first, then
- * overdue, then the rest; by site, then id. limit 0 = all. */
+ * overdue, then the rest; by site name, then id. At most `limit` (0 = none). */
 int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t limit,
                         sl_prog_device_cb cb, void *ctx, struct sl_err *err);
 

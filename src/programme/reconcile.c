@@ -207,6 +207,8 @@ int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
         if (found) {
             if (sl_store_device_get(s, id, d, err) != 1)
                 goto fail;
+            if (d->status == SL_STATUS_REAPPEARED)
+                res->still_reappeared++;
             if (sl_status_is_replaced(d->status)) {
                 bool positive = same_text(mac, d->mac) || same_text(ob->serial, d->serial) ||
                                 same_text(ob->claim.manufacturer, d->claim.manufacturer);

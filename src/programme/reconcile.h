@@ -50,6 +50,7 @@ struct sl_reconcile_opts {
 struct sl_reconcile_result {
     size_t observations, outside, matched, added, ignored;
     size_t verified_absent, reappeared, missing, unidentified;
+    size_t still_reappeared; /* seen, and already reappeared by an earlier verification */
     /* Device ids (the first SL_RECONCILE_LISTED of each). */
     int64_t reappeared_ids[SL_RECONCILE_LISTED];
     int64_t missing_ids[SL_RECONCILE_LISTED];

@@ -699,7 +699,7 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     fputs("<h2 id=\"devices\">Outstanding devices and the evidence against them</h2><p class=\"small\">", out);
     figi(out, "devices.outstanding", c->outstanding);
     fputs(" outstanding", out);
-    if (o->device_limit > 0 && o->device_limit < c->outstanding)
+    if (o->device_limit < c->outstanding)
         fprintf(out, "; the first %lld are listed (reappeared first, then overdue); the JSON "
                      "and CSV reports list all with <code>--devices all</code>",
                 (long long)o->device_limit);

@@ -233,9 +233,12 @@ int sl_report_json(FILE *out, struct sl_store *s, const struct sl_progress *p,
         len--;
     fwrite(txt, 1, len > 0 ? len - 1 : 0, out);
     free(txt);
-    fprintf(out, ",\n  \"devices\": {\n    \"outstanding\": %lld,\n    \"limit\": %lld,\n"
+    char lim[32] = "null"; /* null: all of them */
+    if (o->device_limit != SL_REPORT_ALL_DEVICES)
+        snprintf(lim, sizeof lim, "%lld", (long long)o->device_limit);
+    fprintf(out, ",\n  \"devices\": {\n    \"outstanding\": %lld,\n    \"limit\": %s,\n"
                  "    \"listed\": [",
-            (long long)p->total.outstanding, (long long)o->device_limit);
+            (long long)p->total.outstanding, lim);
     struct dev_ctx c = {out, 0};
     if (sl_progress_devices(s, p, o->device_limit, dev_json, &c, err) != 0)
         return -1;

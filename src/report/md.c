@@ -97,7 +97,7 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
         for (size_t i = 0; i < p->n_milestones; i++) {
             const struct sl_prog_milestone *m = &p->milestones[i];
             bool pct = strcmp(m->m.target_kind, "percent") == 0;
-            char target[32], ach[32], scope[SL_NAME_MAX + 16];
+            char target[32], ach[32], scope[SL_NAME_MAX + 32];
             snprintf(target, sizeof target, pct ? "%.0f%%" : "%.0f", m->m.target);
             if (pct)
                 snprintf(ach, sizeof ach, "%.1f%%", sl_report_pct(m->achieved));
@@ -159,7 +159,7 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
     }
     fprintf(out, "\n## Outstanding devices and the evidence against them (%lld",
             (long long)p->total.outstanding);
-    if (o->device_limit > 0 && o->device_limit < p->total.outstanding)
+    if (o->device_limit < p->total.outstanding)
         fprintf(out, "; first %lld shown", (long long)o->device_limit);
     fprintf(out, ")\n\n| id | site | address | maker / brand / model | verdict | evidence | "
                  "status |\n|---|---|---|---|---|---|---|\n");

@@ -27,8 +27,10 @@
 enum sl_report_format { SL_REPORT_HTML = 0, SL_REPORT_CSV, SL_REPORT_JSON, SL_REPORT_MD };
 int sl_report_format_from_name(const char *name, enum sl_report_format *out);
 
+#define SL_REPORT_ALL_DEVICES INT64_MAX
+
 struct sl_report_opts {
-    int64_t device_limit; /* outstanding devices listed; 0 = all */
+    int64_t device_limit; /* outstanding devices listed: 0 = none, SL_REPORT_ALL_DEVICES = all */
 };
 
 /* The figures (everything but the device list) as JSON. New reference. */

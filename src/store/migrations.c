@@ -169,7 +169,7 @@ const struct sl_migration sl_migrations[] = {
       * query the index it replaces did. */
      "DROP INDEX IF EXISTS lifecycle_events_at;"
      "CREATE INDEX lifecycle_events_replay ON lifecycle_events"
-     "  (at, device_id, to_status, exempt_until, scheduled_for);"},
+     "  (at, id, device_id, to_status, exempt_until, scheduled_for);"},
 };
 
 const int sl_migration_count = (int)(sizeof sl_migrations / sizeof sl_migrations[0]);

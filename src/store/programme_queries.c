@@ -59,11 +59,12 @@ int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb
     sqlite3_stmt *st = sl_st(s,
                              "SELECT at, device_id, to_status, exempt_until, scheduled_for"
                              " FROM lifecycle_events INDEXED BY lifecycle_events_replay"
-                             " WHERE ?1 IS NULL OR at <= ?1 ORDER BY at, id",
+                             " WHERE at <= ?1 ORDER BY at, id",
                              err);
     if (st == NULL)
         return -1;
-    sl_bind_text_or_null(st, 1, until);
+    /* A bound, so SQLite can range-scan the index ("~" sorts after every date). */
+    sl_bind_text(st, 1, until != NULL ? until : "~");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct sl_replay_row r;

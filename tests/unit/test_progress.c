@@ -337,7 +337,7 @@ static void test_renderers_agree(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sl_report_opts ro = {0};
+    struct sl_report_opts ro = {SL_REPORT_ALL_DEVICES};
     struct sl_err err;
     assert_int_equal(sl_report_json(f, g_store, p, &ro, &err), 0);
     fclose(f);
