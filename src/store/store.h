@@ -315,6 +315,58 @@ typedef int (*sl_milestone_cb)(const struct sl_milestone *m, void *ctx);
 int sl_store_milestone_list(struct sl_store *s, sl_milestone_cb cb, void *ctx,
                             struct sl_err *err);
 
+/* ---- monitor: sightings and alerts (store/monitor_queries.c) ---------------------- */
+
+/* Records that `mac` used `address` at time `seen` (ISO): inserts the pair or
+ * widens its first/last seen; device_id 0 leaves the link as it was. Not
+ * audited (it is traffic, not a change of the register's facts). */
+int sl_store_sighting_upsert(struct sl_store *s, const char *mac, const char *address,
+                             int64_t device_id, const char *first_seen, const char *last_seen,
+                             struct sl_err *err);
+
+struct sl_sighting {
+    char mac[18];
+    char address[48];
+    int64_t device_id; /* 0 = none */
+    char first_seen[SL_ISO_LEN];
+    char last_seen[SL_ISO_LEN];
+};
+typedef int (*sl_sighting_cb)(const struct sl_sighting *sg, void *ctx);
+/* All sightings, oldest first seen first. */
+int sl_store_sighting_list(struct sl_store *s, sl_sighting_cb cb, void *ctx, struct sl_err *err);
+
+/* Writes one alert row (count 1, last_at = first_at); *id gets its id. */
+int sl_store_alert_add(struct sl_store *s, const char *first_at, uint32_t signature_id,
+                       const char *signature, int severity, int64_t device_id, const char *src,
+                       const char *dest, const char *detail_json, int64_t *id,
+                       struct sl_err *err);
+/* Sets an alert row's count and last_at (a deduplicated alert seen again). */
+int sl_store_alert_update(struct sl_store *s, int64_t id, const char *last_at, int64_t count,
+                          struct sl_err *err);
+
+struct sl_alert_row {
+    int64_t id;
+    char first_at[SL_ISO_LEN], last_at[SL_ISO_LEN];
+    int64_t signature_id;
+    char signature[128];
+    int severity;
+    int64_t device_id;
+    char src[64], dest[64];
+    int64_t count;
+    char *detail; /* valid during the callback */
+};
+typedef int (*sl_alert_row_cb)(const struct sl_alert_row *r, void *ctx);
+/* Alerts in id order (limit 0 = all). */
+int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
+                        struct sl_err *err);
+
+/* The register device a monitored station is: by MAC; else, when both are
+ * known, by address and manufacturer (within site_id when > 0). Returns 1 and
+ * fills *d, 0 when none, -1 on error. */
+int sl_store_monitor_match(struct sl_store *s, const char *mac, const char *address,
+                           const char *manufacturer, int64_t site_id, struct sl_device *d,
+                           struct sl_err *err);
+
 /* ---- programme queries (store/programme_queries.c) -------------------------------- */
 
 /* Largest device id (0 when there are none): sizes the dense arrays of a replay. */
