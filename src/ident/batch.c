@@ -1,6 +1,7 @@
 #include "ident/batch.h"
 
-#include <jansson.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,104 +84,510 @@ static long group_of(struct run *r, const char *key)
     return (long)r->n_grp++;
 }
 
-/* Reads one line into rec. Returns 0, 1 (blank line) or -1 with msg. */
+/* ---- reading one record ------------------------------------------------------------
+ * Records are flat objects; parsing them with a general JSON library cost as
+ * much as identifying them, so this reads exactly what a record may hold: a
+ * top-level object whose members we want are strings or integers, any other
+ * member skipped whatever it holds (nested to 32 levels). Strict JSON:
+ * valid UTF-8, no control characters in strings, \u escapes (no NUL, paired
+ * surrogates), no trailing bytes; a member we read may not appear twice. */
+
+enum { K_DEVICE, K_PROTO, K_PORT, K_PATH, K_DATA, K_B64, K_COUNT };
+static const char *const known[K_COUNT] = {"device", "proto", "port", "path", "data", "data_b64"};
+
+struct jval {
+    int type; /* 0 absent, 's' string, 'i' integer, 'o' other */
+    const char *p; /* string: raw contents between the quotes */
+    size_t n;
+    bool esc;
+    long long num;
+};
+
+struct jp {
+    const char *p, *end;
+    const char *err;
+};
+
+static void ws(struct jp *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static bool utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    while (p < e) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t k = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c <= 0xdf ? 1 : 9;
+        if (k == 9 || (size_t)(e - p) <= k)
+            return false;
+        unsigned cp = c & (0x3f >> k);
+        for (size_t i = 1; i <= k; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+        p += k + 1;
+    }
+    return true;
+}
+
+/* A string at j->p ('"'): sets its raw slice; checks escapes and control bytes. */
+static bool jstring(struct jp *j, struct jval *v)
+{
+    const char *p = j->p + 1;
+    bool esc = false;
+    while (p < j->end && *p != '"') {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20) {
+            j->err = "control character in a string";
+            return false;
+        }
+        if (c == '\\') {
+            esc = true;
+            if (p + 1 >= j->end) {
+                j->err = "unterminated string";
+                return false;
+            }
+            char e = p[1];
+            if (e == 'u') {
+                if (j->end - p < 6) {
+                    j->err = "bad \\u escape";
+                    return false;
+                }
+                for (int i = 2; i < 6; i++)
+                    if (!isxdigit((unsigned char)p[i])) {
+                        j->err = "bad \\u escape";
+                        return false;
+                    }
+                p += 6;
+                continue;
+            }
+            if (strchr("\"\\/bfnrt", e) == NULL) {
+                j->err = "bad escape";
+                return false;
+            }
+            p += 2;
+            continue;
+        }
+        p++;
+    }
+    if (p >= j->end) {
+        j->err = "unterminated string";
+        return false;
+    }
+    v->type = 's';
+    v->p = j->p + 1;
+    v->n = (size_t)(p - (j->p + 1));
+    v->esc = esc;
+    j->p = p + 1;
+    return true;
+}
+
+static bool jnumber(struct jp *j, struct jval *v)
+{
+    const char *p = j->p, *start = p;
+    if (p < j->end && *p == '-')
+        p++;
+    if (p >= j->end || !isdigit((unsigned char)*p)) {
+        j->err = "bad value";
+        return false;
+    }
+    if (*p == '0' && p + 1 < j->end && isdigit((unsigned char)p[1])) {
+        j->err = "leading zero";
+        return false;
+    }
+    while (p < j->end && isdigit((unsigned char)*p))
+        p++;
+    bool integer = true;
+    if (p < j->end && *p == '.') {
+        integer = false;
+        p++;
+        if (p >= j->end || !isdigit((unsigned char)*p)) {
+            j->err = "bad number";
+            return false;
+        }
+        while (p < j->end && isdigit((unsigned char)*p))
+            p++;
+    }
+    if (p < j->end && (*p == 'e' || *p == 'E')) {
+        integer = false;
+        p++;
+        if (p < j->end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= j->end || !isdigit((unsigned char)*p)) {
+            j->err = "bad number";
+            return false;
+        }
+        while (p < j->end && isdigit((unsigned char)*p))
+            p++;
+    }
+    v->type = 'o';
+    if (integer && p - start <= 18) {
+        char buf[24];
+        memcpy(buf, start, (size_t)(p - start));
+        buf[p - start] = '\0';
+        int64_t x;
+        if (sl_parse_i64(buf, INT64_MIN, INT64_MAX, &x) == 0) {
+            v->type = 'i';
+            v->num = x;
+        }
+    }
+    j->p = p;
+    return true;
+}
+
+/* Any value, skipped (objects and arrays to 32 levels). */
+static bool jskip(struct jp *j, int depth)
+{
+    struct jval v;
+    ws(j);
+    if (j->p >= j->end) {
+        j->err = "unexpected end";
+        return false;
+    }
+    char c = *j->p;
+    if (c == '"')
+        return jstring(j, &v);
+    if (c == '{' || c == '[') {
+        if (depth >= 32) {
+            j->err = "nesting too deep";
+            return false;
+        }
+        char close = c == '{' ? '}' : ']';
+        j->p++;
+        ws(j);
+        if (j->p < j->end && *j->p == close) {
+            j->p++;
+            return true;
+        }
+        for (;;) {
+            if (c == '{') {
+                ws(j);
+                if (j->p >= j->end || *j->p != '"' || !jstring(j, &v)) {
+                    if (j->err == NULL)
+                        j->err = "expected a member name";
+                    return false;
+                }
+                ws(j);
+                if (j->p >= j->end || *j->p != ':') {
+                    j->err = "expected ':'";
+                    return false;
+                }
+                j->p++;
+            }
+            if (!jskip(j, depth + 1))
+                return false;
+            ws(j);
+            if (j->p < j->end && *j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (j->p < j->end && *j->p == close) {
+                j->p++;
+                return true;
+            }
+            j->err = "expected ',' or a closing bracket";
+            return false;
+        }
+    }
+    static const char *const lits[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(lits[i]);
+        if ((size_t)(j->end - j->p) >= n && memcmp(j->p, lits[i], n) == 0) {
+            j->p += n;
+            return true;
+        }
+    }
+    return jnumber(j, &v);
+}
+
+/* Reads the members of a record we use into v[K_*]. */
+static bool read_record(const char *line, size_t len, struct jval *v, const char **err)
+{
+    memset(v, 0, K_COUNT * sizeof *v);
+    if (!utf8_valid(line, len)) {
+        *err = "not valid UTF-8";
+        return false;
+    }
+    struct jp j = {line, line + len, NULL};
+    ws(&j);
+    if (j.p >= j.end || *j.p != '{') {
+        *err = "not a JSON object";
+        return false;
+    }
+    j.p++;
+    ws(&j);
+    bool empty = j.p < j.end && *j.p == '}';
+    if (empty)
+        j.p++;
+    while (!empty) {
+        ws(&j);
+        struct jval key;
+        if (j.p >= j.end || *j.p != '"' || !jstring(&j, &key)) {
+            *err = j.err ? j.err : "expected a member name";
+            return false;
+        }
+        ws(&j);
+        if (j.p >= j.end || *j.p != ':') {
+            *err = "expected ':'";
+            return false;
+        }
+        j.p++;
+        ws(&j);
+        int k = -1;
+        for (int i = 0; i < K_COUNT && !key.esc; i++)
+            if (key.n == strlen(known[i]) && memcmp(key.p, known[i], key.n) == 0)
+                k = i;
+        if (k >= 0) {
+            if (v[k].type != 0) {
+                *err = "duplicate member";
+                return false;
+            }
+            const char *before = j.p;
+            bool ok = j.p < j.end && *j.p == '"' ? jstring(&j, &v[k])
+                      : j.p < j.end && (*j.p == '-' || isdigit((unsigned char)*j.p))
+                          ? jnumber(&j, &v[k])
+                          : jskip(&j, 1);
+            if (!ok) {
+                *err = j.err ? j.err : "bad value";
+                return false;
+            }
+            if (v[k].type == 0 && j.p != before)
+                v[k].type = 'o';
+        } else if (!jskip(&j, 1)) {
+            *err = j.err ? j.err : "bad value";
+            return false;
+        }
+        ws(&j);
+        if (j.p < j.end && *j.p == ',') {
+            j.p++;
+            continue;
+        }
+        if (j.p < j.end && *j.p == '}') {
+            j.p++;
+            break;
+        }
+        *err = "expected ',' or '}'";
+        return false;
+    }
+    ws(&j);
+    if (j.p != j.end) {
+        *err = "bytes after the object";
+        return false;
+    }
+    return true;
+}
+
+static void put_utf8(char *out, size_t *w, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[(*w)++] = (char)cp;
+    } else if (cp < 0x800) {
+        out[(*w)++] = (char)(0xc0 | cp >> 6);
+        out[(*w)++] = (char)(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        out[(*w)++] = (char)(0xe0 | cp >> 12);
+        out[(*w)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[(*w)++] = (char)(0x80 | (cp & 0x3f));
+    } else {
+        out[(*w)++] = (char)(0xf0 | cp >> 18);
+        out[(*w)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        out[(*w)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[(*w)++] = (char)(0x80 | (cp & 0x3f));
+    }
+}
+
+/* The decoded contents of a string value (malloc'd, NUL-terminated; *n its
+ * length). NULL on a NUL or unpaired surrogate escape, or out of memory. */
+static char *unescape(const struct jval *v, size_t *n, const char **err)
+{
+    char *out = malloc(v->n + 1);
+    if (out == NULL) {
+        *err = "out of memory";
+        return NULL;
+    }
+    if (!v->esc) {
+        memcpy(out, v->p, v->n);
+        out[v->n] = '\0';
+        *n = v->n;
+        return out;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        char c = v->p[i];
+        if (c != '\\') {
+            out[w++] = c;
+            continue;
+        }
+        char e = v->p[++i];
+        switch (e) {
+        case 'b': out[w++] = '\b'; break;
+        case 'f': out[w++] = '\f'; break;
+        case 'n': out[w++] = '\n'; break;
+        case 'r': out[w++] = '\r'; break;
+        case 't': out[w++] = '\t'; break;
+        case 'u': {
+            char hex[5] = {v->p[i + 1], v->p[i + 2], v->p[i + 3], v->p[i + 4], 0};
+            unsigned cp = (unsigned)strtoul(hex, NULL, 16);
+            i += 4;
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                if (i + 6 < v->n && v->p[i + 1] == '\\' && v->p[i + 2] == 'u') {
+                    char h2[5] = {v->p[i + 3], v->p[i + 4], v->p[i + 5], v->p[i + 6], 0};
+                    unsigned lo = (unsigned)strtoul(h2, NULL, 16);
+                    if (lo >= 0xdc00 && lo <= 0xdfff) {
+                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                        i += 6;
+                    } else {
+                        cp = 0;
+                    }
+                } else {
+                    cp = 0;
+                }
+                if (cp == 0) {
+                    free(out);
+                    *err = "unpaired surrogate escape";
+                    return NULL;
+                }
+            } else if ((cp >= 0xdc00 && cp <= 0xdfff) || cp == 0) {
+                free(out);
+                *err = cp == 0 ? "NUL in a string" : "unpaired surrogate escape";
+                return NULL;
+            }
+            put_utf8(out, &w, cp); /* never longer than the 6-byte escape it replaces */
+            break;
+        }
+        default: out[w++] = e; break; /* " \ / */
+        }
+    }
+    out[w] = '\0';
+    *n = w;
+    return out;
+}
+
+/* Reads one line into a record. Returns 0, or -1 with msg. */
 static int parse_line(struct run *r, const char *line, size_t len, char *msg, size_t msgsz)
 {
-    json_error_t je;
-    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    if (j == NULL) {
-        snprintf(msg, msgsz, "not JSON: %.100s", je.text);
+    struct jval v[K_COUNT];
+    const char *err = NULL;
+    if (!read_record(line, len, v, &err)) {
+        snprintf(msg, msgsz, "not a record: %s", err);
         return -1;
     }
-    int rc = -1;
-    const json_t *dev = json_object_get(j, "device");
-    const char *proto_s = json_string_value(json_object_get(j, "proto"));
-    const json_t *port = json_object_get(j, "port");
-    const char *path = json_string_value(json_object_get(j, "path"));
-    const json_t *b64 = json_object_get(j, "data_b64");
-    const json_t *text = json_object_get(j, "data");
     char key[SL_BATCH_MAX_KEY + 1];
+    char proto_s[16];
     enum sl_proto proto;
-    if (json_is_string(dev))
-        sl_strlcpy(key, json_string_value(dev), sizeof key);
-    else if (json_is_integer(dev))
-        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(dev));
-    else {
+    size_t n;
+    if (v[K_DEVICE].type == 's') {
+        char *d = unescape(&v[K_DEVICE], &n, &err);
+        if (d == NULL) {
+            snprintf(msg, msgsz, "\"device\": %s", err);
+            return -1;
+        }
+        sl_strlcpy(key, d, sizeof key);
+        free(d);
+    } else if (v[K_DEVICE].type == 'i') {
+        snprintf(key, sizeof key, "%lld", v[K_DEVICE].num);
+    } else {
         snprintf(msg, msgsz, "needs \"device\" (a string or number)");
-        goto out;
+        return -1;
     }
-    if (proto_s == NULL || sl_proto_from_name(proto_s, &proto) != 0) {
+    if (v[K_PROTO].type != 's' || v[K_PROTO].esc || v[K_PROTO].n >= sizeof proto_s ||
+        (memcpy(proto_s, v[K_PROTO].p, v[K_PROTO].n), proto_s[v[K_PROTO].n] = '\0',
+         sl_proto_from_name(proto_s, &proto) != 0)) {
         snprintf(msg, msgsz, "needs \"proto\" (http, rtsp, wsd, onvif, ssdp, upnp, sadp, "
                              "dhdiscover, tcp, tls, mac, dhcp)");
-        goto out;
+        return -1;
     }
-    if (port != NULL && (!json_is_integer(port) || json_integer_value(port) < 0 ||
-                         json_integer_value(port) > 65535)) {
+    if (v[K_PORT].type != 0 && (v[K_PORT].type != 'i' || v[K_PORT].num < 0 || v[K_PORT].num > 65535)) {
         snprintf(msg, msgsz, "\"port\" must be 0..65535");
-        goto out;
+        return -1;
+    }
+    if ((v[K_DATA].type != 0 && v[K_DATA].type != 's') ||
+        (v[K_B64].type != 0 && v[K_B64].type != 's') ||
+        (v[K_PATH].type != 0 && v[K_PATH].type != 's')) {
+        snprintf(msg, msgsz, "\"data\", \"data_b64\" and \"path\" must be strings");
+        return -1;
     }
     if (r->n_rec == r->cap_rec) {
         size_t cap = r->cap_rec ? r->cap_rec * 2 : 1024;
         struct record *p = realloc(r->rec, cap * sizeof *p);
         if (p == NULL) {
             snprintf(msg, msgsz, "out of memory");
-            goto out;
+            return -1;
         }
         r->rec = p;
         r->cap_rec = cap;
     }
     struct record *rec = &r->rec[r->n_rec];
     memset(rec, 0, sizeof *rec);
-    if (json_is_string(b64)) {
-        size_t n = json_string_length(b64);
-        rec->data = malloc(n / 4 * 3 + 4);
-        long got = rec->data ? sl_base64_decode(json_string_value(b64), n, rec->data) : -1;
+    if (v[K_B64].type == 's') {
+        rec->data = malloc(v[K_B64].n / 4 * 3 + 4);
+        long got = -1;
+        if (rec->data != NULL && !v[K_B64].esc)
+            got = sl_base64_decode(v[K_B64].p, v[K_B64].n, rec->data);
         if (got < 0) {
             free(rec->data);
             snprintf(msg, msgsz, "\"data_b64\" is not base64");
-            goto out;
+            return -1;
         }
         rec->ev.len = (size_t)got;
-    } else if (json_is_string(text)) {
-        size_t n = json_string_length(text);
-        rec->data = malloc(n + 1);
+    } else if (v[K_DATA].type == 's') {
+        rec->data = (uint8_t *)unescape(&v[K_DATA], &rec->ev.len, &err);
         if (rec->data == NULL) {
-            snprintf(msg, msgsz, "out of memory");
-            goto out;
+            snprintf(msg, msgsz, "\"data\": %s", err);
+            return -1;
         }
-        memcpy(rec->data, json_string_value(text), n + 1);
-        rec->ev.len = n;
-    } else if (b64 != NULL || text != NULL) {
-        snprintf(msg, msgsz, "\"data\" and \"data_b64\" must be strings");
-        goto out;
+    }
+    if (v[K_PATH].type == 's') {
+        rec->path = unescape(&v[K_PATH], &n, &err);
+        if (rec->path == NULL) {
+            free(rec->data);
+            snprintf(msg, msgsz, "\"path\": %s", err);
+            return -1;
+        }
     }
     long g = group_of(r, key);
     if (g < 0) {
         free(rec->data);
+        free(rec->path);
         snprintf(msg, msgsz, "out of memory");
-        goto out;
+        return -1;
     }
     rec->group = (size_t)g;
     r->grp[g].count++;
-    rec->path = path != NULL ? strdup(path) : NULL;
     rec->ev.proto = proto;
-    rec->ev.port = port != NULL ? (uint16_t)json_integer_value(port) : 0;
+    rec->ev.port = v[K_PORT].type == 'i' ? (uint16_t)v[K_PORT].num : 0;
     rec->ev.path = rec->path;
     rec->ev.data = rec->data;
     r->n_rec++;
-    rc = 0;
-out:
-    json_decref(j);
-    return rc;
+    return 0;
 }
 
 /* Writes s as a JSON string (what jansson writes for valid UTF-8). */
 static void put_str(struct sl_buf *o, const char *s)
 {
     sl_buf_append(o, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (;; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        if (p > run) /* a run of bytes written as they are */
+            sl_buf_append(o, run, (size_t)(p - run));
+        run = p + 1;
+        if (c == '\0')
+            break;
         char esc[8];
-        switch (*p) {
+        switch (c) {
         case '"': sl_buf_append(o, "\\\"", 2); break;
         case '\\': sl_buf_append(o, "\\\\", 2); break;
         case '\n': sl_buf_append(o, "\\n", 2); break;
@@ -189,12 +596,8 @@ static void put_str(struct sl_buf *o, const char *s)
         case '\b': sl_buf_append(o, "\\b", 2); break;
         case '\f': sl_buf_append(o, "\\f", 2); break;
         default:
-            if (*p < 0x20) {
-                snprintf(esc, sizeof esc, "\\u%04x", *p);
-                sl_buf_append(o, esc, 6);
-            } else {
-                sl_buf_append(o, p, 1);
-            }
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            sl_buf_append(o, esc, 6);
         }
     }
     sl_buf_append(o, "\"", 1);

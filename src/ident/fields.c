@@ -31,6 +31,8 @@ void sl_fields_free(struct sl_fieldset *fs)
 {
     free(fs->arena);
     fs->arena = NULL;
+    sl_xml_reader_free(fs->xml);
+    fs->xml = NULL;
     sl_http_free(&fs->http);
 }
 
@@ -131,6 +133,19 @@ void sl_fields_error(struct sl_fieldset *fs, const char *what, const char *msg)
         fs->errors[n] = '\0';
 }
 
+/* key = a + b, cut to keysz (snprintf costs more than the rest of a field). */
+static void cat2(char *key, size_t keysz, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= keysz)
+        la = keysz - 1;
+    memcpy(key, a, la);
+    if (lb > keysz - 1 - la)
+        lb = keysz - 1 - la;
+    memcpy(key + la, b, lb);
+    key[la + lb] = '\0';
+}
+
 /* ---- structured bodies ------------------------------------------------------------ */
 
 struct xml_ctx {
@@ -179,7 +194,7 @@ static int on_xml(const struct sl_xml_elem *e, void *vctx)
     if (e->text[0] == '\0')
         return 0;
     char key[SL_XML_MAX_PATH + 8];
-    snprintf(key, sizeof key, "xml:%s", path);
+    cat2(key, sizeof key, "xml:", path);
     sl_fields_add(c->fs, key, e->text, strlen(e->text), false);
     if (strcmp(e->local, "Scopes") == 0) {
         /* WS-Discovery scopes: URIs separated by white space, percent-encoded;
@@ -216,7 +231,11 @@ static void extract_xml(struct sl_fieldset *fs, const char *data, size_t len)
         return;
     c->fs = fs;
     struct sl_err err = {{0}};
-    if (sl_xml_parse(data, len, NULL, on_xml, c, &err) != 0)
+    if (fs->xml == NULL)
+        fs->xml = sl_xml_reader_new();
+    int rc = fs->xml != NULL ? sl_xml_reader_parse(fs->xml, data, len, NULL, on_xml, c, &err)
+                             : sl_err_set(&err, "xml: out of memory");
+    if (rc != 0)
         sl_fields_error(fs, "xml", err.msg + (strncmp(err.msg, "xml: ", 5) == 0 ? 5 : 0));
     free(c);
 }
@@ -225,7 +244,7 @@ static int on_json(const char *path, const char *value, void *vctx)
 {
     struct sl_fieldset *fs = vctx;
     char key[SL_JSON_MAX_PATH + 8];
-    snprintf(key, sizeof key, "json:%s", path);
+    cat2(key, sizeof key, "json:", path);
     sl_fields_add(fs, key, value, strlen(value), false);
     return 0;
 }
@@ -246,7 +265,7 @@ static int on_kv(const char *key, const char *value, void *vctx)
 {
     struct kv_ctx *c = vctx;
     char k[SL_KV_MAX_KEY + 16];
-    snprintf(k, sizeof k, "%s%s", c->prefix, key);
+    cat2(k, sizeof k, c->prefix, key);
     sl_fields_add(c->fs, k, value, strlen(value), false);
     return 0;
 }
@@ -362,19 +381,20 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
     char key[96];
     if (!sl_http_head_complete(h)) {
         /* not HTTP at all: body markers may still be in the raw bytes */
-        snprintf(key, sizeof key, "%s.body", pre);
+        cat2(key, sizeof key, pre, ".body");
         sl_fields_add(fs, key, (const char *)ev->data, ev->len, false);
         return;
     }
-    char num[8];
-    snprintf(num, sizeof num, "%d", h->status);
-    snprintf(key, sizeof key, "%s.status", pre);
+    char num[4] = {(char)('0' + h->status / 100 % 10), (char)('0' + h->status / 10 % 10),
+                   (char)('0' + h->status % 10), '\0'};
+    cat2(key, sizeof key, pre, ".status");
     add_str(fs, key, num);
     size_t lower_names = 0, letter_names = 0;
     for (size_t i = 0; i < h->n_headers; i++) {
         const char *name = h->headers[i].name, *value = h->headers[i].value;
         bool has_lower = false, has_letter = false;
-        size_t k = (size_t)snprintf(key, sizeof key, "%s.header.", pre);
+        cat2(key, sizeof key, pre, ".header.");
+        size_t k = strlen(key);
         for (const char *c = name; *c && k + 1 < sizeof key; c++) {
             has_lower = has_lower || (*c >= 'a' && *c <= 'z');
             has_letter = has_letter || isalpha((unsigned char)*c);
@@ -385,20 +405,20 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
         letter_names += has_letter;
         add_str(fs, key, value);
         if (strcasecmp(name, "Server") == 0) {
-            snprintf(key, sizeof key, "%s.server", pre);
+            cat2(key, sizeof key, pre, ".server");
             add_str(fs, key, value);
         } else if (strcasecmp(name, "WWW-Authenticate") == 0) {
-            snprintf(key, sizeof key, "%s.auth", pre);
+            cat2(key, sizeof key, pre, ".auth");
             add_str(fs, key, value);
             char realm[128];
             if (realm_of(value, realm, sizeof realm)) {
-                snprintf(key, sizeof key, "%s.realm", pre);
+                cat2(key, sizeof key, pre, ".realm");
                 add_str(fs, key, realm);
             }
         }
     }
     if (letter_names >= 2 && lower_names == 0) {
-        snprintf(key, sizeof key, "%s.header_case", pre);
+        cat2(key, sizeof key, pre, ".header_case");
         add_str(fs, key, "upper");
     }
     size_t blen;
@@ -455,11 +475,11 @@ static void extract_ssdp(struct sl_fieldset *fs, const char *p, size_t len)
             *c = (char)tolower((unsigned char)*c);
         sl_strncpy_z(value, sizeof value, colon + 1, (size_t)(p + e - (colon + 1)));
         sl_str_trim(value);
-        snprintf(key, sizeof key, "ssdp.header.%s", name);
+        cat2(key, sizeof key, "ssdp.header.", name);
         add_str(fs, key, value);
         if (strcmp(name, "server") == 0 || strcmp(name, "location") == 0 ||
             strcmp(name, "st") == 0 || strcmp(name, "usn") == 0 || strcmp(name, "nt") == 0) {
-            snprintf(key, sizeof key, "ssdp.%s", name);
+            cat2(key, sizeof key, "ssdp.", name);
             add_str(fs, key, value);
         }
         lines++;

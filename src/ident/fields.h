@@ -22,6 +22,7 @@
 
 #include "core/evidence.h"
 #include "proto/http.h"
+#include "proto/xml.h"
 
 #define SL_FIELDS_MAX 768
 #define SL_FIELDS_ARENA (320u * 1024u)
@@ -42,6 +43,7 @@ struct sl_fieldset {
     size_t dropped;        /* fields that did not fit */
     char errors[256];      /* "http: ...; xml: ..." */
     struct sl_http http;   /* parser state the http/rtsp values point into */
+    struct sl_xml_reader *xml; /* reused between answers; made on first need */
     bool http_live;
 };
 

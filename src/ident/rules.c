@@ -419,6 +419,13 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
             r->any_upto = upto;
         r->needle = required_literal(r->pattern, r->nocase);
         r->has_first = first_bytes(r->pattern, r->nocase, r->first);
+        struct sl_simplere tmp;
+        if (r->any_upto == 0 && sl_simplere_compile(&tmp, r->pattern, r->nocase)) {
+            r->simple = malloc(sizeof *r->simple);
+            if (r->simple == NULL)
+                return sl_err_set(err, "out of memory");
+            *r->simple = tmp;
+        }
         r->needle_len = r->needle != NULL ? strlen(r->needle) : 0;
         if (groups >= SL_RULE_MAX_GROUPS)
             return sl_err_set(err, "%s: rule '%s': more than 9 regex groups", file, r->id);
@@ -586,6 +593,7 @@ void sl_rules_free(struct sl_ruleset *rs)
         free(rs->rules[i].pattern_lc);
         free(rs->rules[i].bytes);
         free(rs->rules[i].needle);
+        free(rs->rules[i].simple);
         if (rs->rules[i].has_re)
             regfree(&rs->rules[i].re);
     }
@@ -675,6 +683,8 @@ bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const
             return false; /* regexec cannot see past a NUL: binary values never match */
         regmatch_t local[SL_RULE_MAX_GROUPS];
         regmatch_t *g = groups != NULL ? groups : local;
+        if (r->simple != NULL)
+            return sl_simplere_match(r->simple, value, len, g, SL_RULE_MAX_GROUPS);
         return regexec(&r->re, value, SL_RULE_MAX_GROUPS, g, 0) == 0;
     }
     }

@@ -26,6 +26,7 @@
 
 #include "core/claim.h"
 #include "core/evidence.h"
+#include "ident/simplere.h"
 #include "util/err.h"
 
 #define SL_RULE_STRONG 0.6 /* fusion threshold: a maker is named at or above it */
@@ -76,6 +77,7 @@ struct sl_rule {
     char *needle;            /* owned; lower-cased when nocase */
     size_t needle_len;
     size_t any_upto;         /* N of ^(.{1,N})$, else 0 */
+    struct sl_simplere *simple; /* owned; the fast path of simplere.h, or NULL */
     bool has_first;          /* an anchored pattern whose first byte is one of first[] */
     uint8_t first[32];       /* bitmap of the bytes a match can start with */
     double weight;           /* confidence in the maker this clue gives, 0..1 */

@@ -119,42 +119,78 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
     stop(ud, "entity declarations not allowed");
 }
 
-int sl_xml_parse(const char *data, size_t len, const struct sl_xml_limits *limits, sl_xml_cb cb,
-                 void *ctx, struct sl_err *err)
+struct sl_xml_reader {
+    XML_Parser p;
+    struct walk w;
+};
+
+static void setup(struct sl_xml_reader *r)
+{
+    XML_SetUserData(r->p, &r->w);
+    XML_SetElementHandler(r->p, on_start, on_end);
+    XML_SetCharacterDataHandler(r->p, on_text);
+    XML_SetStartDoctypeDeclHandler(r->p, on_doctype);
+    XML_SetEntityDeclHandler(r->p, on_entity);
+    /* Never fetch external entities or DTDs. */
+    XML_SetParamEntityParsing(r->p, XML_PARAM_ENTITY_PARSING_NEVER);
+}
+
+struct sl_xml_reader *sl_xml_reader_new(void)
+{
+    struct sl_xml_reader *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->p = XML_ParserCreateNS(NULL, NS_SEP);
+    if (r->p == NULL) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void sl_xml_reader_free(struct sl_xml_reader *r)
+{
+    if (r == NULL)
+        return;
+    XML_ParserFree(r->p);
+    free(r);
+}
+
+int sl_xml_reader_parse(struct sl_xml_reader *r, const char *data, size_t len,
+                        const struct sl_xml_limits *limits, sl_xml_cb cb, void *ctx,
+                        struct sl_err *err)
 {
     size_t max_bytes = limits != NULL && limits->max_bytes ? limits->max_bytes : 256u * 1024u;
     if (len > max_bytes)
         return sl_err_set(err, "xml: document larger than %zu bytes", max_bytes);
     if (len > (size_t)0x7fffffff)
         return sl_err_set(err, "xml: document too large");
-    struct walk *w = calloc(1, sizeof *w);
-    if (w == NULL)
-        return sl_err_set(err, "xml: out of memory");
+    if (XML_ParserReset(r->p, NULL) != XML_TRUE)
+        return sl_err_set(err, "xml: cannot reset the parser");
+    struct walk *w = &r->w;
+    memset(w, 0, sizeof *w);
+    w->p = r->p;
     w->max_depth = limits != NULL && limits->max_depth ? limits->max_depth : 24;
     w->max_elems = limits != NULL && limits->max_elems ? limits->max_elems : 4096;
     w->cb = cb;
     w->ctx = ctx;
-    w->p = XML_ParserCreateNS(NULL, NS_SEP);
-    if (w->p == NULL) {
-        free(w);
+    setup(r);
+    enum XML_Status st = XML_Parse(r->p, data, (int)len, XML_TRUE);
+    if (w->fail[0] != '\0')
+        return sl_err_set(err, "xml: %s", w->fail);
+    if (st == XML_STATUS_ERROR && !w->stopped_by_cb)
+        return sl_err_set(err, "xml: %s at line %lu", XML_ErrorString(XML_GetErrorCode(r->p)),
+                          (unsigned long)XML_GetCurrentLineNumber(r->p));
+    return 0;
+}
+
+int sl_xml_parse(const char *data, size_t len, const struct sl_xml_limits *limits, sl_xml_cb cb,
+                 void *ctx, struct sl_err *err)
+{
+    struct sl_xml_reader *r = sl_xml_reader_new();
+    if (r == NULL)
         return sl_err_set(err, "xml: out of memory");
-    }
-    XML_SetUserData(w->p, w);
-    XML_SetElementHandler(w->p, on_start, on_end);
-    XML_SetCharacterDataHandler(w->p, on_text);
-    XML_SetStartDoctypeDeclHandler(w->p, on_doctype);
-    XML_SetEntityDeclHandler(w->p, on_entity);
-    /* Never fetch external entities or DTDs. */
-    XML_SetParamEntityParsing(w->p, XML_PARAM_ENTITY_PARSING_NEVER);
-    enum XML_Status st = XML_Parse(w->p, data, (int)len, XML_TRUE);
-    int rc = 0;
-    if (w->fail[0] != '\0') {
-        rc = sl_err_set(err, "xml: %s", w->fail);
-    } else if (st == XML_STATUS_ERROR && !w->stopped_by_cb) {
-        rc = sl_err_set(err, "xml: %s at line %lu", XML_ErrorString(XML_GetErrorCode(w->p)),
-                        (unsigned long)XML_GetCurrentLineNumber(w->p));
-    }
-    XML_ParserFree(w->p);
-    free(w);
+    int rc = sl_xml_reader_parse(r, data, len, limits, cb, ctx, err);
+    sl_xml_reader_free(r);
     return rc;
 }

@@ -38,6 +38,16 @@ struct sl_xml_elem {
 /* Called for every element when it ends; return non-zero to stop (not an error). */
 typedef int (*sl_xml_cb)(const struct sl_xml_elem *e, void *ctx);
 
+/* A reusable reader: the expat parser is reset between documents instead of
+ * created anew (most of the cost of a small document). Owned by the caller,
+ * one per thread. */
+struct sl_xml_reader;
+struct sl_xml_reader *sl_xml_reader_new(void);
+void sl_xml_reader_free(struct sl_xml_reader *r);
+int sl_xml_reader_parse(struct sl_xml_reader *r, const char *data, size_t len,
+                        const struct sl_xml_limits *limits, sl_xml_cb cb, void *ctx,
+                        struct sl_err *err);
+
 /* Parses data. Returns 0, or -1 with err set ("xml: DOCTYPE not allowed",
  * "xml: nesting deeper than 24", "xml: not well-formed (invalid token) at line 3"). */
 int sl_xml_parse(const char *data, size_t len, const struct sl_xml_limits *limits, sl_xml_cb cb,

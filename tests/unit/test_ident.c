@@ -377,6 +377,81 @@ static void test_batch_bad_lines(void **state)
     free(buf);
 }
 
+/* The simple-regex fast path answers exactly as regexec, groups included, on
+ * every rule's examples and on mutations of them. */
+static void compare_one(const struct sl_rule *r, const char *v, size_t *n)
+{
+    regmatch_t a[SL_RULE_MAX_GROUPS], b[SL_RULE_MAX_GROUPS];
+    for (int i = 0; i < SL_RULE_MAX_GROUPS; i++)
+        a[i].rm_so = a[i].rm_eo = b[i].rm_so = b[i].rm_eo = -1;
+    bool fast = sl_simplere_match(r->simple, v, strlen(v), a, SL_RULE_MAX_GROUPS);
+    bool slow = regexec(&r->re, v, SL_RULE_MAX_GROUPS, b, 0) == 0;
+    if (fast != slow)
+        fprintf(stderr, "%s on '%s': fast %d, regexec %d\n", r->id, v, fast, slow);
+    assert_int_equal(fast, slow);
+    if (fast)
+        for (size_t g = 0; g <= r->re.re_nsub; g++) {
+            assert_int_equal(a[g].rm_so, b[g].rm_so);
+            assert_int_equal(a[g].rm_eo, b[g].rm_eo);
+        }
+    (*n)++;
+}
+
+static void test_simple_regex_same_as_regexec(void **state)
+{
+    (void)state;
+    const struct sl_ruleset *rs = sl_ident_rules(id);
+    size_t rules = 0, checked = 0;
+    unsigned seed = 12345;
+    static const char alphabet[] = "aZ09-_.:/ ,\t\nDSHIPCVNR";
+    for (size_t i = 0; i < sl_rules_count(rs); i++) {
+        const struct sl_rule *r = sl_rules_at(rs, i);
+        if (r->simple == NULL)
+            continue;
+        rules++;
+        for (int side = 0; side < 2; side++) {
+            size_t k;
+            const json_t *ex;
+            json_array_foreach(json_object_get(r->examples, side ? "negative" : "positive"), k, ex)
+            {
+                if (!json_is_string(ex))
+                    continue;
+                char v[512];
+                snprintf(v, sizeof v, "%s", json_string_value(ex));
+                compare_one(r, v, &checked);
+                size_t len = strlen(v);
+                for (int m = 0; m < 200; m++) {
+                    char w[512];
+                    memcpy(w, v, len + 1);
+                    seed = seed * 1103515245u + 12345u;
+                    size_t at = len ? (seed >> 8) % (len + 1) : 0;
+                    switch ((seed >> 4) % 4) {
+                    case 0: w[at] = '\0'; break; /* truncate */
+                    case 1:
+                        if (at < len)
+                            w[at] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+                        break;
+                    case 2:
+                        if (len + 2 < sizeof w) {
+                            w[len] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+                            w[len + 1] = '\0';
+                        }
+                        break;
+                    default:
+                        if (at < len)
+                            memmove(w + at, w + at + 1, len - at);
+                        break;
+                    }
+                    compare_one(r, w, &checked);
+                }
+            }
+        }
+    }
+    fprintf(stderr, "simple-regex rules: %zu, values compared: %zu\n", rules, checked);
+    assert_true(rules >= 20);
+    assert_true(checked > 10000);
+}
+
 static void test_oui_table(void **state)
 {
     (void)state;
@@ -397,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_conflicts_reported), cmocka_unit_test(test_generic_servers_unnamed),
         cmocka_unit_test(test_hostile_input),      cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_batch_bad_lines),    cmocka_unit_test(test_oui_table),
+        cmocka_unit_test(test_simple_regex_same_as_regexec),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
