@@ -50,7 +50,7 @@ static int demo_seed(int argc, char **argv)
                    "expired), one reappearance and UK-style milestones. When the register has\n"
                    "no sites, --sites (default data/demo/sites.csv) is imported first.\n"
                    "Devices a scan registered stay as they are; the generated ones take free\n"
-                   "addresses at the top of each site's first network. Same seed and date,\n"
+                   "addresses at the top of each site's last network. Same seed and date,\n"
                    "same history. See docs/programme.md.\n",
                    cmd);
             return SL_EXIT_OK;
