@@ -48,7 +48,7 @@ static void usage(const char *cmd)
         "  --timeout MS         deadline of one exchange: connect, TLS, one request and\n"
         "                       its answer (default %d)\n"
         "  --connect-timeout MS a SYN unanswered this long means filtered (default:\n"
-        "                       adaptive, ten smoothed round trips, 250 ms at least)\n"
+        "                       adaptive, ten smoothed round trips, 500 ms at least)\n"
         "  --retries N          UDP retransmissions (default %d)\n"
         "  --exclude FILE       never probe these (same forms as TARGET, one a line);\n"
         "                       may be repeated; --exclude-target SPEC takes one inline\n"
