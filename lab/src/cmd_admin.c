@@ -133,7 +133,7 @@ int lab_cmd_status(int argc, char **argv)
     char *stats = sl_read_file(path, 4096, &len, NULL);
     json_object_set_new(info, "running", json_true());
     const char *keys[] = {"tcp_accepted", "udp_received", "udp_replies", "refused", "active",
-                          "tls_handshakes", NULL};
+                          "tls_handshakes", "closed_resets", NULL};
     json_t *counts = json_object();
     for (size_t i = 0; keys[i]; i++)
         json_object_set_new(counts, keys[i], json_integer((json_int_t)stat_value(stats, keys[i])));
@@ -172,6 +172,12 @@ int lab_cmd_status(int argc, char **argv)
                json_integer_value(json_object_get(counts, "refused")),
                json_integer_value(json_object_get(counts, "udp_received")),
                json_integer_value(json_object_get(counts, "tls_handshakes")));
+        const char *closed = json_string_value(json_object_get(info, "closed_ports"));
+        printf("  closed ports %s", closed ? closed : "filtered");
+        if (closed && strcmp(closed, "reset") == 0)
+            printf(" (%lld resets sent)",
+                   json_integer_value(json_object_get(counts, "closed_resets")));
+        printf("\n");
         printf("  truth        %s\n  connlog      %s\n  state        %s\n",
                json_string_value(json_object_get(info, "truth")),
                json_string_value(json_object_get(info, "connlog")), dir);

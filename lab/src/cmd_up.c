@@ -163,6 +163,10 @@ static int write_info(struct up_run *r, struct sl_err *err)
         json_object_set_new(j, "bridge", json_string(r->bridge));
     }
     json_object_set_new(j, "netns", r->lab_ns >= 0 ? json_string(r->o.name) : json_null());
+    json_object_set_new(j, "closed_ports",
+                        json_string(r->o.mode == LAB_MODE_NETNS || lab_server_resets_closed(r->srv)
+                                        ? "reset"
+                                        : "filtered"));
     char path[4200];
     lab_state_path(r->dir, "truth.jsonl", path, sizeof path);
     json_object_set_new(j, "truth", json_string(r->o.truth ? r->o.truth : path));

@@ -312,6 +312,12 @@ static int sect_kind(const char *s, enum lab_sect_kind *k, const char *sub)
     return 0;
 }
 
+/* "# text" or a lone "#": a comment line of the profile file. */
+static bool is_comment(const struct line *l)
+{
+    return l->n >= 1 && l->p[0] == '#' && (l->n == 1 || l->p[1] == ' ' || l->p[1] == '\t');
+}
+
 /* Joins lines [a, b) with sep into a buffer, skipping "#:" comment lines. */
 static void join_lines(struct sl_buf *out, const struct line *ls, size_t a, size_t b,
                        const char *sep)
@@ -383,9 +389,11 @@ static int parse_section(struct lab_profile *p, const struct line *ls, size_t hd
             return sl_err_set(err, "line %d: bad section option '%s'", lineno, w[i]);
         }
     }
-    /* Trailing blank lines only separate sections. */
+    /* Trailing blank lines only separate sections, and the comment lines
+     * ("# ...") that introduce the next section belong to no section: they
+     * must never be served as part of this one's body. */
     size_t a = hdr + 1, b = end;
-    while (b > a && is_blank(&ls[b - 1]))
+    while (b > a && (is_blank(&ls[b - 1]) || is_comment(&ls[b - 1])))
         b--;
     struct sl_buf buf;
     sl_buf_init(&buf, LAB_PROFILE_MAX * 2);

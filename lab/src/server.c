@@ -17,6 +17,7 @@
 #include "bpf.h"
 #include "expand.h"
 #include "reqparse.h"
+#include "rst.h"
 #include "tlscert.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -84,6 +85,8 @@ struct lab_server {
     EVP_PKEY *key;
     bool stopping;
     struct lab_rng rng;
+    struct lab_rst *rst; /* loopback mode: resets for closed ports, when allowed */
+    bool closed_ports_reset;
 };
 
 static void conn_close(struct conn *c);
@@ -915,8 +918,15 @@ static int open_socket(bool udp, uint32_t addr, uint16_t port, bool bind_lo, str
         return sl_err_set(err, "socket: %s", strerror(errno));
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (udp)
+    if (udp) {
         setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+        /* A scanner probing thousands of devices sends its discovery datagrams
+         * in bursts; the default buffer (about 200 KiB) drops most of one.
+         * FORCE passes net.core.rmem_max when privileged; else ask normally. */
+        int big = 16 << 20;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
+            (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    }
     if (bind_lo && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3) != 0) {
         int e = errno;
         close(fd);
@@ -980,6 +990,27 @@ size_t lab_server_ports(const struct lab_server *s, uint16_t *ports, bool *udp, 
     return n;
 }
 
+static bool listens_tcp(void *ctx, uint16_t port)
+{
+    const struct lab_server *s = ctx;
+    for (size_t i = 0; i < s->n_ls; i++)
+        if (!s->ls[i]->udp && s->ls[i]->port == port)
+            return true;
+    return false;
+}
+
+static void on_closed_port(void *ctx, uint32_t addr, uint16_t port, uint32_t peer,
+                           uint16_t peer_port)
+{
+    struct lab_server *s = ctx;
+    s->st.closed_resets++;
+    struct sockaddr_in pa = {0};
+    pa.sin_family = AF_INET;
+    pa.sin_addr.s_addr = htonl(peer);
+    pa.sin_port = htons(peer_port);
+    log_event(s, "tcp", addr, port, &pa, "closed");
+}
+
 int lab_server_listen_loopback(struct lab_server *s, struct sl_err *err)
 {
     uint16_t ports[256];
@@ -1012,7 +1043,19 @@ int lab_server_listen_loopback(struct lab_server *s, struct sl_err *err)
         rc = start_listener(s, new_listener(s, ports[i], udp[i], NULL), fd, err);
     }
     free(prog);
+    if (rc == 0) {
+        /* Closed ports reset like a real host's when raw sockets are allowed;
+         * otherwise they stay filtered (the listeners' BPF drops the SYN). */
+        struct sl_err rerr = {{0}};
+        s->rst = lab_rst_start(s->loop, s->w, listens_tcp, on_closed_port, s, &rerr);
+        s->closed_ports_reset = s->rst != NULL;
+    }
     return rc;
+}
+
+bool lab_server_resets_closed(const struct lab_server *s)
+{
+    return s->closed_ports_reset;
 }
 
 int lab_server_listen_device(struct lab_server *s, const struct lab_device *d, struct sl_err *err)
@@ -1053,10 +1096,11 @@ static void write_stats(struct lab_server *s)
     char buf[512];
     int n = snprintf(buf, sizeof buf,
                      "tcp_accepted %llu\nudp_received %llu\nudp_replies %llu\nrefused %llu\n"
-                     "active %llu\ntls_handshakes %llu\n",
+                     "active %llu\ntls_handshakes %llu\nclosed_resets %llu\n",
                      (unsigned long long)s->st.tcp_accepted, (unsigned long long)s->st.udp_received,
                      (unsigned long long)s->st.udp_replies, (unsigned long long)s->st.refused,
-                     (unsigned long long)s->st.active, (unsigned long long)s->st.tls_handshakes);
+                     (unsigned long long)s->st.active, (unsigned long long)s->st.tls_handshakes,
+                     (unsigned long long)s->st.closed_resets);
     sl_write_file(s->stats_path, buf, (size_t)n, NULL);
 }
 
@@ -1104,6 +1148,8 @@ void lab_server_stop(struct lab_server *s)
         uv_close(h, on_listener_closed);
     }
     s->n_ls = 0;
+    lab_rst_stop(s->rst);
+    s->rst = NULL;
     for (struct conn *c = s->conns; c; c = c->next)
         conn_close(c);
     if (s->stats_path)

@@ -35,6 +35,7 @@ struct lab_server;
 
 struct lab_server_stats {
     uint64_t tcp_accepted, udp_received, udp_replies, refused, active, tls_handshakes;
+    uint64_t closed_resets; /* SYNs to a device's closed port answered with a reset */
 };
 
 /* connlog and stats paths may be NULL. The world must outlive the server. */
@@ -45,6 +46,10 @@ int lab_server_listen_loopback(struct lab_server *s, struct sl_err *err);
 /* Netns mode: opens dev's sockets in the calling thread's current namespace. */
 int lab_server_listen_device(struct lab_server *s, const struct lab_device *dev,
                              struct sl_err *err);
+/* Loopback mode: true when closed ports answer with a reset (raw sockets were
+ * allowed); false when they look filtered. Netns mode: always reset (real
+ * per-device kernels). */
+bool lab_server_resets_closed(const struct lab_server *s);
 /* Closes every socket; the loop then runs out of handles and returns. */
 void lab_server_stop(struct lab_server *s);
 void lab_server_free(struct lab_server *s);

@@ -1,6 +1,6 @@
 /* tlscert.h - self-signed certificates with each profile's subject.
  *
- * One RSA-2048 key per lab run (made on first use: about 0.1 s), one X.509
+ * One ECDSA P-256 key per lab run (made on first use), one X.509
  * certificate per device that is contacted over TLS, made on first use and
  * kept until the lab stops (about 1.5 KB each). The subject comes from the
  * profile's tls_subject template ("CN=...,OU=...,O=...") after expansion.
@@ -17,7 +17,7 @@
  * Returns NULL with err set. */
 X509_NAME *lab_tls_name(const char *subject, struct sl_err *err);
 
-/* A new RSA-2048 key, or NULL. */
+/* A new ECDSA P-256 key, or NULL. */
 EVP_PKEY *lab_tls_key(struct sl_err *err);
 
 /* A self-signed certificate for subject (issuer = subject), serial and

@@ -346,6 +346,11 @@ static int devices_show(int argc, char **argv)
 static const struct sl_command device_commands[] = {
     {"list", "list devices (filters: site, status, manufacturer, decision)", devices_list},
     {"show", "show one device with its history and evidence", devices_show},
+    {"set-status", "move devices through the lifecycle (removed, verified_absent, ...)",
+     sl_cmd_devices_set_status},
+    {"schedule", "schedule the removal of devices for a date", sl_cmd_devices_schedule},
+    {"exempt", "exempt devices with a reason, an approver and an expiry", sl_cmd_devices_exempt},
+    {"expire", "write down exemptions that have expired", sl_cmd_devices_expire},
     {NULL, NULL, NULL},
 };
 

@@ -3,11 +3,20 @@
 
 /* The order here is the order of `sightline help`: the main job first. */
 const struct sl_command sl_commands[] = {
+    {"scan", "find, identify and judge the devices at addresses or networks", sl_cmd_scan},
+    {"import", "import nmap -oX or masscan -oJ results as evidence", sl_cmd_import},
     {"identify", "name who made a device from one answer (or a batch of evidence)", sl_cmd_identify},
     {"rules", "list, test and explain the fingerprint rules", sl_cmd_rules},
     {"policy", "list the policies; explain a device's verdict from its evidence", sl_cmd_policy},
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
+    {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
+     sl_cmd_monitor},
+    {"report", "the removal programme's report (html, csv, json, md), as of any date",
+     sl_cmd_report},
+    {"milestones", "dated targets of the removal programme and their status", sl_cmd_milestones},
+    {"verify", "rescan sites: removed devices not seen become verified absent", sl_cmd_verify},
+    {"demo", "build a believable removal programme for the demo", sl_cmd_demo},
     {"db", "verify the register's integrity and audit chain; migrate its schema", sl_cmd_db},
     {NULL, NULL, NULL},
 };

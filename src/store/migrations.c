@@ -161,6 +161,15 @@ const struct sl_migration sl_migrations[] = {
      "  detail TEXT NOT NULL DEFAULT '{}'"
      ") STRICT;"
      "CREATE INDEX alerts_signature ON alerts(signature_id, device_id);"},
+
+    {4, "programme: covering index for replaying lifecycle history by time",
+     /* Reports replay every event in time order (programme/progress.c); an
+      * index holding what the replay reads lets SQLite stream it without one
+      * table lookup per event. It leads with `at`, so it also serves every
+      * query the index it replaces did. */
+     "DROP INDEX IF EXISTS lifecycle_events_at;"
+     "CREATE INDEX lifecycle_events_replay ON lifecycle_events"
+     "  (at, id, device_id, to_status, exempt_until, scheduled_for);"},
 };
 
 const int sl_migration_count = (int)(sizeof sl_migrations / sizeof sl_migrations[0]);

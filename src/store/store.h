@@ -315,4 +315,95 @@ typedef int (*sl_milestone_cb)(const struct sl_milestone *m, void *ctx);
 int sl_store_milestone_list(struct sl_store *s, sl_milestone_cb cb, void *ctx,
                             struct sl_err *err);
 
+/* ---- monitor: sightings and alerts (store/monitor_queries.c) ---------------------- */
+
+/* Records that `mac` used `address` at time `seen` (ISO): inserts the pair or
+ * widens its first/last seen; device_id 0 leaves the link as it was. Not
+ * audited (it is traffic, not a change of the register's facts). */
+int sl_store_sighting_upsert(struct sl_store *s, const char *mac, const char *address,
+                             int64_t device_id, const char *first_seen, const char *last_seen,
+                             struct sl_err *err);
+
+struct sl_sighting {
+    char mac[18];
+    char address[48];
+    int64_t device_id; /* 0 = none */
+    char first_seen[SL_ISO_LEN];
+    char last_seen[SL_ISO_LEN];
+};
+typedef int (*sl_sighting_cb)(const struct sl_sighting *sg, void *ctx);
+/* All sightings, oldest first seen first. */
+int sl_store_sighting_list(struct sl_store *s, sl_sighting_cb cb, void *ctx, struct sl_err *err);
+
+/* Writes one alert row (count 1, last_at = first_at); *id gets its id. */
+int sl_store_alert_add(struct sl_store *s, const char *first_at, uint32_t signature_id,
+                       const char *signature, int severity, int64_t device_id, const char *src,
+                       const char *dest, const char *detail_json, int64_t *id,
+                       struct sl_err *err);
+/* Sets an alert row's count and last_at (a deduplicated alert seen again). */
+int sl_store_alert_update(struct sl_store *s, int64_t id, const char *last_at, int64_t count,
+                          struct sl_err *err);
+
+struct sl_alert_row {
+    int64_t id;
+    char first_at[SL_ISO_LEN], last_at[SL_ISO_LEN];
+    int64_t signature_id;
+    char signature[128];
+    int severity;
+    int64_t device_id;
+    char src[64], dest[64];
+    int64_t count;
+    char *detail; /* valid during the callback */
+};
+typedef int (*sl_alert_row_cb)(const struct sl_alert_row *r, void *ctx);
+/* Alerts in id order (limit 0 = all). */
+int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
+                        struct sl_err *err);
+
+/* The register device a monitored station is: by MAC; else, when both are
+ * known, by address and manufacturer (within site_id when > 0). Returns 1 and
+ * fills *d, 0 when none, -1 on error. */
+int sl_store_monitor_match(struct sl_store *s, const char *mac, const char *address,
+                           const char *manufacturer, int64_t site_id, struct sl_device *d,
+                           struct sl_err *err);
+
+/* ---- programme queries (store/programme_queries.c) -------------------------------- */
+
+/* Largest device id (0 when there are none): sizes the dense arrays of a replay. */
+int sl_store_device_max_id(struct sl_store *s, int64_t *out, struct sl_err *err);
+
+/* One affected device (decision prohibited or replace-by) as the programme sees it. */
+struct sl_affected_row {
+    int64_t id;
+    int64_t site_id;        /* 0 = none */
+    enum sl_decision decision;
+    const char *deadline;   /* replace-by deadline "YYYY-MM-DD" or "" */
+};
+typedef int (*sl_affected_cb)(const struct sl_affected_row *r, void *ctx);
+/* Every affected device, by id. Callback data is valid during the call only. */
+int sl_store_affected_list(struct sl_store *s, sl_affected_cb cb, void *ctx,
+                           struct sl_err *err);
+
+/* One lifecycle event as a replay reads it (text valid during the call only). */
+struct sl_replay_row {
+    const char *at;            /* "YYYY-MM-DDTHH:MM:SSZ" */
+    int64_t device_id;
+    const char *to_status;
+    const char *exempt_until;  /* "" when none */
+    const char *scheduled_for; /* "" when none */
+};
+typedef int (*sl_replay_cb)(const struct sl_replay_row *r, void *ctx);
+/* Every lifecycle event with at <= until (NULL = all) in time order (at, id),
+ * streamed from the covering index of migration 4. */
+int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb, void *ctx,
+                          struct sl_err *err);
+
+/* The time of the earliest lifecycle event ("" when there is none). */
+int sl_store_event_first_at(struct sl_store *s, char out[SL_ISO_LEN], struct sl_err *err);
+
+/* The latest event of a device that moved it to `to` with at <= until (NULL = any).
+ * Returns 1 and fills *e, 0 when there is none, -1 on error. */
+int sl_store_event_last_to(struct sl_store *s, int64_t device_id, enum sl_status to,
+                           const char *until, struct sl_event *e, struct sl_err *err);
+
 #endif

@@ -1,0 +1,66 @@
+# Shared by the scan benchmarks: find the binaries, bring a lab up in its own
+# network namespace (loopback mode, --isolate: nothing leaves it) and take it
+# down again. Sourced, not run.
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${SL_BUILD_DIR:-$top/build}
+SL=$build/sightline
+LAB=${SIGHTLINE_LAB:-$build/lab/sightline-lab}
+[ -x "$SL" ] || { echo "$bench: build first (scripts/build)"; exit 77; }
+[ -x "$LAB" ] || { echo "$bench: sightline-lab is not built (branch lab not merged?)"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "$bench: needs root (the lab isolates itself in a namespace)"; exit 77; }
+profiles=${SL_LAB_PROFILES:-$top/lab/profiles}
+ls "$profiles"/*.profile >/dev/null 2>&1 || { echo "$bench: no lab profiles in $profiles"; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sl-$bench.XXXXXX")
+lab_name="slb-$bench-$$"
+export SIGHTLINE_DATA=$top/data SIGHTLINE_DB=$tmp/reg.db
+lab_down() { "$LAB" down --name "$lab_name" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap lab_down EXIT INT TERM
+lab_up() { # DEVICES
+    "$LAB" up --devices "$1" --isolate --name "$lab_name" --truth "$tmp/truth.jsonl" \
+        --profiles "$profiles" --quiet
+    # The smallest address range that covers every device (what an operator would scan).
+    # Also every address of that range, one a line, for tools without range syntax.
+    range=$(python3 - "$tmp/truth.jsonl" "$tmp/targets.txt" <<'PY'
+import ipaddress, json, sys
+a = [int(ipaddress.ip_address(json.loads(l)["address"])) for l in open(sys.argv[1]) if l.strip()]
+with open(sys.argv[2], "w") as f:
+    for v in range(min(a), max(a) + 1):
+        f.write(f"{ipaddress.ip_address(v)}\n")
+print(f"{ipaddress.ip_address(min(a))}-{ipaddress.ip_address(max(a))}")
+PY
+)
+}
+lab_exec() { "$LAB" exec --name "$lab_name" -- "$@"; }
+# Scores a scan's JSON lines against the ground truth: a device is correct when
+# manufacturer and brand both match (null = null); a false prohibited verdict is
+# one given to a device whose true manufacturer the claim got wrong.
+score() { # TRUTH JSONL
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+truth = {}
+for l in open(sys.argv[1]):
+    if l.strip():
+        t = json.loads(l); truth[t["address"]] = t
+found, correct, falseprohib, hv = {}, 0, 0, 0
+for l in open(sys.argv[2]):
+    r = json.loads(l)
+    if r.get("type") == "device":
+        found[r["address"]] = r
+for addr, t in truth.items():
+    r = found.get(addr)
+    if r is None:
+        continue
+    c = r["claim"]
+    ok = (c.get("manufacturer") or None) == (t.get("manufacturer") or None) and \
+         (c.get("brand") or None) == (t.get("brand") or None)
+    correct += ok
+    if r["verdict"]["decision"] == "prohibited" and (c.get("manufacturer") or None) != (t.get("manufacturer") or None):
+        falseprohib += 1
+    if ok and t.get("manufacturer") in ("Hikvision", "Dahua"):
+        hv += 1
+n = len(truth)
+print(f"truth {n}, found {len(set(found) & set(truth))}, identified correctly {correct} "
+      f"({100.0 * correct / max(n, 1):.2f}%), false prohibited {falseprohib}, "
+      f"Hikvision/Dahua correct {hv}")
+PY
+}

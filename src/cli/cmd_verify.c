@@ -1,0 +1,335 @@
+/* cmd_verify.c - sightline verify: prove removed devices are gone.
+ *
+ * Reconciles what a scan of the sites' networks saw with the register
+ * (programme/reconcile.h). The observations come from a scan's JSON lines
+ * (--from-scan FILE, the output of `sightline scan --jsonl`). */
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "programme/reconcile.h"
+#include "programme/scan_jsonl.h"
+#include "programme/verify_scan.h"
+#include "scan/scan.h"
+#include "store/store.h"
+#include "util/file.h"
+#include "util/str.h"
+
+#define MAX_SITES 4096
+
+struct site_ids {
+    int64_t ids[MAX_SITES];
+    size_t n;
+    char text[512];
+};
+
+static int all_cb(const struct sl_site *site, void *vctx)
+{
+    struct site_ids *c = vctx;
+    if (c->n >= MAX_SITES)
+        return 1;
+    c->ids[c->n++] = site->id;
+    return 0;
+}
+
+static void print_device(struct sl_store *s, const char *prefix, int64_t id, FILE *out)
+{
+    struct sl_device *d = malloc(sizeof *d);
+    struct sl_err err;
+    if (d != NULL && sl_store_device_get(s, id, d, &err) == 1)
+        fprintf(out, "%sdevice %lld at %s (%s): %s %s%s%s\n", prefix, (long long)d->id,
+                d->address[0] ? d->address : "-", d->site[0] ? d->site : "no site",
+                d->claim.manufacturer[0] ? d->claim.manufacturer : "unknown", d->claim.model,
+                d->claim.brand[0] ? ", sold as " : "", d->claim.brand);
+    free(d);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void on_start(uint64_t addresses, const char *targets, void *ctx)
+{
+    fprintf(stderr, "%s: scanning %llu addresses (%s)\n", (const char *)ctx,
+            (unsigned long long)addresses, targets);
+}
+
+static void print_result(struct sl_store *s, const char *sites, int64_t scan_id, bool complete,
+                         const struct sl_reconcile_result *res, bool json)
+{
+    if (json) {
+        json_t *j = json_pack("{s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                              "scan", (json_int_t)scan_id, "sites", sites, "complete", complete,
+                              "observations", (json_int_t)res->observations, "outside",
+                              (json_int_t)res->outside, "matched", (json_int_t)res->matched,
+                              "added", (json_int_t)res->added, "ignored", (json_int_t)res->ignored,
+                              "verified_absent", (json_int_t)res->verified_absent, "reappeared",
+                              (json_int_t)res->reappeared, "missing", (json_int_t)res->missing,
+                              "unidentified_at_removed", (json_int_t)res->unidentified,
+                              "still_reappeared", (json_int_t)res->still_reappeared);
+        json_t *ra = json_array(), *ms = json_array(), *va = json_array(), *ad = json_array();
+        for (size_t i = 0; i < res->reappeared && i < SL_RECONCILE_LISTED; i++)
+            json_array_append_new(ra, json_integer(res->reappeared_ids[i]));
+        for (size_t i = 0; i < res->missing && i < SL_RECONCILE_LISTED; i++)
+            json_array_append_new(ms, json_integer(res->missing_ids[i]));
+        for (size_t i = 0; i < res->verified_absent && i < SL_RECONCILE_LISTED; i++)
+            json_array_append_new(va, json_integer(res->verified_ids[i]));
+        for (size_t i = 0; i < res->added && i < SL_RECONCILE_LISTED; i++)
+            json_array_append_new(ad, json_integer(res->added_ids[i]));
+        json_object_set_new(j, "reappeared_ids", ra);
+        json_object_set_new(j, "missing_ids", ms);
+        json_object_set_new(j, "verified_ids", va);
+        json_object_set_new(j, "added_ids", ad);
+        sl_print_json(stdout, j);
+    } else {
+        printf("verification scan %lld of %s: %zu devices seen (%zu outside these sites)%s\n",
+               (long long)scan_id, sites, res->observations, res->outside,
+               complete ? "" : " - INCOMPLETE: nothing verified absent");
+        printf("  verified absent   %zu\n  reappeared        %zu\n  newly registered  %zu\n"
+               "  missing           %zu (outstanding, not seen)\n  already known     %zu\n",
+               res->verified_absent, res->reappeared, res->added, res->missing, res->matched);
+        if (res->still_reappeared > 0)
+            printf("  still reappeared  %zu (seen again, flagged before)\n", res->still_reappeared);
+        for (size_t i = 0; i < res->missing && i < 10; i++)
+            print_device(s, "  missing: ", res->missing_ids[i], stdout);
+    }
+    for (size_t i = 0; i < res->reappeared && i < SL_RECONCILE_LISTED; i++)
+        print_device(s, "REAPPEARED after removal: ", res->reappeared_ids[i], stderr);
+    for (size_t i = 0; i < res->unidentified && i < SL_RECONCILE_LISTED; i++)
+        fprintf(stderr, "CHECK: something unidentified answers at %s, where a removed device was\n",
+                res->unidentified_at[i]);
+}
+
+static int resolve_sites(const char *cmd, struct sl_store *s, bool all, const char *const *names,
+                         size_t n_names, struct site_ids *sites)
+{
+    struct sl_err err = {{0}};
+    if (all) {
+        if (sl_store_site_list(s, all_cb, sites, &err) != 0)
+            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        sl_strlcpy(sites->text, "all sites", sizeof sites->text);
+        return 0;
+    }
+    for (size_t i = 0; i < n_names; i++) {
+        struct sl_site site;
+        int got = sl_store_site_get(s, names[i], &site, &err);
+        if (got <= 0)
+            return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", names[i])
+                            : sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        sites->ids[sites->n++] = site.id;
+        size_t l = strlen(sites->text);
+        snprintf(sites->text + l, sizeof sites->text - l, "%s%s", l ? ", " : "", site.name);
+        sl_site_free(&site);
+    }
+    return 0;
+}
+
+static int verify_by_scanning(const char *cmd, const char *db, const char *actor, bool all,
+                              const char *const *names, size_t n_names, const char *ports,
+                              unsigned timeout, double rate, unsigned conc, bool json,
+                              bool fail_reappeared)
+{
+    struct sl_err err = {{0}};
+    struct sl_store *s = NULL;
+    struct site_ids *sites = calloc(1, sizeof *sites);
+    struct sl_verify_scan_result *res = malloc(sizeof *res);
+    int ret = SL_EXIT_OK;
+    if (sites == NULL || res == NULL) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
+        goto out;
+    }
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        goto out;
+    }
+    if ((ret = resolve_sites(cmd, s, all, names, n_names, sites)) != 0)
+        goto out;
+    struct sl_verify_scan_opts vo = {sites->ids, sites->n, ports, timeout, rate, conc,
+                                     sl_cli_actor(actor), &stop_flag, on_start, (void *)cmd};
+    stop_flag = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int rc = sl_verify_scan(s, &vo, res, &err);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (rc != 0) {
+        ret = sl_cli_fail(cmd, strstr(err.msg, "no networks") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+                          "%s", err.msg);
+        goto out;
+    }
+    print_result(s, sites->text, res->scan_id, res->complete, &res->rec, json);
+    if (!res->complete)
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "scan %lld interrupted: recorded as incomplete",
+                          (long long)res->scan_id);
+    else if (fail_reappeared && res->rec.reappeared + res->rec.still_reappeared > 0)
+        ret = SL_EXIT_FINDINGS;
+out:
+    sl_store_close(s);
+    free(sites);
+    free(res);
+    return ret;
+}
+
+int sl_cmd_verify(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"site", required_argument, NULL, 's'},
+        {"all", no_argument, NULL, 'a'},
+        {"from-scan", required_argument, NULL, 'f'},
+        {"ports", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"rate", required_argument, NULL, 'r'},
+        {"concurrency", required_argument, NULL, 'c'},
+        {"fail-on", required_argument, NULL, 'F'},
+        {"json", no_argument, NULL, 'j'},
+        {"actor", required_argument, NULL, 'A'},
+        {"db", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *actor = NULL, *from = NULL, *ports = NULL;
+    int64_t timeout = 0, rate = 0, conc = 0;
+    const char *names[64];
+    size_t n_names = 0;
+    bool all = false, json = false, fail_reappeared = false;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 's':
+            if (n_names == 64)
+                return sl_cli_usage_error(cmd, "at most 64 --site options (use --all)");
+            names[n_names++] = optarg;
+            break;
+        case 'a': all = true; break;
+        case 'f': from = optarg; break;
+        case 'p': ports = optarg; break;
+        case 'T':
+            if (sl_parse_i64(optarg, 1, 600000, &timeout) != 0)
+                return sl_cli_usage_error(cmd, "--timeout takes milliseconds (1 to 600000)");
+            break;
+        case 'r':
+            if (sl_parse_i64(optarg, 1, 10000000, &rate) != 0)
+                return sl_cli_usage_error(cmd, "--rate takes probes a second");
+            break;
+        case 'c':
+            if (sl_parse_i64(optarg, 1, 1000000, &conc) != 0)
+                return sl_cli_usage_error(cmd, "--concurrency takes a number of connections");
+            if ((uint64_t)conc > sl_scan_max_concurrency())
+                return sl_cli_usage_error(cmd, "--concurrency %lld is above what the file limit "
+                                               "allows (%u)",
+                                          (long long)conc, sl_scan_max_concurrency());
+            break;
+        case 'F':
+            if (strcmp(optarg, "reappeared") == 0)
+                fail_reappeared = true;
+            else if (strcmp(optarg, "never") != 0)
+                return sl_cli_usage_error(cmd, "--fail-on must be reappeared or never");
+            break;
+        case 'j': json = true; break;
+        case 'A': actor = optarg; break;
+        case 'D': db = optarg; break;
+        case 'h':
+            printf("Usage: %s (--site NAME... | --all) [--from-scan FILE] [--fail-on reappeared]\n"
+                   "          [--ports LIST] [--timeout MS] [--rate N] [--concurrency N]\n"
+                   "          [--json] [--actor NAME] [--db PATH]\n\n"
+                   "Rescans the networks of the sites (only those networks: scan only what you\n"
+                   "are authorised to) and reconciles what answered with the register:\n"
+                   "  removed, not seen (complete scan)    -> verified_absent\n"
+                   "  removed or verified absent, seen     -> reappeared (listed loudly)\n"
+                   "  prohibited/replace-by, not registered -> added as discovered\n"
+                   "  outstanding, not seen                -> listed as missing (no change)\n"
+                   "Seen again needs the same MAC, serial, or maker at the same address;\n"
+                   "something unidentified at a removed device's address is listed to check.\n"
+                   "--from-scan reconciles a scan made earlier instead (the JSON lines of\n"
+                   "'sightline scan --jsonl'; - = stdin). --ports etc. as for 'sightline scan'.\n"
+                   "Exit 1 with --fail-on reappeared when a removed device answers (newly\n"
+                   "reappeared, or still there from an earlier verification).\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (all == (n_names > 0))
+        return sl_cli_usage_error(cmd, "say which sites: --site NAME (repeatable) or --all");
+    if (from == NULL)
+        return verify_by_scanning(cmd, db, actor, all, names, n_names, ports, (unsigned)timeout,
+                                  (double)rate, (unsigned)conc, json, fail_reappeared);
+    struct sl_err err = {{0}};
+    size_t len;
+    char *data = sl_read_file(from, 4096u << 20, &len, &err);
+    if (data == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    struct sl_observation *obs = NULL;
+    size_t n_obs = 0;
+    struct sl_jsonl_result *jr = malloc(sizeof *jr);
+    struct site_ids *sites = calloc(1, sizeof *sites);
+    struct sl_reconcile_result *res = malloc(sizeof *res);
+    struct sl_store *s = NULL;
+    int ret = SL_EXIT_OK;
+    if (jr == NULL || sites == NULL || res == NULL) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
+        goto out;
+    }
+    if (sl_scan_jsonl_parse(data, len, &obs, &n_obs, jr, &err) != 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s", from, err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < jr->n_problems && i < SL_JSONL_MAX_PROBLEMS; i++)
+        fprintf(stderr, "%s: %s: %s\n", cmd, from, jr->problems[i]);
+    if (jr->n_problems > SL_JSONL_MAX_PROBLEMS)
+        fprintf(stderr, "%s: %s: ... %zu bad lines in all\n", cmd, from, jr->n_problems);
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        goto out;
+    }
+    if ((ret = resolve_sites(cmd, s, all, names, n_names, sites)) != 0)
+        goto out;
+    bool complete = !jr->incomplete && jr->n_problems == 0;
+    char targets[700];
+    snprintf(targets, sizeof targets, "%s (from %s)", sites->text, from);
+    int64_t scan_id = 0;
+    const char *who = sl_cli_actor(actor);
+    if (sl_store_scan_begin(s, sites->n == 1 ? sites->ids[0] : 0, "verify", targets, NULL, who,
+                            &scan_id, &err) != 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        goto out;
+    }
+    struct sl_reconcile_opts ro = {sites->ids, sites->n, complete, scan_id, who};
+    if (sl_reconcile(s, obs, n_obs, &ro, res, &err) != 0) {
+        sl_store_scan_finish(s, scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, who, NULL);
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        goto out;
+    }
+    if (sl_store_scan_finish(s, scan_id, complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
+                             (int64_t)n_obs, (int64_t)(res->observations - res->outside),
+                             (int64_t)res->matched + (int64_t)res->added, who, &err) != 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        goto out;
+    }
+    print_result(s, sites->text, scan_id, complete, res, json);
+    if (fail_reappeared && res->reappeared + res->still_reappeared > 0)
+        ret = SL_EXIT_FINDINGS;
+out:
+    sl_store_close(s);
+    free(data);
+    free(obs);
+    free(jr);
+    free(sites);
+    free(res);
+    return ret;
+}

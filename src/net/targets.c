@@ -1,0 +1,392 @@
+/* targets.c - target specs to sorted, merged address intervals (targets.h). */
+#include "net/targets.h"
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "util/file.h"
+#include "util/str.h"
+
+typedef unsigned __int128 u128;
+
+struct range {
+    u128 lo, hi;    /* inclusive; IPv4 ranges hold 32-bit values */
+    bool v4;
+    uint64_t start; /* sorted position of lo (after prepare) */
+};
+
+struct rangeset {
+    struct range *r;
+    size_t n, cap;
+};
+
+struct sl_targets {
+    struct rangeset in, ex;
+    uint64_t count, excluded;
+    bool prepared;
+};
+
+#define FILE_MAX (64u * 1024 * 1024)
+
+static u128 addr_value(const struct sl_addr *a)
+{
+    u128 v = 0;
+    for (int i = a->v4 ? 12 : 0; i < 16; i++)
+        v = (v << 8) | a->b[i];
+    return v;
+}
+
+static void value_addr(u128 v, bool v4, struct sl_addr *a)
+{
+    memset(a, 0, sizeof *a);
+    a->v4 = v4;
+    if (v4) {
+        a->b[10] = a->b[11] = 0xff;
+    }
+    for (int i = 15; i >= (v4 ? 12 : 0); i--) {
+        a->b[i] = (uint8_t)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+static int set_push(struct rangeset *s, u128 lo, u128 hi, bool v4, struct sl_err *err)
+{
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 16;
+        struct range *nr = realloc(s->r, nc * sizeof *nr);
+        if (nr == NULL)
+            return sl_err_set(err, "out of memory");
+        s->r = nr;
+        s->cap = nc;
+    }
+    s->r[s->n++] = (struct range){lo, hi, v4, 0};
+    return 0;
+}
+
+struct sl_targets *sl_targets_new(void)
+{
+    return calloc(1, sizeof(struct sl_targets));
+}
+
+void sl_targets_free(struct sl_targets *t)
+{
+    if (t == NULL)
+        return;
+    free(t->in.r);
+    free(t->ex.r);
+    free(t);
+}
+
+static int resolve(struct rangeset *s, const char *name, struct sl_err *err)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(name, NULL, &hints, &res);
+    if (rc != 0)
+        return sl_err_set(err, "'%s' is not an address, network or range, and does not resolve (%s)",
+                          name, gai_strerror(rc));
+    int added = 0;
+    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+        struct sl_addr a;
+        memset(&a, 0, sizeof a);
+        if (ai->ai_family == AF_INET) {
+            const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)ai->ai_addr;
+            a.v4 = true;
+            a.b[10] = a.b[11] = 0xff;
+            memcpy(a.b + 12, &sin->sin_addr, 4);
+        } else if (ai->ai_family == AF_INET6) {
+            const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ai->ai_addr;
+            memcpy(a.b, &s6->sin6_addr, 16);
+        } else {
+            continue;
+        }
+        u128 v = addr_value(&a);
+        if (set_push(s, v, v, a.v4, err) != 0) {
+            freeaddrinfo(res);
+            return -1;
+        }
+        added++;
+    }
+    freeaddrinfo(res);
+    if (added == 0)
+        return sl_err_set(err, "'%s' resolves to no IPv4 or IPv6 address", name);
+    return 0;
+}
+
+static int add_spec(struct rangeset *s, const char *spec_in, bool allow_file, struct sl_err *err);
+
+static int add_file(struct rangeset *s, const char *path, struct sl_err *err)
+{
+    size_t len;
+    char *data = sl_read_file(path, FILE_MAX, &len, err);
+    if (data == NULL)
+        return -1;
+    size_t lineno = 0;
+    int rc = 0;
+    for (char *p = data; p != NULL && *p != '\0';) {
+        char *nl = strchr(p, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        lineno++;
+        char *hash = strchr(p, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        char *line = sl_str_trim(p);
+        if (*line != '\0' && add_spec(s, line, false, err) != 0) {
+            sl_err_prefix(err, "%s, line %zu", path, lineno);
+            rc = -1;
+            break;
+        }
+        p = nl != NULL ? nl + 1 : NULL;
+    }
+    free(data);
+    return rc;
+}
+
+static int add_spec(struct rangeset *s, const char *spec_in, bool allow_file, struct sl_err *err)
+{
+    char spec[512];
+    if (sl_strlcpy(spec, spec_in, sizeof spec) >= sizeof spec)
+        return sl_err_set(err, "target '%.40s...' is too long", spec_in);
+    char *sp = sl_str_trim(spec);
+    if (*sp == '\0')
+        return sl_err_set(err, "empty target");
+    if (*sp == '@') {
+        if (!allow_file)
+            return sl_err_set(err, "'%s': an @file may not name another @file", sp);
+        return add_file(s, sp + 1, err);
+    }
+    struct sl_addr a, b;
+    if (strchr(sp, '/') != NULL) {
+        struct sl_cidr c;
+        if (sl_cidr_parse(sp, &c, err) != 0)
+            return -1;
+        unsigned bits = c.addr.v4 ? 32 : 128;
+        u128 lo = addr_value(&c.addr);
+        unsigned host = bits - c.prefix;
+        u128 span = host >= 128 ? ~(u128)0 : (((u128)1 << host) - 1);
+        return set_push(s, lo, lo | span, c.addr.v4, err);
+    }
+    char *dash = strchr(sp, '-');
+    if (dash != NULL && sl_addr_parse(sp, &a) != 0) {
+        *dash = '\0';
+        const char *rhs = dash + 1;
+        if (sl_addr_parse(sp, &a) != 0)
+            goto not_addr;
+        int64_t octet;
+        if (sl_addr_parse(rhs, &b) == 0) {
+            if (b.v4 != a.v4)
+                return sl_err_set(err, "range '%s-%s' mixes IPv4 and IPv6", sp, rhs);
+        } else if (a.v4 && sl_parse_i64(rhs, 0, 255, &octet) == 0) {
+            b = a;
+            b.b[15] = (uint8_t)octet;
+        } else {
+            return sl_err_set(err, "range '%s-%s': the end is not an address", sp, rhs);
+        }
+        u128 lo = addr_value(&a), hi = addr_value(&b);
+        if (hi < lo)
+            return sl_err_set(err, "range '%s-%s' ends before it starts", sp, rhs);
+        return set_push(s, lo, hi, a.v4, err);
+    }
+    if (sl_addr_parse(sp, &a) == 0) {
+        u128 v = addr_value(&a);
+        return set_push(s, v, v, a.v4, err);
+    }
+not_addr:
+    if (dash != NULL)
+        *dash = '-';
+    return resolve(s, sp, err);
+}
+
+int sl_targets_add(struct sl_targets *t, const char *spec, struct sl_err *err)
+{
+    if (t->prepared)
+        return sl_err_set(err, "targets already prepared");
+    return add_spec(&t->in, spec, true, err);
+}
+
+int sl_targets_exclude(struct sl_targets *t, const char *spec, struct sl_err *err)
+{
+    if (t->prepared)
+        return sl_err_set(err, "targets already prepared");
+    return add_spec(&t->ex, spec, true, err);
+}
+
+static int cmp_range(const void *pa, const void *pb)
+{
+    const struct range *a = pa, *b = pb;
+    if (a->v4 != b->v4)
+        return a->v4 ? -1 : 1;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return 0;
+}
+
+static void merge(struct rangeset *s)
+{
+    if (s->n == 0)
+        return;
+    qsort(s->r, s->n, sizeof *s->r, cmp_range);
+    size_t w = 0;
+    for (size_t i = 1; i < s->n; i++) {
+        struct range *cur = &s->r[w];
+        const struct range *nx = &s->r[i];
+        if (nx->v4 == cur->v4 && (nx->lo <= cur->hi || nx->lo - 1 == cur->hi)) {
+            if (nx->hi > cur->hi)
+                cur->hi = nx->hi;
+        } else {
+            s->r[++w] = *nx;
+        }
+    }
+    s->n = w + 1;
+}
+
+int sl_targets_prepare(struct sl_targets *t, struct sl_err *err)
+{
+    if (t->prepared)
+        return 0;
+    if (t->in.n == 0)
+        return sl_err_set(err, "no targets");
+    merge(&t->in);
+    merge(&t->ex);
+    u128 total = 0;
+    for (size_t i = 0; i < t->in.n; i++) {
+        struct range *r = &t->in.r[i];
+        u128 span = r->hi - r->lo;
+        if (span >= (u128)SL_TARGETS_MAX || total + span + 1 > (u128)SL_TARGETS_MAX)
+            return sl_err_set(err, "more than %llu addresses to scan; narrow the targets "
+                                   "(an IPv6 network larger than a /96 cannot be walked)",
+                              (unsigned long long)SL_TARGETS_MAX);
+        r->start = (uint64_t)total;
+        total += span + 1;
+    }
+    t->count = (uint64_t)total;
+    /* Overlap of the (merged, disjoint) exclusions with the targets. */
+    u128 ex = 0;
+    for (size_t i = 0, j = 0; i < t->in.n && j < t->ex.n;) {
+        const struct range *a = &t->in.r[i], *b = &t->ex.r[j];
+        if (a->v4 != b->v4) {
+            if (a->v4)
+                i++;
+            else
+                j++;
+            continue;
+        }
+        u128 lo = a->lo > b->lo ? a->lo : b->lo, hi = a->hi < b->hi ? a->hi : b->hi;
+        if (lo <= hi)
+            ex += hi - lo + 1;
+        if (a->hi < b->hi)
+            i++;
+        else
+            j++;
+    }
+    t->excluded = (uint64_t)ex;
+    t->prepared = true;
+    return 0;
+}
+
+uint64_t sl_targets_count(const struct sl_targets *t) { return t->count; }
+uint64_t sl_targets_excluded(const struct sl_targets *t) { return t->excluded; }
+
+bool sl_targets_has_v4(const struct sl_targets *t)
+{
+    return t->in.n > 0 && t->in.r[0].v4;
+}
+
+bool sl_targets_has_v6(const struct sl_targets *t)
+{
+    return t->in.n > 0 && !t->in.r[t->in.n - 1].v4;
+}
+
+void sl_targets_at(const struct sl_targets *t, uint64_t index, struct sl_addr *out)
+{
+    size_t lo = 0, hi = t->in.n; /* last range with start <= index */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->in.r[mid].start <= index)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct range *r = &t->in.r[lo];
+    value_addr(r->lo + (index - r->start), r->v4, out);
+}
+
+/* Index of the range containing (v4, v), or -1. */
+static long find(const struct rangeset *s, bool v4, u128 v)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct range *r = &s->r[mid];
+        if (r->v4 != v4 ? r->v4 : r->hi < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->n && s->r[lo].v4 == v4 && s->r[lo].lo <= v && v <= s->r[lo].hi)
+        return (long)lo;
+    return -1;
+}
+
+bool sl_targets_index_of(const struct sl_targets *t, const struct sl_addr *a, uint64_t *index)
+{
+    u128 v = addr_value(a);
+    long i = find(&t->in, a->v4, v);
+    if (i < 0)
+        return false;
+    *index = t->in.r[i].start + (uint64_t)(v - t->in.r[i].lo);
+    return true;
+}
+
+bool sl_targets_is_excluded(const struct sl_targets *t, const struct sl_addr *a)
+{
+    return find(&t->ex, a->v4, addr_value(a)) >= 0;
+}
+
+bool sl_targets_contains(const struct sl_targets *t, const struct sl_addr *a)
+{
+    uint64_t i;
+    return sl_targets_index_of(t, a, &i) && !sl_targets_is_excluded(t, a);
+}
+
+void sl_walk_init_shard(struct sl_walk *w, const struct sl_targets *t, uint64_t seed,
+                        unsigned shard, unsigned nshards)
+{
+    w->t = t;
+    w->pos = shard;
+    w->step = nshards > 0 ? nshards : 1;
+    sl_perm_init(&w->perm, t->count, seed);
+}
+
+void sl_walk_init(struct sl_walk *w, const struct sl_targets *t, uint64_t seed)
+{
+    sl_walk_init_shard(w, t, seed, 0, 1);
+}
+
+int sl_walk_next(struct sl_walk *w, struct sl_addr *out, uint64_t *position)
+{
+    while (w->pos < w->t->count) {
+        uint64_t p = w->pos;
+        w->pos += w->step;
+        sl_targets_at(w->t, sl_perm_at(&w->perm, p), out);
+        if (w->t->ex.n > 0 && sl_targets_is_excluded(w->t, out))
+            continue;
+        if (position != NULL)
+            *position = p;
+        return 1;
+    }
+    return 0;
+}
+
+bool sl_walk_position_of(const struct sl_walk *w, const struct sl_addr *a, uint64_t *position)
+{
+    uint64_t idx;
+    if (!sl_targets_index_of(w->t, a, &idx))
+        return false;
+    *position = sl_perm_inverse(&w->perm, idx);
+    return true;
+}

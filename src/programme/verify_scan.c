@@ -1,0 +1,280 @@
+/* verify_scan.c - scan the sites' networks, then reconcile. */
+#include "programme/verify_scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ident/ident.h"
+#include "net/targets.h"
+#include "policy/policy.h"
+#include "probe/ports.h"
+#include "scan/scan.h"
+#include "util/cidr.h"
+#include "util/datadir.h"
+#include "util/str.h"
+
+struct vnet {
+    struct sl_cidr cidr;
+    size_t site; /* index into sites */
+};
+
+struct vsite {
+    int64_t id;
+    char name[SL_NAME_MAX];
+    enum sl_tier tier;
+    bool selected;
+};
+
+struct vctx {
+    struct sl_store *s;
+    const struct sl_policy_set *policy;
+    int64_t scan_id, now;
+    struct vsite *sites;
+    size_t n_sites, cap_sites;
+    struct vnet *nets;
+    size_t n_nets, cap_nets;
+    struct sl_targets *targets;
+    char targets_text[512];
+    const int64_t *want;
+    size_t n_want;
+    struct sl_observation *obs;
+    size_t n_obs, cap_obs;
+    int failed;
+    struct sl_err *err;
+};
+
+static int site_cb(const struct sl_site *site, void *vctx)
+{
+    struct vctx *c = vctx;
+    if (c->n_sites == c->cap_sites) {
+        size_t cap = c->cap_sites ? c->cap_sites * 2 : 16;
+        void *p = realloc(c->sites, cap * sizeof *c->sites);
+        if (p == NULL)
+            goto oom;
+        c->sites = p;
+        c->cap_sites = cap;
+    }
+    struct vsite *vs = &c->sites[c->n_sites];
+    memset(vs, 0, sizeof *vs);
+    vs->id = site->id;
+    sl_strlcpy(vs->name, site->name, sizeof vs->name);
+    vs->tier = site->tier;
+    for (size_t i = 0; i < c->n_want; i++)
+        if (c->want[i] == site->id)
+            vs->selected = true;
+    for (size_t i = 0; i < site->n_networks; i++) {
+        struct sl_cidr cidr;
+        if (sl_cidr_parse(site->networks[i], &cidr, NULL) != 0)
+            continue;
+        if (c->n_nets == c->cap_nets) {
+            size_t cap = c->cap_nets ? c->cap_nets * 2 : 32;
+            void *p = realloc(c->nets, cap * sizeof *c->nets);
+            if (p == NULL)
+                goto oom;
+            c->nets = p;
+            c->cap_nets = cap;
+        }
+        c->nets[c->n_nets++] = (struct vnet){cidr, c->n_sites};
+        if (vs->selected) {
+            if (sl_targets_add(c->targets, site->networks[i], c->err) != 0) {
+                c->failed = 1;
+                return 1;
+            }
+            size_t l = strlen(c->targets_text);
+            snprintf(c->targets_text + l, sizeof c->targets_text - l, "%s%s", l ? " " : "",
+                     site->networks[i]);
+        }
+    }
+    c->n_sites++;
+    return 0;
+oom:
+    sl_err_set(c->err, "out of memory");
+    c->failed = 1;
+    return 1;
+}
+
+/* The site whose most specific network holds the address, or -1. */
+static long site_of(const struct vctx *c, const char *address)
+{
+    struct sl_addr a;
+    if (sl_addr_parse(address, &a) != 0)
+        return -1;
+    long best = -1;
+    unsigned best_len = 0;
+    for (size_t i = 0; i < c->n_nets; i++) {
+        const struct sl_cidr *n = &c->nets[i].cidr;
+        unsigned len = n->addr.v4 ? n->prefix + 96 : n->prefix;
+        if (sl_cidr_contains(n, &a) && (best < 0 || len > best_len)) {
+            best = (long)c->nets[i].site;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+static void on_device(const struct sl_scan_device *d, void *vctx)
+{
+    struct vctx *c = vctx;
+    if (c->failed)
+        return;
+    long si = site_of(c, d->address);
+    if (si < 0 || !c->sites[si].selected)
+        return; /* not in a site being verified (reconcile would skip it too) */
+    if (c->n_obs == c->cap_obs) {
+        size_t cap = c->cap_obs ? c->cap_obs * 2 : 64;
+        void *p = realloc(c->obs, cap * sizeof *c->obs);
+        if (p == NULL) {
+            sl_err_set(c->err, "out of memory");
+            c->failed = 1;
+            return;
+        }
+        c->obs = p;
+        c->cap_obs = cap;
+    }
+    struct sl_observation *o = &c->obs[c->n_obs++];
+    memset(o, 0, sizeof *o);
+    sl_strlcpy(o->address, d->address, sizeof o->address);
+    sl_strlcpy(o->ports, d->ports, sizeof o->ports);
+    o->claim = *d->claim;
+    sl_strlcpy(o->mac, d->claim->mac, sizeof o->mac);
+    sl_strlcpy(o->serial, d->claim->serial, sizeof o->serial);
+    sl_strlcpy(o->site, c->sites[si].name, sizeof o->site);
+    sl_policy_judge(c->policy, c->sites[si].tier, &o->claim, c->now, &o->verdict);
+    o->seen_at = sl_now();
+    for (size_t i = 0; i < d->n_evidence; i++) {
+        if (sl_store_evidence_add(c->s, c->scan_id, 0, d->address, d->evidence[i], NULL,
+                                  c->err) != 0) {
+            c->failed = 1;
+            return;
+        }
+    }
+}
+
+int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
+                   struct sl_verify_scan_result *res, struct sl_err *err)
+{
+    memset(res, 0, sizeof *res);
+    struct vctx c;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.err = err;
+    c.want = o->site_ids;
+    c.n_want = o->n_sites;
+    c.now = sl_now();
+    struct sl_ident *ident = NULL;
+    struct sl_policy_set *ps = NULL;
+    int ret = -1;
+    bool scan_open = false, in_txn = false;
+    c.targets = sl_targets_new();
+    if (c.targets == NULL) {
+        sl_err_set(err, "out of memory");
+        goto out;
+    }
+    if (sl_store_site_list(s, site_cb, &c, err) != 0 || c.failed)
+        goto out;
+    if (c.targets_text[0] == '\0') {
+        sl_err_set(err, "the sites to verify have no networks (add them with 'sightline sites')");
+        goto out;
+    }
+    if (sl_targets_prepare(c.targets, err) != 0)
+        goto out;
+    struct sl_port_spec ports[SL_PORTS_MAX];
+    int np = sl_ports_parse(o->ports != NULL ? o->ports : sl_ports_profile("cameras"), ports,
+                            SL_PORTS_MAX, err);
+    if (np < 0)
+        goto out;
+    if (sl_ident_load(&ident, sl_datadir(), err) != 0 ||
+        sl_policy_load(&ps, sl_datadir(), err) != 0 || sl_policy_select(ps, NULL, err) != 0)
+        goto out;
+    c.policy = ps;
+    if (sl_store_scan_begin(s, o->n_sites == 1 ? o->site_ids[0] : 0, "verify", c.targets_text,
+                            NULL, o->actor, &c.scan_id, err) != 0)
+        goto out;
+    scan_open = true;
+    res->scan_id = c.scan_id;
+
+    struct sl_scan_opts so;
+    memset(&so, 0, sizeof so);
+    so.targets = c.targets;
+    so.ports = ports;
+    so.n_ports = (size_t)np;
+    so.rate = o->rate;
+    so.concurrency = o->concurrency;
+    so.timeout_ms = o->timeout_ms;
+    so.retries = SL_SCAN_DEFAULT_RETRIES;
+    so.udp_discovery = true;
+    so.ident = ident;
+    so.actor = o->actor;
+    so.stop = o->stop;
+    if (o->on_start != NULL)
+        o->on_start(sl_targets_count(c.targets) - sl_targets_excluded(c.targets), c.targets_text,
+                    o->ctx);
+    struct sl_scan_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.on_device = on_device;
+    cb.ctx = &c;
+    struct sl_scan_summary sum;
+    /* The evidence of the whole scan is written in one transaction. */
+    if (sl_store_begin(s, err) != 0)
+        goto out;
+    in_txn = true;
+    if (sl_scan_run(&so, &cb, &sum, err) != 0 || c.failed)
+        goto out;
+    if (sl_store_commit(s, err) != 0) {
+        in_txn = false;
+        goto out;
+    }
+    in_txn = false;
+    res->complete = sum.complete;
+    res->addresses = sum.stats.hosts_total;
+    res->answered = sum.stats.hosts_up;
+
+    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c.scan_id, o->actor};
+    if (sl_reconcile(s, c.obs, c.n_obs, &ro, &res->rec, err) != 0)
+        goto out;
+    /* Evidence joins the device it belongs to, now that reconciliation knows it. */
+    if (sl_store_begin(s, err) != 0)
+        goto out;
+    in_txn = true;
+    for (size_t i = 0; i < c.n_obs; i++) {
+        const struct sl_observation *ob = &c.obs[i];
+        int64_t site_id = 0;
+        long si = site_of(&c, ob->address);
+        if (si >= 0)
+            site_id = c.sites[si].id;
+        struct sl_device_obs dobs = {c.scan_id, site_id, ob->mac,    ob->serial, ob->address,
+                                     ob->ports, &ob->claim, &ob->verdict, ob->seen_at};
+        int64_t id;
+        int found = sl_store_device_match(s, &dobs, &id, err);
+        if (found < 0)
+            goto out;
+        if (found && sl_store_evidence_assign(s, c.scan_id, ob->address, id, err) != 0)
+            goto out;
+    }
+    if (sl_store_commit(s, err) != 0) {
+        in_txn = false;
+        goto out;
+    }
+    in_txn = false;
+    if (sl_store_scan_finish(s, c.scan_id, sum.complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
+                             (int64_t)sum.stats.hosts_total, (int64_t)sum.stats.hosts_up,
+                             (int64_t)c.n_obs, o->actor, err) != 0) {
+        scan_open = false;
+        goto out;
+    }
+    scan_open = false;
+    ret = 0;
+out:
+    if (in_txn)
+        sl_store_rollback(s);
+    if (scan_open)
+        sl_store_scan_finish(s, c.scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, o->actor, NULL);
+    sl_policy_free(ps);
+    sl_ident_free(ident);
+    sl_targets_free(c.targets);
+    free(c.sites);
+    free(c.nets);
+    free(c.obs);
+    return ret;
+}

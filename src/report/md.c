@@ -1,0 +1,172 @@
+/* md.c - the programme report as Markdown, for a letter, a ticket or a wiki. */
+#include <string.h>
+
+#include "report/report.h"
+
+/* Markdown table cells: no pipes or newlines. */
+static void cell(FILE *out, const char *s)
+{
+    fputs(" ", out);
+    for (; s != NULL && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", out);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+    fputs(" |", out);
+}
+
+static const char *ms_words(enum sl_ms_status st)
+{
+    static const char *const w[] = {"met", "missed", "on track", "at risk", "scope not found"};
+    return (unsigned)st <= SL_MS_NO_SCOPE ? w[st] : "";
+}
+
+static void counts_row(FILE *out, const char *name, const struct sl_prog_counts *c)
+{
+    fprintf(out, "|");
+    cell(out, name);
+    fprintf(out, " %lld | %lld | %.1f%% | %.1f%% | %lld | %lld | %lld |\n", (long long)c->affected,
+            (long long)c->replaced, sl_report_pct(c->replaced_pct), sl_report_pct(c->verified_pct),
+            (long long)c->exempt, (long long)c->outstanding, (long long)c->overdue);
+}
+
+static const char counts_head[] =
+    "| | affected | replaced | replaced % | verified % | exempt | outstanding | overdue |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+
+struct dev_ctx {
+    FILE *out;
+};
+
+static int dev_row(const struct sl_prog_device *pd, void *vctx)
+{
+    FILE *out = ((struct dev_ctx *)vctx)->out;
+    const struct sl_device *d = pd->d;
+    char who[256], why[400];
+    snprintf(who, sizeof who, "%s%s%s %s", d->claim.manufacturer[0] ? d->claim.manufacturer : "?",
+             d->claim.brand[0] ? " / " : "", d->claim.brand, d->claim.model);
+    snprintf(why, sizeof why, "%s (%s)%s%s", sl_decision_name(d->verdict.decision),
+             d->verdict.policy, d->verdict.reason[0] ? ": " : "", d->verdict.reason);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)d->id);
+    fprintf(out, "|");
+    cell(out, id);
+    cell(out, d->site);
+    cell(out, d->address);
+    cell(out, who);
+    cell(out, why);
+    cell(out, pd->evidence[0] ? pd->evidence : "(no evidence rows)");
+    char st[48];
+    snprintf(st, sizeof st, "%s%s", sl_status_name(pd->status), pd->overdue ? ", overdue" : "");
+    cell(out, st);
+    fputc('\n', out);
+    return 0;
+}
+
+int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
+                 const struct sl_report_opts *o, struct sl_err *err)
+{
+    const struct sl_prog_counts *c = &p->total;
+    fprintf(out, "# Removal programme: %s, as of %s\n\n", p->scope_text, p->as_of);
+    fprintf(out, "**%s**\n\n", p->headline);
+    fprintf(out, "| figure | value |\n|---|---:|\n");
+    fprintf(out, "| affected devices | %lld |\n| replaced | %lld (%.1f%%) |\n",
+            (long long)c->affected, (long long)c->replaced, sl_report_pct(c->replaced_pct));
+    fprintf(out, "| verified absent | %lld (%.1f%%) |\n| exempt | %lld |\n",
+            (long long)c->verified, sl_report_pct(c->verified_pct), (long long)c->exempt);
+    fprintf(out, "| outstanding | %lld |\n| overdue | %lld |\n| reappeared | %lld |\n",
+            (long long)c->outstanding, (long long)c->overdue, (long long)c->reappeared);
+    fprintf(out, "| removals a week (fitted, last %d weeks) | %.1f |\n", p->forecast.weeks,
+            p->forecast.rate);
+    if (p->forecast.state == SL_FC_DATE)
+        fprintf(out, "| forecast completion | %s (range %s to %s) |\n", p->forecast.finish,
+                p->forecast.earliest, p->forecast.latest[0] ? p->forecast.latest : "open-ended");
+    else
+        fprintf(out, "| forecast completion | %s |\n", sl_fc_state_name(p->forecast.state));
+    fputc('\n', out);
+
+    fprintf(out, "## Milestones\n\n");
+    if (p->n_milestones == 0)
+        fprintf(out, "No milestones set (`sightline milestones add`).\n\n");
+    else {
+        fprintf(out, "| milestone | due | target | scope | status | achieved | note |\n"
+                     "|---|---|---:|---|---|---:|---|\n");
+        for (size_t i = 0; i < p->n_milestones; i++) {
+            const struct sl_prog_milestone *m = &p->milestones[i];
+            bool pct = strcmp(m->m.target_kind, "percent") == 0;
+            char target[32], ach[32], scope[SL_NAME_MAX + 32];
+            snprintf(target, sizeof target, pct ? "%.0f%%" : "%.0f", m->m.target);
+            if (pct)
+                snprintf(ach, sizeof ach, "%.1f%%", sl_report_pct(m->achieved));
+            else
+                snprintf(ach, sizeof ach, "%.0f", m->achieved);
+            snprintf(scope, sizeof scope, "%s%s%s", m->m.scope_kind, m->m.scope_value[0] ? ": " : "",
+                     m->m.scope_value);
+            fprintf(out, "|");
+            cell(out, m->m.name);
+            cell(out, m->m.due);
+            cell(out, target);
+            cell(out, scope);
+            cell(out, ms_words(m->status));
+            cell(out, ach);
+            cell(out, m->note);
+            fputc('\n', out);
+        }
+        fputc('\n', out);
+    }
+
+    fprintf(out, "## Progress by tier\n\n%s", counts_head);
+    for (int t = 0; t < SL_TIER_COUNT; t++)
+        counts_row(out, p->tiers[t].name, &p->tiers[t].c);
+    fprintf(out, "\n## Progress by department\n\n%s", counts_head);
+    for (size_t i = 0; i < p->n_departments; i++)
+        counts_row(out, p->departments[i].name, &p->departments[i].c);
+    fprintf(out, "\n## Progress by site\n\n%s", counts_head);
+    for (size_t i = 0; i < p->n_sites; i++)
+        if (p->sites[i].c.affected > 0)
+            counts_row(out, p->sites[i].name, &p->sites[i].c);
+
+    fprintf(out, "\n## Exemptions (%zu)\n\n", p->n_exemptions_total);
+    if (p->n_exemptions > 0) {
+        fprintf(out, "| device | site | reason | approver | until | state |\n"
+                     "|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < p->n_exemptions; i++) {
+            const struct sl_prog_exemption *x = &p->exemptions[i];
+            char id[24], state[64];
+            snprintf(id, sizeof id, "%lld", (long long)x->device_id);
+            if (x->expired)
+                snprintf(state, sizeof state, "expired: counts as %s", x->falls_back_to);
+            else
+                snprintf(state, sizeof state, "%lld days left", (long long)x->days_left);
+            fprintf(out, "|");
+            cell(out, id);
+            cell(out, x->site);
+            cell(out, x->reason);
+            cell(out, x->approver);
+            cell(out, x->until);
+            cell(out, state);
+            fputc('\n', out);
+        }
+    }
+    fprintf(out, "\n## Reappeared after removal (%zu)\n\n", p->n_reappearances_total);
+    for (size_t i = 0; i < p->n_reappearances; i++) {
+        const struct sl_prog_reappearance *x = &p->reappearances[i];
+        fprintf(out, "- **device %lld** %s %s at %s, seen again %s%s%s\n", (long long)x->device_id,
+                x->manufacturer, x->model, x->address, x->at, x->note[0] ? ": " : "", x->note);
+    }
+    fprintf(out, "\n## Affected devices and the evidence against them (%lld; %lld outstanding",
+            (long long)p->total.affected, (long long)p->total.outstanding);
+    if (o->device_limit < p->total.affected)
+        fprintf(out, "; first %lld shown", (long long)o->device_limit);
+    fprintf(out, ")\n\n| id | site | address | maker / brand / model | verdict | evidence | "
+                 "status |\n|---|---|---|---|---|---|---|\n");
+    struct dev_ctx dc = {out};
+    if (sl_progress_devices(s, p, o->device_limit, dev_row, &dc, err) != 0)
+        return -1;
+    fprintf(out, "\n## How these figures are made\n\n%s\n\n%s\n", sl_progress_definitions,
+            sl_progress_method);
+    return ferror(out) ? sl_err_set(err, "write error") : 0;
+}

@@ -1,0 +1,333 @@
+/* record.c - the recording half of the scanner: a finished host's evidence
+ * through identify and policy into the register, in batches (internal.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan/internal.h"
+#include "util/str.h"
+#include "util/timeutil.h"
+
+#define BATCH_DEVICES 500
+
+struct site_net {
+    struct sl_cidr net;
+    size_t site;
+};
+
+struct site_info {
+    int64_t id;
+    char name[SL_NAME_MAX];
+    enum sl_tier tier;
+};
+
+struct sl_recorder {
+    const struct sl_scan_opts *o;
+    const struct sl_scan_callbacks *cb;
+    struct sl_scan_summary *sum;
+    int64_t scan_id;
+    int64_t now;
+    struct sl_ident_acc *acc;
+    struct site_info *sites;
+    size_t n_sites;
+    struct site_net *nets;
+    size_t n_nets;
+    long fixed_site; /* index into sites, or -1 */
+    bool in_txn;
+    uint64_t txn_started;
+    unsigned batch;
+    const struct sl_evidence **evp;
+};
+
+static int collect_site(const struct sl_site *site, void *vctx)
+{
+    struct sl_recorder *r = vctx;
+    struct site_info *ns = realloc(r->sites, (r->n_sites + 1) * sizeof *ns);
+    if (ns == NULL)
+        return -1;
+    r->sites = ns;
+    struct site_info *si = &r->sites[r->n_sites];
+    si->id = site->id;
+    si->tier = site->tier;
+    sl_strlcpy(si->name, site->name, sizeof si->name);
+    for (size_t i = 0; i < site->n_networks; i++) {
+        struct sl_cidr c;
+        if (sl_cidr_parse(site->networks[i], &c, NULL) != 0)
+            continue;
+        struct site_net *nn = realloc(r->nets, (r->n_nets + 1) * sizeof *nn);
+        if (nn == NULL)
+            return -1;
+        r->nets = nn;
+        r->nets[r->n_nets++] = (struct site_net){c, r->n_sites};
+    }
+    r->n_sites++;
+    return 0;
+}
+
+int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *o,
+                    const struct sl_scan_callbacks *cb, struct sl_scan_summary *sum,
+                    struct sl_err *err)
+{
+    struct sl_recorder *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return sl_err_set(err, "out of memory");
+    r->o = o;
+    r->cb = cb;
+    r->sum = sum;
+    r->now = o->now ? o->now : sl_now();
+    r->fixed_site = -1;
+    r->evp = calloc(SL_SCAN_HOST_MAX_EV, sizeof *r->evp);
+    if (r->evp == NULL)
+        goto oom;
+    if (o->ident != NULL && (r->acc = sl_ident_acc_new(o->ident)) == NULL)
+        goto oom;
+    if (o->store != NULL) {
+        if (sl_store_site_list(o->store, collect_site, r, err) != 0)
+            goto fail;
+        if (o->site != NULL) {
+            for (size_t i = 0; i < r->n_sites; i++)
+                if (strcmp(r->sites[i].name, o->site) == 0)
+                    r->fixed_site = (long)i;
+            if (r->fixed_site < 0) {
+                sl_err_set(err, "no site named '%s' in the register (add it with 'sightline "
+                                "sites add')",
+                           o->site);
+                goto fail;
+            }
+        }
+        if (sl_store_scan_begin(o->store, r->fixed_site >= 0 ? r->sites[r->fixed_site].id : 0,
+                                o->kind != NULL ? o->kind : "scan",
+                                o->targets_text != NULL ? o->targets_text : "", o->options_json,
+                                o->actor != NULL ? o->actor : "scanner", &r->scan_id, err) != 0)
+            goto fail;
+    } else if (o->site != NULL) {
+        sl_err_set(err, "--site needs a register");
+        goto fail;
+    }
+    *out = r;
+    return 0;
+oom:
+    sl_err_set(err, "out of memory");
+fail:
+    sl_recorder_free(r);
+    return -1;
+}
+
+int64_t sl_recorder_scan_id(const struct sl_recorder *r) { return r->scan_id; }
+
+/* The site an address belongs to: the most specific network that holds it. */
+static long site_of(const struct sl_recorder *r, const struct sl_addr *a)
+{
+    if (r->fixed_site >= 0)
+        return r->fixed_site;
+    long best = -1;
+    unsigned best_len = 0;
+    for (size_t i = 0; i < r->n_nets; i++) {
+        const struct sl_cidr *c = &r->nets[i].net;
+        unsigned len = c->addr.v4 ? c->prefix + 96 : c->prefix;
+        if (sl_cidr_contains(c, a) && (best < 0 || len > best_len)) {
+            best = (long)r->nets[i].site;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err)
+{
+    const struct sl_scan_opts *o = r->o;
+    size_t n_ev = 0;
+    bool hostile = false;
+    for (struct sl_ev_item *it = h->ev_head; it != NULL && n_ev < SL_SCAN_HOST_MAX_EV;
+         it = it->next) {
+        r->evp[n_ev++] = &it->ev;
+        if (it->ev.outcome != SL_OUTCOME_OK)
+            hostile = true;
+    }
+    struct sl_claim claim;
+    memset(&claim, 0, sizeof claim);
+    if (r->acc != NULL) {
+        sl_ident_acc_reset(r->acc);
+        for (size_t i = 0; i < n_ev; i++)
+            sl_ident_observe(r->acc, r->evp[i]);
+        sl_ident_conclude(r->acc, &claim);
+    }
+    long si = site_of(r, &h->addr);
+    bool defaulted = si < 0;
+    enum sl_tier tier = defaulted ? SL_TIER_SENSITIVE : r->sites[si].tier;
+    struct sl_verdict verdict;
+    memset(&verdict, 0, sizeof verdict);
+    if (o->policy != NULL) {
+        sl_policy_judge(o->policy, tier, &claim, r->now, &verdict);
+    } else {
+        verdict.decision = SL_DECISION_REVIEW;
+        sl_strlcpy(verdict.reason, "no policy loaded", sizeof verdict.reason);
+    }
+    uint16_t ports[32];
+    memcpy(ports, h->open_ports, h->n_open * sizeof ports[0]);
+    qsort(ports, h->n_open, sizeof ports[0], cmp_u16);
+    char pstr[200] = "";
+    size_t used = 0;
+    for (unsigned i = 0; i < h->n_open; i++) {
+        int w = snprintf(pstr + used, sizeof pstr - used, "%s%u", i ? "," : "", (unsigned)ports[i]);
+        if (w < 0 || (size_t)w >= sizeof pstr - used)
+            break;
+        used += (size_t)w;
+    }
+    int64_t device_id = 0;
+    bool created = false;
+    if (o->store != NULL) {
+        if (!r->in_txn) {
+            if (sl_store_begin(o->store, err) != 0)
+                return -1;
+            r->in_txn = true;
+            r->txn_started = sl_mono_ms();
+        }
+        struct sl_device_obs obs = {
+            .scan_id = r->scan_id,
+            .site_id = defaulted ? 0 : r->sites[si].id,
+            .mac = claim.mac,
+            .serial = claim.serial,
+            .address = h->addr_s,
+            .ports = pstr,
+            .claim = &claim,
+            .verdict = &verdict,
+            .seen_at = sl_now(),
+        };
+        if (sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
+                                    &device_id, &created, err) != 0)
+            goto fail;
+        for (size_t i = 0; i < n_ev; i++)
+            if (sl_store_evidence_add(o->store, r->scan_id, device_id, h->addr_s, r->evp[i], NULL,
+                                      err) != 0)
+                goto fail;
+        if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
+            return -1;
+    }
+    r->sum->stats.devices++;
+    r->sum->by_decision[(unsigned)verdict.decision < SL_SCAN_DECISIONS ? verdict.decision : 0]++;
+    if (defaulted)
+        r->sum->tier_defaulted++;
+    if (hostile)
+        r->sum->hostile++;
+    if (r->cb->on_device != NULL) {
+        struct sl_scan_device d = {
+            .address = h->addr_s,
+            .ports = pstr,
+            .claim = &claim,
+            .verdict = &verdict,
+            .site = defaulted ? "" : r->sites[si].name,
+            .tier = tier,
+            .tier_defaulted = defaulted,
+            .device_id = device_id,
+            .created = created,
+            .evidence = r->evp,
+            .n_evidence = n_ev,
+        };
+        r->cb->on_device(&d, r->cb->ctx);
+    }
+    return 0;
+fail:
+    sl_store_rollback(o->store);
+    r->in_txn = false;
+    r->batch = 0;
+    return -1;
+}
+
+int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err *err)
+{
+    if (!r->in_txn)
+        return 0;
+    if (max_age_ms > 0 && sl_mono_ms() - r->txn_started < max_age_ms)
+        return 0;
+    r->in_txn = false;
+    r->batch = 0;
+    return sl_store_commit(r->o->store, err);
+}
+
+struct ns_ctx {
+    struct sl_recorder *r;
+    const struct sl_walk *walk;
+    uint64_t seen_below;
+    int64_t *ids;
+    size_t n, cap;
+};
+
+static int collect_not_seen(const struct sl_device *d, void *vctx)
+{
+    struct ns_ctx *c = vctx;
+    if (d->last_scan_id == c->r->scan_id || d->address[0] == '\0')
+        return 0;
+    struct sl_addr a;
+    if (sl_addr_parse(d->address, &a) != 0 || !sl_targets_contains(c->r->o->targets, &a))
+        return 0;
+    uint64_t pos;
+    if (c->seen_below != UINT64_MAX &&
+        (!sl_walk_position_of(c->walk, &a, &pos) || pos >= c->seen_below))
+        return 0;
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 64;
+        int64_t *ni = realloc(c->ids, nc * sizeof *ni);
+        if (ni == NULL)
+            return -1;
+        c->ids = ni;
+        c->cap = nc;
+    }
+    c->ids[c->n++] = d->id;
+    return 0;
+}
+
+int sl_recorder_finish(struct sl_recorder *r, const struct sl_walk *walk, uint64_t seen_below,
+                       bool complete, struct sl_err *err)
+{
+    struct sl_store *s = r->o->store;
+    if (s == NULL)
+        return 0;
+    int rc = sl_recorder_flush(r, 0, err);
+    if (rc == 0 && r->o->targets != NULL && walk != NULL) {
+        struct ns_ctx c = {r, walk, seen_below, NULL, 0, 0};
+        struct sl_device_filter f = {.site = r->fixed_site >= 0 ? r->sites[r->fixed_site].name
+                                                                : NULL,
+                                     .status = -1};
+        rc = sl_store_device_list(s, &f, collect_not_seen, &c, err);
+        for (size_t i = 0; rc == 0 && i < c.n; i++) {
+            struct sl_device d;
+            if (sl_store_device_get(s, c.ids[i], &d, err) == 1) {
+                r->sum->not_seen++;
+                if (r->cb->on_not_seen != NULL)
+                    r->cb->on_not_seen(&d, r->cb->ctx);
+            }
+        }
+        free(c.ids);
+    }
+    struct sl_err ferr = {{0}};
+    const struct sl_scan_stats *st = &r->sum->stats;
+    if (sl_store_scan_finish(s, r->scan_id,
+                             complete && rc == 0 ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
+                             (int64_t)st->hosts_done, (int64_t)st->hosts_up,
+                             (int64_t)st->devices, r->o->actor != NULL ? r->o->actor : "scanner",
+                             &ferr) != 0 &&
+        rc == 0) {
+        *err = ferr;
+        rc = -1;
+    }
+    r->sum->scan_id = r->scan_id;
+    return rc;
+}
+
+void sl_recorder_free(struct sl_recorder *r)
+{
+    if (r == NULL)
+        return;
+    if (r->in_txn)
+        sl_store_rollback(r->o->store);
+    sl_ident_acc_free(r->acc);
+    free(r->sites);
+    free(r->nets);
+    free(r->evp);
+    free(r);
+}

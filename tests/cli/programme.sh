@@ -1,0 +1,123 @@
+#!/bin/sh
+# The removal programme's commands end to end: lifecycle moves (one device and
+# filtered sets, refusals, dry runs), milestones, reports in every format and as
+# of past dates, verification from a scan's JSON lines, the demo generator.
+set -u
+SL=${SIGHTLINE:?}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/sl-programme.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+export SIGHTLINE_DB="$dir/r.db" SIGHTLINE_ACTOR=tester SIGHTLINE_NOW=2026-11-27
+fails=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+# expect CODE DESCRIPTION COMMAND...
+expect() {
+    want=$1; what=$2; shift 2
+    "$@" >"$dir/out" 2>"$dir/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok "$what"; else
+        bad "$what (exit $got, wanted $want)"; cat "$dir/out" "$dir/err"; fi
+}
+has() { # has FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then ok "$3"; else bad "$3: '$2' not in $1"; cat "$1"; fi
+}
+
+# --- help and usage errors ---
+for c in "report" "milestones add" "milestones list" "verify" "demo seed" "devices set-status" \
+         "devices schedule" "devices exempt" "devices expire"; do
+    # shellcheck disable=SC2086
+    expect 0 "$c --help" "$SL" $c --help
+done
+expect 2 "report: bad format" "$SL" report --format pdf
+has "$dir/err" "Try 'sightline report --help'." "usage error names --help"
+expect 2 "report: bad date" "$SL" report --as-of 2024-13-45
+expect 2 "report: bad scope" "$SL" report --scope planet:mars
+expect 2 "milestones add: no target" "$SL" milestones add X --due 2027-01-01
+expect 2 "milestones add: both targets" "$SL" milestones add X --due 2027-01-01 --percent 5 --count 3
+expect 2 "devices set-status: no devices named" "$SL" devices set-status removed --replaced-by x
+expect 2 "devices set-status: unknown status" "$SL" devices set-status gone 1
+expect 2 "verify: no sites" "$SL" verify --from-scan /dev/null
+expect 2 "verify: unknown site (no scan is started)" "$SL" verify --site Nowhere
+
+# --- the demo programme ---
+expect 0 "demo seed" "$SL" demo seed --seed 7
+has "$dir/out" "seeded a year of programme history ending 2026-11-27" "demo summary"
+"$SL" devices list --json > "$dir/devs.json" || bad "devices list"
+expect 0 "milestones list" "$SL" milestones list
+has "$dir/out" "All sensitive sites clear" "demo milestones"
+
+# --- lifecycle moves ---
+# a device that is confirmed at Northgate House, found by address
+addr=$("$SL" devices list --site "Northgate House" --status confirmed --csv | sed -n 2p | cut -d, -f3)
+[ -n "$addr" ] || bad "a confirmed device at Northgate House"
+expect 2 "removal without replaced-by is refused" "$SL" devices set-status removed "$addr"
+has "$dir/err" "replaced-by" "refusal says why"
+expect 2 "confirmed -> verified_absent is refused" "$SL" devices set-status verified_absent "$addr" --note x
+has "$dir/err" "only a removed device can be verified absent" "refusal names the rule"
+expect 2 "a future date is refused" "$SL" devices set-status removed "$addr" --replaced-by Axis --at 2027-06-01
+expect 0 "schedule one device" "$SL" devices schedule 2026-12-10 "$addr" --note "works order 17"
+expect 0 "remove it" "$SL" devices set-status removed "$addr" --replaced-by "Axis P3265-LVE" --note swapped
+"$SL" devices show "$addr" > "$dir/show"
+has "$dir/show" "replaced by   Axis P3265-LVE" "replaced-by recorded"
+has "$dir/show" "by tester: swapped" "who and why in the history"
+expect 2 "removed -> scheduled is refused" "$SL" devices schedule 2026-12-20 "$addr"
+# a filtered set: all confirmed devices at Riverside; refused as a whole when one is illegal
+n_conf=$("$SL" devices list --site "Riverside Data Centre" --status confirmed --csv | tail -n +2 | wc -l)
+expect 0 "dry run changes nothing" "$SL" devices schedule 2027-01-15 --site "Riverside Data Centre" --status confirmed --dry-run
+has "$dir/out" "would move $n_conf device" "dry run counts the set"
+expect 2 "a set with an illegal member moves nobody" "$SL" devices schedule 2027-01-15 --site "Riverside Data Centre" --status confirmed "$addr"
+n_after=$("$SL" devices list --site "Riverside Data Centre" --status confirmed --csv | tail -n +2 | wc -l)
+[ "$n_after" -eq "$n_conf" ] && ok "nothing moved" || bad "set partly moved ($n_after of $n_conf left)"
+expect 0 "--skip-refused moves the legal ones" "$SL" devices schedule 2027-01-15 --site "Riverside Data Centre" --status confirmed "$addr" --skip-refused
+has "$dir/out" "moved $n_conf devices to scheduled" "the set moved"
+# exemption, then expiry written down
+ex=$("$SL" devices list --site "Millbank Annex" --status confirmed --csv | sed -n 2p | cut -d, -f1)
+expect 2 "exempt without approver" "$SL" devices exempt "$ex" --reason r --until 2026-12-01
+expect 0 "exempt" "$SL" devices exempt "$ex" --reason "legacy link" --approver "Board" --until 2026-12-01 --at 2026-11-20
+SIGHTLINE_NOW=2026-12-05 expect 0 "expire" "$SL" devices expire
+has "$dir/out" "expired exemption" "expire reports"
+st=$(SIGHTLINE_NOW=2026-12-05 "$SL" devices show "$ex" --json | grep '"status":' | head -1)
+case "$st" in *confirmed*) ok "expired exemption fell back to confirmed" ;; *) bad "status after expiry: $st" ;; esac
+
+# --- milestones ---
+expect 0 "milestone add" "$SL" milestones add "Board check" --due 2026-12-31 --count 5 --scope site:"Elm Park Laboratory"
+expect 2 "duplicate milestone" "$SL" milestones add "Board check" --due 2026-12-31 --count 5
+expect 0 "milestones list --json" "$SL" milestones list --json
+has "$dir/out" '"name": "Board check"' "listed"
+expect 0 "milestone rm" "$SL" milestones rm "Board check"
+expect 2 "milestone rm again" "$SL" milestones rm "Board check"
+
+# --- reports ---
+for f in html csv json md; do
+    expect 0 "report --format $f" "$SL" report --format "$f" -o "$dir/report.$f"
+    [ -s "$dir/report.$f" ] && ok "report.$f written" || bad "report.$f empty"
+done
+has "$dir/report.csv" "section,name,field,value" "csv header"
+has "$dir/report.md" "## Milestones" "markdown sections"
+has "$dir/report.html" "<svg" "html has its charts inline"
+if grep -qE '<script|<link|src=' "$dir/report.html"; then bad "html fetches something"; else ok "html self-contained"; fi
+expect 0 "report by extension" "$SL" report -o "$dir/r2.html"
+head -c 15 "$dir/r2.html" | grep -q '<!DOCTYPE html>' && ok "format from extension" || bad "format from extension"
+expect 0 "report as of a past date" "$SL" report --format json --as-of 2026-03-01 -o "$dir/past.json"
+has "$dir/past.json" '"as_of": "2026-03-01"' "as-of date"
+expect 0 "report scoped" "$SL" report --format md --scope tier:sensitive
+has "$dir/out" "sensitive sites" "scoped headline"
+expect 2 "report unknown site scope" "$SL" report --scope "site:Nowhere"
+
+# --- verification from a scan's JSON lines ---
+rm_addr=$("$SL" devices list --site "Northgate House" --status removed --csv | sed -n 2p | cut -d, -f3)
+cat > "$dir/scan.jsonl" <<JSONL
+{"v":1,"type":"device","address":"$rm_addr","mac":null,"ports":[80],"claim":{"manufacturer":null,"brand":null,"model":null,"firmware":null,"device_type":null,"confidence":0,"rules":[]},"verdict":{"decision":"needs-review","policy":null,"deadline":null,"reason":"unknown"},"site":"Northgate House","status":"discovered"}
+{"v":1,"type":"device","address":"198.18.1.9","mac":"aa:bb:cc:dd:ee:09","ports":[80,554,8000],"claim":{"manufacturer":"Hikvision","brand":null,"model":"DS-2CD2143G0-I","firmware":"V5.5.0","device_type":"camera","confidence":0.97,"rules":["x"]},"verdict":{"decision":"prohibited","policy":"UK-2022-sensitive-sites","deadline":null,"reason":"r"},"site":"Northgate House","status":"discovered"}
+{"v":1,"type":"summary","complete":true}
+JSONL
+expect 0 "verify --from-scan" "$SL" verify --site "Northgate House" --from-scan "$dir/scan.jsonl"
+has "$dir/out" "newly registered  1" "an unregistered prohibited device is added"
+has "$dir/err" "CHECK: something unidentified answers at $rm_addr" "unidentified at a removed address is flagged"
+v=$(grep "verified absent" "$dir/out" | awk '{print $3}')
+[ "${v:-0}" -gt 0 ] && ok "removed devices not seen are verified absent ($v)" || bad "nothing verified"
+expect 2 "verify: unknown site" "$SL" verify --site Nowhere --from-scan "$dir/scan.jsonl"
+"$SL" db verify > "$dir/dbv" && ok "audit chain intact after all of it" || bad "audit chain"
+
+echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
+[ "$fails" -eq 0 ]

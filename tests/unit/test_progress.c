@@ -1,0 +1,439 @@
+/* test_progress.c - programme figures against a hand-computed fixture,
+ * as-of reconstruction, exemption expiry, milestones, the forecast, the
+ * migration to schema 4 and the report renderers' agreement. */
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "programme/forecast.h"
+#include "programme/lifecycle.h"
+#include "programme/progress.h"
+#include "report/report.h"
+#include "store/internal.h"
+#include "store/store.h"
+
+static struct sl_store *g_store;
+static int64_t g_site[3];
+
+static int64_t add_device(const char *addr, int64_t site, enum sl_decision dec,
+                          const char *deadline, const char *found)
+{
+    struct sl_claim claim;
+    memset(&claim, 0, sizeof claim);
+    snprintf(claim.manufacturer, sizeof claim.manufacturer, "Hikvision");
+    snprintf(claim.model, sizeof claim.model, "DS-2CD2143G2-I");
+    sl_claim_add_rule(&claim, "test.rule");
+    struct sl_verdict v;
+    memset(&v, 0, sizeof v);
+    v.decision = dec;
+    snprintf(v.policy, sizeof v.policy, "UK-2022-sensitive-sites");
+    if (deadline != NULL)
+        snprintf(v.deadline, sizeof v.deadline, "%s", deadline);
+    int64_t seen;
+    assert_int_equal(sl_time_parse(found, &seen), 0);
+    struct sl_device_obs obs = {0, site, NULL, NULL, addr, "80", &claim, &v, seen};
+    int64_t id;
+    struct sl_err err;
+    if (sl_store_device_observe(g_store, &obs, "test", &id, NULL, &err) != 0)
+        fail_msg("%s", err.msg);
+    return id;
+}
+
+static void mv(int64_t id, enum sl_status to, const char *at, const char *extra)
+{
+    struct sl_change c = {to, at, "because", NULL, NULL, NULL, NULL, 0, false};
+    if (to == SL_STATUS_REMOVED)
+        c.replaced_by = "Axis";
+    if (to == SL_STATUS_SCHEDULED)
+        c.scheduled_for = extra;
+    if (to == SL_STATUS_EXEMPT) {
+        c.exempt_until = extra;
+        c.exempt_approver = "Board";
+    }
+    char why[400];
+    struct sl_err err;
+    int rc = sl_lifecycle_apply(g_store, id, &c, "test", why, sizeof why, &err);
+    if (rc != 1)
+        fail_msg("move %lld to %s at %s: %s", (long long)id, sl_status_name(to), at,
+                 rc == 0 ? why : err.msg);
+}
+
+static void milestone(const char *name, const char *due, const char *kind, double target,
+                      const char *scope_kind, const char *scope_value)
+{
+    struct sl_milestone m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.name, sizeof m.name, "%s", name);
+    snprintf(m.due, sizeof m.due, "%s", due);
+    snprintf(m.target_kind, sizeof m.target_kind, "%s", kind);
+    m.target = target;
+    snprintf(m.scope_kind, sizeof m.scope_kind, "%s", scope_kind);
+    snprintf(m.scope_value, sizeof m.scope_value, "%s", scope_value);
+    struct sl_err err;
+    assert_int_equal(sl_store_milestone_add(g_store, &m, "test", NULL, &err), 0);
+}
+
+/* The fixture (docs/programme.md walks through the same figures):
+ *   site A sensitive (Dept X), B official (Dept Y), C public (Dept X)
+ *   d1 A: found 01-01, confirmed 01-05, scheduled 01-10 for 02-01, removed 02-01, verified 02-15
+ *   d2 A: found 01-01, removed 03-01, reappeared 04-10
+ *   d3 A: found 01-01, confirmed 01-02, exempt 01-20 until 03-31
+ *   d4 B: replace-by 06-30; found 02-10, scheduled 02-12 for 03-15, removed 04-01
+ *   d5 C: allowed (never counts)
+ *   d6 A: found 05-01
+ *   d7 B: replace-by 03-01; found 01-15 */
+static int setup(void **state)
+{
+    (void)state;
+    struct sl_err err;
+    assert_int_equal(sl_store_open(&g_store, sl_test_tmpfile("progress", "p.db"), 0, &err), 0);
+    const char *netA[] = {"198.18.60.0/24"}, *netB[] = {"198.18.61.0/24"},
+               *netC[] = {"198.18.62.0/24"};
+    assert_int_equal(sl_store_site_add(g_store, "A", "Dept X", SL_TIER_SENSITIVE, netA, 1, "t",
+                                       &g_site[0], &err), 0);
+    assert_int_equal(sl_store_site_add(g_store, "B", "Dept Y", SL_TIER_OFFICIAL, netB, 1, "t",
+                                       &g_site[1], &err), 0);
+    assert_int_equal(sl_store_site_add(g_store, "C", "Dept X", SL_TIER_PUBLIC, netC, 1, "t",
+                                       &g_site[2], &err), 0);
+    int64_t d1 = add_device("198.18.60.1", g_site[0], SL_DECISION_PROHIBITED, NULL, "2024-01-01");
+    int64_t d2 = add_device("198.18.60.2", g_site[0], SL_DECISION_PROHIBITED, NULL, "2024-01-01");
+    int64_t d3 = add_device("198.18.60.3", g_site[0], SL_DECISION_PROHIBITED, NULL, "2024-01-01");
+    int64_t d4 = add_device("198.18.61.4", g_site[1], SL_DECISION_REPLACE_BY, "2024-06-30",
+                            "2024-02-10");
+    add_device("198.18.62.5", g_site[2], SL_DECISION_ALLOWED, NULL, "2024-01-01");
+    add_device("198.18.60.6", g_site[0], SL_DECISION_PROHIBITED, NULL, "2024-05-01");
+    add_device("198.18.61.7", g_site[1], SL_DECISION_REPLACE_BY, "2024-03-01", "2024-01-15");
+    mv(d1, SL_STATUS_CONFIRMED, "2024-01-05", NULL);
+    mv(d1, SL_STATUS_SCHEDULED, "2024-01-10", "2024-02-01");
+    mv(d1, SL_STATUS_REMOVED, "2024-02-01", NULL);
+    mv(d1, SL_STATUS_VERIFIED_ABSENT, "2024-02-15", NULL);
+    mv(d2, SL_STATUS_REMOVED, "2024-03-01", NULL);
+    mv(d2, SL_STATUS_REAPPEARED, "2024-04-10", NULL);
+    mv(d3, SL_STATUS_CONFIRMED, "2024-01-02", NULL);
+    mv(d3, SL_STATUS_EXEMPT, "2024-01-20", "2024-03-31");
+    mv(d4, SL_STATUS_SCHEDULED, "2024-02-12", "2024-03-15");
+    mv(d4, SL_STATUS_REMOVED, "2024-04-01", NULL);
+    milestone("M1 quarter", "2024-03-01", "percent", 25, "all", "");
+    milestone("M2 official three", "2024-03-01", "count", 3, "tier", "official");
+    milestone("M3 site A clear", "2025-01-01", "percent", 100, "site", "A");
+    milestone("M4 nowhere", "2024-12-01", "percent", 10, "site", "Nope");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sl_store_close(g_store);
+    return 0;
+}
+
+static struct sl_progress *at(const char *date, const char *scope)
+{
+    struct sl_prog_options o;
+    memset(&o, 0, sizeof o);
+    o.as_of = date;
+    struct sl_err err;
+    assert_int_equal(sl_scope_parse(scope, &o.scope, &err), 0);
+    struct sl_progress *p;
+    if (sl_progress_compute(g_store, &o, &p, &err) != 0)
+        fail_msg("%s", err.msg);
+    return p;
+}
+
+static void test_as_of_march_20(void **state)
+{
+    (void)state;
+    struct sl_progress *p = at("2024-03-20", "all");
+    assert_string_equal(p->as_of, "2024-03-20");
+    assert_int_equal(p->total.affected, 5);   /* d1 d2 d3 d4 d7 (d6 not yet, d5 allowed) */
+    assert_int_equal(p->total.replaced, 2);   /* d1 verified, d2 removed */
+    assert_int_equal(p->total.verified, 1);
+    assert_int_equal(p->total.exempt, 1);     /* d3, until 03-31 */
+    assert_int_equal(p->total.outstanding, 2);/* d4 scheduled, d7 discovered */
+    assert_int_equal(p->total.overdue, 2);    /* d4 date 03-15 passed; d7 deadline 03-01 passed */
+    assert_true(p->total.replaced_pct > 39.99 && p->total.replaced_pct < 40.01);
+    assert_true(p->total.verified_pct > 19.99 && p->total.verified_pct < 20.01);
+    /* by tier */
+    assert_int_equal(p->tiers[SL_TIER_SENSITIVE].c.affected, 3);
+    assert_int_equal(p->tiers[SL_TIER_SENSITIVE].c.replaced, 2);
+    assert_int_equal(p->tiers[SL_TIER_SENSITIVE].c.outstanding, 0);
+    assert_int_equal(p->tiers[SL_TIER_OFFICIAL].c.affected, 2);
+    assert_int_equal(p->tiers[SL_TIER_OFFICIAL].c.overdue, 2);
+    assert_int_equal(p->tiers[SL_TIER_PUBLIC].c.affected, 0);
+    /* by department (sorted by name) and site */
+    assert_int_equal(p->n_departments, 2);
+    assert_string_equal(p->departments[0].name, "Dept X");
+    assert_int_equal(p->departments[0].c.affected, 3);
+    assert_int_equal(p->departments[1].c.affected, 2);
+    assert_int_equal(p->n_sites, 3);
+    assert_string_equal(p->sites[1].name, "B");
+    assert_int_equal(p->sites[1].c.overdue, 2);
+    assert_int_equal(p->n_overdue_sites, 1);
+    /* weeks end on the as-of date; removals: d1 (week to 02-07), d2 (week to 03-06) */
+    assert_string_equal(p->weeks[p->n_weeks - 1].end, "2024-03-20");
+    int64_t sum = 0;
+    for (size_t i = 0; i < p->n_weeks; i++) {
+        sum += p->weeks[i].removals;
+        if (strcmp(p->weeks[i].end, "2024-02-07") == 0 || strcmp(p->weeks[i].end, "2024-03-06") == 0)
+            assert_int_equal(p->weeks[i].removals, 1);
+    }
+    assert_int_equal(sum, 2); /* removed -> verified is not a second removal */
+    assert_int_equal(p->n_exemptions, 1);
+    assert_false(p->exemptions[0].expired);
+    assert_int_equal(p->exemptions[0].days_left, 11);
+    assert_string_equal(p->exemptions[0].until, "2024-03-31");
+    assert_string_equal(p->exemptions[0].approver, "Board");
+    sl_progress_free(p);
+}
+
+static void test_exemption_expiry(void **state)
+{
+    (void)state;
+    struct sl_progress *p = at("2024-03-31", "all"); /* last exempt day */
+    assert_int_equal(p->total.exempt, 1);
+    sl_progress_free(p);
+    p = at("2024-04-01", "all"); /* fallen back to confirmed; d4 removed today */
+    assert_int_equal(p->total.exempt, 0);
+    assert_int_equal(p->total.by_status[SL_STATUS_CONFIRMED], 1);
+    assert_int_equal(p->total.replaced, 3);
+    assert_int_equal(p->total.outstanding, 2); /* d3, d7 */
+    assert_int_equal(p->total.overdue, 1);     /* d7 only: d3 has no date */
+    assert_int_equal(p->n_exemptions, 1);
+    assert_true(p->exemptions[0].expired);
+    assert_string_equal(p->exemptions[0].falls_back_to, "confirmed");
+    sl_progress_free(p);
+}
+
+static void test_reappearance_and_growth(void **state)
+{
+    (void)state;
+    struct sl_progress *p = at("2024-04-15", "all");
+    assert_int_equal(p->total.replaced, 2); /* d1, d4 */
+    assert_int_equal(p->total.reappeared, 1);
+    assert_int_equal(p->total.outstanding, 3);
+    assert_int_equal(p->n_reappearances, 1);
+    assert_string_equal(p->reappearances[0].address, "198.18.60.2");
+    assert_string_equal(p->reappearances[0].at, "2024-04-10T00:00:00Z");
+    sl_progress_free(p);
+    p = at("2024-06-01", "all");
+    assert_int_equal(p->total.affected, 6); /* d6 exists now */
+    sl_progress_free(p);
+    p = at("2023-12-31", "all");
+    assert_int_equal(p->total.affected, 0);
+    assert_int_equal(p->forecast.state, SL_FC_NO_AFFECTED);
+    sl_progress_free(p);
+}
+
+static void test_scopes(void **state)
+{
+    (void)state;
+    struct sl_progress *p = at("2024-03-20", "tier:official");
+    assert_int_equal(p->total.affected, 2);
+    assert_int_equal(p->total.replaced, 0);
+    assert_non_null(strstr(p->headline, "official sites"));
+    sl_progress_free(p);
+    p = at("2024-03-20", "department:Dept X");
+    assert_int_equal(p->total.affected, 3);
+    sl_progress_free(p);
+    p = at("2024-03-20", "site:A");
+    assert_int_equal(p->total.affected, 3);
+    sl_progress_free(p);
+    struct sl_prog_options o;
+    memset(&o, 0, sizeof o);
+    struct sl_err err;
+    assert_int_equal(sl_scope_parse("site:Nope", &o.scope, &err), 0);
+    struct sl_progress *q;
+    assert_int_equal(sl_progress_compute(g_store, &o, &q, &err), -1);
+    assert_non_null(strstr(err.msg, "no site named 'Nope'"));
+    assert_int_equal(sl_scope_parse("planet:Mars", &o.scope, &err), -1);
+    assert_int_equal(sl_scope_parse("tier:secret", &o.scope, &err), -1);
+}
+
+static void test_milestones(void **state)
+{
+    (void)state;
+    struct sl_progress *p = at("2024-06-01", "all");
+    assert_int_equal(p->n_milestones, 4);
+    /* by due date: M1 and M2 (03-01), M4 (12-01), M3 (2025-01-01) */
+    const struct sl_prog_milestone *m1 = &p->milestones[0], *m2 = &p->milestones[1];
+    assert_string_equal(m1->m.name, "M1 quarter");
+    assert_int_equal(m1->status, SL_MS_MET); /* 2 of 5 = 40% on 03-01 */
+    assert_int_equal(m1->affected, 5);
+    assert_int_equal(m1->replaced, 2);
+    assert_string_equal(m1->evaluated_on, "2024-03-01");
+    assert_int_equal(m2->status, SL_MS_MISSED); /* official: 0 replaced on 03-01 */
+    assert_int_equal(m2->affected, 2);
+    assert_int_equal(p->milestones[2].status, SL_MS_NO_SCOPE);
+    const struct sl_prog_milestone *m3 = &p->milestones[3];
+    assert_string_equal(m3->m.name, "M3 site A clear");
+    assert_int_equal(m3->affected, 4); /* d1 d2 d3 d6 */
+    assert_true(m3->status == SL_MS_ON_TRACK || m3->status == SL_MS_AT_RISK);
+    assert_int_equal(m3->forecast_miss, m3->status == SL_MS_AT_RISK);
+    sl_progress_free(p);
+    /* Before their due date, the same milestones are judged by the forecast. */
+    p = at("2024-02-20", "all");
+    assert_true(p->milestones[0].status == SL_MS_MET || p->milestones[0].status == SL_MS_ON_TRACK ||
+                p->milestones[0].status == SL_MS_AT_RISK);
+    assert_string_equal(p->milestones[0].evaluated_on, "2024-02-20");
+    sl_progress_free(p);
+}
+
+static void test_forecast_rules(void **state)
+{
+    (void)state;
+    int64_t asof;
+    sl_time_parse("2024-06-01", &asof);
+    double flat[12];
+    for (int i = 0; i < 12; i++)
+        flat[i] = 10;
+    struct sl_forecast f;
+    sl_forecast_compute(flat, 12, 12, 200, 100, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_DATE);
+    assert_string_equal(f.finish, "2024-08-10"); /* 10 weeks of 10 */
+    assert_string_equal(f.earliest, "2024-08-10");
+    assert_string_equal(f.latest, "2024-08-10");
+    /* rising: the fitted level at the as-of week (12), never above the best week */
+    double rising[12];
+    for (int i = 0; i < 12; i++)
+        rising[i] = i + 1;
+    sl_forecast_compute(rising, 12, 12, 500, 120, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_DATE);
+    assert_true(f.rate > 11.99 && f.rate < 12.01);
+    assert_string_equal(f.finish, "2024-08-10");
+    /* fallen to nothing */
+    double falling[12];
+    for (int i = 0; i < 12; i++)
+        falling[i] = 11 - i;
+    sl_forecast_compute(falling, 12, 12, 500, 120, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_NOT_AT_TREND);
+    double zero[12] = {0};
+    sl_forecast_compute(zero, 12, 12, 500, 120, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_STALLED);
+    sl_forecast_compute(flat, 12, 12, 500, 0, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_COMPLETE);
+    sl_forecast_compute(flat, 12, 12, 0, 0, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_NO_AFFECTED);
+    /* noisy: a range around the finish */
+    double noisy[12] = {8, 12, 9, 11, 10, 7, 13, 10, 9, 11, 12, 8};
+    sl_forecast_compute(noisy, 12, 12, 500, 100, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_DATE);
+    assert_true(strcmp(f.earliest, f.finish) < 0);
+    assert_true(f.latest[0] == '\0' || strcmp(f.finish, f.latest) < 0);
+    /* one week of data: a flat rate with a Poisson spread */
+    double one[1] = {5};
+    sl_forecast_compute(one, 1, 12, 50, 10, asof, &f, NULL);
+    assert_int_equal(f.state, SL_FC_DATE);
+    assert_string_equal(f.finish, "2024-06-15");
+}
+
+/* JSON and CSV carry the same figures as the struct. */
+static void test_renderers_agree(void **state)
+{
+    (void)state;
+    struct sl_progress *p = at("2024-03-20", "all");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sl_report_opts ro = {SL_REPORT_ALL_DEVICES};
+    struct sl_err err;
+    assert_int_equal(sl_report_json(f, g_store, p, &ro, &err), 0);
+    fclose(f);
+    json_error_t je;
+    json_t *j = json_loads(buf, 0, &je);
+    if (j == NULL)
+        fail_msg("report JSON does not parse: %s (line %d)", je.text, je.line);
+    json_t *t = json_object_get(j, "totals");
+    assert_int_equal(json_integer_value(json_object_get(t, "affected")), 5);
+    assert_true(json_real_value(json_object_get(t, "replaced_pct")) == 40.0);
+    json_t *dev = json_object_get(j, "devices");
+    assert_int_equal(json_integer_value(json_object_get(dev, "outstanding")), 2);
+    json_t *listed = json_object_get(dev, "listed");
+    assert_int_equal(json_integer_value(json_object_get(dev, "affected")), 5);
+    assert_int_equal(json_array_size(listed), 5);
+    /* the work first: overdue d4 and d7 (same site, by id), then exempt d3, removed d2,
+     * verified d1 */
+    static const char *const order[] = {"198.18.61.4", "198.18.61.7", "198.18.60.3",
+                                        "198.18.60.2", "198.18.60.1"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(listed, i), "address")), order[i]);
+    assert_true(json_is_true(json_object_get(json_array_get(listed, 0), "overdue")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(listed, 4), "status_as_of")),
+        "verified_absent");
+    json_decref(j);
+    free(buf);
+
+    f = open_memstream(&buf, &len);
+    assert_int_equal(sl_report_csv(f, g_store, p, &ro, &err), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "section,name,field,value\n"));
+    assert_non_null(strstr(buf, "totals,,affected,5\n"));
+    assert_non_null(strstr(buf, "totals,,replaced_pct,40.0\n"));
+    assert_non_null(strstr(buf, "tier,official,overdue,2\n"));
+    assert_non_null(strstr(buf, "milestone,M1 quarter,status,met\n"));
+    free(buf);
+
+    f = open_memstream(&buf, &len);
+    assert_int_equal(sl_report_md(f, g_store, p, &ro, &err), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "| replaced | 2 (40.0%) |"));
+    free(buf);
+
+    f = open_memstream(&buf, &len);
+    assert_int_equal(sl_report_html(f, g_store, p, &ro, &err), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "<span data-figure=\"totals.replaced_pct\">40.0</span>"));
+    /* self-contained: nothing to fetch */
+    assert_null(strstr(buf, "src="));
+    assert_null(strstr(buf, "href=\"http"));
+    assert_null(strstr(buf, "url("));
+    assert_null(strstr(buf, "<script"));
+    assert_null(strstr(buf, "<link"));
+    free(buf);
+    sl_progress_free(p);
+}
+
+/* A register at schema 3 migrates to 4: the replay index replaces the old one. */
+static void test_migration_4(void **state)
+{
+    (void)state;
+    struct sl_store *s;
+    struct sl_err err;
+    const char *path = sl_test_tmpfile("progress-mig", "m.db");
+    assert_int_equal(sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err), 0);
+    assert_int_equal(sl_store_migrate(s, 3, &err), 0);
+    assert_int_equal(sl_store_schema_version(s), 3);
+    assert_int_equal(sl_store_migrate(s, sl_store_latest_version(), &err), 0);
+    assert_true(sl_store_schema_version(s) >= 4);
+    sqlite3_stmt *st = sl_st(s,
+                             "SELECT group_concat(name, ',') FROM sqlite_master"
+                             " WHERE type = 'index' AND tbl_name = 'lifecycle_events'"
+                             " AND name NOT LIKE 'sqlite_%'",
+                             &err);
+    assert_non_null(st);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *names = (const char *)sqlite3_column_text(st, 0);
+    assert_non_null(strstr(names, "lifecycle_events_replay"));
+    assert_null(strstr(names, "lifecycle_events_at"));
+    sqlite3_reset(st);
+    sl_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_as_of_march_20),
+        cmocka_unit_test(test_exemption_expiry),
+        cmocka_unit_test(test_reappearance_and_growth),
+        cmocka_unit_test(test_scopes),
+        cmocka_unit_test(test_milestones),
+        cmocka_unit_test(test_forecast_rules),
+        cmocka_unit_test(test_renderers_agree),
+        cmocka_unit_test(test_migration_4),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,171 @@
+/* test_report_browser.c - the HTML report opened in headless Chromium renders,
+ * and every figure it shows (data-figure="JSON.PATH") equals the JSON report's. */
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "programme/demo.h"
+#include "programme/progress.h"
+#include "report/report.h"
+#include "store/store.h"
+
+static const char *chromium(void)
+{
+    static const char *const names[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
+    for (size_t i = 0; i < 2; i++)
+        if (access(names[i], X_OK) == 0)
+            return names[i];
+    return NULL;
+}
+
+/* The JSON value at a dotted path ("milestones.0.status"). */
+static json_t *at_path(json_t *root, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *cur = root;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok != NULL && cur != NULL;
+         tok = strtok_r(NULL, ".", &save)) {
+        if (json_is_array(cur))
+            cur = json_array_get(cur, (size_t)strtoul(tok, NULL, 10));
+        else
+            cur = json_object_get(cur, tok);
+    }
+    return cur;
+}
+
+static void unescape(char *s)
+{
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+    char *w = s;
+    for (char *r = s; *r;) {
+        size_t k;
+        for (k = 0; k < 5; k++)
+            if (strncmp(r, ents[k].ent, strlen(ents[k].ent)) == 0)
+                break;
+        if (k < 5) {
+            *w++ = ents[k].c;
+            r += strlen(ents[k].ent);
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+static void test_html_in_chromium_matches_json(void **state)
+{
+    (void)state;
+    const char *browser = chromium();
+    if (browser == NULL)
+        skip(); /* scripts/bootstrap installs chromium */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", sl_test_tmpdir("report-browser"));
+    char path[4200], html[4200], jpath[4200];
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    snprintf(html, sizeof html, "%s/report.html", dir);
+    snprintf(jpath, sizeof jpath, "%s/report.json", dir);
+
+    struct sl_store *s;
+    struct sl_err err;
+    assert_int_equal(sl_store_open(&s, path, 0, &err), 0);
+    struct sl_demo_opts o = {11, 0, 1.0, NULL, "test"};
+    sl_time_parse_end_of_day("2026-11-27", &o.now);
+    char csv[4200];
+    snprintf(csv, sizeof csv, "%s/data/demo/sites.csv", SL_TEST_SOURCE_DIR);
+    o.sites_csv = csv;
+    struct sl_demo_summary sum;
+    if (sl_demo_seed(s, &o, &sum, &err) != 0)
+        fail_msg("%s", err.msg);
+    struct sl_prog_options po;
+    memset(&po, 0, sizeof po);
+    po.as_of = "2026-11-27";
+    struct sl_progress *p;
+    assert_int_equal(sl_progress_compute(s, &po, &p, &err), 0);
+    struct sl_report_opts ro = {200};
+    FILE *f = fopen(html, "w");
+    assert_non_null(f);
+    assert_int_equal(sl_report_html(f, s, p, &ro, &err), 0);
+    fclose(f);
+    f = fopen(jpath, "w");
+    assert_non_null(f);
+    assert_int_equal(sl_report_json(f, s, p, &ro, &err), 0);
+    fclose(f);
+    sl_progress_free(p);
+    sl_store_close(s);
+
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd,
+             "timeout 120 %s --headless --no-sandbox --disable-gpu --disable-background-networking"
+             " --no-first-run --enable-logging=stderr --v=0 --user-data-dir='%s/chrome'"
+             " --dump-dom 'file://%s' 2>'%s/chrome.log'",
+             browser, dir, html, dir);
+    char *dom = NULL;
+    int rc = sl_test_run(cmd, &dom);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(dom, "</html>"));
+    /* no console errors (a blocked resource or a bad inline style would log one) */
+    char logcmd[8400];
+    snprintf(logcmd, sizeof logcmd, "grep -c 'CONSOLE' '%s/chrome.log' || true", dir);
+    char *log = NULL;
+    sl_test_run(logcmd, &log);
+    assert_int_equal(strtol(log, NULL, 10), 0);
+    free(log);
+
+    json_error_t je;
+    json_t *j = json_load_file(jpath, 0, &je);
+    if (j == NULL)
+        fail_msg("JSON report: %s", je.text);
+    size_t compared = 0;
+    for (const char *q = strstr(dom, "data-figure=\""); q != NULL;
+         q = strstr(q + 1, "data-figure=\"")) {
+        const char *ps = q + 13, *pe = strchr(ps, '"');
+        const char *vs = pe != NULL ? strchr(pe, '>') : NULL;
+        const char *ve = vs != NULL ? strchr(vs, '<') : NULL;
+        assert_non_null(ve);
+        char key[256], val[1024];
+        snprintf(key, sizeof key, "%.*s", (int)(pe - ps), ps);
+        snprintf(val, sizeof val, "%.*s", (int)(ve - vs - 1), vs + 1);
+        unescape(val);
+        json_t *v = at_path(j, key);
+        char want[1024];
+        if (v == NULL)
+            fail_msg("figure %s is not in the JSON report", key);
+        if (json_is_integer(v))
+            snprintf(want, sizeof want, "%lld", (long long)json_integer_value(v));
+        else if (json_is_real(v))
+            snprintf(want, sizeof want, "%.1f", json_real_value(v));
+        else if (json_is_string(v))
+            snprintf(want, sizeof want, "%s", json_string_value(v));
+        else if (json_is_null(v))
+            snprintf(want, sizeof want, "none");
+        else
+            fail_msg("figure %s is not a scalar in the JSON report", key);
+        if (strcmp(want, val) != 0)
+            fail_msg("figure %s: page shows '%s', JSON says '%s'", key, val, want);
+        compared++;
+    }
+    if (compared < 60)
+        fail_msg("only %zu figures compared", compared);
+    printf("compared %zu figures between the rendered page and the JSON report\n", compared);
+    json_decref(j);
+    free(dom);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    sl_test_run(cmd, NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html_in_chromium_matches_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
