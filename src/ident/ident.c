@@ -339,6 +339,15 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
 {
     struct sl_fieldset *fs = &acc->fs;
     sl_fields_reset(fs);
+    /* Evidence with no bytes may carry a NULL pointer: give the parsers an
+     * empty buffer instead, so none does arithmetic on NULL. */
+    struct sl_evidence nonnull;
+    if (ev->data == NULL) {
+        nonnull = *ev;
+        nonnull.data = (const uint8_t *)"";
+        nonnull.len = 0;
+        ev = &nonnull;
+    }
     sl_fields_extract(fs, ev);
     unsigned bit = 1u << (unsigned)ev->proto;
     regmatch_t groups[SL_RULE_MAX_GROUPS];

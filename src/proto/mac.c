@@ -15,6 +15,8 @@ static int hexval(char c)
 
 int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value)
 {
+    if (s == NULL)
+        return -1;
     size_t a = 0, b = len;
     while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n'))
         a++;
