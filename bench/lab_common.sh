@@ -41,7 +41,7 @@ truth = {}
 for l in open(sys.argv[1]):
     if l.strip():
         t = json.loads(l); truth[t["address"]] = t
-found, correct, falseprohib, hv = {}, 0, 0, 0
+found, correct, falseprohib, hv, wrong = {}, 0, 0, 0, {}
 for l in open(sys.argv[2]):
     r = json.loads(l)
     if r.get("type") == "device":
@@ -54,6 +54,9 @@ for addr, t in truth.items():
     ok = (c.get("manufacturer") or None) == (t.get("manufacturer") or None) and \
          (c.get("brand") or None) == (t.get("brand") or None)
     correct += ok
+    if not ok:
+        key = (t.get("profile"), t.get("manufacturer"), t.get("brand"), c.get("manufacturer"), c.get("brand"))
+        wrong[key] = wrong.get(key, 0) + 1
     if r["verdict"]["decision"] == "prohibited" and (c.get("manufacturer") or None) != (t.get("manufacturer") or None):
         falseprohib += 1
     if ok and t.get("manufacturer") in ("Hikvision", "Dahua"):
@@ -62,5 +65,7 @@ n = len(truth)
 print(f"truth {n}, found {len(set(found) & set(truth))}, identified correctly {correct} "
       f"({100.0 * correct / max(n, 1):.2f}%), false prohibited {falseprohib}, "
       f"Hikvision/Dahua correct {hv}")
+for (prof, tm, tb, cm, cb), k in sorted(wrong.items(), key=lambda kv: -kv[1])[:10]:
+    print(f"  wrong {k}: {prof} ({tm}/{tb}) named {cm}/{cb}")
 PY
 }
