@@ -35,7 +35,7 @@ $L down --name a >/dev/null
 for sig in TERM INT; do
     $L up --name c --devices 20 --foreground >"$T/fg" 2>&1 &
     pid=$!
-    i=0; while [ $i -lt 100 ] && ! grep -q " up: " "$T/fg"; do sleep 0.1; i=$((i+1)); done
+    i=0; while [ $i -lt 300 ] && ! grep -q " up: " "$T/fg"; do sleep 0.1; i=$((i+1)); done
     $L status --name c >/dev/null || fail "foreground lab not running"
     kill -$sig $pid; wait $pid; rc=$?
     [ $rc -eq 0 ] || fail "SIG$sig exit $rc"
