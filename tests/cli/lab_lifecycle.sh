@@ -33,10 +33,13 @@ $L down --name a >/dev/null
 
 # foreground + SIGTERM / SIGINT: clean exit, state removed
 for sig in TERM INT; do
-    $L up --name c --devices 20 --foreground >"$T/fg" 2>&1 &
+    # One output file per run: the shell truncates a reused file only when the
+    # background child starts, so the wait could read the previous run's line.
+    fg="$T/fg.$sig"
+    $L up --name c --devices 20 --foreground >"$fg" 2>&1 &
     pid=$!
-    i=0; while [ $i -lt 300 ] && ! grep -q " up: " "$T/fg"; do sleep 0.1; i=$((i+1)); done
-    $L status --name c >/dev/null || fail "foreground lab not running"
+    i=0; while [ $i -lt 300 ] && ! grep -q " up: " "$fg" 2>/dev/null; do sleep 0.1; i=$((i+1)); done
+    $L status --name c >/dev/null || { kill $pid 2>/dev/null; fail "foreground lab not running: $(cat "$fg")"; }
     kill -$sig $pid; wait $pid; rc=$?
     [ $rc -eq 0 ] || fail "SIG$sig exit $rc"
     [ ! -e "$T/state/c" ] || fail "SIG$sig left the state dir"
