@@ -10,7 +10,7 @@ fi
 L=$SIGHTLINE_LAB
 T=$(mktemp -d "${TMPDIR:-/tmp}/lab_life.XXXXXX")
 export SIGHTLINE_LAB_STATE=$T/state
-fail() { echo "FAIL: $*"; for n in a b c iso; do $L down --name $n >/dev/null 2>&1; done; exit 1; }
+fail() { echo "FAIL: $*"; for n in a b c "$iso"; do $L down --name $n >/dev/null 2>&1; done; exit 1; }
 
 # usage errors: exit 2 and a hint
 $L up --devices 0 2>"$T/e"; [ $? -eq 2 ] && grep -q "Try 'sightline-lab up --help'" "$T/e" || fail "usage error"
@@ -46,12 +46,14 @@ for sig in TERM INT; do
 done
 
 # --isolate: the lab gets a namespace of its own; exec reaches it
-if $L up --name iso --devices 10 --isolate -q 2>"$T/e"; then
-    ip netns list | grep -q '^iso' || fail "no namespace 'iso'"
-    $L exec --name iso -- "$L" probe 127.18.1.1 22 --timeout 300 --status 2>"$T/st" >/dev/null
-    $L exec --name iso -- sh -c 'echo "$SIGHTLINE_LAB_NAME"' | grep -q '^iso$' || fail "exec env"
-    $L down --name iso >/dev/null
-    ip netns list | grep -q '^iso' && fail "namespace 'iso' left behind"
+# (namespace names are machine-wide: this run's own name)
+iso="iso$$"
+if $L up --name "$iso" --devices 10 --isolate -q 2>"$T/e"; then
+    ip netns list | grep -q "^$iso\b" || fail "no namespace '$iso'"
+    $L exec --name "$iso" -- "$L" probe 127.18.1.1 22 --timeout 300 --status 2>"$T/st" >/dev/null
+    $L exec --name "$iso" -- sh -c 'echo "$SIGHTLINE_LAB_NAME"' | grep -q "^$iso\$" || fail "exec env"
+    $L down --name "$iso" >/dev/null
+    ip netns list | grep -q "^$iso\b" && fail "namespace '$iso' left behind"
 else
     echo "note: --isolate not tested: $(cat "$T/e")"
 fi
