@@ -29,6 +29,7 @@
 #define MAX_STEPS 8
 #define MULTICAST_MAX 4096
 #define UP_RING 4096
+#define UDP_DRAIN_MAX 4096 /* datagrams read per wake-up of a UDP socket */
 
 enum conn_state {
     CS_CONNECTING = 0,
@@ -1164,12 +1165,10 @@ static void on_udp_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init((char *)e->ubuf, sizeof e->ubuf);
 }
 
-static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct sockaddr *sa,
-                   unsigned flags)
+/* One discovery datagram, from libuv or from udp_drain. */
+static void udp_datagram(struct engine *e, const uint8_t *data, size_t len,
+                         const struct sockaddr *sa, bool trunc)
 {
-    struct engine *e = u->data;
-    if (n <= 0 || sa == NULL || e->stopping)
-        return;
     struct sl_addr from;
     memset(&from, 0, sizeof from);
     uint16_t port;
@@ -1187,9 +1186,6 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
         return;
     }
     int k = udp_kind_of_port(port);
-    const uint8_t *data = (const uint8_t *)buf->base;
-    size_t len = (size_t)n;
-    bool trunc = (flags & UV_UDP_PARTIAL) != 0;
     struct sl_host *h = host_find(e, &from);
     if (k < 0) {
         e->sum->stats.udp_unmatched++;
@@ -1248,6 +1244,37 @@ static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct soc
             host_check_done(e, h);
         }
     }
+}
+
+/* libuv reads at most 32 datagrams a wake-up. While this loop is busy (TLS
+ * handshakes of thousands of hosts), discovery replies then wait in the socket
+ * for seconds and miss their hosts' windows: read what is waiting, bounded. */
+static void udp_drain(struct engine *e, uv_udp_t *u)
+{
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)u, &fd) != 0)
+        return;
+    for (unsigned i = 0; i < UDP_DRAIN_MAX && !e->stopping; i++) {
+        struct sockaddr_storage ss;
+        struct iovec iov = {e->ubuf, sizeof e->ubuf};
+        struct msghdr mh = {.msg_name = &ss, .msg_namelen = sizeof ss, .msg_iov = &iov,
+                            .msg_iovlen = 1};
+        ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+        if (n <= 0)
+            return; /* nothing waiting (or an error libuv's own read will see) */
+        udp_datagram(e, e->ubuf, (size_t)n, (const struct sockaddr *)&ss,
+                     (mh.msg_flags & MSG_TRUNC) != 0);
+    }
+}
+
+static void on_udp(uv_udp_t *u, ssize_t n, const uv_buf_t *buf, const struct sockaddr *sa,
+                   unsigned flags)
+{
+    struct engine *e = u->data;
+    if (n <= 0 || sa == NULL || e->stopping)
+        return;
+    udp_datagram(e, (const uint8_t *)buf->base, (size_t)n, sa, (flags & UV_UDP_PARTIAL) != 0);
+    udp_drain(e, u);
 }
 
 /* ---- the pump: admission, UDP windows, slots ------------------------------------------- */
