@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "programme/lifecycle.h"
 #include "store/store.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 #define MAX_LISTED 20
@@ -32,15 +33,9 @@ struct ids {
 
 static int add_id(struct ids *ids, int64_t id)
 {
-    if (ids->n == ids->cap) {
-        size_t cap = ids->cap ? ids->cap * 2 : 64;
-        int64_t *p = realloc(ids->v, cap * sizeof *p);
-        if (p == NULL) {
-            ids->failed = 1;
-            return 1;
-        }
-        ids->v = p;
-        ids->cap = cap;
+    if (SL_GROW(ids->v, ids->cap, ids->n + 1, 64) != 0) {
+        ids->failed = 1;
+        return 1;
     }
     ids->v[ids->n++] = id;
     return 0;

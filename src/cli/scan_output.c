@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "register/device_json.h"
+#include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -195,15 +196,9 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
         o->rows_dropped++;
         return;
     }
-    if (o->n_rows == o->cap_rows) {
-        size_t nc = o->cap_rows ? o->cap_rows * 2 : 256;
-        struct sl_scan_row *nr = realloc(o->rows, nc * sizeof *nr);
-        if (nr == NULL) {
-            o->rows_dropped++;
-            return;
-        }
-        o->rows = nr;
-        o->cap_rows = nc;
+    if (SL_GROW(o->rows, o->cap_rows, o->n_rows + 1, 256) != 0) {
+        o->rows_dropped++;
+        return;
     }
     const struct sl_claim *c = d->claim;
     char who[160];

@@ -7,6 +7,7 @@
 
 #include "util/base64.h"
 #include "util/buf.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 struct record {
@@ -67,14 +68,8 @@ static long group_of(struct run *r, const char *key)
             return (long)(r->slots[i] - 1);
         i = (i + 1) & (r->n_slots - 1);
     }
-    if (r->n_grp == r->cap_grp) {
-        size_t cap = r->cap_grp ? r->cap_grp * 2 : 256;
-        struct group *g = realloc(r->grp, cap * sizeof *g);
-        if (g == NULL)
-            return -1;
-        r->grp = g;
-        r->cap_grp = cap;
-    }
+    if (SL_GROW(r->grp, r->cap_grp, r->n_grp + 1, 256) != 0)
+        return -1;
     struct group *g = &r->grp[r->n_grp];
     g->key = strdup(key);
     if (g->key == NULL)
@@ -517,15 +512,9 @@ static int parse_line(struct run *r, const char *line, size_t len, char *msg, si
         snprintf(msg, msgsz, "\"data\", \"data_b64\" and \"path\" must be strings");
         return -1;
     }
-    if (r->n_rec == r->cap_rec) {
-        size_t cap = r->cap_rec ? r->cap_rec * 2 : 1024;
-        struct record *p = realloc(r->rec, cap * sizeof *p);
-        if (p == NULL) {
-            snprintf(msg, msgsz, "out of memory");
-            return -1;
-        }
-        r->rec = p;
-        r->cap_rec = cap;
+    if (SL_GROW(r->rec, r->cap_rec, r->n_rec + 1, 1024) != 0) {
+        snprintf(msg, msgsz, "out of memory");
+        return -1;
     }
     struct record *rec = &r->rec[r->n_rec];
     memset(rec, 0, sizeof *rec);

@@ -9,6 +9,7 @@
 #include "proto/mac.h"
 #include "util/csv.h"
 #include "util/file.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 #define IEEE_MAX_BYTES (64u << 20)
@@ -26,14 +27,8 @@ static int add(struct sl_oui *o, uint64_t prefix, uint8_t bits, const char *org,
     const struct sl_brand *b;
     if (!sl_registry_resolve_org(reg, org, &v, &b))
         return 0;
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 256;
-        struct sl_oui_entry *p = realloc(o->e, cap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        o->e = p;
-        o->cap = cap;
-    }
+    if (SL_GROW(o->e, o->cap, o->n + 1, 256) != 0)
+        return -1;
     struct sl_oui_entry *e = &o->e[o->n++];
     e->prefix = prefix;
     e->bits = bits;

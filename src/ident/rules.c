@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "policy/registry.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 #define MAX_RULES 2048
@@ -561,15 +562,9 @@ int sl_rules_load(struct sl_ruleset **out, const char *datadir, const struct sl_
                     rc = sl_err_set(err, "rule index full");
                     break;
                 }
-                if (s->n == s->cap) {
-                    size_t cap = s->cap ? s->cap * 2 : 4;
-                    uint32_t *p = realloc(s->idx, cap * sizeof *p);
-                    if (p == NULL) {
-                        rc = sl_err_set(err, "out of memory");
-                        break;
-                    }
-                    s->idx = p;
-                    s->cap = cap;
+                if (SL_GROW(s->idx, s->cap, s->n + 1, 4) != 0) {
+                    rc = sl_err_set(err, "out of memory");
+                    break;
                 }
                 s->idx[s->n++] = (uint32_t)(rs->n - 1);
             }

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "util/file.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 typedef unsigned __int128 u128;
@@ -53,14 +54,8 @@ static void value_addr(u128 v, bool v4, struct sl_addr *a)
 
 static int set_push(struct rangeset *s, u128 lo, u128 hi, bool v4, struct sl_err *err)
 {
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 16;
-        struct range *nr = realloc(s->r, nc * sizeof *nr);
-        if (nr == NULL)
-            return sl_err_set(err, "out of memory");
-        s->r = nr;
-        s->cap = nc;
-    }
+    if (SL_GROW(s->r, s->cap, s->n + 1, 16) != 0)
+        return sl_err_set(err, "out of memory");
     s->r[s->n++] = (struct range){lo, hi, v4, 0};
     return 0;
 }

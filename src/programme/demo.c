@@ -10,6 +10,7 @@
 #include "util/cidr.h"
 #include "util/datadir.h"
 #include "util/file.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 #define DAY 86400
@@ -88,15 +89,9 @@ struct sites {
 static int site_cb(const struct sl_site *site, void *vctx)
 {
     struct sites *c = vctx;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        void *p = realloc(c->v, cap * sizeof *c->v);
-        if (p == NULL) {
-            c->failed = 1;
-            return 1;
-        }
-        c->v = p;
-        c->cap = cap;
+    if (SL_GROW(c->v, c->cap, c->n + 1, 16) != 0) {
+        c->failed = 1;
+        return 1;
     }
     struct site_row *r = &c->v[c->n++];
     memset(r, 0, sizeof *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "programme/lifecycle.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 const char sl_progress_method[] =
@@ -209,15 +210,9 @@ struct replay {
 
 static void heap_push(struct replay *r, struct expiry e)
 {
-    if (r->n_heap == r->cap_heap) {
-        size_t cap = r->cap_heap ? r->cap_heap * 2 : 256;
-        struct expiry *p = realloc(r->heap, cap * sizeof *p);
-        if (p == NULL) {
-            r->failed = 1;
-            return;
-        }
-        r->heap = p;
-        r->cap_heap = cap;
+    if (SL_GROW(r->heap, r->cap_heap, r->n_heap + 1, 256) != 0) {
+        r->failed = 1;
+        return;
     }
     size_t i = r->n_heap++;
     while (i > 0) {
@@ -381,14 +376,8 @@ static int add_dept(struct load_ctx *c, const char *name)
     for (size_t i = 0; i < c->n_depts; i++)
         if (strcmp(c->depts[i], name) == 0)
             return (int)i;
-    if (c->n_depts == c->cap_depts) {
-        size_t cap = c->cap_depts ? c->cap_depts * 2 : 16;
-        void *p = realloc(c->depts, cap * sizeof *c->depts);
-        if (p == NULL)
-            return -1;
-        c->depts = p;
-        c->cap_depts = cap;
-    }
+    if (SL_GROW(c->depts, c->cap_depts, c->n_depts + 1, 16) != 0)
+        return -1;
     sl_strlcpy(c->depts[c->n_depts], name, SL_NAME_MAX);
     return (int)c->n_depts++;
 }
@@ -397,15 +386,9 @@ static int site_cb(const struct sl_site *site, void *vctx)
 {
     struct load_ctx *c = vctx;
     struct sl_prog_state *st = c->st;
-    if (st->n_sites == c->cap_sites) {
-        size_t cap = c->cap_sites ? c->cap_sites * 2 : 64;
-        void *p = realloc(st->sites, cap * sizeof *st->sites);
-        if (p == NULL) {
-            c->failed = 1;
-            return 1;
-        }
-        st->sites = p;
-        c->cap_sites = cap;
+    if (SL_GROW(st->sites, c->cap_sites, st->n_sites + 1, 64) != 0) {
+        c->failed = 1;
+        return 1;
     }
     struct site_info *si = &st->sites[st->n_sites];
     memset(si, 0, sizeof *si);
@@ -538,15 +521,9 @@ struct ms_collect {
 static int ms_cb(const struct sl_milestone *m, void *vctx)
 {
     struct ms_collect *c = vctx;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        void *p = realloc(c->ms, cap * sizeof *c->ms);
-        if (p == NULL) {
-            c->failed = 1;
-            return 1;
-        }
-        c->ms = p;
-        c->cap = cap;
+    if (SL_GROW(c->ms, c->cap, c->n + 1, 8) != 0) {
+        c->failed = 1;
+        return 1;
     }
     memset(&c->ms[c->n], 0, sizeof c->ms[c->n]);
     c->ms[c->n++].m = *m;

@@ -7,6 +7,7 @@
 
 #include "programme/lifecycle.h"
 #include "util/cidr.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 struct site_net {
@@ -44,14 +45,8 @@ static int site_cb(const struct sl_site *site, void *vctx)
         struct sl_cidr cidr;
         if (sl_cidr_parse(site->networks[i], &cidr, NULL) != 0)
             continue;
-        if (c->n == c->cap) {
-            size_t cap = c->cap ? c->cap * 2 : 64;
-            void *p = realloc(c->nets, cap * sizeof *c->nets);
-            if (p == NULL)
-                goto oom;
-            c->nets = p;
-            c->cap = cap;
-        }
+        if (SL_GROW(c->nets, c->cap, c->n + 1, 64) != 0)
+            goto oom;
         c->nets[c->n++] = (struct site_net){site->id, cidr};
     }
     return 0;
@@ -104,14 +99,8 @@ struct seen {
 
 static int seen_add(struct seen *s, int64_t id)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        int64_t *p = realloc(s->v, cap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        s->v = p;
-        s->cap = cap;
-    }
+    if (SL_GROW(s->v, s->cap, s->n + 1, 64) != 0)
+        return -1;
     s->v[s->n++] = id;
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/grow.h"
 #include "util/str.h"
 
 static void problem(struct sl_jsonl_result *r, size_t line, const char *what)
@@ -144,18 +145,12 @@ int sl_scan_jsonl_parse(const char *data, size_t len, struct sl_observation **ou
             *n = 0;
             return sl_err_set(err, "more than %d devices in one scan file", SL_JSONL_MAX_DEVICES);
         }
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            struct sl_observation *np = realloc(*out, nc * sizeof *np);
-            if (np == NULL) {
-                json_decref(o);
-                free(*out);
-                *out = NULL;
-                *n = 0;
-                return sl_err_set(err, "out of memory reading the scan file");
-            }
-            *out = np;
-            cap = nc;
+        if (SL_GROW(*out, cap, *n + 1, 64) != 0) {
+            json_decref(o);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return sl_err_set(err, "out of memory reading the scan file");
         }
         const char *why = device_line(o, &(*out)[*n]);
         json_decref(o);

@@ -12,6 +12,7 @@
 #include "scan/scan.h"
 #include "util/cidr.h"
 #include "util/datadir.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 struct vnet {
@@ -47,14 +48,8 @@ struct vctx {
 static int site_cb(const struct sl_site *site, void *vctx)
 {
     struct vctx *c = vctx;
-    if (c->n_sites == c->cap_sites) {
-        size_t cap = c->cap_sites ? c->cap_sites * 2 : 16;
-        void *p = realloc(c->sites, cap * sizeof *c->sites);
-        if (p == NULL)
-            goto oom;
-        c->sites = p;
-        c->cap_sites = cap;
-    }
+    if (SL_GROW(c->sites, c->cap_sites, c->n_sites + 1, 16) != 0)
+        goto oom;
     struct vsite *vs = &c->sites[c->n_sites];
     memset(vs, 0, sizeof *vs);
     vs->id = site->id;
@@ -67,14 +62,8 @@ static int site_cb(const struct sl_site *site, void *vctx)
         struct sl_cidr cidr;
         if (sl_cidr_parse(site->networks[i], &cidr, NULL) != 0)
             continue;
-        if (c->n_nets == c->cap_nets) {
-            size_t cap = c->cap_nets ? c->cap_nets * 2 : 32;
-            void *p = realloc(c->nets, cap * sizeof *c->nets);
-            if (p == NULL)
-                goto oom;
-            c->nets = p;
-            c->cap_nets = cap;
-        }
+        if (SL_GROW(c->nets, c->cap_nets, c->n_nets + 1, 32) != 0)
+            goto oom;
         c->nets[c->n_nets++] = (struct vnet){cidr, c->n_sites};
         if (vs->selected) {
             if (sl_targets_add(c->targets, site->networks[i], c->err) != 0) {
@@ -121,16 +110,10 @@ static void on_device(const struct sl_scan_device *d, void *vctx)
     long si = site_of(c, d->address);
     if (si < 0 || !c->sites[si].selected)
         return; /* not in a site being verified (reconcile would skip it too) */
-    if (c->n_obs == c->cap_obs) {
-        size_t cap = c->cap_obs ? c->cap_obs * 2 : 64;
-        void *p = realloc(c->obs, cap * sizeof *c->obs);
-        if (p == NULL) {
-            sl_err_set(c->err, "out of memory");
-            c->failed = 1;
-            return;
-        }
-        c->obs = p;
-        c->cap_obs = cap;
+    if (SL_GROW(c->obs, c->cap_obs, c->n_obs + 1, 64) != 0) {
+        sl_err_set(c->err, "out of memory");
+        c->failed = 1;
+        return;
     }
     struct sl_observation *o = &c->obs[c->n_obs++];
     memset(o, 0, sizeof *o);

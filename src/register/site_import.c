@@ -8,6 +8,7 @@
 
 #include "util/cidr.h"
 #include "util/csv.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 #define MAX_NETWORKS 256
@@ -190,16 +191,10 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
             problem(probs, "line %zu: %zu fields, the header has %zu", line, r->nfields, ncols);
             continue;
         }
-        if (nrows == caprows) {
-            size_t cap = caprows ? caprows * 2 : 64;
-            struct row *p = realloc(rows, cap * sizeof *p);
-            if (p == NULL) {
-                free_rows(rows, nrows);
-                free(r);
-                return sl_err_set(err, "out of memory");
-            }
-            rows = p;
-            caprows = cap;
+        if (SL_GROW(rows, caprows, nrows + 1, 64) != 0) {
+            free_rows(rows, nrows);
+            free(r);
+            return sl_err_set(err, "out of memory");
         }
         struct row *row = &rows[nrows];
         memset(row, 0, sizeof *row);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scan/internal.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 #define MAX_DEPTH 64
@@ -356,15 +357,9 @@ static int parse_masscan(const char *data, size_t len, struct hosts *hs, struct 
                 rc = sl_err_set(err, "too many records");
                 break;
             }
-            if (n == cap) {
-                size_t nc = cap ? cap * 2 : 256;
-                struct mrec *nr = realloc(recs, nc * sizeof *nr);
-                if (nr == NULL) {
-                    rc = sl_err_set(err, "out of memory");
-                    break;
-                }
-                recs = nr;
-                cap = nc;
+            if (SL_GROW(recs, cap, n + 1, 256) != 0) {
+                rc = sl_err_set(err, "out of memory");
+                break;
             }
             struct mrec *r = &recs[n];
             memset(r, 0, sizeof *r);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scan/internal.h"
+#include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -269,14 +270,8 @@ static int collect_not_seen(const struct sl_device *d, void *vctx)
     if (c->seen_below != UINT64_MAX &&
         (!sl_walk_position_of(c->walk, &a, &pos) || pos >= c->seen_below))
         return 0;
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 64;
-        int64_t *ni = realloc(c->ids, nc * sizeof *ni);
-        if (ni == NULL)
-            return -1;
-        c->ids = ni;
-        c->cap = nc;
-    }
+    if (SL_GROW(c->ids, c->cap, c->n + 1, 64) != 0)
+        return -1;
     c->ids[c->n++] = d->id;
     return 0;
 }

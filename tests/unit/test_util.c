@@ -1,12 +1,14 @@
 /* test_util.c - the small utilities everything else stands on. */
 #include "testutil.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
 #include "util/cidr.h"
 #include "util/csv.h"
+#include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -126,12 +128,35 @@ static void test_csv(void **state)
     free(r);
 }
 
+static void test_grow(void **state)
+{
+    (void)state;
+    int *v = NULL;
+    size_t cap = 0;
+    assert_int_equal(SL_GROW(v, cap, 0, 4), 0); /* nothing needed: nothing allocated */
+    assert_null(v);
+    assert_int_equal(SL_GROW(v, cap, 1, 4), 0);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++)
+        v[i] = i;
+    assert_int_equal(SL_GROW(v, cap, 5, 4), 0); /* doubles, keeps the contents */
+    assert_int_equal(cap, 8);
+    assert_int_equal(v[3], 3);
+    assert_int_equal(SL_GROW(v, cap, 100, 4), 0); /* doubles until it fits */
+    assert_int_equal(cap, 128);
+    int *before = v;
+    assert_int_equal(SL_GROW(v, cap, SIZE_MAX, 4), -1); /* overflow: left as it was */
+    assert_ptr_equal(v, before);
+    assert_int_equal(cap, 128);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_str),
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
-        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
