@@ -47,17 +47,6 @@ static bool svc_is_udp(enum lab_svc s)
     return s == LAB_SVC_WSD || s == LAB_SVC_SSDP || s == LAB_SVC_SADP || s == LAB_SVC_DHDISCOVER;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *lab_unescape(const char *s, size_t n, size_t *out_len)
 {
     char *o = malloc(n + 1);
@@ -73,8 +62,8 @@ char *lab_unescape(const char *s, size_t n, size_t *out_len)
                 continue;
             }
             if (c == 'x' && i + 3 < n) {
-                int h = hexval((unsigned char)s[i + 2]);
-                int l = hexval((unsigned char)s[i + 3]);
+                int h = sl_hex_digit((unsigned char)s[i + 2]);
+                int l = sl_hex_digit((unsigned char)s[i + 3]);
                 if (h >= 0 && l >= 0) {
                     o[j++] = (char)(h * 16 + l);
                     i += 3;
@@ -138,7 +127,7 @@ static int parse_oui(const char *s, uint8_t out[3])
     for (; *s && k < 6; s++) {
         if (*s == ':' || *s == '-')
             continue;
-        int h = hexval((unsigned char)*s);
+        int h = sl_hex_digit((unsigned char)*s);
         if (h < 0)
             return -1;
         v[k++] = h;

@@ -92,16 +92,6 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 static int decode_hex(const char *s, uint8_t **out, size_t *len)
 {
     size_t n = strlen(s);
@@ -113,7 +103,7 @@ static int decode_hex(const char *s, uint8_t **out, size_t *len)
     for (size_t i = 0; i < n; i++) {
         if (s[i] == ' ')
             continue;
-        int v = hexval(s[i]);
+        int v = sl_hex_digit((unsigned char)s[i]);
         if (v < 0) {
             free(b);
             return -1;

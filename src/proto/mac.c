@@ -2,16 +2,7 @@
 
 #include <stdio.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "util/str.h"
 
 int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value)
 {
@@ -34,19 +25,19 @@ int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value)
                     return -1;
                 continue;
             }
-            if ((nib[k++] = hexval(p[i])) < 0)
+            if ((nib[k++] = sl_hex_digit((unsigned char)p[i])) < 0)
                 return -1;
         }
     } else if (n == 14 && p[4] == '.' && p[9] == '.') {
         for (size_t i = 0; i < 14; i++) {
             if (i == 4 || i == 9)
                 continue;
-            if ((nib[k++] = hexval(p[i])) < 0)
+            if ((nib[k++] = sl_hex_digit((unsigned char)p[i])) < 0)
                 return -1;
         }
     } else if (n == 12) {
         for (size_t i = 0; i < 12; i++)
-            if ((nib[k++] = hexval(p[i])) < 0)
+            if ((nib[k++] = sl_hex_digit((unsigned char)p[i])) < 0)
                 return -1;
     } else {
         return -1;

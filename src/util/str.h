@@ -29,6 +29,9 @@ char *sl_str_trim(char *s);
 int sl_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int sl_parse_double(const char *s, double *out);
 
+/* The value of one hexadecimal digit (either case), or -1. */
+int sl_hex_digit(int c);
+
 /* Case-insensitive search of needle in the first n bytes of hay. */
 const char *sl_memcasemem(const char *hay, size_t n, const char *needle);
 
