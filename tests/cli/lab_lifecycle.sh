@@ -10,6 +10,7 @@ fi
 L=$SIGHTLINE_LAB
 T=$(mktemp -d "${TMPDIR:-/tmp}/lab_life.XXXXXX")
 export SIGHTLINE_LAB_STATE=$T/state
+iso="iso$$" # the isolated lab's name: namespace names are machine-wide
 fail() { echo "FAIL: $*"; for n in a b c "$iso"; do $L down --name $n >/dev/null 2>&1; done; exit 1; }
 
 # usage errors: exit 2 and a hint
@@ -46,8 +47,6 @@ for sig in TERM INT; do
 done
 
 # --isolate: the lab gets a namespace of its own; exec reaches it
-# (namespace names are machine-wide: this run's own name)
-iso="iso$$"
 if $L up --name "$iso" --devices 10 --isolate -q 2>"$T/e"; then
     ip netns list | grep -q "^$iso\b" || fail "no namespace '$iso'"
     $L exec --name "$iso" -- "$L" probe 127.18.1.1 22 --timeout 300 --status 2>"$T/st" >/dev/null
