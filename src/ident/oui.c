@@ -44,11 +44,7 @@ static int parse_hex(const char *s, size_t digits, uint64_t *out)
         return -1;
     uint64_t v = 0;
     for (size_t i = 0; i < digits; i++) {
-        char c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0'
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                        : -1;
+        int d = sl_hex_digit((unsigned char)s[i]);
         if (d < 0)
             return -1;
         v = v << 4 | (uint64_t)d;

@@ -309,14 +309,8 @@ static int parse_chunk_size(const char *line, uint64_t *out)
     uint64_t v = 0;
     int digits = 0;
     for (; *p; p++) {
-        int d;
-        if (*p >= '0' && *p <= '9')
-            d = *p - '0';
-        else if (*p >= 'a' && *p <= 'f')
-            d = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'F')
-            d = *p - 'A' + 10;
-        else
+        int d = sl_hex_digit((unsigned char)*p);
+        if (d < 0)
             break;
         if (++digits > 15)
             return -1;
