@@ -55,6 +55,7 @@ struct sl_ident_acc {
     char device_type[32];
     double dt_weight;
     char errors[256];
+    struct sl_re_scratch *re; /* this accumulator's regex scratch (PCRE2 match data) */
     uint64_t miss[MISS_CACHE];
 };
 
@@ -98,7 +99,9 @@ struct sl_ident_acc *sl_ident_acc_new(const struct sl_ident *id)
         return NULL;
     memset(acc, 0, offsetof(struct sl_ident_acc, fs));
     memset(acc->miss, 0, sizeof acc->miss);
-    if (sl_fields_init(&acc->fs) != 0) {
+    acc->re = sl_re_scratch_new();
+    if (acc->re == NULL || sl_fields_init(&acc->fs) != 0) {
+        sl_re_scratch_free(acc->re);
         free(acc);
         return NULL;
     }
@@ -112,6 +115,7 @@ void sl_ident_acc_free(struct sl_ident_acc *acc)
     if (acc == NULL)
         return;
     sl_fields_free(&acc->fs);
+    sl_re_scratch_free(acc->re);
     free(acc);
 }
 
@@ -260,7 +264,7 @@ static void derive(struct sl_ident_acc *acc, const struct sl_field *src, const c
 }
 
 static void apply(struct sl_ident_acc *acc, const struct sl_rule *r, size_t fi,
-                  const regmatch_t *groups)
+                  const struct sl_span *groups)
 {
     /* copy: adding derived fields may not move the array, but keep it simple */
     struct sl_field f = acc->fs.f[fi];
@@ -350,7 +354,7 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
     }
     sl_fields_extract(fs, ev);
     unsigned bit = 1u << (unsigned)ev->proto;
-    regmatch_t groups[SL_RULE_MAX_GROUPS];
+    struct sl_span groups[SL_RULE_MAX_GROUPS];
     /* fs->n grows while we walk: derived fields (model, firmware, mac, ...)
      * meet their own rules in the same pass */
     for (size_t i = 0; i < fs->n; i++) {
@@ -375,7 +379,7 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
                 if (acc->miss[key & (MISS_CACHE - 1)] == key)
                     continue;
             }
-            if (sl_rule_match(r, f->val, f->len, lc, groups))
+            if (sl_rule_match(r, acc->re, f->val, f->len, lc, groups))
                 apply(acc, r, i, groups);
             else if (key != 0)
                 acc->miss[key & (MISS_CACHE - 1)] = key;

@@ -403,7 +403,12 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
             return sl_err_set(err, "%s: rule '%s': bad regex: %s", file, r->id, msg);
         }
         r->has_re = true;
-        groups = r->re.re_nsub;
+        char why[160];
+        if (sl_re_compile(&r->pre, r->pattern, r->pattern_len,
+                          SL_RE_DOTALL | SL_RE_ENDONLY | (r->nocase ? SL_RE_NOCASE : 0), why,
+                          sizeof why) != 0)
+            return sl_err_set(err, "%s: rule '%s': bad regex: %s", file, r->id, why);
+        groups = sl_re_groups(r->pre);
         unsigned long upto;
         char tail;
         if (sscanf(r->pattern, "^(.{1,%lu})$%c", &upto, &tail) == 1 && upto > 0)
@@ -579,6 +584,7 @@ void sl_rules_free(struct sl_ruleset *rs)
         free(rs->rules[i].bytes);
         free(rs->rules[i].needle);
         free(rs->rules[i].simple);
+        sl_re_free(rs->rules[i].pre);
         if (rs->rules[i].has_re)
             regfree(&rs->rules[i].re);
     }
@@ -617,15 +623,12 @@ static bool eq_nocase(const char *a, const char *b, size_t n)
     return strncasecmp(a, b, n) == 0;
 }
 
-bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const char *value_lc,
-                   regmatch_t groups[SL_RULE_MAX_GROUPS])
+/* The tests every operation but regex shares; returns -1 for a regex. */
+static int match_plain(const struct sl_rule *r, const char *value, size_t len, const char *value_lc)
 {
-    if (groups != NULL)
-        for (int i = 0; i < SL_RULE_MAX_GROUPS; i++)
-            groups[i].rm_so = groups[i].rm_eo = -1;
     size_t m = r->pattern_len;
     switch (r->op) {
-    case SL_OP_PRESENT: return true;
+    case SL_OP_PRESENT: return 1;
     case SL_OP_EQUALS:
         return len == m && (r->nocase ? eq_nocase(value, r->pattern, m)
                                       : memcmp(value, r->pattern, m) == 0);
@@ -643,17 +646,47 @@ bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const
         return sl_memcasemem(value, len, r->pattern) != NULL;
     case SL_OP_HEXPREFIX:
         return len >= r->bytes_len && memcmp(value, r->bytes, r->bytes_len) == 0;
-    case SL_OP_REGEX: {
-        if (r->any_upto > 0) {
-            /* ^(.{1,N})$ : any value of 1..N characters without a newline */
-            if (len == 0 || len > r->any_upto || memchr(value, '\n', len) != NULL)
-                return false;
-            if (groups != NULL) {
-                groups[0].rm_so = groups[1].rm_so = 0;
-                groups[0].rm_eo = groups[1].rm_eo = (regoff_t)len;
-            }
-            return true;
-        }
+    case SL_OP_REGEX: return -1;
+    }
+    return 0;
+}
+
+static void clear_groups(struct sl_span *groups)
+{
+    if (groups != NULL)
+        for (int i = 0; i < SL_RULE_MAX_GROUPS; i++)
+            groups[i].so = groups[i].eo = -1;
+}
+
+bool sl_rule_match(const struct sl_rule *r, struct sl_re_scratch *scratch, const char *value,
+                   size_t len, const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS])
+{
+    clear_groups(groups);
+    int plain = match_plain(r, value, len, value_lc);
+    if (plain >= 0)
+        return plain == 1;
+    return sl_re_match(r->pre, scratch, value, len, groups, groups != NULL ? SL_RULE_MAX_GROUPS : 0) == 1;
+}
+
+bool sl_rule_match_posix(const struct sl_rule *r, const char *value, size_t len,
+                         const char *value_lc, struct sl_span out[SL_RULE_MAX_GROUPS])
+{
+    clear_groups(out);
+    int plain = match_plain(r, value, len, value_lc);
+    if (plain >= 0)
+        return plain == 1;
+    regmatch_t groups[SL_RULE_MAX_GROUPS];
+    for (int i = 0; i < SL_RULE_MAX_GROUPS; i++)
+        groups[i].rm_so = groups[i].rm_eo = -1;
+    bool ok = false;
+    if (r->any_upto > 0) {
+        /* ^(.{1,N})$ : any value of 1..N characters without a newline */
+        if (len == 0 || len > r->any_upto || memchr(value, '\n', len) != NULL)
+            return false;
+        groups[0].rm_so = groups[1].rm_so = 0;
+        groups[0].rm_eo = groups[1].rm_eo = (regoff_t)len;
+        ok = true;
+    } else {
         if (r->has_first &&
             (len == 0 || !(r->first[(unsigned char)value[0] >> 3] & (1u << ((unsigned char)value[0] & 7)))))
             return false;
@@ -666,17 +699,20 @@ bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const
         }
         if (memchr(value, '\0', len) != NULL)
             return false; /* regexec cannot see past a NUL: binary values never match */
-        regmatch_t local[SL_RULE_MAX_GROUPS];
-        regmatch_t *g = groups != NULL ? groups : local;
         if (r->simple != NULL)
-            return sl_simplere_match(r->simple, value, len, g, SL_RULE_MAX_GROUPS);
-        return regexec(&r->re, value, SL_RULE_MAX_GROUPS, g, 0) == 0;
+            ok = sl_simplere_match(r->simple, value, len, groups, SL_RULE_MAX_GROUPS);
+        else
+            ok = regexec(&r->re, value, SL_RULE_MAX_GROUPS, groups, 0) == 0;
     }
-    }
-    return false;
+    if (ok && out != NULL)
+        for (int i = 0; i < SL_RULE_MAX_GROUPS; i++) {
+            out[i].so = (int)groups[i].rm_so;
+            out[i].eo = (int)groups[i].rm_eo;
+        }
+    return ok;
 }
 
-void sl_rule_expand(const char *tpl, const char *value, const regmatch_t *groups, char *out,
+void sl_rule_expand(const char *tpl, const char *value, const struct sl_span *groups, char *out,
                     size_t outsz)
 {
     size_t w = 0;
@@ -688,14 +724,14 @@ void sl_rule_expand(const char *tpl, const char *value, const regmatch_t *groups
             p++;
             const char *src = NULL;
             size_t n = 0;
-            if (g == 0 && (groups == NULL || groups[0].rm_so < 0)) {
+            if (g == 0 && (groups == NULL || groups[0].so < 0)) {
                 src = value;
                 n = strlen(value);
-            } else if (groups != NULL && groups[g].rm_so >= 0) {
-                src = value + groups[g].rm_so;
-                n = (size_t)(groups[g].rm_eo - groups[g].rm_so);
+            } else if (groups != NULL && groups[g].so >= 0) {
+                src = value + groups[g].so;
+                n = (size_t)(groups[g].eo - groups[g].so);
             }
-            if (g == 0 && groups != NULL && groups[0].rm_so >= 0 && tpl[0] == '$' &&
+            if (g == 0 && groups != NULL && groups[0].so >= 0 && tpl[0] == '$' &&
                 tpl[2] == '\0') {
                 /* "$0" alone means the whole field value, not just the matched part */
                 src = value;

@@ -28,6 +28,7 @@
 #include "core/evidence.h"
 #include "ident/simplere.h"
 #include "util/err.h"
+#include "util/re.h"
 
 #define SL_RULE_STRONG 0.6 /* fusion threshold: a maker is named at or above it */
 #define SL_RULE_MAX_FIELDS 6
@@ -70,7 +71,8 @@ struct sl_rule {
     uint8_t *bytes;          /* hexprefix: decoded pattern (owned) */
     size_t bytes_len;
     size_t pattern_len;
-    regex_t re;
+    struct sl_re *pre;       /* the regex, compiled by PCRE2 (owned) */
+    regex_t re;              /* the old POSIX path, kept for the differential test */
     bool has_re;
     /* regex fast paths, worked out at load: a literal the value must contain
      * (checked before regexec), or the whole-value form ^(.{1,N})$ */
@@ -104,13 +106,18 @@ size_t sl_rules_index_of(const struct sl_ruleset *rs, const struct sl_rule *r);
 const uint32_t *sl_rules_for_field(const struct sl_ruleset *rs, const char *field, size_t *n);
 
 /* Tests a value. value_lc is the lower-cased value (or NULL: computed when
- * needed). On a match, groups (when not NULL) receive the regex groups
- * (rm_so = -1 for unused). */
-bool sl_rule_match(const struct sl_rule *r, const char *value, size_t len, const char *value_lc,
-                   regmatch_t groups[SL_RULE_MAX_GROUPS]);
+ * needed); scratch is the calling thread's regex scratch (or NULL: a
+ * temporary one). On a match, groups (when not NULL) receive the regex groups
+ * (so = -1 for unused). */
+bool sl_rule_match(const struct sl_rule *r, struct sl_re_scratch *scratch, const char *value,
+                   size_t len, const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS]);
+/* The same test by the old path (POSIX regexec and its hand-written fast
+ * paths), for the differential test only; it goes when that test does. */
+bool sl_rule_match_posix(const struct sl_rule *r, const char *value, size_t len,
+                         const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS]);
 
 /* Expands a yield template against the matched value into out. */
-void sl_rule_expand(const char *tpl, const char *value, const regmatch_t *groups, char *out,
+void sl_rule_expand(const char *tpl, const char *value, const struct sl_span *groups, char *out,
                     size_t outsz);
 
 const char *sl_rule_op_name(enum sl_rule_op op);

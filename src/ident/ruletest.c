@@ -46,7 +46,7 @@ static void run_example(const struct sl_ident *id, const struct sl_rule *r, cons
     res->checked++;
     if (json_is_string(ex)) {
         const char *v = json_string_value(ex);
-        bool m = sl_rule_match(r, v, json_string_length(ex), NULL, NULL);
+        bool m = sl_rule_match(r, NULL, v, json_string_length(ex), NULL, NULL);
         if (m != positive)
             fail(res, "%s: %s example %zu '%.80s' %s", r->id, which, i + 1, v,
                  positive ? "does not match" : "matches");
