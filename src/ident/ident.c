@@ -370,11 +370,11 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
             if (r->port != 0 && r->port != ev->port)
                 continue;
             const char *lc = NULL;
-            if (r->nocase && (r->op == SL_OP_CONTAINS || r->needle != NULL))
+            if (r->nocase && r->op == SL_OP_CONTAINS)
                 lc = sl_fields_lc(fs, i);
             f = &fs->f[i];
             uint64_t key = 0;
-            if (r->op == SL_OP_REGEX && r->any_upto == 0 && f->len <= 512) {
+            if (r->op == SL_OP_REGEX && f->len <= 512) {
                 key = miss_key(idx[k], f->val, f->len);
                 if (acc->miss[key & (MISS_CACHE - 1)] == key)
                     continue;

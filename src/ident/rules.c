@@ -124,183 +124,6 @@ static int decode_hex(const char *s, uint8_t **out, size_t *len)
     return 0;
 }
 
-/* The longest run of literal characters that every match of an extended
- * regex must contain (outside groups and brackets, not made optional by a
- * quantifier), or NULL when there is none of at least 2 characters or the
- * pattern has a top-level alternation. Used to skip regexec cheaply. */
-static char *required_literal(const char *pat, bool lower)
-{
-    char best[128] = "", run[128] = "";
-    size_t bl = 0, rl = 0;
-    int depth = 0;
-    for (const char *p = pat; *p; p++) {
-        char lit = 0;
-        bool is_lit = false;
-        switch (*p) {
-        case '\\':
-            if (p[1] != '\0' && strchr(".[]()*+?{}|^$\\/-", p[1]) != NULL) {
-                lit = p[1];
-                is_lit = true;
-            }
-            if (p[1] != '\0')
-                p++;
-            break;
-        case '[':
-            p++;
-            if (*p == '^')
-                p++;
-            if (*p == ']')
-                p++;
-            while (*p && *p != ']')
-                p++;
-            if (*p == '\0')
-                return NULL;
-            break;
-        case '(': depth++; break;
-        case ')': depth--; break;
-        case '|':
-            if (depth == 0)
-                return NULL;
-            break;
-        case '*':
-        case '?':
-            if (rl > 0)
-                rl--; /* the previous character may be absent */
-            break;
-        case '{':
-            if (rl > 0)
-                rl--;
-            while (*p && *p != '}')
-                p++;
-            if (*p == '\0')
-                return NULL;
-            break;
-        case '+':
-        case '.':
-        case '^':
-        case '$': break;
-        default:
-            lit = *p;
-            is_lit = true;
-            break;
-        }
-        if (is_lit && depth == 0 && rl + 1 < sizeof run) {
-            run[rl++] = lower ? (char)tolower((unsigned char)lit) : lit;
-            continue;
-        }
-        if (rl > bl) {
-            memcpy(best, run, rl);
-            bl = rl;
-        }
-        rl = 0;
-    }
-    if (rl > bl) {
-        memcpy(best, run, rl);
-        bl = rl;
-    }
-    if (bl < 2)
-        return NULL;
-    best[bl] = '\0';
-    return strdup(best);
-}
-
-static void set_bit(uint8_t *bm, unsigned char c, bool nocase)
-{
-    bm[c >> 3] |= (uint8_t)(1u << (c & 7));
-    if (nocase) {
-        unsigned char u = (unsigned char)toupper(c), l = (unsigned char)tolower(c);
-        bm[u >> 3] |= (uint8_t)(1u << (u & 7));
-        bm[l >> 3] |= (uint8_t)(1u << (l & 7));
-    }
-}
-
-/* The bytes the first character of one alternative can be, from *pp; moves
- * *pp past that first item. Returns false when it cannot tell. */
-static bool first_of_item(const char **pp, uint8_t *bm, bool nocase)
-{
-    const char *p = *pp;
-    if (*p == '\\') {
-        if (p[1] == '\0' || strchr(".[]()*+?{}|^$\\/-", p[1]) == NULL)
-            return false;
-        set_bit(bm, (unsigned char)p[1], nocase);
-        p += 2;
-    } else if (*p == '[') {
-        p++;
-        if (*p == '^')
-            return false;
-        bool firstc = true;
-        while (*p && (*p != ']' || firstc)) {
-            firstc = false;
-            if (*p == '[')
-                return false; /* [:alpha:] and friends */
-            unsigned char lo = (unsigned char)*p;
-            if (p[1] == '-' && p[2] && p[2] != ']') {
-                unsigned char hi = (unsigned char)p[2];
-                for (unsigned c = lo; c <= hi; c++)
-                    set_bit(bm, (unsigned char)c, nocase);
-                p += 3;
-            } else {
-                set_bit(bm, lo, nocase);
-                p++;
-            }
-        }
-        if (*p != ']')
-            return false;
-        p++;
-    } else if (*p == '(' || *p == '.' || *p == '\0' || strchr("*+?{|)$^", *p) != NULL) {
-        return false;
-    } else {
-        set_bit(bm, (unsigned char)*p, nocase);
-        p++;
-    }
-    if (*p == '*' || *p == '?' || *p == '{')
-        return false; /* the item may be absent */
-    *pp = p;
-    return true;
-}
-
-/* For "^X..." or "^(A...|B...)...": the set of first bytes of any match. */
-static bool first_bytes(const char *pat, bool nocase, uint8_t bm[32])
-{
-    memset(bm, 0, 32);
-    if (pat[0] != '^')
-        return false;
-    const char *p = pat + 1;
-    if (*p != '(')
-        return first_of_item(&p, bm, nocase);
-    /* a group of alternatives, each starting with a plain item */
-    int depth = 0;
-    const char *q = p + 1;
-    if (!first_of_item(&q, bm, nocase))
-        return false;
-    for (const char *r = p; *r; r++) {
-        if (*r == '\\' && r[1]) {
-            r++;
-            continue;
-        }
-        if (*r == '[') {
-            while (*r && *r != ']')
-                r++;
-            if (!*r)
-                return false;
-            continue;
-        }
-        if (*r == '(')
-            depth++;
-        else if (*r == ')') {
-            if (--depth == 0) {
-                /* the group must not be optional */
-                return !(r[1] == '?' || r[1] == '*' || r[1] == '{');
-            }
-        } else if (*r == '|' && depth == 1) {
-            const char *a = r + 1;
-            if (!first_of_item(&a, bm, nocase))
-                return false;
-        }
-    }
-    return false;
-}
-
 static const char *jstr(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
@@ -396,33 +219,12 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
         return sl_err_set(err, "out of memory");
     size_t groups = 0;
     if (r->op == SL_OP_REGEX) {
-        int rc = regcomp(&r->re, r->pattern, REG_EXTENDED | (r->nocase ? REG_ICASE : 0));
-        if (rc != 0) {
-            char msg[128];
-            regerror(rc, &r->re, msg, sizeof msg);
-            return sl_err_set(err, "%s: rule '%s': bad regex: %s", file, r->id, msg);
-        }
-        r->has_re = true;
         char why[160];
-        if (sl_re_compile(&r->pre, r->pattern, r->pattern_len,
+        if (sl_re_compile(&r->re, r->pattern, r->pattern_len,
                           SL_RE_DOTALL | SL_RE_ENDONLY | (r->nocase ? SL_RE_NOCASE : 0), why,
                           sizeof why) != 0)
             return sl_err_set(err, "%s: rule '%s': bad regex: %s", file, r->id, why);
-        groups = sl_re_groups(r->pre);
-        unsigned long upto;
-        char tail;
-        if (sscanf(r->pattern, "^(.{1,%lu})$%c", &upto, &tail) == 1 && upto > 0)
-            r->any_upto = upto;
-        r->needle = required_literal(r->pattern, r->nocase);
-        r->has_first = first_bytes(r->pattern, r->nocase, r->first);
-        struct sl_simplere tmp;
-        if (r->any_upto == 0 && sl_simplere_compile(&tmp, r->pattern, r->nocase)) {
-            r->simple = malloc(sizeof *r->simple);
-            if (r->simple == NULL)
-                return sl_err_set(err, "out of memory");
-            *r->simple = tmp;
-        }
-        r->needle_len = r->needle != NULL ? strlen(r->needle) : 0;
+        groups = sl_re_groups(r->re);
         if (groups >= SL_RULE_MAX_GROUPS)
             return sl_err_set(err, "%s: rule '%s': more than 9 regex groups", file, r->id);
     } else if (r->op == SL_OP_HEXPREFIX) {
@@ -582,11 +384,7 @@ void sl_rules_free(struct sl_ruleset *rs)
     for (size_t i = 0; i < rs->n; i++) {
         free(rs->rules[i].pattern_lc);
         free(rs->rules[i].bytes);
-        free(rs->rules[i].needle);
-        free(rs->rules[i].simple);
-        sl_re_free(rs->rules[i].pre);
-        if (rs->rules[i].has_re)
-            regfree(&rs->rules[i].re);
+        sl_re_free(rs->rules[i].re);
     }
     for (size_t i = 0; i < INDEX_SLOTS; i++)
         free(rs->index[i].idx);
@@ -665,51 +463,7 @@ bool sl_rule_match(const struct sl_rule *r, struct sl_re_scratch *scratch, const
     int plain = match_plain(r, value, len, value_lc);
     if (plain >= 0)
         return plain == 1;
-    return sl_re_match(r->pre, scratch, value, len, groups, groups != NULL ? SL_RULE_MAX_GROUPS : 0) == 1;
-}
-
-bool sl_rule_match_posix(const struct sl_rule *r, const char *value, size_t len,
-                         const char *value_lc, struct sl_span out[SL_RULE_MAX_GROUPS])
-{
-    clear_groups(out);
-    int plain = match_plain(r, value, len, value_lc);
-    if (plain >= 0)
-        return plain == 1;
-    regmatch_t groups[SL_RULE_MAX_GROUPS];
-    for (int i = 0; i < SL_RULE_MAX_GROUPS; i++)
-        groups[i].rm_so = groups[i].rm_eo = -1;
-    bool ok = false;
-    if (r->any_upto > 0) {
-        /* ^(.{1,N})$ : any value of 1..N characters without a newline */
-        if (len == 0 || len > r->any_upto || memchr(value, '\n', len) != NULL)
-            return false;
-        groups[0].rm_so = groups[1].rm_so = 0;
-        groups[0].rm_eo = groups[1].rm_eo = (regoff_t)len;
-        ok = true;
-    } else {
-        if (r->has_first &&
-            (len == 0 || !(r->first[(unsigned char)value[0] >> 3] & (1u << ((unsigned char)value[0] & 7)))))
-            return false;
-        if (r->needle != NULL) {
-            const char *hay = r->nocase ? value_lc : value;
-            if (hay != NULL && memmem(hay, len, r->needle, r->needle_len) == NULL)
-                return false;
-            if (hay == NULL && sl_memcasemem(value, len, r->needle) == NULL)
-                return false;
-        }
-        if (memchr(value, '\0', len) != NULL)
-            return false; /* regexec cannot see past a NUL: binary values never match */
-        if (r->simple != NULL)
-            ok = sl_simplere_match(r->simple, value, len, groups, SL_RULE_MAX_GROUPS);
-        else
-            ok = regexec(&r->re, value, SL_RULE_MAX_GROUPS, groups, 0) == 0;
-    }
-    if (ok && out != NULL)
-        for (int i = 0; i < SL_RULE_MAX_GROUPS; i++) {
-            out[i].so = (int)groups[i].rm_so;
-            out[i].eo = (int)groups[i].rm_eo;
-        }
-    return ok;
+    return sl_re_match(r->re, scratch, value, len, groups, groups != NULL ? SL_RULE_MAX_GROUPS : 0) == 1;
 }
 
 void sl_rule_expand(const char *tpl, const char *value, const struct sl_span *groups, char *out,

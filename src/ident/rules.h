@@ -19,14 +19,12 @@
 #define SL_IDENT_RULES_H
 
 #include <jansson.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/claim.h"
 #include "core/evidence.h"
-#include "ident/simplere.h"
 #include "util/err.h"
 #include "util/re.h"
 
@@ -71,17 +69,7 @@ struct sl_rule {
     uint8_t *bytes;          /* hexprefix: decoded pattern (owned) */
     size_t bytes_len;
     size_t pattern_len;
-    struct sl_re *pre;       /* the regex, compiled by PCRE2 (owned) */
-    regex_t re;              /* the old POSIX path, kept for the differential test */
-    bool has_re;
-    /* regex fast paths, worked out at load: a literal the value must contain
-     * (checked before regexec), or the whole-value form ^(.{1,N})$ */
-    char *needle;            /* owned; lower-cased when nocase */
-    size_t needle_len;
-    size_t any_upto;         /* N of ^(.{1,N})$, else 0 */
-    struct sl_simplere *simple; /* owned; the fast path of simplere.h, or NULL */
-    bool has_first;          /* an anchored pattern whose first byte is one of first[] */
-    uint8_t first[32];       /* bitmap of the bytes a match can start with */
+    struct sl_re *re;        /* the regex, compiled by PCRE2 with its JIT (owned) */
     double weight;           /* confidence in the maker this clue gives, 0..1 */
     struct sl_rule_yield y;
     const json_t *examples;  /* {"positive": [...], "negative": [...]} borrowed */
@@ -111,10 +99,6 @@ const uint32_t *sl_rules_for_field(const struct sl_ruleset *rs, const char *fiel
  * (so = -1 for unused). */
 bool sl_rule_match(const struct sl_rule *r, struct sl_re_scratch *scratch, const char *value,
                    size_t len, const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS]);
-/* The same test by the old path (POSIX regexec and its hand-written fast
- * paths), for the differential test only; it goes when that test does. */
-bool sl_rule_match_posix(const struct sl_rule *r, const char *value, size_t len,
-                         const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS]);
 
 /* Expands a yield template against the matched value into out. */
 void sl_rule_expand(const char *tpl, const char *value, const struct sl_span *groups, char *out,

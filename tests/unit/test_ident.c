@@ -377,92 +377,6 @@ static void test_batch_bad_lines(void **state)
     free(buf);
 }
 
-/* Differential test while the old regex path exists: PCRE2 (what identify
- * uses) answers exactly as the old path (glibc regexec behind the
- * hand-written literal, first-byte and simple-pattern shortcuts), groups
- * included, on every regex rule's examples and on mutations of them. */
-static void compare_one(const struct sl_rule *r, struct sl_re_scratch *s, const char *v, size_t *n)
-{
-    struct sl_span a[SL_RULE_MAX_GROUPS], b[SL_RULE_MAX_GROUPS];
-    size_t len = strlen(v);
-    bool pcre = sl_rule_match(r, s, v, len, NULL, a);
-    bool old = sl_rule_match_posix(r, v, len, NULL, b);
-    if (r->any_upto > 0 && memchr(v, '\n', len) != NULL) {
-        /* the old ^(.{1,N})$ shortcut refused a newline that regexec (and so
-         * every other old pattern) lets '.' match: regexec is the reference */
-        regmatch_t g[SL_RULE_MAX_GROUPS];
-        old = regexec(&r->re, v, SL_RULE_MAX_GROUPS, g, 0) == 0;
-        for (size_t i = 0; old && i < SL_RULE_MAX_GROUPS; i++)
-            b[i].so = (int)g[i].rm_so, b[i].eo = (int)g[i].rm_eo;
-    }
-    if (pcre != old)
-        fprintf(stderr, "%s on '%s': pcre2 %d, old path %d\n", r->id, v, pcre, old);
-    assert_int_equal(pcre, old);
-    if (pcre)
-        for (size_t g = 0; g <= sl_re_groups(r->pre); g++) {
-            assert_int_equal(a[g].so, b[g].so);
-            assert_int_equal(a[g].eo, b[g].eo);
-        }
-    (*n)++;
-}
-
-static void test_pcre2_same_as_old_path(void **state)
-{
-    (void)state;
-    const struct sl_ruleset *rs = sl_ident_rules(id);
-    struct sl_re_scratch *s = sl_re_scratch_new();
-    size_t rules = 0, checked = 0;
-    unsigned seed = 12345;
-    static const char alphabet[] = "aZ09-_.:/ ,\t\nDSHIPCVNR";
-    for (size_t i = 0; i < sl_rules_count(rs); i++) {
-        const struct sl_rule *r = sl_rules_at(rs, i);
-        if (r->op != SL_OP_REGEX)
-            continue;
-        rules++;
-        for (int side = 0; side < 2; side++) {
-            size_t k;
-            const json_t *ex;
-            json_array_foreach(json_object_get(r->examples, side ? "negative" : "positive"), k, ex)
-            {
-                if (!json_is_string(ex))
-                    continue;
-                char v[512];
-                snprintf(v, sizeof v, "%s", json_string_value(ex));
-                compare_one(r, s, v, &checked);
-                size_t len = strlen(v);
-                for (int m = 0; m < 200; m++) {
-                    char w[512];
-                    memcpy(w, v, len + 1);
-                    seed = seed * 1103515245u + 12345u;
-                    size_t at = len ? (seed >> 8) % (len + 1) : 0;
-                    switch ((seed >> 4) % 4) {
-                    case 0: w[at] = '\0'; break; /* truncate */
-                    case 1:
-                        if (at < len)
-                            w[at] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
-                        break;
-                    case 2:
-                        if (len + 2 < sizeof w) {
-                            w[len] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
-                            w[len + 1] = '\0';
-                        }
-                        break;
-                    default:
-                        if (at < len)
-                            memmove(w + at, w + at + 1, len - at);
-                        break;
-                    }
-                    compare_one(r, s, w, &checked);
-                }
-            }
-        }
-    }
-    sl_re_scratch_free(s);
-    fprintf(stderr, "regex rules: %zu, values compared: %zu\n", rules, checked);
-    assert_true(rules >= 20);
-    assert_true(checked > 10000);
-}
-
 static void test_oui_table(void **state)
 {
     (void)state;
@@ -483,7 +397,6 @@ int main(void)
         cmocka_unit_test(test_conflicts_reported), cmocka_unit_test(test_generic_servers_unnamed),
         cmocka_unit_test(test_hostile_input),      cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_batch_bad_lines),    cmocka_unit_test(test_oui_table),
-        cmocka_unit_test(test_pcre2_same_as_old_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

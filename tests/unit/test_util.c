@@ -9,6 +9,7 @@
 #include "util/cidr.h"
 #include "util/csv.h"
 #include "util/grow.h"
+#include "util/re.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -151,12 +152,55 @@ static void test_grow(void **state)
     free(v);
 }
 
+/* PCRE2 behind util/re: groups, flags, NUL bytes, errors, and a hostile
+ * subject that would backtrack exponentially stops at the bound. */
+static void test_re(void **state)
+{
+    (void)state;
+    char why[160];
+    struct sl_re *re;
+    struct sl_span g[SL_RE_MAX_GROUPS];
+    assert_int_equal(sl_re_compile(&re, "^(DS-[0-9]+)([A-Z]+)?$", 22, SL_RE_NOCASE, why, sizeof why), 0);
+    assert_int_equal(sl_re_groups(re), 2);
+    assert_int_equal(sl_re_match(re, NULL, "ds-2032", 7, g, SL_RE_MAX_GROUPS), 1);
+    assert_int_equal(g[1].so, 0);
+    assert_int_equal(g[1].eo, 7);
+    assert_int_equal(g[2].so, -1); /* did not take part */
+    assert_int_equal(sl_re_match(re, NULL, "DS-20-", 6, NULL, 0), 0);
+    sl_re_free(re);
+    /* bytes, NUL included, no UTF check */
+    assert_int_equal(sl_re_compile(&re, "^\\0\\0\\x10\\xff", 13, 0, why, sizeof why), 0);
+    assert_int_equal(sl_re_match(re, NULL, "\0\0\x10\xff\x01", 5, NULL, 0), 1);
+    sl_re_free(re);
+    /* '$' only at the very end with ENDONLY; '.' crosses lines with DOTALL */
+    assert_int_equal(sl_re_compile(&re, "^a.b$", 5, SL_RE_ENDONLY | SL_RE_DOTALL, why, sizeof why), 0);
+    assert_int_equal(sl_re_match(re, NULL, "a\nb", 3, NULL, 0), 1);
+    assert_int_equal(sl_re_match(re, NULL, "axb\n", 4, NULL, 0), 0);
+    sl_re_free(re);
+    assert_int_equal(sl_re_compile(&re, "(ab", 3, 0, why, sizeof why), -1);
+    assert_non_null(strstr(why, "offset"));
+    char big[SL_RE_MAX_PATTERN + 2];
+    memset(big, 'a', sizeof big);
+    assert_int_equal(sl_re_compile(&re, big, sizeof big, 0, why, sizeof why), -1);
+    /* catastrophic backtracking: (a+)+$ against a...ab stops at the match limit */
+    assert_int_equal(sl_re_compile(&re, "^(a|a?)+$", 9, 0, why, sizeof why), 0);
+    char subj[4096];
+    memset(subj, 'a', sizeof subj);
+    subj[sizeof subj - 1] = 'b';
+    struct sl_re_scratch *s = sl_re_scratch_new();
+    assert_non_null(s);
+    assert_int_equal(sl_re_match(re, s, subj, sizeof subj, g, SL_RE_MAX_GROUPS), -1);
+    sl_re_scratch_free(s);
+    sl_re_free(re);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_str),
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_re),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
