@@ -55,9 +55,9 @@ static json_t *rule_json(const struct sl_rule *r)
         json_array_append_new(fields, json_string(r->fields[i]));
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:f}", "id", r->id, "file",
                           r->file, "description", r->description, "proto", protos, "field",
-                          fields, "match", sl_rule_op_name(r->op), "pattern", r->pattern,
+                          fields, "match", sl_rule_op_name(r->t.op), "pattern", r->t.pattern,
                           "weight", r->weight);
-    if (r->nocase)
+    if (r->t.nocase)
         json_object_set_new(o, "nocase", json_true());
     if (r->port)
         json_object_set_new(o, "port", json_integer(r->port));
@@ -68,8 +68,17 @@ static json_t *rule_json(const struct sl_rule *r)
     for (size_t i = 0; i < 8; i++)
         if (vals[i] != NULL)
             json_object_set_new(o, keys[i], json_string(vals[i]));
+    if (r->n_also > 0) {
+        json_t *also = json_array();
+        for (size_t i = 0; i < r->n_also; i++)
+            json_array_append_new(also, json_pack("{s:s, s:s, s:s}", "field", r->also[i].field,
+                                                  "match", sl_rule_op_name(r->also[i].t.op),
+                                                  "pattern", r->also[i].t.pattern));
+        json_object_set_new(o, "also", also);
+    }
     json_object_set_new(o, "source", json_string(r->source));
-    json_object_set(o, "examples", (json_t *)r->examples);
+    if (r->examples != NULL)
+        json_object_set(o, "examples", (json_t *)r->examples);
     return o;
 }
 
@@ -122,7 +131,7 @@ static int rules_list(int argc, char **argv)
         char protos[128], yields[160], w[16];
         protos_of(r, protos, sizeof protos);
         snprintf(w, sizeof w, "%.2f", r->weight);
-        const char *row[] = {r->id, protos, r->fields[0], sl_rule_op_name(r->op),
+        const char *row[] = {r->id, protos, r->fields[0], sl_rule_op_name(r->t.op),
                              yields_of(r, yields, sizeof yields), w};
         sl_table_add(t, row);
     }
@@ -130,7 +139,8 @@ static int rules_list(int argc, char **argv)
         sl_print_json(stdout, arr);
     } else {
         sl_table_print(t, stdout, 48);
-        printf("%zu rules; MAC prefixes: %s\n", sl_rules_count(rs), sl_oui_source(sl_ident_oui(id)));
+        printf("%zu rules (%s); MAC prefixes: %s\n", sl_rules_count(rs), sl_ident_nmap_source(id),
+               sl_oui_source(sl_ident_oui(id)));
         sl_table_free(t);
     }
     sl_ident_free(id);

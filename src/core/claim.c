@@ -44,6 +44,8 @@ json_t *sl_claim_to_json(const struct sl_claim *c)
         set_str(o, "conflicts", c->conflicts);
     if (c->errors[0] != '\0')
         set_str(o, "errors", c->errors);
+    if (c->tentative)
+        json_object_set_new(o, "tentative", json_true());
     return o;
 }
 
@@ -63,6 +65,7 @@ int sl_claim_from_json(const json_t *j, struct sl_claim *c)
     get_str(j, "errors", c->errors, sizeof c->errors);
     const json_t *conf = json_object_get(j, "confidence");
     c->confidence = json_is_number(conf) ? json_number_value(conf) : 0.0;
+    c->tentative = json_is_true(json_object_get(j, "tentative"));
     const json_t *rules = json_object_get(j, "rules");
     size_t i;
     const json_t *r;

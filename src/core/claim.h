@@ -12,6 +12,7 @@
 #define SL_CORE_CLAIM_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SL_CLAIM_MAX_RULES 16
@@ -26,6 +27,8 @@ struct sl_claim {
     char serial[96];
     char mac[18];          /* "aa:bb:cc:dd:ee:ff" when the evidence carried one */
     double confidence;     /* 0..1, confidence in the manufacturer */
+    bool tentative;        /* the manufacturer is named by weak evidence alone (its own MAC
+                              prefix): low confidence, never enough to prohibit */
     size_t n_rules;
     char rules[SL_CLAIM_MAX_RULES][SL_RULE_ID_MAX]; /* ids of the rules that fired */
     char conflicts[256];   /* "" or what disagreeing clues said */
@@ -34,7 +37,7 @@ struct sl_claim {
 
 /* JSON object with the fields of DESIGN.md §4 (manufacturer, brand, model,
  * firmware, device_type, confidence, rules) plus serial, mac, conflicts, errors
- * when set. Returns a new reference. */
+ * when set and "tentative": true for a tentative claim. Returns a new reference. */
 json_t *sl_claim_to_json(const struct sl_claim *c);
 /* Fills c from such an object (unknown keys ignored). Returns 0 or -1. */
 int sl_claim_from_json(const json_t *j, struct sl_claim *c);

@@ -641,6 +641,8 @@ static void put_claim_line(struct sl_buf *o, const char *device, const struct sl
     sl_buf_append(o, "]", 1);
     if (c->serial[0])
         put_field(o, "serial", c->serial, &first);
+    if (c->tentative)
+        sl_buf_append_str(o, ",\"tentative\":true");
     sl_buf_append_str(o, "},\"device\":");
     put_str(o, device);
     sl_buf_append_str(o, "}\n");

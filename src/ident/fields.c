@@ -16,6 +16,8 @@
 #include "util/str.h"
 
 #define MAX_XML_NS 16
+#define RAW_MAX (64u * 1024u)   /* bytes of an answer whole-response patterns see */
+#define HEADER_NAMES_MAX 1024   /* http.header_names, cut at a name boundary */
 
 int sl_fields_init(struct sl_fieldset *fs)
 {
@@ -389,6 +391,18 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
                    (char)('0' + h->status % 10), '\0'};
     cat2(key, sizeof key, pre, ".status");
     add_str(fs, key, num);
+    char ver[8] = {(char)('0' + h->version_major % 10), '.', (char)('0' + h->version_minor % 10),
+                   '\0'};
+    cat2(key, sizeof key, pre, ".version");
+    add_str(fs, key, ver);
+    if (h->reason != NULL && h->reason[0] != '\0') {
+        cat2(key, sizeof key, pre, ".reason");
+        add_str(fs, key, h->reason);
+    }
+    /* the whole answer as it came, for whole-response patterns (nmap's) */
+    sl_fields_add_ref(fs, "raw", (const char *)ev->data, ev->len < RAW_MAX ? ev->len : RAW_MAX);
+    char names[HEADER_NAMES_MAX];
+    size_t nl = 0;
     size_t lower_names = 0, letter_names = 0;
     for (size_t i = 0; i < h->n_headers; i++) {
         const char *name = h->headers[i].name, *value = h->headers[i].value;
@@ -403,6 +417,14 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
         key[k] = '\0';
         lower_names += has_lower;
         letter_names += has_letter;
+        /* the header names in order, lower-cased: "date,server,pragma,..." */
+        size_t pl = strlen(pre) + 8, kl = k - pl;
+        if (nl + kl + 2 < sizeof names) {
+            if (nl > 0)
+                names[nl++] = ',';
+            memcpy(names + nl, key + pl, kl);
+            nl += kl;
+        }
         add_str(fs, key, value);
         if (strcasecmp(name, "Server") == 0) {
             cat2(key, sizeof key, pre, ".server");
@@ -417,6 +439,9 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
             }
         }
     }
+    names[nl] = '\0';
+    cat2(key, sizeof key, pre, ".header_names");
+    add_str(fs, key, names);
     if (letter_names >= 2 && lower_names == 0) {
         cat2(key, sizeof key, pre, ".header_case");
         add_str(fs, key, "upper");

@@ -9,6 +9,7 @@
 
 #include "ident/fields.h"
 #include "ident/ident_internal.h"
+#include "ident/nmap.h"
 #include "proto/mac.h"
 #include "util/str.h"
 
@@ -23,6 +24,7 @@ struct sl_ident {
     struct sl_registry *reg;
     struct sl_ruleset *rules;
     struct sl_oui *oui;
+    struct sl_nmap_stats nmap;
 };
 
 enum clue_kind { CLUE_MAKER, CLUE_HINT, CLUE_BRAND, CLUE_INFO };
@@ -36,6 +38,7 @@ struct clue {
     char brand[64]; /* CLUE_BRAND, CLUE_HINT: the brand */
     char what[96];  /* other yields, for explain ("model=DS-2CD2143G0-I") */
     double weight;
+    bool own_oui;   /* CLUE_MAKER from the MAC prefix of a maker that builds its own devices */
 };
 
 struct candidate {
@@ -68,6 +71,7 @@ int sl_ident_load(struct sl_ident **out, const char *datadir, struct sl_err *err
         return sl_err_set(err, "out of memory");
     if (sl_registry_load(&id->reg, datadir, err) != 0 ||
         sl_rules_load(&id->rules, datadir, id->reg, err) != 0 ||
+        sl_nmap_load(id->rules, id->reg, NULL, &id->nmap, err) != 0 ||
         sl_oui_load(&id->oui, datadir, id->reg, err) != 0) {
         sl_ident_free(id);
         return -1;
@@ -89,6 +93,7 @@ void sl_ident_free(struct sl_ident *id)
 const struct sl_ruleset *sl_ident_rules(const struct sl_ident *id) { return id->rules; }
 const struct sl_registry *sl_ident_registry(const struct sl_ident *id) { return id->reg; }
 const struct sl_oui *sl_ident_oui(const struct sl_ident *id) { return id->oui; }
+const char *sl_ident_nmap_source(const struct sl_ident *id) { return id->nmap.origin; }
 
 /* ---- the accumulator -------------------------------------------------------------- */
 
@@ -237,9 +242,12 @@ static void oui_clue(struct sl_ident_acc *acc, const struct sl_field *f)
         return;
     if (acc->mac[0] == '\0')
         sl_strlcpy(acc->mac, canon, sizeof acc->mac);
+    if (v & SL_MAC_LOCAL_BIT)
+        return; /* locally administered (randomised): no registration says anything */
     const struct sl_oui_entry *e = sl_oui_lookup(acc->id->oui, v);
     if (e == NULL)
         return;
+    size_t first = acc->n_clues;
     char rule[SL_RULE_ID_MAX];
     size_t k = (size_t)snprintf(rule, sizeof rule, "oui.");
     for (const char *c = e->owner; *c && k + 1 < sizeof rule; c++)
@@ -253,6 +261,13 @@ static void oui_clue(struct sl_ident_acc *acc, const struct sl_field *f)
         char what[96];
         snprintf(what, sizeof what, "org=%.90s", e->org);
         maker_clue(acc, rule, f, e->owner, SL_OUI_WEIGHT, what);
+    }
+    /* the prefix of a maker that builds its own devices (or of its own brand) may
+     * name it on its own, tentatively; a rebadger's, a module maker's may not */
+    for (size_t i = first; i < acc->n_clues; i++) {
+        struct clue *c = &acc->clues[i];
+        const struct sl_vendor *mk = c->kind == CLUE_MAKER ? sl_registry_vendor(acc->id->reg, c->maker) : NULL;
+        c->own_oui = mk != NULL && mk->oui_names_maker;
     }
 }
 
@@ -339,6 +354,26 @@ static uint64_t miss_key(uint32_t rule, const char *v, size_t n)
     return h | 1; /* 0 marks an empty slot */
 }
 
+/* A rule's further conditions (also): each needs some field of this answer,
+ * by name, that passes its test. */
+static bool conditions_hold(struct sl_ident_acc *acc, const struct sl_rule *r)
+{
+    struct sl_fieldset *fs = &acc->fs;
+    for (size_t c = 0; c < r->n_also; c++) {
+        const struct sl_rule_cond *cd = &r->also[c];
+        bool ok = false;
+        for (size_t i = 0; i < fs->n && !ok; i++) {
+            if (strcmp(fs->f[i].key, cd->field) != 0)
+                continue;
+            const char *lc = cd->t.nocase && cd->t.op == SL_OP_CONTAINS ? sl_fields_lc(fs, i) : NULL;
+            ok = sl_rule_test_value(&cd->t, acc->re, fs->f[i].val, fs->f[i].len, lc, NULL);
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
 {
     struct sl_fieldset *fs = &acc->fs;
@@ -370,16 +405,17 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
             if (r->port != 0 && r->port != ev->port)
                 continue;
             const char *lc = NULL;
-            if (r->nocase && r->op == SL_OP_CONTAINS)
+            if (r->t.nocase && r->t.op == SL_OP_CONTAINS)
                 lc = sl_fields_lc(fs, i);
             f = &fs->f[i];
             uint64_t key = 0;
-            if (r->op == SL_OP_REGEX && f->len <= 512) {
+            if (r->t.op == SL_OP_REGEX && r->n_also == 0 && f->len <= 512) {
                 key = miss_key(idx[k], f->val, f->len);
                 if (acc->miss[key & (MISS_CACHE - 1)] == key)
                     continue;
             }
-            if (sl_rule_match(r, acc->re, f->val, f->len, lc, groups))
+            if (sl_rule_match(r, acc->re, f->val, f->len, lc, groups) &&
+                (r->n_also == 0 || conditions_hold(acc, r)))
                 apply(acc, r, i, groups);
             else if (key != 0)
                 acc->miss[key & (MISS_CACHE - 1)] = key;
@@ -468,6 +504,24 @@ static double round2(double x)
     return floor(x * 100.0 + 0.5) / 100.0;
 }
 
+/* True when every clue about a maker speaks for the one candidate and one of
+ * them is that maker's own MAC prefix: users of arpwatch and nmap see the MAC
+ * vendor, and so must a claim (DESIGN.md section 5). */
+static bool named_by_own_oui(const struct sl_ident_acc *acc, size_t n_makers,
+                             const struct maker_score *m)
+{
+    if (n_makers != 1)
+        return false;
+    bool own = false;
+    for (size_t i = 0; i < acc->n_clues; i++) {
+        const struct clue *c = &acc->clues[i];
+        if ((c->kind == CLUE_MAKER || c->kind == CLUE_HINT) && strcmp(c->maker, m->name) != 0)
+            return false;
+        own = own || (c->kind == CLUE_MAKER && c->own_oui);
+    }
+    return own;
+}
+
 void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
 {
     memset(out, 0, sizeof *out);
@@ -476,7 +530,12 @@ void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
     const struct sl_registry *reg = acc->id->reg;
     char conflicts[256] = "";
     size_t cl = 0;
-    if (n > 0 && final_score(&ms[0]) >= SL_RULE_STRONG) {
+    if (n > 0 && final_score(&ms[0]) < SL_RULE_STRONG && named_by_own_oui(acc, n, &ms[0])) {
+        /* a maker's own MAC prefix alone: named, tentatively, at its low score */
+        sl_strlcpy(out->manufacturer, ms[0].name, sizeof out->manufacturer);
+        out->confidence = round2(final_score(&ms[0]));
+        out->tentative = true;
+    } else if (n > 0 && final_score(&ms[0]) >= SL_RULE_STRONG) {
         sl_strlcpy(out->manufacturer, ms[0].name, sizeof out->manufacturer);
         /* never certain: several strong clues fuse to at most 0.99 */
         out->confidence = fmin(round2(final_score(&ms[0])), 0.99);

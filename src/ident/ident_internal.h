@@ -20,6 +20,8 @@
 const struct sl_ruleset *sl_ident_rules(const struct sl_ident *id);
 const struct sl_registry *sl_ident_registry(const struct sl_ident *id);
 const struct sl_oui *sl_ident_oui(const struct sl_ident *id);
+/* "nmap-service-probes /usr/share/nmap/nmap-service-probes (N rules)", or why none. */
+const char *sl_ident_nmap_source(const struct sl_ident *id);
 
 /* Whether a rule fired for this device (all of them, not only the first
  * SL_CLAIM_MAX_RULES that the claim lists). */

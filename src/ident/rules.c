@@ -11,7 +11,7 @@
 #include "util/grow.h"
 #include "util/str.h"
 
-#define MAX_RULES 2048
+#define MAX_RULES 4096
 #define MAX_FILES 64
 #define INDEX_SLOTS 1024 /* power of two, > 2x the distinct field names */
 
@@ -28,6 +28,8 @@ struct sl_ruleset {
     json_t *docs[MAX_FILES];
     char *files[MAX_FILES];
     struct slot index[INDEX_SLOTS];
+    char **kept; /* strings of rules added from other tools' data (sl_rules_keep) */
+    size_t n_kept, cap_kept;
 };
 
 static const char *const op_names[] = {
@@ -138,6 +140,55 @@ static bool valid_template(const char *t, size_t groups)
     return true;
 }
 
+/* The test of a rule or of one of its conditions: match, pattern, nocase. */
+static int parse_test(struct sl_rule_test *t, const json_t *j, const char *file, const char *id,
+                      size_t *groups, struct sl_err *err)
+{
+    const char *op = jstr(j, "match");
+    int opi = -1;
+    for (int i = 0; op != NULL && i <= SL_OP_PRESENT; i++)
+        if (strcmp(op, op_names[i]) == 0)
+            opi = i;
+    if (opi < 0)
+        return sl_err_set(err, "%s: rule '%s': match must be equals, prefix, suffix, contains, "
+                               "regex, hexprefix or present",
+                          file, id);
+    t->op = (enum sl_rule_op)opi;
+    t->nocase = json_is_true(json_object_get(j, "nocase"));
+    t->pattern = jstr(j, "pattern");
+    if (t->op != SL_OP_PRESENT && (t->pattern == NULL || t->pattern[0] == '\0'))
+        return sl_err_set(err, "%s: rule '%s': needs a pattern", file, id);
+    if (t->pattern == NULL)
+        t->pattern = "";
+    t->pattern_len = strlen(t->pattern);
+    t->pattern_lc = lower_dup(t->pattern);
+    if (t->pattern_lc == NULL)
+        return sl_err_set(err, "out of memory");
+    if (t->op == SL_OP_REGEX) {
+        char why[160];
+        if (sl_re_compile(&t->re, t->pattern, t->pattern_len,
+                          SL_RE_DOTALL | SL_RE_ENDONLY | (t->nocase ? SL_RE_NOCASE : 0), why,
+                          sizeof why) != 0)
+            return sl_err_set(err, "%s: rule '%s': bad regex: %s", file, id, why);
+        *groups = sl_re_groups(t->re);
+        if (*groups >= SL_RULE_MAX_GROUPS)
+            return sl_err_set(err, "%s: rule '%s': more than 9 regex groups", file, id);
+    } else if (t->op == SL_OP_HEXPREFIX) {
+        if (decode_hex(t->pattern, &t->bytes, &t->bytes_len) != 0)
+            return sl_err_set(err, "%s: rule '%s': hexprefix pattern must be hex digits", file,
+                              id);
+    }
+    return 0;
+}
+
+static void free_test(struct sl_rule_test *t)
+{
+    free(t->pattern_lc);
+    free(t->bytes);
+    sl_re_free(t->re);
+    memset(t, 0, sizeof *t);
+}
+
 static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size_t pos,
                       const struct sl_registry *reg, struct sl_err *err)
 {
@@ -197,40 +248,24 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
     if (r->n_fields == 0)
         return sl_err_set(err, "%s: rule '%s': needs a field", file, r->id);
 
-    const char *op = jstr(j, "match");
-    int opi = -1;
-    for (int i = 0; op != NULL && i <= SL_OP_PRESENT; i++)
-        if (strcmp(op, op_names[i]) == 0)
-            opi = i;
-    if (opi < 0)
-        return sl_err_set(err, "%s: rule '%s': match must be equals, prefix, suffix, contains, "
-                               "regex, hexprefix or present",
-                          file, r->id);
-    r->op = (enum sl_rule_op)opi;
-    r->nocase = json_is_true(json_object_get(j, "nocase"));
-    r->pattern = jstr(j, "pattern");
-    if (r->op != SL_OP_PRESENT && (r->pattern == NULL || r->pattern[0] == '\0'))
-        return sl_err_set(err, "%s: rule '%s': needs a pattern", file, r->id);
-    if (r->pattern == NULL)
-        r->pattern = "";
-    r->pattern_len = strlen(r->pattern);
-    r->pattern_lc = lower_dup(r->pattern);
-    if (r->pattern_lc == NULL)
-        return sl_err_set(err, "out of memory");
     size_t groups = 0;
-    if (r->op == SL_OP_REGEX) {
-        char why[160];
-        if (sl_re_compile(&r->re, r->pattern, r->pattern_len,
-                          SL_RE_DOTALL | SL_RE_ENDONLY | (r->nocase ? SL_RE_NOCASE : 0), why,
-                          sizeof why) != 0)
-            return sl_err_set(err, "%s: rule '%s': bad regex: %s", file, r->id, why);
-        groups = sl_re_groups(r->re);
-        if (groups >= SL_RULE_MAX_GROUPS)
-            return sl_err_set(err, "%s: rule '%s': more than 9 regex groups", file, r->id);
-    } else if (r->op == SL_OP_HEXPREFIX) {
-        if (decode_hex(r->pattern, &r->bytes, &r->bytes_len) != 0)
-            return sl_err_set(err, "%s: rule '%s': hexprefix pattern must be hex digits", file,
-                              r->id);
+    if (parse_test(&r->t, j, file, r->id, &groups, err) != 0)
+        return -1;
+    const json_t *also = json_object_get(j, "also");
+    if (also != NULL && (!json_is_array(also) || json_array_size(also) > SL_RULE_MAX_ALSO))
+        return sl_err_set(err, "%s: rule '%s': also must be a list of up to %d conditions", file,
+                          r->id, SL_RULE_MAX_ALSO);
+    size_t ai;
+    const json_t *aj;
+    json_array_foreach(also, ai, aj)
+    {
+        struct sl_rule_cond *c = &r->also[r->n_also++];
+        c->field = jstr(aj, "field");
+        size_t g = 0;
+        if (c->field == NULL)
+            return sl_err_set(err, "%s: rule '%s': a condition needs a field", file, r->id);
+        if (parse_test(&c->t, aj, file, r->id, &g, err) != 0)
+            return -1;
     }
 
     const json_t *w = json_object_get(j, "weight");
@@ -281,12 +316,35 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
         return sl_err_set(err, "%s: rule '%s': needs at least one positive and one negative "
                                "example",
                           file, r->id);
+    bool whole = false;
+    size_t k;
+    const json_t *ex;
+    json_array_foreach(posx, k, ex) whole = whole || json_is_object(ex);
+    if (r->n_also > 0 && !whole)
+        return sl_err_set(err, "%s: rule '%s': a rule with conditions (also) needs a whole "
+                               "evidence record among its positive examples",
+                          file, r->id);
     return 0;
 }
 
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Indexes rule i under each of its fields. */
+static int index_rule(struct sl_ruleset *rs, size_t i, struct sl_err *err)
+{
+    const struct sl_rule *r = &rs->rules[i];
+    for (size_t k = 0; k < r->n_fields; k++) {
+        struct slot *s = slot_for(rs, r->fields[k], true);
+        if (s == NULL)
+            return sl_err_set(err, "rule index full");
+        if (SL_GROW(s->idx, s->cap, s->n + 1, 4) != 0)
+            return sl_err_set(err, "out of memory");
+        s->idx[s->n++] = (uint32_t)i;
+    }
+    return 0;
 }
 
 int sl_rules_load(struct sl_ruleset **out, const char *datadir, const struct sl_registry *reg,
@@ -353,20 +411,10 @@ int sl_rules_load(struct sl_ruleset **out, const char *datadir, const struct sl_
                 rc = sl_err_set(err, "%s: duplicate rule id '%s'", rs->files[f], r->id);
                 break;
             }
-            for (size_t k = 0; k < r->n_fields; k++) {
-                struct slot *s = slot_for(rs, r->fields[k], true);
-                if (s == NULL) {
-                    rc = sl_err_set(err, "rule index full");
-                    break;
-                }
-                if (SL_GROW(s->idx, s->cap, s->n + 1, 4) != 0) {
-                    rc = sl_err_set(err, "out of memory");
-                    break;
-                }
-                s->idx[s->n++] = (uint32_t)(rs->n - 1);
-            }
-            if (rc != 0)
+            if (index_rule(rs, rs->n - 1, err) != 0) {
+                rc = -1;
                 break;
+            }
         }
     }
     if (rc != 0) {
@@ -382,18 +430,41 @@ void sl_rules_free(struct sl_ruleset *rs)
     if (rs == NULL)
         return;
     for (size_t i = 0; i < rs->n; i++) {
-        free(rs->rules[i].pattern_lc);
-        free(rs->rules[i].bytes);
-        sl_re_free(rs->rules[i].re);
+        free_test(&rs->rules[i].t);
+        for (size_t k = 0; k < rs->rules[i].n_also; k++)
+            free_test(&rs->rules[i].also[k].t);
     }
     for (size_t i = 0; i < INDEX_SLOTS; i++)
         free(rs->index[i].idx);
+    for (size_t i = 0; i < rs->n_kept; i++)
+        free(rs->kept[i]);
+    free(rs->kept);
     for (size_t i = 0; i < rs->n_docs; i++) {
         json_decref(rs->docs[i]);
         free(rs->files[i]);
     }
     free(rs->rules);
     free(rs);
+}
+
+const char *sl_rules_keep(struct sl_ruleset *rs, const char *str)
+{
+    if (SL_GROW(rs->kept, rs->cap_kept, rs->n_kept + 1, 64) != 0)
+        return NULL;
+    char *c = strdup(str);
+    if (c != NULL)
+        rs->kept[rs->n_kept++] = c;
+    return c;
+}
+
+int sl_rules_add(struct sl_ruleset *rs, const struct sl_rule *r, struct sl_err *err)
+{
+    if (rs->n >= MAX_RULES)
+        return sl_err_set(err, "more than %d rules", MAX_RULES);
+    if (sl_rules_find(rs, r->id) != NULL)
+        return sl_err_set(err, "duplicate rule id '%s'", r->id);
+    rs->rules[rs->n++] = *r;
+    return index_rule(rs, rs->n - 1, err);
 }
 
 size_t sl_rules_count(const struct sl_ruleset *rs) { return rs->n; }
@@ -421,34 +492,6 @@ static bool eq_nocase(const char *a, const char *b, size_t n)
     return strncasecmp(a, b, n) == 0;
 }
 
-/* The tests every operation but regex shares; returns -1 for a regex. */
-static int match_plain(const struct sl_rule *r, const char *value, size_t len, const char *value_lc)
-{
-    size_t m = r->pattern_len;
-    switch (r->op) {
-    case SL_OP_PRESENT: return 1;
-    case SL_OP_EQUALS:
-        return len == m && (r->nocase ? eq_nocase(value, r->pattern, m)
-                                      : memcmp(value, r->pattern, m) == 0);
-    case SL_OP_PREFIX:
-        return len >= m && (r->nocase ? eq_nocase(value, r->pattern, m)
-                                      : memcmp(value, r->pattern, m) == 0);
-    case SL_OP_SUFFIX:
-        return len >= m && (r->nocase ? eq_nocase(value + len - m, r->pattern, m)
-                                      : memcmp(value + len - m, r->pattern, m) == 0);
-    case SL_OP_CONTAINS:
-        if (!r->nocase)
-            return memmem(value, len, r->pattern, m) != NULL;
-        if (value_lc != NULL)
-            return memmem(value_lc, len, r->pattern_lc, m) != NULL;
-        return sl_memcasemem(value, len, r->pattern) != NULL;
-    case SL_OP_HEXPREFIX:
-        return len >= r->bytes_len && memcmp(value, r->bytes, r->bytes_len) == 0;
-    case SL_OP_REGEX: return -1;
-    }
-    return 0;
-}
-
 static void clear_groups(struct sl_span *groups)
 {
     if (groups != NULL)
@@ -456,14 +499,42 @@ static void clear_groups(struct sl_span *groups)
             groups[i].so = groups[i].eo = -1;
 }
 
+bool sl_rule_test_value(const struct sl_rule_test *t, struct sl_re_scratch *scratch,
+                        const char *value, size_t len, const char *value_lc,
+                        struct sl_span groups[SL_RULE_MAX_GROUPS])
+{
+    clear_groups(groups);
+    size_t m = t->pattern_len;
+    switch (t->op) {
+    case SL_OP_PRESENT: return true;
+    case SL_OP_EQUALS:
+        return len == m && (t->nocase ? eq_nocase(value, t->pattern, m)
+                                      : memcmp(value, t->pattern, m) == 0);
+    case SL_OP_PREFIX:
+        return len >= m && (t->nocase ? eq_nocase(value, t->pattern, m)
+                                      : memcmp(value, t->pattern, m) == 0);
+    case SL_OP_SUFFIX:
+        return len >= m && (t->nocase ? eq_nocase(value + len - m, t->pattern, m)
+                                      : memcmp(value + len - m, t->pattern, m) == 0);
+    case SL_OP_CONTAINS:
+        if (!t->nocase)
+            return memmem(value, len, t->pattern, m) != NULL;
+        if (value_lc != NULL)
+            return memmem(value_lc, len, t->pattern_lc, m) != NULL;
+        return sl_memcasemem(value, len, t->pattern) != NULL;
+    case SL_OP_HEXPREFIX:
+        return len >= t->bytes_len && memcmp(value, t->bytes, t->bytes_len) == 0;
+    case SL_OP_REGEX:
+        return sl_re_match(t->re, scratch, value, len, groups,
+                           groups != NULL ? SL_RULE_MAX_GROUPS : 0) == 1;
+    }
+    return false;
+}
+
 bool sl_rule_match(const struct sl_rule *r, struct sl_re_scratch *scratch, const char *value,
                    size_t len, const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS])
 {
-    clear_groups(groups);
-    int plain = match_plain(r, value, len, value_lc);
-    if (plain >= 0)
-        return plain == 1;
-    return sl_re_match(r->re, scratch, value, len, groups, groups != NULL ? SL_RULE_MAX_GROUPS : 0) == 1;
+    return sl_rule_test_value(&r->t, scratch, value, len, value_lc, groups);
 }
 
 void sl_rule_expand(const char *tpl, const char *value, const struct sl_span *groups, char *out,

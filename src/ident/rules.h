@@ -53,6 +53,27 @@ struct sl_rule_yield {
     double type_weight;      /* strength of the device_type vote (default: weight, else 0.5) */
 };
 
+/* One test of a value: the operation and its pattern, compiled at load. */
+struct sl_rule_test {
+    enum sl_rule_op op;
+    bool nocase;
+    const char *pattern;     /* as written */
+    size_t pattern_len;
+    char *pattern_lc;        /* lower-cased copy for nocase matching (owned) */
+    uint8_t *bytes;          /* hexprefix: decoded pattern (owned) */
+    size_t bytes_len;
+    struct sl_re *re;        /* regex: compiled by PCRE2 with its JIT (owned) */
+};
+
+/* A further condition on the same answer: some field named `field` passes the
+ * test (for a combination such as a header set, its order and the body's
+ * first bytes; a single weak clue stays weak). */
+#define SL_RULE_MAX_ALSO 4
+struct sl_rule_cond {
+    const char *field;
+    struct sl_rule_test t;
+};
+
 struct sl_rule {
     const char *id;
     const char *description;
@@ -62,17 +83,13 @@ struct sl_rule {
     uint16_t port;           /* 0 = any port */
     size_t n_fields;
     const char *fields[SL_RULE_MAX_FIELDS];
-    enum sl_rule_op op;
-    bool nocase;
-    const char *pattern;     /* as written */
-    char *pattern_lc;        /* lower-cased copy for nocase matching (owned) */
-    uint8_t *bytes;          /* hexprefix: decoded pattern (owned) */
-    size_t bytes_len;
-    size_t pattern_len;
-    struct sl_re *re;        /* the regex, compiled by PCRE2 with its JIT (owned) */
+    struct sl_rule_test t;   /* the test of the rule's own field */
+    size_t n_also;
+    struct sl_rule_cond also[SL_RULE_MAX_ALSO];
     double weight;           /* confidence in the maker this clue gives, 0..1 */
     struct sl_rule_yield y;
-    const json_t *examples;  /* {"positive": [...], "negative": [...]} borrowed */
+    const json_t *examples;  /* {"positive": [...], "negative": [...]} borrowed; NULL for a
+                                rule read from another tool's data (no examples) */
 };
 
 struct sl_ruleset;
@@ -93,12 +110,23 @@ size_t sl_rules_index_of(const struct sl_ruleset *rs, const struct sl_rule *r);
 /* The rules that look at a field (indices into the set), or NULL. */
 const uint32_t *sl_rules_for_field(const struct sl_ruleset *rs, const char *field, size_t *n);
 
-/* Tests a value. value_lc is the lower-cased value (or NULL: computed when
- * needed); scratch is the calling thread's regex scratch (or NULL: a
- * temporary one). On a match, groups (when not NULL) receive the regex groups
- * (so = -1 for unused). */
+/* Tests a value against the rule's own test. value_lc is the lower-cased
+ * value (or NULL: computed when needed); scratch is the calling thread's
+ * regex scratch (or NULL: a temporary one). On a match, groups (when not
+ * NULL) receive the regex groups (so = -1 for unused). The rule's further
+ * conditions (also) are the caller's to check, with sl_rule_test_value. */
 bool sl_rule_match(const struct sl_rule *r, struct sl_re_scratch *scratch, const char *value,
                    size_t len, const char *value_lc, struct sl_span groups[SL_RULE_MAX_GROUPS]);
+bool sl_rule_test_value(const struct sl_rule_test *t, struct sl_re_scratch *scratch,
+                        const char *value, size_t len, const char *value_lc,
+                        struct sl_span groups[SL_RULE_MAX_GROUPS]);
+
+/* Adds a rule built from another tool's data (nmap-service-probes): copied
+ * into the set, indexed; the set takes ownership of its compiled test. The
+ * strings it points at must live as long as the set. Returns 0 or -1. */
+int sl_rules_add(struct sl_ruleset *rs, const struct sl_rule *r, struct sl_err *err);
+/* Keeps a string for the life of the set; returns the copy or NULL. */
+const char *sl_rules_keep(struct sl_ruleset *rs, const char *s);
 
 /* Expands a yield template against the matched value into out. */
 void sl_rule_expand(const char *tpl, const char *value, const struct sl_span *groups, char *out,

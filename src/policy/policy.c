@@ -318,6 +318,14 @@ void sl_policy_judge_one(const struct sl_policy_set *ps, const struct sl_policy 
         return;
     }
     const struct sl_policy_tier *pt = &p->tiers[tier];
+    if (claim->tentative && pt->decision != SL_DECISION_ALLOWED) {
+        /* a maker named by its MAC prefix alone: never enough to prohibit */
+        out->decision = SL_DECISION_REVIEW;
+        reasonf(out, "%s, but only the MAC address names it (the maker's own prefix, low "
+                     "confidence); %s site: check what the device is",
+                why, sl_tier_name(tier));
+        return;
+    }
     out->decision = pt->decision;
     if (p->law != NULL)
         sl_strlcpy(out->law, p->law, sizeof out->law);

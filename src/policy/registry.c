@@ -149,6 +149,7 @@ int sl_registry_load(struct sl_registry **out, const char *datadir, struct sl_er
         v->country = jstr(e, "country");
         v->kind = jstr(e, "kind");
         v->source = jstr(e, "source");
+        v->oui_names_maker = json_is_true(json_object_get(e, "oui_names_maker"));
         if (v->name == NULL || v->country == NULL || v->source == NULL) {
             sl_err_set(err, "%s: needs name, country and source", what);
             goto fail;

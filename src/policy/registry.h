@@ -30,6 +30,8 @@ struct sl_vendor {
     const char *named_in[SL_REG_MAX_LIST]; /* law ids that name it */
     size_t n_brands;
     const char *brands[SL_REG_MAX_LIST];
+    bool oui_names_maker;    /* builds its own devices: its MAC prefix alone names it,
+                                tentatively; false for module/NIC makers and rebadgers */
 };
 
 struct sl_brand {

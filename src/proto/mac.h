@@ -11,4 +11,8 @@
  * (either may be NULL). Returns 0, or -1 when s is not one MAC address. */
 int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value);
 
+/* In the 48-bit value: the U/L bit of the first octet. Set = a locally
+ * administered (often randomised) address that no IEEE registration covers. */
+#define SL_MAC_LOCAL_BIT (UINT64_C(0x02) << 40)
+
 #endif

@@ -41,7 +41,11 @@ has "garbage reported" "$T/out" '"errors": "xml:'
 has "garbage names nobody" "$T/out" '"manufacturer": null'
 
 printf 'c0:56:e3:01:02:03' | "$S" identify --proto mac - >"$T/out"; check "mac" 0 $?
-has "mac alone is weak" "$T/out" '"manufacturer": null'
+has "mac alone names its maker" "$T/out" '"manufacturer": "Hikvision"'
+has "mac alone is tentative" "$T/out" '"tentative": true'
+has "mac alone is weak" "$T/out" '"confidence": 0.45'
+printf '9c:8e:cd:01:02:03' | "$S" identify --proto mac - >"$T/out"; check "mac of a rebadger" 0 $?
+has "a rebadger's mac names no maker" "$T/out" '"manufacturer": null'
 
 "$S" identify --batch "$SL_SOURCE_DIR/tests/fixtures/ident/devices.jsonl" >"$T/batch"; check "batch" 0 $?
 n=$(grep -c '"claim":' "$T/batch")

@@ -54,6 +54,8 @@ static void test_every_rule_example(void **state)
     size_t failed = 0;
     for (size_t i = 0; i < sl_rules_count(rs); i++) {
         struct sl_ruletest_result res;
+        if (sl_rules_at(rs, i)->examples == NULL)
+            continue; /* read from nmap-service-probes: nmap's data has no examples */
         sl_rule_test(id, sl_rules_at(rs, i), &res);
         assert_true(res.checked >= 2);
         if (res.failed > 0) {
@@ -95,13 +97,10 @@ static void test_weak_alone_never_names(void **state)
     struct sl_claim c;
     one_s(SL_PROTO_HTTP, "HTTP/1.1 200 OK\r\nServer: Webs\r\n\r\n", &c);
     assert_string_equal(c.manufacturer, "");
-    one_s(SL_PROTO_MAC, "c0:56:e3:00:00:01", &c); /* a Hikvision prefix alone */
-    assert_string_equal(c.manufacturer, "");
-    assert_string_equal(c.mac, "c0:56:e3:00:00:01");
-    assert_string_equal(c.rules[0], "oui.hikvision");
     one_s(SL_PROTO_MAC, "00:1f:54:00:00:01", &c); /* a Lorex prefix: a brand that relabels */
     assert_string_equal(c.manufacturer, "");
     assert_string_equal(c.brand, "Lorex");
+    assert_false(c.tentative);
     one(SL_PROTO_TCP, 37777, NULL, "", 0, &c); /* the port alone */
     assert_string_equal(c.manufacturer, "");
 }
@@ -200,8 +199,64 @@ static void test_generic_servers_unnamed(void **state)
     one_s(SL_PROTO_HTTP, "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n<title>Welcome to nginx!</title>", &c);
     assert_string_equal(c.manufacturer, "");
     assert_string_equal(c.device_type, "server");
-    one_s(SL_PROTO_MAC, "00:e0:fc:12:34:56", &c); /* Huawei: phones and routers */
+}
+
+/* A MAC alone (issue 10, DESIGN.md section 5): the prefix of a maker that
+ * builds its own devices names it tentatively, at its low weight; a
+ * rebadger's, a NIC maker's or a locally administered address names nobody;
+ * one more weak clue of the same maker makes the claim firm. */
+static void test_mac_alone(void **state)
+{
+    (void)state;
+    struct sl_claim c;
+    one_s(SL_PROTO_MAC, "c0:56:e3:00:00:01", &c); /* Hikvision, IEEE MA-L C056E3 */
+    assert_string_equal(c.manufacturer, "Hikvision");
+    assert_true(c.tentative);
+    assert_true(c.confidence > 0.4 && c.confidence < SL_RULE_STRONG);
+    assert_string_equal(c.rules[0], "oui.hikvision");
+    assert_string_equal(c.mac, "c0:56:e3:00:00:01");
+    json_t *j = sl_claim_to_json(&c);
+    assert_true(json_is_true(json_object_get(j, "tentative")));
+    struct sl_claim back;
+    assert_int_equal(sl_claim_from_json(j, &back), 0);
+    assert_true(back.tentative);
+    json_decref(j);
+    one_s(SL_PROTO_MAC, "00:e0:fc:12:34:56", &c); /* Huawei builds its own phones and routers */
+    assert_string_equal(c.manufacturer, "Huawei");
+    assert_true(c.tentative);
+    one_s(SL_PROTO_MAC, "64:f2:fb:00:00:01", &c); /* EZVIZ, Hikvision's own brand */
+    assert_string_equal(c.manufacturer, "Hikvision");
+    assert_string_equal(c.brand, "EZVIZ");
+    assert_true(c.tentative);
+    one_s(SL_PROTO_MAC, "9c:8e:cd:00:00:01", &c); /* Amcrest: a rebadger names nobody */
     assert_string_equal(c.manufacturer, "");
+    assert_false(c.tentative);
+    one_s(SL_PROTO_MAC, "00:e0:4c:00:00:01", &c); /* Realtek: a NIC maker */
+    assert_string_equal(c.manufacturer, "");
+    one_s(SL_PROTO_MAC, "c2:56:e3:00:00:01", &c); /* the Hikvision prefix with the L bit set */
+    assert_string_equal(c.manufacturer, "");
+    assert_string_equal(c.mac, "c2:56:e3:00:00:01");
+    /* the MAC and a bare Webs (two weak clues of the same maker): firm */
+    struct sl_ident_acc *acc = sl_ident_acc_new(id);
+    struct sl_evidence mac = {.proto = SL_PROTO_MAC, .data = (const uint8_t *)"c0:56:e3:00:00:01", .len = 17};
+    const char *webs = "HTTP/1.1 200 OK\r\nServer: Webs\r\n\r\n";
+    struct sl_evidence http = {.proto = SL_PROTO_HTTP, .port = 80, .path = "/",
+                               .data = (const uint8_t *)webs, .len = strlen(webs)};
+    sl_ident_observe(acc, &mac);
+    sl_ident_observe(acc, &http);
+    sl_ident_conclude(acc, &c);
+    assert_string_equal(c.manufacturer, "Hikvision");
+    assert_false(c.tentative);
+    /* the MAC of one maker and a weak clue of another: nobody */
+    sl_ident_acc_reset(acc);
+    const char *upper = "HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 0\r\nCONNECTION: close\r\n\r\n";
+    http.data = (const uint8_t *)upper;
+    http.len = strlen(upper);
+    sl_ident_observe(acc, &mac);
+    sl_ident_observe(acc, &http);
+    sl_ident_conclude(acc, &c);
+    assert_string_equal(c.manufacturer, "");
+    sl_ident_acc_free(acc);
 }
 
 static void test_hostile_input(void **state)
@@ -397,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_conflicts_reported), cmocka_unit_test(test_generic_servers_unnamed),
         cmocka_unit_test(test_hostile_input),      cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_batch_bad_lines),    cmocka_unit_test(test_oui_table),
+        cmocka_unit_test(test_mac_alone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -113,6 +113,32 @@ static void test_uk_policy(void **state)
     assert_non_null(strstr(v.reason, "outside its scope"));
 }
 
+/* A maker named by its MAC prefix alone (a tentative claim) is never
+ * prohibited or given a deadline: needs-review where the policy would restrict
+ * it, allowed where it would allow it anyway (issue 10). */
+static void test_tentative_claim(void **state)
+{
+    (void)state;
+    struct sl_verdict v;
+    struct sl_claim c = claim("Hikvision", "", "");
+    c.tentative = true;
+    c.confidence = 0.45;
+    assert_int_equal(judge(SL_TIER_SENSITIVE, c, AFTER_DEADLINE, &v), SL_DECISION_REVIEW);
+    assert_non_null(strstr(v.reason, "MAC address"));
+    assert_int_equal(judge(SL_TIER_OFFICIAL, c, BEFORE_DEADLINE, &v), SL_DECISION_REVIEW);
+    assert_int_equal(judge(SL_TIER_PUBLIC, c, AFTER_DEADLINE, &v), SL_DECISION_ALLOWED);
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_policy_select(ps, "US-NDAA-889", &err), 0);
+    assert_int_equal(judge(SL_TIER_PUBLIC, c, AFTER_DEADLINE, &v), SL_DECISION_REVIEW);
+    assert_int_equal(sl_policy_select(ps, NULL, &err), 0);
+    struct sl_claim a = claim("Axis", "", "");
+    a.tentative = true;
+    assert_int_equal(judge(SL_TIER_SENSITIVE, a, AFTER_DEADLINE, &v), SL_DECISION_ALLOWED);
+    /* the same claim, firm, is prohibited */
+    c.tentative = false;
+    assert_int_equal(judge(SL_TIER_SENSITIVE, c, AFTER_DEADLINE, &v), SL_DECISION_PROHIBITED);
+}
+
 static void test_selection(void **state)
 {
     (void)state;
@@ -205,7 +231,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),       cmocka_unit_test(test_uk_policy),
-        cmocka_unit_test(test_selection),      cmocka_unit_test(test_bad_policy_file),
+        cmocka_unit_test(test_tentative_claim), cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_bad_policy_file),
         cmocka_unit_test(test_explain_cli),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
