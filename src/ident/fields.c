@@ -281,6 +281,27 @@ static const char *skip_bom_ws(const char *p, const char *end)
     return p;
 }
 
+/* True when p..end starts with an element whose name is not HTML's: an XML
+ * document without a declaration or namespace (Foscam's <CGI_Result>). */
+static bool starts_with_xml_element(const char *p, const char *end)
+{
+    static const char *const html[] = {"html", "head", "body", "script", "meta", "title", "link",
+                                       "style", "frameset", "frame", "div", "p", "br", "a",
+                                       "center", "table", "form", "iframe", "noscript", "base",
+                                       "span", "img", "h1", "h2", "h3", "pre", "font", "b", NULL};
+    if (end - p < 3 || p[0] != '<' || !isalpha((unsigned char)p[1]))
+        return false;
+    char name[16];
+    size_t n = 0;
+    for (const char *q = p + 1; q < end && n + 1 < sizeof name && (isalnum((unsigned char)*q) || *q == '_'); q++)
+        name[n++] = (char)tolower((unsigned char)*q);
+    name[n] = '\0';
+    for (size_t i = 0; html[i] != NULL; i++)
+        if (strcmp(name, html[i]) == 0)
+            return false;
+    return true;
+}
+
 /* Decides what a body is (XML, JSON, key=value, HTML) and extracts it. */
 static void extract_body(struct sl_fieldset *fs, const char *body, size_t len,
                          const char *content_type)
@@ -292,7 +313,8 @@ static void extract_body(struct sl_fieldset *fs, const char *body, size_t len,
     if (!html && rest > 0 && *p == '<' &&
         (strncmp(p, "<?xml", 5) == 0 ||
          (content_type != NULL && sl_memcasemem(content_type, strlen(content_type), "xml")) ||
-         sl_memcasemem(p, rest < 512 ? rest : 512, "xmlns") != NULL)) {
+         sl_memcasemem(p, rest < 512 ? rest : 512, "xmlns") != NULL ||
+         starts_with_xml_element(p, end))) {
         extract_xml(fs, p, rest);
         /* XHTML served as XML (often with a DOCTYPE we refuse): still a page */
         if (sl_memcasemem(p, rest < 1024 ? rest : 1024, "<html") == NULL)

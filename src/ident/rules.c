@@ -41,7 +41,7 @@ static const char *const op_names[] = {
 static const char *const device_types[] = {"camera", "nvr",    "dvr",    "encoder",
                                            "doorbell", "intercom", "router", "printer",
                                            "server", "workstation", "switch", "access-point",
-                                           "phone", "nas", NULL};
+                                           "phone", "nas", "access-control", NULL};
 
 const char *sl_rule_op_name(enum sl_rule_op op)
 {
