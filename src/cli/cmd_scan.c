@@ -52,8 +52,11 @@ static void usage(const char *cmd)
         "  --retries N          UDP retransmissions (default %d)\n"
         "  --exclude FILE       never probe these (same forms as TARGET, one a line);\n"
         "                       may be repeated; --exclude-target SPEC takes one inline\n"
-        "  --udp-discovery      also send WS-Discovery, SSDP, SADP and DHDiscover\n"
-        "                       queries to every target (UDP 3702, 1900, 37020, 37810)\n"
+        "  --udp-discovery      send WS-Discovery, SSDP, SADP and DHDiscover queries to\n"
+        "                       every target with its TCP probes (UDP 3702, 1900, 37020,\n"
+        "                       37810); by default only hosts that answered on TCP get\n"
+        "                       WS-Discovery, SADP and DHDiscover, unicast, afterwards\n"
+        "  --no-discovery       no UDP at all (not even that follow-up)\n"
         "  --multicast IFACE    multicast discovery on this interface's segment first;\n"
         "                       responders are probed too (unless excluded)\n"
         "  --credentials FILE   '[CIDR] USER:PASSWORD' lines (chmod 600): used only for\n"
@@ -79,7 +82,7 @@ enum {
     OPT_SITE = 256, OPT_PORTS, OPT_PROFILE, OPT_RATE, OPT_CONC, OPT_TIMEOUT, OPT_RETRIES,
     OPT_EXCLUDE, OPT_EXCLUDE_TARGET, OPT_UDP, OPT_MCAST, OPT_CREDS, OPT_JSONL, OPT_DB,
     OPT_FAILON, OPT_SEED, OPT_QUIET, OPT_ACTOR, OPT_POLICY, OPT_EVIDENCE, OPT_CTIMEOUT,
-    OPT_THREADS,
+    OPT_THREADS, OPT_NO_DISCOVERY,
 };
 
 int sl_cmd_scan(int argc, char **argv)
@@ -97,6 +100,7 @@ int sl_cmd_scan(int argc, char **argv)
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"exclude-target", required_argument, NULL, OPT_EXCLUDE_TARGET},
         {"udp-discovery", no_argument, NULL, OPT_UDP},
+        {"no-discovery", no_argument, NULL, OPT_NO_DISCOVERY},
         {"multicast", required_argument, NULL, OPT_MCAST},
         {"credentials", required_argument, NULL, OPT_CREDS},
         {"jsonl", required_argument, NULL, OPT_JSONL},
@@ -115,6 +119,7 @@ int sl_cmd_scan(int argc, char **argv)
     memset(&so, 0, sizeof so);
     so.rate = SL_SCAN_DEFAULT_RATE;
     so.retries = SL_SCAN_DEFAULT_RETRIES;
+    so.discovery_followup = true; /* benign unicast discovery to hosts found up (docs/scan.md) */
     const char *ports_s = NULL, *profile = NULL, *creds_path = NULL, *jsonl = NULL, *db = NULL;
     const char *fail_on = NULL, *actor = NULL, *policy_ids = NULL;
     bool quiet = false, with_evidence = false;
@@ -188,6 +193,10 @@ int sl_cmd_scan(int argc, char **argv)
             }
             break;
         case OPT_UDP: so.udp_discovery = true; break;
+        case OPT_NO_DISCOVERY:
+            so.udp_discovery = false;
+            so.discovery_followup = false;
+            break;
         case OPT_MCAST: so.multicast_iface = optarg; break;
         case OPT_CREDS: creds_path = optarg; break;
         case OPT_JSONL: jsonl = optarg; break;
@@ -293,8 +302,10 @@ int sl_cmd_scan(int argc, char **argv)
     out.store = store;
     char options_json[512];
     snprintf(options_json, sizeof options_json,
-             "{\"ports\":\"%s\",\"rate\":%.0f,\"timeout_ms\":%u,\"udp_discovery\":%s}", ports_s,
-             so.rate, so.timeout_ms, so.udp_discovery ? "true" : "false");
+             "{\"ports\":\"%s\",\"rate\":%.0f,\"timeout_ms\":%u,\"udp_discovery\":%s,"
+             "\"discovery_followup\":%s}",
+             ports_s, so.rate, so.timeout_ms, so.udp_discovery ? "true" : "false",
+             so.discovery_followup && !so.udp_discovery ? "true" : "false");
     so.targets = targets;
     so.ident = ident;
     so.policy = ps;

@@ -12,11 +12,19 @@
 
 #define USER_AGENT "sightline/" SL_VERSION " (asset inventory)"
 
+/* Dahua's login challenge: POST this to /RPC2_Login (see request.h). */
+#define RPC2_LOGIN_PATH "/RPC2_Login"
+static const char rpc2_login_body[] =
+    "{\"method\":\"global.login\",\"params\":{\"userName\":\"\",\"password\":\"\","
+    "\"clientType\":\"Web3.0\",\"loginType\":\"Direct\"},\"id\":1}";
+
 const char *const sl_http_paths[] = {
     "/",
     "/doc/page/login.asp",                      /* Hikvision web UI */
     "/ISAPI/System/deviceInfo",                 /* Hikvision ISAPI (usually 401 + realm) */
     "/cgi-bin/magicBox.cgi?action=getSystemInfo", /* Dahua CGI (usually 401 + realm) */
+    "/LAPI/V1.0/System/DeviceInfo",             /* Uniview LAPI (JSON envelope) */
+    RPC2_LOGIN_PATH,                            /* Dahua RPC2 login challenge (POST) */
     "/favicon.ico",
 };
 const size_t sl_http_path_count = sizeof sl_http_paths / sizeof sl_http_paths[0];
@@ -25,6 +33,8 @@ const char *const sl_https_paths[] = {
     "/",
     "/ISAPI/System/deviceInfo",
     "/cgi-bin/magicBox.cgi?action=getSystemInfo",
+    "/LAPI/V1.0/System/DeviceInfo",
+    RPC2_LOGIN_PATH,
 };
 const size_t sl_https_path_count = sizeof sl_https_paths / sizeof sl_https_paths[0];
 
@@ -48,6 +58,25 @@ int sl_req_http_get(struct sl_buf *out, const char *host, uint16_t port, const c
                          "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT
                          "\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n",
                          path, h);
+}
+
+const char *sl_http_path_method(const char *path)
+{
+    return strcmp(path, RPC2_LOGIN_PATH) == 0 ? "POST" : "GET";
+}
+
+int sl_req_http_path(struct sl_buf *out, const char *host, uint16_t port, const char *path)
+{
+    if (strcmp(path, RPC2_LOGIN_PATH) != 0)
+        return sl_req_http_get(out, host, port, path);
+    char h[80];
+    if (host_header(h, sizeof h, host, port, 80) != 0)
+        return -1;
+    return sl_buf_printf(out,
+                         "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT
+                         "\r\nAccept: */*\r\nContent-Type: application/json\r\n"
+                         "Content-Length: %zu\r\nConnection: keep-alive\r\n\r\n%s",
+                         path, h, sizeof rpc2_login_body - 1, rpc2_login_body);
 }
 
 static int soap_post(struct sl_buf *out, const char *host, uint16_t port, const char *action,

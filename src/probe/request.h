@@ -28,6 +28,14 @@ extern const size_t sl_https_path_count;
 /* "GET path HTTP/1.1" with Host, a plain User-Agent, Accept and keep-alive. */
 int sl_req_http_get(struct sl_buf *out, const char *host, uint16_t port, const char *path);
 
+/* The request for one of the listed paths: a GET, except where the path's
+ * question is a POST (Dahua's /RPC2_Login: a global.login for no user and no
+ * password, which every Dahua firmware answers with its login challenge:
+ * encryption, random, realm "Login to <serial>"; no credential is sent). */
+int sl_req_http_path(struct sl_buf *out, const char *host, uint16_t port, const char *path);
+/* "GET" or "POST": the method sl_req_http_path uses for path. */
+const char *sl_http_path_method(const char *path);
+
 /* ---- ONVIF (SOAP 1.2 over HTTP POST /onvif/device_service) ------------------------ */
 
 #define SL_ONVIF_PATH "/onvif/device_service"

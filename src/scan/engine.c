@@ -26,7 +26,7 @@
 #define PUMP_MS 1
 #define BANNER_WAIT_MS 150u /* how long a banner port may stay silent before we speak */
 #define QUIET_MS 80u        /* after a binary answer, how long to wait for more */
-#define MAX_STEPS 8
+#define MAX_STEPS 10
 #define MULTICAST_MAX 4096
 #define UP_RING 4096
 #define UDP_DRAIN_MAX 4096 /* datagrams read per wake-up of a UDP socket */
@@ -560,7 +560,7 @@ static void conn_send_step(struct conn *c)
     sl_strlcpy(host, c->h->addr_s, sizeof host);
     int rc = 0;
     switch (s->what) {
-    case STEP_HTTP:
+    case STEP_HTTP: rc = sl_req_http_path(&req, host, c->port, s->path); break;
     case STEP_GET_FALLBACK: rc = sl_req_http_get(&req, host, c->port, s->path); break;
     case STEP_ONVIF_DATE: rc = sl_req_onvif_system_date(&req, host, c->port); break;
     case STEP_ONVIF_INFO: {
@@ -632,6 +632,12 @@ static void on_plain(struct conn *c, const uint8_t *data, size_t n)
     bool trunc = c->http.truncated;
     record_step(c, trunc ? SL_OUTCOME_TOO_LARGE : SL_OUTCOME_OK,
                 trunc ? "body passed its bound; cut" : NULL);
+    if (trunc) {
+        /* a port that answered past its bound gets no more questions: its next
+         * answers would only spend the host's evidence budget */
+        conn_finish(c);
+        return;
+    }
     next_step(c, wants_close(&c->http));
 }
 
@@ -809,13 +815,15 @@ static void build_steps(struct conn *c)
          * name the firmware; the rest of the web UI is what port 80 serves too,
          * and every extra request over TLS can cost a handshake. */
         for (size_t i = 0; i < sl_https_path_count && n < MAX_STEPS; i++)
-            c->steps[n++] = (struct step){"GET", sl_https_paths[i], STEP_HTTP};
+            c->steps[n++] = (struct step){sl_http_path_method(sl_https_paths[i]),
+                                          sl_https_paths[i], STEP_HTTP};
         if (n < MAX_STEPS && sl_creds_for(c->e->o->creds, &c->h->addr) != NULL)
             c->steps[n++] = (struct step){"POST", SL_ONVIF_PATH, STEP_ONVIF_INFO};
         break;
     case SL_PK_HTTP:
         for (size_t i = 0; i < sl_http_path_count && n < MAX_STEPS; i++)
-            c->steps[n++] = (struct step){"GET", sl_http_paths[i], STEP_HTTP};
+            c->steps[n++] = (struct step){sl_http_path_method(sl_http_paths[i]),
+                                          sl_http_paths[i], STEP_HTTP};
         if (n < MAX_STEPS)
             c->steps[n++] = (struct step){"POST", SL_ONVIF_PATH, STEP_ONVIF_DATE};
         if (n < MAX_STEPS && sl_creds_for(c->e->o->creds, &c->h->addr) != NULL)
@@ -992,11 +1000,35 @@ static void udp_send(struct engine *e, const struct sl_addr *to, enum sl_udp_kin
     sl_buf_free(&b);
 }
 
+/* The discovery kinds a host is asked: all four with --udp-discovery; the
+ * follow-up of a host found up asks WS-Discovery, SADP and DHDiscover (SSDP's
+ * ssdp:all makes a UPnP stack answer once per service). */
+#define FOLLOWUP_KINDS ((1u << SL_UDP_WSD) | (1u << SL_UDP_SADP) | (1u << SL_UDP_DHDISCOVER))
+static unsigned udp_kinds_of(const struct sl_host *h)
+{
+    return h->udp_followup ? FOLLOWUP_KINDS : (1u << SL_UDP_COUNT) - 1;
+}
+
+static unsigned udp_kind_count(const struct sl_host *h)
+{
+    return (unsigned)__builtin_popcount(udp_kinds_of(h));
+}
+
 static void host_udp_send(struct engine *e, struct sl_host *h)
 {
     for (int k = 0; k < SL_UDP_COUNT; k++)
-        if (h->udp_answers[k] == 0)
+        if ((udp_kinds_of(h) & (1u << k)) && h->udp_answers[k] == 0)
             udp_send(e, &h->addr, (enum sl_udp_kind)k);
+}
+
+/* Sends a host its discovery probes and opens its UDP window. */
+static void host_udp_begin(struct engine *e, struct sl_host *h)
+{
+    host_udp_send(e, h);
+    h->udp_pending = true;
+    h->udp_tries = 1;
+    h->udp_next_ms = now_ms(e) + e->udp_interval_ms;
+    udp_queue_push(e, h);
 }
 
 static struct sl_host *host_new(struct engine *e, const struct sl_addr *a, uint64_t pos)
@@ -1056,13 +1088,8 @@ static void host_start_ports(struct engine *e, struct sl_host *h)
 
 static void host_start(struct engine *e, struct sl_host *h)
 {
-    if (e->o->udp_discovery) {
-        host_udp_send(e, h);
-        h->udp_pending = true;
-        h->udp_tries = 1;
-        h->udp_next_ms = now_ms(e) + e->udp_interval_ms;
-        udp_queue_push(e, h);
-    }
+    if (e->o->udp_discovery)
+        host_udp_begin(e, h);
     host_start_ports(e, h);
     host_check_done(e, h);
 }
@@ -1073,6 +1100,13 @@ static void host_check_done(struct engine *e, struct sl_host *h)
         return;
     if (e->stopping)
         return; /* dropped at the end: a half-probed host is not a result */
+    if (h->up && !h->late && !h->udp_followup && e->o->discovery_followup &&
+        !e->o->udp_discovery) {
+        /* it answered on TCP: now ask it the discovery questions too */
+        h->udp_followup = true;
+        host_udp_begin(e, h);
+        return;
+    }
     if (!h->late)
         e->sum->stats.hosts_done++;
     if (h->up) {
@@ -1237,7 +1271,7 @@ static void udp_datagram(struct engine *e, const uint8_t *data, size_t len,
     if (!e->mc_phase && h->udp_pending) {
         bool all = true;
         for (int i = 0; i < SL_UDP_COUNT; i++)
-            all = all && h->udp_answers[i] > 0;
+            all = all && (h->udp_answers[i] > 0 || !(udp_kinds_of(h) & (1u << i)));
         if (all) {
             h->udp_pending = false;
             udp_queue_remove(e, h);
@@ -1359,7 +1393,7 @@ static void pump(struct engine *e)
         udp_queue_remove(e, h);
         if (h->udp_tries <= e->o->retries) {
             host_udp_send(e, h);
-            sl_rate_consume(&e->rate, SL_UDP_COUNT);
+            sl_rate_consume(&e->rate, udp_kind_count(h));
             h->udp_tries++;
             h->udp_next_ms = now + e->udp_interval_ms;
             udp_queue_push(e, h);
@@ -1597,7 +1631,8 @@ static int engine_init(struct engine *e, struct shared *sh, const struct run_par
     e->up_ring = calloc(UP_RING, sizeof *e->up_ring);
     if (e->up_ring == NULL)
         return sl_err_set(err, "out of memory");
-    bool need_udp = o->udp_discovery || (o->multicast_iface != NULL && index == 0);
+    bool need_udp = o->udp_discovery || o->discovery_followup ||
+                    (o->multicast_iface != NULL && index == 0);
     if (need_udp && (sl_targets_has_v4(o->targets) || o->multicast_iface != NULL)) {
         if (open_udp(e, &e->udp4, false, err) != 0)
             return -1;

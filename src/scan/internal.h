@@ -38,6 +38,7 @@ struct sl_host {
     unsigned conns;                /* TCP probes running */
     bool in_slot_wait;
     bool udp_pending;              /* UDP window still open */
+    bool udp_followup;             /* its discovery probes were the follow-up kinds (up hosts) */
     uint8_t udp_tries;
     uint8_t udp_answers[SL_UDP_COUNT];
     uint64_t udp_next_ms;          /* next retry or end of the UDP window */

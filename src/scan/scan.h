@@ -72,7 +72,11 @@ struct sl_scan_opts {
                                             answer); 0 = default */
     unsigned connect_timeout_ms;         /* unanswered SYN = filtered after this; 0 = adaptive */
     unsigned retries;                    /* UDP retransmissions */
-    bool udp_discovery;                  /* unicast discovery datagrams to every target */
+    bool udp_discovery;                  /* unicast discovery datagrams (all four kinds) to
+                                            every target, with its TCP probes */
+    bool discovery_followup;             /* WS-Discovery, SADP and DHDiscover, unicast, to each
+                                            host that answered on TCP, once its TCP probes are
+                                            done (what `sightline scan` does by default) */
     const char *multicast_iface;         /* NULL, or multicast discovery on this interface */
     const struct sl_creds *creds;        /* NULL: no authenticated request at all */
     uint64_t seed;                       /* walk order; 0 = random */
