@@ -54,10 +54,19 @@ probe_device() { # ADDR PORTS UDP_PORTS OUT
             rec "$a" onvif "$p" /onvif/device_service "$w/h" >>"$out"
             # VAPIX's unauthenticated product properties (Axis); others answer 404
             $L probe "$a" "$p" --timeout 1000 --max 262144 --send "POST /axis-cgi/basicdeviceinfo.cgi HTTP/1.1\\r\\nHost: $a\\r\\nContent-Type: application/json\\r\\nContent-Length: 61\\r\\nConnection: close\\r\\n\\r\\n{\"apiVersion\":\"1.1\",\"method\":\"getAllUnrestrictedProperties\"}" >"$w/h" 2>/dev/null
-            rec "$a" http "$p" /axis-cgi/basicdeviceinfo.cgi "$w/h" >>"$out" ;;
+            rec "$a" http "$p" /axis-cgi/basicdeviceinfo.cgi "$w/h" >>"$out"
+            # Dahua's login challenge (a global.login for no user, no password)
+            $L probe "$a" "$p" --timeout 1000 --max 262144 --send "POST /RPC2_Login HTTP/1.1\\r\\nHost: $a\\r\\nContent-Type: application/json\\r\\nContent-Length: 114\\r\\nConnection: close\\r\\n\\r\\n{\"method\":\"global.login\",\"params\":{\"userName\":\"\",\"password\":\"\",\"clientType\":\"Web3.0\",\"loginType\":\"Direct\"},\"id\":1}" >"$w/h" 2>/dev/null
+            rec "$a" http "$p" /RPC2_Login "$w/h" >>"$out" ;;
         443)
             timeout 3 openssl s_client -connect "$a:443" </dev/null 2>/dev/null | openssl x509 >"$w/c" 2>/dev/null
-            [ -s "$w/c" ] && rec "$a" tls 443 "" "$w/c" >>"$out" ;;
+            [ -s "$w/c" ] && rec "$a" tls 443 "" "$w/c" >>"$out"
+            # what the scanner asks over HTTPS (devices that serve only HTTPS)
+            for path in / /ISAPI/System/deviceInfo /LAPI/V1.0/System/DeviceInfo; do
+                printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$a" |
+                    timeout 3 openssl s_client -quiet -connect "$a:443" 2>/dev/null | head -c 262144 >"$w/h"
+                [ -s "$w/h" ] && rec "$a" http 443 "$path" "$w/h" >>"$out"
+            done ;;
         554)
             $L probe "$a" 554 --timeout 400 --send "OPTIONS rtsp://$a/ RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n" >"$w/r" 2>/dev/null
             rec "$a" rtsp 554 / "$w/r" >>"$out"

@@ -1,4 +1,4 @@
-# Uniview IP camera (LAPI JSON, ONVIF; sources are thin: fp §1.7 Gap)
+# Uniview IP camera (LAPI JSON, ONVIF; sources are thin: fp §1.7 Gap; issue 10)
 name uniview-ipc
 description Uniview IP camera (LAPI JSON, ONVIF; sources are thin: fp §1.7 Gap)
 manufacturer Uniview
@@ -35,15 +35,10 @@ X-Frame-Options: SAMEORIGIN
 <body></body>
 </html>
 
-# LAPI (fp §1.7, HERTZ app-uniview.yml): Digest-protected JSON under Response.Data.
->>> http GET /LAPI/* auth=no
-HTTP/1.1 401 Unauthorized
-Content-Type: text/html
-Content-Length: 0
-Connection: close
-WWW-Authenticate: Digest realm="${MAC12}", nonce="${hex:32}", qop="auth"
-
->>> http GET /LAPI/V1.0/System/DeviceInfo auth=yes
+# LAPI (fp §1.7, HERTZ app-uniview.yml): JSON under Response.Data. Issue 10: real
+# Uniview devices answered the unauthenticated GET /LAPI/V1.0/System/DeviceInfo with
+# this JSON; other LAPI resources stay behind Digest.
+>>> http GET /LAPI/V1.0/System/DeviceInfo
 HTTP/1.1 200 OK
 Content-Type: application/json
 Content-Length: ${content_length}
@@ -68,6 +63,14 @@ Connection: close
 }
 }
 }
+
+>>> http GET /LAPI/* auth=no
+HTTP/1.1 401 Unauthorized
+Content-Type: text/html
+Content-Length: 0
+Connection: close
+WWW-Authenticate: Digest realm="${MAC12}", nonce="${hex:32}", qop="auth"
+
 # ONVIF GetDeviceInformation (fields of fp §1.10), with WS-Security only.
 >>> http POST /onvif/device_service soap=GetDeviceInformation auth=yes
 HTTP/1.1 200 OK
