@@ -54,6 +54,9 @@ static enum sl_decision judge(const struct ctx *c, const struct sl_claim *claim)
 }
 
 /* Scores one device: the claim identify made against what was expected. */
+static bool tally_want(const struct ctx *c, struct score *s, const char *device,
+                       const struct sl_claim *got, const struct sl_claim *want);
+
 static void tally(const struct ctx *c, struct score *s, const char *device,
                   const struct sl_claim *got, const char *want_maker, const char *want_type)
 {
@@ -61,6 +64,15 @@ static void tally(const struct ctx *c, struct score *s, const char *device,
     memset(&want, 0, sizeof want);
     sl_strlcpy(want.manufacturer, want_maker ? want_maker : "", sizeof want.manufacturer);
     sl_strlcpy(want.device_type, want_type ? want_type : "", sizeof want.device_type);
+    tally_want(c, s, device, got, &want);
+}
+
+/* The same with the whole expected claim (a tentative one: named by its MAC
+ * alone, so never expected prohibited). Returns whether the maker was right. */
+static bool tally_want(const struct ctx *c, struct score *s, const char *device,
+                       const struct sl_claim *got, const struct sl_claim *wantp)
+{
+    struct sl_claim want = *wantp;
     bool exp_p = judge(c, &want) == SL_DECISION_PROHIBITED;
     bool got_p = judge(c, got) == SL_DECISION_PROHIBITED;
     bool right = strcmp(want.manufacturer, got->manufacturer) == 0;
@@ -85,6 +97,7 @@ static void tally(const struct ctx *c, struct score *s, const char *device,
         printf("  %s %-40s want %s, claim %s\n", got_p ? "FALSE PROHIBITED" : "missed prohibited",
                device, want.manufacturer[0] ? want.manufacturer : "null",
                got->manufacturer[0] ? got->manufacturer : "null");
+    return right;
 }
 
 static void print_score(const struct score *s)
@@ -111,8 +124,60 @@ static void add(struct score *to, const struct score *from)
 
 /* ---- fixtures --------------------------------------------------------------------- */
 
+/* Fixtures per (class, expected maker): issue 10 asks at least 3 per maker in
+ * every class. */
+#define MAX_COVER 256
+struct cover {
+    char cls[32], maker[64];
+    size_t n, right;
+};
+struct coverage {
+    size_t n;
+    struct cover c[MAX_COVER];
+};
+
+static void cover_add(struct coverage *cv, const char *cls, const char *maker, bool right)
+{
+    if (cls[0] == '\0')
+        return;
+    const char *m = maker[0] ? maker : "(no maker)";
+    for (size_t i = 0; i < cv->n; i++)
+        if (strcmp(cv->c[i].cls, cls) == 0 && strcmp(cv->c[i].maker, m) == 0) {
+            cv->c[i].n++;
+            cv->c[i].right += right;
+            return;
+        }
+    if (cv->n >= MAX_COVER)
+        return;
+    struct cover *e = &cv->c[cv->n++];
+    sl_strlcpy(e->cls, cls, sizeof e->cls);
+    sl_strlcpy(e->maker, m, sizeof e->maker);
+    e->n = 1;
+    e->right = right;
+}
+
+static void cover_print(const struct coverage *cv)
+{
+    size_t short_of = 0;
+    const char *last = "";
+    for (size_t i = 0; i < cv->n; i++) {
+        const struct cover *e = &cv->c[i];
+        if (strcmp(e->cls, last) != 0) {
+            printf("%sfixtures %-10s", i ? "\n" : "", e->cls);
+            last = e->cls;
+        }
+        printf(" %s %zu/%zu", e->maker, e->right, e->n);
+        short_of += e->n < 3 && strcmp(e->maker, "(no maker)") != 0;
+    }
+    printf("\nfixtures: right/devices per class and maker; makers with fewer than 3 fixtures in "
+           "a class: %zu\n", short_of);
+}
+
 static void run_fixtures(const struct ctx *c, const char *path, struct score *s)
 {
+    struct coverage *cv = calloc(1, sizeof *cv);
+    struct sl_claim want;
+    char cls[32] = "";
     size_t len;
     struct sl_err err = {{0}};
     char *data = sl_read_file(path, 64u << 20, &len, &err);
@@ -121,7 +186,7 @@ static void run_fixtures(const struct ctx *c, const char *path, struct score *s)
         return;
     }
     struct sl_ident_acc *acc = sl_ident_acc_new(c->id);
-    char device[256] = "", want_maker[64] = "", want_type[32] = "";
+    char device[256] = "";
     bool open = false;
     char *save = NULL;
     for (char *line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -134,15 +199,19 @@ static void run_fixtures(const struct ctx *c, const char *path, struct score *s)
             if (open) {
                 struct sl_claim claim;
                 sl_ident_conclude(acc, &claim);
-                tally(c, s, device, &claim, want_maker, want_type);
+                cover_add(cv, cls, want.manufacturer, tally_want(c, s, device, &claim, &want));
             }
             sl_ident_acc_reset(acc);
             sl_strlcpy(device, dev, sizeof device);
             const json_t *e = json_object_get(j, "expect");
             const char *m = json_string_value(json_object_get(e, "manufacturer"));
             const char *t = json_string_value(json_object_get(e, "device_type"));
-            sl_strlcpy(want_maker, m ? m : "", sizeof want_maker);
-            sl_strlcpy(want_type, t ? t : "", sizeof want_type);
+            const char *k = json_string_value(json_object_get(j, "class"));
+            memset(&want, 0, sizeof want);
+            sl_strlcpy(want.manufacturer, m ? m : "", sizeof want.manufacturer);
+            sl_strlcpy(want.device_type, t ? t : "", sizeof want.device_type);
+            want.tentative = json_is_true(json_object_get(e, "tentative"));
+            sl_strlcpy(cls, k ? k : "", sizeof cls);
             open = true;
         }
         enum sl_proto proto;
@@ -174,10 +243,12 @@ static void run_fixtures(const struct ctx *c, const char *path, struct score *s)
     if (open) {
         struct sl_claim claim;
         sl_ident_conclude(acc, &claim);
-        tally(c, s, device, &claim, want_maker, want_type);
+        cover_add(cv, cls, want.manufacturer, tally_want(c, s, device, &claim, &want));
     }
     sl_ident_acc_free(acc);
     free(data);
+    cover_print(cv);
+    free(cv);
 }
 
 /* ---- the shared corpus ------------------------------------------------------------ */

@@ -33,10 +33,12 @@ PY
 lab_exec() { "$LAB" exec --name "$lab_name" -- "$@"; }
 # Scores a scan's JSON lines against the ground truth: a device is correct when
 # manufacturer and brand both match (null = null); a false prohibited verdict is
-# one given to a device whose true manufacturer the claim got wrong.
-score() { # TRUTH JSONL
-    python3 - "$1" "$2" <<'PY'
+# one given to a device whose true manufacturer the claim got wrong. With
+# "per-profile" it also lists every profile's devices, found and right.
+score() { # TRUTH JSONL [per-profile]
+    python3 - "$1" "$2" "${3:-}" <<'PY'
 import json, sys
+per_profile = len(sys.argv) > 3 and sys.argv[3] == "per-profile"
 truth = {}
 for l in open(sys.argv[1]):
     if l.strip():
@@ -67,5 +69,21 @@ print(f"truth {n}, found {len(set(found) & set(truth))}, identified correctly {c
       f"Hikvision/Dahua correct {hv}")
 for (prof, tm, tb, cm, cb), k in sorted(wrong.items(), key=lambda kv: -kv[1])[:10]:
     print(f"  wrong {k}: {prof} ({tm}/{tb}) named {cm}/{cb}")
+if per_profile:
+    prof = {}
+    for addr, t in truth.items():
+        p = prof.setdefault(t.get("profile"), [0, 0, 0])
+        p[0] += 1
+        r = found.get(addr)
+        if r is None:
+            continue
+        p[1] += 1
+        c = r["claim"]
+        p[2] += (c.get("manufacturer") or None) == (t.get("manufacturer") or None) and \
+                (c.get("brand") or None) == (t.get("brand") or None)
+    print("  profile                 devices  found  right   score")
+    for name in sorted(prof):
+        d, f, ok = prof[name]
+        print(f"  {name:22} {d:8} {f:6} {ok:6} {100.0 * ok / max(d, 1):6.2f}%")
 PY
 }
