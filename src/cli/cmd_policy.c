@@ -1,4 +1,4 @@
-/* cmd_policy.c - sightline policy list|explain */
+/* cmd_policy.c - sightline policy list|explain (check: cmd_policy_check.c) */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +387,8 @@ static int policy_explain(int argc, char **argv)
 static const struct sl_command policy_commands[] = {
     {"list", "list the policies and their decision per site tier", policy_list},
     {"explain", "evidence -> claim -> registry -> policy -> verdict for one device", policy_explain},
+    {"check", "the real maker behind a make and model to buy, and each tier's verdict",
+     sl_cmd_policy_check},
     {NULL, NULL, NULL},
 };
 

@@ -374,25 +374,14 @@ static bool conditions_hold(struct sl_ident_acc *acc, const struct sl_rule *r)
     return true;
 }
 
-void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
+/* Runs the rules of every field of the set, from index `from` on: fs->n grows
+ * while we walk, so derived fields (model, firmware, mac, ...) meet their own
+ * rules in the same pass. proto_bit 0 and port 0: values given directly. */
+static void match_fields(struct sl_ident_acc *acc, size_t from, unsigned proto_bit, uint16_t port)
 {
     struct sl_fieldset *fs = &acc->fs;
-    sl_fields_reset(fs);
-    /* Evidence with no bytes may carry a NULL pointer: give the parsers an
-     * empty buffer instead, so none does arithmetic on NULL. */
-    struct sl_evidence nonnull;
-    if (ev->data == NULL) {
-        nonnull = *ev;
-        nonnull.data = (const uint8_t *)"";
-        nonnull.len = 0;
-        ev = &nonnull;
-    }
-    sl_fields_extract(fs, ev);
-    unsigned bit = 1u << (unsigned)ev->proto;
     struct sl_span groups[SL_RULE_MAX_GROUPS];
-    /* fs->n grows while we walk: derived fields (model, firmware, mac, ...)
-     * meet their own rules in the same pass */
-    for (size_t i = 0; i < fs->n; i++) {
+    for (size_t i = from; i < fs->n; i++) {
         const struct sl_field *f = &fs->f[i];
         if (strcmp(f->key, "mac") == 0)
             oui_clue(acc, f);
@@ -400,9 +389,9 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
         const uint32_t *idx = sl_rules_for_field(acc->id->rules, f->key, &n);
         for (size_t k = 0; k < n; k++) {
             const struct sl_rule *r = sl_rules_at(acc->id->rules, idx[k]);
-            if (r->proto_mask != 0 && !f->derived && (r->proto_mask & bit) == 0)
+            if (r->proto_mask != 0 && !f->derived && (r->proto_mask & proto_bit) == 0)
                 continue;
-            if (r->port != 0 && r->port != ev->port)
+            if (r->port != 0 && r->port != port)
                 continue;
             const char *lc = NULL;
             if (r->t.nocase && r->t.op == SL_OP_CONTAINS)
@@ -422,6 +411,35 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
             f = &fs->f[i];
         }
     }
+}
+
+void sl_ident_observe_value(struct sl_ident_acc *acc, const char *key, const char *value)
+{
+    struct sl_fieldset *fs = &acc->fs;
+    sl_fields_reset(fs);
+    if (value == NULL || value[0] == '\0')
+        return;
+    size_t n = strnlen(value, 256);
+    sl_fields_add(fs, key, value, n, true);
+    match_fields(acc, 0, 0, 0);
+    add_error(acc, fs->errors);
+}
+
+void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
+{
+    struct sl_fieldset *fs = &acc->fs;
+    sl_fields_reset(fs);
+    /* Evidence with no bytes may carry a NULL pointer: give the parsers an
+     * empty buffer instead, so none does arithmetic on NULL. */
+    struct sl_evidence nonnull;
+    if (ev->data == NULL) {
+        nonnull = *ev;
+        nonnull.data = (const uint8_t *)"";
+        nonnull.len = 0;
+        ev = &nonnull;
+    }
+    sl_fields_extract(fs, ev);
+    match_fields(acc, 0, 1u << (unsigned)ev->proto, ev->port);
     add_error(acc, fs->errors);
 }
 

@@ -34,6 +34,11 @@ void sl_ident_acc_reset(struct sl_ident_acc *acc);
 /* Parses one piece of evidence and records what its rules say. */
 void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev);
 
+/* Records what the rules say of one value by itself, as if a rule had
+ * yielded it: key "model" (a model number), "firmware", "serial" or "mac".
+ * For values that come from a person rather than a device (a purchase list). */
+void sl_ident_observe_value(struct sl_ident_acc *acc, const char *key, const char *value);
+
 /* Combines everything observed into one claim. */
 void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out);
 

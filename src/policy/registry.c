@@ -279,7 +279,7 @@ static void lower_copy(char *dst, size_t dstsz, const char *src)
 
 static bool resolve(const struct sl_registry *r, const struct name_ref *arr, size_t n,
                     const char *text, bool substring, const struct sl_vendor **v,
-                    const struct sl_brand **b)
+                    const struct sl_brand **b, size_t *matched)
 {
     char low[256];
     lower_copy(low, sizeof low, text);
@@ -299,6 +299,8 @@ static bool resolve(const struct sl_registry *r, const struct name_ref *arr, siz
         *b = NULL;
     if (best == NULL)
         return false;
+    if (matched != NULL)
+        *matched = best_len;
     if (best->vendor >= 0 && v != NULL)
         *v = &r->vendors[best->vendor];
     if (best->brand >= 0 && b != NULL)
@@ -309,13 +311,19 @@ static bool resolve(const struct sl_registry *r, const struct name_ref *arr, siz
 bool sl_registry_resolve_label(const struct sl_registry *r, const char *label,
                                const struct sl_vendor **v, const struct sl_brand **b)
 {
-    return resolve(r, r->aliases, r->n_aliases, label, false, v, b);
+    return resolve(r, r->aliases, r->n_aliases, label, false, v, b, NULL);
+}
+
+bool sl_registry_match_label(const struct sl_registry *r, const char *label,
+                             const struct sl_vendor **v, const struct sl_brand **b, size_t *len)
+{
+    return resolve(r, r->aliases, r->n_aliases, label, false, v, b, len);
 }
 
 bool sl_registry_resolve_org(const struct sl_registry *r, const char *org,
                              const struct sl_vendor **v, const struct sl_brand **b)
 {
-    return resolve(r, r->orgs, r->n_orgs, org, true, v, b);
+    return resolve(r, r->orgs, r->n_orgs, org, true, v, b, NULL);
 }
 
 const struct sl_vendor *sl_registry_brand_maker(const struct sl_registry *r,

@@ -68,6 +68,11 @@ const struct sl_law *sl_registry_law(const struct sl_registry *r, const char *id
 bool sl_registry_resolve_label(const struct sl_registry *r, const char *label,
                                const struct sl_vendor **v, const struct sl_brand **b);
 
+/* The same, also giving how many bytes of label (after leading blanks) the
+ * alias covered ("Hanwha Vision XNV-6080R" -> Hanwha, 13). */
+bool sl_registry_match_label(const struct sl_registry *r, const char *label,
+                             const struct sl_vendor **v, const struct sl_brand **b, size_t *len);
+
 /* Resolves an IEEE organisation name through the oui_orgs substrings. */
 bool sl_registry_resolve_org(const struct sl_registry *r, const char *org,
                              const struct sl_vendor **v, const struct sl_brand **b);

@@ -10,6 +10,7 @@
 #include "ident/batch.h"
 #include "ident/ident.h"
 #include "ident/ident_internal.h"
+#include "ident/purchase.h"
 #include "ident/ruletest.h"
 #include "util/base64.h"
 #include "util/file.h"
@@ -444,6 +445,47 @@ static void test_oui_table(void **state)
     assert_true(e == NULL || strcmp(e->owner, "Dahua") != 0);
 }
 
+/* The procurement check: OEM labels, own brands, model numbers beating the
+ * label, a single "Make Model" string split at the longest registry name,
+ * over-long input cut rather than overrun. */
+static void test_purchase(void **state)
+{
+    (void)state;
+    struct sl_purchase p;
+    sl_purchase_check(id, "Annke", "C800", &p);
+    assert_int_equal(p.relation, SL_PURCHASE_OEM);
+    assert_string_equal(p.maker, "Hikvision");
+    assert_string_equal(p.brand, "Annke");
+    assert_true(p.source[0] != '\0');
+    sl_purchase_check(id, NULL, "  Hanwha Vision XNV-6080R", &p);
+    assert_string_equal(p.make, "Hanwha Vision");
+    assert_string_equal(p.model, "XNV-6080R");
+    sl_purchase_check(id, "Honeywell", "DS-2CD2043G2-I", &p);
+    assert_int_equal(p.relation, SL_PURCHASE_MODEL_NUMBER);
+    assert_string_equal(p.maker, "Hikvision");
+    assert_string_equal(p.brand, "Honeywell");
+    assert_string_equal(p.device_type, "camera");
+    sl_purchase_check(id, "Swann", "NVR-8580", &p);
+    assert_int_equal(p.relation, SL_PURCHASE_OEM_OPEN);
+    assert_string_equal(p.maker, "");
+    sl_purchase_check(id, "", "", &p);
+    assert_int_equal(p.relation, SL_PURCHASE_UNKNOWN);
+    sl_purchase_check(id, NULL, NULL, &p);
+    assert_int_equal(p.relation, SL_PURCHASE_UNKNOWN);
+    char big[4096];
+    memset(big, 'A', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    sl_purchase_check(id, big, big, &p);
+    assert_int_equal(strlen(p.make), sizeof p.make - 1);
+    assert_int_equal(strlen(p.model), sizeof p.model - 1);
+    struct sl_claim c;
+    sl_purchase_check(id, "EZVIZ", "C6N", &p);
+    sl_purchase_claim(&p, &c);
+    assert_string_equal(c.manufacturer, "Hikvision");
+    assert_string_equal(c.brand, "EZVIZ");
+    assert_false(c.tentative);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,7 +494,7 @@ int main(void)
         cmocka_unit_test(test_conflicts_reported), cmocka_unit_test(test_generic_servers_unnamed),
         cmocka_unit_test(test_hostile_input),      cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_batch_bad_lines),    cmocka_unit_test(test_oui_table),
-        cmocka_unit_test(test_mac_alone),
+        cmocka_unit_test(test_mac_alone),          cmocka_unit_test(test_purchase),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
