@@ -104,6 +104,25 @@ grep -q "tier_public 0 " "$tmp/score"; check "an allowed device at the public si
 [ "$took" -lt 60 ]; check "hostile devices did not stall the scan ($took s)" 0 $?
 grep -E " (tcp|udp) $excluded " "$tmp/conn.log" | grep -q .; check "excluded $excluded never contacted" 1 $?
 
+# Discovery follow-up (docs/scan.md): a default scan asks a host that answered
+# on TCP with unicast WS-Discovery, SADP and DHDiscover; --no-discovery sends no
+# datagram at all. One Hikvision (SADP 37020) and one Dahua (DHDiscover 37810).
+hik=$(python3 -c 'import json,sys; print(next(d["address"] for d in map(json.loads, open(sys.argv[1])) if d["profile"] == "hikvision-ipc-v5"))' "$tmp/truth.jsonl")
+dah=$(python3 -c 'import json,sys; print(next(d["address"] for d in map(json.loads, open(sys.argv[1])) if d["profile"] == "dahua-ipc"))' "$tmp/truth.jsonl")
+mark=$(wc -l < "$tmp/conn.log")
+"$LAB" exec --name "$name" -- "$SL" scan "$hik" "$dah" --quiet --db "$tmp/disc.db" \
+    --jsonl "$tmp/disc.jsonl" > /dev/null 2>&1; check "default scan exits 0" 0 $?
+tail -n +"$((mark + 1))" "$tmp/conn.log" > "$tmp/disc.log"
+grep -q " udp $hik 37020 " "$tmp/disc.log"; check "SADP asked of the Hikvision host" 0 $?
+grep -q " udp $dah 37810 " "$tmp/disc.log"; check "DHDiscover asked of the Dahua host" 0 $?
+grep -q " udp $hik 3702 " "$tmp/disc.log"; check "WS-Discovery asked unicast" 0 $?
+mark=$(wc -l < "$tmp/conn.log")
+"$LAB" exec --name "$name" -- "$SL" scan "$hik" "$dah" --no-discovery --quiet --db "$tmp/disc.db" \
+    > /dev/null 2>&1; check "--no-discovery scan exits 0" 0 $?
+tail -n +"$((mark + 1))" "$tmp/conn.log" > "$tmp/nodisc.log"
+grep -q " tcp $hik " "$tmp/nodisc.log"; check "--no-discovery still connects" 0 $?
+grep -q " udp " "$tmp/nodisc.log"; check "--no-discovery sends no datagram" 1 $?
+
 # Interrupted: a slow scan (one connection at a time) stopped after a second.
 "$LAB" exec --name "$name" -- "$SL" scan "$range" --concurrency 1 --quiet --db "$tmp/int.db" \
     > /dev/null 2>&1 &
