@@ -346,11 +346,21 @@ static void apply(struct sl_ident_acc *acc, const struct sl_rule *r, size_t fi,
     }
 }
 
-static uint64_t miss_key(uint32_t rule, const char *v, size_t n)
+/* A field value's hash, computed once per field (not once per rule: with
+ * nmap's rules a value meets a hundred regexes), and a (rule, value) key. */
+static uint64_t value_hash(const char *v, size_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
+    uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (uint8_t)v[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t miss_key(uint32_t rule, uint64_t vh)
+{
+    uint64_t h = vh ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
+    h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull; /* splitmix64's finaliser */
+    h ^= h >> 29;
     return h | 1; /* 0 marks an empty slot */
 }
 
@@ -376,8 +386,10 @@ static bool conditions_hold(struct sl_ident_acc *acc, const struct sl_rule *r)
 
 /* Runs the rules of every field of the set, from index `from` on: fs->n grows
  * while we walk, so derived fields (model, firmware, mac, ...) meet their own
- * rules in the same pass. proto_bit 0 and port 0: values given directly. */
-static void match_fields(struct sl_ident_acc *acc, size_t from, unsigned proto_bit, uint16_t port)
+ * rules in the same pass. proto_bit 0, port 0 and path NULL: values given
+ * directly (path NULL also: the request is not known). */
+static void match_fields(struct sl_ident_acc *acc, size_t from, unsigned proto_bit, uint16_t port,
+                         const char *path)
 {
     struct sl_fieldset *fs = &acc->fs;
     struct sl_span groups[SL_RULE_MAX_GROUPS];
@@ -387,11 +399,15 @@ static void match_fields(struct sl_ident_acc *acc, size_t from, unsigned proto_b
             oui_clue(acc, f);
         size_t n;
         const uint32_t *idx = sl_rules_for_field(acc->id->rules, f->key, &n);
+        uint64_t vh = 0;
+        bool hashed = false;
         for (size_t k = 0; k < n; k++) {
             const struct sl_rule *r = sl_rules_at(acc->id->rules, idx[k]);
             if (r->proto_mask != 0 && !f->derived && (r->proto_mask & proto_bit) == 0)
                 continue;
             if (r->port != 0 && r->port != port)
+                continue;
+            if (r->path != NULL && path != NULL && !f->derived && strcmp(r->path, path) != 0)
                 continue;
             const char *lc = NULL;
             if (r->t.nocase && r->t.op == SL_OP_CONTAINS)
@@ -399,7 +415,9 @@ static void match_fields(struct sl_ident_acc *acc, size_t from, unsigned proto_b
             f = &fs->f[i];
             uint64_t key = 0;
             if (r->t.op == SL_OP_REGEX && r->n_also == 0 && f->len <= 512) {
-                key = miss_key(idx[k], f->val, f->len);
+                if (!hashed)
+                    vh = value_hash(f->val, f->len), hashed = true;
+                key = miss_key(idx[k], vh);
                 if (acc->miss[key & (MISS_CACHE - 1)] == key)
                     continue;
             }
@@ -421,7 +439,7 @@ void sl_ident_observe_value(struct sl_ident_acc *acc, const char *key, const cha
         return;
     size_t n = strnlen(value, 256);
     sl_fields_add(fs, key, value, n, true);
-    match_fields(acc, 0, 0, 0);
+    match_fields(acc, 0, 0, 0, NULL);
     add_error(acc, fs->errors);
 }
 
@@ -439,7 +457,7 @@ void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev)
         ev = &nonnull;
     }
     sl_fields_extract(fs, ev);
-    match_fields(acc, 0, 1u << (unsigned)ev->proto, ev->port);
+    match_fields(acc, 0, 1u << (unsigned)ev->proto, ev->port, ev->path);
     add_error(acc, fs->errors);
 }
 

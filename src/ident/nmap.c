@@ -18,12 +18,13 @@ struct probe_map {
     const char *name;
     unsigned proto_mask;
     const char *field;
+    const char *path; /* the request nmap's probe makes, when sightline's evidence names one */
 };
 
 static const struct probe_map probes[] = {
-    {"NULL", 1u << SL_PROTO_TCP, "tcp.bytes"},
-    {"GetRequest", (1u << SL_PROTO_HTTP) | (1u << SL_PROTO_TCP), "raw"},
-    {"RTSPRequest", 1u << SL_PROTO_RTSP, "raw"},
+    {"NULL", 1u << SL_PROTO_TCP, "tcp.bytes", NULL},
+    {"GetRequest", (1u << SL_PROTO_HTTP) | (1u << SL_PROTO_TCP), "raw", "/"},
+    {"RTSPRequest", 1u << SL_PROTO_RTSP, "raw", NULL},
 };
 
 /* nmap's device types (d/) in sightline's words; NULL = none of ours. */
@@ -168,6 +169,7 @@ static int match_line(struct line_ctx *c, char *line, size_t lineno, struct sl_e
     }
     r.file = "nmap-service-probes";
     r.proto_mask = c->probe->proto_mask;
+    r.path = c->probe->path;
     r.n_fields = 1;
     r.fields[0] = c->probe->field;
     r.t.op = SL_OP_REGEX;

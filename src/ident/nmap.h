@@ -7,7 +7,8 @@
  * (p/) or, failing that, its info (i/) starts with a registry alias, and is
  * applied to the answer sightline got to the same question: the greeting of
  * a port that speaks first (nmap's NULL probe: field tcp.bytes), an HTTP GET
- * (GetRequest: field raw of an http answer), an RTSP OPTIONS (RTSPRequest:
+ * (GetRequest: field raw of an http answer to GET /, or of one whose request
+ * is not known), an RTSP OPTIONS (RTSPRequest:
  * field raw of an rtsp answer). Such a rule is named nmap.<service>.L<line>,
  * weighs SL_NMAP_WEIGHT and has no examples (nmap's data carries none).
  *

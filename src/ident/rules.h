@@ -81,6 +81,9 @@ struct sl_rule {
     const char *file;        /* data file it came from, for messages */
     unsigned proto_mask;     /* bit (1 << enum sl_proto); 0 = any protocol */
     uint16_t port;           /* 0 = any port */
+    const char *path;        /* NULL = any; else only answers to this request path (and
+                                answers whose request is not known): nmap's GetRequest
+                                patterns are for the answer to GET / (static string) */
     size_t n_fields;
     const char *fields[SL_RULE_MAX_FIELDS];
     struct sl_rule_test t;   /* the test of the rule's own field */

@@ -1102,9 +1102,11 @@ static void host_check_done(struct engine *e, struct sl_host *h)
         return; /* dropped at the end: a half-probed host is not a result */
     if (h->up && !h->late && !h->udp_followup && e->o->discovery_followup &&
         !e->o->udp_discovery) {
-        /* it answered on TCP: now ask it the discovery questions too */
+        /* it answered on TCP: now ask it the discovery questions too (charged
+         * to --rate like their retries) */
         h->udp_followup = true;
         host_udp_begin(e, h);
+        sl_rate_consume(&e->rate, udp_kind_count(h));
         return;
     }
     if (!h->late)

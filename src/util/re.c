@@ -15,6 +15,7 @@
 struct sl_re {
     pcre2_code *code;
     size_t groups;
+    bool jit; /* compiled by the JIT: matched by its fast path */
 };
 
 struct sl_re_scratch {
@@ -52,7 +53,7 @@ int sl_re_compile(struct sl_re **out, const char *pattern, size_t len, unsigned 
     }
     /* The JIT may be unavailable (no executable memory): the interpreter then
      * gives the same answers, more slowly. */
-    (void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+    bool jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
     struct sl_re *re = malloc(sizeof *re);
     if (re == NULL) {
         pcre2_code_free(c);
@@ -63,6 +64,7 @@ int sl_re_compile(struct sl_re **out, const char *pattern, size_t len, unsigned 
     pcre2_pattern_info(c, PCRE2_INFO_CAPTURECOUNT, &n);
     re->code = c;
     re->groups = n;
+    re->jit = jit;
     *out = re;
     return 0;
 }
@@ -116,8 +118,11 @@ int sl_re_match(const struct sl_re *re, struct sl_re_scratch *s, const char *sub
         if (s == NULL)
             return -1;
     }
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)(subject != NULL ? subject : ""), len, 0, 0,
-                         s->md, s->mc);
+    /* pcre2_jit_match skips pcre2_match's checks of the subject (UTF, which we
+     * never set) and honours the same match limit and JIT stack */
+    PCRE2_SPTR subj = (PCRE2_SPTR)(subject != NULL ? subject : "");
+    int rc = re->jit ? pcre2_jit_match(re->code, subj, len, 0, 0, s->md, s->mc)
+                     : pcre2_match(re->code, subj, len, 0, 0, s->md, s->mc);
     int result = rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
     if (result == 1 && groups != NULL) {
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);

@@ -6,11 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ident/batch.h"
 #include "ident/ident.h"
 #include "ident/ident_internal.h"
+#include "ident/nmap.h"
 #include "ident/purchase.h"
+#include "ident/rules.h"
 #include "ident/ruletest.h"
 #include "util/base64.h"
 #include "util/file.h"
@@ -486,6 +490,108 @@ static void test_purchase(void **state)
     assert_false(c.tentative);
 }
 
+/* nmap-service-probes read at run time: match lines of the probes sightline's
+ * questions correspond to become rules when their product names a registry
+ * maker; bad patterns, unknown products, softmatches and over-long lines are
+ * skipped; a GetRequest pattern applies to the answer to GET / (or to one
+ * whose request is not known), not to other paths' answers. Lines written
+ * here in nmap's format, for made-up servers. */
+static void test_nmap_probes(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/sl-test-nmap.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[96];
+    snprintf(path, sizeof path, "%s/nmap-service-probes", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# written for test_ident\n"
+          "Probe TCP NULL q||\n"
+          "match testsvc m|^TESTCAM-HELLO v(\\d+)| p/Hikvision test greeting/ v/$1/\n"
+          "Probe TCP GetRequest q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
+          "match http m|^HTTP/1\\.1 200 OK\\r\\n.*Server: TestCam-9\\r\\n|s p/GeoVision test httpd/ d/webcam/\n"
+          "match http m|^HTTP/1\\.1 (| p/Dahua broken/\n"
+          "match http m|^HTTP/1\\.1 200 OK\\r\\nServer: Acme| p/Acme httpd/\n"
+          "softmatch http m|^HTTP/1\\.1 200| p/Dahua soft/\n"
+          "Probe TCP SomethingElse q|X|\n"
+          "match x m|^X| p/Hikvision elsewhere/\n",
+          f);
+    fprintf(f, "match http m|%0*d| p/Hikvision long/\n", (int)SL_NMAP_MAX_LINE, 7);
+    fclose(f);
+
+    setenv("SIGHTLINE_NMAP_PROBES", path, 1);
+    struct sl_ident *own;
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_ident_load(&own, SL_TEST_SOURCE_DIR "/data", &err), 0);
+    unsetenv("SIGHTLINE_NMAP_PROBES");
+    const struct sl_ruleset *rs = sl_ident_rules(own);
+    const struct sl_rule *greet = sl_rules_find(rs, "nmap.testsvc.L3");
+    const struct sl_rule *web = sl_rules_find(rs, "nmap.http.L5");
+    assert_non_null(greet);
+    assert_non_null(web);
+    assert_string_equal(greet->fields[0], "tcp.bytes");
+    assert_string_equal(web->fields[0], "raw");
+    assert_string_equal(web->y.maker, "Geovision");
+    assert_string_equal(web->y.device_type, "camera");
+    assert_true(web->weight == SL_NMAP_WEIGHT);
+    assert_null(sl_rules_find(rs, "nmap.http.L6"));  /* refused by PCRE2 */
+    assert_null(sl_rules_find(rs, "nmap.http.L7"));  /* Acme: nobody in the registry */
+    assert_null(sl_rules_find(rs, "nmap.http.L8"));  /* softmatch */
+    assert_null(sl_rules_find(rs, "nmap.x.L10"));    /* a probe sightline does not send */
+    assert_null(sl_rules_find(rs, "nmap.http.L11")); /* longer than a line may be */
+
+    const char *ans = "HTTP/1.1 200 OK\r\nDate: Tue, 05 Mar 2024 10:11:12 GMT\r\n"
+                      "Server: TestCam-9\r\n\r\n<html></html>";
+    struct sl_evidence ev = {.proto = SL_PROTO_HTTP, .port = 80, .path = "/",
+                             .data = (const uint8_t *)ans, .len = strlen(ans)};
+    struct sl_claim c;
+    sl_ident_one(own, &ev, &c);
+    assert_string_equal(c.manufacturer, "Geovision");
+    ev.path = NULL; /* identify without --path */
+    sl_ident_one(own, &ev, &c);
+    assert_string_equal(c.manufacturer, "Geovision");
+    ev.path = "/ISAPI/System/deviceInfo"; /* nmap's pattern is for the answer to GET / */
+    sl_ident_one(own, &ev, &c);
+    assert_string_equal(c.manufacturer, "");
+    const char *hello = "TESTCAM-HELLO v3\r\n";
+    struct sl_evidence tcp = {.proto = SL_PROTO_TCP, .port = 9000,
+                              .data = (const uint8_t *)hello, .len = strlen(hello)};
+    sl_ident_one(own, &tcp, &c);
+    assert_string_equal(c.manufacturer, "Hikvision");
+    sl_ident_free(own);
+
+    /* the stats of the same text, and an empty variable reads nothing */
+    size_t tlen = 0;
+    char *text = sl_read_file(path, SL_NMAP_MAX_FILE, &tlen, &err);
+    assert_non_null(text);
+    struct sl_ruleset *empty;
+    char none[96];
+    snprintf(none, sizeof none, "%s/rules", dir);
+    assert_int_equal(mkdir(none, 0700), 0);
+    snprintf(none, sizeof none, "%s/rules/none.json", dir);
+    f = fopen(none, "w");
+    fputs("{\"rules\": []}\n", f);
+    fclose(f);
+    assert_int_equal(sl_rules_load(&empty, dir, sl_ident_registry(id), &err), 0);
+    struct sl_nmap_stats st;
+    assert_int_equal(sl_nmap_parse(empty, sl_ident_registry(id), text, tlen, "t", &st, &err), 0);
+    assert_int_equal(st.kept, 2);
+    assert_int_equal(sl_rules_count(empty), 2);
+    assert_true(st.bad >= 2); /* the bad pattern and the long line */
+    sl_rules_free(empty);
+    free(text);
+    setenv("SIGHTLINE_NMAP_PROBES", "", 1);
+    assert_int_equal(sl_ident_load(&own, SL_TEST_SOURCE_DIR "/data", &err), 0);
+    unsetenv("SIGHTLINE_NMAP_PROBES");
+    assert_null(sl_rules_find(sl_ident_rules(own), "nmap.http.L5"));
+    sl_ident_free(own);
+    unlink(none);
+    snprintf(none, sizeof none, "%s/rules", dir);
+    rmdir(none);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_hostile_input),      cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_batch_bad_lines),    cmocka_unit_test(test_oui_table),
         cmocka_unit_test(test_mac_alone),          cmocka_unit_test(test_purchase),
+        cmocka_unit_test(test_nmap_probes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
