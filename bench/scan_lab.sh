@@ -8,6 +8,8 @@
 # Targets: <= 10 s on 2 cores, >= 99.5% identified correctly in every run, no false
 # prohibited verdict.
 #   bench/scan_lab.sh [DEVICES] [THREADS] [RUNS]   (build/ release binaries; SL_BUILD_DIR overrides)
+# SL_SCAN_EXTRA adds scan flags for a comparison (e.g. "--no-discovery" to price
+# the default discovery follow-up); the figures that count are without it.
 set -eu
 bench=scan_lab
 . "$(dirname "$0")/lab_common.sh"
@@ -16,7 +18,7 @@ threads=${2:-0}
 runs=${3:-1}
 ports=80,443,554,8000,8080,8443,37777,22,135,139,445,631,3389,5985,9100
 lab_up "$n"
-echo "scan_lab: $n devices, scanning $range, ports $ports"
+echo "scan_lab: $n devices, scanning $range, ports $ports${SL_SCAN_EXTRA:+, extra flags $SL_SCAN_EXTRA}"
 lab_pid=$(cat "/run/sightline-lab/$lab_name/pid" 2>/dev/null || echo)
 lab_cpu() { [ -n "$lab_pid" ] && awk '{print $14 + $15}' "/proc/$lab_pid/stat" || echo 0; }
 topt=""
@@ -27,7 +29,7 @@ while [ "$run" -le "$runs" ]; do
     rm -f "$tmp/out.jsonl" "$SIGHTLINE_DB"
     # shellcheck disable=SC2086
     lab_exec /usr/bin/time -v "$SL" scan "$range" --ports "$ports" --rate 0 --quiet \
-        $topt --jsonl "$tmp/out.jsonl" 2> "$tmp/time.txt" | tail -3 || true
+        $topt ${SL_SCAN_EXTRA:-} --jsonl "$tmp/out.jsonl" 2> "$tmp/time.txt" | tail -3 || true
     c1=$(lab_cpu)
     wall=$(grep "Elapsed (wall clock)" "$tmp/time.txt" | sed "s/.*): //")
     rss=$(grep "Maximum resident set size" "$tmp/time.txt" | sed "s/.*: //")

@@ -7,7 +7,7 @@ const struct sl_command sl_commands[] = {
     {"import", "import nmap -oX or masscan -oJ results as evidence", sl_cmd_import},
     {"identify", "name who made a device from one answer (or a batch of evidence)", sl_cmd_identify},
     {"rules", "list, test and explain the fingerprint rules", sl_cmd_rules},
-    {"policy", "list the policies; explain a device's verdict from its evidence", sl_cmd_policy},
+    {"policy", "list the policies; explain a device's verdict; check a product before buying", sl_cmd_policy},
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
     {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
