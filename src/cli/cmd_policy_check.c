@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -180,16 +179,6 @@ static int check_csv(const char *cmd, struct check_ctx *c, const char *path)
     return rc;
 }
 
-static int parse_day(const char *s, int64_t *out)
-{
-    struct tm tm = {0};
-    const char *end = strptime(s, "%Y-%m-%d", &tm);
-    if (end == NULL || *end != '\0')
-        return -1;
-    *out = (int64_t)timegm(&tm);
-    return 0;
-}
-
 int sl_cmd_policy_check(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -217,7 +206,7 @@ int sl_cmd_policy_check(int argc, char **argv)
     if ((csv == NULL) == (optind == argc))
         return sl_cli_usage_error(cmd, "give \"MAKE MODEL\" strings or --csv FILE (one of them)");
     c.now = sl_now();
-    if (date != NULL && parse_day(date, &c.now) != 0)
+    if (date != NULL && sl_time_parse(date, &c.now) != 0)
         return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
     struct sl_err err = {{0}};
     struct sl_ident *id = NULL;

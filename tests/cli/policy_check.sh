@@ -2,20 +2,17 @@
 # sightline policy check: the real maker behind a make and model a buyer is
 # offered (registry: own brands, OEM labels; model-number rules), each tier's
 # verdict and the source; purchase lists and asset register exports as CSV.
-set -u
-S=${SIGHTLINE:?}
-T=$(mktemp -d "${TMPDIR:-/tmp}/sl-cli-policy-check.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "$0")/lib.sh"
+S=$SIGHTLINE
 check() { # NAME EXPECTED_RC ACTUAL_RC
-    if [ "$2" -ne "$3" ]; then echo "FAIL $1: exit $3, expected $2"; fails=$((fails + 1)); else echo "ok   $1"; fi
+    if [ "$2" -eq "$3" ]; then pass "$1"; else fail "$1: exit $3, expected $2"; fi
 }
 has() { # NAME FILE PATTERN
-    if grep -q -- "$3" "$2"; then echo "ok   $1"; else echo "FAIL $1: no '$3' in:"; head -20 "$2"; fails=$((fails + 1)); fi
+    if grep -q -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3' in:"; head -20 "$2"; fi
 }
 json_is() { # NAME FILE PYTHON-EXPRESSION-ON-d
     if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2"; then
-        echo "ok   $1"; else echo "FAIL $1: $3"; head -c 2000 "$2"; fails=$((fails + 1)); fi
+        pass "$1"; else fail "$1: $3"; head -c 2000 "$2"; fi
 }
 D="--date 2026-06-01"
 
@@ -58,5 +55,4 @@ has "names the line" "$T/err" "line"
 json_is "NDAA prohibits everywhere" "$T/d.json" 'd[0]["verdicts"]["public"]["decision"] == "prohibited"'
 "$S" policy check "Dahua X" --policy nope 2>"$T/err"; check "unknown policy" 2 $?
 
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+finish
