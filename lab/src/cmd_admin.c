@@ -46,6 +46,25 @@ static int name_opts(int argc, char **argv, const char **name, bool *json, const
     return 0;
 }
 
+/* The process exists and is not a zombie (a zombie has finished: only its
+ * parent's wait is missing). */
+static bool process_alive(pid_t pid)
+{
+    if (kill(pid, 0) != 0)
+        return false;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    struct sl_err err = {{0}};
+    size_t len = 0;
+    char *stat = sl_read_file(path, 4096, &len, &err);
+    if (stat == NULL)
+        return false;
+    const char *paren = strrchr(stat, ')'); /* "pid (comm) S ..." */
+    bool alive = paren == NULL || paren[1] == '\0' || paren[2] != 'Z';
+    free(stat);
+    return alive;
+}
+
 int lab_cmd_down(int argc, char **argv)
 {
     const char *name;
@@ -64,8 +83,10 @@ int lab_cmd_down(int argc, char **argv)
     bool did = false;
     if (pid > 0) {
         kill(pid, SIGTERM);
-        /* The daemon closes every socket and namespace itself; wait for it. */
-        for (int i = 0; i < 200 && lab_state_running(dir) == pid; i++) {
+        /* The daemon closes every socket and namespace itself; wait for it,
+         * and for the process to be gone (it removes its state before it has
+         * finished exiting). */
+        for (int i = 0; i < 200 && (lab_state_running(dir) == pid || process_alive(pid)); i++) {
             struct timespec ts = {0, 50 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }

@@ -39,6 +39,7 @@ struct clue {
     char what[96];  /* other yields, for explain ("model=DS-2CD2143G0-I") */
     double weight;
     bool own_oui;   /* CLUE_MAKER from the MAC prefix of a maker that builds its own devices */
+    bool from_oui;  /* any clue a MAC prefix gave */
 };
 
 struct candidate {
@@ -268,6 +269,7 @@ static void oui_clue(struct sl_ident_acc *acc, const struct sl_field *f)
         struct clue *c = &acc->clues[i];
         const struct sl_vendor *mk = c->kind == CLUE_MAKER ? sl_registry_vendor(acc->id->reg, c->maker) : NULL;
         c->own_oui = mk != NULL && mk->oui_names_maker;
+        c->from_oui = true;
     }
 }
 
@@ -608,6 +610,11 @@ void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
             }
         }
         const struct sl_brand *b = sl_registry_brand(reg, bc->brand);
+        /* a maker's own brand that only a MAC prefix gave, no maker named (other
+         * clues disagreed): as tentative as the prefix, so that policy judging
+         * the brand's owner asks for review rather than prohibits */
+        if (b != NULL && b->owner != NULL && out->manufacturer[0] == '\0' && bc->from_oui)
+            out->tentative = true;
         if (b != NULL && out->manufacturer[0] != '\0') {
             bool known = b->owner != NULL && strcmp(b->owner, out->manufacturer) == 0;
             for (size_t i = 0; i < b->n_made_by; i++)

@@ -321,8 +321,8 @@ void sl_policy_judge_one(const struct sl_policy_set *ps, const struct sl_policy 
     if (claim->tentative && pt->decision != SL_DECISION_ALLOWED) {
         /* a maker named by its MAC prefix alone: never enough to prohibit */
         out->decision = SL_DECISION_REVIEW;
-        reasonf(out, "%s, but only the MAC address names it (the maker's own prefix, low "
-                     "confidence); %s site: check what the device is",
+        reasonf(out, "%s, but only the MAC address names it (a prefix of the maker or of its own "
+                     "brand, low confidence); %s site: check what the device is",
                 why, sl_tier_name(tier));
         return;
     }

@@ -261,6 +261,26 @@ static void test_mac_alone(void **state)
     sl_ident_observe(acc, &http);
     sl_ident_conclude(acc, &c);
     assert_string_equal(c.manufacturer, "");
+    assert_false(c.tentative);
+    /* an own brand's prefix (EZVIZ) and a weak clue of another maker: no maker,
+     * the brand kept, tentative (policy must not prohibit on the prefix) */
+    sl_ident_acc_reset(acc);
+    struct sl_evidence ezviz = {.proto = SL_PROTO_MAC, .data = (const uint8_t *)"78:c1:ae:01:03:ff",
+                                .len = 17};
+    sl_ident_observe(acc, &ezviz);
+    sl_ident_observe(acc, &http);
+    sl_ident_conclude(acc, &c);
+    assert_string_equal(c.manufacturer, "");
+    assert_string_equal(c.brand, "EZVIZ");
+    assert_true(c.tentative);
+    /* an OEM label's prefix is not tentative: policy already asks for review */
+    sl_ident_acc_reset(acc);
+    struct sl_evidence amcrest = {.proto = SL_PROTO_MAC, .data = (const uint8_t *)"9c:8e:cd:00:00:01",
+                                  .len = 17};
+    sl_ident_observe(acc, &amcrest);
+    sl_ident_conclude(acc, &c);
+    assert_string_equal(c.brand, "Amcrest");
+    assert_false(c.tentative);
     sl_ident_acc_free(acc);
 }
 

@@ -137,6 +137,11 @@ static void test_tentative_claim(void **state)
     /* the same claim, firm, is prohibited */
     c.tentative = false;
     assert_int_equal(judge(SL_TIER_SENSITIVE, c, AFTER_DEADLINE, &v), SL_DECISION_PROHIBITED);
+    /* an own brand only a MAC prefix gave (no maker named): its owner, for review */
+    struct sl_claim e = claim("", "EZVIZ", "");
+    e.tentative = true;
+    assert_int_equal(judge(SL_TIER_SENSITIVE, e, AFTER_DEADLINE, &v), SL_DECISION_REVIEW);
+    assert_non_null(strstr(v.reason, "Hikvision"));
 }
 
 static void test_selection(void **state)
