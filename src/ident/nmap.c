@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ident/rules.h"
 #include "policy/registry.h"
@@ -34,11 +35,38 @@ static const char *device_type_of(const char *d)
         {"webcam", "camera"},      {"router", "router"},         {"broadband router", "router"},
         {"WAP", "access-point"},   {"printer", "printer"},       {"print server", "printer"},
         {"switch", "switch"},      {"VoIP phone", "phone"},      {"phone", "phone"},
-        {"storage-misc", "nas"},
+        {"storage-misc", "nas"},   {"firewall", "router"},       {"remote management", "server"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(d, map[i][0]) == 0)
             return map[i][1];
+    return NULL;
+}
+
+/* Without d/, the words of nmap's product name (p/, else i/) that say what
+ * kind of device it is: "Hikvision DVR httpd", "Huawei VRP sshd", "ZTE
+ * router/switch sshd". Whole words, any case; NULL when none says. */
+static const char *device_type_of_words(const char *product)
+{
+    static const char *const words[][2] = {
+        {"dvr", "dvr"},         {"nvr", "nvr"},         {"camera", "camera"},
+        {"ipcam", "camera"},    {"webcam", "camera"},   {"router", "router"},
+        {"gateway", "router"},  {"dslam", "router"},    {"vrp", "router"},
+        {"quidway", "router"},  {"firewall", "router"}, {"ugw", "router"},
+        {"switch", "switch"},   {"wap", "access-point"}, {"printer", "printer"},
+        {"bmc", "server"},      {"phone", "phone"},     {"intercom", "intercom"},
+    };
+    for (const char *s = product; *s;) {
+        while (*s && !isalnum((unsigned char)*s))
+            s++;
+        size_t n = 0;
+        while (isalnum((unsigned char)s[n]))
+            n++;
+        for (size_t i = 0; n > 0 && i < sizeof words / sizeof words[0]; i++)
+            if (strlen(words[i][0]) == n && strncasecmp(s, words[i][0], n) == 0)
+                return words[i][1];
+        s += n;
+    }
     return NULL;
 }
 
@@ -175,12 +203,17 @@ static int match_line(struct line_ctx *c, char *line, size_t lineno, struct sl_e
     r.t.op = SL_OP_REGEX;
     r.t.nocase = (flags & SL_RE_NOCASE) != 0;
     r.t.pattern_len = strlen(pat);
-    r.weight = SL_NMAP_WEIGHT;
+    r.y.device_type = device_type_of(vi.devtype);
+    if (r.y.device_type == NULL)
+        r.y.device_type = device_type_of_words(vi.product[0] ? vi.product : vi.info);
+    /* a maker without a kind of device is a weak clue: policy judges an
+     * unknown type as in a statement's scope, and the same makers' routers,
+     * switches and servers answer these probes too */
+    r.weight = r.y.device_type != NULL ? SL_NMAP_WEIGHT : SL_NMAP_UNTYPED_WEIGHT;
     if (v != NULL)
         r.y.maker = v->name;
     else
         r.y.brand = b->name;
-    r.y.device_type = device_type_of(vi.devtype);
     r.y.type_weight = 0.6;
     r.y.rank = 1;
     if (sl_rules_add(c->rs, &r, err) != 0) {

@@ -10,7 +10,10 @@
  * (GetRequest: field raw of an http answer to GET /, or of one whose request
  * is not known), an RTSP OPTIONS (RTSPRequest:
  * field raw of an rtsp answer). Such a rule is named nmap.<service>.L<line>,
- * weighs SL_NMAP_WEIGHT and has no examples (nmap's data carries none).
+ * has no examples (nmap's data carries none), takes its device type from d/
+ * or else from the words of the product name ("DVR", "router", "sshd" does
+ * not say), and weighs SL_NMAP_WEIGHT with a device type, SL_NMAP_UNTYPED_WEIGHT
+ * (weak) without.
  *
  * Input is a file nobody here wrote: lines longer than SL_NMAP_MAX_LINE,
  * patterns PCRE2 refuses and product templates that resolve to nothing are
@@ -26,7 +29,8 @@
 #define SL_NMAP_DEFAULT_PATH "/usr/share/nmap/nmap-service-probes"
 #define SL_NMAP_MAX_FILE (16u << 20)
 #define SL_NMAP_MAX_LINE (16u * 1024u)
-#define SL_NMAP_WEIGHT 0.75
+#define SL_NMAP_WEIGHT 0.75         /* a rule whose device type nmap's entry says */
+#define SL_NMAP_UNTYPED_WEIGHT 0.55 /* one that does not: weak, never names alone */
 
 struct sl_ruleset;
 struct sl_registry;

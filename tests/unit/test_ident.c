@@ -527,7 +527,8 @@ static void test_nmap_probes(void **state)
     assert_non_null(f);
     fputs("# written for test_ident\n"
           "Probe TCP NULL q||\n"
-          "match testsvc m|^TESTCAM-HELLO v(\\d+)| p/Hikvision test greeting/ v/$1/\n"
+          "match testsvc m|^TESTCAM-HELLO v(\\d+)| p/Hikvision test DVR greeting/ v/$1/\n"
+          "match testsvc m|^TESTCAM-PLAIN| p/Hikvision test service/\n"
           "Probe TCP GetRequest q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
           "match http m|^HTTP/1\\.1 200 OK\\r\\n.*Server: TestCam-9\\r\\n|s p/GeoVision test httpd/ d/webcam/\n"
           "match http m|^HTTP/1\\.1 (| p/Dahua broken/\n"
@@ -546,19 +547,26 @@ static void test_nmap_probes(void **state)
     unsetenv("SIGHTLINE_NMAP_PROBES");
     const struct sl_ruleset *rs = sl_ident_rules(own);
     const struct sl_rule *greet = sl_rules_find(rs, "nmap.testsvc.L3");
-    const struct sl_rule *web = sl_rules_find(rs, "nmap.http.L5");
+    const struct sl_rule *web = sl_rules_find(rs, "nmap.http.L6");
     assert_non_null(greet);
     assert_non_null(web);
+    const struct sl_rule *plain = sl_rules_find(rs, "nmap.testsvc.L4");
+    assert_non_null(plain);
     assert_string_equal(greet->fields[0], "tcp.bytes");
+    /* the kind of device from the product's words when d/ is absent; none: weak */
+    assert_string_equal(greet->y.device_type, "dvr");
+    assert_true(greet->weight == SL_NMAP_WEIGHT);
+    assert_null(plain->y.device_type);
+    assert_true(plain->weight == SL_NMAP_UNTYPED_WEIGHT && plain->weight < SL_RULE_STRONG);
     assert_string_equal(web->fields[0], "raw");
     assert_string_equal(web->y.maker, "Geovision");
     assert_string_equal(web->y.device_type, "camera");
     assert_true(web->weight == SL_NMAP_WEIGHT);
-    assert_null(sl_rules_find(rs, "nmap.http.L6"));  /* refused by PCRE2 */
-    assert_null(sl_rules_find(rs, "nmap.http.L7"));  /* Acme: nobody in the registry */
-    assert_null(sl_rules_find(rs, "nmap.http.L8"));  /* softmatch */
-    assert_null(sl_rules_find(rs, "nmap.x.L10"));    /* a probe sightline does not send */
-    assert_null(sl_rules_find(rs, "nmap.http.L11")); /* longer than a line may be */
+    assert_null(sl_rules_find(rs, "nmap.http.L7"));  /* refused by PCRE2 */
+    assert_null(sl_rules_find(rs, "nmap.http.L8"));  /* Acme: nobody in the registry */
+    assert_null(sl_rules_find(rs, "nmap.http.L9"));  /* softmatch */
+    assert_null(sl_rules_find(rs, "nmap.x.L11"));    /* a probe sightline does not send */
+    assert_null(sl_rules_find(rs, "nmap.http.L12")); /* longer than a line may be */
 
     const char *ans = "HTTP/1.1 200 OK\r\nDate: Tue, 05 Mar 2024 10:11:12 GMT\r\n"
                       "Server: TestCam-9\r\n\r\n<html></html>";
@@ -578,6 +586,12 @@ static void test_nmap_probes(void **state)
                               .data = (const uint8_t *)hello, .len = strlen(hello)};
     sl_ident_one(own, &tcp, &c);
     assert_string_equal(c.manufacturer, "Hikvision");
+    assert_string_equal(c.device_type, "dvr");
+    const char *plain_hello = "TESTCAM-PLAIN\r\n";
+    tcp.data = (const uint8_t *)plain_hello;
+    tcp.len = strlen(plain_hello);
+    sl_ident_one(own, &tcp, &c); /* an untyped nmap match alone names nobody */
+    assert_string_equal(c.manufacturer, "");
     sl_ident_free(own);
 
     /* the stats of the same text, and an empty variable reads nothing */
@@ -595,15 +609,15 @@ static void test_nmap_probes(void **state)
     assert_int_equal(sl_rules_load(&empty, dir, sl_ident_registry(id), &err), 0);
     struct sl_nmap_stats st;
     assert_int_equal(sl_nmap_parse(empty, sl_ident_registry(id), text, tlen, "t", &st, &err), 0);
-    assert_int_equal(st.kept, 2);
-    assert_int_equal(sl_rules_count(empty), 2);
+    assert_int_equal(st.kept, 3);
+    assert_int_equal(sl_rules_count(empty), 3);
     assert_true(st.bad >= 2); /* the bad pattern and the long line */
     sl_rules_free(empty);
     free(text);
     setenv("SIGHTLINE_NMAP_PROBES", "", 1);
     assert_int_equal(sl_ident_load(&own, SL_TEST_SOURCE_DIR "/data", &err), 0);
     unsetenv("SIGHTLINE_NMAP_PROBES");
-    assert_null(sl_rules_find(sl_ident_rules(own), "nmap.http.L5"));
+    assert_null(sl_rules_find(sl_ident_rules(own), "nmap.http.L6"));
     sl_ident_free(own);
     unlink(none);
     snprintf(none, sizeof none, "%s/rules", dir);
