@@ -26,7 +26,7 @@
 #define PUMP_MS 1
 #define BANNER_WAIT_MS 150u /* how long a banner port may stay silent before we speak */
 #define QUIET_MS 80u        /* after a binary answer, how long to wait for more */
-#define MAX_STEPS 8
+#define MAX_STEPS SL_PROBE_MAX_STEPS
 #define MULTICAST_MAX 4096
 #define UP_RING 4096
 #define UDP_DRAIN_MAX 4096 /* datagrams read per wake-up of a UDP socket */
@@ -39,14 +39,6 @@ enum conn_state {
     CS_RAW,        /* binary answer being collected */
     CS_DONE,
 };
-
-struct step {
-    const char *method; /* "GET", "POST", "OPTIONS", "DESCRIBE" */
-    const char *path;
-    int what;           /* STEP_* */
-};
-
-enum { STEP_HTTP = 0, STEP_ONVIF_DATE, STEP_ONVIF_INFO, STEP_RTSP, STEP_GET_FALLBACK };
 
 struct engine;
 
@@ -62,7 +54,7 @@ struct conn {
     int handles;                 /* open libuv handles */
     bool connected, tcp_closing, reconnect, aux_on, ever_connected, cert_taken;
     unsigned step, n_steps, reconnects;
-    struct step steps[MAX_STEPS];
+    const struct sl_step *steps[MAX_STEPS]; /* the port's plan (probe/request.h) */
     struct sl_tls *tls;
     struct sl_tls_session *sess; /* resumed on reconnects of this probe */
     struct sl_buf raw;           /* plaintext answer to the current request */
@@ -450,7 +442,7 @@ static const char *raw_request_name(const struct conn *c)
 {
     if (c->kind == SL_PK_DVRIP)
         return "dvrip hello";
-    return c->n_steps > 0 && c->steps[0].what == STEP_GET_FALLBACK ? "GET" : "greeting";
+    return c->n_steps > 0 && (c->steps[0]->flags & SL_STEP_FALLBACK) ? "GET" : "greeting";
 }
 
 static enum sl_proto step_proto(const struct conn *c)
@@ -458,16 +450,6 @@ static enum sl_proto step_proto(const struct conn *c)
     if (c->kind == SL_PK_RTSP)
         return SL_PROTO_RTSP;
     return SL_PROTO_HTTP;
-}
-
-static void step_request_name(const struct conn *c, char *out, size_t n)
-{
-    const struct step *s = &c->steps[c->step];
-    switch (s->what) {
-    case STEP_ONVIF_DATE: sl_strlcpy(out, "POST GetSystemDateAndTime", n); break;
-    case STEP_ONVIF_INFO: sl_strlcpy(out, "POST GetDeviceInformation", n); break;
-    default: snprintf(out, n, "%s", s->method); break;
-    }
 }
 
 static bool looks_like_soap(const uint8_t *b, size_t n)
@@ -481,13 +463,11 @@ static bool looks_like_soap(const uint8_t *b, size_t n)
 /* Records the answer to the current step. */
 static void record_step(struct conn *c, enum sl_outcome outcome, const char *detail)
 {
-    const struct step *s = &c->steps[c->step];
-    char req[64];
-    step_request_name(c, req, sizeof req);
+    const struct sl_step *s = c->steps[c->step];
     enum sl_proto proto = step_proto(c);
     const uint8_t *data = c->raw.data;
     size_t len = c->raw.len;
-    if ((s->what == STEP_ONVIF_DATE || s->what == STEP_ONVIF_INFO) && c->http.head_done) {
+    if ((s->flags & SL_STEP_ONVIF) && c->http.head_done) {
         size_t blen;
         const uint8_t *body = sl_http_body(&c->http, &blen);
         if (looks_like_soap(body, blen)) {
@@ -496,9 +476,9 @@ static void record_step(struct conn *c, enum sl_outcome outcome, const char *det
             len = blen;
         }
     }
-    if (s->what == STEP_GET_FALLBACK && !c->http.head_done)
+    if ((s->flags & SL_STEP_FALLBACK) && !c->http.head_done)
         proto = SL_PROTO_TCP;
-    add_ev(c->e, c->h, proto, outcome, c->port, req, s->path, data, len, detail);
+    add_ev(c->e, c->h, proto, outcome, c->port, s->request, s->path, data, len, detail);
 }
 
 static bool wants_close(const struct sl_http *h)
@@ -553,28 +533,21 @@ static void next_step(struct conn *c, bool must_reconnect)
 
 static void conn_send_step(struct conn *c)
 {
-    const struct step *s = &c->steps[c->step];
+    const struct sl_step *s = c->steps[c->step];
     struct sl_buf req;
     sl_buf_init(&req, 16 * 1024);
-    char host[SL_ADDR_STRLEN];
-    sl_strlcpy(host, c->h->addr_s, sizeof host);
-    int rc = 0;
-    switch (s->what) {
-    case STEP_HTTP:
-    case STEP_GET_FALLBACK: rc = sl_req_http_get(&req, host, c->port, s->path); break;
-    case STEP_ONVIF_DATE: rc = sl_req_onvif_system_date(&req, host, c->port); break;
-    case STEP_ONVIF_INFO: {
+    struct sl_step_ctx ctx = {.host = c->h->addr_s, .port = c->port, .cseq = c->step + 1};
+    char created[SL_ISO_LEN];
+    if (s->flags & SL_STEP_CREDS) {
         const struct sl_cred *cr = sl_creds_for(c->e->o->creds, &c->h->addr);
-        char created[SL_ISO_LEN];
         sl_time_iso(sl_now(), created);
-        rc = cr != NULL ? sl_req_onvif_device_info(&req, host, c->port, cr->user, cr->password,
-                                                   created)
-                        : -1;
-        break;
+        if (cr != NULL) {
+            ctx.user = cr->user;
+            ctx.password = cr->password;
+            ctx.created = created;
+        }
     }
-    case STEP_RTSP: rc = sl_req_rtsp(&req, s->method, host, c->port, c->step + 1); break;
-    default: rc = -1;
-    }
+    int rc = s->build(&req, s, &ctx);
     if (rc != 0) {
         sl_buf_free(&req);
         next_step(c, false);
@@ -584,7 +557,7 @@ static void conn_send_step(struct conn *c)
     sl_buf_reset(&c->raw);
     c->state = CS_READING;
     conn_write(c, req.data, req.len);
-    if (s->what == STEP_ONVIF_INFO)
+    if (s->flags & SL_STEP_CREDS)
         OPENSSL_cleanse(req.data, req.len);
     sl_buf_free(&req);
 }
@@ -617,7 +590,7 @@ static void on_plain(struct conn *c, const uint8_t *data, size_t n)
     if (r == SL_HTTP_MORE)
         return;
     if (r == SL_HTTP_ERROR) {
-        if (c->steps[c->step].what == STEP_GET_FALLBACK) {
+        if (c->steps[c->step]->flags & SL_STEP_FALLBACK) {
             /* A binary service answering our GET: its bytes are the evidence. */
             c->state = CS_RAW;
             c->aux_on = true;
@@ -760,7 +733,7 @@ static void on_aux(uv_timer_t *t)
         conn_finish(c);
     } else if (c->state == CS_BANNER) {
         /* Silent: speak HTTP, as nmap's GetRequest does after its NULL probe. */
-        c->steps[0] = (struct step){"GET", "/", STEP_GET_FALLBACK};
+        c->steps[0] = &sl_step_get_fallback;
         c->n_steps = 1;
         c->step = 0;
         conn_send_step(c);
@@ -802,32 +775,8 @@ static void on_deadline(uv_timer_t *t)
 
 static void build_steps(struct conn *c)
 {
-    unsigned n = 0;
-    switch (c->kind) {
-    case SL_PK_HTTPS:
-        /* The certificate, the front page and the vendor endpoints whose realms
-         * name the firmware; the rest of the web UI is what port 80 serves too,
-         * and every extra request over TLS can cost a handshake. */
-        for (size_t i = 0; i < sl_https_path_count && n < MAX_STEPS; i++)
-            c->steps[n++] = (struct step){"GET", sl_https_paths[i], STEP_HTTP};
-        if (n < MAX_STEPS && sl_creds_for(c->e->o->creds, &c->h->addr) != NULL)
-            c->steps[n++] = (struct step){"POST", SL_ONVIF_PATH, STEP_ONVIF_INFO};
-        break;
-    case SL_PK_HTTP:
-        for (size_t i = 0; i < sl_http_path_count && n < MAX_STEPS; i++)
-            c->steps[n++] = (struct step){"GET", sl_http_paths[i], STEP_HTTP};
-        if (n < MAX_STEPS)
-            c->steps[n++] = (struct step){"POST", SL_ONVIF_PATH, STEP_ONVIF_DATE};
-        if (n < MAX_STEPS && sl_creds_for(c->e->o->creds, &c->h->addr) != NULL)
-            c->steps[n++] = (struct step){"POST", SL_ONVIF_PATH, STEP_ONVIF_INFO};
-        break;
-    case SL_PK_RTSP:
-        c->steps[n++] = (struct step){"OPTIONS", "/", STEP_RTSP};
-        c->steps[n++] = (struct step){"DESCRIBE", "/", STEP_RTSP};
-        break;
-    default: break;
-    }
-    c->n_steps = n;
+    bool creds = sl_creds_for(c->e->o->creds, &c->h->addr) != NULL;
+    c->n_steps = (unsigned)sl_probe_plan(c->kind, creds, c->steps, MAX_STEPS);
 }
 
 static void on_connect(uv_connect_t *req, int status)
