@@ -503,20 +503,16 @@ static void on_dhcp(struct sl_monitor *m, const struct sl_pkt *p)
     struct sl_host *h = sl_mon_host_find(m, true, d.chaddr, NULL, d.op == 1, &created);
     if (h == NULL)
         return;
-    struct sl_addr a = {{0}, true};
-    a.b[10] = a.b[11] = 0xff;
+    struct sl_addr a;
     if (d.op == 2 && d.msg_type == 5) { /* ACK: the address is the client's now */
-        memcpy(a.b + 12, d.yiaddr, 4);
+        sl_addr_from_v4(d.yiaddr, &a);
         if (usable_ip(&a))
             sl_mon_host_add_addr(h, &a);
         return;
     }
     if (d.op != 1)
         return;
-    if (d.has_requested)
-        memcpy(a.b + 12, d.requested, 4);
-    else
-        memcpy(a.b + 12, d.ciaddr, 4);
+    sl_addr_from_v4(d.has_requested ? d.requested : d.ciaddr, &a);
     if (usable_ip(&a))
         sl_mon_host_add_addr(h, &a);
     if (d.hostname[0] != '\0' && strcmp(h->hostname, d.hostname) != 0) {

@@ -339,18 +339,7 @@ static void rtt_sample(struct engine *e, double ms)
 static void start_connect(struct conn *c)
 {
     struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    if (c->h->addr.v4) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(c->port);
-        memcpy(&sin->sin_addr, c->h->addr.b + 12, 4);
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(c->port);
-        memcpy(&s6->sin6_addr, c->h->addr.b, 16);
-    }
+    sl_addr_to_sockaddr(&c->h->addr, c->port, &ss);
     uv_connect_t *req = malloc(sizeof *req);
     if (req == NULL) {
         conn_finish(c);
@@ -904,22 +893,6 @@ static void udp_queue_remove(struct engine *e, struct sl_host *h)
     h->in_udp_queue = false;
 }
 
-static void addr_to_sockaddr(const struct sl_addr *a, uint16_t port, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    if (a->v4) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        memcpy(&sin->sin_addr, a->b + 12, 4);
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(port);
-        memcpy(&s6->sin6_addr, a->b, 16);
-    }
-}
-
 /* Sends one discovery datagram of kind k to `to` (a target or a multicast group). */
 static void udp_send(struct engine *e, const struct sl_addr *to, enum sl_udp_kind k)
 {
@@ -933,7 +906,7 @@ static void udp_send(struct engine *e, const struct sl_addr *to, enum sl_udp_kin
     sl_buf_init(&b, 4096);
     if (sl_req_udp(&b, k, uuid, host) == 0) {
         struct sockaddr_storage ss;
-        addr_to_sockaddr(to, sl_udp_port(k), &ss);
+        sl_addr_to_sockaddr(to, sl_udp_port(k), &ss);
         uv_buf_t ub = uv_buf_init((char *)b.data, (unsigned)b.len);
         uv_udp_try_send(u, &ub, 1, (const struct sockaddr *)&ss);
         e->sum->stats.probes_sent++;
@@ -1119,21 +1092,9 @@ static void udp_datagram(struct engine *e, const uint8_t *data, size_t len,
                          const struct sockaddr *sa, bool trunc)
 {
     struct sl_addr from;
-    memset(&from, 0, sizeof from);
     uint16_t port;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
-        from.v4 = true;
-        from.b[10] = from.b[11] = 0xff;
-        memcpy(from.b + 12, &sin->sin_addr, 4);
-        port = ntohs(sin->sin_port);
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
-        memcpy(from.b, &s6->sin6_addr, 16);
-        port = ntohs(s6->sin6_port);
-    } else {
+    if (sl_addr_from_sockaddr(sa, &from, &port) != 0)
         return;
-    }
     int k = udp_kind_of_port(port);
     struct sl_host *h = host_find(e, &from);
     if (k < 0) {
@@ -1476,7 +1437,7 @@ static int open_udp(struct engine *e, uv_udp_t *u, bool v6, struct sl_err *err)
     struct sockaddr_storage ss;
     struct sl_addr any;
     sl_addr_parse(v6 ? "::" : "0.0.0.0", &any);
-    addr_to_sockaddr(&any, 0, &ss);
+    sl_addr_to_sockaddr(&any, 0, &ss);
     if (uv_udp_init(&e->loop, u) != 0)
         return sl_err_set(err, "cannot create a UDP socket");
     u->data = e;

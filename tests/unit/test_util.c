@@ -1,9 +1,11 @@
 /* test_util.c - the small utilities everything else stands on. */
 #include "testutil.h"
 
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "util/buf.h"
 #include "util/cidr.h"
@@ -95,6 +97,41 @@ static void test_cidr(void **state)
     assert_true(sl_cidr_contains(&c, &a));
 }
 
+/* Socket addresses and wire bytes to sl_addr and back, both families. */
+static void test_addr_convert(void **state)
+{
+    (void)state;
+    struct sl_addr a, b;
+    struct sockaddr_storage ss;
+    uint16_t port = 0;
+    char text[SL_ADDR_STRLEN];
+    assert_int_equal(sl_addr_parse("198.18.0.7", &a), 0);
+    assert_int_equal(sl_addr_to_sockaddr(&a, 8080, &ss), sizeof(struct sockaddr_in));
+    assert_int_equal(ss.ss_family, AF_INET);
+    assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, &port), 0);
+    assert_int_equal(port, 8080);
+    assert_true(b.v4);
+    assert_memory_equal(a.b, b.b, 16);
+    sl_addr_format(&b, text);
+    assert_string_equal(text, "198.18.0.7");
+    assert_int_equal(sl_addr_parse("2001:db8::7", &a), 0);
+    assert_int_equal(sl_addr_to_sockaddr(&a, 443, &ss), sizeof(struct sockaddr_in6));
+    assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, NULL), 0);
+    assert_false(b.v4);
+    assert_memory_equal(a.b, b.b, 16);
+    /* Wire bytes: an IPv4 address is mapped into ::ffff:0:0/96. */
+    const uint8_t v4[4] = {198, 18, 1, 2};
+    memset(&b, 0xaa, sizeof b);
+    sl_addr_from_v4(v4, &b);
+    sl_addr_format(&b, text);
+    assert_string_equal(text, "198.18.1.2");
+    assert_int_equal(sl_addr_parse("198.18.1.2", &a), 0);
+    assert_memory_equal(a.b, b.b, 16);
+    /* Another family is refused. */
+    ss.ss_family = AF_UNIX;
+    assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, NULL), -1);
+}
+
 static void test_csv(void **state)
 {
     (void)state;
@@ -157,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_str),
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_addr_convert),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
