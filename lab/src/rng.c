@@ -1,6 +1,8 @@
 /* rng.c - splitmix64 streams (see rng.h). */
 #include "rng.h"
 
+#include "util/fnv.h"
+
 static uint64_t mix(uint64_t z)
 {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -32,10 +34,5 @@ uint64_t lab_rng_below(struct lab_rng *r, uint64_t n)
 
 uint64_t lab_hash_str(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return sl_fnv1a64_str(s);
 }

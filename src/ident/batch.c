@@ -7,6 +7,7 @@
 
 #include "util/base64.h"
 #include "util/buf.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 #include "util/str.h"
 
@@ -31,14 +32,6 @@ struct run {
     size_t n_slots;
 };
 
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
-
 static int grow_slots(struct run *r)
 {
     size_t n = r->n_slots ? r->n_slots * 2 : 1024;
@@ -46,7 +39,7 @@ static int grow_slots(struct run *r)
     if (s == NULL)
         return -1;
     for (size_t g = 0; g < r->n_grp; g++) {
-        size_t i = hash(r->grp[g].key) & (n - 1);
+        size_t i = sl_fnv1a64_str(r->grp[g].key) & (n - 1);
         while (s[i] != 0)
             i = (i + 1) & (n - 1);
         s[i] = g + 1;
@@ -62,7 +55,7 @@ static long group_of(struct run *r, const char *key)
     if (r->n_slots == 0 || (r->n_grp + 1) * 2 > r->n_slots)
         if (grow_slots(r) != 0)
             return -1;
-    size_t i = hash(key) & (r->n_slots - 1);
+    size_t i = sl_fnv1a64_str(key) & (r->n_slots - 1);
     while (r->slots[i] != 0) {
         if (strcmp(r->grp[r->slots[i] - 1].key, key) == 0)
             return (long)(r->slots[i] - 1);

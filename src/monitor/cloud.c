@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/file.h"
+#include "util/fnv.h"
 #include "util/str.h"
 
 struct sl_cloud {
@@ -15,19 +16,9 @@ struct sl_cloud {
     int32_t *table;  /* index into entries, -1 = empty */
 };
 
-static uint64_t hash_n(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static const struct sl_cloud_entry *lookup(const struct sl_cloud *c, const char *s, size_t n)
 {
-    for (size_t i = hash_n(s, n) & c->mask;; i = (i + 1) & c->mask) {
+    for (size_t i = sl_fnv1a64(s, n) & c->mask;; i = (i + 1) & c->mask) {
         int32_t k = c->table[i];
         if (k < 0)
             return NULL;
@@ -166,7 +157,7 @@ int sl_cloud_parse(struct sl_cloud **out, const char *text, size_t len, const ch
             sl_err_set(err, "%s: domain '%s' is listed twice", name, d);
             goto fail;
         }
-        size_t i = hash_n(d, strlen(d)) & c->mask;
+        size_t i = sl_fnv1a64(d, strlen(d)) & c->mask;
         while (c->table[i] >= 0)
             i = (i + 1) & c->mask;
         c->table[i] = (int32_t)k;

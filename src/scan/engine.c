@@ -19,6 +19,7 @@
 #include "net/tls.h"
 #include "proto/http.h"
 #include "scan/internal.h"
+#include "util/fnv.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -203,10 +204,7 @@ static void add_ev(struct engine *e, struct sl_host *h, enum sl_proto proto,
 
 static unsigned addr_hash(const struct sl_addr *a)
 {
-    uint32_t x = 2166136261u;
-    for (int i = 0; i < 16; i++)
-        x = (x ^ a->b[i]) * 16777619u;
-    return x & ((1u << HASH_BITS) - 1);
+    return (unsigned)(sl_fnv1a64(a->b, 16) & ((1u << HASH_BITS) - 1));
 }
 
 static struct sl_host *host_find(struct engine *e, const struct sl_addr *a)

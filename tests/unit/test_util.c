@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/cidr.h"
 #include "util/csv.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
@@ -132,6 +133,17 @@ static void test_addr_convert(void **state)
     assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, NULL), -1);
 }
 
+/* FNV-1a 64: the published test vectors, and the three forms agree. */
+static void test_fnv(void **state)
+{
+    (void)state;
+    assert_true(sl_fnv1a64_str("") == 0xcbf29ce484222325ULL);
+    assert_true(sl_fnv1a64_str("a") == 0xaf63dc4c8601ec8cULL);
+    assert_true(sl_fnv1a64_str("foobar") == 0x85944171f73967e8ULL);
+    assert_true(sl_fnv1a64("foobar", 6) == 0x85944171f73967e8ULL);
+    assert_true(sl_fnv1a64_more(sl_fnv1a64("foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
+}
+
 static void test_csv(void **state)
 {
     (void)state;
@@ -194,7 +206,7 @@ int main(void)
         cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_str),
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
-        cmocka_unit_test(test_addr_convert),
+        cmocka_unit_test(test_addr_convert), cmocka_unit_test(test_fnv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
