@@ -16,6 +16,7 @@
 
 #include "monitor/pcapwrite.h"
 #include "util/cidr.h"
+#include "util/rng.h"
 
 #define T0 1772442000 /* 2026-03-02T09:00:00Z */
 
@@ -440,13 +441,10 @@ static void golden_malformed(const char *dir)
 
 /* ---- benchmark mix --------------------------------------------------------------------- */
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static struct sl_rng rng = {1};
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
+    return (uint32_t)(sl_rng_next(&rng) >> 32);
 }
 
 static void mk_addr(struct sl_addr *a, uint8_t b2, uint8_t b3, uint8_t b4, uint8_t b1)

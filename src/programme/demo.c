@@ -11,28 +11,10 @@
 #include "util/datadir.h"
 #include "util/file.h"
 #include "util/grow.h"
+#include "util/rng.h"
 #include "util/str.h"
 
 #define DAY 86400
-
-/* splitmix64: small, good enough, reproducible everywhere. */
-static uint64_t next(uint64_t *st)
-{
-    uint64_t z = (*st += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double unit(uint64_t *st)
-{
-    return (double)(next(st) >> 11) / 9007199254740992.0;
-}
-
-static int64_t range(uint64_t *st, int64_t lo, int64_t hi)
-{
-    return hi <= lo ? lo : lo + (int64_t)(next(st) % (uint64_t)(hi - lo + 1));
-}
 
 struct model {
     const char *manufacturer, *brand, *model, *type, *firmware;
@@ -59,12 +41,12 @@ static const char *const replacements[] = {
     "Avigilon H5A",   "Hanwha XNO-6080R", "none (position decommissioned)",
 };
 
-static const struct model *pick_model(uint64_t *st)
+static const struct model *pick_model(struct sl_rng *st)
 {
     double total = 0;
     for (size_t i = 0; i < N_MODELS; i++)
         total += models[i].weight;
-    double r = unit(st) * total;
+    double r = sl_rng_unit(st) * total;
     for (size_t i = 0; i < N_MODELS; i++) {
         if (r < models[i].weight)
             return &models[i];
@@ -109,7 +91,7 @@ struct gen {
     struct sl_store *s;
     const struct sl_demo_opts *o;
     struct sl_demo_summary *sum;
-    uint64_t rng;
+    struct sl_rng rng;
     char why[400];
     struct sl_err *err;
 };
@@ -159,17 +141,17 @@ static int next_address(struct gen *g, const char *net, uint32_t *cursor, char o
     return -1;
 }
 
-static void make_serial(uint64_t *st, const struct model *m, int64_t made, char *out, size_t n)
+static void make_serial(struct sl_rng *st, const struct model *m, int64_t made, char *out, size_t n)
 {
     char date[SL_DATE_LEN];
     sl_time_date(made, date);
     if (strcmp(m->manufacturer, "Hikvision") == 0)
         snprintf(out, n, "%s%.4s%.2s%.2sAAWR%09llu", m->model, date, date + 5, date + 8,
-                 (unsigned long long)(next(st) % 1000000000ull));
+                 (unsigned long long)(sl_rng_next(st) % 1000000000ull));
     else
-        snprintf(out, n, "%c%c%02llX%010llX", 'A' + (int)(next(st) % 26), 'A' + (int)(next(st) % 26),
-                 (unsigned long long)(next(st) % 256),
-                 (unsigned long long)(next(st) % 0xFFFFFFFFFFull));
+        snprintf(out, n, "%c%c%02llX%010llX", 'A' + (int)(sl_rng_next(st) % 26), 'A' + (int)(sl_rng_next(st) % 26),
+                 (unsigned long long)(sl_rng_next(st) % 256),
+                 (unsigned long long)(sl_rng_next(st) % 0xFFFFFFFFFFull));
 }
 
 static void make_verdict(const struct gen *g, enum sl_tier tier, const struct model *m,
@@ -204,11 +186,11 @@ static void make_verdict(const struct gen *g, enum sl_tier tier, const struct mo
 
 /* When this device comes out: a rate that ramps up over the first months, then
  * holds, so the programme ends `span` days after it starts. */
-static int64_t removal_time(uint64_t *st, int64_t start, double span_days)
+static int64_t removal_time(struct sl_rng *st, int64_t start, double span_days)
 {
     for (;;) {
-        double d = 30 + unit(st) * span_days;
-        if (unit(st) < (d - 30) / 120.0)
+        double d = 30 + sl_rng_unit(st) * span_days;
+        if (sl_rng_unit(st) < (d - 30) / 120.0)
             return start + (int64_t)(d * DAY);
     }
 }
@@ -257,12 +239,12 @@ struct candidate {
 static int seed_site(struct gen *g, const struct site_row *site, double pace,
                      struct candidate *cand, size_t *n_cand, size_t cap_cand)
 {
-    uint64_t *st = &g->rng;
+    struct sl_rng *st = &g->rng;
     int64_t now = g->o->now, start = now - 365 * DAY;
     double scale = g->o->scale > 0 ? g->o->scale : 1;
-    int64_t n = site->tier == SL_TIER_SENSITIVE ? range(st, 36, 66)
-                : site->tier == SL_TIER_OFFICIAL ? range(st, 16, 32)
-                                                 : range(st, 3, 6);
+    int64_t n = site->tier == SL_TIER_SENSITIVE ? sl_rng_range(st, 36, 66)
+                : site->tier == SL_TIER_OFFICIAL ? sl_rng_range(st, 16, 32)
+                                                 : sl_rng_range(st, 3, 6);
     n = (int64_t)((double)n * scale + 0.5);
     double span = (site->tier == SL_TIER_SENSITIVE ? 420.0 : 560.0) * pace;
     uint32_t cursor = 0;
@@ -278,14 +260,14 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
         sl_strlcpy(claim.model, m->model, sizeof claim.model);
         sl_strlcpy(claim.firmware, m->firmware, sizeof claim.firmware);
         sl_strlcpy(claim.device_type, m->type, sizeof claim.device_type);
-        claim.confidence = 0.9 + 0.08 * unit(st);
+        claim.confidence = 0.9 + 0.08 * sl_rng_unit(st);
         sl_claim_add_rule(&claim, "demo.seeded");
         struct sl_verdict verdict;
         make_verdict(g, site->tier, m, &verdict);
-        int64_t found = unit(st) < 0.85 ? start + range(st, 0, 45) * DAY + range(st, 0, 28800)
-                                        : start + range(st, 46, 320) * DAY + range(st, 0, 28800);
+        int64_t found = sl_rng_unit(st) < 0.85 ? start + sl_rng_range(st, 0, 45) * DAY + sl_rng_range(st, 0, 28800)
+                                        : start + sl_rng_range(st, 46, 320) * DAY + sl_rng_range(st, 0, 28800);
         char serial[96];
-        make_serial(st, m, found - range(st, 400, 2000) * DAY, serial, sizeof serial);
+        make_serial(st, m, found - sl_rng_range(st, 400, 2000) * DAY, serial, sizeof serial);
         struct sl_device_obs obs = {0,     site->id, NULL,     serial, addr,
                                     "80,554", &claim, &verdict, found};
         if (strcmp(m->type, "nvr") == 0)
@@ -297,7 +279,7 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
         g->sum->events++;
         if (site->tier == SL_TIER_PUBLIC)
             continue; /* allowed there: nothing to do */
-        int64_t confirmed = found + range(st, 2, 20) * DAY;
+        int64_t confirmed = found + sl_rng_range(st, 2, 20) * DAY;
         if (confirmed >= now)
             continue;
         if (move(g, id, SL_STATUS_CONFIRMED, confirmed, "confirmed on site survey", NULL, NULL,
@@ -305,24 +287,24 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
             return -1;
         int64_t out = removal_time(st, start, span);
         if (out < confirmed + 10 * DAY)
-            out = confirmed + 10 * DAY + range(st, 0, 20) * DAY;
+            out = confirmed + 10 * DAY + sl_rng_range(st, 0, 20) * DAY;
         char sched[SL_DATE_LEN];
         if (out <= now) {
-            int64_t when = out - range(st, 14, 42) * DAY;
+            int64_t when = out - sl_rng_range(st, 14, 42) * DAY;
             if (when < confirmed + DAY)
                 when = confirmed + DAY;
-            sl_time_date(out - range(st, 0, 6) * DAY, sched);
+            sl_time_date(out - sl_rng_range(st, 0, 6) * DAY, sched);
             if (move(g, id, SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched, NULL,
                      NULL) != 0)
                 return -1;
-            const char *rep = replacements[next(st) % (sizeof replacements / sizeof *replacements)];
+            const char *rep = replacements[sl_rng_next(st) % (sizeof replacements / sizeof *replacements)];
             if (move(g, id, SL_STATUS_REMOVED, out, "swapped by the site engineer", rep, NULL,
                      NULL, NULL) != 0)
                 return -1;
             g->sum->removed++;
             bool verified = false;
-            if (now - out > 21 * DAY && unit(st) < 0.8) {
-                if (move(g, id, SL_STATUS_VERIFIED_ABSENT, out + range(st, 7, 21) * DAY,
+            if (now - out > 21 * DAY && sl_rng_unit(st) < 0.8) {
+                if (move(g, id, SL_STATUS_VERIFIED_ABSENT, out + sl_rng_range(st, 7, 21) * DAY,
                          "not seen by the site's verification scan", NULL, NULL, NULL, NULL) != 0)
                     return -1;
                 g->sum->verified++;
@@ -331,15 +313,15 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
             if (*n_cand < cap_cand)
                 cand[(*n_cand)++] = (struct candidate){id, site->tier, confirmed, out, verified};
         } else {
-            double r = unit(st);
+            double r = sl_rng_unit(st);
             if (r < 0.5) {
-                int64_t when = now - range(st, 1, 40) * DAY;
+                int64_t when = now - sl_rng_range(st, 1, 40) * DAY;
                 if (when < confirmed + DAY)
                     when = confirmed + DAY;
                 if (when > now)
                     when = now;
                 /* Some slip: the date has passed and the device is still there. */
-                int64_t planned = unit(st) < 0.2 * pace ? now - range(st, 3, 30) * DAY
+                int64_t planned = sl_rng_unit(st) < 0.2 * pace ? now - sl_rng_range(st, 3, 30) * DAY
                                                         : out;
                 if (planned < when)
                     planned = when + 7 * DAY;
@@ -393,19 +375,19 @@ static int adopt_existing(struct gen *g)
     int64_t now = g->o->now;
     int ret = 0;
     for (size_t i = 0; i < e->n && ret == 0; i++) {
-        int64_t confirmed = e->first_seen[i] + range(&g->rng, 3, 25) * DAY;
+        int64_t confirmed = e->first_seen[i] + sl_rng_range(&g->rng, 3, 25) * DAY;
         if (confirmed > now - 7 * DAY)
             continue;
         ret = move(g, e->id[i], SL_STATUS_CONFIRMED, confirmed, "confirmed on site survey", NULL,
                    NULL, NULL, NULL);
-        if (ret != 0 || unit(&g->rng) < 0.35)
+        if (ret != 0 || sl_rng_unit(&g->rng) < 0.35)
             continue;
-        int64_t when = now - range(&g->rng, 2, 50) * DAY;
+        int64_t when = now - sl_rng_range(&g->rng, 2, 50) * DAY;
         if (when < confirmed + DAY)
             when = confirmed + DAY;
         char sched[SL_DATE_LEN];
-        sl_time_date(unit(&g->rng) < 0.15 ? now - range(&g->rng, 2, 20) * DAY
-                                          : now + range(&g->rng, 7, 120) * DAY,
+        sl_time_date(sl_rng_unit(&g->rng) < 0.15 ? now - sl_rng_range(&g->rng, 2, 20) * DAY
+                                          : now + sl_rng_range(&g->rng, 7, 120) * DAY,
                      sched);
         if (strcmp(sched, "") != 0 && when < now)
             ret = move(g, e->id[i], SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched,
@@ -420,7 +402,7 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
                  struct sl_err *err)
 {
     memset(sum, 0, sizeof *sum);
-    struct gen g = {s, o, sum, o->seed ? o->seed : 2022, "", err};
+    struct gen g = {s, o, sum, {o->seed ? o->seed : 2022}, "", err};
     struct sites sites = {NULL, 0, 0, 0};
     size_t cap_cand = 4096, n_cand = 0;
     struct candidate *cand = malloc(cap_cand * sizeof *cand);
@@ -464,7 +446,7 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
     /* One sensitive site lags (its pace is slow): the report's overdue example. */
     bool lag_done = false;
     for (size_t i = 0; i < sites.n; i++) {
-        double pace = 0.85 + 0.3 * unit(&g.rng);
+        double pace = 0.85 + 0.3 * sl_rng_unit(&g.rng);
         if (!lag_done && sites.v[i].tier == SL_TIER_SENSITIVE && i > 0) {
             pace = 2.4;
             lag_done = true;

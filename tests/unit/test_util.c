@@ -12,6 +12,7 @@
 #include "util/csv.h"
 #include "util/fnv.h"
 #include "util/grow.h"
+#include "util/rng.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -144,6 +145,29 @@ static void test_fnv(void **state)
     assert_true(sl_fnv1a64_more(sl_fnv1a64("foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
 }
 
+/* splitmix64: the reference first outputs for seed 0, and ranges stay in range. */
+static void test_rng(void **state)
+{
+    (void)state;
+    struct sl_rng r;
+    sl_rng_seed(&r, 0);
+    assert_true(sl_rng_next(&r) == 0xe220a8397b1dcdafULL);
+    assert_true(sl_rng_next(&r) == 0x6e789e6aa1b965f4ULL);
+    struct sl_rng a, b;
+    sl_rng_key(&a, 1, 2, 3);
+    sl_rng_key(&b, 1, 2, 4);
+    assert_true(sl_rng_next(&a) != sl_rng_next(&b));
+    for (int i = 0; i < 1000; i++) {
+        int64_t v = sl_rng_range(&r, -3, 5);
+        assert_true(v >= -3 && v <= 5);
+        double u = sl_rng_unit(&r);
+        assert_true(u >= 0.0 && u < 1.0);
+        assert_true(sl_rng_below(&r, 7) < 7);
+    }
+    assert_int_equal(sl_rng_range(&r, 9, 9), 9);
+    assert_int_equal(sl_rng_range(&r, 9, 2), 9);
+}
+
 static void test_csv(void **state)
 {
     (void)state;
@@ -207,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
         cmocka_unit_test(test_addr_convert), cmocka_unit_test(test_fnv),
+        cmocka_unit_test(test_rng),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
