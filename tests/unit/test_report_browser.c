@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "programme/demo.h"
+#include "cli/demo_history.h"
 #include "programme/progress.h"
 #include "report/report.h"
 #include "store/store.h"

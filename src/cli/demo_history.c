@@ -1,5 +1,7 @@
-/* demo.c - the demo's programme history generator. */
-#include "programme/demo.h"
+/* demo_history.c - the demo's programme history generator (demo_history.h):
+ * invents devices and back-dated lifecycle moves through the lifecycle rules;
+ * never used by the product's own commands. */
+#include "cli/demo_history.h"
 
 #include <stdio.h>
 #include <stdlib.h>

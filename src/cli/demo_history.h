@@ -1,4 +1,6 @@
-/* demo.h - a believable removal programme, for the demo and for trying reports.
+/* demo_history.h - a believable removal programme, for `sightline demo seed`
+ * (the demo) and for trying reports. Demo data, not product logic: it lives with
+ * the demo command, not in programme/, and draws from util/rng.h.
  *
  * Builds on whatever the register holds:
  *   - affected devices a scan registered earlier (the demo's lab) join the
@@ -22,8 +24,8 @@
  * Every move goes through the lifecycle rules, with the events back-dated; the
  * whole seeding is one transaction. Deterministic for a given seed and now.
  */
-#ifndef SL_PROGRAMME_DEMO_H
-#define SL_PROGRAMME_DEMO_H
+#ifndef SL_CLI_DEMO_HISTORY_H
+#define SL_CLI_DEMO_HISTORY_H
 
 #include <stddef.h>
 #include <stdint.h>
