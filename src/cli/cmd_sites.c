@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "register/site_import.h"
+#include "programme/site_import.h"
 #include "store/store.h"
 #include "util/file.h"
 #include "util/csv.h"

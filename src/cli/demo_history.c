@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "programme/lifecycle.h"
-#include "register/site_import.h"
+#include "programme/site_import.h"
 #include "util/cidr.h"
 #include "util/datadir.h"
 #include "util/file.h"

@@ -7,8 +7,8 @@
  * written; each problem names its line and column. If any row is bad, nothing
  * is imported.
  */
-#ifndef SL_REGISTER_SITE_IMPORT_H
-#define SL_REGISTER_SITE_IMPORT_H
+#ifndef SL_PROGRAMME_SITE_IMPORT_H
+#define SL_PROGRAMME_SITE_IMPORT_H
 
 #include <stddef.h>
 

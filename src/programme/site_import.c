@@ -1,4 +1,6 @@
-#include "register/site_import.h"
+/* site_import.c - the CSV site list, checked whole and then written in one
+ * transaction (site_import.h). Checks and writes sites; touches no device. */
+#include "programme/site_import.h"
 
 #include <stdarg.h>
 #include <stdio.h>
