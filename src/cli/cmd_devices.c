@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "register/device_json.h"
+#include "scan/jsonl.h"
 #include "store/store.h"
 #include "util/csv.h"
 #include "util/str.h"

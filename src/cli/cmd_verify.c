@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "programme/reconcile.h"
-#include "programme/scan_jsonl.h"
+#include "scan/jsonl.h"
 #include "programme/verify_scan.h"
 #include "scan/scan.h"
 #include "store/store.h"

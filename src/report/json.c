@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "register/device_json.h"
+#include "scan/jsonl.h"
 #include "report/report.h"
 
 int sl_report_format_from_name(const char *name, enum sl_report_format *out)
