@@ -43,7 +43,7 @@ static void figi(FILE *out, const char *path, int64_t v)
 static void figp(FILE *out, const char *path, double v)
 {
     char b[32];
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(v));
+    sl_report_pct_text(v, b, sizeof b);
     fig(out, path, b);
 }
 
@@ -513,11 +513,11 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
               out);
     }
     fputs("<div class=\"cards\">", out);
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(c->replaced_pct));
+    sl_report_pct_text(c->replaced_pct, b, sizeof b);
     snprintf(sub, sizeof sub, "%lld of %lld affected", (long long)c->replaced,
              (long long)c->affected);
     card(out, "good", "replaced", "totals.replaced_pct", b, "%", sub);
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(c->verified_pct));
+    sl_report_pct_text(c->verified_pct, b, sizeof b);
     snprintf(sub, sizeof sub, "%lld confirmed gone by a rescan", (long long)c->verified);
     card(out, "", "verified absent", "totals.verified_pct", b, "%", sub);
     snprintf(b, sizeof b, "%lld", (long long)c->outstanding);

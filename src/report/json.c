@@ -1,31 +1,11 @@
-/* json.c - the programme report as JSON (figures built with jansson, devices streamed). */
+/* json.c - the programme report as JSON: the figures built with jansson, the
+ * device list streamed. Computes no figure (programme/progress.c does). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scan/jsonl.h"
 #include "report/report.h"
-
-int sl_report_format_from_name(const char *name, enum sl_report_format *out)
-{
-    static const char *const names[] = {"html", "csv", "json", "md"};
-    for (int i = 0; i < 4; i++) {
-        if (strcmp(name, names[i]) == 0) {
-            *out = (enum sl_report_format)i;
-            return 0;
-        }
-    }
-    if (strcmp(name, "markdown") == 0) {
-        *out = SL_REPORT_MD;
-        return 0;
-    }
-    return -1;
-}
-
-double sl_report_pct(double v)
-{
-    return round(v * 10.0) / 10.0;
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -244,17 +224,4 @@ int sl_report_json(FILE *out, struct sl_store *s, const struct sl_progress *p,
         return -1;
     fprintf(out, "%s]\n  }\n}\n", c.n ? "\n    " : "");
     return ferror(out) ? sl_err_set(err, "write error") : 0;
-}
-
-int sl_report_write(enum sl_report_format f, FILE *out, struct sl_store *s,
-                    const struct sl_progress *p, const struct sl_report_opts *o,
-                    struct sl_err *err)
-{
-    switch (f) {
-    case SL_REPORT_HTML: return sl_report_html(out, s, p, o, err);
-    case SL_REPORT_CSV: return sl_report_csv(out, s, p, o, err);
-    case SL_REPORT_JSON: return sl_report_json(out, s, p, o, err);
-    case SL_REPORT_MD: return sl_report_md(out, s, p, o, err);
-    }
-    return sl_err_set(err, "unknown report format");
 }
