@@ -23,7 +23,7 @@ static uint64_t host_hash(bool by_mac, const uint8_t mac[6], const struct sl_add
     return by_mac ? sl_hash64(mac, 6, 0x6d6163) : sl_hash64(ip->b, 16, 0x6970);
 }
 
-struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
+struct sl_station *sl_mon_station_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
                                  const struct sl_addr *ip, bool create, bool *created)
 {
     size_t mask = m->host_slots - 1;
@@ -32,7 +32,7 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
     if (created != NULL)
         *created = false;
     for (size_t i = hv & mask;; i = (i + 1) & mask) {
-        struct sl_host_slot *sl = &m->slots[i];
+        struct sl_station_slot *sl = &m->slots[i];
         if (sl->idx == 0) {
             if (!create)
                 return NULL;
@@ -40,7 +40,7 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
                 m->st.hosts_dropped++;
                 return NULL;
             }
-            struct sl_host *h = &m->hosts[m->n_hosts++];
+            struct sl_station *h = &m->hosts[m->n_hosts++];
             memset(h, 0, sizeof *h);
             h->used = true;
             h->has_mac = by_mac;
@@ -60,14 +60,14 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
         }
         if (sl->tag != tag)
             continue;
-        struct sl_host *h = &m->hosts[sl->idx - 1];
+        struct sl_station *h = &m->hosts[sl->idx - 1];
         if (h->has_mac == by_mac &&
             (by_mac ? memcmp(h->mac, mac, 6) == 0 : memcmp(h->key_ip.b, ip->b, 16) == 0))
             return h;
     }
 }
 
-void sl_mon_host_add_addr(struct sl_host *h, const struct sl_addr *a)
+void sl_mon_station_add_addr(struct sl_station *h, const struct sl_addr *a)
 {
     for (unsigned i = 0; i < h->n_addrs; i++) {
         if (memcmp(h->addrs[i].b, a->b, 16) == 0) {
@@ -79,15 +79,15 @@ void sl_mon_host_add_addr(struct sl_host *h, const struct sl_addr *a)
             return;
         }
     }
-    if (h->n_addrs == SL_HOST_ADDRS) {
-        memmove(&h->addrs[0], &h->addrs[1], (SL_HOST_ADDRS - 1) * sizeof h->addrs[0]);
+    if (h->n_addrs == SL_STATION_ADDRS) {
+        memmove(&h->addrs[0], &h->addrs[1], (SL_STATION_ADDRS - 1) * sizeof h->addrs[0]);
         h->n_addrs--;
     }
     h->addrs[h->n_addrs++] = *a;
     h->dirty = true;
 }
 
-const char *sl_mon_host_key(struct sl_host *h)
+const char *sl_mon_station_key(struct sl_station *h)
 {
     if (h->key[0] == '\0') {
         char buf[SL_ADDR_STRLEN];
@@ -140,14 +140,14 @@ static void note_error(struct sl_monitor *m, const char *key)
 }
 
 /* Gives one payload to identify, once per distinct payload and station. */
-static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto proto,
+static bool give_evidence(struct sl_monitor *m, struct sl_station *h, enum sl_proto proto,
                           uint16_t port, const uint8_t *data, size_t len, const char *request)
 {
     const struct sl_mon_identify *id = m->cfg.identify;
     if (id == NULL || id->observe == NULL || id->acc_new == NULL || len == 0)
         return false;
     uint64_t hv = sl_hash64(data, len, ((uint64_t)proto << 16) | port);
-    for (int i = 0; i < SL_HOST_RECENT; i++) {
+    for (int i = 0; i < SL_STATION_RECENT; i++) {
         if (h->recent[i] == hv)
             return false;
     }
@@ -179,7 +179,7 @@ static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto
     };
     id->observe(h->acc, &ev);
     h->recent[h->recent_next] = hv;
-    h->recent_next = (uint8_t)((h->recent_next + 1) % SL_HOST_RECENT);
+    h->recent_next = (uint8_t)((h->recent_next + 1) % SL_STATION_RECENT);
     h->n_evidence++;
     m->st.evidence++;
     if (id->conclude != NULL)
@@ -191,7 +191,7 @@ static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto
 
 /* ---- alerts -------------------------------------------------------------------------- */
 
-static json_t *device_json(struct sl_monitor *m, struct sl_host *h)
+static json_t *device_json(struct sl_monitor *m, struct sl_station *h)
 {
     json_t *d = json_object();
     char buf[SL_ADDR_STRLEN];
@@ -233,7 +233,7 @@ static const char *l4_name(const struct sl_pkt *p)
     }
 }
 
-static void fill_alert(struct sl_monitor *m, struct sl_alert *al, uint32_t sig, struct sl_host *h,
+static void fill_alert(struct sl_monitor *m, struct sl_alert *al, uint32_t sig, struct sl_station *h,
                        const struct sl_pkt *p, const char *app_proto, const char *subject)
 {
     memset(al, 0, sizeof *al);
@@ -257,13 +257,13 @@ static void fill_alert(struct sl_monitor *m, struct sl_alert *al, uint32_t sig, 
         memcpy(al->src_mac, p->src_mac, 6);
     }
     al->vlan = p->vlan;
-    al->device_key = sl_mon_host_key(h);
+    al->device_key = sl_mon_station_key(h);
     al->subject = subject != NULL ? subject : "";
     al->device_id = h->device_id;
 }
 
 /* Raises sig for h; builds the JSON only when the alert will be written. */
-static void raise_device(struct sl_monitor *m, uint32_t sig, struct sl_host *h,
+static void raise_device(struct sl_monitor *m, uint32_t sig, struct sl_station *h,
                          const struct sl_pkt *p, const char *app_proto, const char *evidence_kind,
                          json_t *extra)
 {
@@ -286,7 +286,7 @@ static void raise_device(struct sl_monitor *m, uint32_t sig, struct sl_host *h,
     sl_alerts_raise(m->cfg.alerts, &al);
 }
 
-static bool camera_like(const struct sl_host *h)
+static bool camera_like(const struct sl_station *h)
 {
     if (h->video)
         return true;
@@ -297,7 +297,7 @@ static bool camera_like(const struct sl_host *h)
            strcmp(t, "ptz") == 0 || strcmp(t, "encoder") == 0 || strcmp(t, "intercom") == 0;
 }
 
-static void check_register(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void check_register(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                            const char *evidence_kind)
 {
     struct sl_store *s = m->cfg.store;
@@ -369,7 +369,7 @@ static void check_register(struct sl_monitor *m, struct sl_host *h, const struct
 }
 
 /* After anything that can change what we know of a station. */
-static void evaluate(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void evaluate(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                      const char *app_proto, const char *evidence_kind)
 {
     if (m->cfg.store != NULL)
@@ -379,11 +379,11 @@ static void evaluate(struct sl_monitor *m, struct sl_host *h, const struct sl_pk
     if (prohibited)
         raise_device(m, SL_SIG_PROHIBITED, h, p, app_proto, evidence_kind, NULL);
     else if (camera_like(h) && h->device_id == 0 &&
-             !sl_alerts_seen(m->cfg.alerts, sl_mon_host_key(h), SL_SIG_PROHIBITED, ""))
+             !sl_alerts_seen(m->cfg.alerts, sl_mon_station_key(h), SL_SIG_PROHIBITED, ""))
         raise_device(m, SL_SIG_UNKNOWN_CAMERA, h, p, app_proto, evidence_kind, NULL);
 }
 
-static void raise_cloud(struct sl_monitor *m, uint32_t sig, struct sl_host *h,
+static void raise_cloud(struct sl_monitor *m, uint32_t sig, struct sl_station *h,
                         const struct sl_pkt *p, const char *app_proto,
                         const struct sl_cloud_entry *e, const char *name, json_t *app)
 {
@@ -435,7 +435,7 @@ static const struct sl_cloud_ip *cloud_ip_find(struct sl_monitor *m, const struc
     return c->used && memcmp(c->addr, a->b, 16) == 0 ? c : NULL;
 }
 
-static void check_cloud_ip(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p)
+static void check_cloud_ip(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
 {
     const struct sl_cloud_ip *c = cloud_ip_find(m, &p->dst);
     if (c != NULL)
@@ -444,7 +444,7 @@ static void check_cloud_ip(struct sl_monitor *m, struct sl_host *h, const struct
 
 /* ---- application payloads -------------------------------------------------------------- */
 
-static void on_dns(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void on_dns(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                    const uint8_t *msg, size_t len)
 {
     struct sl_dns d;
@@ -500,21 +500,21 @@ static void on_dhcp(struct sl_monitor *m, const struct sl_pkt *p)
     if (!d.has_chaddr || !usable_mac(d.chaddr))
         return;
     bool created;
-    struct sl_host *h = sl_mon_host_find(m, true, d.chaddr, NULL, d.op == 1, &created);
+    struct sl_station *h = sl_mon_station_find(m, true, d.chaddr, NULL, d.op == 1, &created);
     if (h == NULL)
         return;
     struct sl_addr a;
     if (d.op == 2 && d.msg_type == 5) { /* ACK: the address is the client's now */
         sl_addr_from_v4(d.yiaddr, &a);
         if (usable_ip(&a))
-            sl_mon_host_add_addr(h, &a);
+            sl_mon_station_add_addr(h, &a);
         return;
     }
     if (d.op != 1)
         return;
     sl_addr_from_v4(d.has_requested ? d.requested : d.ciaddr, &a);
     if (usable_ip(&a))
-        sl_mon_host_add_addr(h, &a);
+        sl_mon_station_add_addr(h, &a);
     if (d.hostname[0] != '\0' && strcmp(h->hostname, d.hostname) != 0) {
         sl_strlcpy(h->hostname, d.hostname, sizeof h->hostname);
         h->dirty = true;
@@ -525,7 +525,7 @@ static void on_dhcp(struct sl_monitor *m, const struct sl_pkt *p)
         evaluate(m, h, p, "dhcp", "dhcp");
 }
 
-static void on_announcement(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void on_announcement(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                             const struct sl_disc *d)
 {
     m->st.announcements++;
@@ -544,7 +544,7 @@ static void on_announcement(struct sl_monitor *m, struct sl_host *h, const struc
         evaluate(m, h, p, app, sl_disc_kind_name(d->kind));
 }
 
-static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p)
+static void on_tcp_payload(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
 {
     const uint8_t *d = p->payload;
     size_t n = p->payload_len;
@@ -635,7 +635,7 @@ void sl_monitor_free(struct sl_monitor *m)
         return;
     if (m->hosts != NULL) {
         for (size_t i = 0; i < m->n_hosts; i++) {
-            struct sl_host *h = &m->hosts[i];
+            struct sl_station *h = &m->hosts[i];
             if (h->acc != NULL && m->cfg.identify != NULL && m->cfg.identify->acc_free != NULL)
                 m->cfg.identify->acc_free(h->acc);
             free(h->claim);
@@ -676,12 +676,12 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
     /* The sending station. */
     bool ip = p.l3 == SL_L3_IPV4 || p.l3 == SL_L3_IPV6;
     const uint8_t *smac = p.l3 == SL_L3_ARP ? p.arp_sha : p.src_mac;
-    struct sl_host *h = NULL;
+    struct sl_station *h = NULL;
     bool created = false;
     if (p.has_mac && usable_mac(smac))
-        h = sl_mon_host_find(m, true, smac, NULL, true, &created);
+        h = sl_mon_station_find(m, true, smac, NULL, true, &created);
     else if (!p.has_mac && ip && usable_ip(&p.src))
-        h = sl_mon_host_find(m, false, NULL, &p.src, true, &created);
+        h = sl_mon_station_find(m, false, NULL, &p.src, true, &created);
     if (h != NULL) {
         if (h->last_seen != ts_sec) {
             h->last_seen = ts_sec;
@@ -689,7 +689,7 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
         }
         if ((ip || p.l3 == SL_L3_ARP) && usable_ip(&p.src) &&
             (h->n_addrs == 0 || memcmp(h->addrs[h->n_addrs - 1].b, p.src.b, 16) != 0))
-            sl_mon_host_add_addr(h, &p.src);
+            sl_mon_station_add_addr(h, &p.src);
         if (created) {
             if (h->has_mac) {
                 char mac[18];
@@ -770,7 +770,7 @@ void sl_monitor_flush(struct sl_monitor *m)
         return;
     }
     for (size_t i = 0; i < m->n_hosts; i++) {
-        struct sl_host *h = &m->hosts[i];
+        struct sl_station *h = &m->hosts[i];
         if (!h->dirty || !h->has_mac)
             continue;
         char mac[18], addr[SL_ADDR_STRLEN], first[SL_ISO_LEN], last[SL_ISO_LEN];
