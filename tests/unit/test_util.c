@@ -69,6 +69,22 @@ static void test_time(void **state)
     assert_int_equal(sl_time_parse("2024-02-30", &t), -1);
     assert_int_equal(sl_time_parse("2024-13-01", &t), -1);
     assert_int_equal(sl_time_parse("yesterday", &t), -1);
+    /* Dates that do not exist, and digits where digits belong. */
+    assert_int_equal(sl_time_parse("2024-02-29", &t), 0);
+    assert_int_equal(sl_time_parse("2023-02-29", &t), -1);
+    assert_int_equal(sl_time_parse("2024-02-31", &t), -1);
+    assert_int_equal(sl_time_parse("2024-04-31T10:00:00Z", &t), -1);
+    assert_int_equal(sl_time_parse("2024-+1-01", &t), -1);
+    assert_int_equal(sl_time_parse(" 2024-01-01", &t), -1);
+    assert_int_equal(sl_time_parse("2024-01-01T1:00", &t), -1);
+    assert_int_equal(sl_time_parse("2024-01-01T10:00:00Zjunk", &t), -1);
+    assert_int_equal(sl_time_parse("2024-01-0", &t), -1);
+    assert_int_equal(sl_time_parse("", &t), -1);
+    /* Values: a leap day, the end of a century leap year, a time with seconds. */
+    assert_int_equal(sl_time_parse("2000-02-29T23:59:59Z", &t), 0);
+    assert_true(t == 951868799);
+    assert_int_equal(sl_time_parse("2024-04-29 12:34:56", &t), 0);
+    assert_true(t == 1714394096);
     assert_int_equal(sl_time_parse("2024-04-29T12:30:00Zjunk", &t), -1);
 }
 
