@@ -129,34 +129,36 @@ static int cmp_row_name(const void *a, const void *b)
     return ra->line < rb->line ? -1 : ra->line > rb->line;
 }
 
-int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const char *actor,
-                       size_t *imported, struct sl_import_problems *probs, struct sl_err *err)
-{
-    memset(probs, 0, sizeof *probs);
-    *imported = 0;
-    struct sl_csv_reader *r = malloc(sizeof *r);
-    if (r == NULL)
-        return sl_err_set(err, "out of memory");
-    sl_csv_reader_init(r, data, len);
+/* One import: the reader, where each column is, the rows read so far. */
+struct import {
+    struct sl_csv_reader r;
+    int where[COL_COUNT];
+    size_t ncols, line;
+    struct row *rows;
+    size_t nrows, caprows;
+    struct sl_import_problems *probs;
+};
 
-    /* Header: which column holds what. */
-    size_t line = 0;
+/* The header: which column holds what. false when it is unusable (problems noted). */
+static bool read_header(struct import *im)
+{
+    struct sl_import_problems *probs = im->probs;
     struct sl_err cerr = {{0}};
-    int rc = sl_csv_next(r, &line, &cerr);
+    int rc = sl_csv_next(&im->r, &im->line, &cerr);
     if (rc <= 0) {
         if (rc == 0)
             problem(probs, "line 1: the file is empty (expected a header: %s,%s,%s,%s)",
                     col_names[0], col_names[1], col_names[2], col_names[3]);
         else
             problem(probs, "%s", cerr.msg);
-        free(r);
-        return 1;
+        return false;
     }
-    int where[COL_COUNT] = {-1, -1, -1, -1};
-    size_t ncols = r->nfields;
-    for (size_t i = 0; i < ncols; i++) {
+    for (int c = 0; c < COL_COUNT; c++)
+        im->where[c] = -1;
+    im->ncols = im->r.nfields;
+    for (size_t i = 0; i < im->ncols; i++) {
         char h[64];
-        sl_strlcpy(h, r->fields[i], sizeof h);
+        sl_strlcpy(h, im->r.fields[i], sizeof h);
         sl_str_trim(h);
         int found = -1;
         for (int c = 0; c < COL_COUNT; c++)
@@ -164,147 +166,185 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
                 found = c;
         if (found < 0)
             problem(probs, "line %zu, column %zu: unknown column '%s' (expected %s, %s, %s, %s)",
-                    line, i + 1, h, col_names[0], col_names[1], col_names[2], col_names[3]);
-        else if (where[found] >= 0)
-            problem(probs, "line %zu, column %zu: column '%s' appears twice", line, i + 1, h);
+                    im->line, i + 1, h, col_names[0], col_names[1], col_names[2], col_names[3]);
+        else if (im->where[found] >= 0)
+            problem(probs, "line %zu, column %zu: column '%s' appears twice", im->line, i + 1, h);
         else
-            where[found] = (int)i;
+            im->where[found] = (int)i;
     }
     for (int c = 0; c < COL_COUNT; c++)
-        if (where[c] < 0)
-            problem(probs, "line %zu: the header has no '%s' column", line, col_names[c]);
-    if (probs->count > 0) {
-        free(r);
-        return 1;
-    }
+        if (im->where[c] < 0)
+            problem(probs, "line %zu: the header has no '%s' column", im->line, col_names[c]);
+    return probs->count == 0;
+}
 
-    struct row *rows = NULL;
-    size_t nrows = 0, caprows = 0;
+/* The tier field, any case. false when it names none (problem noted). */
+static bool read_tier(struct import *im, struct row *row)
+{
+    const char *field = im->r.fields[im->where[COL_TIER]];
+    char tier[32];
+    sl_strlcpy(tier, field, sizeof tier);
+    sl_str_trim(tier);
+    for (char *t = tier; *t; t++)
+        if (*t >= 'A' && *t <= 'Z')
+            *t = (char)(*t - 'A' + 'a');
+    if (sl_tier_from_name(tier, &row->tier) == 0)
+        return true;
+    char shown[64];
+    sl_strlcpy(shown, field, sizeof shown);
+    sl_str_printable(shown);
+    problem(im->probs, "line %zu, column %d (tier): '%s' is not one of sensitive, official, public",
+            im->line, im->where[COL_TIER] + 1, shown);
+    return false;
+}
+
+/* The networks field into the row (only when the rest of it is fine). 1 fine,
+ * 0 a problem noted, -1 out of memory. */
+static int read_networks(struct import *im, struct row *row, bool ok)
+{
     char *nets[MAX_NETWORKS];
+    struct sl_err nerr = {{0}};
+    int nn = sl_parse_networks(im->r.fields[im->where[COL_NETWORKS]], nets, MAX_NETWORKS, &nerr);
+    if (nn < 0) {
+        problem(im->probs, "line %zu, column %d (networks): %s", im->line,
+                im->where[COL_NETWORKS] + 1, nerr.msg);
+        return 0;
+    }
+    if (ok)
+        row->networks = malloc(((size_t)nn + 1) * sizeof *row->networks);
+    if (!ok || row->networks == NULL) {
+        for (int k = 0; k < nn; k++)
+            free(nets[k]);
+        return ok ? -1 : 0;
+    }
+    memcpy(row->networks, nets, (size_t)nn * sizeof *nets);
+    row->n_networks = (size_t)nn;
+    return 1;
+}
+
+/* One data row, checked field by field; kept when every field is good. 0, or -1
+ * (out of memory). */
+static int read_row(struct import *im, struct sl_err *err)
+{
+    if (im->r.nfields != im->ncols) {
+        problem(im->probs, "line %zu: %zu fields, the header has %zu", im->line, im->r.nfields,
+                im->ncols);
+        return 0;
+    }
+    if (SL_GROW(im->rows, im->caprows, im->nrows + 1, 64) != 0)
+        return sl_err_set(err, "out of memory");
+    struct row *row = &im->rows[im->nrows];
+    memset(row, 0, sizeof *row);
+    row->line = im->line;
+    const int *w = im->where;
+    bool ok = check_text(im->probs, im->line, (size_t)w[COL_NAME] + 1, "name",
+                         im->r.fields[w[COL_NAME]], row->name, sizeof row->name);
+    ok &= check_text(im->probs, im->line, (size_t)w[COL_DEPARTMENT] + 1, "department",
+                     im->r.fields[w[COL_DEPARTMENT]], row->department, sizeof row->department);
+    ok &= read_tier(im, row);
+    int nets = read_networks(im, row, ok);
+    if (nets < 0)
+        return sl_err_set(err, "out of memory");
+    if (nets > 0)
+        im->nrows++;
+    return 0;
+}
+
+/* Names given twice in the file, then names the register has already. 0, or -1. */
+static int check_names(struct sl_store *s, struct import *im, struct sl_err *err)
+{
+    int name_col = im->where[COL_NAME] + 1;
+    if (im->nrows > 1) {
+        const struct row **ptrs = malloc(im->nrows * sizeof *ptrs);
+        if (ptrs == NULL)
+            return sl_err_set(err, "out of memory");
+        for (size_t i = 0; i < im->nrows; i++)
+            ptrs[i] = &im->rows[i];
+        qsort(ptrs, im->nrows, sizeof *ptrs, cmp_row_name);
+        for (size_t i = 1; i < im->nrows; i++)
+            if (strcmp(ptrs[i - 1]->name, ptrs[i]->name) == 0)
+                problem(im->probs, "line %zu, column %d (name): site '%s' also on line %zu",
+                        ptrs[i]->line, name_col, ptrs[i]->name, ptrs[i - 1]->line);
+        free(ptrs);
+    }
+    for (size_t i = 0; im->probs->count == 0 && i < im->nrows; i++) {
+        struct sl_site existing;
+        int got = sl_store_site_get(s, im->rows[i].name, &existing, err);
+        if (got < 0)
+            return -1;
+        if (got > 0) {
+            sl_site_free(&existing);
+            problem(im->probs, "line %zu, column %d (name): site '%s' already exists in the "
+                               "register",
+                    im->rows[i].line, name_col, im->rows[i].name);
+        }
+    }
+    return 0;
+}
+
+/* Every row in one transaction. 0, or -1 (nothing written). */
+static int write_sites(struct sl_store *s, const struct import *im, const char *actor,
+                       struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    for (size_t i = 0; i < im->nrows; i++) {
+        const struct row *row = &im->rows[i];
+        if (sl_store_site_add(s, row->name, row->department, row->tier,
+                              (const char *const *)row->networks, row->n_networks, actor, NULL,
+                              err) != 0) {
+            sl_err_prefix(err, "line %zu", row->line);
+            sl_store_rollback(s);
+            return -1;
+        }
+    }
+    return sl_store_commit(s, err);
+}
+
+/* Reads and checks the whole file. 0 (rows ready), 1 (problems), -1 (err). */
+static int read_all(struct sl_store *s, struct import *im, struct sl_err *err)
+{
+    if (!read_header(im))
+        return 1;
     for (;;) {
-        rc = sl_csv_next(r, &line, &cerr);
+        struct sl_err cerr = {{0}};
+        int rc = sl_csv_next(&im->r, &im->line, &cerr);
         if (rc == 0)
             break;
         if (rc < 0) {
-            problem(probs, "%s", cerr.msg);
+            problem(im->probs, "%s", cerr.msg);
             break; /* the reader cannot resynchronise after a quoting error */
         }
-        if (r->nfields != ncols) {
-            problem(probs, "line %zu: %zu fields, the header has %zu", line, r->nfields, ncols);
-            continue;
-        }
-        if (SL_GROW(rows, caprows, nrows + 1, 64) != 0) {
-            free_rows(rows, nrows);
-            free(r);
-            return sl_err_set(err, "out of memory");
-        }
-        struct row *row = &rows[nrows];
-        memset(row, 0, sizeof *row);
-        row->line = line;
-        bool ok = check_text(probs, line, (size_t)where[COL_NAME] + 1, "name",
-                             r->fields[where[COL_NAME]], row->name, sizeof row->name);
-        ok &= check_text(probs, line, (size_t)where[COL_DEPARTMENT] + 1, "department",
-                         r->fields[where[COL_DEPARTMENT]], row->department,
-                         sizeof row->department);
-        char tier[32];
-        sl_strlcpy(tier, r->fields[where[COL_TIER]], sizeof tier);
-        sl_str_trim(tier);
-        for (char *t = tier; *t; t++)
-            if (*t >= 'A' && *t <= 'Z')
-                *t = (char)(*t - 'A' + 'a');
-        if (sl_tier_from_name(tier, &row->tier) != 0) {
-            char shown[64];
-            sl_strlcpy(shown, r->fields[where[COL_TIER]], sizeof shown);
-            sl_str_printable(shown);
-            problem(probs,
-                    "line %zu, column %d (tier): '%s' is not one of sensitive, official, public",
-                    line, where[COL_TIER] + 1, shown);
-            ok = false;
-        }
-        struct sl_err nerr = {{0}};
-        int nn = sl_parse_networks(r->fields[where[COL_NETWORKS]], nets, MAX_NETWORKS, &nerr);
-        if (nn < 0) {
-            problem(probs, "line %zu, column %d (networks): %s", line, where[COL_NETWORKS] + 1,
-                    nerr.msg);
-            ok = false;
-        } else if (ok) {
-            row->networks = malloc(((size_t)nn + 1) * sizeof *row->networks);
-            if (row->networks == NULL) {
-                for (int k = 0; k < nn; k++)
-                    free(nets[k]);
-                free_rows(rows, nrows);
-                free(r);
-                return sl_err_set(err, "out of memory");
-            }
-            memcpy(row->networks, nets, (size_t)nn * sizeof *nets);
-            row->n_networks = (size_t)nn;
-        } else {
-            for (int k = 0; k < nn; k++)
-                free(nets[k]);
-        }
-        if (ok)
-            nrows++;
-    }
-    free(r);
-
-    /* Duplicate names in the file: sort pointers to the rows by name. */
-    if (probs->count == 0 && nrows > 1) {
-        const struct row **ptrs = malloc(nrows * sizeof *ptrs);
-        if (ptrs == NULL) {
-            free_rows(rows, nrows);
-            return sl_err_set(err, "out of memory");
-        }
-        for (size_t i = 0; i < nrows; i++)
-            ptrs[i] = &rows[i];
-        qsort(ptrs, nrows, sizeof *ptrs, cmp_row_name);
-        for (size_t i = 1; i < nrows; i++)
-            if (strcmp(ptrs[i - 1]->name, ptrs[i]->name) == 0)
-                problem(probs, "line %zu, column %d (name): site '%s' also on line %zu",
-                        ptrs[i]->line, where[COL_NAME] + 1, ptrs[i]->name, ptrs[i - 1]->line);
-        free(ptrs);
-    }
-    /* Names already in the register. */
-    for (size_t i = 0; probs->count == 0 && i < nrows; i++) {
-        struct sl_site existing;
-        int got = sl_store_site_get(s, rows[i].name, &existing, err);
-        if (got < 0) {
-            free_rows(rows, nrows);
+        if (read_row(im, err) != 0)
             return -1;
-        }
-        if (got > 0) {
-            sl_site_free(&existing);
-            problem(probs, "line %zu, column %d (name): site '%s' already exists in the register",
-                    rows[i].line, where[COL_NAME] + 1, rows[i].name);
-        }
     }
-    if (probs->count > 0) {
-        free_rows(rows, nrows);
+    if (im->probs->count == 0 && check_names(s, im, err) != 0)
+        return -1;
+    if (im->probs->count > 0)
+        return 1;
+    if (im->nrows == 0) {
+        problem(im->probs, "no sites in the file (only a header)");
         return 1;
     }
-    if (nrows == 0) {
-        free_rows(rows, nrows);
-        problem(probs, "no sites in the file (only a header)");
-        return 1;
-    }
-    if (sl_store_begin(s, err) != 0) {
-        free_rows(rows, nrows);
-        return -1;
-    }
-    for (size_t i = 0; i < nrows; i++) {
-        if (sl_store_site_add(s, rows[i].name, rows[i].department, rows[i].tier,
-                              (const char *const *)rows[i].networks, rows[i].n_networks, actor,
-                              NULL, err) != 0) {
-            sl_err_prefix(err, "line %zu", rows[i].line);
-            sl_store_rollback(s);
-            free_rows(rows, nrows);
-            return -1;
-        }
-    }
-    if (sl_store_commit(s, err) != 0) {
-        free_rows(rows, nrows);
-        return -1;
-    }
-    *imported = nrows;
-    free_rows(rows, nrows);
     return 0;
+}
+
+int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const char *actor,
+                       size_t *imported, struct sl_import_problems *probs, struct sl_err *err)
+{
+    memset(probs, 0, sizeof *probs);
+    *imported = 0;
+    struct import *im = calloc(1, sizeof *im);
+    if (im == NULL)
+        return sl_err_set(err, "out of memory");
+    sl_csv_reader_init(&im->r, data, len);
+    im->probs = probs;
+    int rc = read_all(s, im, err);
+    if (rc == 0)
+        rc = write_sites(s, im, actor, err);
+    if (rc == 0)
+        *imported = im->nrows;
+    free_rows(im->rows, im->nrows);
+    free(im);
+    return rc;
 }
