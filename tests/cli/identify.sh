@@ -68,6 +68,13 @@ printf '{"manufacturer":"Hikvision","device_type":"camera"}' >"$T/claim"
 "$S" policy explain --claim "$T/claim" --site-tier sensitive --date 2026-01-01 >"$T/out"; check "explain --claim" 0 $?
 has "prohibited at a sensitive site" "$T/out" "verdict   prohibited"
 "$S" policy explain --claim "$T/claim" --site-tier sensitive --policy nope 2>"$T/err"; check "unknown policy" 2 $?
+# --date must be a day that exists; without --date the pinned clock decides.
+"$S" policy explain --claim "$T/claim" --site-tier official --date 2024-02-31 2>"$T/err"; check "explain --date 2024-02-31" 2 $?
+"$S" policy explain --claim "$T/claim" --site-tier official --date 2026-1-01 2>"$T/err"; check "explain --date not YYYY-MM-DD" 2 $?
+SIGHTLINE_NOW=2028-01-01 "$S" policy explain --claim "$T/claim" --site-tier official >"$T/out"; check "explain, clock pinned after the deadline" 0 $?
+has "the pinned clock is past 2027-03-31" "$T/out" "verdict   prohibited"
+SIGHTLINE_NOW=2026-01-01 "$S" policy explain --claim "$T/claim" --site-tier official >"$T/out"; check "explain, clock pinned before the deadline" 0 $?
+has "the pinned clock is before 2027-03-31" "$T/out" "verdict   replace-by by 2027-03-31"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
