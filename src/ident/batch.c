@@ -578,7 +578,7 @@ static void put_str(struct sl_buf *o, const char *s)
         case '\b': sl_buf_append(o, "\\b", 2); break;
         case '\f': sl_buf_append(o, "\\f", 2); break;
         default:
-            snprintf(esc, sizeof esc, "\\u%04x", c);
+            snprintf(esc, sizeof esc, "\\u%04X", c); /* as jansson writes it */
             sl_buf_append(o, esc, 6);
         }
     }
