@@ -9,10 +9,10 @@
 #include "monitor/discovery.h"
 #include "monitor/dns.h"
 #include "monitor/hash.h"
-#include "monitor/http_head.h"
 #include "monitor/internal.h"
 #include "monitor/tls_sni.h"
 #include "programme/lifecycle.h"
+#include "proto/http.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -544,6 +544,18 @@ static void on_announcement(struct sl_monitor *m, struct sl_station *h, const st
         evaluate(m, h, p, app, sl_disc_kind_name(d->kind));
 }
 
+/* A Host header as the cloud list names hosts: lower case, without a port
+ * ("[v6]:port" keeps what is inside the brackets, as sent). */
+static void host_name(char *host)
+{
+    for (char *c = host; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    char *colon = strrchr(host, ':');
+    if (colon != NULL && strchr(host, ']') == NULL && strchr(host, ':') == colon)
+        *colon = '\0';
+}
+
 static void on_tcp_payload(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
 {
     const uint8_t *d = p->payload;
@@ -568,10 +580,11 @@ static void on_tcp_payload(struct sl_monitor *m, struct sl_station *h, const str
             on_dns(m, h, p, d + 2, n - 2); /* DNS over TCP: a 2-byte length first */
         return;
     }
-    struct sl_http_head hh;
-    switch (sl_http_head_parse(d, n, &hh)) {
-    case SL_HTTP_REQUEST: {
+    struct sl_http_peek hh;
+    switch (sl_http_peek(d, n, &hh)) {
+    case SL_HTTP_PEEK_REQUEST: {
         m->st.http++;
+        host_name(hh.host);
         const struct sl_cloud_entry *e =
             hh.host[0] != '\0' ? sl_cloud_match(m->cfg.cloud, hh.host) : NULL;
         if (e != NULL)
@@ -580,19 +593,19 @@ static void on_tcp_payload(struct sl_monitor *m, struct sl_station *h, const str
                                   "http_method", hh.method));
         return;
     }
-    case SL_HTTP_RESPONSE:
-        m->st.http++;
-        if (give_evidence(m, h, SL_PROTO_HTTP, p->sport, d, n, "passive"))
-            evaluate(m, h, p, "http", "http-response");
+    case SL_HTTP_PEEK_RESPONSE:
+        if (hh.proto == SL_HTTP_PROTO_HTTP) {
+            m->st.http++;
+            if (give_evidence(m, h, SL_PROTO_HTTP, p->sport, d, n, "passive"))
+                evaluate(m, h, p, "http", "http-response");
+        } else {
+            bool was = h->video;
+            h->video = true;
+            if (give_evidence(m, h, SL_PROTO_RTSP, p->sport, d, n, "passive") || !was)
+                evaluate(m, h, p, "rtsp", "rtsp-response");
+        }
         return;
-    case SL_RTSP_RESPONSE: {
-        bool was = h->video;
-        h->video = true;
-        if (give_evidence(m, h, SL_PROTO_RTSP, p->sport, d, n, "passive") || !was)
-            evaluate(m, h, p, "rtsp", "rtsp-response");
-        return;
-    }
-    case SL_HTTP_NONE:
+    case SL_HTTP_PEEK_NONE:
         break;
     }
     /* Vendor control ports speak first or answer in a recognisable way
