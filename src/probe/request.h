@@ -54,7 +54,7 @@ struct sl_step {
  * listen) have no plan (0). */
 size_t sl_probe_plan(enum sl_port_kind kind, bool have_creds, const struct sl_step **out, size_t max);
 
-/* The GET / a silent banner port gets (nmap's GetRequest after its NULL probe). */
+/* The GET / sent to a silent banner port (nmap's GetRequest after its NULL probe). */
 extern const struct sl_step sl_step_get_fallback;
 
 /* ---- HTTP ------------------------------------------------------------------------- */
