@@ -1,3 +1,6 @@
+/* cli.c - what every subcommand shares (cli.h): dispatch to a subcommand, the
+ * register's path and the actor, usage errors and failures as one line. No
+ * command of its own. */
 #include "cli/cli.h"
 
 #include <pwd.h>

@@ -1,3 +1,5 @@
+/* commands.c - the table of top-level subcommands and their one-line help
+ * (commands.h). Each command's work is in its own cmd_*.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
 

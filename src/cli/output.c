@@ -1,3 +1,5 @@
+/* output.c - JSON to standard output, pretty or one object a line, keys sorted
+ * (output.h). Builds no JSON itself. */
 #include "cli/output.h"
 
 #include <stdlib.h>

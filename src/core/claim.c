@@ -1,3 +1,5 @@
+/* claim.c - claims and verdicts to and from JSON, and the rule list of a claim
+ * (claim.h). Decides nothing: identify makes claims, policy makes verdicts. */
 #include "core/claim.h"
 
 #include <string.h>

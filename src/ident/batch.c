@@ -1,3 +1,6 @@
+/* batch.c - `identify --batch` (batch.h): a bounded reader of evidence lines,
+ * grouping by device, and a direct writer of claim lines (byte for byte what
+ * jansson writes; tests/unit/test_batch_writer.c). Identifies through ident.h. */
 #include "ident/batch.h"
 
 #include <ctype.h>

@@ -1,3 +1,5 @@
+/* ident.c - the engine (ident.h): rules matched against each answer's fields,
+ * clues weighed and fused into one claim. Parses no bytes itself (fields.c). */
 #include "ident/ident.h"
 
 #include <ctype.h>

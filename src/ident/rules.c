@@ -1,3 +1,5 @@
+/* rules.c - the rule files loaded, checked and indexed by field (rules.h).
+ * Matches nothing itself (ident.c does). */
 #include "ident/rules.h"
 
 #include <ctype.h>

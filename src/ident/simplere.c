@@ -1,3 +1,5 @@
+/* simplere.c - the few regex shapes most rules use, matched without regexec
+ * (simplere.h); anything else falls back to POSIX regex. */
 #include "ident/simplere.h"
 
 #include <ctype.h>

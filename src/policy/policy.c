@@ -1,3 +1,5 @@
+/* policy.c - the policies loaded and a claim judged under each for a site tier
+ * (policy.h). Knows vendors only through the registry (registry.c). */
 #include "policy/policy.h"
 
 #include <dirent.h>

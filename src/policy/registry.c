@@ -1,3 +1,5 @@
+/* registry.c - the vendor registry loaded (registry.h): makers, brands, OEM
+ * labels, laws, and look-ups by any of their names. Judges nothing. */
 #include "policy/registry.h"
 
 #include <ctype.h>

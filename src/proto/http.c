@@ -1,3 +1,5 @@
+/* http.c - the bounded HTTP/RTSP reader (http.h): the incremental response
+ * parser and the one-segment peek, sharing their line rules. Sends nothing. */
 #include "proto/http.h"
 
 #include <stdarg.h>

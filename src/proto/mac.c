@@ -1,3 +1,5 @@
+/* mac.c - MAC addresses parsed in the forms devices and tools write, to one
+ * lower-case form (mac.h). Knows no vendor (ident/oui.c does). */
 #include "proto/mac.h"
 
 #include <stdio.h>

@@ -1,3 +1,5 @@
+/* csv.c - RFC 4180 CSV read with line and column numbers, and written (csv.h).
+ * Knows no columns. */
 #include "util/csv.h"
 
 #include <string.h>

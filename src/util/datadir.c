@@ -1,3 +1,5 @@
+/* datadir.c - where data/ is (datadir.h): $SIGHTLINE_DATA, the source tree, the
+ * installed copy. Reads no file. */
 #include "util/datadir.h"
 
 #include <stdlib.h>

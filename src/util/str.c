@@ -1,3 +1,5 @@
+/* str.c - bounded string helpers (str.h) in place of the unbounded libc ones.
+ * Allocates nothing. */
 #include "util/str.h"
 
 #include <ctype.h>
