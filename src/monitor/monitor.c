@@ -662,6 +662,107 @@ void sl_monitor_free(struct sl_monitor *m)
     free(m);
 }
 
+/* Summaries every summary_interval seconds of capture time. */
+static void tick(struct sl_monitor *m, int64_t ts_sec)
+{
+    if (m->cfg.summary_interval <= 0)
+        return;
+    if (m->next_summary == 0) {
+        m->next_summary = ts_sec + m->cfg.summary_interval;
+    } else if (ts_sec >= m->next_summary) {
+        sl_monitor_flush(m);
+        m->next_summary = ts_sec + m->cfg.summary_interval;
+    }
+}
+
+/* The sending station (learnt, and evaluated when new), or NULL. */
+static struct sl_station *sender(struct sl_monitor *m, const struct sl_pkt *p, int64_t ts_sec)
+{
+    bool ip = p->l3 == SL_L3_IPV4 || p->l3 == SL_L3_IPV6;
+    const uint8_t *smac = p->l3 == SL_L3_ARP ? p->arp_sha : p->src_mac;
+    struct sl_station *h = NULL;
+    bool created = false;
+    if (p->has_mac && usable_mac(smac))
+        h = sl_mon_station_find(m, true, smac, NULL, true, &created);
+    else if (!p->has_mac && ip && usable_ip(&p->src))
+        h = sl_mon_station_find(m, false, NULL, &p->src, true, &created);
+    if (h == NULL)
+        return NULL;
+    if (h->last_seen != ts_sec) {
+        h->last_seen = ts_sec;
+        h->dirty = true;
+    }
+    if ((ip || p->l3 == SL_L3_ARP) && usable_ip(&p->src) &&
+        (h->n_addrs == 0 || memcmp(h->addrs[h->n_addrs - 1].b, p->src.b, 16) != 0))
+        sl_mon_station_add_addr(h, &p->src);
+    if (created) {
+        if (h->has_mac) {
+            char mac[18];
+            sl_mac_format(h->mac, mac);
+            give_evidence(m, h, SL_PROTO_MAC, 0, (const uint8_t *)mac, 17, "passive");
+        }
+        evaluate(m, h, p, NULL, h->has_mac ? "mac" : "ip");
+    }
+    return h;
+}
+
+/* An IPv4 fragment: false until its datagram is whole (then p has its L4). */
+static bool reassemble(struct sl_monitor *m, struct sl_pkt *p, int64_t ts_sec)
+{
+    const uint8_t *dgram;
+    size_t dlen;
+    int k = sl_reasm_add(m->reasm, p, ts_sec, &dgram, &dlen);
+    if (k < 0)
+        note_error(m, "ipv4.bad_fragment");
+    if (k != 1)
+        return false;
+    m->st.reassembled++;
+    p->fragment = p->frag_more = false;
+    sl_decode_l4(p, dgram, dlen);
+    if (p->error != NULL)
+        note_error(m, p->error);
+    return true;
+}
+
+static void on_udp(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
+{
+    if (p->sport == 53 || p->dport == 53) {
+        on_dns(m, h, p, p->payload, p->payload_len);
+        return;
+    }
+    if ((p->sport == 68 && p->dport == 67) || (p->sport == 67 && p->dport == 68)) {
+        on_dhcp(m, p);
+        return;
+    }
+    if (h == NULL)
+        return;
+    struct sl_disc d;
+    if (sl_disc_udp(p->sport, p->dport, p->payload, p->payload_len, &d) != SL_DISC_NONE) {
+        on_announcement(m, h, p, &d);
+        return;
+    }
+    check_cloud_ip(m, h, p);
+}
+
+/* A TCP segment: a new flow may go to a cloud address; the first payload of
+ * each direction is looked at. */
+static void on_tcp(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
+                   int64_t ts_sec)
+{
+    bool fcreated, a2b;
+    struct sl_flow *f = sl_flow_get(m->flows, &p->src, p->sport, &p->dst, p->dport, ts_sec,
+                                    &fcreated, &a2b);
+    if (fcreated && !(p->tcp_flags & SL_TCP_RST))
+        check_cloud_ip(m, h, p);
+    if (p->payload_len == 0)
+        return;
+    uint8_t bit = a2b ? SL_FLOW_A2B_PAYLOAD : SL_FLOW_B2A_PAYLOAD;
+    if (f->seen & bit)
+        return;
+    f->seen |= bit;
+    on_tcp_payload(m, h, p);
+}
+
 void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, int32_t ts_usec,
                        const uint8_t *frame, size_t caplen, size_t wirelen)
 {
@@ -669,14 +770,7 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
     m->now_usec = ts_usec;
     m->st.packets++;
     m->st.bytes += wirelen;
-    if (m->cfg.summary_interval > 0) {
-        if (m->next_summary == 0)
-            m->next_summary = ts_sec + m->cfg.summary_interval;
-        else if (ts_sec >= m->next_summary) {
-            sl_monitor_flush(m);
-            m->next_summary = ts_sec + m->cfg.summary_interval;
-        }
-    }
+    tick(m, ts_sec);
     struct sl_pkt p;
     int rc = sl_decode(link, frame, caplen, &p);
     if (p.truncated || caplen < wirelen)
@@ -685,89 +779,21 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
         note_error(m, p.error);
     if (rc != 0)
         return;
-
-    /* The sending station. */
-    bool ip = p.l3 == SL_L3_IPV4 || p.l3 == SL_L3_IPV6;
-    const uint8_t *smac = p.l3 == SL_L3_ARP ? p.arp_sha : p.src_mac;
-    struct sl_station *h = NULL;
-    bool created = false;
-    if (p.has_mac && usable_mac(smac))
-        h = sl_mon_station_find(m, true, smac, NULL, true, &created);
-    else if (!p.has_mac && ip && usable_ip(&p.src))
-        h = sl_mon_station_find(m, false, NULL, &p.src, true, &created);
-    if (h != NULL) {
-        if (h->last_seen != ts_sec) {
-            h->last_seen = ts_sec;
-            h->dirty = true;
-        }
-        if ((ip || p.l3 == SL_L3_ARP) && usable_ip(&p.src) &&
-            (h->n_addrs == 0 || memcmp(h->addrs[h->n_addrs - 1].b, p.src.b, 16) != 0))
-            sl_mon_station_add_addr(h, &p.src);
-        if (created) {
-            if (h->has_mac) {
-                char mac[18];
-                sl_mac_format(h->mac, mac);
-                give_evidence(m, h, SL_PROTO_MAC, 0, (const uint8_t *)mac, 17, "passive");
-            }
-            evaluate(m, h, &p, NULL, h->has_mac ? "mac" : "ip");
-        }
-    }
+    struct sl_station *h = sender(m, &p, ts_sec);
     if (p.l3 == SL_L3_SADP2) {
         struct sl_disc d;
         if (h != NULL && sl_disc_sadp_l2(p.payload, p.payload_len, &d) != SL_DISC_NONE)
             on_announcement(m, h, &p, &d);
         return;
     }
-    if (p.l3 == SL_L3_IPV4 && (p.fragment || p.frag_more)) {
-        const uint8_t *dgram;
-        size_t dlen;
-        int k = sl_reasm_add(m->reasm, &p, ts_sec, &dgram, &dlen);
-        if (k < 0)
-            note_error(m, "ipv4.bad_fragment");
-        if (k != 1)
-            return;
-        m->st.reassembled++;
-        p.fragment = p.frag_more = false;
-        sl_decode_l4(&p, dgram, dlen);
-        if (p.error != NULL)
-            note_error(m, p.error);
-    }
+    if (p.l3 == SL_L3_IPV4 && (p.fragment || p.frag_more) && !reassemble(m, &p, ts_sec))
+        return;
     if (!p.has_l4 || p.error != NULL)
         return;
-
-    if (p.ip_proto == 17) {
-        if (p.sport == 53 || p.dport == 53) {
-            on_dns(m, h, &p, p.payload, p.payload_len);
-            return;
-        }
-        if ((p.sport == 68 && p.dport == 67) || (p.sport == 67 && p.dport == 68)) {
-            on_dhcp(m, &p);
-            return;
-        }
-        if (h != NULL) {
-            struct sl_disc d;
-            if (sl_disc_udp(p.sport, p.dport, p.payload, p.payload_len, &d) != SL_DISC_NONE) {
-                on_announcement(m, h, &p, &d);
-                return;
-            }
-            check_cloud_ip(m, h, &p);
-        }
-        return;
-    }
-    if (p.ip_proto == 6 && h != NULL) {
-        bool fcreated, a2b;
-        struct sl_flow *f = sl_flow_get(m->flows, &p.src, p.sport, &p.dst, p.dport, ts_sec,
-                                        &fcreated, &a2b);
-        if (fcreated && !(p.tcp_flags & SL_TCP_RST))
-            check_cloud_ip(m, h, &p);
-        if (p.payload_len == 0)
-            return;
-        uint8_t bit = a2b ? SL_FLOW_A2B_PAYLOAD : SL_FLOW_B2A_PAYLOAD;
-        if (f->seen & bit)
-            return;
-        f->seen |= bit;
-        on_tcp_payload(m, h, &p);
-    }
+    if (p.ip_proto == 17)
+        on_udp(m, h, &p);
+    else if (p.ip_proto == 6 && h != NULL)
+        on_tcp(m, h, &p, ts_sec);
 }
 
 void sl_monitor_flush(struct sl_monitor *m)
