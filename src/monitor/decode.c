@@ -238,13 +238,3 @@ int sl_decode_l4(struct sl_pkt *p, const uint8_t *l4, size_t len)
     p->payload_len = 0;
     return decode_l4(p, &c, len);
 }
-
-void sl_mac_format(const uint8_t m[6], char out[18])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 6; i++) {
-        out[i * 3] = hex[m[i] >> 4];
-        out[i * 3 + 1] = hex[m[i] & 15];
-        out[i * 3 + 2] = i == 5 ? '\0' : ':';
-    }
-}
