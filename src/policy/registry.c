@@ -106,109 +106,118 @@ static json_t *load_json(const char *datadir, const char *file, struct sl_err *e
     return j;
 }
 
+static int load_laws(struct sl_registry *r, struct sl_err *err)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(json_object_get(r->laws_doc, "laws"), i, e)
+    {
+        if (r->n_laws >= MAX_LAWS)
+            return sl_err_set(err, "registry/laws.json: too many laws");
+        struct sl_law *l = &r->laws[r->n_laws++];
+        l->id = jstr(e, "id");
+        l->title = jstr(e, "title");
+        l->text = jstr(e, "text");
+        l->source = jstr(e, "source");
+        if (l->id == NULL || l->title == NULL || l->source == NULL)
+            return sl_err_set(err, "registry/laws.json: law %zu needs id, title and source",
+                              i + 1);
+    }
+    return 0;
+}
+
+/* Every law a list names is one of laws.json. */
+static int check_laws(const struct sl_registry *r, const char *what, const char *name,
+                      const char *const *ids, size_t n, struct sl_err *err)
+{
+    for (size_t k = 0; k < n; k++)
+        if (sl_registry_law(r, ids[k]) == NULL)
+            return sl_err_set(err, "%s (%s): unknown law '%s'", what, name, ids[k]);
+    return 0;
+}
+
+static int load_vendor(struct sl_registry *r, const json_t *e, size_t i, struct sl_err *err)
+{
+    char what[96];
+    snprintf(what, sizeof what, "registry/vendors.json: vendor %zu", i + 1);
+    if (r->n_vendors >= MAX_VENDORS)
+        return sl_err_set(err, "%s: too many vendors", what);
+    int idx = (int)r->n_vendors;
+    struct sl_vendor *v = &r->vendors[r->n_vendors++];
+    r->vendor_json[idx] = e;
+    v->name = jstr(e, "name");
+    v->legal_name = jstr(e, "legal_name");
+    v->country = jstr(e, "country");
+    v->kind = jstr(e, "kind");
+    v->source = jstr(e, "source");
+    if (v->name == NULL || v->country == NULL || v->source == NULL)
+        return sl_err_set(err, "%s: needs name, country and source", what);
+    if (str_list(e, "laws", v->laws, &v->n_laws, what, err) != 0 ||
+        str_list(e, "named_in", v->named_in, &v->n_named_in, what, err) != 0 ||
+        str_list(e, "brands", v->brands, &v->n_brands, what, err) != 0 ||
+        add_names(r->aliases, &r->n_aliases, e, "aliases", idx, -1, what, err) != 0 ||
+        add_names(r->orgs, &r->n_orgs, e, "oui_orgs", idx, -1, what, err) != 0)
+        return -1;
+    if (check_laws(r, what, v->name, v->laws, v->n_laws, err) != 0 ||
+        check_laws(r, what, v->name, v->named_in, v->n_named_in, err) != 0)
+        return -1;
+    return 0;
+}
+
+static int load_brand(struct sl_registry *r, const json_t *e, size_t i, struct sl_err *err)
+{
+    char what[96];
+    snprintf(what, sizeof what, "registry/vendors.json: brand %zu", i + 1);
+    if (r->n_brands >= MAX_BRANDS)
+        return sl_err_set(err, "%s: too many brands", what);
+    int idx = (int)r->n_brands;
+    struct sl_brand *b = &r->brands[r->n_brands++];
+    b->name = jstr(e, "name");
+    b->owner = jstr(e, "owner");
+    b->relation = jstr(e, "relation");
+    b->source = jstr(e, "source");
+    if (b->name == NULL || b->relation == NULL || b->source == NULL)
+        return sl_err_set(err, "%s: needs name, relation and source", what);
+    if (str_list(e, "made_by", b->made_by, &b->n_made_by, what, err) != 0 ||
+        add_names(r->aliases, &r->n_aliases, e, "aliases", -1, idx, what, err) != 0 ||
+        add_names(r->orgs, &r->n_orgs, e, "oui_orgs", -1, idx, what, err) != 0)
+        return -1;
+    if (b->owner != NULL && sl_registry_vendor(r, b->owner) == NULL)
+        return sl_err_set(err, "%s (%s): unknown owner '%s'", what, b->name, b->owner);
+    for (size_t k = 0; k < b->n_made_by; k++)
+        if (sl_registry_vendor(r, b->made_by[k]) == NULL)
+            return sl_err_set(err, "%s (%s): unknown maker '%s'", what, b->name, b->made_by[k]);
+    return 0;
+}
+
 int sl_registry_load(struct sl_registry **out, const char *datadir, struct sl_err *err)
 {
     struct sl_registry *r = calloc(1, sizeof *r);
     if (r == NULL)
         return sl_err_set(err, "out of memory");
     r->laws_doc = load_json(datadir, "laws.json", err);
-    if (r->laws_doc == NULL)
-        goto fail;
-    r->vendors_doc = load_json(datadir, "vendors.json", err);
-    if (r->vendors_doc == NULL)
-        goto fail;
+    r->vendors_doc = r->laws_doc != NULL ? load_json(datadir, "vendors.json", err) : NULL;
+    int rc = r->vendors_doc != NULL ? load_laws(r, err) : -1;
     size_t i;
     const json_t *e;
-    json_array_foreach(json_object_get(r->laws_doc, "laws"), i, e)
-    {
-        if (r->n_laws >= MAX_LAWS) {
-            sl_err_set(err, "registry/laws.json: too many laws");
-            goto fail;
+    if (rc == 0)
+        json_array_foreach(json_object_get(r->vendors_doc, "vendors"), i, e)
+        {
+            if ((rc = load_vendor(r, e, i, err)) != 0)
+                break;
         }
-        struct sl_law *l = &r->laws[r->n_laws++];
-        l->id = jstr(e, "id");
-        l->title = jstr(e, "title");
-        l->text = jstr(e, "text");
-        l->source = jstr(e, "source");
-        if (l->id == NULL || l->title == NULL || l->source == NULL) {
-            sl_err_set(err, "registry/laws.json: law %zu needs id, title and source", i + 1);
-            goto fail;
+    if (rc == 0)
+        json_array_foreach(json_object_get(r->vendors_doc, "brands"), i, e)
+        {
+            if ((rc = load_brand(r, e, i, err)) != 0)
+                break;
         }
-    }
-    json_array_foreach(json_object_get(r->vendors_doc, "vendors"), i, e)
-    {
-        char what[96];
-        snprintf(what, sizeof what, "registry/vendors.json: vendor %zu", i + 1);
-        if (r->n_vendors >= MAX_VENDORS) {
-            sl_err_set(err, "%s: too many vendors", what);
-            goto fail;
-        }
-        int idx = (int)r->n_vendors;
-        struct sl_vendor *v = &r->vendors[r->n_vendors++];
-        r->vendor_json[idx] = e;
-        v->name = jstr(e, "name");
-        v->legal_name = jstr(e, "legal_name");
-        v->country = jstr(e, "country");
-        v->kind = jstr(e, "kind");
-        v->source = jstr(e, "source");
-        if (v->name == NULL || v->country == NULL || v->source == NULL) {
-            sl_err_set(err, "%s: needs name, country and source", what);
-            goto fail;
-        }
-        if (str_list(e, "laws", v->laws, &v->n_laws, what, err) != 0 ||
-            str_list(e, "named_in", v->named_in, &v->n_named_in, what, err) != 0 ||
-            str_list(e, "brands", v->brands, &v->n_brands, what, err) != 0 ||
-            add_names(r->aliases, &r->n_aliases, e, "aliases", idx, -1, what, err) != 0 ||
-            add_names(r->orgs, &r->n_orgs, e, "oui_orgs", idx, -1, what, err) != 0)
-            goto fail;
-        for (size_t k = 0; k < v->n_laws; k++)
-            if (sl_registry_law(r, v->laws[k]) == NULL) {
-                sl_err_set(err, "%s (%s): unknown law '%s'", what, v->name, v->laws[k]);
-                goto fail;
-            }
-        for (size_t k = 0; k < v->n_named_in; k++)
-            if (sl_registry_law(r, v->named_in[k]) == NULL) {
-                sl_err_set(err, "%s (%s): unknown law '%s'", what, v->name, v->named_in[k]);
-                goto fail;
-            }
-    }
-    json_array_foreach(json_object_get(r->vendors_doc, "brands"), i, e)
-    {
-        char what[96];
-        snprintf(what, sizeof what, "registry/vendors.json: brand %zu", i + 1);
-        if (r->n_brands >= MAX_BRANDS) {
-            sl_err_set(err, "%s: too many brands", what);
-            goto fail;
-        }
-        int idx = (int)r->n_brands;
-        struct sl_brand *b = &r->brands[r->n_brands++];
-        b->name = jstr(e, "name");
-        b->owner = jstr(e, "owner");
-        b->relation = jstr(e, "relation");
-        b->source = jstr(e, "source");
-        if (b->name == NULL || b->relation == NULL || b->source == NULL) {
-            sl_err_set(err, "%s: needs name, relation and source", what);
-            goto fail;
-        }
-        if (str_list(e, "made_by", b->made_by, &b->n_made_by, what, err) != 0 ||
-            add_names(r->aliases, &r->n_aliases, e, "aliases", -1, idx, what, err) != 0 ||
-            add_names(r->orgs, &r->n_orgs, e, "oui_orgs", -1, idx, what, err) != 0)
-            goto fail;
-        if (b->owner != NULL && sl_registry_vendor(r, b->owner) == NULL) {
-            sl_err_set(err, "%s (%s): unknown owner '%s'", what, b->name, b->owner);
-            goto fail;
-        }
-        for (size_t k = 0; k < b->n_made_by; k++)
-            if (sl_registry_vendor(r, b->made_by[k]) == NULL) {
-                sl_err_set(err, "%s (%s): unknown maker '%s'", what, b->name, b->made_by[k]);
-                goto fail;
-            }
+    if (rc != 0) {
+        sl_registry_free(r);
+        return -1;
     }
     *out = r;
     return 0;
-fail:
-    sl_registry_free(r);
-    return -1;
 }
 
 void sl_registry_free(struct sl_registry *r)
