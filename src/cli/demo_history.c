@@ -238,6 +238,93 @@ struct candidate {
     bool verified;
 };
 
+/* One invented device at a site, found some time in the year. 0 (id set), 1
+ * when the site's network is full, -1 with g->err. */
+static int invent_device(struct gen *g, const struct site_row *site, uint32_t *cursor,
+                         int64_t start, int64_t *id, int64_t *found)
+{
+    struct sl_rng *st = &g->rng;
+    char addr[48];
+    if (site->net[0] == '\0' || next_address(g, site->net, cursor, addr) != 0)
+        return 1; /* the network is full (or the site has none): enough devices here */
+    const struct model *m = pick_model(st);
+    struct sl_claim claim;
+    memset(&claim, 0, sizeof claim);
+    sl_strlcpy(claim.manufacturer, m->manufacturer, sizeof claim.manufacturer);
+    sl_strlcpy(claim.brand, m->brand, sizeof claim.brand);
+    sl_strlcpy(claim.model, m->model, sizeof claim.model);
+    sl_strlcpy(claim.firmware, m->firmware, sizeof claim.firmware);
+    sl_strlcpy(claim.device_type, m->type, sizeof claim.device_type);
+    claim.confidence = 0.9 + 0.08 * sl_rng_unit(st);
+    sl_claim_add_rule(&claim, "demo.seeded");
+    struct sl_verdict verdict;
+    make_verdict(g, site->tier, m, &verdict);
+    *found = sl_rng_unit(st) < 0.85
+                 ? start + sl_rng_range(st, 0, 45) * DAY + sl_rng_range(st, 0, 28800)
+                 : start + sl_rng_range(st, 46, 320) * DAY + sl_rng_range(st, 0, 28800);
+    char serial[96];
+    make_serial(st, m, *found - sl_rng_range(st, 400, 2000) * DAY, serial, sizeof serial);
+    struct sl_device_obs obs = {0,     site->id, NULL,     serial, addr,
+                                "80,554", &claim, &verdict, *found};
+    if (strcmp(m->type, "nvr") == 0)
+        obs.ports = "80,443,554,8000";
+    if (sl_store_device_observe(g->s, &obs, g->o->actor, id, NULL, g->err) != 0)
+        return -1;
+    g->sum->devices++;
+    g->sum->events++;
+    return 0;
+}
+
+/* A device whose removal date has come: scheduled, removed, most verified. */
+static int removed(struct gen *g, int64_t id, int64_t confirmed, int64_t out, bool *verified)
+{
+    struct sl_rng *st = &g->rng;
+    int64_t now = g->o->now;
+    char sched[SL_DATE_LEN];
+    int64_t when = out - sl_rng_range(st, 14, 42) * DAY;
+    if (when < confirmed + DAY)
+        when = confirmed + DAY;
+    sl_time_date(out - sl_rng_range(st, 0, 6) * DAY, sched);
+    if (move(g, id, SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched, NULL, NULL) != 0)
+        return -1;
+    const char *rep =
+        replacements[sl_rng_next(st) % (sizeof replacements / sizeof *replacements)];
+    if (move(g, id, SL_STATUS_REMOVED, out, "swapped by the site engineer", rep, NULL, NULL,
+             NULL) != 0)
+        return -1;
+    g->sum->removed++;
+    *verified = false;
+    if (now - out > 21 * DAY && sl_rng_unit(st) < 0.8) {
+        if (move(g, id, SL_STATUS_VERIFIED_ABSENT, out + sl_rng_range(st, 7, 21) * DAY,
+                 "not seen by the site's verification scan", NULL, NULL, NULL, NULL) != 0)
+            return -1;
+        g->sum->verified++;
+        *verified = true;
+    }
+    return 0;
+}
+
+/* A device still there: half of them scheduled, some of those overdue. */
+static int pending(struct gen *g, int64_t id, int64_t confirmed, int64_t out, double pace)
+{
+    struct sl_rng *st = &g->rng;
+    int64_t now = g->o->now;
+    if (sl_rng_unit(st) >= 0.5)
+        return 0;
+    int64_t when = now - sl_rng_range(st, 1, 40) * DAY;
+    if (when < confirmed + DAY)
+        when = confirmed + DAY;
+    if (when > now)
+        when = now;
+    /* Some slip: the date has passed and the device is still there. */
+    int64_t planned = sl_rng_unit(st) < 0.2 * pace ? now - sl_rng_range(st, 3, 30) * DAY : out;
+    if (planned < when)
+        planned = when + 7 * DAY;
+    char sched[SL_DATE_LEN];
+    sl_time_date(planned, sched);
+    return move(g, id, SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched, NULL, NULL);
+}
+
 static int seed_site(struct gen *g, const struct site_row *site, double pace,
                      struct candidate *cand, size_t *n_cand, size_t cap_cand)
 {
@@ -251,34 +338,10 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
     double span = (site->tier == SL_TIER_SENSITIVE ? 420.0 : 560.0) * pace;
     uint32_t cursor = 0;
     for (int64_t k = 0; k < n; k++) {
-        char addr[48];
-        if (site->net[0] == '\0' || next_address(g, site->net, &cursor, addr) != 0)
-            break; /* the network is full (or the site has none): enough devices here */
-        const struct model *m = pick_model(st);
-        struct sl_claim claim;
-        memset(&claim, 0, sizeof claim);
-        sl_strlcpy(claim.manufacturer, m->manufacturer, sizeof claim.manufacturer);
-        sl_strlcpy(claim.brand, m->brand, sizeof claim.brand);
-        sl_strlcpy(claim.model, m->model, sizeof claim.model);
-        sl_strlcpy(claim.firmware, m->firmware, sizeof claim.firmware);
-        sl_strlcpy(claim.device_type, m->type, sizeof claim.device_type);
-        claim.confidence = 0.9 + 0.08 * sl_rng_unit(st);
-        sl_claim_add_rule(&claim, "demo.seeded");
-        struct sl_verdict verdict;
-        make_verdict(g, site->tier, m, &verdict);
-        int64_t found = sl_rng_unit(st) < 0.85 ? start + sl_rng_range(st, 0, 45) * DAY + sl_rng_range(st, 0, 28800)
-                                        : start + sl_rng_range(st, 46, 320) * DAY + sl_rng_range(st, 0, 28800);
-        char serial[96];
-        make_serial(st, m, found - sl_rng_range(st, 400, 2000) * DAY, serial, sizeof serial);
-        struct sl_device_obs obs = {0,     site->id, NULL,     serial, addr,
-                                    "80,554", &claim, &verdict, found};
-        if (strcmp(m->type, "nvr") == 0)
-            obs.ports = "80,443,554,8000";
-        int64_t id;
-        if (sl_store_device_observe(g->s, &obs, g->o->actor, &id, NULL, g->err) != 0)
-            return -1;
-        g->sum->devices++;
-        g->sum->events++;
+        int64_t id, found;
+        int rc = invent_device(g, site, &cursor, start, &id, &found);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
         if (site->tier == SL_TIER_PUBLIC)
             continue; /* allowed there: nothing to do */
         int64_t confirmed = found + sl_rng_range(st, 2, 20) * DAY;
@@ -290,51 +353,13 @@ static int seed_site(struct gen *g, const struct site_row *site, double pace,
         int64_t out = removal_time(st, start, span);
         if (out < confirmed + 10 * DAY)
             out = confirmed + 10 * DAY + sl_rng_range(st, 0, 20) * DAY;
-        char sched[SL_DATE_LEN];
-        if (out <= now) {
-            int64_t when = out - sl_rng_range(st, 14, 42) * DAY;
-            if (when < confirmed + DAY)
-                when = confirmed + DAY;
-            sl_time_date(out - sl_rng_range(st, 0, 6) * DAY, sched);
-            if (move(g, id, SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched, NULL,
-                     NULL) != 0)
-                return -1;
-            const char *rep = replacements[sl_rng_next(st) % (sizeof replacements / sizeof *replacements)];
-            if (move(g, id, SL_STATUS_REMOVED, out, "swapped by the site engineer", rep, NULL,
-                     NULL, NULL) != 0)
-                return -1;
-            g->sum->removed++;
-            bool verified = false;
-            if (now - out > 21 * DAY && sl_rng_unit(st) < 0.8) {
-                if (move(g, id, SL_STATUS_VERIFIED_ABSENT, out + sl_rng_range(st, 7, 21) * DAY,
-                         "not seen by the site's verification scan", NULL, NULL, NULL, NULL) != 0)
-                    return -1;
-                g->sum->verified++;
-                verified = true;
-            }
-            if (*n_cand < cap_cand)
-                cand[(*n_cand)++] = (struct candidate){id, site->tier, confirmed, out, verified};
-        } else {
-            double r = sl_rng_unit(st);
-            if (r < 0.5) {
-                int64_t when = now - sl_rng_range(st, 1, 40) * DAY;
-                if (when < confirmed + DAY)
-                    when = confirmed + DAY;
-                if (when > now)
-                    when = now;
-                /* Some slip: the date has passed and the device is still there. */
-                int64_t planned = sl_rng_unit(st) < 0.2 * pace ? now - sl_rng_range(st, 3, 30) * DAY
-                                                        : out;
-                if (planned < when)
-                    planned = when + 7 * DAY;
-                sl_time_date(planned, sched);
-                if (move(g, id, SL_STATUS_SCHEDULED, when, "works order raised", NULL, sched,
-                         NULL, NULL) != 0)
-                    return -1;
-            }
-            if (*n_cand < cap_cand)
-                cand[(*n_cand)++] = (struct candidate){id, site->tier, confirmed, 0, false};
-        }
+        bool verified = false;
+        if (out <= now ? removed(g, id, confirmed, out, &verified) != 0
+                       : pending(g, id, confirmed, out, pace) != 0)
+            return -1;
+        if (*n_cand < cap_cand)
+            cand[(*n_cand)++] =
+                (struct candidate){id, site->tier, confirmed, out <= now ? out : 0, verified};
     }
     return 0;
 }
@@ -400,23 +425,14 @@ static int adopt_existing(struct gen *g)
     return ret;
 }
 
-int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_demo_summary *sum,
-                 struct sl_err *err)
+/* The register's sites; when it has none, the demo's own (data/demo/sites.csv). */
+static int load_sites(struct gen *g, struct sites *sites)
 {
-    memset(sum, 0, sizeof *sum);
-    struct gen g = {s, o, sum, {o->seed ? o->seed : 2022}, "", err};
-    struct sites sites = {NULL, 0, 0, 0};
-    size_t cap_cand = 4096, n_cand = 0;
-    struct candidate *cand = malloc(cap_cand * sizeof *cand);
-    if (cand == NULL)
-        return sl_err_set(err, "out of memory");
-    if (sl_store_begin(s, err) != 0) {
-        free(cand);
+    struct sl_err *err = g->err;
+    const struct sl_demo_opts *o = g->o;
+    if (sl_store_site_list(g->s, site_cb, sites, err) != 0)
         return -1;
-    }
-    if (sl_store_site_list(s, site_cb, &sites, err) != 0)
-        goto fail;
-    if (sites.n == 0) {
+    if (sites->n == 0) {
         char path[4096];
         if (o->sites_csv != NULL)
             sl_strlcpy(path, o->sites_csv, sizeof path);
@@ -425,39 +441,25 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
         size_t len;
         char *data = sl_read_file(path, 16u << 20, &len, err);
         if (data == NULL)
-            goto fail;
+            return -1;
         struct sl_import_problems *probs = malloc(sizeof *probs);
         int rc = probs == NULL ? sl_err_set(err, "out of memory")
-                               : sl_site_import_csv(s, data, len, o->actor, &sum->sites_imported,
-                                                    probs, err);
+                               : sl_site_import_csv(g->s, data, len, o->actor,
+                                                    &g->sum->sites_imported, probs, err);
         if (rc > 0)
             sl_err_set(err, "%s: %s", path, probs->text[0]);
         free(probs);
         free(data);
-        if (rc != 0)
-            goto fail;
-        if (sl_store_site_list(s, site_cb, &sites, err) != 0)
-            goto fail;
+        if (rc != 0 || sl_store_site_list(g->s, site_cb, sites, err) != 0)
+            return -1;
     }
-    if (sites.failed) {
-        sl_err_set(err, "out of memory");
-        goto fail;
-    }
-    if (adopt_existing(&g) != 0)
-        goto fail;
-    /* One sensitive site lags (its pace is slow): the report's overdue example. */
-    bool lag_done = false;
-    for (size_t i = 0; i < sites.n; i++) {
-        double pace = 0.85 + 0.3 * sl_rng_unit(&g.rng);
-        if (!lag_done && sites.v[i].tier == SL_TIER_SENSITIVE && i > 0) {
-            pace = 2.4;
-            lag_done = true;
-        }
-        if (seed_site(&g, &sites.v[i], pace, cand, &n_cand, cap_cand) != 0)
-            goto fail;
-    }
-    /* Exemptions: three in force at sensitive sites, one at an official site that
-     * expired three weeks ago. Reappearance: one removed device seen again. */
+    return sites->failed ? sl_err_set(err, "out of memory") : 0;
+}
+
+/* Exemptions: three in force at sensitive sites, one at an official site that
+ * expired three weeks ago, each on a device still there. */
+static int add_exemptions(struct gen *g, struct candidate *cand, size_t n_cand)
+{
     static const struct {
         enum sl_tier tier;
         int64_t from_days, until_days;
@@ -474,6 +476,7 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
         {SL_TIER_OFFICIAL, -200, -21, "Awaiting the regional framework contract",
          "Programme Board (J. Okafor)"},
     };
+    const struct sl_demo_opts *o = g->o;
     for (size_t k = 0; k < sizeof ex / sizeof ex[0]; k++) {
         for (size_t i = 0; i < n_cand; i++) {
             struct candidate *c = &cand[i];
@@ -481,48 +484,88 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
             if (c->removed_at != 0 || c->tier != ex[k].tier || c->confirmed_at >= from)
                 continue;
             struct sl_device *d = malloc(sizeof *d);
-            int got = d != NULL ? sl_store_device_get(s, c->id, d, err) : -1;
+            int got = d != NULL ? sl_store_device_get(g->s, c->id, d, g->err) : -1;
             int64_t since = 0;
             if (got == 1)
                 sl_time_parse(d->status_since, &since);
             free(d);
             if (got != 1)
-                goto fail;
+                return -1;
             if (since > from)
                 continue;
             char until[SL_DATE_LEN];
             sl_time_date(o->now + ex[k].until_days * DAY, until);
-            if (move(&g, c->id, SL_STATUS_EXEMPT, from, ex[k].reason, NULL, NULL, until,
+            if (move(g, c->id, SL_STATUS_EXEMPT, from, ex[k].reason, NULL, NULL, until,
                      ex[k].approver) != 0)
-                goto fail;
-            sum->exempt++;
+                return -1;
+            g->sum->exempt++;
             c->removed_at = -1; /* used */
             break;
         }
     }
+    return 0;
+}
+
+/* Reappearance: one removed (not verified) device at a sensitive site seen again. */
+static int add_reappearance(struct gen *g, const struct candidate *cand, size_t n_cand)
+{
     for (size_t i = 0; i < n_cand; i++) {
-        struct candidate *c = &cand[i];
-        if (c->removed_at > 0 && !c->verified && o->now - c->removed_at > 20 * DAY &&
+        const struct candidate *c = &cand[i];
+        if (c->removed_at > 0 && !c->verified && g->o->now - c->removed_at > 20 * DAY &&
             c->tier == SL_TIER_SENSITIVE) {
-            if (move(&g, c->id, SL_STATUS_REAPPEARED, o->now - 4 * DAY,
+            if (move(g, c->id, SL_STATUS_REAPPEARED, g->o->now - 4 * DAY,
                      "answered again on the site network after its recorded removal", NULL, NULL,
                      NULL, NULL) != 0)
-                goto fail;
-            sum->reappeared++;
+                return -1;
+            g->sum->reappeared++;
             break;
         }
     }
-    if (add_milestones(&g) != 0)
-        goto fail;
-    if (sl_store_commit(s, err) != 0)
-        goto fail_no_rollback;
-    free(sites.v);
-    free(cand);
     return 0;
-fail:
-    sl_store_rollback(s);
-fail_no_rollback:
+}
+
+/* Everything inside the transaction. 0, or -1 with g->err. */
+static int seed(struct gen *g, struct sites *sites, struct candidate *cand, size_t cap_cand)
+{
+    size_t n_cand = 0;
+    if (load_sites(g, sites) != 0 || adopt_existing(g) != 0)
+        return -1;
+    /* One sensitive site lags (its pace is slow): the report's overdue example. */
+    bool lag_done = false;
+    for (size_t i = 0; i < sites->n; i++) {
+        double pace = 0.85 + 0.3 * sl_rng_unit(&g->rng);
+        if (!lag_done && sites->v[i].tier == SL_TIER_SENSITIVE && i > 0) {
+            pace = 2.4;
+            lag_done = true;
+        }
+        if (seed_site(g, &sites->v[i], pace, cand, &n_cand, cap_cand) != 0)
+            return -1;
+    }
+    if (add_exemptions(g, cand, n_cand) != 0 || add_reappearance(g, cand, n_cand) != 0)
+        return -1;
+    return add_milestones(g);
+}
+
+int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_demo_summary *sum,
+                 struct sl_err *err)
+{
+    memset(sum, 0, sizeof *sum);
+    struct gen g = {s, o, sum, {o->seed ? o->seed : 2022}, "", err};
+    struct sites sites = {NULL, 0, 0, 0};
+    size_t cap_cand = 4096;
+    struct candidate *cand = malloc(cap_cand * sizeof *cand);
+    if (cand == NULL)
+        return sl_err_set(err, "out of memory");
+    int rc = sl_store_begin(s, err);
+    if (rc == 0) {
+        if (seed(&g, &sites, cand, cap_cand) != 0) {
+            sl_store_rollback(s);
+            rc = -1;
+        } else {
+            rc = sl_store_commit(s, err);
+        }
+    }
     free(sites.v);
     free(cand);
-    return -1;
+    return rc == 0 ? 0 : -1;
 }
