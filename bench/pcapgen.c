@@ -312,6 +312,8 @@ static void golden_discovery(const char *dir)
 
 /* ---- golden: hostile frames ---------------------------------------------------------- */
 
+/* Long: the golden pcap of hostile frames is a list of frames, one a stanza:
+ * data, written in the order the golden test's expected output follows. */
 static void golden_malformed(const char *dir)
 {
     open_out(dir, "malformed.pcap", 1);
@@ -465,6 +467,7 @@ static const char *const clouds[] = {"api.hik-connect.com", "dev.ezvizlife.com",
                                      "www.easy4ipcloud.com", "p2p.easy4ip.com",
                                      "www.dahuaddns.com", "app.imoulife.com"};
 
+/* Long: the benchmark's traffic mix, one weighted case per kind of frame. */
 static int mix(const char *path, uint64_t total, unsigned cameras)
 {
     struct sl_err err;

@@ -34,6 +34,8 @@ static int check(int rc, sqlite3 *db, const char *what)
     return rc;
 }
 
+/* Long: a benchmark generator writes the register in one pass, table by table, in
+ * the order the schema needs; it is read as that list, not reused. */
 int main(int argc, char **argv)
 {
     if (argc < 4) {

@@ -310,6 +310,9 @@ static bool valid_template(const char *t, size_t groups)
     return true;
 }
 
+/* Long: every field of one rule, checked in the order docs/identify.md lists
+ * them. Left whole while issue 10 moves rule regexes to PCRE2, which rewrites
+ * this function's pattern half. */
 static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size_t pos,
                       const struct sl_registry *reg, struct sl_err *err)
 {

@@ -75,6 +75,8 @@ static bool disjoint(const uint8_t *a, const uint8_t *b)
     return true;
 }
 
+/* Long: one pass over the pattern's grammar. This file goes when issue 10 moves
+ * rule regexes to PCRE2 (its JIT makes the fast path unnecessary). */
 bool sl_simplere_compile(struct sl_simplere *s, const char *pat, bool nocase)
 {
     memset(s, 0, sizeof *s);

@@ -264,6 +264,7 @@ static void test_hostile_input(void **state)
     assert_string_equal(c.manufacturer, "");
 }
 
+/* Long: one scenario over the fixture file, read top to bottom. */
 /* The fixtures: every device's claim agrees with what its first record expects. */
 static void test_fixtures(void **state)
 {
