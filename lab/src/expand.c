@@ -58,9 +58,9 @@ static const char *lookup(const struct lab_xctx *x, const char *name)
     return NULL;
 }
 
-/* Long: one case per template function of docs/lab.md; each case is a few
+/* One ${expr}: expr is NUL-terminated, may contain ':' arguments.
+ * Long: one case per template function of docs/lab.md; each case is a few
  * lines and they share the argument parsing at the top. */
-/* One ${expr}: expr is NUL-terminated, may contain ':' arguments. */
 static int expand_one(struct sl_buf *out, char *expr, const struct lab_xctx *x,
                       struct sl_err *err)
 {

@@ -80,23 +80,10 @@ static int filter_option(const char *cmd, int c, struct sl_device_filter *f)
     switch (c) {
     case 's': f->site = optarg; break;
     case 'm': f->manufacturer = optarg; break;
-    case 'S': {
-        enum sl_status st;
-        if (sl_status_from_name(optarg, &st) != 0)
-            return sl_cli_usage_error(cmd,
-                                      "--status must be one of discovered, confirmed, "
-                                      "scheduled, removed, verified_absent, exempt, reappeared");
-        f->status = (int)st;
-        break;
-    }
-    case 'd': {
-        enum sl_decision dd;
-        if (sl_decision_from_name(optarg, &dd) != 0)
-            return sl_cli_usage_error(
-                cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
+    case 'S': return sl_cli_status_arg(cmd, optarg, &f->status);
+    case 'd':
         f->decision = optarg;
-        break;
-    }
+        return sl_cli_decision_arg(cmd, optarg);
     default: break;
     }
     return 0;

@@ -232,21 +232,10 @@ static int lc_option(const char *cmd, int o, struct lc_args *a)
     switch (o) {
     case 's': a->sel.site = optarg; break;
     case 'm': a->sel.manufacturer = optarg; break;
-    case 'S': {
-        enum sl_status st;
-        if (sl_status_from_name(optarg, &st) != 0)
-            return sl_cli_usage_error(cmd, "--status: unknown status '%s'", optarg);
-        a->sel.status = (int)st;
-        break;
-    }
-    case 'd': {
-        enum sl_decision dd;
-        if (sl_decision_from_name(optarg, &dd) != 0)
-            return sl_cli_usage_error(
-                cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
+    case 'S': return sl_cli_status_arg(cmd, optarg, &a->sel.status);
+    case 'd':
         a->sel.decision = optarg;
-        break;
-    }
+        return sl_cli_decision_arg(cmd, optarg);
     case 'a': a->sel.affected = true; break;
     case 't': a->c.at = optarg; break;
     case 'n': a->c.note = optarg; break;

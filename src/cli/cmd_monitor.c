@@ -509,12 +509,7 @@ int sl_cmd_monitor(int argc, char **argv)
     struct sl_err err = {{0}};
     if ((rc = open_register(r, &err)) == 0 && (rc = open_inputs(r, &err)) == 0 &&
         (rc = start_engine(r, &err)) == 0) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        sl_cli_catch_signals(on_signal);
         if (r->live != NULL)
             capture_live(r, &err);
         else

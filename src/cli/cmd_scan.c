@@ -22,9 +22,7 @@ static void on_sigint(int sig)
 {
     (void)sig;
     stop_flag = 1;
-    /* A second ^C ends the process at once. */
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    sl_cli_default_signals(); /* a second ^C ends the process at once */
 }
 
 static void usage(const char *cmd)
@@ -270,17 +268,12 @@ static int run(struct scan_args *a, struct sl_scan_out *out, struct sl_scan_summ
 {
     a->so.stop = &stop_flag;
     stop_flag = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sl_cli_catch_signals(on_sigint);
     signal(SIGPIPE, SIG_IGN);
     struct sl_scan_callbacks cb;
     sl_scan_out_callbacks(out, &cb);
     int r = sl_scan_run(&a->so, &cb, sum, err);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    sl_cli_default_signals();
     return r;
 }
 

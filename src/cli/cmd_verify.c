@@ -156,14 +156,9 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
     struct sl_verify_scan_opts vo = {sites->ids, sites->n, ports, timeout, rate, conc,
                                      sl_cli_actor(actor), &stop_flag, on_start, (void *)cmd};
     stop_flag = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sl_cli_catch_signals(on_signal);
     int rc = sl_verify_scan(s, &vo, res, &err);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    sl_cli_default_signals();
     if (rc != 0) {
         ret = sl_cli_fail(cmd, strstr(err.msg, "no networks") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
                           "%s", err.msg);

@@ -464,9 +464,9 @@ static char *unescape(const struct jval *v, size_t *n, const char **err)
     return out;
 }
 
-/* Long: one record's fields, each bounded and checked in the order
+/* Reads one line into a record. Returns 0, or -1 with msg.
+ * Long: one record's fields, each bounded and checked in the order
  * docs/identify.md lists them. */
-/* Reads one line into a record. Returns 0, or -1 with msg. */
 static int parse_line(struct run *r, const char *line, size_t len, char *msg, size_t msgsz)
 {
     struct jval v[K_COUNT];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/grow.h"
+#include "util/jsonout.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -26,14 +27,7 @@ void sl_jsonl_write(FILE *out, enum sl_jsonl_type type, json_t *j)
     json_object_set_new(rec, "type", json_string(sl_jsonl_type_name(type)));
     json_object_update(rec, j);
     json_decref(j);
-    /* 10 significant digits: 0.85 prints as 0.85, not 0.84999999999999998 */
-    char *s = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
-    if (s != NULL) {
-        fputs(s, out);
-        fputc('\n', out);
-        free(s);
-    }
-    json_decref(rec);
+    sl_json_write(out, rec, false);
 }
 
 json_t *sl_ports_to_json(const char *ports)

@@ -12,19 +12,13 @@
 
 #include "ident/batch.h"
 #include "ident/ident.h"
-#include "util/base64.h"
-#include "util/file.h"
 
 static struct sl_ident *id;
 
 static int setup(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
-    if (sl_ident_load(&id, SL_TEST_SOURCE_DIR "/data", &err) != 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
+    id = sl_test_ident();
     return 0;
 }
 
@@ -33,27 +27,6 @@ static int teardown(void **state)
     (void)state;
     sl_ident_free(id);
     return 0;
-}
-
-/* One input record into the accumulator. */
-static void observe(struct sl_ident_acc *acc, const json_t *r)
-{
-    static uint8_t buf[1u << 20];
-    const char *text = json_string_value(json_object_get(r, "data"));
-    const json_t *b64 = json_object_get(r, "data_b64");
-    size_t n = 0;
-    if (json_is_string(b64) && json_string_length(b64) / 4 * 3 < sizeof buf)
-        n = (size_t)sl_base64_decode(json_string_value(b64), json_string_length(b64), buf);
-    else if (text != NULL && strlen(text) < sizeof buf)
-        n = strlen(text), memcpy(buf, text, n);
-    enum sl_proto p = SL_PROTO_NONE;
-    sl_proto_from_name(json_string_value(json_object_get(r, "proto")), &p);
-    struct sl_evidence ev = {.proto = p,
-                             .port = (uint16_t)json_integer_value(json_object_get(r, "port")),
-                             .path = json_string_value(json_object_get(r, "path")),
-                             .data = buf,
-                             .len = n};
-    sl_ident_observe(acc, &ev);
 }
 
 /* What jansson writes for the claim identify concludes from every record of
@@ -67,7 +40,7 @@ static char *expected_line(const char *input, const char *device)
         size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
         json_t *r = json_loadb(p, n, 0, NULL);
         if (r != NULL && strcmp(json_string_value(json_object_get(r, "device")), device) == 0)
-            observe(acc, r);
+            sl_test_observe_record(acc, r);
         json_decref(r);
         p += n + (nl != NULL);
     }
@@ -115,10 +88,7 @@ static void test_every_fixture(void **state)
 {
     (void)state;
     size_t len;
-    struct sl_err err = {{0}};
-    char *data = sl_read_file(SL_TEST_SOURCE_DIR "/tests/fixtures/ident/devices.jsonl", 16u << 20,
-                              &len, &err);
-    assert_non_null(data);
+    char *data = sl_test_fixtures(&len);
     assert_true(check_batch(data) >= 50);
     free(data);
 }

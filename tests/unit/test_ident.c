@@ -264,8 +264,8 @@ static void test_hostile_input(void **state)
     assert_string_equal(c.manufacturer, "");
 }
 
-/* Long: one scenario over the fixture file, read top to bottom. */
-/* The fixtures: every device's claim agrees with what its first record expects. */
+/* The fixtures: every device's claim agrees with what its first record expects.
+ * Long: one scenario over the fixture file, read top to bottom. */
 static void test_fixtures(void **state)
 {
     (void)state;
@@ -328,22 +328,7 @@ static void test_fixtures(void **state)
                 json_decref(r);
                 break;
             }
-            const char *text = json_string_value(json_object_get(r, "data"));
-            const json_t *b64 = json_object_get(r, "data_b64");
-            uint8_t buf[16384];
-            size_t n = 0;
-            if (json_is_string(b64))
-                n = (size_t)sl_base64_decode(json_string_value(b64), json_string_length(b64), buf);
-            else if (text != NULL)
-                n = strlen(text), memcpy(buf, text, n < sizeof buf ? n : sizeof buf);
-            enum sl_proto p = SL_PROTO_NONE;
-            sl_proto_from_name(json_string_value(json_object_get(r, "proto")), &p);
-            struct sl_evidence ev = {.proto = p,
-                                     .port = (uint16_t)json_integer_value(json_object_get(r, "port")),
-                                     .path = json_string_value(json_object_get(r, "path")),
-                                     .data = buf,
-                                     .len = n};
-            sl_ident_observe(acc, &ev);
+            sl_test_observe_record(acc, r);
             json_decref(r);
         }
         struct sl_claim c;

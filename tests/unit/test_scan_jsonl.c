@@ -157,16 +157,22 @@ static void write_stream(struct stream *s, const struct fixture *x)
     sl_jsonl_write(s->f, SL_JSONL_SUMMARY, sl_scan_summary_json(&x->sum));
 }
 
+/* The fixture's records, every type, written into s. */
+static void written(struct fixture *x, struct stream *s)
+{
+    fixture(x);
+    stream_open(s);
+    write_stream(s, x);
+    stream_close(s);
+}
+
 /* Devices come back as observations with everything the writer put in. */
 static void test_devices_round_trip(void **state)
 {
     (void)state;
     struct fixture x;
-    fixture(&x);
     struct stream s;
-    stream_open(&s);
-    write_stream(&s, &x);
-    stream_close(&s);
+    written(&x, &s);
     struct sl_observation *o = NULL;
     size_t n = 0;
     struct sl_jsonl_result r;
@@ -204,11 +210,8 @@ static void test_other_records(void **state)
 {
     (void)state;
     struct fixture x;
-    fixture(&x);
     struct stream s;
-    stream_open(&s);
-    write_stream(&s, &x);
-    stream_close(&s);
+    written(&x, &s);
     json_t *j = line_json(s.text, 0);
     envelope_is(j, "progress");
     assert_string_equal(json_string_value(json_object_get(j, "phase")), "start");
