@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/config.h"
 #include "util/err.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
@@ -85,7 +86,18 @@ const char *sl_cli_db_path(const char *flag)
     const char *env = getenv("SIGHTLINE_DB");
     if (env != NULL && *env != '\0')
         return env;
-    return "./sightline.db";
+    const char *file = sl_config_file_value("register", "location", NULL);
+    return file != NULL ? file : "./sightline.db";
+}
+
+const char *sl_cli_read_db_path(const char *flag)
+{
+    if (flag != NULL && *flag != '\0')
+        return flag;
+    const char *env = getenv("SIGHTLINE_READ_DB");
+    if (env != NULL && *env != '\0')
+        return env;
+    return sl_config_file_value("register", "read_replica", NULL);
 }
 
 const char *sl_cli_actor(const char *flag)
