@@ -448,12 +448,21 @@ int sl_config_apply(int *argc, char ***argvp)
         g_user_argc = *argc - 1;
         return 0;
     }
-    static char **owned; /* the array handed out last time (a process calls this once) */
+    /* The array and value copies handed out last time (a process calls this
+     * once): the values are copies, so a reload of the file (SIGHUP) leaves
+     * the options a command parsed intact. */
+    static char **owned;
+    static char *copies[MAX_KEYS];
     char **nv = calloc((size_t)*argc + 2 * MAX_KEYS + 1, sizeof *nv);
     if (nv == NULL)
         return -1;
     free(owned);
     owned = nv;
+    for (size_t i = 0; i < MAX_KEYS; i++) {
+        free(copies[i]);
+        copies[i] = NULL;
+    }
+    size_t n_copies = 0;
     int n = 0;
     for (int i = 0; i <= words; i++)
         nv[n++] = argv[i];
@@ -465,14 +474,16 @@ int sl_config_apply(int *argc, char ***argvp)
             gave(user, n_user, k->option))
             continue;
         bool b = false;
-        if (k->type != SL_CFG_BOOL) {
-            nv[n++] = (char *)k->option;
-            nv[n++] = (char *)v;
-        } else if (parse_bool(v, &b) && b) {
-            nv[n++] = (char *)k->option;
-            const char *arg = injected_value(k);
-            if (arg != NULL)
-                nv[n++] = (char *)arg;
+        const char *arg = v;
+        if (k->type == SL_CFG_BOOL && !(parse_bool(v, &b) && b))
+            continue;
+        if (k->type == SL_CFG_BOOL)
+            arg = injected_value(k);
+        nv[n++] = (char *)k->option;
+        if (arg != NULL) {
+            if ((copies[n_copies] = strdup(arg)) == NULL)
+                return -1;
+            nv[n++] = copies[n_copies++];
         }
     }
     for (int i = 0; i < n_user; i++)

@@ -155,8 +155,10 @@ static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto
         return false;
     if (h->acc == NULL) {
         h->acc = id->acc_new(id->ctx);
-        h->claim = calloc(1, sizeof *h->claim);
-        h->verdict = calloc(1, sizeof *h->verdict);
+        if (h->claim == NULL) /* a reload without rebind kept the claim */
+            h->claim = calloc(1, sizeof *h->claim);
+        if (h->verdict == NULL)
+            h->verdict = calloc(1, sizeof *h->verdict);
         if (h->acc == NULL || h->claim == NULL || h->verdict == NULL) {
             if (h->acc != NULL && id->acc_free != NULL)
                 id->acc_free(h->acc);
@@ -605,6 +607,41 @@ static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct
         if (give_evidence(m, h, SL_PROTO_TCP, p->sport, d, n < 64 ? n : 64, "passive"))
             evaluate(m, h, p, NULL, "tcp-banner");
     }
+}
+
+/* ---- reload ---------------------------------------------------------------------------- */
+
+void sl_monitor_reload(struct sl_monitor *m, const struct sl_cloud *cloud,
+                       const struct sl_mon_identify *identify)
+{
+    for (size_t i = 0; i < m->n_hosts; i++) {
+        struct sl_host *h = &m->hosts[i];
+        if (h->acc == NULL)
+            continue;
+        if (identify == NULL || identify->rebind == NULL) {
+            if (m->cfg.identify != NULL && m->cfg.identify->acc_free != NULL)
+                m->cfg.identify->acc_free(h->acc);
+            h->acc = NULL; /* the claim and verdict stay as they were */
+            continue;
+        }
+        identify->rebind(h->acc, identify->ctx);
+        if (identify->conclude != NULL)
+            identify->conclude(h->acc, h->claim);
+        if (identify->judge != NULL)
+            identify->judge(identify->ctx, h->claim, m->now_sec, h->verdict);
+    }
+    for (size_t i = 0; i < SL_CLOUD_IP_SLOTS; i++) {
+        struct sl_cloud_ip *c = &m->cloud_ips[i];
+        if (!c->used)
+            continue;
+        c->entry = cloud != NULL ? sl_cloud_match(cloud, c->name) : NULL;
+        if (c->entry == NULL) {
+            c->used = false;
+            m->n_cloud_ips--;
+        }
+    }
+    m->cfg.cloud = cloud;
+    m->cfg.identify = identify;
 }
 
 /* ---- the frame ------------------------------------------------------------------------- */
