@@ -719,9 +719,13 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
     const uint8_t *smac = p.l3 == SL_L3_ARP ? p.arp_sha : p.src_mac;
     struct sl_host *h = NULL;
     bool created = false;
+    static const uint8_t zero_mac[6];
+    /* No link address (raw IP links) or an all-zero one (loopback): the IP
+     * address is the station. */
+    bool no_mac = !p.has_mac || memcmp(smac, zero_mac, 6) == 0;
     if (p.has_mac && usable_mac(smac))
         h = sl_mon_host_find(m, true, smac, NULL, true, &created);
-    else if (!p.has_mac && ip && usable_ip(&p.src))
+    else if (no_mac && ip && usable_ip(&p.src))
         h = sl_mon_host_find(m, false, NULL, &p.src, true, &created);
     if (h != NULL) {
         if (h->last_seen != ts_sec) {

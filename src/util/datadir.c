@@ -55,23 +55,21 @@ static bool under(const char *dir, const char *build)
 const char *sl_datadir_find(const char *source_dir, const char *sub, const char *installed_dir,
                             char *buf, size_t n, const char **how)
 {
-    char exe[PATH_MAX], build[PATH_MAX];
+    char exe[PATH_MAX], build[PATH_MAX], real[PATH_MAX];
     const char *why = "configured at build time";
     const char *pick = installed_dir;
     if (exe_dir(exe, sizeof exe)) {
-        if (realpath(SL_BUILD_DIR, build) != NULL && under(exe, build) && is_dir(source_dir)) {
+        /* Installed first: a copy installed under a build tree (a DESTDIR in
+         * its tmp/) is still an installed copy. */
+        char rel[PATH_MAX + 64];
+        snprintf(rel, sizeof rel, "%s/../share/sightline%s%s", exe, *sub ? "/" : "", sub);
+        if (realpath(rel, real) != NULL && is_dir(real)) {
+            pick = real;
+            why = "installed beside the program";
+        } else if (realpath(SL_BUILD_DIR, build) != NULL && under(exe, build) &&
+                   is_dir(source_dir)) {
             pick = source_dir;
             why = "the source tree of this build";
-        } else {
-            char rel[PATH_MAX + 64];
-            snprintf(rel, sizeof rel, "%s/../share/sightline%s%s", exe, *sub ? "/" : "", sub);
-            char real[PATH_MAX];
-            if (realpath(rel, real) != NULL && is_dir(real)) {
-                sl_strlcpy(buf, real, n);
-                if (how != NULL)
-                    *how = "installed beside the program";
-                return buf;
-            }
         }
     }
     sl_strlcpy(buf, pick, n);

@@ -5,13 +5,13 @@
  * --data-dir, or the configuration file's [data] dir, chosen by cli/config.c),
  * else $SIGHTLINE_DATA, else the automatic choice of sl_datadir_find().
  *
- * sl_datadir_find() decides between the source tree and the installed copy
- * by where the running program is, never by what happens to exist on the
- * machine: a program built in a build tree (its executable under the
- * CMAKE_BINARY_DIR it was configured with) reads the source tree's copy; an
- * installed program reads PREFIX/share/sightline/SUB relative to its own
- * executable (so a DESTDIR or dpkg --instdir copy finds its own data), else
- * the path configured at build time.
+ * sl_datadir_find() decides between the installed copy and the source tree
+ * by where the running program is, never by what happens to exist elsewhere
+ * on the machine: an installed program reads PREFIX/share/sightline/SUB
+ * relative to its own executable (so a DESTDIR or dpkg --instdir copy finds
+ * its own data); a program in the build tree it was built in (its executable
+ * under that CMAKE_BINARY_DIR, with no share/ beside it) reads the source
+ * tree's copy; else the path configured at build time.
  *
  * Strings returned are static or the caller's buffer; nothing is allocated.
  */
@@ -32,8 +32,8 @@ void sl_datadir_set(const char *dir);
  * "installed", "configured at build time"). Static string. */
 const char *sl_datadir_auto(const char **how);
 
-/* The automatic choice for one data folder: source_dir when the program runs
- * from its build tree, else EXE/../share/sightline/sub when it exists, else
+/* The automatic choice for one data folder: EXE/../share/sightline/sub when
+ * it exists, else source_dir when the program runs from its build tree, else
  * installed_dir. Writes into buf and returns it; *how as above (how may be
  * NULL). */
 const char *sl_datadir_find(const char *source_dir, const char *sub, const char *installed_dir,

@@ -338,12 +338,28 @@ static void test_reload(void **state)
     sl_mon_identify_close(id_b);
 }
 
+/* Loopback frames carry all-zero MACs: the station is its IP address, so a
+ * monitor on lo (sightline-monitor@lo) still alerts. */
+static void test_loopback_station(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_open(&r, NULL, 0);
+    static const uint8_t zero[6];
+    dns_query(&r, T0, zero, "127.0.0.1", "api.hik-connect.com");
+    fflush(r.out);
+    assert_int_equal(count(r.buf, "\"signature_id\":9000003"), 1);
+    assert_non_null(strstr(r.buf, "\"device\":{\"ip\":\"127.0.0.1\"}"));
+    rig_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dedup_and_summary), cmocka_unit_test(test_reappeared),
         cmocka_unit_test(test_state_roundtrip), cmocka_unit_test(test_host_bound),
         cmocka_unit_test(test_alert_table_bound), cmocka_unit_test(test_reload),
+        cmocka_unit_test(test_loopback_station),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
