@@ -10,42 +10,11 @@
 #   3. the file names the full data: after SIGHUP, hik-connect alerts; the
 #      same process, the earlier alerts are not raised again.
 # Needs root, unshare, ip and python3; else skipped.
-set -u
-if [ -z "${SL_MON_RELOAD_INNER:-}" ]; then
-    if [ "$(id -u)" -ne 0 ]; then echo "skipped: live capture needs root"; exit 77; fi
-    for tool in unshare ip python3; do
-        command -v $tool >/dev/null 2>&1 || { echo "skipped: needs $tool"; exit 77; }
-    done
-    if ! unshare --net true 2>/dev/null; then
-        echo "skipped: cannot create a network namespace here"; exit 77
-    fi
-    SL_MON_RELOAD_INNER=1 exec unshare --net sh "$0" "$@"
-fi
-
+. "$(dirname "$0")/lib_live.sh"
 . "$(dirname "$0")/lib.sh"
 S=$SIGHTLINE
 P="$SL_SOURCE_DIR/tests/monitor"
-ip link set lo up
-ip link add slhup0 type veth peer name slhup1 || { echo "skipped: no veth support"; exit 77; }
-for l in slhup0 slhup1; do
-    sysctl -qw "net.ipv6.conf.$l.disable_ipv6=1" 2>/dev/null || true
-    ip link set "$l" up
-done
-
-inject() { # PCAP IFACE: every frame of PCAP out of IFACE (AF_PACKET)
-    python3 - "$1" "$2" <<'PY'
-import socket, struct, sys, time
-data = open(sys.argv[1], 'rb').read()
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[2], 0))
-off = 24
-while off + 16 <= len(data):
-    incl = struct.unpack('<IIII', data[off:off + 16])[2]
-    s.send(data[off + 16:off + 16 + incl])
-    off += 16 + incl
-    time.sleep(0.002)
-PY
-}
+live_veth slhup0 slhup1
 
 wait_for() { # FILE TEXT [COUNT]: up to 30 s for COUNT (default 1) lines with TEXT
     i=0
@@ -68,7 +37,7 @@ pid=$!
 wait_for "$T/mon.err" "dropped capabilities" || { fail "capture did not open"; cat "$T/mon.err"; }
 
 # 1. hik-connect.com is not in the list in use; easy4ipcloud.com is.
-inject "$P/cloud.pcap" slhup1
+inject "$P/cloud.pcap" slhup1 >/dev/null
 wait_for "$T/out.jsonl" '"domain":"easy4ipcloud.com"' || fail "no alert from the first pass"
 sleep 0.5
 if grep -q '"domain":"hik-connect.com"' "$T/out.jsonl"; then
@@ -89,7 +58,7 @@ printf '[data]\ndir = %s\n' "$T/full" >"$conf"
 kill -HUP $pid
 wait_for "$T/mon.err" "reloaded $conf and the rules in $T/full" ||
     { fail "no reload message"; cat "$T/mon.err"; }
-inject "$P/cloud.pcap" slhup1
+inject "$P/cloud.pcap" slhup1 >/dev/null
 wait_for "$T/out.jsonl" '"domain":"hik-connect.com"' && pass "after reload: hik-connect alerts" ||
     fail "no hik-connect alert after reload"
 kill -TERM $pid
@@ -101,10 +70,7 @@ want=$(grep '"event_type":"alert"' "$P/cloud.expected.jsonl" | grep -c '"domain"
 [ "$easy" -eq "$want" ] && pass "deduplication kept across reload ($easy easy4ipcloud alerts)" ||
     fail "easy4ipcloud alerts: $easy, wanted $want (raised again after reload?)"
 pkts=$(grep -o '"packets":[0-9]*' "$T/out.jsonl" | tail -1 | cut -d: -f2)
-frames=$(python3 -c "
-import struct; d=open('$P/cloud.pcap','rb').read(); o=24; n=0
-while o+16<=len(d): o+=16+struct.unpack('<IIII',d[o:o+16])[2]; n+=1
-print(n)")
+frames=$(pcap_frames "$P/cloud.pcap")
 [ "${pkts:-0}" -ge $((2 * frames)) ] && pass "one capture saw both passes ($pkts frames)" ||
     fail "stats count $pkts frames, wanted at least $((2 * frames))"
 [ "$first" -gt 0 ] || fail "no alerts at all in the first pass"
