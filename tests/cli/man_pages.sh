@@ -27,6 +27,14 @@ else
     fail "man pages and --help disagree"; cat "$T/check"
 fi
 
+# The Debian package lists its man pages one by one (sightline-lab.1 is the
+# other package's): every page must be in one of the two .install files.
+for page in "$M"/*.1 "$M"/*.5; do
+    name=$(basename "$page"); sec=${name##*.}
+    grep -qE "^usr/share/man/man$sec/($name|)\$" "$SL_SOURCE_DIR"/debian/sightline*.install ||
+        fail "man/$name is in neither debian/sightline.install nor debian/sightline-lab.install"
+done
+
 conf="$SL_SOURCE_DIR/dist/sightline.conf"
 expect_rc 0 "$SIGHTLINE" config check "$conf" && pass "the shipped sightline.conf is valid"
 sed 's/^#\([a-z_]* = \)/\1/' "$conf" >"$T/all.conf"
