@@ -70,13 +70,20 @@ static int config_show(int argc, char **argv)
         }
     }
     if (json) {
-        sl_print_json(stdout, json_pack("{s:s, s:b, s:o}", "file", sl_config_path(), "file_present",
-                                        present, "settings", arr));
-        return SL_EXIT_OK;
+        json_t *j = json_pack("{s:s, s:b, s:o}", "file", sl_config_path(), "file_present", present,
+                              "settings", arr);
+        if (sl_config_error() != NULL)
+            json_object_set_new(j, "error", json_string(sl_config_error()));
+        sl_print_json(stdout, j);
+        return sl_config_error() != NULL ? SL_EXIT_USAGE : SL_EXIT_OK;
     }
-    printf("configuration file: %s%s\n\n", sl_config_path(), present ? "" : " (not present)");
+    const char *bad = sl_config_error();
+    printf("configuration file: %s%s\n\n", sl_config_path(),
+           bad != NULL ? " (not used: it is invalid)" : present ? "" : " (not present)");
     sl_table_print(t, stdout, 0);
     sl_table_free(t);
+    if (bad != NULL)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", bad);
     return SL_EXIT_OK;
 }
 

@@ -82,6 +82,7 @@ struct settings {
 static struct settings g_set;
 static char g_path[4096];
 static char g_cli_datadir[4096];
+static char g_load_error[SL_ERR_MAX]; /* why the file in use could not be read, "" = it could */
 static char **g_user_args; /* the command's own arguments as typed (after argv[0]) */
 static int g_user_argc;
 
@@ -277,6 +278,7 @@ int sl_config_parse(const char *text, size_t len, const char *name, struct sl_er
 int sl_config_load(const char *path, bool must_exist, struct sl_err *err)
 {
     sl_strlcpy(g_path, path, sizeof g_path);
+    g_load_error[0] = '\0';
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT && !must_exist) {
         settings_free(&g_set);
@@ -289,6 +291,11 @@ int sl_config_load(const char *path, bool must_exist, struct sl_err *err)
     int rc = sl_config_parse(text, len, path, err);
     free(text);
     return rc;
+}
+
+const char *sl_config_error(void)
+{
+    return g_load_error[0] != '\0' ? g_load_error : NULL;
 }
 
 const char *sl_config_path(void)
@@ -380,8 +387,18 @@ int sl_config_start(int *argc, char **argv)
     const char *env = getenv("SIGHTLINE_CONFIG");
     bool explicit = config != NULL || (env != NULL && *env != '\0');
     if (sl_config_load(config != NULL ? config : sl_config_path(), explicit, &err) != 0) {
-        fprintf(stderr, "sightline: %s\n", err.msg);
-        return SL_EXIT_USAGE;
+        /* A bad file stops every command but those that help mend it: help,
+         * --version and config (show says what is wrong, check checks). */
+        static const char *const spared[] = {"--help", "-h", "help", "--version", "-V",
+                                             "version", "config"};
+        bool spare = *argc < 2;
+        for (size_t i = 0; i < sizeof spared / sizeof spared[0] && !spare; i++)
+            spare = strcmp(argv[1], spared[i]) == 0;
+        if (!spare) {
+            fprintf(stderr, "sightline: %s\n", err.msg);
+            return SL_EXIT_USAGE;
+        }
+        sl_strlcpy(g_load_error, err.msg, sizeof g_load_error);
     }
     struct stat st;
     if (datadir != NULL && (stat(datadir, &st) != 0 || !S_ISDIR(st.st_mode))) {

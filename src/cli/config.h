@@ -15,7 +15,8 @@
  *
  * Unknown sections and keys, bad values, a key set twice, lines over
  * SL_CONFIG_MAX_LINE bytes and files over SL_CONFIG_MAX_BYTES are errors that
- * name the file, the line and the key.
+ * name the file, the line and the key; they stop every command but help,
+ * --version and config.
  *
  * Memory: the loaded configuration is process-wide (static); strings returned
  * stay valid until the next sl_config_load/sl_config_reload.
@@ -66,6 +67,10 @@ int sl_config_start(int *argc, char **argv);
  * used in messages). Returns 0 or -1 with err "NAME:LINE: ...". On error the
  * previous settings stay. */
 int sl_config_parse(const char *text, size_t len, const char *name, struct sl_err *err);
+
+/* Why the configuration file could not be used (help, --version and config
+ * run without it), or NULL. */
+const char *sl_config_error(void);
 
 /* Loads path (a missing file is an error only when must_exist). */
 int sl_config_load(const char *path, bool must_exist, struct sl_err *err);
