@@ -8,13 +8,17 @@
 #                         checks its exit status; shows both when it is wrong
 #   expect_rc WANT CMD... the same, silent when right (for `&& has ...` chains)
 #   has FILE TEXT [DESC]  FILE holds TEXT (a fixed string); lacks: it does not
-#   wait_for FILE TEXT [TENTHS]  waits until FILE holds TEXT (default 30 s)
+#   wait_for FILE TEXT [COUNT]   waits up to 30 s until FILE has COUNT lines
+#                         (default 1) holding TEXT
 #   on_exit CMD           runs CMD at exit, before $T goes (lab down, kill ...)
 #   die MSG               a failure the test cannot go on from: clean up, exit 1
 #   skip MSG              nothing can be tested here (no root, no lab): exit 77
 #   skip_rest MSG         the rest cannot run here: exit 1 if a check so far
 #                         failed, else 77 (a partial run is not a pass)
 #   need_root, need_lab, need_netns, need_tool TOOL...   skip unless there
+#   live_veth A B         (in a namespace of its own) a veth pair, up, no IPv6
+#   inject PCAP IFACE     sends every frame of PCAP out of IFACE (AF_PACKET),
+#                         prints how many; pcap_frames PCAP: how many it holds
 #   finish                exit 1 when any check failed, else 0
 # Checks print "ok: ..." or "FAIL: ..."; ctest shows the output of a failure.
 # A script that must run in a network namespace of its own (loopback only, up)
@@ -78,11 +82,11 @@ lacks() { # FILE TEXT [DESC]
     ok "${3:-$(basename "$1") lacks '$2'}"
 }
 
-wait_for() { # FILE TEXT [TENTHS]
+wait_for() { # FILE TEXT [COUNT]
     _i=0
-    while ! grep -qF -- "$2" "$1" 2>/dev/null; do
+    while [ "$(grep -cF -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
         _i=$((_i + 1))
-        [ "$_i" -gt "${3:-300}" ] && return 1
+        [ "$_i" -gt 300 ] && return 1
         sleep 0.1
     done
     return 0
@@ -97,6 +101,38 @@ need_netns() { # network namespaces can be made here
     _ns="sl-probe-$$"
     ip netns add "$_ns" 2>/dev/null || skip "cannot create network namespaces here"
     ip netns del "$_ns"
+}
+
+live_veth() { # A B
+    ip link add "$1" type veth peer name "$2" || skip "no veth support"
+    for _l in "$1" "$2"; do
+        sysctl -qw "net.ipv6.conf.$_l.disable_ipv6=1" 2>/dev/null || true
+        ip link set "$_l" up
+    done
+}
+
+inject() { # PCAP IFACE
+    python3 - "$1" "$2" <<'PY'
+import socket, struct, sys, time
+data = open(sys.argv[1], 'rb').read()
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[2], 0))
+off, n = 24, 0
+while off + 16 <= len(data):
+    incl = struct.unpack('<IIII', data[off:off + 16])[2]
+    s.send(data[off + 16:off + 16 + incl])
+    off += 16 + incl
+    n += 1
+    time.sleep(0.002)
+print(n)
+PY
+}
+
+pcap_frames() { # PCAP
+    python3 -c "
+import struct, sys; d = open(sys.argv[1], 'rb').read(); o, n = 24, 0
+while o + 16 <= len(d): o += 16 + struct.unpack('<IIII', d[o:o + 16])[2]; n += 1
+print(n)" "$1"
 }
 
 finish() {

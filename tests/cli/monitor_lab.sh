@@ -20,7 +20,7 @@ bridge=$(sed -n 's/.*"bridge" *: *"\([^"]*\)".*/\1/p' "$SIGHTLINE_LAB_STATE/$nam
 $L exec --name "$name" -- $S monitor -i "$bridge" --duration 12 --jsonl "$T/live.jsonl" \
     2>"$T/mon.err" &
 mon=$!
-wait_for "$T/mon.err" "dropped capabilities" 100 || { bad "monitor did not start"; cat "$T/mon.err"; }
+wait_for "$T/mon.err" "dropped capabilities" || { bad "monitor did not start"; cat "$T/mon.err"; }
 probe() { $L exec --name "$name" -- "$L" probe "$@" >/dev/null 2>&1 || true; }
 probe --udp --timeout 1000 239.255.255.250 3702 --send '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>urn:uuid:11111111-2222-4333-8444-555555555555</a:MessageID></s:Header><s:Body><d:Probe/></s:Body></s:Envelope>'
 probe --udp --timeout 1000 239.255.255.250 37020 --send '<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>11111111-2222-4333-8444-555555555555</Uuid><Types>inquiry</Types></Probe>'

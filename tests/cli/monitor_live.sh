@@ -10,34 +10,9 @@ command -v python3 >/dev/null 2>&1 || { echo "skip: needs python3"; exit 77; }
 SL_OWN_NETNS=1 . "$(dirname "$0")/lib.sh"
 S=$SIGHTLINE
 P="$SL_SOURCE_DIR/tests/monitor"
-ip link add slmon0 type veth peer name slmon1 || skip "no veth support"
-for l in slmon0 slmon1; do
-    sysctl -qw "net.ipv6.conf.$l.disable_ipv6=1" 2>/dev/null || true
-    ip link set "$l" up
-done
+live_veth slmon0 slmon1
 
-# inject PCAP IFACE: sends every frame of a pcap out of IFACE (AF_PACKET).
-inject() {
-    python3 - "$1" "$2" <<'PY'
-import socket, struct, sys, time
-data = open(sys.argv[1], 'rb').read()
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[2], 0))
-off, n = 24, 0
-while off + 16 <= len(data):
-    incl = struct.unpack('<IIII', data[off:off + 16])[2]
-    s.send(data[off + 16:off + 16 + incl])
-    off += 16 + incl
-    n += 1
-    time.sleep(0.002)
-print(n)
-PY
-}
-
-frames=$(python3 -c "
-import struct; d=open('$P/cloud.pcap','rb').read(); o=24; n=0
-while o+16<=len(d): o+=16+struct.unpack('<IIII',d[o:o+16])[2]; n+=1
-print(n)")
+frames=$(pcap_frames "$P/cloud.pcap")
 
 run_live() { # $1 = extra options; output in $T/live.jsonl, $T/live.err; pid in $pid
     rm -f "$T/live.jsonl" "$T/live.err"
@@ -45,7 +20,7 @@ run_live() { # $1 = extra options; output in $T/live.jsonl, $T/live.err; pid in 
     $S monitor -i slmon0 --jsonl "$T/live.jsonl" --count "$frames" --duration 30 $1 \
         2>"$T/live.err" &
     pid=$!
-    wait_for "$T/live.err" "dropped capabilities" 100 || { bad "capture did not open"; cat "$T/live.err"; }
+    wait_for "$T/live.err" "dropped capabilities" || { bad "capture did not open"; cat "$T/live.err"; }
 }
 
 run_live ""
