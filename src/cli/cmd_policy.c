@@ -69,7 +69,7 @@ static int policy_list(int argc, char **argv)
         }
         if (json) {
             json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
-                                  "date", p->date, "default", p->is_default, "source", p->source,
+                                  "date", p->date, "default", (p->defaults & SL_DOMAIN_DEVICES) != 0, "source", p->source,
                                   "law", p->law ? p->law : "");
             json_t *tj = json_object();
             for (int k = 0; k < SL_TIER_COUNT; k++) {
@@ -83,7 +83,7 @@ static int policy_list(int argc, char **argv)
             json_object_set_new(o, "tiers", tj);
             json_array_append_new(arr, o);
         } else {
-            const char *row[] = {p->id,     p->date,  p->is_default ? "yes" : "no",
+            const char *row[] = {p->id,     p->date,  sl_policy_domains_name(p->defaults),
                                  tiers[0], tiers[1], tiers[2], p->title};
             sl_table_add(t, row);
         }
@@ -367,7 +367,7 @@ static int policy_explain(int argc, char **argv)
         struct sl_verdict pv;
         sl_policy_judge_one(ps, p, tier, &claim, now, &pv);
         json_array_append_new(pols, json_pack("{s:s, s:s, s:b, s:o}", "id", p->id, "date",
-                                              p->date, "in_force", p->selected, "verdict",
+                                              p->date, "in_force", (p->selected & SL_DOMAIN_DEVICES) != 0, "verdict",
                                               sl_verdict_to_json(&pv)));
     }
     json_object_set_new(out, "policies", pols);

@@ -46,7 +46,14 @@ enum sl_decision {
     SL_DECISION_ALLOWED,        /* "allowed" */
     SL_DECISION_REPLACE_BY,     /* "replace-by": may stay until the deadline */
     SL_DECISION_PROHIBITED,     /* "prohibited": must not be there */
+    SL_DECISION_RESTRICTED,     /* "restricted": may stay under a rule's condition (vehicles:
+                                   parked away from buildings, not on DoD work, ...) */
+    SL_DECISION_COUNT
 };
+
+/* How strict a decision is, for taking the strictest of several:
+ * allowed 0 < needs-review 1 < restricted 2 < replace-by 3 < prohibited 4. */
+int sl_decision_severity(enum sl_decision d);
 
 const char *sl_decision_name(enum sl_decision d);
 int sl_decision_from_name(const char *name, enum sl_decision *out);
