@@ -122,6 +122,14 @@ int sl_decision_from_name(const char *name, enum sl_decision *out)
     return -1;
 }
 
+bool sl_verdict_is_stricter(const struct sl_verdict *v, const struct sl_verdict *than)
+{
+    int a = sl_decision_severity(v->decision), b = sl_decision_severity(than->decision);
+    if (a != b)
+        return a > b;
+    return v->decision == SL_DECISION_REPLACE_BY && strcmp(v->deadline, than->deadline) < 0;
+}
+
 json_t *sl_verdict_to_json(const struct sl_verdict *v)
 {
     json_t *o = json_object();

@@ -12,6 +12,7 @@
 #define SL_CORE_CLAIM_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SL_CLAIM_MAX_RULES 16
@@ -65,6 +66,10 @@ struct sl_verdict {
     char reason[256];  /* one sentence a person can read */
     char law[128];     /* the law or direction behind the policy, when there is one */
 };
+
+/* Whether v is stricter than than: a more severe decision, or, both
+ * replace-by, an earlier deadline. */
+bool sl_verdict_is_stricter(const struct sl_verdict *v, const struct sl_verdict *than);
 
 json_t *sl_verdict_to_json(const struct sl_verdict *v);
 int sl_verdict_from_json(const json_t *j, struct sl_verdict *v);

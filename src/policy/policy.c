@@ -379,7 +379,7 @@ static void basis_text(const struct sl_policy_set *ps, const struct sl_policy *p
     if (b->via == v)
         snprintf(who, sizeof who, "%s", v->name);
     else
-        snprintf(who, sizeof who, "%s's parent %s", v->name, b->via->name);
+        snprintf(who, sizeof who, "%s (parent of %s)", b->via->name, v->name);
     if (b->law != NULL) {
         const struct sl_law *l = sl_registry_law(ps->reg, b->law);
         snprintf(why, whysz, "%s is %s %s", who, b->named ? "named in" : "subject to",
@@ -492,10 +492,7 @@ void sl_policy_judge_one(const struct sl_policy_set *ps, const struct sl_policy 
 /* Keeps the stricter of cur and v in cur (for equal replace-by, the earlier date). */
 static void keep_strictest(struct sl_verdict *cur, bool *have, const struct sl_verdict *v)
 {
-    bool better = !*have || sl_decision_severity(v->decision) > sl_decision_severity(cur->decision) ||
-                  (v->decision == SL_DECISION_REPLACE_BY && cur->decision == SL_DECISION_REPLACE_BY &&
-                   strcmp(v->deadline, cur->deadline) < 0);
-    if (better) {
+    if (!*have || sl_verdict_is_stricter(v, cur)) {
         *cur = *v;
         *have = true;
     }
@@ -587,11 +584,15 @@ static bool part_in_scope(const struct sl_policy *p, const struct sl_part_subjec
         return false;
     }
     if (s->model_year < sc->from_model_year) {
+        size_t scopes = 0; /* an unknown layer matters only where hardware and software differ */
+        for (size_t i = 0; i < p->n_scopes; i++)
+            scopes += has_id(p->scopes[i].kinds, p->scopes[i].n_kinds, s->kind);
         out->decision = SL_DECISION_ALLOWED;
         reasonf(out, "%s; model year %d is before %d, when %s begins%s", why, s->model_year,
                 sc->from_model_year, sc->rule,
-                s->layer == SL_LAYER_UNKNOWN ? " (layer not given: judged by the earlier date)"
-                                              : "");
+                s->layer == SL_LAYER_UNKNOWN && scopes > 1
+                    ? " (layer not given: judged by the earlier date)"
+                    : "");
         return false;
     }
     return true;

@@ -25,6 +25,9 @@ struct sl_policy_set;
 int sl_policy_load(struct sl_policy_set **out, const char *datadir, struct sl_err *err);
 void sl_policy_free(struct sl_policy_set *ps);
 
+/* The registry the set was loaded with (lives as long as the set). */
+const struct sl_registry *sl_policy_registry(const struct sl_policy_set *ps);
+
 /* Chooses which policies are in force (comma-separated ids, e.g.
  * "UK-2022-sensitive-sites,US-NDAA-889"), in every domain each applies to;
  * NULL or "" = the default sets named in the data. Returns 0 or -1 for an

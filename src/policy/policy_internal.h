@@ -56,7 +56,6 @@ struct sl_policy_basis {
 
 size_t sl_policy_count(const struct sl_policy_set *ps);
 const struct sl_policy *sl_policy_at(const struct sl_policy_set *ps, size_t i);
-const struct sl_registry *sl_policy_registry(const struct sl_policy_set *ps);
 
 /* The vendor a claim's devices answer to (manufacturer, else the owner or
  * single maker of the brand), or NULL. */
