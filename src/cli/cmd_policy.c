@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/vehicle_output.h"
 #include "ident/ident_internal.h"
 #include "policy/policy_internal.h"
 #include "store/store.h"
@@ -41,9 +42,11 @@ static int policy_list(int argc, char **argv)
         case 'j': json = true; break;
         case 'h':
             printf("Usage: %s [--json]\n\n"
-                   "Lists the policies in data/policies/: id, date, whether it is in force by\n"
-                   "default, and its decision for each site tier (sensitive, official, public).\n"
-                   "Choose others with --policy ID,ID on the commands that judge.\n",
+                   "Lists the policies in data/policies/: id, date, what it judges (devices,\n"
+                   "vehicles), where it is in force by default, and its decision for each site\n"
+                   "tier (sensitive, official, public); then the site vehicle rule, which each\n"
+                   "site sets (sightline vehicles check --site-rule). Choose other policies with\n"
+                   "--policy ID,ID on the commands that judge.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -55,9 +58,9 @@ static int policy_list(int argc, char **argv)
     int rc = load_policies(cmd, NULL, &ps);
     if (rc != 0)
         return rc;
-    static const char *const headers[] = {"id", "date", "default", "sensitive", "official",
-                                          "public", "title"};
-    struct sl_table *t = json ? NULL : sl_table_new(7, headers);
+    static const char *const headers[] = {"id", "date", "judges", "default", "sensitive",
+                                          "official", "public", "title"};
+    struct sl_table *t = json ? NULL : sl_table_new(8, headers);
     json_t *arr = json ? json_array() : NULL;
     for (size_t i = 0; i < sl_policy_count(ps); i++) {
         const struct sl_policy *p = sl_policy_at(ps, i);
@@ -81,21 +84,49 @@ static int policy_list(int argc, char **argv)
                 json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
             }
             json_object_set_new(o, "tiers", tj);
+            json_t *ap = json_object();
+            for (unsigned d = SL_DOMAIN_DEVICES; d <= SL_DOMAIN_VEHICLES; d <<= 1)
+                if (p->applies & d)
+                    json_object_set_new(ap, sl_policy_domains_name(d),
+                                        json_string(p->defaults & d ? "default" : "optional"));
+            json_object_set_new(o, "applies_to", ap);
             json_array_append_new(arr, o);
         } else {
-            const char *row[] = {p->id,     p->date,  sl_policy_domains_name(p->defaults),
+            const char *row[] = {p->id,     p->date,  sl_policy_domains_name(p->applies),
+                                 sl_policy_domains_name(p->defaults),
                                  tiers[0], tiers[1], tiers[2], p->title};
             sl_table_add(t, row);
         }
     }
+    sl_policy_free(ps);
+    struct sl_vrules *vr;
+    rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr);
+    const json_t *site = rc == SL_EXIT_OK ? sl_vrules_site_rule_doc(vr) : NULL;
     if (json) {
+        if (site != NULL)
+            json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:{s:s}, s:O, s:O}", "id",
+                                                 json_object_get(site, "id"), "title",
+                                                 json_object_get(site, "title"), "date",
+                                                 json_object_get(site, "date"), "applies_to",
+                                                 "vehicles", "site", "source",
+                                                 json_object_get(site, "source"), "examples",
+                                                 json_object_get(site, "examples")));
         sl_print_json(stdout, arr);
     } else {
         sl_table_print(t, stdout, 60);
         sl_table_free(t);
+        if (site != NULL)
+            printf("\n%s  %s  vehicles, set by each site: none | not-admitted[:WHEN] | "
+                   "park-away:METRES[:WHEN]\n  %s\n",
+                   json_string_value(json_object_get(site, "id")),
+                   json_string_value(json_object_get(site, "date")),
+                   json_string_value(json_object_get(site, "title")));
     }
-    sl_policy_free(ps);
-    return SL_EXIT_OK;
+    if (rc == SL_EXIT_OK) {
+        sl_vrules_free(vr);
+        sl_policy_free(ps);
+    }
+    return rc;
 }
 
 struct ev_ctx {
