@@ -225,12 +225,12 @@ static int walk(struct cdx *c, const json_t *arr, const char *path, unsigned dep
         return 0;
     if (!json_is_array(arr))
         return bad(c, "%s: 'components' must be a list", path[0] ? path : "the BOM");
-    if (depth > SL_CDX_MAX_DEPTH)
-        return bad(c, "%s: components nested deeper than %d", path, SL_CDX_MAX_DEPTH);
     size_t i;
     const json_t *comp;
     json_array_foreach(arr, i, comp)
     {
+        if (depth > SL_CDX_MAX_DEPTH)
+            return bad(c, "%s: components nested deeper than %d", path, SL_CDX_MAX_DEPTH);
         char here[PATH_MAX_LEN];
         snprintf(here, sizeof here, "%s%scomponents[%zu]", path, path[0] ? "." : "", i);
         if (!json_is_object(comp))
