@@ -29,6 +29,30 @@ static int load_policies(const char *cmd, const char *select, struct sl_policy_s
     return SL_EXIT_OK;
 }
 
+static json_t *policy_json(const struct sl_policy *p)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
+                          "date", p->date, "default", (p->defaults & SL_DOMAIN_DEVICES) != 0,
+                          "source", p->source, "law", p->law ? p->law : "");
+    json_t *tj = json_object();
+    for (int k = 0; k < SL_TIER_COUNT; k++) {
+        json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
+        if (p->tiers[k].deadline)
+            json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
+        if (p->tiers[k].reason)
+            json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
+        json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
+    }
+    json_object_set_new(o, "tiers", tj);
+    json_t *ap = json_object();
+    for (unsigned d = SL_DOMAIN_DEVICES; d <= SL_DOMAIN_VEHICLES; d <<= 1)
+        if (p->applies & d)
+            json_object_set_new(ap, sl_policy_domains_name(d),
+                                json_string(p->defaults & d ? "default" : "optional"));
+    json_object_set_new(o, "applies_to", ap);
+    return o;
+}
+
 static int policy_list(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -55,7 +79,8 @@ static int policy_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_policy_set *ps;
-    int rc = load_policies(cmd, NULL, &ps);
+    struct sl_vrules *vr;
+    int rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr);
     if (rc != 0)
         return rc;
     static const char *const headers[] = {"id", "date", "judges", "default", "sensitive",
@@ -71,26 +96,7 @@ static int policy_list(int argc, char **argv)
                      pt->deadline ? " " : "", pt->deadline ? pt->deadline : "");
         }
         if (json) {
-            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
-                                  "date", p->date, "default", (p->defaults & SL_DOMAIN_DEVICES) != 0, "source", p->source,
-                                  "law", p->law ? p->law : "");
-            json_t *tj = json_object();
-            for (int k = 0; k < SL_TIER_COUNT; k++) {
-                json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
-                if (p->tiers[k].deadline)
-                    json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
-                if (p->tiers[k].reason)
-                    json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
-                json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
-            }
-            json_object_set_new(o, "tiers", tj);
-            json_t *ap = json_object();
-            for (unsigned d = SL_DOMAIN_DEVICES; d <= SL_DOMAIN_VEHICLES; d <<= 1)
-                if (p->applies & d)
-                    json_object_set_new(ap, sl_policy_domains_name(d),
-                                        json_string(p->defaults & d ? "default" : "optional"));
-            json_object_set_new(o, "applies_to", ap);
-            json_array_append_new(arr, o);
+            json_array_append_new(arr, policy_json(p));
         } else {
             const char *row[] = {p->id,     p->date,  sl_policy_domains_name(p->applies),
                                  sl_policy_domains_name(p->defaults),
@@ -98,35 +104,28 @@ static int policy_list(int argc, char **argv)
             sl_table_add(t, row);
         }
     }
-    sl_policy_free(ps);
-    struct sl_vrules *vr;
-    rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr);
-    const json_t *site = rc == SL_EXIT_OK ? sl_vrules_site_rule_doc(vr) : NULL;
+    const json_t *site = sl_vrules_site_rule_doc(vr);
     if (json) {
-        if (site != NULL)
-            json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:{s:s}, s:O, s:O}", "id",
-                                                 json_object_get(site, "id"), "title",
-                                                 json_object_get(site, "title"), "date",
-                                                 json_object_get(site, "date"), "applies_to",
-                                                 "vehicles", "site", "source",
-                                                 json_object_get(site, "source"), "examples",
-                                                 json_object_get(site, "examples")));
+        json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:{s:s}, s:O, s:O}", "id",
+                                             json_object_get(site, "id"), "title",
+                                             json_object_get(site, "title"), "date",
+                                             json_object_get(site, "date"), "applies_to",
+                                             "vehicles", "site", "source",
+                                             json_object_get(site, "source"), "examples",
+                                             json_object_get(site, "examples")));
         sl_print_json(stdout, arr);
     } else {
         sl_table_print(t, stdout, 60);
         sl_table_free(t);
-        if (site != NULL)
-            printf("\n%s  %s  vehicles, set by each site: none | not-admitted[:WHEN] | "
-                   "park-away:METRES[:WHEN]\n  %s\n",
-                   json_string_value(json_object_get(site, "id")),
-                   json_string_value(json_object_get(site, "date")),
-                   json_string_value(json_object_get(site, "title")));
+        printf("\n%s  %s  vehicles, set by each site: none | not-admitted[:WHEN] | "
+               "park-away:METRES[:WHEN]\n  %s\n",
+               json_string_value(json_object_get(site, "id")),
+               json_string_value(json_object_get(site, "date")),
+               json_string_value(json_object_get(site, "title")));
     }
-    if (rc == SL_EXIT_OK) {
-        sl_vrules_free(vr);
-        sl_policy_free(ps);
-    }
-    return rc;
+    sl_vrules_free(vr);
+    sl_policy_free(ps);
+    return SL_EXIT_OK;
 }
 
 struct ev_ctx {

@@ -129,6 +129,17 @@ static int list_vehicle_rules(const char *cmd, json_t *arr)
     return SL_EXIT_OK;
 }
 
+static int list_vehicle_rules_only(const char *cmd, bool json)
+{
+    json_t *arr = json ? json_array() : NULL;
+    int rc = list_vehicle_rules(cmd, arr);
+    if (arr != NULL && rc == SL_EXIT_OK)
+        sl_print_json(stdout, arr);
+    else
+        json_decref(arr);
+    return rc;
+}
+
 static int rules_list(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -162,17 +173,8 @@ static int rules_list(int argc, char **argv)
     bool vehicle_only = proto_s != NULL && strcmp(proto_s, "vehicle") == 0;
     if (proto_s != NULL && !vehicle_only && sl_proto_from_name(proto_s, &proto) != 0)
         return sl_cli_usage_error(cmd, "unknown protocol '%s'", proto_s);
-    if (vehicle_only) {
-        json_t *arr = json ? json_array() : NULL;
-        int vrc = list_vehicle_rules(cmd, arr);
-        if (arr != NULL) {
-            if (vrc == SL_EXIT_OK)
-                sl_print_json(stdout, arr);
-            else
-                json_decref(arr);
-        }
-        return vrc;
-    }
+    if (vehicle_only)
+        return list_vehicle_rules_only(cmd, json);
     struct sl_ident *id;
     int rc = load(cmd, &id);
     if (rc != 0)
@@ -211,6 +213,36 @@ static int rules_list(int argc, char **argv)
     return rc;
 }
 
+struct tally {
+    size_t rules, checked, failed_rules, failed;
+    bool verbose;
+};
+
+/* Whether the command line asks for rule rid (no RULE_ID given: every rule). */
+static bool wanted(const char *rid, int argc, char **argv)
+{
+    if (optind == argc)
+        return true;
+    for (int a = optind; a < argc; a++)
+        if (strcmp(argv[a], rid) == 0)
+            return true;
+    return false;
+}
+
+static void tally_add(struct tally *t, const char *rid, size_t checked, size_t failed,
+                      const char *first_failure)
+{
+    t->rules++;
+    t->checked += checked;
+    t->failed += failed;
+    if (failed > 0) {
+        t->failed_rules++;
+        printf("FAIL %s (%zu of %zu examples): %s\n", rid, failed, checked, first_failure);
+    } else if (t->verbose) {
+        printf("ok   %s (%zu examples)\n", rid, checked);
+    }
+}
+
 static int rules_test(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -246,7 +278,6 @@ static int rules_test(int argc, char **argv)
         sl_ident_free(id);
         return rc;
     }
-    size_t rules = 0, checked = 0, failed_rules = 0, failed = 0;
     for (int a = optind; a < argc; a++)
         if (sl_rules_find(rs, argv[a]) == NULL && sl_vrules_find(vr, argv[a]) == NULL) {
             sl_vrules_free(vr);
@@ -254,52 +285,29 @@ static int rules_test(int argc, char **argv)
             sl_ident_free(id);
             return sl_cli_usage_error(cmd, "no rule '%s' (see 'sightline rules list')", argv[a]);
         }
+    struct tally t = {.verbose = verbose};
     for (size_t i = 0; i < sl_rules_count(rs); i++) {
         const struct sl_rule *r = sl_rules_at(rs, i);
-        bool wanted = optind == argc;
-        for (int a = optind; a < argc && !wanted; a++)
-            wanted = strcmp(argv[a], r->id) == 0;
-        if (!wanted)
+        if (!wanted(r->id, argc, argv))
             continue;
         struct sl_ruletest_result res;
         sl_rule_test(id, r, &res);
-        rules++;
-        checked += res.checked;
-        failed += res.failed;
-        if (res.failed > 0) {
-            failed_rules++;
-            printf("FAIL %s (%zu of %zu examples): %s\n", r->id, res.failed, res.checked,
-                   res.first_failure);
-        } else if (verbose) {
-            printf("ok   %s (%zu examples)\n", r->id, res.checked);
-        }
+        tally_add(&t, r->id, res.checked, res.failed, res.first_failure);
     }
     for (size_t i = 0; i < sl_vrules_count(vr); i++) {
         const struct sl_vrule *r = sl_vrules_at(vr, i);
-        bool wanted = optind == argc;
-        for (int a = optind; a < argc && !wanted; a++)
-            wanted = strcmp(argv[a], r->id) == 0;
-        if (!wanted)
+        if (!wanted(r->id, argc, argv))
             continue;
         struct sl_vrule_test res;
         sl_vrule_test(vr, r, &res);
-        rules++;
-        checked += res.checked;
-        failed += res.failed;
-        if (res.failed > 0) {
-            failed_rules++;
-            printf("FAIL %s (%zu of %zu examples): %s\n", r->id, res.failed, res.checked,
-                   res.first_failure);
-        } else if (verbose) {
-            printf("ok   %s (%zu examples)\n", r->id, res.checked);
-        }
+        tally_add(&t, r->id, res.checked, res.failed, res.first_failure);
     }
-    printf("%zu rules, %zu examples: %zu passed, %zu failed\n", rules, checked, checked - failed,
-           failed);
+    printf("%zu rules, %zu examples: %zu passed, %zu failed\n", t.rules, t.checked,
+           t.checked - t.failed, t.failed);
     sl_vrules_free(vr);
     sl_policy_free(ps);
     sl_ident_free(id);
-    return failed_rules > 0 ? SL_EXIT_FINDINGS : SL_EXIT_OK;
+    return t.failed_rules > 0 ? SL_EXIT_FINDINGS : SL_EXIT_OK;
 }
 
 static int rules_explain(int argc, char **argv)
