@@ -6,22 +6,15 @@
 #include <string.h>
 
 #include "vehicle/cyclonedx.h"
+#include "vehicle_setup.h"
 #include "vehicle/rules.h"
 #include "vehicle/siterule.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct sl_policy_set *ps;
-static struct sl_vrules *vr;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (ps == NULL) {
-        struct sl_err err;
-        if (sl_policy_load(&ps, SL_SOURCE_DIR "/data", &err) != 0 ||
-            sl_vrules_load(&vr, SL_SOURCE_DIR "/data", sl_policy_registry(ps), &err) != 0)
-            abort();
-    }
+    vehicle_setup(SL_TIER_SENSITIVE);
     char line[1024];
     size_t i = 0;
     while (i < size) {

@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/vehicle_output.h"
+#include "cli/judge_output.h"
 #include "ident/ident_internal.h"
 #include "policy/policy_internal.h"
 #include "store/store.h"
@@ -16,18 +16,6 @@
 #include "util/file.h"
 #include "util/str.h"
 #include "util/table.h"
-
-static int load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
-{
-    struct sl_err err = {{0}};
-    if (sl_policy_load(ps, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-    if (sl_policy_select(*ps, select, &err) != 0) {
-        sl_policy_free(*ps);
-        return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
-    }
-    return SL_EXIT_OK;
-}
 
 static json_t *policy_json(const struct sl_policy *p)
 {
@@ -288,7 +276,7 @@ static int policy_explain(int argc, char **argv)
     if (claim_file != NULL && !have_tier)
         return sl_cli_usage_error(cmd, "--claim needs --site-tier");
     struct sl_policy_set *ps;
-    int rc = load_policies(cmd, select, &ps);
+    int rc = sl_cli_load_policies(cmd, select, &ps);
     if (rc != 0)
         return rc;
     struct sl_err err = {{0}};

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/vehicle_output.h"
+#include "cli/judge_output.h"
 #include "ident/ident_internal.h"
 #include "ident/ruletest.h"
 #include "util/datadir.h"

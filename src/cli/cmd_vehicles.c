@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/vehicle_output.h"
+#include "cli/judge_output.h"
 #include "util/file.h"
 #include "util/str.h"
 #include "util/table.h"

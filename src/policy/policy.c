@@ -170,15 +170,6 @@ static int load_tiers(struct sl_policy *p, const json_t *doc, const char *path,
     return 0;
 }
 
-static int check_law_ids(const struct sl_policy_set *ps, const char *const *ids, size_t n,
-                         const char *path, struct sl_err *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (sl_registry_law(ps->reg, ids[i]) == NULL)
-            return sl_err_set(err, "%s: unknown law '%s'", path, ids[i]);
-    return 0;
-}
-
 static int load_one(struct sl_policy_set *ps, const char *path, struct sl_err *err)
 {
     if (ps->n >= MAX_POLICIES)
@@ -203,8 +194,8 @@ static int load_one(struct sl_policy_set *ps, const char *path, struct sl_err *e
         list(covers, "named_in", p->named_in, SL_REG_MAX_LIST, &p->n_named_in, path, err) ||
         list(covers, "countries", p->countries, SL_REG_MAX_LIST, &p->n_countries, path, err) ||
         list(doc, "device_types", p->types, 16, &p->n_types, path, err) ||
-        check_law_ids(ps, p->subject_to, p->n_subject_to, path, err) ||
-        check_law_ids(ps, p->named_in, p->n_named_in, path, err) ||
+        sl_registry_check_laws(ps->reg, p->subject_to, p->n_subject_to, path, err) ||
+        sl_registry_check_laws(ps->reg, p->named_in, p->n_named_in, path, err) ||
         load_vehicle_parts(p, doc, path, err) || load_tiers(p, doc, path, err))
         return -1;
     for (size_t i = 0; i + 1 < ps->n; i++)
@@ -505,19 +496,32 @@ static void no_policy(struct sl_verdict *out)
     sl_strlcpy(out->reason, "no policy in force", sizeof out->reason);
 }
 
-void sl_policy_judge(const struct sl_policy_set *ps, enum sl_tier tier,
-                     const struct sl_claim *claim, int64_t now, struct sl_verdict *out)
+/* The strictest verdict of the policies in force in one domain: for a claim
+ * (devices) or a part (vehicles). */
+static void judge_all(const struct sl_policy_set *ps, unsigned domain, enum sl_tier tier,
+                      const struct sl_claim *claim, const struct sl_part_subject *part,
+                      int64_t now, struct sl_verdict *out)
 {
     bool have = false;
     for (size_t i = 0; i < ps->n; i++) {
-        if (!(ps->p[i].selected & SL_DOMAIN_DEVICES))
+        if (!(ps->p[i].selected & domain))
             continue;
         struct sl_verdict v;
-        sl_policy_judge_one(ps, &ps->p[i], tier, claim, now, &v);
+        struct sl_policy_basis b;
+        if (claim != NULL)
+            sl_policy_judge_one(ps, &ps->p[i], tier, claim, now, &v);
+        else
+            sl_policy_judge_part_one(ps, &ps->p[i], tier, part, now, &v, &b);
         keep_strictest(out, &have, &v);
     }
     if (!have)
         no_policy(out);
+}
+
+void sl_policy_judge(const struct sl_policy_set *ps, enum sl_tier tier,
+                     const struct sl_claim *claim, int64_t now, struct sl_verdict *out)
+{
+    judge_all(ps, SL_DOMAIN_DEVICES, tier, claim, NULL, now, out);
 }
 
 const char *sl_part_layer_name(enum sl_part_layer l)
@@ -633,15 +637,5 @@ void sl_policy_judge_part_one(const struct sl_policy_set *ps, const struct sl_po
 void sl_policy_judge_part(const struct sl_policy_set *ps, enum sl_tier tier,
                           const struct sl_part_subject *s, int64_t now, struct sl_verdict *out)
 {
-    bool have = false;
-    for (size_t i = 0; i < ps->n; i++) {
-        if (!(ps->p[i].selected & SL_DOMAIN_VEHICLES))
-            continue;
-        struct sl_verdict v;
-        struct sl_policy_basis b;
-        sl_policy_judge_part_one(ps, &ps->p[i], tier, s, now, &v, &b);
-        keep_strictest(out, &have, &v);
-    }
-    if (!have)
-        no_policy(out);
+    judge_all(ps, SL_DOMAIN_VEHICLES, tier, NULL, s, now, out);
 }

@@ -179,12 +179,12 @@ static int load_laws(struct sl_registry *r, const json_t *doc, const char *file,
     return 0;
 }
 
-static int check_laws(const struct sl_registry *r, const char *const *ids, size_t n,
-                      const char *what, const char *name, struct sl_err *err)
+int sl_registry_check_laws(const struct sl_registry *r, const char *const *ids, size_t n,
+                           const char *what, struct sl_err *err)
 {
     for (size_t k = 0; k < n; k++)
         if (sl_registry_law(r, ids[k]) == NULL)
-            return sl_err_set(err, "%s (%s): unknown law '%s'", what, name, ids[k]);
+            return sl_err_set(err, "%s: unknown law '%s'", what, ids[k]);
     return 0;
 }
 
@@ -218,8 +218,10 @@ static int load_vendor(struct sl_registry *r, const json_t *e, const char *what,
         add_names(r->aliases, &r->n_aliases, e, "aliases", idx, -1, what, err) != 0 ||
         add_names(r->orgs, &r->n_orgs, e, "oui_orgs", idx, -1, what, err) != 0)
         return -1;
-    if (check_laws(r, v->laws, v->n_laws, what, v->name, err) != 0 ||
-        check_laws(r, v->named_in, v->n_named_in, what, v->name, err) != 0)
+    char who[192];
+    snprintf(who, sizeof who, "%s (%s)", what, v->name);
+    if (sl_registry_check_laws(r, v->laws, v->n_laws, who, err) != 0 ||
+        sl_registry_check_laws(r, v->named_in, v->n_named_in, who, err) != 0)
         return -1;
     return 0;
 }

@@ -95,6 +95,11 @@ bool sl_registry_resolve_org(const struct sl_registry *r, const char *org,
 const struct sl_vendor *sl_registry_brand_maker(const struct sl_registry *r,
                                                 const struct sl_brand *b);
 
+/* Checks that every law id is in the registry; what names the caller for the
+ * message. 0, or -1 naming the first unknown one. */
+int sl_registry_check_laws(const struct sl_registry *r, const char *const *ids, size_t n,
+                           const char *what, struct sl_err *err);
+
 /* The parent vendor of v (NULL when it has none). */
 const struct sl_vendor *sl_registry_parent(const struct sl_registry *r, const struct sl_vendor *v);
 

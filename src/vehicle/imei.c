@@ -6,21 +6,6 @@
 
 #include "vehicle/rules_internal.h"
 
-static bool luhn_ok(const char *d, size_t n)
-{
-    int sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        int x = d[n - 1 - i] - '0';
-        if (i % 2 == 1) {
-            x *= 2;
-            if (x > 9)
-                x -= 9;
-        }
-        sum += x;
-    }
-    return sum % 10 == 0;
-}
-
 /* The Luhn digit that completes the first n digits of d. */
 static char luhn_digit(const char *d, size_t n)
 {
@@ -65,7 +50,7 @@ int sl_imei_decode(const struct sl_vrules *vr, const char *text, struct sl_imei_
                                "digit); give the 15-digit IMEI");
     if (n != SL_IMEI_LEN)
         return sl_err_set(err, "an IMEI has 15 digits, this has %zu", n);
-    if (!luhn_ok(d, n))
+    if (luhn_digit(d, 14) != d[14])
         return sl_err_set(err, "check digit: the 15th digit is '%c' but the Luhn check digit "
                                "of the first 14 is '%c'", d[14], luhn_digit(d, 14));
     memcpy(out->imei, d, SL_IMEI_LEN + 1);

@@ -149,67 +149,65 @@ static int load_regions(struct sl_vrules *vr, const json_t *doc, struct sl_err *
     return 0;
 }
 
+/* What a table of code rules (WMIs, TACs) looks like in its file. */
+struct code_spec {
+    const char *file, *list, *key, *label; /* "wmi.json", "wmis", "wmi", "WMI" */
+    size_t len;                            /* characters of a code */
+    bool digits;                           /* digits only */
+    const char *text;                      /* the field it names: "maker" or "model" */
+    enum sl_vrule_kind kind;
+};
+
+static int load_codes(struct sl_vrules *vr, const json_t *doc, const struct code_spec *cs,
+                      struct sl_vr_code **tab, size_t *n, struct sl_err *err)
+{
+    const json_t *list = json_object_get(doc, cs->list);
+    *tab = calloc(json_array_size(list) + 1, sizeof **tab);
+    if (*tab == NULL)
+        return sl_err_set(err, "out of memory");
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e)
+    {
+        struct sl_vrule *r = new_rule(vr, e, cs->kind, cs->file, err);
+        const char *code = jstr(e, cs->key), *text = jstr(e, cs->text);
+        if (r == NULL || rule_vendor(vr, r, e, cs->file, err) != 0)
+            return -1;
+        if (code == NULL || strlen(code) != cs->len || text == NULL ||
+            (cs->digits && strspn(code, "0123456789") != cs->len))
+            return sl_err_set(err, "vehicle/%s: rule %s needs a %zu-%s %s and a %s", cs->file,
+                              r->id, cs->len, cs->digits ? "digit" : "character", cs->key,
+                              cs->text);
+        *(cs->kind == SL_VRULE_WMI ? &r->maker : &r->model) = text;
+        sl_strlcpy((*tab)[*n].code, code, sizeof (*tab)[0].code);
+        (*tab)[(*n)++].rule = r;
+        char m[24];
+        snprintf(m, sizeof m, "%s %s", cs->label, code);
+        if (set_match(r, m) != 0)
+            return sl_err_set(err, "out of memory");
+    }
+    return sort_codes(*tab, *n, cs->file, err);
+}
+
 static int load_wmi(struct sl_vrules *vr, struct sl_err *err)
 {
+    static const struct code_spec cs = {"wmi.json", "wmis", "wmi", "WMI", 3, false, "maker",
+                                        SL_VRULE_WMI};
     const json_t *doc = vr->wmi_doc;
     if (load_regions(vr, doc, err) != 0 ||
         syntax_rule(vr, json_object_get(doc, "syntax"), "wmi.json", &vr->vin_syntax, err) != 0)
         return -1;
-    const json_t *list = json_object_get(doc, "wmis");
-    vr->wmi = calloc(json_array_size(list) + 1, sizeof *vr->wmi);
-    if (vr->wmi == NULL)
-        return sl_err_set(err, "out of memory");
-    size_t i;
-    const json_t *e;
-    json_array_foreach(list, i, e)
-    {
-        struct sl_vrule *r = new_rule(vr, e, SL_VRULE_WMI, "wmi.json", err);
-        const char *wmi = jstr(e, "wmi");
-        if (r == NULL || rule_vendor(vr, r, e, "wmi.json", err) != 0)
-            return -1;
-        r->maker = jstr(e, "maker");
-        if (wmi == NULL || strlen(wmi) != 3 || r->maker == NULL)
-            return sl_err_set(err, "vehicle/wmi.json: rule %s needs a 3-character wmi and a maker",
-                              r->id);
-        sl_strlcpy(vr->wmi[vr->n_wmi].code, wmi, sizeof vr->wmi[0].code);
-        vr->wmi[vr->n_wmi++].rule = r;
-        char m[16];
-        snprintf(m, sizeof m, "WMI %s", wmi);
-        if (set_match(r, m) != 0)
-            return sl_err_set(err, "out of memory");
-    }
-    return sort_codes(vr->wmi, vr->n_wmi, "wmi.json", err);
+    return load_codes(vr, doc, &cs, &vr->wmi, &vr->n_wmi, err);
 }
 
 static int load_tac(struct sl_vrules *vr, struct sl_err *err)
 {
+    static const struct code_spec cs = {"tac.json", "tacs", "tac", "TAC", 8, true, "model",
+                                        SL_VRULE_TAC};
     const json_t *doc = vr->tac_doc;
     if (syntax_rule(vr, json_object_get(doc, "syntax"), "tac.json", &vr->imei_syntax, err) != 0)
         return -1;
-    const json_t *list = json_object_get(doc, "tacs");
-    vr->tac = calloc(json_array_size(list) + 1, sizeof *vr->tac);
-    if (vr->tac == NULL)
-        return sl_err_set(err, "out of memory");
-    size_t i;
-    const json_t *e;
-    json_array_foreach(list, i, e)
-    {
-        struct sl_vrule *r = new_rule(vr, e, SL_VRULE_TAC, "tac.json", err);
-        const char *tac = jstr(e, "tac");
-        if (r == NULL || rule_vendor(vr, r, e, "tac.json", err) != 0)
-            return -1;
-        r->model = jstr(e, "model");
-        if (tac == NULL || strlen(tac) != 8 || strspn(tac, "0123456789") != 8 || r->model == NULL)
-            return sl_err_set(err, "vehicle/tac.json: rule %s needs an 8-digit tac and a model",
-                              r->id);
-        sl_strlcpy(vr->tac[vr->n_tac].code, tac, sizeof vr->tac[0].code);
-        vr->tac[vr->n_tac++].rule = r;
-        char m[16];
-        snprintf(m, sizeof m, "TAC %s", tac);
-        if (set_match(r, m) != 0)
-            return sl_err_set(err, "out of memory");
-    }
-    return sort_codes(vr->tac, vr->n_tac, "tac.json", err);
+    return load_codes(vr, doc, &cs, &vr->tac, &vr->n_tac, err);
 }
 
 static int add_name(struct sl_vrules *vr, struct sl_vr_name **arr, size_t *n, const char *text,

@@ -1,8 +1,8 @@
-/* vehicle_output.h - what the vehicle commands share: loading the policies
- * and vehicle rules, and printing a judged vehicle (the JSON of
+/* judge_output.h - what the commands that judge share: loading the policies
+ * (and the vehicle rules), and printing a judged vehicle (the JSON of
  * vehicle/assess.h) as text for people, chain and all. */
-#ifndef SL_CLI_VEHICLE_OUTPUT_H
-#define SL_CLI_VEHICLE_OUTPUT_H
+#ifndef SL_CLI_JUDGE_OUTPUT_H
+#define SL_CLI_JUDGE_OUTPUT_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -11,8 +11,11 @@
 #include "policy/policy.h"
 #include "vehicle/rules.h"
 
-/* Loads the policy set (selecting ids, NULL = the defaults) and the vehicle
- * rules; prints the failure and returns its exit code, else 0. */
+/* Loads the policy set and selects ids (NULL = the defaults); prints the
+ * failure and returns its exit code, else 0. */
+int sl_cli_load_policies(const char *cmd, const char *select, struct sl_policy_set **ps);
+
+/* The same, and the vehicle rules. */
 int sl_cli_load_vehicle_rules(const char *cmd, const char *select, struct sl_policy_set **ps,
                               struct sl_vrules **vr);
 

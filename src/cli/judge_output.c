@@ -1,14 +1,13 @@
-/* vehicle_output.c - loading what the vehicle commands need and printing a
- * judged vehicle's chains as text (vehicle_output.h). */
-#include "cli/vehicle_output.h"
+/* judge_output.c - loading what the judging commands need and printing a
+ * judged vehicle's chains as text (judge_output.h). */
+#include "cli/judge_output.h"
 
 #include <string.h>
 
 #include "cli/cli.h"
 #include "util/datadir.h"
 
-int sl_cli_load_vehicle_rules(const char *cmd, const char *select, struct sl_policy_set **ps,
-                              struct sl_vrules **vr)
+int sl_cli_load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
 {
     struct sl_err err = {{0}};
     if (sl_policy_load(ps, sl_datadir(), &err) != 0)
@@ -17,6 +16,16 @@ int sl_cli_load_vehicle_rules(const char *cmd, const char *select, struct sl_pol
         sl_policy_free(*ps);
         return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
     }
+    return SL_EXIT_OK;
+}
+
+int sl_cli_load_vehicle_rules(const char *cmd, const char *select, struct sl_policy_set **ps,
+                              struct sl_vrules **vr)
+{
+    int rc = sl_cli_load_policies(cmd, select, ps);
+    if (rc != SL_EXIT_OK)
+        return rc;
+    struct sl_err err = {{0}};
     if (sl_vrules_load(vr, sl_datadir(), sl_policy_registry(*ps), &err) != 0) {
         sl_policy_free(*ps);
         return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
