@@ -79,23 +79,20 @@ static int read_fleet(const char *cmd, char **files, int n, const struct check_o
     return ret;
 }
 
-static void table_row(struct sl_table *t, const json_t *vh)
+static void table_row(struct sl_table *t, const struct sl_fleet *f, size_t vi,
+                      const struct sl_vehicle_verdict *vv)
 {
+    const struct sl_fleet_vehicle *v = &f->vehicles[vi];
     char year[16] = "-", parts[16], review[16], vt[160], reason[96];
-    json_int_t y = json_integer_value(json_object_get(vh, "model_year"));
-    if (y != 0)
-        snprintf(year, sizeof year, "%lld", (long long)y);
-    const json_t *c = json_object_get(vh, "counts");
-    snprintf(parts, sizeof parts, "%lld", (long long)json_integer_value(json_object_get(c, "parts")));
-    snprintf(review, sizeof review, "%lld",
-             (long long)json_integer_value(json_object_get(c, "needs_review")));
-    const json_t *v = json_object_get(vh, "verdict");
-    sl_cli_verdict_text(v, vt, sizeof vt);
-    const char *r = json_string_value(json_object_get(v, "reason"));
-    sl_strlcpy(reason, r != NULL ? r : "", sizeof reason);
-    const char *row[] = {json_string_value(json_object_get(vh, "vin")),
-                         json_string_value(json_object_get(vh, "make")),
-                         json_string_value(json_object_get(vh, "model")),
+    if (v->model_year != 0)
+        snprintf(year, sizeof year, "%u", v->model_year);
+    snprintf(parts, sizeof parts, "%zu", vv->n_parts);
+    snprintf(review, sizeof review, "%zu", vv->n_review);
+    snprintf(vt, sizeof vt, "%s%s%s (%s)", sl_decision_name(vv->verdict.decision),
+             vv->verdict.deadline[0] ? " " : "", vv->verdict.deadline,
+             vv->verdict.policy[0] ? vv->verdict.policy : "no policy");
+    sl_strlcpy(reason, vv->verdict.reason, sizeof reason);
+    const char *row[] = {v->vin, sl_fleet_str(f, v->make), sl_fleet_str(f, v->model),
                          year, parts, review, vt, reason};
     sl_table_add(t, row);
 }
@@ -201,8 +198,9 @@ static int report_fleet(const char *cmd, struct sl_assessor *a, const struct sl_
         if (o->vehicle != NULL && strcasecmp(o->vehicle, f->vehicles[vi].vin) != 0)
             continue;
         struct sl_vehicle_verdict vv;
-        json_t *vh = sl_assess_vehicle_json(a, f, vi, explain, &vv, r->parts);
-        if (vh == NULL)
+        bool want_json = o->json || o->jsonl || explain;
+        json_t *vh = want_json ? sl_assess_vehicle_json(a, f, vi, explain, &vv, r->parts) : NULL;
+        if (want_json ? vh == NULL : sl_assess_vehicle_all(a, f, vi, &vv, r->parts) != 0)
             return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
         r->vehicles[vv.verdict.decision]++;
         if (sl_decision_severity(vv.verdict.decision) > r->worst)
@@ -215,11 +213,9 @@ static int report_fleet(const char *cmd, struct sl_assessor *a, const struct sl_
         } else if (o->json) {
             json_array_append_new(all, vh);
         } else {
-            table_row(t, vh);
-            if (explain)
+            table_row(t, f, vi, &vv);
+            if (vh != NULL)
                 json_array_append_new(chains, vh);
-            else
-                json_decref(vh);
         }
     }
     if (o->vehicle != NULL && shown == 0) {

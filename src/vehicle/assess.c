@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "policy/policy_internal.h"
+#include "util/grow.h"
 #include "util/siphash.h"
 #include "util/str.h"
 #include "vehicle/assess_internal.h"
@@ -44,6 +45,7 @@ void sl_assess_free(struct sl_assessor *a)
     for (size_t i = 0; i < a->cache_cap; i++)
         free(a->cache[i].key);
     free(a->cache);
+    free(a->pv);
     free(a);
 }
 
@@ -276,4 +278,26 @@ json_t *sl_assess_context_json(const struct sl_assessor *a)
         json_object_set_new(o, "site_rule", json_null());
     }
     return o;
+}
+
+int sl_assess_judge_vehicle(struct sl_assessor *a, const struct sl_fleet *f, size_t vi,
+                            struct sl_vehicle_verdict *out)
+{
+    const struct sl_fleet_vehicle *v = &f->vehicles[vi];
+    if (SL_GROW(a->pv, a->pv_cap, v->n_parts ? v->n_parts : 1, 16) != 0)
+        return -1;
+    for (size_t i = 0; i < v->n_parts; i++)
+        sl_assess_part(a, f, &f->parts[v->first_part + i], v->model_year, &a->pv[i]);
+    sl_assess_vehicle(a, f, vi, a->pv, out);
+    return 0;
+}
+
+int sl_assess_vehicle_all(struct sl_assessor *a, const struct sl_fleet *f, size_t vi,
+                          struct sl_vehicle_verdict *out, size_t part_counts[SL_DECISION_COUNT])
+{
+    if (sl_assess_judge_vehicle(a, f, vi, out) != 0)
+        return -1;
+    for (size_t i = 0; part_counts != NULL && i < f->vehicles[vi].n_parts; i++)
+        part_counts[a->pv[i].verdict.decision]++;
+    return 0;
 }

@@ -78,6 +78,12 @@ void sl_assess_part(struct sl_assessor *a, const struct sl_fleet *f,
 void sl_assess_vehicle(struct sl_assessor *a, const struct sl_fleet *f, size_t vi,
                        const struct sl_part_verdict *pv, struct sl_vehicle_verdict *out);
 
+/* Judges vehicle vi and all its parts (no JSON: for tables and imports);
+ * part_counts, when not NULL, get its parts' decisions added. 0 or -1 (out of
+ * memory). */
+int sl_assess_vehicle_all(struct sl_assessor *a, const struct sl_fleet *f, size_t vi,
+                          struct sl_vehicle_verdict *out, size_t part_counts[SL_DECISION_COUNT]);
+
 /* JSON of a part with its verdict; with explain, the chain. New reference. */
 json_t *sl_assess_part_json(struct sl_assessor *a, const struct sl_fleet *f,
                             const struct sl_fleet_part *p, int model_year,

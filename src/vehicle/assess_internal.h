@@ -19,6 +19,12 @@ struct sl_assessor {
     struct sl_site_rule site_rule;
     size_t n_cache, cache_cap; /* cache_cap: table slots, twice SL_ASSESS_CACHE */
     struct cache_entry *cache;
+    struct sl_part_verdict *pv; /* the current vehicle's parts' verdicts (reused) */
+    size_t pv_cap;
 };
+
+/* Judges vehicle vi's parts into a->pv and the vehicle into out. 0 or -1. */
+int sl_assess_judge_vehicle(struct sl_assessor *a, const struct sl_fleet *f, size_t vi,
+                            struct sl_vehicle_verdict *out);
 
 #endif

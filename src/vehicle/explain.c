@@ -172,21 +172,17 @@ json_t *sl_assess_vehicle_json(struct sl_assessor *a, const struct sl_fleet *f, 
                                size_t part_counts[SL_DECISION_COUNT])
 {
     const struct sl_fleet_vehicle *v = &f->vehicles[vi];
-    struct sl_part_verdict *pv = calloc(v->n_parts ? v->n_parts : 1, sizeof *pv);
-    if (pv == NULL)
-        return NULL;
-    json_t *parts = json_array();
-    for (size_t i = 0; i < v->n_parts; i++)
-        sl_assess_part(a, f, &f->parts[v->first_part + i], v->model_year, &pv[i]);
     struct sl_vehicle_verdict vv;
-    sl_assess_vehicle(a, f, vi, pv, &vv);
+    if (sl_assess_judge_vehicle(a, f, vi, &vv) != 0)
+        return NULL;
+    const struct sl_part_verdict *pv = a->pv;
+    json_t *parts = json_array();
     for (size_t i = 0; i < v->n_parts; i++) {
         json_array_append_new(parts, sl_assess_part_json(a, f, &f->parts[v->first_part + i],
                                                          v->model_year, &pv[i], explain));
         if (part_counts != NULL)
             part_counts[pv[i].verdict.decision]++;
     }
-    free(pv);
     json_t *o = json_pack("{s:s}", "vin", v->vin);
     static const char *const keys[] = {"make", "model", "fleet", "site", "registration"};
     const sl_fstr vals[] = {v->make, v->model, v->fleet, v->site, v->registration};
