@@ -54,7 +54,9 @@ grep -Eq "status: (refused|connect-timeout)" "$T/st" || fail "127.0.0.1:80 reach
 h() { grep "\"profile\":\"$1\"" "$T/truth.jsonl" | head -1 | sed 's/.*"address":"\([^"]*\)".*/\1/'; }
 $L probe "$(h hostile-tarpit)" 80 --timeout 1500 --status --send 'GET / HTTP/1.0\r\n\r\n' 2>"$T/st" >/dev/null
 grep -q "status: timeout bytes=0" "$T/st" || fail "tarpit: $(cat "$T/st")"
-$L probe "$(h hostile-slowdrip)" 80 --timeout 1500 --max 3 --status --send 'GET / HTTP/1.0\r\n\r\n' 2>"$T/st" >/dev/null
+# --timeout is the wait for each read: well above the 1 s drip, as a loaded
+# machine can delay a drip by more than half a second (the total still shows it).
+$L probe "$(h hostile-slowdrip)" 80 --timeout 5000 --max 3 --status --send 'GET / HTTP/1.0\r\n\r\n' 2>"$T/st" >/dev/null
 grep -q "status: max bytes=3" "$T/st" || fail "slowdrip: $(cat "$T/st")"
 total=$(sed 's/.*total_ms=\([0-9]*\).*/\1/' "$T/st"); [ "$total" -ge 1500 ] || fail "slowdrip too fast ($total ms for 3 bytes)"
 $L probe "$(h hostile-endless)" 80 --max 5000000 --status --send 'GET / HTTP/1.0\r\n\r\n' 2>"$T/st" >/dev/null
