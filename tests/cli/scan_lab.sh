@@ -104,26 +104,18 @@ grep -q "tier_public 0 " "$tmp/score"; check "an allowed device at the public si
 [ "$took" -lt 60 ]; check "hostile devices did not stall the scan ($took s)" 0 $?
 grep -E " (tcp|udp) $excluded " "$tmp/conn.log" | grep -q .; check "excluded $excluded never contacted" 1 $?
 
-# Interrupted: a slow scan (one connection at a time) stopped once it has begun.
-# A background job of sh starts with SIGINT ignored until the scanner installs
-# its handler, so a fixed sleep is not enough on a loaded machine (the ^C was
-# lost and the scan ran to its end): wait for the scan's record, which the
-# scanner writes after its handler is in place.
+# Interrupted: a slow scan (one connection at a time) stopped after a second.
 "$LAB" exec --name "$name" -- "$SL" scan "$range" --concurrency 1 --quiet --db "$tmp/int.db" \
     > /dev/null 2>&1 &
 pid=$!
-begun=0
-for _ in $(seq 600); do
-    kill -0 "$pid" 2> /dev/null || break
-    if [ -s "$tmp/int.db" ] &&
-        [ "$(sqlite3 -readonly "$tmp/int.db" '.timeout 2000' 'select count(*) from scans' 2> /dev/null)" = 1 ]; then
-        begun=1
-        break
-    fi
-    sleep 0.1
+# SIGINT only once the scan runs: its handler is set before the scan record is
+# written, and a background job starts with SIGINT ignored, so a signal sent
+# earlier (a slow start on a loaded machine) would be lost and the scan finish.
+i=0
+until [ "$(sqlite3 "$tmp/int.db" 'select count(*) from scans' 2>/dev/null)" = 1 ]; do
+    i=$((i + 1)); [ $i -gt 300 ] && break; sleep 0.1
 done
-check "interrupted scan has begun" 1 "$begun"
-sleep 0.5  # a few devices in the register first
+sleep 0.5
 kill -INT "$pid"  # exec runs the scanner in its own process (execvp)
 rc=0
 wait "$pid" || rc=$?
