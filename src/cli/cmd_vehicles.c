@@ -289,8 +289,23 @@ static int check_help(const char *cmd)
            "vehicle a BOM without one describes (and --model-year its model year).\n"
            "--date judges as of that day (replace-by deadlines). --fail-on exits 1 when a\n"
            "vehicle's verdict is at least that strict (allowed, needs-review, restricted,\n"
-           "replace-by, prohibited). Part kinds: %s.\n",
-           cmd, sl_part_kinds_list());
+           "replace-by, prohibited). --format is told from the file's name (.csv, .json)\n"
+           "or else its first character unless given.\n\nPart kinds (part_kind):",
+           cmd);
+    /* The kinds come from the fleet's table; wrapped to the help's width. */
+    const char *k = sl_part_kinds_list();
+    size_t col = 27;
+    while (*k != '\0') {
+        size_t n = strcspn(k, " ");
+        if (col + 1 + n > 79) {
+            fputs("\n ", stdout);
+            col = 1;
+        }
+        printf(" %.*s", (int)n, k);
+        col += 1 + n;
+        k += n + (k[n] == ' ');
+    }
+    puts(".");
     return SL_EXIT_OK;
 }
 
