@@ -118,8 +118,9 @@ int sl_cloud_parse(struct sl_cloud **out, const char *text, size_t len, const ch
             goto fail;
         }
         if (strcmp(f[3], "cloud") != 0 && strcmp(f[3], "p2p") != 0 && strcmp(f[3], "ddns") != 0 &&
-            strcmp(f[3], "vendor") != 0) {
-            sl_err_set(err, "%s: line %zu: kind must be cloud, p2p, ddns or vendor", name, line);
+            strcmp(f[3], "vendor") != 0 && strcmp(f[3], "telematics") != 0) {
+            sl_err_set(err, "%s: line %zu: kind must be cloud, p2p, ddns, vendor or telematics",
+                       name, line);
             goto fail;
         }
         if (f[1][0] == '\0' || f[2][0] == '\0' || f[4][0] == '\0') {

@@ -25,20 +25,6 @@ struct row {
     char **networks;
 };
 
-static void problem(struct sl_import_problems *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void problem(struct sl_import_problems *p, const char *fmt, ...)
-{
-    if (p->count < SL_IMPORT_MAX_PROBLEMS) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(p->text[p->count], sizeof p->text[p->count], fmt, ap);
-        va_end(ap);
-    }
-    p->count++;
-}
-
 int sl_parse_networks(const char *field, char **out, size_t max, struct sl_err *err)
 {
     size_t n = 0;
@@ -86,33 +72,12 @@ static void free_rows(struct row *rows, size_t n)
     free(rows);
 }
 
-static bool has_control(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
-/* Checks a name-like field; returns false and records a problem when bad. */
+/* Checks a name-like field and copies it into dst; false (and a problem) when bad. */
 static bool check_text(struct sl_import_problems *probs, size_t line, size_t colno,
                        const char *colname, char *value, char *dst, size_t dstsz)
 {
-    sl_str_trim(value);
-    if (value[0] == '\0') {
-        problem(probs, "line %zu, column %zu (%s): empty", line, colno, colname);
+    if (!sl_problem_text(probs, line, colno, colname, value, dstsz - 1, true))
         return false;
-    }
-    if (strlen(value) >= dstsz) {
-        problem(probs, "line %zu, column %zu (%s): longer than %zu characters", line, colno,
-                colname, dstsz - 1);
-        return false;
-    }
-    if (has_control(value)) {
-        problem(probs, "line %zu, column %zu (%s): contains control characters", line, colno,
-                colname);
-        return false;
-    }
     sl_strlcpy(dst, value, dstsz);
     return true;
 }
@@ -143,34 +108,16 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
     int rc = sl_csv_next(r, &line, &cerr);
     if (rc <= 0) {
         if (rc == 0)
-            problem(probs, "line 1: the file is empty (expected a header: %s,%s,%s,%s)",
+            sl_problem(probs, "line 1: the file is empty (expected a header: %s,%s,%s,%s)",
                     col_names[0], col_names[1], col_names[2], col_names[3]);
         else
-            problem(probs, "%s", cerr.msg);
+            sl_problem(probs, "%s", cerr.msg);
         free(r);
         return 1;
     }
-    int where[COL_COUNT] = {-1, -1, -1, -1};
+    int where[COL_COUNT];
     size_t ncols = r->nfields;
-    for (size_t i = 0; i < ncols; i++) {
-        char h[64];
-        sl_strlcpy(h, r->fields[i], sizeof h);
-        sl_str_trim(h);
-        int found = -1;
-        for (int c = 0; c < COL_COUNT; c++)
-            if (strcasecmp(h, col_names[c]) == 0)
-                found = c;
-        if (found < 0)
-            problem(probs, "line %zu, column %zu: unknown column '%s' (expected %s, %s, %s, %s)",
-                    line, i + 1, h, col_names[0], col_names[1], col_names[2], col_names[3]);
-        else if (where[found] >= 0)
-            problem(probs, "line %zu, column %zu: column '%s' appears twice", line, i + 1, h);
-        else
-            where[found] = (int)i;
-    }
-    for (int c = 0; c < COL_COUNT; c++)
-        if (where[c] < 0)
-            problem(probs, "line %zu: the header has no '%s' column", line, col_names[c]);
+    sl_csv_map_header(r, line, col_names, COL_COUNT, NULL, where, probs);
     if (probs->count > 0) {
         free(r);
         return 1;
@@ -184,11 +131,11 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
         if (rc == 0)
             break;
         if (rc < 0) {
-            problem(probs, "%s", cerr.msg);
+            sl_problem(probs, "%s", cerr.msg);
             break; /* the reader cannot resynchronise after a quoting error */
         }
         if (r->nfields != ncols) {
-            problem(probs, "line %zu: %zu fields, the header has %zu", line, r->nfields, ncols);
+            sl_problem(probs, "line %zu: %zu fields, the header has %zu", line, r->nfields, ncols);
             continue;
         }
         if (SL_GROW(rows, caprows, nrows + 1, 64) != 0) {
@@ -214,7 +161,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
             char shown[64];
             sl_strlcpy(shown, r->fields[where[COL_TIER]], sizeof shown);
             sl_str_printable(shown);
-            problem(probs,
+            sl_problem(probs,
                     "line %zu, column %d (tier): '%s' is not one of sensitive, official, public",
                     line, where[COL_TIER] + 1, shown);
             ok = false;
@@ -222,7 +169,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
         struct sl_err nerr = {{0}};
         int nn = sl_parse_networks(r->fields[where[COL_NETWORKS]], nets, MAX_NETWORKS, &nerr);
         if (nn < 0) {
-            problem(probs, "line %zu, column %d (networks): %s", line, where[COL_NETWORKS] + 1,
+            sl_problem(probs, "line %zu, column %d (networks): %s", line, where[COL_NETWORKS] + 1,
                     nerr.msg);
             ok = false;
         } else if (ok) {
@@ -257,7 +204,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
         qsort(ptrs, nrows, sizeof *ptrs, cmp_row_name);
         for (size_t i = 1; i < nrows; i++)
             if (strcmp(ptrs[i - 1]->name, ptrs[i]->name) == 0)
-                problem(probs, "line %zu, column %d (name): site '%s' also on line %zu",
+                sl_problem(probs, "line %zu, column %d (name): site '%s' also on line %zu",
                         ptrs[i]->line, where[COL_NAME] + 1, ptrs[i]->name, ptrs[i - 1]->line);
         free(ptrs);
     }
@@ -271,7 +218,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
         }
         if (got > 0) {
             sl_site_free(&existing);
-            problem(probs, "line %zu, column %d (name): site '%s' already exists in the register",
+            sl_problem(probs, "line %zu, column %d (name): site '%s' already exists in the register",
                     rows[i].line, where[COL_NAME] + 1, rows[i].name);
         }
     }
@@ -281,7 +228,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
     }
     if (nrows == 0) {
         free_rows(rows, nrows);
-        problem(probs, "no sites in the file (only a header)");
+        sl_problem(probs, "no sites in the file (only a header)");
         return 1;
     }
     if (sl_store_begin(s, err) != 0) {
