@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/judge_output.h"
 #include "ident/ident_internal.h"
 #include "policy/policy_internal.h"
 #include "store/store.h"
@@ -16,16 +18,28 @@
 #include "util/table.h"
 #include "util/timeutil.h"
 
-static int load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
+static json_t *policy_json(const struct sl_policy *p)
 {
-    struct sl_err err = {{0}};
-    if (sl_policy_load(ps, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-    if (sl_policy_select(*ps, select, &err) != 0) {
-        sl_policy_free(*ps);
-        return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
+                          "date", p->date, "default", (p->defaults & SL_DOMAIN_DEVICES) != 0,
+                          "source", p->source, "law", p->law ? p->law : "");
+    json_t *tj = json_object();
+    for (int k = 0; k < SL_TIER_COUNT; k++) {
+        json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
+        if (p->tiers[k].deadline)
+            json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
+        if (p->tiers[k].reason)
+            json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
+        json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
     }
-    return SL_EXIT_OK;
+    json_object_set_new(o, "tiers", tj);
+    json_t *ap = json_object();
+    for (unsigned d = SL_DOMAIN_DEVICES; d <= SL_DOMAIN_VEHICLES; d <<= 1)
+        if (p->applies & d)
+            json_object_set_new(ap, sl_policy_domains_name(d),
+                                json_string(p->defaults & d ? "default" : "optional"));
+    json_object_set_new(o, "applies_to", ap);
+    return o;
 }
 
 static int policy_list(int argc, char **argv)
@@ -41,9 +55,11 @@ static int policy_list(int argc, char **argv)
         case 'j': json = true; break;
         case 'h':
             printf("Usage: %s [--json]\n\n"
-                   "Lists the policies in data/policies/: id, date, whether it is in force by\n"
-                   "default, and its decision for each site tier (sensitive, official, public).\n"
-                   "Choose others with --policy ID,ID on the commands that judge.\n",
+                   "Lists the policies in data/policies/: id, date, what it judges (devices,\n"
+                   "vehicles), where it is in force by default, and its decision for each site\n"
+                   "tier (sensitive, official, public); then the site vehicle rule, which each\n"
+                   "site sets (sightline vehicles check --site-rule). Choose other policies with\n"
+                   "--policy ID,ID on the commands that judge.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -52,12 +68,13 @@ static int policy_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_policy_set *ps;
-    int rc = load_policies(cmd, NULL, &ps);
+    struct sl_vrules *vr;
+    int rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr);
     if (rc != 0)
         return rc;
-    static const char *const headers[] = {"id", "date", "default", "sensitive", "official",
-                                          "public", "title"};
-    struct sl_table *t = json ? NULL : sl_table_new(7, headers);
+    static const char *const headers[] = {"id", "date", "judges", "default", "sensitive",
+                                          "official", "public", "title"};
+    struct sl_table *t = json ? NULL : sl_table_new(8, headers);
     json_t *arr = json ? json_array() : NULL;
     for (size_t i = 0; i < sl_policy_count(ps); i++) {
         const struct sl_policy *p = sl_policy_at(ps, i);
@@ -68,32 +85,34 @@ static int policy_list(int argc, char **argv)
                      pt->deadline ? " " : "", pt->deadline ? pt->deadline : "");
         }
         if (json) {
-            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
-                                  "date", p->date, "default", p->is_default, "source", p->source,
-                                  "law", p->law ? p->law : "");
-            json_t *tj = json_object();
-            for (int k = 0; k < SL_TIER_COUNT; k++) {
-                json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
-                if (p->tiers[k].deadline)
-                    json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
-                if (p->tiers[k].reason)
-                    json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
-                json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
-            }
-            json_object_set_new(o, "tiers", tj);
-            json_array_append_new(arr, o);
+            json_array_append_new(arr, policy_json(p));
         } else {
-            const char *row[] = {p->id,     p->date,  p->is_default ? "yes" : "no",
+            const char *row[] = {p->id,     p->date,  sl_policy_domains_name(p->applies),
+                                 sl_policy_domains_name(p->defaults),
                                  tiers[0], tiers[1], tiers[2], p->title};
             sl_table_add(t, row);
         }
     }
+    const json_t *site = sl_vrules_site_rule_doc(vr);
     if (json) {
+        json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:{s:s}, s:O, s:O}", "id",
+                                             json_object_get(site, "id"), "title",
+                                             json_object_get(site, "title"), "date",
+                                             json_object_get(site, "date"), "applies_to",
+                                             "vehicles", "site", "source",
+                                             json_object_get(site, "source"), "examples",
+                                             json_object_get(site, "examples")));
         sl_print_json(stdout, arr);
     } else {
         sl_table_print(t, stdout, 60);
         sl_table_free(t);
+        printf("\n%s  %s  vehicles, set by each site: none | not-admitted[:WHEN] | "
+               "park-away:METRES[:WHEN]\n  %s\n",
+               json_string_value(json_object_get(site, "id")),
+               json_string_value(json_object_get(site, "date")),
+               json_string_value(json_object_get(site, "title")));
     }
+    sl_vrules_free(vr);
     sl_policy_free(ps);
     return SL_EXIT_OK;
 }
@@ -369,7 +388,8 @@ static void judge_chain(const struct sl_policy_set *ps, enum sl_tier tier,
         struct sl_verdict pv;
         sl_policy_judge_one(ps, p, tier, claim, now, &pv);
         json_array_append_new(pols, json_pack("{s:s, s:s, s:b, s:o}", "id", p->id, "date",
-                                              p->date, "in_force", p->selected, "verdict",
+                                              p->date, "in_force",
+                                              (p->selected & SL_DOMAIN_DEVICES) != 0, "verdict",
                                               sl_verdict_to_json(&pv)));
     }
     json_object_set_new(out, "policies", pols);
@@ -398,7 +418,7 @@ static int policy_explain(int argc, char **argv)
     if (a.claim_file != NULL && !have_tier)
         return sl_cli_usage_error(cmd, "--claim needs --site-tier");
     struct sl_policy_set *ps;
-    rc = load_policies(cmd, a.select, &ps);
+    rc = sl_cli_load_policies(cmd, a.select, &ps);
     if (rc != 0)
         return rc;
     json_t *out = json_object();

@@ -12,6 +12,8 @@ const struct sl_command sl_commands[] = {
     {"policy", "list the policies; explain a device's verdict from its evidence", sl_cmd_policy},
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
+    {"vehicles", "check a fleet file's vehicles and connected parts; decode a VIN or IMEI",
+     sl_cmd_vehicles},
     {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
      sl_cmd_monitor},
     {"report", "the removal programme's report (html, csv, json, md), as of any date",

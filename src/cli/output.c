@@ -13,3 +13,15 @@ void sl_print_jsonl(FILE *out, json_t *j)
 {
     sl_json_write(out, j, false);
 }
+
+void sl_print_problems(const char *cmd, const char *path, const struct sl_import_problems *p,
+                       const char *what)
+{
+    size_t shown = p->count < SL_IMPORT_MAX_PROBLEMS ? p->count : SL_IMPORT_MAX_PROBLEMS;
+    for (size_t i = 0; i < shown; i++)
+        fprintf(stderr, "%s: %s\n", path, p->text[i]);
+    if (p->count > shown)
+        fprintf(stderr, "%s: ... and %zu more problems\n", path, p->count - shown);
+    fprintf(stderr, "%s: nothing %s (%zu problem%s)\n", cmd, what, p->count,
+            p->count == 1 ? "" : "s");
+}

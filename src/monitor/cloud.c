@@ -86,8 +86,9 @@ static int add_line(struct sl_cloud *c, size_t *cap, char *buf, const char *name
     if (!valid_domain(f[0]))
         return sl_err_set(err, "%s: line %zu: '%s' is not a domain name", name, line, f[0]);
     if (strcmp(f[3], "cloud") != 0 && strcmp(f[3], "p2p") != 0 && strcmp(f[3], "ddns") != 0 &&
-        strcmp(f[3], "vendor") != 0)
-        return sl_err_set(err, "%s: line %zu: kind must be cloud, p2p, ddns or vendor", name, line);
+        strcmp(f[3], "vendor") != 0 && strcmp(f[3], "telematics") != 0)
+        return sl_err_set(err, "%s: line %zu: kind must be cloud, p2p, ddns, vendor or telematics",
+                          name, line);
     if (f[1][0] == '\0' || f[2][0] == '\0' || f[4][0] == '\0')
         return sl_err_set(err, "%s: line %zu: vendor, service and source are required", name,
                           line);

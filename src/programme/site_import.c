@@ -2,11 +2,9 @@
  * transaction (site_import.h). Checks and writes sites; touches no device. */
 #include "programme/site_import.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/cidr.h"
 #include "util/csv.h"
@@ -26,20 +24,6 @@ struct row {
     size_t n_networks;
     char **networks;
 };
-
-static void problem(struct sl_import_problems *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void problem(struct sl_import_problems *p, const char *fmt, ...)
-{
-    if (p->count < SL_IMPORT_MAX_PROBLEMS) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(p->text[p->count], sizeof p->text[p->count], fmt, ap);
-        va_end(ap);
-    }
-    p->count++;
-}
 
 int sl_parse_networks(const char *field, char **out, size_t max, struct sl_err *err)
 {
@@ -88,33 +72,12 @@ static void free_rows(struct row *rows, size_t n)
     free(rows);
 }
 
-static bool has_control(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
-/* Checks a name-like field; returns false and records a problem when bad. */
+/* Checks a name-like field and copies it into dst; false (and a problem) when bad. */
 static bool check_text(struct sl_import_problems *probs, size_t line, size_t colno,
                        const char *colname, char *value, char *dst, size_t dstsz)
 {
-    sl_str_trim(value);
-    if (value[0] == '\0') {
-        problem(probs, "line %zu, column %zu (%s): empty", line, colno, colname);
+    if (!sl_problem_text(probs, line, colno, colname, value, dstsz - 1, true))
         return false;
-    }
-    if (strlen(value) >= dstsz) {
-        problem(probs, "line %zu, column %zu (%s): longer than %zu characters", line, colno,
-                colname, dstsz - 1);
-        return false;
-    }
-    if (has_control(value)) {
-        problem(probs, "line %zu, column %zu (%s): contains control characters", line, colno,
-                colname);
-        return false;
-    }
     sl_strlcpy(dst, value, dstsz);
     return true;
 }
@@ -147,34 +110,14 @@ static bool read_header(struct import *im)
     int rc = sl_csv_next(&im->r, &im->line, &cerr);
     if (rc <= 0) {
         if (rc == 0)
-            problem(probs, "line 1: the file is empty (expected a header: %s,%s,%s,%s)",
-                    col_names[0], col_names[1], col_names[2], col_names[3]);
+            sl_problem(probs, "line 1: the file is empty (expected a header: %s,%s,%s,%s)",
+                       col_names[0], col_names[1], col_names[2], col_names[3]);
         else
-            problem(probs, "%s", cerr.msg);
+            sl_problem(probs, "%s", cerr.msg);
         return false;
     }
-    for (int c = 0; c < COL_COUNT; c++)
-        im->where[c] = -1;
     im->ncols = im->r.nfields;
-    for (size_t i = 0; i < im->ncols; i++) {
-        char h[64];
-        sl_strlcpy(h, im->r.fields[i], sizeof h);
-        sl_str_trim(h);
-        int found = -1;
-        for (int c = 0; c < COL_COUNT; c++)
-            if (strcasecmp(h, col_names[c]) == 0)
-                found = c;
-        if (found < 0)
-            problem(probs, "line %zu, column %zu: unknown column '%s' (expected %s, %s, %s, %s)",
-                    im->line, i + 1, h, col_names[0], col_names[1], col_names[2], col_names[3]);
-        else if (im->where[found] >= 0)
-            problem(probs, "line %zu, column %zu: column '%s' appears twice", im->line, i + 1, h);
-        else
-            im->where[found] = (int)i;
-    }
-    for (int c = 0; c < COL_COUNT; c++)
-        if (im->where[c] < 0)
-            problem(probs, "line %zu: the header has no '%s' column", im->line, col_names[c]);
+    sl_csv_map_header(&im->r, im->line, col_names, COL_COUNT, NULL, im->where, probs);
     return probs->count == 0;
 }
 
@@ -193,8 +136,9 @@ static bool read_tier(struct import *im, struct row *row)
     char shown[64];
     sl_strlcpy(shown, field, sizeof shown);
     sl_str_printable(shown);
-    problem(im->probs, "line %zu, column %d (tier): '%s' is not one of sensitive, official, public",
-            im->line, im->where[COL_TIER] + 1, shown);
+    sl_problem(im->probs,
+               "line %zu, column %d (tier): '%s' is not one of sensitive, official, public",
+               im->line, im->where[COL_TIER] + 1, shown);
     return false;
 }
 
@@ -206,8 +150,8 @@ static int read_networks(struct import *im, struct row *row, bool ok)
     struct sl_err nerr = {{0}};
     int nn = sl_parse_networks(im->r.fields[im->where[COL_NETWORKS]], nets, MAX_NETWORKS, &nerr);
     if (nn < 0) {
-        problem(im->probs, "line %zu, column %d (networks): %s", im->line,
-                im->where[COL_NETWORKS] + 1, nerr.msg);
+        sl_problem(im->probs, "line %zu, column %d (networks): %s", im->line,
+                   im->where[COL_NETWORKS] + 1, nerr.msg);
         return 0;
     }
     if (ok)
@@ -227,8 +171,8 @@ static int read_networks(struct import *im, struct row *row, bool ok)
 static int read_row(struct import *im, struct sl_err *err)
 {
     if (im->r.nfields != im->ncols) {
-        problem(im->probs, "line %zu: %zu fields, the header has %zu", im->line, im->r.nfields,
-                im->ncols);
+        sl_problem(im->probs, "line %zu: %zu fields, the header has %zu", im->line, im->r.nfields,
+                   im->ncols);
         return 0;
     }
     if (SL_GROW(im->rows, im->caprows, im->nrows + 1, 64) != 0)
@@ -263,8 +207,8 @@ static int check_names(struct sl_store *s, struct import *im, struct sl_err *err
         qsort(ptrs, im->nrows, sizeof *ptrs, cmp_row_name);
         for (size_t i = 1; i < im->nrows; i++)
             if (strcmp(ptrs[i - 1]->name, ptrs[i]->name) == 0)
-                problem(im->probs, "line %zu, column %d (name): site '%s' also on line %zu",
-                        ptrs[i]->line, name_col, ptrs[i]->name, ptrs[i - 1]->line);
+                sl_problem(im->probs, "line %zu, column %d (name): site '%s' also on line %zu",
+                           ptrs[i]->line, name_col, ptrs[i]->name, ptrs[i - 1]->line);
         free(ptrs);
     }
     for (size_t i = 0; im->probs->count == 0 && i < im->nrows; i++) {
@@ -274,9 +218,9 @@ static int check_names(struct sl_store *s, struct import *im, struct sl_err *err
             return -1;
         if (got > 0) {
             sl_site_free(&existing);
-            problem(im->probs, "line %zu, column %d (name): site '%s' already exists in the "
-                               "register",
-                    im->rows[i].line, name_col, im->rows[i].name);
+            sl_problem(im->probs,
+                       "line %zu, column %d (name): site '%s' already exists in the register",
+                       im->rows[i].line, name_col, im->rows[i].name);
         }
     }
     return 0;
@@ -312,7 +256,7 @@ static int read_all(struct sl_store *s, struct import *im, struct sl_err *err)
         if (rc == 0)
             break;
         if (rc < 0) {
-            problem(im->probs, "%s", cerr.msg);
+            sl_problem(im->probs, "%s", cerr.msg);
             break; /* the reader cannot resynchronise after a quoting error */
         }
         if (read_row(im, err) != 0)
@@ -323,7 +267,7 @@ static int read_all(struct sl_store *s, struct import *im, struct sl_err *err)
     if (im->probs->count > 0)
         return 1;
     if (im->nrows == 0) {
-        problem(im->probs, "no sites in the file (only a header)");
+        sl_problem(im->probs, "no sites in the file (only a header)");
         return 1;
     }
     return 0;

@@ -13,13 +13,7 @@
 #include <stddef.h>
 
 #include "store/store.h"
-
-#define SL_IMPORT_MAX_PROBLEMS 20
-
-struct sl_import_problems {
-    size_t count;                              /* problems found (may exceed the stored ones) */
-    char text[SL_IMPORT_MAX_PROBLEMS][320];    /* "line 7, column 3 (tier): ..." */
-};
+#include "util/problems.h"
 
 /* Returns 0 (all imported; *imported set), 1 (input problems, nothing imported,
  * see probs) or -1 (runtime error, err set). */

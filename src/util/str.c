@@ -101,6 +101,14 @@ const char *sl_memcasemem(const char *hay, size_t n, const char *needle)
     return NULL;
 }
 
+bool sl_str_has_control(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 void sl_str_printable(char *s)
 {
     for (; *s != '\0'; s++) {
