@@ -20,6 +20,7 @@ const struct sl_can_sig sl_can_sigs[] = {
     {SL_CAN_SIG_JUMP, "payload", "SIGHTLINE CAN payload byte jumped further than ever learned", 3},
     {SL_CAN_SIG_ENTROPY, "payload", "SIGHTLINE CAN payload changed in far more bits than learned (fuzzing)", 2},
     {SL_CAN_SIG_CHECKSUM, "payload", "SIGHTLINE CAN checksum byte does not match the payload", 2},
+    {SL_CAN_SIG_FROZEN, "payload", "SIGHTLINE CAN payload frozen: frames alike far longer than learned (masquerade)", 2},
     {SL_CAN_SIG_COUNTER_JUMP, "counter", "SIGHTLINE CAN message counter skipped (injection or masquerade)", 2},
     {SL_CAN_SIG_COUNTER_REPEAT, "counter", "SIGHTLINE CAN message counter repeated (replay)", 2},
     {SL_CAN_SIG_LOAD, "load", "SIGHTLINE CAN bus load above the learned maximum", 1},
@@ -78,7 +79,7 @@ struct sl_can_alerts *sl_can_alerts_new(const struct sl_can_alerts_config *cfg)
     if (a->cfg.max_keys == 0)
         a->cfg.max_keys = 4096;
     if (a->cfg.max_new_per_s == 0)
-        a->cfg.max_new_per_s = 50;
+        a->cfg.max_new_per_s = 20;
     a->size = 16;
     while (a->size < (size_t)a->cfg.max_keys * 2)
         a->size <<= 1;
@@ -223,35 +224,26 @@ static void sweep_out(struct sl_can_alerts *a, int64_t now)
     free(old);
 }
 
-int sl_can_alerts_raise(struct sl_can_alerts *a, const struct sl_can_alert *al)
+/* May a new line be written for this detector now? At most max_new_per_s a
+ * second of frame time, and only while the table has room. */
+static bool may_write(struct sl_can_alerts *a, unsigned d, int64_t ts)
 {
-    const struct sl_can_sig *s = sl_can_sig(al->sig_id);
-    if (s == NULL)
-        return 0;
-    unsigned d = detector_index(s->detector);
-    a->st.raised++;
-    a->st.by_detector[d]++;
-    if (a->st.worst_severity == 0 || s->severity < a->st.worst_severity)
-        a->st.worst_severity = s->severity;
-    uint32_t key = al->key;
-    bool found;
-    struct entry *e = find(a, al->iface, key, al->sig_id, &found);
-    if (!found && key != SL_CAN_KEY_BUS) {
-        int64_t sec = al->ts_us / 1000000;
-        if (sec != a->sec[d]) {
-            a->sec[d] = sec;
-            a->new_in_sec[d] = 0;
-        }
-        if (a->used + 1 >= a->cfg.max_keys)
-            sweep_out(a, al->ts_us);
-        if (a->new_in_sec[d] >= a->cfg.max_new_per_s || a->used + 1 >= a->cfg.max_keys) {
-            key = SL_CAN_KEY_MANY; /* roll up */
-            a->st.rolled_up++;
-        } else {
-            a->new_in_sec[d]++;
-        }
-        e = find(a, al->iface, key, al->sig_id, &found);
+    int64_t sec = ts / 1000000;
+    if (sec != a->sec[d]) {
+        a->sec[d] = sec;
+        a->new_in_sec[d] = 0;
     }
+    if (a->new_in_sec[d] >= a->cfg.max_new_per_s)
+        return false;
+    a->new_in_sec[d]++;
+    return true;
+}
+
+/* One occurrence for entry e (found or a free slot for key): counted while
+ * its window lasts, else a new window and a line. Returns 1 when written. */
+static int hit(struct sl_can_alerts *a, struct entry *e, bool found, uint32_t key,
+               const struct sl_can_alert *al)
+{
     if (found && al->ts_us - e->win_start < a->cfg.window_us) {
         if (e->reps++ == 0)
             e->first_rep = al->ts_us;
@@ -273,6 +265,38 @@ int sl_can_alerts_raise(struct sl_can_alerts *a, const struct sl_can_alert *al)
     set_evidence(e, al);
     write_line(a, e, al->ts_us, 1, false, 0, al->data, al->len, al->data != NULL);
     return 1;
+}
+
+int sl_can_alerts_raise(struct sl_can_alerts *a, const struct sl_can_alert *al)
+{
+    const struct sl_can_sig *s = sl_can_sig(al->sig_id);
+    if (s == NULL)
+        return 0;
+    unsigned d = detector_index(s->detector);
+    a->st.raised++;
+    a->st.by_detector[d]++;
+    if (a->st.worst_severity == 0 || s->severity < a->st.worst_severity)
+        a->st.worst_severity = s->severity;
+    bool found;
+    struct entry *e = find(a, al->iface, al->key, al->sig_id, &found);
+    bool counted = found && al->ts_us - e->win_start < a->cfg.window_us;
+    if (!counted && al->key != SL_CAN_KEY_BUS) {
+        /* a new line would be written: past the limits it goes to the roll-up */
+        bool full = a->used + 2 >= a->cfg.max_keys;
+        if (!found && full) {
+            sweep_out(a, al->ts_us);
+            e = find(a, al->iface, al->key, al->sig_id, &found);
+            full = a->used + 2 >= a->cfg.max_keys;
+        }
+        if (!may_write(a, d, al->ts_us) || (!found && full)) {
+            a->st.rolled_up++;
+            e = find(a, al->iface, SL_CAN_KEY_MANY, al->sig_id, &found);
+            if (!found && a->used + 1 >= a->cfg.max_keys)
+                return 0; /* only counted: the table is full of open windows */
+            return hit(a, e, found, SL_CAN_KEY_MANY, al);
+        }
+    }
+    return hit(a, e, found, al->key, al);
 }
 
 void sl_can_alerts_sweep(struct sl_can_alerts *a, int64_t now_us)

@@ -20,7 +20,7 @@
  *
  * Bounded: at most max_keys keys (default 4096; expired ones are swept out
  * when full), and at most max_new_per_s new keys per detector per second of
- * frame time (default 50): past either limit an occurrence is counted under
+ * frame time (default 20): past either limit an occurrence is counted under
  * the detector's roll-up key (can_id "*"), so a fuzzer's thousands of ids
  * cost one line a window, not one each.
  *
@@ -46,6 +46,7 @@ enum {
     SL_CAN_SIG_JUMP = 9100032,       /* payload: a byte jumped further than learned */
     SL_CAN_SIG_ENTROPY = 9100033,    /* payload: far more bits changed than learned (fuzzing) */
     SL_CAN_SIG_CHECKSUM = 9100034,   /* payload: the checksum byte is wrong */
+    SL_CAN_SIG_FROZEN = 9100035,     /* payload: frames alike far longer than ever (a sender replaced) */
     SL_CAN_SIG_COUNTER_JUMP = 9100040, /* counter: not the next value */
     SL_CAN_SIG_COUNTER_REPEAT = 9100041, /* counter: the same value again (replay) */
     SL_CAN_SIG_LOAD = 9100050,       /* load: frames per 100 ms above the learned maximum */
@@ -83,7 +84,7 @@ struct sl_can_alerts_config {
     unsigned n_ifaces;
     int64_t window_us;      /* 0 = 10 s */
     unsigned max_keys;      /* 0 = 4096 */
-    unsigned max_new_per_s; /* 0 = 50 */
+    unsigned max_new_per_s; /* 0 = 20 */
 };
 
 struct sl_can_alerts_stats {

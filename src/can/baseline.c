@@ -123,14 +123,16 @@ static json_t *id_json(const struct sl_can_id_model *m)
     json_object_set_new(al, "frames_per_s_above", json_integer(m->rate_limit));
     if (m->payload)
         json_object_set_new(al, "changed_bits_above", json_integer(m->hamming_limit));
+    if (m->payload && m->same_limit > 0)
+        json_object_set_new(al, "same_payload_frames_above", json_integer(m->same_limit));
     json_object_set_new(o, "alert_if", al);
     if (m->payload) {
         json_object_set_new(o, "payload",
-                            json_pack("{s:o, s:o, s:o, s:o, s:i}", "bits", bits_string(m), "min",
-                                      byte_array(m->vmin, m->nbytes), "max",
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:I}", "bits", bits_string(m),
+                                      "min", byte_array(m->vmin, m->nbytes), "max",
                                       byte_array(m->vmax, m->nbytes), "max_jump",
                                       byte_array(m->jump, m->nbytes), "max_changed_bits",
-                                      m->max_hamming));
+                                      m->max_hamming, "max_same_run", (json_int_t)m->max_same_run));
         json_t *cs = json_array();
         for (unsigned i = 0; i < m->n_counters; i++) {
             const struct sl_can_counter *c = &m->counter[i];
@@ -277,6 +279,7 @@ static void read_payload(struct jr *r, const json_t *o, struct sl_can_id_model *
     jbytes(r, p, "max", m->vmax, m->nbytes);
     jbytes(r, p, "max_jump", m->jump, m->nbytes);
     m->max_hamming = (uint8_t)jint(r, p, "max_changed_bits", 0, 255, true, 0);
+    m->max_same_run = (uint32_t)jint(r, p, "max_same_run", 0, UINT32_MAX, false, 0);
     const json_t *cs = json_object_get(o, "counters"), *c;
     size_t i;
     json_array_foreach(cs, i, c)
@@ -348,6 +351,7 @@ static void read_id(struct jr *r, const json_t *o, struct sl_can_id_model *m)
     m->silent = llround(jms(r, al, "silent_for_ms", false));
     m->rate_limit = (uint32_t)jint(r, al, "frames_per_s_above", 0, 10000000, true, 0);
     m->hamming_limit = (uint8_t)jint(r, al, "changed_bits_above", 0, 255, false, 255);
+    m->same_limit = (uint32_t)jint(r, al, "same_payload_frames_above", 0, UINT32_MAX, false, 0);
     read_payload(r, o, m);
 }
 

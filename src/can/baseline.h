@@ -8,7 +8,8 @@
  * missing; the most frames in any second; per payload byte the bits that never
  * changed and their values, the value range and the largest jump between
  * consecutive frames; the largest number of bits that changed between
- * consecutive frames; counters (which bits step, by what, modulo what) and a
+ * consecutive frames; the longest run of frames alike but for their counters
+ * and checksum; counters (which bits step, by what, modulo what) and a
  * checksum byte. For the bus: frames and estimated bits per 100 ms (mean and
  * most), error frames per second (most), the set of known ids.
  *
@@ -53,9 +54,12 @@ struct sl_can_id_model {
     uint8_t nbytes;      /* bytes modelled */
     uint8_t cmask[SL_CAN_MODEL_BYTES], cval[SL_CAN_MODEL_BYTES]; /* bits that never changed */
     uint8_t vmin[SL_CAN_MODEL_BYTES], vmax[SL_CAN_MODEL_BYTES];
-    uint8_t jump[SL_CAN_MODEL_BYTES]; /* largest |change| between consecutive frames */
+    uint8_t jump[SL_CAN_MODEL_BYTES]; /* largest change between consecutive frames, on a
+                                         circle of 256 (0xFF -> 0x00 is 1) */
     uint8_t max_hamming;
     uint8_t hamming_limit; /* more changed bits than this: a random (fuzzed) payload */
+    uint32_t max_same_run; /* most consecutive frames alike but for counters and checksum */
+    uint32_t same_limit;   /* more alike in a row than this: a frozen sender (0 = off) */
     uint8_t n_counters;
     struct sl_can_counter counter[SL_CAN_MAX_COUNTERS];
     struct sl_can_checksum cs; /* kind NONE = none found */

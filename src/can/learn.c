@@ -37,6 +37,10 @@ struct acc {
     bool cnt_have_prev;
     struct sl_can_checksum cs;
     uint64_t cs_checked, cs_bad;
+    /* runs of frames alike but for counters and checksum (after the search) */
+    uint64_t fmask, flast, fpairs;
+    uint32_t frun, fmax;
+    bool fhave;
 };
 
 struct sl_can_learner {
@@ -205,7 +209,7 @@ static void search(struct acc *a)
 {
     a->searched = true;
     unsigned n = a->ns;
-    uint64_t be[SL_CAN_LEARN_SAMPLE], le[SL_CAN_LEARN_SAMPLE];
+    uint64_t be[SL_CAN_LEARN_SAMPLE] = {0}, le[SL_CAN_LEARN_SAMPLE] = {0};
     for (unsigned i = 0; i < n; i++) {
         const uint8_t *d = a->sample + (size_t)i * 8;
         be[i] = le[i] = 0;
@@ -224,6 +228,11 @@ static void search(struct acc *a)
     }
     free(a->sample);
     a->sample = NULL;
+    a->fmask = ~0ull;
+    for (unsigned i = 0; i < a->n_counters; i++)
+        a->fmask &= ~sl_can_counter_mask(&a->counter[i]);
+    if (a->cs.kind != SL_CAN_CS_NONE && a->cs.byte < 8)
+        a->fmask &= ~(0xFFull << (56 - 8 * a->cs.byte));
 }
 
 /* After the search: does this frame agree with the counters and checksum? */
@@ -251,6 +260,19 @@ static void verify(struct acc *a, const struct sl_can_frame *f)
         if (sl_can_cs_expected(&a->cs, f->data, f->len) != f->data[a->cs.byte])
             a->cs_bad++;
     }
+    uint64_t x = be & a->fmask;
+    if (a->fhave && x == a->flast) {
+        if (++a->frun > a->fmax)
+            a->fmax = a->frun;
+    } else {
+        a->frun = 1;
+        if (a->fmax == 0)
+            a->fmax = 1;
+    }
+    if (a->fhave)
+        a->fpairs++;
+    a->flast = x;
+    a->fhave = true;
 }
 
 static void payload(struct acc *a, const struct sl_can_frame *f)
@@ -268,7 +290,7 @@ static void payload(struct acc *a, const struct sl_can_frame *f)
         if (v > a->vmax[i])
             a->vmax[i] = v;
         if (a->have_prev && i < a->prev_len) {
-            int d = abs((int)v - (int)a->prev[i]);
+            unsigned d = sl_can_byte_dist(v, a->prev[i]);
             if (d > a->jump[i])
                 a->jump[i] = (uint8_t)d;
             ham += (unsigned)__builtin_popcount((unsigned)(v ^ a->prev[i]));
@@ -328,6 +350,7 @@ void sl_can_learn_break(struct sl_can_learner *l)
         l->a[i].have_last = false;
         l->a[i].have_prev = false;
         l->a[i].cnt_have_prev = false;
+        l->a[i].fhave = false;
     }
     if (l->have_win)
         close_window(l);
@@ -370,8 +393,16 @@ static void finish_payload(struct acc *a, struct sl_can_id_model *m)
         m->jump[i] = a->jump[i];
     }
     m->max_hamming = a->max_ham;
-    unsigned lim = a->max_ham + (a->max_ham / 4 > 3 ? a->max_ham / 4 : 3);
+    /* fewer frames, a less certain maximum: a wider margin */
+    bool many = a->payload_frames >= 1000;
+    unsigned q = many ? a->max_ham / 2 : a->max_ham;
+    unsigned lim = a->max_ham + (q > 4 ? q : 4) + (many ? 0 : 2);
     m->hamming_limit = (uint8_t)(lim > 255 ? 255 : lim);
+    /* a frozen payload: judged only for ids whose payload (but for counters and
+     * checksum) hardly ever repeats, with enough frames seen after the search */
+    m->max_same_run = a->fmax;
+    if (a->fpairs >= 500 && a->fmax <= 2)
+        m->same_limit = a->fmax + 1;
     if (!a->searched && a->ns >= 32 && a->sample != NULL)
         search(a);
     for (unsigned i = 0; i < a->n_counters; i++) /* keep what later frames confirmed */

@@ -215,3 +215,17 @@ unsigned sl_can_counter_search(const uint64_t *be, const uint64_t *le, unsigned 
         out[k++] = best[i].c;
     return k;
 }
+
+uint64_t sl_can_counter_mask(const struct sl_can_counter *c)
+{
+    uint64_t m = 0;
+    for (unsigned i = 0; i < c->bits; i++) {
+        if (c->order == 0) {
+            m |= 1ull << (63 - c->pos - i);
+        } else {
+            unsigned j = c->pos + i; /* bit j of the little-endian word: byte j/8, bit j%8 */
+            m |= 1ull << ((7 - j / 8) * 8 + j % 8);
+        }
+    }
+    return m;
+}

@@ -46,6 +46,17 @@ struct sl_can_checksum {
     uint8_t k;     /* the constant above (CRC: final XOR) */
 };
 
+/* The bits of the first 8 bytes (as a big-endian word) that a counter uses. */
+uint64_t sl_can_counter_mask(const struct sl_can_counter *c);
+
+/* How far apart two byte values are on a circle of 256: a slowly varying
+ * signal's low byte wrapping from 0xFF to 0x00 moves by 1, not 255. */
+static inline unsigned sl_can_byte_dist(uint8_t a, uint8_t b)
+{
+    unsigned d = a > b ? (unsigned)(a - b) : (unsigned)(b - a);
+    return d > 128 ? 256 - d : d;
+}
+
 const char *sl_can_cs_name(uint8_t kind);
 int sl_can_cs_parse(const char *name, uint8_t *kind);
 

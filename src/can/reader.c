@@ -232,8 +232,8 @@ static int next_line(struct sl_can_reader *r, const char **p, size_t *n, struct 
 
 static int next_text(struct sl_can_reader *r, struct sl_can_frame *f, struct sl_err *err)
 {
-    const char *p, *why = NULL;
-    size_t n;
+    const char *p = NULL, *why = NULL;
+    size_t n = 0;
     int k;
     while ((k = next_line(r, &p, &n, err)) == 1) {
         struct sl_can_ifname ifn = {NULL, 0};

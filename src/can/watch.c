@@ -14,6 +14,8 @@ struct rt {
     uint32_t sec_count;
     int32_t prev, next; /* wheel links; prev = -2 when not linked */
     uint32_t cnt[SL_CAN_MAX_COUNTERS];
+    uint64_t fmask, flast; /* frozen payload: the bits compared, the last value */
+    uint32_t frun;
     uint8_t last[SL_CAN_MODEL_BYTES];
     uint8_t last_len, iface;
     bool have_last, have_payload, have_cnt;
@@ -42,9 +44,14 @@ static void derive(const struct sl_can_id_model *m, struct rt *r)
         int lo = m->vmin[i] - margin, hi = m->vmax[i] + margin;
         r->lo[i] = (uint8_t)(lo < 0 ? 0 : lo);
         r->hi[i] = (uint8_t)(hi > 255 ? 255 : hi);
-        int jl = m->jump[i] * 2 + 2;
-        r->jl[i] = (uint8_t)(m->jump[i] >= 100 || jl > 255 ? 255 : jl);
+        int jl = m->jump[i] * 2 + 2; /* jumps are measured on a circle: at most 128 */
+        r->jl[i] = (uint8_t)(m->jump[i] >= 60 ? 255 : jl);
     }
+    r->fmask = ~0ull;
+    for (unsigned i = 0; i < m->n_counters; i++)
+        r->fmask &= ~sl_can_counter_mask(&m->counter[i]);
+    if (m->cs.kind != SL_CAN_CS_NONE && m->cs.byte < 8)
+        r->fmask &= ~(0xFFull << (56 - 8 * m->cs.byte));
 }
 
 struct sl_can_watch *sl_can_watch_new(const struct sl_can_baseline *b, struct sl_can_alerts *alerts)
@@ -138,9 +145,11 @@ static void visit(struct sl_can_watch *w, int slot, int64_t now)
     }
 }
 
+/* Visits the slots of every millisecond that has fully passed (a slot's
+ * entries are all due by the end of its millisecond). */
 static void advance(struct sl_can_watch *w, int64_t now)
 {
-    int64_t ms = now / 1000;
+    int64_t ms = now / 1000 - 1;
     if (!w->wheel_started) {
         w->cur_ms = ms;
         w->wheel_started = true;
@@ -306,7 +315,7 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
         if (rbyte < 0 && m->cmask[i] != 0xFF && (v < r->lo[i] || v > r->hi[i]))
             rbyte = (int)i;
         if (i < hn) {
-            int d = v > r->last[i] ? v - r->last[i] : r->last[i] - v;
+            unsigned d = sl_can_byte_dist(v, r->last[i]);
             if (jbyte < 0 && d > r->jl[i])
                 jbyte = (int)i;
             ham += (unsigned)__builtin_popcount((unsigned)(v ^ r->last[i]));
@@ -344,6 +353,17 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
                      sl_can_cs_name(m->cs.kind), want);
             snprintf(seen, sizeof seen, "0x%02X", f->data[m->cs.byte]);
             emit(w, SL_CAN_SIG_CHECKSUM, f->ts_us, f->iface, m->key, ex, seen, f);
+        }
+    }
+    if (m->same_limit > 0) {
+        uint64_t x = sl_can_word(f) & r->fmask;
+        r->frun = r->have_payload && x == r->flast ? r->frun + 1 : 1;
+        r->flast = x;
+        if (r->frun == m->same_limit + 1) {
+            snprintf(ex, sizeof ex, "at most %u frames in a row alike but for counters and checksum "
+                     "(learned %u)", m->same_limit, m->max_same_run);
+            snprintf(seen, sizeof seen, "%u alike", r->frun);
+            emit(w, SL_CAN_SIG_FROZEN, f->ts_us, f->iface, m->key, ex, seen, f);
         }
     }
     if (m->n_counters > 0)

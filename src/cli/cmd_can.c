@@ -150,7 +150,7 @@ static int read_all(const char *cmd, struct in_opts *in, struct sl_can_ifaces *i
     for (size_t i = 0; i < in->n && !g_stop; i++) {
         struct sl_can_frame f;
         struct sl_err err;
-        int k;
+        int k = 0;
         if (i > 0)
             brk(ctx);
         while (!g_stop && (k = sl_can_reader_next(rd[i], &f, &err)) == 1) {
