@@ -101,12 +101,16 @@ static bool fits(uint8_t kind, uint8_t init, unsigned pos, const uint8_t *data, 
     return true;
 }
 
+/* For a sum or XOR every byte of the frame is "the checksum of the others";
+ * the byte with the most distinct values (a checksum looks random) is taken,
+ * the later one on a tie. */
 bool sl_can_cs_search(const uint8_t *data, unsigned n, unsigned len, struct sl_can_checksum *out)
 {
     if (n < 16 || len < 3)
         return false;
+    bool found = false;
+    unsigned best = 0;
     for (unsigned pos = 0; pos < len; pos++) {
-        /* a checksum byte takes many values; a constant byte is nobody's checksum */
         uint8_t seen[32] = {0};
         unsigned distinct = 0;
         for (unsigned f = 0; f < n; f++) {
@@ -116,23 +120,28 @@ bool sl_can_cs_search(const uint8_t *data, unsigned n, unsigned len, struct sl_c
                 distinct++;
             }
         }
-        if (distinct < 8)
-            continue;
+        if (distinct < 8 || (found && distinct < best))
+            continue; /* a constant byte is nobody's checksum */
         uint8_t k;
-        for (uint8_t kind = SL_CAN_CS_SUM; kind <= SL_CAN_CS_XOR; kind++)
+        bool hit = false;
+        for (uint8_t kind = SL_CAN_CS_SUM; kind <= SL_CAN_CS_XOR && !hit; kind++)
             if (fits(kind, 0, pos, data, n, len, &k)) {
                 *out = (struct sl_can_checksum){kind, (uint8_t)pos, 0, k};
-                return true;
+                hit = true;
             }
-        for (uint8_t kind = SL_CAN_CS_CRC8_1D; kind <= SL_CAN_CS_CRC8_07; kind++)
-            for (unsigned init = 0; init < 256; init++)
+        for (uint8_t kind = SL_CAN_CS_CRC8_1D; kind <= SL_CAN_CS_CRC8_07 && !hit; kind++)
+            for (unsigned init = 0; init < 256 && !hit; init++)
                 if (fits(kind, (uint8_t)init, pos, data, n < 24 ? n : 24, len, &k) &&
                     fits(kind, (uint8_t)init, pos, data, n, len, &k)) {
                     *out = (struct sl_can_checksum){kind, (uint8_t)pos, (uint8_t)init, k};
-                    return true;
+                    hit = true;
                 }
+        if (hit) {
+            found = true;
+            best = distinct;
+        }
     }
-    return false;
+    return found;
 }
 
 struct cand {
