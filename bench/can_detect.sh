@@ -18,17 +18,7 @@ cd "$(dirname "$0")/.."
 windows=${1:-100}
 [ $# -gt 0 ] && shift
 buses=${*:-ford cads cads-remap}
-corpus=${SL_CORPUS:-$(cd .. && pwd)/shared/corpus/can}
-[ -d "$corpus" ] || corpus=/work/shared/corpus/can
-if [ ! -f "$corpus/ford_lincoln_base_pt.dbc" ]; then
-    echo "can_detect: the shared DBC files are not in $corpus (set SL_CORPUS)"; exit 2
-fi
-if [ ! -f build-bench/build.ninja ]; then
-    cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSL_WERROR=OFF >/dev/null
-fi
-cmake --build build-bench -j "$(nproc)" >/dev/null 2>&1 || cmake --build build-bench
-S=./build-bench/sightline
-L=./build-bench/lab/sightline-lab
+. bench/can_common.sh
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sl-bench-can.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 t0=1772442000

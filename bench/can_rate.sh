@@ -9,14 +9,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 hours=${1:-2}
-corpus=${SL_CORPUS:-$(cd .. && pwd)/shared/corpus/can}
-[ -d "$corpus" ] || corpus=/work/shared/corpus/can
-if [ ! -f build-bench/build.ninja ]; then
-    cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSL_WERROR=OFF >/dev/null
-fi
-cmake --build build-bench -j "$(nproc)" >/dev/null 2>&1 || cmake --build build-bench
-S=./build-bench/sightline
-L=./build-bench/lab/sightline-lab
+. bench/can_common.sh
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sl-bench-canrate.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 pin=""

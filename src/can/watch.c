@@ -16,6 +16,8 @@ struct rt {
     uint32_t cnt[SL_CAN_MAX_COUNTERS];
     uint64_t fmask, flast; /* frozen payload: the bits compared, the last value */
     uint32_t frun;
+    uint8_t odd_run;       /* like payloads in a row that broke the model (not taken as reference) */
+    uint64_t odd_last;     /* the last of them (first 8 bytes) */
     uint8_t last[SL_CAN_MODEL_BYTES];
     uint8_t last_len, iface;
     bool have_last, have_payload, have_cnt;
@@ -274,7 +276,7 @@ static void bits_text(char *out, size_t n, unsigned byte, uint8_t mask, uint8_t 
 }
 
 static void counter_checks(struct sl_can_watch *w, const struct sl_can_id_model *m, struct rt *r,
-                           const struct sl_can_frame *f)
+                           const struct sl_can_frame *f, bool keep)
 {
     uint64_t be = 0, le = 0;
     unsigned n = f->len < 8 ? f->len : 8;
@@ -297,9 +299,11 @@ static void counter_checks(struct sl_can_watch *w, const struct sl_can_id_model 
                       f->ts_us, f->iface, m->key, ex, seen, f);
             }
         }
-        r->cnt[c] = v;
+        if (keep)
+            r->cnt[c] = v;
     }
-    r->have_cnt = m->n_counters > 0;
+    if (keep)
+        r->have_cnt = m->n_counters > 0;
 }
 
 static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model *m, struct rt *r,
@@ -307,6 +311,7 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
 {
     unsigned nb = f->len < m->nbytes ? f->len : m->nbytes;
     int cbyte = -1, rbyte = -1, jbyte = -1;
+    bool cs_bad = false;
     unsigned ham = 0, hn = r->have_payload ? (nb < r->last_len ? nb : r->last_len) : 0;
     for (unsigned i = 0; i < nb; i++) {
         uint8_t v = f->data[i];
@@ -349,6 +354,7 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
     if (m->cs.kind != SL_CAN_CS_NONE && f->len == m->nbytes && m->cs.byte < f->len) {
         uint8_t want = sl_can_cs_expected(&m->cs, f->data, f->len);
         if (want != f->data[m->cs.byte]) {
+            cs_bad = true;
             snprintf(ex, sizeof ex, "byte %u = %s of the others = 0x%02X", m->cs.byte,
                      sl_can_cs_name(m->cs.kind), want);
             snprintf(seen, sizeof seen, "0x%02X", f->data[m->cs.byte]);
@@ -366,8 +372,27 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
             emit(w, SL_CAN_SIG_FROZEN, f->ts_us, f->iface, m->key, ex, seen, f);
         }
     }
+    /* A frame that broke the model (a fuzzed or forged one) does not become the
+     * reference the next frames are compared with, so injected frames do not
+     * make the sender's next real frame look like a jump. Three such frames in
+     * a row that are like one another do (the signal really moved, or the
+     * attacker stayed); random ones (fuzzing) never do. */
+    bool odd = cbyte >= 0 || rbyte >= 0 || jbyte >= 0 || cs_bad || (hn > 0 && ham > m->hamming_limit);
+    if (odd) {
+        uint64_t x = sl_can_word(f);
+        bool alike = r->odd_run > 0 &&
+                     (unsigned)__builtin_popcountll(x ^ r->odd_last) <= m->hamming_limit;
+        r->odd_run = alike ? (uint8_t)(r->odd_run + 1) : 1;
+        r->odd_last = x;
+    }
+    if (odd && r->odd_run < 3) {
+        if (m->n_counters > 0) /* checked, but the counter's reference kept too */
+            counter_checks(w, m, r, f, false);
+        return;
+    }
+    r->odd_run = 0;
     if (m->n_counters > 0)
-        counter_checks(w, m, r, f);
+        counter_checks(w, m, r, f, true);
     memcpy(r->last, f->data, nb);
     r->last_len = (uint8_t)nb;
     r->have_payload = true;
