@@ -306,9 +306,15 @@ static void counter_checks(struct sl_can_watch *w, const struct sl_can_id_model 
         r->have_cnt = m->n_counters > 0;
 }
 
+/* gap: microseconds since the id's previous frame (0 = unknown). A signal has
+ * had longer to move after a longer gap (a bus held up by a flood): the jump
+ * allowed grows with the number of periods missed. */
 static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model *m, struct rt *r,
-                           const struct sl_can_frame *f)
+                           const struct sl_can_frame *f, int64_t gap)
 {
+    unsigned periods = 1;
+    if (gap > 0 && m->gap_mean > 0 && (double)gap > 1.5 * m->gap_mean)
+        periods = (unsigned)((double)gap / m->gap_mean + 0.5);
     unsigned nb = f->len < m->nbytes ? f->len : m->nbytes;
     int cbyte = -1, rbyte = -1, jbyte = -1;
     bool cs_bad = false;
@@ -321,7 +327,7 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
             rbyte = (int)i;
         if (i < hn) {
             unsigned d = sl_can_byte_dist(v, r->last[i]);
-            if (jbyte < 0 && d > r->jl[i])
+            if (jbyte < 0 && r->jl[i] != 255 && d > (unsigned)r->jl[i] * periods)
                 jbyte = (int)i;
             ham += (unsigned)__builtin_popcount((unsigned)(v ^ r->last[i]));
         }
@@ -339,8 +345,8 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
         emit(w, SL_CAN_SIG_RANGE, f->ts_us, f->iface, m->key, ex, seen, f);
     }
     if (jbyte >= 0) {
-        snprintf(ex, sizeof ex, "byte %d changes by at most %u (learned %u)", jbyte, r->jl[jbyte],
-                 m->jump[jbyte]);
+        snprintf(ex, sizeof ex, "byte %d changes by at most %u in %u period%s (learned %u a frame)",
+                 jbyte, r->jl[jbyte] * periods, periods, periods == 1 ? "" : "s", m->jump[jbyte]);
         snprintf(seen, sizeof seen, "byte %d went from %u to %u", jbyte, r->last[jbyte],
                  f->data[jbyte]);
         emit(w, SL_CAN_SIG_JUMP, f->ts_us, f->iface, m->key, ex, seen, f);
@@ -422,10 +428,11 @@ void sl_can_watch_frame(struct sl_can_watch *w, const struct sl_can_frame *f)
         return;
     }
     int32_t i = (int32_t)(m - w->b->ids);
+    int64_t gap = w->rt[i].have_last ? f->ts_us - w->rt[i].last_ts : 0;
     format_checks(w, m, f);
     timing_checks(w, i, f);
     if (m->payload && !(f->flags & SL_CAN_F_RTR) && len_known(m, f->len))
-        payload_checks(w, m, &w->rt[i], f);
+        payload_checks(w, m, &w->rt[i], f, gap);
 }
 
 void sl_can_watch_tick(struct sl_can_watch *w, int64_t now_us)
