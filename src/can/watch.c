@@ -235,7 +235,9 @@ static void timing_checks(struct sl_can_watch *w, int32_t i, const struct sl_can
     struct rt *r = &w->rt[i];
     if (r->have_last && m->too_fast > 0) {
         int64_t gap = f->ts_us - r->last_ts;
-        if (gap < m->too_fast) {
+        /* a frame stamped before the previous one (captures merged from several
+         * interfaces are not always in order) says nothing about the period */
+        if (gap >= 0 && gap < m->too_fast) {
             char ex[128], seen[64];
             snprintf(ex, sizeof ex, "a gap of at least %.3f ms (learned %.3f..%.3f ms, mean %.3f)",
                      (double)m->too_fast / 1000.0, (double)m->gap_min / 1000.0,

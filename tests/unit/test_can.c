@@ -457,7 +457,16 @@ static void test_watch_clean(void **state)
     struct run r;
     run_open(&r);
     emit_clean(T0 + 200000000, 60, 0, watch_sink, &r);
-    assert_int_equal(run_count(&r, "can_alert"), 0);
+    /* a frame stamped a little before the one before it (merged captures): no injection */
+    struct sl_can_frame f;
+    mk200(&f, T0 + 260005000);
+    sl_can_watch_frame(r.w, &f);
+    mk200(&f, T0 + 260000000);
+    sl_can_watch_frame(r.w, &f);
+    if (run_count(&r, "can_alert") != 0) {
+        print_error("%s\n", r.buf);
+        fail();
+    }
     run_close(&r);
 }
 
