@@ -144,9 +144,9 @@ static json_t *id_json(const struct sl_can_id_model *m)
         json_object_set_new(o, "counters", cs);
         if (m->cs.kind != SL_CAN_CS_NONE)
             json_object_set_new(o, "checksum",
-                                json_pack("{s:i, s:s, s:i, s:i}", "byte", m->cs.byte, "kind",
-                                          sl_can_cs_name(m->cs.kind), "init", m->cs.init, "xor",
-                                          m->cs.k));
+                                json_pack("{s:i, s:i, s:s, s:i, s:i}", "byte", m->cs.byte,
+                                          "length", m->cs.len, "kind", sl_can_cs_name(m->cs.kind),
+                                          "init", m->cs.init, "xor", m->cs.k));
     }
     return o;
 }
@@ -304,6 +304,7 @@ static void read_payload(struct jr *r, const json_t *o, struct sl_can_id_model *
             return;
         }
         m->cs.byte = (uint8_t)jint(r, ck, "byte", 0, SL_CAN_MODEL_BYTES - 1, true, 0);
+        m->cs.len = (uint8_t)jint(r, ck, "length", m->cs.byte + 1, SL_CAN_MAX_LEN, false, m->nbytes);
         m->cs.init = (uint8_t)jint(r, ck, "init", 0, 255, true, 0);
         m->cs.k = (uint8_t)jint(r, ck, "xor", 0, 255, true, 0);
     }

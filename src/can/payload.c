@@ -126,14 +126,14 @@ bool sl_can_cs_search(const uint8_t *data, unsigned n, unsigned len, struct sl_c
         bool hit = false;
         for (uint8_t kind = SL_CAN_CS_SUM; kind <= SL_CAN_CS_XOR && !hit; kind++)
             if (fits(kind, 0, pos, data, n, len, &k)) {
-                *out = (struct sl_can_checksum){kind, (uint8_t)pos, 0, k};
+                *out = (struct sl_can_checksum){kind, (uint8_t)pos, (uint8_t)len, 0, k};
                 hit = true;
             }
         for (uint8_t kind = SL_CAN_CS_CRC8_1D; kind <= SL_CAN_CS_CRC8_07 && !hit; kind++)
             for (unsigned init = 0; init < 256 && !hit; init++)
                 if (fits(kind, (uint8_t)init, pos, data, n < 24 ? n : 24, len, &k) &&
                     fits(kind, (uint8_t)init, pos, data, n, len, &k)) {
-                    *out = (struct sl_can_checksum){kind, (uint8_t)pos, (uint8_t)init, k};
+                    *out = (struct sl_can_checksum){kind, (uint8_t)pos, (uint8_t)len, (uint8_t)init, k};
                     hit = true;
                 }
         if (hit) {

@@ -42,6 +42,7 @@ enum sl_can_cs_kind {
 struct sl_can_checksum {
     uint8_t kind;  /* enum sl_can_cs_kind */
     uint8_t byte;  /* its position */
+    uint8_t len;   /* the frame length it covers (frames of other lengths are not judged) */
     uint8_t init;  /* CRC start value */
     uint8_t k;     /* the constant above (CRC: final XOR) */
 };

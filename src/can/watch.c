@@ -316,7 +316,7 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
 {
     unsigned periods = 1;
     if (gap > 0 && m->gap_mean > 0 && (double)gap > 1.5 * m->gap_mean)
-        periods = (unsigned)((double)gap / m->gap_mean + 0.5);
+        periods = (double)gap / m->gap_mean >= 1000 ? 1000 : (unsigned)((double)gap / m->gap_mean + 0.5);
     unsigned nb = f->len < m->nbytes ? f->len : m->nbytes;
     int cbyte = -1, rbyte = -1, jbyte = -1;
     bool cs_bad = false;
@@ -359,7 +359,7 @@ static void payload_checks(struct sl_can_watch *w, const struct sl_can_id_model 
         snprintf(seen, sizeof seen, "%u bits changed", ham);
         emit(w, SL_CAN_SIG_ENTROPY, f->ts_us, f->iface, m->key, ex, seen, f);
     }
-    if (m->cs.kind != SL_CAN_CS_NONE && f->len == m->nbytes && m->cs.byte < f->len) {
+    if (m->cs.kind != SL_CAN_CS_NONE && f->len == m->cs.len && m->cs.byte < f->len) {
         uint8_t want = sl_can_cs_expected(&m->cs, f->data, f->len);
         if (want != f->data[m->cs.byte]) {
             cs_bad = true;
