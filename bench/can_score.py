@@ -45,6 +45,7 @@ def score(kind, truth, alerts):
     wins = [w for w in wins if w["kind"] == kind]
     al = alerts_of(alerts)
     ttd, ttd_p, missed = [], [], []
+    first_by = {}
     used = set()
     for w in wins:
         per = (w.get("period_ms") or 0) / 1000.0
@@ -56,7 +57,10 @@ def score(kind, truth, alerts):
             if a[0] > w["end"] + grace:
                 break
             if related(kind, w, a):
-                first = a[0] if first is None else first
+                if first is None:
+                    first = a[0]
+                    sig = f"{a[2]}/{a[3]['signature_id']}"
+                    first_by[sig] = first_by.get(sig, 0) + 1
                 used.add(i)
         if first is None:
             missed.append(w)
@@ -74,6 +78,7 @@ def score(kind, truth, alerts):
          "median_ms": statistics.median(ttd) if ttd else None, "worst_ms": max(ttd) if ttd else None,
          "median_periods": statistics.median(ttd_p) if ttd_p else None,
          "worst_periods": max(ttd_p) if ttd_p else None, "alerts_outside_windows": other,
+         "first_by": dict(sorted(first_by.items(), key=lambda kv: -kv[1])),
          "missed": [(m["start"], m["can_id"], m.get("signal")) for m in missed[:5]]}
     return r
 
@@ -86,6 +91,8 @@ def fmt(r):
     if r["median_periods"] is not None:
         s += f" ({r['median_periods']:.2f} / {r['worst_periods']:.2f} periods)"
     s += f"; {r['alerts_outside_windows']} alert lines outside windows"
+    if r["first_by"] and r["kind"] in ("replay", "suppression", "masquerade"):
+        s += "; first seen by " + ", ".join(f"{k} {v}" for k, v in list(r["first_by"].items())[:4])
     if r["missed"]:
         s += f"; missed e.g. {r['missed'][:3]}"
     return s
