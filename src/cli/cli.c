@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/config.h"
 #include "util/err.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
@@ -78,14 +79,27 @@ void sl_cli_getopt_reset(void)
     opterr = 1;
 }
 
-const char *sl_cli_db_path(const char *flag)
+/* The flag, else the environment variable, else the configuration file's key. */
+static const char *flag_env_file(const char *flag, const char *env_name, const char *section,
+                                 const char *key)
 {
     if (flag != NULL && *flag != '\0')
         return flag;
-    const char *env = getenv("SIGHTLINE_DB");
+    const char *env = getenv(env_name);
     if (env != NULL && *env != '\0')
         return env;
-    return "./sightline.db";
+    return sl_config_file_value(section, key, NULL);
+}
+
+const char *sl_cli_db_path(const char *flag)
+{
+    const char *p = flag_env_file(flag, "SIGHTLINE_DB", "register", "location");
+    return p != NULL ? p : "./sightline.db";
+}
+
+const char *sl_cli_read_db_path(const char *flag)
+{
+    return flag_env_file(flag, "SIGHTLINE_READ_DB", "register", "read_replica");
 }
 
 const char *sl_cli_actor(const char *flag)

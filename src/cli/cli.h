@@ -45,8 +45,14 @@ int sl_cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((
 /* Resets getopt for a fresh parse of argv (call before the first getopt_long). */
 void sl_cli_getopt_reset(void);
 
-/* The register path: the --db value if given, else $SIGHTLINE_DB, else ./sightline.db. */
+/* The register path: the --db value if given, else $SIGHTLINE_DB, else the
+ * configuration file's [register] location, else ./sightline.db. */
 const char *sl_cli_db_path(const char *flag);
+
+/* Where a command that only reads may read: the flag if given, else
+ * $SIGHTLINE_READ_DB, else the file's [register] read_replica, else NULL (the
+ * register itself). */
+const char *sl_cli_read_db_path(const char *flag);
 
 /* Who is acting, for lifecycle events and the audit log: the --actor value,
  * else $SIGHTLINE_ACTOR, else $SUDO_USER, else the login name, else "unknown". */
