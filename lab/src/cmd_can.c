@@ -75,7 +75,14 @@ static FILE *open_out(const char *path)
     return f;
 }
 
-static int run(const char *cmd, bool generate, int argc, char **argv)
+struct gen_opts {
+    const char *dbc, *log, *truth, *iface;
+    struct lab_canbus_config cfg;
+    struct lab_canbus_out o;
+};
+
+/* Returns 0, 1 after --help, or an exit code (usage error). */
+static int parse(const char *cmd, int argc, char **argv, struct gen_opts *g)
 {
     static const struct option lopts[] = {
         {"dbc", required_argument, NULL, 'd'},      {"seconds", required_argument, NULL, 'n'},
@@ -87,20 +94,22 @@ static int run(const char *cmd, bool generate, int argc, char **argv)
         {"bitrate", required_argument, NULL, 'b'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *dbc = NULL, *log = NULL, *truth = NULL, *iface = "can0";
-    struct lab_canbus_config cfg = {.seed = 1, .vehicle_seed = 1, .start_us = 1772442000LL * 1000000,
-                                    .duration_us = 60LL * 1000000, .bitrate = 500000};
-    struct lab_canbus_out o = {.iface = "can0"};
+    memset(g, 0, sizeof *g);
+    g->iface = "can0";
+    g->cfg = (struct lab_canbus_config){.seed = 1, .vehicle_seed = 1,
+                                        .start_us = 1772442000LL * 1000000,
+                                        .duration_us = 60LL * 1000000, .bitrate = 500000};
+    g->o.iface = "can0";
     int64_t v;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
         switch (c) {
-        case 'd': dbc = optarg; break;
+        case 'd': g->dbc = optarg; break;
         case 'n':
             if (sl_parse_i64(optarg, 1, 86400 * 7, &v) != 0)
                 return lab_usage(cmd, "--seconds must be 1..604800");
-            cfg.duration_us = v * 1000000;
+            g->cfg.duration_us = v * 1000000;
             break;
         case 's':
         case 'v':
@@ -108,40 +117,52 @@ static int run(const char *cmd, bool generate, int argc, char **argv)
             if (sl_parse_i64(optarg, 0, INT64_MAX, &v) != 0)
                 return lab_usage(cmd, "seeds are whole numbers >= 0");
             if (c == 's')
-                cfg.seed = (uint64_t)v;
+                g->cfg.seed = (uint64_t)v;
             else if (c == 'v')
-                cfg.vehicle_seed = (uint64_t)v;
+                g->cfg.vehicle_seed = (uint64_t)v;
             else
-                cfg.remap_seed = (uint64_t)v;
+                g->cfg.remap_seed = (uint64_t)v;
             break;
         case 'a':
-            if (parse_attacks(optarg, &cfg.attacks) != 0)
+            if (parse_attacks(optarg, &g->cfg.attacks) != 0)
                 return lab_usage(cmd, "--attack: dos, fuzzing, spoofing, replay, suppression, "
                                       "masquerade, errors or all, comma-separated");
             break;
-        case 'l': log = optarg; break;
-        case 'p': o.pcap_path = optarg; break;
-        case 'L': o.pcap_little_endian = true; break;
-        case 't': truth = optarg; break;
+        case 'l': g->log = optarg; break;
+        case 'p': g->o.pcap_path = optarg; break;
+        case 'L': g->o.pcap_little_endian = true; break;
+        case 't': g->truth = optarg; break;
         case 'i':
             if (strlen(optarg) == 0 || strlen(optarg) > 15)
                 return lab_usage(cmd, "--iface must have 1..15 characters");
-            iface = optarg;
+            g->iface = optarg;
             break;
         case 'S':
             if (sl_parse_i64(optarg, 0, 4000000000LL, &v) != 0)
                 return lab_usage(cmd, "--start must be seconds since the epoch");
-            cfg.start_us = v * 1000000;
+            g->cfg.start_us = v * 1000000;
             break;
         case 'b':
             if (sl_parse_i64(optarg, 10000, 1000000, &v) != 0)
                 return lab_usage(cmd, "--bitrate must be 10000..1000000");
-            cfg.bitrate = (uint32_t)v;
+            g->cfg.bitrate = (uint32_t)v;
             break;
-        case 'h': usage(cmd); return SL_EXIT_OK;
+        case 'h': usage(cmd); return 1;
         default: return lab_usage(cmd, "bad option");
         }
     }
+    return 0;
+}
+
+static int run(const char *cmd, bool generate, int argc, char **argv)
+{
+    struct gen_opts g;
+    int prc = parse(cmd, argc, argv, &g);
+    if (prc != 0)
+        return prc == 1 ? SL_EXIT_OK : prc;
+    const char *dbc = g.dbc, *log = g.log, *truth = g.truth, *iface = g.iface;
+    struct lab_canbus_config cfg = g.cfg;
+    struct lab_canbus_out o = g.o;
     if (dbc == NULL)
         return lab_usage(cmd, "give the vehicle's DBC with --dbc FILE");
     if (generate && log == NULL && o.pcap_path == NULL)

@@ -106,6 +106,50 @@ static int bad(const char **why, const char *key)
     return SL_CAN_LINE_BAD;
 }
 
+/* After "<id>#R": an optional length 0..8, "_<dlc>" after 8. */
+static int parse_remote(const char *p, const char *end, struct sl_can_frame *f, const char **why)
+{
+    if (f->flags & SL_CAN_F_ERR)
+        return bad(why, "candump.rtr_error");
+    f->flags |= SL_CAN_F_RTR;
+    if (p < end) {
+        int l = hexv(*p);
+        if (l < 0 || l > 8)
+            return bad(why, "candump.rtr_len");
+        f->len = (uint8_t)l;
+        p++;
+        if (l == 8 && p < end && *p == '_') {
+            int d = p + 1 < end ? hexv(p[1]) : -1;
+            if (d < 9)
+                return bad(why, "candump.raw_dlc");
+            f->raw_dlc = (uint8_t)d;
+            p += 2;
+        }
+    }
+    return p == end ? SL_CAN_LINE_FRAME : bad(why, "candump.trailing");
+}
+
+/* After "<id>##": the flags nibble, then 0..64 bytes. */
+static int parse_fd(const char *p, const char *end, struct sl_can_frame *f, const char **why)
+{
+    if (f->flags & SL_CAN_F_ERR)
+        return bad(why, "candump.fd_error");
+    int fl = p < end ? hexv(*p) : -1;
+    if (fl < 0)
+        return bad(why, "candump.fd_flags");
+    f->flags |= SL_CAN_F_FD;
+    if (fl & 1)
+        f->flags |= SL_CAN_F_BRS;
+    if (fl & 2)
+        f->flags |= SL_CAN_F_ESI;
+    const char *stop;
+    int k = parse_hex_bytes(p + 1, end, f->data, SL_CAN_MAX_LEN, &stop);
+    if (k < 0 || stop != end)
+        return bad(why, "candump.fd_data");
+    f->len = (uint8_t)k;
+    return SL_CAN_LINE_FRAME;
+}
+
 /* The compact frame "<id>#..." of can-utils' lib.h, the whole token. */
 static int parse_compact(const char *p, size_t n, struct sl_can_frame *f, const char **why)
 {
@@ -145,45 +189,10 @@ static int parse_compact(const char *p, size_t n, struct sl_can_frame *f, const 
             f->id = v & SL_CAN_EFF_MASK & ~0x20000000u;
     }
     p += idlen + 1;
-    if (p < end && (*p == 'R' || *p == 'r')) {
-        if (f->flags & SL_CAN_F_ERR)
-            return bad(why, "candump.rtr_error");
-        f->flags |= SL_CAN_F_RTR;
-        p++;
-        if (p < end) {
-            int l = hexv(*p);
-            if (l < 0 || l > 8)
-                return bad(why, "candump.rtr_len");
-            f->len = (uint8_t)l;
-            p++;
-            if (l == 8 && p + 1 < end + 1 && p < end && *p == '_') {
-                int d = p + 1 < end ? hexv(p[1]) : -1;
-                if (d < 9)
-                    return bad(why, "candump.raw_dlc");
-                f->raw_dlc = (uint8_t)d;
-                p += 2;
-            }
-        }
-        return p == end ? SL_CAN_LINE_FRAME : bad(why, "candump.trailing");
-    }
-    if (p < end && *p == '#') { /* CAN FD */
-        if (f->flags & SL_CAN_F_ERR)
-            return bad(why, "candump.fd_error");
-        int fl = p + 1 < end ? hexv(p[1]) : -1;
-        if (fl < 0)
-            return bad(why, "candump.fd_flags");
-        f->flags |= SL_CAN_F_FD;
-        if (fl & 1)
-            f->flags |= SL_CAN_F_BRS;
-        if (fl & 2)
-            f->flags |= SL_CAN_F_ESI;
-        const char *stop;
-        int k = parse_hex_bytes(p + 2, end, f->data, SL_CAN_MAX_LEN, &stop);
-        if (k < 0 || stop != end)
-            return bad(why, "candump.fd_data");
-        f->len = (uint8_t)k;
-        return SL_CAN_LINE_FRAME;
-    }
+    if (p < end && (*p == 'R' || *p == 'r'))
+        return parse_remote(p + 1, end, f, why);
+    if (p < end && *p == '#')
+        return parse_fd(p + 1, end, f, why);
     const char *stop;
     int k = parse_hex_bytes(p, end, f->data, 8, &stop);
     if (k < 0)

@@ -215,6 +215,24 @@ static void learn_brk(void *ctx)
     sl_can_learn_break(((struct learn_ctx *)ctx)->l);
 }
 
+static void learn_report(const char *cmd, const struct sl_can_baseline *b,
+                         const struct sl_can_learn_stats *st, const char *out)
+{
+    size_t periodic = 0, counters = 0, checksums = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        periodic += b->ids[i].periodic;
+        counters += b->ids[i].n_counters > 0;
+        checksums += b->ids[i].cs.kind != SL_CAN_CS_NONE;
+    }
+    fprintf(stderr,
+            "%s: %llu frames over %.1f s, %zu ids (%zu periodic, %zu with counters, %zu with "
+            "checksums)%s -> %s\n",
+            cmd, (unsigned long long)st->frames, (double)(b->bus.last_us - b->bus.first_us) / 1e6,
+            b->n, periodic, counters, checksums,
+            st->ids_dropped ? " (ids past the limit were not kept)" : "", out);
+}
+
+/* One function on purpose: everything it opens is released in one place, at done. */
 static int cmd_learn(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -287,18 +305,7 @@ static int cmd_learn(int argc, char **argv)
         rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
         goto done;
     }
-    size_t periodic = 0, counters = 0, checksums = 0;
-    for (size_t i = 0; i < b.n; i++) {
-        periodic += b.ids[i].periodic;
-        counters += b.ids[i].n_counters > 0;
-        checksums += b.ids[i].cs.kind != SL_CAN_CS_NONE;
-    }
-    fprintf(stderr,
-            "%s: %llu frames over %.1f s, %zu ids (%zu periodic, %zu with counters, %zu with "
-            "checksums)%s -> %s\n",
-            cmd, (unsigned long long)st.frames, (double)(b.bus.last_us - b.bus.first_us) / 1e6, b.n,
-            periodic, counters, checksums, st.ids_dropped ? " (ids past the limit were not kept)" : "",
-            out);
+    learn_report(cmd, &b, &st, out);
     if (ifaces.n > 1 && in.bus == NULL)
         fprintf(stderr, "%s: note: the input names %u interfaces; they were learned as one bus "
                         "(--bus IFACE picks one)\n", cmd, ifaces.n);
@@ -480,6 +487,28 @@ static int watch_live(const char *cmd, const struct watch_opts *o, struct sl_can
     return 0;
 }
 
+/* The summary line on standard error; *as gets the alert counts. */
+static void watch_report(const char *cmd, const struct sl_can_watch *w,
+                         const struct sl_can_alerts *alerts, const struct sl_can_live *live,
+                         struct sl_can_alerts_stats *as)
+{
+    struct sl_can_watch_stats ws;
+    sl_can_watch_get_stats(w, &ws);
+    sl_can_alerts_get_stats(alerts, as);
+    fprintf(stderr,
+            "%s: %llu frames over %.1f s (%llu of unknown ids, %llu error frames); %llu alert "
+            "lines + %llu repeat lines for %llu detections",
+            cmd, (unsigned long long)ws.frames,
+            ws.frames ? (double)(ws.last_us - ws.first_us) / 1e6 : 0.0,
+            (unsigned long long)ws.unknown_frames, (unsigned long long)ws.error_frames,
+            (unsigned long long)as->written, (unsigned long long)as->repeats,
+            (unsigned long long)as->raised);
+    if (live != NULL)
+        fprintf(stderr, "; the kernel dropped %llu frames", (unsigned long long)sl_can_live_dropped(live));
+    fputc('\n', stderr);
+}
+
+/* One function on purpose: everything it opens is released in one place, at done. */
 static int cmd_watch(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -549,21 +578,8 @@ static int cmd_watch(int argc, char **argv)
     else
         rc = read_all(cmd, &o.in, &ifaces, rd, watch_fn, watch_brk, &ctx, &frames, o.count);
     sl_can_alerts_flush(alerts);
-    struct sl_can_watch_stats ws;
     struct sl_can_alerts_stats as;
-    sl_can_watch_get_stats(ctx.w, &ws);
-    sl_can_alerts_get_stats(alerts, &as);
-    fprintf(stderr,
-            "%s: %llu frames over %.1f s (%llu of unknown ids, %llu error frames); %llu alert "
-            "lines + %llu repeat lines for %llu detections",
-            cmd, (unsigned long long)ws.frames,
-            ws.frames ? (double)(ws.last_us - ws.first_us) / 1e6 : 0.0,
-            (unsigned long long)ws.unknown_frames, (unsigned long long)ws.error_frames,
-            (unsigned long long)as.written, (unsigned long long)as.repeats,
-            (unsigned long long)as.raised);
-    if (live != NULL)
-        fprintf(stderr, "; the kernel dropped %llu frames", (unsigned long long)sl_can_live_dropped(live));
-    fputc('\n', stderr);
+    watch_report(cmd, ctx.w, alerts, live, &as);
     if (ferror(out)) {
         rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "writing the alerts failed");
         goto done;
