@@ -16,6 +16,8 @@ const struct sl_command sl_commands[] = {
      sl_cmd_vehicles},
     {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
      sl_cmd_monitor},
+    {"can", "CAN intrusion detection: learn a vehicle bus, then watch it (logs, pcap, SocketCAN)",
+     sl_cmd_can},
     {"report", "the removal programme's report (html, csv, json, md), as of any date",
      sl_cmd_report},
     {"milestones", "dated targets of the removal programme and their status", sl_cmd_milestones},
