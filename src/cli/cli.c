@@ -1,11 +1,17 @@
+/* cli.c - what every subcommand shares (cli.h): dispatch to a subcommand, the
+ * register's path and the actor, usage errors and failures as one line. No
+ * command of its own. */
 #include "cli/cli.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/config.h"
+#include "store/store.h"
 #include "util/err.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
@@ -78,14 +84,27 @@ void sl_cli_getopt_reset(void)
     opterr = 1;
 }
 
-const char *sl_cli_db_path(const char *flag)
+/* The flag, else the environment variable, else the configuration file's key. */
+static const char *flag_env_file(const char *flag, const char *env_name, const char *section,
+                                 const char *key)
 {
     if (flag != NULL && *flag != '\0')
         return flag;
-    const char *env = getenv("SIGHTLINE_DB");
+    const char *env = getenv(env_name);
     if (env != NULL && *env != '\0')
         return env;
-    return "./sightline.db";
+    return sl_config_file_value(section, key, NULL);
+}
+
+const char *sl_cli_db_path(const char *flag)
+{
+    const char *p = flag_env_file(flag, "SIGHTLINE_DB", "register", "location");
+    return p != NULL ? p : "./sightline.db";
+}
+
+const char *sl_cli_read_db_path(const char *flag)
+{
+    return flag_env_file(flag, "SIGHTLINE_READ_DB", "register", "read_replica");
 }
 
 const char *sl_cli_actor(const char *flag)
@@ -110,4 +129,39 @@ bool sl_cli_stderr_is_tty(void)
     if (term != NULL && strcmp(term, "dumb") == 0)
         return false;
     return isatty(STDERR_FILENO) == 1;
+}
+
+int sl_cli_status_arg(const char *cmd, const char *arg, int *status)
+{
+    enum sl_status st;
+    if (sl_status_from_name(arg, &st) != 0)
+        return sl_cli_usage_error(cmd, "--status must be one of discovered, confirmed, "
+                                       "scheduled, removed, verified_absent, exempt, reappeared");
+    *status = (int)st;
+    return 0;
+}
+
+int sl_cli_decision_arg(const char *cmd, const char *arg)
+{
+    enum sl_decision d;
+    if (sl_decision_from_name(arg, &d) != 0)
+        return sl_cli_usage_error(
+            cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
+    return 0;
+}
+
+void sl_cli_catch_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+void sl_cli_default_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
 }

@@ -45,8 +45,14 @@ int sl_cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((
 /* Resets getopt for a fresh parse of argv (call before the first getopt_long). */
 void sl_cli_getopt_reset(void);
 
-/* The register path: the --db value if given, else $SIGHTLINE_DB, else ./sightline.db. */
+/* The register path: the --db value if given, else $SIGHTLINE_DB, else the
+ * configuration file's [register] location, else ./sightline.db. */
 const char *sl_cli_db_path(const char *flag);
+
+/* Where a command that only reads may read: the flag if given, else
+ * $SIGHTLINE_READ_DB, else the file's [register] read_replica, else NULL (the
+ * register itself). */
+const char *sl_cli_read_db_path(const char *flag);
 
 /* Who is acting, for lifecycle events and the audit log: the --actor value,
  * else $SIGHTLINE_ACTOR, else $SUDO_USER, else the login name, else "unknown". */
@@ -54,6 +60,16 @@ const char *sl_cli_actor(const char *flag);
 
 /* Output formats shared by list/show commands. */
 enum sl_format { SL_FMT_TABLE, SL_FMT_JSON, SL_FMT_CSV };
+
+/* --status STATUS and --decision DECISION of the device commands, checked:
+ * 0 (*status set; a decision is used as given), or a usage error's exit code. */
+int sl_cli_status_arg(const char *cmd, const char *arg, int *status);
+int sl_cli_decision_arg(const char *cmd, const char *arg);
+
+/* SIGINT and SIGTERM call handler (which may restore the defaults for a second
+ * ^C), until sl_cli_default_signals. */
+void sl_cli_catch_signals(void (*handler)(int));
+void sl_cli_default_signals(void);
 
 /* true when stdout/stderr is a terminal and $NO_COLOR/$TERM=dumb do not say otherwise. */
 bool sl_cli_stderr_is_tty(void);

@@ -1,3 +1,5 @@
+/* fields.c - one answer parsed into named fields for the rules (fields.h),
+ * through the bounded parsers of proto/. Matches no rule. */
 #include "ident/fields.h"
 
 #include <ctype.h>
@@ -391,24 +393,12 @@ static bool is_favicon(const char *path, const char *ctype, const uint8_t *b, si
     return n >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 1 && b[3] == 0;
 }
 
-static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, bool rtsp)
+/* The status line's fields (status, version, reason) and the whole answer as
+ * it came ("raw", for whole-response patterns such as nmap's). */
+static void http_status_fields(struct sl_fieldset *fs, const struct sl_http *h, const char *pre,
+                               const struct sl_evidence *ev)
 {
-    const char *pre = rtsp ? "rtsp" : "http";
-    struct sl_http *h = &fs->http;
-    sl_http_reset(h);
-    fs->http_live = true;
-    enum sl_http_result r = sl_http_feed(h, ev->data, ev->len);
-    if (r == SL_HTTP_MORE)
-        r = sl_http_finish(h);
-    if (r == SL_HTTP_ERROR)
-        sl_fields_error(fs, pre, sl_http_error(h));
     char key[96];
-    if (!sl_http_head_complete(h)) {
-        /* not HTTP at all: body markers may still be in the raw bytes */
-        cat2(key, sizeof key, pre, ".body");
-        sl_fields_add(fs, key, (const char *)ev->data, ev->len, false);
-        return;
-    }
     char num[4] = {(char)('0' + h->status / 100 % 10), (char)('0' + h->status / 10 % 10),
                    (char)('0' + h->status % 10), '\0'};
     cat2(key, sizeof key, pre, ".status");
@@ -421,11 +411,15 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
         cat2(key, sizeof key, pre, ".reason");
         add_str(fs, key, h->reason);
     }
-    /* the whole answer as it came, for whole-response patterns (nmap's) */
     sl_fields_add_ref(fs, "raw", (const char *)ev->data, ev->len < RAW_MAX ? ev->len : RAW_MAX);
-    char names[HEADER_NAMES_MAX];
-    size_t nl = 0;
-    size_t lower_names = 0, letter_names = 0;
+}
+
+/* Each header by its lower-cased name, the server, auth and realm, the names
+ * in order ("date,server,pragma,...") and whether they were all upper case. */
+static void http_header_fields(struct sl_fieldset *fs, const struct sl_http *h, const char *pre)
+{
+    char key[96], names[HEADER_NAMES_MAX];
+    size_t nl = 0, lower_names = 0, letter_names = 0;
     for (size_t i = 0; i < h->n_headers; i++) {
         const char *name = h->headers[i].name, *value = h->headers[i].value;
         bool has_lower = false, has_letter = false;
@@ -439,7 +433,6 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
         key[k] = '\0';
         lower_names += has_lower;
         letter_names += has_letter;
-        /* the header names in order, lower-cased: "date,server,pragma,..." */
         size_t pl = strlen(pre) + 8, kl = k - pl;
         if (nl + kl + 2 < sizeof names) {
             if (nl > 0)
@@ -468,6 +461,28 @@ static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, b
         cat2(key, sizeof key, pre, ".header_case");
         add_str(fs, key, "upper");
     }
+}
+
+static void extract_http(struct sl_fieldset *fs, const struct sl_evidence *ev, bool rtsp)
+{
+    const char *pre = rtsp ? "rtsp" : "http";
+    struct sl_http *h = &fs->http;
+    sl_http_reset(h);
+    fs->http_live = true;
+    enum sl_http_result r = sl_http_feed(h, ev->data, ev->len);
+    if (r == SL_HTTP_MORE)
+        r = sl_http_finish(h);
+    if (r == SL_HTTP_ERROR)
+        sl_fields_error(fs, pre, sl_http_error(h));
+    if (!sl_http_head_complete(h)) {
+        /* not HTTP at all: body markers may still be in the raw bytes */
+        char key[96];
+        cat2(key, sizeof key, pre, ".body");
+        sl_fields_add(fs, key, (const char *)ev->data, ev->len, false);
+        return;
+    }
+    http_status_fields(fs, h, pre, ev);
+    http_header_fields(fs, h, pre);
     size_t blen;
     const uint8_t *body = sl_http_body(h, &blen);
     if (rtsp) {

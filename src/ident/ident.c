@@ -1,7 +1,10 @@
+/* ident.c - the engine (ident.h): rules matched against each answer's fields,
+ * clues weighed and fused into one claim. Parses no bytes itself (fields.c). */
 #include "ident/ident.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include "ident/ident_internal.h"
 #include "ident/nmap.h"
 #include "proto/mac.h"
+#include "util/fnv.h"
 #include "util/str.h"
 
 #define MAX_CLUES 96
@@ -123,6 +127,14 @@ void sl_ident_acc_free(struct sl_ident_acc *acc)
     sl_fields_free(&acc->fs);
     sl_re_scratch_free(acc->re);
     free(acc);
+}
+
+void sl_ident_acc_rebind(struct sl_ident_acc *acc, const struct sl_ident *id)
+{
+    /* Clues are copies (rule ids, values), so they outlive the rules that made
+     * them; the miss cache is keyed by rule index, which the new rules reuse. */
+    acc->id = id;
+    memset(acc->miss, 0, sizeof acc->miss);
 }
 
 void sl_ident_acc_reset(struct sl_ident_acc *acc)
@@ -352,17 +364,16 @@ static void apply(struct sl_ident_acc *acc, const struct sl_rule *r, size_t fi,
  * nmap's rules a value meets a hundred regexes), and a (rule, value) key. */
 static uint64_t value_hash(const char *v, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)v[i]) * 1099511628211ull;
-    return h;
+    return sl_fnv1a64(v, n);
 }
 
+/* The value's hash continued over the rule's number: FNV-1a of (value, rule),
+ * its high half folded in (the cache slot is its low bits, and FNV-1a's low
+ * bits see only the input's low bits). */
 static uint64_t miss_key(uint32_t rule, uint64_t vh)
 {
-    uint64_t h = vh ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
-    h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull; /* splitmix64's finaliser */
-    h ^= h >> 29;
+    uint64_t h = sl_fnv1a64_more(vh, &rule, sizeof rule);
+    h ^= h >> 32;
     return h | 1; /* 0 marks an empty slot */
 }
 
@@ -560,14 +571,39 @@ static bool named_by_own_oui(const struct sl_ident_acc *acc, size_t n_makers,
     return own;
 }
 
-void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
+/* The conflicts text of a claim, appended to while it fits. */
+struct conflicts {
+    char text[256];
+    size_t len;
+};
+
+static void conflict_add(struct conflicts *cf, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void conflict_add(struct conflicts *cf, const char *fmt, ...)
 {
-    memset(out, 0, sizeof *out);
+    size_t before = cf->len, room = sizeof cf->text - cf->len;
+    if (cf->len > 0 && room > 2) {
+        memcpy(cf->text + cf->len, "; ", 3);
+        cf->len += 2;
+        room -= 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(cf->text + cf->len, room, fmt, ap);
+    va_end(ap);
+    if (w > 0 && (size_t)w < room)
+        cf->len += (size_t)w;
+    else /* what does not fit whole is left out */
+        cf->text[cf->len = before] = '\0';
+}
+
+/* The manufacturer: the best fused maker at the threshold, or tentatively
+ * by its own MAC prefix alone; rivals of 0.5 or more are conflicts. */
+static void conclude_maker(const struct sl_ident_acc *acc, struct sl_claim *out,
+                           struct conflicts *cf)
+{
     struct maker_score ms[MAX_MAKERS];
     size_t n = fuse(acc, ms);
-    const struct sl_registry *reg = acc->id->reg;
-    char conflicts[256] = "";
-    size_t cl = 0;
     if (n > 0 && final_score(&ms[0]) < SL_RULE_STRONG && named_by_own_oui(acc, n, &ms[0])) {
         /* a maker's own MAC prefix alone: named, tentatively, at its low score */
         sl_strlcpy(out->manufacturer, ms[0].name, sizeof out->manufacturer);
@@ -577,17 +613,19 @@ void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
         sl_strlcpy(out->manufacturer, ms[0].name, sizeof out->manufacturer);
         /* never certain: several strong clues fuse to at most 0.99 */
         out->confidence = fmin(round2(final_score(&ms[0])), 0.99);
-        for (size_t i = 1; i < n; i++) {
-            if (final_score(&ms[i]) < 0.5)
-                continue;
-            int w = snprintf(conflicts + cl, sizeof conflicts - cl, "%s%s %.2f (%s) vs %s %.2f (%s)",
-                             cl ? "; " : "", ms[0].name, final_score(&ms[0]), ms[0].rules[0],
-                             ms[i].name, final_score(&ms[i]), ms[i].rules[0]);
-            if (w > 0 && (size_t)w < sizeof conflicts - cl)
-                cl += (size_t)w;
-        }
+        for (size_t i = 1; i < n; i++)
+            if (final_score(&ms[i]) >= 0.5)
+                conflict_add(cf, "%s %.2f (%s) vs %s %.2f (%s)", ms[0].name,
+                             final_score(&ms[0]), ms[0].rules[0], ms[i].name,
+                             final_score(&ms[i]), ms[i].rules[0]);
     }
-    /* the brand: the strongest brand clue that is not the manufacturer itself */
+}
+
+/* The brand: the strongest brand clue that is not the manufacturer itself;
+ * other strong brands, and a brand not known to be the maker's, are conflicts. */
+static void conclude_brand(const struct sl_ident_acc *acc, struct sl_claim *out,
+                           struct conflicts *cf)
+{
     const struct clue *bc = NULL;
     for (size_t i = 0; i < acc->n_clues; i++) {
         const struct clue *c = &acc->clues[i];
@@ -596,39 +634,39 @@ void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
         if (bc == NULL || c->weight > bc->weight)
             bc = c;
     }
-    if (bc != NULL) {
-        sl_strlcpy(out->brand, bc->brand, sizeof out->brand);
-        for (size_t i = 0; i < acc->n_clues; i++) {
-            const struct clue *c = &acc->clues[i];
-            if (c->kind == CLUE_BRAND && strcmp(c->brand, bc->brand) != 0 && c->weight >= 0.5 &&
-                !strstr(conflicts, c->brand)) {
-                int w = snprintf(conflicts + cl, sizeof conflicts - cl,
-                                 "%sbrand %s (%s) vs %s (%s)", cl ? "; " : "", bc->brand, bc->rule,
-                                 c->brand, c->rule);
-                if (w > 0 && (size_t)w < sizeof conflicts - cl)
-                    cl += (size_t)w;
-            }
-        }
-        const struct sl_brand *b = sl_registry_brand(reg, bc->brand);
-        /* a maker's own brand that only a MAC prefix gave, no maker named (other
-         * clues disagreed): as tentative as the prefix, so that policy judging
-         * the brand's owner asks for review rather than prohibits */
-        if (b != NULL && b->owner != NULL && out->manufacturer[0] == '\0' && bc->from_oui)
-            out->tentative = true;
-        if (b != NULL && out->manufacturer[0] != '\0') {
-            bool known = b->owner != NULL && strcmp(b->owner, out->manufacturer) == 0;
-            for (size_t i = 0; i < b->n_made_by; i++)
-                known = known || strcmp(b->made_by[i], out->manufacturer) == 0;
-            if (!known && (b->owner != NULL || b->n_made_by > 0)) {
-                int w = snprintf(conflicts + cl, sizeof conflicts - cl,
-                                 "%sbrand %s is not known to be made by %s", cl ? "; " : "",
-                                 b->name, out->manufacturer);
-                if (w > 0 && (size_t)w < sizeof conflicts - cl)
-                    cl += (size_t)w;
-            }
-        }
+    if (bc == NULL)
+        return;
+    sl_strlcpy(out->brand, bc->brand, sizeof out->brand);
+    for (size_t i = 0; i < acc->n_clues; i++) {
+        const struct clue *c = &acc->clues[i];
+        if (c->kind == CLUE_BRAND && strcmp(c->brand, bc->brand) != 0 && c->weight >= 0.5 &&
+            !strstr(cf->text, c->brand))
+            conflict_add(cf, "brand %s (%s) vs %s (%s)", bc->brand, bc->rule, c->brand, c->rule);
     }
-    sl_strlcpy(out->conflicts, conflicts, sizeof out->conflicts);
+    const struct sl_brand *b = sl_registry_brand(acc->id->reg, bc->brand);
+    /* a maker's own brand that only a MAC prefix gave, no maker named (other
+     * clues disagreed): as tentative as the prefix, so that policy judging
+     * the brand's owner asks for review rather than prohibits */
+    if (b != NULL && b->owner != NULL && out->manufacturer[0] == '\0' && bc->from_oui)
+        out->tentative = true;
+    if (b != NULL && out->manufacturer[0] != '\0') {
+        bool known = b->owner != NULL && strcmp(b->owner, out->manufacturer) == 0;
+        for (size_t i = 0; i < b->n_made_by; i++)
+            known = known || strcmp(b->made_by[i], out->manufacturer) == 0;
+        if (!known && (b->owner != NULL || b->n_made_by > 0))
+            conflict_add(cf, "brand %s is not known to be made by %s", b->name,
+                         out->manufacturer);
+    }
+}
+
+void sl_ident_conclude(const struct sl_ident_acc *acc, struct sl_claim *out)
+{
+    memset(out, 0, sizeof *out);
+    struct conflicts cf = {.len = 0};
+    cf.text[0] = '\0';
+    conclude_maker(acc, out, &cf);
+    conclude_brand(acc, out, &cf);
+    sl_strlcpy(out->conflicts, cf.text, sizeof out->conflicts);
     if (acc->model.set)
         sl_strlcpy(out->model, acc->model.value, sizeof out->model);
     if (acc->firmware.set)

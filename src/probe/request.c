@@ -1,4 +1,5 @@
-/* request.c - request builders (request.h). */
+/* request.c - the bytes the scanner sends and, next to each protocol's builders,
+ * its step plan (request.h). Builds requests; sends and parses nothing. */
 #include "probe/request.h"
 
 #include <openssl/evp.h>
@@ -11,32 +12,6 @@
 #include "util/siphash.h"
 
 #define USER_AGENT "sightline/" SL_VERSION " (asset inventory)"
-
-/* Dahua's login challenge: POST this to /RPC2_Login (see request.h). */
-#define RPC2_LOGIN_PATH "/RPC2_Login"
-static const char rpc2_login_body[] =
-    "{\"method\":\"global.login\",\"params\":{\"userName\":\"\",\"password\":\"\","
-    "\"clientType\":\"Web3.0\",\"loginType\":\"Direct\"},\"id\":1}";
-
-const char *const sl_http_paths[] = {
-    "/",
-    "/doc/page/login.asp",                      /* Hikvision web UI */
-    "/ISAPI/System/deviceInfo",                 /* Hikvision ISAPI (usually 401 + realm) */
-    "/cgi-bin/magicBox.cgi?action=getSystemInfo", /* Dahua CGI (usually 401 + realm) */
-    "/LAPI/V1.0/System/DeviceInfo",             /* Uniview LAPI (JSON envelope) */
-    RPC2_LOGIN_PATH,                            /* Dahua RPC2 login challenge (POST) */
-    "/favicon.ico",
-};
-const size_t sl_http_path_count = sizeof sl_http_paths / sizeof sl_http_paths[0];
-
-const char *const sl_https_paths[] = {
-    "/",
-    "/ISAPI/System/deviceInfo",
-    "/cgi-bin/magicBox.cgi?action=getSystemInfo",
-    "/LAPI/V1.0/System/DeviceInfo",
-    RPC2_LOGIN_PATH,
-};
-const size_t sl_https_path_count = sizeof sl_https_paths / sizeof sl_https_paths[0];
 
 static int host_header(char *out, size_t n, const char *host, uint16_t port, uint16_t def)
 {
@@ -60,36 +35,52 @@ int sl_req_http_get(struct sl_buf *out, const char *host, uint16_t port, const c
                          path, h);
 }
 
-const char *sl_http_path_method(const char *path)
+static int build_get(struct sl_buf *out, const struct sl_step *s, const struct sl_step_ctx *c)
 {
-    return strcmp(path, RPC2_LOGIN_PATH) == 0 ? "POST" : "GET";
+    return sl_req_http_get(out, c->host, c->port, s->path);
 }
 
-int sl_req_http_path(struct sl_buf *out, const char *host, uint16_t port, const char *path)
+const struct sl_step sl_step_get_fallback = {"GET", "GET", "/", SL_STEP_FALLBACK, build_get};
+
+/* Dahua's login challenge: a global.login for no user and no password. */
+static const char rpc2_login_body[] =
+    "{\"method\":\"global.login\",\"params\":{\"userName\":\"\",\"password\":\"\","
+    "\"clientType\":\"Web3.0\",\"loginType\":\"Direct\"},\"id\":1}";
+
+/* "POST path HTTP/1.1" with Host, the User-Agent, this Content-Type and body. */
+static int http_post(struct sl_buf *out, const char *host, uint16_t port, const char *path,
+                     const char *content_type, const char *body)
 {
-    if (strcmp(path, RPC2_LOGIN_PATH) != 0)
-        return sl_req_http_get(out, host, port, path);
     char h[80];
     if (host_header(h, sizeof h, host, port, 80) != 0)
         return -1;
     return sl_buf_printf(out,
                          "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT
-                         "\r\nAccept: */*\r\nContent-Type: application/json\r\n"
+                         "\r\nContent-Type: %s\r\n"
                          "Content-Length: %zu\r\nConnection: keep-alive\r\n\r\n%s",
-                         path, h, sizeof rpc2_login_body - 1, rpc2_login_body);
+                         path, h, content_type, strlen(body), body);
+}
+
+int sl_req_rpc2_login(struct sl_buf *out, const char *host, uint16_t port)
+{
+    return http_post(out, host, port, SL_RPC2_LOGIN_PATH, "application/json", rpc2_login_body);
+}
+
+static int build_rpc2_login(struct sl_buf *out, const struct sl_step *s,
+                            const struct sl_step_ctx *c)
+{
+    (void)s;
+    return sl_req_rpc2_login(out, c->host, c->port);
 }
 
 static int soap_post(struct sl_buf *out, const char *host, uint16_t port, const char *action,
                      const char *envelope)
 {
-    char h[80];
-    if (host_header(h, sizeof h, host, port, 80) != 0)
+    char ct[192];
+    int w = snprintf(ct, sizeof ct, "application/soap+xml; charset=utf-8; action=\"%s\"", action);
+    if (w < 0 || (size_t)w >= sizeof ct)
         return -1;
-    return sl_buf_printf(out,
-                         "POST " SL_ONVIF_PATH " HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT
-                         "\r\nContent-Type: application/soap+xml; charset=utf-8; action=\"%s\"\r\n"
-                         "Content-Length: %zu\r\nConnection: keep-alive\r\n\r\n%s",
-                         h, action, strlen(envelope), envelope);
+    return http_post(out, host, port, SL_ONVIF_PATH, ct, envelope);
 }
 
 #define SOAP_OPEN                                                                                  \
@@ -156,6 +147,61 @@ int sl_req_onvif_device_info(struct sl_buf *out, const char *host, uint16_t port
                      env);
 }
 
+static int build_onvif_date(struct sl_buf *out, const struct sl_step *s,
+                            const struct sl_step_ctx *c)
+{
+    (void)s;
+    return sl_req_onvif_system_date(out, c->host, c->port);
+}
+
+static int build_onvif_info(struct sl_buf *out, const struct sl_step *s,
+                            const struct sl_step_ctx *c)
+{
+    (void)s;
+    if (c->user == NULL || c->password == NULL || c->created == NULL)
+        return -1;
+    return sl_req_onvif_device_info(out, c->host, c->port, c->user, c->password, c->created);
+}
+
+#define ONVIF_DATE_STEP                                                                            \
+    {"POST GetSystemDateAndTime", "POST", SL_ONVIF_PATH, SL_STEP_ONVIF, build_onvif_date}
+#define ONVIF_INFO_STEP                                                                            \
+    {"POST GetDeviceInformation", "POST", SL_ONVIF_PATH, SL_STEP_ONVIF | SL_STEP_CREDS,           \
+     build_onvif_info}
+
+/* Uniview's LAPI DeviceInfo (a JSON envelope, often without credentials) and
+ * Dahua's RPC2 login challenge (the challenge is the answer; no credential is sent). */
+#define LAPI_STEP {"GET", "GET", "/LAPI/V1.0/System/DeviceInfo", 0, build_get}
+#define RPC2_LOGIN_STEP {"POST", "POST", SL_RPC2_LOGIN_PATH, 0, build_rpc2_login}
+
+/* HTTP: the front page, vendor login pages and device-information endpoints
+ * that answer (often with a 401 whose realm is itself a fingerprint) without
+ * credentials, then ONVIF. */
+static const struct sl_step http_plan[] = {
+    {"GET", "GET", "/", 0, build_get},
+    {"GET", "GET", "/doc/page/login.asp", 0, build_get},      /* Hikvision web UI */
+    {"GET", "GET", "/ISAPI/System/deviceInfo", 0, build_get}, /* Hikvision ISAPI (401 + realm) */
+    {"GET", "GET", "/cgi-bin/magicBox.cgi?action=getSystemInfo", 0, build_get}, /* Dahua CGI */
+    LAPI_STEP,
+    RPC2_LOGIN_STEP,
+    {"GET", "GET", "/favicon.ico", 0, build_get},
+    ONVIF_DATE_STEP,
+    ONVIF_INFO_STEP,
+};
+
+/* HTTPS: the certificate comes with the handshake; then the front page and the
+ * vendor endpoints whose realms name the firmware. The rest of the web UI is
+ * what port 80 serves too, and every extra request over TLS can cost a
+ * handshake. */
+static const struct sl_step https_plan[] = {
+    {"GET", "GET", "/", 0, build_get},
+    {"GET", "GET", "/ISAPI/System/deviceInfo", 0, build_get},
+    {"GET", "GET", "/cgi-bin/magicBox.cgi?action=getSystemInfo", 0, build_get},
+    LAPI_STEP,
+    RPC2_LOGIN_STEP,
+    ONVIF_INFO_STEP,
+};
+
 int sl_req_rtsp(struct sl_buf *out, const char *method, const char *host, uint16_t port,
                 unsigned cseq)
 {
@@ -166,6 +212,34 @@ int sl_req_rtsp(struct sl_buf *out, const char *method, const char *host, uint16
     return sl_buf_printf(out, "%s rtsp://%s/ RTSP/1.0\r\nCSeq: %u\r\nUser-Agent: " USER_AGENT
                               "\r\n%s\r\n",
                          method, h, cseq, extra);
+}
+
+static int build_rtsp(struct sl_buf *out, const struct sl_step *s, const struct sl_step_ctx *c)
+{
+    return sl_req_rtsp(out, s->method, c->host, c->port, c->cseq);
+}
+
+static const struct sl_step rtsp_plan[] = {
+    {"OPTIONS", "OPTIONS", "/", 0, build_rtsp},
+    {"DESCRIBE", "DESCRIBE", "/", 0, build_rtsp},
+};
+
+size_t sl_probe_plan(enum sl_port_kind kind, bool have_creds, const struct sl_step **out,
+                     size_t max)
+{
+    const struct sl_step *t;
+    size_t n;
+    switch (kind) {
+    case SL_PK_HTTP: t = http_plan, n = sizeof http_plan / sizeof http_plan[0]; break;
+    case SL_PK_HTTPS: t = https_plan, n = sizeof https_plan / sizeof https_plan[0]; break;
+    case SL_PK_RTSP: t = rtsp_plan, n = sizeof rtsp_plan / sizeof rtsp_plan[0]; break;
+    default: return 0;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        if (have_creds || !(t[i].flags & SL_STEP_CREDS))
+            out[k++] = &t[i];
+    return k;
 }
 
 const uint8_t sl_req_dvrip_hello[32] = {0xa1};

@@ -15,4 +15,7 @@ int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value);
  * administered (often randomised) address that no IEEE registration covers. */
 #define SL_MAC_LOCAL_BIT (UINT64_C(0x02) << 40)
 
+/* The 6 bytes of a MAC address as "aa:bb:cc:dd:ee:ff" (out: 18 bytes). */
+void sl_mac_format(const uint8_t mac[6], char out[18]);
+
 #endif

@@ -1,3 +1,4 @@
+/* err.c - errors as values (err.h): set, prefix, clear. Prints nothing. */
 #include "util/err.h"
 
 #include <stdarg.h>

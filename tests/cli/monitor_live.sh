@@ -6,58 +6,13 @@
 # is then dropped (the running process has none), --user changes user, the
 # alerts are the same as reading the file, and the stats carry capture counters.
 # Needs root (CAP_NET_ADMIN, CAP_NET_RAW), unshare, ip and python3; else skipped.
-set -u
-if [ -z "${SL_MON_LIVE_INNER:-}" ]; then
-    if [ "$(id -u)" -ne 0 ]; then echo "skipped: live capture needs root"; exit 77; fi
-    for tool in unshare ip python3; do
-        command -v $tool >/dev/null 2>&1 || { echo "skipped: needs $tool"; exit 77; }
-    done
-    if ! unshare --net true 2>/dev/null; then
-        echo "skipped: cannot create a network namespace here"; exit 77
-    fi
-    SL_MON_LIVE_INNER=1 exec unshare --net sh "$0" "$@"
-fi
-
-. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null 2>&1 || { echo "skip: needs python3"; exit 77; }
+SL_OWN_NETNS=1 . "$(dirname "$0")/lib.sh"
 S=$SIGHTLINE
 P="$SL_SOURCE_DIR/tests/monitor"
-ip link set lo up
-ip link add slmon0 type veth peer name slmon1 || { echo "skipped: no veth support"; exit 77; }
-for l in slmon0 slmon1; do
-    sysctl -qw "net.ipv6.conf.$l.disable_ipv6=1" 2>/dev/null || true
-    ip link set "$l" up
-done
+live_veth slmon0 slmon1
 
-# inject PCAP IFACE: sends every frame of a pcap out of IFACE (AF_PACKET).
-inject() {
-    python3 - "$1" "$2" <<'PY'
-import socket, struct, sys, time
-data = open(sys.argv[1], 'rb').read()
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[2], 0))
-off, n = 24, 0
-while off + 16 <= len(data):
-    incl = struct.unpack('<IIII', data[off:off + 16])[2]
-    s.send(data[off + 16:off + 16 + incl])
-    off += 16 + incl
-    n += 1
-    time.sleep(0.002)
-print(n)
-PY
-}
-
-frames=$(python3 -c "
-import struct; d=open('$P/cloud.pcap','rb').read(); o=24; n=0
-while o+16<=len(d): o+=16+struct.unpack('<IIII',d[o:o+16])[2]; n+=1
-print(n)")
-
-# wait_for FILE TEXT: up to 10 s
-wait_for() {
-    i=0
-    while ! grep -qF -- "$2" "$1" 2>/dev/null; do
-        i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
-    done
-}
+frames=$(pcap_frames "$P/cloud.pcap")
 
 run_live() { # $1 = extra options; output in $T/live.jsonl, $T/live.err; pid in $pid
     rm -f "$T/live.jsonl" "$T/live.err"
@@ -65,23 +20,23 @@ run_live() { # $1 = extra options; output in $T/live.jsonl, $T/live.err; pid in 
     $S monitor -i slmon0 --jsonl "$T/live.jsonl" --count "$frames" --duration 30 $1 \
         2>"$T/live.err" &
     pid=$!
-    wait_for "$T/live.err" "dropped capabilities" || { fail "capture did not open"; cat "$T/live.err"; }
+    wait_for "$T/live.err" "dropped capabilities" || { bad "capture did not open"; cat "$T/live.err"; }
 }
 
 run_live ""
-expect_in "$T/live.err" "capturing on slmon0 (EN10MB, immediate mode"
+has "$T/live.err" "capturing on slmon0 (EN10MB, immediate mode"
 caps=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-if [ "$caps" = "0000000000000000" ]; then pass "no capabilities left while capturing"; else
-    fail "effective capabilities after the drop: '$caps'"; fi
+if [ "$caps" = "0000000000000000" ]; then ok "no capabilities left while capturing"; else
+   bad "effective capabilities after the drop: '$caps'"; fi
 capp=$(sed -n 's/^CapPrm:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-[ "$capp" = "0000000000000000" ] && pass "no permitted capabilities" ||
-    fail "permitted capabilities after the drop: '$capp'"
+[ "$capp" = "0000000000000000" ] && ok "no permitted capabilities" ||
+   bad "permitted capabilities after the drop: '$capp'"
 sent=$(inject "$P/cloud.pcap" slmon1)
 wait $pid
 rc=$?
-[ $rc -eq 0 ] && pass "live monitor exit 0 after $sent frames" || fail "live monitor exit $rc"
-expect_in "$T/live.jsonl" '"capture":{"received":'
-expect_in "$T/live.err" "capture drops 0 (kernel)"
+[ $rc -eq 0 ] && ok "live monitor exit 0 after $sent frames" || bad "live monitor exit $rc"
+has "$T/live.jsonl" '"capture":{"received":'
+has "$T/live.err" "capture drops 0 (kernel)"
 
 # The same alerts as reading the file (times differ: compare what they say).
 $S monitor --read "$P/cloud.pcap" --jsonl "$T/file.jsonl" 2>/dev/null
@@ -98,21 +53,21 @@ for l in open(sys.argv[1]):
 key "$T/file.jsonl" >"$T/file.keys"
 key "$T/live.jsonl" >"$T/live.keys"
 if [ -s "$T/file.keys" ] && cmp -s "$T/file.keys" "$T/live.keys"; then
-    pass "live capture gives the same $(wc -l <"$T/live.keys") alerts and summaries as the file"
+   ok "live capture gives the same $(wc -l <"$T/live.keys") alerts and summaries as the file"
 else
-    fail "live and file alerts differ"; diff "$T/file.keys" "$T/live.keys" | head -20
+   bad "live and file alerts differ"; diff "$T/file.keys" "$T/live.keys" | head -20
 fi
 
 # --user: the monitor becomes an unprivileged user after opening the capture.
 if id nobody >/dev/null 2>&1; then
     chmod 777 "$T"
     run_live "--user nobody"
-    expect_in "$T/live.err" "now running as user nobody"
+    has "$T/live.err" "now running as user nobody"
     uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-    [ "$uid" = "$(id -u nobody)" ] && pass "running as nobody ($uid)" || fail "uid is '$uid'"
+    [ "$uid" = "$(id -u nobody)" ] && ok "running as nobody ($uid)" || bad "uid is '$uid'"
     inject "$P/cloud.pcap" slmon1 >/dev/null
-    wait $pid || fail "monitor --user nobody failed"
-    expect_in "$T/live.jsonl" '"signature_id":9000003'
+    wait $pid || bad "monitor --user nobody failed"
+    has "$T/live.jsonl" '"signature_id":9000003'
 fi
 
 # A capture filter on the live interface.
@@ -120,8 +75,8 @@ run_live "--filter udp"
 inject "$P/cloud.pcap" slmon1 >/dev/null
 kill -TERM $pid 2>/dev/null
 wait $pid
-if grep -q '"proto":"TCP"' "$T/live.jsonl"; then fail "--filter udp let TCP through"; else
-    pass "--filter udp on a live interface"; fi
-expect_in "$T/live.jsonl" '"event_type":"stats"'
-expect_rc 3 $S monitor -i no-such-if0 --jsonl /dev/null && expect_in "$T/err" "no-such-if0"
+if grep -q '"proto":"TCP"' "$T/live.jsonl"; then bad "--filter udp let TCP through"; else
+   ok "--filter udp on a live interface"; fi
+has "$T/live.jsonl" '"event_type":"stats"'
+expect_rc 3 $S monitor -i no-such-if0 --jsonl /dev/null && has "$T/err" "no-such-if0"
 finish

@@ -272,6 +272,65 @@ static void test_requests(void **state)
     sl_buf_free(&b);
 }
 
+/* The step plans of probe/request.c: what each port kind is asked, in order. */
+static void test_plans(void **state)
+{
+    (void)state;
+    const struct sl_step *st[SL_PROBE_MAX_STEPS];
+    size_t n = sl_probe_plan(SL_PK_HTTP, false, st, SL_PROBE_MAX_STEPS);
+    assert_int_equal(n, 8);
+    assert_string_equal(st[0]->path, "/");
+    assert_string_equal(st[0]->request, "GET");
+    assert_string_equal(st[4]->path, "/LAPI/V1.0/System/DeviceInfo");
+    assert_string_equal(st[5]->method, "POST");
+    assert_string_equal(st[5]->path, "/RPC2_Login");
+    assert_string_equal(st[7]->request, "POST GetSystemDateAndTime");
+    for (size_t i = 0; i < n; i++)
+        assert_false(st[i]->flags & SL_STEP_CREDS);
+    /* With credentials: GetDeviceInformation last, marked as holding a secret. */
+    assert_int_equal(sl_probe_plan(SL_PK_HTTP, true, st, SL_PROBE_MAX_STEPS), 9);
+    assert_string_equal(st[8]->request, "POST GetDeviceInformation");
+    assert_true(st[8]->flags & SL_STEP_CREDS);
+    assert_true(st[8]->flags & SL_STEP_ONVIF);
+    /* HTTPS asks less (each request may cost a handshake). */
+    assert_int_equal(sl_probe_plan(SL_PK_HTTPS, false, st, SL_PROBE_MAX_STEPS), 5);
+    assert_int_equal(sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS), 6);
+    /* RTSP: OPTIONS then DESCRIBE, CSeq from the step number. */
+    assert_int_equal(sl_probe_plan(SL_PK_RTSP, false, st, SL_PROBE_MAX_STEPS), 2);
+    struct sl_buf b;
+    sl_buf_init(&b, 8192);
+    struct sl_step_ctx ctx = {.host = "198.18.0.7", .port = 554, .cseq = 2};
+    assert_int_equal(st[1]->build(&b, st[1], &ctx), 0);
+    assert_true(sl_str_starts_with(sl_buf_cstr(&b), "DESCRIBE rtsp://198.18.0.7/ RTSP/1.0\r\nCSeq: 2\r\n"));
+    /* The credentialed step refuses to build without credentials. */
+    sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS);
+    sl_buf_reset(&b);
+    ctx.port = 443;
+    assert_int_equal(st[5]->build(&b, st[5], &ctx), -1);
+    sl_buf_free(&b);
+    /* Ports where the device speaks first have no plan; a short out[] is respected. */
+    assert_int_equal(sl_probe_plan(SL_PK_BANNER, true, st, SL_PROBE_MAX_STEPS), 0);
+    assert_int_equal(sl_probe_plan(SL_PK_DVRIP, true, st, SL_PROBE_MAX_STEPS), 0);
+    assert_int_equal(sl_probe_plan(SL_PK_HTTP, true, st, 2), 2);
+    assert_true(sl_step_get_fallback.flags & SL_STEP_FALLBACK);
+    /* Dahua's challenge: a POST of global.login for no user, its length exact */
+    sl_probe_plan(SL_PK_HTTP, false, st, SL_PROBE_MAX_STEPS);
+    sl_buf_init(&b, 8192);
+    ctx.port = 80;
+    assert_int_equal(st[5]->build(&b, st[5], &ctx), 0);
+    const char *req = sl_buf_cstr(&b);
+    assert_true(sl_str_starts_with(req, "POST /RPC2_Login HTTP/1.1\r\nHost: 198.18.0.7\r\n"));
+    const char *body = strstr(req, "\r\n\r\n");
+    assert_non_null(body);
+    body += 4;
+    char want[48];
+    snprintf(want, sizeof want, "Content-Length: %zu\r\n", strlen(body));
+    assert_non_null(strstr(req, want));
+    assert_non_null(strstr(body, "\"method\":\"global.login\""));
+    assert_non_null(strstr(body, "\"userName\":\"\",\"password\":\"\""));
+    sl_buf_free(&b);
+}
+
 static void test_creds(void **state)
 {
     (void)state;
@@ -327,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_file_and_exclusions), cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_siphash_vector), cmocka_unit_test(test_rate),
         cmocka_unit_test(test_ports), cmocka_unit_test(test_requests),
+        cmocka_unit_test(test_plans),
         cmocka_unit_test(test_creds), cmocka_unit_test(test_neigh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
