@@ -114,7 +114,7 @@ static void add(struct score *to, const struct score *from)
 static void run_fixtures(const struct ctx *c, const char *path, struct score *s)
 {
     size_t len;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char *data = sl_read_file(path, 64u << 20, &len, &err);
     if (data == NULL) {
         printf("fixtures: %s\n", err.msg);
@@ -616,7 +616,7 @@ int main(int argc, char **argv)
     }
     if (corpus == NULL)
         corpus = "/work/shared/corpus";
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_ident_load(&c.id, sl_datadir(), &err) != 0 ||
         sl_policy_load(&c.ps, sl_datadir(), &err) != 0) {
         fprintf(stderr, "bench_accuracy: %s\n", err.msg);

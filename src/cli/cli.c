@@ -47,6 +47,29 @@ int sl_cli_fail(const char *cmd, int code, const char *fmt, ...)
     return code;
 }
 
+int sl_cli_exit_for(const struct sl_err *err)
+{
+    switch (err->kind) {
+    case SL_ERR_INVALID:
+    case SL_ERR_NOT_FOUND:
+    case SL_ERR_EXISTS:
+    case SL_ERR_CONFLICT:
+        return SL_EXIT_USAGE;
+    case SL_ERR_FAILED:
+    case SL_ERR_IO:
+    case SL_ERR_CORRUPT:
+    case SL_ERR_UNAVAILABLE:
+    case SL_ERR_KIND_COUNT:
+        break;
+    }
+    return SL_EXIT_RUNTIME;
+}
+
+int sl_cli_fail_err(const char *cmd, const struct sl_err *err)
+{
+    return sl_cli_fail(cmd, sl_cli_exit_for(err), "%s", err->msg);
+}
+
 int sl_cli_dispatch(const char *group, const struct sl_command *table, int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "util/err.h"
+
 struct sl_command {
     const char *name;
     const char *summary;
@@ -41,6 +43,13 @@ int sl_cli_bad_option(const char *cmd);
 
 /* Prints "CMD: message" to stderr and returns `code`. */
 int sl_cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The exit code for an error of this kind: the one place kinds become exit
+ * codes (invalid input, not found, already exists, conflict: 2; the rest: 3). */
+int sl_cli_exit_for(const struct sl_err *err);
+
+/* Prints "CMD: err->msg" to stderr and returns sl_cli_exit_for(err). */
+int sl_cli_fail_err(const char *cmd, const struct sl_err *err);
 
 /* Resets getopt for a fresh parse of argv (call before the first getopt_long). */
 void sl_cli_getopt_reset(void);

@@ -50,15 +50,15 @@ static int db_verify(int argc, char **argv)
     if (stat(path, &st) != 0)
         return sl_cli_fail(argv[0], SL_EXIT_USAGE, "no register at %s", path);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     struct sl_audit_report rep;
     int vrc = sl_store_verify(s, &rep, &err);
     int version = sl_store_schema_version(s);
     sl_store_close(s);
     if (vrc != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     bool ok = rep.first_bad_seq == 0 && strcmp(rep.integrity, "ok") == 0;
     if (json) {
         json_t *o = json_pack("{s:b, s:s, s:i, s:I, s:I, s:s?}", "ok", ok, "integrity",
@@ -98,13 +98,13 @@ static int db_migrate(int argc, char **argv)
     (void)json;
     const char *path = sl_cli_db_path(db);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     int before = sl_store_schema_version(s);
     if (sl_store_migrate(s, sl_store_latest_version(), &err) != 0) {
         sl_store_close(s);
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     }
     int after = sl_store_schema_version(s);
     sl_store_close(s);
@@ -173,13 +173,13 @@ static int db_log(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     int rc = sl_store_audit_list(s, after, limit, print_entry, &ctx, &err);
     sl_store_close(s);
     if (rc != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     return SL_EXIT_OK;
 }
 

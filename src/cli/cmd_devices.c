@@ -139,9 +139,9 @@ static int devices_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (ctx.fmt == SL_FMT_TABLE)
         ctx.table = sl_table_new(N_TABLE, table_headers);
     else if (ctx.fmt == SL_FMT_JSON)
@@ -153,7 +153,7 @@ static int devices_list(int argc, char **argv)
     if (rc != 0) {
         sl_table_free(ctx.table);
         json_decref(ctx.array);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (ctx.table != NULL) {
         if (ctx.n == 0)
@@ -237,9 +237,9 @@ static int devices_show(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one device (id, MAC, serial or address) expected");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     struct sl_device *d = malloc(sizeof *d);
     int got = d == NULL ? sl_err_set(&err, "out of memory")
                         : sl_store_device_find(s, argv[optind], d, &err);
@@ -249,7 +249,7 @@ static int devices_show(int argc, char **argv)
         if (got == 0)
             return sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register",
                                argv[optind]);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     json_t *events = json_array(), *evidence = json_array();
     int rc = sl_store_event_list(s, d->id, NULL, collect_event, events, &err);
@@ -260,7 +260,7 @@ static int devices_show(int argc, char **argv)
         json_decref(events);
         json_decref(evidence);
         free(d);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (json) {
         json_t *o = sl_device_to_json(d);

@@ -62,7 +62,7 @@ int sl_cmd_import(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one FILE is expected ('-' for standard input)");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(argv[optind], SL_IMPORT_MAX_BYTES, &len, &err);
     if (data == NULL)
@@ -83,7 +83,7 @@ int sl_cmd_import(int argc, char **argv)
         goto done;
     }
     if (sl_store_open(&store, sl_cli_db_path(db), 0, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto done;
     }
     out.store = store;
@@ -100,9 +100,7 @@ int sl_cmd_import(int argc, char **argv)
     cb.on_start = NULL;
     struct sl_scan_summary sum;
     if (sl_import_run(data, len, fmt, &so, &cb, &sum, &err) != 0) {
-        bool input = strstr(err.msg, "XML") || strstr(err.msg, "JSON") ||
-                     strstr(err.msg, "not an address") || strstr(err.msg, "no site");
-        rc = sl_cli_fail(cmd, input ? SL_EXIT_USAGE : SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto done;
     }
     sl_scan_out_finish(&out, &sum, NULL);

@@ -243,7 +243,7 @@ int sl_cmd_monitor(int argc, char **argv)
     if (rc != 0)
         return rc;
 
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_store *store = NULL;
     struct sl_cloud *cloud = NULL;
     struct sl_mon_identify *identify = NULL;
@@ -287,7 +287,7 @@ int sl_cmd_monitor(int argc, char **argv)
         goto done;
     }
     if (sl_mon_identify_open(&identify, sl_datadir(), tier, o.policy, &err) != 0) {
-        rc = sl_cli_fail(cmd, strstr(err.msg, "--policy") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME, "%s",
+        rc = sl_cli_fail(cmd, sl_cli_exit_for(&err), "%s",
                          err.msg);
         goto done;
     }
@@ -297,7 +297,7 @@ int sl_cmd_monitor(int argc, char **argv)
         if (sl_capture_open_live(&live, o.iface, o.filter,
                                  (size_t)(o.buffer_mb ? o.buffer_mb : 64) << 20, o.promisc,
                                  &err) != 0) {
-            rc = sl_cli_fail(cmd, strstr(err.msg, "--filter") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+            rc = sl_cli_fail(cmd, sl_cli_exit_for(&err),
                              "%s", err.msg);
             goto done;
         }

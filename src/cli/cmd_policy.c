@@ -18,9 +18,9 @@
 
 static int load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_policy_load(ps, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (sl_policy_select(*ps, select, &err) != 0) {
         sl_policy_free(*ps);
         return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
@@ -261,7 +261,7 @@ static int policy_explain(int argc, char **argv)
     int rc = load_policies(cmd, select, &ps);
     if (rc != 0)
         return rc;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     json_t *out = json_object();
     struct sl_claim claim;
     rc = SL_EXIT_OK;
@@ -284,7 +284,7 @@ static int policy_explain(int argc, char **argv)
         if (sl_store_open(&s, sl_cli_db_path(db), SL_STORE_READONLY, &err) != 0) {
             json_decref(out);
             sl_policy_free(ps);
-            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+            return sl_cli_fail_err(cmd, &err);
         }
         struct sl_device d;
         int got = sl_store_device_find(s, argv[optind], &d, &err);
@@ -294,7 +294,7 @@ static int policy_explain(int argc, char **argv)
             sl_policy_free(ps);
             return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register",
                                           argv[optind])
-                            : sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+                            : sl_cli_fail_err(cmd, &err);
         }
         if (!have_tier && d.site_id > 0) {
             struct sl_site site;
@@ -309,7 +309,7 @@ static int policy_explain(int argc, char **argv)
             sl_store_close(s);
             json_decref(out);
             sl_policy_free(ps);
-            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+            return sl_cli_fail_err(cmd, &err);
         }
         struct ev_ctx ctx = {sl_ident_acc_new(id), json_array(), 0};
         if (ctx.acc == NULL || sl_store_evidence_list(s, d.id, 0, on_evidence, &ctx, &err) != 0) {

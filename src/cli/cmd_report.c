@@ -86,7 +86,7 @@ int sl_cmd_report(int argc, char **argv)
         return sl_cli_usage_error(cmd, "--as-of: '%s' is not a date (YYYY-MM-DD)", as_of);
     struct sl_prog_options po;
     memset(&po, 0, sizeof po);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_scope_parse(scope_s, &po.scope, &err) != 0)
         return sl_cli_usage_error(cmd, "--scope: %s", err.msg);
     po.as_of = as_of;
@@ -94,11 +94,11 @@ int sl_cmd_report(int argc, char **argv)
 
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     struct sl_progress *p;
     if (sl_progress_compute(s, &po, &p, &err) != 0) {
         sl_store_close(s);
-        return sl_cli_fail(cmd, strstr(err.msg, "no ") == err.msg ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        return sl_cli_fail(cmd, sl_cli_exit_for(&err),
                            "%s", err.msg);
     }
     /* Write beside the target and rename, so a reader never sees half a report. */
@@ -132,7 +132,7 @@ int sl_cmd_report(int argc, char **argv)
         fflush(stdout);
     }
     if (rc != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (out != stdout)
         fprintf(stderr, "wrote %s\n", outp);
     return SL_EXIT_OK;

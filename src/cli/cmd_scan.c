@@ -118,7 +118,7 @@ int sl_cmd_scan(int argc, char **argv)
     const char *ports_s = NULL, *profile = NULL, *creds_path = NULL, *jsonl = NULL, *db = NULL;
     const char *fail_on = NULL, *actor = NULL, *policy_ids = NULL;
     bool quiet = false, with_evidence = false;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_targets *targets = sl_targets_new();
     struct sl_creds *creds = NULL;
     int rc = SL_EXIT_OK, c;

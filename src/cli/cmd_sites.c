@@ -32,7 +32,7 @@ static int sites_add(int argc, char **argv)
     char *nets[MAX_SITE_NETWORKS];
     size_t n_nets = 0;
     int rc = SL_EXIT_OK, c;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     while ((c = getopt_long(argc, argv, "d:t:n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': department = optarg; break;
@@ -82,14 +82,14 @@ static int sites_add(int argc, char **argv)
     }
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     int64_t id;
     if (sl_store_site_add(s, name, department, tier, (const char *const *)nets, n_nets,
                           sl_cli_actor(actor), &id, &err) != 0) {
         /* An existing name is the user's input problem, not a runtime failure. */
-        rc = sl_cli_fail(cmd, strstr(err.msg, "already exists") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        rc = sl_cli_fail(cmd, sl_cli_exit_for(&err),
                          "%s", err.msg);
     } else {
         printf("added site '%s' (%s, %s, %zu network%s)\n", name, department, sl_tier_name(tier),
@@ -184,9 +184,9 @@ static int sites_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     static const char *const headers[] = {"name", "department", "tier", "networks"};
     if (ctx.fmt == SL_FMT_TABLE)
         ctx.table = sl_table_new(4, headers);
@@ -199,7 +199,7 @@ static int sites_list(int argc, char **argv)
     if (rc != 0) {
         sl_table_free(ctx.table);
         json_decref(ctx.array);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (ctx.table != NULL) {
         if (sl_table_rows(ctx.table) == 0)
@@ -240,23 +240,23 @@ static int sites_show(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one site NAME is expected");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     struct sl_site site;
     int got = sl_store_site_get(s, argv[optind], &site, &err);
     if (got <= 0) {
         sl_store_close(s);
         if (got == 0)
             return sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", argv[optind]);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     struct sl_status_counts counts;
     int rc = sl_store_count_devices(s, site.name, &counts, &err);
     sl_store_close(s);
     if (rc != 0) {
         sl_site_free(&site);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (json) {
         json_t *o = site_json(&site);
@@ -321,7 +321,7 @@ static int sites_import(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one FILE is expected ('-' for standard input)");
     const char *path = argv[optind];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(path, 256u << 20, &len, &err);
     if (data == NULL)
@@ -329,7 +329,7 @@ static int sites_import(int argc, char **argv)
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
         free(data);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     struct sl_import_problems *probs = malloc(sizeof *probs);
     size_t imported = 0;
@@ -340,7 +340,7 @@ static int sites_import(int argc, char **argv)
     free(data);
     int ret = SL_EXIT_OK;
     if (rc < 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
     } else if (rc > 0) {
         size_t shown = probs->count < SL_IMPORT_MAX_PROBLEMS ? probs->count : SL_IMPORT_MAX_PROBLEMS;
         for (size_t i = 0; i < shown; i++)

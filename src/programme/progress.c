@@ -749,7 +749,7 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     int64_t as_of_t;
     if (opt->as_of != NULL && *opt->as_of != '\0') {
         if (sl_time_parse(opt->as_of, &as_of_t) != 0) {
-            sl_err_set(err, "'%s' is not a date (YYYY-MM-DD)", opt->as_of);
+            sl_err_setk(err, SL_ERR_INVALID, "'%s' is not a date (YYYY-MM-DD)", opt->as_of);
             goto fail;
         }
     } else {
@@ -773,7 +773,7 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     for (size_t i = 0; i < st->n_sites; i++)
         scope_found |= st->sites[i].in_scope;
     if (!scope_found) {
-        sl_err_set(err, "no %s named '%s' in the register", sl_scope_kind_name(p->scope.kind),
+        sl_err_setk(err, SL_ERR_NOT_FOUND, "no %s named '%s' in the register", sl_scope_kind_name(p->scope.kind),
                    p->scope.value);
         goto fail;
     }

@@ -157,7 +157,7 @@ int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
     if (sl_store_site_list(s, site_cb, &c, err) != 0 || c.failed)
         goto out;
     if (c.targets_text[0] == '\0') {
-        sl_err_set(err, "the sites to verify have no networks (add them with 'sightline sites')");
+        sl_err_setk(err, SL_ERR_INVALID, "the sites to verify have no networks (add them with 'sightline sites')");
         goto out;
     }
     if (sl_targets_prepare(c.targets, err) != 0)

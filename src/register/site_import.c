@@ -139,7 +139,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
 
     /* Header: which column holds what. */
     size_t line = 0;
-    struct sl_err cerr = {{0}};
+    struct sl_err cerr = {0};
     int rc = sl_csv_next(r, &line, &cerr);
     if (rc <= 0) {
         if (rc == 0)
@@ -219,7 +219,7 @@ int sl_site_import_csv(struct sl_store *s, const char *data, size_t len, const c
                     line, where[COL_TIER] + 1, shown);
             ok = false;
         }
-        struct sl_err nerr = {{0}};
+        struct sl_err nerr = {0};
         int nn = sl_parse_networks(r->fields[where[COL_NETWORKS]], nets, MAX_NETWORKS, &nerr);
         if (nn < 0) {
             problem(probs, "line %zu, column %d (networks): %s", line, where[COL_NETWORKS] + 1,

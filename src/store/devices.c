@@ -396,7 +396,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     int rc = sl_store_device_get(s, device_id, d, err);
     if (rc <= 0) {
         if (rc == 0)
-            sl_err_set(err, "no device %lld", (long long)device_id);
+            sl_err_setk(err, SL_ERR_NOT_FOUND, "no device %lld", (long long)device_id);
         goto fail;
     }
     ev->device_id = device_id;
@@ -408,7 +408,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     /* History is replayed in date order (as-of figures): a change cannot be
      * dated before the status it changes. */
     if (strcmp(ev->at, d->status_since) < 0) {
-        sl_err_set(err, "device %lld: a change dated %s cannot precede its current status '%s' "
+        sl_err_setk(err, SL_ERR_CONFLICT, "device %lld: a change dated %s cannot precede its current status '%s' "
                    "(since %s)", (long long)device_id, ev->at, sl_status_name(d->status),
                    d->status_since);
         goto fail;

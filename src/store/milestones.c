@@ -40,7 +40,7 @@ int sl_store_milestone_add(struct sl_store *s, const struct sl_milestone *m, con
     sl_bind_text(st, 7, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
         if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-            sl_err_set(err, "milestone '%s' already exists", m->name);
+            sl_err_setk(err, SL_ERR_EXISTS, "milestone '%s' already exists", m->name);
         else
             sl_st_fail(s, "adding a milestone", err);
         sqlite3_reset(st);

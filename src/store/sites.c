@@ -35,7 +35,7 @@ int sl_store_site_add(struct sl_store *s, const char *name, const char *departme
     sl_bind_text(st, 4, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
         if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-            sl_err_set(err, "site '%s' already exists", name);
+            sl_err_setk(err, SL_ERR_EXISTS, "site '%s' already exists", name);
         else
             sl_st_fail(s, "adding a site", err);
         sqlite3_reset(st);

@@ -1,3 +1,4 @@
+/* err.c - filling struct sl_err: message formatting, kinds, prefixes. */
 #include "util/err.h"
 
 #include <stdarg.h>
@@ -12,7 +13,36 @@ int sl_err_set(struct sl_err *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    err->kind = SL_ERR_FAILED;
     return -1;
+}
+
+int sl_err_setk(struct sl_err *err, enum sl_err_kind kind, const char *fmt, ...)
+{
+    if (err == NULL)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    err->kind = kind;
+    return -1;
+}
+
+int sl_err_kind(struct sl_err *err, enum sl_err_kind kind)
+{
+    if (err != NULL)
+        err->kind = kind;
+    return -1;
+}
+
+const char *sl_err_kind_name(enum sl_err_kind kind)
+{
+    static const char *const names[SL_ERR_KIND_COUNT] = {
+        "failed", "not found", "already exists", "conflict", "invalid input",
+        "i/o error", "corrupt", "unavailable",
+    };
+    return (unsigned)kind < SL_ERR_KIND_COUNT ? names[kind] : "failed";
 }
 
 int sl_err_prefix(struct sl_err *err, const char *fmt, ...)
@@ -47,6 +77,8 @@ int sl_err_prefix(struct sl_err *err, const char *fmt, ...)
 
 void sl_err_clear(struct sl_err *err)
 {
-    if (err != NULL)
+    if (err != NULL) {
         err->msg[0] = '\0';
+        err->kind = SL_ERR_FAILED;
+    }
 }

@@ -12,7 +12,7 @@ static struct sl_store *open_fresh(const char *name)
 {
     const char *path = sl_test_tmpfile(name, "reg.db");
     struct sl_store *s = NULL;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, 0, &err) != 0)
         fail_msg("open: %s", err.msg);
     return s;
@@ -22,7 +22,7 @@ static int64_t add_site(struct sl_store *s, const char *name, enum sl_tier tier)
 {
     const char *nets[] = {"198.18.1.0/24", "2001:db8:1::/48"};
     int64_t id = 0;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_site_add(s, name, "Dept of Tests", tier, nets, 2, "tester", &id, &err) != 0)
         fail_msg("site_add: %s", err.msg);
     return id;
@@ -32,7 +32,7 @@ static void test_sites(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("sites");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int64_t id = add_site(s, "Alpha", SL_TIER_SENSITIVE);
     assert_true(id > 0);
     /* The same name again is refused and leaves nothing behind. */
@@ -40,6 +40,7 @@ static void test_sites(void **state)
     assert_int_equal(sl_store_site_add(s, "Alpha", "X", SL_TIER_PUBLIC, nets, 1, "t", NULL, &err),
                      -1);
     assert_non_null(strstr(err.msg, "already exists"));
+    assert_int_equal(err.kind, SL_ERR_EXISTS);
     struct sl_site site;
     assert_int_equal(sl_store_site_get(s, "Alpha", &site, &err), 1);
     assert_string_equal(site.name, "Alpha");
@@ -66,7 +67,7 @@ static void test_site_list(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("sitelist");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     add_site(s, "B", SL_TIER_OFFICIAL);
     add_site(s, "A", SL_TIER_PUBLIC);
     int n = 0;
@@ -89,7 +90,7 @@ static void test_devices_and_evidence(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("devices");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int64_t site = add_site(s, "Alpha", SL_TIER_SENSITIVE);
     int64_t scan;
     assert_int_equal(sl_store_scan_begin(s, site, "scan", "198.18.1.0/24", "{}", "t", &scan, &err),
@@ -181,7 +182,7 @@ static void test_events_and_status(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("events");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int64_t site = add_site(s, "Alpha", SL_TIER_SENSITIVE);
     int64_t scan;
     assert_int_equal(sl_store_scan_begin(s, site, "scan", "x", NULL, "t", &scan, &err), 0);
@@ -231,6 +232,12 @@ static void test_events_and_status(void **state)
     snprintf(back.at, sizeof back.at, "2024-02-01T00:00:00Z");
     assert_int_equal(sl_store_device_set_status(s, id, &back, &err), -1);
     assert_non_null(strstr(err.msg, "cannot precede"));
+    assert_int_equal(err.kind, SL_ERR_CONFLICT);
+    /* A device that does not exist is "not found", not a runtime failure. */
+    struct sl_event none = {0};
+    none.to_status = SL_STATUS_CONFIRMED;
+    assert_int_equal(sl_store_device_set_status(s, 999999, &none, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
     sl_store_close(s);
 }
 
@@ -245,7 +252,7 @@ static void test_milestones(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("milestones");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_milestone m = {0};
     snprintf(m.name, sizeof m.name, "Half replaced");
     snprintf(m.due, sizeof m.due, "2024-04-29");
@@ -256,6 +263,7 @@ static void test_milestones(void **state)
     assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), 0);
     assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), -1);
     assert_non_null(strstr(err.msg, "already exists"));
+    assert_int_equal(err.kind, SL_ERR_EXISTS);
     int n = 0;
     assert_int_equal(sl_store_milestone_list(s, count_ms, &n, &err), 0);
     assert_int_equal(n, 1);
@@ -278,7 +286,7 @@ static int raw_exec(const char *path, const char *sql)
 static void fill_audit(const char *path, int sites)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, 0, &err) != 0)
         fail_msg("%s", err.msg);
     for (int i = 0; i < sites; i++) {
@@ -294,7 +302,7 @@ static void fill_audit(const char *path, int sites)
 static void verify(const char *path, struct sl_audit_report *rep)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(sl_store_verify(s, rep, &err), 0);
@@ -379,7 +387,7 @@ static void test_transaction_rollback(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("rollback");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_begin(s, &err), 0);
     add_site(s, "Gone", SL_TIER_PUBLIC);
     sl_store_rollback(s);
@@ -404,7 +412,7 @@ static void test_not_a_register(void **state)
     const char *path = sl_test_tmpfile("notdb", "junk.db");
     sl_test_write_file(path, "this is not a database, just text that is long enough............");
     struct sl_store *s = NULL;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), -1);
     assert_non_null(strstr(err.msg, "not a sightline register"));
 }

@@ -20,7 +20,7 @@ static char path[4096];
 static void writer(const char *prefix, int n)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, 0, &err) != 0) {
         fprintf(stderr, "child open: %s\n", err.msg);
         _exit(3);
@@ -70,7 +70,7 @@ static long long scalar(const char *sql)
 static void check_consistent(void)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), 0);
     struct sl_audit_report rep;
     assert_int_equal(sl_store_verify(s, &rep, &err), 0);
@@ -92,7 +92,7 @@ static void test_two_writers(void **state)
     (void)state;
     snprintf(path, sizeof path, "%s", sl_test_tmpfile("conc", "reg.db"));
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), 0); /* create + migrate first */
     sl_store_close(s);
     pid_t a = fork();
@@ -115,7 +115,7 @@ static void test_kill_9(void **state)
     (void)state;
     snprintf(path, sizeof path, "%s", sl_test_tmpfile("kill9", "reg.db"));
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), 0);
     sl_store_close(s);
     for (int round = 0; round < 3; round++) {

@@ -31,7 +31,7 @@ static void test_empty_file(void **state)
     (void)state;
     const char *path = sl_test_tmpfile("mig-empty", "reg.db");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), 0);
     assert_int_equal(sl_store_schema_version(s), sl_store_latest_version());
     sl_store_close(s);
@@ -61,7 +61,7 @@ static void test_opening_twice_is_idempotent(void **state)
     (void)state;
     const char *path = sl_test_tmpfile("mig-twice", "reg.db");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(sl_store_open(&s, path, 0, &err), 0);
         sl_store_close(s);
@@ -75,7 +75,7 @@ static void test_opening_twice_is_idempotent(void **state)
  * store's own functions always speak the latest schema). */
 static void seed(struct sl_store *s, int version)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char *msg = NULL;
     const char *v1 =
         "INSERT INTO sites (name, department, tier, created_at)"
@@ -117,7 +117,7 @@ static void test_from_every_version(void **state)
         char p[4096];
         snprintf(p, sizeof p, "%s", path);
         struct sl_store *s;
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         assert_int_equal(sl_store_open(&s, p, SL_STORE_NO_MIGRATE, &err), 0);
         assert_int_equal(sl_store_migrate(s, from, &err), 0);
         assert_int_equal(sl_store_schema_version(s), from);
@@ -163,7 +163,7 @@ static void test_newer_file_refused(void **state)
     char p[4096];
     snprintf(p, sizeof p, "%s", path);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, p, 0, &err), 0);
     sqlite3_exec(s->db, "PRAGMA user_version = 999", NULL, NULL, NULL);
     sl_store_close(s);
