@@ -55,21 +55,21 @@ static int audit_device(struct sl_store *s, const char *actor, const char *actio
     " d.status, d.status_since, d.scheduled_for, d.replaced_by, d.exempt_reason,"               \
     " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id"
 
-static void row_to_device(sqlite3_stmt *st, struct sl_device *d)
+static void row_to_device(struct sl_q *st, struct sl_device *d)
 {
     memset(d, 0, sizeof *d);
-    d->id = sqlite3_column_int64(st, 0);
-    d->site_id = sqlite3_column_int64(st, 1);
+    d->id = sl_col_int(st, 0);
+    d->site_id = sl_col_int(st, 1);
     sl_col_text(st, 2, d->site, sizeof d->site);
     sl_col_text(st, 3, d->mac, sizeof d->mac);
     sl_col_text(st, 4, d->serial, sizeof d->serial);
     sl_col_text(st, 5, d->address, sizeof d->address);
     sl_col_text(st, 6, d->ports, sizeof d->ports);
-    const char *cj = (const char *)sqlite3_column_text(st, 7);
+    const char *cj = sl_col_str(st, 7);
     json_t *j = cj != NULL ? json_loads(cj, 0, NULL) : NULL;
     sl_claim_from_json(j, &d->claim);
     json_decref(j);
-    const char *vj = (const char *)sqlite3_column_text(st, 8);
+    const char *vj = sl_col_str(st, 8);
     j = vj != NULL ? json_loads(vj, 0, NULL) : NULL;
     if (sl_verdict_from_json(j, &d->verdict) != 0)
         memset(&d->verdict, 0, sizeof d->verdict);
@@ -86,34 +86,58 @@ static void row_to_device(sqlite3_stmt *st, struct sl_device *d)
     sl_col_text(st, 15, d->exempt_until, sizeof d->exempt_until);
     sl_col_text(st, 16, d->first_seen, sizeof d->first_seen);
     sl_col_text(st, 17, d->last_seen, sizeof d->last_seen);
-    d->last_scan_id = sqlite3_column_int64(st, 18);
+    d->last_scan_id = sl_col_int(st, 18);
 }
 
-static int step_one_id(struct sl_store *s, sqlite3_stmt *st, int64_t *id, struct sl_err *err)
+static int step_one_id(struct sl_q *st, int64_t *id, struct sl_err *err)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    int rc = sl_step(st, NULL, err);
+    if (rc == 1) {
+        *id = sl_col_int(st, 0);
+        sl_reset(st);
         return 1;
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    sl_reset(st);
+    if (rc == 0)
         return 0;
-    return sl_st_fail(s, "matching a device", err);
+    return sl_err_prefix(err, "matching a device");
+}
+
+static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
+                         struct sl_err *err)
+{
+    /* Always in this order (MAC, serial, address), so two observations never
+     * wait for each other in a cycle. */
+    char key[160];
+    if (!empty(obs->mac)) {
+        snprintf(key, sizeof key, "mac:%s", obs->mac);
+        if (s->be->lock_key(s, key, err) != 0)
+            return -1;
+    }
+    if (!empty(obs->serial)) {
+        snprintf(key, sizeof key, "serial:%s", obs->serial);
+        if (s->be->lock_key(s, key, err) != 0)
+            return -1;
+    }
+    if (!empty(obs->address)) {
+        snprintf(key, sizeof key, "address:%lld:%s", (long long)obs->site_id, obs->address);
+        if (s->be->lock_key(s, key, err) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
                           struct sl_err *err)
 {
-    sqlite3_stmt *st;
+    struct sl_q *st;
     int rc;
     if (!empty(obs->mac)) {
         st = sl_st(s, "SELECT id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1", err);
         if (st == NULL)
             return -1;
         sl_bind_text(st, 1, obs->mac);
-        if ((rc = step_one_id(s, st, id, err)) != 0)
+        if ((rc = step_one_id(st, id, err)) != 0)
             return rc;
     }
     if (!empty(obs->serial)) {
@@ -121,7 +145,7 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
         if (st == NULL)
             return -1;
         sl_bind_text(st, 1, obs->serial);
-        if ((rc = step_one_id(s, st, id, err)) != 0)
+        if ((rc = step_one_id(st, id, err)) != 0)
             return rc;
     }
     if (empty(obs->address))
@@ -131,23 +155,23 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
      * different MAC, serial or manufacturer means a different device. */
     const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
     st = sl_st(s,
-               "SELECT id FROM devices WHERE address = ?1 AND site_id IS ?2"
-               " AND (mac IS NULL OR ?3 IS NULL OR mac = ?3)"
-               " AND (serial IS NULL OR ?4 IS NULL OR serial = ?4)"
-               " AND (manufacturer IS NULL OR ?5 IS NULL OR manufacturer = ?5)"
+               "SELECT id FROM devices WHERE address = ?1 AND site_id IS NOT DISTINCT FROM ?2"
+               " AND (mac IS NULL OR mac = ?3 OR ?3 IS NULL)"
+               " AND (serial IS NULL OR serial = ?4 OR ?4 IS NULL)"
+               " AND (manufacturer IS NULL OR manufacturer = ?5 OR ?5 IS NULL)"
                " ORDER BY last_seen DESC, id DESC LIMIT 1",
                err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, obs->address);
     if (obs->site_id > 0)
-        sqlite3_bind_int64(st, 2, obs->site_id);
+        sl_bind_int(st, 2, obs->site_id);
     else
-        sqlite3_bind_null(st, 2);
+        sl_bind_null(st, 2);
     sl_bind_text_or_null(st, 3, obs->mac);
     sl_bind_text_or_null(st, 4, obs->serial);
     sl_bind_text_or_null(st, 5, manufacturer);
-    return step_one_id(s, st, id, err);
+    return step_one_id(st, id, err);
 }
 
 static int insert_event(struct sl_store *s, int64_t device_id, const char *at, const char *actor,
@@ -156,7 +180,7 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
 {
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s,
         "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"
         " note, replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id)"
@@ -164,14 +188,14 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
         err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_int(st, 1, device_id);
     sl_bind_text(st, 2, empty(at) ? now : at);
     sl_bind_text(st, 3, now);
     sl_bind_text(st, 4, actor);
     if (from_status >= 0)
         sl_bind_text(st, 5, sl_status_name((enum sl_status)from_status));
     else
-        sqlite3_bind_null(st, 5);
+        sl_bind_null(st, 5);
     sl_bind_text(st, 6, sl_status_name(to));
     if (ev != NULL) {
         sl_bind_text_or_null(st, 7, ev->note);
@@ -180,9 +204,9 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
         sl_bind_text_or_null(st, 10, ev->exempt_until);
         sl_bind_text_or_null(st, 11, ev->exempt_approver);
         if (ev->scan_id > 0)
-            sqlite3_bind_int64(st, 12, ev->scan_id);
+            sl_bind_int(st, 12, ev->scan_id);
     }
-    return sl_exec_stmt(s, st, "recording a lifecycle event", err);
+    return sl_exec_stmt(st, "recording a lifecycle event", err);
 }
 
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
@@ -205,23 +229,15 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
         free(verdict_json);
         return -1;
     }
+    /* Two writers observing the same device at once: the second waits here
+     * until the first commits, then finds the device the first created. */
+    if (lock_identity(s, obs, err) != 0)
+        goto fail;
     int found = sl_store_device_match(s, obs, &id, err);
     if (found < 0)
         goto fail;
-    sqlite3_stmt *st;
+    struct sl_q *st;
     if (found) {
-        /* What changed that a reader of the audit log would care about? */
-        st = sl_st(s, "SELECT manufacturer, model, decision FROM devices WHERE id = ?1", err);
-        if (st == NULL)
-            goto fail;
-        sqlite3_bind_int64(st, 1, id);
-        char old_m[64] = "", old_model[96] = "", old_d[16] = "";
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            sl_col_text(st, 0, old_m, sizeof old_m);
-            sl_col_text(st, 1, old_model, sizeof old_model);
-            sl_col_text(st, 2, old_d, sizeof old_d);
-        }
-        sqlite3_reset(st);
         st = sl_st(s,
                    "UPDATE devices SET"
                    " mac = COALESCE(mac, ?2), serial = COALESCE(serial, ?3),"
@@ -234,14 +250,14 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                    err);
         if (st == NULL)
             goto fail;
-        sqlite3_bind_int64(st, 1, id);
+        sl_bind_int(st, 1, id);
     } else {
         st = sl_st(s,
                    "INSERT INTO devices (mac, serial, address, ports, site_id, manufacturer,"
                    " brand, model, firmware, device_type, confidence, claim, decision, verdict,"
                    " last_seen, last_scan_id, status, status_since, first_seen)"
                    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-                   " ?17, 'discovered', ?16, ?16)",
+                   " ?17, 'discovered', ?16, ?16) RETURNING id",
                    err);
         if (st == NULL)
             goto fail;
@@ -251,23 +267,24 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
     sl_bind_text_or_null(st, 4, obs->address);
     sl_bind_text_or_null(st, 5, obs->ports);
     if (obs->site_id > 0)
-        sqlite3_bind_int64(st, 6, obs->site_id);
+        sl_bind_int(st, 6, obs->site_id);
     sl_bind_text_or_null(st, 7, c->manufacturer);
     sl_bind_text_or_null(st, 8, c->brand);
     sl_bind_text_or_null(st, 9, c->model);
     sl_bind_text_or_null(st, 10, c->firmware);
     sl_bind_text_or_null(st, 11, c->device_type);
-    sqlite3_bind_double(st, 12, c->confidence);
+    sl_bind_real(st, 12, c->confidence);
     sl_bind_text(st, 13, claim_json != NULL ? claim_json : "{}");
     sl_bind_text(st, 14, sl_decision_name(v->decision));
     sl_bind_text(st, 15, verdict_json != NULL ? verdict_json : "{}");
     sl_bind_text(st, 16, seen);
     if (obs->scan_id > 0)
-        sqlite3_bind_int64(st, 17, obs->scan_id);
-    if (sl_exec_stmt(s, st, found ? "updating a device" : "adding a device", err) != 0)
+        sl_bind_int(st, 17, obs->scan_id);
+    if (found && sl_exec_stmt(st, "updating a device", err) != 0)
         goto fail;
     if (!found) {
-        id = sqlite3_last_insert_rowid(s->db);
+        if (sl_one_int(st, &id, "adding a device", err) != 1)
+            goto fail;
         struct sl_event ev = {0};
         ev.scan_id = obs->scan_id;
         sl_strlcpy(ev.note, "first seen", sizeof ev.note);
@@ -301,23 +318,23 @@ fail_no_rollback:
 
 int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT " DEVICE_COLUMNS " FROM devices d"
                              " LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?1",
                              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    sl_bind_int(st, 1, id);
+    int rc = sl_step(st, NULL, err);
+    if (rc == 1) {
         row_to_device(st, d);
-        sqlite3_reset(st);
+        sl_reset(st);
         return 1;
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    sl_reset(st);
+    if (rc == 0)
         return 0;
-    return sl_st_fail(s, "reading a device", err);
+    return sl_err_prefix(err, "reading a device");
 }
 
 int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
@@ -329,15 +346,21 @@ int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *
         if (rc != 0)
             return rc;
     }
-    sqlite3_stmt *st = sl_st(s,
-                             "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
-                             " OR address = ?1 ORDER BY (mac = lower(?1)) DESC,"
-                             " (serial = ?1) DESC, last_seen DESC LIMIT 1",
-                             err);
+    struct sl_q *st = sl_st(
+        s,
+        sl_sql(s,
+               "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
+               " OR address = ?1 ORDER BY (CASE WHEN mac = lower(?1) THEN 1 ELSE 0 END) DESC,"
+               " (CASE WHEN serial = ?1 THEN 1 ELSE 0 END) DESC, last_seen DESC LIMIT 1",
+               "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
+               " OR host(address) = ?1"
+               " ORDER BY (CASE WHEN mac = lower(?1) THEN 1 ELSE 0 END) DESC,"
+               " (CASE WHEN serial = ?1 THEN 1 ELSE 0 END) DESC, last_seen DESC LIMIT 1"),
+        err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, key);
-    int rc = step_one_id(s, st, &id, err);
+    int rc = step_one_id(st, &id, err);
     if (rc <= 0)
         return rc;
     return sl_store_device_get(s, id, d, err);
@@ -346,15 +369,23 @@ int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *
 int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, sl_device_cb cb,
                          void *ctx, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
-                             "SELECT " DEVICE_COLUMNS " FROM devices d"
-                             " LEFT JOIN sites s ON s.id = d.site_id"
-                             " WHERE (?1 IS NULL OR s.name = ?1)"
-                             " AND (?2 IS NULL OR d.status = ?2)"
-                             " AND (?3 IS NULL OR d.manufacturer = ?3 COLLATE NOCASE)"
-                             " AND (?4 IS NULL OR d.decision = ?4)"
-                             " ORDER BY s.name, d.address, d.id LIMIT ?5",
-                             err);
+    struct sl_q *st = sl_st(s,
+                            sl_sql(s,
+                                   "SELECT " DEVICE_COLUMNS " FROM devices d"
+                                   " LEFT JOIN sites s ON s.id = d.site_id"
+                                   " WHERE (?1 IS NULL OR s.name = ?1)"
+                                   " AND (?2 IS NULL OR d.status = ?2)"
+                                   " AND (?3 IS NULL OR d.manufacturer = ?3 COLLATE NOCASE)"
+                                   " AND (?4 IS NULL OR d.decision = ?4)"
+                                   " ORDER BY s.name, d.address, d.id LIMIT ?5",
+                                   "SELECT " DEVICE_COLUMNS " FROM devices d"
+                                   " LEFT JOIN sites s ON s.id = d.site_id"
+                                   " WHERE (?1::text IS NULL OR s.name = ?1)"
+                                   " AND (?2::text IS NULL OR d.status = ?2)"
+                                   " AND (?3::text IS NULL OR lower(d.manufacturer) = lower(?3))"
+                                   " AND (?4::text IS NULL OR d.decision = ?4)"
+                                   " ORDER BY s.name NULLS FIRST, d.address, d.id LIMIT ?5"),
+                            err);
     if (st == NULL)
         return -1;
     sl_bind_text_or_null(st, 1, f != NULL ? f->site : NULL);
@@ -362,24 +393,24 @@ int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, s
         sl_bind_text(st, 2, sl_status_name((enum sl_status)f->status));
     sl_bind_text_or_null(st, 3, f != NULL ? f->manufacturer : NULL);
     sl_bind_text_or_null(st, 4, f != NULL ? f->decision : NULL);
-    sqlite3_bind_int64(st, 5, f != NULL && f->limit > 0 ? f->limit : INT64_MAX);
+    sl_bind_int(st, 5, f != NULL && f->limit > 0 ? f->limit : INT64_MAX);
     int rc;
     struct sl_device *d = malloc(sizeof *d);
     if (d == NULL) {
-        sqlite3_reset(st);
+        sl_reset(st);
         return sl_err_set(err, "out of memory");
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         row_to_device(st, d);
         if (cb(d, ctx) != 0)
             break;
     }
     free(d);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "listing devices", err);
+    if (rc != 1 && rc != 0) {
+        sl_reset(st);
+        return sl_err_prefix(err, "listing devices");
     }
-    sqlite3_reset(st);
+    sl_reset(st);
     return 0;
 }
 
@@ -416,7 +447,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     if (insert_event(s, device_id, ev->at, ev->actor, ev->from_status, ev->to_status, ev, err) !=
         0)
         goto fail;
-    sqlite3_stmt *st =
+    struct sl_q *st =
         sl_st(s,
               "UPDATE devices SET status = ?2, status_since = ?3,"
               " scheduled_for = COALESCE(?4, scheduled_for),"
@@ -428,7 +459,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
               err);
     if (st == NULL)
         goto fail;
-    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_int(st, 1, device_id);
     sl_bind_text(st, 2, sl_status_name(ev->to_status));
     sl_bind_text(st, 3, ev->at);
     sl_bind_text_or_null(st, 4, ev->scheduled_for);
@@ -436,7 +467,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     sl_bind_text_or_null(st, 6, ev->note);
     sl_bind_text_or_null(st, 7, ev->exempt_approver);
     sl_bind_text_or_null(st, 8, ev->exempt_until);
-    if (sl_exec_stmt(s, st, "updating a device's status", err) != 0)
+    if (sl_exec_stmt(st, "updating a device's status", err) != 0)
         goto fail;
     json_t *detail = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "from",
                                sl_status_name(d->status), "to", sl_status_name(ev->to_status),
@@ -458,23 +489,23 @@ fail:
 int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until, sl_event_cb cb,
                         void *ctx, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s,
         "SELECT id, device_id, at, recorded_at, actor, from_status, to_status, note,"
         " replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id"
-        " FROM lifecycle_events WHERE (?1 = 0 OR device_id = ?1) AND (?2 IS NULL OR at <= ?2)"
+        " FROM lifecycle_events WHERE (device_id = ?1 OR ?1 = 0) AND (at <= ?2 OR ?2 IS NULL)"
         " ORDER BY at, id",
         err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_int(st, 1, device_id);
     sl_bind_text_or_null(st, 2, until);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         struct sl_event e;
         memset(&e, 0, sizeof e);
-        e.id = sqlite3_column_int64(st, 0);
-        e.device_id = sqlite3_column_int64(st, 1);
+        e.id = sl_col_int(st, 0);
+        e.device_id = sl_col_int(st, 1);
         sl_col_text(st, 2, e.at, sizeof e.at);
         sl_col_text(st, 3, e.recorded_at, sizeof e.recorded_at);
         sl_col_text(st, 4, e.actor, sizeof e.actor);
@@ -489,15 +520,15 @@ int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until
         sl_col_text(st, 9, e.scheduled_for, sizeof e.scheduled_for);
         sl_col_text(st, 10, e.exempt_until, sizeof e.exempt_until);
         sl_col_text(st, 11, e.exempt_approver, sizeof e.exempt_approver);
-        e.scan_id = sqlite3_column_int64(st, 12);
+        e.scan_id = sl_col_int(st, 12);
         if (cb(&e, ctx) != 0)
             break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "listing lifecycle events", err);
+    if (rc != 1 && rc != 0) {
+        sl_reset(st);
+        return sl_err_prefix(err, "listing lifecycle events");
     }
-    sqlite3_reset(st);
+    sl_reset(st);
     return 0;
 }
 
@@ -505,26 +536,40 @@ int sl_store_count_devices(struct sl_store *s, const char *site, struct sl_statu
                            struct sl_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT d.status, count(*) FROM devices d"
                              " LEFT JOIN sites s ON s.id = d.site_id"
-                             " WHERE (?1 IS NULL OR s.name = ?1) GROUP BY d.status",
+                             " WHERE (s.name = ?1 OR ?1 IS NULL) GROUP BY d.status",
                              err);
     if (st == NULL)
         return -1;
     sl_bind_text_or_null(st, 1, site);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         enum sl_status stv;
         char name[24];
         sl_col_text(st, 0, name, sizeof name);
-        int64_t n = sqlite3_column_int64(st, 1);
+        int64_t n = sl_col_int(st, 1);
         if (sl_status_from_name(name, &stv) == 0)
             out->by_status[stv] += n;
         out->total += n;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return sl_st_fail(s, "counting devices", err);
+    sl_reset(st);
+    if (rc != 0)
+        return sl_err_prefix(err, "counting devices");
     return 0;
+}
+
+int sl_store_device_lock(struct sl_store *s, int64_t id, struct sl_err *err)
+{
+    /* SQLite: the transaction holds the file's write lock already. */
+    struct sl_q *st = sl_st(s,
+                            sl_sql(s, "SELECT id FROM devices WHERE id = ?1",
+                                   "SELECT id FROM devices WHERE id = ?1 FOR UPDATE"),
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, id);
+    int64_t got = 0;
+    return sl_one_int(st, &got, "locking a device", err);
 }

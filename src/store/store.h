@@ -2,17 +2,27 @@
  * milestones, monitor sightings and alerts, and the hash-chained audit log
  * (DESIGN.md §7).
  *
- * One interface; the backend is SQLite (WAL, foreign keys, STRICT tables,
- * prepared statements only). Opening a register applies every pending schema
+ * One interface, two backends behind it (store/internal.h is the seam): SQLite
+ * (a file: WAL, foreign keys, STRICT tables) for a laptop, a demo or one site,
+ * and PostgreSQL for an estate of many writers. Callers never know which.
+ * Prepared statements only. Opening a register applies every pending schema
  * migration. Every change is written together with its audit entry in one
- * transaction, so the audit log and the data cannot disagree.
+ * transaction, so the audit log and the data cannot disagree; the chain is
+ * extended by one writer at a time on either backend (docs/register.md).
  *
  * Memory: a struct sl_store is owned by its opener (sl_store_close). Records
  * filled by get/list functions are caller-owned values; those with heap parts
  * say so and have a _free function. Strings passed in are copied.
  *
- * Threads: one struct sl_store per thread. Processes: any number may open the
- * same file; writers serialise on SQLite's lock (BEGIN IMMEDIATE, busy timeout).
+ * Threads: one struct sl_store per thread. Processes: any number, on any number
+ * of hosts (PostgreSQL), may open the same register. SQLite writers serialise
+ * on the file's lock (BEGIN IMMEDIATE, busy timeout); PostgreSQL writers run
+ * side by side and queue only for the audit chain's head and for a device
+ * identity (MAC, serial, address) two of them observe at once.
+ *
+ * Errors carry a kind (util/err.h): a server that is down or went away is
+ * SL_ERR_UNAVAILABLE, a name taken SL_ERR_EXISTS, a newer schema
+ * SL_ERR_CONFLICT. Messages name the location, never a password.
  */
 #ifndef SL_STORE_STORE_H
 #define SL_STORE_STORE_H
@@ -36,10 +46,21 @@ enum {
     SL_STORE_READONLY = 1 << 1,   /* open read-only; never creates or migrates */
 };
 
-/* Opens (creating if needed) the register at path and migrates it to the
- * latest schema unless SL_STORE_NO_MIGRATE. Returns 0 or -1. */
-int sl_store_open(struct sl_store **out, const char *path, int flags, struct sl_err *err);
+/* Opens (creating if needed) the register at `location` and migrates it to the
+ * latest schema unless SL_STORE_NO_MIGRATE. A location is
+ *   PATH or sqlite:PATH                    an SQLite file
+ *   postgresql://[user@]host[:port]/db     a PostgreSQL database (libpq URI)
+ *   host=... dbname=... (libpq conninfo)   the same
+ * A PostgreSQL location must not hold a password (refused, SL_ERR_INVALID):
+ * libpq reads it from PGPASSFILE, ~/.pgpass or PGPASSWORD. Returns 0 or -1. */
+int sl_store_open(struct sl_store **out, const char *location, int flags, struct sl_err *err);
 void sl_store_close(struct sl_store *s);
+
+/* "sqlite" or "postgres": the backend a location names (nothing is opened). */
+const char *sl_store_backend_of(const char *location);
+/* The backend of an open register, and its location for messages (no password). */
+const char *sl_store_backend(const struct sl_store *s);
+const char *sl_store_where(const struct sl_store *s);
 
 /* The latest schema version this build knows, and the one the file has. */
 int sl_store_latest_version(void);
@@ -49,17 +70,20 @@ int sl_store_migrate(struct sl_store *s, int target, struct sl_err *err);
 
 /* Explicit transactions for work that must be all-or-nothing (an import, a
  * scan's device batch). Write functions join an open transaction, or run in
- * their own. begin takes the write lock at once (BEGIN IMMEDIATE) so the audit
+ * their own. The audit entries of a transaction are written by its outermost
+ * commit, under a lock that lets one writer at a time extend the chain, so the
  * chain cannot fork. rollback undoes everything since the outermost begin. */
 int sl_store_begin(struct sl_store *s, struct sl_err *err);
 int sl_store_commit(struct sl_store *s, struct sl_err *err);
 void sl_store_rollback(struct sl_store *s);
+bool sl_store_in_transaction(const struct sl_store *s);
 
 /* ---- audit log -------------------------------------------------------------------- */
 
 /* Appends one entry: who did what to which object, with a JSON detail. Joins
  * (or opens) a transaction. Entry n stores hash(n-1) and
- * hash(n) = SHA-256(hash(n-1) || seq || at || actor || action || object || detail). */
+ * hash(n) = SHA-256(hash(n-1) || seq || at || actor || action || object || detail),
+ * the same bytes on every backend. */
 int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
                    const char *object, const char *detail_json, struct sl_err *err);
 
@@ -69,7 +93,7 @@ struct sl_audit_report {
     char problem[256];      /* what is wrong with first_bad_seq */
     char head_hash[65];     /* hex hash of the last entry ("" when empty) */
     int64_t head_seq;
-    char integrity[256];    /* "ok" or SQLite's first integrity_check complaint */
+    char integrity[256];    /* "ok" or the database's first consistency complaint */
 };
 
 /* Checks the database (integrity_check, foreign_key_check) and the whole chain.
@@ -205,6 +229,12 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
  * caller's (programme/lifecycle.h), through sl_store_device_set_status. */
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                             const char *actor, int64_t *id, bool *created, struct sl_err *err);
+
+/* Locks a device until the transaction ends (call inside sl_store_begin), so
+ * that reading it, checking a change and writing the change cannot interleave
+ * with another writer doing the same. Returns 1, 0 when there is no such
+ * device, -1 on error. */
+int sl_store_device_lock(struct sl_store *s, int64_t id, struct sl_err *err);
 
 /* Returns 1 and fills *d, 0 when there is no such device, -1 on error. */
 int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err);

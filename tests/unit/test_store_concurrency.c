@@ -4,7 +4,6 @@
 #include "testutil.h"
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -55,15 +54,9 @@ static void writer(const char *prefix, int n)
 
 static long long scalar(const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    char *t = sl_test_db_text(path, sql);
+    long long v = t != NULL ? strtoll(t, NULL, 10) : -1;
+    free(t);
     return v;
 }
 
@@ -90,7 +83,7 @@ static void check_consistent(void)
 static void test_two_writers(void **state)
 {
     (void)state;
-    snprintf(path, sizeof path, "%s", sl_test_tmpfile("conc", "reg.db"));
+    snprintf(path, sizeof path, "%s", sl_test_db("conc"));
     struct sl_store *s;
     struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), 0); /* create + migrate first */
@@ -113,7 +106,7 @@ static void test_two_writers(void **state)
 static void test_kill_9(void **state)
 {
     (void)state;
-    snprintf(path, sizeof path, "%s", sl_test_tmpfile("kill9", "reg.db"));
+    snprintf(path, sizeof path, "%s", sl_test_db("kill9"));
     struct sl_store *s;
     struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), 0);
