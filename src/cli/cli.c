@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "util/err.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
@@ -109,6 +110,17 @@ const char *sl_cli_db_path(const char *flag)
     if (env != NULL && *env != '\0')
         return env;
     return "./sightline.db";
+}
+
+int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
+                     struct sl_err *err)
+{
+    const char *loc = read_flag;
+    if (loc == NULL || *loc == '\0')
+        loc = getenv("SIGHTLINE_READ_DB");
+    if (loc == NULL || *loc == '\0')
+        return sl_store_open(s, sl_cli_db_path(db_flag), 0, err);
+    return sl_store_open(s, loc, SL_STORE_READONLY, err);
 }
 
 const char *sl_cli_actor(const char *flag)

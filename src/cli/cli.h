@@ -54,8 +54,17 @@ int sl_cli_fail_err(const char *cmd, const struct sl_err *err);
 /* Resets getopt for a fresh parse of argv (call before the first getopt_long). */
 void sl_cli_getopt_reset(void);
 
-/* The register path: the --db value if given, else $SIGHTLINE_DB, else ./sightline.db. */
+/* The register's location: the --db value if given, else $SIGHTLINE_DB, else
+ * ./sightline.db. A location is an SQLite path (or sqlite:PATH) or a
+ * PostgreSQL URI/conninfo (store/store.h); never with a password in it. */
 const char *sl_cli_db_path(const char *flag);
+
+/* Opens the register a read-only command reads: the --read-db value, else
+ * $SIGHTLINE_READ_DB (a streaming replica, docs/scale.md), else the --db
+ * register. A separate read location is opened read-only (never migrated). */
+struct sl_store;
+int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
+                     struct sl_err *err);
 
 /* Who is acting, for lifecycle events and the audit log: the --actor value,
  * else $SIGHTLINE_ACTOR, else $SUDO_USER, else the login name, else "unknown". */

@@ -108,10 +108,11 @@ static int ms_list(int argc, char **argv)
         {"as-of", required_argument, NULL, 'a'},
         {"json", no_argument, NULL, 'j'},
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *as_of = NULL;
+    const char *db = NULL, *read_db = NULL, *as_of = NULL;
     bool json = false;
     int o;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -119,8 +120,9 @@ static int ms_list(int argc, char **argv)
         case 'a': as_of = optarg; break;
         case 'j': json = true; break;
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'h':
-            printf("Usage: %s [--as-of DATE] [--json] [--db PATH]\n\n"
+            printf("Usage: %s [--as-of DATE] [--json] [--db PATH] [--read-db LOCATION]\n\n"
                    "Lists milestones with their status as of DATE (default today): met,\n"
                    "missed, on track or at risk, what was achieved and what the forecast says.\n",
                    cmd);
@@ -135,7 +137,7 @@ static int ms_list(int argc, char **argv)
         return sl_cli_usage_error(cmd, "--as-of: '%s' is not a date", as_of);
     struct sl_store *s;
     struct sl_err err = {0};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     struct sl_prog_options po = {as_of, {SL_SCOPE_ALL, ""}, 0};
     struct sl_progress *p;

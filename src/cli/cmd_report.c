@@ -24,10 +24,11 @@ int sl_cmd_report(int argc, char **argv)
         {"window", required_argument, NULL, 'w'},
         {"devices", required_argument, NULL, 'n'},
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *fmt_s = NULL, *outp = NULL, *as_of = NULL, *scope_s = NULL;
+    const char *db = NULL, *read_db = NULL, *fmt_s = NULL, *outp = NULL, *as_of = NULL, *scope_s = NULL;
     int64_t window = 0, limit = DEFAULT_DEVICE_LIMIT;
     int o;
     while ((o = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
@@ -47,10 +48,11 @@ int sl_cmd_report(int argc, char **argv)
                 return sl_cli_usage_error(cmd, "--devices takes a number or 'all'");
             break;
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'h':
             printf("Usage: %s [--format html|csv|json|md] [-o FILE] [--as-of DATE]\n"
                    "          [--scope all|tier:TIER|department:NAME|site:NAME]\n"
-                   "          [--window WEEKS] [--devices N|all] [--db PATH]\n\n"
+                   "          [--window WEEKS] [--devices N|all] [--db PATH] [--read-db LOCATION]\n\n"
                    "The removal programme's report: how far it is (replaced and verified\n"
                    "shares of affected devices by tier, department and site), whether it is on\n"
                    "track (milestones, removal rate, forecast completion with a range), what\n"
@@ -93,7 +95,7 @@ int sl_cmd_report(int argc, char **argv)
     po.window = (int)window;
 
     struct sl_store *s;
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     struct sl_progress *p;
     if (sl_progress_compute(s, &po, &p, &err) != 0) {

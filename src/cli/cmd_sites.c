@@ -159,21 +159,23 @@ static int sites_list(int argc, char **argv)
     const char *cmd = argv[0];
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"csv", no_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *read_db = NULL;
     struct list_ctx ctx = {SL_FMT_TABLE, NULL, NULL};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'j': ctx.fmt = SL_FMT_JSON; break;
         case 'c': ctx.fmt = SL_FMT_CSV; break;
         case 'h':
-            printf("Usage: %s [--json|--csv] [--db PATH]\n\n"
+            printf("Usage: %s [--json|--csv] [--db PATH] [--read-db LOCATION]\n\n"
                    "Lists the sites in the register: name, department, tier and networks.\n"
                    "--csv writes the same columns 'sightline sites import' reads.\n",
                    cmd);
@@ -185,7 +187,7 @@ static int sites_list(int argc, char **argv)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
     struct sl_err err = {0};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     static const char *const headers[] = {"name", "department", "tier", "networks"};
     if (ctx.fmt == SL_FMT_TABLE)
@@ -218,19 +220,21 @@ static int sites_show(int argc, char **argv)
     const char *cmd = argv[0];
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *read_db = NULL;
     bool json = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'j': json = true; break;
         case 'h':
-            printf("Usage: %s NAME [--json] [--db PATH]\n\n"
+            printf("Usage: %s NAME [--json] [--db PATH] [--read-db LOCATION]\n\n"
                    "Shows one site: department, tier, networks and its devices by status.\n",
                    cmd);
             return SL_EXIT_OK;
@@ -241,7 +245,7 @@ static int sites_show(int argc, char **argv)
         return sl_cli_usage_error(cmd, "exactly one site NAME is expected");
     struct sl_store *s;
     struct sl_err err = {0};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     struct sl_site site;
     int got = sl_store_site_get(s, argv[optind], &site, &err);

@@ -114,6 +114,21 @@ typedef int (*sl_audit_cb)(const struct sl_audit_entry *e, void *ctx);
 int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl_audit_cb cb,
                         void *ctx, struct sl_err *err);
 
+/* ---- moving a register (store/copy.c) ------------------------------------------- */
+
+/* Called every 50,000 rows of a table and at its end. */
+typedef void (*sl_copy_cb)(const char *table, int64_t rows_done, void *ctx);
+
+/* Copies every row of src into dst, keeping ids, in one transaction: any backend to
+ * any backend. Refuses (SL_ERR_CONFLICT) a destination that holds any row or
+ * either register not at the latest schema, and (SL_ERR_CORRUPT) a source
+ * whose audit chain is broken. At the end the destination's chain is verified
+ * into *rep and must match the source's head. Returns 0 or -1. */
+int sl_store_copy(struct sl_store *src, struct sl_store *dst, sl_copy_cb cb, void *ctx,
+                  struct sl_audit_report *rep, struct sl_err *err);
+/* The tables a copy moves, in order (NULL past the end): for tests. */
+const char *sl_store_copy_table(size_t i);
+
 /* ---- sites ------------------------------------------------------------------------ */
 
 #define SL_NAME_MAX 128

@@ -15,7 +15,7 @@
 #include "store/internal.h"
 #include "util/str.h"
 
-#define PG_MAX_PARAMS 32
+#define PG_MAX_PARAMS 4096 /* a multi-row INSERT of db copy uses up to ~2,000 */
 #define PG_MAX_COLS 32
 #define OID_BOOL 16
 #define OID_BYTEA 17
@@ -34,9 +34,9 @@ struct pg_q {
     struct sl_q base;
     char name[16];
     int nparams;
-    char *vals[PG_MAX_PARAMS];
-    int lens[PG_MAX_PARAMS];
-    int fmts[PG_MAX_PARAMS];
+    char **vals; /* nparams each */
+    int *lens;
+    int *fmts;
     PGresult *res;
     int row, nrows;
     bool done; /* the last step said "done": a next step runs the statement again */
@@ -256,9 +256,10 @@ static struct sl_q *pg_prepare(struct sl_store *s, const char *sql, struct sl_er
 {
     struct pg_q *q = calloc(1, sizeof *q);
     int np = 0;
-    bool used[PG_MAX_PARAMS + 1] = {false};
-    char *text = q != NULL ? convert_sql(sql, &np, used) : NULL;
+    bool *used = calloc(PG_MAX_PARAMS + 1, sizeof *used);
+    char *text = q != NULL && used != NULL ? convert_sql(sql, &np, used) : NULL;
     if (text == NULL || np > PG_MAX_PARAMS) {
+        free(used);
         free(text);
         free(q);
         if (np > PG_MAX_PARAMS)
@@ -269,14 +270,33 @@ static struct sl_q *pg_prepare(struct sl_store *s, const char *sql, struct sl_er
     }
     struct pg_conn *pc = s->conn;
     snprintf(q->name, sizeof q->name, "sl%d", ++pc->next_stmt);
-    Oid types[PG_MAX_PARAMS];
+    Oid *types = calloc((size_t)np + 1, sizeof *types);
+    q->vals = calloc((size_t)np + 1, sizeof *q->vals);
+    q->lens = calloc((size_t)np + 1, sizeof *q->lens);
+    q->fmts = calloc((size_t)np + 1, sizeof *q->fmts);
+    if (types == NULL || q->vals == NULL || q->lens == NULL || q->fmts == NULL) {
+        free(used);
+        free(types);
+        free(text);
+        free(q->vals);
+        free(q->lens);
+        free(q->fmts);
+        free(q);
+        sl_err_set(err, "out of memory");
+        return NULL;
+    }
     for (int i = 0; i < np; i++)
         types[i] = used[i + 1] ? 0 : 25; /* 0: the server infers; 25: text */
+    free(used);
     PGresult *res = PQprepare(pc->c, q->name, text, np, types);
+    free(types);
     free(text);
     if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
         fail_res(s, res, err);
         PQclear(res);
+        free(q->vals);
+        free(q->lens);
+        free(q->fmts);
         free(q);
         return NULL;
     }
@@ -318,8 +338,15 @@ static void pg_finalize(struct sl_q *base)
 {
     struct pg_q *q = pq(base);
     pg_reset(base);
-    /* The server frees the statement with the session; DEALLOCATE would cost a
-     * round trip per statement at close. */
+    /* A statement prepared for one use (db copy) must not pile up in the session. */
+    if (base->s->conn != NULL && PQstatus(conn_of(base->s)) == CONNECTION_OK) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", q->name);
+        PQclear(PQexec(conn_of(base->s), sql));
+    }
+    free(q->vals);
+    free(q->lens);
+    free(q->fmts);
     free(q);
 }
 
