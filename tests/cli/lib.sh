@@ -5,6 +5,17 @@ set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/sl-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export SIGHTLINE_DB="$T/reg.db" SIGHTLINE_ACTOR=tester
+# Under ctest label postgres (scripts/pg-cluster run) the register is a fresh
+# database of the private cluster instead of a file.
+if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
+    SIGHTLINE_DB=$(sh "${SL_SOURCE_DIR:?}/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "t$$") || exit 3
+    export SIGHTLINE_DB
+fi
+# sql QUERY: raw SQL on the register, whichever backend it is on.
+sql() {
+    if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then psql -XAtq -d "$SIGHTLINE_DB" -c "$1"
+    else sqlite3 "$SIGHTLINE_DB" "$1"; fi
+}
 failures=0
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }

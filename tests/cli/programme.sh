@@ -7,6 +7,12 @@ SL=${SIGHTLINE:?}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sl-programme.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 export SIGHTLINE_DB="$dir/r.db" SIGHTLINE_ACTOR=tester SIGHTLINE_NOW=2026-11-27
+# Under ctest label postgres (scripts/pg-cluster run) the register is a fresh
+# database of the private cluster instead of a file.
+if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
+    SIGHTLINE_DB=$(sh "${SL_SOURCE_DIR:?}/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "t$$") || exit 3
+    export SIGHTLINE_DB
+fi
 fails=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fails=$((fails + 1)); }

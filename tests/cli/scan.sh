@@ -7,6 +7,12 @@ SL=${SIGHTLINE:?}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sl-scan-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export SIGHTLINE_DB=$tmp/reg.db SIGHTLINE_ACTOR=test
+# Under ctest label postgres (scripts/pg-cluster run) the register is a fresh
+# database of the private cluster instead of a file.
+if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
+    SIGHTLINE_DB=$(sh "${SL_SOURCE_DIR:?}/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "t$$") || exit 3
+    export SIGHTLINE_DB
+fi
 fails=0
 check() { # DESC EXPECTED ACTUAL
     if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1 (expected $2, got $3)"; fails=$((fails + 1)); fi
