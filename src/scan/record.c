@@ -202,10 +202,9 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
         if (sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
                                     &device_id, &created, err) != 0)
             goto fail;
-        for (size_t i = 0; i < n_ev; i++)
-            if (sl_store_evidence_add(o->store, r->scan_id, device_id, h->addr_s, r->evp[i], NULL,
-                                      err) != 0)
-                goto fail;
+        if (sl_store_evidence_add_many(o->store, r->scan_id, device_id, h->addr_s,
+                                       (const struct sl_evidence *const *)r->evp, n_ev, err) != 0)
+            goto fail;
         if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
             return -1;
     }

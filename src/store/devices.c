@@ -108,23 +108,23 @@ static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
 {
     /* Always in this order (MAC, serial, address), so two observations never
      * wait for each other in a cycle. */
-    char key[160];
+    char mac[64], serial[160], address[96];
+    const char *keys[3];
+    int n = 0;
     if (!empty(obs->mac)) {
-        snprintf(key, sizeof key, "mac:%s", obs->mac);
-        if (s->be->lock_key(s, key, err) != 0)
-            return -1;
+        snprintf(mac, sizeof mac, "mac:%s", obs->mac);
+        keys[n++] = mac;
     }
     if (!empty(obs->serial)) {
-        snprintf(key, sizeof key, "serial:%s", obs->serial);
-        if (s->be->lock_key(s, key, err) != 0)
-            return -1;
+        snprintf(serial, sizeof serial, "serial:%s", obs->serial);
+        keys[n++] = serial;
     }
     if (!empty(obs->address)) {
-        snprintf(key, sizeof key, "address:%lld:%s", (long long)obs->site_id, obs->address);
-        if (s->be->lock_key(s, key, err) != 0)
-            return -1;
+        snprintf(address, sizeof address, "address:%lld:%s", (long long)obs->site_id,
+                 obs->address);
+        keys[n++] = address;
     }
-    return 0;
+    return n > 0 ? s->be->lock_keys(s, keys, n, err) : 0;
 }
 
 int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,

@@ -64,8 +64,9 @@ struct sl_backend {
     /* Serialises audit appends across every writer until the transaction ends. */
     int (*lock_chain)(struct sl_store *s, struct sl_err *err);
     /* Serialises writers observing the same identity (a MAC, a serial, an
-     * address in a site) until the transaction ends; key is a short string. */
-    int (*lock_key)(struct sl_store *s, const char *key, struct sl_err *err);
+     * address in a site) until the transaction ends: takes n (1 to 3) locks
+     * named by short strings, in the order given, in one round trip. */
+    int (*lock_keys)(struct sl_store *s, const char *const *keys, int n, struct sl_err *err);
     /* -1 when the register has no schema yet is not an error: returns 0. */
     int (*schema_version)(struct sl_store *s, int *out, struct sl_err *err);
     int (*set_schema_version)(struct sl_store *s, int v, struct sl_err *err);

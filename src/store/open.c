@@ -72,7 +72,8 @@ static int migrate_one(struct sl_store *s, const struct sl_migration *m, struct 
     /* Writers opening an older register at once: one migrates, the others
      * wait here and then find the work done. */
     int have = -1;
-    if (s->be->lock_key(s, "schema", err) != 0 || s->be->schema_version(s, &have, err) != 0)
+    const char *key = "schema";
+    if (s->be->lock_keys(s, &key, 1, err) != 0 || s->be->schema_version(s, &have, err) != 0)
         goto fail;
     if (have >= m->version)
         return s->be->commit(s, err);

@@ -1,5 +1,6 @@
 /* scans.c - scan records and the evidence they collect. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,40 +128,95 @@ int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
     return 1;
 }
 
+#define EV_COLS 12
+#define EV_MANY 8 /* rows per INSERT of evidence_add_many */
+
+/* Binds one evidence row at parameter `first` onwards. */
+static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t device_id,
+                          const char *address, const struct sl_evidence *ev)
+{
+    char at[SL_ISO_LEN];
+    sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), at);
+    sl_bind_id(st, first, scan_id);
+    sl_bind_id(st, first + 1, device_id);
+    sl_bind_text(st, first + 2, address);
+    sl_bind_text(st, first + 3, sl_proto_name(ev->proto));
+    sl_bind_int(st, first + 4, ev->port);
+    sl_bind_text_or_null(st, first + 5, ev->path);
+    sl_bind_text_or_null(st, first + 6, ev->request);
+    sl_bind_text(st, first + 7, sl_outcome_name(ev->outcome));
+    sl_bind_text_or_null(st, first + 8, ev->detail);
+    sl_bind_text(st, first + 9, at);
+    size_t n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
+    sl_bind_int(st, first + 10, ev->len > n);
+    if (n > 0 && ev->data != NULL)
+        sl_bind_blob(st, first + 11, ev->data, n);
+}
+
 int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
                           const char *address, const struct sl_evidence *ev, int64_t *id,
                           struct sl_err *err)
 {
-    char at[SL_ISO_LEN];
-    sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), at);
     struct sl_q *st = sl_st(s,
-                             "INSERT INTO evidence (scan_id, device_id, address, proto, port, path,"
-                             " request, outcome, detail, observed_at, truncated, data)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
-                             err);
+                            "INSERT INTO evidence (scan_id, device_id, address, proto, port, path,"
+                            " request, outcome, detail, observed_at, truncated, data)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+                            err);
     if (st == NULL)
         return -1;
-    if (scan_id > 0)
-        sl_bind_int(st, 1, scan_id);
-    if (device_id > 0)
-        sl_bind_int(st, 2, device_id);
-    sl_bind_text(st, 3, address);
-    sl_bind_text(st, 4, sl_proto_name(ev->proto));
-    sl_bind_int(st, 5, ev->port);
-    sl_bind_text_or_null(st, 6, ev->path);
-    sl_bind_text_or_null(st, 7, ev->request);
-    sl_bind_text(st, 8, sl_outcome_name(ev->outcome));
-    sl_bind_text_or_null(st, 9, ev->detail);
-    sl_bind_text(st, 10, at);
-    size_t n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
-    sl_bind_int(st, 11, ev->len > n);
-    if (n > 0 && ev->data != NULL)
-        sl_bind_blob(st, 12, ev->data, n);
+    bind_evidence(st, 1, scan_id, device_id, address, ev);
     int64_t new_id = 0;
     if (sl_one_int(st, &new_id, "storing evidence", err) != 1)
         return -1;
     if (id != NULL)
         *id = new_id;
+    return 0;
+}
+
+/* The INSERT texts for 1..EV_MANY rows, built once (the statement cache keys
+ * on their addresses, which never change). */
+static char *many_sql[EV_MANY + 1];
+static pthread_once_t many_once = PTHREAD_ONCE_INIT;
+
+static void build_many(void)
+{
+    for (int rows = 1; rows <= EV_MANY; rows++) {
+        size_t cap = 256 + (size_t)rows * EV_COLS * 8;
+        char *q = malloc(cap);
+        if (q == NULL)
+            return;
+        size_t n = (size_t)snprintf(q, cap,
+                                    "INSERT INTO evidence (scan_id, device_id, address, proto,"
+                                    " port, path, request, outcome, detail, observed_at,"
+                                    " truncated, data) VALUES ");
+        for (int r = 0; r < rows; r++) {
+            n += (size_t)snprintf(q + n, cap - n, "%s(", r ? ", " : "");
+            for (int c = 0; c < EV_COLS; c++)
+                n += (size_t)snprintf(q + n, cap - n, "%s?%d", c ? ", " : "", r * EV_COLS + c + 1);
+            n += (size_t)snprintf(q + n, cap - n, ")");
+        }
+        many_sql[rows] = q;
+    }
+}
+
+int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                               const char *address, const struct sl_evidence *const *evs,
+                               size_t n, struct sl_err *err)
+{
+    pthread_once(&many_once, build_many);
+    for (size_t done = 0; done < n;) {
+        int rows = n - done < EV_MANY ? (int)(n - done) : EV_MANY;
+        if (many_sql[rows] == NULL)
+            return sl_err_set(err, "out of memory");
+        struct sl_q *st = sl_st(s, many_sql[rows], err);
+        if (st == NULL)
+            return -1;
+        for (int r = 0; r < rows; r++)
+            bind_evidence(st, r * EV_COLS + 1, scan_id, device_id, address, evs[done + (size_t)r]);
+        if (sl_exec_stmt(st, "storing evidence", err) != 0)
+            return -1;
+        done += (size_t)rows;
+    }
     return 0;
 }
 

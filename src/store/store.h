@@ -319,6 +319,11 @@ int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until
 int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
                           const char *address, const struct sl_evidence *ev, int64_t *id,
                           struct sl_err *err);
+/* Stores n pieces of evidence of one address at once (a few rows per
+ * statement: one round trip where a server is remote). */
+int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                               const char *address, const struct sl_evidence *const *evs,
+                               size_t n, struct sl_err *err);
 /* Attaches evidence rows of a scan and address to a device once it is known. */
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
                              int64_t device_id, struct sl_err *err);

@@ -19,6 +19,15 @@ static struct sl_store *open_fresh(const char *name)
     return s;
 }
 
+static int count_evidence(const struct sl_evidence_row *r, void *ctx)
+{
+    /* Rows come back whole: the bytes and the port given. */
+    assert_true(r->ev.len > 10 && memcmp(r->ev.data, "HTTP/1.1", 8) == 0);
+    assert_true(r->ev.port >= 1000 && r->ev.port < 1011);
+    (*(int *)ctx)++;
+    return 0;
+}
+
 static int64_t add_site(struct sl_store *s, const char *name, enum sl_tier tier)
 {
     const char *nets[] = {"198.18.1.0/24", "2001:db8:1::/48"};
@@ -129,6 +138,19 @@ static void test_devices_and_evidence(void **state)
     assert_int_equal(sl_store_device_observe(s, &obs3, "t", &id3, &created, &err), 0);
     assert_true(created);
     assert_true(id3 != id);
+
+    /* Several pieces of evidence at once: 11 rows (more than one statement's worth). */
+    struct sl_evidence many[11];
+    const struct sl_evidence *manyp[11];
+    for (int i = 0; i < 11; i++) {
+        many[i] = ev;
+        many[i].port = (uint16_t)(1000 + i);
+        manyp[i] = &many[i];
+    }
+    assert_int_equal(sl_store_evidence_add_many(s, scan, id3, "198.18.1.8", manyp, 11, &err), 0);
+    int n_many = 0;
+    assert_int_equal(sl_store_evidence_list(s, id3, 0, count_evidence, &n_many, &err), 0);
+    assert_int_equal(n_many, 11);
 
     struct sl_device d;
     assert_int_equal(sl_store_device_get(s, id, &d, &err), 1);

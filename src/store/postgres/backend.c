@@ -540,16 +540,27 @@ static void pg_rollback(struct sl_store *s)
         PQclear(PQexec(conn_of(s), "ROLLBACK"));
 }
 
-static int advisory(struct sl_store *s, const char *key, struct sl_err *err)
+/* Takes advisory locks held to the end of the transaction: the chain's (n 0),
+ * or one per key, left to right. */
+static int advisory(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
 {
+    static const char *const sql[] = {
+        "SELECT pg_advisory_xact_lock($1::int4, 0)",
+        "SELECT pg_advisory_xact_lock($1::int4, hashtext($2::text))",
+        "SELECT pg_advisory_xact_lock($1::int4, hashtext($2::text)),"
+        " pg_advisory_xact_lock($1::int4, hashtext($3::text))",
+        "SELECT pg_advisory_xact_lock($1::int4, hashtext($2::text)),"
+        " pg_advisory_xact_lock($1::int4, hashtext($3::text)),"
+        " pg_advisory_xact_lock($1::int4, hashtext($4::text))",
+    };
+    if (n < 0 || n > 3)
+        return sl_err_set(err, "internal: %d lock keys", n);
     char cls[16];
-    snprintf(cls, sizeof cls, "%d", key == NULL ? LOCK_CHAIN : LOCK_KEY);
-    const char *params[2] = {cls, key != NULL ? key : ""};
-    PGresult *res = PQexecParams(conn_of(s),
-                                 key == NULL ? "SELECT pg_advisory_xact_lock($1::int4, 0)"
-                                             : "SELECT pg_advisory_xact_lock($1::int4,"
-                                               " hashtext($2::text))",
-                                 key == NULL ? 1 : 2, NULL, params, NULL, NULL, 0);
+    snprintf(cls, sizeof cls, "%d", n == 0 ? LOCK_CHAIN : LOCK_KEY);
+    const char *params[4] = {cls, NULL, NULL, NULL};
+    for (int i = 0; i < n; i++)
+        params[i + 1] = keys[i];
+    PGresult *res = PQexecParams(conn_of(s), sql[n], n + 1, NULL, params, NULL, NULL, 0);
     int rc = 0;
     if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = fail_res(s, res, err);
@@ -559,14 +570,14 @@ static int advisory(struct sl_store *s, const char *key, struct sl_err *err)
 
 static int pg_lock_chain(struct sl_store *s, struct sl_err *err)
 {
-    if (advisory(s, NULL, err) != 0)
+    if (advisory(s, NULL, 0, err) != 0)
         return sl_err_prefix(err, "locking the audit chain");
     return 0;
 }
 
-static int pg_lock_key(struct sl_store *s, const char *key, struct sl_err *err)
+static int pg_lock_keys(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
 {
-    return advisory(s, key, err);
+    return advisory(s, keys, n, err);
 }
 
 /* One integer from a parameterless query; 1 found, 0 none, -1 error. */
@@ -669,7 +680,7 @@ const struct sl_backend sl_backend_postgres = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .lock_chain = pg_lock_chain,
-    .lock_key = pg_lock_key,
+    .lock_keys = pg_lock_keys,
     .schema_version = pg_schema_version,
     .set_schema_version = pg_set_schema_version,
     .check = pg_check,

@@ -231,9 +231,10 @@ static int lite_lock_noop(struct sl_store *s, struct sl_err *err)
     return 0;
 }
 
-static int lite_lock_key(struct sl_store *s, const char *key, struct sl_err *err)
+static int lite_lock_keys(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
 {
-    (void)key;
+    (void)keys;
+    (void)n;
     return lite_lock_noop(s, err);
 }
 
@@ -313,7 +314,7 @@ const struct sl_backend sl_backend_sqlite = {
     .commit = lite_commit,
     .rollback = lite_rollback,
     .lock_chain = lite_lock_noop,
-    .lock_key = lite_lock_key,
+    .lock_keys = lite_lock_keys,
     .schema_version = lite_schema_version,
     .set_schema_version = lite_set_schema_version,
     .check = lite_check,
