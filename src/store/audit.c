@@ -175,7 +175,7 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err)
         sl_bind_text(q, 6, p->detail);
         sl_bind_blob(q, 7, prev, HASH_LEN);
         sl_bind_blob(q, 8, hash, HASH_LEN);
-        if (sl_exec_stmt(q, "writing the audit log", err) != 0)
+        if (sl_exec_deferred(q, "writing the audit log", err) != 0)
             return -1;
         memcpy(prev, hash, HASH_LEN);
     }

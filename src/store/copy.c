@@ -188,7 +188,7 @@ static int flush(struct copier *c, struct sl_err *err)
     sl_reset(q);
     for (int k = 0; k < c->pending * c->nc; k++)
         bind_val(q, k + 1, &c->vals[k]);
-    int rc = sl_exec_stmt(q, "copying rows", err);
+    int rc = sl_exec_deferred(q, "copying rows", err);
     if (q != c->full)
         c->dst->be->finalize(q);
     if (rc != 0)

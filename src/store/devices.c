@@ -100,7 +100,7 @@ static int step_one_id(struct sl_q *st, int64_t *id, struct sl_err *err)
     sl_reset(st);
     if (rc == 0)
         return 0;
-    return sl_err_prefix(err, "matching a device");
+    return sl_err_prefix(err, "finding a device");
 }
 
 static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
@@ -127,51 +127,48 @@ static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
     return n > 0 ? s->be->lock_keys(s, keys, n, err) : 0;
 }
 
+/* The three ways an observation can name a device, tried in order (MAC,
+ * serial, address within the site) in one statement: one round trip. */
+#define MATCH_BY_ID                                                                             \
+    "SELECT k, id FROM (SELECT 1 AS k, id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1) AS m" \
+    " UNION ALL SELECT k, id FROM (SELECT 2 AS k, id FROM devices WHERE serial = ?4"            \
+    " ORDER BY id LIMIT 1) AS s UNION ALL SELECT k, id FROM (SELECT 3 AS k, id FROM devices"    \
+    " WHERE address = ?2"
+/* The same address is the same device only when nothing says otherwise: a
+ * replacement camera often takes the address of the one it replaced, so a
+ * different MAC, serial or manufacturer means a different device. */
+#define MATCH_BY_ADDRESS                                                                        \
+    " AND (mac IS NULL OR mac = ?1 OR ?1 IS NULL)"                                              \
+    " AND (serial IS NULL OR serial = ?4 OR ?4 IS NULL)"                                        \
+    " AND (manufacturer IS NULL OR manufacturer = ?5 OR ?5 IS NULL)"                            \
+    " ORDER BY last_seen DESC, id DESC LIMIT 1) AS a ORDER BY k LIMIT 1"
+
 int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
                           struct sl_err *err)
 {
-    struct sl_q *st;
-    int rc;
-    if (!empty(obs->mac)) {
-        st = sl_st(s, "SELECT id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1", err);
-        if (st == NULL)
-            return -1;
-        sl_bind_text(st, 1, obs->mac);
-        if ((rc = step_one_id(st, id, err)) != 0)
-            return rc;
-    }
-    if (!empty(obs->serial)) {
-        st = sl_st(s, "SELECT id FROM devices WHERE serial = ?1 ORDER BY id LIMIT 1", err);
-        if (st == NULL)
-            return -1;
-        sl_bind_text(st, 1, obs->serial);
-        if ((rc = step_one_id(st, id, err)) != 0)
-            return rc;
-    }
-    if (empty(obs->address))
+    if (empty(obs->mac) && empty(obs->serial) && empty(obs->address))
         return 0;
-    /* The same address is the same device only when nothing says otherwise: a
-     * replacement camera often takes the address of the one it replaced, so a
-     * different MAC, serial or manufacturer means a different device. */
-    const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
-    st = sl_st(s,
-               "SELECT id FROM devices WHERE address = ?1 AND site_id IS NOT DISTINCT FROM ?2"
-               " AND (mac IS NULL OR mac = ?3 OR ?3 IS NULL)"
-               " AND (serial IS NULL OR serial = ?4 OR ?4 IS NULL)"
-               " AND (manufacturer IS NULL OR manufacturer = ?5 OR ?5 IS NULL)"
-               " ORDER BY last_seen DESC, id DESC LIMIT 1",
-               err);
+    /* Two texts, not "site_id IS NOT DISTINCT FROM ?3": PostgreSQL uses the
+     * (address, site_id) index only for an equality or IS NULL. */
+    struct sl_q *st =
+        sl_st(s,
+              obs->site_id > 0 ? MATCH_BY_ID " AND site_id = ?3" MATCH_BY_ADDRESS
+                               : MATCH_BY_ID " AND site_id IS NULL" MATCH_BY_ADDRESS,
+              err);
     if (st == NULL)
         return -1;
-    sl_bind_text(st, 1, obs->address);
+    const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
+    sl_bind_text_or_null(st, 1, obs->mac);
+    sl_bind_text_or_null(st, 2, obs->address);
     if (obs->site_id > 0)
-        sl_bind_int(st, 2, obs->site_id);
-    else
-        sl_bind_null(st, 2);
-    sl_bind_text_or_null(st, 3, obs->mac);
+        sl_bind_int(st, 3, obs->site_id);
     sl_bind_text_or_null(st, 4, obs->serial);
     sl_bind_text_or_null(st, 5, manufacturer);
-    return step_one_id(st, id, err);
+    int rc = sl_step(st, "matching a device", err);
+    if (rc == 1)
+        *id = sl_col_int(st, 1);
+    sl_reset(st);
+    return rc;
 }
 
 static int insert_event(struct sl_store *s, int64_t device_id, const char *at, const char *actor,
@@ -206,7 +203,7 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
         if (ev->scan_id > 0)
             sl_bind_int(st, 12, ev->scan_id);
     }
-    return sl_exec_stmt(st, "recording a lifecycle event", err);
+    return sl_exec_deferred(st, "recording a lifecycle event", err);
 }
 
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
@@ -280,7 +277,7 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
     sl_bind_text(st, 16, seen);
     if (obs->scan_id > 0)
         sl_bind_int(st, 17, obs->scan_id);
-    if (found && sl_exec_stmt(st, "updating a device", err) != 0)
+    if (found && sl_exec_deferred(st, "updating a device", err) != 0)
         goto fail;
     if (!found) {
         if (sl_one_int(st, &id, "adding a device", err) != 1)
@@ -467,7 +464,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     sl_bind_text_or_null(st, 6, ev->note);
     sl_bind_text_or_null(st, 7, ev->exempt_approver);
     sl_bind_text_or_null(st, 8, ev->exempt_until);
-    if (sl_exec_stmt(st, "updating a device's status", err) != 0)
+    if (sl_exec_deferred(st, "updating a device's status", err) != 0)
         goto fail;
     json_t *detail = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "from",
                                sl_status_name(d->status), "to", sl_status_name(ev->to_status),

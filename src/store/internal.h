@@ -56,6 +56,10 @@ struct sl_backend {
     const char *(*col_text)(struct sl_q *q, int i); /* NULL for SQL NULL */
     const void *(*col_blob)(struct sl_q *q, int i, size_t *n);
     int64_t (*changes)(struct sl_q *q); /* rows the last write of q changed */
+    /* Runs a write whose rows and count nobody reads; inside a transaction a
+     * backend may send it without waiting: its error then fails the next
+     * statement or the commit. 0 or -1. */
+    int (*defer)(struct sl_q *q, struct sl_err *err);
     /* Transactions: begin takes whatever lock keeps writers apart (SQLite: the
      * file's write lock; PostgreSQL: nothing until lock_chain). */
     int (*begin)(struct sl_store *s, struct sl_err *err);
@@ -133,6 +137,11 @@ const char *sl_col_str(struct sl_q *q, int i); /* "" for NULL */
 /* Copies column i into dst (size n); NULL becomes "". */
 void sl_col_text(struct sl_q *q, int i, char *dst, size_t n);
 const void *sl_col_blob(struct sl_q *q, int i, size_t *n);
+
+/* Runs a write nobody reads back (no RETURNING, no sl_changes): inside a
+ * transaction the backend may queue it (see defer above); outside, it runs at
+ * once. Returns 0 or -1. */
+int sl_exec_deferred(struct sl_q *q, const char *what, struct sl_err *err);
 
 /* Steps a statement that returns no rows (or ignores them); returns 0 or -1. */
 int sl_exec_stmt(struct sl_q *q, const char *what, struct sl_err *err);

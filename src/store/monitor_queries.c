@@ -34,7 +34,7 @@ int sl_store_sighting_upsert(struct sl_store *s, const char *mac, const char *ad
         sl_bind_int(st, 3, device_id);
     sl_bind_text(st, 4, first_seen);
     sl_bind_text(st, 5, last_seen);
-    return sl_exec_stmt(st, "recording a sighting", err);
+    return sl_exec_deferred(st, "recording a sighting", err);
 }
 
 int sl_store_sighting_list(struct sl_store *s, sl_sighting_cb cb, void *ctx, struct sl_err *err)

@@ -213,7 +213,7 @@ int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t devi
             return -1;
         for (int r = 0; r < rows; r++)
             bind_evidence(st, r * EV_COLS + 1, scan_id, device_id, address, evs[done + (size_t)r]);
-        if (sl_exec_stmt(st, "storing evidence", err) != 0)
+        if (sl_exec_deferred(st, "storing evidence", err) != 0)
             return -1;
         done += (size_t)rows;
     }

@@ -143,6 +143,17 @@ int sl_exec_stmt(struct sl_q *q, const char *what, struct sl_err *err)
     return 0;
 }
 
+int sl_exec_deferred(struct sl_q *q, const char *what, struct sl_err *err)
+{
+    if (q->s->txn_depth == 0)
+        return sl_exec_stmt(q, what, err);
+    if (q->be->defer(q, err) != 0) {
+        q->be->reset(q);
+        return sl_err_prefix(err, "%s", what);
+    }
+    return 0;
+}
+
 int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *err)
 {
     int rc = sl_step(q, what, err);

@@ -152,6 +152,17 @@ static void test_devices_and_evidence(void **state)
     assert_int_equal(sl_store_evidence_list(s, id3, 0, count_evidence, &n_many, &err), 0);
     assert_int_equal(n_many, 11);
 
+    /* A write that fails inside a transaction fails the transaction, even when
+     * the backend queued it (PostgreSQL's pipeline): at once or at the commit,
+     * and none of it stays. */
+    assert_int_equal(sl_store_begin(s, &err), 0);
+    int add_rc = sl_store_evidence_add_many(s, scan, 999999, "198.18.1.8", manyp, 3, &err);
+    int commit_rc = add_rc == 0 ? sl_store_commit(s, &err) : (sl_store_rollback(s), -1);
+    assert_int_equal(commit_rc, -1);
+    assert_non_null(strstr(err.msg, "foreign key") != NULL ? err.msg : strstr(err.msg, "FOREIGN KEY"));
+    assert_int_equal(sl_store_evidence_list(s, 999999, 0, count_evidence, &n_many, &err), 0);
+    assert_int_equal(n_many, 11);
+
     struct sl_device d;
     assert_int_equal(sl_store_device_get(s, id, &d, &err), 1);
     assert_string_equal(d.mac, "44:19:b6:00:00:01");

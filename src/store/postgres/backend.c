@@ -6,6 +6,12 @@
  * Results: a statement's whole result is fetched at its first step (libpq's
  * default). Walks that can be large (audit log, lifecycle history, affected
  * devices, copies) page by key in the neutral code, so memory stays bounded.
+ *
+ * Deferred writes: inside a transaction, a write nobody reads back (evidence,
+ * lifecycle events, audit entries) is sent in libpq's pipeline mode without
+ * waiting for its answer; the answers are collected before the next statement
+ * that needs one, and the first error among them fails that statement (and so
+ * the transaction). A writer waits once per batch, not once per row.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -25,9 +31,12 @@
 #define LOCK_CHAIN 0x534c0001
 #define LOCK_KEY 0x534c0002
 
+#define PIPELINE_MAX 256 /* queued writes before their answers are collected */
+
 struct pg_conn {
     PGconn *c;
     int next_stmt;
+    int queued; /* deferred writes sent, answers not yet read (pipeline mode) */
 };
 
 struct pg_q {
@@ -112,9 +121,50 @@ static int fail_res(struct sl_store *s, PGresult *res, struct sl_err *err)
     return sl_err_setk(err, kind_of_state(state), "%s", line);
 }
 
+/* Collects the answers of the deferred writes and leaves pipeline mode. The
+ * first failure among them is returned (every later one was aborted by it). */
+static int drain(struct sl_store *s, struct sl_err *err)
+{
+    struct pg_conn *pc = s->conn;
+    if (pc == NULL || PQpipelineStatus(pc->c) == PQ_PIPELINE_OFF)
+        return 0;
+    int rc = 0;
+    if (PQpipelineSync(pc->c) != 1)
+        rc = fail_res(s, NULL, err);
+    /* Each queued write answers with a result then NULL; the sync with its own. */
+    for (;;) {
+        PGresult *res = PQgetResult(pc->c);
+        if (res == NULL) {
+            if (PQstatus(pc->c) != CONNECTION_OK) {
+                if (rc == 0)
+                    rc = fail_res(s, NULL, err);
+                break;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (rc == 0 && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+            st != PGRES_PIPELINE_ABORTED) {
+            rc = fail_res(s, res, err);
+            sl_err_prefix(err, "a queued write failed");
+        }
+        PQclear(res);
+    }
+    pc->queued = 0;
+    if (PQexitPipelineMode(pc->c) != 1 && rc == 0)
+        rc = fail_res(s, NULL, err);
+    return rc;
+}
+
 /* Runs a parameterless command; 0 or -1. */
 static int run(struct sl_store *s, const char *sql, struct sl_err *err)
 {
+    if (drain(s, err) != 0)
+        return -1;
     PGresult *res = PQexec(conn_of(s), sql);
     ExecStatusType st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     int rc = 0;
@@ -269,6 +319,12 @@ static struct sl_q *pg_prepare(struct sl_store *s, const char *sql, struct sl_er
         return NULL;
     }
     struct pg_conn *pc = s->conn;
+    if (drain(s, err) != 0) {
+        free(used);
+        free(text);
+        free(q);
+        return NULL;
+    }
     snprintf(q->name, sizeof q->name, "sl%d", ++pc->next_stmt);
     Oid *types = calloc((size_t)np + 1, sizeof *types);
     q->vals = calloc((size_t)np + 1, sizeof *q->vals);
@@ -339,7 +395,8 @@ static void pg_finalize(struct sl_q *base)
     struct pg_q *q = pq(base);
     pg_reset(base);
     /* A statement prepared for one use (db copy) must not pile up in the session. */
-    if (base->s->conn != NULL && PQstatus(conn_of(base->s)) == CONNECTION_OK) {
+    if (base->s->conn != NULL && PQstatus(conn_of(base->s)) == CONNECTION_OK &&
+        drain(base->s, NULL) == 0) {
         char sql[48];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", q->name);
         PQclear(PQexec(conn_of(base->s), sql));
@@ -404,6 +461,8 @@ static int pg_step(struct sl_q *base, struct sl_err *err)
     if (q->done)
         clear_result(q);
     if (q->res == NULL) {
+        if (drain(s, err) != 0)
+            return -1;
         q->res = PQexecPrepared(conn_of(s), q->name, q->nparams, (const char *const *)q->vals,
                                 q->lens, q->fmts, 0);
         ExecStatusType st = q->res != NULL ? PQresultStatus(q->res) : PGRES_FATAL_ERROR;
@@ -512,6 +571,24 @@ static const void *pg_col_blob(struct sl_q *base, int i, size_t *n)
     return q->blob[i];
 }
 
+static int pg_defer(struct sl_q *base, struct sl_err *err)
+{
+    struct pg_q *q = pq(base);
+    struct sl_store *s = base->s;
+    struct pg_conn *pc = s->conn;
+    if (PQpipelineStatus(pc->c) == PQ_PIPELINE_OFF && PQenterPipelineMode(pc->c) != 1)
+        return fail_res(s, NULL, err);
+    if (PQsendQueryPrepared(pc->c, q->name, q->nparams, (const char *const *)q->vals, q->lens,
+                            q->fmts, 0) != 1)
+        return fail_res(s, NULL, err);
+    /* Send now, so the server works while we prepare the next rows. */
+    if (PQflush(pc->c) != 0)
+        return fail_res(s, NULL, err);
+    if (++pc->queued >= PIPELINE_MAX)
+        return drain(s, err);
+    return 0;
+}
+
 static int64_t pg_changes(struct sl_q *q)
 {
     return pq(q)->changes;
@@ -524,6 +601,8 @@ static int pg_begin(struct sl_store *s, struct sl_err *err)
 
 static int pg_commit(struct sl_store *s, struct sl_err *err)
 {
+    if (drain(s, err) != 0)
+        return -1;
     PGresult *res = PQexec(conn_of(s), "COMMIT");
     int rc = 0;
     if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -536,8 +615,10 @@ static int pg_commit(struct sl_store *s, struct sl_err *err)
 
 static void pg_rollback(struct sl_store *s)
 {
-    if (PQstatus(conn_of(s)) == CONNECTION_OK)
+    if (PQstatus(conn_of(s)) == CONNECTION_OK) {
+        drain(s, NULL);
         PQclear(PQexec(conn_of(s), "ROLLBACK"));
+    }
 }
 
 /* Takes advisory locks held to the end of the transaction: the chain's (n 0),
@@ -560,6 +641,8 @@ static int advisory(struct sl_store *s, const char *const *keys, int n, struct s
     const char *params[4] = {cls, NULL, NULL, NULL};
     for (int i = 0; i < n; i++)
         params[i + 1] = keys[i];
+    if (drain(s, err) != 0)
+        return -1;
     PGresult *res = PQexecParams(conn_of(s), sql[n], n + 1, NULL, params, NULL, NULL, 0);
     int rc = 0;
     if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -583,6 +666,8 @@ static int pg_lock_keys(struct sl_store *s, const char *const *keys, int n, stru
 /* One integer from a parameterless query; 1 found, 0 none, -1 error. */
 static int query_int(struct sl_store *s, const char *sql, int64_t *out, struct sl_err *err)
 {
+    if (drain(s, err) != 0)
+        return -1;
     PGresult *res = PQexec(conn_of(s), sql);
     int rc = 0;
     if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -676,6 +761,7 @@ const struct sl_backend sl_backend_postgres = {
     .col_text = pg_col_text,
     .col_blob = pg_col_blob,
     .changes = pg_changes,
+    .defer = pg_defer,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,

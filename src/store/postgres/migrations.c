@@ -60,8 +60,10 @@ const struct sl_migration sl_postgres_migrations[] = {
      "  last_seen timestamptz NOT NULL,"
      "  last_scan_id bigint REFERENCES scans(id)"
      ");"
-     "CREATE INDEX devices_mac ON devices(mac) WHERE mac IS NOT NULL;"
-     "CREATE INDEX devices_serial ON devices(serial) WHERE serial IS NOT NULL;"
+     /* (mac, id): "the oldest device with this MAC" is one index probe; with
+      * (mac) alone the planner may walk the primary key instead. */
+     "CREATE INDEX devices_mac ON devices(mac, id) WHERE mac IS NOT NULL;"
+     "CREATE INDEX devices_serial ON devices(serial, id) WHERE serial IS NOT NULL;"
      "CREATE INDEX devices_address ON devices(address, site_id);"
      "CREATE INDEX devices_site ON devices(site_id);"
      "CREATE INDEX devices_manufacturer ON devices(lower(manufacturer));"

@@ -202,6 +202,14 @@ static const void *lite_col_blob(struct sl_q *q, int i, size_t *n)
     return p;
 }
 
+static int lite_defer(struct sl_q *q, struct sl_err *err)
+{
+    int rc;
+    while ((rc = lite_step(q, err)) == 1)
+        ;
+    return rc;
+}
+
 static int64_t lite_changes(struct sl_q *q)
 {
     return sqlite3_changes64(db_of(q->s));
@@ -310,6 +318,7 @@ const struct sl_backend sl_backend_sqlite = {
     .col_text = lite_col_text,
     .col_blob = lite_col_blob,
     .changes = lite_changes,
+    .defer = lite_defer,
     .begin = lite_begin,
     .commit = lite_commit,
     .rollback = lite_rollback,
