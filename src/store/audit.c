@@ -230,75 +230,75 @@ static int check_entry(struct sl_q *q, int64_t expect, uint8_t prev[HASH_LEN],
     return 0;
 }
 
+struct verify_walk {
+    uint8_t prev[HASH_LEN];
+    int64_t expect;
+    struct sl_audit_report *rep;
+    int bad; /* 1: the first broken entry found; -1: an error */
+    struct sl_err *err;
+};
+
+static void verify_bind(struct sl_q *q, void *vw)
+{
+    sl_bind_int(q, 1, ((struct verify_walk *)vw)->expect - 1);
+}
+
+static int verify_row(struct sl_q *q, void *vw)
+{
+    struct verify_walk *w = vw;
+    w->rep->entries++;
+    w->bad = check_entry(q, w->expect, w->prev, w->rep, w->err);
+    if (w->bad != 0)
+        return 1;
+    w->expect++;
+    return 0;
+}
+
 int sl_store_verify(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err)
 {
     memset(rep, 0, sizeof *rep);
     if (s->be->check(s, rep->integrity, sizeof rep->integrity, err) != 0)
         return sl_err_prefix(err, "integrity check");
     /* Keyset pages: the chain may hold millions of entries. */
-    uint8_t prev[HASH_LEN] = {0};
-    int64_t expect = 1, after = 0;
-    for (;;) {
-        struct sl_q *q = sl_st(s,
-                               "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
-                               " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                               err);
-        if (q == NULL)
-            return -1;
-        sl_bind_int(q, 1, after);
-        sl_bind_int(q, 2, SL_PAGE_ROWS);
-        int rc, rows = 0;
-        while ((rc = sl_step(q, "reading the audit log", err)) == 1) {
-            rows++;
-            rep->entries++;
-            int bad = check_entry(q, expect, prev, rep, err);
-            if (bad != 0) {
-                sl_reset(q);
-                return bad < 0 ? -1 : 0;
-            }
-            after = expect++;
-        }
-        if (rc < 0)
-            return -1;
-        if (rows < SL_PAGE_ROWS)
-            return 0;
-    }
+    struct sl_pager p = {"SELECT seq, at, actor, action, object, detail, prev_hash, hash"
+                         " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                         2, verify_bind, verify_row, "reading the audit log"};
+    struct verify_walk w = {{0}, 1, rep, 0, err};
+    if (sl_walk_pages(s, &p, &w, err) != 0)
+        return -1;
+    return w.bad < 0 ? -1 : 0;
+}
+
+struct list_walk {
+    int64_t after, left;
+    sl_audit_cb cb;
+    void *ctx;
+};
+
+static void list_bind(struct sl_q *q, void *vw)
+{
+    sl_bind_int(q, 1, ((struct list_walk *)vw)->after);
+}
+
+static int list_row(struct sl_q *q, void *vw)
+{
+    struct list_walk *w = vw;
+    struct sl_audit_entry e;
+    e.seq = w->after = sl_col_int(q, 0);
+    sl_col_text(q, 1, e.at, sizeof e.at);
+    sl_col_text(q, 2, e.actor, sizeof e.actor);
+    sl_col_text(q, 3, e.action, sizeof e.action);
+    sl_col_text(q, 4, e.object, sizeof e.object);
+    e.detail = (char *)sl_col_str(q, 5);
+    return w->cb(&e, w->ctx) != 0 || --w->left == 0;
 }
 
 int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl_audit_cb cb,
                         void *ctx, struct sl_err *err)
 {
-    int64_t left = limit > 0 ? limit : INT64_MAX;
-    while (left > 0) {
-        struct sl_q *q = sl_st(s,
-                               "SELECT seq, at, actor, action, object, detail FROM audit_log"
-                               " WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                               err);
-        if (q == NULL)
-            return -1;
-        int64_t page = left < SL_PAGE_ROWS ? left : SL_PAGE_ROWS;
-        sl_bind_int(q, 1, after_seq);
-        sl_bind_int(q, 2, page);
-        int rc, rows = 0;
-        while ((rc = sl_step(q, "listing the audit log", err)) == 1) {
-            struct sl_audit_entry e;
-            e.seq = after_seq = sl_col_int(q, 0);
-            sl_col_text(q, 1, e.at, sizeof e.at);
-            sl_col_text(q, 2, e.actor, sizeof e.actor);
-            sl_col_text(q, 3, e.action, sizeof e.action);
-            sl_col_text(q, 4, e.object, sizeof e.object);
-            e.detail = (char *)sl_col_str(q, 5);
-            rows++;
-            if (cb(&e, ctx) != 0) {
-                sl_reset(q);
-                return 0;
-            }
-        }
-        if (rc < 0)
-            return -1;
-        if (rows < page)
-            break;
-        left -= rows;
-    }
-    return 0;
+    struct sl_pager p = {"SELECT seq, at, actor, action, object, detail FROM audit_log"
+                         " WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                         2, list_bind, list_row, "listing the audit log"};
+    struct list_walk w = {after_seq, limit > 0 ? limit : INT64_MAX, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
 }

@@ -160,4 +160,18 @@ void sl_audit_discard(struct sl_store *s);
 /* Keyset paging for walks over tables too large to hold: rows per page. */
 #define SL_PAGE_ROWS 5000
 
+/* A keyset-paged walk: `sql` (static text) ends in "ORDER BY key LIMIT ?N"
+ * with N = limit_param; bind() binds the key after which the page starts (and
+ * any filter) from ctx; row() handles one row and remembers its key in ctx,
+ * returning non-zero to stop the walk. */
+struct sl_pager {
+    const char *sql;
+    int limit_param;
+    void (*bind)(struct sl_q *q, void *ctx);
+    int (*row)(struct sl_q *q, void *ctx);
+    const char *what;
+};
+/* Runs page after page until one comes back short or row() stops. 0 or -1. */
+int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
+
 #endif

@@ -22,48 +22,77 @@ static const char *col(struct sl_q *st, int i)
     return sl_col_str(st, i);
 }
 
+struct affected_walk {
+    int64_t after;
+    sl_affected_cb cb;
+    void *ctx;
+};
+
+static void affected_bind(struct sl_q *q, void *vw)
+{
+    sl_bind_int(q, 1, ((struct affected_walk *)vw)->after);
+}
+
+static int affected_row(struct sl_q *q, void *vw)
+{
+    struct affected_walk *w = vw;
+    struct sl_affected_row r;
+    r.id = w->after = sl_col_int(q, 0);
+    r.site_id = sl_col_int(q, 1);
+    r.decision = strcmp(col(q, 2), "prohibited") == 0 ? SL_DECISION_PROHIBITED
+                                                      : SL_DECISION_REPLACE_BY;
+    r.deadline = col(q, 3);
+    return w->cb(&r, w->ctx);
+}
+
 int sl_store_affected_list(struct sl_store *s, sl_affected_cb cb, void *ctx, struct sl_err *err)
 {
     /* Keyset pages by id: memory stays bounded on a backend that hands over a
      * whole result at once. */
-    int64_t after = 0;
-    for (;;) {
-        struct sl_q *st = sl_st(
-            s,
-            sl_sql(s,
-                   "SELECT id, site_id, decision,"
-                   " CASE WHEN decision = 'replace-by'"
-                   "  THEN json_extract(verdict, '$.deadline') END"
-                   " FROM devices WHERE decision IN ('prohibited', 'replace-by') AND id > ?1"
-                   " ORDER BY id LIMIT ?2",
-                   "SELECT id, site_id, decision,"
-                   " CASE WHEN decision = 'replace-by' THEN verdict->>'deadline' END"
-                   " FROM devices WHERE decision IN ('prohibited', 'replace-by') AND id > ?1"
-                   " ORDER BY id LIMIT ?2"),
-            err);
-        if (st == NULL)
-            return -1;
-        sl_bind_int(st, 1, after);
-        sl_bind_int(st, 2, SL_PAGE_ROWS);
-        int rc, rows = 0;
-        while ((rc = sl_step(st, "listing affected devices", err)) == 1) {
-            struct sl_affected_row r;
-            r.id = after = sl_col_int(st, 0);
-            r.site_id = sl_col_int(st, 1);
-            r.decision = strcmp(col(st, 2), "prohibited") == 0 ? SL_DECISION_PROHIBITED
-                                                               : SL_DECISION_REPLACE_BY;
-            r.deadline = col(st, 3);
-            rows++;
-            if (cb(&r, ctx) != 0) {
-                sl_reset(st);
-                return 0;
-            }
-        }
-        if (rc < 0)
-            return -1;
-        if (rows < SL_PAGE_ROWS)
-            return 0;
-    }
+    struct sl_pager p = {
+        sl_sql(s,
+               "SELECT id, site_id, decision,"
+               " CASE WHEN decision = 'replace-by' THEN json_extract(verdict, '$.deadline') END"
+               " FROM devices WHERE decision IN ('prohibited', 'replace-by') AND id > ?1"
+               " ORDER BY id LIMIT ?2",
+               "SELECT id, site_id, decision,"
+               " CASE WHEN decision = 'replace-by' THEN verdict->>'deadline' END"
+               " FROM devices WHERE decision IN ('prohibited', 'replace-by') AND id > ?1"
+               " ORDER BY id LIMIT ?2"),
+        2, affected_bind, affected_row, "listing affected devices"};
+    struct affected_walk w = {0, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
+}
+
+struct replay_walk {
+    const char *until;
+    char at[SL_ISO_LEN];
+    int64_t id;
+    sl_replay_cb cb;
+    void *ctx;
+};
+
+static void replay_bind(struct sl_q *q, void *vw)
+{
+    struct replay_walk *w = vw;
+    /* A bound either way, so the index is range-scanned. */
+    sl_bind_text(q, 1, w->until != NULL ? w->until : "9999-12-31T23:59:59Z");
+    sl_bind_text(q, 2, w->at);
+    sl_bind_int(q, 3, w->id);
+}
+
+static int replay_row(struct sl_q *q, void *vw)
+{
+    struct replay_walk *w = vw;
+    struct sl_replay_row r;
+    r.at = col(q, 0);
+    r.device_id = sl_col_int(q, 1);
+    r.to_status = col(q, 2);
+    r.exempt_until = col(q, 3);
+    r.scheduled_for = col(q, 4);
+    sl_strlcpy(w->at, r.at, sizeof w->at);
+    w->id = sl_col_int(q, 5);
+    return w->cb(&r, w->ctx);
 }
 
 int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb, void *ctx,
@@ -71,47 +100,17 @@ int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb
 {
     /* Keyset pages over (at, id), read from the covering index of migration 4:
      * the history is never held in memory, on either backend. */
-    char at[SL_ISO_LEN] = "0001-01-01T00:00:00Z";
-    int64_t id = 0;
-    for (;;) {
-        struct sl_q *st =
-            sl_st(s,
-                  sl_sql(s,
-                         "SELECT at, device_id, to_status, exempt_until, scheduled_for, id"
-                         " FROM lifecycle_events INDEXED BY lifecycle_events_replay"
-                         " WHERE at <= ?1 AND (at, id) > (?2, ?3) ORDER BY at, id LIMIT ?4",
-                         "SELECT at, device_id, to_status, exempt_until, scheduled_for, id"
-                         " FROM lifecycle_events"
-                         " WHERE at <= ?1 AND (at, id) > (?2, ?3) ORDER BY at, id LIMIT ?4"),
-                  err);
-        if (st == NULL)
-            return -1;
-        /* A bound either way, so the index is range-scanned. */
-        sl_bind_text(st, 1, until != NULL ? until : "9999-12-31T23:59:59Z");
-        sl_bind_text(st, 2, at);
-        sl_bind_int(st, 3, id);
-        sl_bind_int(st, 4, SL_PAGE_ROWS);
-        int rc, rows = 0;
-        while ((rc = sl_step(st, "replaying lifecycle events", err)) == 1) {
-            struct sl_replay_row r;
-            r.at = col(st, 0);
-            r.device_id = sl_col_int(st, 1);
-            r.to_status = col(st, 2);
-            r.exempt_until = col(st, 3);
-            r.scheduled_for = col(st, 4);
-            sl_strlcpy(at, r.at, sizeof at);
-            id = sl_col_int(st, 5);
-            rows++;
-            if (cb(&r, ctx) != 0) {
-                sl_reset(st);
-                return 0;
-            }
-        }
-        if (rc < 0)
-            return -1;
-        if (rows < SL_PAGE_ROWS)
-            return 0;
-    }
+    struct sl_pager p = {
+        sl_sql(s,
+               "SELECT at, device_id, to_status, exempt_until, scheduled_for, id"
+               " FROM lifecycle_events INDEXED BY lifecycle_events_replay"
+               " WHERE at <= ?1 AND (at, id) > (?2, ?3) ORDER BY at, id LIMIT ?4",
+               "SELECT at, device_id, to_status, exempt_until, scheduled_for, id"
+               " FROM lifecycle_events"
+               " WHERE at <= ?1 AND (at, id) > (?2, ?3) ORDER BY at, id LIMIT ?4"),
+        4, replay_bind, replay_row, "replaying lifecycle events"};
+    struct replay_walk w = {until, "0001-01-01T00:00:00Z", 0, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
 }
 
 int sl_store_event_first_at(struct sl_store *s, char out[SL_ISO_LEN], struct sl_err *err)

@@ -170,6 +170,29 @@ int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *er
     return rc;
 }
 
+int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err)
+{
+    for (;;) {
+        struct sl_q *q = sl_st(s, p->sql, err);
+        if (q == NULL)
+            return -1;
+        p->bind(q, ctx);
+        sl_bind_int(q, p->limit_param, SL_PAGE_ROWS);
+        int rc, rows = 0;
+        while ((rc = sl_step(q, p->what, err)) == 1) {
+            rows++;
+            if (p->row(q, ctx) != 0) {
+                sl_reset(q);
+                return 0;
+            }
+        }
+        if (rc < 0)
+            return -1;
+        if (rows < SL_PAGE_ROWS)
+            return 0;
+    }
+}
+
 int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct sl_err *err)
 {
     if (s->be->exec(s, sql, err) != 0)

@@ -5,27 +5,33 @@
 #include <stdio.h>
 #include <string.h>
 
-int sl_err_set(struct sl_err *err, const char *fmt, ...)
+static int vset(struct sl_err *err, enum sl_err_kind kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int vset(struct sl_err *err, enum sl_err_kind kind, const char *fmt, va_list ap)
 {
     if (err == NULL)
         return -1;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err->kind = kind;
+    return -1;
+}
+
+int sl_err_set(struct sl_err *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vset(err, SL_ERR_FAILED, fmt, ap);
     va_end(ap);
-    err->kind = SL_ERR_FAILED;
     return -1;
 }
 
 int sl_err_setk(struct sl_err *err, enum sl_err_kind kind, const char *fmt, ...)
 {
-    if (err == NULL)
-        return -1;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vset(err, kind, fmt, ap);
     va_end(ap);
-    err->kind = kind;
     return -1;
 }
 
