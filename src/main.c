@@ -19,7 +19,9 @@ static void usage(FILE *out)
             "Commands:\n");
     sl_cli_print_table(out, "sightline", sl_commands);
     fprintf(out,
-            "\nThe register is ./sightline.db unless --db PATH or $SIGHTLINE_DB says otherwise.\n"
+            "\nThe register is ./sightline.db unless --db LOCATION or $SIGHTLINE_DB says otherwise:\n"
+            "an SQLite file (PATH, sqlite:PATH) or a PostgreSQL database (postgresql://...,\n"
+            "'host=... dbname=...'; passwords only from PGPASSFILE, ~/.pgpass, PGPASSWORD).\n"
             "Exit codes: 0 done, 1 findings above --fail-on (or a failed check),\n"
             "2 usage or input error, 3 runtime failure.\n"
             "Scan only networks you are authorised to scan.\n");

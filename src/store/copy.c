@@ -166,7 +166,7 @@ struct copier {
     struct sl_q *full;  /* the INSERT for a full batch */
     struct val *vals;   /* batch * nc values */
     int pending;        /* rows held */
-    int64_t done, since_commit;
+    int64_t done, since_progress;
     sl_copy_cb cb;
     void *ctx;
 };
@@ -194,10 +194,10 @@ static int flush(struct copier *c, struct sl_err *err)
     if (rc != 0)
         return sl_err_prefix(err, "table %s", c->t->name);
     c->done += c->pending;
-    c->since_commit += c->pending;
+    c->since_progress += c->pending;
     c->pending = 0;
-    if (c->since_commit >= PROGRESS_ROWS) {
-        c->since_commit = 0;
+    if (c->since_progress >= PROGRESS_ROWS) {
+        c->since_progress = 0;
         if (c->cb != NULL)
             c->cb(c->t->name, c->done, c->ctx);
     }

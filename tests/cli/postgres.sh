@@ -10,9 +10,12 @@ PGC="sh ${SL_SOURCE_DIR:?}/scripts/pg-cluster"
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bindir/initdb" ] || { echo "PostgreSQL server not installed (scripts/bootstrap)"; exit 1; }
 export PATH="$bindir:$PATH" SIGHTLINE_NOW=2026-11-27 HOME="$T"
-chmod 0755 "$T" # the server runs as an unprivileged user and needs to reach its directory
-C="$T/primary"
-trap '$PGC stop "$T/replica"; $PGC stop "$C"; rm -rf "$T"' EXIT
+# The clusters live under /tmp: their server runs as an unprivileged user, which must
+# reach them (a build tree may sit below a directory closed to others).
+P=$(mktemp -d /tmp/sl-pgtest.XXXXXX)
+chmod 0755 "$P"
+C="$P/primary"
+trap '$PGC stop "$P/replica"; $PGC stop "$C"; rm -rf "$T" "$P"' EXIT
 LOC=$($PGC start "$C" --fast) || exit 1
 q() { psql -XAtq -d "$1" -c "$2"; }
 
@@ -113,13 +116,13 @@ for f in md csv json; do
 done
 
 # --- a streaming replica serves the reads ------------------------------------------
-RLOC=$($PGC replica "$C" "$T/replica") || fail "replica did not start"
+RLOC=$($PGC replica "$C" "$P/replica") || fail "replica did not start"
 ELOC=$($PGC createdb "$C" estate)
-REPL="host=$T/replica dbname=estate"
+REPL="host=$P/replica dbname=estate"
 expect_rc 0 $S demo seed --db "$ELOC"
 lsn=$(q "host=$C dbname=postgres" "SELECT pg_current_wal_lsn()")
 i=0
-until [ "$(q "host=$T/replica dbname=postgres" "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] ||
+until [ "$(q "host=$P/replica dbname=postgres" "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] ||
     [ $i -ge 300 ]; do
     sleep 0.1
     i=$((i + 1))
