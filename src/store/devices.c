@@ -334,6 +334,42 @@ int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, str
     return sl_err_prefix(err, "reading a device");
 }
 
+char *sl_device_select_in(char *(*with_id_list)(const char *head, const char *tail))
+{
+    return with_id_list("SELECT " DEVICE_COLUMNS " FROM devices d"
+                        " LEFT JOIN sites s ON s.id = d.site_id WHERE d.id IN ",
+                        "");
+}
+
+int sl_store_device_get_many(struct sl_store *s, const int64_t *ids, size_t n,
+                             struct sl_device *out, bool *found, struct sl_err *err)
+{
+    const char *sql = sl_store_in_sql(1);
+    if (sql == NULL)
+        return sl_err_set(err, "out of memory");
+    if (n > SL_DEVICE_BATCH)
+        return sl_err_set(err, "internal: %zu devices in one batch", n);
+    struct sl_q *st = sl_st(s, sql, err);
+    if (st == NULL)
+        return -1;
+    for (size_t i = 0; i < SL_DEVICE_BATCH; i++)
+        sl_bind_int(st, (int)i + 1, i < n ? ids[i] : 0);
+    for (size_t i = 0; i < n; i++)
+        found[i] = false;
+    int rc;
+    while ((rc = sl_step(st, "reading devices", err)) == 1) {
+        int64_t id = sl_col_int(st, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == id && !found[i]) {
+                row_to_device(st, &out[i]);
+                found[i] = true;
+            }
+        }
+    }
+    sl_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
 int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
                          struct sl_err *err)
 {

@@ -235,57 +235,117 @@ int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *ad
     return sl_exec_stmt(st, "assigning evidence", err);
 }
 
-int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
-                           sl_evidence_cb cb, void *ctx, struct sl_err *err)
+static void row_to_evidence(struct sl_q *st, struct sl_evidence_row *r)
 {
-    struct sl_q *st = sl_st(s,
-                             "SELECT id, scan_id, device_id, address, proto, port, path, request,"
-                             " outcome, detail, observed_at, truncated, data FROM evidence"
-                             " WHERE device_id = ?1 ORDER BY scan_id DESC, id LIMIT ?2",
-                             err);
-    if (st == NULL)
-        return -1;
-    sl_bind_int(st, 1, device_id);
-    sl_bind_int(st, 2, limit > 0 ? limit : INT64_MAX);
-    int rc;
+    memset(r, 0, sizeof *r);
+    r->id = sl_col_int(st, 0);
+    r->scan_id = sl_col_int(st, 1);
+    r->device_id = sl_col_int(st, 2);
+    sl_col_text(st, 3, r->address, sizeof r->address);
+    char name[24];
+    sl_col_text(st, 4, name, sizeof name);
+    if (sl_proto_from_name(name, &r->ev.proto) != 0)
+        r->ev.proto = SL_PROTO_NONE;
+    r->ev.port = (uint16_t)(int)sl_col_int(st, 5);
+    sl_col_text(st, 6, r->path, sizeof r->path);
+    sl_col_text(st, 7, r->request, sizeof r->request);
+    sl_col_text(st, 8, name, sizeof name);
+    if (sl_outcome_from_name(name, &r->ev.outcome) != 0)
+        r->ev.outcome = SL_OUTCOME_ERROR;
+    sl_col_text(st, 9, r->detail, sizeof r->detail);
+    sl_col_text(st, 10, r->observed_at, sizeof r->observed_at);
+    int64_t t;
+    r->ev.observed_at = sl_time_parse(r->observed_at, &t) == 0 ? t : 0;
+    r->truncated = (int)sl_col_int(st, 11) != 0;
+    r->ev.data = sl_col_blob(st, 12, &r->ev.len);
+    r->ev.path = r->path[0] ? r->path : NULL;
+    r->ev.request = r->request[0] ? r->request : NULL;
+    r->ev.detail = r->detail[0] ? r->detail : NULL;
+}
+
+/* Steps a statement of evidence rows into cb. */
+static int walk_evidence(struct sl_q *st, sl_evidence_cb cb, void *ctx, struct sl_err *err)
+{
     struct sl_evidence_row *r = malloc(sizeof *r);
     if (r == NULL) {
         sl_reset(st);
         return sl_err_set(err, "out of memory");
     }
-    while ((rc = sl_step(st, NULL, err)) == 1) {
-        memset(r, 0, sizeof *r);
-        r->id = sl_col_int(st, 0);
-        r->scan_id = sl_col_int(st, 1);
-        r->device_id = sl_col_int(st, 2);
-        sl_col_text(st, 3, r->address, sizeof r->address);
-        char name[24];
-        sl_col_text(st, 4, name, sizeof name);
-        if (sl_proto_from_name(name, &r->ev.proto) != 0)
-            r->ev.proto = SL_PROTO_NONE;
-        r->ev.port = (uint16_t)(int)sl_col_int(st, 5);
-        sl_col_text(st, 6, r->path, sizeof r->path);
-        sl_col_text(st, 7, r->request, sizeof r->request);
-        sl_col_text(st, 8, name, sizeof name);
-        if (sl_outcome_from_name(name, &r->ev.outcome) != 0)
-            r->ev.outcome = SL_OUTCOME_ERROR;
-        sl_col_text(st, 9, r->detail, sizeof r->detail);
-        sl_col_text(st, 10, r->observed_at, sizeof r->observed_at);
-        int64_t t;
-        r->ev.observed_at = sl_time_parse(r->observed_at, &t) == 0 ? t : 0;
-        r->truncated = (int)sl_col_int(st, 11) != 0;
-        r->ev.data = sl_col_blob(st, 12, &r->ev.len);
-        r->ev.path = r->path[0] ? r->path : NULL;
-        r->ev.request = r->request[0] ? r->request : NULL;
-        r->ev.detail = r->detail[0] ? r->detail : NULL;
+    int rc;
+    while ((rc = sl_step(st, "listing evidence", err)) == 1) {
+        row_to_evidence(st, r);
         if (cb(r, ctx) != 0)
             break;
     }
     free(r);
-    if (rc != 1 && rc != 0) {
-        sl_reset(st);
-        return sl_err_prefix(err, "listing evidence");
-    }
     sl_reset(st);
-    return 0;
+    return rc < 0 ? -1 : 0;
+}
+
+#define EVIDENCE_COLUMNS                                                                         \
+    "id, scan_id, device_id, address, proto, port, path, request, outcome, detail,"             \
+    " observed_at, truncated, data"
+
+int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
+                           sl_evidence_cb cb, void *ctx, struct sl_err *err)
+{
+    struct sl_q *st = sl_st(s,
+                            "SELECT " EVIDENCE_COLUMNS " FROM evidence"
+                            " WHERE device_id = ?1 ORDER BY scan_id DESC, id LIMIT ?2",
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, device_id);
+    sl_bind_int(st, 2, limit > 0 ? limit : INT64_MAX);
+    return walk_evidence(st, cb, ctx, err);
+}
+
+/* "... IN (?1, ..., ?100)" texts, built once (the cache keys on their addresses). */
+static char *in_sql[2];
+static pthread_once_t in_once = PTHREAD_ONCE_INIT;
+
+static char *with_id_list(const char *head, const char *tail)
+{
+    size_t cap = strlen(head) + strlen(tail) + SL_DEVICE_BATCH * 7 + 8;
+    char *q = malloc(cap);
+    if (q == NULL)
+        return NULL;
+    size_t n = (size_t)snprintf(q, cap, "%s(", head);
+    for (int i = 1; i <= SL_DEVICE_BATCH; i++)
+        n += (size_t)snprintf(q + n, cap - n, "%s?%d", i > 1 ? ", " : "", i);
+    snprintf(q + n, cap - n, ")%s", tail);
+    return q;
+}
+
+static void build_in(void)
+{
+    in_sql[0] = with_id_list("SELECT " EVIDENCE_COLUMNS " FROM (SELECT " EVIDENCE_COLUMNS ","
+                             " row_number() OVER (PARTITION BY device_id"
+                             " ORDER BY scan_id DESC, id) AS rn FROM evidence WHERE device_id IN ",
+                             ") AS e WHERE rn <= ?101 ORDER BY device_id, scan_id DESC, id");
+    in_sql[1] = sl_device_select_in(with_id_list);
+}
+
+const char *sl_store_in_sql(int which)
+{
+    pthread_once(&in_once, build_in);
+    return in_sql[which];
+}
+
+int sl_store_evidence_list_many(struct sl_store *s, const int64_t *ids, size_t n,
+                                int64_t per_device, sl_evidence_cb cb, void *ctx,
+                                struct sl_err *err)
+{
+    const char *sql = sl_store_in_sql(0);
+    if (sql == NULL)
+        return sl_err_set(err, "out of memory");
+    if (n > SL_DEVICE_BATCH)
+        return sl_err_set(err, "internal: %zu devices in one batch", n);
+    struct sl_q *st = sl_st(s, sql, err);
+    if (st == NULL)
+        return -1;
+    for (size_t i = 0; i < SL_DEVICE_BATCH; i++)
+        sl_bind_int(st, (int)i + 1, i < n ? ids[i] : 0);
+    sl_bind_int(st, SL_DEVICE_BATCH + 1, per_device > 0 ? per_device : INT64_MAX);
+    return walk_evidence(st, cb, ctx, err);
 }

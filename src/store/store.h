@@ -253,6 +253,12 @@ int sl_store_device_lock(struct sl_store *s, int64_t id, struct sl_err *err);
 
 /* Returns 1 and fills *d, 0 when there is no such device, -1 on error. */
 int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err);
+/* Up to SL_DEVICE_BATCH devices by id in one statement: out[i] and found[i] for
+ * ids[i] (a report listing a million devices makes 10,000 queries, not 2
+ * million, which a remote server needs). */
+#define SL_DEVICE_BATCH 100
+int sl_store_device_get_many(struct sl_store *s, const int64_t *ids, size_t n,
+                             struct sl_device *out, bool *found, struct sl_err *err);
 /* Looks a device up by id, MAC, serial or address (in that order). */
 int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
                          struct sl_err *err);
@@ -342,6 +348,11 @@ typedef int (*sl_evidence_cb)(const struct sl_evidence_row *r, void *ctx);
 /* Evidence of one device, newest scan first (limit 0 = all). */
 int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
                            sl_evidence_cb cb, void *ctx, struct sl_err *err);
+/* The same for up to SL_DEVICE_BATCH devices in one statement, at most
+ * per_device rows each; a device's rows come together (by device id). */
+int sl_store_evidence_list_many(struct sl_store *s, const int64_t *ids, size_t n,
+                                int64_t per_device, sl_evidence_cb cb, void *ctx,
+                                struct sl_err *err);
 
 /* ---- milestones ------------------------------------------------------------------- */
 

@@ -28,6 +28,13 @@ static int count_evidence(const struct sl_evidence_row *r, void *ctx)
     return 0;
 }
 
+static int count_evidence_any(const struct sl_evidence_row *r, void *ctx)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
 static int64_t add_site(struct sl_store *s, const char *name, enum sl_tier tier)
 {
     const char *nets[] = {"198.18.1.0/24", "2001:db8:1::/48"};
@@ -151,6 +158,19 @@ static void test_devices_and_evidence(void **state)
     int n_many = 0;
     assert_int_equal(sl_store_evidence_list(s, id3, 0, count_evidence, &n_many, &err), 0);
     assert_int_equal(n_many, 11);
+
+    /* Many devices and their evidence in one statement each. */
+    int64_t ids[3] = {id3, 999999, id};
+    struct sl_device got[3];
+    bool found[3];
+    assert_int_equal(sl_store_device_get_many(s, ids, 3, got, found, &err), 0);
+    assert_true(found[0] && !found[1] && found[2]);
+    assert_string_equal(got[0].claim.manufacturer, "Axis");
+    assert_string_equal(got[2].mac, "44:19:b6:00:00:01");
+    int n_rows = 0;
+    assert_int_equal(sl_store_evidence_list_many(s, ids, 3, 4, count_evidence_any, &n_rows, &err),
+                     0);
+    assert_int_equal(n_rows, 4 + 1); /* at most 4 of id3's 11, and id's one */
 
     /* A write that fails inside a transaction fails the transaction, even when
      * the backend queued it (PostgreSQL's pipeline): at once or at the commit,
