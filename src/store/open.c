@@ -227,8 +227,3 @@ void sl_store_rollback(struct sl_store *s)
     }
     rollback_outer(s);
 }
-
-bool sl_store_in_transaction(const struct sl_store *s)
-{
-    return s->txn_depth > 0;
-}

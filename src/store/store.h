@@ -76,7 +76,6 @@ int sl_store_migrate(struct sl_store *s, int target, struct sl_err *err);
 int sl_store_begin(struct sl_store *s, struct sl_err *err);
 int sl_store_commit(struct sl_store *s, struct sl_err *err);
 void sl_store_rollback(struct sl_store *s);
-bool sl_store_in_transaction(const struct sl_store *s);
 
 /* ---- audit log -------------------------------------------------------------------- */
 
