@@ -488,6 +488,34 @@ static void test_not_a_register(void **state)
     assert_non_null(strstr(err.msg, "not a sightline register"));
 }
 
+/* A PostgreSQL location carrying a password is refused before any connection,
+ * and the password is in no message; a location names its backend. */
+static void test_locations(void **state)
+{
+    (void)state;
+    const char *bad[] = {"host=/nonexistent dbname=reg password=s3cret-Pw",
+                         "postgresql://alice:s3cret-Pw@/reg?host=/nonexistent",
+                         "postgres://alice@/reg?host=/nonexistent&password=s3cret-Pw"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct sl_store *s = NULL;
+        struct sl_err err = {0};
+        assert_int_equal(sl_store_open(&s, bad[i], 0, &err), -1);
+        assert_int_equal(err.kind, SL_ERR_INVALID);
+        assert_null(strstr(err.msg, "s3cret"));
+        assert_non_null(strstr(err.msg, "PGPASSFILE"));
+    }
+    /* No server there: unavailable, named, still no password (none given). */
+    struct sl_store *s = NULL;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, "host=/nonexistent-dir dbname=reg user=bob", 0, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_UNAVAILABLE);
+    assert_non_null(strstr(err.msg, "postgresql database 'reg' on /nonexistent-dir as bob"));
+    assert_string_equal(sl_store_backend_of("postgresql://db/estate"), "postgres");
+    assert_string_equal(sl_store_backend_of("host=db dbname=estate"), "postgres");
+    assert_string_equal(sl_store_backend_of("./reg.db"), "sqlite");
+    assert_string_equal(sl_store_backend_of("sqlite:./a=b.db"), "sqlite");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_tamper_rechain),
         cmocka_unit_test(test_transaction_rollback),
         cmocka_unit_test(test_not_a_register),
+        cmocka_unit_test(test_locations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
