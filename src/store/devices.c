@@ -137,26 +137,18 @@ static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
 /* The same address is the same device only when nothing says otherwise: a
  * replacement camera often takes the address of the one it replaced, so a
  * different MAC, serial or manufacturer means a different device. */
-#define MATCH_BY_ADDRESS                                                                        \
+#define MATCH_ADDRESS                                                                           \
     " AND (mac IS NULL OR mac = ?1 OR ?1 IS NULL)"                                              \
     " AND (serial IS NULL OR serial = ?4 OR ?4 IS NULL)"                                        \
     " AND (manufacturer IS NULL OR manufacturer = ?5 OR ?5 IS NULL)"                            \
-    " ORDER BY last_seen DESC, id DESC LIMIT 1) AS a ORDER BY k LIMIT 1"
+    " ORDER BY last_seen DESC, id DESC LIMIT 1"
+#define MATCH_BY_ADDRESS MATCH_ADDRESS ") AS a ORDER BY k LIMIT 1"
 
-int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
-                          struct sl_err *err)
+/* Binds an observation's identity (?1 MAC, ?2 address, ?3 site, ?4 serial,
+ * ?5 manufacturer) and reads the matched id from column 1. */
+static int bind_match(struct sl_q *st, const struct sl_device_obs *obs, int64_t *id,
+                      struct sl_err *err)
 {
-    if (empty(obs->mac) && empty(obs->serial) && empty(obs->address))
-        return 0;
-    /* Two texts, not "site_id IS NOT DISTINCT FROM ?3": PostgreSQL uses the
-     * (address, site_id) index only for an equality or IS NULL. */
-    struct sl_q *st =
-        sl_st(s,
-              obs->site_id > 0 ? MATCH_BY_ID " AND site_id = ?3" MATCH_BY_ADDRESS
-                               : MATCH_BY_ID " AND site_id IS NULL" MATCH_BY_ADDRESS,
-              err);
-    if (st == NULL)
-        return -1;
     const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
     sl_bind_text_or_null(st, 1, obs->mac);
     sl_bind_text_or_null(st, 2, obs->address);
@@ -169,6 +161,61 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
         *id = sl_col_int(st, 1);
     sl_reset(st);
     return rc;
+}
+
+/* In-process (SQLite) three small queries cost less than one with a temporary
+ * sort per branch; over a network one round trip costs more than either. */
+static int match_one_by_one(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                            struct sl_err *err)
+{
+    struct sl_q *st;
+    int rc;
+    if (!empty(obs->mac)) {
+        st = sl_st(s, "SELECT id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1", err);
+        if (st == NULL)
+            return -1;
+        sl_bind_text(st, 1, obs->mac);
+        if ((rc = step_one_id(st, id, err)) != 0)
+            return rc;
+    }
+    if (!empty(obs->serial)) {
+        st = sl_st(s, "SELECT id FROM devices WHERE serial = ?1 ORDER BY id LIMIT 1", err);
+        if (st == NULL)
+            return -1;
+        sl_bind_text(st, 1, obs->serial);
+        if ((rc = step_one_id(st, id, err)) != 0)
+            return rc;
+    }
+    if (empty(obs->address))
+        return 0;
+    st = sl_st(s,
+               obs->site_id > 0
+                   ? "SELECT 3, id FROM devices WHERE address = ?2 AND site_id = ?3" MATCH_ADDRESS
+                   : "SELECT 3, id FROM devices WHERE address = ?2 AND site_id IS NULL"
+                         MATCH_ADDRESS,
+               err);
+    if (st == NULL)
+        return -1;
+    return bind_match(st, obs, id, err);
+}
+
+int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                          struct sl_err *err)
+{
+    if (empty(obs->mac) && empty(obs->serial) && empty(obs->address))
+        return 0;
+    if (!s->be->remote)
+        return match_one_by_one(s, obs, id, err);
+    /* Two texts, not "site_id IS NOT DISTINCT FROM ?3": PostgreSQL uses the
+     * (address, site_id) index only for an equality or IS NULL. */
+    struct sl_q *st =
+        sl_st(s,
+              obs->site_id > 0 ? MATCH_BY_ID " AND site_id = ?3" MATCH_BY_ADDRESS
+                               : MATCH_BY_ID " AND site_id IS NULL" MATCH_BY_ADDRESS,
+              err);
+    if (st == NULL)
+        return -1;
+    return bind_match(st, obs, id, err);
 }
 
 static int insert_event(struct sl_store *s, int64_t device_id, const char *at, const char *actor,

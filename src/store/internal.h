@@ -35,6 +35,7 @@ struct sl_migration {
 /* What a backend provides. Columns are numbered from 0, parameters from 1. */
 struct sl_backend {
     const char *name; /* "sqlite", "postgres" */
+    bool remote;      /* every statement is a round trip: fewer, larger ones pay */
     /* Connects to `location` (already stripped of a "sqlite:" prefix); fills s->conn. */
     int (*open)(struct sl_store *s, const char *location, int flags, struct sl_err *err);
     void (*close)(struct sl_store *s);

@@ -743,6 +743,7 @@ extern const struct sl_migration sl_postgres_migrations[];
 
 const struct sl_backend sl_backend_postgres = {
     .name = "postgres",
+    .remote = true,
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

@@ -300,6 +300,7 @@ extern const struct sl_migration sl_sqlite_migrations[];
 
 const struct sl_backend sl_backend_sqlite = {
     .name = "sqlite",
+    .remote = false,
     .open = lite_open,
     .close = lite_close,
     .exec = lite_exec,
