@@ -4,12 +4,13 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "util/err.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: sightline COMMAND [OPTIONS]\n"
+            "Usage: sightline [--config FILE] [--data-dir DIR] COMMAND [OPTIONS]\n"
             "       sightline help [COMMAND]\n"
             "       sightline --version\n"
             "\n"
@@ -19,9 +20,16 @@ static void usage(FILE *out)
             "Commands:\n");
     sl_cli_print_table(out, "sightline", sl_commands);
     fprintf(out,
-            "\nThe register is ./sightline.db unless --db LOCATION or $SIGHTLINE_DB says otherwise:\n"
-            "an SQLite file (PATH, sqlite:PATH) or a PostgreSQL database (postgresql://...,\n"
-            "'host=... dbname=...'; passwords only from PGPASSFILE, ~/.pgpass, PGPASSWORD).\n"
+            "\nOptions of every command (before or after its name):\n"
+            "  --config FILE    the configuration file (default $SIGHTLINE_CONFIG, else\n"
+            "                   " SL_CONFIG_DEFAULT "); the command line overrides it\n"
+            "  --data-dir DIR   rules, registry, policies and cloud domains (default\n"
+            "                   $SIGHTLINE_DATA, else the file's [data] dir, else the installed\n"
+            "                   copy, or the source tree's when run from its build tree)\n"
+            "\nThe register is ./sightline.db unless --db LOCATION, $SIGHTLINE_DB or the\n"
+            "configuration file's [register] location says otherwise: an SQLite file\n"
+            "(PATH, sqlite:PATH) or a PostgreSQL database (postgresql://..., 'host=...\n"
+            "dbname=...'; passwords only from PGPASSFILE, ~/.pgpass, PGPASSWORD).\n"
             "Exit codes: 0 done, 1 findings above --fail-on (or a failed check),\n"
             "2 usage or input error, 3 runtime failure.\n"
             "Scan only networks you are authorised to scan.\n");
@@ -49,6 +57,13 @@ static int run(const struct sl_command *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    int rc = sl_config_start(&argc, argv);
+    if (rc != 0)
+        return rc;
+    if (sl_config_apply(&argc, &argv) != 0) {
+        fprintf(stderr, "sightline: out of memory\n");
+        return SL_EXIT_RUNTIME;
+    }
     if (argc < 2) {
         usage(stderr);
         return SL_EXIT_USAGE;

@@ -8,6 +8,7 @@
 
 #include "lab.h"
 #include "state.h"
+#include "util/datadir.h"
 #include "util/file.h"
 #include "util/str.h"
 
@@ -18,10 +19,9 @@ const char *lab_profiles_dir(const char *flag)
     const char *e = getenv("SIGHTLINE_LAB_PROFILES");
     if (e && *e)
         return e;
-    struct stat st;
-    if (stat(SL_LAB_PROFILES_SOURCE, &st) == 0)
-        return SL_LAB_PROFILES_SOURCE;
-    return SL_LAB_PROFILES_INSTALL;
+    static char buf[4096];
+    return sl_datadir_find(SL_LAB_PROFILES_SOURCE, "lab-profiles", SL_LAB_PROFILES_INSTALL, buf,
+                           sizeof buf, NULL);
 }
 
 int lab_usage(const char *cmd, const char *fmt, ...)

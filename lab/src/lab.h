@@ -22,7 +22,8 @@ int lab_cmd_probe(int argc, char **argv);
 int lab_cmd_check(int argc, char **argv);
 
 /* The profile directory: flag, else $SIGHTLINE_LAB_PROFILES, else the source
- * tree's lab/profiles, else the installed copy. */
+ * tree's lab/profiles when run from the build tree, else the installed copy
+ * (util/datadir.h). */
 const char *lab_profiles_dir(const char *flag);
 
 /* Reads <state dir of name>/info.json. Returns a new reference or NULL with

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "cli/config.h"
 #include "util/err.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
@@ -102,22 +103,33 @@ void sl_cli_getopt_reset(void)
     opterr = 1;
 }
 
-const char *sl_cli_db_path(const char *flag)
+/* The flag, else the environment variable, else the configuration file's key. */
+static const char *flag_env_file(const char *flag, const char *env_name, const char *section,
+                                 const char *key)
 {
     if (flag != NULL && *flag != '\0')
         return flag;
-    const char *env = getenv("SIGHTLINE_DB");
+    const char *env = getenv(env_name);
     if (env != NULL && *env != '\0')
         return env;
-    return "./sightline.db";
+    return sl_config_file_value(section, key, NULL);
+}
+
+const char *sl_cli_db_path(const char *flag)
+{
+    const char *p = flag_env_file(flag, "SIGHTLINE_DB", "register", "location");
+    return p != NULL ? p : "./sightline.db";
+}
+
+const char *sl_cli_read_db_path(const char *flag)
+{
+    return flag_env_file(flag, "SIGHTLINE_READ_DB", "register", "read_replica");
 }
 
 int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
                      struct sl_err *err)
 {
-    const char *loc = read_flag;
-    if (loc == NULL || *loc == '\0')
-        loc = getenv("SIGHTLINE_READ_DB");
+    const char *loc = sl_cli_read_db_path(read_flag);
     if (loc == NULL || *loc == '\0')
         return sl_store_open(s, sl_cli_db_path(db_flag), 0, err);
     return sl_store_open(s, loc, SL_STORE_READONLY, err);

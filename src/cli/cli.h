@@ -55,13 +55,19 @@ int sl_cli_fail_err(const char *cmd, const struct sl_err *err);
 void sl_cli_getopt_reset(void);
 
 /* The register's location: the --db value if given, else $SIGHTLINE_DB, else
- * ./sightline.db. A location is an SQLite path (or sqlite:PATH) or a
- * PostgreSQL URI/conninfo (store/store.h); never with a password in it. */
+ * the configuration file's [register] location, else ./sightline.db. A
+ * location is an SQLite path (or sqlite:PATH) or a PostgreSQL URI/conninfo
+ * (store/store.h); never with a password in it. */
 const char *sl_cli_db_path(const char *flag);
 
-/* Opens the register a read-only command reads: the --read-db value, else
- * $SIGHTLINE_READ_DB (a streaming replica, docs/scale.md), else the --db
- * register. A separate read location is opened read-only (never migrated). */
+/* Where a command that only reads may read: the flag if given, else
+ * $SIGHTLINE_READ_DB, else the file's [register] read_replica, else NULL (the
+ * register itself). */
+const char *sl_cli_read_db_path(const char *flag);
+
+/* Opens the register a read-only command reads: sl_cli_read_db_path (a
+ * streaming replica, docs/scale.md), else the --db register. A separate read
+ * location is opened read-only (never migrated). */
 struct sl_store;
 int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
                      struct sl_err *err);

@@ -38,7 +38,7 @@ static void usage(const char *cmd)
            "  {\"device\": KEY, \"proto\": \"http\", \"port\": 80, \"path\": \"/\",\n"
            "   \"data_b64\": \"...\" | \"data\": \"text\"}\n"
            "and prints one line per device: {\"device\": KEY, \"claim\": {...}}.\n"
-           "Rules, registry and policies come from $SIGHTLINE_DATA (else %s).\n",
+           "Rules, registry and policies come from %s (sightline config show says why).\n",
            cmd, cmd, sl_datadir());
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "monitor/alert.h"
 #include "monitor/capture.h"
 #include "monitor/cloud.h"
@@ -19,15 +20,49 @@
 
 #define MAX_READ_FILES 1024
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop, g_reload;
 static struct sl_capture *volatile g_live;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    g_stop = 1;
+    if (sig == SIGHUP)
+        g_reload = 1;
+    else
+        g_stop = 1;
     if (g_live != NULL)
         sl_capture_break(g_live);
+}
+
+/* SIGHUP: reads the configuration file again and loads the rules, registry,
+ * policies and cloud domains afresh (from the data directory it now names);
+ * the capture, the station table and the alerts' deduplication go on. On any
+ * error the monitor keeps what it had and says why. */
+static void reload(const char *cmd, struct sl_monitor *mon, enum sl_tier tier, const char *policy,
+                   struct sl_cloud **cloud, struct sl_mon_identify **identify)
+{
+    struct sl_err err = {0};
+    struct sl_cloud *nc = NULL;
+    struct sl_mon_identify *ni = NULL;
+    char path[4096];
+    if (sl_config_reload(&err) == 0) {
+        if (!sl_config_cli_gave("--policy"))
+            policy = sl_config_file_value("monitor", "policy", NULL);
+        snprintf(path, sizeof path, "%s/cloud-domains.tsv", sl_datadir());
+        if (sl_cloud_load(&nc, path, &err) == 0)
+            sl_mon_identify_open(&ni, sl_datadir(), tier, policy, &err);
+    }
+    if (ni == NULL) {
+        fprintf(stderr, "%s: reload failed, keeping the rules in use: %s\n", cmd, err.msg);
+        sl_cloud_free(nc);
+        return;
+    }
+    sl_monitor_reload(mon, nc, ni);
+    sl_cloud_free(*cloud);
+    sl_mon_identify_close(*identify);
+    *cloud = nc;
+    *identify = ni;
+    fprintf(stderr, "%s: reloaded %s and the rules in %s (%zu cloud domains)\n", cmd,
+            sl_config_path(), sl_datadir(), sl_cloud_count(nc));
 }
 
 static void usage(const char *cmd)
@@ -374,6 +409,7 @@ int sl_cmd_monitor(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 
     int64_t frames = 0;
     bool failed = false;
@@ -382,6 +418,10 @@ int sl_cmd_monitor(int argc, char **argv)
         g_live = live;
         uint64_t start = sl_mono_ms(), last_save = start;
         while (!g_stop) {
+            if (g_reload) {
+                g_reload = 0;
+                reload(cmd, mon, tier, o.policy, &cloud, &identify);
+            }
             int k = sl_capture_next(live, &f, &err);
             if (k < 0) {
                 sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);

@@ -1,8 +1,10 @@
 /* cmd_sites.c - sightline sites add|list|show|import */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -106,6 +108,7 @@ struct list_ctx {
     enum sl_format fmt;
     struct sl_table *table;
     json_t *array;
+    bool names; /* --names: one name a line */
 };
 
 static void join_networks(const struct sl_site *site, char *out, size_t n, const char *sep)
@@ -134,6 +137,10 @@ static int list_one(const struct sl_site *site, void *vctx)
 {
     struct list_ctx *ctx = vctx;
     char nets[2048];
+    if (ctx->names) {
+        printf("%s\n", site->name);
+        return 0;
+    }
     switch (ctx->fmt) {
     case SL_FMT_JSON:
         json_array_append_new(ctx->array, site_json(site));
@@ -162,11 +169,12 @@ static int sites_list(int argc, char **argv)
         {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"csv", no_argument, NULL, 'c'},
+        {"names", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *read_db = NULL;
-    struct list_ctx ctx = {SL_FMT_TABLE, NULL, NULL};
+    struct list_ctx ctx = {SL_FMT_TABLE, NULL, NULL, false};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -174,10 +182,13 @@ static int sites_list(int argc, char **argv)
         case 'R': read_db = optarg; break;
         case 'j': ctx.fmt = SL_FMT_JSON; break;
         case 'c': ctx.fmt = SL_FMT_CSV; break;
+        case 'n': ctx.names = true; break;
         case 'h':
-            printf("Usage: %s [--json|--csv] [--db PATH] [--read-db LOCATION]\n\n"
+            printf("Usage: %s [--json|--csv|--names] [--db PATH] [--read-db LOCATION]\n\n"
                    "Lists the sites in the register: name, department, tier and networks.\n"
-                   "--csv writes the same columns 'sightline sites import' reads.\n",
+                   "--csv writes the same columns 'sightline sites import' reads.\n"
+                   "--names prints the names alone, one a line, and nothing when there is\n"
+                   "no register yet (for scripts and shell completion; never creates one).\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -187,14 +198,22 @@ static int sites_list(int argc, char **argv)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
     struct sl_err err = {0};
-    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
+    struct stat st;
+    const char *path = sl_cli_db_path(db);
+    if (ctx.names && strcmp(sl_store_backend_of(path), "sqlite") == 0 && stat(path, &st) != 0 &&
+        errno == ENOENT)
+        return SL_EXIT_OK;
+    if (ctx.names ? sl_store_open(&s, path, SL_STORE_READONLY, &err) != 0
+                  : sl_cli_open_read(&s, db, read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     static const char *const headers[] = {"name", "department", "tier", "networks"};
-    if (ctx.fmt == SL_FMT_TABLE)
+    if (ctx.names)
+        ctx.fmt = SL_FMT_CSV; /* no table or array: list_one prints the names */
+    else if (ctx.fmt == SL_FMT_TABLE)
         ctx.table = sl_table_new(4, headers);
     else if (ctx.fmt == SL_FMT_JSON)
         ctx.array = json_array();
-    else
+    else if (!ctx.names)
         sl_csv_write_row(stdout, headers, 4);
     int rc = sl_store_site_list(s, list_one, &ctx, &err);
     sl_store_close(s);

@@ -18,5 +18,6 @@ const struct sl_command sl_commands[] = {
     {"verify", "rescan sites: removed devices not seen become verified absent", sl_cmd_verify},
     {"demo", "build a believable removal programme for the demo", sl_cmd_demo},
     {"db", "verify the register's integrity and audit chain; migrate its schema", sl_cmd_db},
+    {"config", "the effective settings and where each came from; check a file", sl_cmd_config},
     {NULL, NULL, NULL},
 };

@@ -19,5 +19,6 @@ int sl_cmd_milestones(int argc, char **argv);
 int sl_cmd_report(int argc, char **argv);
 int sl_cmd_verify(int argc, char **argv);
 int sl_cmd_demo(int argc, char **argv);
+int sl_cmd_config(int argc, char **argv);
 
 #endif

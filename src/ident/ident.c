@@ -115,6 +115,14 @@ void sl_ident_acc_free(struct sl_ident_acc *acc)
     free(acc);
 }
 
+void sl_ident_acc_rebind(struct sl_ident_acc *acc, const struct sl_ident *id)
+{
+    /* Clues are copies (rule ids, values), so they outlive the rules that made
+     * them; the miss cache is keyed by rule index, which the new rules reuse. */
+    acc->id = id;
+    memset(acc->miss, 0, sizeof acc->miss);
+}
+
 void sl_ident_acc_reset(struct sl_ident_acc *acc)
 {
     acc->n_clues = 0;

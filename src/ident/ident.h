@@ -31,6 +31,11 @@ struct sl_ident_acc *sl_ident_acc_new(const struct sl_ident *id);
 void sl_ident_acc_free(struct sl_ident_acc *acc);
 void sl_ident_acc_reset(struct sl_ident_acc *acc);
 
+/* Moves an accumulator to another loaded ident (rules reloaded): what it has
+ * found so far stays; later evidence meets id's rules. The old ident may be
+ * freed afterwards. */
+void sl_ident_acc_rebind(struct sl_ident_acc *acc, const struct sl_ident *id);
+
 /* Parses one piece of evidence and records what its rules say. */
 void sl_ident_observe(struct sl_ident_acc *acc, const struct sl_evidence *ev);
 

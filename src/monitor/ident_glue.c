@@ -33,6 +33,11 @@ static void conclude(void *acc, struct sl_claim *out)
     sl_ident_conclude(acc, out);
 }
 
+static void rebind(void *acc, void *ctx)
+{
+    sl_ident_acc_rebind(acc, ((struct glue *)ctx)->ident);
+}
+
 static void judge(void *ctx, const struct sl_claim *c, int64_t now, struct sl_verdict *out)
 {
     struct glue *g = ctx;
@@ -61,6 +66,7 @@ int sl_mon_identify_open(struct sl_mon_identify **out, const char *datadir, enum
     g->ops.observe = observe;
     g->ops.conclude = conclude;
     g->ops.judge = judge;
+    g->ops.rebind = rebind;
     *out = &g->ops;
     return 0;
 fail:

@@ -155,8 +155,10 @@ static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto
         return false;
     if (h->acc == NULL) {
         h->acc = id->acc_new(id->ctx);
-        h->claim = calloc(1, sizeof *h->claim);
-        h->verdict = calloc(1, sizeof *h->verdict);
+        if (h->claim == NULL) /* a reload without rebind kept the claim */
+            h->claim = calloc(1, sizeof *h->claim);
+        if (h->verdict == NULL)
+            h->verdict = calloc(1, sizeof *h->verdict);
         if (h->acc == NULL || h->claim == NULL || h->verdict == NULL) {
             if (h->acc != NULL && id->acc_free != NULL)
                 id->acc_free(h->acc);
@@ -607,6 +609,41 @@ static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct
     }
 }
 
+/* ---- reload ---------------------------------------------------------------------------- */
+
+void sl_monitor_reload(struct sl_monitor *m, const struct sl_cloud *cloud,
+                       const struct sl_mon_identify *identify)
+{
+    for (size_t i = 0; i < m->n_hosts; i++) {
+        struct sl_host *h = &m->hosts[i];
+        if (h->acc == NULL)
+            continue;
+        if (identify == NULL || identify->rebind == NULL) {
+            if (m->cfg.identify != NULL && m->cfg.identify->acc_free != NULL)
+                m->cfg.identify->acc_free(h->acc);
+            h->acc = NULL; /* the claim and verdict stay as they were */
+            continue;
+        }
+        identify->rebind(h->acc, identify->ctx);
+        if (identify->conclude != NULL)
+            identify->conclude(h->acc, h->claim);
+        if (identify->judge != NULL)
+            identify->judge(identify->ctx, h->claim, m->now_sec, h->verdict);
+    }
+    for (size_t i = 0; i < SL_CLOUD_IP_SLOTS; i++) {
+        struct sl_cloud_ip *c = &m->cloud_ips[i];
+        if (!c->used)
+            continue;
+        c->entry = cloud != NULL ? sl_cloud_match(cloud, c->name) : NULL;
+        if (c->entry == NULL) {
+            c->used = false;
+            m->n_cloud_ips--;
+        }
+    }
+    m->cfg.cloud = cloud;
+    m->cfg.identify = identify;
+}
+
 /* ---- the frame ------------------------------------------------------------------------- */
 
 int sl_monitor_new(struct sl_monitor **out, const struct sl_mon_config *cfg, struct sl_err *err)
@@ -682,9 +719,13 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
     const uint8_t *smac = p.l3 == SL_L3_ARP ? p.arp_sha : p.src_mac;
     struct sl_host *h = NULL;
     bool created = false;
+    static const uint8_t zero_mac[6];
+    /* No link address (raw IP links) or an all-zero one (loopback): the IP
+     * address is the station. */
+    bool no_mac = !p.has_mac || memcmp(smac, zero_mac, 6) == 0;
     if (p.has_mac && usable_mac(smac))
         h = sl_mon_host_find(m, true, smac, NULL, true, &created);
-    else if (!p.has_mac && ip && usable_ip(&p.src))
+    else if (no_mac && ip && usable_ip(&p.src))
         h = sl_mon_host_find(m, false, NULL, &p.src, true, &created);
     if (h != NULL) {
         if (h->last_seen != ts_sec) {

@@ -54,6 +54,7 @@ struct sl_mon_identify {
     void (*observe)(void *acc, const struct sl_evidence *ev);
     void (*conclude)(void *acc, struct sl_claim *out);
     void (*judge)(void *ctx, const struct sl_claim *c, int64_t now, struct sl_verdict *out);
+    void (*rebind)(void *acc, void *ctx); /* move an accumulator to this ctx's rules */
 };
 
 struct sl_mon_config {
@@ -105,6 +106,15 @@ void sl_monitor_flush(struct sl_monitor *m);
 void sl_monitor_last_time(const struct sl_monitor *m, int64_t *sec, int32_t *usec);
 
 void sl_monitor_get_stats(const struct sl_monitor *m, struct sl_mon_stats *out);
+
+/* Rules reloaded (SIGHUP): from now on the monitor uses cloud and identify
+ * in place of the ones it was given. Nothing is dropped: every station keeps
+ * what it has learned, its claim is concluded again and judged under the new
+ * policies; addresses learned from cloud names are kept while the new list
+ * still has their name. The caller frees the old cloud list and identify
+ * afterwards. */
+void sl_monitor_reload(struct sl_monitor *m, const struct sl_cloud *cloud,
+                       const struct sl_mon_identify *identify);
 
 /* Station table persistence (monitor/state.c): a JSON file
  * {"v":1,"hosts":[...],"alerts":[...]} written atomically; loading adds its

@@ -6,50 +6,13 @@
 # is then dropped (the running process has none), --user changes user, the
 # alerts are the same as reading the file, and the stats carry capture counters.
 # Needs root (CAP_NET_ADMIN, CAP_NET_RAW), unshare, ip and python3; else skipped.
-set -u
-if [ -z "${SL_MON_LIVE_INNER:-}" ]; then
-    if [ "$(id -u)" -ne 0 ]; then echo "skipped: live capture needs root"; exit 77; fi
-    for tool in unshare ip python3; do
-        command -v $tool >/dev/null 2>&1 || { echo "skipped: needs $tool"; exit 77; }
-    done
-    if ! unshare --net true 2>/dev/null; then
-        echo "skipped: cannot create a network namespace here"; exit 77
-    fi
-    SL_MON_LIVE_INNER=1 exec unshare --net sh "$0" "$@"
-fi
-
+. "$(dirname "$0")/lib_live.sh"
 . "$(dirname "$0")/lib.sh"
 S=$SIGHTLINE
 P="$SL_SOURCE_DIR/tests/monitor"
-ip link set lo up
-ip link add slmon0 type veth peer name slmon1 || { echo "skipped: no veth support"; exit 77; }
-for l in slmon0 slmon1; do
-    sysctl -qw "net.ipv6.conf.$l.disable_ipv6=1" 2>/dev/null || true
-    ip link set "$l" up
-done
+live_veth slmon0 slmon1
 
-# inject PCAP IFACE: sends every frame of a pcap out of IFACE (AF_PACKET).
-inject() {
-    python3 - "$1" "$2" <<'PY'
-import socket, struct, sys, time
-data = open(sys.argv[1], 'rb').read()
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[2], 0))
-off, n = 24, 0
-while off + 16 <= len(data):
-    incl = struct.unpack('<IIII', data[off:off + 16])[2]
-    s.send(data[off + 16:off + 16 + incl])
-    off += 16 + incl
-    n += 1
-    time.sleep(0.002)
-print(n)
-PY
-}
-
-frames=$(python3 -c "
-import struct; d=open('$P/cloud.pcap','rb').read(); o=24; n=0
-while o+16<=len(d): o+=16+struct.unpack('<IIII',d[o:o+16])[2]; n+=1
-print(n)")
+frames=$(pcap_frames "$P/cloud.pcap")
 
 # wait_for FILE TEXT: up to 10 s
 wait_for() {

@@ -108,7 +108,14 @@ grep -E " (tcp|udp) $excluded " "$tmp/conn.log" | grep -q .; check "excluded $ex
 "$LAB" exec --name "$name" -- "$SL" scan "$range" --concurrency 1 --quiet --db "$tmp/int.db" \
     > /dev/null 2>&1 &
 pid=$!
-sleep 1.5
+# SIGINT only once the scan runs: its handler is set before the scan record is
+# written, and a background job starts with SIGINT ignored, so a signal sent
+# earlier (a slow start on a loaded machine) would be lost and the scan finish.
+i=0
+until [ "$(sqlite3 "$tmp/int.db" 'select count(*) from scans' 2>/dev/null)" = 1 ]; do
+    i=$((i + 1)); [ $i -gt 300 ] && break; sleep 0.1
+done
+sleep 0.5
 kill -INT "$pid"  # exec runs the scanner in its own process (execvp)
 rc=0
 wait "$pid" || rc=$?

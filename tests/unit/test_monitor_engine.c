@@ -9,6 +9,7 @@
 
 #include "monitor/alert.h"
 #include "monitor/cloud.h"
+#include "monitor/ident_glue.h"
 #include "monitor/monitor.h"
 #include "monitor/pcapwrite.h"
 #include "store/store.h"
@@ -271,12 +272,94 @@ static int teardown(void **state)
     return 0;
 }
 
+
+/* SIGHUP: new rules and cloud list in place, nothing dropped: the station
+ * table, its claims and the alert deduplication stay; the new list's names
+ * alert from then on; learned cloud addresses stay while their name does. */
+static void test_reload(void **state)
+{
+    (void)state;
+    static const char list_a[] = "hik-connect.com\tHikvision\tHik-Connect\tcloud\ttest\n";
+    static const char list_b[] = "hik-connect.com\tHikvision\tHik-Connect\tcloud\ttest\n"
+                                 "easy4ipcloud.com\tDahua\tEasy4IP\tp2p\ttest\n";
+    struct sl_cloud *a, *b;
+    struct sl_mon_identify *id_a, *id_b;
+    struct sl_err err;
+    char datadir[4096];
+    snprintf(datadir, sizeof datadir, "%s/data", SL_TEST_SOURCE_DIR);
+    assert_int_equal(sl_cloud_parse(&a, list_a, sizeof list_a - 1, "a", &err), 0);
+    assert_int_equal(sl_cloud_parse(&b, list_b, sizeof list_b - 1, "b", &err), 0);
+    if (sl_mon_identify_open(&id_a, datadir, SL_TIER_SENSITIVE, NULL, &err) != 0 ||
+        sl_mon_identify_open(&id_b, datadir, SL_TIER_SENSITIVE, NULL, &err) != 0)
+        fail_msg("%s", err.msg);
+
+    struct rig r;
+    memset(&r, 0, sizeof r);
+    r.out = open_memstream(&r.buf, &r.len);
+    struct sl_alerts_config ac = {.jsonl = r.out};
+    r.alerts = sl_alerts_new(&ac);
+    struct sl_mon_config mc = {.cloud = a, .identify = id_a, .alerts = r.alerts, .actor = "test"};
+    assert_int_equal(sl_monitor_new(&r.m, &mc, &err), 0);
+
+    /* Before: hik-connect alerts, easy4ipcloud is unknown; a hik-connect address is learned. */
+    dns_query(&r, T0, HIK, "198.18.1.21", "api.hik-connect.com");
+    dns_query(&r, T0 + 1, HIK, "198.18.1.21", "www.easy4ipcloud.com");
+    struct sl_fb_l2 l = {{2, 0, 0, 0, 0, 1}, {0}, 0};
+    memcpy(l.dst, HIK, 6);
+    struct sl_addr res = addr("198.18.1.1"), cam = addr("198.18.1.21"), far = addr("203.0.113.9");
+    size_t n = sl_pl_dns_response(pl, sizeof pl, 1, "api.hik-connect.com", 1, &far, 1);
+    n = sl_fb_udp(frame, sizeof frame, &l, &res, 53, &cam, 40000, pl, n);
+    sl_monitor_packet(r.m, SL_LINK_ETHERNET, T0 + 2, 0, frame, n, n);
+    struct sl_mon_stats st;
+    sl_monitor_get_stats(r.m, &st);
+    uint64_t hosts = st.hosts;
+    fflush(r.out);
+    assert_int_equal(count(r.buf, "\"signature_id\":9000003"), 1);
+    assert_null(strstr(r.buf, "easy4ipcloud"));
+
+    sl_monitor_reload(r.m, b, id_b);
+    sl_cloud_free(a); /* the old ones are gone: ASan catches any later use */
+    sl_mon_identify_close(id_a);
+
+    dns_query(&r, T0 + 3, HIK, "198.18.1.21", "api.hik-connect.com"); /* deduplicated still */
+    dns_query(&r, T0 + 4, HIK, "198.18.1.21", "www.easy4ipcloud.com"); /* new list: alerts */
+    struct sl_fb_l2 up = {{0}, {2, 0, 0, 0, 0, 1}, 0};
+    memcpy(up.src, HIK, 6);
+    n = sl_fb_tcp(frame, sizeof frame, &up, &cam, 40001, &far, 443, 0x02, 1, 0, NULL, 0);
+    sl_monitor_packet(r.m, SL_LINK_ETHERNET, T0 + 5, 0, frame, n, n);
+    fflush(r.out);
+    assert_int_equal(count(r.buf, "\"signature_id\":9000003"), 2);
+    assert_int_equal(count(r.buf, "\"domain\":\"easy4ipcloud.com\""), 1);
+    assert_int_equal(count(r.buf, "\"signature_id\":9000006"), 1); /* learned address kept */
+    sl_monitor_get_stats(r.m, &st);
+    assert_int_equal(st.hosts, hosts); /* the station table is the same */
+    rig_close(&r);
+    sl_cloud_free(b);
+    sl_mon_identify_close(id_b);
+}
+
+/* Loopback frames carry all-zero MACs: the station is its IP address, so a
+ * monitor on lo (sightline-monitor@lo) still alerts. */
+static void test_loopback_station(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_open(&r, NULL, 0);
+    static const uint8_t zero[6];
+    dns_query(&r, T0, zero, "127.0.0.1", "api.hik-connect.com");
+    fflush(r.out);
+    assert_int_equal(count(r.buf, "\"signature_id\":9000003"), 1);
+    assert_non_null(strstr(r.buf, "\"device\":{\"ip\":\"127.0.0.1\"}"));
+    rig_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dedup_and_summary), cmocka_unit_test(test_reappeared),
         cmocka_unit_test(test_state_roundtrip), cmocka_unit_test(test_host_bound),
-        cmocka_unit_test(test_alert_table_bound),
+        cmocka_unit_test(test_alert_table_bound), cmocka_unit_test(test_reload),
+        cmocka_unit_test(test_loopback_station),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
