@@ -5,10 +5,13 @@
 # default durability: fsync and synchronous commit on), then the same into
 # SQLite by one writer for comparison. Prints the time, devices/s and evidence
 # rows/s of each, checks that no device was lost or written twice, and verifies
-# the audit chain. Target: >= 50,000 evidence rows/s on PostgreSQL.
+# the audit chain. Target: >= 50,000 evidence rows/s on PostgreSQL. Last,
+# `sightline db copy` moves the SQLite register (1M devices, 5M evidence rows,
+# the 1M-entry chain) into a fresh PostgreSQL database: time printed, then
+# `db verify` on the copy.
 #   bench/estate_ingest.sh [SITES] [DEVICES] [WRITERS]
 #   SL_BENCH_DIR (default /tmp/sl-bench-estate) holds the cluster and the file;
-#   SL_BENCH_BACKENDS="postgres sqlite" picks which to run.
+#   SL_BENCH_BACKENDS="postgres sqlite copy" picks which parts to run (in that order).
 # Nothing here touches the network (the cluster listens on a Unix socket only).
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,7 +19,7 @@ sites=${1:-1000}
 devices=${2:-1000}
 writers=${3:-8}
 dir=${SL_BENCH_DIR:-/tmp/sl-bench-estate}
-backends=${SL_BENCH_BACKENDS:-postgres sqlite}
+backends=${SL_BENCH_BACKENDS:-postgres sqlite copy}
 mkdir -p "$dir"
 chmod 0755 "$dir"
 ./scripts/build release >/dev/null
@@ -46,6 +49,23 @@ wal_compression = on" ./scripts/pg-cluster start "$dir/pg" >/dev/null
         echo "== SQLite ($dir/estate.db), 1 writer"
         $BIN "$dir/estate.db" "$sites" "$devices" 5 1 || echo "(checks failed: see above)"
         echo "file size: $(du -h "$dir/estate.db" | cut -f1)"
+        ;;
+    copy)
+        [ -f "$dir/estate.db" ] || { echo "no $dir/estate.db: run the sqlite part first"; exit 2; }
+        ./scripts/pg-cluster stop "$dir/pgcopy" >/dev/null 2>&1 || true
+        rm -rf "$dir/pgcopy"
+        SL_PG_CONF="shared_buffers = 2GB
+max_wal_size = 8GB
+checkpoint_timeout = 15min" ./scripts/pg-cluster start "$dir/pgcopy" >/dev/null
+        trap './scripts/pg-cluster stop "$dir/pgcopy"' EXIT
+        loc="host=$dir/pgcopy dbname=sightline"
+        echo "== db copy of $dir/estate.db into PostgreSQL ($loc)"
+        /usr/bin/time -f "db copy: %e s, peak RSS %M KiB" ./build/sightline db copy --quiet \
+            --from "$dir/estate.db" --to "$loc"
+        /usr/bin/time -f "db verify (copy): %e s, peak RSS %M KiB" ./build/sightline db verify \
+            --db "$loc"
+        ./scripts/pg-cluster stop "$dir/pgcopy"
+        trap - EXIT
         ;;
     esac
 done
