@@ -38,6 +38,7 @@ struct rec {
     char *path;
 };
 
+/* Long: a benchmark's main: load, time each phase, print; read top to bottom. */
 int main(int argc, char **argv)
 {
     size_t want = 200000;

@@ -16,6 +16,7 @@
 
 #include "monitor/pcapwrite.h"
 #include "util/cidr.h"
+#include "util/rng.h"
 
 #define T0 1772442000 /* 2026-03-02T09:00:00Z */
 
@@ -311,6 +312,8 @@ static void golden_discovery(const char *dir)
 
 /* ---- golden: hostile frames ---------------------------------------------------------- */
 
+/* Long: the golden pcap of hostile frames is a list of frames, one a stanza:
+ * data, written in the order the golden test's expected output follows. */
 static void golden_malformed(const char *dir)
 {
     open_out(dir, "malformed.pcap", 1);
@@ -440,13 +443,10 @@ static void golden_malformed(const char *dir)
 
 /* ---- benchmark mix --------------------------------------------------------------------- */
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static struct sl_rng rng = {1};
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
+    return (uint32_t)(sl_rng_next(&rng) >> 32);
 }
 
 static void mk_addr(struct sl_addr *a, uint8_t b2, uint8_t b3, uint8_t b4, uint8_t b1)
@@ -467,6 +467,7 @@ static const char *const clouds[] = {"api.hik-connect.com", "dev.ezvizlife.com",
                                      "www.easy4ipcloud.com", "p2p.easy4ip.com",
                                      "www.dahuaddns.com", "app.imoulife.com"};
 
+/* Long: the benchmark's traffic mix, one weighted case per kind of frame. */
 static int mix(const char *path, uint64_t total, unsigned cameras)
 {
     struct sl_err err;

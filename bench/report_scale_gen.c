@@ -15,16 +15,14 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "util/rng.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
-static uint64_t rng = 42;
+static struct sl_rng rng = {42};
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return sl_rng_next(&rng);
 }
 
 static int check(int rc, sqlite3 *db, const char *what)
@@ -36,6 +34,8 @@ static int check(int rc, sqlite3 *db, const char *what)
     return rc;
 }
 
+/* Long: a benchmark generator writes the register in one pass, table by table, in
+ * the order the schema needs; it is read as that list, not reused. */
 int main(int argc, char **argv)
 {
     if (argc < 4) {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "register/site_import.h"
+#include "programme/site_import.h"
 #include "util/cidr.h"
 #include "util/csv.h"
 

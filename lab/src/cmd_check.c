@@ -149,8 +149,8 @@ static void check_tls_subject(struct check_run *cr, const struct lab_device *d, 
 {
     struct sl_buf exp;
     sl_buf_init(&exp, 4096);
-    struct lab_rng rng;
-    lab_rng_init(&rng, 1, 2, 3);
+    struct sl_rng rng;
+    sl_rng_key(&rng, 1, 2, 3);
     struct lab_xctx x = {.dev = d, .rng = &rng};
     struct sl_err err;
     lab_expand(&exp, d->prof->tls_subject, strlen(d->prof->tls_subject), &x, &err);
@@ -168,8 +168,8 @@ static void check_tcp(struct check_run *cr, const struct lab_device *d, const st
 {
     const struct lab_profile *pr = d->prof;
     const struct lab_section *greet = lab_find_section(pr, LAB_SECT_TCP_GREET, pt->port, "", "", NULL, 0, false);
-    struct lab_rng rng;
-    lab_rng_init(&rng, 1, 2, 3);
+    struct sl_rng rng;
+    sl_rng_key(&rng, 1, 2, 3);
     struct lab_xctx x = {.dev = d, .rng = &rng, .port = pt->port, .mask = true};
     struct sl_err err;
     bool any = false;

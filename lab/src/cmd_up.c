@@ -360,6 +360,8 @@ static int serve(struct up_run *r)
     return SL_EXIT_OK;
 }
 
+/* Long: the options of `sightline-lab up` and their checks, then start-up; the
+ * start-up itself is in the functions above. */
 int lab_cmd_up(int argc, char **argv)
 {
     const char *cmd = argv[0];

@@ -26,21 +26,21 @@ static int put_wild(struct sl_buf *out, struct sl_err *err)
     return put(out, &w, 1, err);
 }
 
-static int put_random(struct sl_buf *out, struct lab_rng *r, const char *alphabet, int64_t n,
+static int put_random(struct sl_buf *out, struct sl_rng *r, const char *alphabet, int64_t n,
                       struct sl_err *err)
 {
     size_t k = strlen(alphabet);
     for (int64_t i = 0; i < n; i++) {
-        char c = alphabet[lab_rng_below(r, k)];
+        char c = alphabet[sl_rng_below(r, k)];
         if (put(out, &c, 1, err) != 0)
             return -1;
     }
     return 0;
 }
 
-static void fmt_uuid(struct lab_rng *r, char out[37])
+static void fmt_uuid(struct sl_rng *r, char out[37])
 {
-    uint64_t a = lab_rng_next(r), b = lab_rng_next(r);
+    uint64_t a = sl_rng_next(r), b = sl_rng_next(r);
     /* Version 4, variant 1 */
     snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
              (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xfff),
@@ -58,7 +58,9 @@ static const char *lookup(const struct lab_xctx *x, const char *name)
     return NULL;
 }
 
-/* One ${expr}: expr is NUL-terminated, may contain ':' arguments. */
+/* One ${expr}: expr is NUL-terminated, may contain ':' arguments.
+ * Long: one case per template function of docs/lab.md; each case is a few
+ * lines and they share the argument parsing at the top. */
 static int expand_one(struct sl_buf *out, char *expr, const struct lab_xctx *x,
                       struct sl_err *err)
 {
@@ -84,7 +86,7 @@ static int expand_one(struct sl_buf *out, char *expr, const struct lab_xctx *x,
         size_t k = 1;
         for (const char *s = arg; *s; s++)
             k += *s == '|';
-        uint64_t want = lab_rng_below(x->rng, k);
+        uint64_t want = sl_rng_below(x->rng, k);
         char *s = arg;
         for (uint64_t i = 0; i < want; i++)
             s = strchr(s, '|') + 1;
@@ -107,8 +109,8 @@ static int expand_one(struct sl_buf *out, char *expr, const struct lab_xctx *x,
             sl_parse_i64(y2s, y1, 2100, &y2) != 0)
             return sl_err_set(err, "${date:Y1:Y2} needs two years");
         char d[48];
-        snprintf(d, sizeof d, "%04d%02d%02d", (int)(y1 + (int64_t)lab_rng_below(x->rng, (uint64_t)(y2 - y1 + 1))),
-                 (int)lab_rng_below(x->rng, 12) + 1, (int)lab_rng_below(x->rng, 28) + 1);
+        snprintf(d, sizeof d, "%04d%02d%02d", (int)(y1 + (int64_t)sl_rng_below(x->rng, (uint64_t)(y2 - y1 + 1))),
+                 (int)sl_rng_below(x->rng, 12) + 1, (int)sl_rng_below(x->rng, 28) + 1);
         return put_str(out, d, err);
     }
     if (strcmp(expr, "repeat") == 0) {

@@ -21,9 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rng.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/rng.h"
 
 #define LAB_EXPAND_MAX (8u * 1024 * 1024)
 /* In "mask" mode (the profile checker) every value that changes per answer is
@@ -38,7 +38,7 @@ struct lab_xctx {
     const char *const *names;
     const char *const *values;
     size_t n_values;
-    struct lab_rng *rng;
+    struct sl_rng *rng;
     /* response stage */
     const char *cseq;
     const char *relates_to;

@@ -20,6 +20,7 @@ int lab_cmd_list_profiles(int argc, char **argv);
 int lab_cmd_exec(int argc, char **argv);
 int lab_cmd_probe(int argc, char **argv);
 int lab_cmd_check(int argc, char **argv);
+int lab_cmd_can(int argc, char **argv);
 
 /* The profile directory: flag, else $SIGHTLINE_LAB_PROFILES, else the source
  * tree's lab/profiles when run from the build tree, else the installed copy

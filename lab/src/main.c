@@ -17,6 +17,7 @@ static const struct {
     {"exec", "run a command where the lab is reachable", lab_cmd_exec},
     {"check", "check that every profile answers as its file says", lab_cmd_check},
     {"probe", "talk to one device (a bounded test client)", lab_cmd_probe},
+    {"can", "a simulated vehicle CAN bus from a DBC, with attacks and ground truth", lab_cmd_can},
 };
 
 static void usage(FILE *f)

@@ -71,6 +71,8 @@ static int do_udp(struct lab_probe *p, int fd, struct sockaddr_in *sa, unsigned 
     return 0;
 }
 
+/* Long: one poll loop for TCP, TLS and UDP probes, whose shared deadline and
+ * counters would scatter across helpers. */
 int lab_probe_run(struct lab_probe *p, struct sl_err *err)
 {
     unsigned t0 = now_ms();
@@ -168,6 +170,7 @@ int lab_probe_run(struct lab_probe *p, struct sl_err *err)
     return 0;
 }
 
+/* Long: the options of `sightline-lab probe` (one case each) and one run. */
 int lab_cmd_probe(int argc, char **argv)
 {
     static const struct option opts[] = {

@@ -184,6 +184,7 @@ static char *nullable(char *s)
     return s;
 }
 
+/* Long: one case per profile directive of docs/lab.md. */
 static int parse_directive(struct lab_profile *p, const struct line *l, int lineno,
                            struct sl_err *err)
 {
@@ -330,6 +331,7 @@ static char *take_unescaped(struct sl_buf *b, size_t *len)
     return s;
 }
 
+/* Long: one case per section kind of a profile (docs/lab.md). */
 static int parse_section(struct lab_profile *p, const struct line *ls, size_t hdr, size_t end,
                          struct sl_err *err)
 {

@@ -61,7 +61,7 @@ struct conn {
     unsigned pending;    /* uv_write requests in flight */
     int open_handles;
     bool closing, answered, shut, stalled;
-    struct lab_rng rng;
+    struct sl_rng rng;
 };
 
 struct write_req {
@@ -84,7 +84,7 @@ struct lab_server {
     SSL_CTX *ssl_ctx;
     EVP_PKEY *key;
     bool stopping;
-    struct lab_rng rng;
+    struct sl_rng rng;
     struct lab_rst *rst; /* loopback mode: resets for closed ports, when allowed */
     bool closed_ports_reset;
 };
@@ -171,15 +171,15 @@ static int render_section(const struct lab_device *d, const struct lab_section *
     return rc == 0 ? 0 : sl_err_set(err, "response too large");
 }
 
-static struct lab_rng g_resp_rng;
+static struct sl_rng g_resp_rng;
 static bool g_resp_rng_init;
 
-static struct lab_rng *resp_rng(void)
+static struct sl_rng *resp_rng(void)
 {
     if (!g_resp_rng_init) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        lab_rng_init(&g_resp_rng, (uint64_t)ts.tv_nsec, (uint64_t)ts.tv_sec, (uint64_t)getpid());
+        sl_rng_key(&g_resp_rng, (uint64_t)ts.tv_nsec, (uint64_t)ts.tv_sec, (uint64_t)getpid());
         g_resp_rng_init = true;
     }
     return &g_resp_rng;
@@ -541,7 +541,7 @@ static void send_garbage(struct conn *c)
 {
     uint8_t g[GARBAGE_CHUNK];
     for (size_t i = 0; i < sizeof g; i += 8) {
-        uint64_t v = lab_rng_next(&c->rng);
+        uint64_t v = sl_rng_next(&c->rng);
         memcpy(g + i, &v, 8);
     }
     conn_write(c, g, sizeof g);
@@ -736,7 +736,7 @@ static void on_connection(uv_stream_t *server, int status)
     }
     s->st.tcp_accepted++;
     log_event(s, "tcp", laddr, l->port, &pa, NULL);
-    lab_rng_init(&c->rng, s->w->seed, c->dev->index, s->st.tcp_accepted);
+    sl_rng_key(&c->rng, s->w->seed, c->dev->index, s->st.tcp_accepted);
     if (c->port->svc == LAB_SVC_RST) {
         conn_reset(c);
         return;

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "expand.h"
-#include "rng.h"
 #include "util/buf.h"
+#include "util/fnv.h"
+#include "util/rng.h"
 #include "util/str.h"
 
 static const char *const builtin_names[LAB_B_COUNT] = {
@@ -106,11 +107,11 @@ static int device_values(struct lab_device *d, uint64_t seed, struct sl_err *err
     size_t offs[LAB_B_COUNT + LAB_MAX_VARS];
     char tmp[64];
     const uint8_t *m = d->mac;
-    struct lab_rng r;
-    lab_rng_init(&r, seed, d->index, 0xdeadbeefULL);
+    struct sl_rng r;
+    sl_rng_key(&r, seed, d->index, 0xdeadbeefULL);
     char uuid[40];
     {
-        uint64_t a = lab_rng_next(&r), b = lab_rng_next(&r);
+        uint64_t a = sl_rng_next(&r), b = sl_rng_next(&r);
         snprintf(uuid, sizeof uuid, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
                  (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xfff),
                  (unsigned)(0x8000 | ((b >> 48) & 0x3fff)), (unsigned long long)(b & 0xffffffffffffULL));
@@ -146,8 +147,8 @@ static int device_values(struct lab_device *d, uint64_t seed, struct sl_err *err
         for (size_t k = 0; k < LAB_B_COUNT + i; k++)
             vals[k] = (const char *)all.data + offs[k];
         names[LAB_B_COUNT + i] = p->vars[i].name;
-        struct lab_rng vr;
-        lab_rng_init(&vr, seed, d->index, lab_hash_str(p->vars[i].name));
+        struct sl_rng vr;
+        sl_rng_key(&vr, seed, d->index, sl_fnv1a64_str(p->vars[i].name));
         struct lab_xctx x = {.names = names, .values = vals, .n_values = LAB_B_COUNT + i, .rng = &vr};
         struct sl_buf one;
         sl_buf_init(&one, 64 * 1024);
@@ -213,25 +214,25 @@ int lab_world_build(struct lab_world *w, const struct lab_profiles *ps,
     for (size_t i = 0; i < n_mix; i++)
         for (size_t j = 0; j < count[i]; j++)
             w->dev[k++].prof = mix[i].prof;
-    struct lab_rng r;
-    lab_rng_init(&r, seed, 0x5eed, 1);
+    struct sl_rng r;
+    sl_rng_key(&r, seed, 0x5eed, 1);
     for (size_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
-        size_t j = (size_t)lab_rng_below(&r, i + 1);
+        size_t j = (size_t)sl_rng_below(&r, i + 1);
         const struct lab_profile *t = w->dev[i].prof;
         w->dev[i].prof = w->dev[j].prof;
         w->dev[j].prof = t;
     }
     /* NIC-specific halves: an odd multiplier is a bijection mod 2^24, so no two
      * devices share the low 24 bits (hence no duplicate MAC in one lab). */
-    uint32_t mac_off = (uint32_t)lab_rng_next(&r) & 0xffffff;
+    uint32_t mac_off = (uint32_t)sl_rng_next(&r) & 0xffffff;
     w->n = n;
     for (size_t i = 0; i < n; i++) {
         struct lab_device *d = &w->dev[i];
         d->index = (uint32_t)i;
         d->addr = lab_world_addr(base, i);
-        struct lab_rng dr;
-        lab_rng_init(&dr, seed, i, 0x0ac);
-        const uint8_t *oui = d->prof->ouis[lab_rng_below(&dr, d->prof->n_ouis)];
+        struct sl_rng dr;
+        sl_rng_key(&dr, seed, i, 0x0ac);
+        const uint8_t *oui = d->prof->ouis[sl_rng_below(&dr, d->prof->n_ouis)];
         uint32_t low = (mac_off + (uint32_t)i * 0x9e3779u) & 0xffffff;
         memcpy(d->mac, oui, 3);
         d->mac[3] = (uint8_t)(low >> 16);

@@ -1,6 +1,10 @@
+/* cli.c - what every subcommand shares (cli.h): dispatch to a subcommand, the
+ * register's path and the actor, usage errors and failures as one line. No
+ * command of its own. */
 #include "cli/cli.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +12,7 @@
 
 #include "store/store.h"
 #include "cli/config.h"
+#include "store/store.h"
 #include "util/err.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
@@ -157,4 +162,39 @@ bool sl_cli_stderr_is_tty(void)
     if (term != NULL && strcmp(term, "dumb") == 0)
         return false;
     return isatty(STDERR_FILENO) == 1;
+}
+
+int sl_cli_status_arg(const char *cmd, const char *arg, int *status)
+{
+    enum sl_status st;
+    if (sl_status_from_name(arg, &st) != 0)
+        return sl_cli_usage_error(cmd, "--status must be one of discovered, confirmed, "
+                                       "scheduled, removed, verified_absent, exempt, reappeared");
+    *status = (int)st;
+    return 0;
+}
+
+int sl_cli_decision_arg(const char *cmd, const char *arg)
+{
+    enum sl_decision d;
+    if (sl_decision_from_name(arg, &d) != 0)
+        return sl_cli_usage_error(
+            cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
+    return 0;
+}
+
+void sl_cli_catch_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+void sl_cli_default_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
 }

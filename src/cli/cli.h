@@ -79,6 +79,16 @@ const char *sl_cli_actor(const char *flag);
 /* Output formats shared by list/show commands. */
 enum sl_format { SL_FMT_TABLE, SL_FMT_JSON, SL_FMT_CSV };
 
+/* --status STATUS and --decision DECISION of the device commands, checked:
+ * 0 (*status set; a decision is used as given), or a usage error's exit code. */
+int sl_cli_status_arg(const char *cmd, const char *arg, int *status);
+int sl_cli_decision_arg(const char *cmd, const char *arg);
+
+/* SIGINT and SIGTERM call handler (which may restore the defaults for a second
+ * ^C), until sl_cli_default_signals. */
+void sl_cli_catch_signals(void (*handler)(int));
+void sl_cli_default_signals(void);
+
 /* true when stdout/stderr is a terminal and $NO_COLOR/$TERM=dumb do not say otherwise. */
 bool sl_cli_stderr_is_tty(void);
 

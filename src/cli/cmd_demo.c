@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "programme/demo.h"
+#include "cli/demo_history.h"
 #include "store/store.h"
 #include "util/str.h"
 

@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "register/device_json.h"
+#include "scan/jsonl.h"
 #include "store/store.h"
 #include "util/csv.h"
 #include "util/str.h"
@@ -74,6 +74,50 @@ static int list_one(const struct sl_device *d, void *vctx)
     return 0;
 }
 
+/* A filter of `devices list`. 0, or an exit code. */
+static int filter_option(const char *cmd, int c, struct sl_device_filter *f)
+{
+    switch (c) {
+    case 's': f->site = optarg; break;
+    case 'm': f->manufacturer = optarg; break;
+    case 'S': return sl_cli_status_arg(cmd, optarg, &f->status);
+    case 'd':
+        f->decision = optarg;
+        return sl_cli_decision_arg(cmd, optarg);
+    default: break;
+    }
+    return 0;
+}
+
+/* The rows in the format asked for. An exit code. */
+static int print_list(const char *cmd, struct sl_store *s, const struct sl_device_filter *f,
+                      struct list_ctx *ctx)
+{
+    struct sl_err err = {0};
+    if (ctx->fmt == SL_FMT_TABLE)
+        ctx->table = sl_table_new(N_TABLE, table_headers);
+    else if (ctx->fmt == SL_FMT_JSON)
+        ctx->array = json_array();
+    else
+        sl_csv_write_row(stdout, csv_headers, N_CSV);
+    int rc = sl_store_device_list(s, f, list_one, ctx, &err);
+    if (rc != 0) {
+        sl_table_free(ctx->table);
+        json_decref(ctx->array);
+        return sl_cli_fail_err(cmd, &err);
+    }
+    if (ctx->table != NULL) {
+        if (ctx->n == 0)
+            printf("no devices match\n");
+        else
+            sl_table_print(ctx->table, stdout, 40);
+        sl_table_free(ctx->table);
+    }
+    if (ctx->array != NULL)
+        sl_print_json(stdout, ctx->array);
+    return SL_EXIT_OK;
+}
+
 static int devices_list(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -96,25 +140,13 @@ static int devices_list(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "s:m:h", opts, NULL)) != -1) {
         switch (c) {
-        case 's': f.site = optarg; break;
-        case 'm': f.manufacturer = optarg; break;
-        case 'S': {
-            enum sl_status st;
-            if (sl_status_from_name(optarg, &st) != 0)
-                return sl_cli_usage_error(cmd,
-                                          "--status must be one of discovered, confirmed, "
-                                          "scheduled, removed, verified_absent, exempt, reappeared");
-            f.status = (int)st;
+        case 's':
+        case 'm':
+        case 'S':
+        case 'd':
+            if (filter_option(cmd, c, &f) != 0)
+                return SL_EXIT_USAGE;
             break;
-        }
-        case 'd': {
-            enum sl_decision dd;
-            if (sl_decision_from_name(optarg, &dd) != 0)
-                return sl_cli_usage_error(
-                    cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
-            f.decision = optarg;
-            break;
-        }
         case 'l':
             if (sl_parse_i64(optarg, 1, INT64_MAX, &f.limit) != 0)
                 return sl_cli_usage_error(cmd, "--limit takes a positive number");
@@ -144,29 +176,9 @@ static int devices_list(int argc, char **argv)
     struct sl_err err = {0};
     if (sl_cli_open_read(&s, db, read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
-    if (ctx.fmt == SL_FMT_TABLE)
-        ctx.table = sl_table_new(N_TABLE, table_headers);
-    else if (ctx.fmt == SL_FMT_JSON)
-        ctx.array = json_array();
-    else
-        sl_csv_write_row(stdout, csv_headers, N_CSV);
-    int rc = sl_store_device_list(s, &f, list_one, &ctx, &err);
+    int rc = print_list(cmd, s, &f, &ctx);
     sl_store_close(s);
-    if (rc != 0) {
-        sl_table_free(ctx.table);
-        json_decref(ctx.array);
-        return sl_cli_fail_err(cmd, &err);
-    }
-    if (ctx.table != NULL) {
-        if (ctx.n == 0)
-            printf("no devices match\n");
-        else
-            sl_table_print(ctx.table, stdout, 40);
-        sl_table_free(ctx.table);
-    }
-    if (ctx.array != NULL)
-        sl_print_json(stdout, ctx.array);
-    return SL_EXIT_OK;
+    return rc;
 }
 
 static int collect_event(const struct sl_event *e, void *ctx)
@@ -209,6 +221,83 @@ static int collect_evidence(const struct sl_evidence_row *r, void *ctx)
 static void print_kv(const char *k, const char *v)
 {
     printf("%-14s%s\n", k, v != NULL && *v ? v : "-");
+}
+
+/* The device's identity, claim, verdict and status, one "key value" a line. */
+static void print_device(const struct sl_device *d)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%lld", (long long)d->id);
+    print_kv("device", buf);
+    print_kv("site", d->site);
+    print_kv("address", d->address);
+    print_kv("mac", d->mac);
+    print_kv("serial", d->serial);
+    print_kv("ports", d->ports);
+    print_kv("manufacturer", d->claim.manufacturer[0] ? d->claim.manufacturer : "unknown");
+    print_kv("brand", d->claim.brand);
+    print_kv("model", d->claim.model);
+    print_kv("firmware", d->claim.firmware);
+    print_kv("type", d->claim.device_type);
+    snprintf(buf, sizeof buf, "%.2f", d->claim.confidence);
+    print_kv("confidence", buf);
+    buf[0] = '\0';
+    for (size_t i = 0; i < d->claim.n_rules; i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, sizeof buf - l, "%s%s", i ? ", " : "", d->claim.rules[i]);
+    }
+    print_kv("rules", buf);
+    if (d->claim.conflicts[0])
+        print_kv("conflicts", d->claim.conflicts);
+    verdict_text(&d->verdict, buf, sizeof buf);
+    print_kv("verdict", buf);
+    print_kv("policy", d->verdict.policy);
+    print_kv("reason", d->verdict.reason);
+    snprintf(buf, sizeof buf, "%s since %s", sl_status_name(d->status), d->status_since);
+    print_kv("status", buf);
+    if (d->scheduled_for[0])
+        print_kv("scheduled", d->scheduled_for);
+    if (d->replaced_by[0])
+        print_kv("replaced by", d->replaced_by);
+    if (d->status == SL_STATUS_EXEMPT) {
+        char ex[512];
+        snprintf(ex, sizeof ex, "%s (approved by %s, until %s)", d->exempt_reason,
+                 d->exempt_approver, d->exempt_until);
+        print_kv("exemption", ex);
+    }
+    print_kv("first seen", d->first_seen);
+    print_kv("last seen", d->last_seen);
+}
+
+/* Its lifecycle events and the evidence rows behind it. */
+static void print_history(json_t *events, json_t *evidence)
+{
+    printf("\nhistory\n");
+    size_t i;
+    json_t *e;
+    json_array_foreach(events, i, e)
+    {
+        const char *from = json_string_value(json_object_get(e, "from"));
+        const char *note = json_string_value(json_object_get(e, "note"));
+        printf("  %s  %-15s -> %-15s by %s%s%s\n", json_string_value(json_object_get(e, "at")),
+               from ? from : "(new)", json_string_value(json_object_get(e, "to")),
+               json_string_value(json_object_get(e, "actor")), note ? ": " : "",
+               note ? note : "");
+    }
+    printf("\nevidence (%zu)\n", json_array_size(evidence));
+    json_array_foreach(evidence, i, e)
+    {
+        const char *path = json_string_value(json_object_get(e, "path"));
+        const char *detail = json_string_value(json_object_get(e, "detail"));
+        printf("  #%-6lld scan %-4lld %-10s %5lld %-28s %-10s %lld bytes%s%s\n",
+               (long long)json_integer_value(json_object_get(e, "id")),
+               (long long)json_integer_value(json_object_get(e, "scan")),
+               json_string_value(json_object_get(e, "proto")),
+               (long long)json_integer_value(json_object_get(e, "port")), path ? path : "",
+               json_string_value(json_object_get(e, "outcome")),
+               (long long)json_integer_value(json_object_get(e, "bytes")), detail ? ": " : "",
+               detail ? detail : "");
+    }
 }
 
 static int devices_show(int argc, char **argv)
@@ -274,73 +363,8 @@ static int devices_show(int argc, char **argv)
         free(d);
         return SL_EXIT_OK;
     }
-    char buf[256];
-    snprintf(buf, sizeof buf, "%lld", (long long)d->id);
-    print_kv("device", buf);
-    print_kv("site", d->site);
-    print_kv("address", d->address);
-    print_kv("mac", d->mac);
-    print_kv("serial", d->serial);
-    print_kv("ports", d->ports);
-    print_kv("manufacturer", d->claim.manufacturer[0] ? d->claim.manufacturer : "unknown");
-    print_kv("brand", d->claim.brand);
-    print_kv("model", d->claim.model);
-    print_kv("firmware", d->claim.firmware);
-    print_kv("type", d->claim.device_type);
-    snprintf(buf, sizeof buf, "%.2f", d->claim.confidence);
-    print_kv("confidence", buf);
-    buf[0] = '\0';
-    for (size_t i = 0; i < d->claim.n_rules; i++) {
-        size_t l = strlen(buf);
-        snprintf(buf + l, sizeof buf - l, "%s%s", i ? ", " : "", d->claim.rules[i]);
-    }
-    print_kv("rules", buf);
-    if (d->claim.conflicts[0])
-        print_kv("conflicts", d->claim.conflicts);
-    verdict_text(&d->verdict, buf, sizeof buf);
-    print_kv("verdict", buf);
-    print_kv("policy", d->verdict.policy);
-    print_kv("reason", d->verdict.reason);
-    snprintf(buf, sizeof buf, "%s since %s", sl_status_name(d->status), d->status_since);
-    print_kv("status", buf);
-    if (d->scheduled_for[0])
-        print_kv("scheduled", d->scheduled_for);
-    if (d->replaced_by[0])
-        print_kv("replaced by", d->replaced_by);
-    if (d->status == SL_STATUS_EXEMPT) {
-        char ex[512];
-        snprintf(ex, sizeof ex, "%s (approved by %s, until %s)", d->exempt_reason,
-                 d->exempt_approver, d->exempt_until);
-        print_kv("exemption", ex);
-    }
-    print_kv("first seen", d->first_seen);
-    print_kv("last seen", d->last_seen);
-    printf("\nhistory\n");
-    size_t i;
-    json_t *e;
-    json_array_foreach(events, i, e)
-    {
-        const char *from = json_string_value(json_object_get(e, "from"));
-        const char *note = json_string_value(json_object_get(e, "note"));
-        printf("  %s  %-15s -> %-15s by %s%s%s\n", json_string_value(json_object_get(e, "at")),
-               from ? from : "(new)", json_string_value(json_object_get(e, "to")),
-               json_string_value(json_object_get(e, "actor")), note ? ": " : "",
-               note ? note : "");
-    }
-    printf("\nevidence (%zu)\n", json_array_size(evidence));
-    json_array_foreach(evidence, i, e)
-    {
-        const char *path = json_string_value(json_object_get(e, "path"));
-        const char *detail = json_string_value(json_object_get(e, "detail"));
-        printf("  #%-6lld scan %-4lld %-10s %5lld %-28s %-10s %lld bytes%s%s\n",
-               (long long)json_integer_value(json_object_get(e, "id")),
-               (long long)json_integer_value(json_object_get(e, "scan")),
-               json_string_value(json_object_get(e, "proto")),
-               (long long)json_integer_value(json_object_get(e, "port")), path ? path : "",
-               json_string_value(json_object_get(e, "outcome")),
-               (long long)json_integer_value(json_object_get(e, "bytes")), detail ? ": " : "",
-               detail ? detail : "");
-    }
+    print_device(d);
+    print_history(events, evidence);
     json_decref(events);
     json_decref(evidence);
     free(d);

@@ -192,6 +192,138 @@ static const char selector_help[] =
     "  --actor NAME  --db PATH\n"
     "Illegal moves are refused with the reason (exit 2); see docs/programme.md.\n";
 
+static void lifecycle_usage(const char *cmd, enum lc_kind kind)
+{
+    if (kind == LC_SET_STATUS)
+        printf("Usage: %s STATUS [DEVICE...] [filters] [--replaced-by WHAT] [options]\n\n"
+               "Moves devices to STATUS: confirmed, scheduled (use 'schedule'), removed\n"
+               "(needs --replaced-by: the make and model that replaced it, or 'none'),\n"
+               "verified_absent or reappeared (set by 'sightline verify'; by hand they\n"
+               "need --note), exempt (use 'exempt').\n\n%s",
+               cmd, selector_help);
+    else if (kind == LC_SCHEDULE)
+        printf("Usage: %s DATE [DEVICE...] [filters] [options]\n\n"
+               "Schedules the removal of devices for DATE (YYYY-MM-DD). Rescheduling a\n"
+               "scheduled device moves its date. A scheduled device whose date passes\n"
+               "before it is removed counts as overdue.\n\n%s",
+               cmd, selector_help);
+    else
+        printf("Usage: %s [DEVICE...] [filters] --reason TEXT --approver NAME\n"
+               "          --until DATE [options]\n\n"
+               "Exempts devices from removal until the end of DATE, with the reason and\n"
+               "who approved it. Renewing an exemption moves its expiry. After the expiry\n"
+               "day the device counts again with its status before the exemption\n"
+               "('sightline devices expire' writes that fallback into the history).\n\n%s",
+               cmd, selector_help);
+}
+
+/* What a lifecycle command was asked: the selection, the change, how to apply it. */
+struct lc_args {
+    struct sel sel;
+    struct sl_change c;
+    const char *db, *actor;
+    bool dry, skip, help;
+    char date[SL_DATE_LEN];
+};
+
+/* One option. 0, or an exit code. */
+static int lc_option(const char *cmd, int o, struct lc_args *a)
+{
+    switch (o) {
+    case 's': a->sel.site = optarg; break;
+    case 'm': a->sel.manufacturer = optarg; break;
+    case 'S': return sl_cli_status_arg(cmd, optarg, &a->sel.status);
+    case 'd':
+        a->sel.decision = optarg;
+        return sl_cli_decision_arg(cmd, optarg);
+    case 'a': a->sel.affected = true; break;
+    case 't': a->c.at = optarg; break;
+    case 'n': a->c.note = optarg; break;
+    case 'r': a->c.replaced_by = optarg; break;
+    case 'p': a->c.exempt_approver = optarg; break;
+    case 'u': a->c.exempt_until = optarg; break;
+    case 'N': a->dry = true; break;
+    case 'K': a->skip = true; break;
+    case 'A': a->actor = optarg; break;
+    case 'D': a->db = optarg; break;
+    case 'h': a->help = true; break;
+    default: return sl_cli_bad_option(cmd);
+    }
+    return SL_EXIT_OK;
+}
+
+/* The command's first argument (a status, or a date) and what the kind needs;
+ * then the devices named. 0, or an exit code. */
+static int lc_target(const char *cmd, enum lc_kind kind, int argc, char **argv,
+                     struct lc_args *a)
+{
+    int pos = optind;
+    struct sl_change *c = &a->c;
+    if (kind == LC_SET_STATUS) {
+        if (pos >= argc)
+            return sl_cli_usage_error(cmd, "a STATUS is required");
+        enum sl_status st;
+        if (sl_status_from_name(argv[pos], &st) != 0)
+            return sl_cli_usage_error(cmd,
+                                      "unknown status '%s' (confirmed, scheduled, removed, "
+                                      "verified_absent, exempt, reappeared)",
+                                      argv[pos]);
+        c->to = st;
+        pos++;
+    } else if (kind == LC_SCHEDULE) {
+        int64_t t;
+        if (pos >= argc || sl_time_parse(argv[pos], &t) != 0)
+            return sl_cli_usage_error(cmd, "a removal DATE (YYYY-MM-DD) is required first");
+        sl_time_date(t, a->date);
+        c->to = SL_STATUS_SCHEDULED;
+        c->scheduled_for = a->date;
+        pos++;
+    } else {
+        c->to = SL_STATUS_EXEMPT;
+        if (c->note == NULL || c->exempt_approver == NULL || c->exempt_until == NULL)
+            return sl_cli_usage_error(cmd, "--reason, --approver and --until are all required");
+    }
+    if (c->to == SL_STATUS_SCHEDULED && kind == LC_SET_STATUS)
+        return sl_cli_usage_error(cmd, "use 'sightline devices schedule DATE ...' to schedule");
+    if (c->to == SL_STATUS_EXEMPT && kind == LC_SET_STATUS)
+        return sl_cli_usage_error(cmd, "use 'sightline devices exempt ...' to exempt");
+    int64_t t;
+    if (c->at != NULL && sl_time_parse(c->at, &t) != 0)
+        return sl_cli_usage_error(cmd, "--at: '%s' is not a date or time", c->at);
+    struct sel *sel = &a->sel;
+    sel->keys = argv + pos;
+    sel->n_keys = (size_t)(argc - pos);
+    if (sel->n_keys == 0 && !sel->site && !sel->manufacturer && !sel->decision &&
+        sel->status < 0 && !sel->affected)
+        return sl_cli_usage_error(cmd, "say which devices: DEVICE arguments or filters");
+    return SL_EXIT_OK;
+}
+
+/* Selects the devices and moves them as one set. An exit code. */
+static int lc_apply(const char *cmd, struct lc_args *a)
+{
+    struct sl_store *s;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
+    struct ids ids = {NULL, 0, 0, 0};
+    int rc = select_devices(s, &a->sel, &ids, cmd, &err);
+    if (rc != 0) {
+        sl_store_close(s);
+        free(ids.v);
+        return rc > 0 ? SL_EXIT_USAGE : sl_cli_fail_err(cmd, &err);
+    }
+    if (ids.n == 0) {
+        sl_store_close(s);
+        printf("no devices match; nothing changed\n");
+        return SL_EXIT_OK;
+    }
+    rc = apply_set(cmd, s, &ids, &a->c, sl_cli_actor(a->actor), a->dry, a->skip);
+    sl_store_close(s);
+    free(ids.v);
+    return rc;
+}
+
 static int lifecycle_cmd(int argc, char **argv, enum lc_kind kind)
 {
     const char *cmd = argv[0];
@@ -214,125 +346,21 @@ static int lifecycle_cmd(int argc, char **argv, enum lc_kind kind)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct sel sel = {NULL, NULL, NULL, -1, false, NULL, 0};
-    struct sl_change c;
-    memset(&c, 0, sizeof c);
-    const char *db = NULL, *actor = NULL;
-    bool dry = false, skip = false;
-    int o;
+    struct lc_args a;
+    memset(&a, 0, sizeof a);
+    a.sel = (struct sel){NULL, NULL, NULL, -1, false, NULL, 0};
+    int o, rc;
     while ((o = getopt_long(argc, argv, "s:m:h", opts, NULL)) != -1) {
-        switch (o) {
-        case 's': sel.site = optarg; break;
-        case 'm': sel.manufacturer = optarg; break;
-        case 'S': {
-            enum sl_status st;
-            if (sl_status_from_name(optarg, &st) != 0)
-                return sl_cli_usage_error(cmd, "--status: unknown status '%s'", optarg);
-            sel.status = (int)st;
-            break;
-        }
-        case 'd': {
-            enum sl_decision dd;
-            if (sl_decision_from_name(optarg, &dd) != 0)
-                return sl_cli_usage_error(
-                    cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
-            sel.decision = optarg;
-            break;
-        }
-        case 'a': sel.affected = true; break;
-        case 't': c.at = optarg; break;
-        case 'n': c.note = optarg; break;
-        case 'r': c.replaced_by = optarg; break;
-        case 'p': c.exempt_approver = optarg; break;
-        case 'u': c.exempt_until = optarg; break;
-        case 'N': dry = true; break;
-        case 'K': skip = true; break;
-        case 'A': actor = optarg; break;
-        case 'D': db = optarg; break;
-        case 'h':
-            if (kind == LC_SET_STATUS)
-                printf("Usage: %s STATUS [DEVICE...] [filters] [--replaced-by WHAT] [options]\n\n"
-                       "Moves devices to STATUS: confirmed, scheduled (use 'schedule'), removed\n"
-                       "(needs --replaced-by: the make and model that replaced it, or 'none'),\n"
-                       "verified_absent or reappeared (set by 'sightline verify'; by hand they\n"
-                       "need --note), exempt (use 'exempt').\n\n%s",
-                       cmd, selector_help);
-            else if (kind == LC_SCHEDULE)
-                printf("Usage: %s DATE [DEVICE...] [filters] [options]\n\n"
-                       "Schedules the removal of devices for DATE (YYYY-MM-DD). Rescheduling a\n"
-                       "scheduled device moves its date. A scheduled device whose date passes\n"
-                       "before it is removed counts as overdue.\n\n%s",
-                       cmd, selector_help);
-            else
-                printf("Usage: %s [DEVICE...] [filters] --reason TEXT --approver NAME\n"
-                       "          --until DATE [options]\n\n"
-                       "Exempts devices from removal until the end of DATE, with the reason and\n"
-                       "who approved it. Renewing an exemption moves its expiry. After the expiry\n"
-                       "day the device counts again with its status before the exemption\n"
-                       "('sightline devices expire' writes that fallback into the history).\n\n%s",
-                       cmd, selector_help);
+        if ((rc = lc_option(cmd, o, &a)) != SL_EXIT_OK)
+            return rc;
+        if (a.help) {
+            lifecycle_usage(cmd, kind);
             return SL_EXIT_OK;
-        default: return sl_cli_bad_option(cmd);
         }
     }
-    int pos = optind;
-    char date[SL_DATE_LEN];
-    if (kind == LC_SET_STATUS) {
-        if (pos >= argc)
-            return sl_cli_usage_error(cmd, "a STATUS is required");
-        enum sl_status st;
-        if (sl_status_from_name(argv[pos], &st) != 0)
-            return sl_cli_usage_error(cmd,
-                                      "unknown status '%s' (confirmed, scheduled, removed, "
-                                      "verified_absent, exempt, reappeared)",
-                                      argv[pos]);
-        c.to = st;
-        pos++;
-    } else if (kind == LC_SCHEDULE) {
-        int64_t t;
-        if (pos >= argc || sl_time_parse(argv[pos], &t) != 0)
-            return sl_cli_usage_error(cmd, "a removal DATE (YYYY-MM-DD) is required first");
-        sl_time_date(t, date);
-        c.to = SL_STATUS_SCHEDULED;
-        c.scheduled_for = date;
-        pos++;
-    } else {
-        c.to = SL_STATUS_EXEMPT;
-        if (c.note == NULL || c.exempt_approver == NULL || c.exempt_until == NULL)
-            return sl_cli_usage_error(cmd, "--reason, --approver and --until are all required");
-    }
-    if (c.to == SL_STATUS_SCHEDULED && kind == LC_SET_STATUS)
-        return sl_cli_usage_error(cmd, "use 'sightline devices schedule DATE ...' to schedule");
-    if (c.to == SL_STATUS_EXEMPT && kind == LC_SET_STATUS)
-        return sl_cli_usage_error(cmd, "use 'sightline devices exempt ...' to exempt");
-    int64_t t;
-    if (c.at != NULL && sl_time_parse(c.at, &t) != 0)
-        return sl_cli_usage_error(cmd, "--at: '%s' is not a date or time", c.at);
-    sel.keys = argv + pos;
-    sel.n_keys = (size_t)(argc - pos);
-    if (sel.n_keys == 0 && !sel.site && !sel.manufacturer && !sel.decision && sel.status < 0 &&
-        !sel.affected)
-        return sl_cli_usage_error(cmd, "say which devices: DEVICE arguments or filters");
-    struct sl_store *s;
-    struct sl_err err = {0};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail_err(cmd, &err);
-    struct ids ids = {NULL, 0, 0, 0};
-    int rc = select_devices(s, &sel, &ids, cmd, &err);
-    if (rc != 0) {
-        sl_store_close(s);
-        free(ids.v);
-        return rc > 0 ? SL_EXIT_USAGE : sl_cli_fail_err(cmd, &err);
-    }
-    if (ids.n == 0) {
-        sl_store_close(s);
-        printf("no devices match; nothing changed\n");
-        return SL_EXIT_OK;
-    }
-    rc = apply_set(cmd, s, &ids, &c, sl_cli_actor(actor), dry, skip);
-    sl_store_close(s);
-    free(ids.v);
-    return rc;
+    if ((rc = lc_target(cmd, kind, argc, argv, &a)) != SL_EXIT_OK)
+        return rc;
+    return lc_apply(cmd, &a);
 }
 
 int sl_cmd_devices_set_status(int argc, char **argv)

@@ -1,5 +1,6 @@
 /* cmd_monitor.c - sightline monitor: watch a network passively (DESIGN.md §9). */
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,85 +128,59 @@ static int parse_num(const char *cmd, const char *name, const char *v, int64_t m
     return 0;
 }
 
-static int parse_args(int argc, char **argv, struct opts *o, bool *help)
+static const struct option lopts[] = {
+    {"interface", required_argument, NULL, 'i'},
+    {"read", required_argument, NULL, 'r'},
+    {"filter", required_argument, NULL, 'f'},
+    {"jsonl", required_argument, NULL, 'J'},
+    {"syslog", no_argument, NULL, 'S'},
+    {"db", required_argument, NULL, 'D'},
+    {"site", required_argument, NULL, 's'},
+    {"tier", required_argument, NULL, 'T'},
+    {"policy", required_argument, NULL, 'P'},
+    {"state", required_argument, NULL, 'X'},
+    {"user", required_argument, NULL, 'u'},
+    {"summary-interval", required_argument, NULL, 'I'},
+    {"fail-on", required_argument, NULL, 'F'},
+    {"max-hosts", required_argument, NULL, 'M'},
+    {"buffer-mb", required_argument, NULL, 'B'},
+    {"no-promisc", no_argument, NULL, 'p'},
+    {"count", required_argument, NULL, 'c'},
+    {"duration", required_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* A numeric option: its bounds and where it goes. 1 when c is none of them. */
+static int numeric_option(const char *cmd, int c, const char *arg, struct opts *o)
 {
-    const char *cmd = argv[0];
-    static const struct option lopts[] = {
-        {"interface", required_argument, NULL, 'i'},
-        {"read", required_argument, NULL, 'r'},
-        {"filter", required_argument, NULL, 'f'},
-        {"jsonl", required_argument, NULL, 'J'},
-        {"syslog", no_argument, NULL, 'S'},
-        {"db", required_argument, NULL, 'D'},
-        {"site", required_argument, NULL, 's'},
-        {"tier", required_argument, NULL, 'T'},
-        {"policy", required_argument, NULL, 'P'},
-        {"state", required_argument, NULL, 'X'},
-        {"user", required_argument, NULL, 'u'},
-        {"summary-interval", required_argument, NULL, 'I'},
-        {"fail-on", required_argument, NULL, 'F'},
-        {"max-hosts", required_argument, NULL, 'M'},
-        {"buffer-mb", required_argument, NULL, 'B'},
-        {"no-promisc", no_argument, NULL, 'p'},
-        {"count", required_argument, NULL, 'c'},
-        {"duration", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    static const struct {
+        int c;
+        const char *name;
+        int64_t min, max;
+        size_t at; /* offset of the int64_t in struct opts */
+    } num[] = {
+        {'I', "--summary-interval", 0, 86400 * 365, offsetof(struct opts, summary_interval)},
+        {'F', "--fail-on", 1, 3, offsetof(struct opts, fail_on)},
+        {'M', "--max-hosts", 16, 10000000, offsetof(struct opts, max_hosts)},
+        {'B', "--buffer-mb", 1, 2047, offsetof(struct opts, buffer_mb)},
+        {'c', "--count", 1, INT64_MAX, offsetof(struct opts, count)},
+        {'d', "--duration", 1, 86400 * 365, offsetof(struct opts, duration)},
     };
-    memset(o, 0, sizeof *o);
-    o->promisc = true;
-    o->summary_interval = 300;
-    int c;
-    while ((c = getopt_long(argc, argv, "i:r:f:h", lopts, NULL)) != -1) {
-        switch (c) {
-        case 'i': o->iface = optarg; break;
-        case 'r':
-            if (o->n_reads == MAX_READ_FILES)
-                return sl_cli_usage_error(cmd, "at most %d files", MAX_READ_FILES);
-            o->reads[o->n_reads++] = optarg;
-            o->reading = true;
-            break;
-        case 'f': o->filter = optarg; break;
-        case 'J': o->jsonl = optarg; break;
-        case 'S': o->syslog = true; break;
-        case 'D': o->db = optarg; break;
-        case 's': o->site = optarg; break;
-        case 'T': o->tier = optarg; break;
-        case 'P': o->policy = optarg; break;
-        case 'X': o->state = optarg; break;
-        case 'u': o->user = optarg; break;
-        case 'p': o->promisc = false; break;
-        case 'I':
-            if (parse_num(cmd, "--summary-interval", optarg, 0, 86400 * 365, &o->summary_interval))
-                return SL_EXIT_USAGE;
-            break;
-        case 'F':
-            if (parse_num(cmd, "--fail-on", optarg, 1, 3, &o->fail_on))
-                return SL_EXIT_USAGE;
-            break;
-        case 'M':
-            if (parse_num(cmd, "--max-hosts", optarg, 16, 10000000, &o->max_hosts))
-                return SL_EXIT_USAGE;
-            break;
-        case 'B':
-            if (parse_num(cmd, "--buffer-mb", optarg, 1, 2047, &o->buffer_mb))
-                return SL_EXIT_USAGE;
-            break;
-        case 'c':
-            if (parse_num(cmd, "--count", optarg, 1, INT64_MAX, &o->count))
-                return SL_EXIT_USAGE;
-            break;
-        case 'd':
-            if (parse_num(cmd, "--duration", optarg, 1, 86400 * 365, &o->duration))
-                return SL_EXIT_USAGE;
-            break;
-        case 'h':
-            *help = true;
-            return 0;
-        default:
-            return sl_cli_bad_option(cmd);
-        }
+    for (size_t i = 0; i < sizeof num / sizeof num[0]; i++) {
+        if (num[i].c != c)
+            continue;
+        int64_t *to = (int64_t *)(void *)((char *)o + num[i].at);
+        if (parse_num(cmd, num[i].name, arg, num[i].min, num[i].max, to))
+            return SL_EXIT_USAGE;
+        return 0;
     }
+    return 1;
+}
+
+/* What the options say together (and the files after --read). 0, or an exit code. */
+static int check_args(const char *cmd, int argc, char **argv, struct opts *o)
+{
     for (int i = optind; i < argc; i++) {
         if (!o->reading)
             return sl_cli_usage_error(cmd, "unexpected argument '%s' (files are read with --read)",
@@ -228,6 +203,48 @@ static int parse_args(int argc, char **argv, struct opts *o, bool *help)
     if (o->jsonl == NULL && !o->syslog)
         o->jsonl = "-";
     return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o, bool *help)
+{
+    const char *cmd = argv[0];
+    memset(o, 0, sizeof *o);
+    o->promisc = true;
+    o->summary_interval = 300;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:r:f:h", lopts, NULL)) != -1) {
+        int k = numeric_option(cmd, c, optarg, o);
+        if (k != 1) {
+            if (k != 0)
+                return k;
+            continue;
+        }
+        switch (c) {
+        case 'i': o->iface = optarg; break;
+        case 'r':
+            if (o->n_reads == MAX_READ_FILES)
+                return sl_cli_usage_error(cmd, "at most %d files", MAX_READ_FILES);
+            o->reads[o->n_reads++] = optarg;
+            o->reading = true;
+            break;
+        case 'f': o->filter = optarg; break;
+        case 'J': o->jsonl = optarg; break;
+        case 'S': o->syslog = true; break;
+        case 'D': o->db = optarg; break;
+        case 's': o->site = optarg; break;
+        case 'T': o->tier = optarg; break;
+        case 'P': o->policy = optarg; break;
+        case 'X': o->state = optarg; break;
+        case 'u': o->user = optarg; break;
+        case 'p': o->promisc = false; break;
+        case 'h':
+            *help = true;
+            return 0;
+        default:
+            return sl_cli_bad_option(cmd);
+        }
+    }
+    return check_args(cmd, argc, argv, o);
 }
 
 static json_t *stats_json(const struct sl_mon_stats *st, const struct sl_alerts_stats *as,
@@ -264,257 +281,285 @@ static json_t *stats_json(const struct sl_mon_stats *st, const struct sl_alerts_
     return json_pack("{s:o}", "stats", s);
 }
 
-int sl_cmd_monitor(int argc, char **argv)
-{
-    const char *cmd = argv[0];
+/* One run of the monitor: what it opened (freed by run_free). */
+struct run {
+    const char *cmd;
     struct opts o;
-    bool help = false;
-    sl_cli_getopt_reset();
-    int rc = parse_args(argc, argv, &o, &help);
-    if (help) {
-        usage(cmd);
-        return SL_EXIT_OK;
-    }
-    if (rc != 0)
-        return rc;
+    struct sl_store *store;
+    struct sl_cloud *cloud;
+    struct sl_mon_identify *identify;
+    struct sl_alerts *alerts;
+    struct sl_monitor *mon;
+    struct sl_capture *caps[MAX_READ_FILES];
+    struct sl_capture *live;
+    FILE *out;
+    bool out_owned;
+    int64_t site_id;
+    enum sl_tier tier;
+    int64_t frames;
+    bool failed;
+};
 
-    struct sl_err err = {0};
-    struct sl_store *store = NULL;
-    struct sl_cloud *cloud = NULL;
-    struct sl_mon_identify *identify = NULL;
-    struct sl_alerts *alerts = NULL;
-    struct sl_monitor *mon = NULL;
-    struct sl_capture *caps[MAX_READ_FILES] = {0};
-    struct sl_capture *live = NULL;
-    FILE *out = NULL;
-    bool out_owned = false;
-    int64_t site_id = 0;
-    enum sl_tier tier = SL_TIER_SENSITIVE;
-    rc = SL_EXIT_RUNTIME;
+static void run_free(struct run *r)
+{
+    sl_monitor_free(r->mon);
+    sl_alerts_free(r->alerts);
+    for (size_t i = 0; i < r->o.n_reads; i++)
+        sl_capture_close(r->caps[i]);
+    sl_capture_close(r->live);
+    if (r->out_owned)
+        fclose(r->out);
+    else if (r->out != NULL)
+        fflush(r->out);
+    sl_mon_identify_close(r->identify);
+    sl_cloud_free(r->cloud);
+    sl_store_close(r->store);
+}
 
-    if (o.tier != NULL)
-        sl_tier_from_name(o.tier, &tier);
-    if (o.db != NULL) {
-        if (sl_store_open(&store, o.db, 0, &err) != 0) {
-            sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-            goto done;
-        }
-        if (o.site != NULL) {
-            struct sl_site site;
-            int k = sl_store_site_get(store, o.site, &site, &err);
-            if (k < 0) {
-                sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-                goto done;
-            }
-            if (k == 0) {
-                rc = sl_cli_usage_error(cmd, "no site '%s' in the register", o.site);
-                goto done;
-            }
-            site_id = site.id;
-            tier = site.tier;
-            sl_site_free(&site);
-        }
-    }
+/* The register and the watched site's tier. 0, or an exit code. */
+static int open_register(struct run *r, struct sl_err *err)
+{
+    const char *cmd = r->cmd;
+    if (r->o.tier != NULL)
+        sl_tier_from_name(r->o.tier, &r->tier);
+    if (r->o.db == NULL)
+        return 0;
+    if (sl_store_open(&r->store, r->o.db, 0, err) != 0)
+        return sl_cli_fail_err(cmd, err);
+    if (r->o.site == NULL)
+        return 0;
+    struct sl_site site;
+    int k = sl_store_site_get(r->store, r->o.site, &site, err);
+    if (k < 0)
+        return sl_cli_fail_err(cmd, err);
+    if (k == 0)
+        return sl_cli_usage_error(cmd, "no site '%s' in the register", r->o.site);
+    r->site_id = site.id;
+    r->tier = site.tier;
+    sl_site_free(&site);
+    return 0;
+}
+
+/* Cloud domains, identification, every capture and the output: all that is
+ * opened before privileges go. 0, or an exit code. */
+static int open_inputs(struct run *r, struct sl_err *err)
+{
+    const char *cmd = r->cmd;
+    const struct opts *o = &r->o;
     char path[4096];
     snprintf(path, sizeof path, "%s/cloud-domains.tsv", sl_datadir());
-    if (sl_cloud_load(&cloud, path, &err) != 0) {
-        sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-        goto done;
-    }
-    if (sl_mon_identify_open(&identify, sl_datadir(), tier, o.policy, &err) != 0) {
-        rc = sl_cli_fail(cmd, sl_cli_exit_for(&err), "%s",
-                         err.msg);
-        goto done;
-    }
-
-    /* Open every input before giving up privileges. */
-    if (o.iface != NULL) {
-        if (sl_capture_open_live(&live, o.iface, o.filter,
-                                 (size_t)(o.buffer_mb ? o.buffer_mb : 64) << 20, o.promisc,
-                                 &err) != 0) {
-            rc = sl_cli_fail(cmd, sl_cli_exit_for(&err),
-                             "%s", err.msg);
-            goto done;
-        }
+    if (sl_cloud_load(&r->cloud, path, err) != 0)
+        return sl_cli_fail_err(cmd, err);
+    if (sl_mon_identify_open(&r->identify, sl_datadir(), r->tier, o->policy, err) != 0)
+        return sl_cli_fail(cmd, sl_cli_exit_for(err),
+                           "%s", err->msg);
+    if (o->iface != NULL) {
+        long long mb = o->buffer_mb ? o->buffer_mb : 64;
+        if (sl_capture_open_live(&r->live, o->iface, o->filter, (size_t)mb << 20, o->promisc,
+                                 err) != 0)
+            return sl_cli_fail(cmd, sl_cli_exit_for(err),
+                               "%s", err->msg);
         fprintf(stderr, "%s: capturing on %s (%s, immediate mode, %lld MiB buffer%s%s%s)\n", cmd,
-                o.iface, sl_capture_link_name(live), (long long)(o.buffer_mb ? o.buffer_mb : 64),
-                o.promisc ? ", promiscuous" : "", o.filter ? ", filter: " : "",
-                o.filter ? o.filter : "");
+                o->iface, sl_capture_link_name(r->live), mb, o->promisc ? ", promiscuous" : "",
+                o->filter ? ", filter: " : "", o->filter ? o->filter : "");
     } else {
-        for (size_t i = 0; i < o.n_reads; i++) {
-            if (sl_capture_open_file(&caps[i], o.reads[i], o.filter, &err) != 0) {
-                rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
-                goto done;
-            }
-        }
+        for (size_t i = 0; i < o->n_reads; i++)
+            if (sl_capture_open_file(&r->caps[i], o->reads[i], o->filter, err) != 0)
+                return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err->msg);
     }
-    if (o.jsonl != NULL) {
-        if (strcmp(o.jsonl, "-") == 0) {
-            out = stdout;
-        } else {
-            out = fopen(o.jsonl, "a");
-            if (out == NULL) {
-                sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s: %s", o.jsonl, strerror(errno));
-                goto done;
-            }
-            out_owned = true;
-        }
+    if (o->jsonl == NULL)
+        return 0;
+    if (strcmp(o->jsonl, "-") == 0) {
+        r->out = stdout;
+        return 0;
     }
-    char report[512];
-    if (sl_drop_privileges(o.user, report, sizeof report, &err) != 0) {
-        sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-        goto done;
-    }
-    fprintf(stderr, "%s: %s\n", cmd, report);
+    r->out = fopen(o->jsonl, "a");
+    if (r->out == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s: %s", o->jsonl, strerror(errno));
+    r->out_owned = true;
+    return 0;
+}
 
-    struct sl_alerts_config acfg = {.jsonl = out, .syslog = o.syslog, .store = store};
-    alerts = sl_alerts_new(&acfg);
-    if (alerts == NULL) {
-        sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
-        goto done;
-    }
+/* Drops privileges, then sets up alerts and the engine (with what the register
+ * and the state file remember). 0, or an exit code. */
+static int start_engine(struct run *r, struct sl_err *err)
+{
+    const char *cmd = r->cmd;
+    char report[512];
+    if (sl_drop_privileges(r->o.user, report, sizeof report, err) != 0)
+        return sl_cli_fail_err(cmd, err);
+    fprintf(stderr, "%s: %s\n", cmd, report);
+    struct sl_alerts_config acfg = {.jsonl = r->out, .syslog = r->o.syslog, .store = r->store};
+    r->alerts = sl_alerts_new(&acfg);
+    if (r->alerts == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
     struct sl_mon_config mcfg = {
-        .cloud = cloud,
-        .identify = identify,
-        .alerts = alerts,
-        .store = store,
-        .site_id = site_id,
-        .site = o.site != NULL ? o.site : "",
+        .cloud = r->cloud,
+        .identify = r->identify,
+        .alerts = r->alerts,
+        .store = r->store,
+        .site_id = r->site_id,
+        .site = r->o.site != NULL ? r->o.site : "",
         .actor = sl_cli_actor(NULL),
-        .max_hosts = (size_t)o.max_hosts,
-        .summary_interval = o.summary_interval,
+        .max_hosts = (size_t)r->o.max_hosts,
+        .summary_interval = r->o.summary_interval,
     };
-    if (sl_monitor_new(&mon, &mcfg, &err) != 0) {
-        sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-        goto done;
-    }
-    if (store != NULL && sl_monitor_load_sightings(mon, &err) != 0) {
-        sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-        goto done;
-    }
-    if (o.state != NULL) {
-        FILE *probe = fopen(o.state, "r");
+    if (sl_monitor_new(&r->mon, &mcfg, err) != 0)
+        return sl_cli_fail_err(cmd, err);
+    if (r->store != NULL && sl_monitor_load_sightings(r->mon, err) != 0)
+        return sl_cli_fail_err(cmd, err);
+    if (r->o.state != NULL) {
+        FILE *probe = fopen(r->o.state, "r");
         if (probe != NULL) {
             fclose(probe);
-            if (sl_monitor_load_state(mon, o.state, &err) != 0) {
-                rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "--state: %s", err.msg);
-                goto done;
-            }
+            if (sl_monitor_load_state(r->mon, r->o.state, err) != 0)
+                return sl_cli_fail(cmd, SL_EXIT_USAGE, "--state: %s", err->msg);
         }
     }
+    return 0;
+}
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+/* Every summary interval of a live capture: save the state, report drops. */
+static void live_checkpoint(struct run *r, struct sl_err *err)
+{
+    if (r->o.state != NULL && sl_monitor_save_state(r->mon, r->o.state, err) != 0)
+        fprintf(stderr, "%s: --state: %s\n", r->cmd, err->msg);
+    struct sl_capture_stats cs;
+    if (sl_capture_stats(r->live, &cs) == 0 && cs.dropped + cs.ifdropped > 0)
+        fprintf(stderr, "%s: capture drops so far: %llu (kernel) + %llu (interface)\n", r->cmd,
+                (unsigned long long)cs.dropped, (unsigned long long)cs.ifdropped);
+}
 
-    int64_t frames = 0;
-    bool failed = false;
+/* A live capture until a signal, --count or --duration. */
+static void capture_live(struct run *r, struct sl_err *err)
+{
+    const struct opts *o = &r->o;
     struct sl_frame f;
-    if (live != NULL) {
-        g_live = live;
-        uint64_t start = sl_mono_ms(), last_save = start;
-        while (!g_stop) {
-            if (g_reload) {
-                g_reload = 0;
-                reload(cmd, mon, tier, o.policy, &cloud, &identify);
-            }
-            int k = sl_capture_next(live, &f, &err);
-            if (k < 0) {
-                sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-                failed = true;
-                break;
-            }
-            if (k == 1) {
-                sl_monitor_packet(mon, sl_capture_link(live), f.ts_sec, f.ts_usec, f.data,
-                                  f.caplen, f.wirelen);
-                if (o.count > 0 && ++frames >= o.count)
-                    break;
-            }
-            uint64_t now = sl_mono_ms();
-            if (o.duration > 0 && now - start >= (uint64_t)o.duration * 1000)
-                break;
-            if (o.summary_interval > 0 && now - last_save >= (uint64_t)o.summary_interval * 1000) {
-                last_save = now;
-                if (o.state != NULL && sl_monitor_save_state(mon, o.state, &err) != 0)
-                    fprintf(stderr, "%s: --state: %s\n", cmd, err.msg);
-                struct sl_capture_stats cs;
-                if (sl_capture_stats(live, &cs) == 0 && cs.dropped + cs.ifdropped > 0)
-                    fprintf(stderr, "%s: capture drops so far: %llu (kernel) + %llu (interface)\n",
-                            cmd, (unsigned long long)cs.dropped,
-                            (unsigned long long)cs.ifdropped);
-            }
+    g_live = r->live;
+    uint64_t start = sl_mono_ms(), last_save = start;
+    while (!g_stop) {
+        if (g_reload) {
+            g_reload = 0;
+            reload(r->cmd, r->mon, r->tier, o->policy, &r->cloud, &r->identify);
         }
-        g_live = NULL;
-    } else {
-        for (size_t i = 0; i < o.n_reads && !g_stop && !failed; i++) {
-            enum sl_link link = sl_capture_link(caps[i]);
-            int k = 0;
-            while (!g_stop && (k = sl_capture_next(caps[i], &f, &err)) == 1) {
-                sl_monitor_packet(mon, link, f.ts_sec, f.ts_usec, f.data, f.caplen, f.wirelen);
-                if (o.count > 0 && ++frames >= o.count)
-                    break;
-            }
-            if (k == -1) {
-                /* A file cut short mid-record is input, not a crash: say so, keep what was read. */
-                fprintf(stderr, "%s: %s: %s\n", cmd, o.reads[i], err.msg);
-                failed = true;
-            }
-            if (o.count > 0 && frames >= o.count)
+        int k = sl_capture_next(r->live, &f, err);
+        if (k < 0) {
+            sl_cli_fail_err(r->cmd, err);
+            r->failed = true;
+            break;
+        }
+        if (k == 1) {
+            sl_monitor_packet(r->mon, sl_capture_link(r->live), f.ts_sec, f.ts_usec, f.data,
+                              f.caplen, f.wirelen);
+            if (o->count > 0 && ++r->frames >= o->count)
                 break;
+        }
+        uint64_t now = sl_mono_ms();
+        if (o->duration > 0 && now - start >= (uint64_t)o->duration * 1000)
+            break;
+        if (o->summary_interval > 0 && now - last_save >= (uint64_t)o->summary_interval * 1000) {
+            last_save = now;
+            live_checkpoint(r, err);
         }
     }
+    g_live = NULL;
+}
 
-    sl_monitor_flush(mon);
+/* The files in order, at full speed, until a signal or --count. */
+static void read_files(struct run *r, struct sl_err *err)
+{
+    const struct opts *o = &r->o;
+    struct sl_frame f;
+    for (size_t i = 0; i < o->n_reads && !g_stop && !r->failed; i++) {
+        enum sl_link link = sl_capture_link(r->caps[i]);
+        int k = 0;
+        while (!g_stop && (k = sl_capture_next(r->caps[i], &f, err)) == 1) {
+            sl_monitor_packet(r->mon, link, f.ts_sec, f.ts_usec, f.data, f.caplen, f.wirelen);
+            if (o->count > 0 && ++r->frames >= o->count)
+                break;
+        }
+        if (k == -1) {
+            /* A file cut short mid-record is input, not a crash: say so, keep what was read. */
+            fprintf(stderr, "%s: %s: %s\n", r->cmd, o->reads[i], err->msg);
+            r->failed = true;
+        }
+        if (o->count > 0 && r->frames >= o->count)
+            break;
+    }
+}
+
+/* The stats line, the last state, and the exit code. */
+static int finish(struct run *r, struct sl_err *err)
+{
+    const char *cmd = r->cmd;
+    sl_monitor_flush(r->mon);
     struct sl_mon_stats st;
     struct sl_alerts_stats as;
     struct sl_capture_stats cs = {0, 0, 0};
-    sl_monitor_get_stats(mon, &st);
-    sl_alerts_get_stats(alerts, &as);
-    if (live != NULL)
-        sl_capture_stats(live, &cs);
+    sl_monitor_get_stats(r->mon, &st);
+    sl_alerts_get_stats(r->alerts, &as);
+    if (r->live != NULL)
+        sl_capture_stats(r->live, &cs);
     int64_t ts_sec;
     int32_t ts_usec;
-    sl_monitor_last_time(mon, &ts_sec, &ts_usec);
-    sl_alerts_write_event(alerts, "stats", ts_sec, ts_usec, stats_json(&st, &as, &cs, live != NULL));
+    sl_monitor_last_time(r->mon, &ts_sec, &ts_usec);
+    sl_alerts_write_event(r->alerts, "stats", ts_sec, ts_usec,
+                          stats_json(&st, &as, &cs, r->live != NULL));
     fprintf(stderr,
             "%s: %llu frames, %llu stations, %llu alerts written, %llu repeats counted, "
             "%llu undecodable%s",
             cmd, (unsigned long long)st.packets, (unsigned long long)st.hosts,
             (unsigned long long)as.written, (unsigned long long)as.suppressed,
-            (unsigned long long)st.decode_errors, live != NULL ? "" : "\n");
-    if (live != NULL)
+            (unsigned long long)st.decode_errors, r->live != NULL ? "" : "\n");
+    if (r->live != NULL)
         fprintf(stderr, ", capture drops %llu (kernel) + %llu (interface)\n",
                 (unsigned long long)cs.dropped, (unsigned long long)cs.ifdropped);
-    if (o.state != NULL && sl_monitor_save_state(mon, o.state, &err) != 0) {
-        sl_cli_fail(cmd, SL_EXIT_RUNTIME, "--state: %s", err.msg);
-        goto done;
+    if (r->o.state != NULL && sl_monitor_save_state(r->mon, r->o.state, err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "--state: %s", err->msg);
+    if (r->failed || st.register_errors > 0 || as.store_errors > 0)
+        return r->o.reading && !(st.register_errors > 0 || as.store_errors > 0)
+                   ? SL_EXIT_USAGE
+                   : SL_EXIT_RUNTIME;
+    if (r->o.fail_on > 0 && as.worst_severity > 0 && as.worst_severity <= r->o.fail_on)
+        return SL_EXIT_FINDINGS;
+    return SL_EXIT_OK;
+}
+
+int sl_cmd_monitor(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    struct run *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
+    r->cmd = cmd;
+    r->tier = SL_TIER_SENSITIVE;
+    bool help = false;
+    sl_cli_getopt_reset();
+    int rc = parse_args(argc, argv, &r->o, &help);
+    if (help) {
+        usage(cmd);
+        free(r);
+        return SL_EXIT_OK;
     }
-    if (failed || st.register_errors > 0 || as.store_errors > 0) {
-        rc = o.reading && !(st.register_errors > 0 || as.store_errors > 0) ? SL_EXIT_USAGE
-                                                                          : SL_EXIT_RUNTIME;
-        goto done;
+    if (rc != 0) {
+        free(r);
+        return rc;
     }
-    rc = SL_EXIT_OK;
-    if (o.fail_on > 0) {
-        if (as.worst_severity > 0 && as.worst_severity <= o.fail_on)
-            rc = SL_EXIT_FINDINGS;
+    struct sl_err err = {0};
+    if ((rc = open_register(r, &err)) == 0 && (rc = open_inputs(r, &err)) == 0 &&
+        (rc = start_engine(r, &err)) == 0) {
+        sl_cli_catch_signals(on_signal);
+        struct sigaction hup;
+        memset(&hup, 0, sizeof hup);
+        hup.sa_handler = on_signal;
+        sigaction(SIGHUP, &hup, NULL);
+        if (r->live != NULL)
+            capture_live(r, &err);
+        else
+            read_files(r, &err);
+        rc = finish(r, &err);
     }
-done:
-    sl_monitor_free(mon);
-    sl_alerts_free(alerts);
-    for (size_t i = 0; i < o.n_reads; i++)
-        sl_capture_close(caps[i]);
-    sl_capture_close(live);
-    if (out_owned)
-        fclose(out);
-    else if (out != NULL)
-        fflush(out);
-    sl_mon_identify_close(identify);
-    sl_cloud_free(cloud);
-    sl_store_close(store);
+    run_free(r);
+    free(r);
     return rc;
 }

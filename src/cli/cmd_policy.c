@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/judge_output.h"
 #include "ident/ident_internal.h"
 #include "policy/policy_internal.h"
 #include "store/store.h"
@@ -15,17 +16,30 @@
 #include "util/file.h"
 #include "util/str.h"
 #include "util/table.h"
+#include "util/timeutil.h"
 
-static int load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
+static json_t *policy_json(const struct sl_policy *p)
 {
-    struct sl_err err = {0};
-    if (sl_policy_load(ps, sl_datadir(), &err) != 0)
-        return sl_cli_fail_err(cmd, &err);
-    if (sl_policy_select(*ps, select, &err) != 0) {
-        sl_policy_free(*ps);
-        return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
+                          "date", p->date, "default", (p->defaults & SL_DOMAIN_DEVICES) != 0,
+                          "source", p->source, "law", p->law ? p->law : "");
+    json_t *tj = json_object();
+    for (int k = 0; k < SL_TIER_COUNT; k++) {
+        json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
+        if (p->tiers[k].deadline)
+            json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
+        if (p->tiers[k].reason)
+            json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
+        json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
     }
-    return SL_EXIT_OK;
+    json_object_set_new(o, "tiers", tj);
+    json_t *ap = json_object();
+    for (unsigned d = SL_DOMAIN_DEVICES; d <= SL_DOMAIN_VEHICLES; d <<= 1)
+        if (p->applies & d)
+            json_object_set_new(ap, sl_policy_domains_name(d),
+                                json_string(p->defaults & d ? "default" : "optional"));
+    json_object_set_new(o, "applies_to", ap);
+    return o;
 }
 
 static int policy_list(int argc, char **argv)
@@ -41,9 +55,11 @@ static int policy_list(int argc, char **argv)
         case 'j': json = true; break;
         case 'h':
             printf("Usage: %s [--json]\n\n"
-                   "Lists the policies in data/policies/: id, date, whether it is in force by\n"
-                   "default, and its decision for each site tier (sensitive, official, public).\n"
-                   "Choose others with --policy ID,ID on the commands that judge.\n",
+                   "Lists the policies in data/policies/: id, date, what it judges (devices,\n"
+                   "vehicles), where it is in force by default, and its decision for each site\n"
+                   "tier (sensitive, official, public); then the site vehicle rule, which each\n"
+                   "site sets (sightline vehicles check --site-rule). Choose other policies with\n"
+                   "--policy ID,ID on the commands that judge.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -52,12 +68,13 @@ static int policy_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_policy_set *ps;
-    int rc = load_policies(cmd, NULL, &ps);
+    struct sl_vrules *vr;
+    int rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr);
     if (rc != 0)
         return rc;
-    static const char *const headers[] = {"id", "date", "default", "sensitive", "official",
-                                          "public", "title"};
-    struct sl_table *t = json ? NULL : sl_table_new(7, headers);
+    static const char *const headers[] = {"id", "date", "judges", "default", "sensitive",
+                                          "official", "public", "title"};
+    struct sl_table *t = json ? NULL : sl_table_new(8, headers);
     json_t *arr = json ? json_array() : NULL;
     for (size_t i = 0; i < sl_policy_count(ps); i++) {
         const struct sl_policy *p = sl_policy_at(ps, i);
@@ -68,32 +85,34 @@ static int policy_list(int argc, char **argv)
                      pt->deadline ? " " : "", pt->deadline ? pt->deadline : "");
         }
         if (json) {
-            json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", p->id, "title", p->title,
-                                  "date", p->date, "default", p->is_default, "source", p->source,
-                                  "law", p->law ? p->law : "");
-            json_t *tj = json_object();
-            for (int k = 0; k < SL_TIER_COUNT; k++) {
-                json_t *d = json_pack("{s:s}", "decision", sl_decision_name(p->tiers[k].decision));
-                if (p->tiers[k].deadline)
-                    json_object_set_new(d, "deadline", json_string(p->tiers[k].deadline));
-                if (p->tiers[k].reason)
-                    json_object_set_new(d, "reason", json_string(p->tiers[k].reason));
-                json_object_set_new(tj, sl_tier_name((enum sl_tier)k), d);
-            }
-            json_object_set_new(o, "tiers", tj);
-            json_array_append_new(arr, o);
+            json_array_append_new(arr, policy_json(p));
         } else {
-            const char *row[] = {p->id,     p->date,  p->is_default ? "yes" : "no",
+            const char *row[] = {p->id,     p->date,  sl_policy_domains_name(p->applies),
+                                 sl_policy_domains_name(p->defaults),
                                  tiers[0], tiers[1], tiers[2], p->title};
             sl_table_add(t, row);
         }
     }
+    const json_t *site = sl_vrules_site_rule_doc(vr);
     if (json) {
+        json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:{s:s}, s:O, s:O}", "id",
+                                             json_object_get(site, "id"), "title",
+                                             json_object_get(site, "title"), "date",
+                                             json_object_get(site, "date"), "applies_to",
+                                             "vehicles", "site", "source",
+                                             json_object_get(site, "source"), "examples",
+                                             json_object_get(site, "examples")));
         sl_print_json(stdout, arr);
     } else {
         sl_table_print(t, stdout, 60);
         sl_table_free(t);
+        printf("\n%s  %s  vehicles, set by each site: none | not-admitted[:WHEN] | "
+               "park-away:METRES[:WHEN]\n  %s\n",
+               json_string_value(json_object_get(site, "id")),
+               json_string_value(json_object_get(site, "date")),
+               json_string_value(json_object_get(site, "title")));
     }
+    sl_vrules_free(vr);
     sl_policy_free(ps);
     return SL_EXIT_OK;
 }
@@ -122,14 +141,10 @@ static int on_evidence(const struct sl_evidence_row *r, void *vctx)
     return 0;
 }
 
+/* --date: a day that exists, YYYY-MM-DD (util/timeutil). */
 static int parse_date(const char *s, int64_t *out)
 {
-    struct tm tm = {0};
-    const char *end = strptime(s, "%Y-%m-%d", &tm);
-    if (end == NULL || *end != '\0')
-        return -1;
-    *out = (int64_t)timegm(&tm);
-    return 0;
+    return strlen(s) == 10 ? sl_time_parse(s, out) : -1;
 }
 
 static void print_text(const json_t *o)
@@ -210,7 +225,12 @@ static void print_text(const json_t *o)
            json_string_value(json_object_get(v, "reason")));
 }
 
-static int policy_explain(int argc, char **argv)
+struct explain_args {
+    const char *db, *tier_s, *select, *claim_file, *date;
+    bool json, help;
+};
+
+static int explain_options(int argc, char **argv, struct explain_args *a)
 {
     const char *cmd = argv[0];
     static const struct option opts[] = {
@@ -219,17 +239,16 @@ static int policy_explain(int argc, char **argv)
         {"date", required_argument, NULL, 'd'},   {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *tier_s = NULL, *select = NULL, *claim_file = NULL, *date = NULL;
-    bool json = false;
+    memset(a, 0, sizeof *a);
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'D': db = optarg; break;
-        case 't': tier_s = optarg; break;
-        case 'p': select = optarg; break;
-        case 'c': claim_file = optarg; break;
-        case 'd': date = optarg; break;
-        case 'j': json = true; break;
+        case 'D': a->db = optarg; break;
+        case 't': a->tier_s = optarg; break;
+        case 'p': a->select = optarg; break;
+        case 'c': a->claim_file = optarg; break;
+        case 'd': a->date = optarg; break;
+        case 'j': a->json = true; break;
         case 'h':
             printf("Usage: %s DEVICE [--site-tier TIER] [--policy ID,ID] [--date YYYY-MM-DD]\n"
                    "          [--json] [--db PATH]\n"
@@ -241,147 +260,185 @@ static int policy_explain(int argc, char **argv)
                    "JSON (the output of 'sightline identify'). --date judges as of that day\n"
                    "(replace-by deadlines).\n",
                    cmd, cmd);
+            a->help = true;
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
         }
     }
-    enum sl_tier tier = SL_TIER_SENSITIVE;
-    bool have_tier = tier_s != NULL;
-    if (have_tier && sl_tier_from_name(tier_s, &tier) != 0)
-        return sl_cli_usage_error(cmd, "--site-tier must be sensitive, official or public");
-    int64_t now = (int64_t)time(NULL);
-    if (date != NULL && parse_date(date, &now) != 0)
-        return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
-    if (claim_file != NULL ? optind != argc : optind + 1 != argc)
-        return sl_cli_usage_error(cmd, claim_file != NULL ? "--claim takes no DEVICE"
-                                                          : "exactly one DEVICE is expected");
-    if (claim_file != NULL && !have_tier)
-        return sl_cli_usage_error(cmd, "--claim needs --site-tier");
-    struct sl_policy_set *ps;
-    int rc = load_policies(cmd, select, &ps);
-    if (rc != 0)
-        return rc;
+    return SL_EXIT_OK;
+}
+
+/* A claim given as JSON (--claim FILE|-). An exit code. */
+static int claim_from_file(const char *cmd, const char *path, struct sl_claim *claim)
+{
     struct sl_err err = {0};
-    json_t *out = json_object();
-    struct sl_claim claim;
-    rc = SL_EXIT_OK;
-    if (claim_file != NULL) {
-        size_t len;
-        char *data = sl_read_file(claim_file, 1u << 20, &len, &err);
-        json_error_t je;
-        json_t *cj = data ? json_loadb(data, len, JSON_REJECT_DUPLICATES, &je) : NULL;
-        free(data);
-        if (cj == NULL || sl_claim_from_json(cj, &claim) != 0) {
-            json_decref(cj);
-            json_decref(out);
-            sl_policy_free(ps);
-            return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", data == NULL && err.msg[0] ? err.msg
-                                                                  : "the claim is not a JSON object");
-        }
+    size_t len;
+    char *data = sl_read_file(path, 1u << 20, &len, &err);
+    json_error_t je;
+    json_t *cj = data ? json_loadb(data, len, JSON_REJECT_DUPLICATES, &je) : NULL;
+    free(data);
+    if (cj == NULL || sl_claim_from_json(cj, claim) != 0) {
         json_decref(cj);
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", data == NULL && err.msg[0] ? err.msg
+                                                              : "the claim is not a JSON object");
+    }
+    json_decref(cj);
+    return SL_EXIT_OK;
+}
+
+/* The device's site's tier, unless the command line gave one. */
+static void device_tier(struct sl_store *s, const struct sl_device *d, enum sl_tier *tier,
+                        bool *have_tier)
+{
+    struct sl_err err = {0};
+    struct sl_site site;
+    if (*have_tier || d->site_id <= 0 || sl_store_site_get_id(s, d->site_id, &site, &err) != 1)
+        return;
+    *tier = site.tier;
+    *have_tier = true;
+    sl_site_free(&site);
+}
+
+/* The device identified again from its stored evidence: its claim, and the
+ * device, evidence, clues and stored claim into out. An exit code. */
+static int claim_from_evidence(const char *cmd, struct sl_store *s, const struct sl_device *d,
+                               struct sl_claim *claim, json_t *out)
+{
+    struct sl_err err = {0};
+    struct sl_ident *id;
+    if (sl_ident_load(&id, sl_datadir(), &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
+    int rc = SL_EXIT_OK;
+    struct ev_ctx ctx = {sl_ident_acc_new(id), json_array(), 0};
+    if (ctx.acc == NULL || sl_store_evidence_list(s, d->id, 0, on_evidence, &ctx, &err) != 0) {
+        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg[0] ? err.msg : "out of memory");
     } else {
-        struct sl_store *s;
-        if (sl_store_open(&s, sl_cli_db_path(db), SL_STORE_READONLY, &err) != 0) {
-            json_decref(out);
-            sl_policy_free(ps);
-            return sl_cli_fail_err(cmd, &err);
-        }
-        struct sl_device d;
-        int got = sl_store_device_find(s, argv[optind], &d, &err);
-        if (got <= 0) {
-            sl_store_close(s);
-            json_decref(out);
-            sl_policy_free(ps);
-            return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register",
-                                          argv[optind])
-                            : sl_cli_fail_err(cmd, &err);
-        }
-        if (!have_tier && d.site_id > 0) {
-            struct sl_site site;
-            if (sl_store_site_get_id(s, d.site_id, &site, &err) == 1) {
-                tier = site.tier;
-                have_tier = true;
-                sl_site_free(&site);
-            }
-        }
-        struct sl_ident *id;
-        if (sl_ident_load(&id, sl_datadir(), &err) != 0) {
-            sl_store_close(s);
-            json_decref(out);
-            sl_policy_free(ps);
-            return sl_cli_fail_err(cmd, &err);
-        }
-        struct ev_ctx ctx = {sl_ident_acc_new(id), json_array(), 0};
-        if (ctx.acc == NULL || sl_store_evidence_list(s, d.id, 0, on_evidence, &ctx, &err) != 0) {
-            rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg[0] ? err.msg : "out of memory");
-        } else {
-            sl_ident_conclude(ctx.acc, &claim);
-            if (ctx.n == 0) /* nothing stored: explain the claim the register holds */
-                claim = d.claim;
-            json_object_set_new(out, "device",
-                                json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)d.id,
-                                          "address", d.address, "mac", d.mac, "site",
-                                          d.site[0] ? d.site : "(none)"));
-            json_object_set_new(out, "evidence", ctx.list);
-            ctx.list = NULL;
-            json_object_set_new(out, "clues", sl_ident_acc_clues(ctx.acc));
-            json_object_set_new(out, "stored_claim", sl_claim_to_json(&d.claim));
-        }
-        json_decref(ctx.list);
-        sl_ident_acc_free(ctx.acc);
-        sl_ident_free(id);
+        sl_ident_conclude(ctx.acc, claim);
+        if (ctx.n == 0) /* nothing stored: explain the claim the register holds */
+            *claim = d->claim;
+        json_object_set_new(out, "device",
+                            json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)d->id, "address",
+                                      d->address, "mac", d->mac, "site",
+                                      d->site[0] ? d->site : "(none)"));
+        json_object_set_new(out, "evidence", ctx.list);
+        ctx.list = NULL;
+        json_object_set_new(out, "clues", sl_ident_acc_clues(ctx.acc));
+        json_object_set_new(out, "stored_claim", sl_claim_to_json(&d->claim));
+    }
+    json_decref(ctx.list);
+    sl_ident_acc_free(ctx.acc);
+    sl_ident_free(id);
+    return rc;
+}
+
+/* A device of the register: its claim from its evidence, and its site's tier. */
+static int claim_from_register(const char *cmd, const struct explain_args *a, const char *which,
+                               struct sl_claim *claim, enum sl_tier *tier, bool *have_tier,
+                               json_t *out)
+{
+    struct sl_err err = {0};
+    struct sl_store *s;
+    if (sl_store_open(&s, sl_cli_db_path(a->db), SL_STORE_READONLY, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
+    struct sl_device d;
+    int got = sl_store_device_find(s, which, &d, &err);
+    if (got <= 0) {
         sl_store_close(s);
-        if (rc != SL_EXIT_OK) {
-            json_decref(out);
-            sl_policy_free(ps);
-            return rc;
-        }
-        if (!have_tier) {
-            fprintf(stderr, "%s: the device has no site; judging as tier 'sensitive' "
-                            "(use --site-tier)\n", cmd);
-        }
+        return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register", which)
+                        : sl_cli_fail_err(cmd, &err);
     }
+    device_tier(s, &d, tier, have_tier);
+    int rc = claim_from_evidence(cmd, s, &d, claim, out);
+    sl_store_close(s);
+    if (rc == SL_EXIT_OK && !*have_tier)
+        fprintf(stderr, "%s: the device has no site; judging as tier 'sensitive' "
+                        "(use --site-tier)\n", cmd);
+    return rc;
+}
+
+/* The registry's entry for the claim's vendor, or null. */
+static json_t *registry_json(const struct sl_policy_set *ps, const struct sl_claim *claim)
+{
+    const struct sl_vendor *v = sl_policy_claim_vendor(ps, claim);
+    if (v == NULL)
+        return json_null();
+    json_t *laws = json_array();
+    for (size_t i = 0; i < v->n_laws; i++) {
+        const struct sl_law *l = sl_registry_law(sl_policy_registry(ps), v->laws[i]);
+        json_array_append_new(laws, json_string(l ? l->title : v->laws[i]));
+    }
+    json_t *named = json_array();
+    for (size_t i = 0; i < v->n_named_in; i++)
+        json_array_append_new(named, json_string(v->named_in[i]));
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "name", v->name, "legal_name",
+                     v->legal_name ? v->legal_name : "", "country", v->country, "laws", laws,
+                     "named_in", named, "source", v->source);
+}
+
+/* claim -> registry -> each policy -> the verdict, into out. */
+static void judge_chain(const struct sl_policy_set *ps, enum sl_tier tier,
+                        const struct sl_claim *claim, int64_t now, json_t *out)
+{
     json_object_set_new(out, "tier", json_string(sl_tier_name(tier)));
-    json_object_set_new(out, "claim", sl_claim_to_json(&claim));
-    const struct sl_vendor *v = sl_policy_claim_vendor(ps, &claim);
-    if (v != NULL) {
-        json_t *laws = json_array();
-        for (size_t i = 0; i < v->n_laws; i++) {
-            const struct sl_law *l = sl_registry_law(sl_policy_registry(ps), v->laws[i]);
-            json_array_append_new(laws, json_string(l ? l->title : v->laws[i]));
-        }
-        json_t *named = json_array();
-        for (size_t i = 0; i < v->n_named_in; i++)
-            json_array_append_new(named, json_string(v->named_in[i]));
-        json_object_set_new(out, "registry",
-                            json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "name", v->name,
-                                      "legal_name", v->legal_name ? v->legal_name : "", "country",
-                                      v->country, "laws", laws, "named_in", named, "source",
-                                      v->source));
-    } else {
-        json_object_set_new(out, "registry", json_null());
-    }
+    json_object_set_new(out, "claim", sl_claim_to_json(claim));
+    json_object_set_new(out, "registry", registry_json(ps, claim));
     json_t *pols = json_array();
     for (size_t i = 0; i < sl_policy_count(ps); i++) {
         const struct sl_policy *p = sl_policy_at(ps, i);
         struct sl_verdict pv;
-        sl_policy_judge_one(ps, p, tier, &claim, now, &pv);
+        sl_policy_judge_one(ps, p, tier, claim, now, &pv);
         json_array_append_new(pols, json_pack("{s:s, s:s, s:b, s:o}", "id", p->id, "date",
-                                              p->date, "in_force", p->selected, "verdict",
+                                              p->date, "in_force",
+                                              (p->selected & SL_DOMAIN_DEVICES) != 0, "verdict",
                                               sl_verdict_to_json(&pv)));
     }
     json_object_set_new(out, "policies", pols);
     struct sl_verdict verdict;
-    sl_policy_judge(ps, tier, &claim, now, &verdict);
+    sl_policy_judge(ps, tier, claim, now, &verdict);
     json_object_set_new(out, "verdict", sl_verdict_to_json(&verdict));
-    if (json)
-        sl_print_json(stdout, out);
-    else {
-        print_text(out);
-        json_decref(out);
+}
+
+static int policy_explain(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    struct explain_args a;
+    int rc = explain_options(argc, argv, &a);
+    if (rc != SL_EXIT_OK || a.help)
+        return rc;
+    enum sl_tier tier = SL_TIER_SENSITIVE;
+    bool have_tier = a.tier_s != NULL;
+    if (have_tier && sl_tier_from_name(a.tier_s, &tier) != 0)
+        return sl_cli_usage_error(cmd, "--site-tier must be sensitive, official or public");
+    int64_t now = sl_now(); /* the pinned clock ($SIGHTLINE_NOW) when there is one */
+    if (a.date != NULL && parse_date(a.date, &now) != 0)
+        return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
+    if (a.claim_file != NULL ? optind != argc : optind + 1 != argc)
+        return sl_cli_usage_error(cmd, a.claim_file != NULL ? "--claim takes no DEVICE"
+                                                            : "exactly one DEVICE is expected");
+    if (a.claim_file != NULL && !have_tier)
+        return sl_cli_usage_error(cmd, "--claim needs --site-tier");
+    struct sl_policy_set *ps;
+    rc = sl_cli_load_policies(cmd, a.select, &ps);
+    if (rc != 0)
+        return rc;
+    json_t *out = json_object();
+    struct sl_claim claim;
+    if (a.claim_file != NULL)
+        rc = claim_from_file(cmd, a.claim_file, &claim);
+    else
+        rc = claim_from_register(cmd, &a, argv[optind], &claim, &tier, &have_tier, out);
+    if (rc == SL_EXIT_OK) {
+        judge_chain(ps, tier, &claim, now, out);
+        if (a.json) {
+            sl_print_json(stdout, out);
+            out = NULL;
+        } else {
+            print_text(out);
+        }
     }
+    json_decref(out);
     sl_policy_free(ps);
-    return SL_EXIT_OK;
+    return rc;
 }
 
 static const struct sl_command policy_commands[] = {

@@ -13,6 +13,76 @@
 
 #define DEFAULT_DEVICE_LIMIT 1000
 
+static void report_usage(const char *cmd)
+{
+    printf("Usage: %s [--format html|csv|json|md] [-o FILE] [--as-of DATE]\n"
+           "          [--scope all|tier:TIER|department:NAME|site:NAME]\n"
+           "          [--window WEEKS] [--devices N|all] [--db PATH] [--read-db LOCATION]\n\n"
+           "The removal programme's report: how far it is (replaced and verified\n"
+           "shares of affected devices by tier, department and site), whether it is on\n"
+           "track (milestones, removal rate, forecast completion with a range), what\n"
+           "needs attention (overdue sites, exemptions and their expiry, devices seen\n"
+           "again after removal) and, for each affected device (the work first), the\n"
+           "evidence that made it affected.\n\n"
+           "  --format    html (one self-contained page), csv (section,name,field,value),\n"
+           "              json, md (Markdown). Default: from -o's extension, else md.\n"
+           "  --as-of     figures at the end of DATE, rebuilt from the event history\n"
+           "  --window    weeks of removals the forecast fits (default %d)\n"
+           "  --devices   affected devices listed (default %d; all; 0 = none)\n"
+           "Formats and definitions: docs/programme.md.\n",
+           cmd, SL_FC_DEFAULT_WINDOW, DEFAULT_DEVICE_LIMIT);
+}
+
+/* The format: --format, else -o's extension, else Markdown. 0, or -1. */
+static int choose_format(const char *fmt_s, const char *outp, enum sl_report_format *fmt)
+{
+    *fmt = SL_REPORT_MD;
+    if (fmt_s != NULL)
+        return sl_report_format_from_name(fmt_s, fmt);
+    if (outp != NULL) {
+        const char *dot = strrchr(outp, '.');
+        if (dot != NULL && (strcmp(dot, ".htm") == 0))
+            *fmt = SL_REPORT_HTML;
+        else if (dot == NULL || sl_report_format_from_name(dot + 1, fmt) != 0)
+            *fmt = SL_REPORT_MD;
+    }
+    return 0;
+}
+
+/* Writes the report to outp (or standard output): beside the target and
+ * renamed, so a reader never sees half a report. An exit code. */
+static int write_report(const char *cmd, const char *outp, enum sl_report_format fmt,
+                        struct sl_store *s, const struct sl_progress *p, int64_t limit)
+{
+    struct sl_err err = {0};
+    char tmp[4096];
+    FILE *out = stdout;
+    if (outp != NULL && strcmp(outp, "-") != 0) {
+        if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%d", outp, (int)getpid()) >= sizeof tmp)
+            return sl_cli_usage_error(cmd, "-o: path too long");
+        out = fopen(tmp, "w");
+        if (out == NULL)
+            return sl_cli_fail(cmd, SL_EXIT_USAGE, "cannot write %s", outp);
+    }
+    struct sl_report_opts ro = {limit};
+    int rc = sl_report_write(fmt, out, s, p, &ro, &err);
+    if (out != stdout) {
+        if (fclose(out) != 0 && rc == 0)
+            rc = sl_err_set(&err, "write error on %s", tmp);
+        if (rc == 0 && rename(tmp, outp) != 0)
+            rc = sl_err_set(&err, "cannot rename %s to %s", tmp, outp);
+        if (rc != 0)
+            unlink(tmp);
+    } else {
+        fflush(stdout);
+    }
+    if (rc != 0)
+        return sl_cli_fail_err(cmd, &err);
+    if (out != stdout)
+        fprintf(stderr, "wrote %s\n", outp);
+    return SL_EXIT_OK;
+}
+
 int sl_cmd_report(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -49,40 +119,15 @@ int sl_cmd_report(int argc, char **argv)
             break;
         case 'D': db = optarg; break;
         case 'R': read_db = optarg; break;
-        case 'h':
-            printf("Usage: %s [--format html|csv|json|md] [-o FILE] [--as-of DATE]\n"
-                   "          [--scope all|tier:TIER|department:NAME|site:NAME]\n"
-                   "          [--window WEEKS] [--devices N|all] [--db PATH] [--read-db LOCATION]\n\n"
-                   "The removal programme's report: how far it is (replaced and verified\n"
-                   "shares of affected devices by tier, department and site), whether it is on\n"
-                   "track (milestones, removal rate, forecast completion with a range), what\n"
-                   "needs attention (overdue sites, exemptions and their expiry, devices seen\n"
-                   "again after removal) and, for each affected device (the work first), the\n"
-                   "evidence that made it affected.\n\n"
-                   "  --format    html (one self-contained page), csv (section,name,field,value),\n"
-                   "              json, md (Markdown). Default: from -o's extension, else md.\n"
-                   "  --as-of     figures at the end of DATE, rebuilt from the event history\n"
-                   "  --window    weeks of removals the forecast fits (default %d)\n"
-                   "  --devices   affected devices listed (default %d; all; 0 = none)\n"
-                   "Formats and definitions: docs/programme.md.\n",
-                   cmd, SL_FC_DEFAULT_WINDOW, DEFAULT_DEVICE_LIMIT);
-            return SL_EXIT_OK;
+        case 'h': report_usage(cmd); return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
         }
     }
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    enum sl_report_format fmt = SL_REPORT_MD;
-    if (fmt_s != NULL) {
-        if (sl_report_format_from_name(fmt_s, &fmt) != 0)
-            return sl_cli_usage_error(cmd, "--format must be html, csv, json or md");
-    } else if (outp != NULL) {
-        const char *dot = strrchr(outp, '.');
-        if (dot != NULL && (strcmp(dot, ".htm") == 0))
-            fmt = SL_REPORT_HTML;
-        else if (dot == NULL || sl_report_format_from_name(dot + 1, &fmt) != 0)
-            fmt = SL_REPORT_MD;
-    }
+    enum sl_report_format fmt;
+    if (choose_format(fmt_s, outp, &fmt) != 0)
+        return sl_cli_usage_error(cmd, "--format must be html, csv, json or md");
     int64_t t;
     if (as_of != NULL && sl_time_parse(as_of, &t) != 0)
         return sl_cli_usage_error(cmd, "--as-of: '%s' is not a date (YYYY-MM-DD)", as_of);
@@ -103,39 +148,8 @@ int sl_cmd_report(int argc, char **argv)
         return sl_cli_fail(cmd, sl_cli_exit_for(&err),
                            "%s", err.msg);
     }
-    /* Write beside the target and rename, so a reader never sees half a report. */
-    char tmp[4096];
-    FILE *out = stdout;
-    if (outp != NULL && strcmp(outp, "-") != 0) {
-        if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%d", outp, (int)getpid()) >= sizeof tmp) {
-            sl_progress_free(p);
-            sl_store_close(s);
-            return sl_cli_usage_error(cmd, "-o: path too long");
-        }
-        out = fopen(tmp, "w");
-        if (out == NULL) {
-            sl_progress_free(p);
-            sl_store_close(s);
-            return sl_cli_fail(cmd, SL_EXIT_USAGE, "cannot write %s", outp);
-        }
-    }
-    struct sl_report_opts ro = {limit};
-    int rc = sl_report_write(fmt, out, s, p, &ro, &err);
+    int rc = write_report(cmd, outp, fmt, s, p, limit);
     sl_progress_free(p);
     sl_store_close(s);
-    if (out != stdout) {
-        if (fclose(out) != 0 && rc == 0)
-            rc = sl_err_set(&err, "write error on %s", tmp);
-        if (rc == 0 && rename(tmp, outp) != 0)
-            rc = sl_err_set(&err, "cannot rename %s to %s", tmp, outp);
-        if (rc != 0)
-            unlink(tmp);
-    } else {
-        fflush(stdout);
-    }
-    if (rc != 0)
-        return sl_cli_fail_err(cmd, &err);
-    if (out != stdout)
-        fprintf(stderr, "wrote %s\n", outp);
-    return SL_EXIT_OK;
+    return rc;
 }

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/judge_output.h"
 #include "ident/ident_internal.h"
 #include "ident/ruletest.h"
 #include "util/datadir.h"
@@ -73,6 +74,72 @@ static json_t *rule_json(const struct sl_rule *r)
     return o;
 }
 
+static json_t *vrule_json(const struct sl_vrule *r)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", r->id, "kind", sl_vrule_kind_name(r->kind),
+                          "match", r->match, "source", r->source);
+    if (r->vendor != NULL)
+        json_object_set_new(o, "vendor", json_pack("{s:s, s:s}", "name", r->vendor->name,
+                                                   "country", r->vendor->country));
+    if (r->brand != NULL)
+        json_object_set_new(o, "brand", json_string(r->brand));
+    if (r->maker != NULL)
+        json_object_set_new(o, "maker", json_string(r->maker));
+    if (r->model != NULL)
+        json_object_set_new(o, "model", json_string(r->model));
+    json_object_set(o, "examples", (json_t *)r->examples);
+    return o;
+}
+
+/* The vehicle rules (VIN, WMI, IMEI, TAC, supplier names): a table, or into arr. */
+static int list_vehicle_rules(const char *cmd, json_t *arr)
+{
+    struct sl_policy_set *ps;
+    struct sl_vrules *vr;
+    int rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr);
+    if (rc != SL_EXIT_OK)
+        return rc;
+    static const char *const headers[] = {"id", "kind", "match", "yields", "examples"};
+    struct sl_table *t = arr != NULL ? NULL : sl_table_new(5, headers);
+    for (size_t i = 0; i < sl_vrules_count(vr); i++) {
+        const struct sl_vrule *r = sl_vrules_at(vr, i);
+        if (arr != NULL) {
+            json_array_append_new(arr, vrule_json(r));
+            continue;
+        }
+        char yields[160] = "-", ex[16];
+        if (r->vendor != NULL)
+            snprintf(yields, sizeof yields, "%s (%s)%s%s", r->vendor->name, r->vendor->country,
+                     r->brand ? ", brand " : r->model ? ", " : "",
+                     r->brand ? r->brand : r->model ? r->model : "");
+        snprintf(ex, sizeof ex, "%zu",
+                 json_array_size(json_object_get(r->examples, "positive")) +
+                     json_array_size(json_object_get(r->examples, "negative")));
+        const char *row[] = {r->id, sl_vrule_kind_name(r->kind), r->match, yields, ex};
+        sl_table_add(t, row);
+    }
+    if (t != NULL) {
+        printf("\nvehicle rules (data/vehicle/): VINs, IMEIs and supplier names\n");
+        sl_table_print(t, stdout, 60);
+        printf("%zu vehicle rules\n", sl_vrules_count(vr));
+        sl_table_free(t);
+    }
+    sl_vrules_free(vr);
+    sl_policy_free(ps);
+    return SL_EXIT_OK;
+}
+
+static int list_vehicle_rules_only(const char *cmd, bool json)
+{
+    json_t *arr = json ? json_array() : NULL;
+    int rc = list_vehicle_rules(cmd, arr);
+    if (arr != NULL && rc == SL_EXIT_OK)
+        sl_print_json(stdout, arr);
+    else
+        json_decref(arr);
+    return rc;
+}
+
 static int rules_list(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -88,11 +155,13 @@ static int rules_list(int argc, char **argv)
         case 'j': json = true; break;
         case 'p': proto_s = optarg; break;
         case 'h':
-            printf("Usage: %s [--proto PROTO] [--json]\n\n"
+            printf("Usage: %s [--proto PROTO|vehicle] [--json]\n\n"
                    "Lists the fingerprint rules: id, protocols, field, test, what they yield\n"
                    "and the weight of their clue (below %.2f a clue is weak: alone it never\n"
                    "names a manufacturer). MAC prefixes add built-in 'oui.VENDOR' clues of\n"
-                   "weight %.2f from Debian's ieee-data and data/oui-supplement.json.\n",
+                   "weight %.2f from Debian's ieee-data and data/oui-supplement.json.\n"
+                   "Then the vehicle rules: VIN syntax and WMIs, IMEI syntax and TACs, supplier\n"
+                   "and model names (data/vehicle/); --proto vehicle lists only those.\n",
                    cmd, SL_RULE_STRONG, SL_OUI_WEIGHT);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -101,8 +170,11 @@ static int rules_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     enum sl_proto proto = SL_PROTO_NONE;
-    if (proto_s != NULL && sl_proto_from_name(proto_s, &proto) != 0)
+    bool vehicle_only = proto_s != NULL && strcmp(proto_s, "vehicle") == 0;
+    if (proto_s != NULL && !vehicle_only && sl_proto_from_name(proto_s, &proto) != 0)
         return sl_cli_usage_error(cmd, "unknown protocol '%s'", proto_s);
+    if (vehicle_only)
+        return list_vehicle_rules_only(cmd, json);
     struct sl_ident *id;
     int rc = load(cmd, &id);
     if (rc != 0)
@@ -127,14 +199,48 @@ static int rules_list(int argc, char **argv)
         sl_table_add(t, row);
     }
     if (json) {
+        if (proto == SL_PROTO_NONE)
+            rc = list_vehicle_rules(cmd, arr);
         sl_print_json(stdout, arr);
     } else {
         sl_table_print(t, stdout, 48);
         printf("%zu rules; MAC prefixes: %s\n", sl_rules_count(rs), sl_oui_source(sl_ident_oui(id)));
         sl_table_free(t);
+        if (proto == SL_PROTO_NONE)
+            rc = list_vehicle_rules(cmd, NULL);
     }
     sl_ident_free(id);
-    return SL_EXIT_OK;
+    return rc;
+}
+
+struct tally {
+    size_t rules, checked, failed_rules, failed;
+    bool verbose;
+};
+
+/* Whether the command line asks for rule rid (no RULE_ID given: every rule). */
+static bool wanted(const char *rid, int argc, char **argv)
+{
+    if (optind == argc)
+        return true;
+    for (int a = optind; a < argc; a++)
+        if (strcmp(argv[a], rid) == 0)
+            return true;
+    return false;
+}
+
+static void tally_add(struct tally *t, const char *rid, size_t checked, size_t failed,
+                      const char *first_failure)
+{
+    t->rules++;
+    t->checked += checked;
+    t->failed += failed;
+    if (failed > 0) {
+        t->failed_rules++;
+        printf("FAIL %s (%zu of %zu examples): %s\n", rid, failed, checked, first_failure);
+    } else if (t->verbose) {
+        printf("ok   %s (%zu examples)\n", rid, checked);
+    }
 }
 
 static int rules_test(int argc, char **argv)
@@ -152,8 +258,10 @@ static int rules_test(int argc, char **argv)
             printf("Usage: %s [--verbose] [RULE_ID...]\n\n"
                    "Runs every rule's positive and negative examples (or those of the rules\n"
                    "named): a positive example must fire its rule, a negative one must not, and\n"
-                   "an example's \"expect\" must agree with the claim. Exit 0 when all pass, 1\n"
-                   "when any fails (each failure is printed).\n",
+                   "an example's \"expect\" must agree with the claim. The vehicle rules run\n"
+                   "theirs too (a VIN or IMEI must be valid or refused for the reason given; a\n"
+                   "WMI, TAC or supplier name must or must not resolve to the rule). Exit 0 when\n"
+                   "all pass, 1 when any fails (each failure is printed).\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -164,36 +272,42 @@ static int rules_test(int argc, char **argv)
     if (rc != 0)
         return rc;
     const struct sl_ruleset *rs = sl_ident_rules(id);
-    size_t rules = 0, checked = 0, failed_rules = 0, failed = 0;
+    struct sl_policy_set *ps;
+    struct sl_vrules *vr;
+    if ((rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr)) != SL_EXIT_OK) {
+        sl_ident_free(id);
+        return rc;
+    }
     for (int a = optind; a < argc; a++)
-        if (sl_rules_find(rs, argv[a]) == NULL) {
+        if (sl_rules_find(rs, argv[a]) == NULL && sl_vrules_find(vr, argv[a]) == NULL) {
+            sl_vrules_free(vr);
+            sl_policy_free(ps);
             sl_ident_free(id);
             return sl_cli_usage_error(cmd, "no rule '%s' (see 'sightline rules list')", argv[a]);
         }
+    struct tally t = {.verbose = verbose};
     for (size_t i = 0; i < sl_rules_count(rs); i++) {
         const struct sl_rule *r = sl_rules_at(rs, i);
-        bool wanted = optind == argc;
-        for (int a = optind; a < argc && !wanted; a++)
-            wanted = strcmp(argv[a], r->id) == 0;
-        if (!wanted)
+        if (!wanted(r->id, argc, argv))
             continue;
         struct sl_ruletest_result res;
         sl_rule_test(id, r, &res);
-        rules++;
-        checked += res.checked;
-        failed += res.failed;
-        if (res.failed > 0) {
-            failed_rules++;
-            printf("FAIL %s (%zu of %zu examples): %s\n", r->id, res.failed, res.checked,
-                   res.first_failure);
-        } else if (verbose) {
-            printf("ok   %s (%zu examples)\n", r->id, res.checked);
-        }
+        tally_add(&t, r->id, res.checked, res.failed, res.first_failure);
     }
-    printf("%zu rules, %zu examples: %zu passed, %zu failed\n", rules, checked, checked - failed,
-           failed);
+    for (size_t i = 0; i < sl_vrules_count(vr); i++) {
+        const struct sl_vrule *r = sl_vrules_at(vr, i);
+        if (!wanted(r->id, argc, argv))
+            continue;
+        struct sl_vrule_test res;
+        sl_vrule_test(vr, r, &res);
+        tally_add(&t, r->id, res.checked, res.failed, res.first_failure);
+    }
+    printf("%zu rules, %zu examples: %zu passed, %zu failed\n", t.rules, t.checked,
+           t.checked - t.failed, t.failed);
+    sl_vrules_free(vr);
+    sl_policy_free(ps);
     sl_ident_free(id);
-    return failed_rules > 0 ? SL_EXIT_FINDINGS : SL_EXIT_OK;
+    return t.failed_rules > 0 ? SL_EXIT_FINDINGS : SL_EXIT_OK;
 }
 
 static int rules_explain(int argc, char **argv)
@@ -218,13 +332,26 @@ static int rules_explain(int argc, char **argv)
     if (rc != 0)
         return rc;
     const struct sl_rule *r = sl_rules_find(sl_ident_rules(id), argv[optind]);
-    if (r == NULL) {
+    if (r != NULL) {
+        sl_print_json(stdout, rule_json(r));
         sl_ident_free(id);
-        return sl_cli_fail(cmd, SL_EXIT_USAGE, "no rule '%s' (see 'sightline rules list')",
-                           argv[optind]);
+        return SL_EXIT_OK;
     }
-    sl_print_json(stdout, rule_json(r));
     sl_ident_free(id);
+    struct sl_policy_set *ps;
+    struct sl_vrules *vr;
+    if ((rc = sl_cli_load_vehicle_rules(cmd, NULL, &ps, &vr)) != SL_EXIT_OK)
+        return rc;
+    const struct sl_vrule *v = sl_vrules_find(vr, argv[optind]);
+    if (v != NULL)
+        sl_print_json(stdout, vrule_json(v));
+    else
+        rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "no rule '%s' (see 'sightline rules list')",
+                         argv[optind]);
+    sl_vrules_free(vr);
+    sl_policy_free(ps);
+    if (rc != SL_EXIT_OK)
+        return rc;
     return SL_EXIT_OK;
 }
 

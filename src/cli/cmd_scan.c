@@ -22,9 +22,7 @@ static void on_sigint(int sig)
 {
     (void)sig;
     stop_flag = 1;
-    /* A second ^C ends the process at once. */
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    sl_cli_default_signals(); /* a second ^C ends the process at once */
 }
 
 static void usage(const char *cmd)
@@ -82,266 +80,292 @@ enum {
     OPT_THREADS,
 };
 
-int sl_cmd_scan(int argc, char **argv)
-{
-    const char *cmd = argv[0];
-    static const struct option opts[] = {
-        {"site", required_argument, NULL, OPT_SITE},
-        {"ports", required_argument, NULL, OPT_PORTS},
-        {"profile", required_argument, NULL, OPT_PROFILE},
-        {"rate", required_argument, NULL, OPT_RATE},
-        {"concurrency", required_argument, NULL, OPT_CONC},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
-        {"retries", required_argument, NULL, OPT_RETRIES},
-        {"exclude", required_argument, NULL, OPT_EXCLUDE},
-        {"exclude-target", required_argument, NULL, OPT_EXCLUDE_TARGET},
-        {"udp-discovery", no_argument, NULL, OPT_UDP},
-        {"multicast", required_argument, NULL, OPT_MCAST},
-        {"credentials", required_argument, NULL, OPT_CREDS},
-        {"jsonl", required_argument, NULL, OPT_JSONL},
-        {"evidence", no_argument, NULL, OPT_EVIDENCE},
-        {"db", required_argument, NULL, OPT_DB},
-        {"policy", required_argument, NULL, OPT_POLICY},
-        {"fail-on", required_argument, NULL, OPT_FAILON},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"threads", required_argument, NULL, OPT_THREADS},
-        {"quiet", no_argument, NULL, OPT_QUIET},
-        {"actor", required_argument, NULL, OPT_ACTOR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+static const struct option scan_opts[] = {
+    {"site", required_argument, NULL, OPT_SITE},
+    {"ports", required_argument, NULL, OPT_PORTS},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"concurrency", required_argument, NULL, OPT_CONC},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"connect-timeout", required_argument, NULL, OPT_CTIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"exclude-target", required_argument, NULL, OPT_EXCLUDE_TARGET},
+    {"udp-discovery", no_argument, NULL, OPT_UDP},
+    {"multicast", required_argument, NULL, OPT_MCAST},
+    {"credentials", required_argument, NULL, OPT_CREDS},
+    {"jsonl", required_argument, NULL, OPT_JSONL},
+    {"evidence", no_argument, NULL, OPT_EVIDENCE},
+    {"db", required_argument, NULL, OPT_DB},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"fail-on", required_argument, NULL, OPT_FAILON},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"actor", required_argument, NULL, OPT_ACTOR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* What the command line asked for; targets and creds are owned (scan_args_free). */
+struct scan_args {
     struct sl_scan_opts so;
-    memset(&so, 0, sizeof so);
-    so.rate = SL_SCAN_DEFAULT_RATE;
-    so.retries = SL_SCAN_DEFAULT_RETRIES;
-    const char *ports_s = NULL, *profile = NULL, *creds_path = NULL, *jsonl = NULL, *db = NULL;
-    const char *fail_on = NULL, *actor = NULL, *policy_ids = NULL;
-    bool quiet = false, with_evidence = false;
+    const char *ports_s, *profile, *creds_path, *jsonl, *db, *fail_on, *actor, *policy_ids;
+    bool quiet, with_evidence, help;
+    struct sl_targets *targets;
+    struct sl_creds *creds;
+    char targets_text[512];
+    struct sl_port_spec ports[SL_PORTS_MAX];
+};
+
+static void scan_args_free(struct scan_args *a)
+{
+    if (a->creds != NULL) {
+        sl_creds_wipe(a->creds);
+        free(a->creds);
+    }
+    sl_targets_free(a->targets);
+}
+
+/* The options that take a bounded number. */
+static const struct {
+    int opt;
+    int64_t lo, hi;
+    const char *msg;
+} numeric[] = {
+    {OPT_RATE, 0, 10000000, "--rate must be 0 to 10000000 packets a second"},
+    {OPT_CONC, 1, 1000000, "--concurrency must be a positive number"},
+    {OPT_TIMEOUT, 10, 600000, "--timeout must be 10 to 600000 ms"},
+    {OPT_CTIMEOUT, 10, 600000, "--connect-timeout must be 10 to 600000 ms"},
+    {OPT_RETRIES, 0, 10, "--retries must be 0 to 10"},
+    {OPT_SEED, 1, INT64_MAX, "--seed must be a positive number"},
+    {OPT_THREADS, 1, 16, "--threads must be 1 to 16"},
+};
+
+/* A numeric option into the scan options. 0, or an exit code. */
+static int numeric_option(const char *cmd, int c, const char *arg, struct sl_scan_opts *so)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++)
+        if (numeric[i].opt == c && sl_parse_i64(arg, numeric[i].lo, numeric[i].hi, &v) != 0)
+            return sl_cli_usage_error(cmd, "%s", numeric[i].msg);
+    switch (c) {
+    case OPT_RATE: so->rate = (double)v; break;
+    case OPT_CONC:
+        if ((unsigned)v > sl_scan_max_concurrency())
+            return sl_cli_usage_error(cmd,
+                                      "--concurrency %lld is more than the open-file limit "
+                                      "allows here (at most %u)",
+                                      (long long)v, sl_scan_max_concurrency());
+        so->concurrency = (unsigned)v;
+        break;
+    case OPT_TIMEOUT: so->timeout_ms = (unsigned)v; break;
+    case OPT_CTIMEOUT: so->connect_timeout_ms = (unsigned)v; break;
+    case OPT_RETRIES: so->retries = (unsigned)v; break;
+    case OPT_SEED: so->seed = (uint64_t)v; break;
+    case OPT_THREADS: so->threads = (unsigned)v; break;
+    default: break;
+    }
+    return 0;
+}
+
+/* One option. 0, or an exit code. */
+static int scan_option(const char *cmd, int c, struct scan_args *a)
+{
     struct sl_err err = {0};
-    struct sl_targets *targets = sl_targets_new();
-    struct sl_creds *creds = NULL;
-    int rc = SL_EXIT_OK, c;
-    int64_t v;
-    if (targets == NULL)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_SITE: so.site = optarg; break;
-        case OPT_PORTS: ports_s = optarg; break;
-        case OPT_PROFILE: profile = optarg; break;
-        case OPT_RATE:
-            if (sl_parse_i64(optarg, 0, 10000000, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--rate must be 0 to 10000000 packets a second");
-                goto out;
-            }
-            so.rate = (double)v;
-            break;
-        case OPT_CONC:
-            if (sl_parse_i64(optarg, 1, 1000000, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--concurrency must be a positive number");
-                goto out;
-            }
-            if ((unsigned)v > sl_scan_max_concurrency()) {
-                rc = sl_cli_usage_error(cmd,
-                                        "--concurrency %lld is more than the open-file limit "
-                                        "allows here (at most %u)",
-                                        (long long)v, sl_scan_max_concurrency());
-                goto out;
-            }
-            so.concurrency = (unsigned)v;
-            break;
-        case OPT_TIMEOUT:
-            if (sl_parse_i64(optarg, 10, 600000, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--timeout must be 10 to 600000 ms");
-                goto out;
-            }
-            so.timeout_ms = (unsigned)v;
-            break;
-        case OPT_CTIMEOUT:
-            if (sl_parse_i64(optarg, 10, 600000, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--connect-timeout must be 10 to 600000 ms");
-                goto out;
-            }
-            so.connect_timeout_ms = (unsigned)v;
-            break;
-        case OPT_RETRIES:
-            if (sl_parse_i64(optarg, 0, 10, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--retries must be 0 to 10");
-                goto out;
-            }
-            so.retries = (unsigned)v;
-            break;
-        case OPT_EXCLUDE: {
-            char spec[4096 + 2];
-            snprintf(spec, sizeof spec, "@%s", optarg);
-            if (sl_targets_exclude(targets, spec, &err) != 0) {
-                rc = sl_cli_usage_error(cmd, "--exclude: %s", err.msg);
-                goto out;
-            }
-            break;
-        }
-        case OPT_EXCLUDE_TARGET:
-            if (sl_targets_exclude(targets, optarg, &err) != 0) {
-                rc = sl_cli_usage_error(cmd, "--exclude-target: %s", err.msg);
-                goto out;
-            }
-            break;
-        case OPT_UDP: so.udp_discovery = true; break;
-        case OPT_MCAST: so.multicast_iface = optarg; break;
-        case OPT_CREDS: creds_path = optarg; break;
-        case OPT_JSONL: jsonl = optarg; break;
-        case OPT_EVIDENCE: with_evidence = true; break;
-        case OPT_DB: db = optarg; break;
-        case OPT_POLICY: policy_ids = optarg; break;
-        case OPT_FAILON:
-            if (strcmp(optarg, "prohibited") != 0 && strcmp(optarg, "high") != 0) {
-                rc = sl_cli_usage_error(cmd, "--fail-on must be 'prohibited' or 'high'");
-                goto out;
-            }
-            fail_on = optarg;
-            break;
-        case OPT_SEED:
-            if (sl_parse_i64(optarg, 1, INT64_MAX, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--seed must be a positive number");
-                goto out;
-            }
-            so.seed = (uint64_t)v;
-            break;
-        case OPT_THREADS:
-            if (sl_parse_i64(optarg, 1, 16, &v) != 0) {
-                rc = sl_cli_usage_error(cmd, "--threads must be 1 to 16");
-                goto out;
-            }
-            so.threads = (unsigned)v;
-            break;
-        case OPT_QUIET: quiet = true; break;
-        case OPT_ACTOR: actor = optarg; break;
-        case 'h': usage(cmd); goto out;
-        default: rc = sl_cli_bad_option(cmd); goto out;
-        }
+    switch (c) {
+    case OPT_SITE: a->so.site = optarg; break;
+    case OPT_PORTS: a->ports_s = optarg; break;
+    case OPT_PROFILE: a->profile = optarg; break;
+    case OPT_RATE:
+    case OPT_CONC:
+    case OPT_TIMEOUT:
+    case OPT_CTIMEOUT:
+    case OPT_RETRIES:
+    case OPT_SEED:
+    case OPT_THREADS: return numeric_option(cmd, c, optarg, &a->so);
+    case OPT_EXCLUDE: {
+        char spec[4096 + 2];
+        snprintf(spec, sizeof spec, "@%s", optarg);
+        if (sl_targets_exclude(a->targets, spec, &err) != 0)
+            return sl_cli_usage_error(cmd, "--exclude: %s", err.msg);
+        break;
     }
-    if (optind >= argc) {
-        rc = sl_cli_usage_error(cmd, "no targets: name the addresses, networks or @file to scan");
-        goto out;
+    case OPT_EXCLUDE_TARGET:
+        if (sl_targets_exclude(a->targets, optarg, &err) != 0)
+            return sl_cli_usage_error(cmd, "--exclude-target: %s", err.msg);
+        break;
+    case OPT_UDP: a->so.udp_discovery = true; break;
+    case OPT_MCAST: a->so.multicast_iface = optarg; break;
+    case OPT_CREDS: a->creds_path = optarg; break;
+    case OPT_JSONL: a->jsonl = optarg; break;
+    case OPT_EVIDENCE: a->with_evidence = true; break;
+    case OPT_DB: a->db = optarg; break;
+    case OPT_POLICY: a->policy_ids = optarg; break;
+    case OPT_FAILON:
+        if (strcmp(optarg, "prohibited") != 0 && strcmp(optarg, "high") != 0)
+            return sl_cli_usage_error(cmd, "--fail-on must be 'prohibited' or 'high'");
+        a->fail_on = optarg;
+        break;
+    case OPT_QUIET: a->quiet = true; break;
+    case OPT_ACTOR: a->actor = optarg; break;
+    case 'h': a->help = true; break;
+    default: return sl_cli_bad_option(cmd);
     }
-    char targets_text[512] = "";
+    return 0;
+}
+
+/* The targets on the command line, checked and prepared. 0, or an exit code. */
+static int add_targets(const char *cmd, int argc, char **argv, struct scan_args *a)
+{
+    struct sl_err err = {0};
+    if (optind >= argc)
+        return sl_cli_usage_error(cmd, "no targets: name the addresses, networks or @file to scan");
     size_t tl = 0;
     for (int i = optind; i < argc; i++) {
-        if (sl_targets_add(targets, argv[i], &err) != 0) {
-            rc = sl_cli_usage_error(cmd, "%s", err.msg);
-            goto out;
-        }
-        int w = snprintf(targets_text + tl, sizeof targets_text - tl, "%s%s", i > optind ? " " : "",
-                         argv[i]);
-        if (w > 0 && (size_t)w < sizeof targets_text - tl)
+        if (sl_targets_add(a->targets, argv[i], &err) != 0)
+            return sl_cli_usage_error(cmd, "%s", err.msg);
+        int w = snprintf(a->targets_text + tl, sizeof a->targets_text - tl, "%s%s",
+                         i > optind ? " " : "", argv[i]);
+        if (w > 0 && (size_t)w < sizeof a->targets_text - tl)
             tl += (size_t)w;
     }
-    if (sl_targets_prepare(targets, &err) != 0) {
-        rc = sl_cli_usage_error(cmd, "%s", err.msg);
-        goto out;
-    }
-    if (sl_targets_count(targets) == sl_targets_excluded(targets)) {
-        rc = sl_cli_usage_error(cmd, "every target address is excluded; nothing to scan");
-        goto out;
-    }
-    if (ports_s != NULL && profile != NULL) {
-        rc = sl_cli_usage_error(cmd, "give --ports or --profile, not both");
-        goto out;
-    }
-    if (profile != NULL && (ports_s = sl_ports_profile(profile)) == NULL) {
-        rc = sl_cli_usage_error(cmd, "unknown --profile '%s' (cameras, full)", profile);
-        goto out;
-    }
-    if (ports_s == NULL)
-        ports_s = sl_ports_profile("cameras");
-    struct sl_port_spec ports[SL_PORTS_MAX];
-    int np = sl_ports_parse(ports_s, ports, SL_PORTS_MAX, &err);
-    if (np < 0) {
-        rc = sl_cli_usage_error(cmd, "--ports: %s", err.msg);
-        goto out;
-    }
-    so.ports = ports;
-    so.n_ports = (size_t)np;
-    if (creds_path != NULL) {
-        creds = calloc(1, sizeof *creds);
-        if (creds == NULL || sl_creds_load(creds, creds_path, &err) != 0) {
-            rc = sl_cli_usage_error(cmd, "--credentials: %s", creds ? err.msg : "out of memory");
-            goto out;
-        }
-        so.creds = creds;
-    }
+    if (sl_targets_prepare(a->targets, &err) != 0)
+        return sl_cli_usage_error(cmd, "%s", err.msg);
+    if (sl_targets_count(a->targets) == sl_targets_excluded(a->targets))
+        return sl_cli_usage_error(cmd, "every target address is excluded; nothing to scan");
+    return 0;
+}
 
-    struct sl_scan_out out;
-    if (sl_scan_out_open(&out, jsonl, with_evidence, quiet, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
-        goto out;
+/* The ports (--ports or a --profile) and the credentials. 0, or an exit code. */
+static int ports_and_creds(const char *cmd, struct scan_args *a)
+{
+    struct sl_err err = {0};
+    if (a->ports_s != NULL && a->profile != NULL)
+        return sl_cli_usage_error(cmd, "give --ports or --profile, not both");
+    if (a->profile != NULL && (a->ports_s = sl_ports_profile(a->profile)) == NULL)
+        return sl_cli_usage_error(cmd, "unknown --profile '%s' (cameras, full)", a->profile);
+    if (a->ports_s == NULL)
+        a->ports_s = sl_ports_profile("cameras");
+    int np = sl_ports_parse(a->ports_s, a->ports, SL_PORTS_MAX, &err);
+    if (np < 0)
+        return sl_cli_usage_error(cmd, "--ports: %s", err.msg);
+    a->so.ports = a->ports;
+    a->so.n_ports = (size_t)np;
+    if (a->creds_path != NULL) {
+        a->creds = calloc(1, sizeof *a->creds);
+        if (a->creds == NULL || sl_creds_load(a->creds, a->creds_path, &err) != 0)
+            return sl_cli_usage_error(cmd, "--credentials: %s",
+                                      a->creds ? err.msg : "out of memory");
+        a->so.creds = a->creds;
     }
+    return 0;
+}
+
+/* Runs the scan with the signals that stop it early. */
+static int run(struct scan_args *a, struct sl_scan_out *out, struct sl_scan_summary *sum,
+               struct sl_err *err)
+{
+    a->so.stop = &stop_flag;
+    stop_flag = 0;
+    sl_cli_catch_signals(on_sigint);
+    signal(SIGPIPE, SIG_IGN);
+    struct sl_scan_callbacks cb;
+    sl_scan_out_callbacks(out, &cb);
+    int r = sl_scan_run(&a->so, &cb, sum, err);
+    sl_cli_default_signals();
+    return r;
+}
+
+/* The exit code of a scan that ran: interrupted, findings above --fail-on, or done. */
+static int outcome(const char *cmd, const struct scan_args *a, const struct sl_scan_summary *sum)
+{
+    if (!sum->complete) {
+        fprintf(stderr, "%s: interrupted; scan %lld is recorded as incomplete\n", cmd,
+                (long long)sum->scan_id);
+        return SL_EXIT_RUNTIME;
+    }
+    if (a->fail_on != NULL) {
+        uint64_t bad = sum->by_decision[SL_DECISION_PROHIBITED];
+        if (strcmp(a->fail_on, "high") == 0)
+            bad += sum->by_decision[SL_DECISION_REPLACE_BY];
+        if (bad > 0)
+            return SL_EXIT_FINDINGS;
+    }
+    return SL_EXIT_OK;
+}
+
+/* Loads rules, policies and the register, scans, prints. An exit code. */
+static int scan(const char *cmd, struct scan_args *a)
+{
+    struct sl_err err = {0};
+    struct sl_scan_out out;
+    if (sl_scan_out_open(&out, a->jsonl, a->with_evidence, a->quiet, &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    int rc = SL_EXIT_OK;
     struct sl_ident *ident = NULL;
     struct sl_policy_set *ps = NULL;
     struct sl_store *store = NULL;
     if (sl_ident_load(&ident, sl_datadir(), &err) != 0 ||
         sl_policy_load(&ps, sl_datadir(), &err) != 0 ||
-        sl_policy_select(ps, policy_ids, &err) != 0) {
-        rc = sl_cli_fail(cmd, policy_ids != NULL ? SL_EXIT_USAGE : SL_EXIT_RUNTIME, "%s", err.msg);
+        sl_policy_select(ps, a->policy_ids, &err) != 0) {
+        rc = sl_cli_fail(cmd, a->policy_ids != NULL ? SL_EXIT_USAGE : SL_EXIT_RUNTIME, "%s",
+                         err.msg);
         goto out_close;
     }
-    if (sl_store_open(&store, sl_cli_db_path(db), 0, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    if (sl_store_open(&store, sl_cli_db_path(a->db), 0, &err) != 0) {
+        rc = sl_cli_fail_err(cmd, &err);
         goto out_close;
     }
     out.store = store;
     char options_json[512];
     snprintf(options_json, sizeof options_json,
-             "{\"ports\":\"%s\",\"rate\":%.0f,\"timeout_ms\":%u,\"udp_discovery\":%s}", ports_s,
-             so.rate, so.timeout_ms, so.udp_discovery ? "true" : "false");
-    so.targets = targets;
-    so.ident = ident;
-    so.policy = ps;
-    so.store = store;
-    so.kind = "scan";
-    so.targets_text = targets_text;
-    so.options_json = options_json;
-    so.actor = sl_cli_actor(actor);
-    so.stop = &stop_flag;
-    stop_flag = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    struct sl_scan_callbacks cb;
-    sl_scan_out_callbacks(&out, &cb);
+             "{\"ports\":\"%s\",\"rate\":%.0f,\"timeout_ms\":%u,\"udp_discovery\":%s}",
+             a->ports_s, a->so.rate, a->so.timeout_ms, a->so.udp_discovery ? "true" : "false");
+    struct sl_scan_opts *so = &a->so;
+    so->targets = a->targets;
+    so->ident = ident;
+    so->policy = ps;
+    so->store = store;
+    so->kind = "scan";
+    so->targets_text = a->targets_text;
+    so->options_json = options_json;
+    so->actor = sl_cli_actor(a->actor);
     struct sl_scan_summary sum;
-    int run = sl_scan_run(&so, &cb, &sum, &err);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    sl_scan_out_finish(&out, &sum, run == 0 ? NULL : err.msg);
-    if (run != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-    } else if (!sum.complete) {
-        fprintf(stderr, "%s: interrupted; scan %lld is recorded as incomplete\n", cmd,
-                (long long)sum.scan_id);
-        rc = SL_EXIT_RUNTIME;
-    } else if (fail_on != NULL) {
-        uint64_t bad = sum.by_decision[SL_DECISION_PROHIBITED];
-        if (strcmp(fail_on, "high") == 0)
-            bad += sum.by_decision[SL_DECISION_REPLACE_BY];
-        if (bad > 0)
-            rc = SL_EXIT_FINDINGS;
-    }
+    int r = run(a, &out, &sum, &err);
+    sl_scan_out_finish(&out, &sum, r == 0 ? NULL : err.msg);
+    if (r != 0)
+        rc = sl_cli_fail_err(cmd, &err);
+    else
+        rc = outcome(cmd, a, &sum);
 out_close:
     sl_scan_out_close(&out);
     sl_store_close(store);
     sl_policy_free(ps);
     sl_ident_free(ident);
-out:
-    if (creds != NULL) {
-        sl_creds_wipe(creds);
-        free(creds);
+    return rc;
+}
+
+int sl_cmd_scan(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    struct scan_args *a = calloc(1, sizeof *a);
+    if (a == NULL || (a->targets = sl_targets_new()) == NULL) {
+        free(a);
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
     }
-    sl_targets_free(targets);
+    a->so.rate = SL_SCAN_DEFAULT_RATE;
+    a->so.retries = SL_SCAN_DEFAULT_RETRIES;
+    int rc = SL_EXIT_OK, c;
+    while (rc == SL_EXIT_OK && !a->help &&
+           (c = getopt_long(argc, argv, "h", scan_opts, NULL)) != -1)
+        rc = scan_option(cmd, c, a);
+    if (a->help)
+        usage(cmd);
+    else if (rc == SL_EXIT_OK && (rc = add_targets(cmd, argc, argv, a)) == SL_EXIT_OK &&
+             (rc = ports_and_creds(cmd, a)) == SL_EXIT_OK)
+        rc = scan(cmd, a);
+    scan_args_free(a);
+    free(a);
     return rc;
 }

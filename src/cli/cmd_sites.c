@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "register/site_import.h"
+#include "programme/site_import.h"
 #include "store/store.h"
 #include "util/file.h"
 #include "util/csv.h"
@@ -365,13 +365,7 @@ static int sites_import(int argc, char **argv)
     if (rc < 0) {
         ret = sl_cli_fail_err(cmd, &err);
     } else if (rc > 0) {
-        size_t shown = probs->count < SL_IMPORT_MAX_PROBLEMS ? probs->count : SL_IMPORT_MAX_PROBLEMS;
-        for (size_t i = 0; i < shown; i++)
-            fprintf(stderr, "%s: %s\n", path, probs->text[i]);
-        if (probs->count > shown)
-            fprintf(stderr, "%s: ... and %zu more problems\n", path, probs->count - shown);
-        fprintf(stderr, "%s: nothing imported (%zu problem%s)\n", cmd, probs->count,
-                probs->count == 1 ? "" : "s");
+        sl_print_problems(cmd, path, probs, "imported");
         ret = SL_EXIT_USAGE;
     } else {
         printf("imported %zu site%s from %s\n", imported, imported == 1 ? "" : "s", path);

@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "programme/reconcile.h"
-#include "programme/scan_jsonl.h"
+#include "scan/jsonl.h"
 #include "programme/verify_scan.h"
 #include "scan/scan.h"
 #include "store/store.h"
@@ -156,14 +156,9 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
     struct sl_verify_scan_opts vo = {sites->ids, sites->n, ports, timeout, rate, conc,
                                      sl_cli_actor(actor), &stop_flag, on_start, (void *)cmd};
     stop_flag = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sl_cli_catch_signals(on_signal);
     int rc = sl_verify_scan(s, &vo, res, &err);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    sl_cli_default_signals();
     if (rc != 0) {
         ret = sl_cli_fail(cmd, sl_cli_exit_for(&err),
                           "%s", err.msg);
@@ -177,6 +172,145 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
         ret = SL_EXIT_FINDINGS;
 out:
     sl_store_close(s);
+    free(sites);
+    free(res);
+    return ret;
+}
+
+static void verify_usage(const char *cmd)
+{
+    printf("Usage: %s (--site NAME... | --all) [--from-scan FILE] [--fail-on reappeared]\n"
+           "          [--ports LIST] [--timeout MS] [--rate N] [--concurrency N]\n"
+           "          [--json] [--actor NAME] [--db PATH]\n\n"
+           "Rescans the networks of the sites (only those networks: scan only what you\n"
+           "are authorised to) and reconciles what answered with the register:\n"
+           "  removed, not seen (complete scan)    -> verified_absent\n"
+           "  removed or verified absent, seen     -> reappeared (listed loudly)\n"
+           "  prohibited/replace-by, not registered -> added as discovered\n"
+           "  outstanding, not seen                -> listed as missing (no change)\n"
+           "Seen again needs the same MAC, serial, or maker at the same address;\n"
+           "something unidentified at a removed device's address is listed to check.\n"
+           "--from-scan reconciles a scan made earlier instead (the JSON lines of\n"
+           "'sightline scan --jsonl'; - = stdin). --ports etc. as for 'sightline scan'.\n"
+           "Exit 1 with --fail-on reappeared when a removed device answers (newly\n"
+           "reappeared, or still there from an earlier verification).\n",
+           cmd);
+}
+
+struct verify_args {
+    const char *db, *actor, *from, *ports;
+    int64_t timeout, rate, conc;
+    const char *names[64];
+    size_t n_names;
+    bool all, json, fail_reappeared, help;
+};
+
+/* One option. 0, or an exit code. */
+static int verify_option(const char *cmd, int o, struct verify_args *a)
+{
+    switch (o) {
+    case 's':
+        if (a->n_names == 64)
+            return sl_cli_usage_error(cmd, "at most 64 --site options (use --all)");
+        a->names[a->n_names++] = optarg;
+        break;
+    case 'a': a->all = true; break;
+    case 'f': a->from = optarg; break;
+    case 'p': a->ports = optarg; break;
+    case 'T':
+        if (sl_parse_i64(optarg, 1, 600000, &a->timeout) != 0)
+            return sl_cli_usage_error(cmd, "--timeout takes milliseconds (1 to 600000)");
+        break;
+    case 'r':
+        if (sl_parse_i64(optarg, 1, 10000000, &a->rate) != 0)
+            return sl_cli_usage_error(cmd, "--rate takes probes a second");
+        break;
+    case 'c':
+        if (sl_parse_i64(optarg, 1, 1000000, &a->conc) != 0)
+            return sl_cli_usage_error(cmd, "--concurrency takes a number of connections");
+        if ((uint64_t)a->conc > sl_scan_max_concurrency())
+            return sl_cli_usage_error(cmd, "--concurrency %lld is above what the file limit "
+                                           "allows (%u)",
+                                      (long long)a->conc, sl_scan_max_concurrency());
+        break;
+    case 'F':
+        if (strcmp(optarg, "reappeared") == 0)
+            a->fail_reappeared = true;
+        else if (strcmp(optarg, "never") != 0)
+            return sl_cli_usage_error(cmd, "--fail-on must be reappeared or never");
+        break;
+    case 'j': a->json = true; break;
+    case 'A': a->actor = optarg; break;
+    case 'D': a->db = optarg; break;
+    case 'h': a->help = true; break;
+    default: return sl_cli_bad_option(cmd);
+    }
+    return SL_EXIT_OK;
+}
+
+/* Reconciles a scan made earlier (its JSON lines) with the register. */
+static int verify_from_scan(const char *cmd, const struct verify_args *a)
+{
+    struct sl_err err = {0};
+    size_t len;
+    char *data = sl_read_file(a->from, 4096u << 20, &len, &err);
+    if (data == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    struct sl_observation *obs = NULL;
+    size_t n_obs = 0;
+    struct sl_jsonl_result *jr = malloc(sizeof *jr);
+    struct site_ids *sites = calloc(1, sizeof *sites);
+    struct sl_reconcile_result *res = malloc(sizeof *res);
+    struct sl_store *s = NULL;
+    int ret = SL_EXIT_OK;
+    if (jr == NULL || sites == NULL || res == NULL) {
+        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
+        goto out;
+    }
+    if (sl_scan_jsonl_parse(data, len, &obs, &n_obs, jr, &err) != 0) {
+        ret = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s", a->from, err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < jr->n_problems && i < SL_JSONL_MAX_PROBLEMS; i++)
+        fprintf(stderr, "%s: %s: %s\n", cmd, a->from, jr->problems[i]);
+    if (jr->n_problems > SL_JSONL_MAX_PROBLEMS)
+        fprintf(stderr, "%s: %s: ... %zu bad lines in all\n", cmd, a->from, jr->n_problems);
+    if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0) {
+        ret = sl_cli_fail_err(cmd, &err);
+        goto out;
+    }
+    if ((ret = resolve_sites(cmd, s, a->all, a->names, a->n_names, sites)) != 0)
+        goto out;
+    bool complete = !jr->incomplete && jr->n_problems == 0;
+    char targets[700];
+    snprintf(targets, sizeof targets, "%s (from %s)", sites->text, a->from);
+    int64_t scan_id = 0;
+    const char *who = sl_cli_actor(a->actor);
+    if (sl_store_scan_begin(s, sites->n == 1 ? sites->ids[0] : 0, "verify", targets, NULL, who,
+                            &scan_id, &err) != 0) {
+        ret = sl_cli_fail_err(cmd, &err);
+        goto out;
+    }
+    struct sl_reconcile_opts ro = {sites->ids, sites->n, complete, scan_id, who};
+    if (sl_reconcile(s, obs, n_obs, &ro, res, &err) != 0) {
+        sl_store_scan_finish(s, scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, who, NULL);
+        ret = sl_cli_fail_err(cmd, &err);
+        goto out;
+    }
+    if (sl_store_scan_finish(s, scan_id, complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
+                             (int64_t)n_obs, (int64_t)(res->observations - res->outside),
+                             (int64_t)res->matched + (int64_t)res->added, who, &err) != 0) {
+        ret = sl_cli_fail_err(cmd, &err);
+        goto out;
+    }
+    print_result(s, sites->text, scan_id, complete, res, a->json);
+    if (a->fail_reappeared && res->reappeared + res->still_reappeared > 0)
+        ret = SL_EXIT_FINDINGS;
+out:
+    sl_store_close(s);
+    free(data);
+    free(obs);
+    free(jr);
     free(sites);
     free(res);
     return ret;
@@ -200,136 +334,24 @@ int sl_cmd_verify(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *actor = NULL, *from = NULL, *ports = NULL;
-    int64_t timeout = 0, rate = 0, conc = 0;
-    const char *names[64];
-    size_t n_names = 0;
-    bool all = false, json = false, fail_reappeared = false;
-    int o;
+    struct verify_args a;
+    memset(&a, 0, sizeof a);
+    int o, rc;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 's':
-            if (n_names == 64)
-                return sl_cli_usage_error(cmd, "at most 64 --site options (use --all)");
-            names[n_names++] = optarg;
-            break;
-        case 'a': all = true; break;
-        case 'f': from = optarg; break;
-        case 'p': ports = optarg; break;
-        case 'T':
-            if (sl_parse_i64(optarg, 1, 600000, &timeout) != 0)
-                return sl_cli_usage_error(cmd, "--timeout takes milliseconds (1 to 600000)");
-            break;
-        case 'r':
-            if (sl_parse_i64(optarg, 1, 10000000, &rate) != 0)
-                return sl_cli_usage_error(cmd, "--rate takes probes a second");
-            break;
-        case 'c':
-            if (sl_parse_i64(optarg, 1, 1000000, &conc) != 0)
-                return sl_cli_usage_error(cmd, "--concurrency takes a number of connections");
-            if ((uint64_t)conc > sl_scan_max_concurrency())
-                return sl_cli_usage_error(cmd, "--concurrency %lld is above what the file limit "
-                                               "allows (%u)",
-                                          (long long)conc, sl_scan_max_concurrency());
-            break;
-        case 'F':
-            if (strcmp(optarg, "reappeared") == 0)
-                fail_reappeared = true;
-            else if (strcmp(optarg, "never") != 0)
-                return sl_cli_usage_error(cmd, "--fail-on must be reappeared or never");
-            break;
-        case 'j': json = true; break;
-        case 'A': actor = optarg; break;
-        case 'D': db = optarg; break;
-        case 'h':
-            printf("Usage: %s (--site NAME... | --all) [--from-scan FILE] [--fail-on reappeared]\n"
-                   "          [--ports LIST] [--timeout MS] [--rate N] [--concurrency N]\n"
-                   "          [--json] [--actor NAME] [--db PATH]\n\n"
-                   "Rescans the networks of the sites (only those networks: scan only what you\n"
-                   "are authorised to) and reconciles what answered with the register:\n"
-                   "  removed, not seen (complete scan)    -> verified_absent\n"
-                   "  removed or verified absent, seen     -> reappeared (listed loudly)\n"
-                   "  prohibited/replace-by, not registered -> added as discovered\n"
-                   "  outstanding, not seen                -> listed as missing (no change)\n"
-                   "Seen again needs the same MAC, serial, or maker at the same address;\n"
-                   "something unidentified at a removed device's address is listed to check.\n"
-                   "--from-scan reconciles a scan made earlier instead (the JSON lines of\n"
-                   "'sightline scan --jsonl'; - = stdin). --ports etc. as for 'sightline scan'.\n"
-                   "Exit 1 with --fail-on reappeared when a removed device answers (newly\n"
-                   "reappeared, or still there from an earlier verification).\n",
-                   cmd);
+        if ((rc = verify_option(cmd, o, &a)) != SL_EXIT_OK)
+            return rc;
+        if (a.help) {
+            verify_usage(cmd);
             return SL_EXIT_OK;
-        default: return sl_cli_bad_option(cmd);
         }
     }
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (all == (n_names > 0))
+    if (a.all == (a.n_names > 0))
         return sl_cli_usage_error(cmd, "say which sites: --site NAME (repeatable) or --all");
-    if (from == NULL)
-        return verify_by_scanning(cmd, db, actor, all, names, n_names, ports, (unsigned)timeout,
-                                  (double)rate, (unsigned)conc, json, fail_reappeared);
-    struct sl_err err = {0};
-    size_t len;
-    char *data = sl_read_file(from, 4096u << 20, &len, &err);
-    if (data == NULL)
-        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
-    struct sl_observation *obs = NULL;
-    size_t n_obs = 0;
-    struct sl_jsonl_result *jr = malloc(sizeof *jr);
-    struct site_ids *sites = calloc(1, sizeof *sites);
-    struct sl_reconcile_result *res = malloc(sizeof *res);
-    struct sl_store *s = NULL;
-    int ret = SL_EXIT_OK;
-    if (jr == NULL || sites == NULL || res == NULL) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
-        goto out;
-    }
-    if (sl_scan_jsonl_parse(data, len, &obs, &n_obs, jr, &err) != 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s", from, err.msg);
-        goto out;
-    }
-    for (size_t i = 0; i < jr->n_problems && i < SL_JSONL_MAX_PROBLEMS; i++)
-        fprintf(stderr, "%s: %s: %s\n", cmd, from, jr->problems[i]);
-    if (jr->n_problems > SL_JSONL_MAX_PROBLEMS)
-        fprintf(stderr, "%s: %s: ... %zu bad lines in all\n", cmd, from, jr->n_problems);
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
-        ret = sl_cli_fail_err(cmd, &err);
-        goto out;
-    }
-    if ((ret = resolve_sites(cmd, s, all, names, n_names, sites)) != 0)
-        goto out;
-    bool complete = !jr->incomplete && jr->n_problems == 0;
-    char targets[700];
-    snprintf(targets, sizeof targets, "%s (from %s)", sites->text, from);
-    int64_t scan_id = 0;
-    const char *who = sl_cli_actor(actor);
-    if (sl_store_scan_begin(s, sites->n == 1 ? sites->ids[0] : 0, "verify", targets, NULL, who,
-                            &scan_id, &err) != 0) {
-        ret = sl_cli_fail_err(cmd, &err);
-        goto out;
-    }
-    struct sl_reconcile_opts ro = {sites->ids, sites->n, complete, scan_id, who};
-    if (sl_reconcile(s, obs, n_obs, &ro, res, &err) != 0) {
-        sl_store_scan_finish(s, scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, who, NULL);
-        ret = sl_cli_fail_err(cmd, &err);
-        goto out;
-    }
-    if (sl_store_scan_finish(s, scan_id, complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
-                             (int64_t)n_obs, (int64_t)(res->observations - res->outside),
-                             (int64_t)res->matched + (int64_t)res->added, who, &err) != 0) {
-        ret = sl_cli_fail_err(cmd, &err);
-        goto out;
-    }
-    print_result(s, sites->text, scan_id, complete, res, json);
-    if (fail_reappeared && res->reappeared + res->still_reappeared > 0)
-        ret = SL_EXIT_FINDINGS;
-out:
-    sl_store_close(s);
-    free(data);
-    free(obs);
-    free(jr);
-    free(sites);
-    free(res);
-    return ret;
+    if (a.from == NULL)
+        return verify_by_scanning(cmd, a.db, a.actor, a.all, a.names, a.n_names, a.ports,
+                                  (unsigned)a.timeout, (double)a.rate, (unsigned)a.conc, a.json,
+                                  a.fail_reappeared);
+    return verify_from_scan(cmd, &a);
 }

@@ -1,3 +1,5 @@
+/* commands.c - the table of top-level subcommands and their one-line help
+ * (commands.h). Each command's work is in its own cmd_*.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
 
@@ -10,8 +12,12 @@ const struct sl_command sl_commands[] = {
     {"policy", "list the policies; explain a device's verdict from its evidence", sl_cmd_policy},
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
+    {"vehicles", "check a fleet file's vehicles and connected parts; decode a VIN or IMEI",
+     sl_cmd_vehicles},
     {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
      sl_cmd_monitor},
+    {"can", "CAN intrusion detection: learn a vehicle bus, then watch it (logs, pcap, SocketCAN)",
+     sl_cmd_can},
     {"report", "the removal programme's report (html, csv, json, md), as of any date",
      sl_cmd_report},
     {"milestones", "dated targets of the removal programme and their status", sl_cmd_milestones},

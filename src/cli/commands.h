@@ -11,6 +11,7 @@ int sl_cmd_identify(int argc, char **argv);
 int sl_cmd_rules(int argc, char **argv);
 int sl_cmd_policy(int argc, char **argv);
 int sl_cmd_monitor(int argc, char **argv);
+int sl_cmd_can(int argc, char **argv);
 int sl_cmd_devices_set_status(int argc, char **argv); /* cmd_lifecycle.c */
 int sl_cmd_devices_schedule(int argc, char **argv);
 int sl_cmd_devices_exempt(int argc, char **argv);
@@ -20,5 +21,6 @@ int sl_cmd_report(int argc, char **argv);
 int sl_cmd_verify(int argc, char **argv);
 int sl_cmd_demo(int argc, char **argv);
 int sl_cmd_config(int argc, char **argv);
+int sl_cmd_vehicles(int argc, char **argv);
 
 #endif

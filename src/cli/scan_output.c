@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
-#include "register/device_json.h"
+#include "scan/jsonl.h"
 #include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
@@ -74,21 +74,15 @@ void sl_scan_out_close(struct sl_scan_out *o)
     free_rows(o);
 }
 
-static void emit(struct sl_scan_out *o, const char *type, json_t *j)
+static void emit(struct sl_scan_out *o, enum sl_jsonl_type type, json_t *j)
 {
     if (o->jsonl == NULL) {
         json_decref(j);
         return;
     }
-    json_t *rec = json_object();
-    json_object_set_new(rec, "v", json_integer(1));
-    json_object_set_new(rec, "type", json_string(type));
-    json_object_update(rec, j);
-    json_decref(j);
-    sl_print_jsonl(o->jsonl, rec);
-    if (o->jsonl != stdout)
-        return;
-    fflush(o->jsonl);
+    sl_jsonl_write(o->jsonl, type, j);
+    if (o->jsonl == stdout)
+        fflush(o->jsonl);
 }
 
 static void clear_progress(struct sl_scan_out *o)
@@ -117,47 +111,14 @@ static void on_start(const struct sl_scan_plan *p, void *ctx)
                 p->concurrency, rate, p->timeout_ms, p->threads, p->threads == 1 ? "" : "s",
                 p->scan_id ? "" : " (no register)");
     fflush(o->human_out);
-    json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:i, s:f, s:i, s:I, s:i}", "phase", "start",
-                          "addresses", (json_int_t)p->addresses, "excluded",
-                          (json_int_t)p->excluded, "total", (json_int_t)o->total, "probes",
-                          (json_int_t)p->probes, "concurrency", (int)p->concurrency, "rate",
-                          p->rate, "timeout_ms", (int)p->timeout_ms, "scan_id",
-                          (json_int_t)p->scan_id, "threads", (int)p->threads);
-    emit(o, "progress", j);
-}
-
-json_t *sl_scan_evidence_json(const char *address, const struct sl_evidence *ev)
-{
-    char head[201];
-    size_t n = ev->len < 200 ? ev->len : 200;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t ch = ev->data[i];
-        head[i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '.';
-    }
-    head[n] = '\0';
-    char at[SL_ISO_LEN];
-    sl_time_iso(ev->observed_at, at);
-    json_t *j = json_object();
-    json_object_set_new(j, "address", json_string(address));
-    json_object_set_new(j, "proto", json_string(sl_proto_name(ev->proto)));
-    json_object_set_new(j, "port", ev->port ? json_integer(ev->port) : json_null());
-    json_object_set_new(j, "request", ev->request && *ev->request ? json_string(ev->request)
-                                                                  : json_null());
-    json_object_set_new(j, "path", ev->path && *ev->path ? json_string(ev->path) : json_null());
-    json_object_set_new(j, "outcome", json_string(sl_outcome_name(ev->outcome)));
-    json_object_set_new(j, "detail", ev->detail && *ev->detail ? json_string(ev->detail)
-                                                               : json_null());
-    json_object_set_new(j, "bytes", json_integer((json_int_t)ev->len));
-    json_object_set_new(j, "head", json_string(head));
-    json_object_set_new(j, "observed_at", json_string(at));
-    return j;
+    emit(o, SL_JSONL_PROGRESS, sl_jsonl_start_json(p, o->total));
 }
 
 static void on_evidence(const char *address, const struct sl_evidence *ev, void *ctx)
 {
     struct sl_scan_out *o = ctx;
     if (o->evidence)
-        emit(o, "evidence", sl_scan_evidence_json(address, ev));
+        emit(o, SL_JSONL_EVIDENCE, sl_scan_evidence_json(address, ev));
 }
 
 static void on_device(const struct sl_scan_device *d, void *ctx)
@@ -168,30 +129,8 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
     struct sl_err err = {0};
     if (o->store != NULL && d->device_id > 0 && sl_store_device_get(o->store, d->device_id, &reg, &err) == 1)
         have_reg = true;
-    if (o->jsonl != NULL) {
-        json_t *j;
-        if (have_reg) {
-            j = sl_device_to_json(&reg);
-            /* This scan's view, which the register merged into the device. */
-            json_object_set_new(j, "address", json_string(d->address));
-            json_object_set_new(j, "ports", sl_ports_to_json(d->ports));
-        } else {
-            j = json_object();
-            json_object_set_new(j, "address", json_string(d->address));
-            json_object_set_new(j, "mac", d->claim->mac[0] ? json_string(d->claim->mac) : json_null());
-            json_object_set_new(j, "ports", sl_ports_to_json(d->ports));
-            json_object_set_new(j, "claim", sl_claim_to_json(d->claim));
-            json_object_set_new(j, "verdict", sl_verdict_to_json(d->verdict));
-            json_object_set_new(j, "site", d->site[0] ? json_string(d->site) : json_null());
-            json_object_set_new(j, "status", json_string("discovered"));
-        }
-        json_object_set_new(j, "claim", sl_claim_to_json(d->claim));
-        json_object_set_new(j, "verdict", sl_verdict_to_json(d->verdict));
-        json_object_set_new(j, "tier", json_string(sl_tier_name(d->tier)));
-        json_object_set_new(j, "tier_defaulted", json_boolean(d->tier_defaulted));
-        json_object_set_new(j, "new", json_boolean(d->created));
-        emit(o, "device", j);
-    }
+    if (o->jsonl != NULL)
+        emit(o, SL_JSONL_DEVICE, sl_jsonl_device_json(d, have_reg ? &reg : NULL));
     if (o->n_rows >= SL_SCAN_OUT_MAX_ROWS) {
         o->rows_dropped++;
         return;
@@ -248,21 +187,14 @@ static void on_progress(const struct sl_scan_stats *st, void *ctx)
     }
     if (o->jsonl != NULL && st->elapsed_ms >= o->last_jsonl_progress + 1000) {
         o->last_jsonl_progress = st->elapsed_ms;
-        emit(o, "progress",
-             json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I}", "phase", "running", "done",
-                       (json_int_t)st->hosts_done, "total", (json_int_t)st->hosts_total, "up",
-                       (json_int_t)st->hosts_up, "devices", (json_int_t)st->devices, "hosts_per_s",
-                       st->hosts_per_s, "elapsed_ms", (json_int_t)st->elapsed_ms, "eta_ms",
-                       (json_int_t)st->eta_ms));
+        emit(o, SL_JSONL_PROGRESS, sl_jsonl_running_json(st));
     }
 }
 
 static void on_not_seen(const struct sl_device *d, void *ctx)
 {
     struct sl_scan_out *o = ctx;
-    json_t *j = json_object();
-    json_object_set_new(j, "device", sl_device_to_json(d));
-    emit(o, "not_seen", j);
+    emit(o, SL_JSONL_NOT_SEEN, sl_jsonl_not_seen_json(d));
     if (sl_table_rows(o->not_seen) < SL_SCAN_OUT_MAX_ROWS) {
         const char *row[] = {d->address, d->claim.manufacturer[0] ? d->claim.manufacturer : NULL,
                              d->claim.model[0] ? d->claim.model : NULL, sl_status_name(d->status),
@@ -280,26 +212,6 @@ void sl_scan_out_callbacks(struct sl_scan_out *o, struct sl_scan_callbacks *cb)
     cb->on_progress = on_progress;
     cb->on_not_seen = on_not_seen;
     cb->ctx = o;
-}
-
-json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
-{
-    const struct sl_scan_stats *st = &sum->stats;
-    json_t *dec = json_object();
-    for (int i = 0; i < SL_SCAN_DECISIONS; i++)
-        json_object_set_new(dec, sl_decision_name((enum sl_decision)i),
-                            json_integer((json_int_t)sum->by_decision[i]));
-    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}",
-                     "scan_id", (json_int_t)sum->scan_id, "status",
-                     sum->complete ? "complete" : "incomplete", "hosts_total",
-                     (json_int_t)st->hosts_total, "hosts_done", (json_int_t)st->hosts_done,
-                     "hosts_up", (json_int_t)st->hosts_up, "devices", (json_int_t)st->devices,
-                     "by_decision", dec, "not_seen", (json_int_t)sum->not_seen, "hostile",
-                     (json_int_t)sum->hostile, "tier_defaulted", (json_int_t)sum->tier_defaulted,
-                     "probes_sent", (json_int_t)st->probes_sent, "evidence",
-                     (json_int_t)st->evidence, "elapsed_ms", (json_int_t)st->elapsed_ms,
-                     "hosts_per_s", st->hosts_per_s, "udp_unmatched",
-                     (json_int_t)st->udp_unmatched, "late_replies", (json_int_t)st->late_replies);
 }
 
 void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum,
@@ -353,7 +265,7 @@ void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum
     json_t *j = sl_scan_summary_json(sum);
     if (error != NULL)
         json_object_set_new(j, "error", json_string(error));
-    emit(o, "summary", j);
+    emit(o, SL_JSONL_SUMMARY, j);
     fflush(h);
     if (o->jsonl != NULL)
         fflush(o->jsonl);

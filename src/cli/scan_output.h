@@ -1,6 +1,7 @@
 /* scan_output.h - what `sightline scan` (and `sightline import`) show: the plan
  * line, a live progress line on a terminal, the versioned JSON lines of
- * docs/formats.md, and at the end a device table and a summary.
+ * docs/formats.md (whose records scan/jsonl.h writes), and at the end a
+ * device table and a summary.
  *
  * The table keeps one short row per device (bounded: SL_SCAN_OUT_MAX_ROWS; the
  * rest are counted). JSON lines are written as results arrive, never held. */
@@ -41,9 +42,5 @@ void sl_scan_out_callbacks(struct sl_scan_out *o, struct sl_scan_callbacks *cb);
 void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum,
                         const char *error);
 void sl_scan_out_close(struct sl_scan_out *o);
-
-/* JSON forms shared with import (docs/formats.md). New references. */
-json_t *sl_scan_evidence_json(const char *address, const struct sl_evidence *ev);
-json_t *sl_scan_summary_json(const struct sl_scan_summary *sum);
 
 #endif

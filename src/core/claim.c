@@ -1,3 +1,5 @@
+/* claim.c - claims and verdicts to and from JSON, and the rule list of a claim
+ * (claim.h). Decides nothing: identify makes claims, policy makes verdicts. */
 #include "core/claim.h"
 
 #include <string.h>
@@ -90,24 +92,44 @@ static const char *const decision_names[] = {
     [SL_DECISION_ALLOWED] = "allowed",
     [SL_DECISION_REPLACE_BY] = "replace-by",
     [SL_DECISION_PROHIBITED] = "prohibited",
+    [SL_DECISION_RESTRICTED] = "restricted",
 };
+
+int sl_decision_severity(enum sl_decision d)
+{
+    switch (d) {
+    case SL_DECISION_PROHIBITED: return 4;
+    case SL_DECISION_REPLACE_BY: return 3;
+    case SL_DECISION_RESTRICTED: return 2;
+    case SL_DECISION_REVIEW: return 1;
+    default: return 0;
+    }
+}
 
 const char *sl_decision_name(enum sl_decision d)
 {
-    if ((unsigned)d > SL_DECISION_PROHIBITED)
+    if ((unsigned)d >= SL_DECISION_COUNT)
         return "needs-review";
     return decision_names[d];
 }
 
 int sl_decision_from_name(const char *name, enum sl_decision *out)
 {
-    for (int i = 0; i <= SL_DECISION_PROHIBITED; i++) {
+    for (int i = 0; i < SL_DECISION_COUNT; i++) {
         if (strcmp(decision_names[i], name) == 0) {
             *out = (enum sl_decision)i;
             return 0;
         }
     }
     return -1;
+}
+
+bool sl_verdict_is_stricter(const struct sl_verdict *v, const struct sl_verdict *than)
+{
+    int a = sl_decision_severity(v->decision), b = sl_decision_severity(than->decision);
+    if (a != b)
+        return a > b;
+    return v->decision == SL_DECISION_REPLACE_BY && strcmp(v->deadline, than->deadline) < 0;
 }
 
 json_t *sl_verdict_to_json(const struct sl_verdict *v)

@@ -12,6 +12,7 @@
 #define SL_CORE_CLAIM_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SL_CLAIM_MAX_RULES 16
@@ -46,7 +47,14 @@ enum sl_decision {
     SL_DECISION_ALLOWED,        /* "allowed" */
     SL_DECISION_REPLACE_BY,     /* "replace-by": may stay until the deadline */
     SL_DECISION_PROHIBITED,     /* "prohibited": must not be there */
+    SL_DECISION_RESTRICTED,     /* "restricted": may stay under a rule's condition (vehicles:
+                                   parked away from buildings, not on DoD work, ...) */
+    SL_DECISION_COUNT
 };
+
+/* How strict a decision is, for taking the strictest of several:
+ * allowed 0 < needs-review 1 < restricted 2 < replace-by 3 < prohibited 4. */
+int sl_decision_severity(enum sl_decision d);
 
 const char *sl_decision_name(enum sl_decision d);
 int sl_decision_from_name(const char *name, enum sl_decision *out);
@@ -58,6 +66,10 @@ struct sl_verdict {
     char reason[256];  /* one sentence a person can read */
     char law[128];     /* the law or direction behind the policy, when there is one */
 };
+
+/* Whether v is stricter than than: a more severe decision, or, both
+ * replace-by, an earlier deadline. */
+bool sl_verdict_is_stricter(const struct sl_verdict *v, const struct sl_verdict *than);
 
 json_t *sl_verdict_to_json(const struct sl_verdict *v);
 int sl_verdict_from_json(const json_t *j, struct sl_verdict *v);

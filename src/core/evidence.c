@@ -1,3 +1,5 @@
+/* evidence.c - the names of protocols and outcomes, both ways (evidence.h).
+ * Holds no evidence: scans, the monitor and the register do. */
 #include "core/evidence.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* tier.c - site tier names, both ways (tier.h). What a tier means is policy's. */
 #include "core/tier.h"
 
 #include <string.h>

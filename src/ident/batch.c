@@ -1,3 +1,6 @@
+/* batch.c - `identify --batch` (batch.h): a bounded reader of evidence lines,
+ * grouping by device, and a direct writer of claim lines (byte for byte what
+ * jansson writes; tests/unit/test_batch_writer.c). Identifies through ident.h. */
 #include "ident/batch.h"
 
 #include <ctype.h>
@@ -7,6 +10,7 @@
 
 #include "util/base64.h"
 #include "util/buf.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 #include "util/str.h"
 
@@ -31,14 +35,6 @@ struct run {
     size_t n_slots;
 };
 
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
-
 static int grow_slots(struct run *r)
 {
     size_t n = r->n_slots ? r->n_slots * 2 : 1024;
@@ -46,7 +42,7 @@ static int grow_slots(struct run *r)
     if (s == NULL)
         return -1;
     for (size_t g = 0; g < r->n_grp; g++) {
-        size_t i = hash(r->grp[g].key) & (n - 1);
+        size_t i = sl_fnv1a64_str(r->grp[g].key) & (n - 1);
         while (s[i] != 0)
             i = (i + 1) & (n - 1);
         s[i] = g + 1;
@@ -62,7 +58,7 @@ static long group_of(struct run *r, const char *key)
     if (r->n_slots == 0 || (r->n_grp + 1) * 2 > r->n_slots)
         if (grow_slots(r) != 0)
             return -1;
-    size_t i = hash(key) & (r->n_slots - 1);
+    size_t i = sl_fnv1a64_str(key) & (r->n_slots - 1);
     while (r->slots[i] != 0) {
         if (strcmp(r->grp[r->slots[i] - 1].key, key) == 0)
             return (long)(r->slots[i] - 1);
@@ -468,7 +464,9 @@ static char *unescape(const struct jval *v, size_t *n, const char **err)
     return out;
 }
 
-/* Reads one line into a record. Returns 0, or -1 with msg. */
+/* Reads one line into a record. Returns 0, or -1 with msg.
+ * Long: one record's fields, each bounded and checked in the order
+ * docs/identify.md lists them. */
 static int parse_line(struct run *r, const char *line, size_t len, char *msg, size_t msgsz)
 {
     struct jval v[K_COUNT];
@@ -585,7 +583,7 @@ static void put_str(struct sl_buf *o, const char *s)
         case '\b': sl_buf_append(o, "\\b", 2); break;
         case '\f': sl_buf_append(o, "\\f", 2); break;
         default:
-            snprintf(esc, sizeof esc, "\\u%04x", c);
+            snprintf(esc, sizeof esc, "\\u%04X", c); /* as jansson writes it */
             sl_buf_append(o, esc, 6);
         }
     }

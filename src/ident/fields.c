@@ -1,3 +1,5 @@
+/* fields.c - one answer parsed into named fields for the rules (fields.h),
+ * through the bounded parsers of proto/. Matches no rule. */
 #include "ident/fields.h"
 
 #include <ctype.h>

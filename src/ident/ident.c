@@ -1,3 +1,5 @@
+/* ident.c - the engine (ident.h): rules matched against each answer's fields,
+ * clues weighed and fused into one claim. Parses no bytes itself (fields.c). */
 #include "ident/ident.h"
 
 #include <ctype.h>
@@ -10,6 +12,7 @@
 #include "ident/fields.h"
 #include "ident/ident_internal.h"
 #include "proto/mac.h"
+#include "util/fnv.h"
 #include "util/str.h"
 
 #define MAX_CLUES 96
@@ -337,9 +340,7 @@ static void apply(struct sl_ident_acc *acc, const struct sl_rule *r, size_t fi,
 
 static uint64_t miss_key(uint32_t rule, const char *v, size_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)v[i]) * 1099511628211ull;
+    uint64_t h = sl_fnv1a64_more(SL_FNV1A64_INIT ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull), v, n);
     return h | 1; /* 0 marks an empty slot */
 }
 

@@ -1,3 +1,5 @@
+/* oui.c - MAC prefixes of the registry's vendors from Debian's ieee-data CSVs and
+ * the curated supplement (oui.h). Names nobody from a rebadger's prefix. */
 #include "ident/oui.h"
 
 #include <jansson.h>

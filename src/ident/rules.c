@@ -1,3 +1,5 @@
+/* rules.c - the rule files loaded, checked and indexed by field (rules.h).
+ * Matches nothing itself (ident.c does). */
 #include "ident/rules.h"
 
 #include <ctype.h>
@@ -8,6 +10,7 @@
 #include <strings.h>
 
 #include "policy/registry.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 #include "util/str.h"
 
@@ -46,17 +49,9 @@ const char *sl_rule_op_name(enum sl_rule_op op)
     return (unsigned)op <= SL_OP_PRESENT ? op_names[op] : "?";
 }
 
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
-}
-
 static struct slot *slot_for(struct sl_ruleset *rs, const char *key, bool create)
 {
-    uint32_t h = hash_str(key) & (INDEX_SLOTS - 1);
+    size_t h = sl_fnv1a64_str(key) & (INDEX_SLOTS - 1);
     for (size_t probe = 0; probe < INDEX_SLOTS; probe++) {
         struct slot *s = &rs->index[(h + probe) & (INDEX_SLOTS - 1)];
         if (s->key == NULL) {
@@ -315,6 +310,9 @@ static bool valid_template(const char *t, size_t groups)
     return true;
 }
 
+/* Long: every field of one rule, checked in the order docs/identify.md lists
+ * them. Left whole while issue 10 moves rule regexes to PCRE2, which rewrites
+ * this function's pattern half. */
 static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size_t pos,
                       const struct sl_registry *reg, struct sl_err *err)
 {

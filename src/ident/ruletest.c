@@ -1,3 +1,5 @@
+/* ruletest.c - every rule run on its own positive and negative examples
+ * (ruletest.h), for `sightline rules test` and the unit tests. */
 #include "ident/ruletest.h"
 
 #include <jansson.h>

@@ -1,3 +1,5 @@
+/* simplere.c - the few regex shapes most rules use, matched without regexec
+ * (simplere.h); anything else falls back to POSIX regex. */
 #include "ident/simplere.h"
 
 #include <ctype.h>
@@ -73,6 +75,8 @@ static bool disjoint(const uint8_t *a, const uint8_t *b)
     return true;
 }
 
+/* Long: one pass over the pattern's grammar. This file goes when issue 10 moves
+ * rule regexes to PCRE2 (its JIT makes the fast path unnecessary). */
 bool sl_simplere_compile(struct sl_simplere *s, const char *pat, bool nocase)
 {
     memset(s, 0, sizeof *s);

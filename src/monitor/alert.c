@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "monitor/hash.h"
+#include "proto/mac.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -168,6 +169,73 @@ static const char *addr_str(const struct sl_addr *ad, char buf[SL_ADDR_STRLEN])
     return buf;
 }
 
+/* The EVE fields of an alert but its time and type: addresses, protocols,
+ * the alert itself, the app's object and ours (detail, counted once). */
+static json_t *alert_head(const struct sl_alert *al, const struct sl_sig_info *sig, int severity,
+                          json_t *detail, char sbuf[SL_ADDR_STRLEN], char dbuf[SL_ADDR_STRLEN])
+{
+    json_t *head = json_object();
+    if (al->has_ip) {
+        json_object_set_new(head, "src_ip", json_string(addr_str(&al->src, sbuf)));
+        if (al->has_ports)
+            json_object_set_new(head, "src_port", json_integer(al->sport));
+        json_object_set_new(head, "dest_ip", json_string(addr_str(&al->dst, dbuf)));
+        if (al->has_ports)
+            json_object_set_new(head, "dest_port", json_integer(al->dport));
+    }
+    if (al->proto != NULL)
+        json_object_set_new(head, "proto", json_string(al->proto));
+    if (al->app_proto != NULL)
+        json_object_set_new(head, "app_proto", json_string(al->app_proto));
+    if (al->vlan != 0)
+        json_object_set_new(head, "vlan", json_pack("[i]", (json_int_t)al->vlan));
+    if (al->has_mac) {
+        char mac[18];
+        sl_mac_format(al->src_mac, mac);
+        json_object_set_new(head, "src_mac", json_string(mac));
+    }
+    json_object_set_new(head, "alert",
+                        json_pack("{s:s, s:i, s:I, s:i, s:s, s:s, s:i}", "action", "allowed",
+                                  "gid", 1, "signature_id", (json_int_t)al->sig_id, "rev", 1,
+                                  "signature", sig != NULL ? sig->signature : "SIGHTLINE unknown",
+                                  "category", sig != NULL ? sig->category : "Unknown",
+                                  "severity", severity));
+    if (al->app != NULL)
+        json_object_set_new(head, al->app_proto != NULL ? al->app_proto : "app", al->app);
+    json_object_set_new(detail, "count", json_integer(1));
+    json_object_set_new(head, "sightline", detail);
+    return head;
+}
+
+/* The alert into the register; its row id (0 when it could not be written). */
+static int64_t store_alert(struct sl_alerts *a, const struct sl_alert *al,
+                           const struct sl_sig_info *sig, int severity, const json_t *detail,
+                           const char *sbuf, const char *dbuf)
+{
+    char *dj = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+    char src[64] = "", dst[64] = "", iso[SL_ISO_LEN];
+    if (al->has_ip) {
+        if (al->has_ports) {
+            snprintf(src, sizeof src, "%s:%u", sbuf, al->sport);
+            snprintf(dst, sizeof dst, "%s:%u", dbuf, al->dport);
+        } else {
+            sl_strlcpy(src, sbuf, sizeof src);
+            sl_strlcpy(dst, dbuf, sizeof dst);
+        }
+    }
+    sl_time_iso(al->ts_sec, iso);
+    int64_t id = 0;
+    struct sl_err err;
+    if (sl_store_alert_add(a->cfg.store, iso, al->sig_id,
+                           sig != NULL ? sig->signature : "SIGHTLINE unknown", severity,
+                           al->device_id, src, dst, dj != NULL ? dj : "{}", &id, &err) != 0) {
+        a->st.store_errors++;
+        fprintf(stderr, "sightline monitor: register: %s\n", err.msg);
+    }
+    free(dj);
+    return id;
+}
+
 int sl_alerts_raise(struct sl_alerts *a, struct sl_alert *al)
 {
     const struct sl_sig_info *sig = sl_sig_info(al->sig_id);
@@ -191,75 +259,17 @@ int sl_alerts_raise(struct sl_alerts *a, struct sl_alert *al)
     e = insert(a, slot, key, al->device_key, al->sig_id, al->subject);
     if (e == NULL)
         a->st.dedup_full++;
-    int severity = sev;
-    char ts[48], sbuf[SL_ADDR_STRLEN], dbuf[SL_ADDR_STRLEN];
+    char ts[48], sbuf[SL_ADDR_STRLEN] = "", dbuf[SL_ADDR_STRLEN] = "";
     sl_eve_time(al->ts_sec, al->ts_usec, ts);
-    json_t *head = json_object();
-    if (al->has_ip) {
-        json_object_set_new(head, "src_ip", json_string(addr_str(&al->src, sbuf)));
-        if (al->has_ports)
-            json_object_set_new(head, "src_port", json_integer(al->sport));
-        json_object_set_new(head, "dest_ip", json_string(addr_str(&al->dst, dbuf)));
-        if (al->has_ports)
-            json_object_set_new(head, "dest_port", json_integer(al->dport));
-    }
-    if (al->proto != NULL)
-        json_object_set_new(head, "proto", json_string(al->proto));
-    if (al->app_proto != NULL)
-        json_object_set_new(head, "app_proto", json_string(al->app_proto));
-    if (al->vlan != 0)
-        json_object_set_new(head, "vlan", json_pack("[i]", (json_int_t)al->vlan));
-    if (al->has_mac) {
-        char mac[18];
-        static const char hex[] = "0123456789abcdef";
-        for (int i = 0; i < 6; i++) {
-            mac[i * 3] = hex[al->src_mac[i] >> 4];
-            mac[i * 3 + 1] = hex[al->src_mac[i] & 15];
-            mac[i * 3 + 2] = i == 5 ? '\0' : ':';
-        }
-        json_object_set_new(head, "src_mac", json_string(mac));
-    }
-    json_object_set_new(head, "alert",
-                        json_pack("{s:s, s:i, s:I, s:i, s:s, s:s, s:i}", "action", "allowed",
-                                  "gid", 1, "signature_id", (json_int_t)al->sig_id, "rev", 1,
-                                  "signature", sig != NULL ? sig->signature : "SIGHTLINE unknown",
-                                  "category", sig != NULL ? sig->category : "Unknown",
-                                  "severity", severity));
-    if (al->app != NULL)
-        json_object_set_new(head, al->app_proto != NULL ? al->app_proto : "app", al->app);
     json_t *detail = al->detail != NULL ? al->detail : json_object();
-    json_object_set_new(detail, "count", json_integer(1));
-    json_object_set_new(head, "sightline", detail);
+    json_t *head = alert_head(al, sig, sev, detail, sbuf, dbuf);
     json_t *ev = json_pack("{s:s, s:s}", "timestamp", ts, "event_type", "alert");
     json_object_update(ev, head);
-    emit_line(a, ev, severity);
+    emit_line(a, ev, sev);
     a->st.written++;
-    if (a->cfg.store != NULL) {
-        char *dj = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-        char src[64] = "", dst[64] = "", iso[SL_ISO_LEN];
-        if (al->has_ip) {
-            if (al->has_ports) {
-                snprintf(src, sizeof src, "%s:%u", sbuf, al->sport);
-                snprintf(dst, sizeof dst, "%s:%u", dbuf, al->dport);
-            } else {
-                sl_strlcpy(src, sbuf, sizeof src);
-                sl_strlcpy(dst, dbuf, sizeof dst);
-            }
-        }
-        sl_time_iso(al->ts_sec, iso);
-        int64_t id = 0;
-        struct sl_err err;
-        if (sl_store_alert_add(a->cfg.store, iso, al->sig_id,
-                               sig != NULL ? sig->signature : "SIGHTLINE unknown", severity,
-                               al->device_id, src, dst, dj != NULL ? dj : "{}", &id, &err) != 0) {
-            a->st.store_errors++;
-            fprintf(stderr, "sightline monitor: register: %s\n", err.msg);
-        }
-        free(dj);
-        if (e != NULL)
-            e->store_id = id;
-    }
+    int64_t id = a->cfg.store != NULL ? store_alert(a, al, sig, sev, detail, sbuf, dbuf) : 0;
     if (e != NULL) {
+        e->store_id = id;
         e->count = e->summarised = 1;
         e->first_sec = e->last_sec = al->ts_sec;
         e->first_usec = e->last_usec = al->ts_usec;

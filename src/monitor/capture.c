@@ -1,15 +1,11 @@
-/* capture.c - libpcap live/file capture and the libcap-ng privilege drop. */
+/* capture.c - libpcap live/file capture (the privilege drop is util/privdrop.c). */
 #include "monitor/capture.h"
 
-#include <cap-ng.h>
 #include <errno.h>
-#include <grp.h>
 #include <pcap/pcap.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct sl_capture {
     pcap_t *p;
@@ -186,64 +182,5 @@ int sl_capture_stats(struct sl_capture *c, struct sl_capture_stats *out)
     out->received = ps.ps_recv;
     out->dropped = ps.ps_drop;
     out->ifdropped = ps.ps_ifdrop;
-    return 0;
-}
-
-int sl_drop_privileges(const char *user, char *report, size_t n, struct sl_err *err)
-{
-    capng_get_caps_process();
-    char *before = NULL;
-    if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
-        before = capng_print_caps_text(CAPNG_PRINT_BUFFER, CAPNG_PERMITTED);
-    struct passwd *pw = NULL;
-    if (user != NULL) {
-        errno = 0;
-        pw = getpwnam(user);
-        if (pw == NULL) {
-            free(before);
-            return sl_err_set(err, "--user %s: no such user", user);
-        }
-    }
-    if (pw != NULL) {
-        /* capng_change_id: setgid, drop supplementary groups, setuid, then
-         * clear the bounding set and every capability set. */
-        capng_clear(CAPNG_SELECT_BOTH);
-        int rc = capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
-                                 CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING);
-        if (rc != 0) {
-            free(before);
-            return sl_err_set(err, "--user %s: changing user failed (libcap-ng error %d)", user,
-                              rc);
-        }
-        if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid || getgid() != pw->pw_gid ||
-            getegid() != pw->pw_gid) {
-            free(before);
-            return sl_err_set(err, "--user %s: user or group did not change", user);
-        }
-        if (pw->pw_uid != 0 && setuid(0) == 0) {
-            free(before);
-            return sl_err_set(err, "--user %s: could become root again", user);
-        }
-    } else if (before != NULL) {
-        capng_clear(CAPNG_SELECT_BOTH);
-        if (capng_apply(CAPNG_SELECT_BOTH) != 0) {
-            /* Without CAP_SETPCAP the bounding set stays; the sets that matter
-             * for this process can still be emptied. */
-            capng_clear(CAPNG_SELECT_CAPS);
-            if (capng_apply(CAPNG_SELECT_CAPS) != 0) {
-                free(before);
-                return sl_err_set(err, "dropping capabilities failed");
-            }
-        }
-    }
-    capng_get_caps_process();
-    if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
-        free(before);
-        return sl_err_set(err, "capabilities are still held after dropping them");
-    }
-    snprintf(report, n, "dropped capabilities: %s -> none%s%s",
-             before != NULL && before[0] != '\0' ? before : "(none held)",
-             pw != NULL ? "; now running as user " : "", pw != NULL ? user : "");
-    free(before);
     return 0;
 }

@@ -1,5 +1,5 @@
 /* capture.h - where frames come from: a live interface or pcap files (libpcap),
- * and giving up privileges once the capture is open (libcap-ng).
+ * and giving up privileges once the capture is open (util/privdrop.h).
  *
  * Live capture uses immediate mode (each frame as soon as it arrives), a large
  * kernel buffer, and a read timeout so the caller can notice signals; the
@@ -18,6 +18,7 @@
 
 #include "monitor/decode.h"
 #include "util/err.h"
+#include "util/privdrop.h" /* sl_drop_privileges, shared with can/live.c */
 
 struct sl_capture;
 
@@ -51,11 +52,5 @@ struct sl_capture_stats {
 };
 /* Live only: the kernel's counters. Returns 0, or -1 (files have none). */
 int sl_capture_stats(struct sl_capture *c, struct sl_capture_stats *out);
-
-/* Gives up every capability (effective, permitted, inheritable, bounding) and,
- * when user is not NULL, changes to that user and its group (supplementary
- * groups dropped). Checks that it worked. report gets a line for the log
- * ("dropped capabilities: net_raw, ... -> none"). Returns 0 or -1. */
-int sl_drop_privileges(const char *user, char *report, size_t report_size, struct sl_err *err);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "util/file.h"
+#include "util/fnv.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 struct sl_cloud {
@@ -15,19 +17,9 @@ struct sl_cloud {
     int32_t *table;  /* index into entries, -1 = empty */
 };
 
-static uint64_t hash_n(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static const struct sl_cloud_entry *lookup(const struct sl_cloud *c, const char *s, size_t n)
 {
-    for (size_t i = hash_n(s, n) & c->mask;; i = (i + 1) & c->mask) {
+    for (size_t i = sl_fnv1a64(s, n) & c->mask;; i = (i + 1) & c->mask) {
         int32_t k = c->table[i];
         if (k < 0)
             return NULL;
@@ -72,6 +64,75 @@ static int valid_domain(const char *d)
     return 1;
 }
 
+/* One data line (NUL-terminated, in buf): checked, then added. 0, or -1 with err. */
+static int add_line(struct sl_cloud *c, size_t *cap, char *buf, const char *name, size_t line,
+                    struct sl_err *err)
+{
+    char *f[5] = {buf, NULL, NULL, NULL, NULL};
+    int nf = 1;
+    for (char *q = buf; *q && nf < 5; q++) {
+        if (*q == '\t') {
+            *q = '\0';
+            f[nf++] = q + 1;
+        }
+    }
+    if (nf != 5)
+        return sl_err_set(err, "%s: line %zu: expected 5 tab-separated fields (domain, vendor, "
+                               "service, kind, source), got %d", name, line, nf);
+    for (char *q = f[0]; *q; q++) {
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    }
+    if (!valid_domain(f[0]))
+        return sl_err_set(err, "%s: line %zu: '%s' is not a domain name", name, line, f[0]);
+    if (strcmp(f[3], "cloud") != 0 && strcmp(f[3], "p2p") != 0 && strcmp(f[3], "ddns") != 0 &&
+        strcmp(f[3], "vendor") != 0 && strcmp(f[3], "telematics") != 0)
+        return sl_err_set(err, "%s: line %zu: kind must be cloud, p2p, ddns, vendor or telematics",
+                          name, line);
+    if (f[1][0] == '\0' || f[2][0] == '\0' || f[4][0] == '\0')
+        return sl_err_set(err, "%s: line %zu: vendor, service and source are required", name,
+                          line);
+    if (c->n == SL_CLOUD_MAX_ENTRIES)
+        return sl_err_set(err, "%s: more than %d entries", name, SL_CLOUD_MAX_ENTRIES);
+    if (SL_GROW(c->entries, *cap, c->n + 1, 32) != 0)
+        return sl_err_set(err, "out of memory");
+    struct sl_cloud_entry *e = &c->entries[c->n];
+    memset(e, 0, sizeof *e);
+    sl_strlcpy(e->domain, f[0], sizeof e->domain);
+    sl_strlcpy(e->vendor, f[1], sizeof e->vendor);
+    sl_strlcpy(e->service, f[2], sizeof e->service);
+    sl_strlcpy(e->kind, f[3], sizeof e->kind);
+    sl_strlcpy(e->source, f[4], sizeof e->source);
+    e->index = (unsigned)c->n;
+    c->n++;
+    return 0;
+}
+
+/* The look-up table: open addressing, at most half full; a domain listed
+ * twice is an error. */
+static int index_entries(struct sl_cloud *c, const char *name, struct sl_err *err)
+{
+    size_t size = 16;
+    while (size < c->n * 2)
+        size *= 2;
+    c->mask = size - 1;
+    c->table = malloc(size * sizeof *c->table);
+    if (c->table == NULL)
+        return sl_err_set(err, "out of memory");
+    for (size_t i = 0; i < size; i++)
+        c->table[i] = -1;
+    for (size_t k = 0; k < c->n; k++) {
+        const char *d = c->entries[k].domain;
+        if (lookup(c, d, strlen(d)) != NULL)
+            return sl_err_set(err, "%s: domain '%s' is listed twice", name, d);
+        size_t i = sl_fnv1a64(d, strlen(d)) & c->mask;
+        while (c->table[i] >= 0)
+            i = (i + 1) & c->mask;
+        c->table[i] = (int32_t)k;
+    }
+    return 0;
+}
+
 int sl_cloud_parse(struct sl_cloud **out, const char *text, size_t len, const char *name,
                    struct sl_err *err)
 {
@@ -80,14 +141,15 @@ int sl_cloud_parse(struct sl_cloud **out, const char *text, size_t len, const ch
         return sl_err_set(err, "out of memory");
     size_t cap = 0, line = 0;
     const char *p = text, *end = text + len;
-    while (p < end) {
+    int rc = 0;
+    while (p < end && rc == 0) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
         line++;
         char buf[1024];
         if (n >= sizeof buf) {
-            sl_err_set(err, "%s: line %zu: too long", name, line);
-            goto fail;
+            rc = sl_err_set(err, "%s: line %zu: too long", name, line);
+            break;
         }
         memcpy(buf, p, n);
         buf[n] = '\0';
@@ -96,86 +158,16 @@ int sl_cloud_parse(struct sl_cloud **out, const char *text, size_t len, const ch
             buf[n - 1] = '\0';
         if (buf[0] == '#' || sl_str_trim(buf)[0] == '\0')
             continue;
-        char *f[5] = {buf, NULL, NULL, NULL, NULL};
-        int nf = 1;
-        for (char *q = buf; *q && nf < 5; q++) {
-            if (*q == '\t') {
-                *q = '\0';
-                f[nf++] = q + 1;
-            }
-        }
-        if (nf != 5) {
-            sl_err_set(err, "%s: line %zu: expected 5 tab-separated fields (domain, vendor, "
-                            "service, kind, source), got %d", name, line, nf);
-            goto fail;
-        }
-        for (char *q = f[0]; *q; q++) {
-            if (*q >= 'A' && *q <= 'Z')
-                *q = (char)(*q - 'A' + 'a');
-        }
-        if (!valid_domain(f[0])) {
-            sl_err_set(err, "%s: line %zu: '%s' is not a domain name", name, line, f[0]);
-            goto fail;
-        }
-        if (strcmp(f[3], "cloud") != 0 && strcmp(f[3], "p2p") != 0 && strcmp(f[3], "ddns") != 0 &&
-            strcmp(f[3], "vendor") != 0) {
-            sl_err_set(err, "%s: line %zu: kind must be cloud, p2p, ddns or vendor", name, line);
-            goto fail;
-        }
-        if (f[1][0] == '\0' || f[2][0] == '\0' || f[4][0] == '\0') {
-            sl_err_set(err, "%s: line %zu: vendor, service and source are required", name, line);
-            goto fail;
-        }
-        if (c->n == SL_CLOUD_MAX_ENTRIES) {
-            sl_err_set(err, "%s: more than %d entries", name, SL_CLOUD_MAX_ENTRIES);
-            goto fail;
-        }
-        if (c->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            struct sl_cloud_entry *ne = realloc(c->entries, cap * sizeof *ne);
-            if (ne == NULL) {
-                sl_err_set(err, "out of memory");
-                goto fail;
-            }
-            c->entries = ne;
-        }
-        struct sl_cloud_entry *e = &c->entries[c->n];
-        memset(e, 0, sizeof *e);
-        sl_strlcpy(e->domain, f[0], sizeof e->domain);
-        sl_strlcpy(e->vendor, f[1], sizeof e->vendor);
-        sl_strlcpy(e->service, f[2], sizeof e->service);
-        sl_strlcpy(e->kind, f[3], sizeof e->kind);
-        sl_strlcpy(e->source, f[4], sizeof e->source);
-        e->index = (unsigned)c->n;
-        c->n++;
+        rc = add_line(c, &cap, buf, name, line, err);
     }
-    size_t size = 16;
-    while (size < c->n * 2)
-        size *= 2;
-    c->mask = size - 1;
-    c->table = malloc(size * sizeof *c->table);
-    if (c->table == NULL) {
-        sl_err_set(err, "out of memory");
-        goto fail;
-    }
-    for (size_t i = 0; i < size; i++)
-        c->table[i] = -1;
-    for (size_t k = 0; k < c->n; k++) {
-        const char *d = c->entries[k].domain;
-        if (lookup(c, d, strlen(d)) != NULL) {
-            sl_err_set(err, "%s: domain '%s' is listed twice", name, d);
-            goto fail;
-        }
-        size_t i = hash_n(d, strlen(d)) & c->mask;
-        while (c->table[i] >= 0)
-            i = (i + 1) & c->mask;
-        c->table[i] = (int32_t)k;
+    if (rc == 0)
+        rc = index_entries(c, name, err);
+    if (rc != 0) {
+        sl_cloud_free(c);
+        return -1;
     }
     *out = c;
     return 0;
-fail:
-    sl_cloud_free(c);
-    return -1;
 }
 
 int sl_cloud_load(struct sl_cloud **out, const char *path, struct sl_err *err)

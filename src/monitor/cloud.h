@@ -19,7 +19,7 @@ struct sl_cloud_entry {
     char domain[128];  /* lower-case, no trailing dot */
     char vendor[64];
     char service[96];
-    char kind[16];     /* cloud, p2p, ddns, vendor */
+    char kind[16];     /* cloud, p2p, ddns, vendor, telematics (a vehicle back-end) */
     char source[512];
     unsigned index;    /* position in the file, a stable small id within one run */
 };

@@ -6,21 +6,6 @@
 
 #include "monitor/rd.h"
 
-static void addr_v4(struct sl_addr *a, const uint8_t *p)
-{
-    memset(a->b, 0, 10);
-    a->b[10] = 0xff;
-    a->b[11] = 0xff;
-    memcpy(a->b + 12, p, 4);
-    a->v4 = true;
-}
-
-static void addr_v6(struct sl_addr *a, const uint8_t *p)
-{
-    memcpy(a->b, p, 16);
-    a->v4 = false;
-}
-
 static int fail(struct sl_pkt *p, const char *key)
 {
     p->error = key;
@@ -95,8 +80,8 @@ static int decode_ipv4(struct sl_pkt *p, struct sl_rd *c)
     uint16_t frag = sl_rd_be16_at(c, 6);
     p->frag_id = sl_rd_be16_at(c, 4);
     p->ip_proto = sl_rd_u8_at(c, 9);
-    addr_v4(&p->src, sl_rd_ptr(c) + 12);
-    addr_v4(&p->dst, sl_rd_ptr(c) + 16);
+    sl_addr_from_v4(sl_rd_ptr(c) + 12, &p->src);
+    sl_addr_from_v4(sl_rd_ptr(c) + 16, &p->dst);
     p->l3 = SL_L3_IPV4;
     sl_rd_skip(c, ihl);
     p->frag_more = (frag & 0x2000) != 0;
@@ -120,8 +105,8 @@ static int decode_ipv6(struct sl_pkt *p, struct sl_rd *c)
         return fail(p, "ipv6.bad_version");
     size_t plen = sl_rd_be16_at(c, 4);
     uint8_t next = sl_rd_u8_at(c, 6);
-    addr_v6(&p->src, sl_rd_ptr(c) + 8);
-    addr_v6(&p->dst, sl_rd_ptr(c) + 24);
+    sl_addr_from_v6(sl_rd_ptr(c) + 8, &p->src);
+    sl_addr_from_v6(sl_rd_ptr(c) + 24, &p->dst);
     p->l3 = SL_L3_IPV6;
     sl_rd_skip(c, 40);
     /* Extension headers: a bounded walk, so a chain of them cannot keep us here. */
@@ -164,8 +149,8 @@ static int decode_arp(struct sl_pkt *p, struct sl_rd *c)
     p->l3 = SL_L3_ARP;
     p->arp_op = sl_rd_be16_at(c, 6);
     memcpy(p->arp_sha, sl_rd_ptr(c) + 8, 6);
-    addr_v4(&p->src, sl_rd_ptr(c) + 14);
-    addr_v4(&p->dst, sl_rd_ptr(c) + 24);
+    sl_addr_from_v4(sl_rd_ptr(c) + 14, &p->src);
+    sl_addr_from_v4(sl_rd_ptr(c) + 24, &p->dst);
     return 0;
 }
 
@@ -252,14 +237,4 @@ int sl_decode_l4(struct sl_pkt *p, const uint8_t *l4, size_t len)
     p->payload = NULL;
     p->payload_len = 0;
     return decode_l4(p, &c, len);
-}
-
-void sl_mac_format(const uint8_t m[6], char out[18])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 6; i++) {
-        out[i * 3] = hex[m[i] >> 4];
-        out[i * 3 + 1] = hex[m[i] & 15];
-        out[i * 3 + 2] = i == 5 ? '\0' : ':';
-    }
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/mac.h" /* sl_mac_format: how the monitor writes a frame's MAC */
 #include "util/cidr.h"
 
 /* Link types (the pcap DLT_ numbers, so a file's header value can be passed on). */
@@ -81,7 +82,5 @@ int sl_decode(enum sl_link link, const uint8_t *frame, size_t caplen, struct sl_
  * fills the ports, flags and payload as sl_decode would. Returns 0. */
 int sl_decode_l4(struct sl_pkt *p, const uint8_t *l4, size_t len);
 
-/* "aa:bb:cc:dd:ee:ff" (out: 18 bytes). */
-void sl_mac_format(const uint8_t mac[6], char out[18]);
 
 #endif

@@ -7,18 +7,18 @@
 #include "monitor/monitor.h"
 #include "monitor/reasm.h"
 
-#define SL_HOST_ADDRS 4
-#define SL_HOST_RECENT 8
+#define SL_STATION_ADDRS 4
+#define SL_STATION_RECENT 8
 
 /* A station: the sender of frames, keyed by its MAC (or by its IP address
  * when the link layer has none). */
-struct sl_host {
+struct sl_station {
     bool used;
     bool has_mac;
     uint8_t mac[6];
     struct sl_addr key_ip;        /* the key when !has_mac */
     uint8_t n_addrs;
-    struct sl_addr addrs[SL_HOST_ADDRS]; /* most recent last */
+    struct sl_addr addrs[SL_STATION_ADDRS]; /* most recent last */
     int64_t first_seen, last_seen;
     bool dirty;                   /* changed since the last flush to the register */
     bool video;                   /* speaks a camera protocol or says it is a video device */
@@ -34,14 +34,14 @@ struct sl_host {
     struct sl_claim *claim;
     struct sl_verdict *verdict;
     uint16_t n_evidence;
-    uint64_t recent[SL_HOST_RECENT]; /* hashes of payloads already given to identify */
+    uint64_t recent[SL_STATION_RECENT]; /* hashes of payloads already given to identify */
     uint8_t recent_next;
     char hostname[64];            /* from DHCP, for alerts */
 };
 
 /* 8 bytes, so the index stays in cache: a tag of the key's hash, and the
  * station's position + 1 (0 = empty). */
-struct sl_host_slot {
+struct sl_station_slot {
     uint32_t tag;
     uint32_t idx;
 };
@@ -57,8 +57,8 @@ struct sl_cloud_ip {
 
 struct sl_monitor {
     struct sl_mon_config cfg;
-    struct sl_host *hosts;        /* max_hosts, the first n_hosts in use, in order first seen */
-    struct sl_host_slot *slots;   /* open-addressing index into hosts */
+    struct sl_station *hosts;     /* max_hosts, the first n_hosts in use, in order first seen */
+    struct sl_station_slot *slots; /* open-addressing index into hosts */
     size_t host_slots;            /* power of two, >= 2 * max_hosts */
     size_t n_hosts, max_hosts;
     struct sl_flow_table *flows;
@@ -71,9 +71,9 @@ struct sl_monitor {
     struct sl_mon_stats st;
 };
 
-struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
+struct sl_station *sl_mon_station_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
                                  const struct sl_addr *ip, bool create, bool *created);
-void sl_mon_host_add_addr(struct sl_host *h, const struct sl_addr *a);
-const char *sl_mon_host_key(struct sl_host *h);
+void sl_mon_station_add_addr(struct sl_station *h, const struct sl_addr *a);
+const char *sl_mon_station_key(struct sl_station *h);
 
 #endif

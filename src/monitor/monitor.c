@@ -9,10 +9,10 @@
 #include "monitor/discovery.h"
 #include "monitor/dns.h"
 #include "monitor/hash.h"
-#include "monitor/http_head.h"
 #include "monitor/internal.h"
 #include "monitor/tls_sni.h"
 #include "programme/lifecycle.h"
+#include "proto/http.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -23,7 +23,7 @@ static uint64_t host_hash(bool by_mac, const uint8_t mac[6], const struct sl_add
     return by_mac ? sl_hash64(mac, 6, 0x6d6163) : sl_hash64(ip->b, 16, 0x6970);
 }
 
-struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
+struct sl_station *sl_mon_station_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
                                  const struct sl_addr *ip, bool create, bool *created)
 {
     size_t mask = m->host_slots - 1;
@@ -32,7 +32,7 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
     if (created != NULL)
         *created = false;
     for (size_t i = hv & mask;; i = (i + 1) & mask) {
-        struct sl_host_slot *sl = &m->slots[i];
+        struct sl_station_slot *sl = &m->slots[i];
         if (sl->idx == 0) {
             if (!create)
                 return NULL;
@@ -40,7 +40,7 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
                 m->st.hosts_dropped++;
                 return NULL;
             }
-            struct sl_host *h = &m->hosts[m->n_hosts++];
+            struct sl_station *h = &m->hosts[m->n_hosts++];
             memset(h, 0, sizeof *h);
             h->used = true;
             h->has_mac = by_mac;
@@ -60,14 +60,14 @@ struct sl_host *sl_mon_host_find(struct sl_monitor *m, bool by_mac, const uint8_
         }
         if (sl->tag != tag)
             continue;
-        struct sl_host *h = &m->hosts[sl->idx - 1];
+        struct sl_station *h = &m->hosts[sl->idx - 1];
         if (h->has_mac == by_mac &&
             (by_mac ? memcmp(h->mac, mac, 6) == 0 : memcmp(h->key_ip.b, ip->b, 16) == 0))
             return h;
     }
 }
 
-void sl_mon_host_add_addr(struct sl_host *h, const struct sl_addr *a)
+void sl_mon_station_add_addr(struct sl_station *h, const struct sl_addr *a)
 {
     for (unsigned i = 0; i < h->n_addrs; i++) {
         if (memcmp(h->addrs[i].b, a->b, 16) == 0) {
@@ -79,15 +79,15 @@ void sl_mon_host_add_addr(struct sl_host *h, const struct sl_addr *a)
             return;
         }
     }
-    if (h->n_addrs == SL_HOST_ADDRS) {
-        memmove(&h->addrs[0], &h->addrs[1], (SL_HOST_ADDRS - 1) * sizeof h->addrs[0]);
+    if (h->n_addrs == SL_STATION_ADDRS) {
+        memmove(&h->addrs[0], &h->addrs[1], (SL_STATION_ADDRS - 1) * sizeof h->addrs[0]);
         h->n_addrs--;
     }
     h->addrs[h->n_addrs++] = *a;
     h->dirty = true;
 }
 
-const char *sl_mon_host_key(struct sl_host *h)
+const char *sl_mon_station_key(struct sl_station *h)
 {
     if (h->key[0] == '\0') {
         char buf[SL_ADDR_STRLEN];
@@ -140,14 +140,14 @@ static void note_error(struct sl_monitor *m, const char *key)
 }
 
 /* Gives one payload to identify, once per distinct payload and station. */
-static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto proto,
+static bool give_evidence(struct sl_monitor *m, struct sl_station *h, enum sl_proto proto,
                           uint16_t port, const uint8_t *data, size_t len, const char *request)
 {
     const struct sl_mon_identify *id = m->cfg.identify;
     if (id == NULL || id->observe == NULL || id->acc_new == NULL || len == 0)
         return false;
     uint64_t hv = sl_hash64(data, len, ((uint64_t)proto << 16) | port);
-    for (int i = 0; i < SL_HOST_RECENT; i++) {
+    for (int i = 0; i < SL_STATION_RECENT; i++) {
         if (h->recent[i] == hv)
             return false;
     }
@@ -181,7 +181,7 @@ static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto
     };
     id->observe(h->acc, &ev);
     h->recent[h->recent_next] = hv;
-    h->recent_next = (uint8_t)((h->recent_next + 1) % SL_HOST_RECENT);
+    h->recent_next = (uint8_t)((h->recent_next + 1) % SL_STATION_RECENT);
     h->n_evidence++;
     m->st.evidence++;
     if (id->conclude != NULL)
@@ -193,7 +193,7 @@ static bool give_evidence(struct sl_monitor *m, struct sl_host *h, enum sl_proto
 
 /* ---- alerts -------------------------------------------------------------------------- */
 
-static json_t *device_json(struct sl_monitor *m, struct sl_host *h)
+static json_t *device_json(struct sl_monitor *m, struct sl_station *h)
 {
     json_t *d = json_object();
     char buf[SL_ADDR_STRLEN];
@@ -235,7 +235,7 @@ static const char *l4_name(const struct sl_pkt *p)
     }
 }
 
-static void fill_alert(struct sl_monitor *m, struct sl_alert *al, uint32_t sig, struct sl_host *h,
+static void fill_alert(struct sl_monitor *m, struct sl_alert *al, uint32_t sig, struct sl_station *h,
                        const struct sl_pkt *p, const char *app_proto, const char *subject)
 {
     memset(al, 0, sizeof *al);
@@ -259,13 +259,13 @@ static void fill_alert(struct sl_monitor *m, struct sl_alert *al, uint32_t sig, 
         memcpy(al->src_mac, p->src_mac, 6);
     }
     al->vlan = p->vlan;
-    al->device_key = sl_mon_host_key(h);
+    al->device_key = sl_mon_station_key(h);
     al->subject = subject != NULL ? subject : "";
     al->device_id = h->device_id;
 }
 
 /* Raises sig for h; builds the JSON only when the alert will be written. */
-static void raise_device(struct sl_monitor *m, uint32_t sig, struct sl_host *h,
+static void raise_device(struct sl_monitor *m, uint32_t sig, struct sl_station *h,
                          const struct sl_pkt *p, const char *app_proto, const char *evidence_kind,
                          json_t *extra)
 {
@@ -288,7 +288,7 @@ static void raise_device(struct sl_monitor *m, uint32_t sig, struct sl_host *h,
     sl_alerts_raise(m->cfg.alerts, &al);
 }
 
-static bool camera_like(const struct sl_host *h)
+static bool camera_like(const struct sl_station *h)
 {
     if (h->video)
         return true;
@@ -299,7 +299,7 @@ static bool camera_like(const struct sl_host *h)
            strcmp(t, "ptz") == 0 || strcmp(t, "encoder") == 0 || strcmp(t, "intercom") == 0;
 }
 
-static void check_register(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void check_register(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                            const char *evidence_kind)
 {
     struct sl_store *s = m->cfg.store;
@@ -371,7 +371,7 @@ static void check_register(struct sl_monitor *m, struct sl_host *h, const struct
 }
 
 /* After anything that can change what we know of a station. */
-static void evaluate(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void evaluate(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                      const char *app_proto, const char *evidence_kind)
 {
     if (m->cfg.store != NULL)
@@ -381,11 +381,11 @@ static void evaluate(struct sl_monitor *m, struct sl_host *h, const struct sl_pk
     if (prohibited)
         raise_device(m, SL_SIG_PROHIBITED, h, p, app_proto, evidence_kind, NULL);
     else if (camera_like(h) && h->device_id == 0 &&
-             !sl_alerts_seen(m->cfg.alerts, sl_mon_host_key(h), SL_SIG_PROHIBITED, ""))
+             !sl_alerts_seen(m->cfg.alerts, sl_mon_station_key(h), SL_SIG_PROHIBITED, ""))
         raise_device(m, SL_SIG_UNKNOWN_CAMERA, h, p, app_proto, evidence_kind, NULL);
 }
 
-static void raise_cloud(struct sl_monitor *m, uint32_t sig, struct sl_host *h,
+static void raise_cloud(struct sl_monitor *m, uint32_t sig, struct sl_station *h,
                         const struct sl_pkt *p, const char *app_proto,
                         const struct sl_cloud_entry *e, const char *name, json_t *app)
 {
@@ -437,7 +437,7 @@ static const struct sl_cloud_ip *cloud_ip_find(struct sl_monitor *m, const struc
     return c->used && memcmp(c->addr, a->b, 16) == 0 ? c : NULL;
 }
 
-static void check_cloud_ip(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p)
+static void check_cloud_ip(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
 {
     const struct sl_cloud_ip *c = cloud_ip_find(m, &p->dst);
     if (c != NULL)
@@ -446,7 +446,7 @@ static void check_cloud_ip(struct sl_monitor *m, struct sl_host *h, const struct
 
 /* ---- application payloads -------------------------------------------------------------- */
 
-static void on_dns(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void on_dns(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                    const uint8_t *msg, size_t len)
 {
     struct sl_dns d;
@@ -502,25 +502,21 @@ static void on_dhcp(struct sl_monitor *m, const struct sl_pkt *p)
     if (!d.has_chaddr || !usable_mac(d.chaddr))
         return;
     bool created;
-    struct sl_host *h = sl_mon_host_find(m, true, d.chaddr, NULL, d.op == 1, &created);
+    struct sl_station *h = sl_mon_station_find(m, true, d.chaddr, NULL, d.op == 1, &created);
     if (h == NULL)
         return;
-    struct sl_addr a = {{0}, true};
-    a.b[10] = a.b[11] = 0xff;
+    struct sl_addr a;
     if (d.op == 2 && d.msg_type == 5) { /* ACK: the address is the client's now */
-        memcpy(a.b + 12, d.yiaddr, 4);
+        sl_addr_from_v4(d.yiaddr, &a);
         if (usable_ip(&a))
-            sl_mon_host_add_addr(h, &a);
+            sl_mon_station_add_addr(h, &a);
         return;
     }
     if (d.op != 1)
         return;
-    if (d.has_requested)
-        memcpy(a.b + 12, d.requested, 4);
-    else
-        memcpy(a.b + 12, d.ciaddr, 4);
+    sl_addr_from_v4(d.has_requested ? d.requested : d.ciaddr, &a);
     if (usable_ip(&a))
-        sl_mon_host_add_addr(h, &a);
+        sl_mon_station_add_addr(h, &a);
     if (d.hostname[0] != '\0' && strcmp(h->hostname, d.hostname) != 0) {
         sl_strlcpy(h->hostname, d.hostname, sizeof h->hostname);
         h->dirty = true;
@@ -531,7 +527,7 @@ static void on_dhcp(struct sl_monitor *m, const struct sl_pkt *p)
         evaluate(m, h, p, "dhcp", "dhcp");
 }
 
-static void on_announcement(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p,
+static void on_announcement(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
                             const struct sl_disc *d)
 {
     m->st.announcements++;
@@ -550,7 +546,19 @@ static void on_announcement(struct sl_monitor *m, struct sl_host *h, const struc
         evaluate(m, h, p, app, sl_disc_kind_name(d->kind));
 }
 
-static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct sl_pkt *p)
+/* A Host header as the cloud list names hosts: lower case, without a port
+ * ("[v6]:port" keeps what is inside the brackets, as sent). */
+static void host_name(char *host)
+{
+    for (char *c = host; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    char *colon = strrchr(host, ':');
+    if (colon != NULL && strchr(host, ']') == NULL && strchr(host, ':') == colon)
+        *colon = '\0';
+}
+
+static void on_tcp_payload(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
 {
     const uint8_t *d = p->payload;
     size_t n = p->payload_len;
@@ -574,10 +582,11 @@ static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct
             on_dns(m, h, p, d + 2, n - 2); /* DNS over TCP: a 2-byte length first */
         return;
     }
-    struct sl_http_head hh;
-    switch (sl_http_head_parse(d, n, &hh)) {
-    case SL_HTTP_REQUEST: {
+    struct sl_http_peek hh;
+    switch (sl_http_peek(d, n, &hh)) {
+    case SL_HTTP_PEEK_REQUEST: {
         m->st.http++;
+        host_name(hh.host);
         const struct sl_cloud_entry *e =
             hh.host[0] != '\0' ? sl_cloud_match(m->cfg.cloud, hh.host) : NULL;
         if (e != NULL)
@@ -586,19 +595,19 @@ static void on_tcp_payload(struct sl_monitor *m, struct sl_host *h, const struct
                                   "http_method", hh.method));
         return;
     }
-    case SL_HTTP_RESPONSE:
-        m->st.http++;
-        if (give_evidence(m, h, SL_PROTO_HTTP, p->sport, d, n, "passive"))
-            evaluate(m, h, p, "http", "http-response");
+    case SL_HTTP_PEEK_RESPONSE:
+        if (hh.proto == SL_HTTP_PROTO_HTTP) {
+            m->st.http++;
+            if (give_evidence(m, h, SL_PROTO_HTTP, p->sport, d, n, "passive"))
+                evaluate(m, h, p, "http", "http-response");
+        } else {
+            bool was = h->video;
+            h->video = true;
+            if (give_evidence(m, h, SL_PROTO_RTSP, p->sport, d, n, "passive") || !was)
+                evaluate(m, h, p, "rtsp", "rtsp-response");
+        }
         return;
-    case SL_RTSP_RESPONSE: {
-        bool was = h->video;
-        h->video = true;
-        if (give_evidence(m, h, SL_PROTO_RTSP, p->sport, d, n, "passive") || !was)
-            evaluate(m, h, p, "rtsp", "rtsp-response");
-        return;
-    }
-    case SL_HTTP_NONE:
+    case SL_HTTP_PEEK_NONE:
         break;
     }
     /* Vendor control ports speak first or answer in a recognisable way
@@ -615,7 +624,7 @@ void sl_monitor_reload(struct sl_monitor *m, const struct sl_cloud *cloud,
                        const struct sl_mon_identify *identify)
 {
     for (size_t i = 0; i < m->n_hosts; i++) {
-        struct sl_host *h = &m->hosts[i];
+        struct sl_station *h = &m->hosts[i];
         if (h->acc == NULL)
             continue;
         if (identify == NULL || identify->rebind == NULL) {
@@ -676,7 +685,7 @@ void sl_monitor_free(struct sl_monitor *m)
         return;
     if (m->hosts != NULL) {
         for (size_t i = 0; i < m->n_hosts; i++) {
-            struct sl_host *h = &m->hosts[i];
+            struct sl_station *h = &m->hosts[i];
             if (h->acc != NULL && m->cfg.identify != NULL && m->cfg.identify->acc_free != NULL)
                 m->cfg.identify->acc_free(h->acc);
             free(h->claim);
@@ -690,6 +699,111 @@ void sl_monitor_free(struct sl_monitor *m)
     free(m);
 }
 
+/* Summaries every summary_interval seconds of capture time. */
+static void tick(struct sl_monitor *m, int64_t ts_sec)
+{
+    if (m->cfg.summary_interval <= 0)
+        return;
+    if (m->next_summary == 0) {
+        m->next_summary = ts_sec + m->cfg.summary_interval;
+    } else if (ts_sec >= m->next_summary) {
+        sl_monitor_flush(m);
+        m->next_summary = ts_sec + m->cfg.summary_interval;
+    }
+}
+
+/* The sending station (learnt, and evaluated when new), or NULL. */
+static struct sl_station *sender(struct sl_monitor *m, const struct sl_pkt *p, int64_t ts_sec)
+{
+    bool ip = p->l3 == SL_L3_IPV4 || p->l3 == SL_L3_IPV6;
+    const uint8_t *smac = p->l3 == SL_L3_ARP ? p->arp_sha : p->src_mac;
+    struct sl_station *h = NULL;
+    bool created = false;
+    static const uint8_t zero_mac[6];
+    /* No link address (raw IP links) or an all-zero one (loopback): the IP
+     * address is the station. */
+    bool no_mac = !p->has_mac || memcmp(smac, zero_mac, 6) == 0;
+    if (p->has_mac && usable_mac(smac))
+        h = sl_mon_station_find(m, true, smac, NULL, true, &created);
+    else if (no_mac && ip && usable_ip(&p->src))
+        h = sl_mon_station_find(m, false, NULL, &p->src, true, &created);
+    if (h == NULL)
+        return NULL;
+    if (h->last_seen != ts_sec) {
+        h->last_seen = ts_sec;
+        h->dirty = true;
+    }
+    if ((ip || p->l3 == SL_L3_ARP) && usable_ip(&p->src) &&
+        (h->n_addrs == 0 || memcmp(h->addrs[h->n_addrs - 1].b, p->src.b, 16) != 0))
+        sl_mon_station_add_addr(h, &p->src);
+    if (created) {
+        if (h->has_mac) {
+            char mac[18];
+            sl_mac_format(h->mac, mac);
+            give_evidence(m, h, SL_PROTO_MAC, 0, (const uint8_t *)mac, 17, "passive");
+        }
+        evaluate(m, h, p, NULL, h->has_mac ? "mac" : "ip");
+    }
+    return h;
+}
+
+/* An IPv4 fragment: false until its datagram is whole (then p has its L4). */
+static bool reassemble(struct sl_monitor *m, struct sl_pkt *p, int64_t ts_sec)
+{
+    const uint8_t *dgram;
+    size_t dlen;
+    int k = sl_reasm_add(m->reasm, p, ts_sec, &dgram, &dlen);
+    if (k < 0)
+        note_error(m, "ipv4.bad_fragment");
+    if (k != 1)
+        return false;
+    m->st.reassembled++;
+    p->fragment = p->frag_more = false;
+    sl_decode_l4(p, dgram, dlen);
+    if (p->error != NULL)
+        note_error(m, p->error);
+    return true;
+}
+
+static void on_udp(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p)
+{
+    if (p->sport == 53 || p->dport == 53) {
+        on_dns(m, h, p, p->payload, p->payload_len);
+        return;
+    }
+    if ((p->sport == 68 && p->dport == 67) || (p->sport == 67 && p->dport == 68)) {
+        on_dhcp(m, p);
+        return;
+    }
+    if (h == NULL)
+        return;
+    struct sl_disc d;
+    if (sl_disc_udp(p->sport, p->dport, p->payload, p->payload_len, &d) != SL_DISC_NONE) {
+        on_announcement(m, h, p, &d);
+        return;
+    }
+    check_cloud_ip(m, h, p);
+}
+
+/* A TCP segment: a new flow may go to a cloud address; the first payload of
+ * each direction is looked at. */
+static void on_tcp(struct sl_monitor *m, struct sl_station *h, const struct sl_pkt *p,
+                   int64_t ts_sec)
+{
+    bool fcreated, a2b;
+    struct sl_flow *f = sl_flow_get(m->flows, &p->src, p->sport, &p->dst, p->dport, ts_sec,
+                                    &fcreated, &a2b);
+    if (fcreated && !(p->tcp_flags & SL_TCP_RST))
+        check_cloud_ip(m, h, p);
+    if (p->payload_len == 0)
+        return;
+    uint8_t bit = a2b ? SL_FLOW_A2B_PAYLOAD : SL_FLOW_B2A_PAYLOAD;
+    if (f->seen & bit)
+        return;
+    f->seen |= bit;
+    on_tcp_payload(m, h, p);
+}
+
 void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, int32_t ts_usec,
                        const uint8_t *frame, size_t caplen, size_t wirelen)
 {
@@ -697,14 +811,7 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
     m->now_usec = ts_usec;
     m->st.packets++;
     m->st.bytes += wirelen;
-    if (m->cfg.summary_interval > 0) {
-        if (m->next_summary == 0)
-            m->next_summary = ts_sec + m->cfg.summary_interval;
-        else if (ts_sec >= m->next_summary) {
-            sl_monitor_flush(m);
-            m->next_summary = ts_sec + m->cfg.summary_interval;
-        }
-    }
+    tick(m, ts_sec);
     struct sl_pkt p;
     int rc = sl_decode(link, frame, caplen, &p);
     if (p.truncated || caplen < wirelen)
@@ -713,93 +820,21 @@ void sl_monitor_packet(struct sl_monitor *m, enum sl_link link, int64_t ts_sec, 
         note_error(m, p.error);
     if (rc != 0)
         return;
-
-    /* The sending station. */
-    bool ip = p.l3 == SL_L3_IPV4 || p.l3 == SL_L3_IPV6;
-    const uint8_t *smac = p.l3 == SL_L3_ARP ? p.arp_sha : p.src_mac;
-    struct sl_host *h = NULL;
-    bool created = false;
-    static const uint8_t zero_mac[6];
-    /* No link address (raw IP links) or an all-zero one (loopback): the IP
-     * address is the station. */
-    bool no_mac = !p.has_mac || memcmp(smac, zero_mac, 6) == 0;
-    if (p.has_mac && usable_mac(smac))
-        h = sl_mon_host_find(m, true, smac, NULL, true, &created);
-    else if (no_mac && ip && usable_ip(&p.src))
-        h = sl_mon_host_find(m, false, NULL, &p.src, true, &created);
-    if (h != NULL) {
-        if (h->last_seen != ts_sec) {
-            h->last_seen = ts_sec;
-            h->dirty = true;
-        }
-        if ((ip || p.l3 == SL_L3_ARP) && usable_ip(&p.src) &&
-            (h->n_addrs == 0 || memcmp(h->addrs[h->n_addrs - 1].b, p.src.b, 16) != 0))
-            sl_mon_host_add_addr(h, &p.src);
-        if (created) {
-            if (h->has_mac) {
-                char mac[18];
-                sl_mac_format(h->mac, mac);
-                give_evidence(m, h, SL_PROTO_MAC, 0, (const uint8_t *)mac, 17, "passive");
-            }
-            evaluate(m, h, &p, NULL, h->has_mac ? "mac" : "ip");
-        }
-    }
+    struct sl_station *h = sender(m, &p, ts_sec);
     if (p.l3 == SL_L3_SADP2) {
         struct sl_disc d;
         if (h != NULL && sl_disc_sadp_l2(p.payload, p.payload_len, &d) != SL_DISC_NONE)
             on_announcement(m, h, &p, &d);
         return;
     }
-    if (p.l3 == SL_L3_IPV4 && (p.fragment || p.frag_more)) {
-        const uint8_t *dgram;
-        size_t dlen;
-        int k = sl_reasm_add(m->reasm, &p, ts_sec, &dgram, &dlen);
-        if (k < 0)
-            note_error(m, "ipv4.bad_fragment");
-        if (k != 1)
-            return;
-        m->st.reassembled++;
-        p.fragment = p.frag_more = false;
-        sl_decode_l4(&p, dgram, dlen);
-        if (p.error != NULL)
-            note_error(m, p.error);
-    }
+    if (p.l3 == SL_L3_IPV4 && (p.fragment || p.frag_more) && !reassemble(m, &p, ts_sec))
+        return;
     if (!p.has_l4 || p.error != NULL)
         return;
-
-    if (p.ip_proto == 17) {
-        if (p.sport == 53 || p.dport == 53) {
-            on_dns(m, h, &p, p.payload, p.payload_len);
-            return;
-        }
-        if ((p.sport == 68 && p.dport == 67) || (p.sport == 67 && p.dport == 68)) {
-            on_dhcp(m, &p);
-            return;
-        }
-        if (h != NULL) {
-            struct sl_disc d;
-            if (sl_disc_udp(p.sport, p.dport, p.payload, p.payload_len, &d) != SL_DISC_NONE) {
-                on_announcement(m, h, &p, &d);
-                return;
-            }
-            check_cloud_ip(m, h, &p);
-        }
-        return;
-    }
-    if (p.ip_proto == 6 && h != NULL) {
-        bool fcreated, a2b;
-        struct sl_flow *f = sl_flow_get(m->flows, &p.src, p.sport, &p.dst, p.dport, ts_sec,
-                                        &fcreated, &a2b);
-        if (fcreated && !(p.tcp_flags & SL_TCP_RST))
-            check_cloud_ip(m, h, &p);
-        if (p.payload_len == 0)
-            return;
-        uint8_t bit = a2b ? SL_FLOW_A2B_PAYLOAD : SL_FLOW_B2A_PAYLOAD;
-        if (f->seen & bit)
-            return;
-        f->seen |= bit;
-        on_tcp_payload(m, h, &p);
-    }
+    if (p.ip_proto == 17)
+        on_udp(m, h, &p);
+    else if (p.ip_proto == 6 && h != NULL)
+        on_tcp(m, h, &p, ts_sec);
 }
 
 void sl_monitor_flush(struct sl_monitor *m)
@@ -815,7 +850,7 @@ void sl_monitor_flush(struct sl_monitor *m)
         return;
     }
     for (size_t i = 0; i < m->n_hosts; i++) {
-        struct sl_host *h = &m->hosts[i];
+        struct sl_station *h = &m->hosts[i];
         if (!h->dirty || !h->has_mac)
             continue;
         char mac[18], addr[SL_ADDR_STRLEN], first[SL_ISO_LEN], last[SL_ISO_LEN];

@@ -26,7 +26,7 @@ int sl_monitor_save_state(const struct sl_monitor *m, const char *path, struct s
 {
     json_t *hosts = json_array();
     for (size_t i = 0; i < m->n_hosts; i++) {
-        struct sl_host *h = &m->hosts[i];
+        struct sl_station *h = &m->hosts[i];
         json_t *o = json_object();
         char buf[SL_ADDR_STRLEN];
         if (h->has_mac) {
@@ -102,7 +102,7 @@ int sl_monitor_load_state(struct sl_monitor *m, const char *path, struct sl_err 
             sl_err_set(err, "%s: host %zu: bad mac or ip", path, i + 1);
             goto out;
         }
-        struct sl_host *h = sl_mon_host_find(m, by_mac, mac, &ip, true, NULL);
+        struct sl_station *h = sl_mon_station_find(m, by_mac, mac, &ip, true, NULL);
         if (h == NULL)
             break; /* table full: counted as dropped */
         size_t k;
@@ -111,7 +111,7 @@ int sl_monitor_load_state(struct sl_monitor *m, const char *path, struct sl_err 
         {
             struct sl_addr ad;
             if (json_is_string(a) && sl_addr_parse(json_string_value(a), &ad) == 0)
-                sl_mon_host_add_addr(h, &ad);
+                sl_mon_station_add_addr(h, &ad);
         }
         h->first_seen = json_integer_value(json_object_get(o, "first_seen"));
         h->last_seen = json_integer_value(json_object_get(o, "last_seen"));
@@ -144,10 +144,10 @@ static int on_sighting(const struct sl_sighting *sg, void *ctx)
     if (parse_mac(sg->mac, mac) != 0 || sl_addr_parse(sg->address, &a) != 0)
         return 0;
     bool created;
-    struct sl_host *h = sl_mon_host_find(m, true, mac, NULL, true, &created);
+    struct sl_station *h = sl_mon_station_find(m, true, mac, NULL, true, &created);
     if (h == NULL)
         return 1;
-    sl_mon_host_add_addr(h, &a);
+    sl_mon_station_add_addr(h, &a);
     int64_t first, last;
     if (sl_time_parse(sg->first_seen, &first) == 0 && (created || first < h->first_seen))
         h->first_seen = first;

@@ -1,3 +1,5 @@
+/* ratelimit.c - the token bucket (ratelimit.h). Keeps no clock: the caller
+ * passes the time in. */
 #include "net/ratelimit.h"
 
 void sl_rate_init(struct sl_rate *r, double rate, double burst, uint64_t now_us)

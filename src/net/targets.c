@@ -86,18 +86,8 @@ static int resolve(struct rangeset *s, const char *name, struct sl_err *err)
     int added = 0;
     for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
         struct sl_addr a;
-        memset(&a, 0, sizeof a);
-        if (ai->ai_family == AF_INET) {
-            const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)ai->ai_addr;
-            a.v4 = true;
-            a.b[10] = a.b[11] = 0xff;
-            memcpy(a.b + 12, &sin->sin_addr, 4);
-        } else if (ai->ai_family == AF_INET6) {
-            const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ai->ai_addr;
-            memcpy(a.b, &s6->sin6_addr, 16);
-        } else {
+        if (sl_addr_from_sockaddr(ai->ai_addr, &a, NULL) != 0)
             continue;
-        }
         u128 v = addr_value(&a);
         if (set_push(s, v, v, a.v4, err) != 0) {
             freeaddrinfo(res);

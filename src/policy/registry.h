@@ -1,5 +1,13 @@
 /* registry.h - the vendor registry (data/registry/): manufacturers, their
- * brands and the OEM labels that rebadge them, the laws that bind them.
+ * brands and the OEM labels that rebadge them, their parent companies, the
+ * laws that bind them and the lists that name them.
+ *
+ * Every .json file in data/registry/ is read (laws.json and vendors.json first,
+ * then the others by name, e.g. vehicles.json for the fleet's makers); each
+ * may hold "laws", "vendors" and "brands". A law may carry "names": the
+ * vendors a list names, each with the date it was listed and its source
+ * (e.g. the DoD section 1260H list). A vendor may name its "parent" (another
+ * vendor): parents are followed at most SL_REG_MAX_DEPTH steps, cycles refused.
  *
  * Loaded once, immutable, shareable read-only. Strings returned point into
  * the registry and live as long as it does. Identify uses it to resolve
@@ -17,6 +25,7 @@
 #include "util/err.h"
 
 #define SL_REG_MAX_LIST 8
+#define SL_REG_MAX_DEPTH 8 /* parent -> parent steps followed at most */
 
 struct sl_vendor {
     const char *name;        /* canonical ("Hikvision") */
@@ -24,6 +33,9 @@ struct sl_vendor {
     const char *country;     /* ISO 3166 alpha-2 */
     const char *kind;
     const char *source;
+    const char *parent;          /* canonical name of the parent vendor, or NULL */
+    const char *parent_relation; /* "subsidiary", "majority owner (51%)", ... */
+    const char *parent_source;
     size_t n_laws;
     const char *laws[SL_REG_MAX_LIST];     /* law ids it is subject to */
     size_t n_named_in;
@@ -43,6 +55,14 @@ struct sl_brand {
 
 struct sl_law {
     const char *id, *title, *text, *source;
+};
+
+/* One entry of a list a law keeps (law "names"): who is listed, since when. */
+struct sl_listing {
+    const char *law;    /* law id */
+    const char *vendor; /* canonical vendor name */
+    const char *since;  /* "YYYY-MM-DD" or NULL */
+    const char *source;
 };
 
 struct sl_registry;
@@ -74,6 +94,19 @@ bool sl_registry_resolve_org(const struct sl_registry *r, const char *org,
  * or a single made_by), else NULL. */
 const struct sl_vendor *sl_registry_brand_maker(const struct sl_registry *r,
                                                 const struct sl_brand *b);
+
+/* Checks that every law id is in the registry; what names the caller for the
+ * message. 0, or -1 naming the first unknown one. */
+int sl_registry_check_laws(const struct sl_registry *r, const char *const *ids, size_t n,
+                           const char *what, struct sl_err *err);
+
+/* The parent vendor of v (NULL when it has none). */
+const struct sl_vendor *sl_registry_parent(const struct sl_registry *r, const struct sl_vendor *v);
+
+/* The listing that names vendor v in law law_id, or NULL (a vendor's own
+ * "named_in" without a listing entry also returns NULL). */
+const struct sl_listing *sl_registry_listing(const struct sl_registry *r, const char *law_id,
+                                             const struct sl_vendor *v);
 
 /* The raw JSON of a vendor or brand entry (for explain output); borrowed. */
 const json_t *sl_registry_vendor_json(const struct sl_registry *r, const struct sl_vendor *v);

@@ -1,4 +1,5 @@
-/* request.c - request builders (request.h). */
+/* request.c - the bytes the scanner sends and, next to each protocol's builders,
+ * its step plan (request.h). Builds requests; sends and parses nothing. */
 #include "probe/request.h"
 
 #include <openssl/evp.h>
@@ -11,22 +12,6 @@
 #include "util/siphash.h"
 
 #define USER_AGENT "sightline/" SL_VERSION " (asset inventory)"
-
-const char *const sl_http_paths[] = {
-    "/",
-    "/doc/page/login.asp",                      /* Hikvision web UI */
-    "/ISAPI/System/deviceInfo",                 /* Hikvision ISAPI (usually 401 + realm) */
-    "/cgi-bin/magicBox.cgi?action=getSystemInfo", /* Dahua CGI (usually 401 + realm) */
-    "/favicon.ico",
-};
-const size_t sl_http_path_count = sizeof sl_http_paths / sizeof sl_http_paths[0];
-
-const char *const sl_https_paths[] = {
-    "/",
-    "/ISAPI/System/deviceInfo",
-    "/cgi-bin/magicBox.cgi?action=getSystemInfo",
-};
-const size_t sl_https_path_count = sizeof sl_https_paths / sizeof sl_https_paths[0];
 
 static int host_header(char *out, size_t n, const char *host, uint16_t port, uint16_t def)
 {
@@ -49,6 +34,13 @@ int sl_req_http_get(struct sl_buf *out, const char *host, uint16_t port, const c
                          "\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n",
                          path, h);
 }
+
+static int build_get(struct sl_buf *out, const struct sl_step *s, const struct sl_step_ctx *c)
+{
+    return sl_req_http_get(out, c->host, c->port, s->path);
+}
+
+const struct sl_step sl_step_get_fallback = {"GET", "GET", "/", SL_STEP_FALLBACK, build_get};
 
 static int soap_post(struct sl_buf *out, const char *host, uint16_t port, const char *action,
                      const char *envelope)
@@ -127,6 +119,52 @@ int sl_req_onvif_device_info(struct sl_buf *out, const char *host, uint16_t port
                      env);
 }
 
+static int build_onvif_date(struct sl_buf *out, const struct sl_step *s,
+                            const struct sl_step_ctx *c)
+{
+    (void)s;
+    return sl_req_onvif_system_date(out, c->host, c->port);
+}
+
+static int build_onvif_info(struct sl_buf *out, const struct sl_step *s,
+                            const struct sl_step_ctx *c)
+{
+    (void)s;
+    if (c->user == NULL || c->password == NULL || c->created == NULL)
+        return -1;
+    return sl_req_onvif_device_info(out, c->host, c->port, c->user, c->password, c->created);
+}
+
+#define ONVIF_DATE_STEP                                                                            \
+    {"POST GetSystemDateAndTime", "POST", SL_ONVIF_PATH, SL_STEP_ONVIF, build_onvif_date}
+#define ONVIF_INFO_STEP                                                                            \
+    {"POST GetDeviceInformation", "POST", SL_ONVIF_PATH, SL_STEP_ONVIF | SL_STEP_CREDS,           \
+     build_onvif_info}
+
+/* HTTP: the front page, vendor login pages and device-information endpoints
+ * that answer (often with a 401 whose realm is itself a fingerprint) without
+ * credentials, then ONVIF. */
+static const struct sl_step http_plan[] = {
+    {"GET", "GET", "/", 0, build_get},
+    {"GET", "GET", "/doc/page/login.asp", 0, build_get},      /* Hikvision web UI */
+    {"GET", "GET", "/ISAPI/System/deviceInfo", 0, build_get}, /* Hikvision ISAPI (401 + realm) */
+    {"GET", "GET", "/cgi-bin/magicBox.cgi?action=getSystemInfo", 0, build_get}, /* Dahua CGI */
+    {"GET", "GET", "/favicon.ico", 0, build_get},
+    ONVIF_DATE_STEP,
+    ONVIF_INFO_STEP,
+};
+
+/* HTTPS: the certificate comes with the handshake; then the front page and the
+ * vendor endpoints whose realms name the firmware. The rest of the web UI is
+ * what port 80 serves too, and every extra request over TLS can cost a
+ * handshake. */
+static const struct sl_step https_plan[] = {
+    {"GET", "GET", "/", 0, build_get},
+    {"GET", "GET", "/ISAPI/System/deviceInfo", 0, build_get},
+    {"GET", "GET", "/cgi-bin/magicBox.cgi?action=getSystemInfo", 0, build_get},
+    ONVIF_INFO_STEP,
+};
+
 int sl_req_rtsp(struct sl_buf *out, const char *method, const char *host, uint16_t port,
                 unsigned cseq)
 {
@@ -137,6 +175,34 @@ int sl_req_rtsp(struct sl_buf *out, const char *method, const char *host, uint16
     return sl_buf_printf(out, "%s rtsp://%s/ RTSP/1.0\r\nCSeq: %u\r\nUser-Agent: " USER_AGENT
                               "\r\n%s\r\n",
                          method, h, cseq, extra);
+}
+
+static int build_rtsp(struct sl_buf *out, const struct sl_step *s, const struct sl_step_ctx *c)
+{
+    return sl_req_rtsp(out, s->method, c->host, c->port, c->cseq);
+}
+
+static const struct sl_step rtsp_plan[] = {
+    {"OPTIONS", "OPTIONS", "/", 0, build_rtsp},
+    {"DESCRIBE", "DESCRIBE", "/", 0, build_rtsp},
+};
+
+size_t sl_probe_plan(enum sl_port_kind kind, bool have_creds, const struct sl_step **out,
+                     size_t max)
+{
+    const struct sl_step *t;
+    size_t n;
+    switch (kind) {
+    case SL_PK_HTTP: t = http_plan, n = sizeof http_plan / sizeof http_plan[0]; break;
+    case SL_PK_HTTPS: t = https_plan, n = sizeof https_plan / sizeof https_plan[0]; break;
+    case SL_PK_RTSP: t = rtsp_plan, n = sizeof rtsp_plan / sizeof rtsp_plan[0]; break;
+    default: return 0;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        if (have_creds || !(t[i].flags & SL_STEP_CREDS))
+            out[k++] = &t[i];
+    return k;
 }
 
 const uint8_t sl_req_dvrip_hello[32] = {0xa1};

@@ -8,22 +8,56 @@
 #ifndef SL_PROBE_REQUEST_H
 #define SL_PROBE_REQUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probe/ports.h"
 #include "util/buf.h"
 #include "util/cidr.h"
 
-/* ---- HTTP ------------------------------------------------------------------------- */
+/* ---- step plans: what is asked on a TCP port, in order ---------------------------- */
 
-/* The identifying paths asked on every HTTP(S) port, in order: the front page,
- * vendor login pages and device-information endpoints that answer (often with a
- * 401 whose realm is itself a fingerprint) without credentials. */
-extern const char *const sl_http_paths[];
-extern const size_t sl_http_path_count;
-/* The shorter list asked over HTTPS (each request there may cost a handshake). */
-extern const char *const sl_https_paths[];
-extern const size_t sl_https_path_count;
+/* One step of a port's conversation: one request, one answer. The plans are
+ * tables, one per protocol, next to that protocol's builders in request.c: to
+ * ask something new, write its builder and add a line to its protocol's table. */
+enum sl_step_flag {
+    SL_STEP_ONVIF = 1u << 0,    /* a SOAP body in the answer is ONVIF evidence */
+    SL_STEP_CREDS = 1u << 1,    /* only with operator credentials; the request holds a
+                                 * secret and is wiped once sent */
+    SL_STEP_FALLBACK = 1u << 2, /* a silent port's GET /: a non-HTTP answer is kept as
+                                 * the port's raw bytes */
+};
+
+/* What a builder needs besides its step. user/password: the operator's
+ * credentials for the target (NULL when none). created: "YYYY-MM-DDTHH:MM:SSZ". */
+struct sl_step_ctx {
+    const char *host; /* the target address as text */
+    uint16_t port;
+    unsigned cseq;    /* 1-based number of the step (RTSP CSeq) */
+    const char *user, *password, *created;
+};
+
+struct sl_step {
+    const char *request; /* the evidence's name for it: "GET", "POST GetSystemDateAndTime" */
+    const char *method;  /* on the wire: "GET", "POST", "OPTIONS", "DESCRIBE" */
+    const char *path;
+    unsigned flags;      /* SL_STEP_* */
+    int (*build)(struct sl_buf *out, const struct sl_step *s, const struct sl_step_ctx *c);
+};
+
+#define SL_PROBE_MAX_STEPS 8
+
+/* The plan for a port of this kind (ports.h): fills out[] with at most max
+ * steps in order and returns their count; steps that need credentials only
+ * when have_creds. Ports whose device speaks first (banner, hik-sdk, dvrip,
+ * listen) have no plan (0). */
+size_t sl_probe_plan(enum sl_port_kind kind, bool have_creds, const struct sl_step **out, size_t max);
+
+/* The GET / sent to a silent banner port (nmap's GetRequest after its NULL probe). */
+extern const struct sl_step sl_step_get_fallback;
+
+/* ---- HTTP ------------------------------------------------------------------------- */
 
 /* "GET path HTTP/1.1" with Host, a plain User-Agent, Accept and keep-alive. */
 int sl_req_http_get(struct sl_buf *out, const char *host, uint16_t port, const char *path);

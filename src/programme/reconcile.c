@@ -1,4 +1,5 @@
-/* reconcile.c - verification: seen / not seen against the register. */
+/* reconcile.c - verification: what a scan saw and did not see, applied to the
+ * register in one transaction (reconcile.h). Scans nothing itself. */
 #include "programme/reconcile.h"
 
 #include <stdio.h>
@@ -148,164 +149,212 @@ static void note_id(int64_t *list, size_t count, int64_t id)
         list[count - 1] = id;
 }
 
+/* One reconciliation: the sites, the devices seen, scratch for the walks. */
+struct recon {
+    struct sl_store *s;
+    const struct sl_reconcile_opts *o;
+    struct sl_reconcile_result *res;
+    struct sites sites;
+    struct seen seen;
+    struct walk w;
+    struct sl_device *d;
+    const char *actor;
+    char note[256], why[400];
+};
+
+/* A removed (or verified absent) device matched again: with a positive
+ * identity it reappeared; otherwise it is listed for a look. 1 when it
+ * reappeared (or was listed), 0 when nothing was said, -1 with err. */
+static int seen_again(struct recon *rc, const struct sl_observation *ob, const char *mac,
+                      int64_t id, struct sl_err *err)
+{
+    const struct sl_device *d = rc->d;
+    struct sl_reconcile_result *res = rc->res;
+    bool positive = same_text(mac, d->mac) || same_text(ob->serial, d->serial) ||
+                    same_text(ob->claim.manufacturer, d->claim.manufacturer);
+    if (seen_add(&rc->seen, id) != 0)
+        return sl_err_set(err, "out of memory");
+    if (!positive) {
+        if (res->unidentified++ < SL_RECONCILE_LISTED)
+            sl_strlcpy(res->unidentified_at[res->unidentified - 1], ob->address, 48);
+        return 1;
+    }
+    if (rc->o->scan_id)
+        snprintf(rc->note, sizeof rc->note, "seen again at %s by verification scan %lld",
+                 ob->address, (long long)rc->o->scan_id);
+    else
+        snprintf(rc->note, sizeof rc->note, "seen again at %s by verification", ob->address);
+    struct sl_change c = {SL_STATUS_REAPPEARED, NULL, rc->note, NULL, NULL, NULL, NULL,
+                          rc->o->scan_id, true};
+    int k = sl_lifecycle_apply(rc->s, id, &c, rc->actor, rc->why, sizeof rc->why, err);
+    if (k < 0)
+        return -1;
+    if (k == 0)
+        return sl_err_set(err, "device %lld: %s", (long long)id, rc->why);
+    res->reappeared++;
+    note_id(res->reappeared_ids, res->reappeared, id);
+    return 0;
+}
+
+/* One observation: outside the covered sites, a device of the register (seen,
+ * maybe seen again), or a new affected device. 0, or -1 with err. */
+static int observe(struct recon *rc, const struct sl_observation *ob, struct sl_err *err)
+{
+    struct sl_reconcile_result *res = rc->res;
+    res->observations++;
+    int64_t site_id = site_of(&rc->sites, ob);
+    if (site_id == 0 || !covered(rc->o, site_id)) {
+        res->outside++;
+        return 0;
+    }
+    char mac[sizeof ob->mac];
+    sl_strlcpy(mac, ob->mac, sizeof mac);
+    for (char *q = mac; *q; q++) /* the register keeps MACs in lower case */
+        if (*q >= 'A' && *q <= 'F')
+            *q = (char)(*q - 'A' + 'a');
+    struct sl_device_obs dobs = {rc->o->scan_id, site_id,    mac,          ob->serial, ob->address,
+                                 ob->ports,      &ob->claim, &ob->verdict, ob->seen_at};
+    int64_t id = 0;
+    int found = sl_store_device_match(rc->s, &dobs, &id, err);
+    if (found < 0)
+        return -1;
+    if (found) {
+        if (sl_store_device_get(rc->s, id, rc->d, err) != 1)
+            return -1;
+        if (rc->d->status == SL_STATUS_REAPPEARED)
+            res->still_reappeared++;
+        if (sl_status_is_replaced(rc->d->status)) {
+            int k = seen_again(rc, ob, mac, id, err);
+            if (k != 0)
+                return k < 0 ? -1 : 0;
+        }
+        if (sl_store_device_observe(rc->s, &dobs, rc->actor, &id, NULL, err) != 0)
+            return -1;
+        res->matched++;
+        return seen_add(&rc->seen, id) != 0 ? sl_err_set(err, "out of memory") : 0;
+    }
+    if (ob->verdict.decision != SL_DECISION_PROHIBITED &&
+        ob->verdict.decision != SL_DECISION_REPLACE_BY) {
+        res->ignored++;
+        return 0;
+    }
+    bool created = false;
+    if (sl_store_device_observe(rc->s, &dobs, rc->actor, &id, &created, err) != 0)
+        return -1;
+    if (seen_add(&rc->seen, id) != 0)
+        return sl_err_set(err, "out of memory");
+    if (created) {
+        res->added++;
+        note_id(res->added_ids, res->added, id);
+    }
+    return 0;
+}
+
+/* A removed device not seen by a complete scan: verified absent. 0, or -1. */
+static int verify_absent(struct recon *rc, int64_t id, struct sl_err *err)
+{
+    if (rc->o->scan_id)
+        snprintf(rc->note, sizeof rc->note, "not seen by verification scan %lld",
+                 (long long)rc->o->scan_id);
+    else
+        snprintf(rc->note, sizeof rc->note, "not seen by verification");
+    struct sl_change c = {SL_STATUS_VERIFIED_ABSENT, NULL, rc->note, NULL, NULL, NULL, NULL,
+                          rc->o->scan_id, true};
+    int k = sl_lifecycle_apply(rc->s, id, &c, rc->actor, rc->why, sizeof rc->why, err);
+    if (k < 0)
+        return -1;
+    if (k == 1) {
+        rc->res->verified_absent++;
+        note_id(rc->res->verified_ids, rc->res->verified_absent, id);
+    }
+    return 0;
+}
+
+/* A covered site's devices not seen: removed -> verified_absent (complete
+ * scans only); outstanding -> missing. 0, or -1 with err. */
+static int not_seen(struct recon *rc, int64_t site_id, struct sl_err *err)
+{
+    const char *site_name = NULL;
+    for (size_t i = 0; i < rc->sites.n_names; i++)
+        if (rc->sites.names_id[i] == site_id)
+            site_name = rc->sites.names[i];
+    if (site_name == NULL)
+        return 0;
+    struct walk *w = &rc->w;
+    w->n = 0;
+    struct sl_device_filter f = {site_name, -1, NULL, NULL, 0};
+    if (sl_store_device_list(rc->s, &f, walk_cb, w, err) != 0)
+        return -1;
+    if (w->failed)
+        return sl_err_set(err, "out of memory");
+    const struct seen *seen = &rc->seen;
+    for (size_t i = 0; i < w->n; i++) {
+        if (seen->n > 0 && bsearch(&w->ids[i], seen->v, seen->n, sizeof *seen->v, cmp_i64))
+            continue;
+        enum sl_status st = w->status[i];
+        if (st == SL_STATUS_REMOVED && rc->o->complete) {
+            if (verify_absent(rc, w->ids[i], err) != 0)
+                return -1;
+        } else if (st == SL_STATUS_DISCOVERED || st == SL_STATUS_CONFIRMED ||
+                   st == SL_STATUS_SCHEDULED || st == SL_STATUS_REAPPEARED) {
+            rc->res->missing++;
+            note_id(rc->res->missing_ids, rc->res->missing, w->ids[i]);
+        }
+    }
+    return 0;
+}
+
+static int load_sites(struct recon *rc, struct sl_err *err)
+{
+    if (sl_store_site_list(rc->s, site_cb, &rc->sites, err) != 0)
+        return -1;
+    return rc->sites.failed ? sl_err_set(err, "out of memory") : 0;
+}
+
+/* Everything inside the transaction. 0, or -1 with err. */
+static int apply(struct recon *rc, const struct sl_observation *obs, size_t n,
+                 struct sl_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (observe(rc, &obs[i], err) != 0)
+            return -1;
+    if (rc->seen.n > 1)
+        qsort(rc->seen.v, rc->seen.n, sizeof *rc->seen.v, cmp_i64);
+    for (size_t k = 0; k < rc->o->n_sites; k++)
+        if (not_seen(rc, rc->o->site_ids[k], err) != 0)
+            return -1;
+    return 0;
+}
+
 int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
                  const struct sl_reconcile_opts *o, struct sl_reconcile_result *res,
                  struct sl_err *err)
 {
     memset(res, 0, sizeof *res);
-    struct sites sites;
-    memset(&sites, 0, sizeof sites);
-    struct seen seen = {NULL, 0, 0};
-    struct walk w;
-    memset(&w, 0, sizeof w);
-    struct sl_device *d = malloc(sizeof *d);
-    const char *actor = o->actor != NULL ? o->actor : "verify";
-    char note[256], why[400];
+    struct recon *rc = calloc(1, sizeof *rc);
+    if (rc == NULL)
+        return sl_err_set(err, "out of memory");
+    rc->s = s;
+    rc->o = o;
+    rc->res = res;
+    rc->actor = o->actor != NULL ? o->actor : "verify";
+    rc->d = malloc(sizeof *rc->d);
     int ret = -1;
-    if (d == NULL) {
+    if (rc->d == NULL)
         sl_err_set(err, "out of memory");
-        goto out;
+    else if (load_sites(rc, err) == 0 && sl_store_begin(s, err) == 0) {
+        if (apply(rc, obs, n, err) != 0)
+            sl_store_rollback(s);
+        else if (sl_store_commit(s, err) == 0)
+            ret = 0;
     }
-    if (sl_store_site_list(s, site_cb, &sites, err) != 0)
-        goto out;
-    if (sites.failed) {
-        sl_err_set(err, "out of memory");
-        goto out;
-    }
-    if (sl_store_begin(s, err) != 0)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        const struct sl_observation *ob = &obs[i];
-        res->observations++;
-        int64_t site_id = site_of(&sites, ob);
-        if (site_id == 0 || !covered(o, site_id)) {
-            res->outside++;
-            continue;
-        }
-        char mac[sizeof ob->mac];
-        sl_strlcpy(mac, ob->mac, sizeof mac);
-        for (char *q = mac; *q; q++) /* the register keeps MACs in lower case */
-            if (*q >= 'A' && *q <= 'F')
-                *q = (char)(*q - 'A' + 'a');
-        struct sl_device_obs dobs = {o->scan_id, site_id, mac,       ob->serial, ob->address,
-                                     ob->ports,  &ob->claim, &ob->verdict, ob->seen_at};
-        int64_t id = 0;
-        int found = sl_store_device_match(s, &dobs, &id, err);
-        if (found < 0)
-            goto fail;
-        if (found) {
-            if (sl_store_device_get(s, id, d, err) != 1)
-                goto fail;
-            if (d->status == SL_STATUS_REAPPEARED)
-                res->still_reappeared++;
-            if (sl_status_is_replaced(d->status)) {
-                bool positive = same_text(mac, d->mac) || same_text(ob->serial, d->serial) ||
-                                same_text(ob->claim.manufacturer, d->claim.manufacturer);
-                if (seen_add(&seen, id) != 0)
-                    goto oom;
-                if (!positive) {
-                    if (res->unidentified++ < SL_RECONCILE_LISTED)
-                        sl_strlcpy(res->unidentified_at[res->unidentified - 1], ob->address, 48);
-                    continue;
-                }
-                if (o->scan_id)
-                    snprintf(note, sizeof note, "seen again at %s by verification scan %lld",
-                             ob->address, (long long)o->scan_id);
-                else
-                    snprintf(note, sizeof note, "seen again at %s by verification", ob->address);
-                struct sl_change c = {SL_STATUS_REAPPEARED, NULL, note, NULL, NULL, NULL, NULL,
-                                      o->scan_id, true};
-                int rc = sl_lifecycle_apply(s, id, &c, actor, why, sizeof why, err);
-                if (rc < 0)
-                    goto fail;
-                if (rc == 0) {
-                    sl_err_set(err, "device %lld: %s", (long long)id, why);
-                    goto fail;
-                }
-                res->reappeared++;
-                note_id(res->reappeared_ids, res->reappeared, id);
-            }
-            if (sl_store_device_observe(s, &dobs, actor, &id, NULL, err) != 0)
-                goto fail;
-            res->matched++;
-            if (seen_add(&seen, id) != 0)
-                goto oom;
-            continue;
-        }
-        bool affected = ob->verdict.decision == SL_DECISION_PROHIBITED ||
-                        ob->verdict.decision == SL_DECISION_REPLACE_BY;
-        if (!affected) {
-            res->ignored++;
-            continue;
-        }
-        bool created = false;
-        if (sl_store_device_observe(s, &dobs, actor, &id, &created, err) != 0)
-            goto fail;
-        if (seen_add(&seen, id) != 0)
-            goto oom;
-        if (created) {
-            res->added++;
-            note_id(res->added_ids, res->added, id);
-        }
-    }
-    if (seen.n > 1)
-        qsort(seen.v, seen.n, sizeof *seen.v, cmp_i64);
-
-    /* Not seen: removed -> verified_absent (complete scans only); outstanding -> missing. */
-    for (size_t k = 0; k < o->n_sites; k++) {
-        const char *site_name = NULL;
-        for (size_t i = 0; i < sites.n_names; i++)
-            if (sites.names_id[i] == o->site_ids[k])
-                site_name = sites.names[i];
-        if (site_name == NULL)
-            continue;
-        w.n = 0;
-        struct sl_device_filter f = {site_name, -1, NULL, NULL, 0};
-        if (sl_store_device_list(s, &f, walk_cb, &w, err) != 0)
-            goto fail;
-        if (w.failed)
-            goto oom;
-        for (size_t i = 0; i < w.n; i++) {
-            if (seen.n > 0 && bsearch(&w.ids[i], seen.v, seen.n, sizeof *seen.v, cmp_i64) != NULL)
-                continue;
-            enum sl_status st = w.status[i];
-            if (st == SL_STATUS_REMOVED && o->complete) {
-                if (o->scan_id)
-                    snprintf(note, sizeof note, "not seen by verification scan %lld",
-                             (long long)o->scan_id);
-                else
-                    snprintf(note, sizeof note, "not seen by verification");
-                struct sl_change c = {SL_STATUS_VERIFIED_ABSENT, NULL, note, NULL, NULL, NULL,
-                                      NULL, o->scan_id, true};
-                int rc = sl_lifecycle_apply(s, w.ids[i], &c, actor, why, sizeof why, err);
-                if (rc < 0)
-                    goto fail;
-                if (rc == 1) {
-                    res->verified_absent++;
-                    note_id(res->verified_ids, res->verified_absent, w.ids[i]);
-                }
-            } else if (st == SL_STATUS_DISCOVERED || st == SL_STATUS_CONFIRMED ||
-                       st == SL_STATUS_SCHEDULED || st == SL_STATUS_REAPPEARED) {
-                res->missing++;
-                note_id(res->missing_ids, res->missing, w.ids[i]);
-            }
-        }
-    }
-    if (sl_store_commit(s, err) != 0)
-        goto out;
-    ret = 0;
-    goto out;
-oom:
-    sl_err_set(err, "out of memory");
-fail:
-    sl_store_rollback(s);
-out:
-    free(d);
-    free(seen.v);
-    free(w.ids);
-    free(w.status);
-    free(sites.nets);
-    free(sites.names);
-    free(sites.names_id);
+    free(rc->d);
+    free(rc->seen.v);
+    free(rc->w.ids);
+    free(rc->w.status);
+    free(rc->sites.nets);
+    free(rc->sites.names);
+    free(rc->sites.names_id);
+    free(rc);
     return ret;
 }

@@ -22,20 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scan/jsonl.h" /* struct sl_observation: one device a scan saw */
 #include "store/store.h"
 #include "util/err.h"
-
-/* One device a scan saw. */
-struct sl_observation {
-    char address[48];
-    char mac[18];
-    char serial[96];
-    char site[SL_NAME_MAX]; /* "" = find the site from the address and the sites' networks */
-    char ports[128];
-    struct sl_claim claim;
-    struct sl_verdict verdict;
-    int64_t seen_at;        /* 0 = now */
-};
 
 struct sl_reconcile_opts {
     const int64_t *site_ids; /* the sites the scan covered */

@@ -134,6 +134,107 @@ static void on_device(const struct sl_scan_device *d, void *vctx)
     }
 }
 
+/* The chosen sites' networks as targets (and every site's networks, to place
+ * what answers). 0, or -1 with err. */
+static int load_sites(struct vctx *c, struct sl_err *err)
+{
+    c->targets = sl_targets_new();
+    if (c->targets == NULL)
+        return sl_err_set(err, "out of memory");
+    if (sl_store_site_list(c->s, site_cb, c, err) != 0 || c->failed)
+        return -1;
+    if (c->targets_text[0] == '\0')
+        return sl_err_setk(err, SL_ERR_INVALID,
+                          "the sites to verify have no networks (add them with 'sightline sites')");
+    return sl_targets_prepare(c->targets, err);
+}
+
+/* Scans the targets; the evidence of the whole scan is written in one
+ * transaction. 0, or -1 with err (nothing of the scan's evidence kept). */
+static int run_scan(struct vctx *c, const struct sl_verify_scan_opts *o,
+                    const struct sl_ident *ident, struct sl_scan_summary *sum, struct sl_err *err)
+{
+    struct sl_port_spec ports[SL_PORTS_MAX];
+    int np = sl_ports_parse(o->ports != NULL ? o->ports : sl_ports_profile("cameras"), ports,
+                            SL_PORTS_MAX, err);
+    if (np < 0)
+        return -1;
+    struct sl_scan_opts so;
+    memset(&so, 0, sizeof so);
+    so.targets = c->targets;
+    so.ports = ports;
+    so.n_ports = (size_t)np;
+    so.rate = o->rate;
+    so.concurrency = o->concurrency;
+    so.timeout_ms = o->timeout_ms;
+    so.retries = SL_SCAN_DEFAULT_RETRIES;
+    so.udp_discovery = true;
+    so.ident = ident;
+    so.actor = o->actor;
+    so.stop = o->stop;
+    if (o->on_start != NULL)
+        o->on_start(sl_targets_count(c->targets) - sl_targets_excluded(c->targets),
+                    c->targets_text, o->ctx);
+    struct sl_scan_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.on_device = on_device;
+    cb.ctx = c;
+    if (sl_store_begin(c->s, err) != 0)
+        return -1;
+    if (sl_scan_run(&so, &cb, sum, err) != 0 || c->failed) {
+        sl_store_rollback(c->s);
+        return -1;
+    }
+    return sl_store_commit(c->s, err);
+}
+
+/* Evidence joins the device it belongs to, now that reconciliation knows it. */
+static int assign_evidence(struct vctx *c, struct sl_err *err)
+{
+    if (sl_store_begin(c->s, err) != 0)
+        return -1;
+    for (size_t i = 0; i < c->n_obs; i++) {
+        const struct sl_observation *ob = &c->obs[i];
+        int64_t site_id = 0;
+        long si = site_of(c, ob->address);
+        if (si >= 0)
+            site_id = c->sites[si].id;
+        struct sl_device_obs dobs = {c->scan_id, site_id, ob->mac,    ob->serial, ob->address,
+                                     ob->ports,  &ob->claim, &ob->verdict, ob->seen_at};
+        int64_t id;
+        int found = sl_store_device_match(c->s, &dobs, &id, err);
+        if (found < 0 ||
+            (found && sl_store_evidence_assign(c->s, c->scan_id, ob->address, id, err) != 0)) {
+            sl_store_rollback(c->s);
+            return -1;
+        }
+    }
+    return sl_store_commit(c->s, err);
+}
+
+/* The scan, the reconciliation and the evidence, under an open scan record.
+ * 0, or -1 with err. */
+static int verify(struct vctx *c, const struct sl_verify_scan_opts *o,
+                  const struct sl_ident *ident, struct sl_verify_scan_result *res, bool *closed,
+                  struct sl_err *err)
+{
+    struct sl_scan_summary sum;
+    if (run_scan(c, o, ident, &sum, err) != 0)
+        return -1;
+    res->complete = sum.complete;
+    res->addresses = sum.stats.hosts_total;
+    res->answered = sum.stats.hosts_up;
+    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c->scan_id, o->actor};
+    if (sl_reconcile(c->s, c->obs, c->n_obs, &ro, &res->rec, err) != 0 ||
+        assign_evidence(c, err) != 0)
+        return -1;
+    *closed = true; /* the record is closed here, whatever the outcome */
+    return sl_store_scan_finish(c->s, c->scan_id,
+                                sum.complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
+                                (int64_t)sum.stats.hosts_total, (int64_t)sum.stats.hosts_up,
+                                (int64_t)c->n_obs, o->actor, err);
+}
+
 int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
                    struct sl_verify_scan_result *res, struct sl_err *err)
 {
@@ -148,111 +249,18 @@ int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
     struct sl_ident *ident = NULL;
     struct sl_policy_set *ps = NULL;
     int ret = -1;
-    bool scan_open = false, in_txn = false;
-    c.targets = sl_targets_new();
-    if (c.targets == NULL) {
-        sl_err_set(err, "out of memory");
-        goto out;
+    if (load_sites(&c, err) == 0 && sl_ident_load(&ident, sl_datadir(), err) == 0 &&
+        sl_policy_load(&ps, sl_datadir(), err) == 0 && sl_policy_select(ps, NULL, err) == 0) {
+        c.policy = ps;
+        if (sl_store_scan_begin(s, o->n_sites == 1 ? o->site_ids[0] : 0, "verify",
+                                c.targets_text, NULL, o->actor, &c.scan_id, err) == 0) {
+            res->scan_id = c.scan_id;
+            bool closed = false;
+            ret = verify(&c, o, ident, res, &closed, err);
+            if (!closed) /* stopped before its end: the record says incomplete */
+                sl_store_scan_finish(s, c.scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, o->actor, NULL);
+        }
     }
-    if (sl_store_site_list(s, site_cb, &c, err) != 0 || c.failed)
-        goto out;
-    if (c.targets_text[0] == '\0') {
-        sl_err_setk(err, SL_ERR_INVALID, "the sites to verify have no networks (add them with 'sightline sites')");
-        goto out;
-    }
-    if (sl_targets_prepare(c.targets, err) != 0)
-        goto out;
-    struct sl_port_spec ports[SL_PORTS_MAX];
-    int np = sl_ports_parse(o->ports != NULL ? o->ports : sl_ports_profile("cameras"), ports,
-                            SL_PORTS_MAX, err);
-    if (np < 0)
-        goto out;
-    if (sl_ident_load(&ident, sl_datadir(), err) != 0 ||
-        sl_policy_load(&ps, sl_datadir(), err) != 0 || sl_policy_select(ps, NULL, err) != 0)
-        goto out;
-    c.policy = ps;
-    if (sl_store_scan_begin(s, o->n_sites == 1 ? o->site_ids[0] : 0, "verify", c.targets_text,
-                            NULL, o->actor, &c.scan_id, err) != 0)
-        goto out;
-    scan_open = true;
-    res->scan_id = c.scan_id;
-
-    struct sl_scan_opts so;
-    memset(&so, 0, sizeof so);
-    so.targets = c.targets;
-    so.ports = ports;
-    so.n_ports = (size_t)np;
-    so.rate = o->rate;
-    so.concurrency = o->concurrency;
-    so.timeout_ms = o->timeout_ms;
-    so.retries = SL_SCAN_DEFAULT_RETRIES;
-    so.udp_discovery = true;
-    so.ident = ident;
-    so.actor = o->actor;
-    so.stop = o->stop;
-    if (o->on_start != NULL)
-        o->on_start(sl_targets_count(c.targets) - sl_targets_excluded(c.targets), c.targets_text,
-                    o->ctx);
-    struct sl_scan_callbacks cb;
-    memset(&cb, 0, sizeof cb);
-    cb.on_device = on_device;
-    cb.ctx = &c;
-    struct sl_scan_summary sum;
-    /* The evidence of the whole scan is written in one transaction. */
-    if (sl_store_begin(s, err) != 0)
-        goto out;
-    in_txn = true;
-    if (sl_scan_run(&so, &cb, &sum, err) != 0 || c.failed)
-        goto out;
-    if (sl_store_commit(s, err) != 0) {
-        in_txn = false;
-        goto out;
-    }
-    in_txn = false;
-    res->complete = sum.complete;
-    res->addresses = sum.stats.hosts_total;
-    res->answered = sum.stats.hosts_up;
-
-    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c.scan_id, o->actor};
-    if (sl_reconcile(s, c.obs, c.n_obs, &ro, &res->rec, err) != 0)
-        goto out;
-    /* Evidence joins the device it belongs to, now that reconciliation knows it. */
-    if (sl_store_begin(s, err) != 0)
-        goto out;
-    in_txn = true;
-    for (size_t i = 0; i < c.n_obs; i++) {
-        const struct sl_observation *ob = &c.obs[i];
-        int64_t site_id = 0;
-        long si = site_of(&c, ob->address);
-        if (si >= 0)
-            site_id = c.sites[si].id;
-        struct sl_device_obs dobs = {c.scan_id, site_id, ob->mac,    ob->serial, ob->address,
-                                     ob->ports, &ob->claim, &ob->verdict, ob->seen_at};
-        int64_t id;
-        int found = sl_store_device_match(s, &dobs, &id, err);
-        if (found < 0)
-            goto out;
-        if (found && sl_store_evidence_assign(s, c.scan_id, ob->address, id, err) != 0)
-            goto out;
-    }
-    if (sl_store_commit(s, err) != 0) {
-        in_txn = false;
-        goto out;
-    }
-    in_txn = false;
-    if (sl_store_scan_finish(s, c.scan_id, sum.complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
-                             (int64_t)sum.stats.hosts_total, (int64_t)sum.stats.hosts_up,
-                             (int64_t)c.n_obs, o->actor, err) != 0) {
-        scan_open = false;
-        goto out;
-    }
-    scan_open = false;
-    ret = 0;
-out:
-    if (in_txn)
-        sl_store_rollback(s);
-    if (scan_open)
-        sl_store_scan_finish(s, c.scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, o->actor, NULL);
     sl_policy_free(ps);
     sl_ident_free(ident);
     sl_targets_free(c.targets);

@@ -1,3 +1,5 @@
+/* html.c - a page's <title> and the favicon hashes (MD5, Shodan's mmh3) of
+ * html.h, bounded. Renders nothing and follows no link. */
 #include "proto/html.h"
 
 #include <openssl/evp.h>

@@ -1,3 +1,5 @@
+/* http.c - the bounded HTTP/RTSP reader (http.h): the incremental response
+ * parser and the one-segment peek, sharing their line rules. Sends nothing. */
 #include "proto/http.h"
 
 #include <stdarg.h>
@@ -82,15 +84,83 @@ static bool is_tchar(unsigned char c)
     return strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
 }
 
-/* Splits the head (complete, in h->head) into status line and headers. */
-static enum sl_http_result parse_head(struct sl_http *h)
+/* ---- lines of a head, shared by the parser and the peek ----------------------------- */
+
+/* A status line "PROTO/M.m SP 3DIGIT [SP reason]" in s[0..n), no line end. */
+struct status_line {
+    enum sl_http_proto proto;
+    int major, minor, status;
+    size_t reason_at; /* offset of the reason phrase (n when none) */
+};
+
+/* NULL when s is a status line (out filled), else what is wrong with it. */
+static const char *read_status_line(const char *s, size_t n, struct status_line *out)
+{
+    if (n >= 5 && memcmp(s, "HTTP/", 5) == 0)
+        out->proto = SL_HTTP_PROTO_HTTP;
+    else if (n >= 5 && memcmp(s, "RTSP/", 5) == 0)
+        out->proto = SL_HTTP_PROTO_RTSP;
+    else
+        return "not an HTTP or RTSP status line";
+    size_t i = 5;
+    if (n < i + 3 || !is_digit(s[i]) || s[i + 1] != '.' || !is_digit(s[i + 2]))
+        return "bad protocol version in status line";
+    out->major = s[i] - '0';
+    out->minor = s[i + 2] - '0';
+    i += 3;
+    if (i >= n || s[i] != ' ')
+        return "bad status line";
+    while (i < n && s[i] == ' ')
+        i++;
+    if (n < i + 3 || !is_digit(s[i]) || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) ||
+        (i + 3 < n && is_digit(s[i + 3])))
+        return "bad status code";
+    out->status = (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+    if (out->status < 100)
+        return "bad status code";
+    i += 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    out->reason_at = i;
+    return NULL;
+}
+
+/* A header line "name: value" in s[0..n): the name must be a token; white
+ * space around the value is not part of it. false when it is no header
+ * (tolerated by both readers, and ignored). */
+static bool read_header_line(const char *s, size_t n, size_t *name_len, size_t *value_at,
+                             size_t *value_len)
+{
+    const char *colon = memchr(s, ':', n);
+    if (colon == NULL || colon == s)
+        return false;
+    size_t ne = (size_t)(colon - s);
+    while (ne > 0 && (s[ne - 1] == ' ' || s[ne - 1] == '\t'))
+        ne--;
+    if (ne == 0)
+        return false;
+    for (size_t k = 0; k < ne; k++)
+        if (!is_tchar((unsigned char)s[k]))
+            return false;
+    size_t v = (size_t)(colon - s) + 1;
+    while (v < n && (s[v] == ' ' || s[v] == '\t'))
+        v++;
+    size_t e = n;
+    while (e > v && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+        e--;
+    *name_len = ne;
+    *value_at = v;
+    *value_len = e - v;
+    return true;
+}
+
+/* Cuts the complete head in h->head into NUL-terminated lines, dropping CR
+ * before LF. Returns the number of lines, or -1 (h failed) when too many. */
+static int cut_lines(struct sl_http *h, char *lines[SL_HTTP_MAX_HEADERS + 2])
 {
     char *p = (char *)h->head.data;
     char *end = p + h->head.len;
-    char *lines[SL_HTTP_MAX_HEADERS + 2];
-    size_t n_lines = 0;
-
-    /* Cut the head into NUL-terminated lines, dropping CR before LF. */
+    int n_lines = 0;
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         if (nl == NULL)
@@ -103,70 +173,47 @@ static enum sl_http_result parse_head(struct sl_http *h)
         *line_end = '\0';
         if (line_end == p) /* the blank line that ends the head */
             break;
-        if (*p == ' ' || *p == '\t') {
-            /* obsolete line folding: not used by real devices; ignore */
-        } else {
-            if (n_lines >= SL_HTTP_MAX_HEADERS + 1)
-                return fail(h, "more than %d header lines", SL_HTTP_MAX_HEADERS);
+        if (*p != ' ' && *p != '\t') { /* obsolete line folding: not used by devices; ignored */
+            if (n_lines >= SL_HTTP_MAX_HEADERS + 1) {
+                fail(h, "more than %d header lines", SL_HTTP_MAX_HEADERS);
+                return -1;
+            }
             lines[n_lines++] = p;
         }
         p = nl + 1;
     }
+    return n_lines;
+}
+
+/* Splits the head (complete, in h->head) into status line and headers. */
+static enum sl_http_result parse_head(struct sl_http *h)
+{
+    char *lines[SL_HTTP_MAX_HEADERS + 2];
+    int n_lines = cut_lines(h, lines);
+    if (n_lines < 0)
+        return SL_HTTP_ERROR;
     if (n_lines == 0)
         return fail(h, "empty response head");
-
-    /* Status line: PROTO/M.m SP 3DIGIT [SP reason] */
-    char *s = lines[0];
-    if (strncmp(s, "HTTP/", 5) == 0)
-        h->proto = SL_HTTP_PROTO_HTTP;
-    else if (strncmp(s, "RTSP/", 5) == 0)
-        h->proto = SL_HTTP_PROTO_RTSP;
-    else
-        return fail(h, "not an HTTP or RTSP status line");
-    s += 5;
-    if (!is_digit(s[0]) || s[1] != '.' || !is_digit(s[2]))
-        return fail(h, "bad protocol version in status line");
-    h->version_major = s[0] - '0';
-    h->version_minor = s[2] - '0';
-    s += 3;
-    if (*s != ' ')
-        return fail(h, "bad status line");
-    while (*s == ' ')
-        s++;
-    if (!is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) || is_digit(s[3]))
-        return fail(h, "bad status code");
-    h->status = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
-    if (h->status < 100)
-        return fail(h, "bad status code");
-    s += 3;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    h->reason = s;
-
-    for (size_t i = 1; i < n_lines; i++) {
+    struct status_line st;
+    const char *why = read_status_line(lines[0], strlen(lines[0]), &st);
+    if (why != NULL)
+        return fail(h, "%s", why);
+    h->proto = st.proto;
+    h->version_major = st.major;
+    h->version_minor = st.minor;
+    h->status = st.status;
+    h->reason = lines[0] + st.reason_at;
+    for (int i = 1; i < n_lines; i++) {
         char *line = lines[i];
-        char *colon = strchr(line, ':');
-        if (colon == NULL || colon == line)
-            continue; /* not a header; tolerated, ignored */
-        char *name_end = colon;
-        while (name_end > line && (name_end[-1] == ' ' || name_end[-1] == '\t'))
-            name_end--;
-        bool ok = name_end > line;
-        for (char *c = line; c < name_end && ok; c++)
-            ok = is_tchar((unsigned char)*c);
-        if (!ok)
+        size_t name_len, value_at, value_len;
+        if (!read_header_line(line, strlen(line), &name_len, &value_at, &value_len))
             continue;
-        *name_end = '\0';
-        char *value = colon + 1;
-        while (*value == ' ' || *value == '\t')
-            value++;
-        size_t vlen = strlen(value);
-        while (vlen > 0 && (value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
-            value[--vlen] = '\0';
         if (h->n_headers >= SL_HTTP_MAX_HEADERS)
             return fail(h, "more than %d headers", SL_HTTP_MAX_HEADERS);
+        line[name_len] = '\0';
+        line[value_at + value_len] = '\0';
         h->headers[h->n_headers].name = line;
-        h->headers[h->n_headers].value = value;
+        h->headers[h->n_headers].value = line + value_at;
         h->n_headers++;
     }
     h->head_done = true;
@@ -345,6 +392,104 @@ static int take_line(struct sl_http *h, const uint8_t *p, size_t n, size_t *i)
     return 0;
 }
 
+/* Body bytes counted by Content-Length or a chunk: at most h->remaining. */
+static void feed_counted(struct sl_http *h, const uint8_t *p, size_t n, size_t *i,
+                         enum state when_done)
+{
+    size_t take = n - *i;
+    if ((uint64_t)take > h->remaining)
+        take = (size_t)h->remaining;
+    bool cut = keep_body(h, p + *i, take);
+    *i += take;
+    h->remaining -= take;
+    if (cut) {
+        h->state = ST_DONE;
+    } else if (h->remaining == 0) {
+        h->state = when_done;
+        h->line_len = 0;
+    }
+}
+
+static enum sl_http_result feed_chunk_size(struct sl_http *h, const uint8_t *p, size_t n,
+                                           size_t *i)
+{
+    int r = take_line(h, p, n, i);
+    if (r < 0)
+        return fail(h, "chunk size line too long");
+    if (r == 0)
+        return SL_HTTP_MORE;
+    h->line_len = 0;
+    uint64_t size;
+    if (parse_chunk_size(h->line, &size) != 0)
+        return fail(h, "bad chunk size '%.32s'", h->line);
+    if (size == 0) {
+        h->state = ST_TRAILER;
+        h->remaining = MAX_TRAILER_BYTES;
+    } else {
+        h->remaining = size;
+        h->state = ST_CHUNK_DATA;
+    }
+    return SL_HTTP_MORE;
+}
+
+static enum sl_http_result feed_chunk_end(struct sl_http *h, const uint8_t *p, size_t n,
+                                          size_t *i)
+{
+    int r = take_line(h, p, n, i);
+    if (r < 0 || (r == 1 && h->line_len != 0))
+        return fail(h, "chunk data not followed by CRLF");
+    if (r == 1) {
+        h->line_len = 0;
+        h->state = ST_CHUNK_SIZE;
+    }
+    return SL_HTTP_MORE;
+}
+
+static enum sl_http_result feed_trailer(struct sl_http *h, const uint8_t *p, size_t n,
+                                        size_t *i)
+{
+    size_t before = *i;
+    int r = take_line(h, p, n, i);
+    uint64_t used = *i - before;
+    if (r < 0 || used > h->remaining)
+        return fail(h, "chunked trailer too long");
+    h->remaining -= used;
+    if (r == 1) {
+        bool blank = h->line_len == 0;
+        h->line_len = 0;
+        if (blank)
+            h->state = ST_DONE;
+    }
+    return SL_HTTP_MORE;
+}
+
+/* One step of the state machine over p[*i..n): each state takes what it can. */
+static enum sl_http_result feed_step(struct sl_http *h, const uint8_t *p, size_t n, size_t *i)
+{
+    switch (h->state) {
+    case ST_HEAD: {
+        size_t used = 0;
+        enum sl_http_result r = feed_head(h, p + *i, n - *i, &used);
+        *i += used;
+        return r == SL_HTTP_ERROR ? r : SL_HTTP_MORE;
+    }
+    case ST_BODY_FIXED: feed_counted(h, p, n, i, ST_DONE); return SL_HTTP_MORE;
+    case ST_BODY_CLOSE: {
+        size_t take = n - *i;
+        bool cut = keep_body(h, p + *i, take);
+        *i += take;
+        if (cut)
+            h->state = ST_DONE;
+        return SL_HTTP_MORE;
+    }
+    case ST_CHUNK_SIZE: return feed_chunk_size(h, p, n, i);
+    case ST_CHUNK_DATA: feed_counted(h, p, n, i, ST_CHUNK_DATA_END); return SL_HTTP_MORE;
+    case ST_CHUNK_DATA_END: return feed_chunk_end(h, p, n, i);
+    case ST_TRAILER: return feed_trailer(h, p, n, i);
+    default: return SL_HTTP_ERROR;
+    }
+}
+
 enum sl_http_result sl_http_feed(struct sl_http *h, const void *data, size_t n)
 {
     const uint8_t *p = data;
@@ -355,104 +500,11 @@ enum sl_http_result sl_http_feed(struct sl_http *h, const void *data, size_t n)
     if (h->state == ST_DONE)
         return SL_HTTP_DONE;
     h->total_in += n;
-    while (i < n || h->state == ST_DONE) {
-        switch (h->state) {
-        case ST_HEAD: {
-            size_t used = 0;
-            enum sl_http_result r = feed_head(h, p + i, n - i, &used);
-            i += used;
-            if (r == SL_HTTP_ERROR)
-                return r;
-            if (h->state == ST_HEAD) {
-                h->consumed = i;
-                return SL_HTTP_MORE;
-            }
-            break;
-        }
-        case ST_BODY_FIXED: {
-            size_t take = n - i;
-            if ((uint64_t)take > h->remaining)
-                take = (size_t)h->remaining;
-            bool cut = keep_body(h, p + i, take);
-            i += take;
-            h->remaining -= take;
-            if (cut || h->remaining == 0)
-                h->state = ST_DONE;
-            break;
-        }
-        case ST_BODY_CLOSE: {
-            size_t take = n - i;
-            bool cut = keep_body(h, p + i, take);
-            i += take;
-            if (cut)
-                h->state = ST_DONE;
-            break;
-        }
-        case ST_CHUNK_SIZE: {
-            int r = take_line(h, p, n, &i);
-            if (r < 0)
-                return fail(h, "chunk size line too long");
-            if (r == 0)
-                break;
-            h->line_len = 0;
-            uint64_t size;
-            if (parse_chunk_size(h->line, &size) != 0)
-                return fail(h, "bad chunk size '%.32s'", h->line);
-            if (size == 0) {
-                h->state = ST_TRAILER;
-                h->remaining = MAX_TRAILER_BYTES;
-            } else {
-                h->remaining = size;
-                h->state = ST_CHUNK_DATA;
-            }
-            break;
-        }
-        case ST_CHUNK_DATA: {
-            size_t take = n - i;
-            if ((uint64_t)take > h->remaining)
-                take = (size_t)h->remaining;
-            bool cut = keep_body(h, p + i, take);
-            i += take;
-            h->remaining -= take;
-            if (cut) {
-                h->state = ST_DONE;
-            } else if (h->remaining == 0) {
-                h->state = ST_CHUNK_DATA_END;
-                h->line_len = 0;
-            }
-            break;
-        }
-        case ST_CHUNK_DATA_END: {
-            int r = take_line(h, p, n, &i);
-            if (r < 0 || (r == 1 && h->line_len != 0))
-                return fail(h, "chunk data not followed by CRLF");
-            if (r == 1) {
-                h->line_len = 0;
-                h->state = ST_CHUNK_SIZE;
-            }
-            break;
-        }
-        case ST_TRAILER: {
-            size_t before = i;
-            int r = take_line(h, p, n, &i);
-            uint64_t used = i - before;
-            if (r < 0 || used > h->remaining)
-                return fail(h, "chunked trailer too long");
-            h->remaining -= used;
-            if (r == 1) {
-                bool blank = h->line_len == 0;
-                h->line_len = 0;
-                if (blank)
-                    h->state = ST_DONE;
-            }
-            break;
-        }
-        case ST_DONE:
-            h->consumed = i;
-            return SL_HTTP_DONE;
-        default:
+    while (i < n && h->state != ST_DONE) {
+        if (feed_step(h, p, n, &i) == SL_HTTP_ERROR)
             return SL_HTTP_ERROR;
-        }
+        if (h->state == ST_HEAD) /* the head needs more bytes than these */
+            break;
     }
     h->consumed = i;
     return h->state == ST_DONE ? SL_HTTP_DONE : SL_HTTP_MORE;
@@ -530,4 +582,75 @@ const uint8_t *sl_http_body(const struct sl_http *h, size_t *len)
 {
     *len = h->body.len;
     return h->body.data != NULL ? h->body.data : (const uint8_t *)"";
+}
+
+/* ---- the peek ----------------------------------------------------------------------- */
+
+static const char *const peek_methods[] = {"GET ", "POST ", "HEAD ", "PUT ", "OPTIONS ",
+                                           "DELETE ", "CONNECT ", "DESCRIBE ", "NOTIFY ",
+                                           "M-SEARCH ", "SUBSCRIBE ", "PATCH "};
+
+/* Copies n bytes, cut to the field, each byte outside printable ASCII as '.'. */
+static void copy_printable(char *dst, size_t dstsz, const char *v, size_t n)
+{
+    if (n >= dstsz)
+        n = dstsz - 1;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (v[i] >= 0x20 && v[i] < 0x7f) ? v[i] : '.';
+    dst[n] = '\0';
+}
+
+/* The start line: a request's method and path, or a response's status. */
+static enum sl_http_peek_kind peek_start(const char *l, size_t n, struct sl_http_peek *out)
+{
+    struct status_line st;
+    if (read_status_line(l, n, &st) == NULL) {
+        out->proto = st.proto;
+        out->status = st.status;
+        return SL_HTTP_PEEK_RESPONSE;
+    }
+    for (size_t i = 0; i < sizeof peek_methods / sizeof peek_methods[0]; i++) {
+        size_t k = strlen(peek_methods[i]);
+        if (n > k && memcmp(l, peek_methods[i], k) == 0) {
+            sl_strncpy_z(out->method, sizeof out->method, peek_methods[i], k - 1);
+            const char *path = l + k, *sp = memchr(path, ' ', n - k);
+            copy_printable(out->path, sizeof out->path, path,
+                           sp != NULL ? (size_t)(sp - path) : n - k);
+            return SL_HTTP_PEEK_REQUEST;
+        }
+    }
+    return SL_HTTP_PEEK_NONE;
+}
+
+enum sl_http_peek_kind sl_http_peek(const uint8_t *data, size_t len, struct sl_http_peek *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len > SL_HTTP_PEEK_MAX)
+        len = SL_HTTP_PEEK_MAX;
+    const char *d = (const char *)data;
+    size_t pos = 0;
+    for (bool first = true; pos < len; first = false) {
+        const char *line = d + pos, *nl = memchr(line, '\n', len - pos);
+        size_t n = nl != NULL ? (size_t)(nl - line) : len - pos;
+        pos += n + 1;
+        if (n > 0 && line[n - 1] == '\r')
+            n--;
+        if (first) {
+            out->kind = peek_start(line, n, out);
+            if (out->kind == SL_HTTP_PEEK_NONE)
+                return SL_HTTP_PEEK_NONE;
+            continue;
+        }
+        if (n == 0)
+            break; /* the end of the head */
+        size_t name_len, value_at, value_len;
+        if (!read_header_line(line, n, &name_len, &value_at, &value_len))
+            continue;
+        bool req = out->kind == SL_HTTP_PEEK_REQUEST;
+        if (req && name_len == 4 && strncasecmp(line, "host", 4) == 0)
+            copy_printable(out->host, sizeof out->host, line + value_at, value_len);
+        else if (!req && name_len == 6 && strncasecmp(line, "server", 6) == 0)
+            copy_printable(out->server, sizeof out->server, line + value_at, value_len);
+    }
+    return out->kind;
 }

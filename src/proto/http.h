@@ -125,4 +125,36 @@ const char *sl_http_header_nth(const struct sl_http *h, const char *name, size_t
 /* Decoded body bytes (NUL-terminated for convenience; may hold NULs). */
 const uint8_t *sl_http_body(const struct sl_http *h, size_t *len);
 
+/* ---- a look at one segment (the monitor) --------------------------------------------
+
+   What the first bytes of a message say, for a passive reader that sees one
+   segment and cannot ask for more: the start line of a request (method, path)
+   or of a response (HTTP or RTSP, status), then the Host header of a request
+   and the Server header of a response, read with the same line rules as the
+   parser above (a header line that is no header is skipped). Bounded: at most
+   SL_HTTP_PEEK_MAX bytes are looked at, lines up to the blank line or the end
+   of the segment; values are cut to their fields and bytes outside printable
+   ASCII become '.'. Allocates nothing. */
+
+#define SL_HTTP_PEEK_MAX 4096
+
+enum sl_http_peek_kind {
+    SL_HTTP_PEEK_NONE = 0,
+    SL_HTTP_PEEK_REQUEST,  /* a method the tool knows: GET, POST, ..., DESCRIBE, M-SEARCH */
+    SL_HTTP_PEEK_RESPONSE, /* see proto: HTTP or RTSP */
+};
+
+struct sl_http_peek {
+    enum sl_http_peek_kind kind;
+    enum sl_http_proto proto; /* of a response */
+    int status;               /* of a response */
+    char method[16];          /* of a request */
+    char path[128];
+    char host[256];           /* the request's Host header as sent ("" when none) */
+    char server[128];         /* the response's Server header ("" when none) */
+};
+
+/* Never reads past len; returns what out->kind says. */
+enum sl_http_peek_kind sl_http_peek(const uint8_t *data, size_t len, struct sl_http_peek *out);
+
 #endif

@@ -1,3 +1,5 @@
+/* json.c - device JSON (DHIP-framed DHDiscover, RPC2, LAPI) read with bounds on
+ * size and depth (json.h). Interprets no field. */
 #include "proto/json.h"
 
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* kv.c - key=value line bodies split into pairs (kv.h), bounded. Knows no keys. */
 #include "proto/kv.h"
 
 #include <string.h>

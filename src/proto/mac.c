@@ -1,3 +1,5 @@
+/* mac.c - MAC addresses parsed in the forms devices and tools write, to one
+ * lower-case form (mac.h). Knows no vendor (ident/oui.c does). */
 #include "proto/mac.h"
 
 #include <stdio.h>
@@ -52,4 +54,14 @@ int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value)
                  (unsigned)(v >> 32) & 0xff, (unsigned)(v >> 24) & 0xff,
                  (unsigned)(v >> 16) & 0xff, (unsigned)(v >> 8) & 0xff, (unsigned)v & 0xff);
     return 0;
+}
+
+void sl_mac_format(const uint8_t m[6], char out[18])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; i++) {
+        out[i * 3] = hex[m[i] >> 4];
+        out[i * 3 + 1] = hex[m[i] & 15];
+        out[i * 3 + 2] = i == 5 ? '\0' : ':';
+    }
 }

@@ -11,4 +11,7 @@
  * (either may be NULL). Returns 0, or -1 when s is not one MAC address. */
 int sl_mac_parse(const char *s, size_t len, char out[18], uint64_t *value);
 
+/* The 6 bytes of a MAC address as "aa:bb:cc:dd:ee:ff" (out: 18 bytes). */
+void sl_mac_format(const uint8_t mac[6], char out[18]);
+
 #endif

@@ -1,3 +1,5 @@
+/* tlscert.c - a certificate's subject, issuer, names and validity through
+ * OpenSSL (tlscert.h). Verifies no chain and trusts nothing. */
 #include "proto/tlscert.h"
 
 #include <openssl/asn1.h>

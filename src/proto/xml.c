@@ -1,3 +1,5 @@
+/* xml.c - bounded, namespace-aware XML through expat (xml.h): no DOCTYPE, no
+ * entities, capped depth and size. Knows no schema. */
 #include "proto/xml.h"
 
 #include <expat.h>

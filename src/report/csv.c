@@ -22,7 +22,7 @@ static void rowi(FILE *out, const char *section, const char *name, const char *f
 static void rowp(FILE *out, const char *section, const char *name, const char *field, double v)
 {
     char b[32];
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(v));
+    sl_report_pct_text(v, b, sizeof b);
     row(out, section, name, field, b);
 }
 

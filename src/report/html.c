@@ -43,7 +43,7 @@ static void figi(FILE *out, const char *path, int64_t v)
 static void figp(FILE *out, const char *path, double v)
 {
     char b[32];
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(v));
+    sl_report_pct_text(v, b, sizeof b);
     fig(out, path, b);
 }
 
@@ -122,12 +122,10 @@ static double nice_step(double max, int ticks)
     return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
-static void burndown(FILE *out, const struct sl_progress *p)
+/* The chart's frame: days from the first week to past the forecast and the
+ * milestones (three years at most), and a round top for the y axis. */
+static void chart_frame(const struct sl_progress *p, struct chart *out_c, double *out_step)
 {
-    if (p->n_weeks == 0 || p->total.affected == 0) {
-        fputs("<p class=\"small\">No affected devices yet: nothing to chart.</p>", out);
-        return;
-    }
     struct chart c = {64, 20, 820, 300, 0, 0, 0};
     c.d0 = day_of(p->weeks[0].end) - 7;
     int64_t asof = day_of(p->as_of);
@@ -151,22 +149,22 @@ static void burndown(FILE *out, const struct sl_progress *p)
     c.ymax = ceil(c.ymax / step) * step;
     if (c.ymax <= 0)
         c.ymax = 1;
-    fprintf(out,
-            "<svg role=\"img\" aria-labelledby=\"bd-title\" viewBox=\"0 0 900 370\" "
-            "width=\"100%%\" style=\"max-width:900px\" xmlns=\"http://www.w3.org/2000/svg\">"
-            "<title id=\"bd-title\">Burn-down: affected devices still to replace, week by week, "
-            "with the forecast and its range, and the milestones</title>");
-    /* y grid */
-    for (double v = 0; v <= c.ymax + 1e-9; v += step) {
+    *out_c = c;
+    *out_step = step;
+}
+
+static void chart_axes(FILE *out, const struct chart *c, double step)
+{
+    for (double v = 0; v <= c->ymax + 1e-9; v += step) {
         fprintf(out,
                 "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e6ea\"/>"
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>",
-                c.x0, c.x0 + c.w, cy(&c, v), cy(&c, v), c.x0 - 6, cy(&c, v) + 4, v);
+                c->x0, c->x0 + c->w, cy(c, v), cy(c, v), c->x0 - 6, cy(c, v) + 4, v);
     }
     /* x ticks: first of each quarter (or month when short) */
-    int64_t span = c.d1 - c.d0;
+    int64_t span = c->d1 - c->d0;
     int every = span > 900 ? 6 : span > 360 ? 3 : 1;
-    for (int64_t d = c.d0; d <= c.d1; d++) {
+    for (int64_t d = c->d0; d <= c->d1; d++) {
         char date[SL_DATE_LEN];
         sl_time_date(d * 86400, date);
         int month = (date[5] - '0') * 10 + (date[6] - '0');
@@ -176,74 +174,88 @@ static void burndown(FILE *out, const struct sl_progress *p)
             fprintf(out,
                     "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>"
                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s %.4s</text>",
-                    cx(&c, d), cx(&c, d), c.y0 + c.h, c.y0 + c.h + 5, cx(&c, d), c.y0 + c.h + 19,
+                    cx(c, d), cx(c, d), c->y0 + c->h, c->y0 + c->h + 5, cx(c, d), c->y0 + c->h + 19,
                     mn[month - 1], date);
         }
     }
-    fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>", c.x0,
-            c.x0 + c.w, c.y0 + c.h, c.y0 + c.h);
-    /* forecast band and line */
-    if (p->n_projection > 0) {
-        double o0 = (double)p->total.outstanding;
-        fprintf(out, "<polygon fill=\"#56B4E9\" fill-opacity=\"0.25\" stroke=\"none\" points=\"");
-        fprintf(out, "%.1f,%.1f ", cx(&c, asof), cy(&c, o0));
-        for (size_t i = 0; i < p->n_projection; i++) {
-            int64_t d = day_of(p->projection[i].end);
-            if (d > c.d1)
-                break;
-            fprintf(out, "%.1f,%.1f ", cx(&c, d), cy(&c, p->projection[i].optimistic));
-        }
-        for (size_t i = p->n_projection; i-- > 0;) {
-            int64_t d = day_of(p->projection[i].end);
-            if (d > c.d1)
-                continue;
-            fprintf(out, "%.1f,%.1f ", cx(&c, d), cy(&c, p->projection[i].pessimistic));
-        }
-        fprintf(out, "\"/><polyline fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2\" "
-                     "stroke-dasharray=\"6 4\" points=\"%.1f,%.1f",
-                cx(&c, asof), cy(&c, o0));
-        for (size_t i = 0; i < p->n_projection; i++) {
-            int64_t d = day_of(p->projection[i].end);
-            if (d > c.d1)
-                break;
-            fprintf(out, " %.1f,%.1f", cx(&c, d), cy(&c, p->projection[i].central));
-            if (p->projection[i].central <= 0)
-                break;
-        }
-        fputs("\"/>", out);
+    fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>", c->x0,
+            c->x0 + c->w, c->y0 + c->h, c->y0 + c->h);
+}
+
+/* The forecast from the as-of day: its 80% band and its central line. */
+static void chart_forecast(FILE *out, const struct sl_progress *p, const struct chart *c,
+                           int64_t asof)
+{
+    if (p->n_projection == 0)
+        return;
+    double o0 = (double)p->total.outstanding;
+    fprintf(out, "<polygon fill=\"#56B4E9\" fill-opacity=\"0.25\" stroke=\"none\" points=\"");
+    fprintf(out, "%.1f,%.1f ", cx(c, asof), cy(c, o0));
+    for (size_t i = 0; i < p->n_projection; i++) {
+        int64_t d = day_of(p->projection[i].end);
+        if (d > c->d1)
+            break;
+        fprintf(out, "%.1f,%.1f ", cx(c, d), cy(c, p->projection[i].optimistic));
     }
-    /* affected (grey) and outstanding (solid blue) history */
+    for (size_t i = p->n_projection; i-- > 0;) {
+        int64_t d = day_of(p->projection[i].end);
+        if (d > c->d1)
+            continue;
+        fprintf(out, "%.1f,%.1f ", cx(c, d), cy(c, p->projection[i].pessimistic));
+    }
+    fprintf(out, "\"/><polyline fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2\" "
+                 "stroke-dasharray=\"6 4\" points=\"%.1f,%.1f",
+            cx(c, asof), cy(c, o0));
+    for (size_t i = 0; i < p->n_projection; i++) {
+        int64_t d = day_of(p->projection[i].end);
+        if (d > c->d1)
+            break;
+        fprintf(out, " %.1f,%.1f", cx(c, d), cy(c, p->projection[i].central));
+        if (p->projection[i].central <= 0)
+            break;
+    }
+    fputs("\"/>", out);
+}
+
+/* Affected (grey) and outstanding (solid blue) history, and the as-of marker. */
+static void chart_history(FILE *out, const struct sl_progress *p, const struct chart *c,
+                          int64_t asof)
+{
     fputs("<polyline fill=\"none\" stroke=\"#9aa3ad\" stroke-width=\"1.5\" points=\"", out);
     for (size_t i = 0; i < p->n_weeks; i++)
-        fprintf(out, "%s%.1f,%.1f", i ? " " : "", cx(&c, day_of(p->weeks[i].end)),
-                cy(&c, (double)p->weeks[i].affected));
+        fprintf(out, "%s%.1f,%.1f", i ? " " : "", cx(c, day_of(p->weeks[i].end)),
+                cy(c, (double)p->weeks[i].affected));
     fputs("\"/><polyline fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2.5\" points=\"", out);
     for (size_t i = 0; i < p->n_weeks; i++)
-        fprintf(out, "%s%.1f,%.1f", i ? " " : "", cx(&c, day_of(p->weeks[i].end)),
-                cy(&c, (double)p->weeks[i].outstanding));
+        fprintf(out, "%s%.1f,%.1f", i ? " " : "", cx(c, day_of(p->weeks[i].end)),
+                cy(c, (double)p->weeks[i].outstanding));
     fputs("\"/>", out);
     /* as-of marker */
     fprintf(out,
             "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
             "stroke-dasharray=\"2 3\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">as of "
             "%s</text>",
-            cx(&c, asof), cx(&c, asof), c.y0, c.y0 + c.h, cx(&c, asof) - 4, c.y0 + c.h - 6,
+            cx(c, asof), cx(c, asof), c->y0, c->y0 + c->h, cx(c, asof) - 4, c->y0 + c->h - 6,
             p->as_of);
-    /* milestones: a vertical marker, and the level the target allows when its scope is ours */
+}
+
+/* Milestones: a vertical marker, and the level the target allows when its scope is ours. */
+static void chart_milestones(FILE *out, const struct sl_progress *p, const struct chart *c)
+{
     for (size_t i = 0; i < p->n_milestones; i++) {
         const struct sl_prog_milestone *m = &p->milestones[i];
         int64_t d = day_of(m->m.due);
-        if (d < c.d0 || d > c.d1)
+        if (d < c->d0 || d > c->d1)
             continue;
         const char *col = m->status == SL_MS_MET        ? "#009E73"
                           : m->status == SL_MS_ON_TRACK ? "#0072B2"
                           : m->status == SL_MS_AT_RISK  ? "#E69F00"
                                                         : "#D55E00";
-        double x = cx(&c, d);
+        double x = cx(c, d);
         fprintf(out,
                 "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                 "stroke-width=\"2\" stroke-dasharray=\"4 3\"/>",
-                x, x, c.y0 + 12.0 * (double)(i % 3), c.y0 + c.h, col);
+                x, x, c->y0 + 12.0 * (double)(i % 3), c->y0 + c->h, col);
         bool same = (strcmp(m->m.scope_kind, "all") == 0 && p->scope.kind == SL_SCOPE_ALL) ||
                     (strcmp(m->m.scope_kind, sl_scope_kind_name(p->scope.kind)) == 0 &&
                      strcmp(m->m.scope_value, p->scope.value) == 0);
@@ -256,13 +268,35 @@ static void burndown(FILE *out, const struct sl_progress *p)
                 level = 0;
             fprintf(out,
                     "<path d=\"M%.1f %.1f l7 7 l-7 7 l-7 -7 z\" fill=\"%s\" stroke=\"#fff\"/>", x,
-                    cy(&c, level) - 7, col);
+                    cy(c, level) - 7, col);
         }
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" style=\"fill:%s\">", x + 4,
-                c.y0 + 10 + 12.0 * (double)(i % 3), x > c.x0 + c.w - 120 ? "end" : "start", col);
+                c->y0 + 10 + 12.0 * (double)(i % 3), x > c->x0 + c->w - 120 ? "end" : "start",
+                col);
         esc(out, m->m.name);
         fputs("</text>", out);
     }
+}
+
+static void burndown(FILE *out, const struct sl_progress *p)
+{
+    if (p->n_weeks == 0 || p->total.affected == 0) {
+        fputs("<p class=\"small\">No affected devices yet: nothing to chart.</p>", out);
+        return;
+    }
+    struct chart c;
+    double step;
+    chart_frame(p, &c, &step);
+    int64_t asof = day_of(p->as_of);
+    fprintf(out,
+            "<svg role=\"img\" aria-labelledby=\"bd-title\" viewBox=\"0 0 900 370\" "
+            "width=\"100%%\" style=\"max-width:900px\" xmlns=\"http://www.w3.org/2000/svg\">"
+            "<title id=\"bd-title\">Burn-down: affected devices still to replace, week by week, "
+            "with the forecast and its range, and the milestones</title>");
+    chart_axes(out, &c, step);
+    chart_forecast(out, p, &c, asof);
+    chart_history(out, p, &c, asof);
+    chart_milestones(out, p, &c);
     fprintf(out, "<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
                  "text-anchor=\"middle\">devices still to replace</text></svg>",
             c.y0 + c.h / 2, c.y0 + c.h / 2);
@@ -482,11 +516,9 @@ static void card(FILE *out, const char *cls, const char *label, const char *path
     fputs("</div></div>", out);
 }
 
-int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
-                   const struct sl_report_opts *o, struct sl_err *err)
+/* The page's head, title and headline, and the alert when devices came back. */
+static void page_head(FILE *out, const struct sl_progress *p)
 {
-    const struct sl_prog_counts *c = &p->total;
-    char b[64], sub[128];
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -512,12 +544,18 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
               "below.</p>",
               out);
     }
+}
+
+static void headline_cards(FILE *out, const struct sl_progress *p)
+{
+    const struct sl_prog_counts *c = &p->total;
+    char b[64], sub[128];
     fputs("<div class=\"cards\">", out);
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(c->replaced_pct));
+    sl_report_pct_text(c->replaced_pct, b, sizeof b);
     snprintf(sub, sizeof sub, "%lld of %lld affected", (long long)c->replaced,
              (long long)c->affected);
     card(out, "good", "replaced", "totals.replaced_pct", b, "%", sub);
-    snprintf(b, sizeof b, "%.1f", sl_report_pct(c->verified_pct));
+    sl_report_pct_text(c->verified_pct, b, sizeof b);
     snprintf(sub, sizeof sub, "%lld confirmed gone by a rescan", (long long)c->verified);
     card(out, "", "verified absent", "totals.verified_pct", b, "%", sub);
     snprintf(b, sizeof b, "%lld", (long long)c->outstanding);
@@ -540,52 +578,63 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     }
     fputs("</div>\n", out);
 
+}
+
+static void milestone_row(FILE *out, const struct sl_prog_milestone *m, size_t i)
+{
+    bool pct = strcmp(m->m.target_kind, "percent") == 0;
+    char path[64], b[64];
+    fputs("<tr><td>", out);
+    snprintf(path, sizeof path, "milestones.%zu.name", i);
+    fig(out, path, m->m.name);
+    fputs("</td><td>", out);
+    snprintf(path, sizeof path, "milestones.%zu.due", i);
+    fig(out, path, m->m.due);
+    fprintf(out, "</td><td class=\"n\">%.0f%s</td><td>", m->m.target, pct ? "%" : "");
+    esc(out, m->m.scope_kind);
+    if (m->m.scope_value[0]) {
+        fputs(": ", out);
+        esc(out, m->m.scope_value);
+    }
+    fprintf(out, "</td><td><span class=\"badge %s\">", sl_ms_status_name(m->status));
+    esc(out, ms_words(m->status));
+    fputs("</span> <span hidden>", out);
+    snprintf(path, sizeof path, "milestones.%zu.status", i);
+    fig(out, path, sl_ms_status_name(m->status));
+    fputs("</span></td><td class=\"n\">", out);
+    snprintf(path, sizeof path, "milestones.%zu.achieved", i);
+    if (pct) {
+        figp(out, path, m->achieved);
+        fputs("%", out);
+    } else {
+        snprintf(b, sizeof b, "%.0f", m->achieved);
+        fig(out, path, b);
+    }
+    fputs("</td><td>", out);
+    esc(out, m->note);
+    fputs("</td></tr>", out);
+}
+
+static void milestones_section(FILE *out, const struct sl_progress *p)
+{
     fputs("<h2 id=\"milestones\">Milestones</h2>", out);
     if (p->n_milestones == 0) {
         fputs("<p class=\"small\">No milestones set (<code>sightline milestones add</code>).</p>",
               out);
-    } else {
-        fputs("<table><thead><tr><th>milestone</th><th>due</th><th class=\"n\">target</th>"
-              "<th>scope</th><th>status</th><th class=\"n\">achieved</th><th>note</th></tr>"
-              "</thead><tbody>",
-              out);
-        for (size_t i = 0; i < p->n_milestones; i++) {
-            const struct sl_prog_milestone *m = &p->milestones[i];
-            bool pct = strcmp(m->m.target_kind, "percent") == 0;
-            char path[64];
-            fputs("<tr><td>", out);
-            snprintf(path, sizeof path, "milestones.%zu.name", i);
-            fig(out, path, m->m.name);
-            fputs("</td><td>", out);
-            snprintf(path, sizeof path, "milestones.%zu.due", i);
-            fig(out, path, m->m.due);
-            fprintf(out, "</td><td class=\"n\">%.0f%s</td><td>", m->m.target, pct ? "%" : "");
-            esc(out, m->m.scope_kind);
-            if (m->m.scope_value[0]) {
-                fputs(": ", out);
-                esc(out, m->m.scope_value);
-            }
-            fprintf(out, "</td><td><span class=\"badge %s\">", sl_ms_status_name(m->status));
-            esc(out, ms_words(m->status));
-            fputs("</span> <span hidden>", out);
-            snprintf(path, sizeof path, "milestones.%zu.status", i);
-            fig(out, path, sl_ms_status_name(m->status));
-            fputs("</span></td><td class=\"n\">", out);
-            snprintf(path, sizeof path, "milestones.%zu.achieved", i);
-            if (pct) {
-                figp(out, path, m->achieved);
-                fputs("%", out);
-            } else {
-                snprintf(b, sizeof b, "%.0f", m->achieved);
-                fig(out, path, b);
-            }
-            fputs("</td><td>", out);
-            esc(out, m->note);
-            fputs("</td></tr>", out);
-        }
-        fputs("</tbody></table>", out);
+        return;
     }
+    fputs("<table><thead><tr><th>milestone</th><th>due</th><th class=\"n\">target</th>"
+          "<th>scope</th><th>status</th><th class=\"n\">achieved</th><th>note</th></tr>"
+          "</thead><tbody>",
+          out);
+    for (size_t i = 0; i < p->n_milestones; i++)
+        milestone_row(out, &p->milestones[i], i);
+    fputs("</tbody></table>", out);
+}
 
+static void forecast_section(FILE *out, const struct sl_progress *p)
+{
+    char b[64];
     fputs("<h2 id=\"burndown\">Burn-down and forecast</h2>", out);
     burndown(out, p);
     fputs("<p class=\"small\">", out);
@@ -600,6 +649,10 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     fputs("<h2 id=\"weekly\">Removals each week</h2>", out);
     weekly_bars(out, p);
 
+}
+
+static void breakdown_sections(FILE *out, const struct sl_progress *p)
+{
     fputs("<h2 id=\"tiers\">Progress by tier</h2>", out);
     counts_table(out, "by_tier", p->tiers, SL_TIER_COUNT, false, true);
     fputs("<h2 id=\"departments\">Progress by department</h2>", out);
@@ -607,6 +660,10 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     fputs("<h2 id=\"sites\">Progress by site</h2>", out);
     counts_table(out, "by_site", p->sites, p->n_sites, true, false);
 
+}
+
+static void overdue_section(FILE *out, const struct sl_progress *p)
+{
     fputs("<h2 id=\"overdue\">Overdue sites</h2>", out);
     if (p->n_overdue_sites == 0) {
         fputs("<p>No site has devices past their removal date or deadline.</p>", out);
@@ -635,6 +692,10 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fputs("</tbody></table>", out);
     }
 
+}
+
+static void reappeared_section(FILE *out, const struct sl_progress *p)
+{
     fputs("<h2 id=\"reappeared\">Reappeared after removal</h2>", out);
     if (p->n_reappearances == 0) {
         fputs("<p>No removed device has been seen again.</p>", out);
@@ -662,6 +723,10 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fputs("</tbody></table>", out);
     }
 
+}
+
+static void exemptions_section(FILE *out, const struct sl_progress *p)
+{
     fputs("<h2 id=\"exemptions\">Exemptions</h2>", out);
     if (p->n_exemptions == 0) {
         fputs("<p>No exemptions.</p>", out);
@@ -696,6 +761,13 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fputs("</tbody></table>", out);
     }
 
+}
+
+/* The device list, streamed: the work first (sl_progress_devices). */
+static int devices_section(FILE *out, struct sl_store *s, const struct sl_progress *p,
+                           const struct sl_report_opts *o, struct sl_err *err)
+{
+    const struct sl_prog_counts *c = &p->total;
     fputs("<h2 id=\"devices\">Affected devices and the evidence against them</h2>"
           "<p class=\"small\">",
           out);
@@ -716,7 +788,21 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
           "</tr></thead><tbody>",
           out);
     struct dev_ctx dc = {out};
-    if (sl_progress_devices(s, p, o->device_limit, dev_row, &dc, err) != 0)
+    return sl_progress_devices(s, p, o->device_limit, dev_row, &dc, err);
+}
+
+int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
+                   const struct sl_report_opts *o, struct sl_err *err)
+{
+    page_head(out, p);
+    headline_cards(out, p);
+    milestones_section(out, p);
+    forecast_section(out, p);
+    breakdown_sections(out, p);
+    overdue_section(out, p);
+    reappeared_section(out, p);
+    exemptions_section(out, p);
+    if (devices_section(out, s, p, o, err) != 0)
         return -1;
     fputs("</tbody></table>\n<footer><p>", out);
     esc(out, sl_progress_definitions);

@@ -1,31 +1,11 @@
-/* json.c - the programme report as JSON (figures built with jansson, devices streamed). */
+/* json.c - the programme report as JSON: the figures built with jansson, the
+ * device list streamed. Computes no figure (programme/progress.c does). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "register/device_json.h"
+#include "scan/jsonl.h"
 #include "report/report.h"
-
-int sl_report_format_from_name(const char *name, enum sl_report_format *out)
-{
-    static const char *const names[] = {"html", "csv", "json", "md"};
-    for (int i = 0; i < 4; i++) {
-        if (strcmp(name, names[i]) == 0) {
-            *out = (enum sl_report_format)i;
-            return 0;
-        }
-    }
-    if (strcmp(name, "markdown") == 0) {
-        *out = SL_REPORT_MD;
-        return 0;
-    }
-    return -1;
-}
-
-double sl_report_pct(double v)
-{
-    return round(v * 10.0) / 10.0;
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -86,53 +66,40 @@ static json_t *rows_json(const struct sl_prog_row *rows, size_t n, bool site, bo
     return a;
 }
 
-json_t *sl_report_figures_json(const struct sl_progress *p)
+static json_t *milestone_json(const struct sl_prog_milestone *m)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "report", json_string("sightline removal programme"));
-    json_object_set_new(o, "format_version", json_integer(1));
-    json_object_set_new(o, "as_of", json_string(p->as_of));
-    json_object_set_new(o, "generated_at", json_string(p->generated_at));
-    json_object_set_new(o, "programme_start", str_or_null(p->start));
-    json_object_set_new(o, "scope", json_pack("{s:s, s:o, s:s}", "kind",
-                                              sl_scope_kind_name(p->scope.kind), "value",
-                                              str_or_null(p->scope.value), "text", p->scope_text));
-    json_object_set_new(o, "headline", json_string(p->headline));
-    json_object_set_new(o, "definitions", json_string(sl_progress_definitions));
-    json_object_set_new(o, "method", json_string(sl_progress_method));
-    json_object_set_new(o, "totals", counts_json(&p->total, NULL));
-    json_object_set_new(o, "forecast", forecast_json(&p->forecast, p->window));
+    bool pct = strcmp(m->m.target_kind, "percent") == 0;
+    json_t *mo = json_object();
+    json_object_set_new(mo, "name", json_string(m->m.name));
+    json_object_set_new(mo, "due", json_string(m->m.due));
+    json_object_set_new(mo, "target_kind", json_string(m->m.target_kind));
+    json_object_set_new(mo, "target", json_real(m->m.target));
+    json_object_set_new(mo, "scope_kind", json_string(m->m.scope_kind));
+    json_object_set_new(mo, "scope_value", str_or_null(m->m.scope_value));
+    json_object_set_new(mo, "status", json_string(sl_ms_status_name(m->status)));
+    json_object_set_new(mo, "evaluated_on", str_or_null(m->evaluated_on));
+    json_object_set_new(mo, "affected", json_integer(m->affected));
+    json_object_set_new(mo, "replaced", json_integer(m->replaced));
+    json_object_set_new(mo, "achieved",
+                        json_real(pct ? sl_report_pct(m->achieved) : m->achieved));
+    json_object_set_new(mo, "projected", json_real(pct ? sl_report_pct(m->projected)
+                                                      : round(m->projected)));
+    json_object_set_new(mo, "forecast_miss", json_boolean(m->forecast_miss));
+    json_object_set_new(mo, "note", json_string(m->note));
+    return mo;
+}
 
+static json_t *milestones_json(const struct sl_progress *p)
+{
     json_t *ms = json_array();
-    for (size_t i = 0; i < p->n_milestones; i++) {
-        const struct sl_prog_milestone *m = &p->milestones[i];
-        bool pct = strcmp(m->m.target_kind, "percent") == 0;
-        json_t *mo = json_object();
-        json_object_set_new(mo, "name", json_string(m->m.name));
-        json_object_set_new(mo, "due", json_string(m->m.due));
-        json_object_set_new(mo, "target_kind", json_string(m->m.target_kind));
-        json_object_set_new(mo, "target", json_real(m->m.target));
-        json_object_set_new(mo, "scope_kind", json_string(m->m.scope_kind));
-        json_object_set_new(mo, "scope_value", str_or_null(m->m.scope_value));
-        json_object_set_new(mo, "status", json_string(sl_ms_status_name(m->status)));
-        json_object_set_new(mo, "evaluated_on", str_or_null(m->evaluated_on));
-        json_object_set_new(mo, "affected", json_integer(m->affected));
-        json_object_set_new(mo, "replaced", json_integer(m->replaced));
-        json_object_set_new(mo, "achieved",
-                            json_real(pct ? sl_report_pct(m->achieved) : m->achieved));
-        json_object_set_new(mo, "projected", json_real(pct ? sl_report_pct(m->projected)
-                                                          : round(m->projected)));
-        json_object_set_new(mo, "forecast_miss", json_boolean(m->forecast_miss));
-        json_object_set_new(mo, "note", json_string(m->note));
-        json_array_append_new(ms, mo);
-    }
-    json_object_set_new(o, "milestones", ms);
+    for (size_t i = 0; i < p->n_milestones; i++)
+        json_array_append_new(ms, milestone_json(&p->milestones[i]));
+    return ms;
+}
 
-    json_object_set_new(o, "by_tier", rows_json(p->tiers, SL_TIER_COUNT, false, true, p->window));
-    json_object_set_new(o, "by_department",
-                        rows_json(p->departments, p->n_departments, false, true, p->window));
-    json_object_set_new(o, "by_site", rows_json(p->sites, p->n_sites, true, false, p->window));
-
+/* The lists and series: overdue sites, weeks, the projection. */
+static void series_json(json_t *o, const struct sl_progress *p)
+{
     json_t *od = json_array();
     for (size_t k = 0; k < p->n_overdue_sites; k++) {
         const struct sl_prog_row *r = &p->sites[p->overdue_sites[k]];
@@ -164,7 +131,10 @@ json_t *sl_report_figures_json(const struct sl_progress *p)
                                             round(pr->pessimistic * 10) / 10));
     }
     json_object_set_new(o, "projection", pj);
+}
 
+static void listed_json(json_t *o, const struct sl_progress *p)
+{
     json_t *ex = json_array();
     for (size_t i = 0; i < p->n_exemptions; i++) {
         const struct sl_prog_exemption *x = &p->exemptions[i];
@@ -193,6 +163,33 @@ json_t *sl_report_figures_json(const struct sl_progress *p)
     json_object_set_new(o, "reappearances", json_pack("{s:I, s:o}", "total",
                                                       (json_int_t)p->n_reappearances_total,
                                                       "listed", ra));
+}
+
+json_t *sl_report_figures_json(const struct sl_progress *p)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "report", json_string("sightline removal programme"));
+    json_object_set_new(o, "format_version", json_integer(1));
+    json_object_set_new(o, "as_of", json_string(p->as_of));
+    json_object_set_new(o, "generated_at", json_string(p->generated_at));
+    json_object_set_new(o, "programme_start", str_or_null(p->start));
+    json_object_set_new(o, "scope", json_pack("{s:s, s:o, s:s}", "kind",
+                                              sl_scope_kind_name(p->scope.kind), "value",
+                                              str_or_null(p->scope.value), "text", p->scope_text));
+    json_object_set_new(o, "headline", json_string(p->headline));
+    json_object_set_new(o, "definitions", json_string(sl_progress_definitions));
+    json_object_set_new(o, "method", json_string(sl_progress_method));
+    json_object_set_new(o, "totals", counts_json(&p->total, NULL));
+    json_object_set_new(o, "forecast", forecast_json(&p->forecast, p->window));
+
+    json_object_set_new(o, "milestones", milestones_json(p));
+    json_object_set_new(o, "by_tier", rows_json(p->tiers, SL_TIER_COUNT, false, true, p->window));
+    json_object_set_new(o, "by_department",
+                        rows_json(p->departments, p->n_departments, false, true, p->window));
+    json_object_set_new(o, "by_site", rows_json(p->sites, p->n_sites, true, false, p->window));
+
+    series_json(o, p);
+    listed_json(o, p);
     return o;
 }
 
@@ -244,17 +241,4 @@ int sl_report_json(FILE *out, struct sl_store *s, const struct sl_progress *p,
         return -1;
     fprintf(out, "%s]\n  }\n}\n", c.n ? "\n    " : "");
     return ferror(out) ? sl_err_set(err, "write error") : 0;
-}
-
-int sl_report_write(enum sl_report_format f, FILE *out, struct sl_store *s,
-                    const struct sl_progress *p, const struct sl_report_opts *o,
-                    struct sl_err *err)
-{
-    switch (f) {
-    case SL_REPORT_HTML: return sl_report_html(out, s, p, o, err);
-    case SL_REPORT_CSV: return sl_report_csv(out, s, p, o, err);
-    case SL_REPORT_JSON: return sl_report_json(out, s, p, o, err);
-    case SL_REPORT_MD: return sl_report_md(out, s, p, o, err);
-    }
-    return sl_err_set(err, "unknown report format");
 }

@@ -66,8 +66,7 @@ static int dev_row(const struct sl_prog_device *pd, void *vctx)
     return 0;
 }
 
-int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
-                 const struct sl_report_opts *o, struct sl_err *err)
+static void figures_table(FILE *out, const struct sl_progress *p)
 {
     const struct sl_prog_counts *c = &p->total;
     fprintf(out, "# Removal programme: %s, as of %s\n\n", p->scope_text, p->as_of);
@@ -88,36 +87,46 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fprintf(out, "| forecast completion | %s |\n", sl_fc_state_name(p->forecast.state));
     fputc('\n', out);
 
-    fprintf(out, "## Milestones\n\n");
-    if (p->n_milestones == 0)
-        fprintf(out, "No milestones set (`sightline milestones add`).\n\n");
-    else {
-        fprintf(out, "| milestone | due | target | scope | status | achieved | note |\n"
-                     "|---|---|---:|---|---|---:|---|\n");
-        for (size_t i = 0; i < p->n_milestones; i++) {
-            const struct sl_prog_milestone *m = &p->milestones[i];
-            bool pct = strcmp(m->m.target_kind, "percent") == 0;
-            char target[32], ach[32], scope[SL_NAME_MAX + 32];
-            snprintf(target, sizeof target, pct ? "%.0f%%" : "%.0f", m->m.target);
-            if (pct)
-                snprintf(ach, sizeof ach, "%.1f%%", sl_report_pct(m->achieved));
-            else
-                snprintf(ach, sizeof ach, "%.0f", m->achieved);
-            snprintf(scope, sizeof scope, "%s%s%s", m->m.scope_kind, m->m.scope_value[0] ? ": " : "",
-                     m->m.scope_value);
-            fprintf(out, "|");
-            cell(out, m->m.name);
-            cell(out, m->m.due);
-            cell(out, target);
-            cell(out, scope);
-            cell(out, ms_words(m->status));
-            cell(out, ach);
-            cell(out, m->note);
-            fputc('\n', out);
-        }
-        fputc('\n', out);
-    }
+}
 
+static void milestone_row(FILE *out, const struct sl_prog_milestone *m)
+{
+    bool pct = strcmp(m->m.target_kind, "percent") == 0;
+    char target[32], ach[32], scope[SL_NAME_MAX + 32];
+    snprintf(target, sizeof target, pct ? "%.0f%%" : "%.0f", m->m.target);
+    if (pct)
+        snprintf(ach, sizeof ach, "%.1f%%", sl_report_pct(m->achieved));
+    else
+        snprintf(ach, sizeof ach, "%.0f", m->achieved);
+    snprintf(scope, sizeof scope, "%s%s%s", m->m.scope_kind, m->m.scope_value[0] ? ": " : "",
+             m->m.scope_value);
+    fprintf(out, "|");
+    cell(out, m->m.name);
+    cell(out, m->m.due);
+    cell(out, target);
+    cell(out, scope);
+    cell(out, ms_words(m->status));
+    cell(out, ach);
+    cell(out, m->note);
+    fputc('\n', out);
+}
+
+static void milestones_section(FILE *out, const struct sl_progress *p)
+{
+    fprintf(out, "## Milestones\n\n");
+    if (p->n_milestones == 0) {
+        fprintf(out, "No milestones set (`sightline milestones add`).\n\n");
+        return;
+    }
+    fprintf(out, "| milestone | due | target | scope | status | achieved | note |\n"
+                 "|---|---|---:|---|---|---:|---|\n");
+    for (size_t i = 0; i < p->n_milestones; i++)
+        milestone_row(out, &p->milestones[i]);
+    fputc('\n', out);
+}
+
+static void breakdowns(FILE *out, const struct sl_progress *p)
+{
     fprintf(out, "## Progress by tier\n\n%s", counts_head);
     for (int t = 0; t < SL_TIER_COUNT; t++)
         counts_row(out, p->tiers[t].name, &p->tiers[t].c);
@@ -129,6 +138,10 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
         if (p->sites[i].c.affected > 0)
             counts_row(out, p->sites[i].name, &p->sites[i].c);
 
+}
+
+static void exemptions_and_reappearances(FILE *out, const struct sl_progress *p)
+{
     fprintf(out, "\n## Exemptions (%zu)\n\n", p->n_exemptions_total);
     if (p->n_exemptions > 0) {
         fprintf(out, "| device | site | reason | approver | until | state |\n"
@@ -157,6 +170,15 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
         fprintf(out, "- **device %lld** %s %s at %s, seen again %s%s%s\n", (long long)x->device_id,
                 x->manufacturer, x->model, x->address, x->at, x->note[0] ? ": " : "", x->note);
     }
+}
+
+int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
+                 const struct sl_report_opts *o, struct sl_err *err)
+{
+    figures_table(out, p);
+    milestones_section(out, p);
+    breakdowns(out, p);
+    exemptions_and_reappearances(out, p);
     fprintf(out, "\n## Affected devices and the evidence against them (%lld; %lld outstanding",
             (long long)p->total.affected, (long long)p->total.outstanding);
     if (o->device_limit < p->total.affected)

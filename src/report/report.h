@@ -17,6 +17,7 @@
 #define SL_REPORT_REPORT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -36,8 +37,10 @@ struct sl_report_opts {
 /* The figures (everything but the device list) as JSON. New reference. */
 json_t *sl_report_figures_json(const struct sl_progress *p);
 
-/* Percentages are rounded to one decimal everywhere, so every format agrees. */
+/* Percentages are rounded to one decimal everywhere, so every format agrees
+ * (report.c); _text writes the rounded value as "12.5". */
 double sl_report_pct(double v);
+void sl_report_pct_text(double v, char *out, size_t n);
 
 int sl_report_json(FILE *out, struct sl_store *s, const struct sl_progress *p,
                    const struct sl_report_opts *o, struct sl_err *err);

@@ -311,104 +311,115 @@ static int cmp_mrec(const void *a, const void *b)
     return strcmp(((const struct mrec *)a)->addr, ((const struct mrec *)b)->addr);
 }
 
+struct mrecs {
+    struct mrec *v;
+    size_t n, cap;
+};
+
+/* One port entry of a host line: an open TCP port, with its banner if any.
+ * 0 (kept or skipped), or -1 with err. */
+static int masscan_port(json_t *pe, const char *ip, size_t lineno, struct mrecs *m,
+                        struct sl_err *err)
+{
+    json_int_t port = json_integer_value(json_object_get(pe, "port"));
+    const char *proto = json_string_value(json_object_get(pe, "proto"));
+    const char *status = json_string_value(json_object_get(pe, "status"));
+    json_t *svc = json_object_get(pe, "service");
+    if (port <= 0 || port > 65535 || (proto != NULL && strcmp(proto, "tcp") != 0))
+        return 0;
+    if (svc == NULL && status != NULL && strcmp(status, "open") != 0)
+        return 0;
+    if (m->n >= SL_IMPORT_MAX_HOSTS * 4ull)
+        return sl_err_setk(err, SL_ERR_INVALID, "too many records");
+    if (SL_GROW(m->v, m->cap, m->n + 1, 256) != 0)
+        return sl_err_set(err, "out of memory");
+    struct mrec *r = &m->v[m->n];
+    memset(r, 0, sizeof *r);
+    struct sl_addr a;
+    if (sl_addr_parse(ip, &a) != 0)
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: '%.60s' is not an address", lineno, ip);
+    sl_addr_format(&a, r->addr);
+    r->port = (uint16_t)port;
+    const char *banner = json_string_value(json_object_get(svc, "banner"));
+    const char *name = json_string_value(json_object_get(svc, "name"));
+    if (banner != NULL) {
+        r->blen = strlen(banner);
+        if (r->blen > SL_SCAN_MAX_RAW)
+            r->blen = SL_SCAN_MAX_RAW;
+        r->banner = malloc(r->blen + 1);
+        if (r->banner == NULL)
+            return sl_err_set(err, "out of memory");
+        memcpy(r->banner, banner, r->blen);
+        r->banner[r->blen] = '\0';
+        r->http = name != NULL && strcmp(name, "http") == 0;
+    }
+    m->n++;
+    return 0;
+}
+
+/* One line of masscan's array: a host object, or anything else skipped. */
+static int masscan_line(const char *s, const char *le, size_t lineno, struct mrecs *m,
+                        struct sl_err *err)
+{
+    while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++;
+    if (s >= le || *s != '{')
+        return 0; /* "[", "]" and blank lines of masscan's array */
+    size_t l = (size_t)(le - s);
+    while (l > 0 && (s[l - 1] == ',' || s[l - 1] == ' ' || s[l - 1] == '\r'))
+        l--;
+    json_error_t je;
+    json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &je);
+    if (j == NULL)
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: %s", lineno, je.text);
+    const char *ip = json_string_value(json_object_get(j, "ip"));
+    json_t *ports = json_object_get(j, "ports");
+    int rc = 0;
+    size_t i;
+    json_t *pe;
+    if (ip != NULL && json_is_array(ports)) /* else e.g. {"finished": 1} */
+        json_array_foreach(ports, i, pe) {
+            if ((rc = masscan_port(pe, ip, lineno, m, err)) != 0)
+                break;
+        }
+    json_decref(j);
+    return rc;
+}
+
 static int parse_masscan(const char *data, size_t len, struct hosts *hs, struct sl_err *err)
 {
-    struct mrec *recs = NULL;
-    size_t n = 0, cap = 0, lineno = 0;
+    struct mrecs m = {NULL, 0, 0};
+    size_t lineno = 0;
     int rc = 0;
     const char *p = data, *end = data + len;
     while (p < end && rc == 0) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl != NULL ? nl : end;
         lineno++;
-        const char *s = p;
+        rc = masscan_line(p, le, lineno, &m, err);
         p = nl != NULL ? nl + 1 : end;
-        while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
-            s++;
-        if (s >= le || *s != '{')
-            continue; /* "[", "]" and blank lines of masscan's array */
-        size_t l = (size_t)(le - s);
-        while (l > 0 && (s[l - 1] == ',' || s[l - 1] == ' ' || s[l - 1] == '\r'))
-            l--;
-        json_error_t je;
-        json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &je);
-        if (j == NULL) {
-            rc = sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: %s", lineno, je.text);
-            break;
-        }
-        const char *ip = json_string_value(json_object_get(j, "ip"));
-        json_t *ports = json_object_get(j, "ports");
-        if (ip == NULL || !json_is_array(ports)) {
-            json_decref(j); /* e.g. {"finished": 1} */
-            continue;
-        }
-        size_t i;
-        json_t *pe;
-        json_array_foreach(ports, i, pe) {
-            json_int_t port = json_integer_value(json_object_get(pe, "port"));
-            const char *proto = json_string_value(json_object_get(pe, "proto"));
-            const char *status = json_string_value(json_object_get(pe, "status"));
-            json_t *svc = json_object_get(pe, "service");
-            if (port <= 0 || port > 65535 || (proto != NULL && strcmp(proto, "tcp") != 0))
-                continue;
-            if (svc == NULL && status != NULL && strcmp(status, "open") != 0)
-                continue;
-            if (n >= SL_IMPORT_MAX_HOSTS * 4ull) {
-                rc = sl_err_setk(err, SL_ERR_INVALID, "too many records");
-                break;
-            }
-            if (SL_GROW(recs, cap, n + 1, 256) != 0) {
-                rc = sl_err_set(err, "out of memory");
-                break;
-            }
-            struct mrec *r = &recs[n];
-            memset(r, 0, sizeof *r);
-            struct sl_addr a;
-            if (sl_addr_parse(ip, &a) != 0) {
-                rc = sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: '%.60s' is not an address", lineno, ip);
-                break;
-            }
-            sl_addr_format(&a, r->addr);
-            r->port = (uint16_t)port;
-            const char *banner = json_string_value(json_object_get(svc, "banner"));
-            const char *name = json_string_value(json_object_get(svc, "name"));
-            if (banner != NULL) {
-                r->blen = strlen(banner);
-                if (r->blen > SL_SCAN_MAX_RAW)
-                    r->blen = SL_SCAN_MAX_RAW;
-                r->banner = malloc(r->blen + 1);
-                if (r->banner == NULL) {
-                    rc = sl_err_set(err, "out of memory");
-                    break;
-                }
-                memcpy(r->banner, banner, r->blen);
-                r->banner[r->blen] = '\0';
-                r->http = name != NULL && strcmp(name, "http") == 0;
-            }
-            n++;
-        }
-        json_decref(j);
     }
-    if (rc == 0 && n > 0) {
-        qsort(recs, n, sizeof *recs, cmp_mrec);
+    if (rc == 0 && m.n > 0) {
+        qsort(m.v, m.n, sizeof *m.v, cmp_mrec);
         struct sl_host *h = NULL;
-        for (size_t i = 0; i < n && rc == 0; i++) {
-            if (h == NULL || strcmp(h->addr_s, recs[i].addr) != 0)
-                h = hosts_add(hs, recs[i].addr, err);
+        for (size_t i = 0; i < m.n && rc == 0; i++) {
+            const struct mrec *r = &m.v[i];
+            if (h == NULL || strcmp(h->addr_s, r->addr) != 0)
+                h = hosts_add(hs, r->addr, err);
             if (h == NULL) {
                 rc = -1;
                 break;
             }
-            host_port(h, recs[i].port);
-            if (recs[i].banner != NULL)
-                sl_host_add_evidence(h, recs[i].http ? SL_PROTO_HTTP : SL_PROTO_TCP,
-                                     SL_OUTCOME_OK, recs[i].port, "masscan import", NULL,
-                                     recs[i].banner, recs[i].blen, "banner as masscan printed it");
+            host_port(h, r->port);
+            if (r->banner != NULL)
+                sl_host_add_evidence(h, r->http ? SL_PROTO_HTTP : SL_PROTO_TCP, SL_OUTCOME_OK,
+                                     r->port, "masscan import", NULL, r->banner, r->blen,
+                                     "banner as masscan printed it");
         }
     }
-    for (size_t i = 0; i < n; i++)
-        free(recs[i].banner);
-    free(recs);
+    for (size_t i = 0; i < m.n; i++)
+        free(m.v[i].banner);
+    free(m.v);
     return rc;
 }
 

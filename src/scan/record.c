@@ -138,104 +138,132 @@ static int cmp_u16(const void *a, const void *b)
     return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
-int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err)
+/* "80,443,554": the host's open ports in order. */
+static void ports_text(const struct sl_host *h, char *out, size_t n)
 {
-    const struct sl_scan_opts *o = r->o;
-    size_t n_ev = 0;
-    bool hostile = false;
-    for (struct sl_ev_item *it = h->ev_head; it != NULL && n_ev < SL_SCAN_HOST_MAX_EV;
-         it = it->next) {
-        r->evp[n_ev++] = &it->ev;
-        if (it->ev.outcome != SL_OUTCOME_OK)
-            hostile = true;
-    }
-    struct sl_claim claim;
-    memset(&claim, 0, sizeof claim);
-    if (r->acc != NULL) {
-        sl_ident_acc_reset(r->acc);
-        for (size_t i = 0; i < n_ev; i++)
-            sl_ident_observe(r->acc, r->evp[i]);
-        sl_ident_conclude(r->acc, &claim);
-    }
-    long si = site_of(r, &h->addr);
-    bool defaulted = si < 0;
-    enum sl_tier tier = defaulted ? SL_TIER_SENSITIVE : r->sites[si].tier;
-    struct sl_verdict verdict;
-    memset(&verdict, 0, sizeof verdict);
-    if (o->policy != NULL) {
-        sl_policy_judge(o->policy, tier, &claim, r->now, &verdict);
-    } else {
-        verdict.decision = SL_DECISION_REVIEW;
-        sl_strlcpy(verdict.reason, "no policy loaded", sizeof verdict.reason);
-    }
     uint16_t ports[32];
     memcpy(ports, h->open_ports, h->n_open * sizeof ports[0]);
     qsort(ports, h->n_open, sizeof ports[0], cmp_u16);
-    char pstr[200] = "";
+    out[0] = '\0';
     size_t used = 0;
     for (unsigned i = 0; i < h->n_open; i++) {
-        int w = snprintf(pstr + used, sizeof pstr - used, "%s%u", i ? "," : "", (unsigned)ports[i]);
-        if (w < 0 || (size_t)w >= sizeof pstr - used)
+        int w = snprintf(out + used, n - used, "%s%u", i ? "," : "", (unsigned)ports[i]);
+        if (w < 0 || (size_t)w >= n - used)
             break;
         used += (size_t)w;
     }
+}
+
+/* What one finished host is: its evidence identified, judged under its site's tier. */
+struct judged {
+    size_t n_ev;
+    bool hostile, defaulted;
+    long site;           /* index into r->sites, -1 outside every site */
+    enum sl_tier tier;
+    struct sl_claim claim;
+    struct sl_verdict verdict;
+    char ports[200];
+};
+
+static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged *j)
+{
+    const struct sl_scan_opts *o = r->o;
+    memset(j, 0, sizeof *j);
+    for (struct sl_ev_item *it = h->ev_head; it != NULL && j->n_ev < SL_SCAN_HOST_MAX_EV;
+         it = it->next) {
+        r->evp[j->n_ev++] = &it->ev;
+        if (it->ev.outcome != SL_OUTCOME_OK)
+            j->hostile = true;
+    }
+    if (r->acc != NULL) {
+        sl_ident_acc_reset(r->acc);
+        for (size_t i = 0; i < j->n_ev; i++)
+            sl_ident_observe(r->acc, r->evp[i]);
+        sl_ident_conclude(r->acc, &j->claim);
+    }
+    j->site = site_of(r, &h->addr);
+    j->defaulted = j->site < 0;
+    j->tier = j->defaulted ? SL_TIER_SENSITIVE : r->sites[j->site].tier;
+    if (o->policy != NULL) {
+        sl_policy_judge(o->policy, j->tier, &j->claim, r->now, &j->verdict);
+    } else {
+        j->verdict.decision = SL_DECISION_REVIEW;
+        sl_strlcpy(j->verdict.reason, "no policy loaded", sizeof j->verdict.reason);
+    }
+    ports_text(h, j->ports, sizeof j->ports);
+}
+
+/* The host into the register (the open batch): the device, then its evidence. */
+static int store_host(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
+                      int64_t *device_id, bool *created, struct sl_err *err)
+{
+    const struct sl_scan_opts *o = r->o;
+    if (!r->in_txn) {
+        if (sl_store_begin(o->store, err) != 0)
+            return -1;
+        r->in_txn = true;
+        r->txn_started = sl_mono_ms();
+    }
+    struct sl_device_obs obs = {
+        .scan_id = r->scan_id,
+        .site_id = j->defaulted ? 0 : r->sites[j->site].id,
+        .mac = j->claim.mac,
+        .serial = j->claim.serial,
+        .address = h->addr_s,
+        .ports = j->ports,
+        .claim = &j->claim,
+        .verdict = &j->verdict,
+        .seen_at = sl_now(),
+    };
+    bool ok = sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
+                                      device_id, created, err) == 0;
+    ok = ok && sl_store_evidence_add_many(o->store, r->scan_id, *device_id, h->addr_s,
+                                          (const struct sl_evidence *const *)r->evp, j->n_ev,
+                                          err) == 0;
+    if (!ok) {
+        sl_store_rollback(o->store);
+        r->in_txn = false;
+        r->batch = 0;
+        return -1;
+    }
+    if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
+        return -1;
+    return 0;
+}
+
+int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err)
+{
+    struct judged jd;
+    struct judged *j = &jd;
+    judge(r, h, j);
     int64_t device_id = 0;
     bool created = false;
-    if (o->store != NULL) {
-        if (!r->in_txn) {
-            if (sl_store_begin(o->store, err) != 0)
-                return -1;
-            r->in_txn = true;
-            r->txn_started = sl_mono_ms();
-        }
-        struct sl_device_obs obs = {
-            .scan_id = r->scan_id,
-            .site_id = defaulted ? 0 : r->sites[si].id,
-            .mac = claim.mac,
-            .serial = claim.serial,
-            .address = h->addr_s,
-            .ports = pstr,
-            .claim = &claim,
-            .verdict = &verdict,
-            .seen_at = sl_now(),
-        };
-        if (sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
-                                    &device_id, &created, err) != 0)
-            goto fail;
-        if (sl_store_evidence_add_many(o->store, r->scan_id, device_id, h->addr_s,
-                                       (const struct sl_evidence *const *)r->evp, n_ev, err) != 0)
-            goto fail;
-        if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
-            return -1;
-    }
+    if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
+        return -1;
     r->sum->stats.devices++;
-    r->sum->by_decision[(unsigned)verdict.decision < SL_SCAN_DECISIONS ? verdict.decision : 0]++;
-    if (defaulted)
+    r->sum->by_decision[(unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision
+                                                                          : 0]++;
+    if (j->defaulted)
         r->sum->tier_defaulted++;
-    if (hostile)
+    if (j->hostile)
         r->sum->hostile++;
     if (r->cb->on_device != NULL) {
         struct sl_scan_device d = {
             .address = h->addr_s,
-            .ports = pstr,
-            .claim = &claim,
-            .verdict = &verdict,
-            .site = defaulted ? "" : r->sites[si].name,
-            .tier = tier,
-            .tier_defaulted = defaulted,
+            .ports = j->ports,
+            .claim = &j->claim,
+            .verdict = &j->verdict,
+            .site = j->defaulted ? "" : r->sites[j->site].name,
+            .tier = j->tier,
+            .tier_defaulted = j->defaulted,
             .device_id = device_id,
             .created = created,
             .evidence = r->evp,
-            .n_evidence = n_ev,
+            .n_evidence = j->n_ev,
         };
         r->cb->on_device(&d, r->cb->ctx);
     }
     return 0;
-fail:
-    sl_store_rollback(o->store);
-    r->in_txn = false;
-    r->batch = 0;
-    return -1;
 }
 
 int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err *err)

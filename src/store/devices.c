@@ -253,6 +253,9 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
     return sl_exec_deferred(st, "recording a lifecycle event", err);
 }
 
+/* Long: match, merge and write one observation as one transaction. Issue 13
+ * moves this file into store/sqlite/ behind the operations table; it is split
+ * there rather than twice. */
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                             const char *actor, int64_t *id_out, bool *created,
                             struct sl_err *err)

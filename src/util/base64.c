@@ -1,3 +1,4 @@
+/* base64.c - standard base64 decoding (base64.h). No encoder: nothing needs one. */
 #include "util/base64.h"
 
 static int val(unsigned char c)

@@ -1,3 +1,4 @@
+/* buf.c - byte buffers with a hard maximum (buf.h). Never grows past it. */
 #include "util/buf.h"
 
 #include <stdarg.h>

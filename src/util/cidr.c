@@ -1,6 +1,10 @@
+/* cidr.c - addresses and prefixes: parse, format, convert, contain. Knows no
+ * sockets beyond the conversion of their addresses. */
 #include "util/cidr.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,12 +13,9 @@
 int sl_addr_parse(const char *s, struct sl_addr *out)
 {
     memset(out, 0, sizeof *out);
-    struct in_addr a4;
-    if (inet_pton(AF_INET, s, &a4) == 1) {
-        out->b[10] = 0xff;
-        out->b[11] = 0xff;
-        memcpy(out->b + 12, &a4, 4);
-        out->v4 = true;
+    uint8_t a4[4];
+    if (inet_pton(AF_INET, s, a4) == 1) {
+        sl_addr_from_v4(a4, out);
         return 0;
     }
     if (inet_pton(AF_INET6, s, out->b) == 1) {
@@ -30,6 +31,42 @@ void sl_addr_format(const struct sl_addr *a, char out[SL_ADDR_STRLEN])
         inet_ntop(AF_INET, a->b + 12, out, SL_ADDR_STRLEN);
     else
         inet_ntop(AF_INET6, a->b, out, SL_ADDR_STRLEN);
+}
+
+int sl_addr_from_sockaddr(const struct sockaddr *sa, struct sl_addr *out, uint16_t *port)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+        sl_addr_from_v4((const uint8_t *)&sin->sin_addr, out);
+        if (port != NULL)
+            *port = ntohs(sin->sin_port);
+        return 0;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
+        sl_addr_from_v6((const uint8_t *)&s6->sin6_addr, out);
+        if (port != NULL)
+            *port = ntohs(s6->sin6_port);
+        return 0;
+    }
+    return -1;
+}
+
+unsigned sl_addr_to_sockaddr(const struct sl_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (a->v4) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        memcpy(&sin->sin_addr, a->b + 12, 4);
+        return sizeof *sin;
+    }
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    s6->sin6_family = AF_INET6;
+    s6->sin6_port = htons(port);
+    memcpy(&s6->sin6_addr, a->b, 16);
+    return sizeof *s6;
 }
 
 static unsigned mapped_prefix(const struct sl_cidr *c)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/err.h"
 
@@ -24,9 +25,34 @@ struct sl_cidr {
     unsigned prefix;     /* 0..32 for v4, 0..128 for v6 (as written, not mapped) */
 };
 
+struct sockaddr;
+struct sockaddr_storage;
+
 /* Parses "198.18.0.7" or "2001:db8::1". Returns 0 or -1. */
 int sl_addr_parse(const char *s, struct sl_addr *out);
 void sl_addr_format(const struct sl_addr *a, char out[SL_ADDR_STRLEN]);
+
+/* The one place an address changes form: from 4 bytes of an IPv4 address or 16
+ * of an IPv6 one (network order, as on the wire), from a socket address
+ * (AF_INET or AF_INET6: 0; any other family: -1; *port set when port is not
+ * NULL), and to a socket address with a port (returns its length). */
+static inline void sl_addr_from_v4(const uint8_t b[4], struct sl_addr *out)
+{
+    memset(out->b, 0, 10);
+    out->b[10] = 0xff;
+    out->b[11] = 0xff;
+    memcpy(out->b + 12, b, 4);
+    out->v4 = true;
+}
+
+static inline void sl_addr_from_v6(const uint8_t b[16], struct sl_addr *out)
+{
+    memcpy(out->b, b, 16);
+    out->v4 = false;
+}
+
+int sl_addr_from_sockaddr(const struct sockaddr *sa, struct sl_addr *out, uint16_t *port);
+unsigned sl_addr_to_sockaddr(const struct sl_addr *a, uint16_t port, struct sockaddr_storage *ss);
 
 /* Parses "198.18.0.0/24", "2001:db8::/32", or a bare address (a /32 or /128).
  * Host bits must be zero: "198.18.0.1/24" is refused with a hint. */

@@ -1,6 +1,12 @@
+/* csv.c - RFC 4180 CSV read with line and column numbers, and written (csv.h).
+ * Knows no columns. */
 #include "util/csv.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#include "util/str.h"
 
 void sl_csv_reader_init(struct sl_csv_reader *r, const char *data, size_t len)
 {
@@ -87,6 +93,42 @@ int sl_csv_next(struct sl_csv_reader *r, size_t *record_line, struct sl_err *err
         break;
     }
     return 1;
+}
+
+size_t sl_csv_map_header(const struct sl_csv_reader *r, size_t line, const char *const *names,
+                         size_t n, const bool *required, int *where,
+                         struct sl_import_problems *probs)
+{
+    size_t before = probs->count;
+    char expected[512];
+    size_t used = 0;
+    expected[0] = '\0';
+    for (size_t c = 0; c < n; c++) {
+        where[c] = -1;
+        int w = snprintf(expected + used, sizeof expected - used, "%s%s", c ? ", " : "", names[c]);
+        if (w > 0 && (size_t)w < sizeof expected - used)
+            used += (size_t)w;
+    }
+    for (size_t i = 0; i < r->nfields; i++) {
+        char h[64];
+        sl_strlcpy(h, r->fields[i], sizeof h);
+        sl_str_trim(h);
+        sl_str_printable(h);
+        size_t c = 0;
+        while (c < n && strcasecmp(h, names[c]) != 0)
+            c++;
+        if (c == n)
+            sl_problem(probs, "line %zu, column %zu: unknown column '%s' (expected %s)", line,
+                       i + 1, h, expected);
+        else if (where[c] >= 0)
+            sl_problem(probs, "line %zu, column %zu: column '%s' appears twice", line, i + 1, h);
+        else
+            where[c] = (int)i;
+    }
+    for (size_t c = 0; c < n; c++)
+        if (where[c] < 0 && (required == NULL || required[c]))
+            sl_problem(probs, "line %zu: the header has no '%s' column", line, names[c]);
+    return probs->count - before;
 }
 
 void sl_csv_write_field(FILE *out, const char *s)

@@ -8,10 +8,12 @@
 #ifndef SL_UTIL_CSV_H
 #define SL_UTIL_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "util/err.h"
+#include "util/problems.h"
 
 #define SL_CSV_MAX_FIELDS 32
 #define SL_CSV_MAX_FIELD 4096
@@ -30,6 +32,15 @@ void sl_csv_reader_init(struct sl_csv_reader *r, const char *data, size_t len);
 /* Reads the next record. Returns 1 (a record), 0 (end of input) or -1 (error:
  * err says line and column). Blank lines are skipped. */
 int sl_csv_next(struct sl_csv_reader *r, size_t *record_line, struct sl_err *err);
+
+/* Maps the header record the reader holds to the n known column names
+ * (case-insensitive, blanks trimmed): where[c] is the field index of names[c]
+ * or -1. Records a problem for an unknown column, a column given twice, and a
+ * missing required column (required[c]; NULL = every column is required).
+ * Returns the number of problems it added. */
+size_t sl_csv_map_header(const struct sl_csv_reader *r, size_t line, const char *const *names,
+                         size_t n, const bool *required, int *where,
+                         struct sl_import_problems *probs);
 
 /* Writes one field, quoted when needed. */
 void sl_csv_write_field(FILE *out, const char *s);

@@ -1,3 +1,4 @@
+/* file.c - whole files read with a size bound (file.h). Parses nothing. */
 #include "util/file.h"
 
 #include <errno.h>

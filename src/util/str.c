@@ -1,3 +1,5 @@
+/* str.c - bounded string helpers (str.h) in place of the unbounded libc ones.
+ * Allocates nothing. */
 #include "util/str.h"
 
 #include <ctype.h>
@@ -97,6 +99,14 @@ const char *sl_memcasemem(const char *hay, size_t n, const char *needle)
             return hay + i;
     }
     return NULL;
+}
+
+bool sl_str_has_control(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
 }
 
 void sl_str_printable(char *s)

@@ -35,6 +35,9 @@ int sl_hex_digit(int c);
 /* Case-insensitive search of needle in the first n bytes of hay. */
 const char *sl_memcasemem(const char *hay, size_t n, const char *needle);
 
+/* True when s holds an ASCII control character (below 0x20, or DEL). */
+bool sl_str_has_control(const char *s);
+
 /* Replaces bytes that are not printable ASCII by '.', for logs and tables. */
 void sl_str_printable(char *s);
 

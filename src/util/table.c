@@ -1,3 +1,5 @@
+/* table.c - text tables with aligned columns for the terminal (table.h). Knows
+ * no data. */
 #include "util/table.h"
 
 #include <stdlib.h>

@@ -2,25 +2,17 @@
 # Runs every built libFuzzer target for a few seconds over a copy of its
 # committed corpus (the source tree is left as it is). Longer runs:
 # scripts/fuzz. Skipped (77) when the fuzz flavour has not been built.
-set -u
-src=${SL_SOURCE_DIR:?}
+. "$(dirname "$0")/lib.sh"
+src=$SL_SOURCE_DIR
 dir="$src/build-fuzz/fuzz"
 secs=${SL_FUZZ_SMOKE_SECONDS:-5}
 # A fixed seed: the suite replays the same mutations on every machine (a run
 # that passed here passes in CI); scripts/fuzz explores at random for longer.
 seed=${SL_FUZZ_SMOKE_SEED:-1}
-if [ ! -d "$dir" ]; then
-    echo "build-fuzz does not exist: run ./scripts/build fuzz (clang-14) to fuzz"
-    exit 77
-fi
+[ -d "$dir" ] || skip "build-fuzz does not exist: run ./scripts/build fuzz (clang-14) to fuzz"
 targets=$(find "$dir" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x | sort)
-if [ -z "$targets" ]; then
-    echo "no fuzz targets in $dir"
-    exit 77
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/sl-fuzz-smoke.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-failed=0
+[ -n "$targets" ] || skip "no fuzz targets in $dir"
+work=$T
 for t in $targets; do
     name=$(basename "$t")
     seeds="$src/fuzz/corpus/${name#fuzz_}"
@@ -30,11 +22,10 @@ for t in $targets; do
     if "$t" -seed="$seed" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$work/$name-" "$@" >"$work/$name.log" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log" | tail -1)
-        echo "ok   $name: ${execs:-?} executions in ${secs} s"
+        ok "$name: ${execs:-?} executions in ${secs} s"
     else
-        echo "FAIL $name"
+        bad "$name"
         tail -n 40 "$work/$name.log"
-        failed=1
     fi
 done
-exit "$failed"
+finish

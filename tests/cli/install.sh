@@ -13,10 +13,10 @@
 #     installed sightline; the monitor run the way the unit runs it (an
 #     unprivileged user with only CAP_NET_RAW), SIGHUP reload included.
 . "$(dirname "$0")/lib.sh"
-command -v cmake >/dev/null 2>&1 || { echo "skipped: needs cmake"; exit 77; }
+need_tool cmake
 R="$T/root"
 DESTDIR="$R" cmake --install "$SL_BUILD_DIR" >"$T/install.log" 2>&1 ||
-    { fail "cmake --install failed"; tail -5 "$T/install.log"; finish; }
+    { bad "cmake --install failed"; tail -5 "$T/install.log"; finish; }
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$SL_BUILD_DIR/CMakeCache.txt")
 P="$R$prefix"
 S="$P/bin/sightline"
@@ -28,38 +28,38 @@ for f in "$S" "$L" "$P/share/sightline/rules/hikvision.json" "$P/share/sightline
     "$P/share/man/man1/sightline-lab.1" "$P/share/man/man5/sightline.conf.5" \
     "$P/share/man/man5/sightline-rules.5" "$P/share/bash-completion/completions/sightline" \
     "$P/share/bash-completion/completions/sightline-lab" "$conf" "$unit"; do
-    [ -e "$f" ] && pass "installed ${f#"$R"}" || fail "not installed: ${f#"$R"} (see $T/install.log)"
+    [ -e "$f" ] && ok "installed ${f#"$R"}" || bad "not installed: ${f#"$R"} (see $T/install.log)"
 done
-[ -n "$(find "$R" -path '*/sysusers.d/sightline.conf')" ] && pass "installed sysusers.d/sightline.conf" ||
-    fail "no sysusers.d/sightline.conf"
+[ -n "$(find "$R" -path '*/sysusers.d/sightline.conf')" ] && ok "installed sysusers.d/sightline.conf" ||
+    bad "no sysusers.d/sightline.conf"
 
 # The installed files only: no $SIGHTLINE_DATA, run from elsewhere, the shipped config.
 cd "$T" || exit 1
 run() { env -u SIGHTLINE_DATA -u SIGHTLINE_LAB_PROFILES SIGHTLINE_CONFIG="$conf" "$@"; }
-expect_rc 0 run "$S" --version && expect_in "$T/out" "sightline "
+expect_rc 0 run "$S" --version && has "$T/out" "sightline "
 expect_rc 0 run "$S" config show
 grep -q "^data.dir  *$P/share/sightline  *built in (installed beside the program)" "$T/out" &&
-    pass "the installed binary reads the installed data" ||
-    { fail "data.dir is not the installed copy"; cat "$T/out"; }
-expect_rc 0 run "$S" rules test && expect_in "$T/out" " 0 failed"
+    ok "the installed binary reads the installed data" ||
+    { bad "data.dir is not the installed copy"; cat "$T/out"; }
+expect_rc 0 run "$S" rules test && has "$T/out" " 0 failed"
 printf 'HTTP/1.0 200 OK\r\nServer: App-webs/\r\n\r\n' >"$T/answer"
-expect_rc 0 run "$S" identify --proto http "$T/answer" && expect_in "$T/out" '"manufacturer": "Hikvision"'
+expect_rc 0 run "$S" identify --proto http "$T/answer" && has "$T/out" '"manufacturer": "Hikvision"'
 mkdir -p "$T/other" && cp -r "$P/share/sightline/." "$T/other/"
-expect_rc 0 run "$S" --data-dir "$T/other" config show && expect_in "$T/out" "$T/other  "
+expect_rc 0 run "$S" --data-dir "$T/other" config show && has "$T/out" "$T/other  "
 expect_rc 0 env SIGHTLINE_DATA="$T/other" SIGHTLINE_CONFIG="$conf" "$S" config show &&
-    expect_in "$T/out" "environment (\$SIGHTLINE_DATA)"
-expect_rc 2 run "$S" --data-dir "$T/nowhere" rules list && expect_in "$T/err" "not a directory"
+    has "$T/out" "environment (\$SIGHTLINE_DATA)"
+expect_rc 2 run "$S" --data-dir "$T/nowhere" rules list && has "$T/err" "not a directory"
 
 if command -v man >/dev/null 2>&1; then
     n=0
     for page in "$P"/share/man/man1/*.1 "$P"/share/man/man5/*.5; do
         MANWIDTH=80 man -l "$page" >"$T/page" 2>"$T/man.err" && [ -s "$T/page" ] ||
-            fail "man -l ${page#"$R"} failed"
+            bad "man -l ${page#"$R"} failed"
         n=$((n + 1))
     done
-    pass "man renders all $n installed pages"
+    ok "man renders all $n installed pages"
     MANPATH="$P/share/man" MANWIDTH=80 man sightline 2>/dev/null | grep -q "find, identify and track the removal" &&
-        pass "man sightline finds the installed page" || fail "man sightline: no page"
+        ok "man sightline finds the installed page" || bad "man sightline: no page"
 fi
 
 if [ -f /usr/share/bash-completion/bash_completion ] && command -v bash >/dev/null 2>&1; then
@@ -80,8 +80,8 @@ if [ -f /usr/share/bash-completion/bash_completion ] && command -v bash >/dev/nu
     for want in "sightline sca => scan" "sightline sites  => add import list show" \
         "sightline scan --ud => --udp-discovery" 'sightline scan --site  => North\ Gate' \
         "sightline monitor --tier o => official" "sightline-lab li => list-profiles"; do
-        grep -qxF -- "$want" "$T/comp" && pass "completion: $want" ||
-            { fail "completion: wanted '$want'"; cat "$T/comp"; }
+        grep -qxF -- "$want" "$T/comp" && ok "completion: $want" ||
+            { bad "completion: wanted '$want'"; cat "$T/comp"; }
     done
 fi
 
@@ -89,19 +89,19 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     sed "s|^ExecStart=[^ ]*/sightline |ExecStart=$S |" "$unit" >"$T/sightline-monitor@.service"
     if systemd-analyze verify --man=no "$T/sightline-monitor@.service" >"$T/verify" 2>&1 &&
         ! [ -s "$T/verify" ]; then
-        pass "systemd-analyze verify: sightline-monitor@.service"
+        ok "systemd-analyze verify: sightline-monitor@.service"
     else
-        fail "systemd-analyze verify"; cat "$T/verify"
+        bad "systemd-analyze verify"; cat "$T/verify"
     fi
     if systemd-analyze security --offline=true --threshold=20 "$T/sightline-monitor@.service" \
         >"$T/security" 2>&1; then
-        pass "systemd-analyze security: $(grep -o 'exposure level.*' "$T/security")"
+        ok "systemd-analyze security: $(grep -o 'exposure level.*' "$T/security")"
     else
-        fail "systemd-analyze security above 2.0"; tail -3 "$T/security"
+        bad "systemd-analyze security above 2.0"; tail -3 "$T/security"
     fi
 fi
 
-[ "$(id -u)" -eq 0 ] && unshare --net true 2>/dev/null || { echo "not root: lab and monitor parts skipped"; finish; }
+[ "$(id -u)" -eq 0 ] && unshare --net true 2>/dev/null || skip_rest "the lab and monitor parts need root"
 
 # The installed lab (its installed profiles) scanned by the installed sightline.
 name="slinst$$"
@@ -113,8 +113,8 @@ import ipaddress, json, sys
 a = sorted(int(ipaddress.ip_address(json.loads(l)['address'])) for l in open('$T/truth.jsonl'))
 print(ipaddress.ip_address(a[0]), '-', ipaddress.ip_address(a[-1]), sep='')")
     run "$L" exec --name "$name" -- "$S" scan "$range" --quiet --jsonl "$T/scan.jsonl" \
-        --db "$T/lab.db" >"$T/scan.out" 2>&1 || fail "installed scan of the installed lab failed"
-    python3 - "$T/truth.jsonl" "$T/scan.jsonl" >"$T/score" <<'PY' && pass "$(cat "$T/score")" ||
+        --db "$T/lab.db" >"$T/scan.out" 2>&1 || bad "installed scan of the installed lab failed"
+    python3 - "$T/truth.jsonl" "$T/scan.jsonl" >"$T/score" <<'PY' && ok "$(cat "$T/score")" ||
 import json, sys
 truth = [json.loads(l) for l in open(sys.argv[1])]
 seen = {}
@@ -127,10 +127,10 @@ right = sum(1 for d in makers if seen.get(d["address"]) == d["manufacturer"])
 print(f"installed lab scanned: {len(seen)} devices, {right} of {len(makers)} Hikvision/Dahua named")
 sys.exit(0 if makers and right == len(makers) else 1)
 PY
-        { fail "lab scan with the installed files"; cat "$T/score" "$T/scan.out" | tail -5; }
+        { bad "lab scan with the installed files"; cat "$T/score" "$T/scan.out" | tail -5; }
     run "$L" down --name "$name" >/dev/null 2>&1
 else
-    fail "the installed sightline-lab did not start"
+    bad "the installed sightline-lab did not start"
 fi
 
 # The monitor the way the unit runs it: an unprivileged user, CAP_NET_RAW only
@@ -157,13 +157,13 @@ for _ in range(3): s.sendto(q, (\"127.0.0.1\", 53))"
         MAINPID=$pid sh -c "$(sed -n "s/^ExecReload=//p" "$4" | sed "s/\\\$\\\$/\$/g")"; sleep 1
         kill -TERM $pid; wait $pid; echo "exit $?" >>"$3/monitor.err"
     ' sh "$conf" "$S" "$T/state" "$unit"
-    expect_in "$T/state/monitor.err" "capturing on lo"
-    expect_in "$T/state/monitor.err" "-> none"
-    expect_in "$T/state/caps" "CapEff:	0000000000000000"
-    expect_in "$T/state/alerts.jsonl" '"domain":"hik-connect.com"'
-    expect_in "$T/state/monitor.err" "sightline monitor: reloaded $conf"
-    expect_in "$T/state/monitor.err" "exit 0"
-    [ -s "$T/state/monitor-lo.json" ] && pass "state kept in the state directory" ||
-        fail "no state file written"
+    has "$T/state/monitor.err" "capturing on lo"
+    has "$T/state/monitor.err" "-> none"
+    has "$T/state/caps" "CapEff:	0000000000000000"
+    has "$T/state/alerts.jsonl" '"domain":"hik-connect.com"'
+    has "$T/state/monitor.err" "sightline monitor: reloaded $conf"
+    has "$T/state/monitor.err" "exit 0"
+    [ -s "$T/state/monitor-lo.json" ] && ok "state kept in the state directory" ||
+        bad "no state file written"
 fi
 finish

@@ -5,28 +5,22 @@
 # discovery probe must be alerted on as prohibited with its own MAC, and no
 # device of another maker may be. Needs root and the lab; else skipped.
 set -u
-[ -n "${SIGHTLINE_LAB:-}" ] || { echo "skipped: SIGHTLINE_LAB not set (lab not built)"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "skipped: the lab's netns mode needs root"; exit 77; }
-name=slmon$$
-ip netns add "$name-x" 2>/dev/null || { echo "skipped: cannot create network namespaces"; exit 77; }
-ip netns del "$name-x"
 . "$(dirname "$0")/lib.sh"
+need_lab
+need_netns
+name=slmon$$
 L=$SIGHTLINE_LAB
 S=$SIGHTLINE
 export SIGHTLINE_LAB_STATE="$T/state"
-trap '$L down --name "$name" >/dev/null 2>&1; rm -rf "$T"' EXIT
+on_exit '$L down --name "$name" >/dev/null 2>&1'
 $L up --mode netns --name "$name" --devices 10 --seed 11 \
     --mix hikvision-ipc-v5=30,hikvision-nvr=10,ezviz-camera=10,dahua-ipc=20,lorex-nvr=10,axis-camera=20 \
-    --truth "$T/truth.jsonl" >/dev/null || { echo "FAIL: lab up"; exit 1; }
+    --truth "$T/truth.jsonl" >/dev/null || die "lab up"
 bridge=$(sed -n 's/.*"bridge" *: *"\([^"]*\)".*/\1/p' "$SIGHTLINE_LAB_STATE/$name/info.json")
 $L exec --name "$name" -- $S monitor -i "$bridge" --duration 12 --jsonl "$T/live.jsonl" \
     2>"$T/mon.err" &
 mon=$!
-i=0
-while ! grep -q "dropped capabilities" "$T/mon.err" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && { fail "monitor did not start"; cat "$T/mon.err"; break; }
-    sleep 0.1
-done
+wait_for "$T/mon.err" "dropped capabilities" || { bad "monitor did not start"; cat "$T/mon.err"; }
 probe() { $L exec --name "$name" -- "$L" probe "$@" >/dev/null 2>&1 || true; }
 probe --udp --timeout 1000 239.255.255.250 3702 --send '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>urn:uuid:11111111-2222-4333-8444-555555555555</a:MessageID></s:Header><s:Body><d:Probe/></s:Body></s:Envelope>'
 probe --udp --timeout 1000 239.255.255.250 37020 --send '<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>11111111-2222-4333-8444-555555555555</Uuid><Types>inquiry</Types></Probe>'
@@ -36,9 +30,9 @@ probe --udp --timeout 1000 239.255.255.251 37810 --send "\\x20\\x00\\x00\\x00DHI
 probe --udp --timeout 1000 239.255.255.250 1900 --send 'M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\nMan: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n'
 wait $mon
 rc=$?
-[ $rc -eq 0 ] && pass "monitor on the lab bridge exit 0" || fail "monitor exit $rc: $(cat "$T/mon.err")"
-expect_in "$T/mon.err" "capturing on $bridge"
-python3 - "$T/truth.jsonl" "$T/live.jsonl" <<'PY' || failures=$((failures + 1))
+[ $rc -eq 0 ] && ok "monitor on the lab bridge exit 0" || bad "monitor exit $rc: $(cat "$T/mon.err")"
+has "$T/mon.err" "capturing on $bridge"
+python3 - "$T/truth.jsonl" "$T/live.jsonl" <<'PY' || bad "the lab comparison"
 import json, sys
 truth = [json.loads(l) for l in open(sys.argv[1])]
 alerts = [json.loads(l) for l in open(sys.argv[2])]

@@ -2,33 +2,10 @@
 # The removal programme's commands end to end: lifecycle moves (one device and
 # filtered sets, refusals, dry runs), milestones, reports in every format and as
 # of past dates, verification from a scan's JSON lines, the demo generator.
-set -u
-SL=${SIGHTLINE:?}
-dir=$(mktemp -d "${TMPDIR:-/tmp}/sl-programme.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-export SIGHTLINE_DB="$dir/r.db" SIGHTLINE_ACTOR=tester SIGHTLINE_NOW=2026-11-27
-# Under ctest label postgres (scripts/pg-cluster run) the register is a fresh
-# database of the private cluster instead of a file.
-if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
-    SIGHTLINE_DB=$(sh "${SL_SOURCE_DIR:?}/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "t$$") || exit 3
-    export SIGHTLINE_DB
-fi
-fails=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
-# expect CODE DESCRIPTION COMMAND...
-expect() {
-    want=$1; what=$2; shift 2
-    "$@" >"$dir/out" 2>"$dir/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok "$what"; else
-        bad "$what (exit $got, wanted $want)"; cat "$dir/out" "$dir/err"; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok "$3"; else bad "$3: '$2' not in $1"; cat "$1"; fi
-}
+. "$(dirname "$0")/lib.sh"
+SL=$SIGHTLINE dir=$T
+export SIGHTLINE_NOW=2026-11-27
 
-# --- help and usage errors ---
 for c in "report" "milestones add" "milestones list" "verify" "demo seed" "devices set-status" \
          "devices schedule" "devices exempt" "devices expire"; do
     # shellcheck disable=SC2086
@@ -125,5 +102,4 @@ v=$(grep "verified absent" "$dir/out" | awk '{print $3}')
 expect 2 "verify: unknown site" "$SL" verify --site Nowhere --from-scan "$dir/scan.jsonl"
 "$SL" db verify > "$dir/dbv" && ok "audit chain intact after all of it" || bad "audit chain"
 
-echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -8,24 +8,18 @@
 #   - every hostile device is found, has its failure recorded as evidence, and
 #     the scan stays within its deadlines;
 #   - a scan stopped with SIGINT leaves a consistent register marked incomplete.
-set -u
-SL=${SIGHTLINE:?}
-LAB=${SIGHTLINE_LAB:-}
-[ -n "$LAB" ] && [ -x "$LAB" ] || { echo "sightline-lab is not built"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "needs root (the lab isolates itself in a namespace)"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+need_lab
+need_root
+need_tool python3 sqlite3
+SL=$SIGHTLINE LAB=$SIGHTLINE_LAB tmp=$T
 profiles=${SL_LAB_PROFILES:-$SL_SOURCE_DIR/lab/profiles}
-ls "$profiles"/*.profile > /dev/null 2>&1 || { echo "no lab profiles in $profiles"; exit 77; }
-command -v python3 > /dev/null && command -v sqlite3 > /dev/null || { echo "needs python3, sqlite3"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sl-scan-lab.XXXXXX")
+ls "$profiles"/*.profile > /dev/null 2>&1 || skip "no lab profiles in $profiles"
 name="slt$$"
-down() { "$LAB" down --name "$name" > /dev/null 2>&1; rm -rf "$tmp"; }
-trap down EXIT INT TERM
-export SIGHTLINE_DB=$tmp/reg.db SIGHTLINE_ACTOR=test
-fails=0
-check() { if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1 (expected $2, got $3)"; fails=$((fails + 1)); fi; }
+on_exit '"$LAB" down --name "$name" > /dev/null 2>&1'
 
 "$LAB" up --devices 300 --isolate --name "$name" --truth "$tmp/truth.jsonl" --profiles "$profiles" \
-    --connlog "$tmp/conn.log" --quiet || { echo "FAIL: lab did not start"; exit 1; }
+    --connlog "$tmp/conn.log" --quiet || die "lab did not start"
 # Two sites over the lab's addresses: the first half sensitive, the rest public.
 eval "$(python3 - "$tmp/truth.jsonl" <<'PY'
 import ipaddress, json, sys
@@ -125,4 +119,5 @@ n_dev=$(sqlite3 "$tmp/int.db" 'select count(*) from devices')
 n_found=$(sqlite3 "$tmp/int.db" 'select devices_found from scans order by id desc limit 1')
 check "devices recorded = devices the scan reported" "$n_dev" "$n_found"
 SIGHTLINE_DB=$tmp/int.db "$SL" db verify > /dev/null; check "register and audit chain intact" 0 $?
-[ $fails -eq 0 ] || { tail -5 "$tmp/scan.out"; exit 1; }
+[ "$_sl_failures" -eq 0 ] || tail -5 "$tmp/scan.out"
+finish

@@ -6,15 +6,10 @@
 # the targets, that its replies carried our probe ids, that it was probed over
 # TCP, that its MAC came from the neighbour table, and that an excluded
 # responder is left alone. Root only; nothing leaves the test's namespaces.
-set -u
-SL=${SIGHTLINE:?}
-if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null || ! command -v nsenter >/dev/null ||
-   ! command -v python3 >/dev/null; then
-    echo "needs root, unshare, nsenter and python3"; exit 77
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sl-scan-mc.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-export SIGHTLINE_DB=$tmp/reg.db SIGHTLINE_ACTOR=test
+. "$(dirname "$0")/lib.sh"
+need_root
+need_tool unshare nsenter python3
+SL=$SIGHTLINE tmp=$T
 
 cat > "$tmp/device.py" <<'PY'
 import re, socket, struct, sys, threading, time
@@ -119,8 +114,6 @@ echo $rc > "$tmp/noif.rc"
 kill $pids 2>/dev/null || true
 ' sh "$tmp" "$SL"
 
-fails=0
-check() { if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1 (expected $2, got $3)"; fails=$((fails + 1)); fi; }
 check "scan exits 0" 0 "$(cat "$tmp/rc")"
 grep '"type":"device"' "$tmp/scan.jsonl" | grep -q '"address":"198.18.0.2"'; check "multicast responder found" 0 $?
 grep '"type":"device"' "$tmp/scan.jsonl" | grep -q '"address":"198.18.0.3"'; check "excluded responder not reported" 1 $?
@@ -135,4 +128,5 @@ grep '"type":"device"' "$tmp/late.jsonl" | grep -q '"address":"198.18.0.4"'; che
 grep '"type":"summary"' "$tmp/late.jsonl" | grep -q '"late_replies":1'; check "counted as a late reply" 0 $?
 check "each device once" 2 "$(grep -c '"type":"device"' "$tmp/late.jsonl")"
 grep -q "nosuchif0" "$tmp/noif.err"; check "error names the interface" 0 $?
-[ $fails -eq 0 ] || { cat "$tmp/scan.out"; exit 1; }
+[ "$_sl_failures" -eq 0 ] || cat "$tmp/scan.out"
+finish

@@ -4,25 +4,13 @@
 # current lab that is still up. Removed devices that are gone become
 # verified_absent; removed devices still answering become reappeared; an
 # outstanding device that is gone is listed as missing.
-set -u
-SL=${SIGHTLINE:?}
-if [ -z "${SIGHTLINE_LAB:-}" ]; then echo "skipped: the lab is not built"; exit 77; fi
-if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
-    echo "skipped: needs root and unshare for a private network namespace"; exit 77
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/sl-verify-lab.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-export SIGHTLINE_DB="$dir/r.db" SIGHTLINE_ACTOR=tester SIGHTLINE_LAB_STATE="$dir/labstate"
+[ -n "${SIGHTLINE_LAB:-}" ] || { echo "skip: the lab is not built"; exit 77; }
+# Everything that sends a packet runs inside a namespace of its own: only its own lo.
+SL_OWN_NETNS=1 . "$(dirname "$0")/lib.sh"
+SL=$SIGHTLINE LAB=$SIGHTLINE_LAB dir=$T
+export SIGHTLINE_DB="$dir/r.db" SIGHTLINE_LAB_STATE="$dir/labstate"
 mkdir -p "$SIGHTLINE_LAB_STATE"
-
-# Everything that sends a packet runs inside this namespace: only its own lo.
-unshare --net sh -s "$SL" "$SIGHTLINE_LAB" "$dir" <<'INNER'
-set -u
-SL=$1 LAB=$2 dir=$3
-fails=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
-ip link set lo up
+on_exit '"$LAB" down --name oldlab >/dev/null 2>&1; "$LAB" down --name curlab >/dev/null 2>&1'
 mix=hikvision-ipc-v5=3,dahua-ipc=3,axis-camera=2
 "$SL" sites add "Lab House" --department "Dept of Tests" --tier sensitive \
     --network "127.18.3.0/24 127.18.5.0/24" >/dev/null || bad "site"
@@ -82,6 +70,4 @@ id1=$(echo $back | cut -d' ' -f1)
 grep -q '"reappeared": 2' "$dir/report.json" && ok "the report counts the reappearances" || bad "report reappeared"
 "$SL" db verify >/dev/null && ok "audit chain intact" || bad "audit chain"
 "$LAB" down --name curlab >/dev/null
-echo "$((fails == 0 ? 1 : 0)) passed, $fails failed"
-[ $fails -eq 0 ]
-INNER
+finish

@@ -217,6 +217,47 @@ static void test_upper_case_dahua_style(void **state)
     sl_http_free(&h);
 }
 
+/* The one-segment peek (what the monitor reads): requests, responses of both
+ * protocols, the same header rules as the parser, bounds. */
+static void test_peek(void **state)
+{
+    (void)state;
+    struct sl_http_peek h;
+    static const char req[] = "GET /a?b HTTP/1.1\r\nhost: WWW.DahuaDDNS.com:8080\r\n\r\n";
+    assert_int_equal(sl_http_peek((const uint8_t *)req, sizeof req - 1, &h), SL_HTTP_PEEK_REQUEST);
+    assert_string_equal(h.method, "GET");
+    assert_string_equal(h.path, "/a?b");
+    assert_string_equal(h.host, "WWW.DahuaDDNS.com:8080"); /* as sent: the monitor normalises */
+    static const char resp[] = "HTTP/1.0 200 OK\r\nDate: x\r\nServer: App-webs/\r\n\r\nbody";
+    assert_int_equal(sl_http_peek((const uint8_t *)resp, sizeof resp - 1, &h),
+                     SL_HTTP_PEEK_RESPONSE);
+    assert_int_equal(h.proto, SL_HTTP_PROTO_HTTP);
+    assert_int_equal(h.status, 200);
+    assert_string_equal(h.server, "App-webs/");
+    static const char rtsp[] = "RTSP/1.0 200 OK\nServer: Dahua Rtsp Server\n\n";
+    assert_int_equal(sl_http_peek((const uint8_t *)rtsp, sizeof rtsp - 1, &h),
+                     SL_HTTP_PEEK_RESPONSE);
+    assert_int_equal(h.proto, SL_HTTP_PROTO_RTSP);
+    assert_string_equal(h.server, "Dahua Rtsp Server");
+    assert_int_equal(sl_http_peek((const uint8_t *)"HTTP/1.1 2x0", 12, &h), SL_HTTP_PEEK_NONE);
+    assert_int_equal(sl_http_peek((const uint8_t *)"\x16\x03\x01", 3, &h), SL_HTTP_PEEK_NONE);
+    assert_int_equal(sl_http_peek((const uint8_t *)"GET", 3, &h), SL_HTTP_PEEK_NONE);
+    /* The parser's header rules: not a token, no header; the head ends at the blank line. */
+    static const char odd[] = "HTTP/1.1 401 X\r\nBad Name: a\r\nServer :  Webs \r\n\r\n"
+                              "Server: body";
+    assert_int_equal(sl_http_peek((const uint8_t *)odd, sizeof odd - 1, &h), SL_HTTP_PEEK_RESPONSE);
+    assert_string_equal(h.server, "Webs");
+    /* A segment cut anywhere, values cut to their fields, non-printable bytes as '.'. */
+    char big[SL_HTTP_PEEK_MAX + 600];
+    int n = snprintf(big, sizeof big, "POST /\x01x HTTP/1.1\r\nHost: ");
+    memset(big + n, 'h', sizeof big - (size_t)n);
+    assert_int_equal(sl_http_peek((const uint8_t *)big, sizeof big, &h), SL_HTTP_PEEK_REQUEST);
+    assert_string_equal(h.path, "/.x");
+    assert_int_equal(strlen(h.host), sizeof h.host - 1);
+    for (size_t cut = 0; cut < sizeof req - 1; cut++)
+        sl_http_peek((const uint8_t *)req, cut, &h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_too_many_headers),
         cmocka_unit_test(test_reset_keepalive),
         cmocka_unit_test(test_upper_case_dahua_style),
+        cmocka_unit_test(test_peek),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

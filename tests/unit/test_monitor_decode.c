@@ -11,7 +11,6 @@
 #include "monitor/dhcp.h"
 #include "monitor/discovery.h"
 #include "monitor/dns.h"
-#include "monitor/http_head.h"
 #include "monitor/pcapwrite.h"
 #include "monitor/reasm.h"
 #include "monitor/tls_sni.h"
@@ -292,28 +291,6 @@ static void test_tls_sni(void **state)
     assert_false(sl_tls_is_handshake((const uint8_t *)"GET ", 4));
 }
 
-static void test_http_head(void **state)
-{
-    (void)state;
-    struct sl_http_head h;
-    static const char req[] = "GET /a?b HTTP/1.1\r\nhost: WWW.DahuaDDNS.com:8080\r\n\r\n";
-    assert_int_equal(sl_http_head_parse((const uint8_t *)req, sizeof req - 1, &h), SL_HTTP_REQUEST);
-    assert_string_equal(h.method, "GET");
-    assert_string_equal(h.path, "/a?b");
-    assert_string_equal(h.host, "www.dahuaddns.com");
-    static const char resp[] = "HTTP/1.0 200 OK\r\nDate: x\r\nServer: App-webs/\r\n\r\nbody";
-    assert_int_equal(sl_http_head_parse((const uint8_t *)resp, sizeof resp - 1, &h),
-                     SL_HTTP_RESPONSE);
-    assert_int_equal(h.status, 200);
-    assert_string_equal(h.server, "App-webs/");
-    static const char rtsp[] = "RTSP/1.0 200 OK\nServer: Dahua Rtsp Server\n\n";
-    assert_int_equal(sl_http_head_parse((const uint8_t *)rtsp, sizeof rtsp - 1, &h),
-                     SL_RTSP_RESPONSE);
-    assert_string_equal(h.server, "Dahua Rtsp Server");
-    assert_int_equal(sl_http_head_parse((const uint8_t *)"HTTP/1.1 2x0", 12, &h), SL_HTTP_NONE);
-    assert_int_equal(sl_http_head_parse((const uint8_t *)"\x16\x03\x01", 3, &h), SL_HTTP_NONE);
-}
-
 static void test_dhcp(void **state)
 {
     (void)state;
@@ -428,7 +405,7 @@ int main(void)
         cmocka_unit_test(test_udp_v4_vlan), cmocka_unit_test(test_tcp_v6),
         cmocka_unit_test(test_arp_and_errors), cmocka_unit_test(test_reassembly),
         cmocka_unit_test(test_dns),
-        cmocka_unit_test(test_tls_sni), cmocka_unit_test(test_http_head),
+        cmocka_unit_test(test_tls_sni),
         cmocka_unit_test(test_dhcp), cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_cloud_match),
     };

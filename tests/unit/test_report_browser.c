@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "programme/demo.h"
+#include "cli/demo_history.h"
 #include "programme/progress.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -61,6 +61,8 @@ static void unescape(char *s)
     *w = '\0';
 }
 
+/* Long: one scenario (seed, render, start Chromium, read back, compare), read
+ * top to bottom like the test it is. */
 static void test_html_in_chromium_matches_json(void **state)
 {
     (void)state;

@@ -457,6 +457,7 @@ static void test_register_sites_exclusions_not_seen(void **state)
     /* .1 and .3 answered; .2 was excluded and never connected to. */
     assert_int_equal(r->devices, 2);
     assert_int_equal(atomic_load(&L[1][B_HTTP].accepted), before2);
+    assert_string_not_equal(r->addrs[0], r->addrs[1]); /* .1 and .3, each once */
     for (int i = 0; i < 2; i++) {
         assert_true(strcmp(r->addrs[i], a1) == 0 || strcmp(r->addrs[i], a3) == 0);
         assert_int_equal(r->tier[i], SL_TIER_PUBLIC);

@@ -272,6 +272,46 @@ static void test_requests(void **state)
     sl_buf_free(&b);
 }
 
+/* The step plans of probe/request.c: what each port kind is asked, in order. */
+static void test_plans(void **state)
+{
+    (void)state;
+    const struct sl_step *st[SL_PROBE_MAX_STEPS];
+    size_t n = sl_probe_plan(SL_PK_HTTP, false, st, SL_PROBE_MAX_STEPS);
+    assert_int_equal(n, 6);
+    assert_string_equal(st[0]->path, "/");
+    assert_string_equal(st[0]->request, "GET");
+    assert_string_equal(st[5]->request, "POST GetSystemDateAndTime");
+    for (size_t i = 0; i < n; i++)
+        assert_false(st[i]->flags & SL_STEP_CREDS);
+    /* With credentials: GetDeviceInformation last, marked as holding a secret. */
+    assert_int_equal(sl_probe_plan(SL_PK_HTTP, true, st, SL_PROBE_MAX_STEPS), 7);
+    assert_string_equal(st[6]->request, "POST GetDeviceInformation");
+    assert_true(st[6]->flags & SL_STEP_CREDS);
+    assert_true(st[6]->flags & SL_STEP_ONVIF);
+    /* HTTPS asks less (each request may cost a handshake). */
+    assert_int_equal(sl_probe_plan(SL_PK_HTTPS, false, st, SL_PROBE_MAX_STEPS), 3);
+    assert_int_equal(sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS), 4);
+    /* RTSP: OPTIONS then DESCRIBE, CSeq from the step number. */
+    assert_int_equal(sl_probe_plan(SL_PK_RTSP, false, st, SL_PROBE_MAX_STEPS), 2);
+    struct sl_buf b;
+    sl_buf_init(&b, 8192);
+    struct sl_step_ctx ctx = {.host = "198.18.0.7", .port = 554, .cseq = 2};
+    assert_int_equal(st[1]->build(&b, st[1], &ctx), 0);
+    assert_true(sl_str_starts_with(sl_buf_cstr(&b), "DESCRIBE rtsp://198.18.0.7/ RTSP/1.0\r\nCSeq: 2\r\n"));
+    /* The credentialed step refuses to build without credentials. */
+    sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS);
+    sl_buf_reset(&b);
+    ctx.port = 443;
+    assert_int_equal(st[3]->build(&b, st[3], &ctx), -1);
+    sl_buf_free(&b);
+    /* Ports where the device speaks first have no plan; a short out[] is respected. */
+    assert_int_equal(sl_probe_plan(SL_PK_BANNER, true, st, SL_PROBE_MAX_STEPS), 0);
+    assert_int_equal(sl_probe_plan(SL_PK_DVRIP, true, st, SL_PROBE_MAX_STEPS), 0);
+    assert_int_equal(sl_probe_plan(SL_PK_HTTP, true, st, 2), 2);
+    assert_true(sl_step_get_fallback.flags & SL_STEP_FALLBACK);
+}
+
 static void test_creds(void **state)
 {
     (void)state;
@@ -327,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_file_and_exclusions), cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_siphash_vector), cmocka_unit_test(test_rate),
         cmocka_unit_test(test_ports), cmocka_unit_test(test_requests),
+        cmocka_unit_test(test_plans),
         cmocka_unit_test(test_creds), cmocka_unit_test(test_neigh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

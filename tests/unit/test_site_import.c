@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "register/site_import.h"
+#include "programme/site_import.h"
 #include "store/store.h"
 
 static struct sl_store *store;

@@ -1,15 +1,19 @@
 /* test_util.c - the small utilities everything else stands on. */
 #include "testutil.h"
 
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "util/buf.h"
 #include "util/cidr.h"
 #include "util/csv.h"
 #include "util/err.h"
+#include "util/fnv.h"
 #include "util/grow.h"
+#include "util/rng.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -66,6 +70,22 @@ static void test_time(void **state)
     assert_int_equal(sl_time_parse("2024-02-30", &t), -1);
     assert_int_equal(sl_time_parse("2024-13-01", &t), -1);
     assert_int_equal(sl_time_parse("yesterday", &t), -1);
+    /* Dates that do not exist, and digits where digits belong. */
+    assert_int_equal(sl_time_parse("2024-02-29", &t), 0);
+    assert_int_equal(sl_time_parse("2023-02-29", &t), -1);
+    assert_int_equal(sl_time_parse("2024-02-31", &t), -1);
+    assert_int_equal(sl_time_parse("2024-04-31T10:00:00Z", &t), -1);
+    assert_int_equal(sl_time_parse("2024-+1-01", &t), -1);
+    assert_int_equal(sl_time_parse(" 2024-01-01", &t), -1);
+    assert_int_equal(sl_time_parse("2024-01-01T1:00", &t), -1);
+    assert_int_equal(sl_time_parse("2024-01-01T10:00:00Zjunk", &t), -1);
+    assert_int_equal(sl_time_parse("2024-01-0", &t), -1);
+    assert_int_equal(sl_time_parse("", &t), -1);
+    /* Values: a leap day, the end of a century leap year, a time with seconds. */
+    assert_int_equal(sl_time_parse("2000-02-29T23:59:59Z", &t), 0);
+    assert_true(t == 951868799);
+    assert_int_equal(sl_time_parse("2024-04-29 12:34:56", &t), 0);
+    assert_true(t == 1714394096);
     assert_int_equal(sl_time_parse("2024-04-29T12:30:00Zjunk", &t), -1);
 }
 
@@ -94,6 +114,75 @@ static void test_cidr(void **state)
     assert_int_equal(sl_cidr_parse("0.0.0.0/0", &c, &err), 0);
     assert_int_equal(sl_addr_parse("127.0.0.1", &a), 0);
     assert_true(sl_cidr_contains(&c, &a));
+}
+
+/* Socket addresses and wire bytes to sl_addr and back, both families. */
+static void test_addr_convert(void **state)
+{
+    (void)state;
+    struct sl_addr a, b;
+    struct sockaddr_storage ss;
+    uint16_t port = 0;
+    char text[SL_ADDR_STRLEN];
+    assert_int_equal(sl_addr_parse("198.18.0.7", &a), 0);
+    assert_int_equal(sl_addr_to_sockaddr(&a, 8080, &ss), sizeof(struct sockaddr_in));
+    assert_int_equal(ss.ss_family, AF_INET);
+    assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, &port), 0);
+    assert_int_equal(port, 8080);
+    assert_true(b.v4);
+    assert_memory_equal(a.b, b.b, 16);
+    sl_addr_format(&b, text);
+    assert_string_equal(text, "198.18.0.7");
+    assert_int_equal(sl_addr_parse("2001:db8::7", &a), 0);
+    assert_int_equal(sl_addr_to_sockaddr(&a, 443, &ss), sizeof(struct sockaddr_in6));
+    assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, NULL), 0);
+    assert_false(b.v4);
+    assert_memory_equal(a.b, b.b, 16);
+    /* Wire bytes: an IPv4 address is mapped into ::ffff:0:0/96. */
+    const uint8_t v4[4] = {198, 18, 1, 2};
+    memset(&b, 0xaa, sizeof b);
+    sl_addr_from_v4(v4, &b);
+    sl_addr_format(&b, text);
+    assert_string_equal(text, "198.18.1.2");
+    assert_int_equal(sl_addr_parse("198.18.1.2", &a), 0);
+    assert_memory_equal(a.b, b.b, 16);
+    /* Another family is refused. */
+    ss.ss_family = AF_UNIX;
+    assert_int_equal(sl_addr_from_sockaddr((const struct sockaddr *)&ss, &b, NULL), -1);
+}
+
+/* FNV-1a 64: the published test vectors, and the three forms agree. */
+static void test_fnv(void **state)
+{
+    (void)state;
+    assert_true(sl_fnv1a64_str("") == 0xcbf29ce484222325ULL);
+    assert_true(sl_fnv1a64_str("a") == 0xaf63dc4c8601ec8cULL);
+    assert_true(sl_fnv1a64_str("foobar") == 0x85944171f73967e8ULL);
+    assert_true(sl_fnv1a64("foobar", 6) == 0x85944171f73967e8ULL);
+    assert_true(sl_fnv1a64_more(sl_fnv1a64("foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
+}
+
+/* splitmix64: the reference first outputs for seed 0, and ranges stay in range. */
+static void test_rng(void **state)
+{
+    (void)state;
+    struct sl_rng r;
+    sl_rng_seed(&r, 0);
+    assert_true(sl_rng_next(&r) == 0xe220a8397b1dcdafULL);
+    assert_true(sl_rng_next(&r) == 0x6e789e6aa1b965f4ULL);
+    struct sl_rng a, b;
+    sl_rng_key(&a, 1, 2, 3);
+    sl_rng_key(&b, 1, 2, 4);
+    assert_true(sl_rng_next(&a) != sl_rng_next(&b));
+    for (int i = 0; i < 1000; i++) {
+        int64_t v = sl_rng_range(&r, -3, 5);
+        assert_true(v >= -3 && v <= 5);
+        double u = sl_rng_unit(&r);
+        assert_true(u >= 0.0 && u < 1.0);
+        assert_true(sl_rng_below(&r, 7) < 7);
+    }
+    assert_int_equal(sl_rng_range(&r, 9, 9), 9);
+    assert_int_equal(sl_rng_range(&r, 9, 2), 9);
 }
 
 static void test_csv(void **state)
@@ -183,6 +272,8 @@ int main(void)
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
         cmocka_unit_test(test_err_kinds),
+        cmocka_unit_test(test_addr_convert), cmocka_unit_test(test_fnv),
+        cmocka_unit_test(test_rng),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 
 #include "programme/lifecycle.h"
 #include "programme/reconcile.h"
-#include "programme/scan_jsonl.h"
+#include "scan/jsonl.h"
 #include "store/store.h"
 
 static struct sl_store *open_fixture(const char *name, int64_t *site, int64_t ids[7])

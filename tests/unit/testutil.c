@@ -7,6 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "ident/ident.h"
+#include "util/base64.h"
+#include "util/file.h"
+
 static char dir_buf[4096];
 static char file_buf[4096];
 
@@ -148,4 +154,45 @@ char *sl_test_db_text(const char *location, const char *sql)
     PQclear(r);
     PQfinish(c);
     return out;
+}
+
+/* ---- identification fixtures ------------------------------------------------------ */
+
+struct sl_ident *sl_test_ident(void)
+{
+    struct sl_ident *id = NULL;
+    struct sl_err err = {0};
+    if (sl_ident_load(&id, SL_TEST_SOURCE_DIR "/data", &err) != 0)
+        fail_msg("cannot load the rules: %s", err.msg);
+    return id;
+}
+
+void sl_test_observe_record(struct sl_ident_acc *acc, const json_t *r)
+{
+    static uint8_t buf[1u << 20];
+    const char *text = json_string_value(json_object_get(r, "data"));
+    const json_t *b64 = json_object_get(r, "data_b64");
+    size_t n = 0;
+    if (json_is_string(b64) && json_string_length(b64) / 4 * 3 < sizeof buf)
+        n = (size_t)sl_base64_decode(json_string_value(b64), json_string_length(b64), buf);
+    else if (text != NULL && strlen(text) < sizeof buf)
+        n = strlen(text), memcpy(buf, text, n);
+    enum sl_proto p = SL_PROTO_NONE;
+    sl_proto_from_name(json_string_value(json_object_get(r, "proto")), &p);
+    struct sl_evidence ev = {.proto = p,
+                             .port = (uint16_t)json_integer_value(json_object_get(r, "port")),
+                             .path = json_string_value(json_object_get(r, "path")),
+                             .data = buf,
+                             .len = n};
+    sl_ident_observe(acc, &ev);
+}
+
+char *sl_test_fixtures(size_t *len)
+{
+    struct sl_err err = {0};
+    char *data = sl_read_file(SL_TEST_SOURCE_DIR "/tests/fixtures/ident/devices.jsonl", 16u << 20,
+                              len, &err);
+    if (data == NULL)
+        fail_msg("%s", err.msg);
+    return data;
 }

@@ -41,5 +41,19 @@ int sl_test_db_exec(const char *location, const char *sql);
 /* The first column of the first row of a query, as text (malloc'd, caller
  * frees), or NULL when there is no row or on error. */
 char *sl_test_db_text(const char *location, const char *sql);
+/* The identify fixtures (tests/fixtures/ident/devices.jsonl), malloc'd. */
+char *sl_test_fixtures(size_t *len);
+
+struct json_t;
+struct sl_ident;
+struct sl_ident_acc;
+
+/* The identify engine of the source tree's data/ (fails the test when it
+ * cannot be loaded); the caller frees it with sl_ident_free. */
+struct sl_ident *sl_test_ident(void);
+
+/* One evidence record in the fixtures' form ({"proto", "port", "path", "data" or
+ * "data_b64"}, tests/fixtures/ident/devices.jsonl) observed into acc. */
+void sl_test_observe_record(struct sl_ident_acc *acc, const struct json_t *record);
 
 #endif

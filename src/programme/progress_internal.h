@@ -1,0 +1,138 @@
+/* progress_internal.h - what the files of the progress computation share (not
+ * for use outside programme/progress*.c). sl_progress_compute (progress.c)
+ * runs the steps in order over one struct prog_work and frees it in one place:
+ *   progress_load.c     sites and departments, milestones' groups, affected devices
+ *   progress_replay.c   snapshot points; the replay of the lifecycle events
+ *   progress_figures.c  figures by tier, department and site; weeks; forecasts;
+ *                       milestones
+ *   progress_lists.c    order, overdue sites, exemptions, reappearances, headline
+ *   progress_devices.c  the affected devices listed for a report
+ * Each step returns 0, or -1 with err set (out of memory: prog_oom). Memory:
+ * everything a step allocates hangs off the work (freed by prog_work_free) or
+ * off the result (freed by sl_progress_free). */
+#ifndef SL_PROGRAMME_PROGRESS_INTERNAL_H
+#define SL_PROGRAMME_PROGRESS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "programme/lifecycle.h"
+#include "programme/progress.h"
+
+struct site_info {
+    int64_t id;
+    char name[SL_NAME_MAX];
+    char department[SL_NAME_MAX];
+    enum sl_tier tier;
+    int dept;     /* index into departments */
+    int group;    /* milestone site group, or -1 */
+    bool in_scope;
+};
+
+/* Counters kept through time for one group of devices. */
+struct group {
+    int64_t by_status[SL_STATUS_COUNT];
+    int64_t existing; /* affected devices that exist */
+    int64_t removals; /* cumulative entries into replaced */
+};
+
+/* The groups: the report's scope, everything, each tier, each department, then
+ * one per site a milestone names. */
+enum { G_SCOPE = 0, G_ALL = 1, G_TIER = 2, G_DEPT = 2 + SL_TIER_COUNT };
+
+/* One affected device's replay state, packed so each event touches one line. */
+struct dstate {
+    int32_t site;         /* index into sites, -1 = none */
+    int32_t exempt_until; /* day number of the current exemption's last day, 0 = none */
+    int32_t sched;        /* day number of the scheduled removal, 0 = none */
+    int32_t deadline;     /* replace-by deadline, day number, 0 = none */
+    int8_t status;        /* enum sl_status, -1 = does not exist (yet) */
+    int8_t pre_exempt;    /* status to fall back to when the exemption expires */
+    int8_t fell_back;     /* the exemption expired and nothing changed since */
+    bool in_scope;
+    bool affected;
+};
+
+struct sl_prog_state {
+    int64_t max_id;
+    size_t n;          /* max_id + 1: devices are indexed by id */
+    struct dstate *dv;
+    struct site_info *sites; /* by id */
+    size_t n_sites;
+    int32_t *site_rank; /* sites' order by name, for listing */
+    int32_t as_of_day;
+    char as_of_end[SL_ISO_LEN];
+};
+
+struct expiry {
+    int64_t t;
+    uint32_t dev;
+    int32_t until;
+};
+
+struct point {
+    int64_t t;
+    int week;      /* week index (oldest first), or -1 */
+    int milestone; /* milestone index, or -1 */
+};
+
+struct replay {
+    struct sl_prog_state *st;
+    struct group *groups;
+    size_t n_groups;
+    struct expiry *heap;
+    size_t n_heap, cap_heap;
+    struct point *points;
+    size_t n_points, next_point;
+    struct group *snap; /* n_points * n_groups */
+    int failed;         /* out of memory */
+    int64_t bad_event;  /* an event with a status no lifecycle has (its device id) */
+    char bad_status[32];
+};
+
+/* The computation's working set. */
+struct prog_work {
+    struct sl_progress *p;   /* the result (owns st) */
+    struct sl_prog_state *st;
+    struct replay r;
+    char (*depts)[SL_NAME_MAX];
+    size_t n_depts;
+    struct sl_prog_milestone *ms; /* collected, then handed to p */
+    size_t n_ms;
+    int64_t *ms_group;       /* each milestone's group, -1 = its scope is unknown */
+    int *ms_point;           /* each milestone's snapshot point, -1 = not due yet */
+    int *week_point;         /* each week's snapshot point */
+    size_t n_weeks;          /* weeks of snapshots (p->n_weeks drops the empty first ones) */
+    size_t first_week;
+    double *weekly;          /* n_weeks removal counts, scratch for forecasts */
+    int64_t end_t;           /* the end of the as-of day */
+};
+
+int prog_oom(struct sl_err *err);
+
+/* Day number (days since the epoch) of a "YYYY-MM-DD..." text; 0 when absent or
+ * unreadable. */
+int32_t prog_day(const char *s);
+
+int prog_load_sites(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+int prog_load_milestones(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+int prog_load_devices(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+int prog_plan_points(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+int prog_replay(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+int prog_figures(struct prog_work *w, struct sl_err *err);
+int prog_weeks(struct prog_work *w, struct sl_err *err);
+int prog_forecast(struct prog_work *w, struct sl_err *err);
+void prog_milestones(struct prog_work *w);
+int prog_order(struct prog_work *w, struct sl_err *err);
+int prog_lists(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+void prog_headline(struct sl_progress *p);
+
+/* Shared by the figures and the device list. */
+void prog_counts_finish(struct sl_prog_counts *c);
+void prog_group_counts(const struct group *g, struct sl_prog_counts *c);
+bool prog_is_overdue(const struct sl_prog_state *st, size_t d);
+/* Weekly removals of group g from the week snapshots (p->n_weeks values). */
+void prog_group_weekly(const struct prog_work *w, size_t g, double *out);
+
+#endif

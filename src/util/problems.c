@@ -1,0 +1,42 @@
+/* problems.c - collecting an import's problems (problems.h); it judges text
+ * fields, not their meaning. */
+#include "util/problems.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/str.h"
+
+void sl_problem(struct sl_import_problems *p, const char *fmt, ...)
+{
+    if (p->count < SL_IMPORT_MAX_PROBLEMS) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->text[p->count], sizeof p->text[p->count], fmt, ap);
+        va_end(ap);
+    }
+    p->count++;
+}
+
+bool sl_problem_text(struct sl_import_problems *p, size_t line, size_t colno,
+                     const char *colname, char *value, size_t maxlen, bool required)
+{
+    sl_str_trim(value);
+    if (value[0] == '\0') {
+        if (required)
+            sl_problem(p, "line %zu, column %zu (%s): empty", line, colno, colname);
+        return !required;
+    }
+    if (strlen(value) > maxlen) {
+        sl_problem(p, "line %zu, column %zu (%s): longer than %zu characters", line, colno,
+                   colname, maxlen);
+        return false;
+    }
+    if (sl_str_has_control(value)) {
+        sl_problem(p, "line %zu, column %zu (%s): contains control characters", line, colno,
+                   colname);
+        return false;
+    }
+    return true;
+}
