@@ -9,17 +9,17 @@
 S=$SIGHTLINE
 D="$SL_SOURCE_DIR/tests/can/mini.dbc"
 
-expect_rc 0 $S can --help && expect_in "$T/out" "learn" && expect_in "$T/out" "watch"
-expect_rc 0 $S help can && expect_in "$T/out" "Commands:"
-expect_rc 0 $S can learn --help && expect_in "$T/out" "Usage: sightline can learn --read FILE... -o BASELINE.json"
-expect_rc 0 $S can watch --help && expect_in "$T/out" "9100012" && expect_in "$T/out" "docs/can.md"
-expect_rc 2 $S can watch --read x.log && expect_in "$T/err" "--baseline"
-expect_rc 2 $S can learn --read "$T/none.log" -o "$T/b.json" && expect_in "$T/err" "No such file"
+expect_rc 0 $S can --help && has "$T/out" "learn" && has "$T/out" "watch"
+expect_rc 0 $S help can && has "$T/out" "Commands:"
+expect_rc 0 $S can learn --help && has "$T/out" "Usage: sightline can learn --read FILE... -o BASELINE.json"
+expect_rc 0 $S can watch --help && has "$T/out" "9100012" && has "$T/out" "docs/can.md"
+expect_rc 2 $S can watch --read x.log && has "$T/err" "--baseline"
+expect_rc 2 $S can learn --read "$T/none.log" -o "$T/b.json" && has "$T/err" "No such file"
 printf '\001\002\003garbage' >"$T/garbage.bin"
-expect_rc 2 $S can learn --read "$T/garbage.bin" -o "$T/b.json" && expect_in "$T/err" "not a candump log"
+expect_rc 2 $S can learn --read "$T/garbage.bin" -o "$T/b.json" && has "$T/err" "not a candump log"
 echo '{"v":1,"type":"other"}' >"$T/bad.json"
-expect_rc 2 $S can watch --baseline "$T/bad.json" --read "$T/garbage.bin" && expect_in "$T/err" "not a CAN baseline"
-expect_rc 2 $S can learn --read a b && expect_in "$T/err" "-o FILE"
+expect_rc 2 $S can watch --baseline "$T/bad.json" --read "$T/garbage.bin" && has "$T/err" "not a CAN baseline"
+expect_rc 2 $S can learn --read a b && has "$T/err" "-o FILE"
 
 if [ -z "${SIGHTLINE_LAB:-}" ]; then
     echo "skipped: the simulated bus needs sightline-lab"
@@ -27,30 +27,30 @@ if [ -z "${SIGHTLINE_LAB:-}" ]; then
 fi
 L=$SIGHTLINE_LAB
 gen() { $L can generate --dbc "$D" --vehicle-seed 5 "$@" 2>>"$T/gen.err"; }
-gen --seconds 1200 --seed 1 --log "$T/train.log" || fail "generate train"
-gen --seconds 600 --seed 2 --start 1772530000 --log "$T/clean.log" || fail "generate clean"
+gen --seconds 1200 --seed 1 --log "$T/train.log" || bad "generate train"
+gen --seconds 600 --seed 2 --start 1772530000 --log "$T/clean.log" || bad "generate clean"
 gen --seconds 500 --seed 3 --start 1772620000 --attack all --log "$T/atk.log" --truth "$T/atk.truth" \
-    --pcap "$T/atk.pcap" || fail "generate attacks"
+    --pcap "$T/atk.pcap" || bad "generate attacks"
 gen --seconds 500 --seed 3 --start 1772620000 --attack all --pcap "$T/atk-le.pcap" --pcap-le \
-    --log /dev/null || fail "generate little-endian pcap"
-expect_rc 0 $S can learn --read "$T/train.log" -o "$T/b.json" && expect_in "$T/err" "3 ids (3 periodic, 1 with counters, 1 with checksums)"
-expect_in "$T/b.json" '"type": "can_baseline"'
-expect_in "$T/b.json" '"silent_for_ms"'
+    --log /dev/null || bad "generate little-endian pcap"
+expect_rc 0 $S can learn --read "$T/train.log" -o "$T/b.json" && has "$T/err" "3 ids (3 periodic, 1 with counters, 1 with checksums)"
+has "$T/b.json" '"type": "can_baseline"'
+has "$T/b.json" '"silent_for_ms"'
 
 expect_rc 0 $S can watch --baseline "$T/b.json" --read "$T/clean.log"
-[ ! -s "$T/out" ] && pass "no alert on clean traffic" || { fail "alerts on clean traffic"; head -3 "$T/out"; }
+[ ! -s "$T/out" ] && ok "no alert on clean traffic" || { bad "alerts on clean traffic"; head -3 "$T/out"; }
 
 expect_rc 0 $S can watch -b "$T/b.json" --read "$T/atk.log" --jsonl "$T/atk.jsonl"
 expect_rc 0 $S can watch -b "$T/b.json" --read "$T/atk.pcap" --jsonl "$T/atk-pcap.jsonl"
 expect_rc 0 $S can watch -b "$T/b.json" --read "$T/atk-le.pcap" --jsonl "$T/atk-le.jsonl"
-cmp -s "$T/atk.jsonl" "$T/atk-pcap.jsonl" && pass "pcap gives the log's alerts" || fail "pcap and log differ"
-cmp -s "$T/atk.jsonl" "$T/atk-le.jsonl" && pass "little-endian pcap gives the same alerts" || fail "LE pcap differs"
+cmp -s "$T/atk.jsonl" "$T/atk-pcap.jsonl" && ok "pcap gives the log's alerts" || bad "pcap and log differ"
+cmp -s "$T/atk.jsonl" "$T/atk-le.jsonl" && ok "little-endian pcap gives the same alerts" || bad "LE pcap differs"
 cat "$T/atk.log" | $S can watch -b "$T/b.json" --read - >"$T/atk-stdin.jsonl" 2>/dev/null
-cmp -s "$T/atk.jsonl" "$T/atk-stdin.jsonl" && pass "standard input gives the same alerts" || fail "stdin differs"
+cmp -s "$T/atk.jsonl" "$T/atk-stdin.jsonl" && ok "standard input gives the same alerts" || bad "stdin differs"
 expect_rc 1 $S can watch -b "$T/b.json" --read "$T/atk.log" --fail-on 2
 expect_rc 0 $S can watch -b "$T/b.json" --read "$T/atk.log" --fail-on 1 --count 1000
 
-python3 - "$T/atk.truth" "$T/atk.jsonl" "$SL_SOURCE_DIR/bench/can_score.py" <<'PY' || fail "alert lines or detection"
+python3 - "$T/atk.truth" "$T/atk.jsonl" "$SL_SOURCE_DIR/bench/can_score.py" <<'PY' || bad "alert lines or detection"
 import json, subprocess, sys, re
 truth, alerts, scorer = sys.argv[1:4]
 keys = ["v", "type", "ts", "iface", "can_id", "detector", "signature_id", "signature", "severity", "count"]
@@ -89,7 +89,7 @@ expect_rc 0 $S can learn --read "$T/train.csv" -o "$T/b-csv.json" --iface-name c
 python3 -c "
 import json,sys
 a=json.load(open('$T/b.json')); b=json.load(open('$T/b-csv.json'))
-sys.exit(0 if a['ids']==b['ids'] else 1)" && pass "HCRL CSV learns the same baseline" || fail "HCRL CSV baseline differs"
+sys.exit(0 if a['ids']==b['ids'] else 1)" && ok "HCRL CSV learns the same baseline" || bad "HCRL CSV baseline differs"
 
 # a hostile bus: 200,000 frames of random 29-bit ids in 20 s; memory and output stay bounded
 python3 - "$T/hostile.log" <<'PY'
@@ -102,19 +102,19 @@ with open(sys.argv[1], "w") as f:
 PY
 expect_rc 0 $S can watch -b "$T/b.json" --read "$T/hostile.log" --jsonl "$T/hostile.jsonl"
 lines=$(wc -l <"$T/hostile.jsonl")
-[ "$lines" -le 1200 ] && pass "hostile bus: $lines alert lines for 200,000 unknown ids" ||
-    fail "hostile bus: $lines alert lines"
-expect_in "$T/hostile.jsonl" '"can_id":"*"'
+[ "$lines" -le 1200 ] && ok "hostile bus: $lines alert lines for 200,000 unknown ids" ||
+    bad "hostile bus: $lines alert lines"
+has "$T/hostile.jsonl" '"can_id":"*"'
 
 corpus=${SL_CAN_CORPUS:-$SL_SOURCE_DIR/../shared/corpus/can}
 [ -d "$corpus" ] || corpus=/work/shared/corpus/can
 if [ -f "$corpus/candump_gmlan_scanner.log.gz" ]; then
     gzip -dc "$corpus/candump_gmlan_scanner.log.gz" | $S can learn --read - -o "$T/g.json" 2>"$T/err"
-    expect_in "$T/err" "3819 frames"
+    has "$T/err" "3819 frames"
     gzip -dc "$corpus/candump_gmlan_scanner.pcap.gz" | $S can watch -b "$T/g.json" --read - >"$T/g.jsonl" 2>"$T/err"
-    expect_in "$T/err" "3819 frames"
-    [ ! -s "$T/g.jsonl" ] && pass "the real pcap matches the baseline of its candump twin" ||
-        fail "real pcap vs its log: $(head -2 "$T/g.jsonl")"
+    has "$T/err" "3819 frames"
+    [ ! -s "$T/g.jsonl" ] && ok "the real pcap matches the baseline of its candump twin" ||
+        bad "real pcap vs its log: $(head -2 "$T/g.jsonl")"
 else
     echo "skipped: the shared CAN corpus ($corpus) is not here; the real-file part did not run"
 fi

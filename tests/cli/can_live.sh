@@ -71,28 +71,28 @@ run_live() { # $1: extra options
     pid=$!
     i=0
     while ! grep -q "dropped capabilities" "$T/live.err" 2>/dev/null; do
-        i=$((i + 1)); [ $i -gt 100 ] && { fail "the socket did not open"; cat "$T/live.err"; break; }
+        i=$((i + 1)); [ $i -gt 100 ] && { bad "the socket did not open"; cat "$T/live.err"; break; }
         sleep 0.1
     done
 }
 
 run_live ""
-expect_in "$T/live.err" "watching vcan0 (classic and FD frames, error frames)"
+has "$T/live.err" "watching vcan0 (classic and FD frames, error frames)"
 caps=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-[ "$caps" = "0000000000000000" ] && pass "no capabilities left while watching" ||
-    fail "effective capabilities after the drop: '$caps'"
+[ "$caps" = "0000000000000000" ] && ok "no capabilities left while watching" ||
+    bad "effective capabilities after the drop: '$caps'"
 send >/dev/null
 wait $pid
-expect_in "$T/live.jsonl" '"can_id":"0x7EF","detector":"unknown_id"'
-expect_in "$T/live.jsonl" '"can_id":"0x200","detector":"dlc"'
-expect_in "$T/live.jsonl" '"can_id":"0x100","detector":"period"'
-expect_in "$T/live.jsonl" '"iface":"vcan0"'
+has "$T/live.jsonl" '"can_id":"0x7EF","detector":"unknown_id"'
+has "$T/live.jsonl" '"can_id":"0x200","detector":"dlc"'
+has "$T/live.jsonl" '"can_id":"0x100","detector":"period"'
+has "$T/live.jsonl" '"iface":"vcan0"'
 
 if id nobody >/dev/null 2>&1; then
     run_live "--user nobody"
-    expect_in "$T/live.err" "now running as user nobody"
+    has "$T/live.err" "now running as user nobody"
     uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-    [ "$uid" = "$(id -u nobody)" ] && pass "running as nobody" || fail "uid after --user: '$uid'"
+    [ "$uid" = "$(id -u nobody)" ] && ok "running as nobody" || bad "uid after --user: '$uid'"
     wait $pid
 fi
 finish
