@@ -394,16 +394,9 @@ char *sl_device_select_in(char *(*with_id_list)(const char *head, const char *ta
 int sl_store_device_get_many(struct sl_store *s, const int64_t *ids, size_t n,
                              struct sl_device *out, bool *found, struct sl_err *err)
 {
-    const char *sql = sl_store_in_sql(1);
-    if (sql == NULL)
-        return sl_err_set(err, "out of memory");
-    if (n > SL_DEVICE_BATCH)
-        return sl_err_set(err, "internal: %zu devices in one batch", n);
-    struct sl_q *st = sl_st(s, sql, err);
+    struct sl_q *st = sl_store_in_query(s, 1, ids, n, err);
     if (st == NULL)
         return -1;
-    for (size_t i = 0; i < SL_DEVICE_BATCH; i++)
-        sl_bind_int(st, (int)i + 1, i < n ? ids[i] : 0);
     for (size_t i = 0; i < n; i++)
         found[i] = false;
     int rc;

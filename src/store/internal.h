@@ -159,10 +159,12 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err);
 void sl_audit_discard(struct sl_store *s);
 
 /* "SELECT <device columns> FROM devices ... WHERE d.id IN (?1..?100)", built by
- * devices.c with the list builder of scans.c; and the cached texts by number
- * (0: evidence of many devices, 1: many devices). */
+ * devices.c with the list builder of scans.c; and a statement of the cached texts by number
+ * (0: evidence of many devices, 1: many devices) with ids[0..n) bound (n <=
+ * SL_DEVICE_BATCH). */
 char *sl_device_select_in(char *(*with_id_list)(const char *head, const char *tail));
-const char *sl_store_in_sql(int which);
+struct sl_q *sl_store_in_query(struct sl_store *s, int which, const int64_t *ids, size_t n,
+                               struct sl_err *err);
 
 /* Keyset paging for walks over tables too large to hold: rows per page. */
 #define SL_PAGE_ROWS 5000

@@ -326,26 +326,34 @@ static void build_in(void)
     in_sql[1] = sl_device_select_in(with_id_list);
 }
 
-const char *sl_store_in_sql(int which)
+struct sl_q *sl_store_in_query(struct sl_store *s, int which, const int64_t *ids, size_t n,
+                               struct sl_err *err)
 {
     pthread_once(&in_once, build_in);
-    return in_sql[which];
+    if (in_sql[which] == NULL) {
+        sl_err_set(err, "out of memory");
+        return NULL;
+    }
+    if (n > SL_DEVICE_BATCH) {
+        sl_err_set(err, "internal: %zu devices in one batch", n);
+        return NULL;
+    }
+    struct sl_q *st = sl_st(s, in_sql[which], err);
+    if (st == NULL)
+        return NULL;
+    /* Unused places get id 0, which no row has. */
+    for (size_t i = 0; i < SL_DEVICE_BATCH; i++)
+        sl_bind_int(st, (int)i + 1, i < n ? ids[i] : 0);
+    return st;
 }
 
 int sl_store_evidence_list_many(struct sl_store *s, const int64_t *ids, size_t n,
                                 int64_t per_device, sl_evidence_cb cb, void *ctx,
                                 struct sl_err *err)
 {
-    const char *sql = sl_store_in_sql(0);
-    if (sql == NULL)
-        return sl_err_set(err, "out of memory");
-    if (n > SL_DEVICE_BATCH)
-        return sl_err_set(err, "internal: %zu devices in one batch", n);
-    struct sl_q *st = sl_st(s, sql, err);
+    struct sl_q *st = sl_store_in_query(s, 0, ids, n, err);
     if (st == NULL)
         return -1;
-    for (size_t i = 0; i < SL_DEVICE_BATCH; i++)
-        sl_bind_int(st, (int)i + 1, i < n ? ids[i] : 0);
     sl_bind_int(st, SL_DEVICE_BATCH + 1, per_device > 0 ? per_device : INT64_MAX);
     return walk_evidence(st, cb, ctx, err);
 }
