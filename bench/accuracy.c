@@ -179,7 +179,7 @@ static void run_fixtures(const struct ctx *c, const char *path, struct score *s)
     struct sl_claim want;
     char cls[32] = "";
     size_t len;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char *data = sl_read_file(path, 64u << 20, &len, &err);
     if (data == NULL) {
         printf("fixtures: %s\n", err.msg);
@@ -687,7 +687,7 @@ int main(int argc, char **argv)
     }
     if (corpus == NULL)
         corpus = "/work/shared/corpus";
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_ident_load(&c.id, sl_datadir(), &err) != 0 ||
         sl_policy_load(&c.ps, sl_datadir(), &err) != 0) {
         fprintf(stderr, "bench_accuracy: %s\n", err.msg);

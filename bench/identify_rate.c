@@ -58,7 +58,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *src = sl_read_file(fixtures, 64u << 20, &len, &err);
     if (src == NULL) {

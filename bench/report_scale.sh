@@ -2,11 +2,19 @@
 # Report at scale: a register of 1,000,000 devices and 5,000,000 lifecycle
 # events, then `sightline report` in JSON and HTML (and the full device list).
 # Prints seconds and peak RSS for each. Target: under 5 s per report.
-#   bench/report_scale.sh [DEVICES] [EVENTS]
+#   bench/report_scale.sh [--postgres] [DEVICES] [EVENTS]
 # The register is built once into $SL_BENCH_DIR (default /tmp/sl-bench-report)
-# and reused; delete it to rebuild. Nothing here touches the network.
+# and reused; delete it to rebuild. --postgres: the same register is moved with
+# `sightline db copy` (time printed, then `db verify` on the copy) into a private
+# PostgreSQL cluster in $SL_BENCH_DIR/pg, and the reports read from there.
+# Nothing here touches the network.
 set -eu
 cd "$(dirname "$0")/.."
+postgres=0
+if [ "${1:-}" = --postgres ]; then
+    postgres=1
+    shift
+fi
 devices=${1:-1000000}
 events=${2:-5000000}
 dir=${SL_BENCH_DIR:-/tmp/sl-bench-report}
@@ -21,6 +29,24 @@ if [ ! -f "$db" ]; then
 fi
 echo "register: $db ($(du -h "$db" | cut -f1))"
 export SIGHTLINE_NOW=2026-11-27
+if [ "$postgres" = 1 ]; then
+    chmod 0755 "$dir"
+    ./scripts/pg-cluster stop "$dir/pg" >/dev/null 2>&1 || true
+    rm -rf "$dir/pg"
+    SL_PG_CONF="shared_buffers = 2GB
+max_wal_size = 8GB
+work_mem = 64MB" ./scripts/pg-cluster start "$dir/pg" >/dev/null
+    trap './scripts/pg-cluster stop "$dir/pg"' EXIT
+    pg="host=$dir/pg dbname=sightline"
+    echo "== db copy of the register into PostgreSQL ($pg)"
+    /usr/bin/time -f "db copy: %e s, peak RSS %M KiB" $SL db copy --quiet --from "$db" --to "$pg"
+    /usr/bin/time -f "db verify (copy): %e s, peak RSS %M KiB" $SL db verify --db "$pg"
+    # Fresh statistics and visibility map, as autovacuum would leave them.
+    psql -XAtq -h "$dir/pg" -d sightline -c "VACUUM ANALYZE" >/dev/null
+    psql -XAtq -h "$dir/pg" -d sightline \
+        -c "SELECT 'database size: ' || pg_size_pretty(pg_database_size('sightline'))"
+    db=$pg
+fi
 measure() { # measure LABEL COMMAND...
     label=$1; shift
     if [ -x /usr/bin/time ]; then

@@ -164,8 +164,9 @@ int main(int argc, char **argv)
                 t = now;
         }
         char addr[48];
-        snprintf(addr, sizeof addr, "2001:db8:%llx::%llx", (unsigned long long)site_id,
-                 (unsigned long long)id);
+        /* A valid IPv6 address (groups of at most 16 bits: PostgreSQL's inet checks). */
+        snprintf(addr, sizeof addr, "2001:db8:%llx::%llx:%llx", (unsigned long long)site_id,
+                 (unsigned long long)(id >> 16), (unsigned long long)(id & 0xffff));
         sqlite3_bind_int64(dev, 1, id);
         sqlite3_bind_int64(dev, 2, site_id);
         sqlite3_bind_text(dev, 3, addr, -1, SQLITE_TRANSIENT);

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_config_parse((const char *)data, size, "f.conf", &err) != 0) {
         if (strncmp(err.msg, "f.conf", 6) != 0)
             __builtin_trap();

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sl_scan_opts o;
     memset(&o, 0, sizeof o);
     struct sl_scan_summary sum;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     sl_import_run((const char *)data + 1, size - 1, fmt, &o, NULL, &sum, &err);
     return 0;
 }

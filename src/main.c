@@ -26,8 +26,10 @@ static void usage(FILE *out)
             "  --data-dir DIR   rules, registry, policies and cloud domains (default\n"
             "                   $SIGHTLINE_DATA, else the file's [data] dir, else the installed\n"
             "                   copy, or the source tree's when run from its build tree)\n"
-            "\nThe register is ./sightline.db unless --db PATH, $SIGHTLINE_DB or the\n"
-            "configuration file's [register] location says otherwise.\n"
+            "\nThe register is ./sightline.db unless --db LOCATION, $SIGHTLINE_DB or the\n"
+            "configuration file's [register] location says otherwise: an SQLite file\n"
+            "(PATH, sqlite:PATH) or a PostgreSQL database (postgresql://..., 'host=...\n"
+            "dbname=...'; passwords only from PGPASSFILE, ~/.pgpass, PGPASSWORD).\n"
             "Exit codes: 0 done, 1 findings above --fail-on (or a failed check),\n"
             "2 usage or input error, 3 runtime failure.\n"
             "Scan only networks you are authorised to scan.\n");

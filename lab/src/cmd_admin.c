@@ -54,7 +54,7 @@ static bool process_alive(pid_t pid)
         return false;
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len = 0;
     char *stat = sl_read_file(path, 4096, &len, &err);
     if (stat == NULL)
@@ -76,7 +76,7 @@ int lab_cmd_down(int argc, char **argv)
     if (optind != argc)
         return lab_usage(argv[0], "unexpected argument '%s'", argv[optind]);
     char dir[4096];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (lab_state_dir(name, dir, sizeof dir, &err) != 0)
         return lab_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
     pid_t pid = lab_state_running(dir);
@@ -139,7 +139,7 @@ int lab_cmd_status(int argc, char **argv)
     if (optind != argc)
         return lab_usage(argv[0], "unexpected argument '%s'", argv[optind]);
     char dir[4096];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     json_t *info = lab_read_info(name, dir, sizeof dir, &err);
     if (info == NULL) {
         if (json)
@@ -233,7 +233,7 @@ int lab_cmd_list_profiles(int argc, char **argv)
     if (optind != argc)
         return lab_usage(argv[0], "unexpected argument '%s'", argv[optind]);
     struct lab_profiles ps;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (lab_profiles_load(lab_profiles_dir(dir), &ps, &err) != 0)
         return lab_fail(argv[0], SL_EXIT_USAGE, "%s", err.msg);
     if (!json)
@@ -278,7 +278,7 @@ int lab_cmd_exec(int argc, char **argv)
     if (optind >= argc)
         return lab_usage(argv[0], "a COMMAND to run is required");
     char dir[4096];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     json_t *info = lab_read_info(name, dir, sizeof dir, &err);
     if (info == NULL)
         return lab_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);

@@ -134,7 +134,7 @@ static void check_stream_section(struct check_run *cr, const struct lab_device *
     lab_req_parse(req, (size_t)n, &rq);
     struct sl_buf exp;
     sl_buf_init(&exp, LAB_EXPAND_MAX + 65536);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     lab_render_request(d, pt, &rq, body, strlen(body), true, &exp, &err);
     struct lab_probe p;
     snprintf(what, sizeof what, "%s %s (line %d)", method, target, sec->line);
@@ -252,7 +252,7 @@ static void check_udp(struct check_run *cr, const struct lab_device *d, const st
     struct sl_buf one, exp;
     sl_buf_init(&one, 65536);
     sl_buf_init(&exp, 65536 * 1001);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     lab_render_udp(d, pt, id, true, &one, &err);
     for (unsigned i = 0; i < pt->repeat; i++)
         sl_buf_append(&exp, one.data, one.len);
@@ -334,7 +334,7 @@ int lab_cmd_check(int argc, char **argv)
     if (optind != argc)
         return lab_usage(cmd, "unexpected argument '%s'", argv[optind]);
     char dir[4096];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     json_t *info = lab_read_info(name, dir, sizeof dir, &err);
     if (info == NULL)
         return lab_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);

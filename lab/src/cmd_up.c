@@ -314,7 +314,7 @@ static void print_ready(const struct up_run *r, FILE *f)
 /* Runs the lab in this process until a signal. Returns an exit code. */
 static int serve(struct up_run *r)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     const char *cmd = "sightline-lab up";
     uv_loop_init(&r->loop);
     signal(SIGPIPE, SIG_IGN);
@@ -375,7 +375,7 @@ int lab_cmd_up(int argc, char **argv)
         free(r);
         return rc < 0 ? SL_EXIT_OK : rc;
     }
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     const char *range = r->o.range ? r->o.range
                         : r->o.mode == LAB_MODE_NETNS ? LAB_NETNS_RANGE
                                                       : LAB_LOOPBACK_RANGE;

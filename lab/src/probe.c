@@ -248,7 +248,7 @@ int lab_cmd_probe(int argc, char **argv)
         return lab_usage(cmd, "--udp needs --send");
     }
     sl_buf_init(&p.got, p.max);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int rc = lab_probe_run(&p, &err);
     if (subject)
         printf("%s\n", p.subject);

@@ -457,7 +457,7 @@ static void handle_http(struct conn *c)
         return;
     struct sl_buf out;
     sl_buf_init(&out, LAB_EXPAND_MAX + 64 * 1024);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (c->port->svc == LAB_SVC_ENDLESS) {
         /* The head of the matching section, then its body over and over. */
         const struct lab_section *sec = lab_find_section(c->dev->prof, LAB_SECT_HTTP, c->port->port,
@@ -499,7 +499,7 @@ static void handle_rtsp(struct conn *c)
             return;
         struct sl_buf out;
         sl_buf_init(&out, LAB_EXPAND_MAX);
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         const char *body = (const char *)c->in.data + rq.head_len;
         if (lab_render_request(c->dev, c->port, &rq, body, rq.content_length, false, &out, &err) !=
                 0 &&
@@ -742,7 +742,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     if (c->port->svc == LAB_SVC_HTTPS) {
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         if (device_tls(s, c, &err) != 0) {
             fprintf(stderr, "sightline-lab: %s\n", err.msg);
             conn_close(c);
@@ -817,7 +817,7 @@ static void on_udp(uv_poll_t *h, int status, int events)
             continue; /* real devices ignore what they do not understand */
         struct sl_buf out;
         sl_buf_init(&out, 60000);
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         if (lab_render_udp(d, pt, id, false, &out, &err) != 0) {
             fprintf(stderr, "sightline-lab: %s\n", err.msg);
             sl_buf_free(&out);
@@ -1046,7 +1046,7 @@ int lab_server_listen_loopback(struct lab_server *s, struct sl_err *err)
     if (rc == 0) {
         /* Closed ports reset like a real host's when raw sockets are allowed;
          * otherwise they stay filtered (the listeners' BPF drops the SYN). */
-        struct sl_err rerr = {{0}};
+        struct sl_err rerr = {0};
         s->rst = lab_rst_start(s->loop, s->w, listens_tcp, on_closed_port, s, &rerr);
         s->closed_ports_reset = s->rst != NULL;
     }

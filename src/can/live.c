@@ -34,7 +34,7 @@ int sl_can_live_open(struct sl_can_live **out, const char *iface, struct sl_err 
     unsigned idx = if_nametoindex(iface);
     if (idx == 0) {
         close(fd);
-        return sl_err_set(err, "%s: no such interface", iface);
+        return sl_err_setk(err, SL_ERR_NOT_FOUND, "%s: no such interface", iface);
     }
     struct sl_can_live *l = calloc(1, sizeof *l);
     if (l == NULL) {

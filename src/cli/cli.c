@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "cli/config.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -51,6 +52,29 @@ int sl_cli_fail(const char *cmd, int code, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return code;
+}
+
+int sl_cli_exit_for(const struct sl_err *err)
+{
+    switch (err->kind) {
+    case SL_ERR_INVALID:
+    case SL_ERR_NOT_FOUND:
+    case SL_ERR_EXISTS:
+    case SL_ERR_CONFLICT:
+        return SL_EXIT_USAGE;
+    case SL_ERR_FAILED:
+    case SL_ERR_IO:
+    case SL_ERR_CORRUPT:
+    case SL_ERR_UNAVAILABLE:
+    case SL_ERR_KIND_COUNT:
+        break;
+    }
+    return SL_EXIT_RUNTIME;
+}
+
+int sl_cli_fail_err(const char *cmd, const struct sl_err *err)
+{
+    return sl_cli_fail(cmd, sl_cli_exit_for(err), "%s", err->msg);
 }
 
 int sl_cli_dispatch(const char *group, const struct sl_command *table, int argc, char **argv)
@@ -105,6 +129,15 @@ const char *sl_cli_db_path(const char *flag)
 const char *sl_cli_read_db_path(const char *flag)
 {
     return flag_env_file(flag, "SIGHTLINE_READ_DB", "register", "read_replica");
+}
+
+int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
+                     struct sl_err *err)
+{
+    const char *loc = sl_cli_read_db_path(read_flag);
+    if (loc == NULL || *loc == '\0')
+        return sl_store_open(s, sl_cli_db_path(db_flag), 0, err);
+    return sl_store_open(s, loc, SL_STORE_READONLY, err);
 }
 
 const char *sl_cli_actor(const char *flag)

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "util/err.h"
+
 struct sl_command {
     const char *name;
     const char *summary;
@@ -42,17 +44,33 @@ int sl_cli_bad_option(const char *cmd);
 /* Prints "CMD: message" to stderr and returns `code`. */
 int sl_cli_fail(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The exit code for an error of this kind: the one place kinds become exit
+ * codes (invalid input, not found, already exists, conflict: 2; the rest: 3). */
+int sl_cli_exit_for(const struct sl_err *err);
+
+/* Prints "CMD: err->msg" to stderr and returns sl_cli_exit_for(err). */
+int sl_cli_fail_err(const char *cmd, const struct sl_err *err);
+
 /* Resets getopt for a fresh parse of argv (call before the first getopt_long). */
 void sl_cli_getopt_reset(void);
 
-/* The register path: the --db value if given, else $SIGHTLINE_DB, else the
- * configuration file's [register] location, else ./sightline.db. */
+/* The register's location: the --db value if given, else $SIGHTLINE_DB, else
+ * the configuration file's [register] location, else ./sightline.db. A
+ * location is an SQLite path (or sqlite:PATH) or a PostgreSQL URI/conninfo
+ * (store/store.h); never with a password in it. */
 const char *sl_cli_db_path(const char *flag);
 
 /* Where a command that only reads may read: the flag if given, else
  * $SIGHTLINE_READ_DB, else the file's [register] read_replica, else NULL (the
  * register itself). */
 const char *sl_cli_read_db_path(const char *flag);
+
+/* Opens the register a read-only command reads: sl_cli_read_db_path (a
+ * streaming replica, docs/scale.md), else the --db register. A separate read
+ * location is opened read-only (never migrated). */
+struct sl_store;
+int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
+                     struct sl_err *err);
 
 /* Who is acting, for lifecycle events and the audit log: the --actor value,
  * else $SIGHTLINE_ACTOR, else $SUDO_USER, else the login name, else "unknown". */

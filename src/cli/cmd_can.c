@@ -536,8 +536,7 @@ static int cmd_watch(int argc, char **argv)
         memset(&ifaces, 0, sizeof ifaces);
         live_iface = sl_can_iface_intern(&ifaces, o.iface, strlen(o.iface));
         if (sl_can_live_open(&live, o.iface, &err) != 0) {
-            rc = sl_cli_fail(cmd, strstr(err.msg, "no such") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
-                             "%s", err.msg);
+            rc = sl_cli_fail_err(cmd, &err);
             goto done;
         }
     } else if ((rc = open_inputs(cmd, &o.in, &ifaces, rd)) != 0) {

@@ -109,7 +109,7 @@ static int config_check(int argc, char **argv)
     if (argc - optind > 1)
         return sl_cli_usage_error(cmd, "give at most one FILE");
     const char *path = optind < argc ? argv[optind] : sl_config_path();
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_config_load(path, true, &err) != 0)
         return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
     printf("%s: valid\n", path);

@@ -1,8 +1,10 @@
-/* cmd_db.c - sightline db verify|migrate|log */
+/* cmd_db.c - sightline db verify|migrate|log|copy */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -37,8 +39,9 @@ static int db_verify(int argc, char **argv)
     const char *db = NULL;
     bool json = false;
     int rc = parse_common(argc, argv, &db, &json,
-                          " [--json] [--db PATH]\n\n"
-                          "Checks the register: SQLite's integrity and foreign keys, then every\n"
+                          " [--json] [--db LOCATION]\n\n"
+                          "Checks the register (an SQLite file or a PostgreSQL database): the\n"
+                          "database's own consistency check, then every\n"
                           "entry of the hash-chained audit log. Exit 0 when all is intact; exit 1\n"
                           "naming the first broken entry when anything was altered.\n"
                           "Keep the printed head (entry and hash) somewhere else: comparing it\n"
@@ -47,18 +50,21 @@ static int db_verify(int argc, char **argv)
         return rc == 100 ? SL_EXIT_OK : rc;
     const char *path = sl_cli_db_path(db);
     struct stat st;
-    if (stat(path, &st) != 0)
+    if (strcmp(sl_store_backend_of(path), "sqlite") == 0 &&
+        stat(strncmp(path, "sqlite:", 7) == 0 ? path + 7 : path, &st) != 0)
         return sl_cli_fail(argv[0], SL_EXIT_USAGE, "no register at %s", path);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     struct sl_audit_report rep;
     int vrc = sl_store_verify(s, &rep, &err);
     int version = sl_store_schema_version(s);
+    char where[256];
+    sl_strlcpy(where, sl_store_where(s), sizeof where);
     sl_store_close(s);
     if (vrc != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     bool ok = rep.first_bad_seq == 0 && strcmp(rep.integrity, "ok") == 0;
     if (json) {
         json_t *o = json_pack("{s:b, s:s, s:i, s:I, s:I, s:s?}", "ok", ok, "integrity",
@@ -76,7 +82,7 @@ static int db_verify(int argc, char **argv)
         fprintf(stderr, "%s: audit chain broken at entry %lld: %s\n", argv[0],
                 (long long)rep.first_bad_seq, rep.problem);
     } else {
-        printf("register %s: integrity ok, schema version %d\n", path, version);
+        printf("register %s: integrity ok, schema version %d\n", where, version);
         printf("audit chain intact: %lld entries\n", (long long)rep.entries);
         if (rep.entries > 0)
             printf("head: entry %lld sha256 %s\n", (long long)rep.head_seq, rep.head_hash);
@@ -89,7 +95,7 @@ static int db_migrate(int argc, char **argv)
     const char *db = NULL;
     bool json = false;
     int rc = parse_common(argc, argv, &db, &json,
-                          " [--db PATH]\n\n"
+                          " [--db LOCATION]\n\n"
                           "Applies every pending schema migration (each in its own transaction)\n"
                           "and prints the versions before and after. Every command also does\n"
                           "this when it opens the register; this one only migrates.\n");
@@ -98,20 +104,22 @@ static int db_migrate(int argc, char **argv)
     (void)json;
     const char *path = sl_cli_db_path(db);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     int before = sl_store_schema_version(s);
     if (sl_store_migrate(s, sl_store_latest_version(), &err) != 0) {
         sl_store_close(s);
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     }
     int after = sl_store_schema_version(s);
+    char where[256];
+    sl_strlcpy(where, sl_store_where(s), sizeof where);
     sl_store_close(s);
     if (before == after)
-        printf("register %s is at schema version %d (latest)\n", path, after);
+        printf("register %s is at schema version %d (latest)\n", where, after);
     else
-        printf("register %s migrated from schema version %d to %d\n", path, before, after);
+        printf("register %s migrated from schema version %d to %d\n", where, before, after);
     return SL_EXIT_OK;
 }
 
@@ -162,7 +170,7 @@ static int db_log(int argc, char **argv)
                 return sl_cli_usage_error(argv[0], "--limit takes a positive number");
             break;
         case 'h':
-            printf("Usage: %s [--after SEQ] [--limit N] [--json] [--db PATH]\n\n"
+            printf("Usage: %s [--after SEQ] [--limit N] [--json] [--db LOCATION]\n\n"
                    "Prints the audit log, oldest first: entry, time, actor, action, object\n"
                    "and the details of the change (--json: one JSON object a line).\n",
                    argv[0]);
@@ -173,13 +181,95 @@ static int db_log(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
     int rc = sl_store_audit_list(s, after, limit, print_entry, &ctx, &err);
     sl_store_close(s);
     if (rc != 0)
-        return sl_cli_fail(argv[0], SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(argv[0], &err);
+    return SL_EXIT_OK;
+}
+
+struct copy_progress {
+    const char *cmd;
+    bool tty;
+    double start;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void copy_progress(const char *table, int64_t rows, void *vctx)
+{
+    struct copy_progress *p = vctx;
+    fprintf(stderr, "%s: %-16s %12lld rows  (%.1f s)%s", p->cmd, table, (long long)rows,
+            now_s() - p->start, p->tty ? "\r" : "\n");
+}
+
+static int db_copy(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *from = NULL, *to = NULL;
+    bool quiet = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': from = optarg; break;
+        case 't': to = optarg; break;
+        case 'q': quiet = true; break;
+        case 'h':
+            printf("Usage: %s --from LOCATION --to LOCATION [--quiet]\n\n"
+                   "Copies a whole register, every table with its ids and the audit chain,\n"
+                   "from one location to another: SQLite to PostgreSQL or back (a location is\n"
+                   "a path, sqlite:PATH, postgresql://... or 'host=... dbname=...'; passwords\n"
+                   "only from PGPASSFILE, ~/.pgpass or PGPASSWORD). The destination is created\n"
+                   "and migrated if needed, must be empty, and gets everything or nothing\n"
+                   "(one transaction). At the end its audit chain is verified and must end in\n"
+                   "the source's head. Progress goes to stderr (--quiet: none).\n",
+                   argv[0]);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(argv[0]);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    if (from == NULL || to == NULL)
+        return sl_cli_usage_error(argv[0], "--from and --to are both required");
+    struct sl_store *src = NULL, *dst = NULL;
+    struct sl_err err = {0};
+    if (sl_store_open(&src, from, SL_STORE_READONLY, &err) != 0)
+        return sl_cli_fail_err(argv[0], &err);
+    if (sl_store_open(&dst, to, 0, &err) != 0) {
+        sl_store_close(src);
+        return sl_cli_fail_err(argv[0], &err);
+    }
+    struct copy_progress p = {argv[0], isatty(2) != 0, now_s()};
+    struct sl_audit_report rep;
+    int rc = sl_store_copy(src, dst, quiet ? NULL : copy_progress, &p, &rep, &err);
+    double took = now_s() - p.start;
+    if (!quiet && p.tty)
+        fputc('\n', stderr);
+    char from_w[256], to_w[256];
+    sl_strlcpy(from_w, sl_store_where(src), sizeof from_w);
+    sl_strlcpy(to_w, sl_store_where(dst), sizeof to_w);
+    sl_store_close(src);
+    sl_store_close(dst);
+    if (rc != 0)
+        return sl_cli_fail_err(argv[0], &err);
+    printf("copied %s to %s in %.1f s\n", from_w, to_w, took);
+    printf("audit chain verified at the destination: %lld entries, head entry %lld sha256 %s\n",
+           (long long)rep.entries, (long long)rep.head_seq, rep.head_hash[0] ? rep.head_hash : "-");
     return SL_EXIT_OK;
 }
 
@@ -187,6 +277,7 @@ static const struct sl_command db_commands[] = {
     {"verify", "check integrity and the audit chain (exit 1 if tampered)", db_verify},
     {"migrate", "apply pending schema migrations", db_migrate},
     {"log", "print the audit log", db_log},
+    {"copy", "copy a whole register to another location (SQLite <-> PostgreSQL)", db_copy},
     {NULL, NULL, NULL},
 };
 

@@ -64,14 +64,14 @@ static int demo_seed(int argc, char **argv)
         return sl_cli_usage_error(cmd, "--now: '%s' is not a date", now_s);
     o.actor = sl_cli_actor(actor);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     struct sl_demo_summary sum;
     int rc = sl_demo_seed(s, &o, &sum, &err);
     sl_store_close(s);
     if (rc != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     char end[SL_DATE_LEN];
     sl_time_date(o.now, end);
     if (sum.sites_imported)

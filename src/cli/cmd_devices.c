@@ -93,7 +93,7 @@ static int filter_option(const char *cmd, int c, struct sl_device_filter *f)
 static int print_list(const char *cmd, struct sl_store *s, const struct sl_device_filter *f,
                       struct list_ctx *ctx)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (ctx->fmt == SL_FMT_TABLE)
         ctx->table = sl_table_new(N_TABLE, table_headers);
     else if (ctx->fmt == SL_FMT_JSON)
@@ -104,7 +104,7 @@ static int print_list(const char *cmd, struct sl_store *s, const struct sl_devic
     if (rc != 0) {
         sl_table_free(ctx->table);
         json_decref(ctx->array);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (ctx->table != NULL) {
         if (ctx->n == 0)
@@ -128,13 +128,14 @@ static int devices_list(int argc, char **argv)
         {"decision", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'l'},
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"csv", no_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sl_device_filter f = {NULL, -1, NULL, NULL, 0};
-    const char *db = NULL;
+    const char *db = NULL, *read_db = NULL;
     struct list_ctx ctx = {SL_FMT_TABLE, NULL, NULL, 0};
     int c;
     while ((c = getopt_long(argc, argv, "s:m:h", opts, NULL)) != -1) {
@@ -151,11 +152,12 @@ static int devices_list(int argc, char **argv)
                 return sl_cli_usage_error(cmd, "--limit takes a positive number");
             break;
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'j': ctx.fmt = SL_FMT_JSON; break;
         case 'c': ctx.fmt = SL_FMT_CSV; break;
         case 'h':
             printf("Usage: %s [--site NAME] [--status STATUS] [--manufacturer NAME]\n"
-                   "          [--decision DECISION] [--limit N] [--json|--csv] [--db PATH]\n\n"
+                   "          [--decision DECISION] [--limit N] [--json|--csv] [--db PATH] [--read-db LOCATION]\n\n"
                    "Lists devices in the register. Filters combine (AND):\n"
                    "  --status    discovered, confirmed, scheduled, removed, verified_absent,\n"
                    "              exempt, reappeared\n"
@@ -171,9 +173,9 @@ static int devices_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    struct sl_err err = {0};
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
     int rc = print_list(cmd, s, &f, &ctx);
     sl_store_close(s);
     return rc;
@@ -303,19 +305,21 @@ static int devices_show(int argc, char **argv)
     const char *cmd = argv[0];
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *read_db = NULL;
     bool json = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'j': json = true; break;
         case 'h':
-            printf("Usage: %s ID|MAC|SERIAL|ADDRESS [--json] [--db PATH]\n\n"
+            printf("Usage: %s ID|MAC|SERIAL|ADDRESS [--json] [--db PATH] [--read-db LOCATION]\n\n"
                    "Shows one device: identity, claim (who made it and which rules said so),\n"
                    "verdict, lifecycle history and the evidence behind it.\n",
                    cmd);
@@ -326,9 +330,9 @@ static int devices_show(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one device (id, MAC, serial or address) expected");
     struct sl_store *s;
-    struct sl_err err = {{0}};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    struct sl_err err = {0};
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
     struct sl_device *d = malloc(sizeof *d);
     int got = d == NULL ? sl_err_set(&err, "out of memory")
                         : sl_store_device_find(s, argv[optind], d, &err);
@@ -338,7 +342,7 @@ static int devices_show(int argc, char **argv)
         if (got == 0)
             return sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register",
                                argv[optind]);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     json_t *events = json_array(), *evidence = json_array();
     int rc = sl_store_event_list(s, d->id, NULL, collect_event, events, &err);
@@ -349,7 +353,7 @@ static int devices_show(int argc, char **argv)
         json_decref(events);
         json_decref(evidence);
         free(d);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (json) {
         json_t *o = sl_device_to_json(d);

@@ -44,7 +44,7 @@ static void usage(const char *cmd)
 
 static int run_batch(const char *cmd, struct sl_ident *id, const char *file)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(file, BATCH_MAX_INPUT, &len, &err);
     if (data == NULL)
@@ -54,7 +54,7 @@ static int run_batch(const char *cmd, struct sl_ident *id, const char *file)
                           &st, &err);
     free(data);
     if (rc != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (st.bad > 0) {
         fprintf(stderr, "%s: %zu record%s could not be read (%zu read, %zu devices)\n", cmd,
                 st.bad, st.bad == 1 ? "" : "s", st.records, st.devices);
@@ -103,10 +103,10 @@ int sl_cmd_identify(int argc, char **argv)
             return sl_cli_usage_error(cmd, optind >= argc ? "a FILE is required ('-' for standard input)"
                                                           : "exactly one FILE is expected");
     }
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_ident *id;
     if (sl_ident_load(&id, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (batch != NULL) {
         int rc = run_batch(cmd, id, batch);
         sl_ident_free(id);

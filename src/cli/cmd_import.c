@@ -34,7 +34,7 @@ struct import_args {
 static int import_file(const char *cmd, const struct import_args *a, const char *data,
                        size_t len)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int rc = SL_EXIT_OK;
     struct sl_ident *ident = NULL;
     struct sl_policy_set *ps = NULL;
@@ -52,7 +52,7 @@ static int import_file(const char *cmd, const struct import_args *a, const char 
         goto done;
     }
     if (sl_store_open(&store, sl_cli_db_path(a->db), 0, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto done;
     }
     out.store = store;
@@ -69,9 +69,7 @@ static int import_file(const char *cmd, const struct import_args *a, const char 
     cb.on_start = NULL;
     struct sl_scan_summary sum;
     if (sl_import_run(data, len, a->fmt, &so, &cb, &sum, &err) != 0) {
-        bool input = strstr(err.msg, "XML") || strstr(err.msg, "JSON") ||
-                     strstr(err.msg, "not an address") || strstr(err.msg, "no site");
-        rc = sl_cli_fail(cmd, input ? SL_EXIT_USAGE : SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto done;
     }
     sl_scan_out_finish(&out, &sum, NULL);
@@ -125,7 +123,7 @@ int sl_cmd_import(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one FILE is expected ('-' for standard input)");
     a.file = argv[optind];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(a.file, SL_IMPORT_MAX_BYTES, &len, &err);
     if (data == NULL)

@@ -102,7 +102,7 @@ static int apply_set(const char *cmd, struct sl_store *s, const struct ids *ids,
                      const struct sl_change *c, const char *actor, bool dry_run,
                      bool skip_refused)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char why[400];
     size_t refused = 0, moved = 0;
     struct sl_device *d = malloc(sizeof *d);
@@ -149,7 +149,7 @@ static int apply_set(const char *cmd, struct sl_store *s, const struct ids *ids,
     if (sl_store_begin(s, &err) != 0) {
         free(d);
         free(ok);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     for (size_t i = 0; i < ids->n; i++) {
         if (!ok[i])
@@ -159,7 +159,7 @@ static int apply_set(const char *cmd, struct sl_store *s, const struct ids *ids,
             sl_store_rollback(s);
             free(d);
             free(ok);
-            return sl_cli_fail(cmd, rc < 0 ? SL_EXIT_RUNTIME : SL_EXIT_USAGE, "%s",
+            return sl_cli_fail(cmd, rc < 0 ? sl_cli_exit_for(&err) : SL_EXIT_USAGE, "%s",
                                rc < 0 ? err.msg : why);
         }
         if (rc == 1 && moved++ < MAX_LISTED && sl_store_device_get(s, ids->v[i], d, &err) == 1)
@@ -171,7 +171,7 @@ static int apply_set(const char *cmd, struct sl_store *s, const struct ids *ids,
     free(d);
     free(ok);
     if (sl_store_commit(s, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     printf("moved %zu device%s to %s%s\n", moved, moved == 1 ? "" : "s", sl_status_name(c->to),
            refused ? " (refused ones skipped)" : "");
     return SL_EXIT_OK;
@@ -303,15 +303,15 @@ static int lc_target(const char *cmd, enum lc_kind kind, int argc, char **argv,
 static int lc_apply(const char *cmd, struct lc_args *a)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     struct ids ids = {NULL, 0, 0, 0};
     int rc = select_devices(s, &a->sel, &ids, cmd, &err);
     if (rc != 0) {
         sl_store_close(s);
         free(ids.v);
-        return rc > 0 ? SL_EXIT_USAGE : sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return rc > 0 ? SL_EXIT_USAGE : sl_cli_fail_err(cmd, &err);
     }
     if (ids.n == 0) {
         sl_store_close(s);
@@ -407,14 +407,14 @@ int sl_cmd_devices_expire(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     size_t n = 0;
     int rc = sl_lifecycle_expire(s, sl_now(), sl_cli_actor(actor), &n, &err);
     sl_store_close(s);
     if (rc != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     printf("%zu expired exemption%s written down\n", n, n == 1 ? "" : "s");
     return SL_EXIT_OK;
 }

@@ -82,18 +82,18 @@ static int ms_add(int argc, char **argv)
         sl_strlcpy(m.target_kind, "count", sizeof m.target_kind);
     }
     struct sl_scope sc;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_scope_parse(scope, &sc, &err) != 0)
         return sl_cli_usage_error(cmd, "--scope: %s", err.msg);
     sl_strlcpy(m.scope_kind, sl_scope_kind_name(sc.kind), sizeof m.scope_kind);
     sl_strlcpy(m.scope_value, sc.value, sizeof m.scope_value);
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     int rc = sl_store_milestone_add(s, &m, sl_cli_actor(actor), NULL, &err);
     sl_store_close(s);
     if (rc != 0)
-        return sl_cli_fail(cmd, strstr(err.msg, "already exists") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        return sl_cli_fail(cmd, sl_cli_exit_for(&err),
                            "%s", err.msg);
     printf("added milestone '%s': %s%s of affected devices (%s%s%s) replaced by %s\n", m.name,
            pct ? "" : count, pct ? pct : "", m.scope_kind, m.scope_value[0] ? ": " : "",
@@ -108,10 +108,11 @@ static int ms_list(int argc, char **argv)
         {"as-of", required_argument, NULL, 'a'},
         {"json", no_argument, NULL, 'j'},
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *as_of = NULL;
+    const char *db = NULL, *read_db = NULL, *as_of = NULL;
     bool json = false;
     int o;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -119,8 +120,9 @@ static int ms_list(int argc, char **argv)
         case 'a': as_of = optarg; break;
         case 'j': json = true; break;
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'h':
-            printf("Usage: %s [--as-of DATE] [--json] [--db PATH]\n\n"
+            printf("Usage: %s [--as-of DATE] [--json] [--db PATH] [--read-db LOCATION]\n\n"
                    "Lists milestones with their status as of DATE (default today): met,\n"
                    "missed, on track or at risk, what was achieved and what the forecast says.\n",
                    cmd);
@@ -134,15 +136,15 @@ static int ms_list(int argc, char **argv)
     if (as_of != NULL && sl_time_parse(as_of, &t) != 0)
         return sl_cli_usage_error(cmd, "--as-of: '%s' is not a date", as_of);
     struct sl_store *s;
-    struct sl_err err = {{0}};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    struct sl_err err = {0};
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
     struct sl_prog_options po = {as_of, {SL_SCOPE_ALL, ""}, 0};
     struct sl_progress *p;
     int rc = sl_progress_compute(s, &po, &p, &err);
     sl_store_close(s);
     if (rc != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (json) {
         json_t *fig = sl_report_figures_json(p);
         json_t *ms = json_object_get(fig, "milestones");
@@ -200,13 +202,13 @@ static int ms_rm(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one milestone NAME is expected");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     int rc = sl_store_milestone_remove(s, argv[optind], sl_cli_actor(actor), &err);
     sl_store_close(s);
     if (rc < 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (rc == 0)
         return sl_cli_fail(cmd, SL_EXIT_USAGE, "no milestone named '%s'", argv[optind]);
     printf("removed milestone '%s'\n", argv[optind]);

@@ -41,7 +41,7 @@ static void on_signal(int sig)
 static void reload(const char *cmd, struct sl_monitor *mon, enum sl_tier tier, const char *policy,
                    struct sl_cloud **cloud, struct sl_mon_identify **identify)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_cloud *nc = NULL;
     struct sl_mon_identify *ni = NULL;
     char path[4096];
@@ -325,13 +325,13 @@ static int open_register(struct run *r, struct sl_err *err)
     if (r->o.db == NULL)
         return 0;
     if (sl_store_open(&r->store, r->o.db, 0, err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+        return sl_cli_fail_err(cmd, err);
     if (r->o.site == NULL)
         return 0;
     struct sl_site site;
     int k = sl_store_site_get(r->store, r->o.site, &site, err);
     if (k < 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+        return sl_cli_fail_err(cmd, err);
     if (k == 0)
         return sl_cli_usage_error(cmd, "no site '%s' in the register", r->o.site);
     r->site_id = site.id;
@@ -349,15 +349,15 @@ static int open_inputs(struct run *r, struct sl_err *err)
     char path[4096];
     snprintf(path, sizeof path, "%s/cloud-domains.tsv", sl_datadir());
     if (sl_cloud_load(&r->cloud, path, err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+        return sl_cli_fail_err(cmd, err);
     if (sl_mon_identify_open(&r->identify, sl_datadir(), r->tier, o->policy, err) != 0)
-        return sl_cli_fail(cmd, strstr(err->msg, "--policy") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        return sl_cli_fail(cmd, sl_cli_exit_for(err),
                            "%s", err->msg);
     if (o->iface != NULL) {
         long long mb = o->buffer_mb ? o->buffer_mb : 64;
         if (sl_capture_open_live(&r->live, o->iface, o->filter, (size_t)mb << 20, o->promisc,
                                  err) != 0)
-            return sl_cli_fail(cmd, strstr(err->msg, "--filter") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+            return sl_cli_fail(cmd, sl_cli_exit_for(err),
                                "%s", err->msg);
         fprintf(stderr, "%s: capturing on %s (%s, immediate mode, %lld MiB buffer%s%s%s)\n", cmd,
                 o->iface, sl_capture_link_name(r->live), mb, o->promisc ? ", promiscuous" : "",
@@ -387,7 +387,7 @@ static int start_engine(struct run *r, struct sl_err *err)
     const char *cmd = r->cmd;
     char report[512];
     if (sl_drop_privileges(r->o.user, report, sizeof report, err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+        return sl_cli_fail_err(cmd, err);
     fprintf(stderr, "%s: %s\n", cmd, report);
     struct sl_alerts_config acfg = {.jsonl = r->out, .syslog = r->o.syslog, .store = r->store};
     r->alerts = sl_alerts_new(&acfg);
@@ -405,9 +405,9 @@ static int start_engine(struct run *r, struct sl_err *err)
         .summary_interval = r->o.summary_interval,
     };
     if (sl_monitor_new(&r->mon, &mcfg, err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+        return sl_cli_fail_err(cmd, err);
     if (r->store != NULL && sl_monitor_load_sightings(r->mon, err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+        return sl_cli_fail_err(cmd, err);
     if (r->o.state != NULL) {
         FILE *probe = fopen(r->o.state, "r");
         if (probe != NULL) {
@@ -444,7 +444,7 @@ static void capture_live(struct run *r, struct sl_err *err)
         }
         int k = sl_capture_next(r->live, &f, err);
         if (k < 0) {
-            sl_cli_fail(r->cmd, SL_EXIT_RUNTIME, "%s", err->msg);
+            sl_cli_fail_err(r->cmd, err);
             r->failed = true;
             break;
         }
@@ -545,7 +545,7 @@ int sl_cmd_monitor(int argc, char **argv)
         free(r);
         return rc;
     }
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if ((rc = open_register(r, &err)) == 0 && (rc = open_inputs(r, &err)) == 0 &&
         (rc = start_engine(r, &err)) == 0) {
         sl_cli_catch_signals(on_signal);

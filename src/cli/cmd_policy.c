@@ -271,7 +271,7 @@ static int explain_options(int argc, char **argv, struct explain_args *a)
 /* A claim given as JSON (--claim FILE|-). An exit code. */
 static int claim_from_file(const char *cmd, const char *path, struct sl_claim *claim)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(path, 1u << 20, &len, &err);
     json_error_t je;
@@ -290,7 +290,7 @@ static int claim_from_file(const char *cmd, const char *path, struct sl_claim *c
 static void device_tier(struct sl_store *s, const struct sl_device *d, enum sl_tier *tier,
                         bool *have_tier)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_site site;
     if (*have_tier || d->site_id <= 0 || sl_store_site_get_id(s, d->site_id, &site, &err) != 1)
         return;
@@ -304,10 +304,10 @@ static void device_tier(struct sl_store *s, const struct sl_device *d, enum sl_t
 static int claim_from_evidence(const char *cmd, struct sl_store *s, const struct sl_device *d,
                                struct sl_claim *claim, json_t *out)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_ident *id;
     if (sl_ident_load(&id, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     int rc = SL_EXIT_OK;
     struct ev_ctx ctx = {sl_ident_acc_new(id), json_array(), 0};
     if (ctx.acc == NULL || sl_store_evidence_list(s, d->id, 0, on_evidence, &ctx, &err) != 0) {
@@ -336,16 +336,16 @@ static int claim_from_register(const char *cmd, const struct explain_args *a, co
                                struct sl_claim *claim, enum sl_tier *tier, bool *have_tier,
                                json_t *out)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(a->db), SL_STORE_READONLY, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     struct sl_device d;
     int got = sl_store_device_find(s, which, &d, &err);
     if (got <= 0) {
         sl_store_close(s);
         return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register", which)
-                        : sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+                        : sl_cli_fail_err(cmd, &err);
     }
     device_tier(s, &d, tier, have_tier);
     int rc = claim_from_evidence(cmd, s, &d, claim, out);

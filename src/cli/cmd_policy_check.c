@@ -138,7 +138,7 @@ static int check_csv(const char *cmd, struct check_ctx *c, const char *path)
     static const char *const model_names[] = {"model", "model number", "model_number", "product",
                                               NULL};
     static const char *const type_names[] = {"type", "device type", "device_type", NULL};
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(path, CHECK_MAX_CSV, &len, &err);
     if (data == NULL)
@@ -208,7 +208,7 @@ int sl_cmd_policy_check(int argc, char **argv)
     c.now = sl_now();
     if (date != NULL && sl_time_parse(date, &c.now) != 0)
         return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_ident *id = NULL;
     struct sl_policy_set *ps = NULL;
     if (sl_ident_load(&id, sl_datadir(), &err) != 0 || sl_policy_load(&ps, sl_datadir(), &err) != 0) {

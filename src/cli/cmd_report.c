@@ -17,7 +17,7 @@ static void report_usage(const char *cmd)
 {
     printf("Usage: %s [--format html|csv|json|md] [-o FILE] [--as-of DATE]\n"
            "          [--scope all|tier:TIER|department:NAME|site:NAME]\n"
-           "          [--window WEEKS] [--devices N|all] [--db PATH]\n\n"
+           "          [--window WEEKS] [--devices N|all] [--db PATH] [--read-db LOCATION]\n\n"
            "The removal programme's report: how far it is (replaced and verified\n"
            "shares of affected devices by tier, department and site), whether it is on\n"
            "track (milestones, removal rate, forecast completion with a range), what\n"
@@ -54,7 +54,7 @@ static int choose_format(const char *fmt_s, const char *outp, enum sl_report_for
 static int write_report(const char *cmd, const char *outp, enum sl_report_format fmt,
                         struct sl_store *s, const struct sl_progress *p, int64_t limit)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char tmp[4096];
     FILE *out = stdout;
     if (outp != NULL && strcmp(outp, "-") != 0) {
@@ -77,7 +77,7 @@ static int write_report(const char *cmd, const char *outp, enum sl_report_format
         fflush(stdout);
     }
     if (rc != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (out != stdout)
         fprintf(stderr, "wrote %s\n", outp);
     return SL_EXIT_OK;
@@ -94,10 +94,11 @@ int sl_cmd_report(int argc, char **argv)
         {"window", required_argument, NULL, 'w'},
         {"devices", required_argument, NULL, 'n'},
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *fmt_s = NULL, *outp = NULL, *as_of = NULL, *scope_s = NULL;
+    const char *db = NULL, *read_db = NULL, *fmt_s = NULL, *outp = NULL, *as_of = NULL, *scope_s = NULL;
     int64_t window = 0, limit = DEFAULT_DEVICE_LIMIT;
     int o;
     while ((o = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
@@ -117,6 +118,7 @@ int sl_cmd_report(int argc, char **argv)
                 return sl_cli_usage_error(cmd, "--devices takes a number or 'all'");
             break;
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'h': report_usage(cmd); return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
         }
@@ -131,19 +133,19 @@ int sl_cmd_report(int argc, char **argv)
         return sl_cli_usage_error(cmd, "--as-of: '%s' is not a date (YYYY-MM-DD)", as_of);
     struct sl_prog_options po;
     memset(&po, 0, sizeof po);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_scope_parse(scope_s, &po.scope, &err) != 0)
         return sl_cli_usage_error(cmd, "--scope: %s", err.msg);
     po.as_of = as_of;
     po.window = (int)window;
 
     struct sl_store *s;
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
     struct sl_progress *p;
     if (sl_progress_compute(s, &po, &p, &err) != 0) {
         sl_store_close(s);
-        return sl_cli_fail(cmd, strstr(err.msg, "no ") == err.msg ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        return sl_cli_fail(cmd, sl_cli_exit_for(&err),
                            "%s", err.msg);
     }
     int rc = write_report(cmd, outp, fmt, s, p, limit);

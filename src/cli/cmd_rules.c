@@ -14,9 +14,9 @@
 
 static int load(const char *cmd, struct sl_ident **id)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_ident_load(id, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     return SL_EXIT_OK;
 }
 

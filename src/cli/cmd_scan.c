@@ -176,7 +176,7 @@ static int numeric_option(const char *cmd, int c, const char *arg, struct sl_sca
 /* One option. 0, or an exit code. */
 static int scan_option(const char *cmd, int c, struct scan_args *a)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     switch (c) {
     case OPT_SITE: a->so.site = optarg; break;
     case OPT_PORTS: a->ports_s = optarg; break;
@@ -226,7 +226,7 @@ static int scan_option(const char *cmd, int c, struct scan_args *a)
 /* The targets on the command line, checked and prepared. 0, or an exit code. */
 static int add_targets(const char *cmd, int argc, char **argv, struct scan_args *a)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (optind >= argc)
         return sl_cli_usage_error(cmd, "no targets: name the addresses, networks or @file to scan");
     size_t tl = 0;
@@ -248,7 +248,7 @@ static int add_targets(const char *cmd, int argc, char **argv, struct scan_args 
 /* The ports (--ports or a --profile) and the credentials. 0, or an exit code. */
 static int ports_and_creds(const char *cmd, struct scan_args *a)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (a->ports_s != NULL && a->profile != NULL)
         return sl_cli_usage_error(cmd, "give --ports or --profile, not both");
     if (a->profile != NULL && (a->ports_s = sl_ports_profile(a->profile)) == NULL)
@@ -306,7 +306,7 @@ static int outcome(const char *cmd, const struct scan_args *a, const struct sl_s
 /* Loads rules, policies and the register, scans, prints. An exit code. */
 static int scan(const char *cmd, struct scan_args *a)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_scan_out out;
     if (sl_scan_out_open(&out, a->jsonl, a->with_evidence, a->quiet, &err) != 0)
         return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
@@ -322,7 +322,7 @@ static int scan(const char *cmd, struct scan_args *a)
         goto out_close;
     }
     if (sl_store_open(&store, sl_cli_db_path(a->db), 0, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto out_close;
     }
     out.store = store;
@@ -345,7 +345,7 @@ static int scan(const char *cmd, struct scan_args *a)
     int r = run(a, &out, &sum, &err);
     sl_scan_out_finish(&out, &sum, r == 0 ? NULL : err.msg);
     if (r != 0)
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
     else
         rc = outcome(cmd, a, &sum);
 out_close:

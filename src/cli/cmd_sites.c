@@ -34,7 +34,7 @@ static int sites_add(int argc, char **argv)
     char *nets[MAX_SITE_NETWORKS];
     size_t n_nets = 0;
     int rc = SL_EXIT_OK, c;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     while ((c = getopt_long(argc, argv, "d:t:n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': department = optarg; break;
@@ -84,14 +84,14 @@ static int sites_add(int argc, char **argv)
     }
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        rc = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     int64_t id;
     if (sl_store_site_add(s, name, department, tier, (const char *const *)nets, n_nets,
                           sl_cli_actor(actor), &id, &err) != 0) {
         /* An existing name is the user's input problem, not a runtime failure. */
-        rc = sl_cli_fail(cmd, strstr(err.msg, "already exists") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        rc = sl_cli_fail(cmd, sl_cli_exit_for(&err),
                          "%s", err.msg);
     } else {
         printf("added site '%s' (%s, %s, %zu network%s)\n", name, department, sl_tier_name(tier),
@@ -166,23 +166,25 @@ static int sites_list(int argc, char **argv)
     const char *cmd = argv[0];
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"csv", no_argument, NULL, 'c'},
         {"names", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *read_db = NULL;
     struct list_ctx ctx = {SL_FMT_TABLE, NULL, NULL, false};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'j': ctx.fmt = SL_FMT_JSON; break;
         case 'c': ctx.fmt = SL_FMT_CSV; break;
         case 'n': ctx.names = true; break;
         case 'h':
-            printf("Usage: %s [--json|--csv|--names] [--db PATH]\n\n"
+            printf("Usage: %s [--json|--csv|--names] [--db PATH] [--read-db LOCATION]\n\n"
                    "Lists the sites in the register: name, department, tier and networks.\n"
                    "--csv writes the same columns 'sightline sites import' reads.\n"
                    "--names prints the names alone, one a line, and nothing when there is\n"
@@ -195,13 +197,15 @@ static int sites_list(int argc, char **argv)
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct stat st;
     const char *path = sl_cli_db_path(db);
-    if (ctx.names && stat(path, &st) != 0 && errno == ENOENT)
+    if (ctx.names && strcmp(sl_store_backend_of(path), "sqlite") == 0 && stat(path, &st) != 0 &&
+        errno == ENOENT)
         return SL_EXIT_OK;
-    if (sl_store_open(&s, path, ctx.names ? SL_STORE_READONLY : 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    if (ctx.names ? sl_store_open(&s, path, SL_STORE_READONLY, &err) != 0
+                  : sl_cli_open_read(&s, db, read_db, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
     static const char *const headers[] = {"name", "department", "tier", "networks"};
     if (ctx.names)
         ctx.fmt = SL_FMT_CSV; /* no table or array: list_one prints the names */
@@ -216,7 +220,7 @@ static int sites_list(int argc, char **argv)
     if (rc != 0) {
         sl_table_free(ctx.table);
         json_decref(ctx.array);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (ctx.table != NULL) {
         if (sl_table_rows(ctx.table) == 0)
@@ -235,19 +239,21 @@ static int sites_show(int argc, char **argv)
     const char *cmd = argv[0];
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *read_db = NULL;
     bool json = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
         case 'j': json = true; break;
         case 'h':
-            printf("Usage: %s NAME [--json] [--db PATH]\n\n"
+            printf("Usage: %s NAME [--json] [--db PATH] [--read-db LOCATION]\n\n"
                    "Shows one site: department, tier, networks and its devices by status.\n",
                    cmd);
             return SL_EXIT_OK;
@@ -257,23 +263,23 @@ static int sites_show(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one site NAME is expected");
     struct sl_store *s;
-    struct sl_err err = {{0}};
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    struct sl_err err = {0};
+    if (sl_cli_open_read(&s, db, read_db, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
     struct sl_site site;
     int got = sl_store_site_get(s, argv[optind], &site, &err);
     if (got <= 0) {
         sl_store_close(s);
         if (got == 0)
             return sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", argv[optind]);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     struct sl_status_counts counts;
     int rc = sl_store_count_devices(s, site.name, &counts, &err);
     sl_store_close(s);
     if (rc != 0) {
         sl_site_free(&site);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     if (json) {
         json_t *o = site_json(&site);
@@ -338,7 +344,7 @@ static int sites_import(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one FILE is expected ('-' for standard input)");
     const char *path = argv[optind];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(path, 256u << 20, &len, &err);
     if (data == NULL)
@@ -346,7 +352,7 @@ static int sites_import(int argc, char **argv)
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
         free(data);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     struct sl_import_problems *probs = malloc(sizeof *probs);
     size_t imported = 0;
@@ -357,7 +363,7 @@ static int sites_import(int argc, char **argv)
     free(data);
     int ret = SL_EXIT_OK;
     if (rc < 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
     } else if (rc > 0) {
         sl_print_problems(cmd, path, probs, "imported");
         ret = SL_EXIT_USAGE;

@@ -51,7 +51,7 @@ static int read_fleet(const char *cmd, char **files, int n, const struct check_o
         return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
     int ret = SL_EXIT_OK;
     for (int i = 0; i < n && ret == SL_EXIT_OK; i++) {
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         size_t len;
         char *data = sl_read_file(files[i], FLEET_FILE_MAX, &len, &err);
         if (data == NULL) {
@@ -367,7 +367,7 @@ static int assess_options(const char *cmd, const struct check_opts *o, struct sl
         return sl_cli_usage_error(cmd, "--tier must be sensitive, official or public");
     if (o->date != NULL && sl_time_parse_end_of_day(o->date, &ao->now) != 0)
         return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (o->site_rule != NULL) {
         if (sl_site_rule_parse(o->site_rule, sr, &err) != 0)
             return sl_cli_usage_error(cmd, "--site-rule: %s", err.msg);
@@ -398,7 +398,7 @@ static int vehicles_check(int argc, char **argv)
     struct sl_fleet f;
     sl_fleet_init(&f);
     struct sl_assessor *a = NULL;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     rc = read_fleet(cmd, argv + optind, argc - optind, &o, vr, &f);
     if (rc == SL_EXIT_OK && sl_assess_new(&a, ps, vr, &ao, &err) != 0)
         rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
@@ -571,7 +571,7 @@ static int vehicles_decode(int argc, char **argv)
         return rc;
     json_t *all = json_array();
     for (int i = optind; i < argc; i++) {
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         bool imei = looks_like_imei(argv[i]);
         json_t *o = imei ? decode_imei(vr, argv[i], &err) : decode_vin(vr, argv[i], &err);
         if (o == NULL) {

@@ -112,10 +112,10 @@ static void print_result(struct sl_store *s, const char *sites, int64_t scan_id,
 static int resolve_sites(const char *cmd, struct sl_store *s, bool all, const char *const *names,
                          size_t n_names, struct site_ids *sites)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (all) {
         if (sl_store_site_list(s, all_cb, sites, &err) != 0)
-            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+            return sl_cli_fail_err(cmd, &err);
         sl_strlcpy(sites->text, "all sites", sizeof sites->text);
         return 0;
     }
@@ -124,7 +124,7 @@ static int resolve_sites(const char *cmd, struct sl_store *s, bool all, const ch
         int got = sl_store_site_get(s, names[i], &site, &err);
         if (got <= 0)
             return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", names[i])
-                            : sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+                            : sl_cli_fail_err(cmd, &err);
         sites->ids[sites->n++] = site.id;
         size_t l = strlen(sites->text);
         snprintf(sites->text + l, sizeof sites->text - l, "%s%s", l ? ", " : "", site.name);
@@ -138,7 +138,7 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
                               unsigned timeout, double rate, unsigned conc, bool json,
                               bool fail_reappeared)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_store *s = NULL;
     struct site_ids *sites = calloc(1, sizeof *sites);
     struct sl_verify_scan_result *res = malloc(sizeof *res);
@@ -148,7 +148,7 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
         goto out;
     }
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     if ((ret = resolve_sites(cmd, s, all, names, n_names, sites)) != 0)
@@ -160,7 +160,7 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
     int rc = sl_verify_scan(s, &vo, res, &err);
     sl_cli_default_signals();
     if (rc != 0) {
-        ret = sl_cli_fail(cmd, strstr(err.msg, "no networks") ? SL_EXIT_USAGE : SL_EXIT_RUNTIME,
+        ret = sl_cli_fail(cmd, sl_cli_exit_for(&err),
                           "%s", err.msg);
         goto out;
     }
@@ -251,7 +251,7 @@ static int verify_option(const char *cmd, int o, struct verify_args *a)
 /* Reconciles a scan made earlier (its JSON lines) with the register. */
 static int verify_from_scan(const char *cmd, const struct verify_args *a)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     size_t len;
     char *data = sl_read_file(a->from, 4096u << 20, &len, &err);
     if (data == NULL)
@@ -276,7 +276,7 @@ static int verify_from_scan(const char *cmd, const struct verify_args *a)
     if (jr->n_problems > SL_JSONL_MAX_PROBLEMS)
         fprintf(stderr, "%s: %s: ... %zu bad lines in all\n", cmd, a->from, jr->n_problems);
     if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     if ((ret = resolve_sites(cmd, s, a->all, a->names, a->n_names, sites)) != 0)
@@ -288,19 +288,19 @@ static int verify_from_scan(const char *cmd, const struct verify_args *a)
     const char *who = sl_cli_actor(a->actor);
     if (sl_store_scan_begin(s, sites->n == 1 ? sites->ids[0] : 0, "verify", targets, NULL, who,
                             &scan_id, &err) != 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     struct sl_reconcile_opts ro = {sites->ids, sites->n, complete, scan_id, who};
     if (sl_reconcile(s, obs, n_obs, &ro, res, &err) != 0) {
         sl_store_scan_finish(s, scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, who, NULL);
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     if (sl_store_scan_finish(s, scan_id, complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
                              (int64_t)n_obs, (int64_t)(res->observations - res->outside),
                              (int64_t)res->matched + (int64_t)res->added, who, &err) != 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     print_result(s, sites->text, scan_id, complete, res, a->json);

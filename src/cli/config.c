@@ -383,7 +383,7 @@ int sl_config_start(int *argc, char **argv)
     *argc = out;
     argv[out] = NULL;
 
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     const char *env = getenv("SIGHTLINE_CONFIG");
     bool explicit = config != NULL || (env != NULL && *env != '\0');
     if (sl_config_load(config != NULL ? config : sl_config_path(), explicit, &err) != 0) {

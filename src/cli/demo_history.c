@@ -221,9 +221,11 @@ static int add_milestones(struct gen *g)
         sl_strlcpy(m.scope_value, ms[i].value, sizeof m.scope_value);
         struct sl_err e;
         if (sl_store_milestone_add(g->s, &m, g->o->actor, NULL, &e) != 0) {
-            if (strstr(e.msg, "already exists") != NULL)
+            if (e.kind == SL_ERR_EXISTS)
                 continue;
-            return sl_err_set(g->err, "%s", e.msg);
+            if (g->err != NULL)
+                *g->err = e;
+            return -1;
         }
         g->sum->milestones++;
     }

@@ -9,9 +9,9 @@
 
 int sl_cli_load_policies(const char *cmd, const char *select, struct sl_policy_set **ps)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_policy_load(ps, sl_datadir(), &err) != 0)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     if (sl_policy_select(*ps, select, &err) != 0) {
         sl_policy_free(*ps);
         return sl_cli_usage_error(cmd, "--policy: %s", err.msg);
@@ -25,10 +25,10 @@ int sl_cli_load_vehicle_rules(const char *cmd, const char *select, struct sl_pol
     int rc = sl_cli_load_policies(cmd, select, ps);
     if (rc != SL_EXIT_OK)
         return rc;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_vrules_load(vr, sl_datadir(), sl_policy_registry(*ps), &err) != 0) {
         sl_policy_free(*ps);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        return sl_cli_fail_err(cmd, &err);
     }
     return SL_EXIT_OK;
 }

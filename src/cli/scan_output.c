@@ -126,7 +126,7 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
     struct sl_scan_out *o = ctx;
     struct sl_device reg;
     bool have_reg = false;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (o->store != NULL && d->device_id > 0 && sl_store_device_get(o->store, d->device_id, &reg, &err) == 1)
         have_reg = true;
     if (o->jsonl != NULL)

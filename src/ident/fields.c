@@ -234,7 +234,7 @@ static void extract_xml(struct sl_fieldset *fs, const char *data, size_t len)
     if (c == NULL)
         return;
     c->fs = fs;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (fs->xml == NULL)
         fs->xml = sl_xml_reader_new();
     int rc = fs->xml != NULL ? sl_xml_reader_parse(fs->xml, data, len, NULL, on_xml, c, &err)
@@ -255,7 +255,7 @@ static int on_json(const char *path, const char *value, void *vctx)
 
 static void extract_json(struct sl_fieldset *fs, const char *data, size_t len)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_json_walk(data, len, NULL, on_json, fs, &err) != 0)
         sl_fields_error(fs, "json", err.msg + (strncmp(err.msg, "json: ", 6) == 0 ? 6 : 0));
 }
@@ -566,7 +566,7 @@ static void extract_tcp(struct sl_fieldset *fs, const struct sl_evidence *ev)
     if (ev->len >= 8 && memcmp(d + 4, "DHIP", 4) == 0) {
         const uint8_t *body;
         size_t blen;
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         add_str(fs, "dhip", "DHIP");
         if (sl_dhip_unwrap(ev->data, ev->len, &body, &blen, &err) == 0)
             extract_json(fs, (const char *)body, blen);
@@ -608,7 +608,7 @@ static void extract_tls(struct sl_fieldset *fs, const struct sl_evidence *ev)
     struct sl_cert_info *ci = malloc(sizeof *ci);
     if (ci == NULL)
         return;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_cert_parse(ev->data, ev->len, ci, &err) != 0) {
         sl_fields_error(fs, "tls", err.msg + (strncmp(err.msg, "tls: ", 5) == 0 ? 5 : 0));
     } else {
@@ -628,7 +628,7 @@ static void extract_dhdiscover(struct sl_fieldset *fs, const struct sl_evidence 
 {
     const uint8_t *body;
     size_t blen;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (ev->len >= 8 && memcmp(ev->data + 4, "DHIP", 4) == 0) {
         add_str(fs, "dhip", "DHIP");
         if (sl_dhip_unwrap(ev->data, ev->len, &body, &blen, &err) != 0) {

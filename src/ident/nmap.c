@@ -287,7 +287,7 @@ int sl_nmap_load(struct sl_ruleset *rs, const struct sl_registry *reg, const cha
         return 0;
     }
     size_t len;
-    struct sl_err ferr = {{0}};
+    struct sl_err ferr = {0};
     char *buf = sl_read_file(path, SL_NMAP_MAX_FILE, &len, &ferr);
     if (buf == NULL) {
         snprintf(st->origin, sizeof st->origin, "nmap-service-probes not read (%.120s)", ferr.msg);

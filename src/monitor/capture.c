@@ -42,11 +42,11 @@ static int set_filter(struct sl_capture *c, const char *filter, struct sl_err *e
         return 0;
     struct bpf_program prog;
     if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
-        return sl_err_set(err, "--filter: %s", pcap_geterr(c->p));
+        return sl_err_setk(err, SL_ERR_INVALID, "--filter: %s", pcap_geterr(c->p));
     int rc = pcap_setfilter(c->p, &prog);
     pcap_freecode(&prog);
     if (rc != 0)
-        return sl_err_set(err, "--filter: %s", pcap_geterr(c->p));
+        return sl_err_setk(err, SL_ERR_INVALID, "--filter: %s", pcap_geterr(c->p));
     return 0;
 }
 

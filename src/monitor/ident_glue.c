@@ -56,6 +56,7 @@ int sl_mon_identify_open(struct sl_mon_identify **out, const char *datadir, enum
         goto fail;
     if (policy_ids != NULL && sl_policy_select(g->policy, policy_ids, err) != 0) {
         sl_err_prefix(err, "--policy");
+        sl_err_kind(err, SL_ERR_INVALID);
         goto fail;
     }
     g->tier = tier;

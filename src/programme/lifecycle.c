@@ -145,9 +145,36 @@ int sl_lifecycle_apply(struct sl_store *s, int64_t device_id, const struct sl_ch
     return sl_lifecycle_apply_at(s, device_id, c, actor, sl_now(), why, whyn, err);
 }
 
+static int apply_locked(struct sl_store *s, int64_t device_id, const struct sl_change *c,
+                        const char *actor, int64_t now, char *why, size_t whyn,
+                        struct sl_err *err);
+
 int sl_lifecycle_apply_at(struct sl_store *s, int64_t device_id, const struct sl_change *c,
                           const char *actor, int64_t now, char *why, size_t whyn,
                           struct sl_err *err)
+{
+    /* Read, check and write under the device's lock: two people moving the
+     * same device at once are applied one after the other, the second checked
+     * against the first's result. */
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    int rc = sl_store_device_lock(s, device_id, err);
+    if (rc > 0)
+        rc = apply_locked(s, device_id, c, actor, now, why, whyn, err);
+    else if (rc == 0)
+        snprintf(why, whyn, "no device %lld", (long long)device_id);
+    if (rc < 0) {
+        sl_store_rollback(s);
+        return -1;
+    }
+    if (sl_store_commit(s, err) != 0)
+        return -1;
+    return rc;
+}
+
+static int apply_locked(struct sl_store *s, int64_t device_id, const struct sl_change *c,
+                        const char *actor, int64_t now, char *why, size_t whyn,
+                        struct sl_err *err)
 {
     struct sl_device *d = malloc(sizeof *d);
     if (d == NULL)

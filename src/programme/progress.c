@@ -106,7 +106,7 @@ static int as_of(struct prog_work *w, const char *text, struct sl_err *err)
 {
     int64_t t = sl_now();
     if (text != NULL && *text != '\0' && sl_time_parse(text, &t) != 0)
-        return sl_err_set(err, "'%s' is not a date (YYYY-MM-DD)", text);
+        return sl_err_setk(err, SL_ERR_INVALID, "'%s' is not a date (YYYY-MM-DD)", text);
     w->st->as_of_day = (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
     w->end_t = (int64_t)w->st->as_of_day * 86400 + 86399;
     sl_time_date(w->end_t, w->p->as_of);

@@ -76,6 +76,58 @@ static int ev_summary(const struct sl_evidence_row *r, void *vctx)
     return 0;
 }
 
+/* The evidence summaries of one batch of devices, filled by one query. */
+struct ev_batch {
+    const int64_t *ids;
+    size_t n;
+    struct sl_prog_device *pd;
+};
+
+static int ev_batch_row(const struct sl_evidence_row *r, void *vctx)
+{
+    struct ev_batch *b = vctx;
+    for (size_t j = 0; j < b->n; j++) {
+        if (b->ids[j] != r->device_id)
+            continue;
+        struct ev_ctx ec = {b->pd[j].evidence, sizeof b->pd[j].evidence, b->pd[j].evidence_count};
+        ev_summary(r, &ec);
+        b->pd[j].evidence_count = ec.count;
+    }
+    return 0;
+}
+
+/* Hands the chosen devices to cb in order, reading them SL_DEVICE_BATCH at a
+ * time (two queries a batch: a remote server is not asked twice per device). */
+static int list_batches(struct sl_store *s, const struct sl_prog_state *st,
+                        const struct dev_key *keys, size_t take, struct sl_device *d,
+                        sl_prog_device_cb cb, void *ctx, struct sl_err *err)
+{
+    int64_t ids[SL_DEVICE_BATCH];
+    bool found[SL_DEVICE_BATCH];
+    struct sl_prog_device pd[SL_DEVICE_BATCH];
+    for (size_t k0 = 0; k0 < take; k0 += SL_DEVICE_BATCH) {
+        size_t m = take - k0 < SL_DEVICE_BATCH ? take - k0 : SL_DEVICE_BATCH;
+        memset(pd, 0, m * sizeof pd[0]);
+        for (size_t j = 0; j < m; j++)
+            ids[j] = (int64_t)keys[k0 + j].d;
+        struct ev_batch eb = {ids, m, pd};
+        if (sl_store_device_get_many(s, ids, m, d, found, err) != 0 ||
+            sl_store_evidence_list_many(s, ids, m, 8, ev_batch_row, &eb, err) != 0)
+            return -1;
+        for (size_t j = 0; j < m; j++) {
+            if (!found[j])
+                continue;
+            size_t i = keys[k0 + j].d;
+            pd[j].d = &d[j];
+            pd[j].status = (enum sl_status)st->dv[i].status;
+            pd[j].overdue = keys[k0 + j].prio == 1;
+            if (cb(&pd[j], ctx) != 0)
+                return 0;
+        }
+    }
+    return 0;
+}
+
 int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t limit,
                         sl_prog_device_cb cb, void *ctx, struct sl_err *err)
 {
@@ -87,7 +139,7 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
      * size (n log limit) rather than sorting every affected device. */
     size_t cap = (uint64_t)limit < st->n ? (size_t)limit : st->n;
     struct dev_key *keys = malloc((cap + 1) * sizeof *keys);
-    struct sl_device *d = malloc(sizeof *d);
+    struct sl_device *d = malloc(SL_DEVICE_BATCH * sizeof *d);
     if (keys == NULL || d == NULL) {
         free(keys);
         free(d);
@@ -115,31 +167,7 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
     }
     if (n > 1)
         qsort(keys, n, sizeof *keys, cmp_dev_key);
-    size_t take = n;
-    int ret = 0;
-    for (size_t k = 0; k < take; k++) {
-        size_t i = keys[k].d;
-        int got = sl_store_device_get(s, (int64_t)(i), d, err);
-        if (got < 0) {
-            ret = -1;
-            break;
-        }
-        if (got == 0)
-            continue;
-        struct sl_prog_device pd;
-        memset(&pd, 0, sizeof pd);
-        pd.d = d;
-        pd.status = (enum sl_status)st->dv[i].status;
-        pd.overdue = keys[k].prio == 1;
-        struct ev_ctx ec = {pd.evidence, sizeof pd.evidence, 0};
-        if (sl_store_evidence_list(s, (int64_t)(i), 8, ev_summary, &ec, err) != 0) {
-            ret = -1;
-            break;
-        }
-        pd.evidence_count = ec.count;
-        if (cb(&pd, ctx) != 0)
-            break;
-    }
+    int ret = list_batches(s, st, keys, n, d, cb, ctx, err);
     free(keys);
     free(d);
     return ret;

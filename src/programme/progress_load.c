@@ -83,7 +83,7 @@ int prog_load_sites(struct sl_store *s, struct prog_work *w, struct sl_err *err)
     for (size_t i = 0; i < st->n_sites; i++)
         scope_found |= st->sites[i].in_scope;
     if (!scope_found)
-        return sl_err_set(err, "no %s named '%s' in the register", sl_scope_kind_name(sc->kind),
+        return sl_err_setk(err, SL_ERR_NOT_FOUND, "no %s named '%s' in the register", sl_scope_kind_name(sc->kind),
                           sc->value);
     return 0;
 }

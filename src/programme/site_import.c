@@ -106,7 +106,7 @@ struct import {
 static bool read_header(struct import *im)
 {
     struct sl_import_problems *probs = im->probs;
-    struct sl_err cerr = {{0}};
+    struct sl_err cerr = {0};
     int rc = sl_csv_next(&im->r, &im->line, &cerr);
     if (rc <= 0) {
         if (rc == 0)
@@ -147,7 +147,7 @@ static bool read_tier(struct import *im, struct row *row)
 static int read_networks(struct import *im, struct row *row, bool ok)
 {
     char *nets[MAX_NETWORKS];
-    struct sl_err nerr = {{0}};
+    struct sl_err nerr = {0};
     int nn = sl_parse_networks(im->r.fields[im->where[COL_NETWORKS]], nets, MAX_NETWORKS, &nerr);
     if (nn < 0) {
         sl_problem(im->probs, "line %zu, column %d (networks): %s", im->line,
@@ -251,7 +251,7 @@ static int read_all(struct sl_store *s, struct import *im, struct sl_err *err)
     if (!read_header(im))
         return 1;
     for (;;) {
-        struct sl_err cerr = {{0}};
+        struct sl_err cerr = {0};
         int rc = sl_csv_next(&im->r, &im->line, &cerr);
         if (rc == 0)
             break;

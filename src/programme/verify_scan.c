@@ -144,7 +144,7 @@ static int load_sites(struct vctx *c, struct sl_err *err)
     if (sl_store_site_list(c->s, site_cb, c, err) != 0 || c->failed)
         return -1;
     if (c->targets_text[0] == '\0')
-        return sl_err_set(err,
+        return sl_err_setk(err, SL_ERR_INVALID,
                           "the sites to verify have no networks (add them with 'sightline sites')");
     return sl_targets_prepare(c->targets, err);
 }

@@ -441,7 +441,7 @@ int sl_scan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks *cb
     }
     bool complete = ran && rc == 0 && !stopped;
     sum->complete = complete;
-    struct sl_err ferr = {{0}};
+    struct sl_err ferr = {0};
     if (sl_recorder_finish(sh->rec, &es[0].walk, seen_below, complete, &ferr) != 0 && rc == 0) {
         *err = ferr;
         rc = -1;

@@ -21,11 +21,11 @@ static struct sl_host *hosts_add(struct hosts *hs, const char *addr, struct sl_e
 {
     struct sl_addr a;
     if (sl_addr_parse(addr, &a) != 0) {
-        sl_err_set(err, "'%.60s' is not an address", addr);
+        sl_err_setk(err, SL_ERR_INVALID, "'%.60s' is not an address", addr);
         return NULL;
     }
     if (hs->n >= SL_IMPORT_MAX_HOSTS) {
-        sl_err_set(err, "more than %d hosts", SL_IMPORT_MAX_HOSTS);
+        sl_err_setk(err, SL_ERR_INVALID, "more than %d hosts", SL_IMPORT_MAX_HOSTS);
         return NULL;
     }
     if (hs->n == hs->cap) {
@@ -127,7 +127,7 @@ static const char *attr(const XML_Char **a, const char *name)
 static void nx_fail(struct nx *x, const char *msg)
 {
     if (!x->failed) {
-        sl_err_set(x->err, "nmap XML, line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x->p),
+        sl_err_setk(x->err, SL_ERR_INVALID, "nmap XML, line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x->p),
                    msg);
         x->failed = true;
     }
@@ -289,7 +289,7 @@ static int parse_nmap(const char *data, size_t len, struct hosts *hs, struct sl_
     XML_SetParamEntityParsing(x.p, XML_PARAM_ENTITY_PARSING_NEVER);
     enum XML_Status st = XML_Parse(x.p, data, (int)len, XML_TRUE);
     if (st != XML_STATUS_OK && !x.failed)
-        sl_err_set(err, "nmap XML, line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x.p),
+        sl_err_setk(err, SL_ERR_INVALID, "nmap XML, line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(x.p),
                    XML_ErrorString(XML_GetErrorCode(x.p)));
     bool bad = st != XML_STATUS_OK || x.failed;
     XML_ParserFree(x.p);
@@ -330,14 +330,14 @@ static int masscan_port(json_t *pe, const char *ip, size_t lineno, struct mrecs 
     if (svc == NULL && status != NULL && strcmp(status, "open") != 0)
         return 0;
     if (m->n >= SL_IMPORT_MAX_HOSTS * 4ull)
-        return sl_err_set(err, "too many records");
+        return sl_err_setk(err, SL_ERR_INVALID, "too many records");
     if (SL_GROW(m->v, m->cap, m->n + 1, 256) != 0)
         return sl_err_set(err, "out of memory");
     struct mrec *r = &m->v[m->n];
     memset(r, 0, sizeof *r);
     struct sl_addr a;
     if (sl_addr_parse(ip, &a) != 0)
-        return sl_err_set(err, "masscan JSON, line %zu: '%.60s' is not an address", lineno, ip);
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: '%.60s' is not an address", lineno, ip);
     sl_addr_format(&a, r->addr);
     r->port = (uint16_t)port;
     const char *banner = json_string_value(json_object_get(svc, "banner"));
@@ -371,7 +371,7 @@ static int masscan_line(const char *s, const char *le, size_t lineno, struct mre
     json_error_t je;
     json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &je);
     if (j == NULL)
-        return sl_err_set(err, "masscan JSON, line %zu: %s", lineno, je.text);
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: %s", lineno, je.text);
     const char *ip = json_string_value(json_object_get(j, "ip"));
     json_t *ports = json_object_get(j, "ports");
     int rc = 0;
@@ -432,7 +432,7 @@ int sl_import_run(const char *data, size_t len, enum sl_import_format fmt,
         cb = &no_cb;
     memset(sum, 0, sizeof *sum);
     if (len > SL_IMPORT_MAX_BYTES)
-        return sl_err_set(err, "input larger than %zu bytes", SL_IMPORT_MAX_BYTES);
+        return sl_err_setk(err, SL_ERR_INVALID, "input larger than %zu bytes", SL_IMPORT_MAX_BYTES);
     if (fmt == SL_IMPORT_AUTO) {
         size_t i = 0;
         while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
@@ -467,7 +467,7 @@ int sl_import_run(const char *data, size_t len, enum sl_import_format fmt,
         rc = sl_recorder_host(rec, h, err);
     }
     sum->complete = rc == 0;
-    struct sl_err ferr = {{0}};
+    struct sl_err ferr = {0};
     if (sl_recorder_finish(rec, NULL, UINT64_MAX, rc == 0, &ferr) != 0 && rc == 0) {
         *err = ferr;
         rc = -1;

@@ -89,7 +89,7 @@ int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *o,
                 if (strcmp(r->sites[i].name, o->site) == 0)
                     r->fixed_site = (long)i;
             if (r->fixed_site < 0) {
-                sl_err_set(err, "no site named '%s' in the register (add it with 'sightline "
+                sl_err_setk(err, SL_ERR_NOT_FOUND, "no site named '%s' in the register (add it with 'sightline "
                                 "sites add')",
                            o->site);
                 goto fail;
@@ -101,7 +101,7 @@ int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *o,
                                 o->actor != NULL ? o->actor : "scanner", &r->scan_id, err) != 0)
             goto fail;
     } else if (o->site != NULL) {
-        sl_err_set(err, "--site needs a register");
+        sl_err_setk(err, SL_ERR_INVALID, "--site needs a register");
         goto fail;
     }
     *out = r;
@@ -217,9 +217,9 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
     };
     bool ok = sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
                                       device_id, created, err) == 0;
-    for (size_t i = 0; ok && i < j->n_ev; i++)
-        ok = sl_store_evidence_add(o->store, r->scan_id, *device_id, h->addr_s, r->evp[i], NULL,
-                                   err) == 0;
+    ok = ok && sl_store_evidence_add_many(o->store, r->scan_id, *device_id, h->addr_s,
+                                          (const struct sl_evidence *const *)r->evp, j->n_ev,
+                                          err) == 0;
     if (!ok) {
         sl_store_rollback(o->store);
         r->in_txn = false;
@@ -326,7 +326,7 @@ int sl_recorder_finish(struct sl_recorder *r, const struct sl_walk *walk, uint64
         }
         free(c.ids);
     }
-    struct sl_err ferr = {{0}};
+    struct sl_err ferr = {0};
     const struct sl_scan_stats *st = &r->sum->stats;
     if (sl_store_scan_finish(s, r->scan_id,
                              complete && rc == 0 ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,

@@ -55,21 +55,21 @@ static int audit_device(struct sl_store *s, const char *actor, const char *actio
     " d.status, d.status_since, d.scheduled_for, d.replaced_by, d.exempt_reason,"               \
     " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id"
 
-static void row_to_device(sqlite3_stmt *st, struct sl_device *d)
+static void row_to_device(struct sl_q *st, struct sl_device *d)
 {
     memset(d, 0, sizeof *d);
-    d->id = sqlite3_column_int64(st, 0);
-    d->site_id = sqlite3_column_int64(st, 1);
+    d->id = sl_col_int(st, 0);
+    d->site_id = sl_col_int(st, 1);
     sl_col_text(st, 2, d->site, sizeof d->site);
     sl_col_text(st, 3, d->mac, sizeof d->mac);
     sl_col_text(st, 4, d->serial, sizeof d->serial);
     sl_col_text(st, 5, d->address, sizeof d->address);
     sl_col_text(st, 6, d->ports, sizeof d->ports);
-    const char *cj = (const char *)sqlite3_column_text(st, 7);
+    const char *cj = sl_col_str(st, 7);
     json_t *j = cj != NULL ? json_loads(cj, 0, NULL) : NULL;
     sl_claim_from_json(j, &d->claim);
     json_decref(j);
-    const char *vj = (const char *)sqlite3_column_text(st, 8);
+    const char *vj = sl_col_str(st, 8);
     j = vj != NULL ? json_loads(vj, 0, NULL) : NULL;
     if (sl_verdict_from_json(j, &d->verdict) != 0)
         memset(&d->verdict, 0, sizeof d->verdict);
@@ -86,34 +86,96 @@ static void row_to_device(sqlite3_stmt *st, struct sl_device *d)
     sl_col_text(st, 15, d->exempt_until, sizeof d->exempt_until);
     sl_col_text(st, 16, d->first_seen, sizeof d->first_seen);
     sl_col_text(st, 17, d->last_seen, sizeof d->last_seen);
-    d->last_scan_id = sqlite3_column_int64(st, 18);
+    d->last_scan_id = sl_col_int(st, 18);
 }
 
-static int step_one_id(struct sl_store *s, sqlite3_stmt *st, int64_t *id, struct sl_err *err)
+static int step_one_id(struct sl_q *st, int64_t *id, struct sl_err *err)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    int rc = sl_step(st, NULL, err);
+    if (rc == 1) {
+        *id = sl_col_int(st, 0);
+        sl_reset(st);
         return 1;
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    sl_reset(st);
+    if (rc == 0)
         return 0;
-    return sl_st_fail(s, "matching a device", err);
+    return sl_err_prefix(err, "finding a device");
 }
 
-int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
-                          struct sl_err *err)
+static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
+                         struct sl_err *err)
 {
-    sqlite3_stmt *st;
+    /* Always in this order (MAC, serial, address), so two observations never
+     * wait for each other in a cycle. */
+    char mac[64], serial[160], address[96];
+    const char *keys[3];
+    int n = 0;
+    if (!empty(obs->mac)) {
+        snprintf(mac, sizeof mac, "mac:%s", obs->mac);
+        keys[n++] = mac;
+    }
+    if (!empty(obs->serial)) {
+        snprintf(serial, sizeof serial, "serial:%s", obs->serial);
+        keys[n++] = serial;
+    }
+    if (!empty(obs->address)) {
+        snprintf(address, sizeof address, "address:%lld:%s", (long long)obs->site_id,
+                 obs->address);
+        keys[n++] = address;
+    }
+    return n > 0 ? s->be->lock_keys(s, keys, n, err) : 0;
+}
+
+/* The three ways an observation can name a device, tried in order (MAC,
+ * serial, address within the site) in one statement: one round trip. */
+#define MATCH_BY_ID                                                                             \
+    "SELECT k, id FROM (SELECT 1 AS k, id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1) AS m" \
+    " UNION ALL SELECT k, id FROM (SELECT 2 AS k, id FROM devices WHERE serial = ?4"            \
+    " ORDER BY id LIMIT 1) AS s UNION ALL SELECT k, id FROM (SELECT 3 AS k, id FROM devices"    \
+    " WHERE address = ?2"
+/* The same address is the same device only when nothing says otherwise: a
+ * replacement camera often takes the address of the one it replaced, so a
+ * different MAC, serial or manufacturer means a different device. */
+#define MATCH_ADDRESS                                                                           \
+    " AND (mac IS NULL OR mac = ?1 OR ?1 IS NULL)"                                              \
+    " AND (serial IS NULL OR serial = ?4 OR ?4 IS NULL)"                                        \
+    " AND (manufacturer IS NULL OR manufacturer = ?5 OR ?5 IS NULL)"                            \
+    " ORDER BY last_seen DESC, id DESC LIMIT 1"
+#define MATCH_BY_ADDRESS MATCH_ADDRESS ") AS a ORDER BY k LIMIT 1"
+
+/* Binds an observation's identity (?1 MAC, ?2 address, ?3 site, ?4 serial,
+ * ?5 manufacturer) and reads the matched id from column 1. */
+static int bind_match(struct sl_q *st, const struct sl_device_obs *obs, int64_t *id,
+                      struct sl_err *err)
+{
+    const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
+    sl_bind_text_or_null(st, 1, obs->mac);
+    sl_bind_text_or_null(st, 2, obs->address);
+    if (obs->site_id > 0)
+        sl_bind_int(st, 3, obs->site_id);
+    sl_bind_text_or_null(st, 4, obs->serial);
+    sl_bind_text_or_null(st, 5, manufacturer);
+    int rc = sl_step(st, "matching a device", err);
+    if (rc == 1)
+        *id = sl_col_int(st, 1);
+    sl_reset(st);
+    return rc;
+}
+
+/* In-process (SQLite) three small queries cost less than one with a temporary
+ * sort per branch; over a network one round trip costs more than either. */
+static int match_one_by_one(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                            struct sl_err *err)
+{
+    struct sl_q *st;
     int rc;
     if (!empty(obs->mac)) {
         st = sl_st(s, "SELECT id FROM devices WHERE mac = ?1 ORDER BY id LIMIT 1", err);
         if (st == NULL)
             return -1;
         sl_bind_text(st, 1, obs->mac);
-        if ((rc = step_one_id(s, st, id, err)) != 0)
+        if ((rc = step_one_id(st, id, err)) != 0)
             return rc;
     }
     if (!empty(obs->serial)) {
@@ -121,33 +183,39 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
         if (st == NULL)
             return -1;
         sl_bind_text(st, 1, obs->serial);
-        if ((rc = step_one_id(s, st, id, err)) != 0)
+        if ((rc = step_one_id(st, id, err)) != 0)
             return rc;
     }
     if (empty(obs->address))
         return 0;
-    /* The same address is the same device only when nothing says otherwise: a
-     * replacement camera often takes the address of the one it replaced, so a
-     * different MAC, serial or manufacturer means a different device. */
-    const char *manufacturer = obs->claim != NULL ? obs->claim->manufacturer : "";
     st = sl_st(s,
-               "SELECT id FROM devices WHERE address = ?1 AND site_id IS ?2"
-               " AND (mac IS NULL OR ?3 IS NULL OR mac = ?3)"
-               " AND (serial IS NULL OR ?4 IS NULL OR serial = ?4)"
-               " AND (manufacturer IS NULL OR ?5 IS NULL OR manufacturer = ?5)"
-               " ORDER BY last_seen DESC, id DESC LIMIT 1",
+               obs->site_id > 0
+                   ? "SELECT 3, id FROM devices WHERE address = ?2 AND site_id = ?3" MATCH_ADDRESS
+                   : "SELECT 3, id FROM devices WHERE address = ?2 AND site_id IS NULL"
+                         MATCH_ADDRESS,
                err);
     if (st == NULL)
         return -1;
-    sl_bind_text(st, 1, obs->address);
-    if (obs->site_id > 0)
-        sqlite3_bind_int64(st, 2, obs->site_id);
-    else
-        sqlite3_bind_null(st, 2);
-    sl_bind_text_or_null(st, 3, obs->mac);
-    sl_bind_text_or_null(st, 4, obs->serial);
-    sl_bind_text_or_null(st, 5, manufacturer);
-    return step_one_id(s, st, id, err);
+    return bind_match(st, obs, id, err);
+}
+
+int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                          struct sl_err *err)
+{
+    if (empty(obs->mac) && empty(obs->serial) && empty(obs->address))
+        return 0;
+    if (!s->be->remote)
+        return match_one_by_one(s, obs, id, err);
+    /* Two texts, not "site_id IS NOT DISTINCT FROM ?3": PostgreSQL uses the
+     * (address, site_id) index only for an equality or IS NULL. */
+    struct sl_q *st =
+        sl_st(s,
+              obs->site_id > 0 ? MATCH_BY_ID " AND site_id = ?3" MATCH_BY_ADDRESS
+                               : MATCH_BY_ID " AND site_id IS NULL" MATCH_BY_ADDRESS,
+              err);
+    if (st == NULL)
+        return -1;
+    return bind_match(st, obs, id, err);
 }
 
 static int insert_event(struct sl_store *s, int64_t device_id, const char *at, const char *actor,
@@ -156,7 +224,7 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
 {
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s,
         "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"
         " note, replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id)"
@@ -164,14 +232,14 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
         err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_int(st, 1, device_id);
     sl_bind_text(st, 2, empty(at) ? now : at);
     sl_bind_text(st, 3, now);
     sl_bind_text(st, 4, actor);
     if (from_status >= 0)
         sl_bind_text(st, 5, sl_status_name((enum sl_status)from_status));
     else
-        sqlite3_bind_null(st, 5);
+        sl_bind_null(st, 5);
     sl_bind_text(st, 6, sl_status_name(to));
     if (ev != NULL) {
         sl_bind_text_or_null(st, 7, ev->note);
@@ -180,9 +248,9 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
         sl_bind_text_or_null(st, 10, ev->exempt_until);
         sl_bind_text_or_null(st, 11, ev->exempt_approver);
         if (ev->scan_id > 0)
-            sqlite3_bind_int64(st, 12, ev->scan_id);
+            sl_bind_int(st, 12, ev->scan_id);
     }
-    return sl_exec_stmt(s, st, "recording a lifecycle event", err);
+    return sl_exec_deferred(st, "recording a lifecycle event", err);
 }
 
 /* Long: match, merge and write one observation as one transaction. Issue 13
@@ -208,23 +276,15 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
         free(verdict_json);
         return -1;
     }
+    /* Two writers observing the same device at once: the second waits here
+     * until the first commits, then finds the device the first created. */
+    if (lock_identity(s, obs, err) != 0)
+        goto fail;
     int found = sl_store_device_match(s, obs, &id, err);
     if (found < 0)
         goto fail;
-    sqlite3_stmt *st;
+    struct sl_q *st;
     if (found) {
-        /* What changed that a reader of the audit log would care about? */
-        st = sl_st(s, "SELECT manufacturer, model, decision FROM devices WHERE id = ?1", err);
-        if (st == NULL)
-            goto fail;
-        sqlite3_bind_int64(st, 1, id);
-        char old_m[64] = "", old_model[96] = "", old_d[16] = "";
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            sl_col_text(st, 0, old_m, sizeof old_m);
-            sl_col_text(st, 1, old_model, sizeof old_model);
-            sl_col_text(st, 2, old_d, sizeof old_d);
-        }
-        sqlite3_reset(st);
         st = sl_st(s,
                    "UPDATE devices SET"
                    " mac = COALESCE(mac, ?2), serial = COALESCE(serial, ?3),"
@@ -237,14 +297,14 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                    err);
         if (st == NULL)
             goto fail;
-        sqlite3_bind_int64(st, 1, id);
+        sl_bind_int(st, 1, id);
     } else {
         st = sl_st(s,
                    "INSERT INTO devices (mac, serial, address, ports, site_id, manufacturer,"
                    " brand, model, firmware, device_type, confidence, claim, decision, verdict,"
                    " last_seen, last_scan_id, status, status_since, first_seen)"
                    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-                   " ?17, 'discovered', ?16, ?16)",
+                   " ?17, 'discovered', ?16, ?16) RETURNING id",
                    err);
         if (st == NULL)
             goto fail;
@@ -254,23 +314,24 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
     sl_bind_text_or_null(st, 4, obs->address);
     sl_bind_text_or_null(st, 5, obs->ports);
     if (obs->site_id > 0)
-        sqlite3_bind_int64(st, 6, obs->site_id);
+        sl_bind_int(st, 6, obs->site_id);
     sl_bind_text_or_null(st, 7, c->manufacturer);
     sl_bind_text_or_null(st, 8, c->brand);
     sl_bind_text_or_null(st, 9, c->model);
     sl_bind_text_or_null(st, 10, c->firmware);
     sl_bind_text_or_null(st, 11, c->device_type);
-    sqlite3_bind_double(st, 12, c->confidence);
+    sl_bind_real(st, 12, c->confidence);
     sl_bind_text(st, 13, claim_json != NULL ? claim_json : "{}");
     sl_bind_text(st, 14, sl_decision_name(v->decision));
     sl_bind_text(st, 15, verdict_json != NULL ? verdict_json : "{}");
     sl_bind_text(st, 16, seen);
     if (obs->scan_id > 0)
-        sqlite3_bind_int64(st, 17, obs->scan_id);
-    if (sl_exec_stmt(s, st, found ? "updating a device" : "adding a device", err) != 0)
+        sl_bind_int(st, 17, obs->scan_id);
+    if (found && sl_exec_deferred(st, "updating a device", err) != 0)
         goto fail;
     if (!found) {
-        id = sqlite3_last_insert_rowid(s->db);
+        if (sl_one_int(st, &id, "adding a device", err) != 1)
+            goto fail;
         struct sl_event ev = {0};
         ev.scan_id = obs->scan_id;
         sl_strlcpy(ev.note, "first seen", sizeof ev.note);
@@ -304,23 +365,52 @@ fail_no_rollback:
 
 int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT " DEVICE_COLUMNS " FROM devices d"
                              " LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?1",
                              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    sl_bind_int(st, 1, id);
+    int rc = sl_step(st, NULL, err);
+    if (rc == 1) {
         row_to_device(st, d);
-        sqlite3_reset(st);
+        sl_reset(st);
         return 1;
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    sl_reset(st);
+    if (rc == 0)
         return 0;
-    return sl_st_fail(s, "reading a device", err);
+    return sl_err_prefix(err, "reading a device");
+}
+
+char *sl_device_select_in(char *(*with_id_list)(const char *head, const char *tail))
+{
+    return with_id_list("SELECT " DEVICE_COLUMNS " FROM devices d"
+                        " LEFT JOIN sites s ON s.id = d.site_id WHERE d.id IN ",
+                        "");
+}
+
+int sl_store_device_get_many(struct sl_store *s, const int64_t *ids, size_t n,
+                             struct sl_device *out, bool *found, struct sl_err *err)
+{
+    struct sl_q *st = sl_store_in_query(s, 1, ids, n, err);
+    if (st == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        found[i] = false;
+    int rc;
+    while ((rc = sl_step(st, "reading devices", err)) == 1) {
+        int64_t id = sl_col_int(st, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == id && !found[i]) {
+                row_to_device(st, &out[i]);
+                found[i] = true;
+            }
+        }
+    }
+    sl_reset(st);
+    return rc < 0 ? -1 : 0;
 }
 
 int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
@@ -332,15 +422,21 @@ int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *
         if (rc != 0)
             return rc;
     }
-    sqlite3_stmt *st = sl_st(s,
-                             "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
-                             " OR address = ?1 ORDER BY (mac = lower(?1)) DESC,"
-                             " (serial = ?1) DESC, last_seen DESC LIMIT 1",
-                             err);
+    struct sl_q *st = sl_st(
+        s,
+        sl_sql(s,
+               "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
+               " OR address = ?1 ORDER BY (CASE WHEN mac = lower(?1) THEN 1 ELSE 0 END) DESC,"
+               " (CASE WHEN serial = ?1 THEN 1 ELSE 0 END) DESC, last_seen DESC LIMIT 1",
+               "SELECT id FROM devices WHERE mac = lower(?1) OR serial = ?1"
+               " OR host(address) = ?1"
+               " ORDER BY (CASE WHEN mac = lower(?1) THEN 1 ELSE 0 END) DESC,"
+               " (CASE WHEN serial = ?1 THEN 1 ELSE 0 END) DESC, last_seen DESC LIMIT 1"),
+        err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, key);
-    int rc = step_one_id(s, st, &id, err);
+    int rc = step_one_id(st, &id, err);
     if (rc <= 0)
         return rc;
     return sl_store_device_get(s, id, d, err);
@@ -349,15 +445,23 @@ int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *
 int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, sl_device_cb cb,
                          void *ctx, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
-                             "SELECT " DEVICE_COLUMNS " FROM devices d"
-                             " LEFT JOIN sites s ON s.id = d.site_id"
-                             " WHERE (?1 IS NULL OR s.name = ?1)"
-                             " AND (?2 IS NULL OR d.status = ?2)"
-                             " AND (?3 IS NULL OR d.manufacturer = ?3 COLLATE NOCASE)"
-                             " AND (?4 IS NULL OR d.decision = ?4)"
-                             " ORDER BY s.name, d.address, d.id LIMIT ?5",
-                             err);
+    struct sl_q *st = sl_st(s,
+                            sl_sql(s,
+                                   "SELECT " DEVICE_COLUMNS " FROM devices d"
+                                   " LEFT JOIN sites s ON s.id = d.site_id"
+                                   " WHERE (?1 IS NULL OR s.name = ?1)"
+                                   " AND (?2 IS NULL OR d.status = ?2)"
+                                   " AND (?3 IS NULL OR d.manufacturer = ?3 COLLATE NOCASE)"
+                                   " AND (?4 IS NULL OR d.decision = ?4)"
+                                   " ORDER BY s.name, d.address, d.id LIMIT ?5",
+                                   "SELECT " DEVICE_COLUMNS " FROM devices d"
+                                   " LEFT JOIN sites s ON s.id = d.site_id"
+                                   " WHERE (?1::text IS NULL OR s.name = ?1)"
+                                   " AND (?2::text IS NULL OR d.status = ?2)"
+                                   " AND (?3::text IS NULL OR lower(d.manufacturer) = lower(?3))"
+                                   " AND (?4::text IS NULL OR d.decision = ?4)"
+                                   " ORDER BY s.name NULLS FIRST, d.address, d.id LIMIT ?5"),
+                            err);
     if (st == NULL)
         return -1;
     sl_bind_text_or_null(st, 1, f != NULL ? f->site : NULL);
@@ -365,24 +469,24 @@ int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, s
         sl_bind_text(st, 2, sl_status_name((enum sl_status)f->status));
     sl_bind_text_or_null(st, 3, f != NULL ? f->manufacturer : NULL);
     sl_bind_text_or_null(st, 4, f != NULL ? f->decision : NULL);
-    sqlite3_bind_int64(st, 5, f != NULL && f->limit > 0 ? f->limit : INT64_MAX);
+    sl_bind_int(st, 5, f != NULL && f->limit > 0 ? f->limit : INT64_MAX);
     int rc;
     struct sl_device *d = malloc(sizeof *d);
     if (d == NULL) {
-        sqlite3_reset(st);
+        sl_reset(st);
         return sl_err_set(err, "out of memory");
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         row_to_device(st, d);
         if (cb(d, ctx) != 0)
             break;
     }
     free(d);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "listing devices", err);
+    if (rc != 1 && rc != 0) {
+        sl_reset(st);
+        return sl_err_prefix(err, "listing devices");
     }
-    sqlite3_reset(st);
+    sl_reset(st);
     return 0;
 }
 
@@ -399,7 +503,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     int rc = sl_store_device_get(s, device_id, d, err);
     if (rc <= 0) {
         if (rc == 0)
-            sl_err_set(err, "no device %lld", (long long)device_id);
+            sl_err_setk(err, SL_ERR_NOT_FOUND, "no device %lld", (long long)device_id);
         goto fail;
     }
     ev->device_id = device_id;
@@ -411,7 +515,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     /* History is replayed in date order (as-of figures): a change cannot be
      * dated before the status it changes. */
     if (strcmp(ev->at, d->status_since) < 0) {
-        sl_err_set(err, "device %lld: a change dated %s cannot precede its current status '%s' "
+        sl_err_setk(err, SL_ERR_CONFLICT, "device %lld: a change dated %s cannot precede its current status '%s' "
                    "(since %s)", (long long)device_id, ev->at, sl_status_name(d->status),
                    d->status_since);
         goto fail;
@@ -419,7 +523,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     if (insert_event(s, device_id, ev->at, ev->actor, ev->from_status, ev->to_status, ev, err) !=
         0)
         goto fail;
-    sqlite3_stmt *st =
+    struct sl_q *st =
         sl_st(s,
               "UPDATE devices SET status = ?2, status_since = ?3,"
               " scheduled_for = COALESCE(?4, scheduled_for),"
@@ -431,7 +535,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
               err);
     if (st == NULL)
         goto fail;
-    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_int(st, 1, device_id);
     sl_bind_text(st, 2, sl_status_name(ev->to_status));
     sl_bind_text(st, 3, ev->at);
     sl_bind_text_or_null(st, 4, ev->scheduled_for);
@@ -439,7 +543,7 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
     sl_bind_text_or_null(st, 6, ev->note);
     sl_bind_text_or_null(st, 7, ev->exempt_approver);
     sl_bind_text_or_null(st, 8, ev->exempt_until);
-    if (sl_exec_stmt(s, st, "updating a device's status", err) != 0)
+    if (sl_exec_deferred(st, "updating a device's status", err) != 0)
         goto fail;
     json_t *detail = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "from",
                                sl_status_name(d->status), "to", sl_status_name(ev->to_status),
@@ -461,23 +565,23 @@ fail:
 int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until, sl_event_cb cb,
                         void *ctx, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s,
         "SELECT id, device_id, at, recorded_at, actor, from_status, to_status, note,"
         " replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id"
-        " FROM lifecycle_events WHERE (?1 = 0 OR device_id = ?1) AND (?2 IS NULL OR at <= ?2)"
+        " FROM lifecycle_events WHERE (device_id = ?1 OR ?1 = 0) AND (at <= ?2 OR ?2 IS NULL)"
         " ORDER BY at, id",
         err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, device_id);
+    sl_bind_int(st, 1, device_id);
     sl_bind_text_or_null(st, 2, until);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         struct sl_event e;
         memset(&e, 0, sizeof e);
-        e.id = sqlite3_column_int64(st, 0);
-        e.device_id = sqlite3_column_int64(st, 1);
+        e.id = sl_col_int(st, 0);
+        e.device_id = sl_col_int(st, 1);
         sl_col_text(st, 2, e.at, sizeof e.at);
         sl_col_text(st, 3, e.recorded_at, sizeof e.recorded_at);
         sl_col_text(st, 4, e.actor, sizeof e.actor);
@@ -492,15 +596,15 @@ int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until
         sl_col_text(st, 9, e.scheduled_for, sizeof e.scheduled_for);
         sl_col_text(st, 10, e.exempt_until, sizeof e.exempt_until);
         sl_col_text(st, 11, e.exempt_approver, sizeof e.exempt_approver);
-        e.scan_id = sqlite3_column_int64(st, 12);
+        e.scan_id = sl_col_int(st, 12);
         if (cb(&e, ctx) != 0)
             break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "listing lifecycle events", err);
+    if (rc != 1 && rc != 0) {
+        sl_reset(st);
+        return sl_err_prefix(err, "listing lifecycle events");
     }
-    sqlite3_reset(st);
+    sl_reset(st);
     return 0;
 }
 
@@ -508,26 +612,40 @@ int sl_store_count_devices(struct sl_store *s, const char *site, struct sl_statu
                            struct sl_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT d.status, count(*) FROM devices d"
                              " LEFT JOIN sites s ON s.id = d.site_id"
-                             " WHERE (?1 IS NULL OR s.name = ?1) GROUP BY d.status",
+                             " WHERE (s.name = ?1 OR ?1 IS NULL) GROUP BY d.status",
                              err);
     if (st == NULL)
         return -1;
     sl_bind_text_or_null(st, 1, site);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         enum sl_status stv;
         char name[24];
         sl_col_text(st, 0, name, sizeof name);
-        int64_t n = sqlite3_column_int64(st, 1);
+        int64_t n = sl_col_int(st, 1);
         if (sl_status_from_name(name, &stv) == 0)
             out->by_status[stv] += n;
         out->total += n;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return sl_st_fail(s, "counting devices", err);
+    sl_reset(st);
+    if (rc != 0)
+        return sl_err_prefix(err, "counting devices");
     return 0;
+}
+
+int sl_store_device_lock(struct sl_store *s, int64_t id, struct sl_err *err)
+{
+    /* SQLite: the transaction holds the file's write lock already. */
+    struct sl_q *st = sl_st(s,
+                            sl_sql(s, "SELECT id FROM devices WHERE id = ?1",
+                                   "SELECT id FROM devices WHERE id = ?1 FOR UPDATE"),
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, id);
+    int64_t got = 0;
+    return sl_one_int(st, &got, "locking a device", err);
 }

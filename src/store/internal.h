@@ -1,49 +1,186 @@
-/* internal.h - what the store's SQLite files share. Not for use outside store/. */
+/* internal.h - the store's seam: what the backend-neutral files of store/
+ * (sites.c, devices.c, audit.c, ...) share, and the operations table each
+ * backend (store/sqlite/, store/postgres/) fills. Not for use outside store/.
+ *
+ * The neutral files hold the register's logic once: which rows to write, the
+ * audit chain, matching, the JSON details. They talk to a database only through
+ * the statement API below (prepare, bind, step, read columns). SQL text is
+ * written with numbered parameters (?1, ?2, ...) in the dialect both backends
+ * share; where they differ, sl_sql() picks one text per backend.
+ *
+ * Memory: statements come from the per-store cache (sl_st) and are owned by it;
+ * text and blob columns are valid until the next step or reset of their
+ * statement. Bounded: SL_STMT_CACHE distinct statements per store.
+ */
 #ifndef SL_STORE_INTERNAL_H
 #define SL_STORE_INTERNAL_H
-
-#include <sqlite3.h>
 
 #include "store/store.h"
 
 #define SL_STMT_CACHE 128
 
-struct sl_stmt_slot {
-    const char *sql; /* the static SQL text; its address is the key */
-    sqlite3_stmt *stmt;
+/* A prepared statement of some backend. Backends embed this as their first member. */
+struct sl_q {
+    const struct sl_backend *be;
+    struct sl_store *s;
 };
 
-struct sl_store {
-    sqlite3 *db;
-    int txn_depth;
-    bool txn_failed;
-    struct sl_stmt_slot cache[SL_STMT_CACHE];
-};
-
-/* A prepared statement for a static SQL string, cached for the store's life and
- * reset with bindings cleared. Returns NULL and sets err on failure. Only ever
- * pass string literals (or other static storage): the cache keys on the address. */
-sqlite3_stmt *sl_st(struct sl_store *s, const char *sql, struct sl_err *err);
-
-/* Sets err from the connection's last error, prefixed by what was being done. */
-int sl_st_fail(struct sl_store *s, const char *what, struct sl_err *err);
-
-/* Bind helpers: NULL or "" text binds SQL NULL when `null_if_empty`. */
-int sl_bind_text(sqlite3_stmt *st, int i, const char *v);
-int sl_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
-/* Copies column i into dst (size n); NULL becomes "". */
-void sl_col_text(sqlite3_stmt *st, int i, char *dst, size_t n);
-
-/* Steps a statement that returns no rows; returns 0 or -1 with err set. */
-int sl_exec_stmt(struct sl_store *s, sqlite3_stmt *st, const char *what, struct sl_err *err);
-
-/* The migrations (migrations.c). */
+/* The migrations of one backend (same numbering and logical schema on every backend). */
 struct sl_migration {
     int version;
     const char *name;
     const char *sql;
 };
-extern const struct sl_migration sl_migrations[];
-extern const int sl_migration_count;
+
+/* What a backend provides. Columns are numbered from 0, parameters from 1. */
+struct sl_backend {
+    const char *name; /* "sqlite", "postgres" */
+    bool remote;      /* every statement is a round trip: fewer, larger ones pay */
+    /* Connects to `location` (already stripped of a "sqlite:" prefix); fills s->conn. */
+    int (*open)(struct sl_store *s, const char *location, int flags, struct sl_err *err);
+    void (*close)(struct sl_store *s);
+    /* Runs a script of statements without parameters (migrations, BEGIN). */
+    int (*exec)(struct sl_store *s, const char *sql, struct sl_err *err);
+    struct sl_q *(*prepare)(struct sl_store *s, const char *sql, struct sl_err *err);
+    void (*finalize)(struct sl_q *q);
+    void (*reset)(struct sl_q *q); /* ends a walk and clears the bindings */
+    void (*bind_null)(struct sl_q *q, int i);
+    void (*bind_int)(struct sl_q *q, int i, int64_t v);
+    void (*bind_real)(struct sl_q *q, int i, double v);
+    void (*bind_text)(struct sl_q *q, int i, const char *v);
+    void (*bind_blob)(struct sl_q *q, int i, const void *v, size_t n);
+    /* 1: a row is ready; 0: done; -1: error (err set, with a kind). */
+    int (*step)(struct sl_q *q, struct sl_err *err);
+    bool (*col_null)(struct sl_q *q, int i);
+    int64_t (*col_int)(struct sl_q *q, int i);
+    double (*col_real)(struct sl_q *q, int i);
+    const char *(*col_text)(struct sl_q *q, int i); /* NULL for SQL NULL */
+    const void *(*col_blob)(struct sl_q *q, int i, size_t *n);
+    int64_t (*changes)(struct sl_q *q); /* rows the last write of q changed */
+    /* Runs a write whose rows and count nobody reads; inside a transaction a
+     * backend may send it without waiting: its error then fails the next
+     * statement or the commit. 0 or -1. */
+    int (*defer)(struct sl_q *q, struct sl_err *err);
+    /* Transactions: begin takes whatever lock keeps writers apart (SQLite: the
+     * file's write lock; PostgreSQL: nothing until lock_chain). */
+    int (*begin)(struct sl_store *s, struct sl_err *err);
+    int (*commit)(struct sl_store *s, struct sl_err *err);
+    void (*rollback)(struct sl_store *s);
+    /* Serialises audit appends across every writer until the transaction ends. */
+    int (*lock_chain)(struct sl_store *s, struct sl_err *err);
+    /* Serialises writers observing the same identity (a MAC, a serial, an
+     * address in a site) until the transaction ends: takes n (1 to 3) locks
+     * named by short strings, in the order given, in one round trip. */
+    int (*lock_keys)(struct sl_store *s, const char *const *keys, int n, struct sl_err *err);
+    /* -1 when the register has no schema yet is not an error: returns 0. */
+    int (*schema_version)(struct sl_store *s, int *out, struct sl_err *err);
+    int (*set_schema_version)(struct sl_store *s, int v, struct sl_err *err);
+    /* The database's own consistency check: "ok" or its first complaint. */
+    int (*check)(struct sl_store *s, char *out, size_t n, struct sl_err *err);
+    /* Resets identity sequences after rows were written with explicit ids. */
+    int (*sync_ids)(struct sl_store *s, struct sl_err *err);
+    const struct sl_migration *migrations; /* in order, ended by {0} */
+};
+
+extern const struct sl_backend sl_backend_sqlite;
+extern const struct sl_backend sl_backend_postgres;
+
+struct sl_stmt_slot {
+    const char *sql; /* the static SQL text; its address is the key */
+    struct sl_q *q;
+};
+
+/* One audit entry waiting for its transaction's commit (audit.c). */
+struct sl_pending_audit;
+
+struct sl_store {
+    const struct sl_backend *be;
+    void *conn;         /* the backend's connection */
+    char where[256];    /* the location for messages (never holds a password) */
+    int flags;
+    int txn_depth;
+    bool txn_failed;
+    struct sl_pending_audit *audit_head, *audit_tail; /* appended at commit */
+    size_t audit_pending;
+    struct sl_stmt_slot cache[SL_STMT_CACHE];
+};
+
+/* How many migrations a backend has (they end with a {0} entry). */
+int sl_migration_count(const struct sl_backend *be);
+
+/* The SQL text for this store's backend: the first for SQLite, the second for
+ * PostgreSQL. Both must be string literals (the cache keys on the address). */
+const char *sl_sql(const struct sl_store *s, const char *sqlite_sql, const char *pg_sql);
+
+/* A prepared statement for a static SQL string, cached for the store's life and
+ * reset with bindings cleared. Returns NULL and sets err on failure. Only ever
+ * pass string literals (or other static storage): the cache keys on the address. */
+struct sl_q *sl_st(struct sl_store *s, const char *sql, struct sl_err *err);
+
+/* Binding: NULL or "" text binds SQL NULL with the _or_null form. */
+void sl_bind_null(struct sl_q *q, int i);
+void sl_bind_int(struct sl_q *q, int i, int64_t v);
+void sl_bind_id(struct sl_q *q, int i, int64_t id); /* id <= 0 binds NULL */
+void sl_bind_real(struct sl_q *q, int i, double v);
+void sl_bind_text(struct sl_q *q, int i, const char *v);
+void sl_bind_text_or_null(struct sl_q *q, int i, const char *v);
+void sl_bind_blob(struct sl_q *q, int i, const void *v, size_t n);
+
+/* 1 row, 0 done, -1 error; on error the statement is reset and err prefixed with `what`. */
+int sl_step(struct sl_q *q, const char *what, struct sl_err *err);
+void sl_reset(struct sl_q *q);
+int64_t sl_changes(struct sl_q *q);
+
+bool sl_col_null(struct sl_q *q, int i);
+int64_t sl_col_int(struct sl_q *q, int i);
+double sl_col_real(struct sl_q *q, int i);
+const char *sl_col_str(struct sl_q *q, int i); /* "" for NULL */
+/* Copies column i into dst (size n); NULL becomes "". */
+void sl_col_text(struct sl_q *q, int i, char *dst, size_t n);
+const void *sl_col_blob(struct sl_q *q, int i, size_t *n);
+
+/* Runs a write nobody reads back (no RETURNING, no sl_changes): inside a
+ * transaction the backend may queue it (see defer above); outside, it runs at
+ * once. Returns 0 or -1. */
+int sl_exec_deferred(struct sl_q *q, const char *what, struct sl_err *err);
+
+/* Steps a statement that returns no rows (or ignores them); returns 0 or -1. */
+int sl_exec_stmt(struct sl_q *q, const char *what, struct sl_err *err);
+/* Steps a statement returning at most one integer (an id, a count):
+ * 1 and *out set, 0 when no row, -1 on error. The statement is reset. */
+int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *err);
+
+/* Runs a parameterless script (migrations). */
+int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct sl_err *err);
+
+/* Writes the audit entries queued in this transaction (audit.c): called by the
+ * outermost commit, under the chain lock, before the backend commits. */
+int sl_audit_flush(struct sl_store *s, struct sl_err *err);
+void sl_audit_discard(struct sl_store *s);
+
+/* "SELECT <device columns> FROM devices ... WHERE d.id IN (?1..?100)", built by
+ * devices.c with the list builder of scans.c; and a statement of the cached texts by number
+ * (0: evidence of many devices, 1: many devices) with ids[0..n) bound (n <=
+ * SL_DEVICE_BATCH). */
+char *sl_device_select_in(char *(*with_id_list)(const char *head, const char *tail));
+struct sl_q *sl_store_in_query(struct sl_store *s, int which, const int64_t *ids, size_t n,
+                               struct sl_err *err);
+
+/* Keyset paging for walks over tables too large to hold: rows per page. */
+#define SL_PAGE_ROWS 5000
+
+/* A keyset-paged walk: `sql` (static text) ends in "ORDER BY key LIMIT ?N"
+ * with N = limit_param; bind() binds the key after which the page starts (and
+ * any filter) from ctx; row() handles one row and remembers its key in ctx,
+ * returning non-zero to stop the walk. */
+struct sl_pager {
+    const char *sql;
+    int limit_param;
+    void (*bind)(struct sl_q *q, void *ctx);
+    int (*row)(struct sl_q *q, void *ctx);
+    const char *what;
+};
+/* Runs page after page until one comes back short or row() stops. 0 or -1. */
+int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
 
 #endif

@@ -25,30 +25,27 @@ int sl_store_milestone_add(struct sl_store *s, const struct sl_milestone *m, con
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "INSERT INTO milestones (name, due, target_kind, target, scope_kind,"
-                             " scope_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             " scope_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
                              err);
     if (st == NULL)
         goto fail;
     sl_bind_text(st, 1, m->name);
     sl_bind_text(st, 2, m->due);
     sl_bind_text(st, 3, m->target_kind);
-    sqlite3_bind_double(st, 4, m->target);
+    sl_bind_real(st, 4, m->target);
     sl_bind_text(st, 5, m->scope_kind[0] ? m->scope_kind : "all");
     sl_bind_text_or_null(st, 6, m->scope_value);
     sl_bind_text(st, 7, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-            sl_err_set(err, "milestone '%s' already exists", m->name);
-        else
-            sl_st_fail(s, "adding a milestone", err);
-        sqlite3_reset(st);
+    int64_t new_id = 0;
+    if (sl_one_int(st, &new_id, "adding a milestone", err) != 1) {
+        if (err != NULL && err->kind == SL_ERR_EXISTS)
+            sl_err_setk(err, SL_ERR_EXISTS, "milestone '%s' already exists", m->name);
         goto fail;
     }
-    sqlite3_reset(st);
     if (id != NULL)
-        *id = sqlite3_last_insert_rowid(s->db);
+        *id = new_id;
     json_t *d = json_pack("{s:s, s:s, s:s, s:f, s:s, s:s?}", "name", m->name, "due", m->due,
                           "target_kind", m->target_kind, "target", m->target, "scope_kind",
                           m->scope_kind[0] ? m->scope_kind : "all", "scope_value",
@@ -66,13 +63,13 @@ int sl_store_milestone_remove(struct sl_store *s, const char *name, const char *
 {
     if (sl_store_begin(s, err) != 0)
         return -1;
-    sqlite3_stmt *st = sl_st(s, "DELETE FROM milestones WHERE name = ?1", err);
+    struct sl_q *st = sl_st(s, "DELETE FROM milestones WHERE name = ?1", err);
     if (st == NULL)
         goto fail;
     sl_bind_text(st, 1, name);
-    if (sl_exec_stmt(s, st, "removing a milestone", err) != 0)
+    if (sl_exec_stmt(st, "removing a milestone", err) != 0)
         goto fail;
-    if (sqlite3_changes(s->db) == 0) {
+    if (sl_changes(st) == 0) {
         sl_store_rollback(s);
         return 0;
     }
@@ -87,31 +84,31 @@ fail:
 int sl_store_milestone_list(struct sl_store *s, sl_milestone_cb cb, void *ctx,
                             struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT id, name, due, target_kind, target, scope_kind, scope_value,"
                              " created_at FROM milestones ORDER BY due, name",
                              err);
     if (st == NULL)
         return -1;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         struct sl_milestone m;
         memset(&m, 0, sizeof m);
-        m.id = sqlite3_column_int64(st, 0);
+        m.id = sl_col_int(st, 0);
         sl_col_text(st, 1, m.name, sizeof m.name);
         sl_col_text(st, 2, m.due, sizeof m.due);
         sl_col_text(st, 3, m.target_kind, sizeof m.target_kind);
-        m.target = sqlite3_column_double(st, 4);
+        m.target = sl_col_real(st, 4);
         sl_col_text(st, 5, m.scope_kind, sizeof m.scope_kind);
         sl_col_text(st, 6, m.scope_value, sizeof m.scope_value);
         sl_col_text(st, 7, m.created_at, sizeof m.created_at);
         if (cb(&m, ctx) != 0)
             break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "listing milestones", err);
+    if (rc != 1 && rc != 0) {
+        sl_reset(st);
+        return sl_err_prefix(err, "listing milestones");
     }
-    sqlite3_reset(st);
+    sl_reset(st);
     return 0;
 }

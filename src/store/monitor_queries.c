@@ -15,48 +15,50 @@ int sl_store_sighting_upsert(struct sl_store *s, const char *mac, const char *ad
                              int64_t device_id, const char *first_seen, const char *last_seen,
                              struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s,
         "INSERT INTO sightings (mac, address, device_id, first_seen, last_seen)"
         " VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT (mac, address) DO UPDATE SET"
-        "  device_id = coalesce(excluded.device_id, device_id),"
-        "  first_seen = min(first_seen, excluded.first_seen),"
-        "  last_seen = max(last_seen, excluded.last_seen)",
+        "  device_id = coalesce(excluded.device_id, sightings.device_id),"
+        "  first_seen = CASE WHEN excluded.first_seen < sightings.first_seen"
+        "   THEN excluded.first_seen ELSE sightings.first_seen END,"
+        "  last_seen = CASE WHEN excluded.last_seen > sightings.last_seen"
+        "   THEN excluded.last_seen ELSE sightings.last_seen END",
         err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, mac);
     sl_bind_text(st, 2, address);
     if (device_id > 0)
-        sqlite3_bind_int64(st, 3, device_id);
+        sl_bind_int(st, 3, device_id);
     sl_bind_text(st, 4, first_seen);
     sl_bind_text(st, 5, last_seen);
-    return sl_exec_stmt(s, st, "recording a sighting", err);
+    return sl_exec_deferred(st, "recording a sighting", err);
 }
 
 int sl_store_sighting_list(struct sl_store *s, sl_sighting_cb cb, void *ctx, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT mac, address, device_id, first_seen, last_seen FROM sightings"
                              " ORDER BY first_seen, mac, address",
                              err);
     if (st == NULL)
         return -1;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         struct sl_sighting sg;
         sl_col_text(st, 0, sg.mac, sizeof sg.mac);
         sl_col_text(st, 1, sg.address, sizeof sg.address);
-        sg.device_id = sqlite3_column_int64(st, 2);
+        sg.device_id = sl_col_int(st, 2);
         sl_col_text(st, 3, sg.first_seen, sizeof sg.first_seen);
         sl_col_text(st, 4, sg.last_seen, sizeof sg.last_seen);
         if (cb(&sg, ctx) != 0)
             break;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sl_st_fail(s, "listing sightings", err);
+    sl_reset(st);
+    if (rc != 1 && rc != 0)
+        return sl_err_prefix(err, "listing sightings");
     return 0;
 }
 
@@ -65,76 +67,77 @@ int sl_store_alert_add(struct sl_store *s, const char *first_at, uint32_t signat
                        const char *dest, const char *detail_json, int64_t *id,
                        struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s,
         "INSERT INTO alerts (first_at, last_at, signature_id, signature, severity, device_id,"
-        " src, dest, count, detail) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
+        " src, dest, count, detail) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8) RETURNING id",
         err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, first_at);
-    sqlite3_bind_int64(st, 2, signature_id);
+    sl_bind_int(st, 2, signature_id);
     sl_bind_text(st, 3, signature);
-    sqlite3_bind_int(st, 4, severity);
+    sl_bind_int(st, 4, severity);
     if (device_id > 0)
-        sqlite3_bind_int64(st, 5, device_id);
+        sl_bind_int(st, 5, device_id);
     sl_bind_text_or_null(st, 6, src);
     sl_bind_text_or_null(st, 7, dest);
     sl_bind_text(st, 8, empty(detail_json) ? "{}" : detail_json);
-    if (sl_exec_stmt(s, st, "recording an alert", err) != 0)
+    int64_t new_id = 0;
+    if (sl_one_int(st, &new_id, "recording an alert", err) != 1)
         return -1;
     if (id != NULL)
-        *id = sqlite3_last_insert_rowid(s->db);
+        *id = new_id;
     return 0;
 }
 
 int sl_store_alert_update(struct sl_store *s, int64_t id, const char *last_at, int64_t count,
                           struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
-                             "UPDATE alerts SET last_at = max(last_at, ?2), count = ?3"
+    struct sl_q *st = sl_st(s,
+                             "UPDATE alerts SET last_at = CASE WHEN ?2 > last_at THEN ?2 ELSE last_at END, count = ?3"
                              " WHERE id = ?1",
                              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
+    sl_bind_int(st, 1, id);
     sl_bind_text(st, 2, last_at);
-    sqlite3_bind_int64(st, 3, count);
-    return sl_exec_stmt(s, st, "updating an alert", err);
+    sl_bind_int(st, 3, count);
+    return sl_exec_stmt(st, "updating an alert", err);
 }
 
 int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
                         struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT id, first_at, last_at, signature_id, signature, severity,"
                              " device_id, src, dest, count, detail FROM alerts ORDER BY id"
                              " LIMIT ?1",
                              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
+    sl_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         struct sl_alert_row r;
         memset(&r, 0, sizeof r);
-        r.id = sqlite3_column_int64(st, 0);
+        r.id = sl_col_int(st, 0);
         sl_col_text(st, 1, r.first_at, sizeof r.first_at);
         sl_col_text(st, 2, r.last_at, sizeof r.last_at);
-        r.signature_id = sqlite3_column_int64(st, 3);
+        r.signature_id = sl_col_int(st, 3);
         sl_col_text(st, 4, r.signature, sizeof r.signature);
-        r.severity = sqlite3_column_int(st, 5);
-        r.device_id = sqlite3_column_int64(st, 6);
+        r.severity = (int)sl_col_int(st, 5);
+        r.device_id = sl_col_int(st, 6);
         sl_col_text(st, 7, r.src, sizeof r.src);
         sl_col_text(st, 8, r.dest, sizeof r.dest);
-        r.count = sqlite3_column_int64(st, 9);
-        r.detail = (char *)sqlite3_column_text(st, 10);
+        r.count = sl_col_int(st, 9);
+        r.detail = (char *)sl_col_str(st, 10);
         if (cb(&r, ctx) != 0)
             break;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sl_st_fail(s, "listing alerts", err);
+    sl_reset(st);
+    if (rc != 1 && rc != 0)
+        return sl_err_prefix(err, "listing alerts");
     return 0;
 }
 
@@ -142,43 +145,52 @@ int sl_store_monitor_match(struct sl_store *s, const char *mac, const char *addr
                            const char *manufacturer, int64_t site_id, struct sl_device *d,
                            struct sl_err *err)
 {
-    sqlite3_stmt *st;
+    struct sl_q *st;
     int64_t id = 0;
     int rc;
     if (!empty(mac)) {
-        st = sl_st(s, "SELECT id FROM devices WHERE mac = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+        st = sl_st(s,
+                   sl_sql(s, "SELECT id FROM devices WHERE mac = ?1 COLLATE NOCASE"
+                             " ORDER BY id LIMIT 1",
+                          "SELECT id FROM devices WHERE mac = lower(?1) ORDER BY id LIMIT 1"),
                    err);
         if (st == NULL)
             return -1;
         sl_bind_text(st, 1, mac);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return sl_st_fail(s, "matching a device by MAC", err);
+        rc = sl_step(st, NULL, err);
+        if (rc == 1)
+            id = sl_col_int(st, 0);
+        sl_reset(st);
+        if (rc != 1 && rc != 0)
+            return sl_err_prefix(err, "matching a device by MAC");
     }
     if (id == 0 && !empty(address) && !empty(manufacturer)) {
         /* A device known by MAC is a different device when the MACs differ. */
         st = sl_st(s,
-                   "SELECT id FROM devices WHERE address = ?1"
-                   " AND manufacturer = ?2 COLLATE NOCASE"
-                   " AND (?3 = 0 OR site_id = ?3)"
-                   " AND (mac IS NULL OR ?4 IS NULL OR mac = ?4 COLLATE NOCASE)"
-                   " ORDER BY last_seen DESC, id DESC LIMIT 1",
+                   sl_sql(s,
+                          "SELECT id FROM devices WHERE address = ?1"
+                          " AND manufacturer = ?2 COLLATE NOCASE"
+                          " AND (?3 = 0 OR site_id = ?3)"
+                          " AND (mac IS NULL OR ?4 IS NULL OR mac = ?4 COLLATE NOCASE)"
+                          " ORDER BY last_seen DESC, id DESC LIMIT 1",
+                          "SELECT id FROM devices WHERE address = ?1::inet"
+                          " AND lower(manufacturer) = lower(?2)"
+                          " AND (site_id = ?3 OR ?3 = 0)"
+                          " AND (mac IS NULL OR mac = lower(?4) OR ?4 IS NULL)"
+                          " ORDER BY last_seen DESC, id DESC LIMIT 1"),
                    err);
         if (st == NULL)
             return -1;
         sl_bind_text(st, 1, address);
         sl_bind_text(st, 2, manufacturer);
-        sqlite3_bind_int64(st, 3, site_id);
+        sl_bind_int(st, 3, site_id);
         sl_bind_text_or_null(st, 4, mac);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return sl_st_fail(s, "matching a device by address", err);
+        rc = sl_step(st, NULL, err);
+        if (rc == 1)
+            id = sl_col_int(st, 0);
+        sl_reset(st);
+        if (rc != 1 && rc != 0)
+            return sl_err_prefix(err, "matching a device by address");
     }
     if (id == 0)
         return 0;

@@ -1,5 +1,6 @@
 /* scans.c - scan records and the evidence they collect. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,22 +22,22 @@ int sl_store_scan_begin(struct sl_store *s, int64_t site_id, const char *kind,
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "INSERT INTO scans (site_id, kind, started_at, status, targets,"
-                             " options, actor) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6)",
+                             " options, actor) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6) RETURNING id",
                              err);
     if (st == NULL)
         goto fail;
     if (site_id > 0)
-        sqlite3_bind_int64(st, 1, site_id);
+        sl_bind_int(st, 1, site_id);
     sl_bind_text(st, 2, kind != NULL ? kind : "scan");
     sl_bind_text(st, 3, now);
     sl_bind_text(st, 4, targets);
     sl_bind_text_or_null(st, 5, options_json);
     sl_bind_text(st, 6, actor);
-    if (sl_exec_stmt(s, st, "recording a scan", err) != 0)
+    int64_t id = 0;
+    if (sl_one_int(st, &id, "recording a scan", err) != 1)
         goto fail;
-    int64_t id = sqlite3_last_insert_rowid(s->db);
     char object[32];
     snprintf(object, sizeof object, "scan:%lld", (long long)id);
     json_t *d = json_pack("{s:s, s:s, s:I}", "kind", kind != NULL ? kind : "scan", "targets",
@@ -62,19 +63,19 @@ int sl_store_scan_finish(struct sl_store *s, int64_t scan_id, enum sl_scan_statu
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "UPDATE scans SET finished_at = ?2, status = ?3, hosts_total = ?4,"
                              " hosts_up = ?5, devices_found = ?6 WHERE id = ?1",
                              err);
     if (st == NULL)
         goto fail;
-    sqlite3_bind_int64(st, 1, scan_id);
+    sl_bind_int(st, 1, scan_id);
     sl_bind_text(st, 2, now);
     sl_bind_text(st, 3, sl_scan_status_name(status));
-    sqlite3_bind_int64(st, 4, hosts_total);
-    sqlite3_bind_int64(st, 5, hosts_up);
-    sqlite3_bind_int64(st, 6, devices_found);
-    if (sl_exec_stmt(s, st, "finishing a scan", err) != 0)
+    sl_bind_int(st, 4, hosts_total);
+    sl_bind_int(st, 5, hosts_up);
+    sl_bind_int(st, 6, devices_found);
+    if (sl_exec_stmt(st, "finishing a scan", err) != 0)
         goto fail;
     char object[32];
     snprintf(object, sizeof object, "scan:%lld", (long long)scan_id);
@@ -96,21 +97,21 @@ fail:
 int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
                       struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "SELECT id, site_id, started_at, finished_at, status, targets, kind,"
                              " hosts_total, hosts_up, devices_found FROM scans WHERE id = ?1",
                              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, scan_id);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? 0 : sl_st_fail(s, "reading a scan", err);
+    sl_bind_int(st, 1, scan_id);
+    int rc = sl_step(st, NULL, err);
+    if (rc != 1) {
+        sl_reset(st);
+        return rc == 0 ? 0 : sl_err_prefix(err, "reading a scan");
     }
     memset(scan, 0, sizeof *scan);
-    scan->id = sqlite3_column_int64(st, 0);
-    scan->site_id = sqlite3_column_int64(st, 1);
+    scan->id = sl_col_int(st, 0);
+    scan->site_id = sl_col_int(st, 1);
     sl_col_text(st, 2, scan->started_at, sizeof scan->started_at);
     sl_col_text(st, 3, scan->finished_at, sizeof scan->finished_at);
     char status[16];
@@ -120,116 +121,239 @@ int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
                                                      : SL_SCAN_INCOMPLETE;
     sl_col_text(st, 5, scan->targets, sizeof scan->targets);
     sl_col_text(st, 6, scan->kind, sizeof scan->kind);
-    scan->hosts_total = sqlite3_column_int64(st, 7);
-    scan->hosts_up = sqlite3_column_int64(st, 8);
-    scan->devices_found = sqlite3_column_int64(st, 9);
-    sqlite3_reset(st);
+    scan->hosts_total = sl_col_int(st, 7);
+    scan->hosts_up = sl_col_int(st, 8);
+    scan->devices_found = sl_col_int(st, 9);
+    sl_reset(st);
     return 1;
+}
+
+#define EV_COLS 12
+#define EV_MANY 8 /* rows per INSERT of evidence_add_many */
+
+/* Binds one evidence row at parameter `first` onwards. */
+static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t device_id,
+                          const char *address, const struct sl_evidence *ev)
+{
+    char at[SL_ISO_LEN];
+    sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), at);
+    sl_bind_id(st, first, scan_id);
+    sl_bind_id(st, first + 1, device_id);
+    sl_bind_text(st, first + 2, address);
+    sl_bind_text(st, first + 3, sl_proto_name(ev->proto));
+    sl_bind_int(st, first + 4, ev->port);
+    sl_bind_text_or_null(st, first + 5, ev->path);
+    sl_bind_text_or_null(st, first + 6, ev->request);
+    sl_bind_text(st, first + 7, sl_outcome_name(ev->outcome));
+    sl_bind_text_or_null(st, first + 8, ev->detail);
+    sl_bind_text(st, first + 9, at);
+    size_t n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
+    sl_bind_int(st, first + 10, ev->len > n);
+    if (n > 0 && ev->data != NULL)
+        sl_bind_blob(st, first + 11, ev->data, n);
 }
 
 int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
                           const char *address, const struct sl_evidence *ev, int64_t *id,
                           struct sl_err *err)
 {
-    char at[SL_ISO_LEN];
-    sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), at);
-    sqlite3_stmt *st = sl_st(s,
-                             "INSERT INTO evidence (scan_id, device_id, address, proto, port, path,"
-                             " request, outcome, detail, observed_at, truncated, data)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                             err);
+    struct sl_q *st = sl_st(s,
+                            "INSERT INTO evidence (scan_id, device_id, address, proto, port, path,"
+                            " request, outcome, detail, observed_at, truncated, data)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+                            err);
     if (st == NULL)
         return -1;
-    if (scan_id > 0)
-        sqlite3_bind_int64(st, 1, scan_id);
-    if (device_id > 0)
-        sqlite3_bind_int64(st, 2, device_id);
-    sl_bind_text(st, 3, address);
-    sl_bind_text(st, 4, sl_proto_name(ev->proto));
-    sqlite3_bind_int(st, 5, ev->port);
-    sl_bind_text_or_null(st, 6, ev->path);
-    sl_bind_text_or_null(st, 7, ev->request);
-    sl_bind_text(st, 8, sl_outcome_name(ev->outcome));
-    sl_bind_text_or_null(st, 9, ev->detail);
-    sl_bind_text(st, 10, at);
-    size_t n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
-    sqlite3_bind_int(st, 11, ev->len > n);
-    if (n > 0 && ev->data != NULL)
-        sqlite3_bind_blob(st, 12, ev->data, (int)n, SQLITE_TRANSIENT);
-    if (sl_exec_stmt(s, st, "storing evidence", err) != 0)
+    bind_evidence(st, 1, scan_id, device_id, address, ev);
+    int64_t new_id = 0;
+    if (sl_one_int(st, &new_id, "storing evidence", err) != 1)
         return -1;
     if (id != NULL)
-        *id = sqlite3_last_insert_rowid(s->db);
+        *id = new_id;
+    return 0;
+}
+
+/* The INSERT texts for 1..EV_MANY rows, built once (the statement cache keys
+ * on their addresses, which never change). */
+static char *many_sql[EV_MANY + 1];
+static pthread_once_t many_once = PTHREAD_ONCE_INIT;
+
+static void build_many(void)
+{
+    for (int rows = 1; rows <= EV_MANY; rows++) {
+        size_t cap = 256 + (size_t)rows * EV_COLS * 8;
+        char *q = malloc(cap);
+        if (q == NULL)
+            return;
+        size_t n = (size_t)snprintf(q, cap,
+                                    "INSERT INTO evidence (scan_id, device_id, address, proto,"
+                                    " port, path, request, outcome, detail, observed_at,"
+                                    " truncated, data) VALUES ");
+        for (int r = 0; r < rows; r++) {
+            n += (size_t)snprintf(q + n, cap - n, "%s(", r ? ", " : "");
+            for (int c = 0; c < EV_COLS; c++)
+                n += (size_t)snprintf(q + n, cap - n, "%s?%d", c ? ", " : "", r * EV_COLS + c + 1);
+            n += (size_t)snprintf(q + n, cap - n, ")");
+        }
+        many_sql[rows] = q;
+    }
+}
+
+int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                               const char *address, const struct sl_evidence *const *evs,
+                               size_t n, struct sl_err *err)
+{
+    pthread_once(&many_once, build_many);
+    for (size_t done = 0; done < n;) {
+        int rows = n - done < EV_MANY ? (int)(n - done) : EV_MANY;
+        if (many_sql[rows] == NULL)
+            return sl_err_set(err, "out of memory");
+        struct sl_q *st = sl_st(s, many_sql[rows], err);
+        if (st == NULL)
+            return -1;
+        for (int r = 0; r < rows; r++)
+            bind_evidence(st, r * EV_COLS + 1, scan_id, device_id, address, evs[done + (size_t)r]);
+        if (sl_exec_deferred(st, "storing evidence", err) != 0)
+            return -1;
+        done += (size_t)rows;
+    }
     return 0;
 }
 
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
                              int64_t device_id, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "UPDATE evidence SET device_id = ?3 WHERE scan_id = ?1"
                              " AND address = ?2 AND device_id IS NULL",
                              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, scan_id);
+    sl_bind_int(st, 1, scan_id);
     sl_bind_text(st, 2, address);
-    sqlite3_bind_int64(st, 3, device_id);
-    return sl_exec_stmt(s, st, "assigning evidence", err);
+    sl_bind_int(st, 3, device_id);
+    return sl_exec_stmt(st, "assigning evidence", err);
 }
 
-int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
-                           sl_evidence_cb cb, void *ctx, struct sl_err *err)
+static void row_to_evidence(struct sl_q *st, struct sl_evidence_row *r)
 {
-    sqlite3_stmt *st = sl_st(s,
-                             "SELECT id, scan_id, device_id, address, proto, port, path, request,"
-                             " outcome, detail, observed_at, truncated, data FROM evidence"
-                             " WHERE device_id = ?1 ORDER BY scan_id DESC, id LIMIT ?2",
-                             err);
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, device_id);
-    sqlite3_bind_int64(st, 2, limit > 0 ? limit : INT64_MAX);
-    int rc;
+    memset(r, 0, sizeof *r);
+    r->id = sl_col_int(st, 0);
+    r->scan_id = sl_col_int(st, 1);
+    r->device_id = sl_col_int(st, 2);
+    sl_col_text(st, 3, r->address, sizeof r->address);
+    char name[24];
+    sl_col_text(st, 4, name, sizeof name);
+    if (sl_proto_from_name(name, &r->ev.proto) != 0)
+        r->ev.proto = SL_PROTO_NONE;
+    r->ev.port = (uint16_t)(int)sl_col_int(st, 5);
+    sl_col_text(st, 6, r->path, sizeof r->path);
+    sl_col_text(st, 7, r->request, sizeof r->request);
+    sl_col_text(st, 8, name, sizeof name);
+    if (sl_outcome_from_name(name, &r->ev.outcome) != 0)
+        r->ev.outcome = SL_OUTCOME_ERROR;
+    sl_col_text(st, 9, r->detail, sizeof r->detail);
+    sl_col_text(st, 10, r->observed_at, sizeof r->observed_at);
+    int64_t t;
+    r->ev.observed_at = sl_time_parse(r->observed_at, &t) == 0 ? t : 0;
+    r->truncated = (int)sl_col_int(st, 11) != 0;
+    r->ev.data = sl_col_blob(st, 12, &r->ev.len);
+    r->ev.path = r->path[0] ? r->path : NULL;
+    r->ev.request = r->request[0] ? r->request : NULL;
+    r->ev.detail = r->detail[0] ? r->detail : NULL;
+}
+
+/* Steps a statement of evidence rows into cb. */
+static int walk_evidence(struct sl_q *st, sl_evidence_cb cb, void *ctx, struct sl_err *err)
+{
     struct sl_evidence_row *r = malloc(sizeof *r);
     if (r == NULL) {
-        sqlite3_reset(st);
+        sl_reset(st);
         return sl_err_set(err, "out of memory");
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(r, 0, sizeof *r);
-        r->id = sqlite3_column_int64(st, 0);
-        r->scan_id = sqlite3_column_int64(st, 1);
-        r->device_id = sqlite3_column_int64(st, 2);
-        sl_col_text(st, 3, r->address, sizeof r->address);
-        char name[24];
-        sl_col_text(st, 4, name, sizeof name);
-        if (sl_proto_from_name(name, &r->ev.proto) != 0)
-            r->ev.proto = SL_PROTO_NONE;
-        r->ev.port = (uint16_t)sqlite3_column_int(st, 5);
-        sl_col_text(st, 6, r->path, sizeof r->path);
-        sl_col_text(st, 7, r->request, sizeof r->request);
-        sl_col_text(st, 8, name, sizeof name);
-        if (sl_outcome_from_name(name, &r->ev.outcome) != 0)
-            r->ev.outcome = SL_OUTCOME_ERROR;
-        sl_col_text(st, 9, r->detail, sizeof r->detail);
-        sl_col_text(st, 10, r->observed_at, sizeof r->observed_at);
-        int64_t t;
-        r->ev.observed_at = sl_time_parse(r->observed_at, &t) == 0 ? t : 0;
-        r->truncated = sqlite3_column_int(st, 11) != 0;
-        r->ev.data = sqlite3_column_blob(st, 12);
-        r->ev.len = (size_t)sqlite3_column_bytes(st, 12);
-        r->ev.path = r->path[0] ? r->path : NULL;
-        r->ev.request = r->request[0] ? r->request : NULL;
-        r->ev.detail = r->detail[0] ? r->detail : NULL;
+    int rc;
+    while ((rc = sl_step(st, "listing evidence", err)) == 1) {
+        row_to_evidence(st, r);
         if (cb(r, ctx) != 0)
             break;
     }
     free(r);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "listing evidence", err);
+    sl_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+#define EVIDENCE_COLUMNS                                                                         \
+    "id, scan_id, device_id, address, proto, port, path, request, outcome, detail,"             \
+    " observed_at, truncated, data"
+
+int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
+                           sl_evidence_cb cb, void *ctx, struct sl_err *err)
+{
+    struct sl_q *st = sl_st(s,
+                            "SELECT " EVIDENCE_COLUMNS " FROM evidence"
+                            " WHERE device_id = ?1 ORDER BY scan_id DESC, id LIMIT ?2",
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, device_id);
+    sl_bind_int(st, 2, limit > 0 ? limit : INT64_MAX);
+    return walk_evidence(st, cb, ctx, err);
+}
+
+/* "... IN (?1, ..., ?100)" texts, built once (the cache keys on their addresses). */
+static char *in_sql[2];
+static pthread_once_t in_once = PTHREAD_ONCE_INIT;
+
+static char *with_id_list(const char *head, const char *tail)
+{
+    size_t cap = strlen(head) + strlen(tail) + SL_DEVICE_BATCH * 7 + 8;
+    char *q = malloc(cap);
+    if (q == NULL)
+        return NULL;
+    size_t n = (size_t)snprintf(q, cap, "%s(", head);
+    for (int i = 1; i <= SL_DEVICE_BATCH; i++)
+        n += (size_t)snprintf(q + n, cap - n, "%s?%d", i > 1 ? ", " : "", i);
+    snprintf(q + n, cap - n, ")%s", tail);
+    return q;
+}
+
+static void build_in(void)
+{
+    in_sql[0] = with_id_list("SELECT " EVIDENCE_COLUMNS " FROM (SELECT " EVIDENCE_COLUMNS ","
+                             " row_number() OVER (PARTITION BY device_id"
+                             " ORDER BY scan_id DESC, id) AS rn FROM evidence WHERE device_id IN ",
+                             ") AS e WHERE rn <= ?101 ORDER BY device_id, scan_id DESC, id");
+    in_sql[1] = sl_device_select_in(with_id_list);
+}
+
+struct sl_q *sl_store_in_query(struct sl_store *s, int which, const int64_t *ids, size_t n,
+                               struct sl_err *err)
+{
+    pthread_once(&in_once, build_in);
+    if (in_sql[which] == NULL) {
+        sl_err_set(err, "out of memory");
+        return NULL;
     }
-    sqlite3_reset(st);
-    return 0;
+    if (n > SL_DEVICE_BATCH) {
+        sl_err_set(err, "internal: %zu devices in one batch", n);
+        return NULL;
+    }
+    struct sl_q *st = sl_st(s, in_sql[which], err);
+    if (st == NULL)
+        return NULL;
+    /* Unused places get id 0, which no row has. */
+    for (size_t i = 0; i < SL_DEVICE_BATCH; i++)
+        sl_bind_int(st, (int)i + 1, i < n ? ids[i] : 0);
+    return st;
+}
+
+int sl_store_evidence_list_many(struct sl_store *s, const int64_t *ids, size_t n,
+                                int64_t per_device, sl_evidence_cb cb, void *ctx,
+                                struct sl_err *err)
+{
+    struct sl_q *st = sl_store_in_query(s, 0, ids, n, err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, SL_DEVICE_BATCH + 1, per_device > 0 ? per_device : INT64_MAX);
+    return walk_evidence(st, cb, ctx, err);
 }

@@ -23,9 +23,9 @@ int sl_store_site_add(struct sl_store *s, const char *name, const char *departme
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    sqlite3_stmt *st = sl_st(s,
+    struct sl_q *st = sl_st(s,
                              "INSERT INTO sites (name, department, tier, created_at)"
-                             " VALUES (?1, ?2, ?3, ?4)",
+                             " VALUES (?1, ?2, ?3, ?4) RETURNING id",
                              err);
     if (st == NULL)
         goto fail;
@@ -33,27 +33,23 @@ int sl_store_site_add(struct sl_store *s, const char *name, const char *departme
     sl_bind_text(st, 2, department);
     sl_bind_text(st, 3, sl_tier_name(tier));
     sl_bind_text(st, 4, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-            sl_err_set(err, "site '%s' already exists", name);
-        else
-            sl_st_fail(s, "adding a site", err);
-        sqlite3_reset(st);
+    int64_t id = 0;
+    if (sl_one_int(st, &id, "adding a site", err) != 1) {
+        if (err != NULL && err->kind == SL_ERR_EXISTS)
+            sl_err_setk(err, SL_ERR_EXISTS, "site '%s' already exists", name);
         goto fail;
     }
-    sqlite3_reset(st);
-    int64_t id = sqlite3_last_insert_rowid(s->db);
 
     json_t *nets = json_array();
-    st = sl_st(s, "INSERT OR IGNORE INTO site_networks (site_id, cidr) VALUES (?1, ?2)", err);
+    st = sl_st(s, "INSERT INTO site_networks (site_id, cidr) VALUES (?1, ?2) ON CONFLICT DO NOTHING", err);
     if (st == NULL) {
         json_decref(nets);
         goto fail;
     }
     for (size_t i = 0; i < n_networks; i++) {
-        sqlite3_bind_int64(st, 1, id);
+        sl_bind_int(st, 1, id);
         sl_bind_text(st, 2, networks[i]);
-        if (sl_exec_stmt(s, st, "adding a site network", err) != 0) {
+        if (sl_exec_stmt(st, "adding a site network", err) != 0) {
             json_decref(nets);
             goto fail;
         }
@@ -79,35 +75,38 @@ fail:
 
 static int load_networks(struct sl_store *s, struct sl_site *site, struct sl_err *err)
 {
-    sqlite3_stmt *st =
-        sl_st(s, "SELECT cidr FROM site_networks WHERE site_id = ?1 ORDER BY rowid", err);
+    struct sl_q *st =
+        sl_st(s,
+              sl_sql(s, "SELECT cidr FROM site_networks WHERE site_id = ?1 ORDER BY rowid",
+                     "SELECT cidr FROM site_networks WHERE site_id = ?1 ORDER BY ctid"),
+              err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, site->id);
+    sl_bind_int(st, 1, site->id);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sl_step(st, NULL, err)) == 1) {
         if (site->n_networks == cap) {
             cap = cap ? cap * 2 : 4;
             char **p = realloc(site->networks, cap * sizeof *p);
             if (p == NULL) {
-                sqlite3_reset(st);
+                sl_reset(st);
                 return sl_err_set(err, "out of memory");
             }
             site->networks = p;
         }
-        site->networks[site->n_networks++] = strdup((const char *)sqlite3_column_text(st, 0));
+        site->networks[site->n_networks++] = strdup(sl_col_str(st, 0));
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return sl_st_fail(s, "reading site networks", err);
+    sl_reset(st);
+    if (rc != 0)
+        return sl_err_prefix(err, "reading site networks");
     return 0;
 }
 
-static void row_to_site(sqlite3_stmt *st, struct sl_site *site)
+static void row_to_site(struct sl_q *st, struct sl_site *site)
 {
     memset(site, 0, sizeof *site);
-    site->id = sqlite3_column_int64(st, 0);
+    site->id = sl_col_int(st, 0);
     sl_col_text(st, 1, site->name, sizeof site->name);
     sl_col_text(st, 2, site->department, sizeof site->department);
     char tier[16];
@@ -117,20 +116,20 @@ static void row_to_site(sqlite3_stmt *st, struct sl_site *site)
     sl_col_text(st, 4, site->created_at, sizeof site->created_at);
 }
 
-static int get_one(struct sl_store *s, sqlite3_stmt *st, struct sl_site *site,
+static int get_one(struct sl_store *s, struct sl_q *st, struct sl_site *site,
                    struct sl_err *err)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
+    int rc = sl_step(st, NULL, err);
+    if (rc == 0) {
+        sl_reset(st);
         return 0;
     }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return sl_st_fail(s, "reading a site", err);
+    if (rc != 1) {
+        sl_reset(st);
+        return sl_err_prefix(err, "reading a site");
     }
     row_to_site(st, site);
-    sqlite3_reset(st);
+    sl_reset(st);
     if (load_networks(s, site, err) != 0) {
         sl_site_free(site);
         return -1;
@@ -141,7 +140,7 @@ static int get_one(struct sl_store *s, sqlite3_stmt *st, struct sl_site *site,
 int sl_store_site_get(struct sl_store *s, const char *name, struct sl_site *site,
                       struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s, "SELECT id, name, department, tier, created_at FROM sites WHERE name = ?1", err);
     if (st == NULL)
         return -1;
@@ -151,40 +150,50 @@ int sl_store_site_get(struct sl_store *s, const char *name, struct sl_site *site
 
 int sl_store_site_get_id(struct sl_store *s, int64_t id, struct sl_site *site, struct sl_err *err)
 {
-    sqlite3_stmt *st = sl_st(
+    struct sl_q *st = sl_st(
         s, "SELECT id, name, department, tier, created_at FROM sites WHERE id = ?1", err);
     if (st == NULL)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
+    sl_bind_int(st, 1, id);
     return get_one(s, st, site, err);
 }
 
 int sl_store_site_list(struct sl_store *s, sl_site_cb cb, void *ctx, struct sl_err *err)
 {
-    /* Networks come from a second statement per site: prepare this one uncached
-     * so the two never share a cache slot mid-iteration. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, name, department, tier, created_at FROM sites"
-                           " ORDER BY name",
-                           -1, &st, NULL) != SQLITE_OK)
-        return sl_st_fail(s, "listing sites", err);
-    int rc, ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct sl_site site;
-        row_to_site(st, &site);
-        if (load_networks(s, &site, err) != 0) {
-            sl_site_free(&site);
-            ret = -1;
-            break;
+    /* Networks come from a second statement per site, and a callback may look
+     * sites up: collect the (few) site ids first, then fetch each. */
+    struct sl_q *st = sl_st(s, "SELECT id FROM sites ORDER BY name", err);
+    if (st == NULL)
+        return -1;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sl_step(st, "listing sites", err)) == 1) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            int64_t *p = realloc(ids, cap * sizeof *p);
+            if (p == NULL) {
+                sl_reset(st);
+                free(ids);
+                return sl_err_set(err, "out of memory");
+            }
+            ids = p;
         }
+        ids[n++] = sl_col_int(st, 0);
+    }
+    int ret = rc < 0 ? -1 : 0;
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        struct sl_site site;
+        int got = sl_store_site_get_id(s, ids[i], &site, err);
+        if (got < 0)
+            ret = -1;
+        if (got <= 0)
+            continue;
         int stop = cb(&site, ctx);
         sl_site_free(&site);
         if (stop)
             break;
     }
-    if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        ret = sl_st_fail(s, "listing sites", err);
-    sqlite3_finalize(st);
+    free(ids);
     return ret;
 }

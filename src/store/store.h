@@ -2,17 +2,27 @@
  * milestones, monitor sightings and alerts, and the hash-chained audit log
  * (DESIGN.md §7).
  *
- * One interface; the backend is SQLite (WAL, foreign keys, STRICT tables,
- * prepared statements only). Opening a register applies every pending schema
+ * One interface, two backends behind it (store/internal.h is the seam): SQLite
+ * (a file: WAL, foreign keys, STRICT tables) for a laptop, a demo or one site,
+ * and PostgreSQL for an estate of many writers. Callers never know which.
+ * Prepared statements only. Opening a register applies every pending schema
  * migration. Every change is written together with its audit entry in one
- * transaction, so the audit log and the data cannot disagree.
+ * transaction, so the audit log and the data cannot disagree; the chain is
+ * extended by one writer at a time on either backend (docs/register.md).
  *
  * Memory: a struct sl_store is owned by its opener (sl_store_close). Records
  * filled by get/list functions are caller-owned values; those with heap parts
  * say so and have a _free function. Strings passed in are copied.
  *
- * Threads: one struct sl_store per thread. Processes: any number may open the
- * same file; writers serialise on SQLite's lock (BEGIN IMMEDIATE, busy timeout).
+ * Threads: one struct sl_store per thread. Processes: any number, on any number
+ * of hosts (PostgreSQL), may open the same register. SQLite writers serialise
+ * on the file's lock (BEGIN IMMEDIATE, busy timeout); PostgreSQL writers run
+ * side by side and queue only for the audit chain's head and for a device
+ * identity (MAC, serial, address) two of them observe at once.
+ *
+ * Errors carry a kind (util/err.h): a server that is down or went away is
+ * SL_ERR_UNAVAILABLE, a name taken SL_ERR_EXISTS, a newer schema
+ * SL_ERR_CONFLICT. Messages name the location, never a password.
  */
 #ifndef SL_STORE_STORE_H
 #define SL_STORE_STORE_H
@@ -36,10 +46,21 @@ enum {
     SL_STORE_READONLY = 1 << 1,   /* open read-only; never creates or migrates */
 };
 
-/* Opens (creating if needed) the register at path and migrates it to the
- * latest schema unless SL_STORE_NO_MIGRATE. Returns 0 or -1. */
-int sl_store_open(struct sl_store **out, const char *path, int flags, struct sl_err *err);
+/* Opens (creating if needed) the register at `location` and migrates it to the
+ * latest schema unless SL_STORE_NO_MIGRATE. A location is
+ *   PATH or sqlite:PATH                    an SQLite file
+ *   postgresql://[user@]host[:port]/db     a PostgreSQL database (libpq URI)
+ *   host=... dbname=... (libpq conninfo)   the same
+ * A PostgreSQL location must not hold a password (refused, SL_ERR_INVALID):
+ * libpq reads it from PGPASSFILE, ~/.pgpass or PGPASSWORD. Returns 0 or -1. */
+int sl_store_open(struct sl_store **out, const char *location, int flags, struct sl_err *err);
 void sl_store_close(struct sl_store *s);
+
+/* "sqlite" or "postgres": the backend a location names (nothing is opened). */
+const char *sl_store_backend_of(const char *location);
+/* The backend of an open register, and its location for messages (no password). */
+const char *sl_store_backend(const struct sl_store *s);
+const char *sl_store_where(const struct sl_store *s);
 
 /* The latest schema version this build knows, and the one the file has. */
 int sl_store_latest_version(void);
@@ -49,7 +70,8 @@ int sl_store_migrate(struct sl_store *s, int target, struct sl_err *err);
 
 /* Explicit transactions for work that must be all-or-nothing (an import, a
  * scan's device batch). Write functions join an open transaction, or run in
- * their own. begin takes the write lock at once (BEGIN IMMEDIATE) so the audit
+ * their own. The audit entries of a transaction are written by its outermost
+ * commit, under a lock that lets one writer at a time extend the chain, so the
  * chain cannot fork. rollback undoes everything since the outermost begin. */
 int sl_store_begin(struct sl_store *s, struct sl_err *err);
 int sl_store_commit(struct sl_store *s, struct sl_err *err);
@@ -59,7 +81,8 @@ void sl_store_rollback(struct sl_store *s);
 
 /* Appends one entry: who did what to which object, with a JSON detail. Joins
  * (or opens) a transaction. Entry n stores hash(n-1) and
- * hash(n) = SHA-256(hash(n-1) || seq || at || actor || action || object || detail). */
+ * hash(n) = SHA-256(hash(n-1) || seq || at || actor || action || object || detail),
+ * the same bytes on every backend. */
 int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
                    const char *object, const char *detail_json, struct sl_err *err);
 
@@ -69,7 +92,7 @@ struct sl_audit_report {
     char problem[256];      /* what is wrong with first_bad_seq */
     char head_hash[65];     /* hex hash of the last entry ("" when empty) */
     int64_t head_seq;
-    char integrity[256];    /* "ok" or SQLite's first integrity_check complaint */
+    char integrity[256];    /* "ok" or the database's first consistency complaint */
 };
 
 /* Checks the database (integrity_check, foreign_key_check) and the whole chain.
@@ -89,6 +112,21 @@ typedef int (*sl_audit_cb)(const struct sl_audit_entry *e, void *ctx);
  * non-zero stops the walk. */
 int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl_audit_cb cb,
                         void *ctx, struct sl_err *err);
+
+/* ---- moving a register (store/copy.c) ------------------------------------------- */
+
+/* Called every 50,000 rows of a table and at its end. */
+typedef void (*sl_copy_cb)(const char *table, int64_t rows_done, void *ctx);
+
+/* Copies every row of src into dst, keeping ids, in one transaction: any backend to
+ * any backend. Refuses (SL_ERR_CONFLICT) a destination that holds any row or
+ * either register not at the latest schema, and (SL_ERR_CORRUPT) a source
+ * whose audit chain is broken. At the end the destination's chain is verified
+ * into *rep and must match the source's head. Returns 0 or -1. */
+int sl_store_copy(struct sl_store *src, struct sl_store *dst, sl_copy_cb cb, void *ctx,
+                  struct sl_audit_report *rep, struct sl_err *err);
+/* The tables a copy moves, in order (NULL past the end): for tests. */
+const char *sl_store_copy_table(size_t i);
 
 /* ---- sites ------------------------------------------------------------------------ */
 
@@ -206,8 +244,20 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                             const char *actor, int64_t *id, bool *created, struct sl_err *err);
 
+/* Locks a device until the transaction ends (call inside sl_store_begin), so
+ * that reading it, checking a change and writing the change cannot interleave
+ * with another writer doing the same. Returns 1, 0 when there is no such
+ * device, -1 on error. */
+int sl_store_device_lock(struct sl_store *s, int64_t id, struct sl_err *err);
+
 /* Returns 1 and fills *d, 0 when there is no such device, -1 on error. */
 int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err);
+/* Up to SL_DEVICE_BATCH devices by id in one statement: out[i] and found[i] for
+ * ids[i] (a report listing a million devices makes 10,000 queries, not 2
+ * million, which a remote server needs). */
+#define SL_DEVICE_BATCH 100
+int sl_store_device_get_many(struct sl_store *s, const int64_t *ids, size_t n,
+                             struct sl_device *out, bool *found, struct sl_err *err);
 /* Looks a device up by id, MAC, serial or address (in that order). */
 int sl_store_device_find(struct sl_store *s, const char *key, struct sl_device *d,
                          struct sl_err *err);
@@ -274,6 +324,11 @@ int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until
 int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
                           const char *address, const struct sl_evidence *ev, int64_t *id,
                           struct sl_err *err);
+/* Stores n pieces of evidence of one address at once (a few rows per
+ * statement: one round trip where a server is remote). */
+int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                               const char *address, const struct sl_evidence *const *evs,
+                               size_t n, struct sl_err *err);
 /* Attaches evidence rows of a scan and address to a device once it is known. */
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
                              int64_t device_id, struct sl_err *err);
@@ -292,6 +347,11 @@ typedef int (*sl_evidence_cb)(const struct sl_evidence_row *r, void *ctx);
 /* Evidence of one device, newest scan first (limit 0 = all). */
 int sl_store_evidence_list(struct sl_store *s, int64_t device_id, int64_t limit,
                            sl_evidence_cb cb, void *ctx, struct sl_err *err);
+/* The same for up to SL_DEVICE_BATCH devices in one statement, at most
+ * per_device rows each; a device's rows come together (by device id). */
+int sl_store_evidence_list_many(struct sl_store *s, const int64_t *ids, size_t n,
+                                int64_t per_device, sl_evidence_cb cb, void *ctx,
+                                struct sl_err *err);
 
 /* ---- milestones ------------------------------------------------------------------- */
 

@@ -1,19 +1,54 @@
-/* err.c - errors as values (err.h): set, prefix, clear. Prints nothing. */
+/* err.c - filling struct sl_err: message formatting, kinds, prefixes. */
 #include "util/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-int sl_err_set(struct sl_err *err, const char *fmt, ...)
+static int vset(struct sl_err *err, enum sl_err_kind kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int vset(struct sl_err *err, enum sl_err_kind kind, const char *fmt, va_list ap)
 {
     if (err == NULL)
         return -1;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    err->kind = kind;
+    return -1;
+}
+
+int sl_err_set(struct sl_err *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vset(err, SL_ERR_FAILED, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int sl_err_setk(struct sl_err *err, enum sl_err_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(err, kind, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int sl_err_kind(struct sl_err *err, enum sl_err_kind kind)
+{
+    if (err != NULL)
+        err->kind = kind;
+    return -1;
+}
+
+const char *sl_err_kind_name(enum sl_err_kind kind)
+{
+    static const char *const names[SL_ERR_KIND_COUNT] = {
+        "failed", "not found", "already exists", "conflict", "invalid input",
+        "i/o error", "corrupt", "unavailable",
+    };
+    return (unsigned)kind < SL_ERR_KIND_COUNT ? names[kind] : "failed";
 }
 
 int sl_err_prefix(struct sl_err *err, const char *fmt, ...)
@@ -48,6 +83,8 @@ int sl_err_prefix(struct sl_err *err, const char *fmt, ...)
 
 void sl_err_clear(struct sl_err *err)
 {
-    if (err != NULL)
+    if (err != NULL) {
         err->msg[0] = '\0';
+        err->kind = SL_ERR_FAILED;
+    }
 }

@@ -102,7 +102,7 @@ static int add_vehicle(struct cdx *c, const json_t *comp, const char *vin_text, 
                        const char *path, uint32_t *idx)
 {
     struct sl_vin_info vi;
-    struct sl_err verr = {{0}};
+    struct sl_err verr = {0};
     if (sl_vin_decode(c->vr, vin_text, &vi, &verr) != 0)
         return bad(c, "%s: VIN '%.32s': %s", path, vin_text, verr.msg);
     if (sl_fleet_find(c->f, vi.vin) >= 0)
@@ -201,7 +201,7 @@ static int add_part(struct cdx *c, const json_t *comp, uint32_t vehicle, const c
         return bad(c, "%s: a component needs a name (CycloneDX requires one)", path);
     struct sl_imei_info ii;
     memset(&ii, 0, sizeof ii);
-    struct sl_err ierr = {{0}};
+    struct sl_err ierr = {0};
     if (imei != NULL && sl_imei_decode(c->vr, imei, &ii, &ierr) != 0)
         return bad(c, "%s: sightline:part:imei '%.32s': %s", path, imei, ierr.msg);
     if (intern(c, supplier, &p.supplier) || intern(c, maker, &p.manufacturer) ||

@@ -98,7 +98,7 @@ static bool parse_year(struct ctx *x, uint16_t *out)
 static long row_vehicle(struct ctx *x, struct sl_err *err)
 {
     struct sl_vin_info vi;
-    struct sl_err verr = {{0}};
+    struct sl_err verr = {0};
     if (sl_vin_decode(x->vr, cell(x, C_VIN), &vi, &verr) != 0) {
         problem_at(x, C_VIN, verr.msg, cell(x, C_VIN));
         return -2;
@@ -226,7 +226,7 @@ static int row_part(struct ctx *x, uint32_t vehicle, bool add, struct sl_err *er
     }
     struct sl_imei_info ii;
     memset(&ii, 0, sizeof ii);
-    struct sl_err ierr = {{0}};
+    struct sl_err ierr = {0};
     if (cell(x, C_IMEI)[0] != '\0' && sl_imei_decode(x->vr, cell(x, C_IMEI), &ii, &ierr) != 0) {
         problem_at(x, C_IMEI, ierr.msg, cell(x, C_IMEI));
         ok = false;
@@ -264,7 +264,7 @@ static int row_part(struct ctx *x, uint32_t vehicle, bool add, struct sl_err *er
 /* Reads the header; false when it has problems. */
 static bool header(struct ctx *x)
 {
-    struct sl_err cerr = {{0}};
+    struct sl_err cerr = {0};
     int rc = sl_csv_next(x->r, &x->line, &cerr);
     if (rc <= 0) {
         if (rc == 0)
@@ -291,7 +291,7 @@ int sl_fleet_csv_parse(const char *data, size_t len, const struct sl_vrules *vr,
     int rc = 0;
     if (header(&x)) {
         ncols = x.r->nfields;
-        struct sl_err cerr = {{0}};
+        struct sl_err cerr = {0};
         int got;
         while (rc == 0 && (got = sl_csv_next(x.r, &x.line, &cerr)) != 0) {
             if (got < 0) {

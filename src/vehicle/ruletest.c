@@ -33,7 +33,7 @@ static void test_syntax(const struct sl_vrules *vr, const struct sl_vrule *r,
         failf(res, "%s: a malformed example", r->id);
         return;
     }
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int rc;
     if (r == vr->vin_syntax) {
         struct sl_vin_info vi;
@@ -57,7 +57,7 @@ static void test_syntax(const struct sl_vrules *vr, const struct sl_vrule *r,
 static const struct sl_vrule *identify(const struct sl_vrules *vr, const struct sl_vrule *r,
                                        const json_t *ex, char *shown, size_t n)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (r->kind == SL_VRULE_WMI || r->kind == SL_VRULE_TAC) {
         const char *s = json_string_value(ex);
         snprintf(shown, n, "%s", s != NULL ? s : "(not a string)");

@@ -36,6 +36,17 @@ _sl_failures=0
 trap 'eval "$_sl_on_exit"; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 export SIGHTLINE_DB="$T/reg.db" SIGHTLINE_ACTOR=tester
+# Under ctest label postgres (scripts/pg-cluster run) the register is a fresh
+# database of the private cluster instead of a file.
+if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
+    SIGHTLINE_DB=$(sh "${SL_SOURCE_DIR:?}/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "t$$") || exit 3
+    export SIGHTLINE_DB
+fi
+# sql QUERY: raw SQL on the register, whichever backend it is on.
+sql() {
+    if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then psql -XAtq -d "$SIGHTLINE_DB" -c "$1"
+    else sqlite3 "$SIGHTLINE_DB" "$1"; fi
+}
 
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; _sl_failures=$((_sl_failures + 1)); }

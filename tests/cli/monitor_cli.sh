@@ -72,14 +72,14 @@ expect_rc 2 $S monitor --read "$P/cloud.pcap" --db "$SIGHTLINE_DB" --site Nowher
 expect_rc 0 $S monitor --read "$P/discovery.pcap" --db "$SIGHTLINE_DB" --site Northgate \
     --jsonl "$T/db.jsonl"
 has "$T/db.jsonl" '"site":"Northgate"'
-if command -v sqlite3 >/dev/null 2>&1; then
-    a=$(sqlite3 "$SIGHTLINE_DB" "SELECT count(*) FROM alerts")
+if command -v sqlite3 >/dev/null 2>&1 || [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
+    a=$(sql "SELECT count(*) FROM alerts")
     w=$(grep -c '"event_type":"alert"' "$T/db.jsonl")
     [ "$a" -eq "$w" ] && ok "register has the $a alerts written" ||
        bad "register has $a alerts, $w written"
-    s=$(sqlite3 "$SIGHTLINE_DB" "SELECT count(*) FROM sightings WHERE mac='44:19:b6:6e:00:0a' AND address='198.18.1.31'")
+    s=$(sql "SELECT count(*) FROM sightings WHERE mac='44:19:b6:6e:00:0a' AND address='198.18.1.31'")
     [ "$s" -eq 1 ] && ok "sighting recorded" || bad "sighting of 44:19:b6:6e:00:0a missing"
-    c=$(sqlite3 "$SIGHTLINE_DB" "SELECT count FROM alerts WHERE signature_id=9000007 AND detail LIKE '%ac:cc:8e:00:00:34%'")
+    c=$(sql "SELECT count FROM alerts WHERE signature_id=9000007 AND detail LIKE '%ac:cc:8e:00:00:34%'")
     [ "$c" = "2" ] && ok "summary count written to the register" ||
        bad "alert count for the Axis camera is '$c', wanted 2"
 fi

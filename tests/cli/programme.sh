@@ -4,7 +4,7 @@
 # of past dates, verification from a scan's JSON lines, the demo generator.
 . "$(dirname "$0")/lib.sh"
 SL=$SIGHTLINE dir=$T
-export SIGHTLINE_DB="$dir/r.db" SIGHTLINE_NOW=2026-11-27
+export SIGHTLINE_NOW=2026-11-27
 
 for c in "report" "milestones add" "milestones list" "verify" "demo seed" "devices set-status" \
          "devices schedule" "devices exempt" "devices expire"; do

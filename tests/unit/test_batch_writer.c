@@ -60,7 +60,7 @@ static size_t check_batch(const char *input)
     size_t out_len = 0;
     FILE *out = open_memstream(&out_text, &out_len);
     struct sl_batch_stats st;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_batch_run(id, input, strlen(input), "input", out, stderr, &st, &err), 0);
     assert_int_equal(st.bad, 0);
     fclose(out);

@@ -18,7 +18,7 @@ static int parse(const char *text, struct sl_err *err)
 static void test_parse_ok(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     const char *text = "# comment\n"
                        "[register]\n"
                        "location = /var/lib/sightline/sightline.db\n"
@@ -41,7 +41,7 @@ static void test_parse_ok(void **state)
 
 static void expect_error(const char *text, const char *msg)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(parse("[scan]\nrate = 7\n", &err), 0);
     assert_int_equal(parse(text, &err), -1);
     if (strcmp(err.msg, msg) != 0)
@@ -68,7 +68,7 @@ static void test_errors(void **state)
     snprintf(long_line, sizeof long_line, "[scan]\nrate = 1\n[monitor]\nfilter = %0300d\n", 0);
     expect_error(long_line, "t.conf:4: a line longer than 198 bytes");
     static const char nul[] = "[scan]\nrate = 1\x00\n";
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_config_parse(nul, sizeof nul - 1, "t.conf", &err), -1);
     assert_string_equal(err.msg, "t.conf:2: a NUL byte");
 }
@@ -76,7 +76,7 @@ static void test_errors(void **state)
 static void test_defaults_in_front(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(parse("[scan]\nrate = 500\nprofile = full\nexclude = /etc/keep-out\n"
                            "udp_discovery = no\n",
                            &err),
@@ -126,7 +126,7 @@ static void test_defaults_in_front(void **state)
 static void test_monitor_register(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     setenv("SIGHTLINE_DB", "/tmp/from-env.db", 1);
     assert_int_equal(parse("[register]\nlocation = /srv/r.db\n[monitor]\nregister = yes\n", &err), 0);
     char *args[] = {"sightline", "monitor", "-i", "lo", NULL};

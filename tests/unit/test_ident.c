@@ -24,7 +24,7 @@ static struct sl_ident *id;
 static int setup(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_ident_load(&id, SL_TEST_SOURCE_DIR "/data", &err) != 0) {
         fprintf(stderr, "load: %s\n", err.msg);
         return -1;
@@ -350,7 +350,7 @@ static void test_fixtures(void **state)
 {
     (void)state;
     size_t len;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char *data = sl_read_file(SL_TEST_SOURCE_DIR "/tests/fixtures/ident/devices.jsonl", 16u << 20,
                               &len, &err);
     assert_non_null(data);
@@ -444,7 +444,7 @@ static void test_batch_bad_lines(void **state)
     FILE *out = open_memstream(&buf, &blen);
     FILE *errs = fopen("/dev/null", "w");
     struct sl_batch_stats st;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_batch_run(id, in, strlen(in), "t", out, errs, &st, &err), 0);
     fclose(out);
     fclose(errs);
@@ -542,7 +542,7 @@ static void test_nmap_probes(void **state)
 
     setenv("SIGHTLINE_NMAP_PROBES", path, 1);
     struct sl_ident *own;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_ident_load(&own, SL_TEST_SOURCE_DIR "/data", &err), 0);
     unsetenv("SIGHTLINE_NMAP_PROBES");
     const struct sl_ruleset *rs = sl_ident_rules(own);

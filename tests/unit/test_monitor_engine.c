@@ -138,7 +138,7 @@ static void test_reappeared(void **state)
 {
     (void)state;
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, sl_test_tmpfile("mon-reg", "reg.db"), 0, &err), 0);
     struct sl_claim claim;
     memset(&claim, 0, sizeof claim);

@@ -20,7 +20,7 @@ static struct sl_policy_set *ps;
 static int setup(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_policy_load(&ps, SL_TEST_SOURCE_DIR "/data", &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
@@ -127,7 +127,7 @@ static void test_tentative_claim(void **state)
     assert_non_null(strstr(v.reason, "MAC address"));
     assert_int_equal(judge(SL_TIER_OFFICIAL, c, BEFORE_DEADLINE, &v), SL_DECISION_REVIEW);
     assert_int_equal(judge(SL_TIER_PUBLIC, c, AFTER_DEADLINE, &v), SL_DECISION_ALLOWED);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_policy_select(ps, "US-NDAA-889", &err), 0);
     assert_int_equal(judge(SL_TIER_PUBLIC, c, AFTER_DEADLINE, &v), SL_DECISION_REVIEW);
     assert_int_equal(sl_policy_select(ps, NULL, &err), 0);
@@ -147,7 +147,7 @@ static void test_tentative_claim(void **state)
 static void test_selection(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_verdict v;
     assert_int_equal(sl_policy_select(ps, "UK-2022-sensitive-sites,US-NDAA-889", &err), 0);
     assert_int_equal(judge(SL_TIER_PUBLIC, claim("Huawei", "", "router"), AFTER_DEADLINE, &v),
@@ -183,7 +183,7 @@ static void test_bad_policy_file(void **state)
                              "{\"decision\":\"replace-by\"},\"official\":{\"decision\":\"allowed\"},"
                              "\"public\":{\"decision\":\"allowed\"}}}");
     struct sl_policy_set *bad;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_policy_load(&bad, dir, &err), -1);
     assert_non_null(strstr(err.msg, "deadline"));
 }
@@ -193,7 +193,7 @@ static void test_explain_cli(void **state)
     (void)state;
     const char *db = sl_test_tmpfile("policy-explain", "reg.db");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
     int64_t site;
     const char *nets[] = {"198.18.4.0/24"};

@@ -13,7 +13,6 @@
 #include "programme/lifecycle.h"
 #include "programme/progress.h"
 #include "report/report.h"
-#include "store/internal.h"
 #include "store/store.h"
 
 static struct sl_store *g_store;
@@ -90,7 +89,7 @@ static int setup(void **state)
 {
     (void)state;
     struct sl_err err;
-    assert_int_equal(sl_store_open(&g_store, sl_test_tmpfile("progress", "p.db"), 0, &err), 0);
+    assert_int_equal(sl_store_open(&g_store, sl_test_db("progress"), 0, &err), 0);
     const char *netA[] = {"198.18.60.0/24"}, *netB[] = {"198.18.61.0/24"},
                *netC[] = {"198.18.62.0/24"};
     assert_int_equal(sl_store_site_add(g_store, "A", "Dept X", SL_TIER_SENSITIVE, netA, 1, "t",
@@ -450,24 +449,25 @@ static void test_migration_4(void **state)
     (void)state;
     struct sl_store *s;
     struct sl_err err;
-    const char *path = sl_test_tmpfile("progress-mig", "m.db");
+    char path[4096];
+    snprintf(path, sizeof path, "%s", sl_test_db("progress_mig"));
     assert_int_equal(sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err), 0);
     assert_int_equal(sl_store_migrate(s, 3, &err), 0);
     assert_int_equal(sl_store_schema_version(s), 3);
     assert_int_equal(sl_store_migrate(s, sl_store_latest_version(), &err), 0);
     assert_true(sl_store_schema_version(s) >= 4);
-    sqlite3_stmt *st = sl_st(s,
-                             "SELECT group_concat(name, ',') FROM sqlite_master"
-                             " WHERE type = 'index' AND tbl_name = 'lifecycle_events'"
-                             " AND name NOT LIKE 'sqlite_%'",
-                             &err);
-    assert_non_null(st);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const char *names = (const char *)sqlite3_column_text(st, 0);
+    sl_store_close(s);
+    char *names = sl_test_db_text(path, sl_test_pg()
+                                            ? "SELECT string_agg(indexname, ',') FROM pg_indexes"
+                                              " WHERE tablename = 'lifecycle_events'"
+                                            : "SELECT group_concat(name, ',') FROM sqlite_master"
+                                              " WHERE type = 'index'"
+                                              " AND tbl_name = 'lifecycle_events'"
+                                              " AND name NOT LIKE 'sqlite_%'");
+    assert_non_null(names);
     assert_non_null(strstr(names, "lifecycle_events_replay"));
     assert_null(strstr(names, "lifecycle_events_at"));
-    sqlite3_reset(st);
-    sl_store_close(s);
+    free(names);
 }
 
 int main(void)

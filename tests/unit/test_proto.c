@@ -38,7 +38,7 @@ static void test_xml_namespaces(void **state)
                       "<s:Body><tds:GetDeviceInformationResponse xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\">"
                       "<tds:Manufacturer> Bosch </tds:Manufacturer></tds:GetDeviceInformationResponse></s:Body></s:Envelope>";
     struct seen s = {.want = "Manufacturer"};
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_xml_parse(doc, strlen(doc), NULL, on_elem, &s, &err), 0);
     assert_string_equal(s.found, "Envelope/Body/GetDeviceInformationResponse/Manufacturer|"
                                  "http://www.onvif.org/ver10/device/wsdl|Bosch");
@@ -48,7 +48,7 @@ static void test_xml_namespaces(void **state)
 static void test_xml_hostile(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct seen s = {0};
     const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
                        "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><lolz>&lol2;</lolz>";
@@ -94,7 +94,7 @@ static void test_json(void **state)
 {
     (void)state;
     struct jseen j = {{0}};
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     const char *doc = "{\"mac\":\"3c:ef:8c:41:6c:ce\",\"params\":{\"deviceInfo\":{\"Port\":37777,"
                       "\"Find\":true,\"List\":[1,\"x\"],\"N\":null}}}";
     assert_int_equal(sl_json_walk(doc, strlen(doc), NULL, on_json, &j, &err), 0);
@@ -127,7 +127,7 @@ static void test_dhip(void **state)
     pkt[33] = '}';
     const uint8_t *body;
     size_t blen;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_dhip_unwrap(pkt, 34, &body, &blen, &err), 0);
     assert_int_equal(blen, 2);
     assert_memory_equal(body, "{}", 2);
@@ -221,7 +221,7 @@ static void test_tls(void **state)
     size_t n = fread(pem, 1, sizeof pem, f);
     fclose(f);
     struct sl_cert_info ci;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_cert_parse(pem, n, &ci, &err), 0);
     assert_string_equal(ci.subject, "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN");
     assert_string_equal(ci.common_name, "www.hikvision.com");

@@ -333,7 +333,7 @@ static void run_scan(struct sl_scan_opts *o, struct result *r, struct sl_scan_su
     cb.on_device = on_device;
     cb.on_not_seen = on_not_seen;
     cb.ctx = r;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int rc = sl_scan_run(o, &cb, sum, &err);
     if (rc != 0)
         fail_msg("scan failed: %s", err.msg);
@@ -342,7 +342,7 @@ static void run_scan(struct sl_scan_opts *o, struct result *r, struct sl_scan_su
 static struct sl_targets *targets_for(const char *spec, const char *exclude)
 {
     struct sl_targets *t = sl_targets_new();
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_targets_add(t, spec, &err), 0);
     if (exclude != NULL)
         assert_int_equal(sl_targets_exclude(t, exclude, &err), 0);
@@ -433,7 +433,7 @@ static void test_register_sites_exclusions_not_seen(void **state)
     (void)state;
     const char *db = sl_test_tmpfile("scan_engine", "reg.db");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
     char net[64], a1[48], a2[48], a3[48];
     snprintf(net, sizeof net, "%s.0/30", base);
@@ -521,7 +521,7 @@ static void test_interrupted(void **state)
     (void)state;
     const char *db = sl_test_tmpfile("scan_engine_int", "reg.db");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
     char net[64];
     snprintf(net, sizeof net, "%s.0/24", base);

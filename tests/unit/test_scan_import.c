@@ -54,7 +54,7 @@ static void test_nmap(void **state)
     (void)state;
     const char *db = sl_test_tmpfile("import", "reg.db");
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
     struct sl_scan_opts o = {0};
     o.store = s;
@@ -98,7 +98,7 @@ static void test_masscan(void **state)
     cb.ctx = &seen;
     struct sl_scan_opts o = {0};
     struct sl_scan_summary sum;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_import_run(js, strlen(js), SL_IMPORT_AUTO, &o, &cb, &sum, &err), 0);
     assert_int_equal(seen.devices, 2); /* two records of .4 are one host */
     assert_string_equal(seen.addr[0], "198.18.0.4");
@@ -117,7 +117,7 @@ static void test_hostile_xml(void **state)
     (void)state;
     struct sl_scan_opts o = {0};
     struct sl_scan_summary sum;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     static const char bomb[] = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">"
                                "<!ENTITY b \"&a;&a;&a;&a;\">]><nmaprun>&b;</nmaprun>";
     assert_int_equal(sl_import_run(bomb, strlen(bomb), SL_IMPORT_AUTO, &o, NULL, &sum, &err), -1);

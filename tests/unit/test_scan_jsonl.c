@@ -176,7 +176,7 @@ static void test_devices_round_trip(void **state)
     struct sl_observation *o = NULL;
     size_t n = 0;
     struct sl_jsonl_result r;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_scan_jsonl_parse(s.text, s.len, &o, &n, &r, &err), 0);
     assert_int_equal(r.n_problems, 0);
     assert_int_equal(r.lines, 7);
@@ -274,7 +274,7 @@ static void test_complete_summary(void **state)
     struct sl_observation *o = NULL;
     size_t n = 0;
     struct sl_jsonl_result r;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_scan_jsonl_parse(s.text, s.len, &o, &n, &r, &err), 0);
     assert_false(r.incomplete);
     assert_int_equal(r.by_type[SL_JSONL_SUMMARY], 1);

@@ -23,7 +23,7 @@
 static struct sl_targets *prep(const char *const *specs, size_t n, const char *const *ex, size_t nex)
 {
     struct sl_targets *t = sl_targets_new();
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     for (size_t i = 0; i < n; i++)
         assert_int_equal(sl_targets_add(t, specs[i], &err), 0);
     for (size_t i = 0; i < nex; i++)
@@ -65,7 +65,7 @@ static void test_forms_and_merge(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_targets *t = sl_targets_new();
     assert_int_equal(sl_targets_add(t, "198.18.0.1/24", &err), -1);
     assert_non_null(strstr(err.msg, "198.18.0.1/24"));
@@ -94,7 +94,7 @@ static void test_unresolvable_name(void **state)
     if (pid == 0) {
         if (unshare(CLONE_NEWNET) != 0)
             _exit(77);
-        struct sl_err err = {{0}};
+        struct sl_err err = {0};
         struct sl_targets *t = sl_targets_new();
         int rc = sl_targets_add(t, "no-such-host.invalid", &err);
         sl_targets_free(t);
@@ -208,7 +208,7 @@ static void test_ports(void **state)
 {
     (void)state;
     struct sl_port_spec p[SL_PORTS_MAX];
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int n = sl_ports_parse("80,443, 554,8000-8002,9999/rtsp,80", p, SL_PORTS_MAX, &err);
     assert_int_equal(n, 7);
     assert_int_equal(p[0].kind, SL_PK_HTTP);
@@ -335,7 +335,7 @@ static void test_creds(void **state)
 {
     (void)state;
     struct sl_creds c;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_creds_parse(&c, "# ops\n198.18.4.0/24 admin:pa:ss\n* viewer:x\n", &err), 0);
     assert_int_equal(c.n, 2);
     struct sl_addr a;

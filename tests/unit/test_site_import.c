@@ -12,7 +12,7 @@ static struct sl_store *store;
 static int setup(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&store, sl_test_tmpfile("import", "reg.db"), 0, &err) != 0)
         return -1;
     return 0;
@@ -35,7 +35,7 @@ static int count_one(const struct sl_site *s, void *ctx)
 static int count_sites(void)
 {
     int n = 0;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_site_list(store, count_one, &n, &err) != 0)
         fail_msg("%s", err.msg);
     return n;
@@ -44,7 +44,7 @@ static int count_sites(void)
 /* Imports text; returns the result and copies the first problem into first. */
 static int import(const char *csv, struct sl_import_problems *probs, size_t *n)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int rc = sl_site_import_csv(store, csv, strlen(csv), "tester", n, probs, &err);
     if (rc < 0)
         fail_msg("runtime error: %s", err.msg);
@@ -82,7 +82,7 @@ static void test_good_file(void **state)
     assert_int_equal(import(csv, &probs, &n), 0);
     assert_int_equal(n, 4);
     struct sl_site site;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_site_get(store, "South, Annex", &site, &err), 1);
     assert_string_equal(site.department, "Dept \"B\"");
     assert_int_equal(site.tier, SL_TIER_OFFICIAL);

@@ -1,7 +1,8 @@
-/* test_store.c - the register: every table, the audit chain, tamper detection. */
+/* test_store.c - the register: every table, the audit chain, tamper detection.
+ * Runs against SQLite, and against PostgreSQL under scripts/pg-cluster run
+ * (ctest label postgres). */
 #include "testutil.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,19 +11,35 @@
 
 static struct sl_store *open_fresh(const char *name)
 {
-    const char *path = sl_test_tmpfile(name, "reg.db");
+    const char *path = sl_test_db(name);
     struct sl_store *s = NULL;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, 0, &err) != 0)
         fail_msg("open: %s", err.msg);
     return s;
+}
+
+static int count_evidence(const struct sl_evidence_row *r, void *ctx)
+{
+    /* Rows come back whole: the bytes and the port given. */
+    assert_true(r->ev.len > 10 && memcmp(r->ev.data, "HTTP/1.1", 8) == 0);
+    assert_true(r->ev.port >= 1000 && r->ev.port < 1011);
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int count_evidence_any(const struct sl_evidence_row *r, void *ctx)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
 }
 
 static int64_t add_site(struct sl_store *s, const char *name, enum sl_tier tier)
 {
     const char *nets[] = {"198.18.1.0/24", "2001:db8:1::/48"};
     int64_t id = 0;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_site_add(s, name, "Dept of Tests", tier, nets, 2, "tester", &id, &err) != 0)
         fail_msg("site_add: %s", err.msg);
     return id;
@@ -32,7 +49,7 @@ static void test_sites(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("sites");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int64_t id = add_site(s, "Alpha", SL_TIER_SENSITIVE);
     assert_true(id > 0);
     /* The same name again is refused and leaves nothing behind. */
@@ -40,6 +57,7 @@ static void test_sites(void **state)
     assert_int_equal(sl_store_site_add(s, "Alpha", "X", SL_TIER_PUBLIC, nets, 1, "t", NULL, &err),
                      -1);
     assert_non_null(strstr(err.msg, "already exists"));
+    assert_int_equal(err.kind, SL_ERR_EXISTS);
     struct sl_site site;
     assert_int_equal(sl_store_site_get(s, "Alpha", &site, &err), 1);
     assert_string_equal(site.name, "Alpha");
@@ -66,7 +84,7 @@ static void test_site_list(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("sitelist");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     add_site(s, "B", SL_TIER_OFFICIAL);
     add_site(s, "A", SL_TIER_PUBLIC);
     int n = 0;
@@ -89,7 +107,7 @@ static void test_devices_and_evidence(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("devices");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int64_t site = add_site(s, "Alpha", SL_TIER_SENSITIVE);
     int64_t scan;
     assert_int_equal(sl_store_scan_begin(s, site, "scan", "198.18.1.0/24", "{}", "t", &scan, &err),
@@ -102,10 +120,12 @@ static void test_devices_and_evidence(void **state)
     const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
     struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes,
                              sizeof bytes - 1, NULL, 0};
-    assert_int_equal(sl_store_evidence_add(s, scan, 0, "198.18.1.7", &ev, NULL, &err), 0);
+    if (sl_store_evidence_add(s, scan, 0, "198.18.1.7", &ev, NULL, &err) != 0)
+        fail_msg("evidence_add: %s", err.msg);
     int64_t id;
     bool created;
-    assert_int_equal(sl_store_device_observe(s, &obs, "t", &id, &created, &err), 0);
+    if (sl_store_device_observe(s, &obs, "t", &id, &created, &err) != 0)
+        fail_msg("observe: %s", err.msg);
     assert_true(created);
     assert_int_equal(sl_store_evidence_assign(s, scan, "198.18.1.7", id, &err), 0);
 
@@ -125,6 +145,43 @@ static void test_devices_and_evidence(void **state)
     assert_int_equal(sl_store_device_observe(s, &obs3, "t", &id3, &created, &err), 0);
     assert_true(created);
     assert_true(id3 != id);
+
+    /* Several pieces of evidence at once: 11 rows (more than one statement's worth). */
+    struct sl_evidence many[11];
+    const struct sl_evidence *manyp[11];
+    for (int i = 0; i < 11; i++) {
+        many[i] = ev;
+        many[i].port = (uint16_t)(1000 + i);
+        manyp[i] = &many[i];
+    }
+    assert_int_equal(sl_store_evidence_add_many(s, scan, id3, "198.18.1.8", manyp, 11, &err), 0);
+    int n_many = 0;
+    assert_int_equal(sl_store_evidence_list(s, id3, 0, count_evidence, &n_many, &err), 0);
+    assert_int_equal(n_many, 11);
+
+    /* Many devices and their evidence in one statement each. */
+    int64_t ids[3] = {id3, 999999, id};
+    struct sl_device got[3];
+    bool found[3];
+    assert_int_equal(sl_store_device_get_many(s, ids, 3, got, found, &err), 0);
+    assert_true(found[0] && !found[1] && found[2]);
+    assert_string_equal(got[0].claim.manufacturer, "Axis");
+    assert_string_equal(got[2].mac, "44:19:b6:00:00:01");
+    int n_rows = 0;
+    assert_int_equal(sl_store_evidence_list_many(s, ids, 3, 4, count_evidence_any, &n_rows, &err),
+                     0);
+    assert_int_equal(n_rows, 4 + 1); /* at most 4 of id3's 11, and id's one */
+
+    /* A write that fails inside a transaction fails the transaction, even when
+     * the backend queued it (PostgreSQL's pipeline): at once or at the commit,
+     * and none of it stays. */
+    assert_int_equal(sl_store_begin(s, &err), 0);
+    int add_rc = sl_store_evidence_add_many(s, scan, 999999, "198.18.1.8", manyp, 3, &err);
+    int commit_rc = add_rc == 0 ? sl_store_commit(s, &err) : (sl_store_rollback(s), -1);
+    assert_int_equal(commit_rc, -1);
+    assert_non_null(strstr(err.msg, "foreign key") != NULL ? err.msg : strstr(err.msg, "FOREIGN KEY"));
+    assert_int_equal(sl_store_evidence_list(s, 999999, 0, count_evidence, &n_many, &err), 0);
+    assert_int_equal(n_many, 11);
 
     struct sl_device d;
     assert_int_equal(sl_store_device_get(s, id, &d, &err), 1);
@@ -181,7 +238,7 @@ static void test_events_and_status(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("events");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int64_t site = add_site(s, "Alpha", SL_TIER_SENSITIVE);
     int64_t scan;
     assert_int_equal(sl_store_scan_begin(s, site, "scan", "x", NULL, "t", &scan, &err), 0);
@@ -192,7 +249,8 @@ static void test_events_and_status(void **state)
     struct sl_device_obs obs = {scan, site, NULL, "6G0123456789", "198.18.1.9", "80", &c, NULL,
                                 seen};
     int64_t id;
-    assert_int_equal(sl_store_device_observe(s, &obs, "t", &id, NULL, &err), 0);
+    if (sl_store_device_observe(s, &obs, "t", &id, NULL, &err) != 0)
+        fail_msg("observe: %s", err.msg);
     const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
     struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes, 39, NULL, 0};
     assert_int_equal(sl_store_evidence_add(s, scan, id, "198.18.1.9", &ev, NULL, &err), 0);
@@ -231,6 +289,12 @@ static void test_events_and_status(void **state)
     snprintf(back.at, sizeof back.at, "2024-02-01T00:00:00Z");
     assert_int_equal(sl_store_device_set_status(s, id, &back, &err), -1);
     assert_non_null(strstr(err.msg, "cannot precede"));
+    assert_int_equal(err.kind, SL_ERR_CONFLICT);
+    /* A device that does not exist is "not found", not a runtime failure. */
+    struct sl_event none = {0};
+    none.to_status = SL_STATUS_CONFIRMED;
+    assert_int_equal(sl_store_device_set_status(s, 999999, &none, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
     sl_store_close(s);
 }
 
@@ -245,7 +309,7 @@ static void test_milestones(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("milestones");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     struct sl_milestone m = {0};
     snprintf(m.name, sizeof m.name, "Half replaced");
     snprintf(m.due, sizeof m.due, "2024-04-29");
@@ -256,6 +320,7 @@ static void test_milestones(void **state)
     assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), 0);
     assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), -1);
     assert_non_null(strstr(err.msg, "already exists"));
+    assert_int_equal(err.kind, SL_ERR_EXISTS);
     int n = 0;
     assert_int_equal(sl_store_milestone_list(s, count_ms, &n, &err), 0);
     assert_int_equal(n, 1);
@@ -264,21 +329,30 @@ static void test_milestones(void **state)
     sl_store_close(s);
 }
 
-/* Runs SQL against the file directly, as someone with access to it could. */
+/* Runs SQL against the database directly, as someone with access to it could. */
 static int raw_exec(const char *path, const char *sql)
 {
-    sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return -1;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc == SQLITE_OK ? 0 : -1;
+    return sl_test_db_exec(path, sql);
+}
+
+/* SQL that removes the append-only guards, as such a someone would first. */
+static const char *unguard(void)
+{
+    return sl_test_pg() ? "ALTER TABLE audit_log DISABLE TRIGGER USER;"
+                        : "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;";
+}
+
+static int tamper(const char *path, const char *sql)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s %s", unguard(), sql);
+    return raw_exec(path, buf);
 }
 
 static void fill_audit(const char *path, int sites)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, 0, &err) != 0)
         fail_msg("%s", err.msg);
     for (int i = 0; i < sites; i++) {
@@ -294,7 +368,7 @@ static void fill_audit(const char *path, int sites)
 static void verify(const char *path, struct sl_audit_report *rep)
 {
     struct sl_store *s;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(sl_store_verify(s, rep, &err), 0);
@@ -304,7 +378,7 @@ static void verify(const char *path, struct sl_audit_report *rep)
 static void test_audit_chain(void **state)
 {
     (void)state;
-    const char *path = sl_test_tmpfile("audit", "reg.db");
+    const char *path = sl_test_db("audit");
     char p[4096];
     snprintf(p, sizeof p, "%s", path);
     fill_audit(p, 5);
@@ -326,14 +400,12 @@ static void test_audit_chain(void **state)
 static void test_tamper_edit(void **state)
 {
     (void)state;
-    const char *path = sl_test_tmpfile("tamper-edit", "reg.db");
+    const char *path = sl_test_db("tamper_edit");
     char p[4096];
     snprintf(p, sizeof p, "%s", path);
     fill_audit(p, 5);
     /* Someone drops the trigger and rewrites entry 3. */
-    assert_int_equal(raw_exec(p, "DROP TRIGGER audit_log_no_update;"
-                                 "UPDATE audit_log SET actor='mallory' WHERE seq=3"),
-                     0);
+    assert_int_equal(tamper(p, "UPDATE audit_log SET actor='mallory' WHERE seq=3"), 0);
     struct sl_audit_report rep;
     verify(p, &rep);
     assert_int_equal(rep.first_bad_seq, 3);
@@ -343,13 +415,11 @@ static void test_tamper_edit(void **state)
 static void test_tamper_delete(void **state)
 {
     (void)state;
-    const char *path = sl_test_tmpfile("tamper-delete", "reg.db");
+    const char *path = sl_test_db("tamper_delete");
     char p[4096];
     snprintf(p, sizeof p, "%s", path);
     fill_audit(p, 5);
-    assert_int_equal(raw_exec(p, "DROP TRIGGER audit_log_no_delete;"
-                                 "DELETE FROM audit_log WHERE seq=2"),
-                     0);
+    assert_int_equal(tamper(p, "DELETE FROM audit_log WHERE seq=2"), 0);
     struct sl_audit_report rep;
     verify(p, &rep);
     assert_int_equal(rep.first_bad_seq, 2);
@@ -361,14 +431,12 @@ static void test_tamper_rechain(void **state)
     (void)state;
     /* Renumbering after a deletion still breaks the chain: entry 3's stored
      * previous hash is entry 3's old predecessor's. */
-    const char *path = sl_test_tmpfile("tamper-rechain", "reg.db");
+    const char *path = sl_test_db("tamper_rechain");
     char p[4096];
     snprintf(p, sizeof p, "%s", path);
     fill_audit(p, 5);
-    assert_int_equal(raw_exec(p, "DROP TRIGGER audit_log_no_delete;"
-                                 "DROP TRIGGER audit_log_no_update;"
-                                 "DELETE FROM audit_log WHERE seq=2;"
-                                 "UPDATE audit_log SET seq=seq-1 WHERE seq>2"),
+    assert_int_equal(tamper(p, "DELETE FROM audit_log WHERE seq=2;"
+                               "UPDATE audit_log SET seq=seq-1 WHERE seq>2"),
                      0);
     struct sl_audit_report rep;
     verify(p, &rep);
@@ -379,7 +447,7 @@ static void test_transaction_rollback(void **state)
 {
     (void)state;
     struct sl_store *s = open_fresh("rollback");
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_begin(s, &err), 0);
     add_site(s, "Gone", SL_TIER_PUBLIC);
     sl_store_rollback(s);
@@ -401,12 +469,51 @@ static void test_transaction_rollback(void **state)
 static void test_not_a_register(void **state)
 {
     (void)state;
+    if (sl_test_pg()) {
+        /* A database that is not there: a clear "unavailable" naming it. */
+        char loc[1024];
+        snprintf(loc, sizeof loc, "%s dbname=no_such_register", getenv("SL_TEST_PG"));
+        struct sl_store *s = NULL;
+        struct sl_err err = {0};
+        assert_int_equal(sl_store_open(&s, loc, 0, &err), -1);
+        assert_int_equal(err.kind, SL_ERR_UNAVAILABLE);
+        assert_non_null(strstr(err.msg, "no_such_register"));
+        return;
+    }
     const char *path = sl_test_tmpfile("notdb", "junk.db");
     sl_test_write_file(path, "this is not a database, just text that is long enough............");
     struct sl_store *s = NULL;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_store_open(&s, path, 0, &err), -1);
     assert_non_null(strstr(err.msg, "not a sightline register"));
+}
+
+/* A PostgreSQL location carrying a password is refused before any connection,
+ * and the password is in no message; a location names its backend. */
+static void test_locations(void **state)
+{
+    (void)state;
+    const char *bad[] = {"host=/nonexistent dbname=reg password=s3cret-Pw",
+                         "postgresql://alice:s3cret-Pw@/reg?host=/nonexistent",
+                         "postgres://alice@/reg?host=/nonexistent&password=s3cret-Pw"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct sl_store *s = NULL;
+        struct sl_err err = {0};
+        assert_int_equal(sl_store_open(&s, bad[i], 0, &err), -1);
+        assert_int_equal(err.kind, SL_ERR_INVALID);
+        assert_null(strstr(err.msg, "s3cret"));
+        assert_non_null(strstr(err.msg, "PGPASSFILE"));
+    }
+    /* No server there: unavailable, named, still no password (none given). */
+    struct sl_store *s = NULL;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, "host=/nonexistent-dir dbname=reg user=bob", 0, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_UNAVAILABLE);
+    assert_non_null(strstr(err.msg, "postgresql database 'reg' on /nonexistent-dir as bob"));
+    assert_string_equal(sl_store_backend_of("postgresql://db/estate"), "postgres");
+    assert_string_equal(sl_store_backend_of("host=db dbname=estate"), "postgres");
+    assert_string_equal(sl_store_backend_of("./reg.db"), "sqlite");
+    assert_string_equal(sl_store_backend_of("sqlite:./a=b.db"), "sqlite");
 }
 
 int main(void)
@@ -423,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_tamper_rechain),
         cmocka_unit_test(test_transaction_rollback),
         cmocka_unit_test(test_not_a_register),
+        cmocka_unit_test(test_locations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

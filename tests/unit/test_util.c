@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/cidr.h"
 #include "util/csv.h"
+#include "util/err.h"
 #include "util/fnv.h"
 #include "util/grow.h"
 #include "util/re.h"
@@ -93,7 +94,7 @@ static void test_cidr(void **state)
 {
     (void)state;
     struct sl_cidr c;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char out[SL_CIDR_STRLEN];
     assert_int_equal(sl_cidr_parse("198.18.0.0/15", &c, &err), 0);
     sl_cidr_format(&c, out);
@@ -192,7 +193,7 @@ static void test_csv(void **state)
     struct sl_csv_reader *r = malloc(sizeof *r);
     sl_csv_reader_init(r, text, sizeof text - 1);
     size_t line;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_csv_next(r, &line, &err), 1);
     assert_int_equal(line, 1);
     assert_int_equal(r->nfields, 3);
@@ -283,12 +284,37 @@ static void test_re(void **state)
     sl_re_free(re);
 }
 
+/* Errors carry a kind that survives prefixing and is reset by clearing. */
+static void test_err_kinds(void **state)
+{
+    (void)state;
+    struct sl_err err = {0};
+    assert_int_equal(err.kind, SL_ERR_FAILED);
+    assert_int_equal(sl_err_setk(&err, SL_ERR_NOT_FOUND, "no site named '%s'", "X"), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    sl_err_prefix(&err, "reading %s", "sites.csv");
+    assert_string_equal(err.msg, "reading sites.csv: no site named 'X'");
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    sl_err_set(&err, "plain");
+    assert_int_equal(err.kind, SL_ERR_FAILED);
+    sl_err_kind(&err, SL_ERR_UNAVAILABLE);
+    assert_int_equal(err.kind, SL_ERR_UNAVAILABLE);
+    assert_string_equal(sl_err_kind_name(SL_ERR_UNAVAILABLE), "unavailable");
+    assert_string_equal(sl_err_kind_name((enum sl_err_kind)99), "failed");
+    sl_err_clear(&err);
+    assert_int_equal(err.kind, SL_ERR_FAILED);
+    assert_string_equal(err.msg, "");
+    assert_int_equal(sl_err_set(NULL, "x"), -1); /* NULL means "don't care" */
+    assert_int_equal(sl_err_setk(NULL, SL_ERR_IO, "x"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_str),
         cmocka_unit_test(test_time),      cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_csv),       cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_err_kinds),
         cmocka_unit_test(test_addr_convert), cmocka_unit_test(test_fnv),
         cmocka_unit_test(test_rng),       cmocka_unit_test(test_re),
     };

@@ -26,7 +26,7 @@ static struct sl_vrules *vr;
 static int setup(void **state)
 {
     (void)state;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_policy_load(&ps, SL_TEST_SOURCE_DIR "/data", &err) != 0 ||
         sl_vrules_load(&vr, SL_TEST_SOURCE_DIR "/data", sl_policy_registry(ps), &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
@@ -73,7 +73,7 @@ static void test_vin(void **state)
 {
     (void)state;
     struct sl_vin_info vi;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     /* 49 CFR 565.15's own sample */
     assert_int_equal(sl_vin_check_digit("1G4AH59H?5G118341"), '4');
     assert_int_equal(sl_vin_decode(vr, " 1g4ah59h45g118341 ", &vi, &err), 0);
@@ -116,7 +116,7 @@ static void test_imei(void **state)
 {
     (void)state;
     struct sl_imei_info ii;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_imei_decode(vr, "35-209900-176148-1", &ii, &err), 0);
     assert_string_equal(ii.imei, "352099001761481");
     assert_string_equal(ii.tac, "35209900");
@@ -185,7 +185,7 @@ static void test_site_rule(void **state)
 {
     (void)state;
     struct sl_site_rule r;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char buf[64];
     assert_int_equal(sl_site_rule_parse("Park-Away:3219:NEXUS", &r, &err), 0);
     assert_int_equal(r.action, SL_SITE_PARK_AWAY);
@@ -266,7 +266,7 @@ static void test_vehicle_policies(void **state)
     sl_policy_judge(ps, SL_TIER_SENSITIVE, &c, NOW, &v);
     assert_int_equal(v.decision, SL_DECISION_ALLOWED); /* 1260H is not a device policy by default */
     /* a policy chosen by id is in force in every domain it applies to */
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_policy_select(ps, "US-NDAA-889", &err), 0);
     assert_int_equal(part("ZTE", "cellular", SL_LAYER_HARDWARE, 2020, P, NOW, &v), SL_DECISION_PROHIBITED);
     assert_string_equal(v.policy, "US-NDAA-889");
@@ -277,7 +277,7 @@ static void test_cloud_vendors(void **state)
 {
     (void)state;
     struct sl_cloud *c;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_cloud_load(&c, SL_TEST_SOURCE_DIR "/data/cloud-domains.tsv", &err), 0);
     const struct sl_registry *reg = sl_policy_registry(ps);
     size_t telematics = 0;
@@ -312,7 +312,7 @@ static const char FLEET[] =
 
 static int parse_csv(const char *csv, struct sl_fleet *f, struct sl_import_problems *p)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     int rc = sl_fleet_csv_parse(csv, strlen(csv), vr, f, p, &err);
     for (size_t i = 0; i < p->count && i < SL_IMPORT_MAX_PROBLEMS; i++)
         fprintf(stderr, "  problem: %s\n", p->text[i]);
@@ -422,7 +422,7 @@ static void test_cyclonedx(void **state)
     (void)state;
     struct sl_fleet f;
     sl_fleet_init(&f);
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(cdx(BOM, NULL, &f, &err), 0);
     assert_int_equal(f.n_vehicles, 1);
     assert_int_equal(f.n_parts, 4);
@@ -514,7 +514,7 @@ static void test_assess(void **state)
     struct sl_import_problems p;
     assert_int_equal(parse_csv(FLEET, &f, &p), 0);
     struct sl_site_rule sr;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     assert_int_equal(sl_site_rule_parse("park-away:3219:nexus", &sr, &err), 0);
     struct sl_assess_options o = {SL_TIER_SENSITIVE, &sr, NOW};
     struct sl_assessor *a;

@@ -71,10 +71,97 @@ int sl_test_run(const char *cmd, char **out)
     return WEXITSTATUS(st);
 }
 
+/* ---- registers on either backend ------------------------------------------------- */
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+static char db_buf[4096];
+
+int sl_test_pg(void)
+{
+    const char *pg = getenv("SL_TEST_PG");
+    return pg != NULL && *pg != '\0';
+}
+
+static PGconn *pg_connect(const char *conninfo)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("cannot connect to %s: %s", conninfo, PQerrorMessage(c));
+    return c;
+}
+
+const char *sl_test_db(const char *name)
+{
+    if (!sl_test_pg()) {
+        snprintf(db_buf, sizeof db_buf, "%s", sl_test_tmpfile(name, "reg.db"));
+        return db_buf;
+    }
+    char conninfo[1024];
+    snprintf(conninfo, sizeof conninfo, "%s dbname=postgres", getenv("SL_TEST_PG"));
+    PGconn *c = pg_connect(conninfo);
+    char sql[512];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"t_%s\" WITH (FORCE)", name);
+    PQclear(PQexec(c, sql));
+    snprintf(sql, sizeof sql, "CREATE DATABASE \"t_%s\"", name);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    snprintf(db_buf, sizeof db_buf, "%s dbname=t_%s", getenv("SL_TEST_PG"), name);
+    return db_buf;
+}
+
+int sl_test_db_exec(const char *location, const char *sql)
+{
+    if (!sl_test_pg()) {
+        sqlite3 *db;
+        if (sqlite3_open(location, &db) != SQLITE_OK)
+            return -1;
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_close(db);
+        return rc == SQLITE_OK ? 0 : -1;
+    }
+    PGconn *c = pg_connect(location);
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    PQclear(r);
+    PQfinish(c);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
+}
+
+char *sl_test_db_text(const char *location, const char *sql)
+{
+    char *out = NULL;
+    if (!sl_test_pg()) {
+        sqlite3 *db;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_open(location, &db) != SQLITE_OK)
+            return NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+            out = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return out;
+    }
+    PGconn *c = pg_connect(location);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        out = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return out;
+}
+
+/* ---- identification fixtures ------------------------------------------------------ */
+
 struct sl_ident *sl_test_ident(void)
 {
     struct sl_ident *id = NULL;
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     if (sl_ident_load(&id, SL_TEST_SOURCE_DIR "/data", &err) != 0)
         fail_msg("cannot load the rules: %s", err.msg);
     return id;
@@ -102,7 +189,7 @@ void sl_test_observe_record(struct sl_ident_acc *acc, const json_t *r)
 
 char *sl_test_fixtures(size_t *len)
 {
-    struct sl_err err = {{0}};
+    struct sl_err err = {0};
     char *data = sl_read_file(SL_TEST_SOURCE_DIR "/tests/fixtures/ident/devices.jsonl", 16u << 20,
                               len, &err);
     if (data == NULL)

@@ -23,6 +23,24 @@ void sl_test_write_file(const char *path, const char *content);
  * *out (malloc'd, caller frees) when out != NULL. */
 int sl_test_run(const char *cmd, char **out);
 
+/* ---- registers on either backend -------------------------------------------------
+ * When $SL_TEST_PG is set (scripts/pg-cluster run sets it to "host=SOCKETDIR"),
+ * store tests run against PostgreSQL; otherwise against SQLite files. */
+
+/* true when the tests run against PostgreSQL. */
+int sl_test_pg(void);
+
+/* A fresh, empty register location named `name`: a new database in the
+ * private cluster, or a file in a fresh temp dir. Static storage. */
+const char *sl_test_db(const char *name);
+
+/* Runs raw SQL on a register behind the store's back (tampering, probing);
+ * returns 0 on success. */
+int sl_test_db_exec(const char *location, const char *sql);
+
+/* The first column of the first row of a query, as text (malloc'd, caller
+ * frees), or NULL when there is no row or on error. */
+char *sl_test_db_text(const char *location, const char *sql);
 /* The identify fixtures (tests/fixtures/ident/devices.jsonl), malloc'd. */
 char *sl_test_fixtures(size_t *len);
 

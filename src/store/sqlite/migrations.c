@@ -1,12 +1,14 @@
-/* migrations.c - the register's schema, as numbered migrations.
+/* migrations.c - the register's schema on SQLite, as numbered migrations.
  *
- * Never edit a migration that has shipped: add a new one. Each runs in its own
- * transaction and sets PRAGMA user_version. tests/unit/test_store_migrate.c
- * opens a register at every older version and migrates it to the latest.
+ * Never edit a migration that has shipped: add a new one, here and in
+ * store/postgres/migrations.c under the same number (docs/register.md). Each
+ * runs in its own transaction and sets PRAGMA user_version.
+ * tests/unit/test_store_migrate.c opens a register at every older version and
+ * migrates it to the latest, on both backends.
  */
 #include "store/internal.h"
 
-const struct sl_migration sl_migrations[] = {
+const struct sl_migration sl_sqlite_migrations[] = {
     {1, "core: sites, scans, devices, evidence, audit log",
      "CREATE TABLE sites ("
      "  id INTEGER PRIMARY KEY,"
@@ -170,6 +172,5 @@ const struct sl_migration sl_migrations[] = {
      "DROP INDEX IF EXISTS lifecycle_events_at;"
      "CREATE INDEX lifecycle_events_replay ON lifecycle_events"
      "  (at, id, device_id, to_status, exempt_until, scheduled_for);"},
+    {0, NULL, NULL},
 };
-
-const int sl_migration_count = (int)(sizeof sl_migrations / sizeof sl_migrations[0]);

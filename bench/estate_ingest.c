@@ -1,0 +1,205 @@
+/* estate_ingest.c - an estate's scans written into one register at once:
+ * SITES sites of DEVICES devices each, EVIDENCE evidence rows per device,
+ * written through the store interface (store.h) by WRITERS processes, each
+ * taking every WRITERS-th site as a scan of its own (scan record, devices in
+ * transactions of BATCH, evidence, scan finish). Prints the wall time and the
+ * evidence rows per second, then checks that no device was lost or written
+ * twice and verifies the audit chain (timed separately).
+ *
+ *   bench_estate_ingest LOCATION SITES DEVICES EVIDENCE WRITERS
+ *
+ * Addresses are data only (198.18.0.0/15, the benchmarking range); nothing
+ * here touches a network. It prints figures; it is not a test.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "util/str.h"
+
+#define BATCH 250
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const struct sl_err *err)
+{
+    fprintf(stderr, "estate_ingest: %s: %s\n", what, err->msg);
+    exit(3);
+}
+
+static void site_name(int k, char *out, size_t n)
+{
+    snprintf(out, n, "site-%04d", k);
+}
+
+/* One site's scan: `devices` cameras with `evidence` answers each. */
+static void scan_site(struct sl_store *s, int64_t site_id, int k, int devices, int evidence)
+{
+    struct sl_err err = {0};
+    int64_t scan = 0;
+    if (sl_store_scan_begin(s, site_id, "scan", "198.18.0.0/15", NULL, "bench", &scan, &err) != 0)
+        die("scan begin", &err);
+    static const uint8_t answer[] =
+        "HTTP/1.1 200 OK\r\nServer: App-webs/\r\nContent-Type: text/html\r\n\r\n"
+        "<html><head><title>Hikvision IP camera</title></head><body>DS-2CD2143G0-I"
+        " firmware V5.5.82 build 190909</body></html>";
+    struct sl_evidence ev[16];
+    const struct sl_evidence *evp[16];
+    if (evidence > 16)
+        evidence = 16;
+    for (int e = 0; e < evidence; e++) {
+        memset(&ev[e], 0, sizeof ev[e]);
+        ev[e].proto = SL_PROTO_HTTP;
+        ev[e].outcome = SL_OUTCOME_OK;
+        ev[e].port = (uint16_t)(80 + e);
+        ev[e].path = "/";
+        ev[e].request = "GET /";
+        ev[e].data = answer;
+        ev[e].len = sizeof answer - 1;
+        evp[e] = &ev[e];
+    }
+    struct sl_claim c;
+    memset(&c, 0, sizeof c);
+    sl_strlcpy(c.manufacturer, "Hikvision", sizeof c.manufacturer);
+    sl_strlcpy(c.model, "DS-2CD2143G0-I", sizeof c.model);
+    c.confidence = 0.97;
+    struct sl_verdict v;
+    memset(&v, 0, sizeof v);
+    v.decision = SL_DECISION_PROHIBITED;
+    for (int d = 0; d < devices; d++) {
+        if (d % BATCH == 0 && sl_store_begin(s, &err) != 0)
+            die("begin", &err);
+        char mac[18], addr[48];
+        /* Locally administered MACs, unique across the estate. */
+        snprintf(mac, sizeof mac, "02:%02x:%02x:%02x:%02x:%02x", (k >> 8) & 0xff, k & 0xff,
+                 (d >> 16) & 0xff, (d >> 8) & 0xff, d & 0xff);
+        snprintf(addr, sizeof addr, "198.18.%d.%d", (d / 250) % 256, d % 250 + 1);
+        struct sl_device_obs obs = {scan, site_id, mac, NULL, addr, "80,443,554", &c, &v, 0};
+        int64_t id = 0;
+        if (sl_store_device_observe(s, &obs, "bench", &id, NULL, &err) != 0)
+            die("observe", &err);
+        if (sl_store_evidence_add_many(s, scan, id, addr, evp, (size_t)evidence, &err) != 0)
+            die("evidence", &err);
+        if ((d % BATCH == BATCH - 1 || d == devices - 1) && sl_store_commit(s, &err) != 0)
+            die("commit", &err);
+    }
+    if (sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, devices, devices, devices, "bench",
+                             &err) != 0)
+        die("scan finish", &err);
+}
+
+static void writer(const char *loc, int w, int writers, int sites, int devices, int evidence)
+{
+    struct sl_store *s;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, loc, 0, &err) != 0)
+        die("open", &err);
+    for (int k = w; k < sites; k += writers) {
+        char name[32];
+        site_name(k, name, sizeof name);
+        struct sl_site site;
+        if (sl_store_site_get(s, name, &site, &err) != 1)
+            die("site", &err);
+        sl_site_free(&site);
+        scan_site(s, site.id, k, devices, evidence);
+    }
+    sl_store_close(s);
+    exit(0);
+}
+
+static int64_t count(struct sl_store *s, const char *what)
+{
+    struct sl_status_counts c;
+    struct sl_err err = {0};
+    if (sl_store_count_devices(s, NULL, &c, &err) != 0)
+        die(what, &err);
+    return c.total;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: %s LOCATION SITES DEVICES EVIDENCE WRITERS\n", argv[0]);
+        return 2;
+    }
+    const char *loc = argv[1];
+    int sites = atoi(argv[2]), devices = atoi(argv[3]), evidence = atoi(argv[4]);
+    int writers = atoi(argv[5]);
+    if (sites < 1 || devices < 1 || devices > 60000 || evidence < 0 || evidence > 16 ||
+        writers < 1 || writers > 64) {
+        fprintf(stderr, "estate_ingest: arguments out of range\n");
+        return 2;
+    }
+    struct sl_store *s;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, loc, 0, &err) != 0)
+        die("open", &err);
+    if (count(s, "count") != 0) {
+        fprintf(stderr, "estate_ingest: %s is not empty\n", sl_store_where(s));
+        return 2;
+    }
+    double t0 = now_s();
+    if (sl_store_begin(s, &err) != 0)
+        die("begin", &err);
+    for (int k = 0; k < sites; k++) {
+        char name[32];
+        site_name(k, name, sizeof name);
+        const char *nets[] = {"198.18.0.0/15"};
+        if (sl_store_site_add(s, name, "Estate", SL_TIER_OFFICIAL, nets, 1, "bench", NULL,
+                              &err) != 0)
+            die("site add", &err);
+    }
+    if (sl_store_commit(s, &err) != 0)
+        die("commit", &err);
+    sl_store_close(s);
+    printf("backend %s, %d sites x %d devices x %d evidence, %d writer process%s\n",
+           sl_store_backend_of(loc), sites, devices, evidence, writers, writers > 1 ? "es" : "");
+    printf("sites: %.1f s\n", now_s() - t0);
+    fflush(stdout);
+
+    double t1 = now_s();
+    pid_t pids[64];
+    for (int w = 0; w < writers; w++) {
+        pids[w] = fork();
+        if (pids[w] == 0)
+            writer(loc, w, writers, sites, devices, evidence);
+    }
+    int failed = 0;
+    for (int w = 0; w < writers; w++) {
+        int st;
+        waitpid(pids[w], &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            failed++;
+    }
+    double took = now_s() - t1;
+    int64_t want = (int64_t)sites * devices, rows = want * evidence;
+    printf("ingest: %.1f s, %lld devices (%.0f/s), %lld evidence rows (%.0f rows/s)%s\n", took,
+           (long long)want, (double)want / took, (long long)rows, (double)rows / took,
+           failed ? "  WRITERS FAILED" : "");
+
+    if (sl_store_open(&s, loc, 0, &err) != 0)
+        die("open", &err);
+    int64_t got = count(s, "count");
+    printf("devices in the register: %lld of %lld (%s)\n", (long long)got, (long long)want,
+           got == want ? "none lost, none twice" : "MISMATCH");
+    double t2 = now_s();
+    struct sl_audit_report rep;
+    if (sl_store_verify(s, &rep, &err) != 0)
+        die("verify", &err);
+    /* One entry per site added, per scan begun and finished, per device discovered. */
+    int64_t entries = 3 * (int64_t)sites + want;
+    printf("audit chain: %lld entries (%s %lld), %s (verified in %.1f s)\n",
+           (long long)rep.entries, rep.entries == entries ? "as expected:" : "EXPECTED",
+           (long long)entries, rep.first_bad_seq == 0 ? "intact" : rep.problem, now_s() - t2);
+    sl_store_close(s);
+    return failed || got != want || rep.first_bad_seq != 0 || rep.entries != entries ? 1 : 0;
+}

@@ -1,0 +1,342 @@
+/* copy.c - moving a whole register from one location to another (SQLite to
+ * PostgreSQL and back): every table, ids kept, in key order and in batches,
+ * then the destination's audit chain verified against the source's head.
+ * Works through the seam only; it does not know which backends it joins. The
+ * whole copy is one transaction at the destination: all of it or nothing.
+ *
+ * A new table must be added to `tables` below (tests/unit/test_store_copy.c
+ * fails when a table of the schema is missing from it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/str.h"
+
+/* Column kinds: i integer, r real, t text, b bytes. */
+struct copy_table {
+    const char *name;
+    const char *key;     /* integer key to page by, or NULL: copied in one pass (small tables) */
+    const char *columns; /* in order */
+    const char *kinds;   /* one letter per column */
+};
+
+static const struct copy_table tables[] = {
+    {"sites", "id", "id, name, department, tier, created_at", "itttt"},
+    {"site_networks", NULL, "site_id, cidr", "it"},
+    {"scans", "id",
+     "id, site_id, kind, started_at, finished_at, status, targets, options, actor, hosts_total,"
+     " hosts_up, devices_found",
+     "iitttttttiii"},
+    {"devices", "id",
+     "id, site_id, mac, serial, address, ports, manufacturer, brand, model, firmware,"
+     " device_type, confidence, claim, decision, verdict, status, status_since, first_seen,"
+     " last_seen, last_scan_id, scheduled_for, replaced_by, exempt_reason, exempt_approver,"
+     " exempt_until",
+     "iitttttttttrtttttttittttt"},
+    {"evidence", "id",
+     "id, scan_id, device_id, address, proto, port, path, request, outcome, detail,"
+     " observed_at, truncated, data",
+     "iiittitttttib"},
+    {"lifecycle_events", "id",
+     "id, device_id, at, recorded_at, actor, from_status, to_status, note, replaced_by,"
+     " scheduled_for, exempt_until, exempt_approver, scan_id",
+     "iitttttttttti"},
+    {"milestones", "id", "id, name, due, target_kind, target, scope_kind, scope_value, created_at",
+     "ittttttt"},
+    {"sightings", NULL, "mac, address, device_id, first_seen, last_seen", "ttitt"},
+    {"alerts", "id",
+     "id, first_at, last_at, signature_id, signature, severity, device_id, src, dest, count,"
+     " detail",
+     "itttiiittit"},
+    {"audit_log", "seq", "seq, at, actor, action, object, detail, prev_hash, hash", "itttttbb"},
+};
+
+#define MAX_BATCH_PARAMS 1800 /* per INSERT: well under both backends' limits */
+#define PROGRESS_ROWS 50000   /* rows between progress calls */
+
+const char *sl_store_copy_table(size_t i)
+{
+    return i < sizeof tables / sizeof tables[0] ? tables[i].name : NULL;
+}
+
+/* An uncached statement (built SQL): prepared, used, finalized by the caller. */
+static struct sl_q *prepare_once(struct sl_store *s, const char *sql, struct sl_err *err)
+{
+    struct sl_q *q = s->be->prepare(s, sql, err);
+    if (q == NULL)
+        sl_err_prefix(err, "preparing a statement");
+    return q;
+}
+
+static int ncols(const struct copy_table *t)
+{
+    return (int)strlen(t->kinds);
+}
+
+/* "INSERT INTO t (cols) VALUES (?1, ..), (..)" for `rows` rows. */
+static char *insert_sql(const struct copy_table *t, int rows)
+{
+    int nc = ncols(t);
+    size_t cap = strlen(t->columns) + 64 + (size_t)rows * (size_t)nc * 8;
+    char *sql = malloc(cap);
+    if (sql == NULL)
+        return NULL;
+    size_t n = (size_t)snprintf(sql, cap, "INSERT INTO %s (%s) VALUES ", t->name, t->columns);
+    int p = 1;
+    for (int r = 0; r < rows; r++) {
+        n += (size_t)snprintf(sql + n, cap - n, "%s(", r ? ", " : "");
+        for (int c = 0; c < nc; c++)
+            n += (size_t)snprintf(sql + n, cap - n, "%s?%d", c ? ", " : "", p++);
+        n += (size_t)snprintf(sql + n, cap - n, ")");
+    }
+    return sql;
+}
+
+/* One value read from the source, held until its batch is written. */
+struct val {
+    char kind; /* 'n' null, 'i', 'r', 't', 'b' */
+    int64_t i;
+    double r;
+    char *p; /* text (NUL-terminated) or bytes */
+    size_t n;
+};
+
+static void val_clear(struct val *v)
+{
+    free(v->p);
+    memset(v, 0, sizeof *v);
+}
+
+/* Reads one source row's columns into vals[0..nc). */
+static int read_row(struct val *vals, struct sl_q *sel, const char *kinds, struct sl_err *err)
+{
+    for (int c = 0; kinds[c] != '\0'; c++) {
+        struct val *v = &vals[c];
+        val_clear(v);
+        if (sl_col_null(sel, c)) {
+            v->kind = 'n';
+            continue;
+        }
+        v->kind = kinds[c];
+        if (v->kind == 'i') {
+            v->i = sl_col_int(sel, c);
+        } else if (v->kind == 'r') {
+            v->r = sl_col_real(sel, c);
+        } else {
+            const void *src;
+            if (v->kind == 'b') {
+                src = sl_col_blob(sel, c, &v->n);
+            } else {
+                src = sl_col_str(sel, c);
+                v->n = strlen(src);
+            }
+            v->p = malloc(v->n + 1);
+            if (v->p == NULL)
+                return sl_err_set(err, "out of memory");
+            if (v->n > 0)
+                memcpy(v->p, src, v->n);
+            v->p[v->n] = '\0';
+        }
+    }
+    return 0;
+}
+
+static void bind_val(struct sl_q *q, int p, const struct val *v)
+{
+    switch (v->kind) {
+    case 'i': sl_bind_int(q, p, v->i); break;
+    case 'r': sl_bind_real(q, p, v->r); break;
+    case 't': sl_bind_text(q, p, v->p); break;
+    case 'b':
+        if (v->n == 0)
+            sl_bind_text(q, p, ""); /* empty, not NULL */
+        else
+            sl_bind_blob(q, p, v->p, v->n);
+        break;
+    default: sl_bind_null(q, p); break;
+    }
+}
+
+struct copier {
+    struct sl_store *src, *dst;
+    const struct copy_table *t;
+    int nc, batch;      /* columns; rows per full INSERT */
+    struct sl_q *full;  /* the INSERT for a full batch */
+    struct val *vals;   /* batch * nc values */
+    int pending;        /* rows held */
+    int64_t done, since_progress;
+    sl_copy_cb cb;
+    void *ctx;
+};
+
+static int flush(struct copier *c, struct sl_err *err)
+{
+    if (c->pending == 0)
+        return 0;
+    struct sl_q *q = c->full;
+    if (c->pending < c->batch) { /* the last, short batch of a table */
+        char *sql = insert_sql(c->t, c->pending);
+        if (sql == NULL)
+            return sl_err_set(err, "out of memory");
+        q = prepare_once(c->dst, sql, err);
+        free(sql);
+        if (q == NULL)
+            return -1;
+    }
+    sl_reset(q);
+    for (int k = 0; k < c->pending * c->nc; k++)
+        bind_val(q, k + 1, &c->vals[k]);
+    int rc = sl_exec_deferred(q, "copying rows", err);
+    if (q != c->full)
+        c->dst->be->finalize(q);
+    if (rc != 0)
+        return sl_err_prefix(err, "table %s", c->t->name);
+    c->done += c->pending;
+    c->since_progress += c->pending;
+    c->pending = 0;
+    if (c->since_progress >= PROGRESS_ROWS) {
+        c->since_progress = 0;
+        if (c->cb != NULL)
+            c->cb(c->t->name, c->done, c->ctx);
+    }
+    return 0;
+}
+
+/* Copies the rows a page statement yields; *last gets the last key seen. */
+static int copy_page(struct copier *c, struct sl_q *sel, int64_t *last, int64_t *rows,
+                     struct sl_err *err)
+{
+    int rc;
+    while ((rc = sl_step(sel, "reading the source", err)) == 1) {
+        (*rows)++;
+        if (last != NULL)
+            *last = sl_col_int(sel, 0);
+        if (read_row(&c->vals[c->pending * c->nc], sel, c->t->kinds, err) != 0 ||
+            (++c->pending == c->batch && flush(c, err) != 0)) {
+            sl_reset(sel);
+            return -1;
+        }
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+static int copy_table(struct copier *c, struct sl_err *err)
+{
+    const struct copy_table *t = c->t;
+    c->nc = (int)strlen(t->kinds);
+    c->batch = MAX_BATCH_PARAMS / c->nc;
+    c->pending = 0;
+    c->done = 0;
+    c->vals = calloc((size_t)c->batch * (size_t)c->nc, sizeof *c->vals);
+    char *sql = insert_sql(t, c->batch);
+    if (sql == NULL || c->vals == NULL) {
+        free(sql);
+        free(c->vals);
+        return sl_err_set(err, "out of memory");
+    }
+    c->full = prepare_once(c->dst, sql, err);
+    free(sql);
+    char sel_sql[1024];
+    if (t->key != NULL)
+        snprintf(sel_sql, sizeof sel_sql, "SELECT %s FROM %s WHERE %s > ?1 ORDER BY %s LIMIT ?2",
+                 t->columns, t->name, t->key, t->key);
+    else
+        snprintf(sel_sql, sizeof sel_sql, "SELECT %s FROM %s", t->columns, t->name);
+    struct sl_q *sel = c->full != NULL ? prepare_once(c->src, sel_sql, err) : NULL;
+    int ret = sel == NULL ? -1 : 0;
+    int64_t after = 0;
+    while (ret == 0) {
+        int64_t rows = 0;
+        sl_reset(sel);
+        if (t->key != NULL) {
+            sl_bind_int(sel, 1, after);
+            sl_bind_int(sel, 2, SL_PAGE_ROWS);
+        }
+        ret = copy_page(c, sel, t->key != NULL ? &after : NULL, &rows, err);
+        if (t->key == NULL || rows < SL_PAGE_ROWS)
+            break;
+    }
+    if (ret == 0)
+        ret = flush(c, err);
+    if (sel != NULL)
+        c->src->be->finalize(sel);
+    if (c->full != NULL)
+        c->dst->be->finalize(c->full);
+    c->full = NULL;
+    for (int k = 0; k < c->batch * c->nc; k++)
+        val_clear(&c->vals[k]);
+    free(c->vals);
+    c->vals = NULL;
+    if (ret == 0 && c->cb != NULL)
+        c->cb(t->name, c->done, c->ctx);
+    return ret;
+}
+
+/* Any row in a table the copy writes makes a destination non-empty. */
+static int is_empty(struct sl_store *s, bool *empty, struct sl_err *err)
+{
+    *empty = true;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0] && *empty; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", tables[i].name);
+        struct sl_q *q = prepare_once(s, sql, err);
+        if (q == NULL)
+            return -1;
+        int rc = sl_step(q, "looking at the destination", err);
+        s->be->finalize(q);
+        if (rc < 0)
+            return -1;
+        if (rc == 1)
+            *empty = false;
+    }
+    return 0;
+}
+
+int sl_store_copy(struct sl_store *src, struct sl_store *dst, sl_copy_cb cb, void *ctx,
+                  struct sl_audit_report *rep, struct sl_err *err)
+{
+    if (sl_store_schema_version(src) != sl_store_latest_version() ||
+        sl_store_schema_version(dst) != sl_store_latest_version())
+        return sl_err_setk(err, SL_ERR_CONFLICT,
+                           "both registers must be at schema version %d (run 'sightline db "
+                           "migrate' on the source)",
+                           sl_store_latest_version());
+    bool empty;
+    if (is_empty(dst, &empty, err) != 0)
+        return -1;
+    if (!empty)
+        return sl_err_setk(err, SL_ERR_CONFLICT,
+                           "%s is not empty: a copy goes only into an empty register",
+                           dst->where);
+    struct sl_audit_report src_rep;
+    if (sl_store_verify(src, &src_rep, err) != 0)
+        return sl_err_prefix(err, "verifying the source");
+    if (src_rep.first_bad_seq != 0)
+        return sl_err_setk(err, SL_ERR_CORRUPT,
+                           "the source's audit chain is broken at entry %lld (%s); not copied",
+                           (long long)src_rep.first_bad_seq, src_rep.problem);
+    struct copier c = {.src = src, .dst = dst, .cb = cb, .ctx = ctx};
+    if (sl_store_begin(dst, err) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        c.t = &tables[i];
+        if (copy_table(&c, err) != 0) {
+            sl_store_rollback(dst);
+            return -1;
+        }
+    }
+    if (dst->be->sync_ids(dst, err) != 0 || sl_store_commit(dst, err) != 0) {
+        sl_store_rollback(dst);
+        return sl_err_prefix(err, "finishing the copy");
+    }
+    if (sl_store_verify(dst, rep, err) != 0)
+        return sl_err_prefix(err, "verifying the copy");
+    if (rep->first_bad_seq != 0 || rep->entries != src_rep.entries ||
+        strcmp(rep->head_hash, src_rep.head_hash) != 0)
+        return sl_err_setk(err, SL_ERR_CORRUPT,
+                           "the copy's audit chain does not match the source's (%s)",
+                           rep->problem[0] ? rep->problem : "different head");
+    return 0;
+}

@@ -1,0 +1,201 @@
+/* stmt.c - the neutral statement API of internal.h: the per-store statement
+ * cache and thin calls into the backend's operations table. No SQL here. */
+#include <stdint.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/str.h"
+
+const char *sl_sql(const struct sl_store *s, const char *sqlite_sql, const char *pg_sql)
+{
+    return s->be == &sl_backend_postgres ? pg_sql : sqlite_sql;
+}
+
+struct sl_q *sl_st(struct sl_store *s, const char *sql, struct sl_err *err)
+{
+    size_t h = ((uintptr_t)sql >> 3) % SL_STMT_CACHE;
+    for (size_t i = 0; i < SL_STMT_CACHE; i++) {
+        struct sl_stmt_slot *slot = &s->cache[(h + i) % SL_STMT_CACHE];
+        if (slot->sql == sql) {
+            s->be->reset(slot->q);
+            return slot->q;
+        }
+        if (slot->sql == NULL) {
+            struct sl_q *q = s->be->prepare(s, sql, err);
+            if (q == NULL) {
+                sl_err_prefix(err, "preparing a statement");
+                return NULL;
+            }
+            slot->sql = sql;
+            slot->q = q;
+            return q;
+        }
+    }
+    /* The cache is full: a programming error (more distinct statements than
+     * SL_STMT_CACHE), not a runtime condition. */
+    sl_err_set(err, "statement cache full (raise SL_STMT_CACHE)");
+    return NULL;
+}
+
+void sl_bind_null(struct sl_q *q, int i)
+{
+    q->be->bind_null(q, i);
+}
+
+void sl_bind_int(struct sl_q *q, int i, int64_t v)
+{
+    q->be->bind_int(q, i, v);
+}
+
+void sl_bind_id(struct sl_q *q, int i, int64_t id)
+{
+    if (id > 0)
+        q->be->bind_int(q, i, id);
+    else
+        q->be->bind_null(q, i);
+}
+
+void sl_bind_real(struct sl_q *q, int i, double v)
+{
+    q->be->bind_real(q, i, v);
+}
+
+void sl_bind_text(struct sl_q *q, int i, const char *v)
+{
+    q->be->bind_text(q, i, v != NULL ? v : "");
+}
+
+void sl_bind_text_or_null(struct sl_q *q, int i, const char *v)
+{
+    if (v == NULL || *v == '\0')
+        q->be->bind_null(q, i);
+    else
+        q->be->bind_text(q, i, v);
+}
+
+void sl_bind_blob(struct sl_q *q, int i, const void *v, size_t n)
+{
+    if (v == NULL || n == 0)
+        q->be->bind_null(q, i);
+    else
+        q->be->bind_blob(q, i, v, n);
+}
+
+int sl_step(struct sl_q *q, const char *what, struct sl_err *err)
+{
+    int rc = q->be->step(q, err);
+    if (rc < 0) {
+        q->be->reset(q);
+        if (what != NULL)
+            sl_err_prefix(err, "%s", what);
+    }
+    return rc;
+}
+
+void sl_reset(struct sl_q *q)
+{
+    q->be->reset(q);
+}
+
+int64_t sl_changes(struct sl_q *q)
+{
+    return q->be->changes(q);
+}
+
+bool sl_col_null(struct sl_q *q, int i)
+{
+    return q->be->col_null(q, i);
+}
+
+int64_t sl_col_int(struct sl_q *q, int i)
+{
+    return q->be->col_int(q, i);
+}
+
+double sl_col_real(struct sl_q *q, int i)
+{
+    return q->be->col_real(q, i);
+}
+
+const char *sl_col_str(struct sl_q *q, int i)
+{
+    const char *t = q->be->col_text(q, i);
+    return t != NULL ? t : "";
+}
+
+void sl_col_text(struct sl_q *q, int i, char *dst, size_t n)
+{
+    sl_strlcpy(dst, sl_col_str(q, i), n);
+}
+
+const void *sl_col_blob(struct sl_q *q, int i, size_t *n)
+{
+    return q->be->col_blob(q, i, n);
+}
+
+int sl_exec_stmt(struct sl_q *q, const char *what, struct sl_err *err)
+{
+    int rc;
+    while ((rc = sl_step(q, what, err)) == 1)
+        ;
+    if (rc < 0)
+        return -1;
+    return 0;
+}
+
+int sl_exec_deferred(struct sl_q *q, const char *what, struct sl_err *err)
+{
+    if (q->s->txn_depth == 0)
+        return sl_exec_stmt(q, what, err);
+    if (q->be->defer(q, err) != 0) {
+        q->be->reset(q);
+        return sl_err_prefix(err, "%s", what);
+    }
+    return 0;
+}
+
+int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *err)
+{
+    int rc = sl_step(q, what, err);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        *out = sl_col_int(q, 0);
+    /* Drain: an INSERT ... RETURNING finishes its write on the last step. */
+    int more = rc;
+    while (more == 1)
+        if ((more = sl_step(q, what, err)) < 0)
+            return -1;
+    sl_reset(q);
+    return rc;
+}
+
+int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err)
+{
+    for (;;) {
+        struct sl_q *q = sl_st(s, p->sql, err);
+        if (q == NULL)
+            return -1;
+        p->bind(q, ctx);
+        sl_bind_int(q, p->limit_param, SL_PAGE_ROWS);
+        int rc, rows = 0;
+        while ((rc = sl_step(q, p->what, err)) == 1) {
+            rows++;
+            if (p->row(q, ctx) != 0) {
+                sl_reset(q);
+                return 0;
+            }
+        }
+        if (rc < 0)
+            return -1;
+        if (rows < SL_PAGE_ROWS)
+            return 0;
+    }
+}
+
+int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct sl_err *err)
+{
+    if (s->be->exec(s, sql, err) != 0)
+        return sl_err_prefix(err, "%s", what);
+    return 0;
+}
