@@ -47,6 +47,8 @@ const struct sl_cfg_key sl_config_keys[] = {
      "a file of addresses and networks never to probe"},
     {"scan", "udp_discovery", SL_CFG_BOOL, 0, 0, NULL, "scan", "--udp-discovery", NULL, "no",
      "also send the UDP discovery queries to every target"},
+    {"scan", "no_discovery", SL_CFG_BOOL, 0, 0, NULL, "scan", "--no-discovery", NULL, "no",
+     "send no UDP at all, not even the discovery follow-up to hosts that answered"},
     {"monitor", "register", SL_CFG_BOOL, 0, 0, NULL, "monitor", "--db", NULL, "no",
      "record sightings and reappearances in the register ([register] location)"},
     {"monitor", "site", SL_CFG_STR, 0, 0, NULL, "monitor", "--site", NULL, "none",

@@ -114,6 +114,16 @@ static void test_defaults_in_front(void **state)
     assert_string_equal(argv[2], "--rate");
     assert_string_equal(argv[3], "500");
 
+    /* A bool set to yes puts its flag in front: no_discovery = yes. */
+    assert_int_equal(parse("[scan]\nno_discovery = yes\n", &err), 0);
+    char *args5[] = {"sightline", "scan", "198.18.0.1", NULL};
+    argc = 3;
+    argv = args5;
+    assert_int_equal(sl_config_apply(&argc, &argv), 0);
+    assert_int_equal(argc, 4);
+    assert_string_equal(argv[2], "--no-discovery");
+    assert_string_equal(argv[3], "198.18.0.1");
+
     /* Other commands get nothing. */
     char *args4[] = {"sightline", "sites", "list", NULL};
     argc = 3;
