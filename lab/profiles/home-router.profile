@@ -6,10 +6,12 @@ brand -
 device_type router
 weight 40
 
-# TP-LINK and NETGEAR OUIs (ieee-data).
-oui 00:14:78 00:1D:0F 00:0F:B5 00:14:6C
-var model = ${pick:Archer C7|TL-WR841N|R6220}
-var firmware = ${pick:3.15.3 Build 180305|1.0.1.46}
+# NETGEAR OUIs (ieee-data): a maker outside the vendor registry, so noise that
+# names nobody. (Not TP-Link's any more: TP-Link is a registry maker since
+# issue 10, and its own MAC prefix names it, tentatively.)
+oui 00:0F:B5 00:14:6C 38:94:ED 10:0C:6B
+var model = ${pick:R6220|R7000|WNR2000}
+var firmware = ${pick:V1.1.0.50|V1.0.1.46}
 var serial = ${alnum:13}
 
 port 80 http
