@@ -82,6 +82,9 @@ static int sites_add(int argc, char **argv)
         rc = sl_cli_usage_error(cmd, "names must be 1 to %d characters", SL_NAME_MAX - 1);
         goto out;
     }
+    if ((rc = sl_cli_text_arg(cmd, "the site name", name)) != 0 ||
+        (rc = sl_cli_text_arg(cmd, "--department", department)) != 0)
+        goto out;
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
         rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);

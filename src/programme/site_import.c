@@ -76,6 +76,10 @@ static void free_rows(struct row *rows, size_t n)
 static bool check_text(struct sl_import_problems *probs, size_t line, size_t colno,
                        const char *colname, char *value, char *dst, size_t dstsz)
 {
+    /* A name 'sites list --csv' wrote as '=... (formula guard) reads back as =... */
+    const char *plain = sl_csv_unneutralise(value);
+    if (plain != value)
+        memmove(value, plain, strlen(plain) + 1);
     if (!sl_problem_text(probs, line, colno, colname, value, dstsz - 1, true))
         return false;
     sl_strlcpy(dst, value, dstsz);
@@ -118,6 +122,7 @@ static bool read_header(struct import *im)
     }
     im->ncols = im->r.nfields;
     sl_csv_map_header(&im->r, im->line, col_names, COL_COUNT, NULL, im->where, probs);
+    sl_csv_name_columns(&im->r, col_names, im->where, COL_COUNT);
     return probs->count == 0;
 }
 

@@ -33,6 +33,12 @@ bool sl_problem_text(struct sl_import_problems *p, size_t line, size_t colno,
                    colname, maxlen);
         return false;
     }
+    size_t bad;
+    if (!sl_utf8_valid(value, strlen(value), &bad)) {
+        sl_problem(p, "line %zu, column %zu (%s): not valid UTF-8 (byte %zu of the field)", line,
+                   colno, colname, bad + 1);
+        return false;
+    }
     if (sl_str_has_control(value)) {
         sl_problem(p, "line %zu, column %zu (%s): contains control characters", line, colno,
                    colname);
