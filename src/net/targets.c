@@ -30,6 +30,11 @@ struct sl_targets {
 };
 
 #define FILE_MAX (64u * 1024 * 1024)
+/* ::ffff:0:0/96 as IPv6 values (mapped addresses are IPv4 here, cidr.h). */
+#define MAPPED_LO ((u128)0xffff << 32)
+#define MAPPED_HI (MAPPED_LO | 0xffffffffu)
+/* 64:ff9b::/96, the NAT64 well-known prefix, as an IPv6 value. */
+#define NAT64_WKP ((u128)0x0064ff9b << 96)
 
 static u128 addr_value(const struct sl_addr *a)
 {
@@ -174,6 +179,9 @@ static int add_spec(struct rangeset *s, const char *spec_in, bool allow_file, st
         u128 lo = addr_value(&a), hi = addr_value(&b);
         if (hi < lo)
             return sl_err_set(err, "range '%s-%s' ends before it starts", sp, rhs);
+        if (!a.v4 && lo <= MAPPED_HI && hi >= MAPPED_LO)
+            return sl_err_set(err, "range '%s-%s' covers IPv4-mapped addresses (::ffff:0:0/96); "
+                                   "give IPv4 addresses as IPv4", sp, rhs);
         return set_push(s, lo, hi, a.v4, err);
     }
     if (sl_addr_parse(sp, &a) == 0) {
@@ -193,11 +201,21 @@ int sl_targets_add(struct sl_targets *t, const char *spec, struct sl_err *err)
     return add_spec(&t->in, spec, true, err);
 }
 
+/* An IPv4 exclusion also excludes its NAT64 form (64:ff9b::a.b.c.d): through a
+ * NAT64 gateway that address reaches the excluded host. */
 int sl_targets_exclude(struct sl_targets *t, const char *spec, struct sl_err *err)
 {
     if (t->prepared)
         return sl_err_set(err, "targets already prepared");
-    return add_spec(&t->ex, spec, true, err);
+    size_t before = t->ex.n;
+    if (add_spec(&t->ex, spec, true, err) != 0)
+        return -1;
+    for (size_t i = before, end = t->ex.n; i < end; i++) {
+        const struct range r = t->ex.r[i];
+        if (r.v4 && set_push(&t->ex, NAT64_WKP | r.lo, NAT64_WKP | r.hi, false, err) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int cmp_range(const void *pa, const void *pb)

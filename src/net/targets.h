@@ -13,6 +13,11 @@
  * the number of addresses they cover; a scan walks them through a keyed
  * permutation (net/permute.h) so nothing per address is remembered.
  *
+ * IPv4-mapped IPv6 addresses are IPv4 (util/cidr.h): ::ffff:198.18.0.0/120 and
+ * 198.18.0.0/24 are one target, and either spelling excludes both. An IPv4
+ * exclusion also excludes the same addresses under the NAT64 well-known prefix
+ * (64:ff9b::198.18.0.7).
+ *
  * Bounds: at most SL_TARGETS_MAX addresses in all (larger scans are refused with
  * a hint), @files of at most 64 MiB and no @file inside an @file.
  * Ownership: a struct sl_targets is owned by its creator (sl_targets_free). */

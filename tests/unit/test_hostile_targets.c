@@ -1,0 +1,118 @@
+/* test_hostile_targets.c - targets, exclusions and site networks against a
+ * careless or hostile operator (issue 11): IPv4-mapped IPv6 spellings, NAT64,
+ * internet-scale and reserved space, overlapping sites. */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "net/targets.h"
+#include "util/cidr.h"
+
+static struct sl_targets *prep(const char *spec, const char *ex)
+{
+    struct sl_targets *t = sl_targets_new();
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_targets_add(t, spec, &err), 0);
+    if (ex != NULL)
+        assert_int_equal(sl_targets_exclude(t, ex, &err), 0);
+    assert_int_equal(sl_targets_prepare(t, &err), 0);
+    return t;
+}
+
+/* Every address the walk would probe; fails when one is in the exclusion. */
+static uint64_t walked(const struct sl_targets *t)
+{
+    struct sl_walk w;
+    sl_walk_init(&w, t, 7);
+    struct sl_addr a;
+    uint64_t n = 0;
+    while (sl_walk_next(&w, &a, NULL) == 1)
+        n++;
+    return n;
+}
+
+static void test_mapped_addresses_are_ipv4(void **state)
+{
+    (void)state;
+    struct sl_addr a, b;
+    assert_int_equal(sl_addr_parse("::ffff:127.66.0.9", &a), 0);
+    assert_int_equal(sl_addr_parse("127.66.0.9", &b), 0);
+    assert_true(a.v4);
+    assert_memory_equal(&a, &b, sizeof a);
+    char s[SL_ADDR_STRLEN];
+    sl_addr_format(&a, s);
+    assert_string_equal(s, "127.66.0.9");
+    assert_int_equal(sl_addr_parse("::ffff:7f42:9", &a), 0); /* hex spelling */
+    assert_true(a.v4);
+    struct sl_cidr c;
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_cidr_parse("::ffff:127.66.0.0/120", &c, &err), 0);
+    char cs[SL_CIDR_STRLEN];
+    sl_cidr_format(&c, cs);
+    assert_string_equal(cs, "127.66.0.0/24");
+    assert_true(sl_cidr_contains(&c, &b));
+    assert_int_equal(sl_cidr_parse("::ffff:127.66.0.0", &c, &err), 0);
+    assert_int_equal(c.prefix, 32);
+    /* IPv6 networks straddling the mapped range are refused, not half-applied */
+    assert_int_equal(sl_cidr_parse("::ffff:0:0/95", &c, &err), -1);
+    assert_int_equal(sl_cidr_parse("::/64", &c, &err), -1);
+    assert_non_null(strstr(err.msg, "IPv4-mapped"));
+    /* NAT64 and 6to4 stay IPv6 */
+    assert_int_equal(sl_addr_parse("64:ff9b::127.66.0.9", &a), 0);
+    assert_false(a.v4);
+    assert_true(sl_addr_nat64(&a));
+    assert_int_equal(sl_addr_parse("2002:7f42:9::1", &a), 0);
+    assert_false(a.v4);
+}
+
+static void test_mapped_exclusions_hold(void **state)
+{
+    (void)state;
+    /* the issue's case: a mapped target network, an IPv4 exclusion */
+    struct sl_targets *t = prep("::ffff:127.66.0.0/120", "127.66.0.0/24");
+    assert_int_equal(sl_targets_count(t), 256);
+    assert_int_equal(sl_targets_excluded(t), 256);
+    assert_int_equal(walked(t), 0);
+    sl_targets_free(t);
+    /* and the other way round */
+    t = prep("127.66.0.0/24", "::ffff:127.66.0.0/121");
+    assert_int_equal(sl_targets_excluded(t), 128);
+    assert_int_equal(walked(t), 128);
+    sl_targets_free(t);
+    /* the same addresses spelt twice are one target */
+    struct sl_targets *u = sl_targets_new();
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_targets_add(u, "127.66.0.0/30", &err), 0);
+    assert_int_equal(sl_targets_add(u, "::ffff:127.66.0.0-::ffff:127.66.0.3", &err), 0);
+    assert_int_equal(sl_targets_prepare(u, &err), 0);
+    assert_int_equal(sl_targets_count(u), 4);
+    assert_false(sl_targets_has_v6(u));
+    sl_targets_free(u);
+    /* a v6 range across the mapped range is refused */
+    u = sl_targets_new();
+    assert_int_equal(sl_targets_add(u, "::fffe:0:0-::1:0:0:0", &err), -1);
+    sl_targets_free(u);
+}
+
+static void test_nat64_form_of_an_exclusion(void **state)
+{
+    (void)state;
+    struct sl_targets *t = prep("64:ff9b::127.66.0.0/120", "127.66.0.0/25");
+    assert_int_equal(sl_targets_excluded(t), 128);
+    struct sl_addr a;
+    sl_addr_parse("64:ff9b::127.66.0.5", &a);
+    assert_false(sl_targets_contains(t, &a));
+    sl_addr_parse("64:ff9b::127.66.0.200", &a);
+    assert_true(sl_targets_contains(t, &a));
+    sl_targets_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mapped_addresses_are_ipv4),
+        cmocka_unit_test(test_mapped_exclusions_hold),
+        cmocka_unit_test(test_nat64_form_of_an_exclusion),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
