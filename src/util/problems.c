@@ -19,6 +19,17 @@ void sl_problem(struct sl_import_problems *p, const char *fmt, ...)
     p->count++;
 }
 
+void sl_note(struct sl_import_problems *p, const char *fmt, ...)
+{
+    if (p->note_count < SL_IMPORT_MAX_PROBLEMS) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->note[p->note_count], sizeof p->note[p->note_count], fmt, ap);
+        va_end(ap);
+    }
+    p->note_count++;
+}
+
 bool sl_problem_text(struct sl_import_problems *p, size_t line, size_t colno,
                      const char *colname, char *value, size_t maxlen, bool required)
 {

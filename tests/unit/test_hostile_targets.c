@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/sitenet.h"
 #include "net/targets.h"
 #include "util/cidr.h"
 
@@ -107,12 +108,60 @@ static void test_nat64_form_of_an_exclusion(void **state)
     sl_targets_free(t);
 }
 
+static struct sl_site_net net(const char *cidr, int64_t site, enum sl_tier tier)
+{
+    struct sl_site_net n = {.site = site, .tier = tier};
+    struct sl_err err = {{0}};
+    assert_int_equal(sl_cidr_parse(cidr, &n.net, &err), 0);
+    return n;
+}
+
+static int64_t site_of(const struct sl_site_net *nets, size_t n, const char *addr)
+{
+    struct sl_addr a;
+    assert_int_equal(sl_addr_parse(addr, &a), 0);
+    return sl_site_net_best(nets, n, &a);
+}
+
+static void test_site_of_overlapping_networks(void **state)
+{
+    (void)state;
+    /* an older register may hold the same network twice: the strictest tier wins,
+     * in either order */
+    struct sl_site_net same[] = {net("198.18.20.0/24", 1, SL_TIER_PUBLIC),
+                                 net("198.18.20.0/24", 2, SL_TIER_SENSITIVE),
+                                 net("198.18.20.0/24", 3, SL_TIER_OFFICIAL)};
+    assert_int_equal(site_of(same, 3, "198.18.20.9"), 2);
+    struct sl_site_net rev[] = {same[1], same[0]};
+    assert_int_equal(site_of(rev, 2, "198.18.20.9"), 2);
+    /* overlapping: the most specific network, whatever its tier */
+    struct sl_site_net ov[] = {net("198.18.20.0/24", 1, SL_TIER_SENSITIVE),
+                               net("198.18.20.128/25", 2, SL_TIER_PUBLIC),
+                               net("2001:db8::/32", 3, SL_TIER_OFFICIAL)};
+    assert_int_equal(site_of(ov, 3, "198.18.20.200"), 2);
+    assert_int_equal(site_of(ov, 3, "198.18.20.1"), 1);
+    assert_int_equal(site_of(ov, 3, "::ffff:198.18.20.1"), 1);
+    assert_int_equal(site_of(ov, 3, "198.18.21.1"), -1);
+    /* NAT64: the embedded IPv4 address's site, unless an IPv6 network holds it */
+    assert_int_equal(site_of(ov, 3, "64:ff9b::198.18.20.200"), 2);
+    struct sl_site_net v6[] = {ov[0], net("64:ff9b::/96", 4, SL_TIER_PUBLIC)};
+    assert_int_equal(site_of(v6, 2, "64:ff9b::198.18.20.1"), 4);
+    struct sl_cidr a, b;
+    struct sl_err err = {{0}};
+    sl_cidr_parse("198.18.20.0/24", &a, &err);
+    sl_cidr_parse("198.18.20.128/25", &b, &err);
+    assert_true(sl_cidr_overlap(&a, &b) && sl_cidr_overlap(&b, &a));
+    sl_cidr_parse("198.18.21.0/24", &b, &err);
+    assert_false(sl_cidr_overlap(&a, &b));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mapped_addresses_are_ipv4),
         cmocka_unit_test(test_mapped_exclusions_hold),
         cmocka_unit_test(test_nat64_form_of_an_exclusion),
+        cmocka_unit_test(test_site_of_overlapping_networks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
