@@ -144,12 +144,30 @@ static void ports_text(const struct sl_host *h, char *out, size_t n)
 struct judged {
     size_t n_ev;
     bool hostile, defaulted;
+    const struct sl_evidence *malformed; /* the first malformed answer, or NULL */
     long site;           /* index into r->sites, -1 outside every site */
     enum sl_tier tier;
     struct sl_claim claim;
     struct sl_verdict verdict;
     char ports[200];
 };
+
+/* A device that answered malformed may be hiding what it is (a NUL where the
+ * vendor's header was): it is never "allowed", only "needs-review". */
+static void malformed_to_review(struct judged *j)
+{
+    const struct sl_evidence *ev = j->malformed;
+    char why[512];
+    snprintf(why, sizeof why,
+             "answered malformed on port %u (%.60s: %.80s); what it is cannot be ruled out, "
+             "review by hand%s%.200s",
+             (unsigned)ev->port,
+             ev->path != NULL ? ev->path : ev->request != NULL ? ev->request : "?",
+             ev->detail != NULL ? ev->detail : "",
+             j->verdict.reason[0] ? "; otherwise: " : "", j->verdict.reason);
+    j->verdict.decision = SL_DECISION_REVIEW;
+    sl_strlcpy(j->verdict.reason, why, sizeof j->verdict.reason);
+}
 
 static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged *j)
 {
@@ -160,6 +178,8 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
         r->evp[j->n_ev++] = &it->ev;
         if (it->ev.outcome != SL_OUTCOME_OK)
             j->hostile = true;
+        if (it->ev.outcome == SL_OUTCOME_MALFORMED && j->malformed == NULL)
+            j->malformed = &it->ev;
     }
     if (r->acc != NULL) {
         sl_ident_acc_reset(r->acc);
@@ -176,6 +196,8 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
         j->verdict.decision = SL_DECISION_REVIEW;
         sl_strlcpy(j->verdict.reason, "no policy loaded", sizeof j->verdict.reason);
     }
+    if (j->malformed != NULL && j->verdict.decision == SL_DECISION_ALLOWED)
+        malformed_to_review(j);
     ports_text(h, j->ports, sizeof j->ports);
 }
 
