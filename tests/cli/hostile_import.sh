@@ -41,6 +41,9 @@ has "$T/err" "masscan JSON" "reported as a masscan error"
 printf '[\n{"ip": "198.18.30.2", "ports": [ {"port": 80, "proto": "tcp", "status": "open", "service": {"name": "http", "banner": "Server: a\\u0000b"}} ] }\n]\n' > "$T/nul.json"
 expect 2 "a record with a NUL" "$SL" import "$T/nul.json"
 has "$T/err" "NUL" "the NUL is named"
+printf '[\n\000{"ip": "198.18.30.2", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] }\n]\n' > "$T/rawnul.json"
+expect 2 "a record behind a raw NUL byte" "$SL" import "$T/rawnul.json"
+has "$T/err" "line 2: not a host record" "names its line"
 check "nothing was recorded by those either" "$before" "$(count)"
 
 # masscan's whole-document JSON, pretty-printed.

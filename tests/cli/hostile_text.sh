@@ -83,4 +83,9 @@ SIGHTLINE_DB="$T/u.db" "$SL" sites list --json > "$T/u.json"
 has "$T/u.json" "Bâtiment Ω" "the UTF-8 site is listed"
 check "only the good site was added" 1 "$(grep -c '"name":' "$T/u.json")"
 
+# --- item 19: an over-long field is named by its column ---
+python3 -c 'print("name,department,tier,networks\nLong,D,public," + "1" * 5000)' > "$T/long.csv"
+expect 2 "an over-long field is refused" "$SL" sites import "$T/long.csv"
+has "$T/err" "line 2, column 4 (networks): field longer than 4096 bytes" "names the column"
+
 finish
