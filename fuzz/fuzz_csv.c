@@ -33,8 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (int k = 0; k < n; k++)
                 free(nets[k]);
             struct sl_cidr c;
-            if (sl_cidr_parse(r.fields[i], &c, &err) == 0 && nsn < 64)
-                sn[nsn++] = (struct sl_site_net){c, (int64_t)nsn, (enum sl_tier)(i % 3)};
+            if (sl_cidr_parse(r.fields[i], &c, &err) == 0 && nsn < 64) {
+                sn[nsn] = (struct sl_site_net){c, (int64_t)nsn, (enum sl_tier)(i % 3)};
+                nsn++;
+            }
             struct sl_addr a;
             if (sl_addr_parse(r.fields[i], &a) == 0)
                 (void)sl_site_net_best(sn, nsn, &a);
