@@ -165,7 +165,7 @@ struct sl_scan_callbacks {
 unsigned sl_scan_max_concurrency(void);
 /* The thread count used when opts->threads is 0, for a scan of that many addresses. */
 unsigned sl_scan_default_threads(uint64_t addresses);
-/* Probe packets a host gets (first tries): the TCP ports plus the UDP queries. */
+/* Probe packets sent to one host (first tries): the TCP ports plus the UDP queries. */
 unsigned sl_scan_per_host(const struct sl_scan_opts *o);
 
 /* Runs a scan. Returns 0 when it ran (complete or stopped early: see

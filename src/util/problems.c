@@ -8,26 +8,28 @@
 
 #include "util/str.h"
 
+/* One printf-style text into the next free slot of a kept list. */
+static void add(char (*text)[320], size_t *count, const char *fmt, va_list ap)
+{
+    if (*count < SL_IMPORT_MAX_PROBLEMS)
+        vsnprintf(text[*count], sizeof text[*count], fmt, ap);
+    (*count)++;
+}
+
 void sl_problem(struct sl_import_problems *p, const char *fmt, ...)
 {
-    if (p->count < SL_IMPORT_MAX_PROBLEMS) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(p->text[p->count], sizeof p->text[p->count], fmt, ap);
-        va_end(ap);
-    }
-    p->count++;
+    va_list ap;
+    va_start(ap, fmt);
+    add(p->text, &p->count, fmt, ap);
+    va_end(ap);
 }
 
 void sl_note(struct sl_import_problems *p, const char *fmt, ...)
 {
-    if (p->note_count < SL_IMPORT_MAX_PROBLEMS) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(p->note[p->note_count], sizeof p->note[p->note_count], fmt, ap);
-        va_end(ap);
-    }
-    p->note_count++;
+    va_list ap;
+    va_start(ap, fmt);
+    add(p->note, &p->note_count, fmt, ap);
+    va_end(ap);
 }
 
 bool sl_problem_text(struct sl_import_problems *p, size_t line, size_t colno,

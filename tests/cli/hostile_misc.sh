@@ -8,13 +8,7 @@ need_tool python3
 
 # --- the burn-down's y axis for two devices ---
 expect 0 "a sensitive site" "$SL" sites add S --department D --tier sensitive --network 198.18.40.0/24
-cat > "$T/two.xml" <<'X'
-<?xml version="1.0"?>
-<nmaprun scanner="nmap">
-<host><status state="up"/><address addr="198.18.40.1" addrtype="ipv4"/><ports><port protocol="tcp" portid="80"><state state="open"/><service name="http" product="Hikvision IP camera httpd"/><script id="http-server-header" output="App-webs/"/></port></ports></host>
-<host><status state="up"/><address addr="198.18.40.2" addrtype="ipv4"/><ports><port protocol="tcp" portid="80"><state state="open"/><service name="http" product="Hikvision IP camera httpd"/><script id="http-server-header" output="App-webs/"/></port></ports></host>
-</nmaprun>
-X
+nmap_camera "$T/two.xml" 198.18.40.1 198.18.40.2
 expect 0 "two prohibited devices" "$SL" import "$T/two.xml"
 expect 0 "the HTML report" "$SL" report --format html -o "$T/r.html"
 python3 - "$T/r.html" > "$T/ticks" <<'PY'

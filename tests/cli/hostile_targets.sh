@@ -80,12 +80,7 @@ expect 2 "sites add: a network another site has" "$SL" sites add Again --departm
 has "$T/err" "already a network of site 'Corner'" "refusal names the site"
 expect 0 "sites add: an overlapping network" "$SL" sites add Inner --department D --tier public --network 198.18.20.0/26
 has "$T/err" "overlaps 198.18.20.0/24 of site 'Whole'" "note at sites add"
-cat > "$T/n8.xml" <<'X'
-<?xml version="1.0"?>
-<nmaprun scanner="nmap"><host><status state="up"/><address addr="198.18.20.200" addrtype="ipv4"/>
-<ports><port protocol="tcp" portid="80"><state state="open"/><service name="http" product="Hikvision IP camera httpd"/>
-<script id="http-server-header" output="App-webs/"/></port></ports></host></nmaprun>
-X
+nmap_camera "$T/n8.xml" 198.18.20.200
 expect 0 "a device in the overlap" "$SL" import "$T/n8.xml"
 "$SL" devices list --csv > "$T/d8"
 has "$T/d8" "198.18.20.200,,,80,Hikvision" "registered"

@@ -15,12 +15,7 @@ name,department,tier,networks
 	tabbed,Dept,public,
 CSV
 expect 0 "sites import of formula-like names" "$SL" sites import "$T/sites.csv"
-cat > "$T/nmap.xml" <<'X'
-<?xml version="1.0"?>
-<nmaprun scanner="nmap"><host><status state="up"/><address addr="198.18.7.3" addrtype="ipv4"/>
-<ports><port protocol="tcp" portid="80"><state state="open"/><service name="http" product="Hikvision IP camera httpd"/>
-<script id="http-server-header" output="App-webs/"/></port></ports></host></nmaprun>
-X
+nmap_camera "$T/nmap.xml" 198.18.7.3
 expect 0 "a device at the formula site" "$SL" import "$T/nmap.xml"
 expect 0 "a milestone with markup" "$SL" milestones add '<a href="javascript:alert(1)">m</a> [x](javascript:alert(2))' --due 2027-01-01 --percent 50
 
