@@ -9,7 +9,8 @@
 #include "util/str.h"
 
 /* One printf-style text into the next free slot of a kept list. */
-static void add(char (*text)[320], size_t *count, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void add(char (*text)[320], size_t *count,
+                                                      const char *fmt, va_list ap)
 {
     if (*count < SL_IMPORT_MAX_PROBLEMS)
         vsnprintf(text[*count], sizeof text[*count], fmt, ap);
