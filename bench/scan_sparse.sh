@@ -30,7 +30,7 @@ while True:
     pids="$pids $!"
 done
 sleep 0.5
-/usr/bin/time -v "$SLBIN" scan 127.0.0.0/12 --ports 80 --rate 0 --concurrency 4000 --timeout 1000 \
+/usr/bin/time -v "$SLBIN" scan 127.0.0.0/12 --max-addresses 1048576 --ports 80 --rate 0 --concurrency 4000 --timeout 1000 \
     --quiet 2> "$1/time.txt" > "$1/out.txt" || true
 kill $pids 2>/dev/null || true
 ' sh "$tmp"

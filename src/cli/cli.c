@@ -14,6 +14,7 @@
 #include "cli/config.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/str.h"
 
 void sl_cli_print_table(FILE *out, const char *group, const struct sl_command *table)
 {
@@ -180,6 +181,16 @@ int sl_cli_decision_arg(const char *cmd, const char *arg)
     if (sl_decision_from_name(arg, &d) != 0)
         return sl_cli_usage_error(
             cmd, "--decision must be prohibited, replace-by, allowed or needs-review");
+    return 0;
+}
+
+int sl_cli_text_arg(const char *cmd, const char *what, const char *arg)
+{
+    size_t bad;
+    if (!sl_utf8_valid(arg, strlen(arg), &bad))
+        return sl_cli_usage_error(cmd, "%s: not valid UTF-8 (byte %zu)", what, bad + 1);
+    if (sl_str_has_control(arg))
+        return sl_cli_usage_error(cmd, "%s: contains control characters", what);
     return 0;
 }
 

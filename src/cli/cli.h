@@ -84,6 +84,11 @@ enum sl_format { SL_FMT_TABLE, SL_FMT_JSON, SL_FMT_CSV };
 int sl_cli_status_arg(const char *cmd, const char *arg, int *status);
 int sl_cli_decision_arg(const char *cmd, const char *arg);
 
+/* A name or free text given on the command line (a site's name, a department,
+ * a milestone): 0 when it is UTF-8 without control characters, else a usage
+ * error's exit code naming `what` and the byte where it goes wrong. */
+int sl_cli_text_arg(const char *cmd, const char *what, const char *arg);
+
 /* SIGINT and SIGTERM call handler (which may restore the defaults for a second
  * ^C), until sl_cli_default_signals. */
 void sl_cli_catch_signals(void (*handler)(int));

@@ -18,9 +18,11 @@ static void import_usage(const char *cmd)
            "has: nmap XML (nmap -sV -oX FILE; service lines, MAC addresses and the\n"
            "banner, http-server-header, http-title and rtsp-methods scripts) or masscan\n"
            "JSON (masscan -oJ FILE, with --banners for banners). The format is detected\n"
-           "from the first byte unless --format says. Every host is identified and judged\n"
-           "like a scanned one and recorded under a scan record of kind 'import'.\n"
-           "A malformed file imports nothing (exit 2).\n",
+           "from the first byte unless --format says: '<' nmap, '[' or '{' masscan (a whole\n"
+           "JSON document or masscan's record-a-line form). Every host is identified and\n"
+           "judged like a scanned one and recorded under a scan record of kind 'import'.\n"
+           "Anything else, a malformed file or one with no host in it imports nothing\n"
+           "(exit 2).\n",
            cmd);
 }
 

@@ -58,6 +58,9 @@ static int ms_add(int argc, char **argv)
     const char *name = argv[optind];
     if (*name == '\0' || strlen(name) >= sizeof m.name)
         return sl_cli_usage_error(cmd, "the name must be 1 to %zu characters", sizeof m.name - 1);
+    int trc = sl_cli_text_arg(cmd, "the name", name);
+    if (trc != 0)
+        return trc;
     sl_strlcpy(m.name, name, sizeof m.name);
     int64_t t;
     if (due == NULL || sl_time_parse(due, &t) != 0)

@@ -503,6 +503,10 @@ static int finish(struct run *r, struct sl_err *err)
     int64_t ts_sec;
     int32_t ts_usec;
     sl_monitor_last_time(r->mon, &ts_sec, &ts_usec);
+    if (ts_sec <= 0) { /* no frame was read (a bad or empty file): now, not 1970 */
+        ts_sec = sl_now();
+        ts_usec = 0;
+    }
     sl_alerts_write_event(r->alerts, "stats", ts_sec, ts_usec,
                           stats_json(&st, &as, &cs, r->live != NULL));
     fprintf(stderr,

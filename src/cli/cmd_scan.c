@@ -65,22 +65,30 @@ static void usage(const char *cmd)
         "  --policy IDS         policies in force (default: the data's default set)\n"
         "  --fail-on LEVEL      exit 1 when a device is 'prohibited', or 'high'\n"
         "                       (prohibited or replace-by)\n"
+        "  --max-addresses N    scan at most N addresses; needed above %d (a /16) when\n"
+        "                       no one at a terminal says yes\n"
+        "  --dry-run            print the plan (addresses, exclusions, reserved space\n"
+        "                       skipped, probes, time at --rate) and stop: reads no\n"
+        "                       register, sends nothing\n"
         "  --seed N             fixed walk order (default: random)\n"
         "  --threads N          event loops in parallel (default: one per CPU, at most\n"
         "                       4; 1 below 1024 addresses and with --multicast)\n"
         "  --quiet              no progress line and no table (summary only)\n"
         "  --actor NAME         who is scanning, for the audit log\n\n"
+        "Networks and ranges skip 0.0.0.0/8, 224.0.0.0/3 (multicast, reserved, broadcast)\n"
+        "and ff00::/8 unless an address there is named on its own; a /0 is refused.\n\n"
         "Exit: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 runtime failure.\n"
         "Never sends exploits, login bypasses or password guesses.\n",
         cmd, sl_ports_profile("cameras"), SL_SCAN_DEFAULT_RATE, SL_SCAN_DEFAULT_CONCURRENCY,
-        sl_scan_max_concurrency(), SL_SCAN_DEFAULT_TIMEOUT_MS, SL_SCAN_DEFAULT_RETRIES);
+        sl_scan_max_concurrency(), SL_SCAN_DEFAULT_TIMEOUT_MS, SL_SCAN_DEFAULT_RETRIES,
+        SL_SCAN_CONFIRM_ADDRESSES);
 }
 
 enum {
     OPT_SITE = 256, OPT_PORTS, OPT_PROFILE, OPT_RATE, OPT_CONC, OPT_TIMEOUT, OPT_RETRIES,
     OPT_EXCLUDE, OPT_EXCLUDE_TARGET, OPT_UDP, OPT_MCAST, OPT_CREDS, OPT_JSONL, OPT_DB,
     OPT_FAILON, OPT_SEED, OPT_QUIET, OPT_ACTOR, OPT_POLICY, OPT_EVIDENCE, OPT_CTIMEOUT,
-    OPT_THREADS, OPT_NO_DISCOVERY,
+    OPT_THREADS, OPT_NO_DISCOVERY, OPT_MAX_ADDR, OPT_DRY_RUN,
 };
 
 static const struct option scan_opts[] = {
@@ -105,6 +113,8 @@ static const struct option scan_opts[] = {
     {"fail-on", required_argument, NULL, OPT_FAILON},
     {"seed", required_argument, NULL, OPT_SEED},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"max-addresses", required_argument, NULL, OPT_MAX_ADDR},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"actor", required_argument, NULL, OPT_ACTOR},
     {"help", no_argument, NULL, 'h'},
@@ -115,7 +125,8 @@ static const struct option scan_opts[] = {
 struct scan_args {
     struct sl_scan_opts so;
     const char *ports_s, *profile, *creds_path, *jsonl, *db, *fail_on, *actor, *policy_ids;
-    bool quiet, with_evidence, help;
+    bool quiet, with_evidence, help, dry_run;
+    uint64_t max_addresses; /* 0 = not given */
     struct sl_targets *targets;
     struct sl_creds *creds;
     char targets_text[512];
@@ -216,6 +227,14 @@ static int scan_option(const char *cmd, int c, struct scan_args *a)
         a->fail_on = optarg;
         break;
     case OPT_QUIET: a->quiet = true; break;
+    case OPT_DRY_RUN: a->dry_run = true; break;
+    case OPT_MAX_ADDR: {
+        int64_t v;
+        if (sl_parse_i64(optarg, 1, INT64_MAX, &v) != 0)
+            return sl_cli_usage_error(cmd, "--max-addresses must be a positive number");
+        a->max_addresses = (uint64_t)v;
+        break;
+    }
     case OPT_ACTOR: a->actor = optarg; break;
     case 'h': a->help = true; break;
     default: return sl_cli_bad_option(cmd);
@@ -268,6 +287,64 @@ static int ports_and_creds(const char *cmd, struct scan_args *a)
         a->so.creds = a->creds;
     }
     return 0;
+}
+
+/* Asks the person at the terminal to confirm a large scan. true for "yes". */
+static bool confirmed(uint64_t n)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return false;
+    fprintf(stderr, "Scan %llu addresses? Only scan networks you are authorised to scan. "
+                    "Type yes to go on: ",
+            (unsigned long long)n);
+    char line[16];
+    if (fgets(line, sizeof line, stdin) == NULL)
+        return false;
+    return strcmp(sl_str_trim(line), "yes") == 0;
+}
+
+/* The size checks: --max-addresses, or a yes above SL_SCAN_CONFIRM_ADDRESSES
+ * (a dry run needs neither). 0, or an exit code. */
+static int check_size(const char *cmd, const struct scan_args *a)
+{
+    uint64_t n = sl_targets_count(a->targets) - sl_targets_excluded(a->targets);
+    if (a->max_addresses > 0 && n > a->max_addresses)
+        return sl_cli_usage_error(cmd, "%llu addresses to scan, more than --max-addresses %llu",
+                                  (unsigned long long)n, (unsigned long long)a->max_addresses);
+    if (a->max_addresses > 0 || n <= SL_SCAN_CONFIRM_ADDRESSES || a->dry_run || confirmed(n))
+        return 0;
+    return sl_cli_usage_error(cmd,
+                              "%llu addresses to scan: above %d, give --max-addresses %llu (or "
+                              "answer yes on a terminal); --dry-run shows the plan",
+                              (unsigned long long)n, SL_SCAN_CONFIRM_ADDRESSES,
+                              (unsigned long long)n);
+}
+
+/* --dry-run: what the scan would do, and nothing else. */
+static int dry_run(const struct scan_args *a)
+{
+    const struct sl_targets *t = a->targets;
+    uint64_t n = sl_targets_count(t) - sl_targets_excluded(t);
+    unsigned per_host = sl_scan_per_host(&a->so);
+    printf("dry run: nothing is sent and the register is not opened\n"
+           "targets      %s\n"
+           "addresses    %llu (%llu excluded, of which %llu reserved, multicast or broadcast)\n"
+           "to probe     %llu addresses x %u probes = %llu probes\n"
+           "ports        %s%s\n",
+           a->targets_text, (unsigned long long)sl_targets_count(t),
+           (unsigned long long)sl_targets_excluded(t), (unsigned long long)sl_targets_reserved(t),
+           (unsigned long long)n, per_host, (unsigned long long)(n * per_host), a->ports_s,
+           a->so.udp_discovery ? " + UDP discovery" : "");
+    if (a->so.rate > 0)
+        printf("rate         %.0f probes/s: at least %.0f s\n", a->so.rate,
+               (double)(n * per_host) / a->so.rate);
+    else
+        printf("rate         unlimited\n");
+    printf("site         %s\n", a->so.site != NULL ? a->so.site : "(by address)");
+    if (n > SL_SCAN_CONFIRM_ADDRESSES && a->max_addresses == 0)
+        printf("note         above %d addresses: the scan needs --max-addresses %llu or a yes\n",
+               SL_SCAN_CONFIRM_ADDRESSES, (unsigned long long)n);
+    return SL_EXIT_OK;
 }
 
 /* Runs the scan with the signals that stop it early. */
@@ -325,6 +402,18 @@ static int scan(const char *cmd, struct scan_args *a)
         rc = sl_cli_fail_err(cmd, &err);
         goto out_close;
     }
+    if (a->so.site != NULL) { /* an unknown site is the user's mistake: before any packet */
+        struct sl_site site;
+        int got = sl_store_site_get(store, a->so.site, &site, &err);
+        if (got > 0)
+            sl_site_free(&site);
+        if (got <= 0) {
+            rc = got < 0 ? sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg)
+                         : sl_cli_usage_error(cmd, "no site named '%s' in the register (add it "
+                                                   "with 'sightline sites add')", a->so.site);
+            goto out_close;
+        }
+    }
     out.store = store;
     char options_json[512];
     snprintf(options_json, sizeof options_json,
@@ -374,8 +463,9 @@ int sl_cmd_scan(int argc, char **argv)
     if (a->help)
         usage(cmd);
     else if (rc == SL_EXIT_OK && (rc = add_targets(cmd, argc, argv, a)) == SL_EXIT_OK &&
-             (rc = ports_and_creds(cmd, a)) == SL_EXIT_OK)
-        rc = scan(cmd, a);
+             (rc = ports_and_creds(cmd, a)) == SL_EXIT_OK &&
+             (rc = check_size(cmd, a)) == SL_EXIT_OK)
+        rc = a->dry_run ? dry_run(a) : scan(cmd, a);
     scan_args_free(a);
     free(a);
     return rc;

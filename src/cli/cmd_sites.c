@@ -82,11 +82,26 @@ static int sites_add(int argc, char **argv)
         rc = sl_cli_usage_error(cmd, "names must be 1 to %d characters", SL_NAME_MAX - 1);
         goto out;
     }
+    if ((rc = sl_cli_text_arg(cmd, "the site name", name)) != 0 ||
+        (rc = sl_cli_text_arg(cmd, "--department", department)) != 0)
+        goto out;
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
         rc = sl_cli_fail_err(cmd, &err);
         goto out;
     }
+    struct sl_import_problems probs = {0};
+    if (sl_site_check_networks(s, name, nets, n_nets, &probs, &err) != 0) {
+        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        sl_store_close(s);
+        goto out;
+    }
+    if (probs.count > 0) {
+        rc = sl_cli_usage_error(cmd, "%s", probs.text[0]);
+        sl_store_close(s);
+        goto out;
+    }
+    sl_print_notes(cmd, &probs);
     int64_t id;
     if (sl_store_site_add(s, name, department, tier, (const char *const *)nets, n_nets,
                           sl_cli_actor(actor), &id, &err) != 0) {
@@ -368,6 +383,7 @@ static int sites_import(int argc, char **argv)
         sl_print_problems(cmd, path, probs, "imported");
         ret = SL_EXIT_USAGE;
     } else {
+        sl_print_notes(path, probs);
         printf("imported %zu site%s from %s\n", imported, imported == 1 ? "" : "s", path);
     }
     free(probs);

@@ -25,3 +25,12 @@ void sl_print_problems(const char *cmd, const char *path, const struct sl_import
     fprintf(stderr, "%s: nothing %s (%zu problem%s)\n", cmd, what, p->count,
             p->count == 1 ? "" : "s");
 }
+
+void sl_print_notes(const char *path, const struct sl_import_problems *p)
+{
+    size_t shown = p->note_count < SL_IMPORT_MAX_PROBLEMS ? p->note_count : SL_IMPORT_MAX_PROBLEMS;
+    for (size_t i = 0; i < shown; i++)
+        fprintf(stderr, "%s: note: %s\n", path, p->note[i]);
+    if (p->note_count > shown)
+        fprintf(stderr, "%s: ... and %zu more notes\n", path, p->note_count - shown);
+}

@@ -16,5 +16,7 @@ void sl_print_jsonl(FILE *out, json_t *j);
  * "CMD: nothing WHAT (N problems)". */
 void sl_print_problems(const char *cmd, const char *path, const struct sl_import_problems *p,
                        const char *what);
+/* Prints an import's notes ("PATH: note: ..."), if any, to stderr. */
+void sl_print_notes(const char *path, const struct sl_import_problems *p);
 
 #endif

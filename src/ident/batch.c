@@ -105,32 +105,6 @@ static void ws(struct jp *j)
         j->p++;
 }
 
-static bool utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *e = p + n;
-    while (p < e) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        size_t k = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c <= 0xdf ? 1 : 9;
-        if (k == 9 || (size_t)(e - p) <= k)
-            return false;
-        unsigned cp = c & (0x3f >> k);
-        for (size_t i = 1; i <= k; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (p[i] & 0x3f);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return false;
-        p += k + 1;
-    }
-    return true;
-}
-
 /* A string at j->p ('"'): sets its raw slice; checks escapes and control bytes. */
 static bool jstring(struct jp *j, struct jval *v)
 {
@@ -305,7 +279,7 @@ static bool jskip(struct jp *j, int depth)
 static bool read_record(const char *line, size_t len, struct jval *v, const char **err)
 {
     memset(v, 0, K_COUNT * sizeof *v);
-    if (!utf8_valid(line, len)) {
+    if (!sl_utf8_valid(line, len, NULL)) {
         *err = "not valid UTF-8";
         return false;
     }

@@ -49,6 +49,7 @@ struct sl_alerts {
     size_t n, max;
     int32_t *table;
     size_t mask;
+    uint64_t seed;
     struct sl_alerts_stats st;
 };
 
@@ -75,6 +76,7 @@ struct sl_alerts *sl_alerts_new(const struct sl_alerts_config *cfg)
     while (size < a->max * 2)
         size <<= 1;
     a->mask = size - 1;
+    a->seed = sl_mon_hash_seed();
     a->table = malloc(size * sizeof *a->table);
     a->e = calloc(a->max, sizeof *a->e);
     if (a->table == NULL || a->e == NULL) {
@@ -110,10 +112,13 @@ static void make_key(char *out, size_t n, const char *device, uint32_t sig, cons
     snprintf(out, n, "%s\x1f%u\x1f%s", device ? device : "", (unsigned)sig, subject ? subject : "");
 }
 
+/* The entry of key, or NULL with *slot where it would go (SIZE_MAX: nowhere
+ * within SL_MON_MAX_PROBE slots; insert then refuses, as when full). */
 static struct entry *find(const struct sl_alerts *a, const char *key, size_t *slot)
 {
     size_t len = strlen(key);
-    for (size_t i = sl_hash64(key, len, 7) & a->mask;; i = (i + 1) & a->mask) {
+    size_t i = sl_hash64(key, len, a->seed ^ 7) & a->mask;
+    for (size_t probe = 0; probe < SL_MON_MAX_PROBE; probe++, i = (i + 1) & a->mask) {
         int32_t k = a->table[i];
         if (k < 0) {
             *slot = i;
@@ -122,12 +127,14 @@ static struct entry *find(const struct sl_alerts *a, const char *key, size_t *sl
         if (strcmp(a->e[k].key, key) == 0)
             return &a->e[k];
     }
+    *slot = SIZE_MAX;
+    return NULL;
 }
 
 static struct entry *insert(struct sl_alerts *a, size_t slot, const char *key, const char *device,
                             uint32_t sig, const char *subject)
 {
-    if (a->n == a->max)
+    if (a->n == a->max || slot == SIZE_MAX)
         return NULL;
     struct entry *e = &a->e[a->n];
     memset(e, 0, sizeof *e);

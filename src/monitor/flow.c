@@ -10,6 +10,7 @@
 
 struct sl_flow_table {
     size_t mask;
+    uint64_t seed; /* sl_mon_hash_seed: sets cannot be aimed at */
     size_t evictions;
     struct sl_flow *e; /* (mask + 1) * WAYS */
 };
@@ -30,6 +31,7 @@ struct sl_flow_table *sl_flow_table_new(size_t nsets)
         return NULL;
     }
     t->mask = n - 1;
+    t->seed = sl_mon_hash_seed();
     return t;
 }
 
@@ -49,7 +51,7 @@ struct sl_flow *sl_flow_get(struct sl_flow_table *t, const struct sl_addr *src, 
     bool fwd = c < 0 || (c == 0 && sport <= dport);
     const uint8_t *a = fwd ? src->b : dst->b, *b = fwd ? dst->b : src->b;
     uint16_t pa = fwd ? sport : dport, pb = fwd ? dport : sport;
-    uint64_t h = sl_hash64(a, 16, sl_hash64(b, 16, ((uint64_t)pa << 16) | pb));
+    uint64_t h = sl_hash64(a, 16, sl_hash64(b, 16, t->seed ^ (((uint64_t)pa << 16) | pb)));
     if (h == 0)
         h = 1;
     struct sl_flow *set = &t->e[(h & t->mask) * WAYS], *victim = &set[0];

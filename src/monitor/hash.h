@@ -1,6 +1,10 @@
 /* hash.h - a fast, seedable 64-bit hash for the monitor's fixed tables
- * (not cryptographic: the tables are bounded, so a collision flood can only
- * make look-ups slower up to the table size, never grow memory). */
+ * (not cryptographic). The tables are keyed by what the network says (MACs,
+ * addresses, names), so every table is seeded from sl_mon_hash_seed (drawn
+ * once per process from getrandom: keys that collide cannot be worked out in
+ * advance), and open-addressing tables probe at most SL_MON_MAX_PROBE slots
+ * (a key that finds no slot so near is dropped and counted, like a full
+ * table), so even a collision flood costs a bounded time a packet. */
 #ifndef SL_MONITOR_HASH_H
 #define SL_MONITOR_HASH_H
 
@@ -33,5 +37,11 @@ static inline uint64_t sl_hash64(const void *p, size_t n, uint64_t seed)
     memcpy(&w, b, n);
     return sl_hash_mix(h ^ w ^ ((uint64_t)n << 56));
 }
+
+#define SL_MON_MAX_PROBE 64
+
+/* 64 random bits, the same for the whole process; from getrandom(2), drawn on
+ * the first call (thread-safe). */
+uint64_t sl_mon_hash_seed(void);
 
 #endif

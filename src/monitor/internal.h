@@ -61,6 +61,8 @@ struct sl_monitor {
     struct sl_station_slot *slots; /* open-addressing index into hosts */
     size_t host_slots;            /* power of two, >= 2 * max_hosts */
     size_t n_hosts, max_hosts;
+    uint64_t seed;                /* sl_mon_hash_seed: the tables' hash key */
+    size_t longest_probe;         /* the most station slots one look-up has probed */
     struct sl_flow_table *flows;
     struct sl_reasm *reasm;
     struct sl_cloud_ip cloud_ips[SL_CLOUD_IP_SLOTS];

@@ -18,25 +18,29 @@
 
 /* ---- stations ------------------------------------------------------------------------ */
 
-static uint64_t host_hash(bool by_mac, const uint8_t mac[6], const struct sl_addr *ip)
+static uint64_t host_hash(const struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
+                          const struct sl_addr *ip)
 {
-    return by_mac ? sl_hash64(mac, 6, 0x6d6163) : sl_hash64(ip->b, 16, 0x6970);
+    return by_mac ? sl_hash64(mac, 6, m->seed ^ 0x6d6163) : sl_hash64(ip->b, 16, m->seed ^ 0x6970);
 }
 
 struct sl_station *sl_mon_station_find(struct sl_monitor *m, bool by_mac, const uint8_t mac[6],
                                  const struct sl_addr *ip, bool create, bool *created)
 {
     size_t mask = m->host_slots - 1;
-    uint64_t hv = host_hash(by_mac, mac, ip);
+    uint64_t hv = host_hash(m, by_mac, mac, ip);
     uint32_t tag = (uint32_t)(hv >> 32);
     if (created != NULL)
         *created = false;
-    for (size_t i = hv & mask;; i = (i + 1) & mask) {
+    size_t i = hv & mask;
+    for (size_t probe = 1;; probe++, i = (i + 1) & mask) {
+        if (probe > m->longest_probe)
+            m->longest_probe = probe;
         struct sl_station_slot *sl = &m->slots[i];
-        if (sl->idx == 0) {
+        if (sl->idx == 0 || probe > SL_MON_MAX_PROBE) {
             if (!create)
                 return NULL;
-            if (m->n_hosts >= m->max_hosts) {
+            if (m->n_hosts >= m->max_hosts || probe > SL_MON_MAX_PROBE) {
                 m->st.hosts_dropped++;
                 return NULL;
             }
@@ -414,7 +418,7 @@ static void raise_cloud(struct sl_monitor *m, uint32_t sig, struct sl_station *h
 
 static struct sl_cloud_ip *cloud_ip_slot(struct sl_monitor *m, const uint8_t addr[16])
 {
-    return &m->cloud_ips[sl_hash64(addr, 16, 0x636c6f) & (SL_CLOUD_IP_SLOTS - 1)];
+    return &m->cloud_ips[sl_hash64(addr, 16, m->seed ^ 0x636c6f) & (SL_CLOUD_IP_SLOTS - 1)];
 }
 
 static void learn_cloud_ip(struct sl_monitor *m, const uint8_t addr[16],
@@ -664,6 +668,7 @@ int sl_monitor_new(struct sl_monitor **out, const struct sl_mon_config *cfg, str
         return sl_err_set(err, "out of memory");
     m->cfg = *cfg;
     m->max_hosts = cfg->max_hosts ? cfg->max_hosts : 65536;
+    m->seed = sl_mon_hash_seed();
     m->host_slots = 16;
     while (m->host_slots < m->max_hosts * 2)
         m->host_slots <<= 1;

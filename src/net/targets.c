@@ -15,6 +15,7 @@ typedef unsigned __int128 u128;
 struct range {
     u128 lo, hi;    /* inclusive; IPv4 ranges hold 32-bit values */
     bool v4;
+    bool single;    /* named as one address (reserved space is probed only so) */
     uint64_t start; /* sorted position of lo (after prepare) */
 };
 
@@ -25,11 +26,28 @@ struct rangeset {
 
 struct sl_targets {
     struct rangeset in, ex;
-    uint64_t count, excluded;
+    uint64_t count, excluded, reserved;
     bool prepared;
 };
 
+/* Space never probed as part of a network or range (only when named as one
+ * address): "this network", multicast, reserved and the limited broadcast
+ * (IPv4); multicast (IPv6). */
+static const struct {
+    u128 lo, hi;
+    bool v4;
+} RESERVED[] = {
+    {0x00000000u, 0x00ffffffu, true},  /* 0.0.0.0/8 */
+    {0xe0000000u, 0xffffffffu, true},  /* 224.0.0.0/4 multicast, 240.0.0.0/4, 255.255.255.255 */
+    {(u128)0xff << 120, ~(u128)0, false}, /* ff00::/8 multicast */
+};
+
 #define FILE_MAX (64u * 1024 * 1024)
+/* ::ffff:0:0/96 as IPv6 values (mapped addresses are IPv4 here, cidr.h). */
+#define MAPPED_LO ((u128)0xffff << 32)
+#define MAPPED_HI (MAPPED_LO | 0xffffffffu)
+/* 64:ff9b::/96, the NAT64 well-known prefix, as an IPv6 value. */
+#define NAT64_WKP ((u128)0x0064ff9b << 96)
 
 static u128 addr_value(const struct sl_addr *a)
 {
@@ -56,7 +74,7 @@ static int set_push(struct rangeset *s, u128 lo, u128 hi, bool v4, struct sl_err
 {
     if (SL_GROW(s->r, s->cap, s->n + 1, 16) != 0)
         return sl_err_set(err, "out of memory");
-    s->r[s->n++] = (struct range){lo, hi, v4, 0};
+    s->r[s->n++] = (struct range){lo, hi, v4, lo == hi, 0};
     return 0;
 }
 
@@ -149,8 +167,13 @@ static int add_spec(struct rangeset *s, const char *spec_in, bool allow_file, st
         struct sl_cidr c;
         if (sl_cidr_parse(sp, &c, err) != 0)
             return -1;
+        if (c.prefix == 0)
+            return sl_err_set(err, "'%s' is every address there is; name the networks you are "
+                                   "responsible for", sp);
         unsigned bits = c.addr.v4 ? 32 : 128;
         u128 lo = addr_value(&c.addr);
+        if (c.prefix == bits && lo == 0)
+            return sl_err_set(err, "'%s' is not a host address", sp);
         unsigned host = bits - c.prefix;
         u128 span = host >= 128 ? ~(u128)0 : (((u128)1 << host) - 1);
         return set_push(s, lo, lo | span, c.addr.v4, err);
@@ -174,10 +197,15 @@ static int add_spec(struct rangeset *s, const char *spec_in, bool allow_file, st
         u128 lo = addr_value(&a), hi = addr_value(&b);
         if (hi < lo)
             return sl_err_set(err, "range '%s-%s' ends before it starts", sp, rhs);
+        if (!a.v4 && lo <= MAPPED_HI && hi >= MAPPED_LO)
+            return sl_err_set(err, "range '%s-%s' covers IPv4-mapped addresses (::ffff:0:0/96); "
+                                   "give IPv4 addresses as IPv4", sp, rhs);
         return set_push(s, lo, hi, a.v4, err);
     }
     if (sl_addr_parse(sp, &a) == 0) {
         u128 v = addr_value(&a);
+        if (v == 0)
+            return sl_err_set(err, "'%s' is not a host address", sp);
         return set_push(s, v, v, a.v4, err);
     }
 not_addr:
@@ -193,11 +221,21 @@ int sl_targets_add(struct sl_targets *t, const char *spec, struct sl_err *err)
     return add_spec(&t->in, spec, true, err);
 }
 
+/* An IPv4 exclusion also excludes its NAT64 form (64:ff9b::a.b.c.d): through a
+ * NAT64 gateway that address reaches the excluded host. */
 int sl_targets_exclude(struct sl_targets *t, const char *spec, struct sl_err *err)
 {
     if (t->prepared)
         return sl_err_set(err, "targets already prepared");
-    return add_spec(&t->ex, spec, true, err);
+    size_t before = t->ex.n;
+    if (add_spec(&t->ex, spec, true, err) != 0)
+        return -1;
+    for (size_t i = before, end = t->ex.n; i < end; i++) {
+        const struct range r = t->ex.r[i];
+        if (r.v4 && set_push(&t->ex, NAT64_WKP | r.lo, NAT64_WKP | r.hi, false, err) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int cmp_range(const void *pa, const void *pb)
@@ -229,13 +267,88 @@ static void merge(struct rangeset *s)
     s->n = w + 1;
 }
 
+/* Addresses in both (merged, disjoint) sets. */
+static u128 overlap(const struct rangeset *x, const struct rangeset *y)
+{
+    u128 n = 0;
+    for (size_t i = 0, j = 0; i < x->n && j < y->n;) {
+        const struct range *a = &x->r[i], *b = &y->r[j];
+        if (a->v4 != b->v4) {
+            if (a->v4)
+                i++;
+            else
+                j++;
+            continue;
+        }
+        u128 lo = a->lo > b->lo ? a->lo : b->lo, hi = a->hi < b->hi ? a->hi : b->hi;
+        if (lo <= hi)
+            n += hi - lo + 1;
+        if (a->hi < b->hi)
+            i++;
+        else
+            j++;
+    }
+    return n;
+}
+
+static int cmp_single(const void *pa, const void *pb)
+{
+    const struct range *a = pa, *b = pb;
+    return a->v4 != b->v4 ? (a->v4 ? -1 : 1) : a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* The reserved space minus the addresses named singly, into res (merged).
+ * Call before t->in is merged (merging forgets which ranges were single). */
+static int reserved_space(const struct sl_targets *t, struct rangeset *res, struct sl_err *err)
+{
+    struct rangeset singles = {0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < t->in.n; i++)
+        if (t->in.r[i].single)
+            rc = set_push(&singles, t->in.r[i].lo, t->in.r[i].lo, t->in.r[i].v4, err);
+    if (singles.n > 0)
+        qsort(singles.r, singles.n, sizeof *singles.r, cmp_single);
+    for (size_t k = 0; rc == 0 && k < sizeof RESERVED / sizeof RESERVED[0]; k++) {
+        u128 from = RESERVED[k].lo;
+        bool open = true; /* [from, ...] still to push */
+        for (size_t i = 0; rc == 0 && i < singles.n; i++) {
+            const struct range *sg = &singles.r[i];
+            if (sg->v4 != RESERVED[k].v4 || sg->lo < from || sg->lo > RESERVED[k].hi)
+                continue;
+            if (sg->lo > from)
+                rc = set_push(res, from, sg->lo - 1, RESERVED[k].v4, err);
+            if (sg->lo == RESERVED[k].hi)
+                open = false;
+            else
+                from = sg->lo + 1;
+        }
+        if (rc == 0 && open)
+            rc = set_push(res, from, RESERVED[k].hi, RESERVED[k].v4, err);
+    }
+    free(singles.r);
+    return rc;
+}
+
 int sl_targets_prepare(struct sl_targets *t, struct sl_err *err)
 {
     if (t->prepared)
         return 0;
     if (t->in.n == 0)
         return sl_err_set(err, "no targets");
+    struct rangeset res = {0};
+    if (reserved_space(t, &res, err) != 0) {
+        free(res.r);
+        return -1;
+    }
     merge(&t->in);
+    merge(&res);
+    t->reserved = (uint64_t)overlap(&t->in, &res);
+    for (size_t i = 0; i < res.n; i++)
+        if (set_push(&t->ex, res.r[i].lo, res.r[i].hi, res.r[i].v4, err) != 0) {
+            free(res.r);
+            return -1;
+        }
+    free(res.r);
     merge(&t->ex);
     u128 total = 0;
     for (size_t i = 0; i < t->in.n; i++) {
@@ -249,32 +362,14 @@ int sl_targets_prepare(struct sl_targets *t, struct sl_err *err)
         total += span + 1;
     }
     t->count = (uint64_t)total;
-    /* Overlap of the (merged, disjoint) exclusions with the targets. */
-    u128 ex = 0;
-    for (size_t i = 0, j = 0; i < t->in.n && j < t->ex.n;) {
-        const struct range *a = &t->in.r[i], *b = &t->ex.r[j];
-        if (a->v4 != b->v4) {
-            if (a->v4)
-                i++;
-            else
-                j++;
-            continue;
-        }
-        u128 lo = a->lo > b->lo ? a->lo : b->lo, hi = a->hi < b->hi ? a->hi : b->hi;
-        if (lo <= hi)
-            ex += hi - lo + 1;
-        if (a->hi < b->hi)
-            i++;
-        else
-            j++;
-    }
-    t->excluded = (uint64_t)ex;
+    t->excluded = (uint64_t)overlap(&t->in, &t->ex);
     t->prepared = true;
     return 0;
 }
 
 uint64_t sl_targets_count(const struct sl_targets *t) { return t->count; }
 uint64_t sl_targets_excluded(const struct sl_targets *t) { return t->excluded; }
+uint64_t sl_targets_reserved(const struct sl_targets *t) { return t->reserved; }
 
 bool sl_targets_has_v4(const struct sl_targets *t)
 {

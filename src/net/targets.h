@@ -13,6 +13,16 @@
  * the number of addresses they cover; a scan walks them through a keyed
  * permutation (net/permute.h) so nothing per address is remembered.
  *
+ * IPv4-mapped IPv6 addresses are IPv4 (util/cidr.h): ::ffff:198.18.0.0/120 and
+ * 198.18.0.0/24 are one target, and either spelling excludes both. An IPv4
+ * exclusion also excludes the same addresses under the NAT64 well-known prefix
+ * (64:ff9b::198.18.0.7).
+ *
+ * Refused: a /0 (every address there is) and the unspecified address (0.0.0.0,
+ * ::). Skipped unless named as one address: 0.0.0.0/8, IPv4 multicast and
+ * reserved space with the limited broadcast (224.0.0.0/3), IPv6 multicast
+ * (ff00::/8); they count as excluded (sl_targets_reserved says how many).
+ *
  * Bounds: at most SL_TARGETS_MAX addresses in all (larger scans are refused with
  * a hint), @files of at most 64 MiB and no @file inside an @file.
  * Ownership: a struct sl_targets is owned by its creator (sl_targets_free). */
@@ -46,6 +56,7 @@ int sl_targets_prepare(struct sl_targets *t, struct sl_err *err);
 
 uint64_t sl_targets_count(const struct sl_targets *t);    /* distinct addresses */
 uint64_t sl_targets_excluded(const struct sl_targets *t); /* of those, excluded */
+uint64_t sl_targets_reserved(const struct sl_targets *t); /* of the excluded, reserved space */
 bool sl_targets_has_v4(const struct sl_targets *t);
 bool sl_targets_has_v6(const struct sl_targets *t);
 

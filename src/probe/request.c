@@ -199,6 +199,7 @@ static const struct sl_step https_plan[] = {
     {"GET", "GET", "/cgi-bin/magicBox.cgi?action=getSystemInfo", 0, build_get},
     LAPI_STEP,
     RPC2_LOGIN_STEP,
+    ONVIF_DATE_STEP, /* (only with credentials: it earns the credentialed step below) */
     ONVIF_INFO_STEP,
 };
 
@@ -236,9 +237,12 @@ size_t sl_probe_plan(enum sl_port_kind kind, bool have_creds, const struct sl_st
     default: return 0;
     }
     size_t k = 0;
-    for (size_t i = 0; i < n && k < max; i++)
-        if (have_creds || !(t[i].flags & SL_STEP_CREDS))
+    for (size_t i = 0; i < n && k < max; i++) {
+        bool https_date = kind == SL_PK_HTTPS && (t[i].flags & SL_STEP_ONVIF) &&
+                          !(t[i].flags & SL_STEP_CREDS);
+        if (have_creds || !((t[i].flags & SL_STEP_CREDS) || https_date))
             out[k++] = &t[i];
+    }
     return k;
 }
 

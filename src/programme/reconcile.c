@@ -6,18 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sitenet.h"
 #include "programme/lifecycle.h"
 #include "util/cidr.h"
 #include "util/grow.h"
 #include "util/str.h"
 
-struct site_net {
-    int64_t site_id;
-    struct sl_cidr cidr;
-};
-
 struct sites {
-    struct site_net *nets;
+    struct sl_site_net *nets;
     size_t n, cap;
     int64_t *names_id;
     char (*names)[SL_NAME_MAX];
@@ -48,7 +44,7 @@ static int site_cb(const struct sl_site *site, void *vctx)
             continue;
         if (SL_GROW(c->nets, c->cap, c->n + 1, 64) != 0)
             goto oom;
-        c->nets[c->n++] = (struct site_net){site->id, cidr};
+        c->nets[c->n++] = (struct sl_site_net){cidr, site->id, site->tier};
     }
     return 0;
 oom:
@@ -69,15 +65,8 @@ static int64_t site_of(const struct sites *c, const struct sl_observation *o)
     struct sl_addr a;
     if (sl_addr_parse(o->address, &a) != 0)
         return 0;
-    int64_t best = 0;
-    int best_len = -1;
-    for (size_t i = 0; i < c->n; i++) {
-        if (sl_cidr_contains(&c->nets[i].cidr, &a) && (int)c->nets[i].cidr.prefix > best_len) {
-            best = c->nets[i].site_id;
-            best_len = (int)c->nets[i].cidr.prefix;
-        }
-    }
-    return best;
+    int64_t best = sl_site_net_best(c->nets, c->n, &a);
+    return best < 0 ? 0 : best;
 }
 
 static bool covered(const struct sl_reconcile_opts *o, int64_t site_id)

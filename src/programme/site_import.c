@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sitenet.h"
 #include "util/cidr.h"
 #include "util/csv.h"
 #include "util/grow.h"
@@ -47,6 +48,12 @@ int sl_parse_networks(const char *field, char **out, size_t max, struct sl_err *
         struct sl_cidr c;
         if (sl_cidr_parse(tok, &c, err) != 0)
             goto fail;
+        unsigned minp = c.addr.v4 ? SL_SITE_NET_MIN_V4 : SL_SITE_NET_MIN_V6;
+        if (c.prefix < minp) {
+            sl_err_set(err, "'%s' is too large for a site (a site network is at most an %s /%u)",
+                       tok, c.addr.v4 ? "IPv4" : "IPv6", minp);
+            goto fail;
+        }
         if (n >= max) {
             sl_err_set(err, "more than %zu networks", max);
             goto fail;
@@ -76,6 +83,10 @@ static void free_rows(struct row *rows, size_t n)
 static bool check_text(struct sl_import_problems *probs, size_t line, size_t colno,
                        const char *colname, char *value, char *dst, size_t dstsz)
 {
+    /* A name 'sites list --csv' wrote as '=... (formula guard) reads back as =... */
+    const char *plain = sl_csv_unneutralise(value);
+    if (plain != value)
+        memmove(value, plain, strlen(plain) + 1);
     if (!sl_problem_text(probs, line, colno, colname, value, dstsz - 1, true))
         return false;
     sl_strlcpy(dst, value, dstsz);
@@ -118,6 +129,7 @@ static bool read_header(struct import *im)
     }
     im->ncols = im->r.nfields;
     sl_csv_map_header(&im->r, im->line, col_names, COL_COUNT, NULL, im->where, probs);
+    sl_csv_name_columns(&im->r, col_names, im->where, COL_COUNT);
     return probs->count == 0;
 }
 
@@ -226,6 +238,113 @@ static int check_names(struct sl_store *s, struct import *im, struct sl_err *err
     return 0;
 }
 
+/* A network some site already has: the register's (line 0) or the file's. */
+struct known_net {
+    struct sl_cidr c;
+    char site[SL_NAME_MAX];
+    size_t line;
+};
+
+struct known {
+    struct known_net *v;
+    size_t n, cap;
+    bool oom;
+};
+
+static int known_add(struct known *k, const char *net, const char *site, size_t line)
+{
+    struct sl_cidr c;
+    if (sl_cidr_parse(net, &c, NULL) != 0)
+        return 0; /* a register network this version cannot read: nothing to compare */
+    if (SL_GROW(k->v, k->cap, k->n + 1, 64) != 0)
+        return -1;
+    k->v[k->n].c = c;
+    sl_strlcpy(k->v[k->n].site, site, sizeof k->v[k->n].site);
+    k->v[k->n++].line = line;
+    return 0;
+}
+
+static int known_site(const struct sl_site *site, void *vctx)
+{
+    struct known *k = vctx;
+    for (size_t i = 0; i < site->n_networks; i++)
+        if (known_add(k, site->networks[i], site->name, 0) != 0) {
+            k->oom = true;
+            return 1;
+        }
+    return 0;
+}
+
+/* The register's site networks into k. 0, or -1 (err). */
+static int known_register(struct sl_store *s, struct known *k, struct sl_err *err)
+{
+    if (sl_store_site_list(s, known_site, k, err) != 0)
+        return -1;
+    return k->oom ? sl_err_set(err, "out of memory") : 0;
+}
+
+/* One new site's networks against the known ones (other sites only): the same
+ * network is a problem, an overlap a note. where: "line 7, column 4
+ * (networks)" or "--network". */
+static void compare_nets(const struct known *k, const char *name, char *const *nets, size_t n,
+                         const char *where, struct sl_import_problems *probs)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct sl_cidr c;
+        if (sl_cidr_parse(nets[i], &c, NULL) != 0)
+            continue;
+        for (size_t j = 0; j < k->n; j++) {
+            const struct known_net *o = &k->v[j];
+            if (strcmp(o->site, name) == 0 || !sl_cidr_overlap(&c, &o->c))
+                continue;
+            char at[48] = " (in the register)";
+            if (o->line > 0)
+                snprintf(at, sizeof at, " (line %zu)", o->line);
+            char on[SL_CIDR_STRLEN];
+            sl_cidr_format(&o->c, on);
+            if (c.prefix == o->c.prefix)
+                sl_problem(probs, "%s: %s is already a network of site '%s'%s; a network "
+                           "belongs to one site", where, nets[i], o->site, at);
+            else
+                sl_note(probs, "%s: %s overlaps %s of site '%s'%s; a device there belongs "
+                        "to the site of the more specific network", where, nets[i], on,
+                        o->site, at);
+        }
+    }
+}
+
+int sl_site_check_networks(struct sl_store *s, const char *name, char *const *nets, size_t n,
+                           struct sl_import_problems *probs, struct sl_err *err)
+{
+    struct known k = {0};
+    if (known_register(s, &k, err) != 0) {
+        free(k.v);
+        return -1;
+    }
+    compare_nets(&k, name, nets, n, "--network", probs);
+    free(k.v);
+    return 0;
+}
+
+/* Every row's networks against the register's and the earlier rows'. 0, or -1. */
+static int check_networks(struct sl_store *s, struct import *im, struct sl_err *err)
+{
+    struct known k = {0};
+    int rc = known_register(s, &k, err);
+    for (size_t i = 0; rc == 0 && i < im->nrows; i++) {
+        const struct row *row = &im->rows[i];
+        char where[64];
+        snprintf(where, sizeof where, "line %zu, column %d (networks)", row->line,
+                 im->where[COL_NETWORKS] + 1);
+        compare_nets(&k, row->name, row->networks, row->n_networks, where, im->probs);
+        for (size_t j = 0; rc == 0 && j < row->n_networks; j++)
+            if (known_add(&k, row->networks[j], row->name, row->line) != 0)
+                rc = sl_err_set(err, "out of memory");
+    }
+    free(k.v);
+    return rc;
+}
+
 /* Every row in one transaction. 0, or -1 (nothing written). */
 static int write_sites(struct sl_store *s, const struct import *im, const char *actor,
                        struct sl_err *err)
@@ -263,6 +382,8 @@ static int read_all(struct sl_store *s, struct import *im, struct sl_err *err)
             return -1;
     }
     if (im->probs->count == 0 && check_names(s, im, err) != 0)
+        return -1;
+    if (im->probs->count == 0 && check_networks(s, im, err) != 0)
         return -1;
     if (im->probs->count > 0)
         return 1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sitenet.h"
 #include "ident/ident.h"
 #include "net/targets.h"
 #include "policy/policy.h"
@@ -14,11 +15,6 @@
 #include "util/datadir.h"
 #include "util/grow.h"
 #include "util/str.h"
-
-struct vnet {
-    struct sl_cidr cidr;
-    size_t site; /* index into sites */
-};
 
 struct vsite {
     int64_t id;
@@ -33,7 +29,7 @@ struct vctx {
     int64_t scan_id, now;
     struct vsite *sites;
     size_t n_sites, cap_sites;
-    struct vnet *nets;
+    struct sl_site_net *nets;
     size_t n_nets, cap_nets;
     struct sl_targets *targets;
     char targets_text[512];
@@ -64,7 +60,7 @@ static int site_cb(const struct sl_site *site, void *vctx)
             continue;
         if (SL_GROW(c->nets, c->cap_nets, c->n_nets + 1, 32) != 0)
             goto oom;
-        c->nets[c->n_nets++] = (struct vnet){cidr, c->n_sites};
+        c->nets[c->n_nets++] = (struct sl_site_net){cidr, (int64_t)c->n_sites, site->tier};
         if (vs->selected) {
             if (sl_targets_add(c->targets, site->networks[i], c->err) != 0) {
                 c->failed = 1;
@@ -83,23 +79,13 @@ oom:
     return 1;
 }
 
-/* The site whose most specific network holds the address, or -1. */
+/* The index of the site the address belongs to (core/sitenet.h), or -1. */
 static long site_of(const struct vctx *c, const char *address)
 {
     struct sl_addr a;
     if (sl_addr_parse(address, &a) != 0)
         return -1;
-    long best = -1;
-    unsigned best_len = 0;
-    for (size_t i = 0; i < c->n_nets; i++) {
-        const struct sl_cidr *n = &c->nets[i].cidr;
-        unsigned len = n->addr.v4 ? n->prefix + 96 : n->prefix;
-        if (sl_cidr_contains(n, &a) && (best < 0 || len > best_len)) {
-            best = (long)c->nets[i].site;
-            best_len = len;
-        }
-    }
-    return best;
+    return (long)sl_site_net_best(c->nets, c->n_nets, &a);
 }
 
 static void on_device(const struct sl_scan_device *d, void *vctx)

@@ -146,6 +146,8 @@ static void chart_frame(const struct sl_progress *p, struct chart *out_c, double
         if ((double)p->weeks[i].affected > c.ymax)
             c.ymax = (double)p->weeks[i].affected;
     double step = nice_step(c.ymax, 5);
+    if (step < 1)
+        step = 1; /* counts are whole: 0, 0.5, 1 would label 0, 0, 1 */
     c.ymax = ceil(c.ymax / step) * step;
     if (c.ymax <= 0)
         c.ymax = 1;

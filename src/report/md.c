@@ -3,18 +3,36 @@
 
 #include "report/report.h"
 
-/* Markdown table cells: no pipes or newlines. */
+/* Text from the register (device answers, names typed by people) as inert
+ * Markdown: <, > and & as entities, so no raw HTML and no autolink; the
+ * punctuation that makes emphasis, code, links, images and table cells
+ * (\ ` * _ [ ] | ~) backslash-escaped, so no [x](javascript:...) link;
+ * control characters and line breaks as spaces, so a cell stays one cell. */
+static void md_text(FILE *out, const char *s)
+{
+    for (; s != NULL && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '<')
+            fputs("&lt;", out);
+        else if (c == '>')
+            fputs("&gt;", out);
+        else if (c == '&')
+            fputs("&amp;", out);
+        else if (c < 0x20 || c == 0x7f)
+            fputc(' ', out);
+        else if (strchr("\\`*_[]|~", c) != NULL) {
+            fputc('\\', out);
+            fputc(c, out);
+        } else
+            fputc(c, out);
+    }
+}
+
+/* One table cell. */
 static void cell(FILE *out, const char *s)
 {
     fputs(" ", out);
-    for (; s != NULL && *s; s++) {
-        if (*s == '|')
-            fputs("\\|", out);
-        else if (*s == '\n' || *s == '\r')
-            fputc(' ', out);
-        else
-            fputc(*s, out);
-    }
+    md_text(out, s);
     fputs(" |", out);
 }
 
@@ -69,8 +87,11 @@ static int dev_row(const struct sl_prog_device *pd, void *vctx)
 static void figures_table(FILE *out, const struct sl_progress *p)
 {
     const struct sl_prog_counts *c = &p->total;
-    fprintf(out, "# Removal programme: %s, as of %s\n\n", p->scope_text, p->as_of);
-    fprintf(out, "**%s**\n\n", p->headline);
+    fputs("# Removal programme: ", out);
+    md_text(out, p->scope_text);
+    fprintf(out, ", as of %s\n\n**", p->as_of);
+    md_text(out, p->headline);
+    fputs("**\n\n", out);
     fprintf(out, "| figure | value |\n|---|---:|\n");
     fprintf(out, "| affected devices | %lld |\n| replaced | %lld (%.1f%%) |\n",
             (long long)c->affected, (long long)c->replaced, sl_report_pct(c->replaced_pct));
@@ -167,8 +188,15 @@ static void exemptions_and_reappearances(FILE *out, const struct sl_progress *p)
     fprintf(out, "\n## Reappeared after removal (%zu)\n\n", p->n_reappearances_total);
     for (size_t i = 0; i < p->n_reappearances; i++) {
         const struct sl_prog_reappearance *x = &p->reappearances[i];
-        fprintf(out, "- **device %lld** %s %s at %s, seen again %s%s%s\n", (long long)x->device_id,
-                x->manufacturer, x->model, x->address, x->at, x->note[0] ? ": " : "", x->note);
+        fprintf(out, "- **device %lld** ", (long long)x->device_id);
+        md_text(out, x->manufacturer);
+        fputc(' ', out);
+        md_text(out, x->model);
+        fputs(" at ", out);
+        md_text(out, x->address);
+        fprintf(out, ", seen again %s%s", x->at, x->note[0] ? ": " : "");
+        md_text(out, x->note);
+        fputc('\n', out);
     }
 }
 

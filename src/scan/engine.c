@@ -292,6 +292,12 @@ unsigned sl_scan_default_threads(uint64_t addresses)
     return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
 }
 
+unsigned sl_scan_per_host(const struct sl_scan_opts *o)
+{
+    unsigned n = (unsigned)o->n_ports + (o->udp_discovery ? SL_UDP_COUNT : 0);
+    return n > 0 ? n : 1;
+}
+
 /* Checks the options and fixes what every engine is given. 0, or -1 with err. */
 static int plan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks *cb,
                     struct run_params *p, struct sl_err *err)
@@ -317,9 +323,7 @@ static int plan_run(const struct sl_scan_opts *o, const struct sl_scan_callbacks
     p->cb = cb;
     p->conc = conc;
     p->timeout_ms = o->timeout_ms ? o->timeout_ms : SL_SCAN_DEFAULT_TIMEOUT_MS;
-    p->per_host = (unsigned)o->n_ports + (o->udp_discovery ? SL_UDP_COUNT : 0);
-    if (p->per_host == 0)
-        p->per_host = 1;
+    p->per_host = sl_scan_per_host(o);
     p->to_probe = sl_targets_count(o->targets) - sl_targets_excluded(o->targets);
     /* Multicast responders are found by the first engine before any walk: one engine. */
     p->n = o->multicast_iface != NULL ? 1

@@ -191,6 +191,10 @@ static void XMLCALL nx_start(void *ud, const XML_Char *name, const XML_Char **a)
         nx_fail(x, "nested too deeply");
         return;
     }
+    if (x->depth == 1 && strcmp(name, "nmaprun") != 0) {
+        nx_fail(x, "the root element is not <nmaprun>: not nmap -oX output");
+        return;
+    }
     if (strcmp(name, "host") == 0) {
         x->in_host = true;
         x->addr[0] = x->mac[0] = '\0';
@@ -318,7 +322,7 @@ struct mrecs {
 
 /* One port entry of a host line: an open TCP port, with its banner if any.
  * 0 (kept or skipped), or -1 with err. */
-static int masscan_port(json_t *pe, const char *ip, size_t lineno, struct mrecs *m,
+static int masscan_port(json_t *pe, const char *ip, const char *where, struct mrecs *m,
                         struct sl_err *err)
 {
     json_int_t port = json_integer_value(json_object_get(pe, "port"));
@@ -337,7 +341,7 @@ static int masscan_port(json_t *pe, const char *ip, size_t lineno, struct mrecs 
     memset(r, 0, sizeof *r);
     struct sl_addr a;
     if (sl_addr_parse(ip, &a) != 0)
-        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: '%.60s' is not an address", lineno, ip);
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, %s: '%.60s' is not an address", where, ip);
     sl_addr_format(&a, r->addr);
     r->port = (uint16_t)port;
     const char *banner = json_string_value(json_object_get(svc, "banner"));
@@ -357,48 +361,99 @@ static int masscan_port(json_t *pe, const char *ip, size_t lineno, struct mrecs 
     return 0;
 }
 
-/* One line of masscan's array: a host object, or anything else skipped. */
-static int masscan_line(const char *s, const char *le, size_t lineno, struct mrecs *m,
-                        struct sl_err *err)
+/* One host object: its open TCP ports into m. where names it in errors ("line
+ * 3", "record 7"). 0, or -1 with err. */
+static int masscan_host(json_t *j, const char *where, struct mrecs *m, struct sl_err *err)
 {
-    while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
-        s++;
-    if (s >= le || *s != '{')
-        return 0; /* "[", "]" and blank lines of masscan's array */
-    size_t l = (size_t)(le - s);
-    while (l > 0 && (s[l - 1] == ',' || s[l - 1] == ' ' || s[l - 1] == '\r'))
-        l--;
-    json_error_t je;
-    json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &je);
-    if (j == NULL)
-        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %zu: %s", lineno, je.text);
+    if (!json_is_object(j))
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, %s: not a host object", where);
     const char *ip = json_string_value(json_object_get(j, "ip"));
     json_t *ports = json_object_get(j, "ports");
-    int rc = 0;
+    if (ip == NULL && json_object_get(j, "finished") != NULL)
+        return 0; /* masscan's closing status record */
+    if (ip == NULL || !json_is_array(ports))
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, %s: a record without \"ip\" and \"ports\"", where);
     size_t i;
     json_t *pe;
-    if (ip != NULL && json_is_array(ports)) /* else e.g. {"finished": 1} */
-        json_array_foreach(ports, i, pe) {
-            if ((rc = masscan_port(pe, ip, lineno, m, err)) != 0)
+    json_array_foreach(ports, i, pe) {
+        if (masscan_port(pe, ip, where, m, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* masscan's own form: "[", one host object a line (each ending in ","), "]".
+ * Every other line is an error: nothing is skipped unread. */
+static int masscan_lines(const char *data, size_t len, struct mrecs *m, struct sl_err *err)
+{
+    size_t lineno = 0;
+    const char *p = data, *end = data + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *s = p, *le = nl != NULL ? nl : end;
+        p = nl != NULL ? nl + 1 : end;
+        lineno++;
+        while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
+            s++;
+        size_t l = (size_t)(le - s);
+        while (l > 0 && (s[l - 1] == ',' || s[l - 1] == ' ' || s[l - 1] == '\r'))
+            l--;
+        if (l == 0 || (l == 1 && (*s == '[' || *s == ']')))
+            continue;
+        char where[32];
+        snprintf(where, sizeof where, "line %zu", lineno);
+        if (*s != '{')
+            return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, %s: not a host record", where);
+        json_error_t je;
+        json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &je);
+        if (j == NULL)
+            return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, %s: %s", where, je.text);
+        int rc = masscan_host(j, where, m, err);
+        json_decref(j);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* masscan JSON: a whole document (an array of host objects, pretty-printed or
+ * not), else masscan's line form (older masscan leaves a comma before the
+ * closing "]", which is not JSON). Records are never skipped unread: a NUL
+ * (\u0000), a record nested too deeply, or anything but a host object is an
+ * error naming where. */
+static int masscan_records(const char *data, size_t len, struct mrecs *m, struct sl_err *err)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (doc == NULL) {
+        struct sl_err lerr = {0};
+        if (masscan_lines(data, len, m, &lerr) == 0)
+            return 0;
+        /* neither: say what is wrong with it as a document, and as lines */
+        return sl_err_setk(err, SL_ERR_INVALID, "masscan JSON, line %d, column %d: %s (read as one record a "
+                               "line: %s)", je.line, je.column, je.text, lerr.msg);
+    }
+    int rc = 0;
+    if (!json_is_array(doc)) {
+        rc = sl_err_setk(err, SL_ERR_INVALID, "masscan JSON: the document is not an array of host records");
+    } else {
+        size_t i;
+        json_t *j;
+        json_array_foreach(doc, i, j) {
+            char where[32];
+            snprintf(where, sizeof where, "record %zu", i + 1);
+            if ((rc = masscan_host(j, where, m, err)) != 0)
                 break;
         }
-    json_decref(j);
+    }
+    json_decref(doc);
     return rc;
 }
 
 static int parse_masscan(const char *data, size_t len, struct hosts *hs, struct sl_err *err)
 {
     struct mrecs m = {NULL, 0, 0};
-    size_t lineno = 0;
-    int rc = 0;
-    const char *p = data, *end = data + len;
-    while (p < end && rc == 0) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl != NULL ? nl : end;
-        lineno++;
-        rc = masscan_line(p, le, lineno, &m, err);
-        p = nl != NULL ? nl + 1 : end;
-    }
+    int rc = masscan_records(data, len, &m, err);
     if (rc == 0 && m.n > 0) {
         qsort(m.v, m.n, sizeof *m.v, cmp_mrec);
         struct sl_host *h = NULL;
@@ -423,6 +478,25 @@ static int parse_masscan(const char *data, size_t len, struct hosts *hs, struct 
     return rc;
 }
 
+/* The format from the first byte that is not blank (after a UTF-8 byte order
+ * mark): '<' nmap XML, '[' or '{' masscan JSON, anything else an error. */
+static int detect(const char *data, size_t len, enum sl_import_format *fmt, struct sl_err *err)
+{
+    size_t i = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
+        i++;
+    if (i < len && data[i] == '<')
+        *fmt = SL_IMPORT_NMAP_XML;
+    else if (i < len && (data[i] == '[' || data[i] == '{'))
+        *fmt = SL_IMPORT_MASSCAN_JSON;
+    else if (i < len)
+        return sl_err_setk(err, SL_ERR_INVALID, "not nmap XML or masscan JSON (it starts with byte 0x%02x)",
+                          (unsigned char)data[i]);
+    else
+        return sl_err_setk(err, SL_ERR_INVALID, "not nmap XML or masscan JSON: the file is empty");
+    return 0;
+}
+
 int sl_import_run(const char *data, size_t len, enum sl_import_format fmt,
                   const struct sl_scan_opts *opts, const struct sl_scan_callbacks *cb,
                   struct sl_scan_summary *sum, struct sl_err *err)
@@ -433,15 +507,14 @@ int sl_import_run(const char *data, size_t len, enum sl_import_format fmt,
     memset(sum, 0, sizeof *sum);
     if (len > SL_IMPORT_MAX_BYTES)
         return sl_err_setk(err, SL_ERR_INVALID, "input larger than %zu bytes", SL_IMPORT_MAX_BYTES);
-    if (fmt == SL_IMPORT_AUTO) {
-        size_t i = 0;
-        while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
-            i++;
-        fmt = i < len && data[i] == '<' ? SL_IMPORT_NMAP_XML : SL_IMPORT_MASSCAN_JSON;
-    }
+    if (fmt == SL_IMPORT_AUTO && detect(data, len, &fmt, err) != 0)
+        return -1;
     struct hosts hs = {0};
     int rc = fmt == SL_IMPORT_NMAP_XML ? parse_nmap(data, len, &hs, err)
                                        : parse_masscan(data, len, &hs, err);
+    if (rc == 0 && hs.n == 0)
+        rc = sl_err_setk(err, SL_ERR_INVALID, "%s: no hosts in the file, nothing to import",
+                        fmt == SL_IMPORT_NMAP_XML ? "nmap XML" : "masscan JSON");
     if (rc != 0) {
         hosts_free(&hs);
         return -1;

@@ -9,6 +9,12 @@
  *            and http-title reconstructed as a minimal HTTP response (proto http,
  *            detail says it was reconstructed); rtsp-methods likewise (rtsp).
  *   masscan: open ports; service banners (proto http for "http", tcp otherwise).
+ * The format (SL_IMPORT_AUTO) is told by the first byte: '<' nmap (whose root
+ * must be <nmaprun>), '[' or '{' masscan (a whole JSON document, pretty-printed
+ * or not, else masscan's one-record-a-line form); anything else is refused. A
+ * file with no host in it is an error and records nothing. A masscan record
+ * that is not a host object (nested arrays, a \u0000 in a string) is an
+ * error naming its line or position, never skipped.
  * Input is hostile like any device answer: at most SL_IMPORT_MAX_BYTES, XML
  * depth 64, no DTD internal subset or entity declarations (an XML bomb is
  * refused), at most SL_IMPORT_MAX_HOSTS hosts. */

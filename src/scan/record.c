@@ -3,17 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sitenet.h"
 #include "scan/internal.h"
 #include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
 #define BATCH_DEVICES 500
-
-struct site_net {
-    struct sl_cidr net;
-    size_t site;
-};
 
 struct site_info {
     int64_t id;
@@ -30,7 +26,7 @@ struct sl_recorder {
     struct sl_ident_acc *acc;
     struct site_info *sites;
     size_t n_sites;
-    struct site_net *nets;
+    struct sl_site_net *nets;
     size_t n_nets;
     long fixed_site; /* index into sites, or -1 */
     bool in_txn;
@@ -54,11 +50,11 @@ static int collect_site(const struct sl_site *site, void *vctx)
         struct sl_cidr c;
         if (sl_cidr_parse(site->networks[i], &c, NULL) != 0)
             continue;
-        struct site_net *nn = realloc(r->nets, (r->n_nets + 1) * sizeof *nn);
+        struct sl_site_net *nn = realloc(r->nets, (r->n_nets + 1) * sizeof *nn);
         if (nn == NULL)
             return -1;
         r->nets = nn;
-        r->nets[r->n_nets++] = (struct site_net){c, r->n_sites};
+        r->nets[r->n_nets++] = (struct sl_site_net){c, (int64_t)r->n_sites, site->tier};
     }
     r->n_sites++;
     return 0;
@@ -115,22 +111,12 @@ fail:
 
 int64_t sl_recorder_scan_id(const struct sl_recorder *r) { return r->scan_id; }
 
-/* The site an address belongs to: the most specific network that holds it. */
+/* The site an address belongs to (core/sitenet.h), or --site's. */
 static long site_of(const struct sl_recorder *r, const struct sl_addr *a)
 {
     if (r->fixed_site >= 0)
         return r->fixed_site;
-    long best = -1;
-    unsigned best_len = 0;
-    for (size_t i = 0; i < r->n_nets; i++) {
-        const struct sl_cidr *c = &r->nets[i].net;
-        unsigned len = c->addr.v4 ? c->prefix + 96 : c->prefix;
-        if (sl_cidr_contains(c, a) && (best < 0 || len > best_len)) {
-            best = (long)r->nets[i].site;
-            best_len = len;
-        }
-    }
-    return best;
+    return (long)sl_site_net_best(r->nets, r->n_nets, a);
 }
 
 static int cmp_u16(const void *a, const void *b)
@@ -158,12 +144,30 @@ static void ports_text(const struct sl_host *h, char *out, size_t n)
 struct judged {
     size_t n_ev;
     bool hostile, defaulted;
+    const struct sl_evidence *malformed; /* the first malformed answer, or NULL */
     long site;           /* index into r->sites, -1 outside every site */
     enum sl_tier tier;
     struct sl_claim claim;
     struct sl_verdict verdict;
     char ports[200];
 };
+
+/* A device that answered malformed may be hiding what it is (a NUL where the
+ * vendor's header was): it is never "allowed", only "needs-review". */
+static void malformed_to_review(struct judged *j)
+{
+    const struct sl_evidence *ev = j->malformed;
+    char why[512];
+    snprintf(why, sizeof why,
+             "answered malformed on port %u (%.60s: %.80s); what it is cannot be ruled out, "
+             "review by hand%s%.200s",
+             (unsigned)ev->port,
+             ev->path != NULL ? ev->path : ev->request != NULL ? ev->request : "?",
+             ev->detail != NULL ? ev->detail : "",
+             j->verdict.reason[0] ? "; otherwise: " : "", j->verdict.reason);
+    j->verdict.decision = SL_DECISION_REVIEW;
+    sl_strlcpy(j->verdict.reason, why, sizeof j->verdict.reason);
+}
 
 static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged *j)
 {
@@ -174,6 +178,8 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
         r->evp[j->n_ev++] = &it->ev;
         if (it->ev.outcome != SL_OUTCOME_OK)
             j->hostile = true;
+        if (it->ev.outcome == SL_OUTCOME_MALFORMED && j->malformed == NULL)
+            j->malformed = &it->ev;
     }
     if (r->acc != NULL) {
         sl_ident_acc_reset(r->acc);
@@ -190,6 +196,8 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
         j->verdict.decision = SL_DECISION_REVIEW;
         sl_strlcpy(j->verdict.reason, "no policy loaded", sizeof j->verdict.reason);
     }
+    if (j->malformed != NULL && j->verdict.decision == SL_DECISION_ALLOWED)
+        malformed_to_review(j);
     ports_text(h, j->ports, sizeof j->ports);
 }
 

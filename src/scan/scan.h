@@ -60,6 +60,8 @@
 #define SL_SCAN_DEFAULT_RATE 20000
 #define SL_SCAN_DEFAULT_TIMEOUT_MS 3000
 #define SL_SCAN_DEFAULT_RETRIES 1
+/* More addresses than this need --max-addresses or a yes on a terminal (a /16). */
+#define SL_SCAN_CONFIRM_ADDRESSES 65536
 #define SL_SCAN_FD_RESERVE 512 /* descriptors kept free for the register, logs, ... */
 
 struct sl_scan_opts {
@@ -167,6 +169,8 @@ struct sl_scan_callbacks {
 unsigned sl_scan_max_concurrency(void);
 /* The thread count used when opts->threads is 0, for a scan of that many addresses. */
 unsigned sl_scan_default_threads(uint64_t addresses);
+/* Probe packets sent to one host (first tries): the TCP ports plus the UDP queries. */
+unsigned sl_scan_per_host(const struct sl_scan_opts *o);
 
 /* Runs a scan. Returns 0 when it ran (complete or stopped early: see
  * summary->complete), -1 on a setup or register failure (err set; whatever was

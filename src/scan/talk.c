@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/xml.h"
 #include "scan/engine.h"
 #include "util/str.h"
 #include "util/timeutil.h"
@@ -77,6 +78,23 @@ static bool host_has_plain_http(const struct sl_host *h, uint16_t except_port)
     return false;
 }
 
+static bool plans_creds(const struct conn *c)
+{
+    for (unsigned i = 0; i < c->n_steps; i++)
+        if (c->steps[i]->flags & SL_STEP_CREDS)
+            return true;
+    return false;
+}
+
+/* True when a TLS handshake with the host succeeded (on any port). */
+static bool host_has_tls(const struct sl_host *h)
+{
+    for (const struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next)
+        if (it->ev.proto == SL_PROTO_TLS && it->ev.outcome == SL_OUTCOME_OK)
+            return true;
+    return false;
+}
+
 static void next_step(struct conn *c, bool must_reconnect)
 {
     c->step++;
@@ -88,8 +106,13 @@ static void next_step(struct conn *c, bool must_reconnect)
      * device's web UI already answered in the clear, the vendor endpoints were
      * (or are being) asked there. */
     if (c->kind == SL_PK_HTTPS && host_has_plain_http(c->h, c->port)) {
-        sl_eng_conn_finish(c);
-        return;
+        /* ... except ONVIF with credentials, which prefers TLS (talk_send) */
+        while (c->step < c->n_steps && !(c->steps[c->step]->flags & SL_STEP_ONVIF))
+            c->step++;
+        if (c->step >= c->n_steps || !plans_creds(c)) {
+            sl_eng_conn_finish(c);
+            return;
+        }
     }
     if (must_reconnect && c->kind == SL_PK_HTTPS && c->sess == NULL &&
         (c->tls == NULL || !sl_tls_session_resumable(c->tls))) {
@@ -107,6 +130,31 @@ static void next_step(struct conn *c, bool must_reconnect)
         sl_eng_talk_send(c);
 }
 
+static int onvif_date_elem(const struct sl_xml_elem *e, void *ctx)
+{
+    if (strcmp(e->local, "GetSystemDateAndTimeResponse") == 0)
+        *(bool *)ctx = true;
+    return 0;
+}
+
+/* True when the host already gave a well-formed ONVIF answer: our
+ * unauthenticated GetSystemDateAndTime, answered with SOAP that parses whole
+ * and holds its response element. Only then do credentials go to it. */
+static bool host_spoke_onvif(const struct sl_host *h)
+{
+    for (const struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next) {
+        if (it->ev.proto != SL_PROTO_ONVIF || it->ev.outcome != SL_OUTCOME_OK)
+            continue;
+        bool found = false;
+        struct sl_err err = {0};
+        if (sl_xml_parse((const char *)it->ev.data, it->ev.len, NULL, onvif_date_elem, &found,
+                         &err) == 0 &&
+            found)
+            return true;
+    }
+    return false;
+}
+
 void sl_eng_talk_send(struct conn *c)
 {
     const struct sl_step *s = c->steps[c->step];
@@ -114,6 +162,15 @@ void sl_eng_talk_send(struct conn *c)
     sl_buf_init(&req, 16 * 1024);
     struct sl_step_ctx ctx = {.host = c->h->addr_s, .port = c->port, .cseq = c->step + 1};
     char created[SL_ISO_LEN];
+    if ((s->flags & SL_STEP_CREDS) &&
+        (!host_spoke_onvif(c->h) || (c->kind == SL_PK_HTTP && host_has_tls(c->h)))) {
+        /* No well-formed ONVIF answer from this host: its WS-UsernameToken digest
+         * (crackable offline) is not sent to something that may not be a camera.
+         * And a host that speaks TLS gets it over TLS only (its HTTPS port's
+         * conversation asks). */
+        next_step(c, false);
+        return;
+    }
     if (s->flags & SL_STEP_CREDS) {
         const struct sl_cred *cr = sl_creds_for(c->e->o->creds, &c->h->addr);
         sl_time_iso(sl_now(), created);
@@ -174,8 +231,10 @@ void sl_eng_talk_plain(struct conn *c, const uint8_t *data, size_t n)
             uv_timer_start(&c->aux, sl_eng_on_aux, QUIET_MS, 0);
             return;
         }
+        /* One malformed answer (a NUL in a header) must not hide the device: the
+         * next path is asked on a new connection (the stream is out of step). */
         sl_eng_record_step(c, SL_OUTCOME_MALFORMED, sl_http_error(&c->http));
-        sl_eng_conn_finish(c);
+        next_step(c, true);
         return;
     }
     bool trunc = c->http.truncated;

@@ -19,7 +19,7 @@ int sl_addr_parse(const char *s, struct sl_addr *out)
         return 0;
     }
     if (inet_pton(AF_INET6, s, out->b) == 1) {
-        out->v4 = false;
+        out->v4 = sl_addr_bytes_mapped(out->b);
         return 0;
     }
     return -1;
@@ -82,6 +82,20 @@ static bool host_bits_zero(const struct sl_addr *a, unsigned mp)
     return true;
 }
 
+/* True when the IPv6 network a/prefix (prefix <= 96) holds ::ffff:0:0/96. */
+static bool covers_mapped(const struct sl_addr *a, unsigned prefix)
+{
+    struct sl_addr m;
+    memset(&m, 0, sizeof m);
+    m.b[10] = m.b[11] = 0xff;
+    for (unsigned bit = 0; bit < prefix; bit++) {
+        uint8_t mask = (uint8_t)(0x80u >> (bit % 8));
+        if ((a->b[bit / 8] & mask) != (m.b[bit / 8] & mask))
+            return false;
+    }
+    return true;
+}
+
 int sl_cidr_parse(const char *s, struct sl_cidr *out, struct sl_err *err)
 {
     char tmp[SL_CIDR_STRLEN + 8];
@@ -97,6 +111,18 @@ int sl_cidr_parse(const char *s, struct sl_cidr *out, struct sl_err *err)
     }
     if (sl_addr_parse(tmp, &out->addr) != 0)
         return sl_err_set(err, "'%s' is not an IPv4 or IPv6 network", s);
+    if (out->addr.v4 && strchr(tmp, ':') != NULL && prefix >= 0) {
+        /* ::ffff:198.18.0.0/120 is 198.18.0.0/24 */
+        if (prefix < 96)
+            return sl_err_set(err, "'%s' covers more than the IPv4-mapped range ::ffff:0:0/96; "
+                                   "give IPv4 networks as IPv4",
+                              s);
+        prefix -= 96;
+    }
+    if (!out->addr.v4 && prefix >= 0 && prefix <= 96 && covers_mapped(&out->addr, (unsigned)prefix))
+        return sl_err_set(err, "'%s' covers the IPv4-mapped range ::ffff:0:0/96; give IPv4 "
+                               "networks as IPv4",
+                          s);
     unsigned maxp = out->addr.v4 ? 32 : 128;
     if (prefix < 0)
         prefix = maxp;

@@ -2,6 +2,17 @@
  *
  * Addresses are kept as 16 bytes (IPv4 mapped into ::ffff:0:0/96) so one
  * comparison works for both families.
+ *
+ * An IPv4-mapped IPv6 address (::ffff:198.18.0.7, however written, however it
+ * arrives: parsed, resolved, from a socket) IS the IPv4 address: every way in
+ * here makes it one (v4 true), so a target, an exclusion and a site network
+ * name it alike and none can be bypassed by the other spelling. A mapped
+ * network ::ffff:198.18.0.0/120 is the IPv4 198.18.0.0/24; an IPv6 network
+ * that covers part of the mapped range without being inside it (::/64,
+ * ::ffff:0:0/95) is refused. NAT64 (64:ff9b::/96, RFC 6052) and 6to4
+ * (2002::/16) addresses stay IPv6: they are other hosts' addresses on the
+ * wire (a NAT64 gateway's, a 6to4 relay's). SL_NAT64_WKP is the well-known
+ * NAT64 prefix, for the callers that treat it (exclusions, site matching).
  */
 #ifndef SL_UTIL_CIDR_H
 #define SL_UTIL_CIDR_H
@@ -45,10 +56,24 @@ static inline void sl_addr_from_v4(const uint8_t b[4], struct sl_addr *out)
     out->v4 = true;
 }
 
+/* True for ::ffff:a.b.c.d (the bytes of an IPv4 address in struct sl_addr). */
+static inline bool sl_addr_bytes_mapped(const uint8_t b[16])
+{
+    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return memcmp(b, prefix, 12) == 0;
+}
+
 static inline void sl_addr_from_v6(const uint8_t b[16], struct sl_addr *out)
 {
     memcpy(out->b, b, 16);
-    out->v4 = false;
+    out->v4 = sl_addr_bytes_mapped(b);
+}
+
+/* 64:ff9b::/96, the NAT64 well-known prefix (RFC 6052 s2.1). */
+static inline bool sl_addr_nat64(const struct sl_addr *a)
+{
+    static const uint8_t wkp[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    return !a->v4 && memcmp(a->b, wkp, 12) == 0;
 }
 
 int sl_addr_from_sockaddr(const struct sockaddr *sa, struct sl_addr *out, uint16_t *port);

@@ -8,15 +8,29 @@
 
 #include "util/str.h"
 
+/* One printf-style text into the next free slot of a kept list. */
+__attribute__((format(printf, 3, 0))) static void add(char (*text)[320], size_t *count,
+                                                      const char *fmt, va_list ap)
+{
+    if (*count < SL_IMPORT_MAX_PROBLEMS)
+        vsnprintf(text[*count], sizeof text[*count], fmt, ap);
+    (*count)++;
+}
+
 void sl_problem(struct sl_import_problems *p, const char *fmt, ...)
 {
-    if (p->count < SL_IMPORT_MAX_PROBLEMS) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(p->text[p->count], sizeof p->text[p->count], fmt, ap);
-        va_end(ap);
-    }
-    p->count++;
+    va_list ap;
+    va_start(ap, fmt);
+    add(p->text, &p->count, fmt, ap);
+    va_end(ap);
+}
+
+void sl_note(struct sl_import_problems *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(p->note, &p->note_count, fmt, ap);
+    va_end(ap);
 }
 
 bool sl_problem_text(struct sl_import_problems *p, size_t line, size_t colno,
@@ -31,6 +45,12 @@ bool sl_problem_text(struct sl_import_problems *p, size_t line, size_t colno,
     if (strlen(value) > maxlen) {
         sl_problem(p, "line %zu, column %zu (%s): longer than %zu characters", line, colno,
                    colname, maxlen);
+        return false;
+    }
+    size_t bad;
+    if (!sl_utf8_valid(value, strlen(value), &bad)) {
+        sl_problem(p, "line %zu, column %zu (%s): not valid UTF-8 (byte %zu of the field)", line,
+                   colno, colname, bad + 1);
         return false;
     }
     if (sl_str_has_control(value)) {

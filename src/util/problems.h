@@ -16,10 +16,16 @@
 struct sl_import_problems {
     size_t count;                              /* problems found (may exceed the stored ones) */
     char text[SL_IMPORT_MAX_PROBLEMS][320];    /* "line 7, column 3 (tier): ..." */
+    size_t note_count;                         /* notes: worth saying, not a reason to refuse */
+    char note[SL_IMPORT_MAX_PROBLEMS][320];
 };
 
 /* Records one problem (printf-style). */
 void sl_problem(struct sl_import_problems *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Records one note (printf-style): imported anyway, but the user should know. */
+void sl_note(struct sl_import_problems *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Checks a free-text field in place: trims it, then records a problem (and

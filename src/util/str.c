@@ -109,6 +109,42 @@ bool sl_str_has_control(const char *s)
     return false;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (e - p > 0 bytes), or 0. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *e)
+{
+    unsigned c = *p;
+    if (c < 0x80)
+        return 1;
+    size_t k = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xc2 && c <= 0xdf ? 1 : 0;
+    if (k == 0 || (size_t)(e - p) <= k)
+        return 0;
+    unsigned cp = c & (0x3fu >> k);
+    for (size_t i = 1; i <= k; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3fu);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return k + 1;
+}
+
+bool sl_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    while (p < e) {
+        size_t k = utf8_seq(p, e);
+        if (k == 0) {
+            if (bad != NULL)
+                *bad = (size_t)(p - (const unsigned char *)s);
+            return false;
+        }
+        p += k;
+    }
+    return true;
+}
+
 void sl_str_printable(char *s)
 {
     for (; *s != '\0'; s++) {

@@ -38,6 +38,12 @@ const char *sl_memcasemem(const char *hay, size_t n, const char *needle);
 /* True when s holds an ASCII control character (below 0x20, or DEL). */
 bool sl_str_has_control(const char *s);
 
+/* True when the n bytes at s are well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF; NUL bytes are valid UTF-8 and are
+ * checked separately). When false and bad is not NULL, *bad is the offset of
+ * the first byte of the first bad sequence. */
+bool sl_utf8_valid(const char *s, size_t n, size_t *bad);
+
 /* Replaces bytes that are not printable ASCII by '.', for logs and tables. */
 void sl_str_printable(char *s);
 

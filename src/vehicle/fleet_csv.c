@@ -274,8 +274,10 @@ static bool header(struct ctx *x)
             sl_problem(x->probs, "%s", cerr.msg);
         return false;
     }
-    return sl_csv_map_header(x->r, x->line, col_names, C_COUNT, col_required, x->where,
-                             x->probs) == 0;
+    size_t bad = sl_csv_map_header(x->r, x->line, col_names, C_COUNT, col_required, x->where,
+                                   x->probs);
+    sl_csv_name_columns(x->r, col_names, x->where, C_COUNT);
+    return bad == 0;
 }
 
 int sl_fleet_csv_parse(const char *data, size_t len, const struct sl_vrules *vr,

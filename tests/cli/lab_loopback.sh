@@ -71,6 +71,8 @@ $L probe "$(h hostile-tlsstall)" 443 --tls --timeout 1000 --status 2>"$T/st" >/d
 grep -q "status: tls-failed" "$T/st" || die "tls-stall: $(cat "$T/st")"
 $L probe "$(h hostile-udpflood)" 3702 --udp --timeout 700 --status --send '<e:Envelope xmlns:e="x"><e:Body><d:Probe xmlns:d="y"/></e:Body></e:Envelope>' 2>"$T/st" >/dev/null
 grep -q "replies=100 " "$T/st" || die "udp flood: $(cat "$T/st")"
+$L probe "$(h hostile-nulheader)" 80 --send 'GET / HTTP/1.0\r\n\r\n' | tr '\000' '@' | grep -aq '^SERVER: Web@Server' || die "nulheader"
+$L probe "$(h hostile-liar)" 37020 --udp --timeout 700 --send '<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>1</Uuid><Types>inquiry</Types></Probe>' | grep -aq 'DS-2CD2346G2-ISU/SL20210504AAWR4AJR7TVWA' || die "liar: sadp serial"
 
 # 5. the connection log names the device and the peer
 grep -q "^20[0-9-]*T[0-9:.]*Z tcp $axis 80 127\." "$T/state/t1/connlog" || die "connlog"

@@ -19,6 +19,8 @@
 #   live_veth A B         (in a namespace of its own) a veth pair, up, no IPv6
 #   inject PCAP IFACE     sends every frame of PCAP out of IFACE (AF_PACKET),
 #                         prints how many; pcap_frames PCAP: how many it holds
+#   nmap_camera FILE ADDR...  writes nmap -oX output with a Hikvision camera (port 80,
+#                         App-webs) at each ADDR, for 'sightline import'
 #   finish                exit 1 when any check failed, else 0
 # Checks print "ok: ..." or "FAIL: ..."; ctest shows the output of a failure.
 # A script that must run in a network namespace of its own (loopback only, up)
@@ -144,6 +146,15 @@ pcap_frames() { # PCAP
 import struct, sys; d = open(sys.argv[1], 'rb').read(); o, n = 24, 0
 while o + 16 <= len(d): o += 16 + struct.unpack('<IIII', d[o:o + 16])[2]; n += 1
 print(n)" "$1"
+}
+
+nmap_camera() { # FILE ADDR...
+    _f=$1; shift
+    { echo '<?xml version="1.0"?>'; echo '<nmaprun scanner="nmap">'
+      for _a in "$@"; do
+          echo "<host><status state=\"up\"/><address addr=\"$_a\" addrtype=\"ipv4\"/><ports><port protocol=\"tcp\" portid=\"80\"><state state=\"open\"/><service name=\"http\" product=\"Hikvision IP camera httpd\"/><script id=\"http-server-header\" output=\"App-webs/\"/></port></ports></host>"
+      done
+      echo '</nmaprun>'; } > "$_f"
 }
 
 finish() {

@@ -294,7 +294,10 @@ static void test_plans(void **state)
     assert_true(st[8]->flags & SL_STEP_ONVIF);
     /* HTTPS asks less (each request may cost a handshake). */
     assert_int_equal(sl_probe_plan(SL_PK_HTTPS, false, st, SL_PROBE_MAX_STEPS), 5);
-    assert_int_equal(sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS), 6);
+    /* with credentials, HTTPS earns them with its own GetSystemDateAndTime first */
+    assert_int_equal(sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS), 7);
+    assert_string_equal(st[5]->request, "POST GetSystemDateAndTime");
+    assert_true(st[6]->flags & SL_STEP_CREDS);
     /* RTSP: OPTIONS then DESCRIBE, CSeq from the step number. */
     assert_int_equal(sl_probe_plan(SL_PK_RTSP, false, st, SL_PROBE_MAX_STEPS), 2);
     struct sl_buf b;
@@ -306,7 +309,7 @@ static void test_plans(void **state)
     sl_probe_plan(SL_PK_HTTPS, true, st, SL_PROBE_MAX_STEPS);
     sl_buf_reset(&b);
     ctx.port = 443;
-    assert_int_equal(st[5]->build(&b, st[5], &ctx), -1);
+    assert_int_equal(st[6]->build(&b, st[6], &ctx), -1);
     sl_buf_free(&b);
     /* Ports where the device speaks first have no plan; a short out[] is respected. */
     assert_int_equal(sl_probe_plan(SL_PK_BANNER, true, st, SL_PROBE_MAX_STEPS), 0);

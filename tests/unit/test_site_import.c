@@ -125,7 +125,7 @@ static void test_bad_rows(void **state)
     expect_problem(ROW("A,D,public,198.18.1.0/24,extra\n"), "line 3: 5 fields");
     expect_problem(ROW("\"A\x01\",D,public,198.18.1.0/24\n"), "control characters");
     expect_problem(ROW("A,D,public,\"198.18.1.0/24\n"), "quoted field never closed");
-    expect_problem(ROW("A,D\"x,public,198.18.1.0/24\n"), "line 3, column 2: quote inside unquoted field");
+    expect_problem(ROW("A,D\"x,public,198.18.1.0/24\n"), "line 3, column 2 (department): quote inside unquoted field");
     expect_problem(ROW("ok1,D,public,198.18.1.0/24\n"), "line 3, column 1 (name): site 'ok1' also on line 2");
     char longname[300];
     memset(longname, 'x', sizeof longname - 1);

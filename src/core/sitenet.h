@@ -1,0 +1,31 @@
+/* sitenet.h - which site an address belongs to, from every site's networks.
+ *
+ * One rule for the scanner, verification and reconciliation alike: the most
+ * specific network holding the address wins; between equally specific ones
+ * (the same network in two sites, which an import now refuses but an older
+ * register may hold) the strictest tier wins, so a device is never judged more
+ * leniently for sitting in two sites. An address under the NAT64 well-known
+ * prefix (64:ff9b::a.b.c.d) that no site's IPv6 network holds belongs where
+ * a.b.c.d belongs. The caller owns the array; nothing here allocates. */
+#ifndef SL_CORE_SITENET_H
+#define SL_CORE_SITENET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/tier.h"
+#include "util/cidr.h"
+
+struct sl_site_net {
+    struct sl_cidr net;
+    int64_t site; /* the caller's handle: an index or a register id */
+    enum sl_tier tier;
+};
+
+/* The handle of the site address a belongs to, or -1 when no network holds it. */
+int64_t sl_site_net_best(const struct sl_site_net *nets, size_t n, const struct sl_addr *a);
+
+/* True when the two networks share an address (same family, one inside the other). */
+bool sl_cidr_overlap(const struct sl_cidr *x, const struct sl_cidr *y);
+
+#endif
