@@ -61,6 +61,8 @@ struct sl_fleet_vehicle {
     uint16_t model_year;        /* 0 = unknown */
     bool model_year_from_vin;   /* the file gave none; the VIN fixed it */
     uint32_t line;              /* CSV line or SBOM component that gave it */
+    uint32_t site_line;         /* CSV line and column that named its site (0: none, a BOM) */
+    uint16_t site_col;
     uint32_t first_part, n_parts; /* set by sl_fleet_index */
 };
 
