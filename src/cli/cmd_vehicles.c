@@ -163,7 +163,7 @@ static int vehicles_check(int argc, char **argv)
     if (rc == SL_EXIT_OK && sl_assess_new(&a, ps, vr, &ao, &err) != 0)
         rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
     struct sl_cli_fleet_counts r = {.worst = -1};
-    struct sl_cli_fleet_out out = {o.vehicle, o.explain, o.json, o.jsonl};
+    struct sl_cli_fleet_out out = {o.vehicle, o.explain, o.json, o.jsonl, NULL};
     if (rc == SL_EXIT_OK)
         rc = sl_cli_fleet_report(cmd, a, &f, &out, &r);
     if (rc == SL_EXIT_OK && fail_on != SL_DECISION_COUNT && r.worst >= sl_decision_severity(fail_on))
@@ -360,6 +360,13 @@ static const struct sl_command vehicle_commands[] = {
     {"check", "validate, identify and judge a fleet CSV or CycloneDX BOM (no register)",
      vehicles_check},
     {"decode", "validate a VIN or IMEI and name its maker from the cited lists", vehicles_decode},
+    {"import", "add fleet files' vehicles and parts to the register, judged at their sites",
+     sl_cmd_vehicles_import},
+    {"add", "add one vehicle and its parts to the register", sl_cmd_vehicles_add},
+    {"list", "list the register's vehicles (table, --json or --csv; filters)",
+     sl_cmd_vehicles_list},
+    {"show", "one vehicle: every verdict's chain, its status and history", sl_cmd_vehicles_show},
+    {"set-status", "retire or move a vehicle; a part removed or fitted", sl_cmd_vehicles_set_status},
     {NULL, NULL, NULL},
 };
 

@@ -233,10 +233,13 @@ int sl_cli_fleet_report(const char *cmd, struct sl_assessor *a, const struct sl_
         sl_print_jsonl(stdout, json_pack("{s:i, s:s, s:o}", "v", 1, "type", "summary",
                                          "summary", summary));
     } else if (o->json) {
-        sl_print_json(stdout, json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "v", 1, "type",
-                                        "vehicle_check", "context", sl_assess_context_json(a),
-                                        "summary", summary, "vehicles", all,
-                                        "parts_without_vehicle", loose));
+        json_t *doc = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "v", 1, "type", "vehicle_check",
+                                "context", sl_assess_context_json(a), "summary", summary,
+                                "vehicles", all, "parts_without_vehicle", loose);
+        if (o->doc != NULL)
+            *o->doc = doc;
+        else
+            sl_print_json(stdout, doc);
         all = NULL;
     } else {
         print_text(a, f, t, chains, loose, r);

@@ -8,6 +8,7 @@
 #define SL_CLI_FLEET_REPORT_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stddef.h>
 
 #include "vehicle/assess.h"
@@ -29,6 +30,7 @@ int sl_cli_read_fleet(const char *cmd, char *const *files, int n,
 struct sl_cli_fleet_out {
     const char *vehicle; /* this VIN only, with its chains; NULL: every vehicle */
     bool explain, json, jsonl;
+    json_t **doc;        /* with json: the document is handed over here, not printed */
 };
 
 struct sl_cli_fleet_counts {
