@@ -178,7 +178,7 @@ int sl_cli_fleet_report(const char *cmd, struct sl_assessor *a, const struct sl_
     if (o->jsonl)
         sl_print_jsonl(stdout, json_pack("{s:i, s:s, s:o}", "v", 1, "type", "vehicle_check",
                                          "context", sl_assess_context_json(a)));
-    size_t shown = 0;
+    size_t shown = 0, shown_parts = 0; /* the parts counted: the vehicles shown, and loose ones */
     for (size_t vi = 0; vi < f->n_vehicles; vi++) {
         if (o->vehicle != NULL && strcasecmp(o->vehicle, f->vehicles[vi].vin) != 0)
             continue;
@@ -191,6 +191,7 @@ int sl_cli_fleet_report(const char *cmd, struct sl_assessor *a, const struct sl_
         if (sl_decision_severity(vv.verdict.decision) > r->worst)
             r->worst = sl_decision_severity(vv.verdict.decision);
         shown++;
+        shown_parts += f->vehicles[vi].n_parts;
         if (o->jsonl) {
             json_object_set_new(vh, "v", json_integer(1));
             json_object_set_new(vh, "type", json_string("vehicle"));
@@ -216,8 +217,9 @@ int sl_cli_fleet_report(const char *cmd, struct sl_assessor *a, const struct sl_
         if (loose_counts[d] && sl_decision_severity((enum sl_decision)d) > r->worst)
             r->worst = sl_decision_severity((enum sl_decision)d);
     }
+    shown_parts += json_array_size(loose);
     json_t *summary = json_pack("{s:I, s:I, s:o, s:o}", "vehicles", (json_int_t)shown, "parts",
-                                (json_int_t)f->n_parts, "vehicles_by_decision",
+                                (json_int_t)shown_parts, "vehicles_by_decision",
                                 counts_json(r->vehicles), "parts_by_decision",
                                 counts_json(r->parts));
     if (o->jsonl) {

@@ -41,7 +41,9 @@ static int taken(const char *vin, struct sl_err *err)
     if (strstr(err->msg, "imei") != NULL)
         return sl_err_setk(err, SL_ERR_EXISTS,
                            "a part's IMEI is already in the register, on another part");
-    return sl_err_setk(err, SL_ERR_EXISTS, "vehicle %s is already in the register", vin);
+    if (strstr(err->msg, "vin") != NULL) /* vehicles.vin, vehicles_vin_key */
+        return sl_err_setk(err, SL_ERR_EXISTS, "vehicle %s is already in the register", vin);
+    return -1;
 }
 
 static int insert_parts(struct sl_store *s, int64_t vid, const struct sl_vpart_row *parts,
@@ -152,10 +154,8 @@ int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
     int64_t vid = 0;
-    if (insert_vehicle(s, v, now, &vid, err) != 0 || insert_parts(s, vid, parts, n, now, err) != 0) {
-        taken(v->vin, err);
+    if (insert_vehicle(s, v, now, &vid, err) != 0 || insert_parts(s, vid, parts, n, now, err) != 0)
         goto fail;
-    }
     struct sl_vehicle_event ev = {.vehicle_id = vid};
     sl_strlcpy(ev.at, now, sizeof ev.at);
     sl_strlcpy(ev.actor, or_empty(actor), sizeof ev.actor);
@@ -175,6 +175,7 @@ int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
         return taken(v->vin, err);
     return 0;
 fail:
+    taken(v->vin, err);
     sl_store_rollback(s);
     return -1;
 }

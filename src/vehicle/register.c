@@ -168,7 +168,7 @@ struct feed {
     struct sl_vpart_row *rows;
     struct part_text *texts;
     size_t cap, texts_cap;
-    char source[160];
+    char source[160], wmi[4]; /* the row points here until the next vehicle */
     struct sl_vreg_counts *counts;
 };
 
@@ -204,7 +204,8 @@ static int feed_next(void *ctx, struct sl_vehicle_row *v, const struct sl_vpart_
     v->model = sl_fleet_str(f, fv->model);
     v->fleet = sl_fleet_str(f, fv->fleet);
     v->registration = sl_fleet_str(f, fv->registration);
-    v->wmi = vv.vin.wmi;
+    sl_strlcpy(fd->wmi, vv.vin.wmi, sizeof fd->wmi);
+    v->wmi = fd->wmi;
     v->maker = decided_name(&vv.maker);
     snprintf(fd->source, sizeof fd->source, fv->line > 0 ? "%.120s line %u" : "%.120s",
              fd->o->source != NULL ? fd->o->source : "", fv->line);
@@ -232,7 +233,7 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
     int rc = resolve_sites(s, f, o->default_site, &sites, site_of, probs, err);
     if (rc == 0 && probs->count > 0)
         rc = 1;
-    struct feed fd = {a, f, o, &sites, site_of, 0, NULL, NULL, 0, 0, "", counts};
+    struct feed fd = {a, f, o, &sites, site_of, 0, NULL, NULL, 0, 0, "", "", counts};
     size_t added = 0;
     if (rc == 0 && sl_store_vehicles_import(s, feed_next, &fd, o->actor, &added, err) != 0) {
         rc = -1;
@@ -267,6 +268,12 @@ static int load_vehicle(const struct sl_vehicle_row *r, void *ctx)
     struct load *l = ctx;
     struct sl_fleet_vehicle fv = {.model_year = (uint16_t)r->model_year,
                                   .model_year_from_vin = r->model_year_from_vin};
+    /* "fleet.csv line 7": the line, so the vehicle explains as its file did. */
+    const char *sp = strrchr(r->source, ' ');
+    int64_t line = 0;
+    if (sp != NULL && sp - r->source >= 5 && strncmp(sp - 5, " line", 5) == 0 &&
+        sl_parse_i64(sp + 1, 1, UINT32_MAX, &line) == 0)
+        fv.line = (uint32_t)line;
     sl_strlcpy(fv.vin, r->vin, sizeof fv.vin);
     uint32_t idx;
     struct sl_err err = {0};
