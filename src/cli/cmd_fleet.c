@@ -422,7 +422,7 @@ static int list_one(const struct sl_vehicle_row *v, void *vctx)
         json_array_append_new(c->arr, vehicle_row_json(v));
         return 0;
     }
-    char year[8] = "", verdict[48];
+    char year[16] = "", verdict[48];
     if (v->model_year)
         snprintf(year, sizeof year, "%d", v->model_year);
     snprintf(verdict, sizeof verdict, "%s%s%s", sl_decision_name(v->verdict.decision),

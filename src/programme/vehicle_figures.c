@@ -67,7 +67,7 @@ static int on_vehicle(const struct sl_vehicle_fig_row *v, void *ctx)
         return 0;
     }
     count(&w->f->vehicles, v->decision, v->deadline, 1);
-    char year[8] = "";
+    char year[16] = "";
     if (v->model_year > 0)
         snprintf(year, sizeof year, "%d", v->model_year);
     struct sl_vfig_row *fl = row(&w->fleets, v->fleet), *si = row(&w->sites, v->site);
