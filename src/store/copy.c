@@ -58,8 +58,8 @@ static const struct copy_table tables[] = {
     {"vehicle_parts", "id",
      "id, vehicle_id, position, kind, layer, supplier, manufacturer, model, version, imei,"
      " serial, purl, cpe, source, status, status_since, replaced_by, vendor, vendors, rules,"
-     " decision, policy, deadline, reason",
-     "iiittttttttttttttttttttt"},
+     " decision, policy, deadline",
+     "iiitttttttttttttttttttt"},
     {"vehicle_events", "id",
      "id, vehicle_id, part_id, at, recorded_at, actor, from_status, to_status, site_id, note,"
      " replaced_by",

@@ -506,7 +506,7 @@ struct sl_vpart_row {
     const char *rules;        /* in: the rules that identified them, " " between */
     const char *status;       /* "fitted" or "removed" */
     const char *status_since, *replaced_by;
-    struct sl_verdict verdict; /* in */
+    struct sl_verdict verdict; /* in: decision, policy, deadline (the reason is not kept) */
 };
 
 /* Adds a vehicle with its n parts (positions as given), their creation event

@@ -2,6 +2,7 @@
  * adding one or a whole fleet, reading, listing, status changes, verdicts
  * written back. It judges nothing (vehicle/register.c does). */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,22 +14,25 @@ static const char *or_empty(const char *s)
     return s != NULL ? s : "";
 }
 
-static void bind_verdict(struct sl_q *q, int first, const struct sl_verdict *v)
+/* A verdict's columns: decision, policy, deadline (and a vehicle's reason). */
+static void bind_verdict(struct sl_q *q, int first, const struct sl_verdict *v, bool reason)
 {
     sl_bind_text(q, first, sl_decision_name(v->decision));
     sl_bind_text_or_null(q, first + 1, v->policy);
     sl_bind_text_or_null(q, first + 2, v->deadline);
-    sl_bind_text_or_null(q, first + 3, v->reason);
+    if (reason)
+        sl_bind_text_or_null(q, first + 3, v->reason);
 }
 
-static void col_verdict(struct sl_q *q, int first, struct sl_verdict *v)
+static void col_verdict(struct sl_q *q, int first, struct sl_verdict *v, bool reason)
 {
     memset(v, 0, sizeof *v);
     if (sl_decision_from_name(sl_col_str(q, first), &v->decision) != 0)
         v->decision = SL_DECISION_REVIEW;
     sl_col_text(q, first + 1, v->policy, sizeof v->policy);
     sl_col_text(q, first + 2, v->deadline, sizeof v->deadline);
-    sl_col_text(q, first + 3, v->reason, sizeof v->reason);
+    if (reason)
+        sl_col_text(q, first + 3, v->reason, sizeof v->reason);
 }
 
 /* A failed insert of a vehicle or part, in words: which key is taken. */
@@ -46,34 +50,60 @@ static int taken(const char *vin, struct sl_err *err)
     return -1;
 }
 
+#define PART_COLS 21
+#define PARTS_MANY 16 /* rows per INSERT: a vehicle's parts in one or two statements */
+
+/* The INSERT texts for 1..PARTS_MANY parts, built once (the statement cache
+ * keys on their addresses, which never change). */
+static char *parts_sql[PARTS_MANY + 1];
+static pthread_once_t parts_once = PTHREAD_ONCE_INIT;
+
+static void build_parts_sql(void)
+{
+    for (int rows = 1; rows <= PARTS_MANY; rows++)
+        parts_sql[rows] = sl_sql_rows("INSERT INTO vehicle_parts (vehicle_id, position, kind, layer,"
+                                      " supplier, manufacturer, model, version, imei, serial, purl,"
+                                      " cpe, source, status, status_since, vendor, vendors, rules,"
+                                      " decision, policy, deadline) VALUES ",
+                                      PART_COLS, rows);
+}
+
+static void bind_part(struct sl_q *q, int first, int64_t vid, const struct sl_vpart_row *p,
+                      const char *now)
+{
+    sl_bind_int(q, first, vid);
+    sl_bind_int(q, first + 1, p->position);
+    sl_bind_text(q, first + 2, p->kind);
+    const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
+                           p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
+    for (int k = 0; k < 10; k++)
+        sl_bind_text_or_null(q, first + 3 + k, texts[k]);
+    sl_bind_text(q, first + 13, "fitted");
+    sl_bind_text(q, first + 14, now);
+    sl_bind_text_or_null(q, first + 15, p->vendor);
+    sl_bind_text_or_null(q, first + 16, p->vendors);
+    sl_bind_text_or_null(q, first + 17, p->rules);
+    bind_verdict(q, first + 18, &p->verdict, false);
+}
+
+/* A vehicle's parts, PARTS_MANY rows a statement (a fleet of a million parts
+ * pays per statement, not per row). */
 static int insert_parts(struct sl_store *s, int64_t vid, const struct sl_vpart_row *parts,
                         size_t n, const char *now, struct sl_err *err)
 {
-    struct sl_q *q = sl_st(s,
-                           "INSERT INTO vehicle_parts (vehicle_id, position, kind, layer, supplier,"
-                           " manufacturer, model, version, imei, serial, purl, cpe, source, status,"
-                           " status_since, vendor, vendors, rules, decision, policy, deadline,"
-                           " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                           " ?13, 'fitted', ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-                           err);
-    if (q == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const struct sl_vpart_row *p = &parts[i];
-        sl_bind_int(q, 1, vid);
-        sl_bind_int(q, 2, p->position);
-        sl_bind_text(q, 3, p->kind);
-        const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
-                               p->imei, p->serial, p->purl, p->cpe, p->source};
-        for (int k = 0; k < 10; k++)
-            sl_bind_text_or_null(q, 4 + k, texts[k]);
-        sl_bind_text(q, 14, now);
-        sl_bind_text_or_null(q, 15, p->vendor);
-        sl_bind_text_or_null(q, 16, p->vendors);
-        sl_bind_text_or_null(q, 17, p->rules);
-        bind_verdict(q, 18, &p->verdict);
-        if (sl_exec_deferred(q, "adding a vehicle's part", err) != 0)
+    pthread_once(&parts_once, build_parts_sql);
+    for (size_t done = 0; done < n;) {
+        int rows = n - done < PARTS_MANY ? (int)(n - done) : PARTS_MANY;
+        if (parts_sql[rows] == NULL)
+            return sl_err_set(err, "out of memory");
+        struct sl_q *q = sl_st(s, parts_sql[rows], err);
+        if (q == NULL)
             return -1;
+        for (int r = 0; r < rows; r++)
+            bind_part(q, r * PART_COLS + 1, vid, &parts[done + (size_t)r], now);
+        if (sl_exec_deferred(q, "adding a vehicle's parts", err) != 0)
+            return -1;
+        done += (size_t)rows;
     }
     return 0;
 }
@@ -141,7 +171,7 @@ static int insert_vehicle(struct sl_store *s, const struct sl_vehicle_row *v, co
     sl_bind_text_or_null(q, 10, v->maker);
     sl_bind_text_or_null(q, 11, v->source);
     sl_bind_text(q, 12, now);
-    bind_verdict(q, 13, &v->verdict);
+    bind_verdict(q, 13, &v->verdict, true);
     return sl_one_int(q, id, "adding a vehicle", err) == 1 ? 0 : -1;
 }
 
@@ -263,7 +293,7 @@ static void row_to_vehicle(struct sl_q *q, struct sl_vehicle_row *v)
     v->source = sl_col_str(q, 12);
     v->status = sl_col_str(q, 13);
     v->status_since = sl_col_str(q, 14);
-    col_verdict(q, 15, &v->verdict);
+    col_verdict(q, 15, &v->verdict, true);
     v->judged_at = sl_col_str(q, 19);
     v->first_seen = sl_col_str(q, 20);
     v->last_changed = sl_col_str(q, 21);
@@ -281,7 +311,7 @@ static void row_to_part(struct sl_q *q, struct sl_vpart_row *p)
                             &p->vendor, &p->vendors, &p->rules};
     for (int k = 0; k < 17; k++)
         *texts[k] = sl_col_str(q, 3 + k);
-    col_verdict(q, 20, &p->verdict);
+    col_verdict(q, 20, &p->verdict, false);
 }
 
 static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx,
@@ -290,7 +320,7 @@ static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx
     struct sl_q *q = sl_st(s,
                            "SELECT id, vehicle_id, position, kind, layer, supplier, manufacturer,"
                            " model, version, imei, serial, purl, cpe, source, status, status_since,"
-                           " replaced_by, vendor, vendors, rules, decision, policy, deadline, reason"
+                           " replaced_by, vendor, vendors, rules, decision, policy, deadline"
                            " FROM vehicle_parts WHERE vehicle_id = ?1 ORDER BY position",
                            err);
     if (q == NULL)
@@ -524,7 +554,7 @@ int sl_store_vehicle_judged(struct sl_store *s, int64_t id, const char *maker,
     sl_time_iso(sl_now(), now);
     sl_bind_int(q, 1, id);
     sl_bind_text_or_null(q, 2, maker);
-    bind_verdict(q, 3, v);
+    bind_verdict(q, 3, v, true);
     sl_bind_text(q, 7, now);
     return sl_exec_deferred(q, "recording a vehicle's verdict", err);
 }
@@ -535,7 +565,7 @@ int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
 {
     struct sl_q *q = sl_st(s,
                            "UPDATE vehicle_parts SET vendor = ?2, vendors = ?3, rules = ?4,"
-                           " decision = ?5, policy = ?6, deadline = ?7, reason = ?8 WHERE id = ?1",
+                           " decision = ?5, policy = ?6, deadline = ?7 WHERE id = ?1",
                            err);
     if (q == NULL)
         return -1;
@@ -543,7 +573,7 @@ int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
     sl_bind_text_or_null(q, 2, vendor);
     sl_bind_text_or_null(q, 3, vendors);
     sl_bind_text_or_null(q, 4, rules);
-    bind_verdict(q, 5, v);
+    bind_verdict(q, 5, v, false);
     return sl_exec_deferred(q, "recording a part's verdict", err);
 }
 

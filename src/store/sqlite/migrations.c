@@ -178,7 +178,8 @@ const struct sl_migration sl_sqlite_migrations[] = {
       * gave them, with the verdict judged at their site (its tier and vehicle
       * rule) when they were written; vehicle/register.c judges again when the
       * site's rule or a status changes. Verdicts are columns (decision, policy,
-      * deadline, reason): the report groups by them. */
+      * deadline; a vehicle's reason too, a part's is told again by `vehicles
+      * show`): the report groups by them, and a million parts stay small. */
      "ALTER TABLE sites ADD COLUMN vehicle_rule TEXT;"
      "CREATE TABLE vehicles ("
      "  id INTEGER PRIMARY KEY,"
@@ -232,11 +233,9 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "    CHECK (decision IN ('prohibited','replace-by','restricted','allowed','needs-review')),"
      "  policy TEXT,"
      "  deadline TEXT,"
-     "  reason TEXT,"
      "  UNIQUE (vehicle_id, position)"
      ") STRICT;"
      "CREATE UNIQUE INDEX vehicle_parts_imei ON vehicle_parts(imei) WHERE imei IS NOT NULL;"
-     "CREATE INDEX vehicle_parts_vendor ON vehicle_parts(vendor);"
      "CREATE TABLE vehicle_events ("
      "  id INTEGER PRIMARY KEY,"
      "  vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),"
