@@ -20,43 +20,6 @@
 #include "util/timeutil.h"
 #include "vehicle/register.h"
 
-/* The policies, vehicle rules and an assessor judging as of `date` (NULL:
- * now). An exit code; on success the caller frees all three. */
-static int judge_setup(const char *cmd, const char *policy, const char *date,
-                       struct sl_policy_set **ps, struct sl_vrules **vr, struct sl_assessor **a)
-{
-    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, sl_now()};
-    if (date != NULL && sl_time_parse_end_of_day(date, &ao.now) != 0)
-        return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
-    int rc = sl_cli_load_vehicle_rules(cmd, policy, ps, vr);
-    if (rc != SL_EXIT_OK)
-        return rc;
-    struct sl_err err = {0};
-    if (sl_assess_new(a, *ps, *vr, &ao, &err) != 0) {
-        sl_vrules_free(*vr);
-        sl_policy_free(*ps);
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-    }
-    return SL_EXIT_OK;
-}
-
-static void judge_done(struct sl_policy_set *ps, struct sl_vrules *vr, struct sl_assessor *a)
-{
-    sl_assess_free(a);
-    sl_vrules_free(vr);
-    sl_policy_free(ps);
-}
-
-static void print_decisions(const char *what, const size_t c[SL_DECISION_COUNT])
-{
-    static const enum sl_decision order[] = {SL_DECISION_PROHIBITED, SL_DECISION_REPLACE_BY,
-                                             SL_DECISION_RESTRICTED, SL_DECISION_REVIEW,
-                                             SL_DECISION_ALLOWED};
-    printf("%s:", what);
-    for (size_t i = 0; i < 5; i++)
-        printf(" %s %zu%s", sl_decision_name(order[i]), c[order[i]], i < 4 ? "," : "\n");
-}
-
 /* ---- import and add ------------------------------------------------------------------- */
 
 struct import_progress {
@@ -198,27 +161,18 @@ int sl_cmd_vehicles_import(int argc, char **argv)
     int rc = import_options(argc, argv, &o);
     if (rc != SL_EXIT_OK)
         return rc < 0 ? SL_EXIT_OK : rc;
-    struct sl_policy_set *ps;
-    struct sl_vrules *vr;
-    struct sl_assessor *a;
-    if ((rc = judge_setup(cmd, o.policy, NULL, &ps, &vr, &a)) != SL_EXIT_OK)
+    struct sl_cli_judge j;
+    if ((rc = sl_cli_judge_open(cmd, o.policy, NULL, o.db, NULL, true, &j)) != SL_EXIT_OK)
         return rc;
-    struct sl_store *s;
-    struct sl_err err = {0};
-    if (sl_store_open(&s, sl_cli_db_path(o.db), 0, &err) != 0) {
-        judge_done(ps, vr, a);
-        return sl_cli_fail_err(cmd, &err);
-    }
     struct sl_vreg_counts total = {0};
-    rc = import_files(cmd, s, vr, a, argv + optind, argc - optind, &o, &total);
-    sl_store_close(s);
-    judge_done(ps, vr, a);
+    rc = import_files(cmd, j.s, j.vr, j.a, argv + optind, argc - optind, &o, &total);
+    sl_cli_judge_close(&j);
     if (rc != SL_EXIT_OK)
         return rc;
     printf("imported %zu vehicle%s with %zu part%s\n", total.vehicles,
            total.vehicles == 1 ? "" : "s", total.parts, total.parts == 1 ? "" : "s");
-    print_decisions("vehicles", total.vehicles_by);
-    print_decisions("parts", total.parts_by);
+    sl_cli_print_decisions("vehicles", total.vehicles_by);
+    sl_cli_print_decisions("parts", total.parts_by);
     return SL_EXIT_OK;
 }
 
@@ -365,21 +319,15 @@ int sl_cmd_vehicles_add(int argc, char **argv)
     int rc = add_options(argc, argv, &o);
     if (rc != SL_EXIT_OK)
         return rc < 0 ? SL_EXIT_OK : rc;
-    struct sl_policy_set *ps;
-    struct sl_vrules *vr;
-    struct sl_assessor *a;
-    if ((rc = judge_setup(cmd, o.policy, NULL, &ps, &vr, &a)) != SL_EXIT_OK)
+    struct sl_cli_judge j;
+    if ((rc = sl_cli_judge_open(cmd, o.policy, NULL, o.db, NULL, true, &j)) != SL_EXIT_OK)
         return rc;
     struct sl_fleet f;
     sl_fleet_init(&f);
-    struct sl_store *s = NULL;
-    struct sl_err err = {0};
-    rc = add_fleet(cmd, vr, argv[optind], &o, &f);
-    if (rc == SL_EXIT_OK && sl_store_open(&s, sl_cli_db_path(o.db), 0, &err) != 0)
-        rc = sl_cli_fail_err(cmd, &err);
+    rc = add_fleet(cmd, j.vr, argv[optind], &o, &f);
     struct sl_vreg_counts total = {0};
     if (rc == SL_EXIT_OK)
-        rc = import_fleet(cmd, s, a, &f, "command line", NULL, sl_cli_actor(o.actor), true,
+        rc = import_fleet(cmd, j.s, j.a, &f, "command line", NULL, sl_cli_actor(o.actor), true,
                           &total);
     if (rc == SL_EXIT_OK) {
         int d;
@@ -388,9 +336,8 @@ int sl_cmd_vehicles_add(int argc, char **argv)
         printf("added vehicle %s with %zu part%s: %s\n", f.vehicles[0].vin, total.parts,
                total.parts == 1 ? "" : "s", sl_decision_name((enum sl_decision)d));
     }
-    sl_store_close(s);
     sl_fleet_free(&f);
-    judge_done(ps, vr, a);
+    sl_cli_judge_close(&j);
     return rc;
 }
 
@@ -746,19 +693,19 @@ static int show_options(int argc, char **argv, struct show_args *o, bool explain
 static int show_vehicle(const char *cmd, const char *key, const struct show_args *o,
                         bool with_register)
 {
-    struct sl_store *s;
+    struct sl_cli_judge j;
+    int rc = sl_cli_judge_open(cmd, o->policy, o->date, o->db, o->read_db, false, &j);
+    if (rc != SL_EXIT_OK)
+        return rc;
+    struct sl_store *s = j.s;
+    struct sl_assessor *a = j.a;
     struct sl_err err = {0};
-    if (sl_cli_open_read(&s, o->db, o->read_db, &err) != 0)
-        return sl_cli_fail_err(cmd, &err);
-    struct sl_policy_set *ps = NULL;
-    struct sl_vrules *vr = NULL;
-    struct sl_assessor *a = NULL;
     struct sl_fleet f;
     sl_fleet_init(&f);
     struct sl_vreg_vehicle v = {0};
     int64_t id = 0;
-    int rc = find_vehicle(cmd, s, key, &id);
-    rc = rc < 0 ? -rc : judge_setup(cmd, o->policy, o->date, &ps, &vr, &a);
+    rc = find_vehicle(cmd, s, key, &id);
+    rc = rc < 0 ? -rc : SL_EXIT_OK;
     if (rc == SL_EXIT_OK && sl_vreg_load(s, id, &f, &v, &err) != 1)
         rc = sl_cli_fail_err(cmd, &err);
     json_t *reg = NULL, *doc = NULL;
@@ -780,9 +727,7 @@ static int show_vehicle(const char *cmd, const char *key, const struct show_args
     json_decref(doc);
     sl_vreg_vehicle_free(&v);
     sl_fleet_free(&f);
-    if (a != NULL)
-        judge_done(ps, vr, a);
-    sl_store_close(s);
+    sl_cli_judge_close(&j);
     return rc;
 }
 
@@ -947,17 +892,11 @@ int sl_cmd_vehicles_set_status(int argc, char **argv)
     int rc = status_options(argc, argv, &o);
     if (rc != SL_EXIT_OK)
         return rc < 0 ? SL_EXIT_OK : rc;
-    struct sl_policy_set *ps;
-    struct sl_vrules *vr;
-    struct sl_assessor *a;
-    if ((rc = judge_setup(cmd, o.policy, NULL, &ps, &vr, &a)) != SL_EXIT_OK)
+    struct sl_cli_judge j;
+    if ((rc = sl_cli_judge_open(cmd, o.policy, NULL, o.db, NULL, true, &j)) != SL_EXIT_OK)
         return rc;
-    struct sl_store *s;
+    struct sl_store *s = j.s;
     struct sl_err err = {0};
-    if (sl_store_open(&s, sl_cli_db_path(o.db), 0, &err) != 0) {
-        judge_done(ps, vr, a);
-        return sl_cli_fail_err(cmd, &err);
-    }
     struct sl_vehicle_event ev = {0};
     char what[256];
     rc = status_event(cmd, s, argv[optind], argv[optind + 1], &o, &ev, what, sizeof what);
@@ -967,22 +906,17 @@ int sl_cmd_vehicles_set_status(int argc, char **argv)
         snprintf(why, sizeof why, "%s %s", ev.part_id ? "a part's status is now" :
                  ev.site_id ? "moved; status" : "status", ev.to_status);
         if (sl_store_begin(s, &err) != 0 || sl_store_vehicle_set_status(s, &ev, &err) != 0 ||
-            sl_vreg_rejudge(s, a, ev.vehicle_id, why, ev.actor, &was, &now, &err) != 0 ||
+            sl_vreg_rejudge(s, j.a, ev.vehicle_id, why, ev.actor, &was, &now, &err) != 0 ||
             sl_store_commit(s, &err) != 0) {
             sl_store_rollback(s);
             rc = sl_cli_fail(cmd, sl_cli_exit_for(&err), "%s: %s", what, err.msg);
         }
     }
     if (rc == SL_EXIT_OK)
-        printf("%s: %s -> %s%s%s; the vehicle's verdict %s%s%s\n", what, ev.from_status,
+        printf("%s: %s -> %s%s%s; the vehicle's verdict %s%s%s%s\n", what, ev.from_status,
                ev.to_status, ev.site_id ? " at " : "", ev.site_id ? o.site : "",
                was == now ? "stays " : "was ", sl_decision_name(was),
-               was == now ? "" : (now == SL_DECISION_ALLOWED ? ", now allowed"
-                                  : now == SL_DECISION_PROHIBITED ? ", now prohibited"
-                                  : now == SL_DECISION_RESTRICTED ? ", now restricted"
-                                  : now == SL_DECISION_REPLACE_BY ? ", now replace-by"
-                                                                  : ", now needs-review"));
-    sl_store_close(s);
-    judge_done(ps, vr, a);
+               was == now ? "" : ", now ", was == now ? "" : sl_decision_name(now));
+    sl_cli_judge_close(&j);
     return rc;
 }

@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/judge_output.h"
+#include "cli/fleet_report.h"
 #include "cli/output.h"
 #include "programme/site_import.h"
 #include "store/store.h"
@@ -16,7 +16,6 @@
 #include "util/csv.h"
 #include "util/str.h"
 #include "util/table.h"
-#include "util/timeutil.h"
 #include "vehicle/register.h"
 
 #define MAX_SITE_NETWORKS 256
@@ -425,18 +424,11 @@ static int sites_set_vehicle_rule(int argc, char **argv)
     struct sl_site_rule rule;
     if (sl_site_rule_parse(argv[optind + 1], &rule, &err) != 0)
         return sl_cli_usage_error(cmd, "RULE: %s", err.msg);
-    struct sl_policy_set *ps;
-    struct sl_vrules *vr;
-    if ((rc = sl_cli_load_vehicle_rules(cmd, policy, &ps, &vr)) != SL_EXIT_OK)
+    struct sl_cli_judge j;
+    if ((rc = sl_cli_judge_open(cmd, policy, NULL, db, NULL, true, &j)) != SL_EXIT_OK)
         return rc;
-    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, sl_now()};
-    struct sl_assessor *a = NULL;
-    struct sl_store *s = NULL;
     struct sl_site site = {0};
-    if (sl_assess_new(&a, ps, vr, &ao, &err) != 0 ||
-        sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
-        rc = sl_cli_fail_err(cmd, &err);
-    int got = rc == SL_EXIT_OK ? sl_store_site_get(s, argv[optind], &site, &err) : 1;
+    int got = sl_store_site_get(j.s, argv[optind], &site, &err);
     if (got == 0)
         rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", argv[optind]);
     else if (got < 0)
@@ -444,7 +436,7 @@ static int sites_set_vehicle_rule(int argc, char **argv)
     struct sl_vreg_counts c;
     size_t changed = 0;
     if (rc == SL_EXIT_OK &&
-        sl_vreg_set_site_rule(s, a, site.id, &rule, sl_cli_actor(actor), &c, &changed, &err) != 0)
+        sl_vreg_set_site_rule(j.s, j.a, site.id, &rule, sl_cli_actor(actor), &c, &changed, &err) != 0)
         rc = sl_cli_fail_err(cmd, &err);
     if (rc == SL_EXIT_OK) {
         char text[64], what[192];
@@ -459,10 +451,7 @@ static int sites_set_vehicle_rule(int argc, char **argv)
                c.vehicles_by[SL_DECISION_ALLOWED]);
     }
     sl_site_free(&site);
-    sl_store_close(s);
-    sl_assess_free(a);
-    sl_vrules_free(vr);
-    sl_policy_free(ps);
+    sl_cli_judge_close(&j);
     return rc;
 }
 

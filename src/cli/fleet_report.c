@@ -13,6 +13,7 @@
 #include "util/file.h"
 #include "util/str.h"
 #include "util/table.h"
+#include "util/timeutil.h"
 #include "vehicle/cyclonedx.h"
 #include "vehicle/fleet_csv.h"
 
@@ -96,7 +97,7 @@ static json_t *counts_json(const size_t c[SL_DECISION_COUNT])
     return o;
 }
 
-static void print_counts(const char *what, const size_t c[SL_DECISION_COUNT])
+void sl_cli_print_decisions(const char *what, const size_t c[SL_DECISION_COUNT])
 {
     static const enum sl_decision order[] = {SL_DECISION_PROHIBITED, SL_DECISION_REPLACE_BY,
                                              SL_DECISION_RESTRICTED, SL_DECISION_REVIEW,
@@ -163,8 +164,8 @@ static void print_text(const struct sl_assessor *a, const struct sl_fleet *f, st
                json_string_value(json_object_get(e, "kind")), model != NULL ? model : "", vt);
     }
     printf("\n");
-    print_counts("vehicles", r->vehicles);
-    print_counts("parts", r->parts);
+    sl_cli_print_decisions("vehicles", r->vehicles);
+    sl_cli_print_decisions("parts", r->parts);
 }
 
 int sl_cli_fleet_report(const char *cmd, struct sl_assessor *a, const struct sl_fleet *f,
@@ -254,3 +255,33 @@ int sl_cli_fleet_report(const char *cmd, struct sl_assessor *a, const struct sl_
     return SL_EXIT_OK;
 }
 
+
+int sl_cli_judge_open(const char *cmd, const char *select, const char *date, const char *db,
+                      const char *read_db, bool write, struct sl_cli_judge *j)
+{
+    memset(j, 0, sizeof *j);
+    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, sl_now()};
+    if (date != NULL && sl_time_parse_end_of_day(date, &ao.now) != 0)
+        return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
+    int rc = sl_cli_load_vehicle_rules(cmd, select, &j->ps, &j->vr);
+    if (rc != SL_EXIT_OK)
+        return rc;
+    struct sl_err err = {0};
+    if (sl_assess_new(&j->a, j->ps, j->vr, &ao, &err) != 0)
+        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+    else if (write ? sl_store_open(&j->s, sl_cli_db_path(db), 0, &err) != 0
+                   : sl_cli_open_read(&j->s, db, read_db, &err) != 0)
+        rc = sl_cli_fail_err(cmd, &err);
+    if (rc != SL_EXIT_OK)
+        sl_cli_judge_close(j);
+    return rc;
+}
+
+void sl_cli_judge_close(struct sl_cli_judge *j)
+{
+    sl_store_close(j->s);
+    sl_assess_free(j->a);
+    sl_vrules_free(j->vr);
+    sl_policy_free(j->ps);
+    memset(j, 0, sizeof *j);
+}

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "store/store.h"
 #include "vehicle/assess.h"
 #include "vehicle/fleet.h"
 
@@ -37,6 +38,27 @@ struct sl_cli_fleet_counts {
     size_t vehicles[SL_DECISION_COUNT], parts[SL_DECISION_COUNT];
     int worst; /* highest severity among the vehicles shown and loose parts; start at -1 */
 };
+
+/* "WHAT: prohibited N, replace-by N, restricted N, needs-review N, allowed N". */
+void sl_cli_print_decisions(const char *what, const size_t c[SL_DECISION_COUNT]);
+
+/* What a command that judges the register's vehicles needs: the policies,
+ * the vehicle rules, an assessor and the register. */
+struct sl_cli_judge {
+    struct sl_policy_set *ps;
+    struct sl_vrules *vr;
+    struct sl_assessor *a;
+    struct sl_store *s;
+};
+
+/* Loads the policies (select: --policy, NULL = the defaults), the vehicle
+ * rules and an assessor judging as of date (NULL: now), then opens the
+ * register: for writing (db), or as read-only commands do (db, read_db) when
+ * !write. Prints what failed and returns its exit code; on failure nothing
+ * is left open. */
+int sl_cli_judge_open(const char *cmd, const char *select, const char *date, const char *db,
+                      const char *read_db, bool write, struct sl_cli_judge *j);
+void sl_cli_judge_close(struct sl_cli_judge *j);
 
 /* Judges and prints every vehicle of f (or the one asked for) as o says, to
  * stdout; counts into r. An exit code. */

@@ -215,14 +215,12 @@ int sl_store_site_set_vehicle_rule(struct sl_store *s, int64_t site_id, const ch
         sl_err_setk(err, SL_ERR_NOT_FOUND, "no site %lld", (long long)site_id);
         goto fail;
     }
-    json_t *detail = json_pack("{s:s?}", "vehicle_rule", rule != NULL && rule[0] ? rule : NULL);
-    char *dj = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(detail);
     char object[32];
     snprintf(object, sizeof object, "site:%lld", (long long)site_id);
-    int rc = sl_store_audit(s, actor, "site.vehicle_rule", object, dj != NULL ? dj : "{}", err);
-    free(dj);
-    if (rc != 0)
+    if (sl_store_audit_json(s, actor, "site.vehicle_rule", object,
+                            json_pack("{s:s?}", "vehicle_rule",
+                                      rule != NULL && rule[0] ? rule : NULL),
+                            err) != 0)
         goto fail;
     return sl_store_commit(s, err);
 fail:

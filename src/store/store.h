@@ -86,6 +86,12 @@ void sl_store_rollback(struct sl_store *s);
 int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
                    const char *object, const char *detail_json, struct sl_err *err);
 
+/* The same with the detail as a JSON value (written compact, keys sorted;
+ * ownership moves in). */
+struct json_t;
+int sl_store_audit_json(struct sl_store *s, const char *actor, const char *action,
+                        const char *object, struct json_t *detail, struct sl_err *err);
+
 struct sl_audit_report {
     int64_t entries;        /* entries checked */
     int64_t first_bad_seq;  /* 0 when the chain is intact */

@@ -136,11 +136,7 @@ static int audit_vehicle(struct sl_store *s, const char *actor, const char *acti
 {
     char object[32];
     snprintf(object, sizeof object, "vehicle:%lld", (long long)id);
-    char *dj = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(detail);
-    int rc = sl_store_audit(s, actor, action, object, dj != NULL ? dj : "{}", err);
-    free(dj);
-    return rc;
+    return sl_store_audit_json(s, actor, action, object, detail, err);
 }
 
 /* The vehicle's own row; *id gets its id. */

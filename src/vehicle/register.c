@@ -409,12 +409,9 @@ int sl_vreg_rejudge(struct sl_store *s, struct sl_assessor *a, int64_t id, const
                               sl_decision_name(v.stored.decision), "to",
                               sl_decision_name(vv.verdict.decision), "policy",
                               vv.verdict.policy, "why", why != NULL ? why : "");
-        char *dj = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(d);
         char object[32];
         snprintf(object, sizeof object, "vehicle:%lld", (long long)id);
-        rc = sl_store_audit(s, actor, "vehicle.verdict", object, dj != NULL ? dj : "{}", err);
-        free(dj);
+        rc = sl_store_audit_json(s, actor, "vehicle.verdict", object, d, err);
     }
     if (rc == 0)
         rc = sl_store_commit(s, err);
