@@ -35,19 +35,18 @@ static void col_verdict(struct sl_q *q, int first, struct sl_verdict *v, bool re
         sl_col_text(q, first + 3, v->reason, sizeof v->reason);
 }
 
-/* A failed insert of a vehicle or part, in words: which key is taken. */
-static int taken(const char *vin, struct sl_err *err)
+/* A refused insert in words, when what refused it is a key already taken:
+ * the vehicle's VIN, or (part) an IMEI of one of its parts. */
+static void taken(bool part, const char *vin, struct sl_err *err)
 {
     if (err == NULL || err->kind != SL_ERR_EXISTS)
-        return -1;
-    /* On a remote backend a part's row is sent without waiting, so its
-     * refusal may surface with a later vehicle: name no vehicle then. */
-    if (strstr(err->msg, "imei") != NULL)
-        return sl_err_setk(err, SL_ERR_EXISTS,
-                           "a part's IMEI is already in the register, on another part");
-    if (strstr(err->msg, "vin") != NULL) /* vehicles.vin, vehicles_vin_key */
-        return sl_err_setk(err, SL_ERR_EXISTS, "vehicle %s is already in the register", vin);
-    return -1;
+        return;
+    if (part)
+        sl_err_setk(err, SL_ERR_EXISTS,
+                    "an IMEI of a part of vehicle %s is already in the register, on another part",
+                    vin);
+    else
+        sl_err_setk(err, SL_ERR_EXISTS, "vehicle %s is already in the register", vin);
 }
 
 #define PART_COLS 21
@@ -101,7 +100,8 @@ static int insert_parts(struct sl_store *s, int64_t vid, const struct sl_vpart_r
             return -1;
         for (int r = 0; r < rows; r++)
             bind_part(q, r * PART_COLS + 1, vid, &parts[done + (size_t)r], now);
-        if (sl_exec_deferred(q, "adding a vehicle's parts", err) != 0)
+        /* Not deferred: an IMEI taken is refused here, named with its vehicle. */
+        if (sl_exec_stmt(q, "adding a vehicle's parts", err) != 0)
             return -1;
         done += (size_t)rows;
     }
@@ -180,8 +180,14 @@ int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
     int64_t vid = 0;
-    if (insert_vehicle(s, v, now, &vid, err) != 0 || insert_parts(s, vid, parts, n, now, err) != 0)
+    if (insert_vehicle(s, v, now, &vid, err) != 0) {
+        taken(false, v->vin, err);
         goto fail;
+    }
+    if (insert_parts(s, vid, parts, n, now, err) != 0) {
+        taken(true, v->vin, err);
+        goto fail;
+    }
     struct sl_vehicle_event ev = {.vehicle_id = vid};
     sl_strlcpy(ev.at, now, sizeof ev.at);
     sl_strlcpy(ev.actor, or_empty(actor), sizeof ev.actor);
@@ -197,11 +203,8 @@ int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
         goto fail;
     if (id != NULL)
         *id = vid;
-    if (sl_store_commit(s, err) != 0)
-        return taken(v->vin, err);
-    return 0;
+    return sl_store_commit(s, err);
 fail:
-    taken(v->vin, err);
     sl_store_rollback(s);
     return -1;
 }
@@ -235,7 +238,6 @@ int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx
     }
     if (sl_store_commit(s, err) != 0) {
         *added = 0;
-        taken(v.vin != NULL ? v.vin : "?", err);
         return -1;
     }
     return 0;

@@ -237,13 +237,13 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
     size_t added = 0;
     if (rc == 0 && sl_store_vehicles_import(s, feed_next, &fd, o->actor, &added, err) != 0) {
         rc = -1;
-        /* A VIN taken is the file's problem: name the line that gave it. */
+        /* A VIN or IMEI taken is the file's problem: name the line of the
+         * vehicle being written (the store names the vehicle and which). */
         const struct sl_fleet_vehicle *last = fd.next > 0 ? &f->vehicles[fd.next - 1] : NULL;
-        if (err->kind == SL_ERR_EXISTS && last != NULL && last->line > 0 &&
-            strstr(err->msg, last->vin) != NULL) {
+        if (err->kind == SL_ERR_EXISTS && last != NULL && last->line > 0) {
             char msg[SL_ERR_MAX];
             sl_strlcpy(msg, err->msg, sizeof msg);
-            sl_err_setk(err, SL_ERR_EXISTS, "line %u (vin): %s", last->line, msg);
+            sl_err_setk(err, SL_ERR_EXISTS, "line %u: %s", last->line, msg);
         }
         memset(counts, 0, sizeof *counts);
     }

@@ -50,7 +50,7 @@ has "$T/out" "imported 6 vehicles with 7 parts"
 has "$T/out" "vehicles: prohibited 1, replace-by 2, restricted 0, needs-review 1, allowed 2"
 check "one audit entry per vehicle" 6 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'vehicle.add'")"
 expect 2 "the same file again is refused" $S vehicles import "$T/fleet.csv"
-has "$T/err" "line 2 (vin): vehicle LSJW74U64PS201876 is already in the register; nothing imported"
+has "$T/err" "line 2: vehicle LSJW74U64PS201876 is already in the register; nothing imported"
 check "no vehicle twice" 6 "$(sql 'SELECT count(*) FROM vehicles')"
 
 decision() { # VIN -> the stored decision and policy
@@ -134,7 +134,7 @@ has "$T/out" "added vehicle 1G4AH59H45G118341 with 1 part: restricted"
 expect_rc 2 $S vehicles add 1G4AH59H45G118342 && has "$T/err" "check digit"
 expect_rc 2 $S vehicles add YV1XZK8VXM1555009 --part modem && has "$T/err" "KIND:SUPPLIER:MODEL"
 expect_rc 2 $S vehicles add YV1XZK8VXM1555009 --part tcu:X:Y:hardware:352093081047291 &&
-    has "$T/err" "IMEI is already in the register"
+    has "$T/err" "an IMEI of a part of vehicle YV1XZK8VXM1555009 is already in the register"
 expect_rc 2 $S vehicles add YV1XZK8VXM1555009 --site Nowhere && has "$T/err" "site 'Nowhere' is not in the register"
 
 # The report's vehicles section, and the chain still verifies.
