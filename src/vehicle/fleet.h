@@ -1,6 +1,6 @@
 /* fleet.h - a fleet in memory: vehicles and their connected parts as a fleet
  * file (CSV or CycloneDX) gives them, validated, before anything judges or
- * stores them. Phase 2 stores these records in the register as they are.
+ * stores them; vehicle/register.h stores these records in the register as they are.
  *
  * The fleet owns everything: vehicles and parts are arrays; their strings live
  * in one pool and are referred to by offset (sl_fstr), so the arrays can grow
