@@ -3,8 +3,8 @@
 # vehicles with 10 connected parts each), as a fleet CSV and as one CycloneDX
 # BOM: parse, validate, identify and judge every part and vehicle; output as
 # the table and as JSON lines (to /dev/null). Prints wall and user time, parts
-# per second and peak RSS. Phase 1 has no
-# register: bench/fleet_import.sh (phase 2) adds the writes to SQLite.
+# per second and peak RSS. No register: bench/fleet_import.sh adds the
+# writes to SQLite.
 #   bench/fleet_check.sh [VEHICLES] [PARTS_PER_VEHICLE]
 set -eu
 cd "$(dirname "$0")/.."

@@ -250,15 +250,19 @@ static int explain_options(int argc, char **argv, struct explain_args *a)
         case 'd': a->date = optarg; break;
         case 'j': a->json = true; break;
         case 'h':
-            printf("Usage: %s DEVICE [--site-tier TIER] [--policy ID,ID] [--date YYYY-MM-DD]\n"
-                   "          [--json] [--db PATH]\n"
+            printf("Usage: %s DEVICE|VIN [--site-tier TIER] [--policy ID,ID]\n"
+                   "          [--date YYYY-MM-DD] [--json] [--db PATH]\n"
                    "       %s --claim FILE|- --site-tier TIER [--policy ID,ID] [--json]\n\n"
                    "Prints the chain evidence -> claim -> registry -> policy -> verdict for one\n"
                    "device of the register (DEVICE: id, MAC, serial or address), identifying it\n"
                    "again from its stored evidence with today's rules. The tier is the device's\n"
                    "site's, unless --site-tier says otherwise. --claim judges a claim given as\n"
                    "JSON (the output of 'sightline identify'). --date judges as of that day\n"
-                   "(replace-by deadlines).\n",
+                   "(replace-by deadlines).\n"
+                   "For the VIN of a registered vehicle it prints the chain part -> vendor ->\n"
+                   "parent -> law -> policy -> verdict of the vehicle and each fitted part,\n"
+                   "judged at the vehicle's site (its tier and vehicle rule): the same text and\n"
+                   "JSON as 'sightline vehicles check FILE --vehicle VIN'.\n",
                    cmd, cmd);
             a->help = true;
             return SL_EXIT_OK;
@@ -417,6 +421,13 @@ static int policy_explain(int argc, char **argv)
                                                             : "exactly one DEVICE is expected");
     if (a.claim_file != NULL && !have_tier)
         return sl_cli_usage_error(cmd, "--claim needs --site-tier");
+    /* A VIN of the register: the vehicle's chains, as `vehicles check --vehicle`. */
+    if (a.claim_file == NULL && sl_cmd_vehicle_known(a.db, argv[optind])) {
+        if (have_tier)
+            return sl_cli_usage_error(cmd, "--site-tier is for devices: a vehicle is judged at "
+                                           "its site's tier and vehicle rule");
+        return sl_cmd_vehicle_explain(cmd, argv[optind], a.db, a.select, a.date, a.json);
+    }
     struct sl_policy_set *ps;
     rc = sl_cli_load_policies(cmd, a.select, &ps);
     if (rc != 0)

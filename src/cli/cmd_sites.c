@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/fleet_report.h"
 #include "cli/output.h"
 #include "programme/site_import.h"
 #include "store/store.h"
@@ -15,6 +16,7 @@
 #include "util/csv.h"
 #include "util/str.h"
 #include "util/table.h"
+#include "vehicle/register.h"
 
 #define MAX_SITE_NETWORKS 256
 
@@ -143,9 +145,11 @@ static json_t *site_json(const struct sl_site *site)
     json_t *nets = json_array();
     for (size_t i = 0; i < site->n_networks; i++)
         json_array_append_new(nets, json_string(site->networks[i]));
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s}", "id", (json_int_t)site->id, "name",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "id", (json_int_t)site->id, "name",
                      site->name, "department", site->department, "tier",
-                     sl_tier_name(site->tier), "networks", nets, "created_at", site->created_at);
+                     sl_tier_name(site->tier), "networks", nets, "created_at", site->created_at,
+                     "vehicle_rule",
+                     site->vehicle_rule[0] ? json_string(site->vehicle_rule) : json_null());
 }
 
 static int list_one(const struct sl_site *site, void *vctx)
@@ -312,6 +316,8 @@ static int sites_show(int argc, char **argv)
         printf("tier        %s\n", sl_tier_name(site.tier));
         printf("networks    %s\n", site.n_networks ? nets : "(none)");
         printf("created     %s\n", site.created_at);
+        printf("vehicles    rule %s\n", site.vehicle_rule[0] ? site.vehicle_rule
+                                                            : "none set (sites set-vehicle-rule)");
         printf("devices     %lld", (long long)counts.total);
         const char *sep = " (";
         for (int i = 0; i < SL_STATUS_COUNT; i++) {
@@ -390,11 +396,88 @@ static int sites_import(int argc, char **argv)
     return ret;
 }
 
+static int rule_options(int argc, char **argv, const char **db, const char **actor,
+                        const char **policy)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"policy", required_argument, NULL, 'p'}, {"db", required_argument, NULL, 'D'},
+        {"actor", required_argument, NULL, 'A'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': *policy = optarg; break;
+        case 'D': *db = optarg; break;
+        case 'A': *actor = optarg; break;
+        case 'h':
+            printf("Usage: %s SITE RULE [--policy ID,ID] [--db PATH] [--actor NAME]\n\n"
+                   "Sets the site's own vehicle rule and judges the site's vehicles again:\n"
+                   "  none | not-admitted[:WHEN] | park-away:METRES[:WHEN]\n"
+                   "  WHEN = flagged (a part the policies flag; default) | nexus (a part or\n"
+                   "  maker with a nexus to China, Hong Kong, Macau or Russia)\n"
+                   "not-admitted makes such a vehicle prohibited at the site, park-away\n"
+                   "restricted (it must park at least METRES from buildings); e.g.\n"
+                   "park-away:3219:nexus, the RAF Wyton rule as reported. Audited.\n",
+                   cmd);
+            return -1;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind + 2 != argc)
+        return sl_cli_usage_error(cmd, "a SITE and a RULE are expected");
+    return SL_EXIT_OK;
+}
+
+static int sites_set_vehicle_rule(int argc, char **argv)
+{
+    const char *cmd = argv[0], *db = NULL, *actor = NULL, *policy = NULL;
+    int rc = rule_options(argc, argv, &db, &actor, &policy);
+    if (rc != SL_EXIT_OK)
+        return rc < 0 ? SL_EXIT_OK : rc;
+    struct sl_err err = {0};
+    struct sl_site_rule rule;
+    if (sl_site_rule_parse(argv[optind + 1], &rule, &err) != 0)
+        return sl_cli_usage_error(cmd, "RULE: %s", err.msg);
+    struct sl_cli_judge j;
+    if ((rc = sl_cli_judge_open(cmd, policy, NULL, db, NULL, true, &j)) != SL_EXIT_OK)
+        return rc;
+    struct sl_site site = {0};
+    int got = sl_store_site_get(j.s, argv[optind], &site, &err);
+    if (got == 0)
+        rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", argv[optind]);
+    else if (got < 0)
+        rc = sl_cli_fail_err(cmd, &err);
+    struct sl_vreg_counts c;
+    size_t changed = 0;
+    if (rc == SL_EXIT_OK &&
+        sl_vreg_set_site_rule(j.s, j.a, site.id, &rule, sl_cli_actor(actor), &c, &changed, &err) != 0)
+        rc = sl_cli_fail_err(cmd, &err);
+    if (rc == SL_EXIT_OK) {
+        char text[64], what[192];
+        sl_site_rule_format(&rule, text, sizeof text);
+        sl_site_rule_describe(&rule, what, sizeof what);
+        printf("site '%s': vehicle rule %s (%s)\n", site.name, text, what);
+        printf("%zu vehicle%s judged again, %zu changed: prohibited %zu, replace-by %zu, "
+               "restricted %zu, needs-review %zu, allowed %zu\n",
+               c.vehicles, c.vehicles == 1 ? "" : "s", changed,
+               c.vehicles_by[SL_DECISION_PROHIBITED], c.vehicles_by[SL_DECISION_REPLACE_BY],
+               c.vehicles_by[SL_DECISION_RESTRICTED], c.vehicles_by[SL_DECISION_REVIEW],
+               c.vehicles_by[SL_DECISION_ALLOWED]);
+    }
+    sl_site_free(&site);
+    sl_cli_judge_close(&j);
+    return rc;
+}
+
 static const struct sl_command site_commands[] = {
     {"add", "add one site", sites_add},
     {"list", "list sites (table, --json or --csv)", sites_list},
     {"show", "show one site and its devices by status", sites_show},
     {"import", "import a CSV site list, all or nothing", sites_import},
+    {"set-vehicle-rule", "set a site's own vehicle rule; its vehicles are judged again",
+     sites_set_vehicle_rule},
     {NULL, NULL, NULL},
 };
 

@@ -1,6 +1,6 @@
 /* cmd_vehicles.c - sightline vehicles check|decode: fleet files validated,
- * identified and judged without a register (phase 2 adds the register's
- * add|import|list|show|set-status on top of the same parsers and verdicts). */
+ * identified and judged without a register; the command table of `vehicles`
+ * (the register's add|import|list|show|set-status are in cmd_fleet.c). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,258 +11,17 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/fleet_report.h"
 #include "cli/judge_output.h"
-#include "util/file.h"
 #include "util/str.h"
-#include "util/table.h"
 #include "util/timeutil.h"
 #include "vehicle/assess.h"
-#include "vehicle/cyclonedx.h"
-#include "vehicle/fleet_csv.h"
-
-#define FLEET_FILE_MAX (512u * 1024u * 1024u)
 
 struct check_opts {
     const char *tier, *site_rule, *policy, *date, *format, *bom_vin, *vehicle, *fail_on;
     int model_year;
     bool explain, json, jsonl;
 };
-
-static bool is_cyclonedx(const char *path, const char *data, size_t len, const char *format)
-{
-    if (format != NULL)
-        return strcasecmp(format, "cyclonedx") == 0;
-    if (sl_str_ends_with(path, ".json"))
-        return true;
-    if (sl_str_ends_with(path, ".csv"))
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (data[i] != ' ' && data[i] != '\n' && data[i] != '\r' && data[i] != '\t')
-            return data[i] == '{';
-    return false;
-}
-
-/* Reads and parses every file into f; prints what is wrong and returns its exit code. */
-static int read_fleet(const char *cmd, char **files, int n, const struct check_opts *o,
-                      const struct sl_vrules *vr, struct sl_fleet *f)
-{
-    struct sl_import_problems *probs = malloc(sizeof *probs);
-    if (probs == NULL)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
-    int ret = SL_EXIT_OK;
-    for (int i = 0; i < n && ret == SL_EXIT_OK; i++) {
-        struct sl_err err = {0};
-        size_t len;
-        char *data = sl_read_file(files[i], FLEET_FILE_MAX, &len, &err);
-        if (data == NULL) {
-            ret = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
-            break;
-        }
-        int rc;
-        if (is_cyclonedx(files[i], data, len, o->format)) {
-            struct sl_cdx_options co = {o->bom_vin, o->model_year};
-            rc = sl_cdx_parse(data, len, vr, &co, f, &err);
-            if (rc == 1)
-                ret = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s; nothing checked", files[i], err.msg);
-        } else {
-            rc = sl_fleet_csv_parse(data, len, vr, f, probs, &err);
-            if (rc == 1) {
-                sl_print_problems(cmd, files[i], probs, "checked");
-                ret = SL_EXIT_USAGE;
-            }
-        }
-        if (rc < 0)
-            ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s: %s", files[i], err.msg);
-        free(data);
-    }
-    free(probs);
-    return ret;
-}
-
-static void table_row(struct sl_table *t, const struct sl_fleet *f, size_t vi,
-                      const struct sl_vehicle_verdict *vv)
-{
-    const struct sl_fleet_vehicle *v = &f->vehicles[vi];
-    char year[16] = "-", parts[16], review[16], vt[160], reason[96];
-    if (v->model_year != 0)
-        snprintf(year, sizeof year, "%u", v->model_year);
-    snprintf(parts, sizeof parts, "%zu", vv->n_parts);
-    snprintf(review, sizeof review, "%zu", vv->n_review);
-    snprintf(vt, sizeof vt, "%s%s%s (%s)", sl_decision_name(vv->verdict.decision),
-             vv->verdict.deadline[0] ? " " : "", vv->verdict.deadline,
-             vv->verdict.policy[0] ? vv->verdict.policy : "no policy");
-    sl_strlcpy(reason, vv->verdict.reason, sizeof reason);
-    const char *row[] = {v->vin, sl_fleet_str(f, v->make), sl_fleet_str(f, v->model),
-                         year, parts, review, vt, reason};
-    sl_table_add(t, row);
-}
-
-static json_t *counts_json(const size_t c[SL_DECISION_COUNT])
-{
-    json_t *o = json_object();
-    for (int d = 0; d < SL_DECISION_COUNT; d++)
-        json_object_set_new(o, sl_decision_name((enum sl_decision)d), json_integer((json_int_t)c[d]));
-    return o;
-}
-
-static void print_counts(const char *what, const size_t c[SL_DECISION_COUNT])
-{
-    static const enum sl_decision order[] = {SL_DECISION_PROHIBITED, SL_DECISION_REPLACE_BY,
-                                             SL_DECISION_RESTRICTED, SL_DECISION_REVIEW,
-                                             SL_DECISION_ALLOWED};
-    printf("%s:", what);
-    for (size_t i = 0; i < 5; i++)
-        printf(" %s %zu%s", sl_decision_name(order[i]), c[order[i]], i < 4 ? "," : "\n");
-}
-
-/* Parts that belong to no vehicle (a BOM of parts only): judged with no model year. */
-static json_t *loose_parts(struct sl_assessor *a, const struct sl_fleet *f, bool explain,
-                           size_t counts[SL_DECISION_COUNT])
-{
-    size_t first = 0;
-    for (size_t v = 0; v < f->n_vehicles; v++)
-        first += f->vehicles[v].n_parts;
-    json_t *arr = json_array();
-    for (size_t i = first; i < f->n_parts; i++) {
-        struct sl_part_verdict pv;
-        sl_assess_part(a, f, &f->parts[i], 0, &pv);
-        counts[pv.verdict.decision]++;
-        json_array_append_new(arr, sl_assess_part_json(a, f, &f->parts[i], 0, &pv, explain));
-    }
-    return arr;
-}
-
-struct report {
-    size_t vehicles[SL_DECISION_COUNT], parts[SL_DECISION_COUNT];
-    int worst; /* highest severity among the vehicles shown and loose parts */
-};
-
-static void print_context(const struct sl_assessor *a, const struct sl_fleet *f)
-{
-    json_t *c = sl_assess_context_json(a);
-    printf("%zu vehicle%s, %zu part%s; tier %s; judged as of %s; policies:", f->n_vehicles,
-           f->n_vehicles == 1 ? "" : "s", f->n_parts, f->n_parts == 1 ? "" : "s",
-           json_string_value(json_object_get(c, "tier")),
-           json_string_value(json_object_get(c, "date")));
-    size_t i;
-    const json_t *p;
-    json_array_foreach(json_object_get(c, "policies"), i, p)
-        printf("%s %s", i ? "," : "", json_string_value(json_object_get(p, "id")));
-    const json_t *sr = json_object_get(c, "site_rule");
-    printf("\nsite rule: %s\n\n", json_is_object(sr)
-                                       ? json_string_value(json_object_get(sr, "means"))
-                                       : "none set (--site-rule)");
-    json_decref(c);
-}
-
-static void print_text(const struct sl_assessor *a, const struct sl_fleet *f, struct sl_table *t,
-                       const json_t *chains, const json_t *loose, const struct report *r)
-{
-    print_context(a, f);
-    if (sl_table_rows(t) > 0)
-        sl_table_print(t, stdout, 60);
-    size_t i;
-    const json_t *e;
-    if (json_array_size(chains) > 0)
-        printf("\n");
-    json_array_foreach(chains, i, e)
-        sl_cli_print_vehicle_chain(stdout, e);
-    json_array_foreach(loose, i, e)
-    {
-        char vt[160];
-        sl_cli_verdict_text(json_object_get(e, "verdict"), vt, sizeof vt);
-        const char *model = json_string_value(json_object_get(e, "model"));
-        printf("part of no vehicle %s %s \"%s\": %s\n",
-               json_string_value(json_object_get(e, "where")),
-               json_string_value(json_object_get(e, "kind")), model != NULL ? model : "", vt);
-    }
-    printf("\n");
-    print_counts("vehicles", r->vehicles);
-    print_counts("parts", r->parts);
-}
-
-/* Judges and prints every vehicle (or the one asked for) as the options say. */
-static int report_fleet(const char *cmd, struct sl_assessor *a, const struct sl_fleet *f,
-                        const struct check_opts *o, struct report *r)
-{
-    static const char *const headers[] = {"vin", "make", "model", "year", "parts", "review",
-                                          "verdict", "reason"};
-    bool explain = o->explain || o->vehicle != NULL;
-    struct sl_table *t = o->json || o->jsonl ? NULL : sl_table_new(8, headers);
-    json_t *all = json_array(), *chains = json_array();
-    if (o->jsonl)
-        sl_print_jsonl(stdout, json_pack("{s:i, s:s, s:o}", "v", 1, "type", "vehicle_check",
-                                         "context", sl_assess_context_json(a)));
-    size_t shown = 0;
-    for (size_t vi = 0; vi < f->n_vehicles; vi++) {
-        if (o->vehicle != NULL && strcasecmp(o->vehicle, f->vehicles[vi].vin) != 0)
-            continue;
-        struct sl_vehicle_verdict vv;
-        bool want_json = o->json || o->jsonl || explain;
-        json_t *vh = want_json ? sl_assess_vehicle_json(a, f, vi, explain, &vv, r->parts) : NULL;
-        if (want_json ? vh == NULL : sl_assess_vehicle_all(a, f, vi, &vv, r->parts) != 0)
-            return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
-        r->vehicles[vv.verdict.decision]++;
-        if (sl_decision_severity(vv.verdict.decision) > r->worst)
-            r->worst = sl_decision_severity(vv.verdict.decision);
-        shown++;
-        if (o->jsonl) {
-            json_object_set_new(vh, "v", json_integer(1));
-            json_object_set_new(vh, "type", json_string("vehicle"));
-            sl_print_jsonl(stdout, vh);
-        } else if (o->json) {
-            json_array_append_new(all, vh);
-        } else {
-            table_row(t, f, vi, &vv);
-            if (vh != NULL)
-                json_array_append_new(chains, vh);
-        }
-    }
-    if (o->vehicle != NULL && shown == 0) {
-        sl_table_free(t);
-        json_decref(all);
-        json_decref(chains);
-        return sl_cli_fail(cmd, SL_EXIT_USAGE, "no vehicle %s in the file(s)", o->vehicle);
-    }
-    size_t loose_counts[SL_DECISION_COUNT] = {0};
-    json_t *loose = o->vehicle == NULL ? loose_parts(a, f, explain, loose_counts) : json_array();
-    for (int d = 0; d < SL_DECISION_COUNT; d++) {
-        r->parts[d] += loose_counts[d];
-        if (loose_counts[d] && sl_decision_severity((enum sl_decision)d) > r->worst)
-            r->worst = sl_decision_severity((enum sl_decision)d);
-    }
-    json_t *summary = json_pack("{s:I, s:I, s:o, s:o}", "vehicles", (json_int_t)shown, "parts",
-                                (json_int_t)f->n_parts, "vehicles_by_decision",
-                                counts_json(r->vehicles), "parts_by_decision",
-                                counts_json(r->parts));
-    if (o->jsonl) {
-        size_t i;
-        json_t *p;
-        json_array_foreach(loose, i, p)
-        {
-            json_object_set_new(p, "v", json_integer(1));
-            json_object_set_new(p, "type", json_string("part"));
-            sl_print_jsonl(stdout, json_incref(p));
-        }
-        json_decref(loose);
-        sl_print_jsonl(stdout, json_pack("{s:i, s:s, s:o}", "v", 1, "type", "summary",
-                                         "summary", summary));
-    } else if (o->json) {
-        sl_print_json(stdout, json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "v", 1, "type",
-                                        "vehicle_check", "context", sl_assess_context_json(a),
-                                        "summary", summary, "vehicles", all,
-                                        "parts_without_vehicle", loose));
-        all = NULL;
-    } else {
-        print_text(a, f, t, chains, loose, r);
-        json_decref(loose);
-        json_decref(summary);
-    }
-    json_decref(all);
-    json_decref(chains);
-    sl_table_free(t);
-    return SL_EXIT_OK;
-}
 
 static int check_help(const char *cmd)
 {
@@ -399,12 +158,14 @@ static int vehicles_check(int argc, char **argv)
     sl_fleet_init(&f);
     struct sl_assessor *a = NULL;
     struct sl_err err = {0};
-    rc = read_fleet(cmd, argv + optind, argc - optind, &o, vr, &f);
+    struct sl_cli_fleet_in in = {o.format, o.bom_vin, o.model_year};
+    rc = sl_cli_read_fleet(cmd, argv + optind, argc - optind, &in, vr, &f, "checked");
     if (rc == SL_EXIT_OK && sl_assess_new(&a, ps, vr, &ao, &err) != 0)
         rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
-    struct report r = {.worst = -1};
+    struct sl_cli_fleet_counts r = {.worst = -1};
+    struct sl_cli_fleet_out out = {o.vehicle, o.explain, o.json, o.jsonl, NULL};
     if (rc == SL_EXIT_OK)
-        rc = report_fleet(cmd, a, &f, &o, &r);
+        rc = sl_cli_fleet_report(cmd, a, &f, &out, &r);
     if (rc == SL_EXIT_OK && fail_on != SL_DECISION_COUNT && r.worst >= sl_decision_severity(fail_on))
         rc = SL_EXIT_FINDINGS;
     sl_assess_free(a);
@@ -599,6 +360,13 @@ static const struct sl_command vehicle_commands[] = {
     {"check", "validate, identify and judge a fleet CSV or CycloneDX BOM (no register)",
      vehicles_check},
     {"decode", "validate a VIN or IMEI and name its maker from the cited lists", vehicles_decode},
+    {"import", "add fleet files' vehicles and parts to the register, judged at their sites",
+     sl_cmd_vehicles_import},
+    {"add", "add one vehicle and its parts to the register", sl_cmd_vehicles_add},
+    {"list", "list the register's vehicles (table, --json or --csv; filters)",
+     sl_cmd_vehicles_list},
+    {"show", "one vehicle: every verdict's chain, its status and history", sl_cmd_vehicles_show},
+    {"set-status", "retire or move a vehicle; a part removed or fitted", sl_cmd_vehicles_set_status},
     {NULL, NULL, NULL},
 };
 

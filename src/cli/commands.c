@@ -12,7 +12,7 @@ const struct sl_command sl_commands[] = {
     {"policy", "list the policies; explain a device's verdict; check a product before buying", sl_cmd_policy},
     {"sites", "add, list, show and import the sites of the estate", sl_cmd_sites},
     {"devices", "list and show devices in the register", sl_cmd_devices},
-    {"vehicles", "check a fleet file's vehicles and connected parts; decode a VIN or IMEI",
+    {"vehicles", "the fleet: vehicles, their connected parts and verdicts; check files, decode VINs",
      sl_cmd_vehicles},
     {"monitor", "watch a network passively; alert on prohibited, returning or cloud-calling devices",
      sl_cmd_monitor},

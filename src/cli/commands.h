@@ -2,6 +2,8 @@
 #ifndef SL_CLI_COMMANDS_H
 #define SL_CLI_COMMANDS_H
 
+#include <stdbool.h>
+
 int sl_cmd_sites(int argc, char **argv);
 int sl_cmd_devices(int argc, char **argv);
 int sl_cmd_db(int argc, char **argv);
@@ -23,5 +25,16 @@ int sl_cmd_verify(int argc, char **argv);
 int sl_cmd_demo(int argc, char **argv);
 int sl_cmd_config(int argc, char **argv);
 int sl_cmd_vehicles(int argc, char **argv);
+/* cmd_fleet.c: the fleet register */
+int sl_cmd_vehicles_add(int argc, char **argv);
+int sl_cmd_vehicles_import(int argc, char **argv);
+int sl_cmd_vehicles_list(int argc, char **argv);
+int sl_cmd_vehicles_show(int argc, char **argv);
+int sl_cmd_vehicles_set_status(int argc, char **argv);
+/* `policy explain VIN`: whether the register has a vehicle with this VIN, and
+ * its explanation (the same output as `vehicles check --vehicle VIN`). */
+bool sl_cmd_vehicle_known(const char *db, const char *key);
+int sl_cmd_vehicle_explain(const char *cmd, const char *key, const char *db, const char *policy,
+                           const char *date, bool json);
 
 #endif

@@ -108,7 +108,10 @@ void sl_cli_print_vehicle_chain(FILE *out, const json_t *vh)
     json_array_foreach(json_object_get(vh, "parts"), i, p)
     {
         char label[512];
-        snprintf(label, sizeof label, "part %zu  %s \"%s\"%s%s, %s%s%s", i + 1, str(p, "kind"),
+        /* A registered vehicle's parts carry their position (removed ones are gone). */
+        const json_t *pos = json_object_get(p, "position");
+        size_t n = json_is_integer(pos) ? (size_t)json_integer_value(pos) : i + 1;
+        snprintf(label, sizeof label, "part %zu  %s \"%s\"%s%s, %s%s%s", n, str(p, "kind"),
                  str(p, "model"), str(p, "layer")[0] ? " " : "", str(p, "layer"), str(p, "where"),
                  str(p, "imei")[0] ? ", IMEI " : "", str(p, "imei"));
         print_subject(out, label, p);

@@ -175,6 +175,9 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     }
     if (rc == 0)
         rc = prog_lists(s, &w, err);
+    if (rc == 0)
+        rc = sl_vehicle_figures(s, sl_scope_kind_name(p->scope.kind), p->scope.value,
+                                w.st->as_of_end, &p->vehicles, err);
     if (rc == 0) {
         prog_headline(p);
         *out = p;
@@ -197,6 +200,7 @@ void sl_progress_free(struct sl_progress *p)
     free(p->reappearances);
     free(p->projection);
     free(p->overdue_sites);
+    sl_vehicle_figures_free(&p->vehicles);
     state_free(p->state);
     free(p);
 }

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "programme/forecast.h"
+#include "programme/vehicle_figures.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -142,6 +143,7 @@ struct sl_progress {
     size_t *overdue_sites;                 /* indexes into sites, most overdue first */
     size_t n_projection;
     struct sl_prog_projection *projection; /* until every band reaches 0, capped */
+    struct sl_vehicle_figures vehicles;    /* the fleet register's section */
     struct sl_prog_state *state;
 };
 

@@ -56,6 +56,43 @@ static void forecast(FILE *out, const char *section, const char *name, const str
     rowi(out, section, name, "forecast_weeks_used", f->weeks);
 }
 
+/* A vehicle count: PREFIX + total, affected, each decision, earliest_deadline. */
+static void vcounts(FILE *out, const char *section, const char *name, const char *prefix,
+                    const struct sl_vfig_counts *c)
+{
+    char f[64];
+    snprintf(f, sizeof f, "%stotal", prefix);
+    rowi(out, section, name, f, c->total);
+    snprintf(f, sizeof f, "%saffected", prefix);
+    rowi(out, section, name, f, c->affected);
+    for (size_t i = 0; i < SL_REPORT_DECISIONS; i++) {
+        snprintf(f, sizeof f, "%s%s", prefix, sl_decision_name(sl_report_decisions[i]));
+        rowi(out, section, name, f, c->by[sl_report_decisions[i]]);
+    }
+    snprintf(f, sizeof f, "%searliest_deadline", prefix);
+    row(out, section, name, f, c->earliest);
+}
+
+static void vehicles(FILE *out, const struct sl_vehicle_figures *v)
+{
+    vcounts(out, "vehicles", "", "vehicles_", &v->vehicles);
+    rowi(out, "vehicles", "", "retired", v->retired);
+    vcounts(out, "vehicles", "", "parts_", &v->parts);
+    for (size_t i = 0; i < v->n_fleets; i++)
+        vcounts(out, "vehicle_fleet", v->fleets[i].name, "", &v->fleets[i].c);
+    for (size_t i = 0; i < v->n_sites; i++) {
+        row(out, "vehicle_site", v->sites[i].name, "tier", v->sites[i].tier);
+        row(out, "vehicle_site", v->sites[i].name, "vehicle_rule", v->sites[i].rule);
+        vcounts(out, "vehicle_site", v->sites[i].name, "", &v->sites[i].c);
+    }
+    for (size_t i = 0; i < v->n_vendors; i++)
+        vcounts(out, "vehicle_vendor", v->vendors[i].name, "", &v->vendors[i].c);
+    for (size_t i = 0; i < v->n_years; i++) {
+        vcounts(out, "vehicle_model_year", v->years[i].name, "vehicles_", &v->years[i].c);
+        vcounts(out, "vehicle_model_year", v->years[i].name, "parts_", &v->years[i].parts);
+    }
+}
+
 struct dev_ctx {
     FILE *out;
 };
@@ -165,6 +202,7 @@ int sl_report_csv(FILE *out, struct sl_store *s, const struct sl_progress *p,
         row(out, "reappearance", id, "address", x->address);
         row(out, "reappearance", id, "at", x->at);
     }
+    vehicles(out, &p->vehicles);
     struct dev_ctx c = {out};
     if (sl_progress_devices(s, p, o->device_limit, dev_row, &c, err) != 0)
         return -1;

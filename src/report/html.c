@@ -765,6 +765,117 @@ static void exemptions_section(FILE *out, const struct sl_progress *p)
 
 }
 
+/* One row of a vehicle table: name, total, affected, each decision, earliest deadline. */
+static void vehicle_row(FILE *out, const char *path, const char *name, const char *none,
+                        const struct sl_vfig_counts *c)
+{
+    char fp[96];
+    fputs("<tr><td>", out);
+    if (name[0]) {
+        snprintf(fp, sizeof fp, "%s.name", path);
+        fig(out, fp, name);
+    } else {
+        esc(out, none);
+    }
+    fputs("</td><td class=\"n\">", out);
+    snprintf(fp, sizeof fp, "%s.total", path);
+    figi(out, fp, c->total);
+    fputs("</td><td class=\"n\">", out);
+    snprintf(fp, sizeof fp, "%s.affected", path);
+    figi(out, fp, c->affected);
+    for (size_t i = 0; i < SL_REPORT_DECISIONS; i++) {
+        fputs("</td><td class=\"n\">", out);
+        snprintf(fp, sizeof fp, "%s.%s", path, sl_decision_name(sl_report_decisions[i]));
+        figi(out, fp, c->by[sl_report_decisions[i]]);
+    }
+    fputs("</td><td class=\"nw\">", out);
+    snprintf(fp, sizeof fp, "%s.earliest_deadline", path);
+    fig(out, fp, c->earliest[0] ? c->earliest : "none");
+    fputs("</td></tr>", out);
+}
+
+static void vehicle_table(FILE *out, const char *title, const char *first, const char *path,
+                          const struct sl_vfig_row *rows, size_t n, const char *none)
+{
+    fprintf(out, "<h3>%s</h3>", title);
+    if (n == 0) {
+        fputs("<p class=\"small\">None.</p>", out);
+        return;
+    }
+    fprintf(out, "<table><thead><tr><th>%s</th><th class=\"n\">total</th><th class=\"n\">"
+                 "affected</th><th class=\"n\">prohibited</th><th class=\"n\">replace-by</th>"
+                 "<th class=\"n\">restricted</th><th class=\"n\">needs review</th>"
+                 "<th class=\"n\">allowed</th><th>earliest deadline</th></tr></thead><tbody>",
+            first);
+    for (size_t i = 0; i < n; i++) {
+        char rp[64];
+        snprintf(rp, sizeof rp, "%s.%zu", path, i);
+        vehicle_row(out, rp, rows[i].name, none, &rows[i].c);
+    }
+    fputs("</tbody></table>", out);
+}
+
+static void vehicles_section(FILE *out, const struct sl_vehicle_figures *v)
+{
+    char b[32], sub[96];
+    fputs("<h2 id=\"vehicles\">Vehicles and their connected parts</h2><div class=\"cards\">",
+          out);
+    snprintf(b, sizeof b, "%lld", (long long)v->vehicles.total);
+    snprintf(sub, sizeof sub, "%lld retired, not counted", (long long)v->retired);
+    card(out, "", "active vehicles", "vehicles.vehicles.total", b, "", sub);
+    snprintf(b, sizeof b, "%lld", (long long)v->vehicles.affected);
+    card(out, v->vehicles.affected ? "bad" : "", "affected vehicles", "vehicles.vehicles.affected",
+         b, "", "prohibited, replace-by or restricted");
+    snprintf(b, sizeof b, "%lld", (long long)v->vehicles.by[SL_DECISION_PROHIBITED]);
+    card(out, "", "prohibited at their site", "vehicles.vehicles.prohibited", b, "", "");
+    snprintf(b, sizeof b, "%lld", (long long)v->vehicles.by[SL_DECISION_RESTRICTED]);
+    card(out, "", "restricted (site rule)", "vehicles.vehicles.restricted", b, "", "");
+    snprintf(b, sizeof b, "%lld", (long long)v->parts.affected);
+    snprintf(sub, sizeof sub, "of %lld fitted", (long long)v->parts.total);
+    card(out, "", "affected parts", "vehicles.parts.affected", b, "", sub);
+    fputs("</div><p class=\"small\">", out);
+    esc(out, sl_report_vehicle_definitions);
+    fputs("</p>", out);
+    vehicle_table(out, "Affected vehicles by fleet", "fleet", "vehicles.by_fleet", v->fleets,
+                  v->n_fleets, "(no fleet)");
+    vehicle_table(out, "Affected vehicles by site", "site", "vehicles.by_site", v->sites,
+                  v->n_sites, "(no site)");
+    vehicle_table(out, "Connected parts by vendor", "vendor", "vehicles.parts_by_vendor",
+                  v->vendors, v->n_vendors, "(not identified)");
+    fputs("<h3>Deadlines by model year</h3><table><thead><tr><th>model year</th>"
+          "<th class=\"n\">vehicles</th><th class=\"n\">affected</th><th class=\"n\">"
+          "prohibited</th><th class=\"n\">replace-by</th><th class=\"n\">parts affected</th>"
+          "<th class=\"n\">parts replace-by</th><th>earliest part deadline</th></tr></thead>"
+          "<tbody>",
+          out);
+    for (size_t i = 0; i < v->n_years; i++) {
+        const struct sl_vfig_row *y = &v->years[i];
+        char fp[96];
+        static const char *const keys[] = {"vehicles.total", "vehicles.affected",
+                                           "vehicles.prohibited", "vehicles.replace-by",
+                                           "parts.affected", "parts.replace-by"};
+        int64_t vals[] = {y->c.total, y->c.affected, y->c.by[SL_DECISION_PROHIBITED],
+                          y->c.by[SL_DECISION_REPLACE_BY], y->parts.affected,
+                          y->parts.by[SL_DECISION_REPLACE_BY]};
+        fputs("<tr><td>", out);
+        snprintf(fp, sizeof fp, "vehicles.by_model_year.%zu.model_year", i);
+        if (y->name[0])
+            fig(out, fp, y->name);
+        else
+            fputs("unknown", out);
+        for (size_t k = 0; k < 6; k++) {
+            fputs("</td><td class=\"n\">", out);
+            snprintf(fp, sizeof fp, "vehicles.by_model_year.%zu.%s", i, keys[k]);
+            figi(out, fp, vals[k]);
+        }
+        fputs("</td><td class=\"nw\">", out);
+        snprintf(fp, sizeof fp, "vehicles.by_model_year.%zu.parts.earliest_deadline", i);
+        fig(out, fp, y->parts.earliest[0] ? y->parts.earliest : "none");
+        fputs("</td></tr>", out);
+    }
+    fputs("</tbody></table>", out);
+}
+
 /* The device list, streamed: the work first (sl_progress_devices). */
 static int devices_section(FILE *out, struct sl_store *s, const struct sl_progress *p,
                            const struct sl_report_opts *o, struct sl_err *err)
@@ -804,6 +915,7 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     overdue_section(out, p);
     reappeared_section(out, p);
     exemptions_section(out, p);
+    vehicles_section(out, &p->vehicles);
     if (devices_section(out, s, p, o, err) != 0)
         return -1;
     fputs("</tbody></table>\n<footer><p>", out);

@@ -165,6 +165,49 @@ static void listed_json(json_t *o, const struct sl_progress *p)
                                                       "listed", ra));
 }
 
+static json_t *vcounts_json(const struct sl_vfig_counts *c, json_t *o)
+{
+    if (o == NULL)
+        o = json_object();
+    json_object_set_new(o, "total", json_integer(c->total));
+    json_object_set_new(o, "affected", json_integer(c->affected));
+    for (size_t i = 0; i < SL_REPORT_DECISIONS; i++)
+        json_object_set_new(o, sl_decision_name(sl_report_decisions[i]),
+                            json_integer(c->by[sl_report_decisions[i]]));
+    json_object_set_new(o, "earliest_deadline", str_or_null(c->earliest));
+    return o;
+}
+
+static json_t *vrows_json(const struct sl_vfig_row *rows, size_t n, bool site)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:o}", "name", str_or_null(rows[i].name));
+        if (site) {
+            json_object_set_new(o, "tier", str_or_null(rows[i].tier));
+            json_object_set_new(o, "vehicle_rule", str_or_null(rows[i].rule));
+        }
+        json_array_append_new(a, vcounts_json(&rows[i].c, o));
+    }
+    return a;
+}
+
+json_t *sl_report_vehicles_json(const struct sl_vehicle_figures *v)
+{
+    json_t *years = json_array();
+    for (size_t i = 0; i < v->n_years; i++)
+        json_array_append_new(years, json_pack("{s:o, s:o, s:o}", "model_year",
+                                               str_or_null(v->years[i].name), "vehicles",
+                                               vcounts_json(&v->years[i].c, NULL), "parts",
+                                               vcounts_json(&v->years[i].parts, NULL)));
+    return json_pack("{s:s, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "definitions",
+                     sl_report_vehicle_definitions, "vehicles", vcounts_json(&v->vehicles, NULL),
+                     "retired", (json_int_t)v->retired, "parts", vcounts_json(&v->parts, NULL),
+                     "by_fleet", vrows_json(v->fleets, v->n_fleets, false), "by_site",
+                     vrows_json(v->sites, v->n_sites, true), "parts_by_vendor",
+                     vrows_json(v->vendors, v->n_vendors, false), "by_model_year", years);
+}
+
 json_t *sl_report_figures_json(const struct sl_progress *p)
 {
     json_t *o = json_object();
@@ -190,6 +233,7 @@ json_t *sl_report_figures_json(const struct sl_progress *p)
 
     series_json(o, p);
     listed_json(o, p);
+    json_object_set_new(o, "vehicles", sl_report_vehicles_json(&p->vehicles));
     return o;
 }
 

@@ -200,6 +200,58 @@ static void exemptions_and_reappearances(FILE *out, const struct sl_progress *p)
     }
 }
 
+static void vrow(FILE *out, const char *name, const struct sl_vfig_counts *c)
+{
+    fprintf(out, "|");
+    cell(out, name);
+    fprintf(out, " %lld | %lld |", (long long)c->total, (long long)c->affected);
+    for (size_t i = 0; i < SL_REPORT_DECISIONS; i++)
+        fprintf(out, " %lld |", (long long)c->by[sl_report_decisions[i]]);
+    cell(out, c->earliest[0] ? c->earliest : "-");
+    fputc('\n', out);
+}
+
+static void vtable(FILE *out, const char *title, const char *first,
+                   const struct sl_vfig_row *rows, size_t n, const char *none)
+{
+    fprintf(out, "\n### %s\n\n| %s | total | affected | prohibited | replace-by | restricted | "
+                 "needs-review | allowed | earliest deadline |\n"
+                 "|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+            title, first);
+    for (size_t i = 0; i < n; i++)
+        vrow(out, rows[i].name[0] ? rows[i].name : none, &rows[i].c);
+}
+
+static void vehicles_section(FILE *out, const struct sl_vehicle_figures *v)
+{
+    fprintf(out, "\n## Vehicles\n\n%s\n\n", sl_report_vehicle_definitions);
+    fprintf(out, "| | total | affected | prohibited | replace-by | restricted | needs-review | "
+                 "allowed | earliest deadline |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    vrow(out, "vehicles (active)", &v->vehicles);
+    vrow(out, "connected parts fitted", &v->parts);
+    fprintf(out, "\n%lld retired vehicle(s) are not counted.\n", (long long)v->retired);
+    vtable(out, "Vehicles by fleet", "fleet", v->fleets, v->n_fleets, "(no fleet)");
+    vtable(out, "Vehicles by site", "site", v->sites, v->n_sites, "(no site)");
+    vtable(out, "Connected parts by vendor", "vendor", v->vendors, v->n_vendors,
+           "(not identified)");
+    fprintf(out, "\n### Deadlines by model year\n\n| model year | vehicles | affected | "
+                 "prohibited | replace-by | restricted | parts affected | parts replace-by | "
+                 "earliest part deadline |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (size_t i = 0; i < v->n_years; i++) {
+        const struct sl_vfig_row *y = &v->years[i];
+        const char *e = y->parts.earliest;
+        fprintf(out, "|");
+        cell(out, y->name[0] ? y->name : "unknown");
+        fprintf(out, " %lld | %lld | %lld | %lld | %lld | %lld | %lld |", (long long)y->c.total,
+                (long long)y->c.affected, (long long)y->c.by[SL_DECISION_PROHIBITED],
+                (long long)y->c.by[SL_DECISION_REPLACE_BY],
+                (long long)y->c.by[SL_DECISION_RESTRICTED], (long long)y->parts.affected,
+                (long long)y->parts.by[SL_DECISION_REPLACE_BY]);
+        cell(out, e[0] ? e : "-");
+        fputc('\n', out);
+    }
+}
+
 int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
                  const struct sl_report_opts *o, struct sl_err *err)
 {
@@ -207,6 +259,7 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
     milestones_section(out, p);
     breakdowns(out, p);
     exemptions_and_reappearances(out, p);
+    vehicles_section(out, &p->vehicles);
     fprintf(out, "\n## Affected devices and the evidence against them (%lld; %lld outstanding",
             (long long)p->total.affected, (long long)p->total.outstanding);
     if (o->device_limit < p->total.affected)

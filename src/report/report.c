@@ -22,6 +22,17 @@ int sl_report_format_from_name(const char *name, enum sl_report_format *out)
     return -1;
 }
 
+const char sl_report_vehicle_definitions[] =
+    "Vehicles of the fleet register in scope, registered by the as-of date, with the verdicts "
+    "and statuses the register holds now. Affected: prohibited, replace-by or restricted (a "
+    "site's vehicle rule restricts where a vehicle may park). Parts: the connected parts "
+    "fitted to active vehicles, by the vendor behind their verdict. Earliest deadline: the "
+    "first replace-by date. A part's origin says nothing of a vulnerability.";
+
+const enum sl_decision sl_report_decisions[SL_REPORT_DECISIONS] = {
+    SL_DECISION_PROHIBITED, SL_DECISION_REPLACE_BY, SL_DECISION_RESTRICTED, SL_DECISION_REVIEW,
+    SL_DECISION_ALLOWED};
+
 double sl_report_pct(double v)
 {
     return round(v * 10.0) / 10.0;

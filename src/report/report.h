@@ -37,6 +37,15 @@ struct sl_report_opts {
 /* The figures (everything but the device list) as JSON. New reference. */
 json_t *sl_report_figures_json(const struct sl_progress *p);
 
+/* The vehicles section (programme/vehicle_figures.h) as the JSON report's
+ * "vehicles" object; its definitions in words; the decisions in the order
+ * every format lists them (prohibited, replace-by, restricted, needs-review,
+ * allowed). */
+json_t *sl_report_vehicles_json(const struct sl_vehicle_figures *v);
+extern const char sl_report_vehicle_definitions[];
+#define SL_REPORT_DECISIONS 5
+extern const enum sl_decision sl_report_decisions[SL_REPORT_DECISIONS];
+
 /* Percentages are rounded to one decimal everywhere, so every format agrees
  * (report.c); _text writes the rounded value as "12.5". */
 double sl_report_pct(double v);

@@ -14,6 +14,7 @@
  * the changes the entries describe. The hash input is the text of the fields,
  * identical on every backend, so a chain verifies the same after `db copy`.
  */
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,16 @@ int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
     s->audit_tail = p;
     s->audit_pending++;
     return sl_store_commit(s, err);
+}
+
+int sl_store_audit_json(struct sl_store *s, const char *actor, const char *action,
+                        const char *object, json_t *detail, struct sl_err *err)
+{
+    char *dj = detail != NULL ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(detail);
+    int rc = sl_store_audit(s, actor, action, object, dj != NULL ? dj : "{}", err);
+    free(dj);
+    return rc;
 }
 
 static int read_head(struct sl_store *s, int64_t *seq, uint8_t prev[HASH_LEN],

@@ -23,7 +23,7 @@ struct copy_table {
 };
 
 static const struct copy_table tables[] = {
-    {"sites", "id", "id, name, department, tier, created_at", "itttt"},
+    {"sites", "id", "id, name, department, tier, created_at, vehicle_rule", "ittttt"},
     {"site_networks", NULL, "site_id, cidr", "it"},
     {"scans", "id",
      "id, site_id, kind, started_at, finished_at, status, targets, options, actor, hosts_total,"
@@ -50,6 +50,20 @@ static const struct copy_table tables[] = {
      "id, first_at, last_at, signature_id, signature, severity, device_id, src, dest, count,"
      " detail",
      "itttiiittit"},
+    {"vehicles", "id",
+     "id, vin, make, model, model_year, model_year_from_vin, fleet, site_id, registration, wmi,"
+     " maker, source, status, status_since, decision, policy, deadline, reason, judged_at,"
+     " first_seen, last_changed",
+     "itttiitittttttttttttt"},
+    {"vehicle_parts", "id",
+     "id, vehicle_id, position, kind, layer, supplier, manufacturer, model, version, imei,"
+     " serial, purl, cpe, source, status, status_since, replaced_by, vendor, vendors, rules,"
+     " decision, policy, deadline",
+     "iiitttttttttttttttttttt"},
+    {"vehicle_events", "id",
+     "id, vehicle_id, part_id, at, recorded_at, actor, from_status, to_status, site_id, note,"
+     " replaced_by",
+     "iiitttttitt"},
     {"audit_log", "seq", "seq, at, actor, action, object, detail, prev_hash, hash", "itttttbb"},
 };
 

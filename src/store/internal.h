@@ -150,6 +150,11 @@ int sl_exec_stmt(struct sl_q *q, const char *what, struct sl_err *err);
  * 1 and *out set, 0 when no row, -1 on error. The statement is reset. */
 int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *err);
 
+/* "HEAD (?1, ..., ?COLS), (?COLS+1, ...), ..." for `rows` rows: a multi-row
+ * INSERT text (malloc'd; NULL when out of memory). Callers build them once
+ * and keep them (the statement cache keys on the address). */
+char *sl_sql_rows(const char *head, int cols, int rows);
+
 /* Runs a parameterless script (migrations). */
 int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct sl_err *err);
 

@@ -180,23 +180,11 @@ static pthread_once_t many_once = PTHREAD_ONCE_INIT;
 
 static void build_many(void)
 {
-    for (int rows = 1; rows <= EV_MANY; rows++) {
-        size_t cap = 256 + (size_t)rows * EV_COLS * 8;
-        char *q = malloc(cap);
-        if (q == NULL)
-            return;
-        size_t n = (size_t)snprintf(q, cap,
-                                    "INSERT INTO evidence (scan_id, device_id, address, proto,"
-                                    " port, path, request, outcome, detail, observed_at,"
-                                    " truncated, data) VALUES ");
-        for (int r = 0; r < rows; r++) {
-            n += (size_t)snprintf(q + n, cap - n, "%s(", r ? ", " : "");
-            for (int c = 0; c < EV_COLS; c++)
-                n += (size_t)snprintf(q + n, cap - n, "%s?%d", c ? ", " : "", r * EV_COLS + c + 1);
-            n += (size_t)snprintf(q + n, cap - n, ")");
-        }
-        many_sql[rows] = q;
-    }
+    for (int rows = 1; rows <= EV_MANY; rows++)
+        many_sql[rows] = sl_sql_rows("INSERT INTO evidence (scan_id, device_id, address, proto,"
+                                     " port, path, request, outcome, detail, observed_at,"
+                                     " truncated, data) VALUES ",
+                                     EV_COLS, rows);
 }
 
 int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,

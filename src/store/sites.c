@@ -114,6 +114,7 @@ static void row_to_site(struct sl_q *st, struct sl_site *site)
     if (sl_tier_from_name(tier, &site->tier) != 0)
         site->tier = SL_TIER_PUBLIC;
     sl_col_text(st, 4, site->created_at, sizeof site->created_at);
+    sl_col_text(st, 5, site->vehicle_rule, sizeof site->vehicle_rule);
 }
 
 static int get_one(struct sl_store *s, struct sl_q *st, struct sl_site *site,
@@ -141,7 +142,7 @@ int sl_store_site_get(struct sl_store *s, const char *name, struct sl_site *site
                       struct sl_err *err)
 {
     struct sl_q *st = sl_st(
-        s, "SELECT id, name, department, tier, created_at FROM sites WHERE name = ?1", err);
+        s, "SELECT id, name, department, tier, created_at, vehicle_rule FROM sites WHERE name = ?1", err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, name);
@@ -151,7 +152,7 @@ int sl_store_site_get(struct sl_store *s, const char *name, struct sl_site *site
 int sl_store_site_get_id(struct sl_store *s, int64_t id, struct sl_site *site, struct sl_err *err)
 {
     struct sl_q *st = sl_st(
-        s, "SELECT id, name, department, tier, created_at FROM sites WHERE id = ?1", err);
+        s, "SELECT id, name, department, tier, created_at, vehicle_rule FROM sites WHERE id = ?1", err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, id);
@@ -196,4 +197,33 @@ int sl_store_site_list(struct sl_store *s, sl_site_cb cb, void *ctx, struct sl_e
     }
     free(ids);
     return ret;
+}
+
+int sl_store_site_set_vehicle_rule(struct sl_store *s, int64_t site_id, const char *rule,
+                                   const char *actor, struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    struct sl_q *st = sl_st(s, "UPDATE sites SET vehicle_rule = ?2 WHERE id = ?1", err);
+    if (st == NULL)
+        goto fail;
+    sl_bind_int(st, 1, site_id);
+    sl_bind_text_or_null(st, 2, rule);
+    if (sl_exec_stmt(st, "setting a site's vehicle rule", err) != 0)
+        goto fail;
+    if (sl_changes(st) == 0) {
+        sl_err_setk(err, SL_ERR_NOT_FOUND, "no site %lld", (long long)site_id);
+        goto fail;
+    }
+    char object[32];
+    snprintf(object, sizeof object, "site:%lld", (long long)site_id);
+    if (sl_store_audit_json(s, actor, "site.vehicle_rule", object,
+                            json_pack("{s:s?}", "vehicle_rule",
+                                      rule != NULL && rule[0] ? rule : NULL),
+                            err) != 0)
+        goto fail;
+    return sl_store_commit(s, err);
+fail:
+    sl_store_rollback(s);
+    return -1;
 }

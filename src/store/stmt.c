@@ -1,6 +1,8 @@
 /* stmt.c - the neutral statement API of internal.h: the per-store statement
  * cache and thin calls into the backend's operations table. No SQL here. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/internal.h"
@@ -191,6 +193,22 @@ int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struc
         if (rows < SL_PAGE_ROWS)
             return 0;
     }
+}
+
+char *sl_sql_rows(const char *head, int cols, int rows)
+{
+    size_t cap = strlen(head) + 16 + (size_t)rows * (size_t)cols * 10;
+    char *q = malloc(cap);
+    if (q == NULL)
+        return NULL;
+    size_t n = (size_t)snprintf(q, cap, "%s", head);
+    for (int r = 0; r < rows; r++) {
+        n += (size_t)snprintf(q + n, cap - n, "%s(", r ? ", " : "");
+        for (int c = 0; c < cols; c++)
+            n += (size_t)snprintf(q + n, cap - n, "%s?%d", c ? ", " : "", r * cols + c + 1);
+        n += (size_t)snprintf(q + n, cap - n, ")");
+    }
+    return q;
 }
 
 int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct sl_err *err)

@@ -86,6 +86,12 @@ void sl_store_rollback(struct sl_store *s);
 int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
                    const char *object, const char *detail_json, struct sl_err *err);
 
+/* The same with the detail as a JSON value (written compact, keys sorted;
+ * ownership moves in). */
+struct json_t;
+int sl_store_audit_json(struct sl_store *s, const char *actor, const char *action,
+                        const char *object, struct json_t *detail, struct sl_err *err);
+
 struct sl_audit_report {
     int64_t entries;        /* entries checked */
     int64_t first_bad_seq;  /* 0 when the chain is intact */
@@ -138,6 +144,7 @@ struct sl_site {
     char department[SL_NAME_MAX];
     enum sl_tier tier;
     char created_at[SL_ISO_LEN];
+    char vehicle_rule[64]; /* the site's vehicle rule, canonical text; "" = none set */
     size_t n_networks;
     char **networks; /* owned: sl_site_free */
 };
@@ -155,6 +162,12 @@ int sl_store_site_get_id(struct sl_store *s, int64_t id, struct sl_site *site, s
 
 typedef int (*sl_site_cb)(const struct sl_site *site, void *ctx);
 int sl_store_site_list(struct sl_store *s, sl_site_cb cb, void *ctx, struct sl_err *err);
+
+/* Sets (rule = its canonical text, vehicle/siterule.h) or clears (NULL or "")
+ * a site's vehicle rule. Audited (site.vehicle_rule). Joins an open
+ * transaction, so the caller can judge the site's vehicles again in it. */
+int sl_store_site_set_vehicle_rule(struct sl_store *s, int64_t site_id, const char *rule,
+                                   const char *actor, struct sl_err *err);
 
 /* ---- scans ------------------------------------------------------------------------ */
 
@@ -465,5 +478,152 @@ int sl_store_event_first_at(struct sl_store *s, char out[SL_ISO_LEN], struct sl_
  * Returns 1 and fills *e, 0 when there is none, -1 on error. */
 int sl_store_event_last_to(struct sl_store *s, int64_t device_id, enum sl_status to,
                            const char *until, struct sl_event *e, struct sl_err *err);
+
+/* ---- vehicles and their connected parts (store/vehicles.c) ---------------------- */
+
+/* A vehicle as the register holds it (docs/vehicles.md). Writing reads the
+ * fields marked "in" (text NULL or "" = none); reading fills every field, and
+ * its text points into the row: valid during the callback only. */
+struct sl_vehicle_row {
+    int64_t id;
+    const char *vin, *make, *model, *fleet, *registration; /* in */
+    const char *wmi;          /* in: the VIN's first three characters */
+    const char *maker;        /* in: the registry vendor that made it, "" = not identified */
+    const char *source;       /* in: where it came from ("line 7", "bom.json") */
+    int model_year;           /* in: 0 = unknown */
+    bool model_year_from_vin; /* in */
+    int64_t site_id;          /* in: 0 = none */
+    const char *site;         /* the site's name ("" = none) */
+    const char *status;       /* "active" or "retired" */
+    const char *status_since, *first_seen, *last_changed, *judged_at;
+    struct sl_verdict verdict; /* in: decision, policy, deadline, reason */
+};
+
+/* One connected part of a vehicle; the same conventions. */
+struct sl_vpart_row {
+    int64_t id, vehicle_id;
+    int position;             /* in: 1, 2, ... within its vehicle */
+    const char *kind;         /* in: "tcu", "cellular", ... (vehicle/fleet.h) */
+    const char *layer;        /* in: "hardware", "software" or "" */
+    const char *supplier, *manufacturer, *model, *version, *imei, *serial, *purl, *cpe; /* in */
+    const char *source;       /* in: "line 12", "components[3]" */
+    const char *vendor;       /* in: the vendor behind the verdict, "" = none identified */
+    const char *vendors;      /* in: every vendor identified, ", " between */
+    const char *rules;        /* in: the rules that identified them, " " between */
+    const char *status;       /* "fitted" or "removed" */
+    const char *status_since, *replaced_by;
+    struct sl_verdict verdict; /* in: decision, policy, deadline (the reason is not kept) */
+};
+
+/* Adds a vehicle with its n parts (positions as given), their creation event
+ * and one audit entry (vehicle.add). Joins an open transaction. A VIN, or a
+ * part's IMEI, already in the register is SL_ERR_EXISTS naming it. */
+int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
+                         const struct sl_vpart_row *parts, size_t n, const char *actor,
+                         int64_t *id, struct sl_err *err);
+
+/* A whole fleet in one transaction: next() gives one vehicle and its parts at
+ * a time (1), or says it is done (0) or failed (-1, err set); each is added as
+ * sl_store_vehicle_add does, with the same prepared statements. All of it or,
+ * on any failure, nothing. *added counts the vehicles. */
+typedef int (*sl_vehicle_next)(void *ctx, struct sl_vehicle_row *v,
+                               const struct sl_vpart_row **parts, size_t *n, struct sl_err *err);
+int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx,
+                             const char *actor, size_t *added, struct sl_err *err);
+
+/* The vehicle with this VIN (any case), else this registration: 1 and *id, 0, -1. */
+int sl_store_vehicle_find(struct sl_store *s, const char *key, int64_t *id, struct sl_err *err);
+
+typedef int (*sl_vehicle_cb)(const struct sl_vehicle_row *v, void *ctx);
+typedef int (*sl_vpart_cb)(const struct sl_vpart_row *p, void *ctx);
+/* One vehicle: vcb with the vehicle, then pcb (when not NULL) with each of its
+ * parts by position. Returns 1, 0 when there is no such vehicle, -1. */
+int sl_store_vehicle_read(struct sl_store *s, int64_t id, sl_vehicle_cb vcb, sl_vpart_cb pcb,
+                          void *ctx, struct sl_err *err);
+
+struct sl_vehicle_filter {
+    const char *fleet;    /* exact, or NULL */
+    const char *site;     /* site name, or NULL */
+    int64_t site_id;      /* > 0: that site only */
+    const char *decision; /* the vehicle's verdict, or NULL */
+    const char *vendor;   /* made by it, or with a fitted part it was identified in
+                             (case-insensitive), or NULL */
+    const char *status;   /* "active", "retired", or NULL */
+    int64_t limit;        /* 0 = no limit */
+};
+/* Vehicles by id, paged (any number). The callback may read other vehicles
+ * but must not list again. */
+int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f, sl_vehicle_cb cb,
+                          void *ctx, struct sl_err *err);
+
+/* One change of a vehicle or of one of its parts (vehicle_events). */
+struct sl_vehicle_event {
+    int64_t id, vehicle_id, part_id;  /* part_id 0: the vehicle itself */
+    char at[SL_ISO_LEN];              /* in: when it happened; "" = now */
+    char recorded_at[SL_ISO_LEN];
+    char actor[64];                   /* in */
+    char from_status[16];             /* filled in from the record ("" at creation) */
+    char to_status[16];               /* in */
+    int64_t site_id;                  /* in: the vehicle moved to this site (> 0), or 0 */
+    char site[SL_NAME_MAX];
+    char note[256];                   /* in */
+    char replaced_by[128];            /* in (parts) */
+};
+
+/* Moves a vehicle (part_id 0) or its part to ev->to_status (and the vehicle to
+ * ev->site_id when > 0), records the event and an audit entry
+ * (vehicle.status, vehicle.part_status). A change dated before the record's
+ * current status is SL_ERR_CONFLICT. Joins an open transaction. */
+int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
+                                struct sl_err *err);
+
+typedef int (*sl_vehicle_event_cb)(const struct sl_vehicle_event *e, void *ctx);
+/* The events of one vehicle and its parts, oldest first. */
+int sl_store_vehicle_events(struct sl_store *s, int64_t vehicle_id, sl_vehicle_event_cb cb,
+                            void *ctx, struct sl_err *err);
+
+/* Records a new verdict for a vehicle (maker: the vendor that made it) or for
+ * a part (vendor, vendors and rules as sl_vpart_row says), when judged again.
+ * Not audited by itself: the change that made it judge again is. */
+int sl_store_vehicle_judged(struct sl_store *s, int64_t id, const char *maker,
+                            const struct sl_verdict *v, struct sl_err *err);
+int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
+                          const char *vendors, const char *rules, const struct sl_verdict *v,
+                          struct sl_err *err);
+
+/* ---- vehicle figures for the report (store/vehicles.c) ---------------------------- */
+
+/* Which vehicles a report covers: scope "all", "tier", "department" or "site"
+ * with its value; registered (first_seen) at or before `until` (NULL = any).
+ * Statuses and verdicts are the register's current ones. */
+struct sl_vehicle_scope {
+    const char *kind, *value, *until;
+};
+
+/* One vehicle as the report counts it (text valid during the call). */
+struct sl_vehicle_fig_row {
+    int64_t id;
+    const char *fleet, *site, *tier, *site_rule; /* "" when none */
+    int model_year;
+    const char *status;           /* the current status */
+    enum sl_decision decision;
+    const char *deadline;
+};
+typedef int (*sl_vehicle_fig_cb)(const struct sl_vehicle_fig_row *r, void *ctx);
+int sl_store_vehicle_figures(struct sl_store *s, const struct sl_vehicle_scope *sc,
+                             sl_vehicle_fig_cb cb, void *ctx, struct sl_err *err);
+
+/* Fitted parts of active vehicles in scope, counted by `by` ("vendor" or
+ * "model_year") and decision: key ("" = none identified / unknown year),
+ * decision, count and the earliest deadline. */
+struct sl_vpart_group {
+    const char *key;
+    enum sl_decision decision;
+    int64_t count;
+    const char *earliest; /* "" when none */
+};
+typedef int (*sl_vpart_group_cb)(const struct sl_vpart_group *g, void *ctx);
+int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc, const char *by,
+                          sl_vpart_group_cb cb, void *ctx, struct sl_err *err);
 
 #endif

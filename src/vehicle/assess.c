@@ -38,6 +38,16 @@ int sl_assess_new(struct sl_assessor **out, const struct sl_policy_set *ps,
     return 0;
 }
 
+void sl_assess_set_site(struct sl_assessor *a, enum sl_tier tier, const struct sl_site_rule *rule)
+{
+    a->o.tier = tier;
+    a->o.site_rule = NULL;
+    if (rule != NULL) {
+        a->site_rule = *rule;
+        a->o.site_rule = &a->site_rule;
+    }
+}
+
 void sl_assess_free(struct sl_assessor *a)
 {
     if (a == NULL)

@@ -69,6 +69,11 @@ int sl_assess_new(struct sl_assessor **out, const struct sl_policy_set *ps,
                   struct sl_err *err);
 void sl_assess_free(struct sl_assessor *a);
 
+/* Judges from now on at a site of this tier under this rule (NULL: the site
+ * sets none), keeping what the assessor has learnt of names: one assessor
+ * judges a fleet spread over many sites (vehicle/register.h). */
+void sl_assess_set_site(struct sl_assessor *a, enum sl_tier tier, const struct sl_site_rule *rule);
+
 /* Identifies and judges one part of a vehicle of this model year (0 = unknown). */
 void sl_assess_part(struct sl_assessor *a, const struct sl_fleet *f,
                     const struct sl_fleet_part *p, int model_year, struct sl_part_verdict *out);

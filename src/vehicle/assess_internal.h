@@ -1,5 +1,6 @@
-/* assess_internal.h - the assessor's state, shared by assess.c (judging) and
- * explain.c (the JSON chains). Not for other modules. */
+/* assess_internal.h - the assessor's state, shared by assess.c (judging),
+ * explain.c (the JSON chains) and register.c (verdicts stored part by part).
+ * Not for other modules. */
 #ifndef SL_VEHICLE_ASSESS_INTERNAL_H
 #define SL_VEHICLE_ASSESS_INTERNAL_H
 

@@ -1,6 +1,6 @@
 /* fleet.h - a fleet in memory: vehicles and their connected parts as a fleet
  * file (CSV or CycloneDX) gives them, validated, before anything judges or
- * stores them. Phase 2 stores these records in the register as they are.
+ * stores them; vehicle/register.h stores these records in the register as they are.
  *
  * The fleet owns everything: vehicles and parts are arrays; their strings live
  * in one pool and are referred to by offset (sl_fstr), so the arrays can grow
@@ -61,6 +61,8 @@ struct sl_fleet_vehicle {
     uint16_t model_year;        /* 0 = unknown */
     bool model_year_from_vin;   /* the file gave none; the VIN fixed it */
     uint32_t line;              /* CSV line or SBOM component that gave it */
+    uint32_t site_line;         /* CSV line and column that named its site (0: none, a BOM) */
+    uint16_t site_col;
     uint32_t first_part, n_parts; /* set by sl_fleet_index */
 };
 

@@ -113,6 +113,10 @@ static long row_vehicle(struct ctx *x, struct sl_err *err)
     long vi_idx = sl_fleet_find(x->f, vi.vin);
     if (vi_idx < 0) {
         struct sl_fleet_vehicle v = {.model_year = year, .line = (uint32_t)x->line};
+        if (cell(x, C_SITE)[0] != '\0') {
+            v.site_line = (uint32_t)x->line;
+            v.site_col = (uint16_t)(x->where[C_SITE] + 1);
+        }
         memcpy(v.vin, vi.vin, sizeof v.vin);
         if (year == 0 && vi.model_year != 0) {
             v.model_year = (uint16_t)vi.model_year;
@@ -132,9 +136,14 @@ static long row_vehicle(struct ctx *x, struct sl_err *err)
     struct sl_fleet_vehicle *v = &x->f->vehicles[vi_idx];
     static const enum col text_cols[] = {C_MAKE, C_MODEL, C_FLEET, C_SITE, C_REGISTRATION};
     sl_fstr *have[] = {&v->make, &v->model, &v->fleet, &v->site, &v->registration};
+    bool had_site = v->site != 0;
     for (size_t i = 0; i < 5; i++)
         if (!consistent(x, text_cols[i], have[i], v->line))
             ok = false;
+    if (!had_site && v->site != 0) { /* a later row named its site */
+        v->site_line = (uint32_t)x->line;
+        v->site_col = (uint16_t)(x->where[C_SITE] + 1);
+    }
     if (year != 0 && v->model_year != 0 && year != v->model_year && !v->model_year_from_vin) {
         char msg[96];
         snprintf(msg, sizeof msg, "differs from %u given for this VIN on line %u", v->model_year,

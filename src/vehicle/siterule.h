@@ -1,7 +1,7 @@
 /* siterule.h - a site's own vehicle rule (data/vehicle/site-rule.json):
  * vehicles that carry parts of concern are not admitted, or must park a given
  * distance from buildings. A site sets it as text, which is what the register
- * stores in phase 2:
+ * stores (sites.vehicle_rule):
  *
  *     none | not-admitted[:WHEN] | park-away:METRES[:WHEN]
  *     WHEN = flagged (default) | nexus

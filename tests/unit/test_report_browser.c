@@ -22,45 +22,6 @@ static const char *chromium(void)
     return NULL;
 }
 
-/* The JSON value at a dotted path ("milestones.0.status"). */
-static json_t *at_path(json_t *root, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_t *cur = root;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ".", &save); tok != NULL && cur != NULL;
-         tok = strtok_r(NULL, ".", &save)) {
-        if (json_is_array(cur))
-            cur = json_array_get(cur, (size_t)strtoul(tok, NULL, 10));
-        else
-            cur = json_object_get(cur, tok);
-    }
-    return cur;
-}
-
-static void unescape(char *s)
-{
-    static const struct {
-        const char *ent;
-        char c;
-    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
-    char *w = s;
-    for (char *r = s; *r;) {
-        size_t k;
-        for (k = 0; k < 5; k++)
-            if (strncmp(r, ents[k].ent, strlen(ents[k].ent)) == 0)
-                break;
-        if (k < 5) {
-            *w++ = ents[k].c;
-            r += strlen(ents[k].ent);
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-}
-
 /* Long: one scenario (seed, render, start Chromium, read back, compare), read
  * top to bottom like the test it is. */
 static void test_html_in_chromium_matches_json(void **state)
@@ -133,35 +94,7 @@ static void test_html_in_chromium_matches_json(void **state)
     json_t *j = json_load_file(jpath, 0, &je);
     if (j == NULL)
         fail_msg("JSON report: %s", je.text);
-    size_t compared = 0;
-    for (const char *q = strstr(dom, "data-figure=\""); q != NULL;
-         q = strstr(q + 1, "data-figure=\"")) {
-        const char *ps = q + 13, *pe = strchr(ps, '"');
-        const char *vs = pe != NULL ? strchr(pe, '>') : NULL;
-        const char *ve = vs != NULL ? strchr(vs, '<') : NULL;
-        assert_non_null(ve);
-        char key[256], val[1024];
-        snprintf(key, sizeof key, "%.*s", (int)(pe - ps), ps);
-        snprintf(val, sizeof val, "%.*s", (int)(ve - vs - 1), vs + 1);
-        unescape(val);
-        json_t *v = at_path(j, key);
-        char want[1024];
-        if (v == NULL)
-            fail_msg("figure %s is not in the JSON report", key);
-        if (json_is_integer(v))
-            snprintf(want, sizeof want, "%lld", (long long)json_integer_value(v));
-        else if (json_is_real(v))
-            snprintf(want, sizeof want, "%.1f", json_real_value(v));
-        else if (json_is_string(v))
-            snprintf(want, sizeof want, "%s", json_string_value(v));
-        else if (json_is_null(v))
-            snprintf(want, sizeof want, "none");
-        else
-            fail_msg("figure %s is not a scalar in the JSON report", key);
-        if (strcmp(want, val) != 0)
-            fail_msg("figure %s: page shows '%s', JSON says '%s'", key, val, want);
-        compared++;
-    }
+    size_t compared = sl_test_figures_match(dom, j, "");
     if (compared < 60)
         fail_msg("only %zu figures compared", compared);
     printf("compared %zu figures between the rendered page and the JSON report\n", compared);

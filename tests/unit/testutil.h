@@ -41,6 +41,17 @@ int sl_test_db_exec(const char *location, const char *sql);
 /* The first column of the first row of a query, as text (malloc'd, caller
  * frees), or NULL when there is no row or on error. */
 char *sl_test_db_text(const char *location, const char *sql);
+/* ---- reports ---------------------------------------------------------------------- */
+
+/* The JSON value at a dotted path ("milestones.0.status"), borrowed, or NULL. */
+struct json_t *sl_test_json_path(struct json_t *root, const char *path);
+
+/* Every figure of an HTML report (data-figure="PATH", PATH starting with
+ * prefix) equals the JSON report's value at PATH (integers as digits, reals
+ * with one decimal, null as "none"); fails the test on the first that does
+ * not. Returns how many were compared. */
+size_t sl_test_figures_match(const char *html, struct json_t *json, const char *prefix);
+
 /* The identify fixtures (tests/fixtures/ident/devices.jsonl), malloc'd. */
 char *sl_test_fixtures(size_t *len);
 

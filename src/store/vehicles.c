@@ -1,0 +1,669 @@
+/* vehicles.c - vehicles, their connected parts and their history (store.h):
+ * adding one or a whole fleet, reading, listing, status changes, verdicts
+ * written back. It judges nothing (vehicle/register.c does). */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/str.h"
+
+static const char *or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+/* A verdict's columns: decision, policy, deadline (and a vehicle's reason). */
+static void bind_verdict(struct sl_q *q, int first, const struct sl_verdict *v, bool reason)
+{
+    sl_bind_text(q, first, sl_decision_name(v->decision));
+    sl_bind_text_or_null(q, first + 1, v->policy);
+    sl_bind_text_or_null(q, first + 2, v->deadline);
+    if (reason)
+        sl_bind_text_or_null(q, first + 3, v->reason);
+}
+
+static void col_verdict(struct sl_q *q, int first, struct sl_verdict *v, bool reason)
+{
+    memset(v, 0, sizeof *v);
+    if (sl_decision_from_name(sl_col_str(q, first), &v->decision) != 0)
+        v->decision = SL_DECISION_REVIEW;
+    sl_col_text(q, first + 1, v->policy, sizeof v->policy);
+    sl_col_text(q, first + 2, v->deadline, sizeof v->deadline);
+    if (reason)
+        sl_col_text(q, first + 3, v->reason, sizeof v->reason);
+}
+
+/* A refused insert in words, when what refused it is a key already taken:
+ * the vehicle's VIN, or (part) an IMEI of one of its parts. */
+static void taken(bool part, const char *vin, struct sl_err *err)
+{
+    if (err == NULL || err->kind != SL_ERR_EXISTS)
+        return;
+    if (part)
+        sl_err_setk(err, SL_ERR_EXISTS,
+                    "an IMEI of a part of vehicle %s is already in the register, on another part",
+                    vin);
+    else
+        sl_err_setk(err, SL_ERR_EXISTS, "vehicle %s is already in the register", vin);
+}
+
+#define PART_COLS 21
+#define PARTS_MANY 16 /* rows per INSERT: a vehicle's parts in one or two statements */
+
+/* The INSERT texts for 1..PARTS_MANY parts, built once (the statement cache
+ * keys on their addresses, which never change). */
+static char *parts_sql[PARTS_MANY + 1];
+static pthread_once_t parts_once = PTHREAD_ONCE_INIT;
+
+static void build_parts_sql(void)
+{
+    for (int rows = 1; rows <= PARTS_MANY; rows++)
+        parts_sql[rows] = sl_sql_rows("INSERT INTO vehicle_parts (vehicle_id, position, kind, layer,"
+                                      " supplier, manufacturer, model, version, imei, serial, purl,"
+                                      " cpe, source, status, status_since, vendor, vendors, rules,"
+                                      " decision, policy, deadline) VALUES ",
+                                      PART_COLS, rows);
+}
+
+static void bind_part(struct sl_q *q, int first, int64_t vid, const struct sl_vpart_row *p,
+                      const char *now)
+{
+    sl_bind_int(q, first, vid);
+    sl_bind_int(q, first + 1, p->position);
+    sl_bind_text(q, first + 2, p->kind);
+    const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
+                           p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
+    for (int k = 0; k < 10; k++)
+        sl_bind_text_or_null(q, first + 3 + k, texts[k]);
+    sl_bind_text(q, first + 13, "fitted");
+    sl_bind_text(q, first + 14, now);
+    sl_bind_text_or_null(q, first + 15, p->vendor);
+    sl_bind_text_or_null(q, first + 16, p->vendors);
+    sl_bind_text_or_null(q, first + 17, p->rules);
+    bind_verdict(q, first + 18, &p->verdict, false);
+}
+
+/* A vehicle's parts, PARTS_MANY rows a statement (a fleet of a million parts
+ * pays per statement, not per row). */
+static int insert_parts(struct sl_store *s, int64_t vid, const struct sl_vpart_row *parts,
+                        size_t n, const char *now, struct sl_err *err)
+{
+    pthread_once(&parts_once, build_parts_sql);
+    for (size_t done = 0; done < n;) {
+        int rows = n - done < PARTS_MANY ? (int)(n - done) : PARTS_MANY;
+        if (parts_sql[rows] == NULL)
+            return sl_err_set(err, "out of memory");
+        struct sl_q *q = sl_st(s, parts_sql[rows], err);
+        if (q == NULL)
+            return -1;
+        for (int r = 0; r < rows; r++)
+            bind_part(q, r * PART_COLS + 1, vid, &parts[done + (size_t)r], now);
+        /* Not deferred: an IMEI taken is refused here, named with its vehicle. */
+        if (sl_exec_stmt(q, "adding a vehicle's parts", err) != 0)
+            return -1;
+        done += (size_t)rows;
+    }
+    return 0;
+}
+
+static int insert_event(struct sl_store *s, const struct sl_vehicle_event *ev, const char *now,
+                        struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "INSERT INTO vehicle_events (vehicle_id, part_id, at, recorded_at, actor,"
+                           " from_status, to_status, site_id, note, replaced_by)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, ev->vehicle_id);
+    sl_bind_id(q, 2, ev->part_id);
+    sl_bind_text(q, 3, ev->at);
+    sl_bind_text(q, 4, now);
+    sl_bind_text(q, 5, ev->actor);
+    sl_bind_text_or_null(q, 6, ev->from_status);
+    sl_bind_text(q, 7, ev->to_status);
+    sl_bind_id(q, 8, ev->site_id);
+    sl_bind_text_or_null(q, 9, ev->note);
+    sl_bind_text_or_null(q, 10, ev->replaced_by);
+    return sl_exec_deferred(q, "recording a vehicle event", err);
+}
+
+static int audit_vehicle(struct sl_store *s, const char *actor, const char *action, int64_t id,
+                         json_t *detail, struct sl_err *err)
+{
+    char object[32];
+    snprintf(object, sizeof object, "vehicle:%lld", (long long)id);
+    return sl_store_audit_json(s, actor, action, object, detail, err);
+}
+
+/* The vehicle's own row; *id gets its id. */
+static int insert_vehicle(struct sl_store *s, const struct sl_vehicle_row *v, const char *now,
+                          int64_t *id, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "INSERT INTO vehicles (vin, make, model, model_year, model_year_from_vin,"
+                           " fleet, site_id, registration, wmi, maker, source, status, status_since,"
+                           " decision, policy, deadline, reason, judged_at, first_seen, last_changed)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12,"
+                           " ?13, ?14, ?15, ?16, ?12, ?12, ?12) RETURNING id",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_text(q, 1, v->vin);
+    sl_bind_text_or_null(q, 2, v->make);
+    sl_bind_text_or_null(q, 3, v->model);
+    if (v->model_year > 0)
+        sl_bind_int(q, 4, v->model_year);
+    else
+        sl_bind_null(q, 4);
+    sl_bind_int(q, 5, v->model_year_from_vin);
+    sl_bind_text_or_null(q, 6, v->fleet);
+    sl_bind_id(q, 7, v->site_id);
+    sl_bind_text_or_null(q, 8, v->registration);
+    sl_bind_text(q, 9, or_empty(v->wmi));
+    sl_bind_text_or_null(q, 10, v->maker);
+    sl_bind_text_or_null(q, 11, v->source);
+    sl_bind_text(q, 12, now);
+    bind_verdict(q, 13, &v->verdict, true);
+    return sl_one_int(q, id, "adding a vehicle", err) == 1 ? 0 : -1;
+}
+
+int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
+                         const struct sl_vpart_row *parts, size_t n, const char *actor,
+                         int64_t *id, struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    char now[SL_ISO_LEN];
+    sl_time_iso(sl_now(), now);
+    int64_t vid = 0;
+    if (insert_vehicle(s, v, now, &vid, err) != 0) {
+        taken(false, v->vin, err);
+        goto fail;
+    }
+    if (insert_parts(s, vid, parts, n, now, err) != 0) {
+        taken(true, v->vin, err);
+        goto fail;
+    }
+    struct sl_vehicle_event ev = {.vehicle_id = vid};
+    sl_strlcpy(ev.at, now, sizeof ev.at);
+    sl_strlcpy(ev.actor, or_empty(actor), sizeof ev.actor);
+    sl_strlcpy(ev.to_status, "active", sizeof ev.to_status);
+    ev.site_id = v->site_id;
+    if (insert_event(s, &ev, now, err) != 0)
+        goto fail;
+    json_t *d = json_pack("{s:s, s:I, s:s, s:s?, s:s?}", "vin", v->vin, "parts", (json_int_t)n,
+                          "decision", sl_decision_name(v->verdict.decision), "site",
+                          v->site != NULL && v->site[0] ? v->site : NULL, "source",
+                          v->source != NULL && v->source[0] ? v->source : NULL);
+    if (audit_vehicle(s, actor, "vehicle.add", vid, d, err) != 0)
+        goto fail;
+    if (id != NULL)
+        *id = vid;
+    return sl_store_commit(s, err);
+fail:
+    sl_store_rollback(s);
+    return -1;
+}
+
+int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx,
+                             const char *actor, size_t *added, struct sl_err *err)
+{
+    *added = 0;
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    int rc;
+    struct sl_vehicle_row v;
+    const struct sl_vpart_row *parts;
+    size_t n;
+    for (;;) {
+        memset(&v, 0, sizeof v);
+        parts = NULL;
+        n = 0;
+        if ((rc = next(ctx, &v, &parts, &n, err)) <= 0)
+            break;
+        if (sl_store_vehicle_add(s, &v, parts, n, actor, NULL, err) != 0) {
+            rc = -1;
+            break;
+        }
+        (*added)++;
+    }
+    if (rc < 0) {
+        sl_store_rollback(s);
+        *added = 0;
+        return -1;
+    }
+    if (sl_store_commit(s, err) != 0) {
+        *added = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int sl_store_vehicle_find(struct sl_store *s, const char *key, int64_t *id, struct sl_err *err)
+{
+    char vin[24];
+    sl_strlcpy(vin, key, sizeof vin);
+    for (char *p = vin; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    struct sl_q *q = sl_st(s, "SELECT id FROM vehicles WHERE vin = ?1", err);
+    if (q == NULL)
+        return -1;
+    sl_bind_text(q, 1, vin);
+    int rc = sl_one_int(q, id, "finding a vehicle", err);
+    if (rc != 0)
+        return rc;
+    /* A registration, written with or without its spaces, in any case. */
+    q = sl_st(s,
+              "SELECT id FROM vehicles WHERE upper(replace(registration, ' ', ''))"
+              " = upper(replace(?1, ' ', '')) ORDER BY id LIMIT 1",
+              err);
+    if (q == NULL)
+        return -1;
+    sl_bind_text(q, 1, key);
+    return sl_one_int(q, id, "finding a vehicle", err);
+}
+
+#define VEHICLE_COLUMNS                                                                           \
+    "v.id, v.vin, v.make, v.model, v.model_year, v.model_year_from_vin, v.fleet, v.site_id,"     \
+    " s.name, v.registration, v.wmi, v.maker, v.source, v.status, v.status_since, v.decision,"   \
+    " v.policy, v.deadline, v.reason, v.judged_at, v.first_seen, v.last_changed"
+
+static void row_to_vehicle(struct sl_q *q, struct sl_vehicle_row *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = sl_col_int(q, 0);
+    v->vin = sl_col_str(q, 1);
+    v->make = sl_col_str(q, 2);
+    v->model = sl_col_str(q, 3);
+    v->model_year = (int)sl_col_int(q, 4);
+    v->model_year_from_vin = sl_col_int(q, 5) != 0;
+    v->fleet = sl_col_str(q, 6);
+    v->site_id = sl_col_int(q, 7);
+    v->site = sl_col_str(q, 8);
+    v->registration = sl_col_str(q, 9);
+    v->wmi = sl_col_str(q, 10);
+    v->maker = sl_col_str(q, 11);
+    v->source = sl_col_str(q, 12);
+    v->status = sl_col_str(q, 13);
+    v->status_since = sl_col_str(q, 14);
+    col_verdict(q, 15, &v->verdict, true);
+    v->judged_at = sl_col_str(q, 19);
+    v->first_seen = sl_col_str(q, 20);
+    v->last_changed = sl_col_str(q, 21);
+}
+
+static void row_to_part(struct sl_q *q, struct sl_vpart_row *p)
+{
+    memset(p, 0, sizeof *p);
+    p->id = sl_col_int(q, 0);
+    p->vehicle_id = sl_col_int(q, 1);
+    p->position = (int)sl_col_int(q, 2);
+    const char **texts[] = {&p->kind,   &p->layer,  &p->supplier, &p->manufacturer, &p->model,
+                            &p->version, &p->imei,  &p->serial,   &p->purl,         &p->cpe,
+                            &p->source, &p->status, &p->status_since, &p->replaced_by,
+                            &p->vendor, &p->vendors, &p->rules};
+    for (int k = 0; k < 17; k++)
+        *texts[k] = sl_col_str(q, 3 + k);
+    col_verdict(q, 20, &p->verdict, false);
+}
+
+static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx,
+                      struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "SELECT id, vehicle_id, position, kind, layer, supplier, manufacturer,"
+                           " model, version, imei, serial, purl, cpe, source, status, status_since,"
+                           " replaced_by, vendor, vendors, rules, decision, policy, deadline"
+                           " FROM vehicle_parts WHERE vehicle_id = ?1 ORDER BY position",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, id);
+    int rc;
+    while ((rc = sl_step(q, "reading a vehicle's parts", err)) == 1) {
+        struct sl_vpart_row p;
+        row_to_part(q, &p);
+        if (pcb(&p, ctx) != 0) {
+            sl_reset(q);
+            return 0;
+        }
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_store_vehicle_read(struct sl_store *s, int64_t id, sl_vehicle_cb vcb, sl_vpart_cb pcb,
+                          void *ctx, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "SELECT " VEHICLE_COLUMNS " FROM vehicles v"
+                           " LEFT JOIN sites s ON s.id = v.site_id WHERE v.id = ?1",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, id);
+    int rc = sl_step(q, "reading a vehicle", err);
+    if (rc <= 0)
+        return rc;
+    struct sl_vehicle_row v;
+    row_to_vehicle(q, &v);
+    int stop = vcb(&v, ctx);
+    sl_reset(q);
+    if (stop == 0 && pcb != NULL && read_parts(s, id, pcb, ctx, err) != 0)
+        return -1;
+    return 1;
+}
+
+struct list_walk {
+    const struct sl_vehicle_filter *f;
+    int64_t after, seen;
+    sl_vehicle_cb cb;
+    void *ctx;
+};
+
+static void list_bind(struct sl_q *q, void *vw)
+{
+    struct list_walk *w = vw;
+    sl_bind_int(q, 1, w->after);
+    sl_bind_text_or_null(q, 3, w->f->fleet);
+    sl_bind_text_or_null(q, 4, w->f->site);
+    sl_bind_id(q, 5, w->f->site_id);
+    sl_bind_text_or_null(q, 6, w->f->decision);
+    sl_bind_text_or_null(q, 7, w->f->status);
+    sl_bind_text_or_null(q, 8, w->f->vendor);
+}
+
+static int list_row(struct sl_q *q, void *vw)
+{
+    struct list_walk *w = vw;
+    struct sl_vehicle_row v;
+    row_to_vehicle(q, &v);
+    w->after = v.id;
+    if (w->cb(&v, w->ctx) != 0)
+        return 1;
+    return w->f->limit > 0 && ++w->seen >= w->f->limit;
+}
+
+int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f, sl_vehicle_cb cb,
+                          void *ctx, struct sl_err *err)
+{
+    static const struct sl_vehicle_filter none = {0};
+    struct sl_pager p = {
+        "SELECT " VEHICLE_COLUMNS " FROM vehicles v LEFT JOIN sites s ON s.id = v.site_id"
+        " WHERE v.id > ?1 AND (v.fleet = ?3 OR ?3 IS NULL) AND (s.name = ?4 OR ?4 IS NULL)"
+        " AND (v.site_id = ?5 OR ?5 IS NULL) AND (v.decision = ?6 OR ?6 IS NULL)"
+        " AND (v.status = ?7 OR ?7 IS NULL)"
+        " AND (lower(v.maker) = lower(?8) OR ?8 IS NULL OR EXISTS (SELECT 1 FROM vehicle_parts p"
+        "   WHERE p.vehicle_id = v.id AND p.status = 'fitted'"
+        "   AND (', ' || lower(p.vendors) || ', ') LIKE ('%, ' || lower(?8) || ', %')))"
+        " ORDER BY v.id LIMIT ?2",
+        2, list_bind, list_row, "listing vehicles"};
+    struct list_walk w = {f != NULL ? f : &none, 0, 0, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
+}
+
+/* The record's current status and its date, locked until the transaction ends. */
+static int current_status(struct sl_store *s, struct sl_vehicle_event *ev, char since[SL_ISO_LEN],
+                          struct sl_err *err)
+{
+    struct sl_q *q;
+    if (ev->part_id > 0)
+        q = sl_st(s, sl_sql(s, "SELECT status, status_since, vehicle_id FROM vehicle_parts WHERE id = ?1",
+                            "SELECT status, status_since, vehicle_id FROM vehicle_parts WHERE id = ?1"
+                            " FOR UPDATE"),
+                  err);
+    else
+        q = sl_st(s, sl_sql(s, "SELECT status, status_since, id FROM vehicles WHERE id = ?1",
+                            "SELECT status, status_since, id FROM vehicles WHERE id = ?1 FOR UPDATE"),
+                  err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, ev->part_id > 0 ? ev->part_id : ev->vehicle_id);
+    int rc = sl_step(q, "reading a vehicle's status", err);
+    if (rc == 1) {
+        sl_col_text(q, 0, ev->from_status, sizeof ev->from_status);
+        sl_col_text(q, 1, since, SL_ISO_LEN);
+        ev->vehicle_id = sl_col_int(q, 2);
+    }
+    sl_reset(q);
+    if (rc == 0)
+        sl_err_setk(err, SL_ERR_NOT_FOUND, "no such %s", ev->part_id > 0 ? "part" : "vehicle");
+    return rc == 1 ? 0 : -1;
+}
+
+static int write_status(struct sl_store *s, const struct sl_vehicle_event *ev, struct sl_err *err)
+{
+    struct sl_q *q;
+    if (ev->part_id > 0) {
+        q = sl_st(s,
+                  "UPDATE vehicle_parts SET status = ?2, status_since = ?3,"
+                  " replaced_by = COALESCE(?4, replaced_by) WHERE id = ?1",
+                  err);
+        if (q == NULL)
+            return -1;
+        sl_bind_int(q, 1, ev->part_id);
+        sl_bind_text(q, 2, ev->to_status);
+        sl_bind_text(q, 3, ev->at);
+        sl_bind_text_or_null(q, 4, ev->replaced_by);
+        if (sl_exec_deferred(q, "changing a part's status", err) != 0)
+            return -1;
+    }
+    q = sl_st(s,
+              "UPDATE vehicles SET status = CASE WHEN ?4 = 1 THEN status ELSE ?2 END,"
+              " status_since = CASE WHEN ?4 = 1 THEN status_since ELSE ?3 END,"
+              " site_id = COALESCE(?5, site_id), last_changed = ?3 WHERE id = ?1",
+              err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, ev->vehicle_id);
+    sl_bind_text(q, 2, ev->to_status);
+    sl_bind_text(q, 3, ev->at);
+    sl_bind_int(q, 4, ev->part_id > 0);
+    sl_bind_id(q, 5, ev->site_id);
+    return sl_exec_deferred(q, "changing a vehicle's status", err);
+}
+
+int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
+                                struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    char now[SL_ISO_LEN], since[SL_ISO_LEN] = "";
+    sl_time_iso(sl_now(), now);
+    if (ev->at[0] == '\0')
+        sl_strlcpy(ev->at, now, sizeof ev->at);
+    if (current_status(s, ev, since, err) != 0)
+        goto fail;
+    /* History is read in date order: a change cannot precede the status it changes. */
+    if (strcmp(ev->at, since) < 0) {
+        sl_err_setk(err, SL_ERR_CONFLICT,
+                    "a change dated %s cannot precede the current status '%s' (since %s)", ev->at,
+                    ev->from_status, since);
+        goto fail;
+    }
+    if (insert_event(s, ev, now, err) != 0 || write_status(s, ev, err) != 0)
+        goto fail;
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "from", ev->from_status, "to",
+                          ev->to_status, "at", ev->at, "note", ev->note[0] ? ev->note : NULL,
+                          "replaced_by", ev->replaced_by[0] ? ev->replaced_by : NULL);
+    if (ev->part_id > 0)
+        json_object_set_new(d, "part", json_integer(ev->part_id));
+    if (ev->site_id > 0)
+        json_object_set_new(d, "site_id", json_integer(ev->site_id));
+    if (audit_vehicle(s, ev->actor, ev->part_id > 0 ? "vehicle.part_status" : "vehicle.status",
+                      ev->vehicle_id, d, err) != 0)
+        goto fail;
+    return sl_store_commit(s, err);
+fail:
+    sl_store_rollback(s);
+    return -1;
+}
+
+int sl_store_vehicle_events(struct sl_store *s, int64_t vehicle_id, sl_vehicle_event_cb cb,
+                            void *ctx, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "SELECT e.id, e.part_id, e.at, e.recorded_at, e.actor, e.from_status,"
+                           " e.to_status, e.site_id, s.name, e.note, e.replaced_by"
+                           " FROM vehicle_events e LEFT JOIN sites s ON s.id = e.site_id"
+                           " WHERE e.vehicle_id = ?1 ORDER BY e.at, e.id",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, vehicle_id);
+    int rc;
+    while ((rc = sl_step(q, "reading a vehicle's history", err)) == 1) {
+        struct sl_vehicle_event e;
+        memset(&e, 0, sizeof e);
+        e.id = sl_col_int(q, 0);
+        e.vehicle_id = vehicle_id;
+        e.part_id = sl_col_int(q, 1);
+        sl_col_text(q, 2, e.at, sizeof e.at);
+        sl_col_text(q, 3, e.recorded_at, sizeof e.recorded_at);
+        sl_col_text(q, 4, e.actor, sizeof e.actor);
+        sl_col_text(q, 5, e.from_status, sizeof e.from_status);
+        sl_col_text(q, 6, e.to_status, sizeof e.to_status);
+        e.site_id = sl_col_int(q, 7);
+        sl_col_text(q, 8, e.site, sizeof e.site);
+        sl_col_text(q, 9, e.note, sizeof e.note);
+        sl_col_text(q, 10, e.replaced_by, sizeof e.replaced_by);
+        if (cb(&e, ctx) != 0) {
+            sl_reset(q);
+            return 0;
+        }
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_store_vehicle_judged(struct sl_store *s, int64_t id, const char *maker,
+                            const struct sl_verdict *v, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "UPDATE vehicles SET maker = ?2, decision = ?3, policy = ?4,"
+                           " deadline = ?5, reason = ?6, judged_at = ?7 WHERE id = ?1",
+                           err);
+    if (q == NULL)
+        return -1;
+    char now[SL_ISO_LEN];
+    sl_time_iso(sl_now(), now);
+    sl_bind_int(q, 1, id);
+    sl_bind_text_or_null(q, 2, maker);
+    bind_verdict(q, 3, v, true);
+    sl_bind_text(q, 7, now);
+    return sl_exec_deferred(q, "recording a vehicle's verdict", err);
+}
+
+int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
+                          const char *vendors, const char *rules, const struct sl_verdict *v,
+                          struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "UPDATE vehicle_parts SET vendor = ?2, vendors = ?3, rules = ?4,"
+                           " decision = ?5, policy = ?6, deadline = ?7 WHERE id = ?1",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_int(q, 1, id);
+    sl_bind_text_or_null(q, 2, vendor);
+    sl_bind_text_or_null(q, 3, vendors);
+    sl_bind_text_or_null(q, 4, rules);
+    bind_verdict(q, 5, v, false);
+    return sl_exec_deferred(q, "recording a part's verdict", err);
+}
+
+/* ---- figures ---------------------------------------------------------------------- */
+
+/* The scope's condition, shared by the figure queries: ?S kind, ?S+1 value. */
+#define SCOPE_SQL(k, v)                                                                          \
+    " AND (" k " = 'all' OR (" k " = 'tier' AND s.tier = " v ")"                              \
+    " OR (" k " = 'department' AND s.department = " v ") OR (" k " = 'site' AND s.name = " v "))"
+
+static void bind_scope(struct sl_q *q, int first, const struct sl_vehicle_scope *sc)
+{
+    sl_bind_text(q, first, sc->until != NULL ? sc->until : "9999-12-31T23:59:59Z");
+    sl_bind_text(q, first + 1, sc->kind != NULL ? sc->kind : "all");
+    sl_bind_text(q, first + 2, sc->value != NULL ? sc->value : "");
+}
+
+struct fig_walk {
+    const struct sl_vehicle_scope *sc;
+    int64_t after;
+    sl_vehicle_fig_cb cb;
+    void *ctx;
+};
+
+static void fig_bind(struct sl_q *q, void *vw)
+{
+    struct fig_walk *w = vw;
+    sl_bind_int(q, 1, w->after);
+    bind_scope(q, 3, w->sc);
+}
+
+static int fig_row(struct sl_q *q, void *vw)
+{
+    struct fig_walk *w = vw;
+    struct sl_vehicle_fig_row r;
+    r.id = w->after = sl_col_int(q, 0);
+    r.fleet = sl_col_str(q, 1);
+    r.site = sl_col_str(q, 2);
+    r.tier = sl_col_str(q, 3);
+    r.site_rule = sl_col_str(q, 4);
+    r.model_year = (int)sl_col_int(q, 5);
+    r.status = sl_col_str(q, 6);
+    if (sl_decision_from_name(sl_col_str(q, 7), &r.decision) != 0)
+        r.decision = SL_DECISION_REVIEW;
+    r.deadline = sl_col_str(q, 8);
+    return w->cb(&r, w->ctx);
+}
+
+int sl_store_vehicle_figures(struct sl_store *s, const struct sl_vehicle_scope *sc,
+                             sl_vehicle_fig_cb cb, void *ctx, struct sl_err *err)
+{
+    struct sl_pager p = {
+        "SELECT v.id, v.fleet, s.name, s.tier, s.vehicle_rule, v.model_year, v.status,"
+        " v.decision, v.deadline FROM vehicles v LEFT JOIN sites s ON s.id = v.site_id"
+        " WHERE v.id > ?1 AND v.first_seen <= ?3" SCOPE_SQL("?4", "?5")
+        " ORDER BY v.id LIMIT ?2",
+        2, fig_bind, fig_row, "counting vehicles"};
+    struct fig_walk w = {sc, 0, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
+}
+
+int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc, const char *by,
+                          sl_vpart_group_cb cb, void *ctx, struct sl_err *err)
+{
+    /* Few groups (vendors, model years) whatever the fleet's size: one query. */
+    const char *sql =
+        strcmp(by, "vendor") == 0
+            ? "SELECT p.vendor, p.decision, count(*), min(p.deadline) FROM vehicle_parts p"
+              " JOIN vehicles v ON v.id = p.vehicle_id LEFT JOIN sites s ON s.id = v.site_id"
+              " WHERE p.status = 'fitted' AND v.status = 'active' AND v.first_seen <= ?1"
+              SCOPE_SQL("?2", "?3") " GROUP BY p.vendor, p.decision ORDER BY 1, 2"
+            : "SELECT CAST(v.model_year AS TEXT), p.decision, count(*), min(p.deadline)"
+              " FROM vehicle_parts p JOIN vehicles v ON v.id = p.vehicle_id"
+              " LEFT JOIN sites s ON s.id = v.site_id"
+              " WHERE p.status = 'fitted' AND v.status = 'active' AND v.first_seen <= ?1"
+              SCOPE_SQL("?2", "?3") " GROUP BY v.model_year, p.decision ORDER BY 1, 2";
+    struct sl_q *q = sl_st(s, sql, err);
+    if (q == NULL)
+        return -1;
+    bind_scope(q, 1, sc);
+    int rc;
+    while ((rc = sl_step(q, "counting vehicle parts", err)) == 1) {
+        struct sl_vpart_group g;
+        g.key = sl_col_str(q, 0);
+        if (sl_decision_from_name(sl_col_str(q, 1), &g.decision) != 0)
+            g.decision = SL_DECISION_REVIEW;
+        g.count = sl_col_int(q, 2);
+        g.earliest = sl_col_str(q, 3);
+        if (cb(&g, ctx) != 0) {
+            sl_reset(q);
+            return 0;
+        }
+    }
+    return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,86 @@
+/* register.h - fleets in the register (docs/vehicles.md): a fleet read from
+ * a file is judged vehicle by vehicle at its own site (the site's tier and
+ * vehicle rule) and written in one transaction; a registered vehicle is read
+ * back as a one-vehicle fleet, so it is judged and explained by the same code
+ * as a file; and judged again, its verdicts written back, when its site's
+ * rule or a status changes.
+ *
+ * A vehicle with no site is judged as at a sensitive site with no rule (the
+ * strictest tier, as `vehicles check` does by default). Removed parts are
+ * kept and shown but no longer judged. Memory: the caller owns every struct;
+ * sl_vreg_vehicle holds the part ids of the fleet it was loaded with.
+ * Bounded: a fleet as vehicle/fleet.h bounds it; sites looked up once each.
+ */
+#ifndef SL_VEHICLE_REGISTER_H
+#define SL_VEHICLE_REGISTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/problems.h"
+#include "vehicle/assess.h"
+#include "vehicle/fleet.h"
+
+struct sl_vreg_options {
+    const char *source;       /* the file (or "command line") the fleet came from */
+    const char *default_site; /* the site of vehicles the fleet names none for, or NULL */
+    const char *actor;
+    /* Called every 1,000 vehicles and at the end (may be NULL). */
+    void (*progress)(size_t done, size_t total, void *ctx);
+    void *progress_ctx;
+};
+
+struct sl_vreg_counts {
+    size_t vehicles, parts;
+    size_t vehicles_by[SL_DECISION_COUNT], parts_by[SL_DECISION_COUNT];
+};
+
+/* Writes fleet f (indexed) into the register, judged: every site it names must
+ * be in the register (else a problem naming its line and column, or the
+ * vehicle in a BOM); a VIN or IMEI already registered fails the whole
+ * (SL_ERR_EXISTS). Joins an open transaction (several files, all or nothing).
+ * Returns 0, 1 (problems: nothing written) or -1 (err set). */
+int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fleet *f,
+                   const struct sl_vreg_options *o, struct sl_vreg_counts *counts,
+                   struct sl_import_problems *probs, struct sl_err *err);
+
+/* A registered vehicle as it stands, for judging and showing. */
+struct sl_vreg_vehicle {
+    int64_t id, site_id;
+    char site[SL_NAME_MAX];
+    enum sl_tier tier;         /* the site's, else sensitive */
+    bool has_rule;
+    struct sl_site_rule rule;  /* the site's vehicle rule, when has_rule */
+    char status[16], status_since[SL_ISO_LEN], first_seen[SL_ISO_LEN];
+    struct sl_verdict stored;  /* the verdict the register holds */
+    size_t n_parts;            /* fitted parts, loaded into the fleet in position order */
+    int64_t *part_ids;         /* owned: sl_vreg_vehicle_free */
+    size_t n_removed;          /* removed parts (not in the fleet) */
+};
+void sl_vreg_vehicle_free(struct sl_vreg_vehicle *v);
+
+/* Reads vehicle id and its fitted parts into f (empty, then indexed: vehicle
+ * 0) and *v. Returns 1, 0 when there is no such vehicle, -1. */
+int sl_vreg_load(struct sl_store *s, int64_t id, struct sl_fleet *f, struct sl_vreg_vehicle *v,
+                 struct sl_err *err);
+
+/* Sets the assessor to the vehicle's site (tier and rule). */
+void sl_vreg_assess_at(struct sl_assessor *a, const struct sl_vreg_vehicle *v);
+
+/* Judges vehicle id again as the register holds it now and writes back its
+ * verdict and its fitted parts'; a changed decision is audited
+ * (vehicle.verdict, with why). *old_d and *new_d (may be NULL) get the
+ * decisions. Joins an open transaction. */
+int sl_vreg_rejudge(struct sl_store *s, struct sl_assessor *a, int64_t id, const char *why,
+                    const char *actor, enum sl_decision *old_d, enum sl_decision *new_d,
+                    struct sl_err *err);
+
+/* Sets a site's vehicle rule (NULL: clears it) and judges its vehicles again,
+ * in one transaction; counts gets their new verdicts, *changed how many
+ * vehicles' decisions changed. */
+int sl_vreg_set_site_rule(struct sl_store *s, struct sl_assessor *a, int64_t site_id,
+                          const struct sl_site_rule *rule, const char *actor,
+                          struct sl_vreg_counts *counts, size_t *changed, struct sl_err *err);
+
+#endif
