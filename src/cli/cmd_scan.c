@@ -318,6 +318,7 @@ static int scan(const char *cmd, struct scan_args *a)
         goto out_close;
     }
     out.store = store;
+    out.targets = a->targets;
     char options_json[512];
     snprintf(options_json, sizeof options_json,
              "{\"ports\":\"%s\",\"rate\":%.0f,\"timeout_ms\":%u,\"udp_discovery\":%s}",

@@ -111,7 +111,10 @@ static void on_start(const struct sl_scan_plan *p, void *ctx)
                 p->concurrency, rate, p->timeout_ms, p->threads, p->threads == 1 ? "" : "s",
                 p->scan_id ? "" : " (no register)");
     fflush(o->human_out);
-    emit(o, SL_JSONL_PROGRESS, sl_jsonl_start_json(p, o->total));
+    json_t *start = sl_jsonl_start_json(p, o->total);
+    if (o->targets != NULL)
+        json_object_update_new(start, sl_jsonl_coverage_json(o->targets));
+    emit(o, SL_JSONL_PROGRESS, start);
 }
 
 static void on_evidence(const char *address, const struct sl_evidence *ev, void *ctx)
@@ -265,6 +268,8 @@ void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum
     json_t *j = sl_scan_summary_json(sum);
     if (error != NULL)
         json_object_set_new(j, "error", json_string(error));
+    if (o->targets != NULL)
+        json_object_update_new(j, sl_jsonl_coverage_json(o->targets));
     emit(o, SL_JSONL_SUMMARY, j);
     fflush(h);
     if (o->jsonl != NULL)

@@ -224,7 +224,8 @@ static int verify(struct vctx *c, const struct sl_verify_scan_opts *o,
     res->complete = sum.complete;
     res->addresses = sum.stats.hosts_total;
     res->answered = sum.stats.hosts_up;
-    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c->scan_id, o->actor};
+    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c->scan_id, o->actor,
+                                   NULL};
     if (sl_reconcile(c->s, c->obs, c->n_obs, &ro, &res->rec, err) != 0 ||
         assign_evidence(c, err) != 0)
         return -1;
