@@ -131,6 +131,22 @@ const char *sl_cli_read_db_path(const char *flag)
     return flag_env_file(flag, "SIGHTLINE_READ_DB", "register", "read_replica");
 }
 
+const char *sl_cli_audit_key_path(const char *flag)
+{
+    return flag_env_file(flag, "SIGHTLINE_AUDIT_KEY", "register", "audit_key");
+}
+
+int sl_cli_setup(const char *cmd)
+{
+    struct sl_err err = {0};
+    if (sl_clock_check(&err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    const char *key = sl_cli_audit_key_path(NULL);
+    if (key != NULL && *key != '\0' && sl_store_audit_key_load(key, &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    return SL_EXIT_OK;
+}
+
 int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
                      struct sl_err *err)
 {

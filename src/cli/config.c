@@ -37,6 +37,8 @@ const struct sl_cfg_key sl_config_keys[] = {
      "the register: a SQLite file (or a location the store accepts); --db overrides"},
     {"register", "read_replica", SL_CFG_STR, 0, 0, NULL, NULL, NULL, "SIGHTLINE_READ_DB",
      "the register", "where commands that only read may read from (a replica of the register)"},
+    {"register", "audit_key", SL_CFG_PATH, 0, 0, NULL, NULL, NULL, "SIGHTLINE_AUDIT_KEY", "none",
+     "a file (mode 600) whose key makes audit entries HMACs (docs/security.md)"},
     {"data", "dir", SL_CFG_PATH, 0, 0, NULL, NULL, NULL, "SIGHTLINE_DATA", "automatic",
      "rules, vendor registry, policies, cloud domains; --data-dir overrides"},
     {"scan", "rate", SL_CFG_INT, 0, 10000000, NULL, "scan", "--rate", NULL,

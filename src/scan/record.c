@@ -219,7 +219,7 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
                                       device_id, created, err) == 0;
     ok = ok && sl_store_evidence_add_many(o->store, r->scan_id, *device_id, h->addr_s,
                                           (const struct sl_evidence *const *)r->evp, j->n_ev,
-                                          err) == 0;
+                                          o->actor != NULL ? o->actor : "scanner", err) == 0;
     if (!ok) {
         sl_store_rollback(o->store);
         r->in_txn = false;

@@ -222,19 +222,30 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
                         int from_status, enum sl_status to, const struct sl_event *ev,
                         struct sl_err *err)
 {
-    char now[SL_ISO_LEN];
+    char now[SL_ISO_LEN], written[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    struct sl_q *st = sl_st(
-        s,
-        "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"
-        " note, replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        err);
+    sl_time_iso(sl_real_now(), written); /* recorded_at is never the pinned clock */
+    struct sl_q *st =
+        s->version >= 5
+            ? sl_st(s,
+                    "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor,"
+                    " from_status, to_status, note, replaced_by, scheduled_for, exempt_until,"
+                    " exempt_approver, scan_id, demo)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    err)
+            : sl_st(s,
+                    "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor,"
+                    " from_status, to_status, note, replaced_by, scheduled_for, exempt_until,"
+                    " exempt_approver, scan_id)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, device_id);
     sl_bind_text(st, 2, empty(at) ? now : at);
-    sl_bind_text(st, 3, now);
+    sl_bind_text(st, 3, written);
+    if (s->version >= 5)
+        sl_bind_int(st, 13, s->demo);
     sl_bind_text(st, 4, actor);
     if (from_status >= 0)
         sl_bind_text(st, 5, sl_status_name((enum sl_status)from_status));

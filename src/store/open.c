@@ -102,6 +102,7 @@ int sl_store_migrate(struct sl_store *s, int target, struct sl_err *err)
             continue;
         if (migrate_one(s, m, err) != 0)
             return -1;
+        s->version = m->version;
     }
     return 0;
 }
@@ -150,6 +151,8 @@ int sl_store_open(struct sl_store **out, const char *location, int flags, struct
                         v);
         goto fail;
     }
+    s->version = sl_store_schema_version(s);
+    sl_audit_take_key(s);
     *out = s;
     return 0;
 fail:

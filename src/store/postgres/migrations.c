@@ -170,5 +170,17 @@ const struct sl_migration sl_postgres_migrations[] = {
      "DROP INDEX IF EXISTS lifecycle_events_at;"
      "CREATE INDEX lifecycle_events_replay ON lifecycle_events"
      "  (at, id) INCLUDE (device_id, to_status, exempt_until, scheduled_for);"},
+
+    {5, "audit: keyed entries, demo marks, evidence hashed into the chain",
+     "ALTER TABLE audit_log ADD COLUMN keyed boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE lifecycle_events ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "CREATE TABLE audit_baseline ("
+     "  evidence_upto bigint NOT NULL"
+     ");"
+     "INSERT INTO audit_baseline (evidence_upto) SELECT COALESCE(max(id), 0) FROM evidence;"
+     "CREATE TRIGGER audit_baseline_append_only BEFORE UPDATE OR DELETE ON audit_baseline"
+     "  FOR EACH ROW EXECUTE FUNCTION sl_append_only();"
+     "CREATE TRIGGER audit_baseline_no_truncate BEFORE TRUNCATE ON audit_baseline"
+     "  FOR EACH STATEMENT EXECUTE FUNCTION sl_append_only();"},
     {0, NULL, NULL},
 };
