@@ -49,6 +49,8 @@ static int demo_seed(int argc, char **argv)
                    "scheduling, removals with replaced-by, verification, exemptions (one\n"
                    "expired), one reappearance and UK-style milestones. When the register has\n"
                    "no sites, --sites (default data/demo/sites.csv) is imported first.\n"
+                   "Only into an empty register (which becomes the demo's) or one the\n"
+                   "demo made ('demo init'); every event and audit entry is marked demo.\n"
                    "Devices a scan registered stay as they are; the generated ones take free\n"
                    "addresses at the top of each site's last network. Same seed and date,\n"
                    "same history. See docs/programme.md.\n",
@@ -68,7 +70,14 @@ static int demo_seed(int argc, char **argv)
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     struct sl_demo_summary sum;
-    int rc = sl_demo_seed(s, &o, &sum, &err);
+    int rc = sl_store_begin(s, &err);
+    if (rc == 0 && (sl_demo_claim_register(s, o.actor, &err) != 0 ||
+                    sl_demo_seed(s, &o, &sum, &err) != 0)) {
+        sl_store_rollback(s);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = sl_store_commit(s, &err);
+    }
     sl_store_close(s);
     if (rc != 0)
         return sl_cli_fail_err(cmd, &err);
@@ -86,7 +95,60 @@ static int demo_seed(int argc, char **argv)
     return SL_EXIT_OK;
 }
 
+/* demo init: an empty register made the demo's, with the demo's sites. */
+static int demo_init(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"sites", required_argument, NULL, 'S'},
+        {"actor", required_argument, NULL, 'A'},
+        {"db", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sl_demo_opts o = {2022, 0, 1.0, NULL, NULL};
+    const char *db = NULL, *actor = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'S': o.sites_csv = optarg; break;
+        case 'A': actor = optarg; break;
+        case 'D': db = optarg; break;
+        case 'h':
+            printf("Usage: %s [--sites FILE.csv] [--actor NAME] [--db PATH]\n\n"
+                   "Makes an empty register the demo's (its first audit entry says so, and\n"
+                   "everything the demo writes is marked demo) and imports the demo's sites\n"
+                   "(default data/demo/sites.csv). Refuses a register that holds anything.\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    o.actor = sl_cli_actor(actor);
+    struct sl_store *s;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
+    size_t imported = 0;
+    int rc = sl_store_begin(s, &err);
+    if (rc == 0 && (sl_demo_claim_register(s, o.actor, &err) != 0 ||
+                    sl_demo_sites(s, &o, &imported, &err) != 0)) {
+        sl_store_rollback(s);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = sl_store_commit(s, &err);
+    }
+    sl_store_close(s);
+    if (rc != 0)
+        return sl_cli_fail_err(cmd, &err);
+    printf("a demo register: %zu demo sites imported\n", imported);
+    return SL_EXIT_OK;
+}
+
 static const struct sl_command demo_commands[] = {
+    {"init", "make an empty register the demo's, with its sites", demo_init},
     {"seed", "add a year of believable removal-programme history", demo_seed},
     {NULL, NULL, NULL},
 };

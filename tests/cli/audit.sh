@@ -33,6 +33,27 @@ has "$dir/err" "'removed' in the register" "the status disagreement is described
 expect 1 "db verify --json" "$SL" db verify --json
 has "$dir/out" '"mismatches":' "the JSON names the mismatches"
 
+# --- the demo stays out of real registers (item 4) ---
+n_demo_events=$(sql "SELECT count(*) FROM lifecycle_events WHERE demo")
+n_events=$(sql "SELECT count(*) FROM lifecycle_events WHERE actor <> 'mallory'")
+check "every demo event is marked demo" "$n_events" "$n_demo_events"
+"$SL" db log --json > "$dir/log.jsonl"
+check "the demo register's first entry says so" 1 "$(head -1 "$dir/log.jsonl" | grep -c '"register.demo"')"
+check "every demo audit entry is marked demo" "$(wc -l < "$dir/log.jsonl")" "$(grep -c '"demo":true' "$dir/log.jsonl")"
+real="$dir/real.db"
+[ -n "${SIGHTLINE_PG_DIR:-}" ] && real=$(sh "$SL_SOURCE_DIR/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "r$$")
+expect 0 "a real register with one site" "$SL" sites add Real --department D --tier sensitive \
+    --network 198.18.66.0/24 --db "$real"
+expect 2 "demo seed refuses a real register" "$SL" demo seed --db "$real"
+has "$dir/err" "real register" "the refusal says why"
+expect 2 "demo init refuses it too" "$SL" demo init --db "$real"
+SIGHTLINE_DB=$real expect 0 "the real register holds one entry" "$SL" db log
+check "nothing was written" 1 "$(wc -l < "$dir/out")"
+demo2="$dir/demo2.db"
+[ -n "${SIGHTLINE_PG_DIR:-}" ] && demo2=$(sh "$SL_SOURCE_DIR/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "d$$")
+expect 0 "demo init on an empty register" "$SL" demo init --db "$demo2"
+expect 0 "then demo seed" "$SL" demo seed --db "$demo2"
+
 # --- keyed chaining (item 3) ---
 export SIGHTLINE_DB="$dir/keyed.db"
 [ -n "${SIGHTLINE_PG_DIR:-}" ] && SIGHTLINE_DB=$(sh "$SL_SOURCE_DIR/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "k$$")
