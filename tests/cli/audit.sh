@@ -54,6 +54,22 @@ demo2="$dir/demo2.db"
 expect 0 "demo init on an empty register" "$SL" demo init --db "$demo2"
 expect 0 "then demo seed" "$SL" demo seed --db "$demo2"
 
+# --- audit times are the real clock; a pinned clock is for tests only (item 5) ---
+SIGHTLINE_NOW=garbage expect 2 "a bad SIGHTLINE_NOW is an error" "$SL" sites list
+has "$dir/err" "SIGHTLINE_NOW='garbage' is not a date" "the error names the value"
+SIGHTLINE_TEST_CLOCK= expect 2 "SIGHTLINE_NOW outside the tests is refused" "$SL" sites list
+has "$dir/err" "tests and the demo only" "the refusal says why"
+year=$(date -u +%Y)
+SIGHTLINE_NOW=2099-06-01 expect 0 "a site added with the clock pinned to 2099" \
+    "$SL" sites add Future --department D --tier public --network 198.18.88.0/24
+"$SL" db log --json | tail -1 > "$dir/last.json"
+has "$dir/last.json" "\"at\":\"$year-" "the audit time is the real clock"
+has "$dir/last.json" '"pinned_clock":"2099-06-01T00:00:00Z"' "the pinned clock is recorded in the entry"
+id=$(sql "SELECT id FROM devices WHERE status IN ('discovered', 'confirmed') ORDER BY id LIMIT 1")
+SIGHTLINE_NOW=2099-06-01 expect 0 "a status change with the clock pinned" "$SL" devices schedule 2099-07-01 "$id"
+check "recorded_at is the real clock" "$year" \
+    "$(sql "SELECT recorded_at FROM lifecycle_events ORDER BY id DESC LIMIT 1" | cut -c1-4)"
+
 # --- keyed chaining (item 3) ---
 export SIGHTLINE_DB="$dir/keyed.db"
 [ -n "${SIGHTLINE_PG_DIR:-}" ] && SIGHTLINE_DB=$(sh "$SL_SOURCE_DIR/scripts/pg-cluster" createdb "$SIGHTLINE_PG_DIR" "k$$")

@@ -3,6 +3,8 @@
  * (ctest label postgres). */
 #include "testutil.h"
 
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include <stdlib.h>
@@ -539,6 +541,66 @@ static void test_replay_finds_direct_edits(void **state)
     assert_true(rep.mismatches >= 5);
 }
 
+/* The chain's hash of one entry, as docs/register.md defines it. */
+static void chain_hash(const uint8_t prev[32], const char *const f[6], uint8_t out[32])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, prev, 32);
+    for (int i = 0; i < 6; i++) {
+        uint8_t len[8];
+        size_t n = strlen(f[i]);
+        for (int k = 0; k < 8; k++)
+            len[k] = (uint8_t)((uint64_t)n >> (56 - 8 * k));
+        EVP_DigestUpdate(ctx, len, 8);
+        EVP_DigestUpdate(ctx, f[i], n);
+    }
+    unsigned got = 0;
+    EVP_DigestFinal_ex(ctx, out, &got);
+    EVP_MD_CTX_free(ctx);
+}
+
+/* Issue 11: audit time going backwards (a clock set back, or a pinned clock
+ * before the fix) is a finding of db verify, even in a valid chain. */
+static void test_audit_time_backwards(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("backwards");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_audit(p, 2);
+    /* Entry 2 rewritten to a time before entry 1, its hash recomputed: the
+     * chain stays valid, as one written under a clock set back would be. */
+    char *detail = sl_test_db_text(p, "SELECT detail FROM audit_log WHERE seq = 2");
+    char *prev_hex = sl_test_db_text(p, sl_test_pg() ? "SELECT encode(prev_hash, 'hex') FROM "
+                                                      "audit_log WHERE seq = 2"
+                                                    : "SELECT hex(prev_hash) FROM audit_log "
+                                                      "WHERE seq = 2");
+    assert_non_null(detail);
+    assert_non_null(prev_hex);
+    uint8_t prev[32], h[32];
+    for (int i = 0; i < 32; i++)
+        sscanf(prev_hex + 2 * i, "%2hhx", &prev[i]);
+    const char *f[6] = {"2", "2001-01-01T00:00:00Z", "t", "site.add", "site:2", detail};
+    chain_hash(prev, f, h);
+    char hex[65], sql[512];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    snprintf(sql, sizeof sql,
+             sl_test_pg() ? "UPDATE audit_log SET at = '2001-01-01T00:00:00Z',"
+                            " hash = '\\x%s' WHERE seq = 2"
+                          : "UPDATE audit_log SET at = '2001-01-01T00:00:00Z',"
+                            " hash = x'%s' WHERE seq = 2",
+             hex);
+    assert_int_equal(tamper(p, sql), 0);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_true(listed(&rep, "audit time went backwards"));
+    free(detail);
+    free(prev_hex);
+}
+
 static void write_key(const char *path, const char *key)
 {
     sl_test_write_file(path, key);
@@ -678,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_tamper_rechain),
         cmocka_unit_test(test_replay_finds_direct_edits),
         cmocka_unit_test(test_keyed_chain),
+        cmocka_unit_test(test_audit_time_backwards),
         cmocka_unit_test(test_transaction_rollback),
         cmocka_unit_test(test_not_a_register),
         cmocka_unit_test(test_locations),
