@@ -37,6 +37,10 @@ struct sl_recorder {
     uint64_t txn_started;
     unsigned batch;
     const struct sl_evidence **evp;
+    /* The devices this scan's own hosts became: not-seen is computed from
+     * them, never from last_scan_id, which a concurrent scan overwrites. */
+    int64_t *seen;
+    size_t n_seen, cap_seen;
 };
 
 static int collect_site(const struct sl_site *site, void *vctx)
@@ -240,6 +244,11 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
     bool created = false;
     if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
         return -1;
+    if (device_id > 0) {
+        if (SL_GROW(r->seen, r->cap_seen, r->n_seen + 1, 256) != 0)
+            return sl_err_set(err, "out of memory");
+        r->seen[r->n_seen++] = device_id;
+    }
     r->sum->stats.devices++;
     r->sum->by_decision[(unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision
                                                                           : 0]++;
@@ -285,10 +294,18 @@ struct ns_ctx {
     size_t n, cap;
 };
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int collect_not_seen(const struct sl_device *d, void *vctx)
 {
     struct ns_ctx *c = vctx;
-    if (d->last_scan_id == c->r->scan_id || d->address[0] == '\0')
+    const struct sl_recorder *r = c->r;
+    if (d->address[0] == '\0' ||
+        (r->n_seen > 0 && bsearch(&d->id, r->seen, r->n_seen, sizeof *r->seen, cmp_id) != NULL))
         return 0;
     struct sl_addr a;
     if (sl_addr_parse(d->address, &a) != 0 || !sl_targets_contains(c->r->o->targets, &a))
@@ -311,6 +328,7 @@ int sl_recorder_finish(struct sl_recorder *r, const struct sl_walk *walk, uint64
         return 0;
     int rc = sl_recorder_flush(r, 0, err);
     if (rc == 0 && r->o->targets != NULL && walk != NULL) {
+        qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_id);
         struct ns_ctx c = {r, walk, seen_below, NULL, 0, 0};
         struct sl_device_filter f = {.site = r->fixed_site >= 0 ? r->sites[r->fixed_site].name
                                                                 : NULL,
@@ -351,5 +369,6 @@ void sl_recorder_free(struct sl_recorder *r)
     free(r->sites);
     free(r->nets);
     free(r->evp);
+    free(r->seen);
     free(r);
 }

@@ -282,6 +282,8 @@ struct result {
     bool defaulted[8];
     int not_seen;
     volatile sig_atomic_t *stop_after_first;
+    struct sl_store *rival;   /* a concurrent scan observes each device too */
+    int64_t rival_scan;
 };
 
 static void on_device(const struct sl_scan_device *d, void *ctx)
@@ -304,6 +306,13 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
         sl_strlcpy(r->ev[i][k].req, e->request ? e->request : "", sizeof r->ev[i][k].req);
     }
     r->n_ev[i] = (int)(d->n_evidence < 64 ? d->n_evidence : 64);
+    if (r->rival != NULL) { /* another scan sees it at once: last_scan_id is the rival's */
+        struct sl_device_obs o = {.scan_id = r->rival_scan, .address = d->address, .site_id = 1,
+                                  .claim = d->claim, .verdict = d->verdict};
+        struct sl_err err = {0};
+        if (sl_store_device_observe(r->rival, &o, "rival", NULL, NULL, &err) != 0)
+            fail_msg("rival: %s", err.msg);
+    }
     if (r->stop_after_first != NULL)
         *r->stop_after_first = 1;
 }
@@ -506,6 +515,47 @@ static void test_register_sites_exclusions_not_seen(void **state)
     sl_store_close(s);
 }
 
+/* Issue 11: a device answering this scan is never "not seen" because a
+ * concurrent scan saw it too (and overwrote its last_scan_id). */
+static void test_concurrent_scans_not_seen(void **state)
+{
+    (void)state;
+    const char *db = sl_test_tmpfile("scan_concurrent", "reg.db");
+    struct sl_store *s;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
+    char net[64], a1[48];
+    snprintf(net, sizeof net, "%s.0/30", base);
+    addr_of(1, a1, sizeof a1);
+    const char *nets[] = {net};
+    assert_int_equal(sl_store_site_add(s, "Lab", "Test", SL_TIER_PUBLIC, nets, 1, "test", NULL,
+                                       &err), 0);
+    struct sl_targets *t = targets_for(a1, NULL);
+    struct sl_port_spec ps[] = {{ports[B_HTTP], SL_PK_HTTP}};
+    struct sl_scan_opts o = {0};
+    o.targets = t;
+    o.ports = ps;
+    o.n_ports = 1;
+    o.timeout_ms = 800;
+    o.store = s;
+    o.actor = "test";
+    struct result *r = calloc(1, sizeof *r);
+    struct sl_scan_summary sum;
+    run_scan(&o, r, &sum); /* the device is in the register */
+    assert_int_equal(r->devices, 1);
+    memset(r, 0, sizeof *r);
+    r->rival = s;
+    assert_int_equal(sl_store_scan_begin(s, 0, "scan", a1, NULL, "rival", &r->rival_scan, &err),
+                     0);
+    run_scan(&o, r, &sum);
+    assert_int_equal(r->devices, 1);
+    assert_int_equal(r->not_seen, 0);
+    assert_int_equal(sum.not_seen, 0);
+    free(r);
+    sl_targets_free(t);
+    sl_store_close(s);
+}
+
 static void test_interrupted(void **state)
 {
     (void)state;
@@ -587,6 +637,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations_and_hostile),
         cmocka_unit_test(test_register_sites_exclusions_not_seen),
+        cmocka_unit_test(test_concurrent_scans_not_seen),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_threads),
     };
