@@ -259,6 +259,10 @@ void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum
     if (sum->hostile)
         fprintf(h, "%llu device%s answered badly (stalled, flooded or malformed): recorded as evidence\n",
                 (unsigned long long)sum->hostile, sum->hostile == 1 ? "" : "s");
+    if (sum->reappeared)
+        fprintf(h, "REAPPEARED after removal: %llu removed device%s answered this scan "
+                   "(now 'reappeared'; see the device lines)\n",
+                (unsigned long long)sum->reappeared, sum->reappeared == 1 ? "" : "s");
     if (sum->not_seen)
         fprintf(h, "%llu device%s of the register in this range did not answer (not seen)\n",
                 (unsigned long long)sum->not_seen, sum->not_seen == 1 ? "" : "s");

@@ -164,7 +164,8 @@ json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
     for (int i = 0; i < SL_SCAN_DECISIONS; i++)
         json_object_set_new(dec, sl_decision_name((enum sl_decision)i),
                             json_integer((json_int_t)sum->by_decision[i]));
-    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}",
+    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I,"
+                     " s:I}",
                      "scan_id", (json_int_t)sum->scan_id, "status",
                      sum->complete ? "complete" : "incomplete", "hosts_total",
                      (json_int_t)st->hosts_total, "hosts_done", (json_int_t)st->hosts_done,
@@ -174,7 +175,8 @@ json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
                      "probes_sent", (json_int_t)st->probes_sent, "evidence",
                      (json_int_t)st->evidence, "elapsed_ms", (json_int_t)st->elapsed_ms,
                      "hosts_per_s", st->hosts_per_s, "udp_unmatched",
-                     (json_int_t)st->udp_unmatched, "late_replies", (json_int_t)st->late_replies);
+                     (json_int_t)st->udp_unmatched, "late_replies", (json_int_t)st->late_replies,
+                     "reappeared", (json_int_t)sum->reappeared);
 }
 
 static json_t *ranges_json(const struct sl_targets *t, bool exclusions)

@@ -197,6 +197,28 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
     ports_text(h, j->ports, sizeof j->ports);
 }
 
+/* A removed (or verified absent) device that answers, positively identified
+ * (its MAC, serial or maker): reappeared, here as in verify and the monitor. */
+static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id,
+                      const struct sl_observed *seen, const char *actor, struct sl_err *err)
+{
+    if (seen->created || !seen->positive ||
+        (seen->prior_status != SL_STATUS_REMOVED &&
+         seen->prior_status != SL_STATUS_VERIFIED_ABSENT))
+        return 0;
+    struct sl_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.to_status = SL_STATUS_REAPPEARED;
+    ev.scan_id = r->scan_id;
+    sl_strlcpy(ev.actor, actor, sizeof ev.actor);
+    snprintf(ev.note, sizeof ev.note, "answered scan %lld at %s after its removal",
+             (long long)r->scan_id, h->addr_s);
+    if (sl_store_device_set_status(r->o->store, id, &ev, err) != 0)
+        return -1;
+    r->sum->reappeared++;
+    return 0;
+}
+
 /* The host into the register (the open batch): the device, then its evidence. */
 static int store_host(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
                       int64_t *device_id, bool *created, struct sl_err *err)
@@ -219,8 +241,11 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
         .verdict = &j->verdict,
         .seen_at = sl_now(),
     };
-    bool ok = sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
-                                      device_id, created, err) == 0;
+    const char *actor = o->actor != NULL ? o->actor : "scanner";
+    struct sl_observed seen;
+    bool ok = sl_store_device_observe_ex(o->store, &obs, actor, device_id, &seen, err) == 0;
+    *created = ok && seen.created;
+    ok = ok && reappeared(r, h, *device_id, &seen, actor, err) == 0;
     ok = ok && sl_store_evidence_add_many(o->store, r->scan_id, *device_id, h->addr_s,
                                           (const struct sl_evidence *const *)r->evp, j->n_ev,
                                           o->actor != NULL ? o->actor : "scanner", err) == 0;
@@ -328,7 +353,8 @@ int sl_recorder_finish(struct sl_recorder *r, const struct sl_walk *walk, uint64
         return 0;
     int rc = sl_recorder_flush(r, 0, err);
     if (rc == 0 && r->o->targets != NULL && walk != NULL) {
-        qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_id);
+        if (r->n_seen > 1)
+            qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_id);
         struct ns_ctx c = {r, walk, seen_below, NULL, 0, 0};
         struct sl_device_filter f = {.site = r->fixed_site >= 0 ? r->sites[r->fixed_site].name
                                                                 : NULL,

@@ -281,6 +281,22 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                             const char *actor, int64_t *id, bool *created, struct sl_err *err);
 
+/* What observing found (sl_store_device_observe_ex). */
+struct sl_observed {
+    bool created;
+    bool conflict;        /* a MAC or serial matched a device this scan already saw at
+                             another address, or of another maker: a new device instead */
+    bool moved;           /* the device's address changed (audited: device.address) */
+    bool positive;        /* matched by MAC, serial, or the same maker: seen again for sure */
+    int prior_status;     /* enum sl_status before, or -1 when created */
+};
+/* The same, saying what happened. A device-claimed MAC or serial never merges
+ * two hosts seen in the same scan, nor hosts of different makers (issue 11);
+ * every address change is audited. */
+int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *obs,
+                               const char *actor, int64_t *id, struct sl_observed *out,
+                               struct sl_err *err);
+
 /* Locks a device until the transaction ends (call inside sl_store_begin), so
  * that reading it, checking a change and writing the change cannot interleave
  * with another writer doing the same. Returns 1, 0 when there is no such

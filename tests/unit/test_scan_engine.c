@@ -539,6 +539,8 @@ static void test_concurrent_scans_not_seen(void **state)
     o.timeout_ms = 800;
     o.store = s;
     o.actor = "test";
+    struct sl_ident *ident = sl_test_ident(); /* App-webs + its favicon: a maker */
+    o.ident = ident;
     struct result *r = calloc(1, sizeof *r);
     struct sl_scan_summary sum;
     run_scan(&o, r, &sum); /* the device is in the register */
@@ -551,7 +553,21 @@ static void test_concurrent_scans_not_seen(void **state)
     assert_int_equal(r->devices, 1);
     assert_int_equal(r->not_seen, 0);
     assert_int_equal(sum.not_seen, 0);
+    /* Issue 11: removed, then answering a scan: reappeared there too. */
+    struct sl_device d;
+    assert_int_equal(sl_store_device_find(s, a1, &d, &err), 1);
+    assert_int_equal(sum.reappeared, 0);
+    struct sl_event ev = {0};
+    ev.to_status = SL_STATUS_REMOVED;
+    snprintf(ev.actor, sizeof ev.actor, "t");
+    assert_int_equal(sl_store_device_set_status(s, d.id, &ev, &err), 0);
+    memset(r, 0, sizeof *r);
+    run_scan(&o, r, &sum);
+    assert_int_equal(sum.reappeared, 1);
+    assert_int_equal(sl_store_device_get(s, d.id, &d, &err), 1);
+    assert_int_equal(d.status, SL_STATUS_REAPPEARED);
     free(r);
+    sl_ident_free(ident);
     sl_targets_free(t);
     sl_store_close(s);
 }

@@ -134,7 +134,12 @@ static void test_devices_and_evidence(void **state)
     assert_true(created);
     assert_int_equal(sl_store_evidence_assign(s, scan, "198.18.1.7", id, &err), 0);
 
-    /* The same MAC at another address is the same device. */
+    /* The same MAC at another address, in a later scan, is the same device
+     * (moved); in the same scan it would be another host claiming it. */
+    int64_t later = 0;
+    assert_int_equal(sl_store_scan_begin(s, site, "scan", "198.18.1.0/24", NULL, "t", &later,
+                                         &err), 0);
+    obs.scan_id = later;
     obs.address = "198.18.1.8";
     int64_t id2;
     assert_int_equal(sl_store_device_observe(s, &obs, "t", &id2, &created, &err), 0);
@@ -653,6 +658,59 @@ static void test_keyed_chain(void **state)
     assert_int_equal(err.kind, SL_ERR_INVALID);
 }
 
+/* Issue 11: a MAC or serial a device claims never merges hosts seen in the
+ * same scan, nor hosts of another maker; an address change is audited. */
+static void test_claimed_identity(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("identity");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    struct sl_store *s;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, p, 0, &err), 0);
+    int64_t scan = 0, scan2 = 0, ids[3];
+    assert_int_equal(sl_store_scan_begin(s, 0, "scan", "198.18.8.0/24", NULL, "t", &scan, &err), 0);
+    struct sl_claim c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.manufacturer, sizeof c.manufacturer, "Hikvision");
+    struct sl_verdict v;
+    memset(&v, 0, sizeof v);
+    struct sl_observed seen;
+    for (int i = 0; i < 3; i++) { /* three hosts, one scan, one claimed MAC and serial */
+        char addr[32];
+        snprintf(addr, sizeof addr, "198.18.8.%d", i + 1);
+        struct sl_device_obs o = {scan, 0, "44:19:b6:00:00:77", "SN-77", addr, "80", &c, &v, 0};
+        assert_int_equal(sl_store_device_observe_ex(s, &o, "t", &ids[i], &seen, &err), 0);
+        assert_true(seen.created);
+        assert_int_equal(seen.conflict, i > 0);
+    }
+    assert_true(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2]);
+    /* Another maker claiming the first one's serial, in a later scan: new device. */
+    assert_int_equal(sl_store_scan_begin(s, 0, "scan", "198.18.8.0/24", NULL, "t", &scan2, &err),
+                     0);
+    struct sl_claim c2 = c;
+    snprintf(c2.manufacturer, sizeof c2.manufacturer, "Axis");
+    struct sl_device_obs o2 = {scan2, 0, NULL, "SN-77", "198.18.8.9", "80", &c2, &v, 0};
+    int64_t id2;
+    assert_int_equal(sl_store_device_observe_ex(s, &o2, "t", &id2, &seen, &err), 0);
+    assert_true(seen.created && seen.conflict);
+    /* The first device, really, at a new address: the same device, moved, audited. */
+    struct sl_device_obs o3 = {scan2, 0, "44:19:b6:00:00:77", NULL, "198.18.8.50", "80", &c, &v, 0};
+    int64_t id3;
+    assert_int_equal(sl_store_device_observe_ex(s, &o3, "t", &id3, &seen, &err), 0);
+    assert_int_equal(id3, ids[0]);
+    assert_true(seen.moved && seen.positive && !seen.created);
+    sl_store_close(s);
+    char *n = sl_test_db_text(p, "SELECT count(*) FROM audit_log WHERE action = 'device.address'");
+    assert_string_equal(n, "1");
+    free(n);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_int_equal(rep.mismatches, 0);
+}
+
 static void test_transaction_rollback(void **state)
 {
     (void)state;
@@ -741,6 +799,7 @@ int main(void)
         cmocka_unit_test(test_replay_finds_direct_edits),
         cmocka_unit_test(test_keyed_chain),
         cmocka_unit_test(test_audit_time_backwards),
+        cmocka_unit_test(test_claimed_identity),
         cmocka_unit_test(test_transaction_rollback),
         cmocka_unit_test(test_not_a_register),
         cmocka_unit_test(test_locations),
