@@ -39,6 +39,8 @@ const struct sl_cfg_key sl_config_keys[] = {
      "the register", "where commands that only read may read from (a replica of the register)"},
     {"register", "audit_key", SL_CFG_PATH, 0, 0, NULL, NULL, NULL, "SIGHTLINE_AUDIT_KEY", "none",
      "a file (mode 600) whose key makes audit entries HMACs (docs/security.md)"},
+    {"files", "group_readable", SL_CFG_BOOL, 0, 0, NULL, NULL, NULL, "SIGHTLINE_GROUP_READABLE",
+     "no", "the register and the files written are 0640 instead of 0600 (docs/security.md)"},
     {"data", "dir", SL_CFG_PATH, 0, 0, NULL, NULL, NULL, "SIGHTLINE_DATA", "automatic",
      "rules, vendor registry, policies, cloud domains; --data-dir overrides"},
     {"scan", "rate", SL_CFG_INT, 0, 10000000, NULL, "scan", "--rate", NULL,

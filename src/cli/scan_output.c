@@ -11,6 +11,7 @@
 #include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
+#include "util/file.h"
 
 struct sl_scan_row {
     struct sl_addr key;
@@ -46,9 +47,9 @@ int sl_scan_out_open(struct sl_scan_out *o, const char *path, bool evidence, boo
         o->jsonl = stdout;
         o->human_out = stderr;
     } else if (path != NULL) {
-        o->jsonl = fopen(path, "w");
+        o->jsonl = sl_stream_open(path, false, err);
         if (o->jsonl == NULL)
-            return sl_err_set(err, "cannot write %s", path);
+            return -1;
         o->jsonl_owned = true;
     }
     o->tty = !quiet && sl_cli_stderr_is_tty();

@@ -711,6 +711,31 @@ static void test_claimed_identity(void **state)
     assert_int_equal(rep.mismatches, 0);
 }
 
+/* Issue 11: a database of something else is never migrated into; a
+ * read-only open never makes a register of an empty database. */
+static void test_foreign_database(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("foreign");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    struct sl_store *s = NULL;
+    struct sl_err err = {0};
+    /* PostgreSQL: a fresh, empty database of the cluster; SQLite: no file yet. */
+    assert_int_equal(sl_store_open(&s, p, SL_STORE_READONLY, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_int_equal(sl_test_db_exec(p, "CREATE TABLE orders (id integer PRIMARY KEY)"), 0);
+    assert_int_equal(sl_store_open(&s, p, 0, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "not a sightline register"));
+    char *n = sl_test_db_text(p, sl_test_pg() ? "SELECT count(*) FROM pg_catalog.pg_tables"
+                                                " WHERE schemaname = current_schema()"
+                                              : "SELECT count(*) FROM sqlite_master"
+                                                " WHERE type = 'table'");
+    assert_string_equal(n, "1");
+    free(n);
+}
+
 static void test_transaction_rollback(void **state)
 {
     (void)state;
@@ -800,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_keyed_chain),
         cmocka_unit_test(test_audit_time_backwards),
         cmocka_unit_test(test_claimed_identity),
+        cmocka_unit_test(test_foreign_database),
         cmocka_unit_test(test_transaction_rollback),
         cmocka_unit_test(test_not_a_register),
         cmocka_unit_test(test_locations),
