@@ -41,7 +41,23 @@ struct sl_recorder {
      * them, never from last_scan_id, which a concurrent scan overwrites. */
     int64_t *seen;
     size_t n_seen, cap_seen;
+    /* What the open batch added to the summary: taken back when the batch
+     * is not committed (a full disk), so the summary claims nothing that is
+     * not in the register. */
+    struct sl_scan_summary pending;
 };
+
+static void pending_drop(struct sl_recorder *r)
+{
+    struct sl_scan_summary *s = r->sum, *p = &r->pending;
+    s->stats.devices -= p->stats.devices;
+    for (int i = 0; i < SL_SCAN_DECISIONS; i++)
+        s->by_decision[i] -= p->by_decision[i];
+    s->tier_defaulted -= p->tier_defaulted;
+    s->hostile -= p->hostile;
+    s->reappeared -= p->reappeared;
+    memset(p, 0, sizeof *p);
+}
 
 static int collect_site(const struct sl_site *site, void *vctx)
 {
@@ -216,6 +232,7 @@ static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id
     if (sl_store_device_set_status(r->o->store, id, &ev, err) != 0)
         return -1;
     r->sum->reappeared++;
+    r->pending.reappeared++;
     return 0;
 }
 
@@ -253,6 +270,7 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
         sl_store_rollback(o->store);
         r->in_txn = false;
         r->batch = 0;
+        pending_drop(r);
         return -1;
     }
     if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
@@ -267,6 +285,16 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
     judge(r, h, j);
     int64_t device_id = 0;
     bool created = false;
+    /* Counted first, as part of the open batch: a batch that is never
+     * committed takes its devices back out of the summary (pending_drop). */
+    unsigned dec = (unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision : 0;
+    struct sl_scan_summary *counts[2] = {r->sum, r->o->store != NULL ? &r->pending : NULL};
+    for (int k = 0; k < 2 && counts[k] != NULL; k++) {
+        counts[k]->stats.devices++;
+        counts[k]->by_decision[dec]++;
+        counts[k]->tier_defaulted += j->defaulted;
+        counts[k]->hostile += j->hostile;
+    }
     if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
         return -1;
     if (device_id > 0) {
@@ -274,13 +302,6 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
             return sl_err_set(err, "out of memory");
         r->seen[r->n_seen++] = device_id;
     }
-    r->sum->stats.devices++;
-    r->sum->by_decision[(unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision
-                                                                          : 0]++;
-    if (j->defaulted)
-        r->sum->tier_defaulted++;
-    if (j->hostile)
-        r->sum->hostile++;
     if (r->cb->on_device != NULL) {
         struct sl_scan_device d = {
             .address = h->addr_s,
@@ -308,7 +329,12 @@ int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err 
         return 0;
     r->in_txn = false;
     r->batch = 0;
-    return sl_store_commit(r->o->store, err);
+    if (sl_store_commit(r->o->store, err) != 0) {
+        pending_drop(r);
+        return -1;
+    }
+    memset(&r->pending, 0, sizeof r->pending);
+    return 0;
 }
 
 struct ns_ctx {

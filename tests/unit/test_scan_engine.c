@@ -572,6 +572,52 @@ static void test_concurrent_scans_not_seen(void **state)
     sl_store_close(s);
 }
 
+/* Issue 11: when the register cannot take a batch (a full disk; here a
+ * trigger refusing the second device), the summary claims no device that was
+ * not committed. */
+static void test_uncommitted_not_claimed(void **state)
+{
+    (void)state;
+    const char *db = sl_test_tmpfile("scan_uncommitted", "reg.db");
+    struct sl_store *s;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
+    assert_int_equal(sl_test_db_exec(db, "CREATE TRIGGER full BEFORE INSERT ON devices"
+                                         " WHEN (SELECT count(*) FROM devices) >= 1"
+                                         " BEGIN SELECT RAISE(ABORT, 'database or disk is full');"
+                                         " END"),
+                     0);
+    char net[64];
+    snprintf(net, sizeof net, "%s.0/30", base);
+    struct sl_targets *t = targets_for(net, NULL);
+    struct sl_port_spec ps[] = {{ports[B_HTTP], SL_PK_HTTP}};
+    struct sl_scan_opts o = {0};
+    o.targets = t;
+    o.ports = ps;
+    o.n_ports = 1;
+    o.timeout_ms = 800;
+    o.threads = 1;
+    o.store = s;
+    o.actor = "test";
+    struct result *r = calloc(1, sizeof *r);
+    struct sl_scan_callbacks cb = {0};
+    cb.on_device = on_device;
+    cb.ctx = r;
+    struct sl_scan_summary sum;
+    assert_int_equal(sl_scan_run(&o, &cb, &sum, &err), -1);
+    assert_false(sum.complete);
+    struct sl_status_counts counts;
+    assert_int_equal(sl_store_count_devices(s, NULL, &counts, &err), 0);
+    assert_int_equal((int64_t)sum.stats.devices, counts.total); /* 0: the batch never committed */
+    uint64_t judged = 0;
+    for (int i = 0; i < SL_SCAN_DECISIONS; i++)
+        judged += sum.by_decision[i];
+    assert_int_equal(judged, sum.stats.devices);
+    free(r);
+    sl_targets_free(t);
+    sl_store_close(s);
+}
+
 static void test_interrupted(void **state)
 {
     (void)state;
@@ -654,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_conversations_and_hostile),
         cmocka_unit_test(test_register_sites_exclusions_not_seen),
         cmocka_unit_test(test_concurrent_scans_not_seen),
+        cmocka_unit_test(test_uncommitted_not_claimed),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_threads),
     };
