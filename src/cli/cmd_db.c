@@ -142,6 +142,15 @@ static int db_verify(int argc, char **argv)
     struct sl_store *s;
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
         return sl_cli_fail_err(argv[0], &err);
+    int64_t reaped = 0;
+    if (sl_store_scans_reap(s, &reaped, &err) != 0) {
+        sl_store_close(s);
+        return sl_cli_fail_err(argv[0], &err);
+    }
+    if (reaped > 0)
+        fprintf(stderr, "%s: %lld scan%s left running by a process that is gone (killed): "
+                        "marked incomplete\n",
+                argv[0], (long long)reaped, reaped == 1 ? "" : "s");
     struct sl_audit_report *rep = malloc(sizeof *rep);
     int vrc = rep != NULL ? sl_store_verify(s, rep, &err) : sl_err_set(&err, "out of memory");
     int version = sl_store_schema_version(s);

@@ -27,8 +27,8 @@ static const struct copy_table tables[] = {
     {"site_networks", NULL, "site_id, cidr", "it"},
     {"scans", "id",
      "id, site_id, kind, started_at, finished_at, status, targets, options, actor, hosts_total,"
-     " hosts_up, devices_found",
-     "iitttttttiii"},
+     " hosts_up, devices_found, pid, host",
+     "iitttttttiiiit"},
     {"devices", "id",
      "id, site_id, mac, serial, address, ports, manufacturer, brand, model, firmware,"
      " device_type, confidence, claim, decision, verdict, status, status_since, first_seen,"

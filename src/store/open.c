@@ -181,6 +181,12 @@ int sl_store_open(struct sl_store **out, const char *location, int flags, struct
     }
     s->version = sl_store_schema_version(s);
     sl_audit_take_key(s);
+    int64_t reaped = 0;
+    if (!(flags & (SL_STORE_NO_MIGRATE | SL_STORE_READONLY)) &&
+        sl_store_scans_reap(s, &reaped, err) != 0) {
+        sl_err_prefix(err, "marking interrupted scans in %s", s->where);
+        goto fail;
+    }
     *out = s;
     return 0;
 fail:

@@ -2,7 +2,10 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/internal.h"
 #include "util/str.h"
@@ -22,10 +25,19 @@ int sl_store_scan_begin(struct sl_store *s, int64_t site_id, const char *kind,
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    struct sl_q *st = sl_st(s,
-                             "INSERT INTO scans (site_id, kind, started_at, status, targets,"
-                             " options, actor) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6) RETURNING id",
-                             err);
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    struct sl_q *st =
+        s->version >= 5
+            ? sl_st(s,
+                    "INSERT INTO scans (site_id, kind, started_at, status, targets, options,"
+                    " actor, pid, host) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8)"
+                    " RETURNING id",
+                    err)
+            : sl_st(s,
+                    "INSERT INTO scans (site_id, kind, started_at, status, targets,"
+                    " options, actor) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6) RETURNING id",
+                    err);
     if (st == NULL)
         goto fail;
     if (site_id > 0)
@@ -35,6 +47,10 @@ int sl_store_scan_begin(struct sl_store *s, int64_t site_id, const char *kind,
     sl_bind_text(st, 4, targets);
     sl_bind_text_or_null(st, 5, options_json);
     sl_bind_text(st, 6, actor);
+    if (s->version >= 5) {
+        sl_bind_int(st, 7, (int64_t)getpid());
+        sl_bind_text(st, 8, host);
+    }
     int64_t id = 0;
     if (sl_one_int(st, &id, "recording a scan", err) != 1)
         goto fail;
@@ -92,6 +108,70 @@ int sl_store_scan_finish(struct sl_store *s, int64_t scan_id, enum sl_scan_statu
 fail:
     sl_store_rollback(s);
     return -1;
+}
+
+/* Scans of this host left 'running' whose process is gone. */
+static int dead_scans(struct sl_store *s, int64_t *ids, size_t cap, size_t *n,
+                      struct sl_err *err)
+{
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    struct sl_q *q = sl_st(s,
+                           "SELECT id, pid FROM scans WHERE status = 'running' AND host = ?1"
+                           " AND pid IS NOT NULL ORDER BY id",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_text(q, 1, host);
+    int rc;
+    *n = 0;
+    while ((rc = sl_step(q, "looking for interrupted scans", err)) == 1) {
+        pid_t pid = (pid_t)sl_col_int(q, 1);
+        if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH && *n < cap)
+            ids[(*n)++] = sl_col_int(q, 0);
+    }
+    sl_reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_store_scans_reap(struct sl_store *s, int64_t *reaped, struct sl_err *err)
+{
+    *reaped = 0;
+    if (s->version < 5 || (s->flags & SL_STORE_READONLY))
+        return 0;
+    int64_t ids[64];
+    size_t n = 0;
+    if (dead_scans(s, ids, 64, &n, err) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char now[SL_ISO_LEN], object[32];
+        sl_time_iso(sl_real_now(), now);
+        if (sl_store_begin(s, err) != 0)
+            return -1;
+        struct sl_q *st = sl_st(s,
+                                "UPDATE scans SET status = 'incomplete', finished_at = ?2"
+                                " WHERE id = ?1 AND status = 'running'",
+                                err);
+        if (st == NULL) {
+            sl_store_rollback(s);
+            return -1;
+        }
+        sl_bind_int(st, 1, ids[i]);
+        sl_bind_text(st, 2, now);
+        snprintf(object, sizeof object, "scan:%lld", (long long)ids[i]);
+        if (sl_exec_stmt(st, "marking an interrupted scan", err) != 0 ||
+            sl_store_audit(s, "sightline", "scan.interrupted", object,
+                           "{\"status\":\"incomplete\",\"why\":\"left running by a process "
+                           "that is gone (killed)\"}",
+                           err) != 0) {
+            sl_store_rollback(s);
+            return -1;
+        }
+        if (sl_store_commit(s, err) != 0)
+            return -1;
+        (*reaped)++;
+    }
+    return 0;
 }
 
 int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,

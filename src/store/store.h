@@ -217,6 +217,11 @@ int sl_store_scan_finish(struct sl_store *s, int64_t scan_id, enum sl_scan_statu
                          const char *actor, struct sl_err *err);
 int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
                       struct sl_err *err);
+/* Scans left 'running' on this host by a process that is gone (killed): each
+ * marked incomplete, with a "scan.interrupted" audit entry. Done by every
+ * writable open and by db verify; *reaped says how many. 0 or -1. A scan of
+ * another host (PostgreSQL) is left to that host. */
+int sl_store_scans_reap(struct sl_store *s, int64_t *reaped, struct sl_err *err);
 
 /* ---- devices ---------------------------------------------------------------------- */
 

@@ -174,6 +174,8 @@ const struct sl_migration sl_postgres_migrations[] = {
     {5, "audit: keyed entries, demo marks, evidence hashed into the chain",
      "ALTER TABLE audit_log ADD COLUMN keyed boolean NOT NULL DEFAULT false;"
      "ALTER TABLE lifecycle_events ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE scans ADD COLUMN pid bigint;"
+     "ALTER TABLE scans ADD COLUMN host text;"
      "CREATE TABLE audit_baseline ("
      "  evidence_upto bigint NOT NULL"
      ");"

@@ -180,6 +180,10 @@ const struct sl_migration sl_sqlite_migrations[] = {
       * which no audit entry hashed (db verify counts them, cannot check them). */
      "ALTER TABLE audit_log ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE lifecycle_events ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;"
+     /* The process running a scan: one left 'running' by a process that is
+      * gone (killed) is marked incomplete at the next open. */
+     "ALTER TABLE scans ADD COLUMN pid INTEGER;"
+     "ALTER TABLE scans ADD COLUMN host TEXT;"
      "CREATE TABLE audit_baseline ("
      "  evidence_upto INTEGER NOT NULL"
      ") STRICT;"
