@@ -4,7 +4,7 @@
 # (issue 11, item 19). Scans only this test's own loopback.
 SL_OWN_NETNS=1 . "$(dirname "$0")/lib.sh"
 SL=$SIGHTLINE dir=$T
-need_tool sqlite3
+[ -n "${SIGHTLINE_PG_DIR:-}" ] || need_tool sqlite3
 killed_scan() { # a slow scan of this namespace's loopback, killed mid-way
     "$SL" scan 127.0.0.0/20 --ports 80 --rate 50 --timeout 200 --quiet > /dev/null 2>&1 &
     pid=$!
