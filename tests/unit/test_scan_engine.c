@@ -354,6 +354,20 @@ static struct sl_targets *targets_for(const char *spec, const char *exclude)
     return t;
 }
 
+/* Options of a scan of t on the HTTP port, into s. */
+static void http_scan(struct sl_scan_opts *o, struct sl_targets *t, struct sl_store *s)
+{
+    static struct sl_port_spec ps[1];
+    ps[0] = (struct sl_port_spec){ports[B_HTTP], SL_PK_HTTP};
+    memset(o, 0, sizeof *o);
+    o->targets = t;
+    o->ports = ps;
+    o->n_ports = 1;
+    o->timeout_ms = 800;
+    o->store = s;
+    o->actor = "test";
+}
+
 static void test_conversations_and_hostile(void **state)
 {
     (void)state;
@@ -531,14 +545,8 @@ static void test_concurrent_scans_not_seen(void **state)
     assert_int_equal(sl_store_site_add(s, "Lab", "Test", SL_TIER_PUBLIC, nets, 1, "test", NULL,
                                        &err), 0);
     struct sl_targets *t = targets_for(a1, NULL);
-    struct sl_port_spec ps[] = {{ports[B_HTTP], SL_PK_HTTP}};
-    struct sl_scan_opts o = {0};
-    o.targets = t;
-    o.ports = ps;
-    o.n_ports = 1;
-    o.timeout_ms = 800;
-    o.store = s;
-    o.actor = "test";
+    struct sl_scan_opts o;
+    http_scan(&o, t, s);
     struct sl_ident *ident = sl_test_ident(); /* App-webs + its favicon: a maker */
     o.ident = ident;
     struct result *r = calloc(1, sizeof *r);
@@ -590,15 +598,9 @@ static void test_uncommitted_not_claimed(void **state)
     char net[64];
     snprintf(net, sizeof net, "%s.0/30", base);
     struct sl_targets *t = targets_for(net, NULL);
-    struct sl_port_spec ps[] = {{ports[B_HTTP], SL_PK_HTTP}};
-    struct sl_scan_opts o = {0};
-    o.targets = t;
-    o.ports = ps;
-    o.n_ports = 1;
-    o.timeout_ms = 800;
+    struct sl_scan_opts o;
+    http_scan(&o, t, s);
     o.threads = 1;
-    o.store = s;
-    o.actor = "test";
     struct result *r = calloc(1, sizeof *r);
     struct sl_scan_callbacks cb = {0};
     cb.on_device = on_device;
