@@ -87,7 +87,7 @@ static void scan_site(struct sl_store *s, int64_t site_id, int k, int devices, i
         int64_t id = 0;
         if (sl_store_device_observe(s, &obs, "bench", &id, NULL, &err) != 0)
             die("observe", &err);
-        if (sl_store_evidence_add_many(s, scan, id, addr, evp, (size_t)evidence, &err) != 0)
+        if (sl_store_evidence_add_many(s, scan, id, addr, evp, (size_t)evidence, "bench", &err) != 0)
             die("evidence", &err);
         if ((d % BATCH == BATCH - 1 || d == devices - 1) && sl_store_commit(s, &err) != 0)
             die("commit", &err);

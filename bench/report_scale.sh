@@ -28,7 +28,7 @@ if [ ! -f "$db" ]; then
     $GEN "$db" "$devices" "$events"
 fi
 echo "register: $db ($(du -h "$db" | cut -f1))"
-export SIGHTLINE_NOW=2026-11-27
+export SIGHTLINE_NOW=2026-11-27 SIGHTLINE_TEST_CLOCK=1
 if [ "$postgres" = 1 ]; then
     chmod 0755 "$dir"
     ./scripts/pg-cluster stop "$dir/pg" >/dev/null 2>&1 || true

@@ -95,5 +95,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "sightline: unknown command '%s'\nTry 'sightline help'.\n", cmd);
         return SL_EXIT_USAGE;
     }
+    if (strcmp(cmd, "config") != 0 && (rc = sl_cli_setup("sightline")) != SL_EXIT_OK)
+        return rc;
     return run(c, argc - 1, argv + 1);
 }

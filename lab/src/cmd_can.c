@@ -11,6 +11,7 @@
 #include "lab.h"
 #include "util/rng.h"
 #include "util/str.h"
+#include "util/file.h"
 
 static void usage(const char *cmd)
 {
@@ -69,7 +70,7 @@ static FILE *open_out(const char *path)
         return NULL;
     if (strcmp(path, "-") == 0)
         return stdout;
-    FILE *f = fopen(path, "w");
+    FILE *f = sl_stream_open(path, false, NULL);
     if (f != NULL)
         setvbuf(f, NULL, _IOFBF, 1 << 20);
     return f;

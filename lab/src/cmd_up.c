@@ -192,12 +192,15 @@ static int write_info(struct up_run *r, struct sl_err *err)
 
 static int write_truth(struct up_run *r, const char *path, struct sl_err *err)
 {
-    FILE *f = fopen(path, "w");
+    struct sl_atomic a;
+    FILE *f = sl_atomic_open(&a, path, err);
     if (f == NULL)
-        return sl_err_set(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
     int rc = lab_world_write_truth(&r->w, f, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = sl_err_set(err, "cannot write %s", path);
+    if (rc != 0)
+        sl_atomic_abort(&a);
+    else
+        rc = sl_atomic_commit(&a, err);
     return rc;
 }
 

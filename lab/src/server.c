@@ -1119,7 +1119,7 @@ struct lab_server *lab_server_new(uv_loop_t *loop, const struct lab_world *w, en
     s->w = w;
     s->mode = mode;
     if (connlog) {
-        s->connlog = fopen(connlog, "a");
+        s->connlog = sl_stream_open(connlog, true, NULL);
         if (s->connlog == NULL) {
             sl_err_set(err, "cannot open the connection log %s: %s", connlog, strerror(errno));
             free(s);

@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 #include "cli/config.h"
+#include "util/file.h"
 #include "store/store.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -132,12 +133,35 @@ const char *sl_cli_read_db_path(const char *flag)
     return flag_env_file(flag, "SIGHTLINE_READ_DB", "register", "read_replica");
 }
 
+const char *sl_cli_audit_key_path(const char *flag)
+{
+    return flag_env_file(flag, "SIGHTLINE_AUDIT_KEY", "register", "audit_key");
+}
+
+int sl_cli_setup(const char *cmd)
+{
+    struct sl_err err = {0};
+    if (sl_clock_check(&err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    const char *group = getenv("SIGHTLINE_GROUP_READABLE");
+    if (group == NULL || *group == '\0')
+        group = sl_config_file_value("files", "group_readable", NULL);
+    sl_file_set_group_readable(group != NULL && (strcmp(group, "yes") == 0 ||
+                                                 strcmp(group, "true") == 0 ||
+                                                 strcmp(group, "1") == 0 ||
+                                                 strcmp(group, "on") == 0));
+    const char *key = sl_cli_audit_key_path(NULL);
+    if (key != NULL && *key != '\0' && sl_store_audit_key_load(key, &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    return SL_EXIT_OK;
+}
+
 int sl_cli_open_read(struct sl_store **s, const char *db_flag, const char *read_flag,
                      struct sl_err *err)
 {
     const char *loc = sl_cli_read_db_path(read_flag);
     if (loc == NULL || *loc == '\0')
-        return sl_store_open(s, sl_cli_db_path(db_flag), 0, err);
+        loc = sl_cli_db_path(db_flag); /* read-only all the same: never created, never migrated */
     return sl_store_open(s, loc, SL_STORE_READONLY, err);
 }
 

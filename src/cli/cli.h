@@ -64,6 +64,13 @@ const char *sl_cli_db_path(const char *flag);
  * $SIGHTLINE_READ_DB, else the file's [register] read_replica, else NULL (the
  * register itself). */
 const char *sl_cli_read_db_path(const char *flag);
+/* The audit key file: the flag, else $SIGHTLINE_AUDIT_KEY, else the file's
+ * [register] audit_key; NULL when none. */
+const char *sl_cli_audit_key_path(const char *flag);
+/* Before a command runs: a pinned clock ($SIGHTLINE_NOW) must be valid and
+ * allowed (util/timeutil.h), and a configured audit key is loaded for every
+ * register the command opens. 0, or an exit code with a message printed. */
+int sl_cli_setup(const char *cmd);
 
 /* Opens the register a read-only command reads: sl_cli_read_db_path (a
  * streaming replica, docs/scale.md), else the --db register. A separate read

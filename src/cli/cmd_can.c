@@ -18,6 +18,7 @@
 #include "util/privdrop.h"
 #include "util/str.h"
 #include "util/timeutil.h"
+#include "util/file.h"
 
 #define MAX_FILES 1024
 
@@ -543,9 +544,10 @@ static int cmd_watch(int argc, char **argv)
         goto done;
     }
     if (o.jsonl != NULL && strcmp(o.jsonl, "-") != 0) {
-        out = fopen(o.jsonl, "a");
+        struct sl_err oerr = {0};
+        out = sl_stream_open(o.jsonl, true, &oerr);
         if (out == NULL) {
-            rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s: %s", o.jsonl, strerror(errno));
+            rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", oerr.msg);
             out = stdout;
             goto done;
         }

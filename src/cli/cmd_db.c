@@ -1,6 +1,7 @@
 /* cmd_db.c - sightline db verify|migrate|log|copy */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -34,59 +35,139 @@ static int parse_common(int argc, char **argv, const char **db, bool *json, cons
     return -1;
 }
 
+static void verify_usage(const char *cmd)
+{
+    printf("Usage: %s [--audit-key FILE] [--json] [--db LOCATION]\n\n"
+           "Checks the register (an SQLite file or a PostgreSQL database): the database's\n"
+           "own consistency check, every entry of the hash-chained audit log, then the\n"
+           "audit log replayed against what reports are built from (devices and their\n"
+           "status, lifecycle events, sites and networks, milestones, evidence bytes):\n"
+           "every mismatch is listed. Exit 0 when all is intact, 1 when anything was\n"
+           "altered (the first broken entry, or the mismatches).\n"
+           "--audit-key FILE (or $SIGHTLINE_AUDIT_KEY, or [register] audit_key) checks\n"
+           "keyed entries, whose hashes are HMACs under a key kept outside the register.\n"
+           "Keep the printed head (entry and hash) somewhere else: only a copy of it\n"
+           "reveals that the newest entries were deleted.\n",
+           cmd);
+}
+
+/* What db verify found, as JSON. */
+static void verify_json(const struct sl_audit_report *rep, int version, bool ok)
+{
+    json_t *o = json_pack("{s:b, s:s, s:i, s:I, s:I, s:s?, s:b, s:I, s:I, s:I, s:I}", "ok", ok,
+                          "integrity", rep->integrity, "schema_version", version, "entries",
+                          (json_int_t)rep->entries, "head_seq", (json_int_t)rep->head_seq,
+                          "head_hash", rep->head_hash[0] ? rep->head_hash : NULL, "keyed",
+                          rep->key_given, "keyed_entries", (json_int_t)rep->keyed,
+                          "mismatches", (json_int_t)rep->mismatches, "evidence_checked",
+                          (json_int_t)rep->evidence_checked, "evidence_before_hashing",
+                          (json_int_t)rep->evidence_before);
+    if (rep->first_bad_seq)
+        json_object_set_new(o, "first_bad_entry", json_integer(rep->first_bad_seq));
+    if (rep->problem[0])
+        json_object_set_new(o, "problem", json_string(rep->problem));
+    json_t *m = json_array();
+    for (size_t i = 0; i < rep->n_listed; i++)
+        json_array_append_new(m, json_string(rep->mismatch[i]));
+    json_object_set_new(o, "mismatch_list", m);
+    sl_print_json(stdout, o);
+}
+
+/* What db verify found, for a person. */
+static void verify_text(const char *cmd, const char *where, const struct sl_audit_report *rep,
+                        int version)
+{
+    if (strcmp(rep->integrity, "ok") != 0)
+        fprintf(stderr, "%s: database integrity: %s\n", cmd, rep->integrity);
+    if (rep->first_bad_seq != 0)
+        fprintf(stderr, "%s: audit chain broken at entry %lld: %s\n", cmd,
+                (long long)rep->first_bad_seq, rep->problem);
+    for (size_t i = 0; i < rep->n_listed; i++)
+        fprintf(stderr, "%s: mismatch: %s\n", cmd, rep->mismatch[i]);
+    if (rep->mismatches > (int64_t)rep->n_listed)
+        fprintf(stderr, "%s: ... %lld mismatches in all\n", cmd, (long long)rep->mismatches);
+    if (strcmp(rep->integrity, "ok") != 0 || rep->first_bad_seq != 0)
+        return;
+    printf("register %s: integrity ok, schema version %d\n", where, version);
+    printf("audit chain intact: %lld entries (%lld keyed%s)\n", (long long)rep->entries,
+           (long long)rep->keyed, rep->key_given ? ", checked with the audit key" : "");
+    if (rep->mismatches == 0)
+        printf("replayed against the register: devices, lifecycle events, sites, milestones "
+               "and %lld evidence rows agree\n",
+               (long long)rep->evidence_checked);
+    else
+        printf("replayed against the register: %lld MISMATCHES (see above)\n",
+               (long long)rep->mismatches);
+    if (rep->evidence_before > 0)
+        printf("evidence rows 1-%lld predate evidence hashing (schema 5) and are not checked\n",
+               (long long)rep->evidence_before);
+    if (rep->entries > 0)
+        printf("head: entry %lld sha256 %s\n", (long long)rep->head_seq, rep->head_hash);
+    printf("Deleting the newest entries leaves a shorter chain that still verifies: compare\n"
+           "the head with a copy kept elsewhere (a ticket, the programme report, a second\n"
+           "system) to catch it.\n");
+}
+
 static int db_verify(int argc, char **argv)
 {
-    const char *db = NULL;
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"audit-key", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *key = NULL;
     bool json = false;
-    int rc = parse_common(argc, argv, &db, &json,
-                          " [--json] [--db LOCATION]\n\n"
-                          "Checks the register (an SQLite file or a PostgreSQL database): the\n"
-                          "database's own consistency check, then every\n"
-                          "entry of the hash-chained audit log. Exit 0 when all is intact; exit 1\n"
-                          "naming the first broken entry when anything was altered.\n"
-                          "Keep the printed head (entry and hash) somewhere else: comparing it\n"
-                          "later also catches removal of the newest entries.\n");
-    if (rc >= 0)
-        return rc == 100 ? SL_EXIT_OK : rc;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'D': db = optarg; break;
+        case 'j': json = true; break;
+        case 'K': key = optarg; break;
+        case 'h': verify_usage(argv[0]); return SL_EXIT_OK;
+        default: return sl_cli_bad_option(argv[0]);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    struct sl_err err = {0};
+    if (key != NULL && sl_store_audit_key_load(key, &err) != 0)
+        return sl_cli_fail_err(argv[0], &err);
     const char *path = sl_cli_db_path(db);
     struct stat st;
     if (strcmp(sl_store_backend_of(path), "sqlite") == 0 &&
         stat(strncmp(path, "sqlite:", 7) == 0 ? path + 7 : path, &st) != 0)
         return sl_cli_fail(argv[0], SL_EXIT_USAGE, "no register at %s", path);
     struct sl_store *s;
-    struct sl_err err = {0};
     if (sl_store_open(&s, path, SL_STORE_NO_MIGRATE, &err) != 0)
         return sl_cli_fail_err(argv[0], &err);
-    struct sl_audit_report rep;
-    int vrc = sl_store_verify(s, &rep, &err);
+    int64_t reaped = 0;
+    if (sl_store_scans_reap(s, &reaped, &err) != 0) {
+        sl_store_close(s);
+        return sl_cli_fail_err(argv[0], &err);
+    }
+    if (reaped > 0)
+        fprintf(stderr, "%s: %lld scan%s left running by a process that is gone (killed): "
+                        "marked incomplete\n",
+                argv[0], (long long)reaped, reaped == 1 ? "" : "s");
+    struct sl_audit_report *rep = malloc(sizeof *rep);
+    int vrc = rep != NULL ? sl_store_verify(s, rep, &err) : sl_err_set(&err, "out of memory");
     int version = sl_store_schema_version(s);
     char where[256];
     sl_strlcpy(where, sl_store_where(s), sizeof where);
     sl_store_close(s);
-    if (vrc != 0)
+    if (vrc != 0) {
+        free(rep);
         return sl_cli_fail_err(argv[0], &err);
-    bool ok = rep.first_bad_seq == 0 && strcmp(rep.integrity, "ok") == 0;
-    if (json) {
-        json_t *o = json_pack("{s:b, s:s, s:i, s:I, s:I, s:s?}", "ok", ok, "integrity",
-                              rep.integrity, "schema_version", version, "entries",
-                              (json_int_t)rep.entries, "head_seq", (json_int_t)rep.head_seq,
-                              "head_hash", rep.head_hash[0] ? rep.head_hash : NULL);
-        if (rep.first_bad_seq)
-            json_object_set_new(o, "first_bad_entry", json_integer(rep.first_bad_seq));
-        if (rep.problem[0])
-            json_object_set_new(o, "problem", json_string(rep.problem));
-        sl_print_json(stdout, o);
-    } else if (strcmp(rep.integrity, "ok") != 0) {
-        fprintf(stderr, "%s: database integrity: %s\n", argv[0], rep.integrity);
-    } else if (rep.first_bad_seq != 0) {
-        fprintf(stderr, "%s: audit chain broken at entry %lld: %s\n", argv[0],
-                (long long)rep.first_bad_seq, rep.problem);
-    } else {
-        printf("register %s: integrity ok, schema version %d\n", where, version);
-        printf("audit chain intact: %lld entries\n", (long long)rep.entries);
-        if (rep.entries > 0)
-            printf("head: entry %lld sha256 %s\n", (long long)rep.head_seq, rep.head_hash);
     }
+    bool ok = rep->first_bad_seq == 0 && strcmp(rep->integrity, "ok") == 0 &&
+              rep->mismatches == 0;
+    if (json)
+        verify_json(rep, version, ok);
+    else
+        verify_text(argv[0], where, rep, version);
+    free(rep);
     return ok ? SL_EXIT_OK : SL_EXIT_FINDINGS;
 }
 

@@ -18,6 +18,7 @@
 #include "util/datadir.h"
 #include "util/str.h"
 #include "util/timeutil.h"
+#include "util/file.h"
 
 #define MAX_READ_FILES 1024
 
@@ -373,9 +374,10 @@ static int open_inputs(struct run *r, struct sl_err *err)
         r->out = stdout;
         return 0;
     }
-    r->out = fopen(o->jsonl, "a");
+    struct sl_err oerr = {0};
+    r->out = sl_stream_open(o->jsonl, true, &oerr);
     if (r->out == NULL)
-        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s: %s", o->jsonl, strerror(errno));
+        return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", oerr.msg);
     r->out_owned = true;
     return 0;
 }

@@ -1,4 +1,5 @@
 /* cmd_report.c - sightline report: the programme's figures as html, csv, json or md. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "util/str.h"
+#include "util/file.h"
 
 #define DEFAULT_DEVICE_LIMIT 1000
 
@@ -55,26 +57,30 @@ static int write_report(const char *cmd, const char *outp, enum sl_report_format
                         struct sl_store *s, const struct sl_progress *p, int64_t limit)
 {
     struct sl_err err = {0};
-    char tmp[4096];
+    struct sl_atomic a;
     FILE *out = stdout;
-    if (outp != NULL && strcmp(outp, "-") != 0) {
-        if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%d", outp, (int)getpid()) >= sizeof tmp)
-            return sl_cli_usage_error(cmd, "-o: path too long");
-        out = fopen(tmp, "w");
-        if (out == NULL)
-            return sl_cli_fail(cmd, SL_EXIT_USAGE, "cannot write %s", outp);
-    }
+    if (outp != NULL && strcmp(outp, "-") != 0 &&
+        (out = sl_atomic_open(&a, outp, &err)) == NULL)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
     struct sl_report_opts ro = {limit};
     int rc = sl_report_write(fmt, out, s, p, &ro, &err);
+    int werr = errno;
+    if (ferror(out) && out != stdout) {
+        /* name the file and the reason (a full disk, a quota): the commit asks */
+        (void)sl_atomic_commit(&a, &err); /* fails: the temporary file goes */
+        return sl_cli_fail_err(cmd, &err);
+    }
+    if (rc != 0 && ferror(out))
+        sl_err_setk(&err, SL_ERR_IO, "cannot write the report: %s",
+                    strerror(werr != 0 ? werr : EIO));
     if (out != stdout) {
-        if (fclose(out) != 0 && rc == 0)
-            rc = sl_err_set(&err, "write error on %s", tmp);
-        if (rc == 0 && rename(tmp, outp) != 0)
-            rc = sl_err_set(&err, "cannot rename %s to %s", tmp, outp);
         if (rc != 0)
-            unlink(tmp);
-    } else {
-        fflush(stdout);
+            sl_atomic_abort(&a);
+        else
+            rc = sl_atomic_commit(&a, &err);
+    } else if (fflush(stdout) != 0 && rc == 0) {
+        rc = sl_err_setk(&err, SL_ERR_IO, "cannot write the report to standard output: %s",
+                         strerror(errno));
     }
     if (rc != 0)
         return sl_cli_fail_err(cmd, &err);

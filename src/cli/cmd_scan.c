@@ -415,6 +415,7 @@ static int scan(const char *cmd, struct scan_args *a)
         }
     }
     out.store = store;
+    out.targets = a->targets;
     char options_json[512];
     snprintf(options_json, sizeof options_json,
              "{\"ports\":\"%s\",\"rate\":%.0f,\"timeout_ms\":%u,\"udp_discovery\":%s,"

@@ -191,7 +191,10 @@ static void verify_usage(const char *cmd)
            "Seen again needs the same MAC, serial, or maker at the same address;\n"
            "something unidentified at a removed device's address is listed to check.\n"
            "--from-scan reconciles a scan made earlier instead (the JSON lines of\n"
-           "'sightline scan --jsonl'; - = stdin). --ports etc. as for 'sightline scan'.\n"
+           "'sightline scan --jsonl'; - = stdin): only a whole, complete scan whose\n"
+           "targets hold every removed device of the sites counts as proof; anything\n"
+           "else (cut off, incomplete, another network) is refused with exit 2 and\n"
+           "nothing changes. --ports etc. as for 'sightline scan'.\n"
            "Exit 1 with --fail-on reappeared when a removed device answers (newly\n"
            "reappeared, or still there from an earlier verification).\n",
            cmd);
@@ -248,17 +251,69 @@ static int verify_option(const char *cmd, int o, struct verify_args *a)
     return SL_EXIT_OK;
 }
 
-/* Reconciles a scan made earlier (its JSON lines) with the register. */
-static int verify_from_scan(const char *cmd, const struct verify_args *a)
+/* The largest scan stream --from-scan reads (a scan of millions of devices). */
+#define VERIFY_MAX_STREAM ((size_t)4 << 30)
+
+/* Reads and parses the scan stream; refuses (exit 2) one that is no proof of
+ * absence. 0, or an exit code. */
+static int load_stream(const char *cmd, const char *path, char **data,
+                       struct sl_observation **obs, size_t *n_obs, struct sl_jsonl_result *jr)
 {
     struct sl_err err = {0};
     size_t len;
-    char *data = sl_read_file(a->from, 4096u << 20, &len, &err);
-    if (data == NULL)
+    *data = sl_read_file(path, VERIFY_MAX_STREAM, &len, &err);
+    if (*data == NULL)
         return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s", err.msg);
+    if (sl_scan_jsonl_parse(*data, len, obs, n_obs, jr, &err) != 0)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s", path, err.msg);
+    for (size_t i = 0; i < jr->n_problems && i < SL_JSONL_MAX_PROBLEMS; i++)
+        fprintf(stderr, "%s: %s: %s\n", cmd, path, jr->problems[i]);
+    if (jr->n_problems > SL_JSONL_MAX_PROBLEMS)
+        fprintf(stderr, "%s: %s: ... %zu bad lines in all\n", cmd, path, jr->n_problems);
+    const char *why = sl_jsonl_proof_problem(jr);
+    if (why != NULL)
+        return sl_cli_fail(cmd, SL_EXIT_USAGE,
+                           "%s is no proof of absence: %s; nothing changed", path, why);
+    return SL_EXIT_OK;
+}
+
+/* The verification scan's record and the reconciliation, in one transaction:
+ * a refusal leaves the register as it was. 0, or -1 with err. */
+static int reconcile_stream(struct sl_store *s, const struct verify_args *a,
+                            const struct site_ids *sites, const struct sl_observation *obs,
+                            size_t n_obs, const struct sl_jsonl_result *jr, int64_t *scan_id,
+                            struct sl_reconcile_result *res, struct sl_err *err)
+{
+    char targets[700];
+    snprintf(targets, sizeof targets, "%s (from %s)", sites->text, a->from);
+    const char *who = sl_cli_actor(a->actor);
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    if (sl_store_scan_begin(s, sites->n == 1 ? sites->ids[0] : 0, "verify", targets, NULL, who,
+                            scan_id, err) != 0)
+        goto fail;
+    struct sl_reconcile_opts ro = {sites->ids, sites->n, true, *scan_id, who, jr};
+    if (sl_reconcile(s, obs, n_obs, &ro, res, err) != 0 ||
+        sl_store_scan_finish(s, *scan_id, SL_SCAN_COMPLETE, (int64_t)n_obs,
+                             (int64_t)(res->observations - res->outside),
+                             (int64_t)res->matched + (int64_t)res->added, who, err) != 0)
+        goto fail;
+    return sl_store_commit(s, err);
+fail:
+    sl_store_rollback(s);
+    return -1;
+}
+
+/* Reconciles a scan made earlier (its JSON lines) with the register: only a
+ * whole, complete scan whose targets hold every removed device it is to
+ * prove absent (sl_jsonl_proof_problem, reconcile.h). */
+static int verify_from_scan(const char *cmd, const struct verify_args *a)
+{
+    struct sl_err err = {0};
+    char *data = NULL;
     struct sl_observation *obs = NULL;
     size_t n_obs = 0;
-    struct sl_jsonl_result *jr = malloc(sizeof *jr);
+    struct sl_jsonl_result *jr = calloc(1, sizeof *jr);
     struct site_ids *sites = calloc(1, sizeof *sites);
     struct sl_reconcile_result *res = malloc(sizeof *res);
     struct sl_store *s = NULL;
@@ -267,49 +322,29 @@ static int verify_from_scan(const char *cmd, const struct verify_args *a)
         ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
         goto out;
     }
-    if (sl_scan_jsonl_parse(data, len, &obs, &n_obs, jr, &err) != 0) {
-        ret = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s", a->from, err.msg);
+    if ((ret = load_stream(cmd, a->from, &data, &obs, &n_obs, jr)) != SL_EXIT_OK)
         goto out;
-    }
-    for (size_t i = 0; i < jr->n_problems && i < SL_JSONL_MAX_PROBLEMS; i++)
-        fprintf(stderr, "%s: %s: %s\n", cmd, a->from, jr->problems[i]);
-    if (jr->n_problems > SL_JSONL_MAX_PROBLEMS)
-        fprintf(stderr, "%s: %s: ... %zu bad lines in all\n", cmd, a->from, jr->n_problems);
     if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0) {
         ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
     if ((ret = resolve_sites(cmd, s, a->all, a->names, a->n_names, sites)) != 0)
         goto out;
-    bool complete = !jr->incomplete && jr->n_problems == 0;
-    char targets[700];
-    snprintf(targets, sizeof targets, "%s (from %s)", sites->text, a->from);
     int64_t scan_id = 0;
-    const char *who = sl_cli_actor(a->actor);
-    if (sl_store_scan_begin(s, sites->n == 1 ? sites->ids[0] : 0, "verify", targets, NULL, who,
-                            &scan_id, &err) != 0) {
-        ret = sl_cli_fail_err(cmd, &err);
+    if (reconcile_stream(s, a, sites, obs, n_obs, jr, &scan_id, res, &err) != 0) {
+        ret = sl_cli_fail(cmd, sl_cli_exit_for(&err), "%s%s", err.msg,
+                          err.kind == SL_ERR_INVALID ? "; nothing changed" : "");
         goto out;
     }
-    struct sl_reconcile_opts ro = {sites->ids, sites->n, complete, scan_id, who};
-    if (sl_reconcile(s, obs, n_obs, &ro, res, &err) != 0) {
-        sl_store_scan_finish(s, scan_id, SL_SCAN_INCOMPLETE, 0, 0, 0, who, NULL);
-        ret = sl_cli_fail_err(cmd, &err);
-        goto out;
-    }
-    if (sl_store_scan_finish(s, scan_id, complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
-                             (int64_t)n_obs, (int64_t)(res->observations - res->outside),
-                             (int64_t)res->matched + (int64_t)res->added, who, &err) != 0) {
-        ret = sl_cli_fail_err(cmd, &err);
-        goto out;
-    }
-    print_result(s, sites->text, scan_id, complete, res, a->json);
+    print_result(s, sites->text, scan_id, true, res, a->json);
     if (a->fail_reappeared && res->reappeared + res->still_reappeared > 0)
         ret = SL_EXIT_FINDINGS;
 out:
     sl_store_close(s);
     free(data);
     free(obs);
+    if (jr != NULL)
+        sl_jsonl_result_free(jr);
     free(jr);
     free(sites);
     free(res);

@@ -571,3 +571,58 @@ int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_dem
     free(cand);
     return rc == 0 ? 0 : -1;
 }
+
+struct first_entry {
+    char action[64];
+};
+
+static int first_cb(const struct sl_audit_entry *e, void *ctx)
+{
+    sl_strlcpy(((struct first_entry *)ctx)->action, e->action, sizeof(struct first_entry));
+    return 1;
+}
+
+static int count_site(const struct sl_site *site, void *ctx)
+{
+    (void)site;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+int sl_demo_claim_register(struct sl_store *s, const char *actor, struct sl_err *err)
+{
+    struct first_entry first = {""};
+    struct sl_status_counts devices;
+    size_t sites = 0;
+    if (sl_store_audit_list(s, 0, 1, first_cb, &first, err) != 0 ||
+        sl_store_count_devices(s, NULL, &devices, err) != 0 ||
+        sl_store_site_list(s, count_site, &sites, err) != 0)
+        return -1;
+    if (strcmp(first.action, "register.demo") == 0) {
+        sl_store_mark_demo(s, true);
+        return 0;
+    }
+    if (first.action[0] != '\0' || devices.total > 0 || sites > 0)
+        return sl_err_setk(err, SL_ERR_CONFLICT,
+                           "%s is a real register (it holds %s): the demo writes invented "
+                           "history only into an empty register or one the demo made; use "
+                           "--db with a new file",
+                           sl_store_where(s), sites > 0 ? "sites" : "records");
+    sl_store_mark_demo(s, true);
+    return sl_store_audit(s, actor, "register.demo", "register",
+                          "{\"note\":\"made by sightline demo: its history is invented\"}",
+                          err);
+}
+
+int sl_demo_sites(struct sl_store *s, const struct sl_demo_opts *o, size_t *imported,
+                  struct sl_err *err)
+{
+    struct sl_demo_summary sum;
+    memset(&sum, 0, sizeof sum);
+    struct gen g = {s, o, &sum, {o->seed ? o->seed : 2022}, "", err};
+    struct sites sites = {NULL, 0, 0, 0};
+    int rc = load_sites(&g, &sites);
+    free(sites.v);
+    *imported = sum.sites_imported;
+    return rc;
+}

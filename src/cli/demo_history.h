@@ -49,4 +49,16 @@ struct sl_demo_summary {
 int sl_demo_seed(struct sl_store *s, const struct sl_demo_opts *o, struct sl_demo_summary *sum,
                  struct sl_err *err);
 
+/* Invented history never goes into a real register's append-only chain
+ * (issue 11): the register must be empty (then its first audit entry becomes
+ * "register.demo": it is the demo's from now on) or have been made so before.
+ * Refuses anything else (SL_ERR_CONFLICT). On success everything s writes is
+ * marked demo (store.h: sl_store_mark_demo). Call inside a transaction. */
+int sl_demo_claim_register(struct sl_store *s, const char *actor, struct sl_err *err);
+
+/* The demo's sites (data/demo/sites.csv, or o->sites_csv) when the register
+ * has none; *imported says how many. 0 or -1. */
+int sl_demo_sites(struct sl_store *s, const struct sl_demo_opts *o, size_t *imported,
+                  struct sl_err *err);
+
 #endif

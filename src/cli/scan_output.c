@@ -11,6 +11,7 @@
 #include "util/grow.h"
 #include "util/str.h"
 #include "util/timeutil.h"
+#include "util/file.h"
 
 struct sl_scan_row {
     struct sl_addr key;
@@ -46,9 +47,9 @@ int sl_scan_out_open(struct sl_scan_out *o, const char *path, bool evidence, boo
         o->jsonl = stdout;
         o->human_out = stderr;
     } else if (path != NULL) {
-        o->jsonl = fopen(path, "w");
+        o->jsonl = sl_stream_open(path, false, err);
         if (o->jsonl == NULL)
-            return sl_err_set(err, "cannot write %s", path);
+            return -1;
         o->jsonl_owned = true;
     }
     o->tty = !quiet && sl_cli_stderr_is_tty();
@@ -111,7 +112,10 @@ static void on_start(const struct sl_scan_plan *p, void *ctx)
                 p->concurrency, rate, p->timeout_ms, p->threads, p->threads == 1 ? "" : "s",
                 p->scan_id ? "" : " (no register)");
     fflush(o->human_out);
-    emit(o, SL_JSONL_PROGRESS, sl_jsonl_start_json(p, o->total));
+    json_t *start = sl_jsonl_start_json(p, o->total);
+    if (o->targets != NULL)
+        json_object_update_new(start, sl_jsonl_coverage_json(o->targets));
+    emit(o, SL_JSONL_PROGRESS, start);
 }
 
 static void on_evidence(const char *address, const struct sl_evidence *ev, void *ctx)
@@ -256,6 +260,10 @@ void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum
     if (sum->hostile)
         fprintf(h, "%llu device%s answered badly (stalled, flooded or malformed): recorded as evidence\n",
                 (unsigned long long)sum->hostile, sum->hostile == 1 ? "" : "s");
+    if (sum->reappeared)
+        fprintf(h, "REAPPEARED after removal: %llu removed device%s answered this scan "
+                   "(now 'reappeared'; see the device lines)\n",
+                (unsigned long long)sum->reappeared, sum->reappeared == 1 ? "" : "s");
     if (sum->not_seen)
         fprintf(h, "%llu device%s of the register in this range did not answer (not seen)\n",
                 (unsigned long long)sum->not_seen, sum->not_seen == 1 ? "" : "s");
@@ -265,6 +273,8 @@ void sl_scan_out_finish(struct sl_scan_out *o, const struct sl_scan_summary *sum
     json_t *j = sl_scan_summary_json(sum);
     if (error != NULL)
         json_object_set_new(j, "error", json_string(error));
+    if (o->targets != NULL)
+        json_object_update_new(j, sl_jsonl_coverage_json(o->targets));
     emit(o, SL_JSONL_SUMMARY, j);
     fflush(h);
     if (o->jsonl != NULL)

@@ -24,6 +24,8 @@ struct sl_scan_out {
     bool jsonl_owned, evidence, quiet, tty, human;
     FILE *human_out;      /* where the plan, table and summary go */
     struct sl_store *store; /* to read back a device's register record; may be NULL */
+    const struct sl_targets *targets; /* what the scan covers, for the start and summary
+                                         records (proof of absence); NULL for an import */
     struct sl_table *table, *not_seen;
     struct sl_scan_row *rows; /* the device table, sorted by address at the end */
     size_t n_rows, cap_rows;

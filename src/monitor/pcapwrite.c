@@ -1,5 +1,6 @@
 /* pcapwrite.c - pcap files and frames for tests and benchmarks (see pcapwrite.h). */
 #include "monitor/pcapwrite.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <string.h>
@@ -27,9 +28,9 @@ static void be32(uint8_t *p, uint32_t v)
 int sl_pcapw_open(struct sl_pcap_writer *w, const char *path, uint32_t linktype, uint32_t snaplen,
                   struct sl_err *err)
 {
-    w->f = fopen(path, "wb");
+    w->f = sl_stream_open(path, false, err);
     if (w->f == NULL)
-        return sl_err_set(err, "%s: %s", path, strerror(errno));
+        return -1;
     w->snaplen = snaplen ? snaplen : 65535;
     w->frames = 0;
     uint8_t h[24];

@@ -2,6 +2,7 @@
 #include "net/targets.h"
 
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -469,4 +470,67 @@ bool sl_walk_position_of(const struct sl_walk *w, const struct sl_addr *a, uint6
         return false;
     *position = sl_perm_inverse(&w->perm, idx);
     return true;
+}
+
+/* ---- what a scan covered, as text -------------------------------------------------- */
+
+size_t sl_targets_ranges(const struct sl_targets *t, bool exclusions)
+{
+    return exclusions ? t->ex.n : t->in.n;
+}
+
+/* The prefix length when [lo, hi] is exactly one network, else -1. */
+static int one_network(u128 lo, u128 hi, unsigned bits)
+{
+    u128 span = hi - lo;
+    if ((span & (span + 1)) != 0 || (lo & span) != 0)
+        return -1;
+    unsigned host = 0;
+    while (host < bits && ((span >> host) & 1))
+        host++;
+    return (int)(bits - host);
+}
+
+void sl_targets_range_text(const struct sl_targets *t, bool exclusions, size_t i,
+                           char out[SL_TARGETS_RANGE_STRLEN])
+{
+    const struct range *r = exclusions ? &t->ex.r[i] : &t->in.r[i];
+    struct sl_addr lo, hi;
+    value_addr(r->lo, r->v4, &lo);
+    value_addr(r->hi, r->v4, &hi);
+    char a[SL_ADDR_STRLEN], b[SL_ADDR_STRLEN];
+    sl_addr_format(&lo, a);
+    int prefix = r->lo == r->hi ? -1 : one_network(r->lo, r->hi, r->v4 ? 32 : 128);
+    if (r->lo == r->hi) {
+        snprintf(out, SL_TARGETS_RANGE_STRLEN, "%s", a);
+    } else if (prefix >= 0) {
+        snprintf(out, SL_TARGETS_RANGE_STRLEN, "%s/%d", a, prefix);
+    } else {
+        sl_addr_format(&hi, b);
+        snprintf(out, SL_TARGETS_RANGE_STRLEN, "%s-%s", a, b);
+    }
+}
+
+int sl_targets_add_literal(struct sl_targets *t, const char *spec, bool exclude,
+                           struct sl_err *err)
+{
+    char buf[SL_TARGETS_RANGE_STRLEN];
+    struct sl_addr a;
+    struct sl_cidr c;
+    bool literal = false;
+    if (sl_strlcpy(buf, spec, sizeof buf) < sizeof buf) {
+        char *dash = strchr(buf, '-');
+        if (strchr(buf, '/') != NULL) {
+            literal = sl_cidr_parse(buf, &c, NULL) == 0;
+        } else if (dash != NULL) {
+            *dash = '\0';
+            literal = sl_addr_parse(buf, &a) == 0 && sl_addr_parse(dash + 1, &a) == 0;
+        } else {
+            literal = sl_addr_parse(buf, &a) == 0;
+        }
+    }
+    if (!literal)
+        return sl_err_setk(err, SL_ERR_INVALID, "'%.60s' is not an address, network or range",
+                           spec);
+    return exclude ? sl_targets_exclude(t, spec, err) : sl_targets_add(t, spec, err);
 }

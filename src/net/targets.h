@@ -30,6 +30,7 @@
 #define SL_NET_TARGETS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "net/permute.h"
@@ -85,5 +86,22 @@ void sl_walk_init_shard(struct sl_walk *w, const struct sl_targets *t, uint64_t 
 int sl_walk_next(struct sl_walk *w, struct sl_addr *out, uint64_t *position);
 /* The walk position at which a target address is (or was, or will be) visited. */
 bool sl_walk_position_of(const struct sl_walk *w, const struct sl_addr *a, uint64_t *position);
+
+/* ---- what a scan covered, as text (the scan stream's "targets" and "exclusions") ---- */
+
+/* "198.18.1.0/24" when an interval is one network, "198.18.0.7" for one
+ * address, else "198.18.0.10-198.18.0.20". */
+#define SL_TARGETS_RANGE_STRLEN (2 * SL_ADDR_STRLEN + 2)
+
+/* The merged intervals (after prepare) of the targets (exclusions false) or of
+ * the exclusions, and the text of interval i (< the count). */
+size_t sl_targets_ranges(const struct sl_targets *t, bool exclusions);
+void sl_targets_range_text(const struct sl_targets *t, bool exclusions, size_t i,
+                           char out[SL_TARGETS_RANGE_STRLEN]);
+/* Adds (or excludes) one address, network or range written by the above:
+ * never a host name or an @file, so text from a file never makes a DNS query.
+ * Returns 0 or -1 (SL_ERR_INVALID). */
+int sl_targets_add_literal(struct sl_targets *t, const char *spec, bool exclude,
+                           struct sl_err *err);
 
 #endif

@@ -152,7 +152,9 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     p->window = opt->window > 0 ? opt->window : SL_FC_DEFAULT_WINDOW;
     sl_scope_describe(&p->scope, p->scope_text, sizeof p->scope_text);
     sl_time_iso(sl_now(), p->generated_at);
-    int rc = as_of(&w, opt->as_of, err);
+    int rc = sl_store_audit_head(s, &p->audit_head_seq, p->audit_head_hash, err);
+    if (rc == 0)
+        rc = as_of(&w, opt->as_of, err);
     if (rc == 0)
         rc = prog_load_sites(s, &w, err);
     if (rc == 0)

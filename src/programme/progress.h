@@ -124,6 +124,8 @@ struct sl_prog_state; /* per-device replay results (for sl_progress_devices) */
 struct sl_progress {
     char as_of[SL_DATE_LEN];
     char generated_at[SL_ISO_LEN];
+    int64_t audit_head_seq;  /* the audit log's newest entry when the report was made */
+    char audit_head_hash[65]; /* its hash (hex): anchor it elsewhere (docs/security.md) */
     char start[SL_DATE_LEN]; /* first week's start ("" when nothing has happened) */
     struct sl_scope scope;
     char scope_text[SL_NAME_MAX + 32];

@@ -104,8 +104,10 @@ static int cmp_i64(const void *a, const void *b)
 struct walk {
     int64_t *ids;
     enum sl_status *status;
+    bool *outside; /* the address is outside the stream's targets */
     size_t n, cap;
     int failed;
+    const struct sl_jsonl_result *stream;
 };
 
 static int walk_cb(const struct sl_device *d, void *vctx)
@@ -125,9 +127,16 @@ static int walk_cb(const struct sl_device *d, void *vctx)
             return 1;
         }
         w->status = b;
+        void *c = realloc(w->outside, cap * sizeof *w->outside);
+        if (c == NULL) {
+            w->failed = 1;
+            return 1;
+        }
+        w->outside = c;
         w->cap = cap;
     }
     w->ids[w->n] = d->id;
+    w->outside[w->n] = w->stream != NULL && !sl_jsonl_covers(w->stream, d->address);
     w->status[w->n++] = d->status;
     return 0;
 }
@@ -281,6 +290,12 @@ static int not_seen(struct recon *rc, int64_t site_id, struct sl_err *err)
         if (seen->n > 0 && bsearch(&w->ids[i], seen->v, seen->n, sizeof *seen->v, cmp_i64))
             continue;
         enum sl_status st = w->status[i];
+        if (st == SL_STATUS_REMOVED && rc->o->complete && w->outside[i])
+            return sl_err_setk(err, SL_ERR_INVALID,
+                               "removed device %lld (site %s) is outside the scan's targets: "
+                               "the scan proves nothing about it (verify only the sites it "
+                               "covered)",
+                               (long long)w->ids[i], site_name);
         if (st == SL_STATUS_REMOVED && rc->o->complete) {
             if (verify_absent(rc, w->ids[i], err) != 0)
                 return -1;
@@ -328,6 +343,7 @@ int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
     rc->res = res;
     rc->actor = o->actor != NULL ? o->actor : "verify";
     rc->d = malloc(sizeof *rc->d);
+    rc->w.stream = o->stream;
     int ret = -1;
     if (rc->d == NULL)
         sl_err_set(err, "out of memory");
@@ -341,6 +357,7 @@ int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
     free(rc->seen.v);
     free(rc->w.ids);
     free(rc->w.status);
+    free(rc->w.outside);
     free(rc->sites.nets);
     free(rc->sites.names);
     free(rc->sites.names_id);

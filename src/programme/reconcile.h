@@ -11,7 +11,10 @@
  * device's address is listed for a look (and keeps that device from being
  * verified absent), never called a reappearance.
  * Only observations inside the covered sites count; an incomplete scan proves
- * nothing absent, so no device is verified absent from one.
+ * nothing absent, so no device is verified absent from one. A scan made
+ * earlier (a scan stream) proves absence only where its targets reach: a
+ * removed device of a covered site outside them refuses the whole
+ * reconciliation (SL_ERR_INVALID; nothing changes).
  *
  * Memory: observations are the caller's; the result is a value.
  */
@@ -32,6 +35,9 @@ struct sl_reconcile_opts {
     bool complete;           /* the scan reached every target */
     int64_t scan_id;         /* 0 = none */
     const char *actor;
+    const struct sl_jsonl_result *stream; /* a scan made earlier: its targets must hold
+                                             every removed device's address; NULL = the
+                                             scan covered the sites' networks */
 };
 
 #define SL_RECONCILE_LISTED 200

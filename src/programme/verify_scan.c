@@ -38,6 +38,7 @@ struct vctx {
     struct sl_observation *obs;
     size_t n_obs, cap_obs;
     int failed;
+    const char *actor;
     struct sl_err *err;
 };
 
@@ -111,13 +112,9 @@ static void on_device(const struct sl_scan_device *d, void *vctx)
     sl_strlcpy(o->site, c->sites[si].name, sizeof o->site);
     sl_policy_judge(c->policy, c->sites[si].tier, &o->claim, c->now, &o->verdict);
     o->seen_at = sl_now();
-    for (size_t i = 0; i < d->n_evidence; i++) {
-        if (sl_store_evidence_add(c->s, c->scan_id, 0, d->address, d->evidence[i], NULL,
-                                  c->err) != 0) {
-            c->failed = 1;
-            return;
-        }
-    }
+    if (sl_store_evidence_add_many(c->s, c->scan_id, 0, d->address, d->evidence,
+                                   d->n_evidence, c->actor, c->err) != 0)
+        c->failed = 1;
 }
 
 /* The chosen sites' networks as targets (and every site's networks, to place
@@ -210,7 +207,8 @@ static int verify(struct vctx *c, const struct sl_verify_scan_opts *o,
     res->complete = sum.complete;
     res->addresses = sum.stats.hosts_total;
     res->answered = sum.stats.hosts_up;
-    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c->scan_id, o->actor};
+    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c->scan_id, o->actor,
+                                   NULL};
     if (sl_reconcile(c->s, c->obs, c->n_obs, &ro, &res->rec, err) != 0 ||
         assign_evidence(c, err) != 0)
         return -1;
@@ -229,6 +227,7 @@ int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
     memset(&c, 0, sizeof c);
     c.s = s;
     c.err = err;
+    c.actor = o->actor;
     c.want = o->site_ids;
     c.n_want = o->n_sites;
     c.now = sl_now();

@@ -133,6 +133,9 @@ int sl_report_csv(FILE *out, struct sl_store *s, const struct sl_progress *p,
     sl_csv_write_row(out, head, 4);
     row(out, "report", "", "as_of", p->as_of);
     row(out, "report", "", "generated_at", p->generated_at);
+    char anchor[96];
+    snprintf(anchor, sizeof anchor, "%lld %s", (long long)p->audit_head_seq, p->audit_head_hash);
+    row(out, "report", "", "audit_head", anchor);
     row(out, "report", "", "programme_start", p->start);
     row(out, "report", "", "scope", p->scope_text);
     row(out, "report", "", "headline", p->headline);

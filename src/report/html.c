@@ -536,7 +536,11 @@ static void page_head(FILE *out, const struct sl_progress *p)
     fig(out, "programme_start", p->start[0] ? p->start : "none");
     fputs(" &middot; generated ", out);
     esc(out, p->generated_at);
-    fputs(" by sightline</p>\n<p class=\"headline\">", out);
+    fputs(" by sightline &middot; audit head: entry ", out);
+    figi(out, "audit_head.entry", p->audit_head_seq);
+    fputs(" sha256 ", out);
+    fig(out, "audit_head.sha256", p->audit_head_hash);
+    fputs("</p>\n<p class=\"headline\">", out);
     fig(out, "headline", p->headline);
     fputs("</p>\n", out);
     if (p->n_reappearances_total > 0) {

@@ -215,6 +215,9 @@ json_t *sl_report_figures_json(const struct sl_progress *p)
     json_object_set_new(o, "format_version", json_integer(1));
     json_object_set_new(o, "as_of", json_string(p->as_of));
     json_object_set_new(o, "generated_at", json_string(p->generated_at));
+    json_object_set_new(o, "audit_head", json_pack("{s:I, s:s}", "entry",
+                                                   (json_int_t)p->audit_head_seq, "sha256",
+                                                   p->audit_head_hash));
     json_object_set_new(o, "programme_start", str_or_null(p->start));
     json_object_set_new(o, "scope", json_pack("{s:s, s:o, s:s}", "kind",
                                               sl_scope_kind_name(p->scope.kind), "value",

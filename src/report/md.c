@@ -92,6 +92,9 @@ static void figures_table(FILE *out, const struct sl_progress *p)
     fprintf(out, ", as of %s\n\n**", p->as_of);
     md_text(out, p->headline);
     fputs("**\n\n", out);
+    fprintf(out, "Audit head: entry %lld, sha256 `%s` (keep it elsewhere to anchor the "
+                 "register's history)\n\n",
+            (long long)p->audit_head_seq, p->audit_head_hash);
     fprintf(out, "| figure | value |\n|---|---:|\n");
     fprintf(out, "| affected devices | %lld |\n| replaced | %lld (%.1f%%) |\n",
             (long long)c->affected, (long long)c->replaced, sl_report_pct(c->replaced_pct));

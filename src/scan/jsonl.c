@@ -164,7 +164,8 @@ json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
     for (int i = 0; i < SL_SCAN_DECISIONS; i++)
         json_object_set_new(dec, sl_decision_name((enum sl_decision)i),
                             json_integer((json_int_t)sum->by_decision[i]));
-    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}",
+    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I,"
+                     " s:I}",
                      "scan_id", (json_int_t)sum->scan_id, "status",
                      sum->complete ? "complete" : "incomplete", "hosts_total",
                      (json_int_t)st->hosts_total, "hosts_done", (json_int_t)st->hosts_done,
@@ -174,7 +175,27 @@ json_t *sl_scan_summary_json(const struct sl_scan_summary *sum)
                      "probes_sent", (json_int_t)st->probes_sent, "evidence",
                      (json_int_t)st->evidence, "elapsed_ms", (json_int_t)st->elapsed_ms,
                      "hosts_per_s", st->hosts_per_s, "udp_unmatched",
-                     (json_int_t)st->udp_unmatched, "late_replies", (json_int_t)st->late_replies);
+                     (json_int_t)st->udp_unmatched, "late_replies", (json_int_t)st->late_replies,
+                     "reappeared", (json_int_t)sum->reappeared);
+}
+
+static json_t *ranges_json(const struct sl_targets *t, bool exclusions)
+{
+    json_t *a = json_array();
+    char text[SL_TARGETS_RANGE_STRLEN];
+    for (size_t i = 0; i < sl_targets_ranges(t, exclusions); i++) {
+        sl_targets_range_text(t, exclusions, i, text);
+        json_array_append_new(a, json_string(text));
+    }
+    return a;
+}
+
+json_t *sl_jsonl_coverage_json(const struct sl_targets *t)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "targets", ranges_json(t, false));
+    json_object_set_new(j, "exclusions", ranges_json(t, true));
+    return j;
 }
 
 /* ---- reading ----------------------------------------------------------------------- */
@@ -286,6 +307,62 @@ static int record_type(json_t *o)
     return -1;
 }
 
+/* The targets and exclusions of a start or summary record, or NULL when it
+ * names no targets (a stream of a sightline before issue 11, or an import). */
+static json_t *cover_of(json_t *o)
+{
+    json_t *t = json_object_get(o, "targets"), *x = json_object_get(o, "exclusions");
+    if (!json_is_array(t) || json_array_size(t) == 0 || (x != NULL && !json_is_array(x)))
+        return NULL;
+    return json_pack("{s:O, s:o}", "targets", t, "exclusions",
+                     x != NULL ? json_incref(x) : json_array());
+}
+
+/* The summary's cover as address sets; false when an entry is not a literal
+ * address, network or range (text from a file never resolves a name). */
+static bool build_cover(json_t *cover, struct sl_jsonl_result *res)
+{
+    res->covered = sl_targets_new();
+    if (res->covered == NULL)
+        return false;
+    for (int ex = 0; ex < 2; ex++) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(cover, ex ? "exclusions" : "targets"), i, v)
+        {
+            const char *spec = json_string_value(v);
+            if (spec == NULL || sl_targets_add_literal(res->covered, spec, ex != 0, NULL) != 0)
+                return false;
+        }
+    }
+    return sl_targets_prepare(res->covered, NULL) == 0;
+}
+
+/* A start (progress, "phase": "start") or summary record: what the scan covered. */
+static void take_bounds(json_t *o, int t, struct sl_jsonl_result *res)
+{
+    if (t == SL_JSONL_PROGRESS) {
+        const char *phase = json_string_value(json_object_get(o, "phase"));
+        if (phase == NULL || strcmp(phase, "start") != 0)
+            return;
+        if (res->starts++ == 0)
+            res->start_cover = cover_of(o);
+        return;
+    }
+    const char *status = json_string_value(json_object_get(o, "status"));
+    res->complete = res->summaries++ == 0 && status != NULL && strcmp(status, "complete") == 0;
+    json_t *devices = json_object_get(o, "devices");
+    res->summary_devices = json_is_integer(devices) ? json_integer_value(devices) : -1;
+    json_t *cover = cover_of(o);
+    if (cover == NULL)
+        return;
+    if (res->start_cover == NULL || !json_equal(cover, res->start_cover))
+        res->cover_differs = true;
+    else if (res->covered == NULL && !build_cover(cover, res))
+        res->bad_cover = true;
+    json_decref(cover);
+}
+
 static void fail_all(struct sl_observation **out, size_t *n)
 {
     free(*out);
@@ -299,6 +376,10 @@ static int take_record(json_t *o, size_t line, struct sl_observation **out, size
                        size_t *cap, struct sl_jsonl_result *res, struct sl_err *err)
 {
     int t = record_type(o);
+    if (res->summaries > 0 && t >= 0)
+        res->after_summary = true;
+    if (t == SL_JSONL_PROGRESS || t == SL_JSONL_SUMMARY)
+        take_bounds(o, t, res);
     if (t != SL_JSONL_DEVICE) {
         if (t == SL_JSONL_SUMMARY) {
             json_t *complete = json_object_get(o, "complete");
@@ -330,6 +411,7 @@ int sl_scan_jsonl_parse(const char *data, size_t len, struct sl_observation **ou
                         struct sl_jsonl_result *res, struct sl_err *err)
 {
     memset(res, 0, sizeof *res);
+    res->summary_devices = -1;
     *out = NULL;
     *n = 0;
     size_t cap = 0;
@@ -353,8 +435,50 @@ int sl_scan_jsonl_parse(const char *data, size_t len, struct sl_observation **ou
         json_decref(o);
         if (rc != 0) {
             fail_all(out, n);
+            sl_jsonl_result_free(res);
             return -1;
         }
     }
     return 0;
+}
+
+void sl_jsonl_result_free(struct sl_jsonl_result *res)
+{
+    json_decref(res->start_cover);
+    sl_targets_free(res->covered);
+    res->start_cover = NULL;
+    res->covered = NULL;
+}
+
+const char *sl_jsonl_proof_problem(const struct sl_jsonl_result *res)
+{
+    if (res->n_problems > 0)
+        return "it has bad lines (cut off or edited)";
+    if (res->starts == 0)
+        return "it has no start record (not the whole output of 'sightline scan --jsonl')";
+    if (res->summaries == 0)
+        return "it has no summary record (cut off, or the scan never finished)";
+    if (res->starts > 1 || res->summaries > 1)
+        return "it holds more than one scan";
+    if (res->after_summary)
+        return "records follow its summary";
+    if (!res->complete)
+        return "the scan did not finish (its summary says incomplete)";
+    if (res->start_cover == NULL)
+        return "it does not say which targets it covered (written before sightline recorded "
+               "them, or an import)";
+    if (res->cover_differs)
+        return "its start and summary records name different targets";
+    if (res->bad_cover || res->covered == NULL)
+        return "its targets are not addresses, networks or ranges";
+    if (res->summary_devices < 0 || (uint64_t)res->summary_devices != res->by_type[SL_JSONL_DEVICE])
+        return "its summary counts a different number of devices than it holds";
+    return NULL;
+}
+
+bool sl_jsonl_covers(const struct sl_jsonl_result *res, const char *address)
+{
+    struct sl_addr a;
+    return res->covered != NULL && sl_addr_parse(address, &a) == 0 &&
+           sl_targets_contains(res->covered, &a);
 }

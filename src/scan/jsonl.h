@@ -17,7 +17,14 @@
  * SL_JSONL_MAX_DEVICES devices, strings cut to their fields' sizes; a bad line
  * is a recorded problem (line number and why), never a crash. A summary line
  * with "complete": false (or "status": "incomplete") marks the scan
- * incomplete. *out is malloc'd (the caller frees it); problems are a value.
+ * incomplete. *out is malloc'd (the caller frees it); problems are a value,
+ * apart from the covered targets it holds (sl_jsonl_result_free).
+ *
+ * Proof of absence (issue 11): the start and summary records carry what the
+ * scan covered ("targets" and "exclusions": the merged intervals it walked).
+ * sl_jsonl_proof_problem says whether a parsed stream is one whole, complete
+ * scan that says so; only then may a device in its targets that did not answer
+ * be called absent.
  */
 #ifndef SL_SCAN_JSONL_H
 #define SL_SCAN_JSONL_H
@@ -69,10 +76,13 @@ json_t *sl_jsonl_device_json(const struct sl_scan_device *d, const struct sl_dev
 json_t *sl_jsonl_not_seen_json(const struct sl_device *d);
 /* summary: the scan's end. */
 json_t *sl_scan_summary_json(const struct sl_scan_summary *sum);
+/* {"targets": [...], "exclusions": [...]}: the merged intervals of t (prepared)
+ * as text (net/targets.h), merged into the start and summary records. */
+json_t *sl_jsonl_coverage_json(const struct sl_targets *t);
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-#define SL_JSONL_MAX_LINE (1u << 20)
+#define SL_JSONL_MAX_LINE (16u << 20) /* a start line lists every target interval */
 #define SL_JSONL_MAX_DEVICES 2000000
 #define SL_JSONL_MAX_PROBLEMS 10
 
@@ -94,7 +104,26 @@ struct sl_jsonl_result {
     bool incomplete;                   /* the summary says the scan did not finish */
     size_t n_problems;                 /* bad lines (may exceed the stored ones) */
     char problems[SL_JSONL_MAX_PROBLEMS][160];
+    /* What the scan covered (the proof of absence). */
+    size_t starts, summaries;          /* start progress records, summary records */
+    bool complete;                     /* the summary says "status": "complete" */
+    bool after_summary;                /* records after the summary */
+    bool cover_differs;                /* start and summary name different targets */
+    bool bad_cover;                    /* a target or exclusion is not a literal range */
+    int64_t summary_devices;           /* the summary's device count; -1 when absent */
+    json_t *start_cover;               /* the start record's targets and exclusions */
+    struct sl_targets *covered;        /* the summary's; NULL when it names none */
 };
+
+/* Releases what a parse left in res (safe on a zeroed or freed result). */
+void sl_jsonl_result_free(struct sl_jsonl_result *res);
+
+/* NULL when the parsed stream is one whole, complete scan that says what it
+ * covered, in agreement at its start and end, with every device line its
+ * summary counts and no bad line; else why it proves nothing absent. */
+const char *sl_jsonl_proof_problem(const struct sl_jsonl_result *res);
+/* True when the scan's targets (less its exclusions) hold the address. */
+bool sl_jsonl_covers(const struct sl_jsonl_result *res, const char *address);
 
 /* Parses a whole buffer. Returns 0 (see res for bad lines) or -1 (out of memory,
  * too many devices). */

@@ -33,7 +33,27 @@ struct sl_recorder {
     uint64_t txn_started;
     unsigned batch;
     const struct sl_evidence **evp;
+    /* The devices this scan's own hosts became: not-seen is computed from
+     * them, never from last_scan_id, which a concurrent scan overwrites. */
+    int64_t *seen;
+    size_t n_seen, cap_seen;
+    /* What the open batch added to the summary: taken back when the batch
+     * is not committed (a full disk), so the summary claims nothing that is
+     * not in the register. */
+    struct sl_scan_summary pending;
 };
+
+static void pending_drop(struct sl_recorder *r)
+{
+    struct sl_scan_summary *s = r->sum, *p = &r->pending;
+    s->stats.devices -= p->stats.devices;
+    for (int i = 0; i < SL_SCAN_DECISIONS; i++)
+        s->by_decision[i] -= p->by_decision[i];
+    s->tier_defaulted -= p->tier_defaulted;
+    s->hostile -= p->hostile;
+    s->reappeared -= p->reappeared;
+    memset(p, 0, sizeof *p);
+}
 
 static int collect_site(const struct sl_site *site, void *vctx)
 {
@@ -201,6 +221,29 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
     ports_text(h, j->ports, sizeof j->ports);
 }
 
+/* A removed (or verified absent) device that answers, positively identified
+ * (its MAC, serial or maker): reappeared, here as in verify and the monitor. */
+static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id,
+                      const struct sl_observed *seen, const char *actor, struct sl_err *err)
+{
+    if (seen->created || !seen->positive ||
+        (seen->prior_status != SL_STATUS_REMOVED &&
+         seen->prior_status != SL_STATUS_VERIFIED_ABSENT))
+        return 0;
+    struct sl_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.to_status = SL_STATUS_REAPPEARED;
+    ev.scan_id = r->scan_id;
+    sl_strlcpy(ev.actor, actor, sizeof ev.actor);
+    snprintf(ev.note, sizeof ev.note, "answered scan %lld at %s after its removal",
+             (long long)r->scan_id, h->addr_s);
+    if (sl_store_device_set_status(r->o->store, id, &ev, err) != 0)
+        return -1;
+    r->sum->reappeared++;
+    r->pending.reappeared++;
+    return 0;
+}
+
 /* The host into the register (the open batch): the device, then its evidence. */
 static int store_host(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
                       int64_t *device_id, bool *created, struct sl_err *err)
@@ -223,15 +266,19 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
         .verdict = &j->verdict,
         .seen_at = sl_now(),
     };
-    bool ok = sl_store_device_observe(o->store, &obs, o->actor != NULL ? o->actor : "scanner",
-                                      device_id, created, err) == 0;
+    const char *actor = o->actor != NULL ? o->actor : "scanner";
+    struct sl_observed seen;
+    bool ok = sl_store_device_observe_ex(o->store, &obs, actor, device_id, &seen, err) == 0;
+    *created = ok && seen.created;
+    ok = ok && reappeared(r, h, *device_id, &seen, actor, err) == 0;
     ok = ok && sl_store_evidence_add_many(o->store, r->scan_id, *device_id, h->addr_s,
                                           (const struct sl_evidence *const *)r->evp, j->n_ev,
-                                          err) == 0;
+                                          o->actor != NULL ? o->actor : "scanner", err) == 0;
     if (!ok) {
         sl_store_rollback(o->store);
         r->in_txn = false;
         r->batch = 0;
+        pending_drop(r);
         return -1;
     }
     if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
@@ -246,15 +293,23 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
     judge(r, h, j);
     int64_t device_id = 0;
     bool created = false;
+    /* Counted first, as part of the open batch: a batch that is never
+     * committed takes its devices back out of the summary (pending_drop). */
+    unsigned dec = (unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision : 0;
+    struct sl_scan_summary *counts[2] = {r->sum, r->o->store != NULL ? &r->pending : NULL};
+    for (int k = 0; k < 2 && counts[k] != NULL; k++) {
+        counts[k]->stats.devices++;
+        counts[k]->by_decision[dec]++;
+        counts[k]->tier_defaulted += j->defaulted;
+        counts[k]->hostile += j->hostile;
+    }
     if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
         return -1;
-    r->sum->stats.devices++;
-    r->sum->by_decision[(unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision
-                                                                          : 0]++;
-    if (j->defaulted)
-        r->sum->tier_defaulted++;
-    if (j->hostile)
-        r->sum->hostile++;
+    if (device_id > 0) {
+        if (SL_GROW(r->seen, r->cap_seen, r->n_seen + 1, 256) != 0)
+            return sl_err_set(err, "out of memory");
+        r->seen[r->n_seen++] = device_id;
+    }
     if (r->cb->on_device != NULL) {
         struct sl_scan_device d = {
             .address = h->addr_s,
@@ -282,7 +337,12 @@ int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err 
         return 0;
     r->in_txn = false;
     r->batch = 0;
-    return sl_store_commit(r->o->store, err);
+    if (sl_store_commit(r->o->store, err) != 0) {
+        pending_drop(r);
+        return -1;
+    }
+    memset(&r->pending, 0, sizeof r->pending);
+    return 0;
 }
 
 struct ns_ctx {
@@ -293,10 +353,18 @@ struct ns_ctx {
     size_t n, cap;
 };
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int collect_not_seen(const struct sl_device *d, void *vctx)
 {
     struct ns_ctx *c = vctx;
-    if (d->last_scan_id == c->r->scan_id || d->address[0] == '\0')
+    const struct sl_recorder *r = c->r;
+    if (d->address[0] == '\0' ||
+        (r->n_seen > 0 && bsearch(&d->id, r->seen, r->n_seen, sizeof *r->seen, cmp_id) != NULL))
         return 0;
     struct sl_addr a;
     if (sl_addr_parse(d->address, &a) != 0 || !sl_targets_contains(c->r->o->targets, &a))
@@ -319,6 +387,8 @@ int sl_recorder_finish(struct sl_recorder *r, const struct sl_walk *walk, uint64
         return 0;
     int rc = sl_recorder_flush(r, 0, err);
     if (rc == 0 && r->o->targets != NULL && walk != NULL) {
+        if (r->n_seen > 1)
+            qsort(r->seen, r->n_seen, sizeof *r->seen, cmp_id);
         struct ns_ctx c = {r, walk, seen_below, NULL, 0, 0};
         struct sl_device_filter f = {.site = r->fixed_site >= 0 ? r->sites[r->fixed_site].name
                                                                 : NULL,
@@ -359,5 +429,6 @@ void sl_recorder_free(struct sl_recorder *r)
     free(r->sites);
     free(r->nets);
     free(r->evp);
+    free(r->seen);
     free(r);
 }

@@ -153,6 +153,7 @@ struct sl_scan_summary {
     uint64_t tier_defaulted;         /* devices outside every site, judged as sensitive */
     uint64_t not_seen;               /* register devices in range but not seen */
     uint64_t hostile;                /* devices with at least one failed exchange */
+    uint64_t reappeared;             /* removed devices that answered (now reappeared) */
 };
 
 struct sl_scan_callbacks {

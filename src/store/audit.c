@@ -13,9 +13,20 @@
  * is read and extended by one writer at a time, in the same transaction as
  * the changes the entries describe. The hash input is the text of the fields,
  * identical on every backend, so a chain verifies the same after `db copy`.
+ *
+ * Keyed entries (issue 11): with an audit key (a file kept outside the
+ * register, sl_store_audit_key_load) the hash is HMAC-SHA-256 under the key
+ * over the same input, and the entry says so (`keyed`), so someone holding
+ * only the database cannot recompute the chain. Entry times are always the
+ * real clock; a pinned clock ($SIGHTLINE_NOW, tests and the demo) is written
+ * into the entry's detail ("pinned_clock"), as is "demo": true for the demo.
+ * What the chain is compared with (the tables) is replay.c.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,40 +35,122 @@
 #include "util/str.h"
 #include "util/timeutil.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #define HASH_LEN 32
 
-static void put_field(EVP_MD_CTX *ctx, const char *s, size_t n)
+void sl_hash_field(EVP_MD_CTX *ctx, const void *p, size_t n)
 {
     uint8_t len[8];
     for (int i = 0; i < 8; i++)
         len[i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
     EVP_DigestUpdate(ctx, len, sizeof len);
-    EVP_DigestUpdate(ctx, s, n);
+    if (n > 0)
+        EVP_DigestUpdate(ctx, p, n);
 }
 
+/* The hash input of an entry: prev || L(seq) || L(at) || ... || L(detail). */
+static unsigned char *entry_input(const uint8_t prev[HASH_LEN], const char *const f[6],
+                                  size_t *n)
+{
+    size_t total = HASH_LEN;
+    for (int i = 0; i < 6; i++)
+        total += 8 + strlen(f[i]);
+    unsigned char *b = malloc(total), *p = b;
+    if (b == NULL)
+        return NULL;
+    memcpy(p, prev, HASH_LEN);
+    p += HASH_LEN;
+    for (int i = 0; i < 6; i++) {
+        size_t l = strlen(f[i]);
+        for (int k = 0; k < 8; k++)
+            *p++ = (uint8_t)((uint64_t)l >> (56 - 8 * k));
+        memcpy(p, f[i], l);
+        p += l;
+    }
+    *n = total;
+    return b;
+}
+
+/* SHA-256 of the input, or HMAC-SHA-256 under key when key_len > 0. */
 static int entry_hash(const uint8_t prev[HASH_LEN], int64_t seq, const char *at,
                       const char *actor, const char *action, const char *object,
-                      const char *detail, uint8_t out[HASH_LEN])
+                      const char *detail, const uint8_t *key, size_t key_len,
+                      uint8_t out[HASH_LEN])
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (ctx == NULL)
-        return -1;
     char seqs[24];
     snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
-    unsigned int n = 0;
-    int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    if (ok) {
-        EVP_DigestUpdate(ctx, prev, HASH_LEN);
-        put_field(ctx, seqs, strlen(seqs));
-        put_field(ctx, at, strlen(at));
-        put_field(ctx, actor, strlen(actor));
-        put_field(ctx, action, strlen(action));
-        put_field(ctx, object, strlen(object));
-        put_field(ctx, detail, strlen(detail));
-        ok = EVP_DigestFinal_ex(ctx, out, &n);
+    const char *const f[6] = {seqs, at, actor, action, object, detail};
+    size_t n = 0;
+    unsigned char *in = entry_input(prev, f, &n);
+    if (in == NULL)
+        return -1;
+    unsigned int got = 0;
+    bool ok;
+    if (key_len > 0) {
+        ok = HMAC(EVP_sha256(), key, (int)key_len, in, n, out, &got) != NULL;
+    } else {
+        ok = EVP_Digest(in, n, out, &got, EVP_sha256(), NULL) == 1;
     }
-    EVP_MD_CTX_free(ctx);
-    return ok && n == HASH_LEN ? 0 : -1;
+    free(in);
+    return ok && got == HASH_LEN ? 0 : -1;
+}
+
+/* ---- the audit key: a file outside the register -------------------------------- */
+
+static uint8_t g_key[SL_AUDIT_KEY_MAX];
+static size_t g_key_len;
+
+int sl_store_audit_key_load(const char *path, struct sl_err *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return sl_err_setk(err, SL_ERR_INVALID, "cannot read the audit key %s: %s", path,
+                           strerror(errno));
+    struct stat st;
+    uint8_t buf[SL_AUDIT_KEY_MAX + 1];
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0)
+        n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0)
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "the audit key %s must be a regular file readable by its owner "
+                           "only (chmod 600)",
+                           path);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    if (n < SL_AUDIT_KEY_MIN || n > SL_AUDIT_KEY_MAX)
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "the audit key %s must hold %d to %d bytes (e.g. 'openssl rand "
+                           "-hex 32')",
+                           path, SL_AUDIT_KEY_MIN, SL_AUDIT_KEY_MAX);
+    memcpy(g_key, buf, (size_t)n);
+    g_key_len = (size_t)n;
+    return 0;
+}
+
+void sl_store_audit_key_clear(void)
+{
+    memset(g_key, 0, sizeof g_key);
+    g_key_len = 0;
+}
+
+void sl_audit_take_key(struct sl_store *s)
+{
+    memcpy(s->key, g_key, g_key_len);
+    s->key_len = g_key_len;
+}
+
+bool sl_store_keyed(const struct sl_store *s)
+{
+    return s->key_len > 0;
+}
+
+void sl_store_mark_demo(struct sl_store *s, bool demo)
+{
+    s->demo = demo;
 }
 
 static void to_hex(const uint8_t *b, size_t n, char *out)
@@ -97,6 +190,30 @@ void sl_audit_discard(struct sl_store *s)
     s->audit_pending = 0;
 }
 
+/* The detail as written: the caller's, with "demo": true for the demo's
+ * writes and "pinned_clock" when $SIGHTLINE_NOW pins the clock. malloc'd. */
+static char *decorate(const struct sl_store *s, const char *detail_json)
+{
+    const char *pinned = sl_clock_pinned();
+    if (!s->demo && pinned == NULL)
+        return strdup(detail_json);
+    json_t *d = json_loads(detail_json, 0, NULL);
+    if (!json_is_object(d)) {
+        json_decref(d);
+        d = json_pack("{s:s}", "text", detail_json);
+    }
+    if (s->demo)
+        json_object_set_new(d, "demo", json_true());
+    if (pinned != NULL) {
+        char iso[SL_ISO_LEN];
+        sl_time_iso(sl_now(), iso);
+        json_object_set_new(d, "pinned_clock", json_string(iso));
+    }
+    char *out = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(d);
+    return out;
+}
+
 int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
                    const char *object, const char *detail_json, struct sl_err *err)
 {
@@ -106,11 +223,11 @@ int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
         return -1;
     struct sl_pending_audit *p = calloc(1, sizeof *p);
     if (p != NULL) {
-        sl_time_iso(sl_now(), p->at);
+        sl_time_iso(sl_real_now(), p->at); /* never the pinned clock */
         p->actor = strdup(actor != NULL ? actor : "");
         p->action = strdup(action);
         p->object = strdup(object);
-        p->detail = strdup(detail_json);
+        p->detail = decorate(s, detail_json);
     }
     if (p == NULL || p->actor == NULL || p->action == NULL || p->object == NULL ||
         p->detail == NULL) {
@@ -136,6 +253,25 @@ int sl_store_audit_json(struct sl_store *s, const char *actor, const char *actio
     int rc = sl_store_audit(s, actor, action, object, dj != NULL ? dj : "{}", err);
     free(dj);
     return rc;
+}
+
+int sl_store_audit_head(struct sl_store *s, int64_t *seq, char hash_hex[65], struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", err);
+    if (q == NULL)
+        return -1;
+    int rc = sl_step(q, "reading the audit head", err);
+    *seq = 0;
+    hash_hex[0] = '\0';
+    if (rc == 1) {
+        size_t n = 0;
+        const uint8_t *h = sl_col_blob(q, 1, &n);
+        *seq = sl_col_int(q, 0);
+        if (n == HASH_LEN)
+            to_hex(h, HASH_LEN, hash_hex);
+    }
+    sl_reset(q);
+    return rc < 0 ? -1 : 0;
 }
 
 static int read_head(struct sl_store *s, int64_t *seq, uint8_t prev[HASH_LEN],
@@ -169,13 +305,21 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err)
     for (struct sl_pending_audit *p = s->audit_head; p != NULL; p = p->next) {
         seq++;
         uint8_t hash[HASH_LEN];
-        if (entry_hash(prev, seq, p->at, p->actor, p->action, p->object, p->detail, hash) != 0)
+        if (entry_hash(prev, seq, p->at, p->actor, p->action, p->object, p->detail, s->key,
+                       s->key_len, hash) != 0)
             return sl_err_set(err, "computing the audit hash failed");
+        /* A register not yet at migration 5 (tests of the migration path) has
+         * no keyed column; it is never written keyed. */
         struct sl_q *q =
-            sl_st(s,
-                  "INSERT INTO audit_log (seq, at, actor, action, object, detail, prev_hash, hash)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                  err);
+            s->version >= 6
+                ? sl_st(s,
+                        "INSERT INTO audit_log (seq, at, actor, action, object, detail,"
+                        " prev_hash, hash, keyed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        err)
+                : sl_st(s,
+                        "INSERT INTO audit_log (seq, at, actor, action, object, detail,"
+                        " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        err);
         if (q == NULL)
             return -1;
         sl_bind_int(q, 1, seq);
@@ -186,6 +330,11 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err)
         sl_bind_text(q, 6, p->detail);
         sl_bind_blob(q, 7, prev, HASH_LEN);
         sl_bind_blob(q, 8, hash, HASH_LEN);
+        if (s->version >= 6)
+            sl_bind_int(q, 9, s->key_len > 0);
+        else if (s->key_len > 0)
+            return sl_err_setk(err, SL_ERR_CONFLICT, "the register is not migrated: keyed "
+                                                     "audit entries need schema version 5");
         if (sl_exec_deferred(q, "writing the audit log", err) != 0)
             return -1;
         memcpy(prev, hash, HASH_LEN);
@@ -194,10 +343,35 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err)
     return 0;
 }
 
+static int broken(struct sl_audit_report *rep, int64_t seq, const char *why)
+{
+    rep->first_bad_seq = seq;
+    snprintf(rep->problem, sizeof rep->problem, "entry %lld %s", (long long)seq, why);
+    return 1;
+}
+
+/* A keyed entry needs the key; with a key, an unkeyed entry may not follow a
+ * keyed one (the chain rewritten by someone without the key). 1 when broken. */
+static int check_keying(const struct sl_store *s, int64_t seq, bool keyed, bool *seen_keyed,
+                        struct sl_audit_report *rep)
+{
+    if (keyed && s->key_len == 0)
+        return broken(rep, seq, "is keyed: give its audit key (--audit-key FILE) to check it");
+    if (!keyed && *seen_keyed)
+        return broken(rep, seq, "is not keyed but an earlier entry is: written by someone "
+                                "without the key");
+    if (keyed) {
+        *seen_keyed = true;
+        rep->keyed++;
+    }
+    return 0;
+}
+
 /* Checks one entry against the previous hash; fills rep and returns 1 when it
  * is the first broken one, 0 when it is sound, -1 on error. */
-static int check_entry(struct sl_q *q, int64_t expect, uint8_t prev[HASH_LEN],
-                       struct sl_audit_report *rep, struct sl_err *err)
+static int check_entry(struct sl_store *s, struct sl_q *q, int64_t expect,
+                       uint8_t prev[HASH_LEN], bool *seen_keyed, struct sl_audit_report *rep,
+                       struct sl_err *err)
 {
     int64_t seq = sl_col_int(q, 0);
     if (seq != expect) {
@@ -223,18 +397,27 @@ static int check_entry(struct sl_q *q, int64_t expect, uint8_t prev[HASH_LEN],
                  (long long)(seq - 1));
         return 1;
     }
+    bool keyed = s->version >= 6 && sl_col_int(q, 8) != 0;
+    if (check_keying(s, seq, keyed, seen_keyed, rep) != 0)
+        return 1;
     uint8_t h[HASH_LEN];
     if (entry_hash(prev, seq, sl_col_str(q, 1), sl_col_str(q, 2), sl_col_str(q, 3),
-                   sl_col_str(q, 4), sl_col_str(q, 5), h) != 0)
+                   sl_col_str(q, 4), sl_col_str(q, 5), s->key, keyed ? s->key_len : 0, h) != 0)
         return sl_err_set(err, "computing the audit hash failed");
     if (memcmp(h, stored_hash, HASH_LEN) != 0) {
         rep->first_bad_seq = seq;
         snprintf(rep->problem, sizeof rep->problem,
-                 "entry %lld was altered after it was written (%s %s by %s at %s)",
-                 (long long)seq, sl_col_str(q, 3), sl_col_str(q, 4), sl_col_str(q, 2),
-                 sl_col_str(q, 1));
+                 "entry %lld was altered after it was written%s (%s %s by %s at %s)",
+                 (long long)seq, keyed ? ", or the audit key differs" : "", sl_col_str(q, 3),
+                 sl_col_str(q, 4), sl_col_str(q, 2), sl_col_str(q, 1));
         return 1;
     }
+    if (seq > 1 && strcmp(sl_col_str(q, 1), rep->head_at) < 0)
+        sl_audit_mismatch(rep, "entry %lld is dated %s, before entry %lld (%s): audit time "
+                               "went backwards",
+                          (long long)seq, sl_col_str(q, 1), (long long)(seq - 1), rep->head_at);
+    sl_strlcpy(rep->head_at, sl_col_str(q, 1), sizeof rep->head_at);
+    rep->head_keyed = keyed;
     memcpy(prev, h, HASH_LEN);
     rep->head_seq = seq;
     to_hex(h, HASH_LEN, rep->head_hash);
@@ -242,10 +425,12 @@ static int check_entry(struct sl_q *q, int64_t expect, uint8_t prev[HASH_LEN],
 }
 
 struct verify_walk {
+    struct sl_store *s;
     uint8_t prev[HASH_LEN];
     int64_t expect;
     struct sl_audit_report *rep;
     int bad; /* 1: the first broken entry found; -1: an error */
+    bool seen_keyed;
     struct sl_err *err;
 };
 
@@ -258,7 +443,7 @@ static int verify_row(struct sl_q *q, void *vw)
 {
     struct verify_walk *w = vw;
     w->rep->entries++;
-    w->bad = check_entry(q, w->expect, w->prev, w->rep, w->err);
+    w->bad = check_entry(w->s, q, w->expect, w->prev, &w->seen_keyed, w->rep, w->err);
     if (w->bad != 0)
         return 1;
     w->expect++;
@@ -268,16 +453,26 @@ static int verify_row(struct sl_q *q, void *vw)
 int sl_store_verify(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err)
 {
     memset(rep, 0, sizeof *rep);
+    rep->key_given = s->key_len > 0;
     if (s->be->check(s, rep->integrity, sizeof rep->integrity, err) != 0)
         return sl_err_prefix(err, "integrity check");
     /* Keyset pages: the chain may hold millions of entries. */
-    struct sl_pager p = {"SELECT seq, at, actor, action, object, detail, prev_hash, hash"
-                         " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    struct sl_pager p = {s->version >= 6
+                             ? "SELECT seq, at, actor, action, object, detail, prev_hash, hash,"
+                               " keyed FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                             : "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
+                               " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                          2, verify_bind, verify_row, "reading the audit log"};
-    struct verify_walk w = {{0}, 1, rep, 0, err};
-    if (sl_walk_pages(s, &p, &w, err) != 0)
+    struct verify_walk w = {s, {0}, 1, rep, 0, false, err};
+    if (sl_walk_pages(s, &p, &w, err) != 0 || w.bad < 0)
         return -1;
-    return w.bad < 0 ? -1 : 0;
+    /* With a key, the newest entry must be keyed: a chain rewritten whole
+     * without the key would otherwise verify. */
+    if (w.bad == 0 && rep->key_given && rep->head_seq > 0 && !rep->head_keyed)
+        broken(rep, rep->head_seq, "(the newest) is not keyed with the audit key given");
+    if (s->version < 6)
+        return 0;
+    return sl_audit_replay_check(s, rep, err);
 }
 
 struct list_walk {

@@ -222,19 +222,30 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
                         int from_status, enum sl_status to, const struct sl_event *ev,
                         struct sl_err *err)
 {
-    char now[SL_ISO_LEN];
+    char now[SL_ISO_LEN], written[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    struct sl_q *st = sl_st(
-        s,
-        "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"
-        " note, replaced_by, scheduled_for, exempt_until, exempt_approver, scan_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        err);
+    sl_time_iso(sl_real_now(), written); /* recorded_at is never the pinned clock */
+    struct sl_q *st =
+        s->version >= 6
+            ? sl_st(s,
+                    "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor,"
+                    " from_status, to_status, note, replaced_by, scheduled_for, exempt_until,"
+                    " exempt_approver, scan_id, demo)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    err)
+            : sl_st(s,
+                    "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor,"
+                    " from_status, to_status, note, replaced_by, scheduled_for, exempt_until,"
+                    " exempt_approver, scan_id)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, device_id);
     sl_bind_text(st, 2, empty(at) ? now : at);
-    sl_bind_text(st, 3, now);
+    sl_bind_text(st, 3, written);
+    if (s->version >= 6)
+        sl_bind_int(st, 13, s->demo);
     sl_bind_text(st, 4, actor);
     if (from_status >= 0)
         sl_bind_text(st, 5, sl_status_name((enum sl_status)from_status));
@@ -253,23 +264,127 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
     return sl_exec_deferred(st, "recording a lifecycle event", err);
 }
 
-/* Long: match, merge and write one observation as one transaction. Issue 13
- * moves this file into store/sqlite/ behind the operations table; it is split
- * there rather than twice. */
-int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
-                            const char *actor, int64_t *id_out, bool *created,
-                            struct sl_err *err)
+/* What the register holds of a matched device, to judge the match. */
+struct matched {
+    char address[48], mac[18], serial[96], manufacturer[64];
+    int64_t last_scan_id;
+    enum sl_status status;
+};
+
+static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struct sl_err *err)
+{
+    struct sl_q *st = sl_st(s,
+                            "SELECT address, mac, serial, manufacturer, last_scan_id, status"
+                            " FROM devices WHERE id = ?1",
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, id);
+    int rc = sl_step(st, "reading a matched device", err);
+    if (rc == 1) {
+        sl_col_text(st, 0, m->address, sizeof m->address);
+        sl_col_text(st, 1, m->mac, sizeof m->mac);
+        sl_col_text(st, 2, m->serial, sizeof m->serial);
+        sl_col_text(st, 3, m->manufacturer, sizeof m->manufacturer);
+        m->last_scan_id = sl_col_int(st, 4);
+        if (sl_status_from_name(sl_col_str(st, 5), &m->status) != 0)
+            m->status = SL_STATUS_DISCOVERED;
+    }
+    sl_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Judges a match: a device-asserted identifier is trusted only when nothing
+ * else contradicts it. Returns false when the observation must be a new
+ * device (out->conflict set). */
+static bool match_holds(const struct sl_device_obs *obs, const struct matched *m,
+                        struct sl_observed *out)
+{
+    const char *maker = obs->claim != NULL ? obs->claim->manufacturer : "";
+    bool by_mac = !empty(obs->mac) && strcmp(obs->mac, m->mac) == 0;
+    bool by_serial = !empty(obs->serial) && strcmp(obs->serial, m->serial) == 0;
+    bool same_maker = !empty(maker) && m->manufacturer[0] && sl_str_eq_nocase(maker, m->manufacturer);
+    bool other_address = !empty(obs->address) && m->address[0] && strcmp(obs->address, m->address) != 0;
+    bool other_maker = !empty(maker) && m->manufacturer[0] && !same_maker;
+    if ((by_mac || by_serial) &&
+        ((obs->scan_id > 0 && m->last_scan_id == obs->scan_id && other_address) || other_maker)) {
+        out->conflict = true;
+        return false;
+    }
+    out->positive = by_mac || by_serial || same_maker;
+    out->moved = other_address;
+    out->prior_status = (int)m->status;
+    return true;
+}
+
+static int audit_moved(struct sl_store *s, const char *actor, int64_t id, const char *from,
+                       const struct sl_device_obs *obs, struct sl_err *err)
+{
+    json_t *detail = json_pack("{s:s, s:s, s:I}", "from", from, "to", obs->address, "scan",
+                               (json_int_t)obs->scan_id);
+    return audit_device(s, actor, "device.address", id, detail, err);
+}
+
+/* The new device's creation event and audit entry. */
+static int record_created(struct sl_store *s, const struct sl_device_obs *obs, const char *seen,
+                          const char *actor, int64_t id, bool conflict, struct sl_err *err)
+{
+    static const struct sl_claim no_claim;
+    const struct sl_claim *c = obs->claim != NULL ? obs->claim : &no_claim;
+    struct sl_event ev = {0};
+    ev.scan_id = obs->scan_id;
+    sl_strlcpy(ev.note, conflict ? "first seen (its claimed MAC or serial belongs to another "
+                                   "device)"
+                                 : "first seen",
+               sizeof ev.note);
+    if (insert_event(s, id, seen, actor, -1, SL_STATUS_DISCOVERED, &ev, err) != 0)
+        return -1;
+    json_t *detail = json_pack(
+        "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "address", obs->address, "mac",
+        empty(obs->mac) ? NULL : obs->mac, "manufacturer",
+        empty(c->manufacturer) ? NULL : c->manufacturer, "brand", empty(c->brand) ? NULL : c->brand,
+        "model", empty(c->model) ? NULL : c->model, "decision",
+        sl_decision_name(obs->verdict != NULL ? obs->verdict->decision : SL_DECISION_REVIEW),
+        "scan", (json_int_t)obs->scan_id);
+    if (conflict)
+        json_object_set_new(detail, "conflicting_identity", json_true());
+    return audit_device(s, actor, "device.discover", id, detail, err);
+}
+
+/* Finds the device an observation is, judged (match_holds). 1 found, 0 new, -1. */
+static int find_device(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
+                       struct sl_observed *out, char *prior_address, struct sl_err *err)
+{
+    int found = sl_store_device_match(s, obs, id, err);
+    if (found <= 0)
+        return found;
+    struct matched m;
+    memset(&m, 0, sizeof m);
+    if (read_matched(s, *id, &m, err) != 0)
+        return -1;
+    sl_strlcpy(prior_address, m.address, 48);
+    return match_holds(obs, &m, out) ? 1 : 0;
+}
+
+/* Long: match, merge and write one observation as one transaction; the SQL
+ * of the two writes takes most of it. */
+int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *obs,
+                               const char *actor, int64_t *id_out, struct sl_observed *out,
+                               struct sl_err *err)
 {
     static const struct sl_claim no_claim;
     static const struct sl_verdict no_verdict;
+    struct sl_observed local;
+    if (out == NULL)
+        out = &local;
+    memset(out, 0, sizeof *out);
+    out->prior_status = -1;
     const struct sl_claim *c = obs->claim != NULL ? obs->claim : &no_claim;
     const struct sl_verdict *v = obs->verdict != NULL ? obs->verdict : &no_verdict;
-    char seen[SL_ISO_LEN];
+    char seen[SL_ISO_LEN], prior_address[48] = "";
     sl_time_iso(obs->seen_at > 0 ? obs->seen_at : sl_now(), seen);
-    json_t *cj = sl_claim_to_json(c);
-    json_t *vj = sl_verdict_to_json(v);
-    char *claim_json = dump(cj);
-    char *verdict_json = dump(vj);
+    char *claim_json = dump(sl_claim_to_json(c));
+    char *verdict_json = dump(sl_verdict_to_json(v));
     int64_t id = 0;
     if (sl_store_begin(s, err) != 0) {
         free(claim_json);
@@ -280,7 +395,7 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
      * until the first commits, then finds the device the first created. */
     if (lock_identity(s, obs, err) != 0)
         goto fail;
-    int found = sl_store_device_match(s, obs, &id, err);
+    int found = find_device(s, obs, &id, out, prior_address, err);
     if (found < 0)
         goto fail;
     struct sl_q *st;
@@ -309,8 +424,10 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
         if (st == NULL)
             goto fail;
     }
-    sl_bind_text_or_null(st, 2, obs->mac);
-    sl_bind_text_or_null(st, 3, obs->serial);
+    /* A claimed identifier that belongs to another device is not stored as
+     * this one's: it stays in the claim, where it was said. */
+    sl_bind_text_or_null(st, 2, out->conflict ? NULL : obs->mac);
+    sl_bind_text_or_null(st, 3, out->conflict ? NULL : obs->serial);
     sl_bind_text_or_null(st, 4, obs->address);
     sl_bind_text_or_null(st, 5, obs->ports);
     if (obs->site_id > 0)
@@ -327,33 +444,19 @@ int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
     sl_bind_text(st, 16, seen);
     if (obs->scan_id > 0)
         sl_bind_int(st, 17, obs->scan_id);
-    if (found && sl_exec_deferred(st, "updating a device", err) != 0)
+    if (found && (sl_exec_deferred(st, "updating a device", err) != 0 ||
+                  (out->moved && audit_moved(s, actor, id, prior_address, obs, err) != 0)))
         goto fail;
-    if (!found) {
-        if (sl_one_int(st, &id, "adding a device", err) != 1)
-            goto fail;
-        struct sl_event ev = {0};
-        ev.scan_id = obs->scan_id;
-        sl_strlcpy(ev.note, "first seen", sizeof ev.note);
-        if (insert_event(s, id, seen, actor, -1, SL_STATUS_DISCOVERED, &ev, err) != 0)
-            goto fail;
-        json_t *detail = json_pack(
-            "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "address", obs->address, "mac",
-            empty(obs->mac) ? NULL : obs->mac, "manufacturer",
-            empty(c->manufacturer) ? NULL : c->manufacturer, "brand",
-            empty(c->brand) ? NULL : c->brand, "model", empty(c->model) ? NULL : c->model,
-            "decision", sl_decision_name(v->decision), "scan", (json_int_t)obs->scan_id);
-        if (audit_device(s, actor, "device.discover", id, detail, err) != 0)
-            goto fail;
-    }
+    if (!found && (sl_one_int(st, &id, "adding a device", err) != 1 ||
+                   record_created(s, obs, seen, actor, id, out->conflict, err) != 0))
+        goto fail;
     if (sl_store_commit(s, err) != 0)
         goto fail_no_rollback;
     free(claim_json);
     free(verdict_json);
     if (id_out != NULL)
         *id_out = id;
-    if (created != NULL)
-        *created = !found;
+    out->created = !found;
     return 0;
 fail:
     sl_store_rollback(s);
@@ -361,6 +464,16 @@ fail_no_rollback:
     free(claim_json);
     free(verdict_json);
     return -1;
+}
+
+int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
+                            const char *actor, int64_t *id, bool *created, struct sl_err *err)
+{
+    struct sl_observed o;
+    int rc = sl_store_device_observe_ex(s, obs, actor, id, &o, err);
+    if (rc == 0 && created != NULL)
+        *created = o.created;
+    return rc;
 }
 
 int sl_store_device_get(struct sl_store *s, int64_t id, struct sl_device *d, struct sl_err *err)

@@ -15,6 +15,8 @@
 #ifndef SL_STORE_INTERNAL_H
 #define SL_STORE_INTERNAL_H
 
+#include <openssl/evp.h>
+
 #include "store/store.h"
 
 #define SL_STMT_CACHE 128
@@ -102,8 +104,30 @@ struct sl_store {
     bool txn_failed;
     struct sl_pending_audit *audit_head, *audit_tail; /* appended at commit */
     size_t audit_pending;
+    int version;        /* the schema version once opened (and migrated) */
+    uint8_t key[SL_AUDIT_KEY_MAX]; /* the audit key; key_len 0: unkeyed entries */
+    size_t key_len;
+    bool demo;          /* writes are the demo's (sl_store_mark_demo) */
     struct sl_stmt_slot cache[SL_STMT_CACHE];
 };
+
+/* Hashes L(x): x's length as 8 big-endian bytes, then x (the chain's and the
+ * evidence digest's field encoding). */
+void sl_hash_field(EVP_MD_CTX *ctx, const void *p, size_t n);
+/* The evidence digest: every column of a row that says what was seen (not the
+ * device it was later attached to), as sl_hash_field fields, in this order. */
+void sl_evidence_hash_row(EVP_MD_CTX *ctx, int64_t scan_id, const char *address,
+                          const char *proto, int64_t port, const char *path,
+                          const char *request, const char *outcome, const char *detail,
+                          const char *observed_at, int64_t truncated, const void *data,
+                          size_t len);
+/* Gives s the process's audit key (audit.c), at open. */
+void sl_audit_take_key(struct sl_store *s);
+/* The replay of the audit log against the tables (replay.c), into rep. */
+int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err);
+/* Counts a mismatch and keeps its text while there is room. */
+void sl_audit_mismatch(struct sl_audit_report *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* How many migrations a backend has (they end with a {0} entry). */
 int sl_migration_count(const struct sl_backend *be);

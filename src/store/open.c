@@ -102,7 +102,34 @@ int sl_store_migrate(struct sl_store *s, int target, struct sl_err *err)
             continue;
         if (migrate_one(s, m, err) != 0)
             return -1;
+        s->version = m->version;
     }
+    return 0;
+}
+
+/* A database without sightline's schema: empty, it may become a register
+ * (unless read-only); holding tables of something else, it is refused, never
+ * migrated into. 0, or -1 with err. */
+static int foreign(struct sl_store *s, int flags, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           sl_sql(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                                  "SELECT count(*) FROM pg_catalog.pg_tables"
+                                  " WHERE schemaname = current_schema()"),
+                           err);
+    int64_t tables = 0;
+    if (q == NULL || sl_one_int(q, &tables, "looking at the database", err) < 0)
+        return -1;
+    if (tables > 0)
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "%s is not a sightline register: it holds %lld tables of something "
+                           "else (refused; nothing was changed)",
+                           s->where, (long long)tables);
+    if (flags & SL_STORE_READONLY)
+        return sl_err_setk(err, SL_ERR_NOT_FOUND,
+                           "%s is an empty database, not a register yet (read-only commands "
+                           "never create one)",
+                           s->where);
     return 0;
 }
 
@@ -133,6 +160,8 @@ int sl_store_open(struct sl_store **out, const char *location, int flags, struct
         sl_err_prefix(err, "%s is not a sightline register", s->where);
         goto fail;
     }
+    if (v <= 0 && foreign(s, flags, err) != 0)
+        goto fail;
     if (!(flags & (SL_STORE_NO_MIGRATE | SL_STORE_READONLY)) &&
         sl_store_migrate(s, sl_store_latest_version(), err) != 0) {
         sl_err_prefix(err, "migrating %s", s->where);
@@ -148,6 +177,14 @@ int sl_store_open(struct sl_store **out, const char *location, int flags, struct
             sl_err_setk(err, SL_ERR_CONFLICT,
                         "%s has schema version %d; run 'sightline db migrate' first", s->where,
                         v);
+        goto fail;
+    }
+    s->version = sl_store_schema_version(s);
+    sl_audit_take_key(s);
+    int64_t reaped = 0;
+    if (!(flags & (SL_STORE_NO_MIGRATE | SL_STORE_READONLY)) &&
+        sl_store_scans_reap(s, &reaped, err) != 0) {
+        sl_err_prefix(err, "marking interrupted scans in %s", s->where);
         goto fail;
     }
     *out = s;

@@ -2,7 +2,10 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/internal.h"
 #include "util/str.h"
@@ -22,10 +25,19 @@ int sl_store_scan_begin(struct sl_store *s, int64_t site_id, const char *kind,
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    struct sl_q *st = sl_st(s,
-                             "INSERT INTO scans (site_id, kind, started_at, status, targets,"
-                             " options, actor) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6) RETURNING id",
-                             err);
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    struct sl_q *st =
+        s->version >= 6
+            ? sl_st(s,
+                    "INSERT INTO scans (site_id, kind, started_at, status, targets, options,"
+                    " actor, pid, host) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8)"
+                    " RETURNING id",
+                    err)
+            : sl_st(s,
+                    "INSERT INTO scans (site_id, kind, started_at, status, targets,"
+                    " options, actor) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6) RETURNING id",
+                    err);
     if (st == NULL)
         goto fail;
     if (site_id > 0)
@@ -35,6 +47,10 @@ int sl_store_scan_begin(struct sl_store *s, int64_t site_id, const char *kind,
     sl_bind_text(st, 4, targets);
     sl_bind_text_or_null(st, 5, options_json);
     sl_bind_text(st, 6, actor);
+    if (s->version >= 6) {
+        sl_bind_int(st, 7, (int64_t)getpid());
+        sl_bind_text(st, 8, host);
+    }
     int64_t id = 0;
     if (sl_one_int(st, &id, "recording a scan", err) != 1)
         goto fail;
@@ -94,6 +110,70 @@ fail:
     return -1;
 }
 
+/* Scans of this host left 'running' whose process is gone. */
+static int dead_scans(struct sl_store *s, int64_t *ids, size_t cap, size_t *n,
+                      struct sl_err *err)
+{
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    struct sl_q *q = sl_st(s,
+                           "SELECT id, pid FROM scans WHERE status = 'running' AND host = ?1"
+                           " AND pid IS NOT NULL ORDER BY id",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_text(q, 1, host);
+    int rc;
+    *n = 0;
+    while ((rc = sl_step(q, "looking for interrupted scans", err)) == 1) {
+        pid_t pid = (pid_t)sl_col_int(q, 1);
+        if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH && *n < cap)
+            ids[(*n)++] = sl_col_int(q, 0);
+    }
+    sl_reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_store_scans_reap(struct sl_store *s, int64_t *reaped, struct sl_err *err)
+{
+    *reaped = 0;
+    if (s->version < 6 || (s->flags & SL_STORE_READONLY))
+        return 0;
+    int64_t ids[64];
+    size_t n = 0;
+    if (dead_scans(s, ids, 64, &n, err) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char now[SL_ISO_LEN], object[32];
+        sl_time_iso(sl_real_now(), now);
+        if (sl_store_begin(s, err) != 0)
+            return -1;
+        struct sl_q *st = sl_st(s,
+                                "UPDATE scans SET status = 'incomplete', finished_at = ?2"
+                                " WHERE id = ?1 AND status = 'running'",
+                                err);
+        if (st == NULL) {
+            sl_store_rollback(s);
+            return -1;
+        }
+        sl_bind_int(st, 1, ids[i]);
+        sl_bind_text(st, 2, now);
+        snprintf(object, sizeof object, "scan:%lld", (long long)ids[i]);
+        if (sl_exec_stmt(st, "marking an interrupted scan", err) != 0 ||
+            sl_store_audit(s, "sightline", "scan.interrupted", object,
+                           "{\"status\":\"incomplete\",\"why\":\"left running by a process "
+                           "that is gone (killed)\"}",
+                           err) != 0) {
+            sl_store_rollback(s);
+            return -1;
+        }
+        if (sl_store_commit(s, err) != 0)
+            return -1;
+        (*reaped)++;
+    }
+    return 0;
+}
+
 int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
                       struct sl_err *err)
 {
@@ -131,12 +211,50 @@ int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
 #define EV_COLS 12
 #define EV_MANY 8 /* rows per INSERT of evidence_add_many */
 
-/* Binds one evidence row at parameter `first` onwards. */
-static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t device_id,
-                          const char *address, const struct sl_evidence *ev)
+void sl_evidence_hash_row(EVP_MD_CTX *ctx, int64_t scan_id, const char *address,
+                          const char *proto, int64_t port, const char *path,
+                          const char *request, const char *outcome, const char *detail,
+                          const char *observed_at, int64_t truncated, const void *data,
+                          size_t len)
 {
+    char num[3][24];
+    snprintf(num[0], sizeof num[0], "%lld", (long long)scan_id);
+    snprintf(num[1], sizeof num[1], "%lld", (long long)port);
+    snprintf(num[2], sizeof num[2], "%lld", (long long)truncated);
+    const char *const text[] = {num[0], address, proto,       num[1], path,
+                                request, outcome, detail, observed_at, num[2]};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        sl_hash_field(ctx, text[i], strlen(text[i]));
+    sl_hash_field(ctx, data, len);
+}
+
+/* One row as stored: what is bound and what is hashed come from here. */
+struct ev_row {
     char at[SL_ISO_LEN];
-    sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), at);
+    size_t n;      /* raw bytes kept */
+    bool truncated;
+};
+
+static void ev_row_of(const struct sl_evidence *ev, struct ev_row *r)
+{
+    sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), r->at);
+    r->n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
+    if (ev->data == NULL)
+        r->n = 0;
+    r->truncated = ev->len > r->n;
+}
+
+static const char *or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+/* Binds one evidence row at parameter `first` onwards, and hashes it. */
+static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t device_id,
+                          const char *address, const struct sl_evidence *ev, EVP_MD_CTX *md)
+{
+    struct ev_row r;
+    ev_row_of(ev, &r);
     sl_bind_id(st, first, scan_id);
     sl_bind_id(st, first + 1, device_id);
     sl_bind_text(st, first + 2, address);
@@ -146,31 +264,14 @@ static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t d
     sl_bind_text_or_null(st, first + 6, ev->request);
     sl_bind_text(st, first + 7, sl_outcome_name(ev->outcome));
     sl_bind_text_or_null(st, first + 8, ev->detail);
-    sl_bind_text(st, first + 9, at);
-    size_t n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
-    sl_bind_int(st, first + 10, ev->len > n);
-    if (n > 0 && ev->data != NULL)
-        sl_bind_blob(st, first + 11, ev->data, n);
-}
-
-int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                          const char *address, const struct sl_evidence *ev, int64_t *id,
-                          struct sl_err *err)
-{
-    struct sl_q *st = sl_st(s,
-                            "INSERT INTO evidence (scan_id, device_id, address, proto, port, path,"
-                            " request, outcome, detail, observed_at, truncated, data)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
-                            err);
-    if (st == NULL)
-        return -1;
-    bind_evidence(st, 1, scan_id, device_id, address, ev);
-    int64_t new_id = 0;
-    if (sl_one_int(st, &new_id, "storing evidence", err) != 1)
-        return -1;
-    if (id != NULL)
-        *id = new_id;
-    return 0;
+    sl_bind_text(st, first + 9, r.at);
+    sl_bind_int(st, first + 10, r.truncated);
+    if (r.n > 0)
+        sl_bind_blob(st, first + 11, ev->data, r.n);
+    sl_evidence_hash_row(md, scan_id > 0 ? scan_id : 0, address, sl_proto_name(ev->proto),
+                         ev->port, or_empty(ev->path), or_empty(ev->request),
+                         sl_outcome_name(ev->outcome), or_empty(ev->detail), r.at, r.truncated,
+                         ev->data, r.n);
 }
 
 /* The INSERT texts for 1..EV_MANY rows, built once (the statement cache keys
@@ -187,25 +288,71 @@ static void build_many(void)
                                      EV_COLS, rows);
 }
 
+/* The "evidence.add" entry of n rows of one scan and address: their digest. */
+static int audit_evidence(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                          const char *address, size_t n, EVP_MD_CTX *md, const char *actor,
+                          struct sl_err *err)
+{
+    uint8_t h[32];
+    unsigned int hl = 0;
+    if (EVP_DigestFinal_ex(md, h, &hl) != 1 || hl != sizeof h)
+        return sl_err_set(err, "hashing evidence failed");
+    char hex[65];
+    for (size_t i = 0; i < sizeof h; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    char object[32];
+    snprintf(object, sizeof object, "scan:%lld", (long long)scan_id);
+    json_t *d = json_pack("{s:s, s:I, s:I, s:s}", "address", address, "device",
+                          (json_int_t)device_id, "rows", (json_int_t)n, "sha256", hex);
+    char *dj = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(d);
+    int rc = sl_store_audit(s, actor != NULL ? actor : "scanner", "evidence.add", object, dj,
+                            err);
+    free(dj);
+    return rc;
+}
+
+/* Long: batches of EV_MANY rows a statement, hashed as they are bound, then
+ * the one audit entry, all in one transaction. */
 int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
                                const char *address, const struct sl_evidence *const *evs,
-                               size_t n, struct sl_err *err)
+                               size_t n, const char *actor, struct sl_err *err)
 {
     pthread_once(&many_once, build_many);
+    if (n == 0)
+        return 0;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return sl_err_set(err, "out of memory");
+    }
+    if (sl_store_begin(s, err) != 0) {
+        EVP_MD_CTX_free(md);
+        return -1;
+    }
     for (size_t done = 0; done < n;) {
         int rows = n - done < EV_MANY ? (int)(n - done) : EV_MANY;
-        if (many_sql[rows] == NULL)
-            return sl_err_set(err, "out of memory");
-        struct sl_q *st = sl_st(s, many_sql[rows], err);
-        if (st == NULL)
-            return -1;
+        struct sl_q *st = many_sql[rows] != NULL ? sl_st(s, many_sql[rows], err) : NULL;
+        if (st == NULL) {
+            if (many_sql[rows] == NULL)
+                sl_err_set(err, "out of memory");
+            goto fail;
+        }
         for (int r = 0; r < rows; r++)
-            bind_evidence(st, r * EV_COLS + 1, scan_id, device_id, address, evs[done + (size_t)r]);
+            bind_evidence(st, r * EV_COLS + 1, scan_id, device_id, address,
+                          evs[done + (size_t)r], md);
         if (sl_exec_deferred(st, "storing evidence", err) != 0)
-            return -1;
+            goto fail;
         done += (size_t)rows;
     }
-    return 0;
+    if (audit_evidence(s, scan_id, device_id, address, n, md, actor, err) != 0)
+        goto fail;
+    EVP_MD_CTX_free(md);
+    return sl_store_commit(s, err);
+fail:
+    EVP_MD_CTX_free(md);
+    sl_store_rollback(s);
+    return -1;
 }
 
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,

@@ -91,6 +91,7 @@ int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
 struct json_t;
 int sl_store_audit_json(struct sl_store *s, const char *actor, const char *action,
                         const char *object, struct json_t *detail, struct sl_err *err);
+#define SL_AUDIT_LISTED 50 /* mismatches kept with their text (all are counted) */
 
 struct sl_audit_report {
     int64_t entries;        /* entries checked */
@@ -98,12 +99,47 @@ struct sl_audit_report {
     char problem[256];      /* what is wrong with first_bad_seq */
     char head_hash[65];     /* hex hash of the last entry ("" when empty) */
     int64_t head_seq;
+    char head_at[SL_ISO_LEN];
+    bool head_keyed;        /* the last entry is keyed (HMAC under the audit key) */
+    bool key_given;         /* the register was opened with an audit key */
+    int64_t keyed;          /* keyed entries */
     char integrity[256];    /* "ok" or the database's first consistency complaint */
+    /* The replay (schema 5 on): the audit log against the tables. */
+    int64_t mismatches;     /* every disagreement found */
+    size_t n_listed;
+    char mismatch[SL_AUDIT_LISTED][200];
+    int64_t evidence_checked;  /* evidence rows whose bytes an entry hashed */
+    int64_t evidence_before;   /* rows written before evidence was hashed (not checkable) */
 };
 
-/* Checks the database (integrity_check, foreign_key_check) and the whole chain.
- * Returns 0 when it could check (see the report for the outcome), -1 on error. */
+/* Checks the database (integrity_check, foreign_key_check), the whole chain
+ * (keyed entries with the register's audit key) and then replays the audit log
+ * against what reports are built from: devices (their status and when it
+ * began), lifecycle_events, sites and their networks, milestones and the
+ * evidence bytes (hashed into the entries that recorded them); every
+ * disagreement is counted and the first SL_AUDIT_LISTED are described. Audit
+ * time going backwards is a mismatch too. Returns 0 when it could check (see
+ * the report for the outcome), -1 on error. */
 int sl_store_verify(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err);
+
+/* ---- keyed chaining and demo marks ----------------------------------------------- */
+
+#define SL_AUDIT_KEY_MIN 16
+#define SL_AUDIT_KEY_MAX 1024
+/* Loads the audit key (a file readable by its owner only, 16 to 1024 bytes,
+ * a final newline ignored) for every register this process opens afterwards:
+ * their new audit entries are HMAC-SHA-256 under it, and verification checks
+ * keyed entries with it. Process-wide. 0, or -1 (SL_ERR_INVALID). */
+int sl_store_audit_key_load(const char *path, struct sl_err *err);
+void sl_store_audit_key_clear(void);
+/* True when s writes keyed entries. */
+bool sl_store_keyed(const struct sl_store *s);
+/* Marks everything s writes from now on as the demo's: audit entries carry
+ * "demo": true, lifecycle events demo = true. */
+void sl_store_mark_demo(struct sl_store *s, bool demo);
+/* The newest audit entry and its hash (hex): what a report prints so that a
+ * reader can anchor the chain elsewhere. *seq 0 and "" when the log is empty. */
+int sl_store_audit_head(struct sl_store *s, int64_t *seq, char hash_hex[65], struct sl_err *err);
 
 struct sl_audit_entry {
     int64_t seq;
@@ -193,6 +229,11 @@ int sl_store_scan_finish(struct sl_store *s, int64_t scan_id, enum sl_scan_statu
                          const char *actor, struct sl_err *err);
 int sl_store_scan_get(struct sl_store *s, int64_t scan_id, struct sl_scan *scan,
                       struct sl_err *err);
+/* Scans left 'running' on this host by a process that is gone (killed): each
+ * marked incomplete, with a "scan.interrupted" audit entry. Done by every
+ * writable open and by db verify; *reaped says how many. 0 or -1. A scan of
+ * another host (PostgreSQL) is left to that host. */
+int sl_store_scans_reap(struct sl_store *s, int64_t *reaped, struct sl_err *err);
 
 /* ---- devices ---------------------------------------------------------------------- */
 
@@ -256,6 +297,22 @@ int sl_store_device_match(struct sl_store *s, const struct sl_device_obs *obs, i
  * caller's (programme/lifecycle.h), through sl_store_device_set_status. */
 int sl_store_device_observe(struct sl_store *s, const struct sl_device_obs *obs,
                             const char *actor, int64_t *id, bool *created, struct sl_err *err);
+
+/* What observing found (sl_store_device_observe_ex). */
+struct sl_observed {
+    bool created;
+    bool conflict;        /* a MAC or serial matched a device this scan already saw at
+                             another address, or of another maker: a new device instead */
+    bool moved;           /* the device's address changed (audited: device.address) */
+    bool positive;        /* matched by MAC, serial, or the same maker: seen again for sure */
+    int prior_status;     /* enum sl_status before, or -1 when created */
+};
+/* The same, saying what happened. A device-claimed MAC or serial never merges
+ * two hosts seen in the same scan, nor hosts of different makers (issue 11);
+ * every address change is audited. */
+int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *obs,
+                               const char *actor, int64_t *id, struct sl_observed *out,
+                               struct sl_err *err);
 
 /* Locks a device until the transaction ends (call inside sl_store_begin), so
  * that reading it, checking a change and writing the change cannot interleave
@@ -332,16 +389,17 @@ int sl_store_event_list(struct sl_store *s, int64_t device_id, const char *until
 
 #define SL_EVIDENCE_MAX_BYTES (64 * 1024) /* raw bytes kept per evidence record */
 
-/* Stores one piece of evidence (raw bytes capped at SL_EVIDENCE_MAX_BYTES; the
- * stored record says when it was cut). device_id may be 0 (not yet known). */
-int sl_store_evidence_add(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                          const char *address, const struct sl_evidence *ev, int64_t *id,
-                          struct sl_err *err);
 /* Stores n pieces of evidence of one address at once (a few rows per
- * statement: one round trip where a server is remote). */
+ * statement: one round trip where a server is remote; raw bytes capped at
+ * SL_EVIDENCE_MAX_BYTES, the stored record says when they were cut).
+ * device_id may be 0 (not yet known). Audited as one "evidence.add" entry
+ * that holds the SHA-256 of the rows' contents, so db verify finds evidence
+ * changed, added or removed behind the store's back; one call per scan and
+ * address (a second call for the same pair is a new entry checked after the
+ * first). */
 int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
                                const char *address, const struct sl_evidence *const *evs,
-                               size_t n, struct sl_err *err);
+                               size_t n, const char *actor, struct sl_err *err);
 /* Attaches evidence rows of a scan and address to a device once it is known. */
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
                              int64_t device_id, struct sl_err *err);

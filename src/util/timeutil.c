@@ -2,18 +2,55 @@
  * its one parser. No time zones, no locale. */
 #include "util/timeutil.h"
 
+#include "util/err.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-int64_t sl_now(void)
+const char *sl_clock_pinned(void)
 {
     const char *pin = getenv("SIGHTLINE_NOW");
+    const char *allow = getenv("SIGHTLINE_TEST_CLOCK");
     int64_t t;
-    if (pin != NULL && *pin != '\0' && sl_time_parse(pin, &t) == 0)
+    if (pin == NULL || *pin == '\0' || allow == NULL || strcmp(allow, "1") != 0 ||
+        sl_time_parse(pin, &t) != 0)
+        return NULL;
+    return pin;
+}
+
+int64_t sl_now(void)
+{
+    const char *pin = sl_clock_pinned();
+    int64_t t;
+    if (pin != NULL && sl_time_parse(pin, &t) == 0)
         return t;
+    return sl_real_now();
+}
+
+int64_t sl_real_now(void)
+{
     return (int64_t)time(NULL);
+}
+
+int sl_clock_check(struct sl_err *err)
+{
+    const char *pin = getenv("SIGHTLINE_NOW");
+    if (pin == NULL || *pin == '\0')
+        return 0;
+    int64_t t;
+    if (sl_time_parse(pin, &t) != 0)
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "SIGHTLINE_NOW='%.40s' is not a date or time (YYYY-MM-DD or "
+                           "YYYY-MM-DDTHH:MM:SSZ)",
+                           pin);
+    const char *allow = getenv("SIGHTLINE_TEST_CLOCK");
+    if (allow == NULL || strcmp(allow, "1") != 0)
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "SIGHTLINE_NOW pins the clock for tests and the demo only (with "
+                           "SIGHTLINE_TEST_CLOCK=1); unset it");
+    return 0;
 }
 
 uint64_t sl_mono_ms(void)

@@ -2,7 +2,10 @@
  *
  * The register stores times as "YYYY-MM-DDTHH:MM:SSZ" so that text order is
  * time order. "Now" can be pinned with $SIGHTLINE_NOW (an ISO date or time) so
- * tests and the demo are reproducible.
+ * tests and the demo are reproducible; only together with
+ * SIGHTLINE_TEST_CLOCK=1, and never for the times that say when something was
+ * written (audit entries, recorded_at: sl_real_now). A bad value is an error
+ * (sl_clock_check at start), never silently ignored.
  */
 #ifndef SL_UTIL_TIMEUTIL_H
 #define SL_UTIL_TIMEUTIL_H
@@ -12,8 +15,16 @@
 #define SL_ISO_LEN 21  /* "2024-04-29T12:34:56Z" + NUL */
 #define SL_DATE_LEN 11 /* "2024-04-29" + NUL */
 
-/* Seconds since the epoch, UTC; honours $SIGHTLINE_NOW. */
+/* Seconds since the epoch, UTC; honours $SIGHTLINE_NOW (see above). */
 int64_t sl_now(void);
+/* The real clock, always: when something was written. */
+int64_t sl_real_now(void);
+/* $SIGHTLINE_NOW when it pins the clock, else NULL. */
+const char *sl_clock_pinned(void);
+/* Checks $SIGHTLINE_NOW: unset, or a valid date or time together with
+ * SIGHTLINE_TEST_CLOCK=1. Returns 0, or -1 with err (SL_ERR_INVALID). */
+struct sl_err;
+int sl_clock_check(struct sl_err *err);
 
 /* Milliseconds from a monotonic clock (for deadlines and rates). */
 uint64_t sl_mono_ms(void);

@@ -38,6 +38,8 @@ _sl_failures=0
 trap 'eval "$_sl_on_exit"; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 export SIGHTLINE_DB="$T/reg.db" SIGHTLINE_ACTOR=tester
+# Tests may pin the clock with SIGHTLINE_NOW (util/timeutil.h: tests and the demo only).
+export SIGHTLINE_TEST_CLOCK=1
 # Under ctest label postgres (scripts/pg-cluster run) the register is a fresh
 # database of the private cluster instead of a file.
 if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then

@@ -88,12 +88,59 @@ has "$dir/out" "sensitive sites" "scoped headline"
 expect 2 "report unknown site scope" "$SL" report --scope "site:Nowhere"
 
 # --- verification from a scan's JSON lines ---
+# Proof of absence (issue 11): only a whole, complete scan whose targets hold
+# the removed devices counts; anything else is exit 2 and changes nothing.
 rm_addr=$("$SL" devices list --site "Northgate House" --status removed --csv | sed -n 2p | cut -d, -f3)
-cat > "$dir/scan.jsonl" <<JSONL
+nets='"targets":["127.18.1.0/27","127.20.1.0/25"],"exclusions":[]'
+start="{\"v\":1,\"type\":\"progress\",\"phase\":\"start\",\"scan_id\":0,$nets}"
+summary() { # DEVICES [STATUS [COVER]]
+    echo "{\"v\":1,\"type\":\"summary\",\"scan_id\":0,\"status\":\"${2:-complete}\",\"devices\":$1,${3:-$nets}}"
+}
+cat > "$dir/devices.jsonl" <<JSONL
 {"v":1,"type":"device","address":"$rm_addr","mac":null,"ports":[80],"claim":{"manufacturer":null,"brand":null,"model":null,"firmware":null,"device_type":null,"confidence":0,"rules":[]},"verdict":{"decision":"needs-review","policy":null,"deadline":null,"reason":"unknown"},"site":"Northgate House","status":"discovered"}
 {"v":1,"type":"device","address":"198.18.1.9","mac":"aa:bb:cc:dd:ee:09","ports":[80,554,8000],"claim":{"manufacturer":"Hikvision","brand":null,"model":"DS-2CD2143G0-I","firmware":"V5.5.0","device_type":"camera","confidence":0.97,"rules":["x"]},"verdict":{"decision":"prohibited","policy":"UK-2022-sensitive-sites","deadline":null,"reason":"r"},"site":"Northgate House","status":"discovered"}
-{"v":1,"type":"summary","complete":true}
 JSONL
+state() { # what a refused verification must leave as it was
+    echo "$(sql "SELECT count(*) FROM audit_log") $(sql "SELECT count(*) FROM scans")" \
+         "$("$SL" devices list --site "Northgate House" --status removed --csv | wc -l)"
+}
+before=$(state)
+refused() { # DESC FILE WHY
+    expect 2 "verify refuses $1" "$SL" verify --site "Northgate House" --from-scan "$2"
+    has "$dir/err" "$3" "refusal says why ($1)"
+    check "nothing changed ($1)" "$before" "$(state)"
+}
+: > "$dir/empty.jsonl"
+refused "an empty file" "$dir/empty.jsonl" "no proof of absence: it has no start record"
+{ echo "$start"; cat "$dir/devices.jsonl"; } > "$dir/cut.jsonl"
+refused "a file cut off before its summary" "$dir/cut.jsonl" "no summary record"
+{ echo "$start"; cat "$dir/devices.jsonl"; head -c 40 "$dir/devices.jsonl"; } > "$dir/cut2.jsonl"
+refused "a file cut off mid-line" "$dir/cut2.jsonl" "bad lines"
+{ echo "$start"; cat "$dir/devices.jsonl"; summary 2 incomplete; } > "$dir/incomplete.jsonl"
+refused "an incomplete scan" "$dir/incomplete.jsonl" "did not finish"
+other='"targets":["198.51.100.0/24"],"exclusions":[]'
+{ echo "{\"v\":1,\"type\":\"progress\",\"phase\":\"start\",$other}"; summary 0 complete "$other"; } > "$dir/other.jsonl"
+refused "a complete scan of another network" "$dir/other.jsonl" "outside the scan's targets"
+{ echo "$start"; cat "$dir/devices.jsonl"; summary 2; } | sed 's/"phase":"start",//' > "$dir/nostart.jsonl"
+refused "a stream whose start says nothing" "$dir/nostart.jsonl" "no start record"
+{ echo "$start" | sed 's/"targets":\[[^]]*\],//'; cat "$dir/devices.jsonl"; summary 2; } > "$dir/old.jsonl"
+refused "a stream that does not say what it covered" "$dir/old.jsonl" "does not say which targets"
+{ echo "$start"; cat "$dir/devices.jsonl"; summary 3; } > "$dir/count.jsonl"
+refused "a summary counting other devices" "$dir/count.jsonl" "different number of devices"
+refused "an unreadable file" "$dir/no-such-file.jsonl" "cannot read"
+# A whole, complete scan of the site's networks, over 64 KiB (the bound once
+# was 4096u << 20, which is 0 in 32 bits: every file of 64 KiB or more failed).
+{
+    echo "$start"
+    i=0
+    while [ $i -lt 700 ]; do
+        echo "{\"v\":1,\"type\":\"evidence\",\"address\":\"127.18.1.1\",\"proto\":\"http\",\"port\":80,\"outcome\":\"timeout\",\"bytes\":0,\"head\":\"padding padding padding padding padding\"}"
+        i=$((i + 1))
+    done
+    cat "$dir/devices.jsonl"
+    summary 2
+} > "$dir/scan.jsonl"
+[ "$(wc -c < "$dir/scan.jsonl")" -gt 65536 ] && ok "the proof is over 64 KiB" || bad "proof too small"
 expect 0 "verify --from-scan" "$SL" verify --site "Northgate House" --from-scan "$dir/scan.jsonl"
 has "$dir/out" "newly registered  1" "an unregistered prohibited device is added"
 has "$dir/err" "CHECK: something unidentified answers at $rm_addr" "unidentified at a removed address is flagged"

@@ -72,6 +72,12 @@ grep -q "127.0.0.5" "$tmp/scan.out"; check "device table lists the camera" 0 $?
 check "one device line" 1 "$(grep -c '"type":"device"' "$tmp/scan.jsonl")"
 grep '"type":"summary"' "$tmp/scan.jsonl" | grep -q '"status":"complete"'; check "summary line, complete" 0 $?
 grep -q '"v":1' "$tmp/scan.jsonl"; check "records are versioned" 0 $?
+# What the scan covered travels with it (issue 11: proof of absence): the start
+# and the summary record name the targets and exclusions it walked.
+grep '"phase":"start"' "$tmp/scan.jsonl" | grep -q '"exclusions":\["0.0.0.0/8","127.0.0.6","224.0.0.0/3",.*"targets":\["127.0.0.0/29"\]'
+check "start record names targets and exclusions" 0 $?
+grep '"type":"summary"' "$tmp/scan.jsonl" | grep -q '"exclusions":\["0.0.0.0/8","127.0.0.6","224.0.0.0/3",.*"targets":\["127.0.0.0/29"\]'
+check "summary record names targets and exclusions" 0 $?
 grep -q 127.0.0.6 "$tmp/conns.log"; check "excluded address never connected to" 1 $?
 rc=$(cat "$tmp/failon.rc"); [ "$rc" = 0 ] || [ "$rc" = 1 ]; check "--fail-on exits 0 or 1" 0 $?
 "$SL" db verify > /dev/null; check "register and audit chain intact" 0 $?

@@ -212,8 +212,8 @@ static void test_explain_cli(void **state)
     struct sl_evidence ev = {.proto = SL_PROTO_HTTP, .port = 80, .path = "/",
                              .data = (const uint8_t *)resp, .len = strlen(resp),
                              .observed_at = 1767225600};
-    int64_t eid;
-    assert_int_equal(sl_store_evidence_add(s, 0, dev, "198.18.4.7", &ev, &eid, &err), 0);
+    const struct sl_evidence *evp[] = {&ev};
+    assert_int_equal(sl_store_evidence_add_many(s, 0, dev, "198.18.4.7", evp, 1, "t", &err), 0);
     sl_store_close(s);
     char cmd[1024], *out = NULL;
     snprintf(cmd, sizeof cmd, "SIGHTLINE_DATA='%s/data' '%s' policy explain 198.18.4.7 --db '%s' "

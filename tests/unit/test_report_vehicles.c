@@ -214,6 +214,7 @@ static size_t md_matches(const char *md, json_t *veh)
 static void test_vehicles_section_in_every_format(void **state)
 {
     (void)state;
+    setenv("SIGHTLINE_TEST_CLOCK", "1", 1); /* the clock pinned for tests only */
     setenv("SIGHTLINE_NOW", "2026-11-28T12:00:00Z", 1);
     struct setup st;
     load_rules(&st);

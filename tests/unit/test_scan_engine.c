@@ -287,6 +287,8 @@ struct result {
     bool defaulted[8];
     int not_seen;
     volatile sig_atomic_t *stop_after_first;
+    struct sl_store *rival;   /* a concurrent scan observes each device too */
+    int64_t rival_scan;
 };
 
 static void on_device(const struct sl_scan_device *d, void *ctx)
@@ -309,6 +311,13 @@ static void on_device(const struct sl_scan_device *d, void *ctx)
         sl_strlcpy(r->ev[i][k].req, e->request ? e->request : "", sizeof r->ev[i][k].req);
     }
     r->n_ev[i] = (int)(d->n_evidence < 64 ? d->n_evidence : 64);
+    if (r->rival != NULL) { /* another scan sees it at once: last_scan_id is the rival's */
+        struct sl_device_obs o = {.scan_id = r->rival_scan, .address = d->address, .site_id = 1,
+                                  .claim = d->claim, .verdict = d->verdict};
+        struct sl_err err = {0};
+        if (sl_store_device_observe(r->rival, &o, "rival", NULL, NULL, &err) != 0)
+            fail_msg("rival: %s", err.msg);
+    }
     if (r->stop_after_first != NULL)
         *r->stop_after_first = 1;
 }
@@ -348,6 +357,20 @@ static struct sl_targets *targets_for(const char *spec, const char *exclude)
         assert_int_equal(sl_targets_exclude(t, exclude, &err), 0);
     assert_int_equal(sl_targets_prepare(t, &err), 0);
     return t;
+}
+
+/* Options of a scan of t on the HTTP port, into s. */
+static void http_scan(struct sl_scan_opts *o, struct sl_targets *t, struct sl_store *s)
+{
+    static struct sl_port_spec ps[1];
+    ps[0] = (struct sl_port_spec){ports[B_HTTP], SL_PK_HTTP};
+    memset(o, 0, sizeof *o);
+    o->targets = t;
+    o->ports = ps;
+    o->n_ports = 1;
+    o->timeout_ms = 800;
+    o->store = s;
+    o->actor = "test";
 }
 
 static void test_conversations_and_hostile(void **state)
@@ -516,6 +539,97 @@ static void test_register_sites_exclusions_not_seen(void **state)
     sl_store_close(s);
 }
 
+/* Issue 11: a device answering this scan is never "not seen" because a
+ * concurrent scan saw it too (and overwrote its last_scan_id). */
+static void test_concurrent_scans_not_seen(void **state)
+{
+    (void)state;
+    const char *db = sl_test_tmpfile("scan_concurrent", "reg.db");
+    struct sl_store *s;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
+    char net[64], a1[48];
+    snprintf(net, sizeof net, "%s.0/30", base);
+    addr_of(1, a1, sizeof a1);
+    const char *nets[] = {net};
+    assert_int_equal(sl_store_site_add(s, "Lab", "Test", SL_TIER_PUBLIC, nets, 1, "test", NULL,
+                                       &err), 0);
+    struct sl_targets *t = targets_for(a1, NULL);
+    struct sl_scan_opts o;
+    http_scan(&o, t, s);
+    struct sl_ident *ident = sl_test_ident(); /* App-webs + its favicon: a maker */
+    o.ident = ident;
+    struct result *r = calloc(1, sizeof *r);
+    struct sl_scan_summary sum;
+    run_scan(&o, r, &sum); /* the device is in the register */
+    assert_int_equal(r->devices, 1);
+    memset(r, 0, sizeof *r);
+    r->rival = s;
+    assert_int_equal(sl_store_scan_begin(s, 0, "scan", a1, NULL, "rival", &r->rival_scan, &err),
+                     0);
+    run_scan(&o, r, &sum);
+    assert_int_equal(r->devices, 1);
+    assert_int_equal(r->not_seen, 0);
+    assert_int_equal(sum.not_seen, 0);
+    /* Issue 11: removed, then answering a scan: reappeared there too. */
+    struct sl_device d;
+    assert_int_equal(sl_store_device_find(s, a1, &d, &err), 1);
+    assert_int_equal(sum.reappeared, 0);
+    struct sl_event ev = {0};
+    ev.to_status = SL_STATUS_REMOVED;
+    snprintf(ev.actor, sizeof ev.actor, "t");
+    assert_int_equal(sl_store_device_set_status(s, d.id, &ev, &err), 0);
+    memset(r, 0, sizeof *r);
+    run_scan(&o, r, &sum);
+    assert_int_equal(sum.reappeared, 1);
+    assert_int_equal(sl_store_device_get(s, d.id, &d, &err), 1);
+    assert_int_equal(d.status, SL_STATUS_REAPPEARED);
+    free(r);
+    sl_ident_free(ident);
+    sl_targets_free(t);
+    sl_store_close(s);
+}
+
+/* Issue 11: when the register cannot take a batch (a full disk; here a
+ * trigger refusing the second device), the summary claims no device that was
+ * not committed. */
+static void test_uncommitted_not_claimed(void **state)
+{
+    (void)state;
+    const char *db = sl_test_tmpfile("scan_uncommitted", "reg.db");
+    struct sl_store *s;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, db, 0, &err), 0);
+    assert_int_equal(sl_test_db_exec(db, "CREATE TRIGGER full BEFORE INSERT ON devices"
+                                         " WHEN (SELECT count(*) FROM devices) >= 1"
+                                         " BEGIN SELECT RAISE(ABORT, 'database or disk is full');"
+                                         " END"),
+                     0);
+    char net[64];
+    snprintf(net, sizeof net, "%s.0/30", base);
+    struct sl_targets *t = targets_for(net, NULL);
+    struct sl_scan_opts o;
+    http_scan(&o, t, s);
+    o.threads = 1;
+    struct result *r = calloc(1, sizeof *r);
+    struct sl_scan_callbacks cb = {0};
+    cb.on_device = on_device;
+    cb.ctx = r;
+    struct sl_scan_summary sum;
+    assert_int_equal(sl_scan_run(&o, &cb, &sum, &err), -1);
+    assert_false(sum.complete);
+    struct sl_status_counts counts;
+    assert_int_equal(sl_store_count_devices(s, NULL, &counts, &err), 0);
+    assert_int_equal((int64_t)sum.stats.devices, counts.total); /* 0: the batch never committed */
+    uint64_t judged = 0;
+    for (int i = 0; i < SL_SCAN_DECISIONS; i++)
+        judged += sum.by_decision[i];
+    assert_int_equal(judged, sum.stats.devices);
+    free(r);
+    sl_targets_free(t);
+    sl_store_close(s);
+}
+
 static void test_interrupted(void **state)
 {
     (void)state;
@@ -597,6 +711,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations_and_hostile),
         cmocka_unit_test(test_register_sites_exclusions_not_seen),
+        cmocka_unit_test(test_concurrent_scans_not_seen),
+        cmocka_unit_test(test_uncommitted_not_claimed),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_threads),
     };

@@ -3,6 +3,10 @@
  * (ctest label postgres). */
 #include "testutil.h"
 
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,7 +124,8 @@ static void test_devices_and_evidence(void **state)
     const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
     struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes,
                              sizeof bytes - 1, NULL, 0};
-    if (sl_store_evidence_add(s, scan, 0, "198.18.1.7", &ev, NULL, &err) != 0)
+    const struct sl_evidence *evp[] = {&ev};
+    if (sl_store_evidence_add_many(s, scan, 0, "198.18.1.7", evp, 1, "t", &err) != 0)
         fail_msg("evidence_add: %s", err.msg);
     int64_t id;
     bool created;
@@ -129,7 +134,12 @@ static void test_devices_and_evidence(void **state)
     assert_true(created);
     assert_int_equal(sl_store_evidence_assign(s, scan, "198.18.1.7", id, &err), 0);
 
-    /* The same MAC at another address is the same device. */
+    /* The same MAC at another address, in a later scan, is the same device
+     * (moved); in the same scan it would be another host claiming it. */
+    int64_t later = 0;
+    assert_int_equal(sl_store_scan_begin(s, site, "scan", "198.18.1.0/24", NULL, "t", &later,
+                                         &err), 0);
+    obs.scan_id = later;
     obs.address = "198.18.1.8";
     int64_t id2;
     assert_int_equal(sl_store_device_observe(s, &obs, "t", &id2, &created, &err), 0);
@@ -154,7 +164,7 @@ static void test_devices_and_evidence(void **state)
         many[i].port = (uint16_t)(1000 + i);
         manyp[i] = &many[i];
     }
-    assert_int_equal(sl_store_evidence_add_many(s, scan, id3, "198.18.1.8", manyp, 11, &err), 0);
+    assert_int_equal(sl_store_evidence_add_many(s, scan, id3, "198.18.1.8", manyp, 11, "t", &err), 0);
     int n_many = 0;
     assert_int_equal(sl_store_evidence_list(s, id3, 0, count_evidence, &n_many, &err), 0);
     assert_int_equal(n_many, 11);
@@ -176,7 +186,7 @@ static void test_devices_and_evidence(void **state)
      * the backend queued it (PostgreSQL's pipeline): at once or at the commit,
      * and none of it stays. */
     assert_int_equal(sl_store_begin(s, &err), 0);
-    int add_rc = sl_store_evidence_add_many(s, scan, 999999, "198.18.1.8", manyp, 3, &err);
+    int add_rc = sl_store_evidence_add_many(s, scan, 999999, "198.18.1.8", manyp, 3, "t", &err);
     int commit_rc = add_rc == 0 ? sl_store_commit(s, &err) : (sl_store_rollback(s), -1);
     assert_int_equal(commit_rc, -1);
     assert_non_null(strstr(err.msg, "foreign key") != NULL ? err.msg : strstr(err.msg, "FOREIGN KEY"));
@@ -253,7 +263,8 @@ static void test_events_and_status(void **state)
         fail_msg("observe: %s", err.msg);
     const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
     struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes, 39, NULL, 0};
-    assert_int_equal(sl_store_evidence_add(s, scan, id, "198.18.1.9", &ev, NULL, &err), 0);
+    const struct sl_evidence *evp[] = {&ev};
+    assert_int_equal(sl_store_evidence_add_many(s, scan, id, "198.18.1.9", evp, 1, "t", &err), 0);
     int n = 0;
     assert_int_equal(sl_store_evidence_list(s, id, 0, check_evidence, &n, &err), 0);
     assert_int_equal(n, 1);
@@ -443,6 +454,288 @@ static void test_tamper_rechain(void **state)
     assert_int_equal(rep.first_bad_seq, 2);
 }
 
+/* A small programme through the store: a site, two devices (one removed),
+ * evidence, a milestone. */
+static void fill_programme(const char *path)
+{
+    struct sl_store *s;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, path, 0, &err) != 0)
+        fail_msg("%s", err.msg);
+    const char *nets[] = {"198.18.9.0/24"};
+    int64_t site = 0, scan = 0, ids[2];
+    assert_int_equal(sl_store_site_add(s, "Replay", "D", SL_TIER_SENSITIVE, nets, 1, "t", &site,
+                                       &err), 0);
+    assert_int_equal(sl_store_scan_begin(s, site, "scan", "198.18.9.0/24", NULL, "t", &scan, &err),
+                     0);
+    struct sl_claim c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.manufacturer, sizeof c.manufacturer, "Hikvision");
+    struct sl_verdict v;
+    memset(&v, 0, sizeof v);
+    v.decision = SL_DECISION_PROHIBITED;
+    const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
+    struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes,
+                             sizeof bytes - 1, NULL, 1767225600};
+    const struct sl_evidence *evp[] = {&ev, &ev};
+    for (int i = 0; i < 2; i++) {
+        char addr[32];
+        snprintf(addr, sizeof addr, "198.18.9.%d", 10 + i);
+        struct sl_device_obs o = {scan, site, NULL, NULL, addr, "80", &c, &v, 0};
+        assert_int_equal(sl_store_device_observe(s, &o, "t", &ids[i], NULL, &err), 0);
+        assert_int_equal(sl_store_evidence_add_many(s, scan, ids[i], addr, evp, 2, "t", &err), 0);
+    }
+    struct sl_event e = {0};
+    e.to_status = SL_STATUS_REMOVED;
+    snprintf(e.actor, sizeof e.actor, "t");
+    snprintf(e.replaced_by, sizeof e.replaced_by, "Axis");
+    assert_int_equal(sl_store_device_set_status(s, ids[0], &e, &err), 0);
+    struct sl_milestone m = {0};
+    snprintf(m.name, sizeof m.name, "Half");
+    snprintf(m.due, sizeof m.due, "2027-01-01");
+    snprintf(m.target_kind, sizeof m.target_kind, "percent");
+    m.target = 50;
+    assert_int_equal(sl_store_milestone_add(s, &m, "t", NULL, &err), 0);
+    assert_int_equal(sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, 256, 2, 2, "t", &err), 0);
+    sl_store_close(s);
+}
+
+static bool listed(const struct sl_audit_report *rep, const char *text)
+{
+    for (size_t i = 0; i < rep->n_listed; i++)
+        if (strstr(rep->mismatch[i], text) != NULL)
+            return true;
+    return false;
+}
+
+/* Issue 11: direct SQL that rewrites what reports are built from, leaving
+ * the chain intact, is found by replaying the audit log against the tables. */
+static void test_replay_finds_direct_edits(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("replay");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_programme(p);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    if (rep.mismatches != 0)
+        fail_msg("clean register: %s", rep.mismatch[0]);
+    assert_int_equal(rep.evidence_checked, 4);
+    /* Every prohibited device "removed" by SQL, with a made-up event. */
+    assert_int_equal(raw_exec(p, "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor,"
+                                 " from_status, to_status) SELECT id, '2026-01-02T00:00:00Z',"
+                                 " '2026-01-02T00:00:00Z', 'x', status, 'removed' FROM devices"
+                                 " WHERE status <> 'removed';"
+                                 "UPDATE devices SET status = 'removed'"),
+                     0);
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0); /* the chain itself is intact */
+    assert_true(listed(&rep, "is 'removed' in the register, 'discovered' by the audit log"));
+    assert_true(listed(&rep, "lifecycle events in the register"));
+    /* Evidence bytes changed, a site's tier lowered, a milestone deleted. */
+    assert_int_equal(raw_exec(p, sl_test_pg() ? "UPDATE evidence SET data = '\\x00' WHERE id = 1"
+                                              : "UPDATE evidence SET data = x'00' WHERE id = 1"),
+                     0);
+    assert_int_equal(raw_exec(p, "UPDATE sites SET tier = 'public'; DELETE FROM milestones"), 0);
+    verify(p, &rep);
+    assert_true(listed(&rep, "differs from what entry"));
+    assert_true(listed(&rep, "differs from its audit entry"));
+    assert_true(listed(&rep, "milestone 'Half' is in the audit log but not in the register"));
+    assert_true(rep.mismatches >= 5);
+}
+
+/* The chain's hash of one entry, as docs/register.md defines it. */
+static void chain_hash(const uint8_t prev[32], const char *const f[6], uint8_t out[32])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, prev, 32);
+    for (int i = 0; i < 6; i++) {
+        uint8_t len[8];
+        size_t n = strlen(f[i]);
+        for (int k = 0; k < 8; k++)
+            len[k] = (uint8_t)((uint64_t)n >> (56 - 8 * k));
+        EVP_DigestUpdate(ctx, len, 8);
+        EVP_DigestUpdate(ctx, f[i], n);
+    }
+    unsigned got = 0;
+    EVP_DigestFinal_ex(ctx, out, &got);
+    EVP_MD_CTX_free(ctx);
+}
+
+/* Issue 11: audit time going backwards (a clock set back, or a pinned clock
+ * before the fix) is a finding of db verify, even in a valid chain. */
+static void test_audit_time_backwards(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("backwards");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    fill_audit(p, 2);
+    /* Entry 2 rewritten to a time before entry 1, its hash recomputed: the
+     * chain stays valid, as one written under a clock set back would be. */
+    char *detail = sl_test_db_text(p, "SELECT detail FROM audit_log WHERE seq = 2");
+    char *prev_hex = sl_test_db_text(p, sl_test_pg() ? "SELECT encode(prev_hash, 'hex') FROM "
+                                                      "audit_log WHERE seq = 2"
+                                                    : "SELECT hex(prev_hash) FROM audit_log "
+                                                      "WHERE seq = 2");
+    assert_non_null(detail);
+    assert_non_null(prev_hex);
+    uint8_t prev[32], h[32];
+    for (int i = 0; i < 32; i++)
+        sscanf(prev_hex + 2 * i, "%2hhx", &prev[i]);
+    const char *f[6] = {"2", "2001-01-01T00:00:00Z", "t", "site.add", "site:2", detail};
+    chain_hash(prev, f, h);
+    char hex[65], sql[512];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    snprintf(sql, sizeof sql,
+             sl_test_pg() ? "UPDATE audit_log SET at = '2001-01-01T00:00:00Z',"
+                            " hash = '\\x%s' WHERE seq = 2"
+                          : "UPDATE audit_log SET at = '2001-01-01T00:00:00Z',"
+                            " hash = x'%s' WHERE seq = 2",
+             hex);
+    assert_int_equal(tamper(p, sql), 0);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_true(listed(&rep, "audit time went backwards"));
+    free(detail);
+    free(prev_hex);
+}
+
+static void write_key(const char *path, const char *key)
+{
+    sl_test_write_file(path, key);
+    chmod(path, 0600);
+}
+
+/* Keyed chaining: entries under an audit key verify only with that key, and
+ * a chain rewritten without the key (unkeyed after keyed) is caught. */
+static void test_keyed_chain(void **state)
+{
+    (void)state;
+    struct sl_err err = {0};
+    char k1[4096], k2[4096];
+    snprintf(k1, sizeof k1, "%s", sl_test_tmpfile("keys", "k1"));
+    snprintf(k2, sizeof k2, "%s/k2", sl_test_tmpdir("keys2"));
+    write_key(k1, "0123456789abcdef0123456789abcdef\n");
+    write_key(k2, "fedcba9876543210fedcba9876543210\n");
+    const char *path = sl_test_db("keyed");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    assert_int_equal(sl_store_audit_key_load(k1, &err), 0);
+    fill_audit(p, 3);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_int_equal(rep.keyed, 3);
+    assert_true(rep.head_keyed);
+    assert_int_equal(sl_store_audit_key_load(k2, &err), 0); /* the wrong key */
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 1);
+    assert_non_null(strstr(rep.problem, "audit key differs"));
+    sl_store_audit_key_clear(); /* no key: keyed entries cannot be checked */
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 1);
+    assert_non_null(strstr(rep.problem, "keyed"));
+    struct sl_store *s; /* one more entry, unkeyed */
+    assert_int_equal(sl_store_open(&s, p, 0, &err), 0);
+    const char *nets[] = {"198.18.3.0/24"};
+    assert_int_equal(sl_store_site_add(s, "late", "D", SL_TIER_PUBLIC, nets, 1, "t", NULL, &err),
+                     0);
+    sl_store_close(s);
+    assert_int_equal(sl_store_audit_key_load(k1, &err), 0);
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 4);
+    assert_non_null(strstr(rep.problem, "not keyed"));
+    sl_store_audit_key_clear();
+    /* A key readable by others is refused. */
+    chmod(k1, 0644);
+    assert_int_equal(sl_store_audit_key_load(k1, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+}
+
+/* Issue 11: a MAC or serial a device claims never merges hosts seen in the
+ * same scan, nor hosts of another maker; an address change is audited. */
+static void test_claimed_identity(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("identity");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    struct sl_store *s;
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_open(&s, p, 0, &err), 0);
+    int64_t scan = 0, scan2 = 0, ids[3];
+    assert_int_equal(sl_store_scan_begin(s, 0, "scan", "198.18.8.0/24", NULL, "t", &scan, &err), 0);
+    struct sl_claim c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.manufacturer, sizeof c.manufacturer, "Hikvision");
+    struct sl_verdict v;
+    memset(&v, 0, sizeof v);
+    struct sl_observed seen;
+    for (int i = 0; i < 3; i++) { /* three hosts, one scan, one claimed MAC and serial */
+        char addr[32];
+        snprintf(addr, sizeof addr, "198.18.8.%d", i + 1);
+        struct sl_device_obs o = {scan, 0, "44:19:b6:00:00:77", "SN-77", addr, "80", &c, &v, 0};
+        assert_int_equal(sl_store_device_observe_ex(s, &o, "t", &ids[i], &seen, &err), 0);
+        assert_true(seen.created);
+        assert_int_equal(seen.conflict, i > 0);
+    }
+    assert_true(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2]);
+    /* Another maker claiming the first one's serial, in a later scan: new device. */
+    assert_int_equal(sl_store_scan_begin(s, 0, "scan", "198.18.8.0/24", NULL, "t", &scan2, &err),
+                     0);
+    struct sl_claim c2 = c;
+    snprintf(c2.manufacturer, sizeof c2.manufacturer, "Axis");
+    struct sl_device_obs o2 = {scan2, 0, NULL, "SN-77", "198.18.8.9", "80", &c2, &v, 0};
+    int64_t id2;
+    assert_int_equal(sl_store_device_observe_ex(s, &o2, "t", &id2, &seen, &err), 0);
+    assert_true(seen.created && seen.conflict);
+    /* The first device, really, at a new address: the same device, moved, audited. */
+    struct sl_device_obs o3 = {scan2, 0, "44:19:b6:00:00:77", NULL, "198.18.8.50", "80", &c, &v, 0};
+    int64_t id3;
+    assert_int_equal(sl_store_device_observe_ex(s, &o3, "t", &id3, &seen, &err), 0);
+    assert_int_equal(id3, ids[0]);
+    assert_true(seen.moved && seen.positive && !seen.created);
+    sl_store_close(s);
+    char *n = sl_test_db_text(p, "SELECT count(*) FROM audit_log WHERE action = 'device.address'");
+    assert_string_equal(n, "1");
+    free(n);
+    struct sl_audit_report rep;
+    verify(p, &rep);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_int_equal(rep.mismatches, 0);
+}
+
+/* Issue 11: a database of something else is never migrated into; a
+ * read-only open never makes a register of an empty database. */
+static void test_foreign_database(void **state)
+{
+    (void)state;
+    const char *path = sl_test_db("foreign");
+    char p[4096];
+    snprintf(p, sizeof p, "%s", path);
+    struct sl_store *s = NULL;
+    struct sl_err err = {0};
+    /* PostgreSQL: a fresh, empty database of the cluster; SQLite: no file yet. */
+    assert_int_equal(sl_store_open(&s, p, SL_STORE_READONLY, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_int_equal(sl_test_db_exec(p, "CREATE TABLE orders (id integer PRIMARY KEY)"), 0);
+    assert_int_equal(sl_store_open(&s, p, 0, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "not a sightline register"));
+    char *n = sl_test_db_text(p, sl_test_pg() ? "SELECT count(*) FROM pg_catalog.pg_tables"
+                                                " WHERE schemaname = current_schema()"
+                                              : "SELECT count(*) FROM sqlite_master"
+                                                " WHERE type = 'table'");
+    assert_string_equal(n, "1");
+    free(n);
+}
+
 static void test_transaction_rollback(void **state)
 {
     (void)state;
@@ -528,6 +821,11 @@ int main(void)
         cmocka_unit_test(test_tamper_edit),
         cmocka_unit_test(test_tamper_delete),
         cmocka_unit_test(test_tamper_rechain),
+        cmocka_unit_test(test_replay_finds_direct_edits),
+        cmocka_unit_test(test_keyed_chain),
+        cmocka_unit_test(test_audit_time_backwards),
+        cmocka_unit_test(test_claimed_identity),
+        cmocka_unit_test(test_foreign_database),
         cmocka_unit_test(test_transaction_rollback),
         cmocka_unit_test(test_not_a_register),
         cmocka_unit_test(test_locations),

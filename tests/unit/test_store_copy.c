@@ -41,7 +41,8 @@ static void fill(const char *loc)
     static const uint8_t bytes[] = {0, 1, 2, 255, 'H', 'T', 'T', 'P', 0};
     struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes,
                              sizeof bytes, NULL, 0};
-    assert_int_equal(sl_store_evidence_add(s, scan, id, "198.18.1.7", &ev, NULL, &err), 0);
+    const struct sl_evidence *evp[] = {&ev};
+    assert_int_equal(sl_store_evidence_add_many(s, scan, id, "198.18.1.7", evp, 1, "t", &err), 0);
     assert_int_equal(sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, 1, 1, 1, "t", &err), 0);
     struct sl_event e = {0};
     e.to_status = SL_STATUS_EXEMPT;

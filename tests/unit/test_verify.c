@@ -97,7 +97,7 @@ static void test_rules(void **state)
     obs(&o[5], "198.18.50.10", "bb:00:00:00:00:10", NULL, "Axis", SL_DECISION_ALLOWED);
     obs(&o[6], "198.18.99.5", NULL, NULL, "Hikvision", SL_DECISION_PROHIBITED);
     /* o[0]'s MAC is upper case, as some scanners print it: it still matches. */
-    struct sl_reconcile_opts ro = {&site, 1, true, 0, "verifier"};
+    struct sl_reconcile_opts ro = {&site, 1, true, 0, "verifier", NULL};
     struct sl_reconcile_result res;
     struct sl_err err;
     if (sl_reconcile(s, o, 7, &ro, &res, &err) != 0)
@@ -134,7 +134,7 @@ static void test_incomplete_scan_proves_nothing_absent(void **state)
     (void)state;
     int64_t site, id[7];
     struct sl_store *s = open_fixture("verify-incomplete", &site, id);
-    struct sl_reconcile_opts ro = {&site, 1, false, 0, "verifier"};
+    struct sl_reconcile_opts ro = {&site, 1, false, 0, "verifier", NULL};
     struct sl_reconcile_result res;
     struct sl_err err;
     assert_int_equal(sl_reconcile(s, NULL, 0, &ro, &res, &err), 0);
@@ -142,10 +142,109 @@ static void test_incomplete_scan_proves_nothing_absent(void **state)
     assert_int_equal(status_of(s, id[0]), SL_STATUS_REMOVED);
     /* a site not covered is left alone even by a complete scan */
     int64_t other = site + 1000;
-    struct sl_reconcile_opts ro2 = {&other, 1, true, 0, "verifier"};
+    struct sl_reconcile_opts ro2 = {&other, 1, true, 0, "verifier", NULL};
     assert_int_equal(sl_reconcile(s, NULL, 0, &ro2, &res, &err), 0);
     assert_int_equal(status_of(s, id[0]), SL_STATUS_REMOVED);
     sl_store_close(s);
+}
+
+/* A stream written by the scan's own writers, covering `target` less `exclude`. */
+static char *stream_of(const char *target, const char *exclude, bool complete, size_t *len)
+{
+    struct sl_targets *t = sl_targets_new();
+    struct sl_err err;
+    assert_int_equal(sl_targets_add(t, target, &err), 0);
+    if (exclude != NULL)
+        assert_int_equal(sl_targets_exclude(t, exclude, &err), 0);
+    assert_int_equal(sl_targets_prepare(t, &err), 0);
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    struct sl_scan_plan plan;
+    memset(&plan, 0, sizeof plan);
+    json_t *start = sl_jsonl_start_json(&plan, 0);
+    json_object_update_new(start, sl_jsonl_coverage_json(t));
+    sl_jsonl_write(f, SL_JSONL_PROGRESS, start);
+    struct sl_scan_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.complete = complete;
+    json_t *end = sl_scan_summary_json(&sum);
+    json_object_update_new(end, sl_jsonl_coverage_json(t));
+    sl_jsonl_write(f, SL_JSONL_SUMMARY, end);
+    fclose(f);
+    sl_targets_free(t);
+    return text;
+}
+
+/* Issue 11: a scan stream proves absence only where its targets reach, only
+ * when whole and complete; otherwise the reconciliation is refused whole. */
+static void test_stream_proof(void **state)
+{
+    (void)state;
+    size_t len;
+    struct sl_observation *o;
+    size_t n;
+    struct sl_jsonl_result r;
+    struct sl_err err;
+    char *text = stream_of("198.18.50.0/24", "198.18.50.13", true, &len);
+    assert_non_null(strstr(text, "\"targets\":[\"198.18.50.0/24\"]"));
+    /* The exclusions: the one asked for, its NAT64 form and the reserved,
+     * multicast space a scan always skips, in address order. */
+    assert_non_null(strstr(text, "\"exclusions\":[\"0.0.0.0/8\",\"198.18.50.13\",\"224.0.0.0/3\","
+                                 "\"64:ff9b::c612:320d\",\"ff00::/8\"]"));
+    assert_int_equal(sl_scan_jsonl_parse(text, len, &o, &n, &r, &err), 0);
+    assert_null(sl_jsonl_proof_problem(&r));
+    assert_true(sl_jsonl_covers(&r, "198.18.50.10"));
+    assert_false(sl_jsonl_covers(&r, "198.18.50.13")); /* excluded */
+    assert_false(sl_jsonl_covers(&r, "198.18.51.1"));
+    /* The fixture's removed 198.18.50.13 was excluded: nothing may change. */
+    int64_t site, id[7];
+    struct sl_store *s = open_fixture("verify-proof", &site, id);
+    struct sl_reconcile_opts ro = {&site, 1, true, 0, "verifier", &r};
+    struct sl_reconcile_result res;
+    struct sl_audit_report before, after;
+    assert_int_equal(sl_store_verify(s, &before, &err), 0);
+    assert_int_equal(sl_reconcile(s, o, n, &ro, &res, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "outside the scan's targets"));
+    assert_int_equal(status_of(s, id[0]), SL_STATUS_REMOVED);
+    assert_int_equal(sl_store_verify(s, &after, &err), 0);
+    assert_int_equal(after.head_seq, before.head_seq);
+    sl_jsonl_result_free(&r);
+    free(o);
+    free(text);
+    /* A stream covering the whole network proves the removed devices absent. */
+    text = stream_of("198.18.50.0/24", NULL, true, &len);
+    assert_int_equal(sl_scan_jsonl_parse(text, len, &o, &n, &r, &err), 0);
+    assert_int_equal(sl_reconcile(s, o, n, &ro, &res, &err), 0);
+    assert_int_equal(res.verified_absent, 3); /* .10, .11 and .13 */
+    assert_int_equal(status_of(s, id[3]), SL_STATUS_VERIFIED_ABSENT);
+    sl_jsonl_result_free(&r);
+    free(o);
+    sl_store_close(s);
+    /* Cut off, incomplete or empty: no proof, and each says why. */
+    assert_int_equal(sl_scan_jsonl_parse(text, strlen(text) / 2, &o, &n, &r, &err), 0);
+    assert_non_null(sl_jsonl_proof_problem(&r));
+    sl_jsonl_result_free(&r);
+    free(o);
+    assert_int_equal(sl_scan_jsonl_parse("", 0, &o, &n, &r, &err), 0);
+    assert_non_null(strstr(sl_jsonl_proof_problem(&r), "no start record"));
+    free(o);
+    free(text);
+    text = stream_of("198.18.50.0/24", NULL, false, &len);
+    assert_int_equal(sl_scan_jsonl_parse(text, len, &o, &n, &r, &err), 0);
+    assert_non_null(strstr(sl_jsonl_proof_problem(&r), "did not finish"));
+    sl_jsonl_result_free(&r);
+    free(o);
+    free(text);
+    /* A target that is a host name is refused, never resolved. */
+    const char *named = "{\"v\":1,\"type\":\"progress\",\"phase\":\"start\","
+                        "\"targets\":[\"camera.example\"]}\n"
+                        "{\"v\":1,\"type\":\"summary\",\"status\":\"complete\",\"devices\":0,"
+                        "\"targets\":[\"camera.example\"]}\n";
+    assert_int_equal(sl_scan_jsonl_parse(named, strlen(named), &o, &n, &r, &err), 0);
+    assert_non_null(strstr(sl_jsonl_proof_problem(&r), "not addresses"));
+    sl_jsonl_result_free(&r);
+    free(o);
 }
 
 static void test_jsonl(void **state)
@@ -207,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_incomplete_scan_proves_nothing_absent),
         cmocka_unit_test(test_jsonl),
+        cmocka_unit_test(test_stream_proof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

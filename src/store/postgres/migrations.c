@@ -244,5 +244,18 @@ const struct sl_migration sl_postgres_migrations[] = {
      "CREATE INDEX vehicle_events_vehicle ON vehicle_events(vehicle_id, at);"
      "CREATE TRIGGER vehicle_events_append_only BEFORE UPDATE OR DELETE ON vehicle_events"
      "  FOR EACH ROW EXECUTE FUNCTION sl_append_only();"},
+    {6, "audit: keyed entries, demo marks, evidence hashed into the chain",
+     "ALTER TABLE audit_log ADD COLUMN keyed boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE lifecycle_events ADD COLUMN demo boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE scans ADD COLUMN pid bigint;"
+     "ALTER TABLE scans ADD COLUMN host text;"
+     "CREATE TABLE audit_baseline ("
+     "  evidence_upto bigint NOT NULL"
+     ");"
+     "INSERT INTO audit_baseline (evidence_upto) SELECT COALESCE(max(id), 0) FROM evidence;"
+     "CREATE TRIGGER audit_baseline_append_only BEFORE UPDATE OR DELETE ON audit_baseline"
+     "  FOR EACH ROW EXECUTE FUNCTION sl_append_only();"
+     "CREATE TRIGGER audit_baseline_no_truncate BEFORE TRUNCATE ON audit_baseline"
+     "  FOR EACH STATEMENT EXECUTE FUNCTION sl_append_only();"},
     {0, NULL, NULL},
 };

@@ -1,12 +1,17 @@
 /* backend.c - the SQLite backend of the store's seam (store/internal.h): a
  * file opened in WAL mode, writers serialised by BEGIN IMMEDIATE, the schema
  * version in PRAGMA user_version. It knows SQLite, nothing of the register. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/internal.h"
+#include "util/file.h"
 #include "util/str.h"
 
 struct lite_q {
@@ -64,9 +69,31 @@ static int lite_exec(struct sl_store *s, const char *sql, struct sl_err *err)
     return 0;
 }
 
+/* A register that does not exist yet: made here with sightline's file mode
+ * (util/file.h: 0600, or 0640), never through a link; SQLite gives its WAL
+ * and shared-memory files the same mode. A read-only open never creates. */
+static int lite_create(const char *path, int flags, struct sl_err *err)
+{
+    struct stat st;
+    if (strcmp(path, ":memory:") == 0 || lstat(path, &st) == 0)
+        return 0;
+    if (flags & SL_STORE_READONLY)
+        return sl_err_setk(err, SL_ERR_NOT_FOUND,
+                           "no register at %s (read-only commands never create one)", path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, sl_file_mode());
+    if (fd < 0 && errno != EEXIST)
+        return sl_err_setk(err, SL_ERR_IO, "cannot create register %s: %s", path,
+                           strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
 static int lite_open(struct sl_store *s, const char *path, int flags, struct sl_err *err)
 {
     sqlite3 *db = NULL;
+    if (lite_create(path, flags, err) != 0)
+        return -1;
     int oflags = (flags & SL_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                              : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     oflags |= SQLITE_OPEN_NOMUTEX;

@@ -254,5 +254,24 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  BEGIN SELECT RAISE(ABORT, 'vehicle_events is append-only'); END;"
      "CREATE TRIGGER vehicle_events_no_delete BEFORE DELETE ON vehicle_events"
      "  BEGIN SELECT RAISE(ABORT, 'vehicle_events is append-only'); END;"},
+    {6, "audit: keyed entries, demo marks, evidence hashed into the chain",
+     /* keyed: the entry's hash is an HMAC under a key kept outside the
+      * register (docs/security.md). demo: the event was written by `demo
+      * seed`. audit_baseline: evidence rows written before this migration,
+      * which no audit entry hashed (db verify counts them, cannot check them). */
+     "ALTER TABLE audit_log ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE lifecycle_events ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;"
+     /* The process running a scan: one left 'running' by a process that is
+      * gone (killed) is marked incomplete at the next open. */
+     "ALTER TABLE scans ADD COLUMN pid INTEGER;"
+     "ALTER TABLE scans ADD COLUMN host TEXT;"
+     "CREATE TABLE audit_baseline ("
+     "  evidence_upto INTEGER NOT NULL"
+     ") STRICT;"
+     "INSERT INTO audit_baseline (evidence_upto) SELECT COALESCE(max(id), 0) FROM evidence;"
+     "CREATE TRIGGER audit_baseline_no_update BEFORE UPDATE ON audit_baseline"
+     "  BEGIN SELECT RAISE(ABORT, 'audit_baseline is append-only'); END;"
+     "CREATE TRIGGER audit_baseline_no_delete BEFORE DELETE ON audit_baseline"
+     "  BEGIN SELECT RAISE(ABORT, 'audit_baseline is append-only'); END;"},
     {0, NULL, NULL},
 };
