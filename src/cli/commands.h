@@ -22,5 +22,7 @@ int sl_cmd_verify(int argc, char **argv);
 int sl_cmd_demo(int argc, char **argv);
 int sl_cmd_config(int argc, char **argv);
 int sl_cmd_vehicles(int argc, char **argv);
+int sl_cmd_serve(int argc, char **argv);
+int sl_cmd_users(int argc, char **argv);
 
 #endif
