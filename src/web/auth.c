@@ -118,10 +118,21 @@ static bool throttled(const char *name, const char *addr, bool record_failure)
     return over;
 }
 
+/* The form's token: the browser's current one when it has one (a second tab
+ * or a redirected favicon request must not invalidate the form shown), else new. */
+static void login_token(struct web_req *r, char token[65])
+{
+    const char *have = web_cookie(r, LOGIN_COOKIE);
+    if (have != NULL && strlen(have) == 64 && strspn(have, "0123456789abcdef") == 64)
+        sl_strlcpy(token, have, 65);
+    else
+        random_hex(token);
+}
+
 void web_login_page(struct web_req *r, const char *message, unsigned status)
 {
     char token[65];
-    random_hex(token);
+    login_token(r, token);
     snprintf(r->resp.cookie[1], sizeof r->resp.cookie[1],
              LOGIN_COOKIE "=%s; Path=/login; HttpOnly; Secure; SameSite=Strict; Max-Age=1800",
              token);
