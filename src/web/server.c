@@ -381,11 +381,34 @@ static int bind_listen(const char *listen_on, bool *loopback, char *host, size_t
     return fd;
 }
 
+/* An SQLite register the (possibly new) user cannot write: a clear refusal
+ * instead of the database's "attempt to write a readonly database". */
+static int check_writable(const char *db, const char *user, struct sl_err *err)
+{
+    if (strcmp(sl_store_backend_of(db), "sqlite") != 0)
+        return 0;
+    const char *path = sl_str_starts_with(db, "sqlite:") ? db + 7 : db;
+    char dir[1024];
+    sl_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        sl_strlcpy(dir, ".", sizeof dir);
+    else
+        slash[slash == dir ? 1 : 0] = '\0';
+    if ((access(path, F_OK) == 0 && access(path, R_OK | W_OK) != 0) || access(dir, W_OK | X_OK) != 0)
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "the register %s (or its directory) is not writable by user %s: "
+                           "chown them to that user, or choose another with --user",
+                           path, user != NULL ? user : "(this one)");
+    return 0;
+}
+
 /* When root: the named user, else "sightline" when it exists, else "nobody". */
-static int drop_root(const char *user, char *info, size_t infon, struct sl_err *err)
+static int drop_root(const char *user, const char *db, char *info, size_t infon,
+                     struct sl_err *err)
 {
     if (geteuid() != 0)
-        return 0;
+        return check_writable(db, NULL, err);
     if (user == NULL)
         user = getpwnam("sightline") != NULL ? "sightline" : "nobody";
     char report[512];
@@ -393,7 +416,7 @@ static int drop_root(const char *user, char *info, size_t infon, struct sl_err *
         return -1;
     size_t used = strlen(info);
     snprintf(info + used, infon - used, "running as user %s\n", user);
-    return 0;
+    return check_writable(db, user, err);
 }
 
 static struct MHD_Daemon *start_daemon(struct sl_web *w, unsigned threads)
@@ -462,7 +485,7 @@ static int web_setup(struct sl_web *w, const struct sl_web_opts *o, char *info, 
         return -1;
     w->conf.ident = w->ident;
     w->conf.policies = w->policies;
-    if (drop_root(o->user, info, infon, err) != 0 || prepare_register(w, err) != 0 ||
+    if (drop_root(o->user, w->db, info, infon, err) != 0 || prepare_register(w, err) != 0 ||
         web_auth_init() != 0)
         return err->msg[0] ? -1 : sl_err_set(err, "libsodium failed to start");
     w->d = start_daemon(w, o->threads ? (o->threads > MAX_THREADS ? MAX_THREADS : o->threads) : 4);
