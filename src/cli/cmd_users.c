@@ -238,8 +238,8 @@ static int users_change(int argc, char **argv, int what)
     static const char *const usages[] = {
         "NAME [--actor NAME] [--db LOCATION]\n\nDisables an account and ends its sessions.\n",
         "NAME [--actor NAME] [--db LOCATION]\n\nEnables a disabled account again.\n",
-        "NAME [--actor NAME] [--db LOCATION]\n\nSets an account's password (read from standard\n"
-        "input) and ends its sessions.\n",
+        ("NAME [--actor NAME] [--db LOCATION]\n\nSets an account's password (read from "
+         "standard\ninput) and ends its sessions.\n"),
     };
     int rc = users_options(argc, argv, &a, usages[what]);
     if (rc != SL_EXIT_OK || a.help)

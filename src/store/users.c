@@ -17,6 +17,33 @@ static int audit_json(struct sl_store *s, const char *actor, const char *action,
     return rc;
 }
 
+/* Ends an audited insert begun with sl_store_begin: runs st (which returns the
+ * new id), audits `action` on "PREFIX:NAME" (or "PREFIX:ID" when name is NULL)
+ * and commits; rolls back on failure. 0 or -1. */
+static int insert_audited(struct sl_store *s, struct sl_q *st, const char *what,
+                          const char *actor, const char *action, const char *prefix,
+                          const char *name, json_t *detail, int64_t *id, struct sl_err *err)
+{
+    int64_t new_id = 0;
+    if (st == NULL || sl_one_int(st, &new_id, what, err) != 1) {
+        json_decref(detail);
+        sl_store_rollback(s);
+        return -1;
+    }
+    char object[SL_USER_NAME_MAX + 32];
+    if (name != NULL)
+        snprintf(object, sizeof object, "%s:%s", prefix, name);
+    else
+        snprintf(object, sizeof object, "%s:%lld", prefix, (long long)new_id);
+    if (audit_json(s, actor, action, object, detail, err) != 0) {
+        sl_store_rollback(s);
+        return -1;
+    }
+    if (id != NULL)
+        *id = new_id;
+    return sl_store_commit(s, err);
+}
+
 static void user_object(const char *name, char *out, size_t n)
 {
     snprintf(out, n, "user:%s", name);
@@ -44,27 +71,16 @@ int sl_store_user_add(struct sl_store *s, const char *name, const char *pwhash,
                             "INSERT INTO users (name, pwhash, disabled, created_at, pw_changed_at)"
                             " VALUES (?1, ?2, 0, ?3, ?3) RETURNING id",
                             err);
-    int64_t new_id = 0;
-    if (st == NULL)
-        goto fail;
-    sl_bind_text(st, 1, name);
-    sl_bind_text(st, 2, pwhash);
-    sl_bind_int(st, 3, sl_now());
-    if (sl_one_int(st, &new_id, "adding an account", err) != 1) {
-        if (err != NULL && err->kind == SL_ERR_EXISTS)
-            sl_err_setk(err, SL_ERR_EXISTS, "account '%s' already exists", name);
-        goto fail;
+    if (st != NULL) {
+        sl_bind_text(st, 1, name);
+        sl_bind_text(st, 2, pwhash);
+        sl_bind_int(st, 3, sl_now());
     }
-    char object[SL_USER_NAME_MAX + 8];
-    user_object(name, object, sizeof object);
-    if (audit_json(s, actor, "user.add", object, json_pack("{s:s}", "name", name), err) != 0)
-        goto fail;
-    if (id != NULL)
-        *id = new_id;
-    return sl_store_commit(s, err);
-fail:
-    sl_store_rollback(s);
-    return -1;
+    int rc = insert_audited(s, st, "adding an account", actor, "user.add", "user", name,
+                            json_pack("{s:s}", "name", name), id, err);
+    if (rc != 0 && err != NULL && err->kind == SL_ERR_EXISTS)
+        sl_err_setk(err, SL_ERR_EXISTS, "account '%s' already exists", name);
+    return rc;
 }
 
 static int user_one(struct sl_q *st, struct sl_user *u, struct sl_err *err)
@@ -368,29 +384,18 @@ int sl_store_exreq_add(struct sl_store *s, int64_t device_id, const char *reques
                             "INSERT INTO exemption_requests (device_id, requested_by, reason, until,"
                             " requested_at, state) VALUES (?1, ?2, ?3, ?4, ?5, 'pending') RETURNING id",
                             err);
-    int64_t new_id = 0;
-    if (st == NULL)
-        goto fail;
-    sl_bind_int(st, 1, device_id);
-    sl_bind_text(st, 2, requester);
-    sl_bind_text(st, 3, reason);
-    sl_bind_text(st, 4, until);
-    sl_bind_int(st, 5, sl_now());
-    if (sl_one_int(st, &new_id, "requesting an exemption", err) != 1)
-        goto fail;
-    char object[48];
-    exreq_object(new_id, object, sizeof object);
-    if (audit_json(s, requester, "exemption.request", object,
-                   json_pack("{s:I, s:s, s:s}", "device", (json_int_t)device_id, "reason", reason,
-                             "until", until),
-                   err) != 0)
-        goto fail;
-    if (id != NULL)
-        *id = new_id;
-    return sl_store_commit(s, err);
-fail:
-    sl_store_rollback(s);
-    return -1;
+    if (st != NULL) {
+        sl_bind_int(st, 1, device_id);
+        sl_bind_text(st, 2, requester);
+        sl_bind_text(st, 3, reason);
+        sl_bind_text(st, 4, until);
+        sl_bind_int(st, 5, sl_now());
+    }
+    return insert_audited(s, st, "requesting an exemption", requester, "exemption.request",
+                          "exemption_request", NULL,
+                          json_pack("{s:I, s:s, s:s}", "device", (json_int_t)device_id, "reason",
+                                    reason, "until", until),
+                          id, err);
 }
 
 int sl_store_exreq_get(struct sl_store *s, int64_t id, struct sl_exreq *r, struct sl_err *err)

@@ -95,11 +95,8 @@ void web_action_device(struct web_req *r, int64_t id, const char *action)
 {
     struct sl_device d;
     struct sl_site_ref site;
-    int got = web_device_visible(r, id, &d, &site);
-    if (got <= 0) {
-        web_error(r, got < 0 ? 503 : 404, got < 0 ? "The register cannot be read." : "No such device.");
+    if (!web_device_or_404(r, id, &d, &site))
         return;
-    }
     if (!sl_roles_allow(&r->roles, SL_ROLE_EDITOR, &site)) {
         web_error(r, 403, "Your grants do not allow changes to this device.");
         return;

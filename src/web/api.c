@@ -158,11 +158,8 @@ static void device(struct web_req *r, int64_t id)
 {
     struct sl_device d;
     struct sl_site_ref site;
-    int got = web_device_visible(r, id, &d, &site);
-    if (got <= 0) {
-        web_error(r, got < 0 ? 503 : 404, got < 0 ? "the register cannot be read" : "no such device");
+    if (!web_device_or_404(r, id, &d, &site))
         return;
-    }
     struct sl_err err = {0};
     json_t *hist = json_array(), *reqs = json_array();
     sl_store_event_list(r->s, id, NULL, on_event, hist, &err);

@@ -126,13 +126,9 @@ static int on_exreq(const struct sl_exreq *q, void *vctx)
     if (c->device_column)
         web_escf(b, "<td><a href=\"/devices/%lld\">%lld</a></td>", (long long)q->device_id,
                  (long long)q->device_id);
-    sl_buf_append_str(b, "<td>");
-    web_esc(b, q->requested_by);
-    sl_buf_append_str(b, "</td><td>");
-    web_esc(b, q->reason);
-    sl_buf_append_str(b, "</td><td>");
-    web_esc(b, q->until);
-    web_escf(b, "</td><td class=\"state\">%s", strcmp(q->state, "pending") ? "" : "pending");
+    const char *cells[] = {q->requested_by, q->reason, q->until};
+    web_cells(b, cells, 3);
+    web_escf(b, "<td class=\"state\">%s", strcmp(q->state, "pending") ? "" : "pending");
     if (strcmp(q->state, "pending") != 0) {
         web_esc(b, q->state);
         sl_buf_append_str(b, " by ");
@@ -161,11 +157,10 @@ static int on_exreq(const struct sl_exreq *q, void *vctx)
 static int on_event(const struct sl_event *e, void *vctx)
 {
     struct sl_buf *b = vctx;
-    sl_buf_append_str(b, "<tr><td>");
-    web_esc(b, e->at);
-    sl_buf_append_str(b, "</td><td>");
-    web_esc(b, e->actor);
-    web_escf(b, "</td><td>%s &rarr; %s</td><td>",
+    const char *cells[] = {e->at, e->actor};
+    sl_buf_append_str(b, "<tr>");
+    web_cells(b, cells, 2);
+    web_escf(b, "<td>%s &rarr; %s</td><td>",
              e->from_status >= 0 ? sl_status_name((enum sl_status)e->from_status) : "(new)",
              sl_status_name(e->to_status));
     web_esc(b, e->note);
@@ -195,13 +190,12 @@ static void explanation(struct sl_buf *b, const json_t *x)
     const json_t *e;
     json_array_foreach(json_object_get(x, "clues"), i, e)
     {
-        const char *cols[] = {"rule", "field", "value", "maker"};
+        const char *cells[] = {json_string_value(json_object_get(e, "rule")),
+                               json_string_value(json_object_get(e, "field")),
+                               json_string_value(json_object_get(e, "value")),
+                               json_string_value(json_object_get(e, "maker"))};
         sl_buf_append_str(b, "<tr>");
-        for (int k = 0; k < 4; k++) {
-            sl_buf_append_str(b, "<td>");
-            web_esc(b, json_string_value(json_object_get(e, cols[k])));
-            sl_buf_append_str(b, "</td>");
-        }
+        web_cells(b, cells, 4);
         sl_buf_append_str(b, "</tr>");
     }
     const json_t *reg = json_object_get(x, "registry");
@@ -241,11 +235,8 @@ void web_page_device(struct web_req *r, int64_t id)
 {
     struct sl_device d;
     struct sl_site_ref site;
-    int got = web_device_visible(r, id, &d, &site);
-    if (got <= 0) {
-        web_error(r, got < 0 ? 503 : 404, got < 0 ? "The register cannot be read." : "No such device.");
+    if (!web_device_or_404(r, id, &d, &site))
         return;
-    }
     struct sl_buf *b = &r->resp.body;
     web_page_start(r, "Device");
     web_escf(b, "<h1>Device %lld: ", (long long)d.id);
@@ -312,15 +303,10 @@ void web_page_exemptions(struct web_req *r)
 static int on_audit(const struct sl_audit_entry *e, void *vctx)
 {
     struct sl_buf *b = vctx;
-    web_escf(b, "<tr><td class=\"n\">%lld</td><td>", (long long)e->seq);
-    web_esc(b, e->at);
-    sl_buf_append_str(b, "</td><td>");
-    web_esc(b, e->actor);
-    sl_buf_append_str(b, "</td><td>");
-    web_esc(b, e->action);
-    sl_buf_append_str(b, "</td><td>");
-    web_esc(b, e->object);
-    sl_buf_append_str(b, "</td><td><code>");
+    web_escf(b, "<tr><td class=\"n\">%lld</td>", (long long)e->seq);
+    const char *cells[] = {e->at, e->actor, e->action, e->object};
+    web_cells(b, cells, 4);
+    sl_buf_append_str(b, "<td><code>");
     web_esc(b, e->detail);
     sl_buf_append_str(b, "</code></td></tr>");
     return 0;

@@ -30,6 +30,15 @@ void web_escf(struct sl_buf *b, const char *fmt, ...)
     sl_buf_append_str(b, tmp);
 }
 
+void web_cells(struct sl_buf *b, const char *const *vals, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sl_buf_append_str(b, "<td>");
+        web_esc(b, vals[i]);
+        sl_buf_append_str(b, "</td>");
+    }
+}
+
 void web_url(struct sl_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";

@@ -87,6 +87,8 @@ void web_json(struct web_req *r, unsigned status, json_t *j);
 /* Appends s escaped for HTML text and attribute values ("" for NULL). */
 void web_esc(struct sl_buf *b, const char *s);
 void web_escf(struct sl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* <td>value</td> for each value, escaped. */
+void web_cells(struct sl_buf *b, const char *const *vals, size_t n);
 /* Appends s escaped for a URL query value. */
 void web_url(struct sl_buf *b, const char *s);
 /* <!doctype html> ... <main>: the header with the navigation for the user. */
@@ -134,6 +136,10 @@ void web_api(struct web_req *r);
 /* The device if it exists and the user may read it: 1, 0 (absent or not
  * allowed: the same answer), -1 store error. *site gets its site (id 0: none). */
 int web_device_visible(struct web_req *r, int64_t id, struct sl_device *d,
+                       struct sl_site_ref *site);
+/* The same, answering 404 (absent or not allowed) or 503 itself: true when
+ * the device may be read. */
+bool web_device_or_404(struct web_req *r, int64_t id, struct sl_device *d,
                        struct sl_site_ref *site);
 /* The sites the user may read (NULL = all) as ids; caller frees. n set. -1 on error. */
 int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all);

@@ -46,6 +46,17 @@ int web_device_visible(struct web_req *r, int64_t id, struct sl_device *d,
     return sl_roles_allow(&r->roles, SL_ROLE_ANY, site) ? 1 : 0;
 }
 
+bool web_device_or_404(struct web_req *r, int64_t id, struct sl_device *d,
+                       struct sl_site_ref *site)
+{
+    int got = web_device_visible(r, id, d, site);
+    if (got < 0)
+        web_error(r, 503, "The register cannot be read just now.");
+    else if (got == 0)
+        web_error(r, 404, "No such device.");
+    return got == 1;
+}
+
 struct vis_ctx {
     struct web_req *r;
     int64_t *ids;
@@ -172,6 +183,17 @@ static void figure(struct sl_buf *b, const json_t *obj, const char *prefix, cons
     sl_buf_append_str(b, "</span>");
 }
 
+/* A <td> of a figure for each key (class "n" for numbers when numeric). */
+static void figure_cells(struct sl_buf *b, const json_t *obj, const char *prefix,
+                         const char *const *keys, size_t n, bool numeric)
+{
+    for (size_t k = 0; k < n; k++) {
+        sl_buf_append_str(b, numeric ? "<td class=\"n\">" : "<td>");
+        figure(b, obj, prefix, keys[k]);
+        sl_buf_append_str(b, "</td>");
+    }
+}
+
 static void breakdown(struct sl_buf *b, const json_t *f, const char *key, const char *title,
                       bool sites)
 {
@@ -187,28 +209,23 @@ static void breakdown(struct sl_buf *b, const json_t *f, const char *key, const 
     {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "%s.%zu.", key, i);
-        sl_buf_append_str(b, "<tr><td>");
+        const char *name = json_string_value(json_object_get(row, "name"));
+        sl_buf_append_str(b, "<tr>");
         if (sites) {
-            sl_buf_append_str(b, "<a href=\"/devices?site=");
-            web_url(b, json_string_value(json_object_get(row, "name")));
+            sl_buf_append_str(b, "<td><a href=\"/devices?site=");
+            web_url(b, name);
             sl_buf_append_str(b, "\">");
+            web_esc(b, name);
+            sl_buf_append_str(b, "</a></td>");
+            const char *more[] = {json_string_value(json_object_get(row, "department")),
+                                  json_string_value(json_object_get(row, "tier"))};
+            web_cells(b, more, 2);
+        } else {
+            web_cells(b, &name, 1);
         }
-        web_esc(b, json_string_value(json_object_get(row, "name")));
-        sl_buf_append_str(b, sites ? "</a></td>" : "</td>");
-        if (sites) {
-            sl_buf_append_str(b, "<td>");
-            web_esc(b, json_string_value(json_object_get(row, "department")));
-            sl_buf_append_str(b, "</td><td>");
-            web_esc(b, json_string_value(json_object_get(row, "tier")));
-            sl_buf_append_str(b, "</td>");
-        }
-        const char *cols[] = {"affected", "replaced", "replaced_pct", "exempt", "outstanding",
-                              "overdue"};
-        for (size_t k = 0; k < 6; k++) {
-            sl_buf_append_str(b, "<td class=\"n\">");
-            figure(b, row, prefix, cols[k]);
-            sl_buf_append_str(b, "</td>");
-        }
+        static const char *const cols[] = {"affected", "replaced", "replaced_pct", "exempt",
+                                           "outstanding", "overdue"};
+        figure_cells(b, row, prefix, cols, 6, true);
         sl_buf_append_str(b, "</tr>");
     }
     sl_buf_append_str(b, "</table>");
@@ -230,13 +247,9 @@ static void milestones(struct sl_buf *b, const json_t *f)
     {
         char prefix[48];
         snprintf(prefix, sizeof prefix, "milestones.%zu.", i);
-        const char *cols[] = {"name", "due", "target", "achieved", "status", "note"};
+        static const char *const cols[] = {"name", "due", "target", "achieved", "status", "note"};
         sl_buf_append_str(b, "<tr>");
-        for (size_t k = 0; k < 6; k++) {
-            sl_buf_append_str(b, "<td>");
-            figure(b, m, prefix, cols[k]);
-            sl_buf_append_str(b, "</td>");
-        }
+        figure_cells(b, m, prefix, cols, 6, false);
         sl_buf_append_str(b, "</tr>");
     }
     sl_buf_append_str(b, "</table>");
