@@ -7,6 +7,7 @@
 #include "programme/explain.h"
 #include "programme/progress.h"
 #include "report/report.h"
+#include "util/grow.h"
 #include "util/str.h"
 #include "web/internal.h"
 
@@ -61,6 +62,7 @@ struct vis_ctx {
     struct web_req *r;
     int64_t *ids;
     size_t n, cap;
+    bool failed;
 };
 
 static int on_visible_site(const struct sl_site *s, void *vctx)
@@ -71,13 +73,9 @@ static int on_visible_site(const struct sl_site *s, void *vctx)
     sl_strlcpy(ref.department, s->department, sizeof ref.department);
     if (!sl_roles_allow(&c->r->roles, SL_ROLE_ANY, &ref))
         return 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        int64_t *ids = realloc(c->ids, cap * sizeof *ids);
-        if (ids == NULL)
-            return 1;
-        c->ids = ids;
-        c->cap = cap;
+    if (SL_GROW(c->ids, c->cap, c->n + 1, 64) != 0) {
+        c->failed = true;
+        return 1;
     }
     c->ids[c->n++] = s->id;
     return 0;
@@ -91,8 +89,8 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all)
     if (*all)
         return 0;
     struct sl_err err = {0};
-    struct vis_ctx c = {r, NULL, 0, 0};
-    if (sl_store_site_list(r->s, on_visible_site, &c, &err) != 0) {
+    struct vis_ctx c = {r, NULL, 0, 0, false};
+    if (sl_store_site_list(r->s, on_visible_site, &c, &err) != 0 || c.failed) {
         free(c.ids);
         return -1;
     }
