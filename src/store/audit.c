@@ -302,3 +302,11 @@ int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl
     struct list_walk w = {after_seq, limit > 0 ? limit : INT64_MAX, cb, ctx};
     return sl_walk_pages(s, &p, &w, err);
 }
+
+int sl_store_audit_head(struct sl_store *s, int64_t *seq, struct sl_err *err)
+{
+    struct sl_q *st = sl_st(s, "SELECT coalesce(max(seq), 0) FROM audit_log", err);
+    if (st == NULL)
+        return -1;
+    return sl_one_int(st, seq, "reading the audit chain's head", err) == 1 ? 0 : -1;
+}

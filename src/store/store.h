@@ -113,6 +113,10 @@ typedef int (*sl_audit_cb)(const struct sl_audit_entry *e, void *ctx);
 int sl_store_audit_list(struct sl_store *s, int64_t after_seq, int64_t limit, sl_audit_cb cb,
                         void *ctx, struct sl_err *err);
 
+/* The sequence number of the chain's last entry (0 when empty): every change of
+ * the register moves it, so it versions anything computed from the register. */
+int sl_store_audit_head(struct sl_store *s, int64_t *seq, struct sl_err *err);
+
 /* ---- moving a register (store/copy.c) ------------------------------------------- */
 
 /* Called every 50,000 rows of a table and at its end. */

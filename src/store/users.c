@@ -415,16 +415,20 @@ int sl_store_exreq_get(struct sl_store *s, int64_t id, struct sl_exreq *r, struc
 int sl_store_exreq_list(struct sl_store *s, int64_t device_id, const char *state, int64_t limit,
                         sl_exreq_cb cb, void *ctx, struct sl_err *err)
 {
-    struct sl_q *st = sl_st(s,
-                            sl_sql(s,
-                                   "SELECT " EXREQ_COLUMNS " FROM exemption_requests"
-                                   " WHERE (?1 = 0 OR device_id = ?1) AND (?2 IS NULL OR state = ?2)"
-                                   " ORDER BY id DESC LIMIT ?3",
-                                   "SELECT " EXREQ_COLUMNS " FROM exemption_requests"
-                                   " WHERE (?1 = 0 OR device_id = ?1)"
-                                   " AND (?2::text IS NULL OR state = ?2)"
-                                   " ORDER BY id DESC LIMIT ?3"),
-                            err);
+    /* One text per case: "(?1 = 0 OR device_id = ?1)" would not use the index. */
+    const char *sql =
+        device_id > 0
+            ? sl_sql(s,
+                     "SELECT " EXREQ_COLUMNS " FROM exemption_requests WHERE device_id = ?1"
+                     " AND (?2 IS NULL OR state = ?2) ORDER BY id DESC LIMIT ?3",
+                     "SELECT " EXREQ_COLUMNS " FROM exemption_requests WHERE device_id = ?1"
+                     " AND (?2::text IS NULL OR state = ?2) ORDER BY id DESC LIMIT ?3")
+            : sl_sql(s,
+                     "SELECT " EXREQ_COLUMNS " FROM exemption_requests WHERE ?1 = 0"
+                     " AND (?2 IS NULL OR state = ?2) ORDER BY id DESC LIMIT ?3",
+                     "SELECT " EXREQ_COLUMNS " FROM exemption_requests WHERE ?1 = 0"
+                     " AND (?2::text IS NULL OR state = ?2) ORDER BY id DESC LIMIT ?3");
+    struct sl_q *st = sl_st(s, sql, err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, device_id);

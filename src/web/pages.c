@@ -9,6 +9,7 @@
 #include "report/report.h"
 #include "util/grow.h"
 #include "util/str.h"
+#include "web/figcache.h"
 #include "web/internal.h"
 
 #define PAGE_DEFAULT 50
@@ -100,15 +101,31 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all)
 }
 
 /* The scopes the overview shows: all sites, else each department and site granted. */
+/* The figures of one scope as of a day (NULL: today), from the cache while
+ * the register has not changed (web/figcache.h), else computed and kept. */
 static json_t *figures_for(struct web_req *r, const struct sl_scope *sc, const char *as_of,
                            struct sl_err *err)
 {
-    struct sl_prog_options po = {.as_of = as_of, .scope = *sc};
+    char day[SL_DATE_LEN], key[SL_NAME_MAX + 64];
+    if (as_of == NULL)
+        sl_time_date(sl_now(), day);
+    else
+        sl_strlcpy(day, as_of, sizeof day);
+    snprintf(key, sizeof key, "%s|%s|%s", day, sl_scope_kind_name(sc->kind), sc->value);
+    int64_t head;
+    if (sl_store_audit_head(r->s, &head, err) != 0)
+        return NULL;
+    json_t *f = web_figcache_get(key, head);
+    if (f != NULL)
+        return f;
+    struct sl_prog_options po = {.as_of = day, .scope = *sc};
     struct sl_progress *p;
     if (sl_progress_compute(r->s, &po, &p, err) != 0)
         return NULL;
-    json_t *f = sl_report_figures_json(p);
+    f = sl_report_figures_json(p);
     sl_progress_free(p);
+    if (f != NULL)
+        web_figcache_put(key, head, f);
     return f;
 }
 

@@ -135,6 +135,16 @@ check "the event's actor is editA" editA \
     "$(sql "SELECT actor FROM lifecycle_events WHERE device_id = $DA ORDER BY id DESC LIMIT 1")"
 check "the audit entry's actor is editA" editA \
     "$(sql "SELECT actor FROM audit_log WHERE object = 'device:$DA' ORDER BY seq DESC LIMIT 1")"
+# The overview's figures follow the change (they are cached only while the
+# register does not change).
+"$SL" report --format json >"$T/report2.json"
+c admin "$B/api/v1/overview" >"$T/api-overview2.json"
+python3 - "$T/api-overview2.json" "$T/report2.json" "$T/api-overview.json" <<'PY' && ok "after a change the overview has the new figures" || bad "the overview kept stale figures"
+import json, sys
+a = json.load(open(sys.argv[1]))["scopes"][0]; r = json.load(open(sys.argv[2]))
+before = json.load(open(sys.argv[3]))["scopes"][0]
+sys.exit(0 if a["totals"] == r["totals"] and a["totals"] != before["totals"] else 1)
+PY
 check "a removal dated in the future is refused with 409" 409 \
     "$(c editA -o "$T/409" -w '%{http_code}' -d "csrf=$tA&replaced_by=none&date=2099-01-01" "$B/devices/$DA/remove")"
 
