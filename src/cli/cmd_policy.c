@@ -11,6 +11,7 @@
 #include "cli/judge_output.h"
 #include "ident/ident_internal.h"
 #include "policy/policy_internal.h"
+#include "programme/explain.h"
 #include "store/store.h"
 #include "util/datadir.h"
 #include "util/file.h"
@@ -115,30 +116,6 @@ static int policy_list(int argc, char **argv)
     sl_vrules_free(vr);
     sl_policy_free(ps);
     return SL_EXIT_OK;
-}
-
-struct ev_ctx {
-    struct sl_ident_acc *acc;
-    json_t *list;
-    size_t n;
-};
-
-static int on_evidence(const struct sl_evidence_row *r, void *vctx)
-{
-    struct ev_ctx *c = vctx;
-    sl_ident_observe(c->acc, &r->ev);
-    c->n++;
-    json_t *o = json_pack("{s:I, s:s, s:s, s:i, s:i}", "id", (json_int_t)r->id, "observed_at",
-                          r->observed_at, "proto", sl_proto_name(r->ev.proto), "port",
-                          (int)r->ev.port, "bytes", (int)r->ev.len);
-    if (r->path[0])
-        json_object_set_new(o, "path", json_string(r->path));
-    if (r->ev.outcome != SL_OUTCOME_OK)
-        json_object_set_new(o, "outcome", json_string(sl_outcome_name(r->ev.outcome)));
-    if (r->truncated)
-        json_object_set_new(o, "truncated", json_true());
-    json_array_append_new(c->list, o);
-    return 0;
 }
 
 /* --date: a day that exists, YYYY-MM-DD (util/timeutil). */
@@ -290,51 +267,6 @@ static int claim_from_file(const char *cmd, const char *path, struct sl_claim *c
     return SL_EXIT_OK;
 }
 
-/* The device's site's tier, unless the command line gave one. */
-static void device_tier(struct sl_store *s, const struct sl_device *d, enum sl_tier *tier,
-                        bool *have_tier)
-{
-    struct sl_err err = {0};
-    struct sl_site site;
-    if (*have_tier || d->site_id <= 0 || sl_store_site_get_id(s, d->site_id, &site, &err) != 1)
-        return;
-    *tier = site.tier;
-    *have_tier = true;
-    sl_site_free(&site);
-}
-
-/* The device identified again from its stored evidence: its claim, and the
- * device, evidence, clues and stored claim into out. An exit code. */
-static int claim_from_evidence(const char *cmd, struct sl_store *s, const struct sl_device *d,
-                               struct sl_claim *claim, json_t *out)
-{
-    struct sl_err err = {0};
-    struct sl_ident *id;
-    if (sl_ident_load(&id, sl_datadir(), &err) != 0)
-        return sl_cli_fail_err(cmd, &err);
-    int rc = SL_EXIT_OK;
-    struct ev_ctx ctx = {sl_ident_acc_new(id), json_array(), 0};
-    if (ctx.acc == NULL || sl_store_evidence_list(s, d->id, 0, on_evidence, &ctx, &err) != 0) {
-        rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg[0] ? err.msg : "out of memory");
-    } else {
-        sl_ident_conclude(ctx.acc, claim);
-        if (ctx.n == 0) /* nothing stored: explain the claim the register holds */
-            *claim = d->claim;
-        json_object_set_new(out, "device",
-                            json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)d->id, "address",
-                                      d->address, "mac", d->mac, "site",
-                                      d->site[0] ? d->site : "(none)"));
-        json_object_set_new(out, "evidence", ctx.list);
-        ctx.list = NULL;
-        json_object_set_new(out, "clues", sl_ident_acc_clues(ctx.acc));
-        json_object_set_new(out, "stored_claim", sl_claim_to_json(&d->claim));
-    }
-    json_decref(ctx.list);
-    sl_ident_acc_free(ctx.acc);
-    sl_ident_free(id);
-    return rc;
-}
-
 /* A device of the register: its claim from its evidence, and its site's tier. */
 static int claim_from_register(const char *cmd, const struct explain_args *a, const char *which,
                                struct sl_claim *claim, enum sl_tier *tier, bool *have_tier,
@@ -351,55 +283,21 @@ static int claim_from_register(const char *cmd, const struct explain_args *a, co
         return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no device '%s' in the register", which)
                         : sl_cli_fail_err(cmd, &err);
     }
-    device_tier(s, &d, tier, have_tier);
-    int rc = claim_from_evidence(cmd, s, &d, claim, out);
+    sl_explain_device_tier(s, &d, tier, have_tier);
+    struct sl_ident *id;
+    int rc = SL_EXIT_OK;
+    if (sl_ident_load(&id, sl_datadir(), &err) != 0) {
+        rc = sl_cli_fail_err(cmd, &err);
+    } else {
+        if (sl_explain_claim(s, id, &d, claim, out, &err) != 0)
+            rc = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "%s", err.msg);
+        sl_ident_free(id);
+    }
     sl_store_close(s);
     if (rc == SL_EXIT_OK && !*have_tier)
         fprintf(stderr, "%s: the device has no site; judging as tier 'sensitive' "
                         "(use --site-tier)\n", cmd);
     return rc;
-}
-
-/* The registry's entry for the claim's vendor, or null. */
-static json_t *registry_json(const struct sl_policy_set *ps, const struct sl_claim *claim)
-{
-    const struct sl_vendor *v = sl_policy_claim_vendor(ps, claim);
-    if (v == NULL)
-        return json_null();
-    json_t *laws = json_array();
-    for (size_t i = 0; i < v->n_laws; i++) {
-        const struct sl_law *l = sl_registry_law(sl_policy_registry(ps), v->laws[i]);
-        json_array_append_new(laws, json_string(l ? l->title : v->laws[i]));
-    }
-    json_t *named = json_array();
-    for (size_t i = 0; i < v->n_named_in; i++)
-        json_array_append_new(named, json_string(v->named_in[i]));
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "name", v->name, "legal_name",
-                     v->legal_name ? v->legal_name : "", "country", v->country, "laws", laws,
-                     "named_in", named, "source", v->source);
-}
-
-/* claim -> registry -> each policy -> the verdict, into out. */
-static void judge_chain(const struct sl_policy_set *ps, enum sl_tier tier,
-                        const struct sl_claim *claim, int64_t now, json_t *out)
-{
-    json_object_set_new(out, "tier", json_string(sl_tier_name(tier)));
-    json_object_set_new(out, "claim", sl_claim_to_json(claim));
-    json_object_set_new(out, "registry", registry_json(ps, claim));
-    json_t *pols = json_array();
-    for (size_t i = 0; i < sl_policy_count(ps); i++) {
-        const struct sl_policy *p = sl_policy_at(ps, i);
-        struct sl_verdict pv;
-        sl_policy_judge_one(ps, p, tier, claim, now, &pv);
-        json_array_append_new(pols, json_pack("{s:s, s:s, s:b, s:o}", "id", p->id, "date",
-                                              p->date, "in_force",
-                                              (p->selected & SL_DOMAIN_DEVICES) != 0, "verdict",
-                                              sl_verdict_to_json(&pv)));
-    }
-    json_object_set_new(out, "policies", pols);
-    struct sl_verdict verdict;
-    sl_policy_judge(ps, tier, claim, now, &verdict);
-    json_object_set_new(out, "verdict", sl_verdict_to_json(&verdict));
 }
 
 static int policy_explain(int argc, char **argv)
@@ -439,7 +337,7 @@ static int policy_explain(int argc, char **argv)
     else
         rc = claim_from_register(cmd, &a, argv[optind], &claim, &tier, &have_tier, out);
     if (rc == SL_EXIT_OK) {
-        judge_chain(ps, tier, &claim, now, out);
+        sl_explain_judge(ps, tier, &claim, now, out);
         if (a.json) {
             sl_print_json(stdout, out);
             out = NULL;

@@ -36,5 +36,7 @@ int sl_cmd_vehicles_set_status(int argc, char **argv);
 bool sl_cmd_vehicle_known(const char *db, const char *key);
 int sl_cmd_vehicle_explain(const char *cmd, const char *key, const char *db, const char *policy,
                            const char *date, bool json);
+int sl_cmd_serve(int argc, char **argv);
+int sl_cmd_users(int argc, char **argv);
 
 #endif

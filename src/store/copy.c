@@ -64,6 +64,12 @@ static const struct copy_table tables[] = {
      "id, vehicle_id, part_id, at, recorded_at, actor, from_status, to_status, site_id, note,"
      " replaced_by",
      "iiitttttitt"},
+    {"users", "id", "id, name, pwhash, disabled, created_at, pw_changed_at", "ittiii"},
+    {"user_grants", "id", "id, user_id, role, scope_kind, scope_value", "iittt"},
+    {"sessions", NULL, "id_hash, user_id, csrf, created_at, last_seen, address", "titiit"},
+    {"exemption_requests", "id",
+     "id, device_id, requested_by, reason, until, requested_at, state, decided_by, decided_at",
+     "iitttitti"},
     {"audit_log", "seq", "seq, at, actor, action, object, detail, prev_hash, hash, keyed",
      "itttttbbi"},
     {"audit_baseline", NULL, "evidence_upto", "i"},

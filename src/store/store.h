@@ -138,7 +138,9 @@ bool sl_store_keyed(const struct sl_store *s);
  * "demo": true, lifecycle events demo = true. */
 void sl_store_mark_demo(struct sl_store *s, bool demo);
 /* The newest audit entry and its hash (hex): what a report prints so that a
- * reader can anchor the chain elsewhere. *seq 0 and "" when the log is empty. */
+ * reader can anchor the chain elsewhere. *seq 0 and "" when the log is empty.
+ * Every change of the register moves it, so the dashboard versions what it
+ * computes from the register by it. */
 int sl_store_audit_head(struct sl_store *s, int64_t *seq, char hash_hex[65], struct sl_err *err);
 
 struct sl_audit_entry {
@@ -683,5 +685,109 @@ struct sl_vpart_group {
 typedef int (*sl_vpart_group_cb)(const struct sl_vpart_group *g, void *ctx);
 int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc, const char *by,
                           sl_vpart_group_cb cb, void *ctx, struct sl_err *err);
+
+/* ---- the dashboard: accounts, grants, sessions, exemption requests (store/users.c) -- */
+
+/* Accounts of `sightline serve`. pwhash is an argon2id string (libsodium's
+ * crypto_pwhash_str); the store never sees a password. Times are Unix seconds.
+ * Account changes are audited (never with the hash); sessions are not. */
+#define SL_USER_NAME_MAX 64
+#define SL_PWHASH_MAX 128
+
+struct sl_user {
+    int64_t id;
+    char name[SL_USER_NAME_MAX];
+    char pwhash[SL_PWHASH_MAX];
+    bool disabled;
+    int64_t created_at, pw_changed_at;
+};
+
+int sl_store_user_add(struct sl_store *s, const char *name, const char *pwhash,
+                      const char *actor, int64_t *id, struct sl_err *err);
+/* 1 and *u filled, 0 when there is no such account, -1 on error. */
+int sl_store_user_get(struct sl_store *s, const char *name, struct sl_user *u, struct sl_err *err);
+int sl_store_user_get_id(struct sl_store *s, int64_t id, struct sl_user *u, struct sl_err *err);
+typedef int (*sl_user_cb)(const struct sl_user *u, void *ctx);
+int sl_store_user_list(struct sl_store *s, sl_user_cb cb, void *ctx, struct sl_err *err);
+/* Both end every session of the account. 1 done, 0 no such account, -1. */
+int sl_store_user_set_password(struct sl_store *s, const char *name, const char *pwhash,
+                               const char *actor, struct sl_err *err);
+int sl_store_user_set_disabled(struct sl_store *s, const char *name, bool disabled,
+                               const char *actor, struct sl_err *err);
+
+/* A role over a scope: scope_kind "all" (scope_value ""), "department" or "site". */
+struct sl_grant {
+    char role[24];
+    char scope_kind[16];
+    char scope_value[SL_NAME_MAX];
+};
+/* Adds (SL_ERR_EXISTS when held already) or removes (1, or 0 when not held) a grant. */
+int sl_store_grant_add(struct sl_store *s, const char *user, const struct sl_grant *g,
+                       const char *actor, struct sl_err *err);
+int sl_store_grant_remove(struct sl_store *s, const char *user, const struct sl_grant *g,
+                          const char *actor, struct sl_err *err);
+typedef int (*sl_grant_cb)(const struct sl_grant *g, void *ctx);
+int sl_store_grant_list(struct sl_store *s, int64_t user_id, sl_grant_cb cb, void *ctx,
+                        struct sl_err *err);
+
+/* A server-side session, keyed by the hex SHA-256 of its id (the id itself is
+ * only ever in the browser's cookie). */
+struct sl_session {
+    int64_t user_id;
+    char csrf[65];
+    int64_t created_at, last_seen;
+};
+int sl_store_session_add(struct sl_store *s, const char *id_hash, int64_t user_id,
+                         const char *csrf, int64_t now, const char *address, struct sl_err *err);
+/* 1 and *out, 0 when there is none, -1. */
+int sl_store_session_get(struct sl_store *s, const char *id_hash, struct sl_session *out,
+                         struct sl_err *err);
+int sl_store_session_touch(struct sl_store *s, const char *id_hash, int64_t now,
+                           struct sl_err *err);
+int sl_store_session_delete(struct sl_store *s, const char *id_hash, struct sl_err *err);
+/* Deletes sessions idle since before idle_before or created before created_before. */
+int sl_store_session_purge(struct sl_store *s, int64_t idle_before, int64_t created_before,
+                           struct sl_err *err);
+
+/* An exemption asked for by one person, to be approved by another (four eyes). */
+struct sl_exreq {
+    int64_t id, device_id;
+    char requested_by[SL_USER_NAME_MAX];
+    char reason[256];
+    char until[SL_DATE_LEN];
+    int64_t requested_at;
+    char state[16]; /* "pending", "approved", "refused" */
+    char decided_by[SL_USER_NAME_MAX];
+    int64_t decided_at;
+};
+/* Audited as exemption.request with the requester as actor. */
+int sl_store_exreq_add(struct sl_store *s, int64_t device_id, const char *requester,
+                       const char *reason, const char *until, int64_t *id, struct sl_err *err);
+int sl_store_exreq_get(struct sl_store *s, int64_t id, struct sl_exreq *r, struct sl_err *err);
+typedef int (*sl_exreq_cb)(const struct sl_exreq *r, void *ctx);
+/* Requests of one device (device_id > 0) or all, of one state (NULL = any), newest first. */
+int sl_store_exreq_list(struct sl_store *s, int64_t device_id, const char *state, int64_t limit,
+                        sl_exreq_cb cb, void *ctx, struct sl_err *err);
+/* Moves a pending request to `state` ("approved" or "refused"), audited with the
+ * decider as actor. Joins an open transaction. 1 done, 0 no longer pending, -1. */
+int sl_store_exreq_decide(struct sl_store *s, int64_t id, const char *state, const char *decider,
+                          struct sl_err *err);
+
+/* One page of devices for the dashboard: keyset paging by id (after = the last
+ * id of the previous page, 0 to start; desc for newest first), optionally only
+ * devices of the given sites (site_ids != NULL; n may be 0: nothing matches),
+ * a status (-1 any), a manufacturer or a decision. At most `limit` rows. */
+struct sl_device_page_query {
+    const int64_t *site_ids;
+    size_t n_site_ids;
+    int status;
+    const char *manufacturer;
+    const char *decision;
+    int64_t after;
+    bool desc;
+    int64_t limit;
+};
+int sl_store_device_page(struct sl_store *s, const struct sl_device_page_query *q,
+                         sl_device_cb cb, void *ctx, struct sl_err *err);
 
 #endif

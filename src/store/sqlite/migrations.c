@@ -273,5 +273,49 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  BEGIN SELECT RAISE(ABORT, 'audit_baseline is append-only'); END;"
      "CREATE TRIGGER audit_baseline_no_delete BEFORE DELETE ON audit_baseline"
      "  BEGIN SELECT RAISE(ABORT, 'audit_baseline is append-only'); END;"},
+    {7, "web: dashboard accounts, role grants, sessions and exemption requests",
+     /* sightline serve (web/): accounts with argon2id hashes, grants of a role
+      * over all sites, a department or one site, server-side sessions (only the
+      * SHA-256 of a session id is stored) and the four-eyes exemption requests.
+      * Times are Unix seconds. */
+     "CREATE TABLE users ("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  pwhash TEXT NOT NULL,"
+     "  disabled INTEGER NOT NULL DEFAULT 0,"
+     "  created_at INTEGER NOT NULL,"
+     "  pw_changed_at INTEGER NOT NULL"
+     ") STRICT;"
+     "CREATE TABLE user_grants ("
+     "  id INTEGER PRIMARY KEY,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  role TEXT NOT NULL CHECK (role IN ('viewer','site-editor','approver',"
+     "    'programme-admin','auditor')),"
+     "  scope_kind TEXT NOT NULL CHECK (scope_kind IN ('all','department','site')),"
+     "  scope_value TEXT NOT NULL DEFAULT '',"
+     "  UNIQUE (user_id, role, scope_kind, scope_value)"
+     ") STRICT;"
+     "CREATE TABLE sessions ("
+     "  id_hash TEXT PRIMARY KEY,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  csrf TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  last_seen INTEGER NOT NULL,"
+     "  address TEXT NOT NULL DEFAULT ''"
+     ") STRICT;"
+     "CREATE INDEX sessions_user ON sessions(user_id);"
+     "CREATE TABLE exemption_requests ("
+     "  id INTEGER PRIMARY KEY,"
+     "  device_id INTEGER NOT NULL REFERENCES devices(id),"
+     "  requested_by TEXT NOT NULL,"
+     "  reason TEXT NOT NULL,"
+     "  until TEXT NOT NULL,"
+     "  requested_at INTEGER NOT NULL,"
+     "  state TEXT NOT NULL DEFAULT 'pending'"
+     "    CHECK (state IN ('pending','approved','refused')),"
+     "  decided_by TEXT,"
+     "  decided_at INTEGER"
+     ") STRICT;"
+     "CREATE INDEX exemption_requests_device ON exemption_requests(device_id, state);"},
     {0, NULL, NULL},
 };

@@ -1,0 +1,20 @@
+/* auth.h - passwords for the dashboard's accounts (argon2id via libsodium's
+ * crypto_pwhash_str), shared by `sightline users` and the sign-in. */
+#ifndef SL_WEB_AUTH_H
+#define SL_WEB_AUTH_H
+
+#include "store/store.h"
+#include "util/err.h"
+
+#define SL_WEB_PASSWORD_MIN 12
+#define SL_WEB_PASSWORD_MAX 512
+
+/* Hashes a password (12 to 512 characters) into out. 0 or -1. */
+int sl_web_hash_password(const char *password, char out[SL_PWHASH_MAX], struct sl_err *err);
+
+struct web_req;
+/* Checks name and password (throttled) and starts a session: 200, 401
+ * (wrong, whether or not the account exists), 429 (throttled) or 503. */
+unsigned web_sign_in(struct web_req *r, const char *name, const char *password);
+
+#endif

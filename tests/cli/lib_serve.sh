@@ -1,0 +1,77 @@
+# lib_serve.sh - what the dashboard's tests share (sourced after lib.sh, in a
+# network namespace of the test's own): a demo register with a hostile device
+# model, one account per role, a server, and curl as each account.
+#
+#   serve_setup            the register and the accounts (password $PW)
+#   serve_start NAME ARGS  starts `sightline serve ARGS` (stdout $T/NAME.out),
+#                          waits for its URL line, stops it at exit
+#   c USER CURL-ARGS...    curl as USER (cookie jar $T/USER.jar, the server's
+#                          certificate trusted), the base URL in $B
+#   login USER [PASSWORD]  signs USER in through the form; prints the status
+#   csrf USER              the session's CSRF token (from /api/v1/me)
+#   dev_at SITE STATUS     the id of a device of SITE in STATUS
+SL=${SIGHTLINE:?}
+PW='correct horse battery staple'
+SITE_A="Elm Park Laboratory"
+SITE_B="Northgate House"
+HOSTILE='<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
+
+serve_setup() {
+    chmod 755 "$T"
+    "$SL" demo seed --seed 7 >/dev/null || die "demo seed"
+    HOSTILE_ID=$(dev_at "$SITE_A" confirmed)
+    # A device whose model came from a hostile answer (the claim's model).
+    q=$(printf '%s' "$HOSTILE" | sed "s/'/''/g")
+    sql "UPDATE devices SET model = '$q', claim = json_set(claim, '\$.model', '$q')
+         WHERE id = $HOSTILE_ID" || die "hostile model"
+    add_user admin --grant programme-admin
+    add_user viewer --grant viewer
+    add_user auditor --grant auditor
+    add_user editA --grant "site-editor:site:$SITE_A"
+    add_user editB --grant "site-editor:site:$SITE_B"
+    add_user approver --grant approver
+    add_user lockme --grant viewer
+    add_user both --grant site-editor --grant approver
+    # The server runs as nobody: the register and its directory must be its.
+    chown -R nobody "$T"
+}
+
+add_user() { # NAME USERS-ADD-ARGS...
+    _n=$1
+    shift
+    printf '%s\n' "$PW" | "$SL" users add "$_n" "$@" >/dev/null || die "users add $_n"
+}
+
+serve_start() { # NAME ARGS...
+    _name=$1
+    shift
+    : >"$T/$_name.out" # before the start: wait_for must not find it missing
+    "$SL" serve --user nobody "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
+    _pid=$!
+    on_exit "kill $_pid 2>/dev/null"
+    wait_for "$T/$_name.out" "dashboard at" || { cat "$T/$_name.err"; die "serve $_name did not start"; }
+    eval "PID_$_name=$_pid"
+}
+
+B=https://127.0.0.1:8443
+c() { # USER CURL-ARGS...
+    _u=$1
+    shift
+    curl -s --cacert "$T/dashboard-cert.pem" -b "$T/$_u.jar" -c "$T/$_u.jar" "$@"
+}
+
+login() { # USER [PASSWORD]
+    c "$1" -o "$T/login.html" "$B/login"
+    _tok=$(grep -o 'name="csrf" value="[0-9a-f]*' "$T/login.html" | cut -d'"' -f4)
+    c "$1" -o "$T/login-answer.html" -w '%{http_code}' --data-urlencode "csrf=$_tok" \
+        --data-urlencode "name=$1" --data-urlencode "password=${2:-$PW}" "$B/login"
+}
+
+csrf() { # USER
+    c "$1" "$B/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])'
+}
+
+dev_at() { # SITE STATUS
+    sql "SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id
+         WHERE s.name = '$1' AND d.status = '$2' ORDER BY d.id LIMIT 1"
+}
