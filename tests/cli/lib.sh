@@ -8,7 +8,7 @@
 #                         checks its exit status; shows both when it is wrong
 #   expect_rc WANT CMD... the same, silent when right (for `&& has ...` chains)
 #   has FILE TEXT [DESC]  FILE holds TEXT (a fixed string); lacks: it does not
-#   wait_for FILE TEXT [COUNT]   waits up to 30 s until FILE has COUNT lines
+#   wait_for FILE TEXT [COUNT]   waits up to 90 s (a loaded ASan build starts slowly) until FILE has COUNT lines
 #                         (default 1) holding TEXT
 #   on_exit CMD           runs CMD at exit, before $T goes (lab down, kill ...)
 #   die MSG               a failure the test cannot go on from: clean up, exit 1
@@ -101,7 +101,7 @@ wait_for() { # FILE TEXT [COUNT]
     _i=0
     while [ "$(grep -cF -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
         _i=$((_i + 1))
-        [ "$_i" -gt 300 ] && return 1
+        [ "$_i" -gt 900 ] && return 1
         sleep 0.1
     done
     return 0

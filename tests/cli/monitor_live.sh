@@ -20,7 +20,8 @@ run_live() { # $1 = extra options; output in $T/live.jsonl, $T/live.err; pid in 
     $S monitor -i slmon0 --jsonl "$T/live.jsonl" --count "$frames" --duration 30 $1 \
         2>"$T/live.err" &
     pid=$!
-    wait_for "$T/live.err" "dropped capabilities" || { bad "capture did not open"; cat "$T/live.err"; }
+    wait_for "$T/live.err" "dropped capabilities" ||
+        { bad "capture did not open"; cat "$T/live.err"; kill -TERM $pid 2>/dev/null; }
 }
 
 run_live ""
