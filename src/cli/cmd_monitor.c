@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +440,15 @@ static void capture_live(struct run *r, struct sl_err *err)
     struct sl_frame f;
     g_live = r->live;
     uint64_t start = sl_mono_ms(), last_save = start;
+    /* A quiet interface never returns from the read (libpcap does not keep
+     * its read timeout in immediate mode): the alarm breaks it at the end. */
+    if (o->duration > 0) {
+        struct sigaction alrm;
+        memset(&alrm, 0, sizeof alrm);
+        alrm.sa_handler = on_signal;
+        sigaction(SIGALRM, &alrm, NULL);
+        alarm((unsigned)o->duration); /* at most a year: the option's bound */
+    }
     while (!g_stop) {
         if (g_reload) {
             g_reload = 0;
@@ -464,6 +474,7 @@ static void capture_live(struct run *r, struct sl_err *err)
             live_checkpoint(r, err);
         }
     }
+    alarm(0);
     g_live = NULL;
 }
 
@@ -552,13 +563,15 @@ int sl_cmd_monitor(int argc, char **argv)
         return rc;
     }
     struct sl_err err = {0};
+    /* Caught from the start: a SIGTERM while the rules load (after the
+     * capture opened) still ends with the stats line, not a silent death. */
+    sl_cli_catch_signals(on_signal);
+    struct sigaction hup;
+    memset(&hup, 0, sizeof hup);
+    hup.sa_handler = on_signal;
+    sigaction(SIGHUP, &hup, NULL);
     if ((rc = open_register(r, &err)) == 0 && (rc = open_inputs(r, &err)) == 0 &&
         (rc = start_engine(r, &err)) == 0) {
-        sl_cli_catch_signals(on_signal);
-        struct sigaction hup;
-        memset(&hup, 0, sizeof hup);
-        hup.sa_handler = on_signal;
-        sigaction(SIGHUP, &hup, NULL);
         if (r->live != NULL)
             capture_live(r, &err);
         else

@@ -71,6 +71,13 @@ if id nobody >/dev/null 2>&1; then
     has "$T/live.jsonl" '"signature_id":9000003'
 fi
 
+# A quiet interface: --duration still ends the capture (libpcap's read timeout
+# is not kept in immediate mode; the monitor polls), with its stats line.
+timeout 30 $S monitor -i slmon0 --duration 2 --jsonl "$T/quiet.jsonl" 2>"$T/quiet.err"
+rc=$?
+check "--duration ends a capture of a quiet interface" 0 "$rc"
+has "$T/quiet.jsonl" '"event_type":"stats"'
+
 # A capture filter on the live interface.
 run_live "--filter udp"
 inject "$P/cloud.pcap" slmon1 >/dev/null
