@@ -184,20 +184,9 @@ static void free_test(struct sl_rule_test *t)
     memset(t, 0, sizeof *t);
 }
 
-static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size_t pos,
-                      const struct sl_registry *reg, struct sl_err *err)
+/* Where a rule looks: protocols, port and the fields it reads. */
+static int parse_where(struct sl_rule *r, const json_t *j, const char *file, struct sl_err *err)
 {
-    memset(r, 0, sizeof *r);
-    r->file = file;
-    r->id = jstr(j, "id");
-    if (r->id == NULL || r->id[0] == '\0' || strlen(r->id) >= SL_RULE_ID_MAX)
-        return sl_err_set(err, "%s: rule %zu: needs an id shorter than %d characters", file, pos,
-                          SL_RULE_ID_MAX);
-    r->description = jstr(j, "description");
-    r->source = jstr(j, "source");
-    if (r->source == NULL || r->description == NULL)
-        return sl_err_set(err, "%s: rule '%s': needs a description and a source", file, r->id);
-
     const json_t *pj = json_object_get(j, "proto");
     if (json_is_string(pj)) {
         enum sl_proto p;
@@ -242,10 +231,12 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
     }
     if (r->n_fields == 0)
         return sl_err_set(err, "%s: rule '%s': needs a field", file, r->id);
+    return 0;
+}
 
-    size_t groups = 0;
-    if (parse_test(&r->t, j, file, r->id, &groups, err) != 0)
-        return -1;
+/* The further conditions (also) a rule needs, each a field and a test. */
+static int parse_also(struct sl_rule *r, const json_t *j, const char *file, struct sl_err *err)
+{
     const json_t *also = json_object_get(j, "also");
     if (also != NULL && (!json_is_array(also) || json_array_size(also) > SL_RULE_MAX_ALSO))
         return sl_err_set(err, "%s: rule '%s': also must be a list of up to %d conditions", file,
@@ -262,7 +253,14 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
         if (parse_test(&c->t, aj, file, r->id, &g, err) != 0)
             return -1;
     }
+    return 0;
+}
 
+/* What a match yields (maker, brand, type, templates) and its weights, checked
+ * against the registry and the pattern's groups. */
+static int parse_yield(struct sl_rule *r, const json_t *j, const char *file, size_t groups,
+                       const struct sl_registry *reg, struct sl_err *err)
+{
     const json_t *w = json_object_get(j, "weight");
     r->weight = json_is_number(w) ? json_number_value(w) : 0.0;
     if (r->weight < 0.0 || r->weight > 1.0)
@@ -303,7 +301,14 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
         if (tpls[i] != NULL && !valid_template(tpls[i], groups))
             return sl_err_set(err, "%s: rule '%s': template '%s' names a missing regex group",
                               file, r->id, tpls[i]);
+    return 0;
+}
 
+/* At least one positive and one negative example; a whole record among the
+ * positives when the rule has conditions. */
+static int check_examples(struct sl_rule *r, const json_t *j, const char *file,
+                          struct sl_err *err)
+{
     r->examples = json_object_get(j, "examples");
     const json_t *posx = json_object_get(r->examples, "positive");
     const json_t *neg = json_object_get(r->examples, "negative");
@@ -320,6 +325,29 @@ static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size
                                "evidence record among its positive examples",
                           file, r->id);
     return 0;
+}
+
+static int parse_rule(struct sl_rule *r, const json_t *j, const char *file, size_t pos,
+                      const struct sl_registry *reg, struct sl_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->file = file;
+    r->id = jstr(j, "id");
+    if (r->id == NULL || r->id[0] == '\0' || strlen(r->id) >= SL_RULE_ID_MAX)
+        return sl_err_set(err, "%s: rule %zu: needs an id shorter than %d characters", file, pos,
+                          SL_RULE_ID_MAX);
+    r->description = jstr(j, "description");
+    r->source = jstr(j, "source");
+    if (r->source == NULL || r->description == NULL)
+        return sl_err_set(err, "%s: rule '%s': needs a description and a source", file, r->id);
+    if (parse_where(r, j, file, err) != 0)
+        return -1;
+    size_t groups = 0;
+    if (parse_test(&r->t, j, file, r->id, &groups, err) != 0)
+        return -1;
+    if (parse_also(r, j, file, err) != 0 || parse_yield(r, j, file, groups, reg, err) != 0)
+        return -1;
+    return check_examples(r, j, file, err);
 }
 
 static int by_name(const void *a, const void *b)
