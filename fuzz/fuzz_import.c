@@ -1,6 +1,7 @@
 /* fuzz_import.c - nmap XML and masscan JSON import parsers (scan/import.h):
  * hostile files must never crash, hang or grow without bound. The first byte
- * picks the format; nothing is written (no register). */
+ * picks the format (nmap, masscan, or detected from the content as `import`
+ * does by default); nothing is written (no register). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -13,7 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0 || size > 1024 * 1024)
         return 0;
-    enum sl_import_format fmt = (data[0] & 1) ? SL_IMPORT_NMAP_XML : SL_IMPORT_MASSCAN_JSON;
+    static const enum sl_import_format formats[] = {SL_IMPORT_NMAP_XML, SL_IMPORT_MASSCAN_JSON,
+                                                    SL_IMPORT_AUTO};
+    enum sl_import_format fmt = formats[data[0] % 3];
     struct sl_scan_opts o;
     memset(&o, 0, sizeof o);
     struct sl_scan_summary sum;
