@@ -238,13 +238,13 @@ static int lc_option(const char *cmd, int o, struct lc_args *a)
         return sl_cli_decision_arg(cmd, optarg);
     case 'a': a->sel.affected = true; break;
     case 't': a->c.at = optarg; break;
-    case 'n': a->c.note = optarg; break;
-    case 'r': a->c.replaced_by = optarg; break;
-    case 'p': a->c.exempt_approver = optarg; break;
+    case 'n': a->c.note = optarg; return sl_cli_text_arg(cmd, "--note/--reason", optarg);
+    case 'r': a->c.replaced_by = optarg; return sl_cli_text_arg(cmd, "--replaced-by", optarg);
+    case 'p': a->c.exempt_approver = optarg; return sl_cli_text_arg(cmd, "--approver", optarg);
     case 'u': a->c.exempt_until = optarg; break;
     case 'N': a->dry = true; break;
     case 'K': a->skip = true; break;
-    case 'A': a->actor = optarg; break;
+    case 'A': a->actor = optarg; return sl_cli_text_arg(cmd, "--actor", optarg);
     case 'D': a->db = optarg; break;
     case 'h': a->help = true; break;
     default: return sl_cli_bad_option(cmd);

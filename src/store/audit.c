@@ -219,6 +219,11 @@ int sl_store_audit(struct sl_store *s, const char *actor, const char *action,
 {
     if (detail_json == NULL || *detail_json == '\0')
         detail_json = "{}";
+    /* The actor comes from options, the environment or a login: text the
+     * chain keeps for ever, so it must be clean whichever door it came in by. */
+    if (actor != NULL && (!sl_utf8_valid(actor, strlen(actor), NULL) || sl_str_has_control(actor)))
+        return sl_err_setk(err, SL_ERR_INVALID,
+                           "the actor is not clean text (invalid UTF-8 or control characters)");
     if (sl_store_begin(s, err) != 0)
         return -1;
     struct sl_pending_audit *p = calloc(1, sizeof *p);

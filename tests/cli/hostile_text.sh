@@ -78,6 +78,18 @@ SIGHTLINE_DB="$T/u.db" "$SL" sites list --json > "$T/u.json"
 has "$T/u.json" "Bâtiment Ω" "the UTF-8 site is listed"
 check "only the good site was added" 1 "$(grep -c '"name":' "$T/u.json")"
 
+# --- notes, reasons, approvers and actors are kept in the audit chain: clean text only ---
+SIGHTLINE_DB="$T/u.db" expect 2 "devices set-status: a --note that is not UTF-8" "$SL" devices set-status confirmed 1 --note "$(printf 'bad\377')"
+has "$T/err" "--note/--reason: not valid UTF-8" "the note's option named"
+SIGHTLINE_DB="$T/u.db" expect 2 "devices exempt: an --approver with a control character" "$SL" devices exempt 1 --reason ok --approver "$(printf 'A\033[2J')" --until 2099-01-01
+has "$T/err" "--approver: contains control characters" "the approver's option named"
+SIGHTLINE_DB="$T/u.db" expect 2 "devices set-status: an --actor that is not UTF-8" "$SL" devices set-status confirmed 1 --actor "$(printf 'x\376')"
+has "$T/err" "--actor: not valid UTF-8" "the actor's option named"
+SIGHTLINE_DB="$T/u.db" SIGHTLINE_ACTOR="$(printf 'env\377')" expect 2 "an actor from the environment that is not UTF-8 is refused by the register" "$SL" sites add "Clean" --department D --tier public
+has "$T/err" "the actor is not clean text" "the register says why"
+SIGHTLINE_DB="$T/u.db" "$SL" sites list --json > "$T/u2.json"
+lacks "$T/u2.json" '"Clean"' "nothing written for the refused actor"
+
 # --- item 19: an over-long field is named by its column ---
 python3 -c 'print("name,department,tier,networks\nLong,D,public," + "1" * 5000)' > "$T/long.csv"
 expect 2 "an over-long field is refused" "$SL" sites import "$T/long.csv"
