@@ -6,12 +6,14 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "store/store.h"
 #include "cli/config.h"
+#include "scan/scan.h"
 #include "util/file.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -216,6 +218,34 @@ int sl_cli_text_arg(const char *cmd, const char *what, const char *arg)
     if (sl_str_has_control(arg))
         return sl_cli_usage_error(cmd, "%s: contains control characters", what);
     return 0;
+}
+
+/* Asks the person at the terminal to confirm a large scan. true for "yes". */
+static bool confirmed(uint64_t n)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return false;
+    fprintf(stderr, "Scan %llu addresses? Only scan networks you are authorised to scan. "
+                    "Type yes to go on: ",
+            (unsigned long long)n);
+    char line[16];
+    if (fgets(line, sizeof line, stdin) == NULL)
+        return false;
+    return strcmp(sl_str_trim(line), "yes") == 0;
+}
+
+int sl_cli_scan_size_ok(const char *cmd, uint64_t n, uint64_t max_addresses, bool dry_run)
+{
+    if (max_addresses > 0 && n > max_addresses)
+        return sl_cli_usage_error(cmd, "%llu addresses to scan, more than --max-addresses %llu",
+                                  (unsigned long long)n, (unsigned long long)max_addresses);
+    if (max_addresses > 0 || n <= SL_SCAN_CONFIRM_ADDRESSES || dry_run || confirmed(n))
+        return 0;
+    return sl_cli_usage_error(cmd,
+                              "%llu addresses to scan: above %d, give --max-addresses %llu (or "
+                              "answer yes on a terminal); --dry-run shows the plan",
+                              (unsigned long long)n, SL_SCAN_CONFIRM_ADDRESSES,
+                              (unsigned long long)n);
 }
 
 void sl_cli_catch_signals(void (*handler)(int))

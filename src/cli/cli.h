@@ -13,6 +13,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/err.h"
@@ -95,6 +96,12 @@ int sl_cli_decision_arg(const char *cmd, const char *arg);
  * a milestone): 0 when it is UTF-8 without control characters, else a usage
  * error's exit code naming `what` and the byte where it goes wrong. */
 int sl_cli_text_arg(const char *cmd, const char *what, const char *arg);
+
+/* How many addresses a scan may reach before it needs --max-addresses (or a
+ * yes typed at a terminal): n addresses against max_addresses (0 = not given).
+ * 0 to go on, or a usage error's exit code saying what to give. `dry_run`
+ * needs no confirmation. Shared by scan and verify's rescan. */
+int sl_cli_scan_size_ok(const char *cmd, uint64_t n, uint64_t max_addresses, bool dry_run);
 
 /* SIGINT and SIGTERM call handler (which may restore the defaults for a second
  * ^C), until sl_cli_default_signals. */

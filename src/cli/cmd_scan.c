@@ -289,35 +289,12 @@ static int ports_and_creds(const char *cmd, struct scan_args *a)
     return 0;
 }
 
-/* Asks the person at the terminal to confirm a large scan. true for "yes". */
-static bool confirmed(uint64_t n)
-{
-    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-        return false;
-    fprintf(stderr, "Scan %llu addresses? Only scan networks you are authorised to scan. "
-                    "Type yes to go on: ",
-            (unsigned long long)n);
-    char line[16];
-    if (fgets(line, sizeof line, stdin) == NULL)
-        return false;
-    return strcmp(sl_str_trim(line), "yes") == 0;
-}
-
 /* The size checks: --max-addresses, or a yes above SL_SCAN_CONFIRM_ADDRESSES
  * (a dry run needs neither). 0, or an exit code. */
 static int check_size(const char *cmd, const struct scan_args *a)
 {
     uint64_t n = sl_targets_count(a->targets) - sl_targets_excluded(a->targets);
-    if (a->max_addresses > 0 && n > a->max_addresses)
-        return sl_cli_usage_error(cmd, "%llu addresses to scan, more than --max-addresses %llu",
-                                  (unsigned long long)n, (unsigned long long)a->max_addresses);
-    if (a->max_addresses > 0 || n <= SL_SCAN_CONFIRM_ADDRESSES || a->dry_run || confirmed(n))
-        return 0;
-    return sl_cli_usage_error(cmd,
-                              "%llu addresses to scan: above %d, give --max-addresses %llu (or "
-                              "answer yes on a terminal); --dry-run shows the plan",
-                              (unsigned long long)n, SL_SCAN_CONFIRM_ADDRESSES,
-                              (unsigned long long)n);
+    return sl_cli_scan_size_ok(cmd, n, a->max_addresses, a->dry_run);
 }
 
 /* --dry-run: what the scan would do, and nothing else. */

@@ -57,10 +57,23 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static void on_start(uint64_t addresses, const char *targets, void *ctx)
+/* What the rescan needs to know before it starts, and what it said. */
+struct start_ctx {
+    const char *cmd;
+    uint64_t max_addresses; /* 0 = not given */
+    int refused;            /* the exit code of a refusal, or 0 */
+};
+
+/* The rescan's size is checked like a scan's (--max-addresses, or a yes). */
+static int on_start(uint64_t addresses, const char *targets, void *vctx)
 {
-    fprintf(stderr, "%s: scanning %llu addresses (%s)\n", (const char *)ctx,
-            (unsigned long long)addresses, targets);
+    struct start_ctx *c = vctx;
+    c->refused = sl_cli_scan_size_ok(c->cmd, addresses, c->max_addresses, false);
+    if (c->refused != 0)
+        return c->refused;
+    fprintf(stderr, "%s: scanning %llu addresses (%s)\n", c->cmd, (unsigned long long)addresses,
+            targets);
+    return 0;
 }
 
 static void print_result(struct sl_store *s, const char *sites, int64_t scan_id, bool complete,
@@ -133,10 +146,15 @@ static int resolve_sites(const char *cmd, struct sl_store *s, bool all, const ch
     return 0;
 }
 
-static int verify_by_scanning(const char *cmd, const char *db, const char *actor, bool all,
-                              const char *const *names, size_t n_names, const char *ports,
-                              unsigned timeout, double rate, unsigned conc, bool json,
-                              bool fail_reappeared)
+struct verify_args {
+    const char *db, *actor, *from, *ports;
+    int64_t timeout, rate, conc, max_addresses;
+    const char *names[64];
+    size_t n_names;
+    bool all, json, fail_reappeared, help;
+};
+
+static int verify_by_scanning(const char *cmd, const struct verify_args *a)
 {
     struct sl_err err = {0};
     struct sl_store *s = NULL;
@@ -147,28 +165,31 @@ static int verify_by_scanning(const char *cmd, const char *db, const char *actor
         ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
         goto out;
     }
-    if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0) {
+    if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0) {
         ret = sl_cli_fail_err(cmd, &err);
         goto out;
     }
-    if ((ret = resolve_sites(cmd, s, all, names, n_names, sites)) != 0)
+    if ((ret = resolve_sites(cmd, s, a->all, a->names, a->n_names, sites)) != 0)
         goto out;
-    struct sl_verify_scan_opts vo = {sites->ids, sites->n, ports, timeout, rate, conc,
-                                     sl_cli_actor(actor), &stop_flag, on_start, (void *)cmd};
+    struct start_ctx start = {cmd, (uint64_t)a->max_addresses, 0};
+    struct sl_verify_scan_opts vo = {sites->ids,          sites->n,       a->ports,
+                                     (unsigned)a->timeout, (double)a->rate, (unsigned)a->conc,
+                                     sl_cli_actor(a->actor), &stop_flag,   on_start,
+                                     &start};
     stop_flag = 0;
     sl_cli_catch_signals(on_signal);
     int rc = sl_verify_scan(s, &vo, res, &err);
     sl_cli_default_signals();
     if (rc != 0) {
-        ret = sl_cli_fail(cmd, sl_cli_exit_for(&err),
-                          "%s", err.msg);
+        ret = start.refused != 0 ? start.refused /* already said why */
+                                 : sl_cli_fail(cmd, sl_cli_exit_for(&err), "%s", err.msg);
         goto out;
     }
-    print_result(s, sites->text, res->scan_id, res->complete, &res->rec, json);
+    print_result(s, sites->text, res->scan_id, res->complete, &res->rec, a->json);
     if (!res->complete)
         ret = sl_cli_fail(cmd, SL_EXIT_RUNTIME, "scan %lld interrupted: recorded as incomplete",
                           (long long)res->scan_id);
-    else if (fail_reappeared && res->rec.reappeared + res->rec.still_reappeared > 0)
+    else if (a->fail_reappeared && res->rec.reappeared + res->rec.still_reappeared > 0)
         ret = SL_EXIT_FINDINGS;
 out:
     sl_store_close(s);
@@ -181,6 +202,7 @@ static void verify_usage(const char *cmd)
 {
     printf("Usage: %s (--site NAME... | --all) [--from-scan FILE] [--fail-on reappeared]\n"
            "          [--ports LIST] [--timeout MS] [--rate N] [--concurrency N]\n"
+           "          [--max-addresses N]\n"
            "          [--json] [--actor NAME] [--db PATH]\n\n"
            "Rescans the networks of the sites (only those networks: scan only what you\n"
            "are authorised to) and reconciles what answered with the register:\n"
@@ -194,19 +216,12 @@ static void verify_usage(const char *cmd)
            "'sightline scan --jsonl'; - = stdin): only a whole, complete scan whose\n"
            "targets hold every removed device of the sites counts as proof; anything\n"
            "else (cut off, incomplete, another network) is refused with exit 2 and\n"
-           "nothing changes. --ports etc. as for 'sightline scan'.\n"
+           "nothing changes. --ports etc. as for 'sightline scan'; a rescan of more\n"
+           "than 65536 addresses needs --max-addresses N (or a yes at a terminal).\n"
            "Exit 1 with --fail-on reappeared when a removed device answers (newly\n"
            "reappeared, or still there from an earlier verification).\n",
            cmd);
 }
-
-struct verify_args {
-    const char *db, *actor, *from, *ports;
-    int64_t timeout, rate, conc;
-    const char *names[64];
-    size_t n_names;
-    bool all, json, fail_reappeared, help;
-};
 
 /* One option. 0, or an exit code. */
 static int verify_option(const char *cmd, int o, struct verify_args *a)
@@ -235,6 +250,10 @@ static int verify_option(const char *cmd, int o, struct verify_args *a)
             return sl_cli_usage_error(cmd, "--concurrency %lld is above what the file limit "
                                            "allows (%u)",
                                       (long long)a->conc, sl_scan_max_concurrency());
+        break;
+    case 'M':
+        if (sl_parse_i64(optarg, 1, INT64_MAX, &a->max_addresses) != 0)
+            return sl_cli_usage_error(cmd, "--max-addresses must be a positive number");
         break;
     case 'F':
         if (strcmp(optarg, "reappeared") == 0)
@@ -363,6 +382,7 @@ int sl_cmd_verify(int argc, char **argv)
         {"rate", required_argument, NULL, 'r'},
         {"concurrency", required_argument, NULL, 'c'},
         {"fail-on", required_argument, NULL, 'F'},
+        {"max-addresses", required_argument, NULL, 'M'},
         {"json", no_argument, NULL, 'j'},
         {"actor", required_argument, NULL, 'A'},
         {"db", required_argument, NULL, 'D'},
@@ -385,8 +405,6 @@ int sl_cmd_verify(int argc, char **argv)
     if (a.all == (a.n_names > 0))
         return sl_cli_usage_error(cmd, "say which sites: --site NAME (repeatable) or --all");
     if (a.from == NULL)
-        return verify_by_scanning(cmd, a.db, a.actor, a.all, a.names, a.n_names, a.ports,
-                                  (unsigned)a.timeout, (double)a.rate, (unsigned)a.conc, a.json,
-                                  a.fail_reappeared);
+        return verify_by_scanning(cmd, &a);
     return verify_from_scan(cmd, &a);
 }

@@ -155,9 +155,6 @@ static int run_scan(struct vctx *c, const struct sl_verify_scan_opts *o,
     so.ident = ident;
     so.actor = o->actor;
     so.stop = o->stop;
-    if (o->on_start != NULL)
-        o->on_start(sl_targets_count(c->targets) - sl_targets_excluded(c->targets),
-                    c->targets_text, o->ctx);
     struct sl_scan_callbacks cb;
     memset(&cb, 0, sizeof cb);
     cb.on_device = on_device;
@@ -237,7 +234,11 @@ int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
     if (load_sites(&c, err) == 0 && sl_ident_load(&ident, sl_datadir(), err) == 0 &&
         sl_policy_load(&ps, sl_datadir(), err) == 0 && sl_policy_select(ps, NULL, err) == 0) {
         c.policy = ps;
-        if (sl_store_scan_begin(s, o->n_sites == 1 ? o->site_ids[0] : 0, "verify",
+        if (o->on_start != NULL &&
+            o->on_start(sl_targets_count(c.targets) - sl_targets_excluded(c.targets),
+                        c.targets_text, o->ctx) != 0)
+            sl_err_setk(err, SL_ERR_INVALID, "the rescan was refused before it began");
+        else if (sl_store_scan_begin(s, o->n_sites == 1 ? o->site_ids[0] : 0, "verify",
                                 c.targets_text, NULL, o->actor, &c.scan_id, err) == 0) {
             res->scan_id = c.scan_id;
             bool closed = false;

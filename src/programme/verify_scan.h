@@ -32,8 +32,10 @@ struct sl_verify_scan_opts {
     unsigned concurrency;    /* 0 = the scanner's default */
     const char *actor;
     volatile sig_atomic_t *stop;
-    /* Told what will be scanned before the first packet (may be NULL). */
-    void (*on_start)(uint64_t addresses, const char *targets, void *ctx);
+    /* Told what will be scanned before anything is sent or recorded (may be
+     * NULL); a non-zero return refuses the scan (-1, err of kind invalid, no
+     * scan record written): how the CLI asks for --max-addresses. */
+    int (*on_start)(uint64_t addresses, const char *targets, void *ctx);
     void *ctx;
 };
 

@@ -59,6 +59,16 @@ printf 'name,department,tier,networks\nWorld,D,public,0.0.0.0/0\n' > "$T/world.c
 expect 2 "sites import: a /0 is refused" "$SL" sites import "$T/world.csv"
 has "$T/err" "line 2, column 4 (networks): '0.0.0.0/0' is too large for a site" "line and column"
 
+# --- verify's rescan of a site's networks is held to the same size rule ---
+export SIGHTLINE_DB="$T/verify7.db"
+expect 0 "a site with a loopback /12" "$SL" sites add Wide12 --department D --tier public --network 127.80.0.0/12
+expect 2 "verify's rescan of 1048576 addresses needs --max-addresses" "$SL" verify --site Wide12 --timeout 200
+has "$T/err" "1048576 addresses to scan: above 65536, give --max-addresses 1048576" "names the count"
+lacks "$T/err" "scanning 1048576" "nothing scanned"
+check "no scan recorded by the refused verify" 0 "$(sqlite3 "$SIGHTLINE_DB" 'select count(*) from scans')"
+expect 2 "verify --max-addresses below the count" "$SL" verify --site Wide12 --max-addresses 1000 --timeout 200
+has "$T/err" "1048576 addresses to scan, more than --max-addresses 1000" "says so"
+
 # --- item 19: an unknown --site is a usage error before any packet ---
 export SIGHTLINE_DB="$T/site19.db"
 expect 0 "a site" "$SL" sites add Known --department D --tier public --network 127.77.0.0/24
