@@ -50,6 +50,9 @@ struct sl_backend {
     void (*bind_int)(struct sl_q *q, int i, int64_t v);
     void (*bind_real)(struct sl_q *q, int i, double v);
     void (*bind_text)(struct sl_q *q, int i, const char *v);
+    /* Binds text the caller keeps unchanged until the statement has run and
+     * been reset (no copy where the backend can avoid one); NULL: bind_text. */
+    void (*bind_text_kept)(struct sl_q *q, int i, const char *v);
     void (*bind_blob)(struct sl_q *q, int i, const void *v, size_t n);
     /* 1: a row is ready; 0: done; -1: error (err set, with a kind). */
     int (*step)(struct sl_q *q, struct sl_err *err);
@@ -81,6 +84,10 @@ struct sl_backend {
     int (*check)(struct sl_store *s, char *out, size_t n, struct sl_err *err);
     /* Resets identity sequences after rows were written with explicit ids. */
     int (*sync_ids)(struct sl_store *s, struct sl_err *err);
+    /* Prepares the connection for a bulk write of many rows in one
+     * transaction (SQLite: a page cache that holds the indexes being filled);
+     * NULL: nothing to do. */
+    int (*bulk)(struct sl_store *s, struct sl_err *err);
     const struct sl_migration *migrations; /* in order, ended by {0} */
 };
 
@@ -148,6 +155,10 @@ void sl_bind_id(struct sl_q *q, int i, int64_t id); /* id <= 0 binds NULL */
 void sl_bind_real(struct sl_q *q, int i, double v);
 void sl_bind_text(struct sl_q *q, int i, const char *v);
 void sl_bind_text_or_null(struct sl_q *q, int i, const char *v);
+/* The same, for text the caller keeps unchanged until the statement has run
+ * (sl_exec_stmt, sl_one_int): SQLite then binds it without a copy. */
+void sl_bind_kept(struct sl_q *q, int i, const char *v);
+void sl_bind_kept_or_null(struct sl_q *q, int i, const char *v);
 void sl_bind_blob(struct sl_q *q, int i, const void *v, size_t n);
 
 /* 1 row, 0 done, -1 error; on error the statement is reset and err prefixed with `what`. */

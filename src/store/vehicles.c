@@ -72,16 +72,17 @@ static void bind_part(struct sl_q *q, int first, int64_t vid, const struct sl_vp
 {
     sl_bind_int(q, first, vid);
     sl_bind_int(q, first + 1, p->position);
-    sl_bind_text(q, first + 2, p->kind);
+    /* The row's text lives until the statement has run (insert_parts). */
+    sl_bind_kept(q, first + 2, p->kind);
     const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
                            p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
     for (int k = 0; k < 10; k++)
-        sl_bind_text_or_null(q, first + 3 + k, texts[k]);
-    sl_bind_text(q, first + 13, "fitted");
-    sl_bind_text(q, first + 14, now);
-    sl_bind_text_or_null(q, first + 15, p->vendor);
-    sl_bind_text_or_null(q, first + 16, p->vendors);
-    sl_bind_text_or_null(q, first + 17, p->rules);
+        sl_bind_kept_or_null(q, first + 3 + k, texts[k]);
+    sl_bind_kept(q, first + 14, now);
+    sl_bind_kept(q, first + 13, "fitted");
+    sl_bind_kept_or_null(q, first + 15, p->vendor);
+    sl_bind_kept_or_null(q, first + 16, p->vendors);
+    sl_bind_kept_or_null(q, first + 17, p->rules);
     bind_verdict(q, first + 18, &p->verdict, false);
 }
 
@@ -213,7 +214,7 @@ int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx
                              const char *actor, size_t *added, struct sl_err *err)
 {
     *added = 0;
-    if (sl_store_begin(s, err) != 0)
+    if ((s->be->bulk != NULL && s->be->bulk(s, err) != 0) || sl_store_begin(s, err) != 0)
         return -1;
     int rc;
     struct sl_vehicle_row v;
