@@ -461,6 +461,14 @@ static void test_cyclonedx(void **state)
         {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"x\",\"components\":[{\"name\":\"car\",\"properties\":[{\"name\":\"sightline:vehicle:vin\",\"value\":\"1G4AH59H45G118341\"}]}]}]}", "inside another"},
         {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"car\",\"properties\":[{\"name\":\"sightline:vehicle:vin\",\"value\":\"1G4AH59H55G118341\"}]}]}", "check digit"},
         {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"bomFormat\":\"CycloneDX\"}", "duplicate"},
+        /* read component by component (util/jsonscan.h): what the whole
+         * document's parser refused is still refused, with its place */
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[],\"components\":[]}", "duplicate object key 'components'"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[]} {}", "not JSON: line 1, column 63: end of file expected"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\"},\n{\"name\":\"b\",}]}", "not JSON: line 2"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\"},]}", "not JSON"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\",\"name\":\"b\"}]}", "duplicate"},
+        {"{\"components\":[{\"name\":\"a\"}],\"bomFormat\":\"CycloneDX\",\"specVersion\":\"2.0\"}", "'2.0' is not supported"},
     };
     size_t np = f.n_parts;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -469,6 +477,12 @@ static void test_cyclonedx(void **state)
             fail_msg("bad BOM %zu: '%s' lacks '%s'", i, err.msg, bad[i].why);
         assert_int_equal(f.n_parts, np);
     }
+    /* the header may follow the components */
+    static const char late[] = "{\"components\":[{\"type\":\"firmware\",\"name\":\"EG25-G\"}],"
+                               "\"specVersion\":\"1.5\",\"bomFormat\":\"CycloneDX\"}";
+    assert_int_equal(cdx(late, NULL, &f, &err), 0);
+    assert_int_equal(f.n_parts, np + 1);
+    np = f.n_parts;
     char *deep = deep_bom(SL_CDX_MAX_DEPTH + 1);
     assert_int_equal(cdx(deep, NULL, &f, &err), 1);
     assert_non_null(strstr(err.msg, "nested deeper than 32"));
