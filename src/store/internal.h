@@ -84,10 +84,14 @@ struct sl_backend {
     int (*check)(struct sl_store *s, char *out, size_t n, struct sl_err *err);
     /* Resets identity sequences after rows were written with explicit ids. */
     int (*sync_ids)(struct sl_store *s, struct sl_err *err);
-    /* Prepares the connection for a bulk write of many rows in one
-     * transaction (SQLite: a page cache that holds the indexes being filled);
-     * NULL: nothing to do. */
-    int (*bulk)(struct sl_store *s, struct sl_err *err);
+    /* Before (on) and after (off) a bulk write of many rows, every one built
+     * by sightline's own code, in one transaction; NULL: nothing to do.
+     * SQLite: a page cache that holds the indexes being filled and the
+     * transaction's pages; CHECK constraints not evaluated while on (each
+     * costs SQLite an ephemeral table per statement; the columns they guard
+     * are written from the code's enumerations, and `db verify`'s
+     * integrity_check still checks every CHECK constraint). */
+    int (*bulk)(struct sl_store *s, bool on, struct sl_err *err);
     const struct sl_migration *migrations; /* in order, ended by {0} */
 };
 

@@ -214,8 +214,10 @@ int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx
                              const char *actor, size_t *added, struct sl_err *err)
 {
     *added = 0;
-    if ((s->be->bulk != NULL && s->be->bulk(s, err) != 0) || sl_store_begin(s, err) != 0)
-        return -1;
+    /* Every row is built here from the fleet's checked records (store.h). */
+    bool bulk = s->be->bulk != NULL;
+    if ((bulk && s->be->bulk(s, true, err) != 0) || sl_store_begin(s, err) != 0)
+        goto off;
     int rc;
     struct sl_vehicle_row v;
     const struct sl_vpart_row *parts;
@@ -232,16 +234,24 @@ int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx
         }
         (*added)++;
     }
-    if (rc < 0) {
+    if (rc < 0)
         sl_store_rollback(s);
-        *added = 0;
-        return -1;
+    else if (sl_store_commit(s, err) == 0)
+        rc = 0;
+    else
+        rc = -1;
+    if (bulk) {
+        struct sl_err off_err = {0};
+        if (s->be->bulk(s, false, rc < 0 ? &off_err : err) != 0 && rc == 0)
+            rc = -1;
     }
-    if (sl_store_commit(s, err) != 0) {
+    if (rc < 0)
         *added = 0;
-        return -1;
-    }
-    return 0;
+    return rc < 0 ? -1 : 0;
+off:
+    if (bulk)
+        s->be->bulk(s, false, &(struct sl_err){0});
+    return -1;
 }
 
 int sl_store_vehicle_find(struct sl_store *s, const char *key, int64_t *id, struct sl_err *err)
