@@ -114,8 +114,9 @@ static int insert_event(struct sl_store *s, const struct sl_vehicle_event *ev, c
 {
     struct sl_q *q = sl_st(s,
                            "INSERT INTO vehicle_events (vehicle_id, part_id, at, recorded_at, actor,"
-                           " from_status, to_status, site_id, note, replaced_by)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           " from_status, to_status, site_id, note, replaced_by, scheduled_for,"
+                           " exempt_until, exempt_approver)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                            err);
     if (q == NULL)
         return -1;
@@ -129,6 +130,9 @@ static int insert_event(struct sl_store *s, const struct sl_vehicle_event *ev, c
     sl_bind_id(q, 8, ev->site_id);
     sl_bind_text_or_null(q, 9, ev->note);
     sl_bind_text_or_null(q, 10, ev->replaced_by);
+    sl_bind_text_or_null(q, 11, ev->scheduled_for);
+    sl_bind_text_or_null(q, 12, ev->exempt_until);
+    sl_bind_text_or_null(q, 13, ev->exempt_approver);
     return sl_exec_deferred(q, "recording a vehicle event", err);
 }
 
@@ -321,6 +325,10 @@ static void row_to_part(struct sl_q *q, struct sl_vpart_row *p)
     for (int k = 0; k < 17; k++)
         *texts[k] = sl_col_str(q, 3 + k);
     col_verdict(q, 20, &p->verdict, false);
+    p->scheduled_for = sl_col_str(q, 23);
+    p->exempt_until = sl_col_str(q, 24);
+    p->exempt_approver = sl_col_str(q, 25);
+    p->exempt_reason = sl_col_str(q, 26);
 }
 
 static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx,
@@ -329,7 +337,8 @@ static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx
     struct sl_q *q = sl_st(s,
                            "SELECT id, vehicle_id, position, kind, layer, supplier, manufacturer,"
                            " model, version, imei, serial, purl, cpe, source, status, status_since,"
-                           " replaced_by, vendor, vendors, rules, decision, policy, deadline"
+                           " replaced_by, vendor, vendors, rules, decision, policy, deadline,"
+                           " scheduled_for, exempt_until, exempt_approver, exempt_reason"
                            " FROM vehicle_parts WHERE vehicle_id = ?1 ORDER BY position",
                            err);
     if (q == NULL)
@@ -409,7 +418,7 @@ int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f,
         " AND (v.site_id = ?5 OR ?5 IS NULL) AND (v.decision = ?6 OR ?6 IS NULL)"
         " AND (v.status = ?7 OR ?7 IS NULL)"
         " AND (lower(v.maker) = lower(?8) OR ?8 IS NULL OR EXISTS (SELECT 1 FROM vehicle_parts p"
-        "   WHERE p.vehicle_id = v.id AND p.status = 'fitted'"
+        "   WHERE p.vehicle_id = v.id AND p.status <> 'removed'"
         "   AND (', ' || lower(p.vendors) || ', ') LIKE ('%, ' || lower(?8) || ', %')))"
         " ORDER BY v.id LIMIT ?2",
         2, list_bind, list_row, "listing vehicles"};
@@ -417,9 +426,8 @@ int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f,
     return sl_walk_pages(s, &p, &w, err);
 }
 
-/* The record's current status and its date, locked until the transaction ends. */
-static int current_status(struct sl_store *s, struct sl_vehicle_event *ev, char since[SL_ISO_LEN],
-                          struct sl_err *err)
+int sl_store_vehicle_status(struct sl_store *s, struct sl_vehicle_event *ev,
+                            char since[SL_ISO_LEN], struct sl_err *err)
 {
     struct sl_q *q;
     if (ev->part_id > 0)
@@ -452,14 +460,20 @@ static int write_status(struct sl_store *s, const struct sl_vehicle_event *ev, s
     if (ev->part_id > 0) {
         q = sl_st(s,
                   "UPDATE vehicle_parts SET status = ?2, status_since = ?3,"
-                  " replaced_by = COALESCE(?4, replaced_by) WHERE id = ?1",
+                  " replaced_by = COALESCE(?4, replaced_by), scheduled_for = ?5,"
+                  " exempt_until = ?6, exempt_approver = ?7, exempt_reason = ?8 WHERE id = ?1",
                   err);
         if (q == NULL)
             return -1;
+        bool exempt = strcmp(ev->to_status, "exempt") == 0;
         sl_bind_int(q, 1, ev->part_id);
         sl_bind_text(q, 2, ev->to_status);
         sl_bind_text(q, 3, ev->at);
         sl_bind_text_or_null(q, 4, ev->replaced_by);
+        sl_bind_text_or_null(q, 5, ev->scheduled_for);
+        sl_bind_text_or_null(q, 6, ev->exempt_until);
+        sl_bind_text_or_null(q, 7, ev->exempt_approver);
+        sl_bind_text_or_null(q, 8, exempt ? ev->note : NULL);
         if (sl_exec_deferred(q, "changing a part's status", err) != 0)
             return -1;
     }
@@ -487,7 +501,7 @@ int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
     sl_time_iso(sl_now(), now);
     if (ev->at[0] == '\0')
         sl_strlcpy(ev->at, now, sizeof ev->at);
-    if (current_status(s, ev, since, err) != 0)
+    if (sl_store_vehicle_status(s, ev, since, err) != 0)
         goto fail;
     /* History is read in date order: a change cannot precede the status it changes. */
     if (strcmp(ev->at, since) < 0) {
@@ -498,9 +512,13 @@ int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
     }
     if (insert_event(s, ev, now, err) != 0 || write_status(s, ev, err) != 0)
         goto fail;
-    json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "from", ev->from_status, "to",
-                          ev->to_status, "at", ev->at, "note", ev->note[0] ? ev->note : NULL,
-                          "replaced_by", ev->replaced_by[0] ? ev->replaced_by : NULL);
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "from",
+                          ev->from_status, "to", ev->to_status, "at", ev->at, "note",
+                          ev->note[0] ? ev->note : NULL, "replaced_by",
+                          ev->replaced_by[0] ? ev->replaced_by : NULL, "scheduled_for",
+                          ev->scheduled_for[0] ? ev->scheduled_for : NULL, "exempt_until",
+                          ev->exempt_until[0] ? ev->exempt_until : NULL, "approver",
+                          ev->exempt_approver[0] ? ev->exempt_approver : NULL);
     if (ev->part_id > 0)
         json_object_set_new(d, "part", json_integer(ev->part_id));
     if (ev->site_id > 0)
@@ -519,7 +537,8 @@ int sl_store_vehicle_events(struct sl_store *s, int64_t vehicle_id, sl_vehicle_e
 {
     struct sl_q *q = sl_st(s,
                            "SELECT e.id, e.part_id, e.at, e.recorded_at, e.actor, e.from_status,"
-                           " e.to_status, e.site_id, s.name, e.note, e.replaced_by"
+                           " e.to_status, e.site_id, s.name, e.note, e.replaced_by,"
+                           " e.scheduled_for, e.exempt_until, e.exempt_approver"
                            " FROM vehicle_events e LEFT JOIN sites s ON s.id = e.site_id"
                            " WHERE e.vehicle_id = ?1 ORDER BY e.at, e.id",
                            err);
@@ -542,6 +561,9 @@ int sl_store_vehicle_events(struct sl_store *s, int64_t vehicle_id, sl_vehicle_e
         sl_col_text(q, 8, e.site, sizeof e.site);
         sl_col_text(q, 9, e.note, sizeof e.note);
         sl_col_text(q, 10, e.replaced_by, sizeof e.replaced_by);
+        sl_col_text(q, 11, e.scheduled_for, sizeof e.scheduled_for);
+        sl_col_text(q, 12, e.exempt_until, sizeof e.exempt_until);
+        sl_col_text(q, 13, e.exempt_approver, sizeof e.exempt_approver);
         if (cb(&e, ctx) != 0) {
             sl_reset(q);
             return 0;
@@ -652,12 +674,12 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
         strcmp(by, "vendor") == 0
             ? "SELECT p.vendor, p.decision, count(*), min(p.deadline) FROM vehicle_parts p"
               " JOIN vehicles v ON v.id = p.vehicle_id LEFT JOIN sites s ON s.id = v.site_id"
-              " WHERE p.status = 'fitted' AND v.status = 'active' AND v.first_seen <= ?1"
+              " WHERE p.status <> 'removed' AND v.status = 'active' AND v.first_seen <= ?1"
               SCOPE_SQL("?2", "?3") " GROUP BY p.vendor, p.decision ORDER BY 1, 2"
             : "SELECT CAST(v.model_year AS TEXT), p.decision, count(*), min(p.deadline)"
               " FROM vehicle_parts p JOIN vehicles v ON v.id = p.vehicle_id"
               " LEFT JOIN sites s ON s.id = v.site_id"
-              " WHERE p.status = 'fitted' AND v.status = 'active' AND v.first_seen <= ?1"
+              " WHERE p.status <> 'removed' AND v.status = 'active' AND v.first_seen <= ?1"
               SCOPE_SQL("?2", "?3") " GROUP BY v.model_year, p.decision ORDER BY 1, 2";
     struct sl_q *q = sl_st(s, sql, err);
     if (q == NULL)

@@ -10,7 +10,9 @@
 
 #include "util/grow.h"
 #include "util/str.h"
+#include "util/timeutil.h"
 #include "vehicle/assess_internal.h"
+#include "vehicle/status.h"
 
 /* ---- sites ------------------------------------------------------------------------ */
 
@@ -298,7 +300,7 @@ static int load_vehicle(const struct sl_vehicle_row *r, void *ctx)
 static int load_part(const struct sl_vpart_row *r, void *ctx)
 {
     struct load *l = ctx;
-    if (strcmp(r->status, "fitted") != 0) {
+    if (strcmp(r->status, "removed") == 0) { /* scheduled and exempt parts are still fitted */
         l->v->n_removed++;
         return 0;
     }
@@ -477,4 +479,26 @@ int sl_vreg_set_site_rule(struct sl_store *s, struct sl_assessor *a, int64_t sit
         return -1;
     }
     return sl_store_commit(s, err);
+}
+
+int sl_vreg_set_status(struct sl_store *s, struct sl_assessor *a, struct sl_vehicle_event *ev,
+                       char *why, size_t whyn, enum sl_decision *old_d, enum sl_decision *new_d,
+                       struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    char since[SL_ISO_LEN] = "";
+    int rc = sl_store_vehicle_status(s, ev, since, err);
+    if (rc == 0 && sl_vstatus_check(ev, since, sl_now(), why, whyn) != 0)
+        return sl_store_commit(s, err) == 0 ? 0 : -1; /* refused: nothing written */
+    char what[96];
+    snprintf(what, sizeof what, "%s %s",
+             ev->part_id ? "a part's status is now" : ev->site_id ? "moved; status" : "status",
+             ev->to_status);
+    if (rc != 0 || sl_store_vehicle_set_status(s, ev, err) != 0 ||
+        sl_vreg_rejudge(s, a, ev->vehicle_id, what, ev->actor, old_d, new_d, err) != 0) {
+        sl_store_rollback(s);
+        return -1;
+    }
+    return sl_store_commit(s, err) == 0 ? 1 : -1;
 }
