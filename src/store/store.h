@@ -677,7 +677,7 @@ struct sl_vehicle_fig_row {
     int64_t id;
     const char *fleet, *site, *tier, *site_rule; /* "" when none */
     int model_year;
-    const char *status;           /* the current status */
+    const char *status;           /* its status at the scope's `until` (replayed) */
     enum sl_decision decision;
     const char *deadline;
 };

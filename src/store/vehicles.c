@@ -653,13 +653,30 @@ static int fig_row(struct sl_q *q, void *vw)
     return w->cb(&r, w->ctx);
 }
 
+/* The vehicles registered by `until` (a parameter), each with its status
+ * (st) and site (sid) as they stood then: replayed from vehicle_events (the
+ * creation event carries the first site), one index seek each. */
+#define VEHICLES_AS_OF(until)                                                                     \
+    "(SELECT v.id, v.fleet, v.model_year, v.decision, v.deadline,"                                \
+    " COALESCE((SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = v.id"                \
+    "   AND e.part_id IS NULL AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1),"      \
+    "   v.status) AS st,"                                                                          \
+    " COALESCE((SELECT e.site_id FROM vehicle_events e WHERE e.vehicle_id = v.id"                  \
+    "   AND e.part_id IS NULL AND e.site_id IS NOT NULL AND e.at <= " until                        \
+    " ORDER BY e.at DESC, e.id DESC LIMIT 1), v.site_id) AS sid"                                   \
+    " FROM vehicles v WHERE v.first_seen <= " until ") v"
+/* A part's status as it stood at `until`: its last event by then, else fitted. */
+#define PART_AS_OF(until)                                                                         \
+    "COALESCE((SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = p.vehicle_id"        \
+    " AND e.part_id = p.id AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1), 'fitted')"
+
 int sl_store_vehicle_figures(struct sl_store *s, const struct sl_vehicle_scope *sc,
                              sl_vehicle_fig_cb cb, void *ctx, struct sl_err *err)
 {
     struct sl_pager p = {
-        "SELECT v.id, v.fleet, s.name, s.tier, s.vehicle_rule, v.model_year, v.status,"
-        " v.decision, v.deadline FROM vehicles v LEFT JOIN sites s ON s.id = v.site_id"
-        " WHERE v.id > ?1 AND v.first_seen <= ?3" SCOPE_SQL("?4", "?5")
+        "SELECT v.id, v.fleet, s.name, s.tier, s.vehicle_rule, v.model_year, v.st,"
+        " v.decision, v.deadline FROM " VEHICLES_AS_OF("?3")
+        " LEFT JOIN sites s ON s.id = v.sid WHERE v.id > ?1" SCOPE_SQL("?4", "?5")
         " ORDER BY v.id LIMIT ?2",
         2, fig_bind, fig_row, "counting vehicles"};
     struct fig_walk w = {sc, 0, cb, ctx};
@@ -673,13 +690,14 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
     const char *sql =
         strcmp(by, "vendor") == 0
             ? "SELECT p.vendor, p.decision, count(*), min(p.deadline) FROM vehicle_parts p"
-              " JOIN vehicles v ON v.id = p.vehicle_id LEFT JOIN sites s ON s.id = v.site_id"
-              " WHERE p.status <> 'removed' AND v.status = 'active' AND v.first_seen <= ?1"
+              " JOIN " VEHICLES_AS_OF("?1") " ON v.id = p.vehicle_id"
+              " LEFT JOIN sites s ON s.id = v.sid"
+              " WHERE v.st = 'active' AND " PART_AS_OF("?1") " <> 'removed'"
               SCOPE_SQL("?2", "?3") " GROUP BY p.vendor, p.decision ORDER BY 1, 2"
             : "SELECT CAST(v.model_year AS TEXT), p.decision, count(*), min(p.deadline)"
-              " FROM vehicle_parts p JOIN vehicles v ON v.id = p.vehicle_id"
-              " LEFT JOIN sites s ON s.id = v.site_id"
-              " WHERE p.status <> 'removed' AND v.status = 'active' AND v.first_seen <= ?1"
+              " FROM vehicle_parts p JOIN " VEHICLES_AS_OF("?1") " ON v.id = p.vehicle_id"
+              " LEFT JOIN sites s ON s.id = v.sid"
+              " WHERE v.st = 'active' AND " PART_AS_OF("?1") " <> 'removed'"
               SCOPE_SQL("?2", "?3") " GROUP BY v.model_year, p.decision ORDER BY 1, 2";
     struct sl_q *q = sl_st(s, sql, err);
     if (q == NULL)

@@ -4,8 +4,9 @@
 # renewed), back to fitted, removed with what replaced it; every move checked
 # by the devices' lifecycle rules (the refusals and their reasons), recorded
 # in the history with what it carried, audited, and the vehicle judged again;
-# a vehicle moved and retired. Runs on SQLite and, under ctest label
-# postgres, on a private PostgreSQL cluster.
+# a vehicle moved and retired; the report's vehicles section as of earlier
+# dates replays the statuses that held then. Runs on SQLite and, under ctest
+# label postgres, on a private PostgreSQL cluster.
 . "$(dirname "$0")/lib.sh"
 S=$SIGHTLINE
 export SIGHTLINE_NOW=2026-11-28T12:00:00Z
@@ -72,5 +73,22 @@ expect 0 "moved" $S vehicles set-status $W active --site "Depot 2"
 expect 0 "retired" $S vehicles set-status $W retired
 expect_rc 2 $S vehicles set-status $W retired && has "$T/err" "the vehicle is already retired"
 expect_rc 2 $S vehicles set-status $W retired --site "Depot 2" && has "$T/err" "moved (--site) while it is active"
+# The report's vehicles section as of a date replays the statuses that held
+# then (vehicle_events): before the removal, the move and the retirement,
+# both vehicles active at Northgate House with all three parts fitted.
+fig() { # AS-OF
+    expect_rc 0 $S report --format json --as-of "$1" -o "$T/r-$1.json"
+    python3 - "$T/r-$1.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["vehicles"]
+site = {r["name"]: r["total"] for r in v["by_site"]}
+vendor = {r["name"]: r["total"] for r in v["parts_by_vendor"]}
+print(v["vehicles"]["total"], v["retired"], v["parts"]["total"], site.get("Northgate House", 0),
+      site.get("Depot 2", 0), vendor.get("Quectel", 0))
+PY
+}
+check "as of 2026-11-15" "2 0 3 2 0 1" "$(fig 2026-11-15)"
+check "as of 2026-11-25 (the module removed)" "2 0 2 2 0 0" "$(fig 2026-11-25)"
+check "as of 2026-11-28 (moved, then retired)" "1 1 1 1 0 0" "$(fig 2026-11-28)"
 expect_rc 0 $S db verify
 finish
