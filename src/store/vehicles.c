@@ -655,19 +655,25 @@ static int fig_row(struct sl_q *q, void *vw)
 
 /* The vehicles registered by `until` (a parameter), each with its status
  * (st) and site (sid) as they stood then: replayed from vehicle_events (the
- * creation event carries the first site), one index seek each. */
+ * creation event carries the first site), one index seek each; when no event
+ * is later than `until` (a report of today) the rows' own values, which the
+ * events always end in, without a seek. */
+#define NOTHING_AFTER(until) "(SELECT max(at) FROM vehicle_events) <= " until
 #define VEHICLES_AS_OF(until)                                                                     \
     "(SELECT v.id, v.fleet, v.model_year, v.decision, v.deadline,"                                \
-    " COALESCE((SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = v.id"                \
+    " COALESCE(CASE WHEN " NOTHING_AFTER(until) " THEN v.status END,"                             \
+    " (SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = v.id"                         \
     "   AND e.part_id IS NULL AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1),"      \
     "   v.status) AS st,"                                                                          \
+    " CASE WHEN " NOTHING_AFTER(until) " THEN v.site_id ELSE"                                     \
     " COALESCE((SELECT e.site_id FROM vehicle_events e WHERE e.vehicle_id = v.id"                  \
     "   AND e.part_id IS NULL AND e.site_id IS NOT NULL AND e.at <= " until                        \
-    " ORDER BY e.at DESC, e.id DESC LIMIT 1), v.site_id) AS sid"                                   \
+    " ORDER BY e.at DESC, e.id DESC LIMIT 1), v.site_id) END AS sid"                               \
     " FROM vehicles v WHERE v.first_seen <= " until ") v"
 /* A part's status as it stood at `until`: its last event by then, else fitted. */
 #define PART_AS_OF(until)                                                                         \
-    "COALESCE((SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = p.vehicle_id"        \
+    "COALESCE(CASE WHEN " NOTHING_AFTER(until) " THEN p.status END,"                              \
+    " (SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = p.vehicle_id"                 \
     " AND e.part_id = p.id AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1), 'fitted')"
 
 int sl_store_vehicle_figures(struct sl_store *s, const struct sl_vehicle_scope *sc,
