@@ -62,6 +62,10 @@ struct sl_backend {
     const char *(*col_text)(struct sl_q *q, int i); /* NULL for SQL NULL */
     const void *(*col_blob)(struct sl_q *q, int i, size_t *n);
     int64_t (*changes)(struct sl_q *q); /* rows the last write of q changed */
+    /* The id of the row q's last INSERT added, where the backend keeps it
+     * (SQLite's rowid: no RETURNING, which costs SQLite a temporary table per
+     * row); NULL: use INSERT ... RETURNING id. */
+    int64_t (*inserted_id)(struct sl_q *q);
     /* Runs a write whose rows and count nobody reads; inside a transaction a
      * backend may send it without waiting: its error then fails the next
      * statement or the commit. 0 or -1. */

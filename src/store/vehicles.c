@@ -144,36 +144,45 @@ static int audit_vehicle(struct sl_store *s, const char *actor, const char *acti
     return sl_store_audit_json(s, actor, action, object, detail, err);
 }
 
-/* The vehicle's own row; *id gets its id. */
+#define VEHICLE_INSERT                                                                            \
+    "INSERT INTO vehicles (vin, make, model, model_year, model_year_from_vin,"                    \
+    " fleet, site_id, registration, wmi, maker, source, status, status_since,"                    \
+    " decision, policy, deadline, reason, judged_at, first_seen, last_changed)"                   \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12,"                        \
+    " ?13, ?14, ?15, ?16, ?12, ?12, ?12)"
+
+/* The vehicle's own row; *id gets its id (on SQLite its rowid, without
+ * RETURNING: a fleet import pays for it once a vehicle). */
 static int insert_vehicle(struct sl_store *s, const struct sl_vehicle_row *v, const char *now,
                           int64_t *id, struct sl_err *err)
 {
-    struct sl_q *q = sl_st(s,
-                           "INSERT INTO vehicles (vin, make, model, model_year, model_year_from_vin,"
-                           " fleet, site_id, registration, wmi, maker, source, status, status_since,"
-                           " decision, policy, deadline, reason, judged_at, first_seen, last_changed)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12,"
-                           " ?13, ?14, ?15, ?16, ?12, ?12, ?12) RETURNING id",
-                           err);
+    bool rowid = s->be->inserted_id != NULL;
+    struct sl_q *q = sl_st(s, rowid ? VEHICLE_INSERT : VEHICLE_INSERT " RETURNING id", err);
     if (q == NULL)
         return -1;
-    sl_bind_text(q, 1, v->vin);
-    sl_bind_text_or_null(q, 2, v->make);
-    sl_bind_text_or_null(q, 3, v->model);
+    /* The row's text lives until the statement has run. */
+    sl_bind_kept(q, 1, v->vin);
+    sl_bind_kept_or_null(q, 2, v->make);
+    sl_bind_kept_or_null(q, 3, v->model);
     if (v->model_year > 0)
         sl_bind_int(q, 4, v->model_year);
     else
         sl_bind_null(q, 4);
     sl_bind_int(q, 5, v->model_year_from_vin);
-    sl_bind_text_or_null(q, 6, v->fleet);
+    sl_bind_kept_or_null(q, 6, v->fleet);
     sl_bind_id(q, 7, v->site_id);
-    sl_bind_text_or_null(q, 8, v->registration);
-    sl_bind_text(q, 9, or_empty(v->wmi));
-    sl_bind_text_or_null(q, 10, v->maker);
-    sl_bind_text_or_null(q, 11, v->source);
-    sl_bind_text(q, 12, now);
+    sl_bind_kept_or_null(q, 8, v->registration);
+    sl_bind_kept(q, 9, or_empty(v->wmi));
+    sl_bind_kept_or_null(q, 10, v->maker);
+    sl_bind_kept_or_null(q, 11, v->source);
+    sl_bind_kept(q, 12, now);
     bind_verdict(q, 13, &v->verdict, true);
-    return sl_one_int(q, id, "adding a vehicle", err) == 1 ? 0 : -1;
+    if (!rowid)
+        return sl_one_int(q, id, "adding a vehicle", err) == 1 ? 0 : -1;
+    if (sl_exec_stmt(q, "adding a vehicle", err) != 0)
+        return -1;
+    *id = s->be->inserted_id(q);
+    return 0;
 }
 
 int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,

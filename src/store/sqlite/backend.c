@@ -242,6 +242,11 @@ static int lite_defer(struct sl_q *q, struct sl_err *err)
     return rc;
 }
 
+static int64_t lite_inserted_id(struct sl_q *q)
+{
+    return sqlite3_last_insert_rowid(db_of(q->s));
+}
+
 static int64_t lite_changes(struct sl_q *q)
 {
     return sqlite3_changes64(db_of(q->s));
@@ -363,6 +368,7 @@ const struct sl_backend sl_backend_sqlite = {
     .col_text = lite_col_text,
     .col_blob = lite_col_blob,
     .changes = lite_changes,
+    .inserted_id = lite_inserted_id,
     .defer = lite_defer,
     .begin = lite_begin,
     .commit = lite_commit,
