@@ -14,6 +14,7 @@
 #include "util/fnv.h"
 #include "util/grow.h"
 #include "util/jsonscan.h"
+#include "util/pipe.h"
 #include "util/re.h"
 #include "util/rng.h"
 #include "util/str.h"
@@ -405,6 +406,60 @@ static void test_jsonscan(void **state)
     free(d);
 }
 
+struct pipe_job {
+    size_t batches, fail_at; /* fail_at 0: never */
+};
+
+static int pipe_fill(void *ctx, size_t k, void *slot, struct sl_err *err)
+{
+    const struct pipe_job *j = ctx;
+    if (j->fail_at > 0 && k == j->fail_at)
+        return sl_err_setk(err, SL_ERR_IO, "batch %zu failed", k);
+    if (k >= j->batches)
+        return 0;
+    size_t *v = slot;
+    for (size_t i = 0; i < 64; i++)
+        v[i] = k * 1000 + i;
+    return 1;
+}
+
+static void test_pipe(void **state)
+{
+    (void)state;
+    size_t ring[3][64];
+    void *slots[3] = {ring[0], ring[1], ring[2]};
+    struct sl_err err = {0};
+    /* every batch, in order, each whole while it is held */
+    struct pipe_job job = {500, 0};
+    struct sl_pipe *p = sl_pipe_start(slots, 3, pipe_fill, &job, &err);
+    assert_non_null(p);
+    int rc;
+    size_t k = 0, *v;
+    while ((v = sl_pipe_take(p, &rc, &err)) != NULL) {
+        for (size_t i = 0; i < 64; i++)
+            assert_int_equal(v[i], k * 1000 + i);
+        k++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(k, 500);
+    sl_pipe_stop(p);
+    /* the producer's failure reaches the consumer after the batches before it */
+    job = (struct pipe_job){500, 7};
+    p = sl_pipe_start(slots, 3, pipe_fill, &job, &err);
+    for (k = 0; sl_pipe_take(p, &rc, &err) != NULL; k++)
+        ;
+    assert_int_equal(k, 7);
+    assert_int_equal(rc, -1);
+    assert_int_equal(err.kind, SL_ERR_IO);
+    assert_string_equal(err.msg, "batch 7 failed");
+    sl_pipe_stop(p);
+    /* a consumer that stops early stops the producer */
+    job = (struct pipe_job){1000000, 0};
+    p = sl_pipe_start(slots, 3, pipe_fill, &job, &err);
+    assert_non_null(sl_pipe_take(p, &rc, &err));
+    sl_pipe_stop(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,7 +469,7 @@ int main(void)
         cmocka_unit_test(test_err_kinds),
         cmocka_unit_test(test_addr_convert), cmocka_unit_test(test_fnv),
         cmocka_unit_test(test_rng),       cmocka_unit_test(test_re),
-        cmocka_unit_test(test_jsonscan),
+        cmocka_unit_test(test_jsonscan), cmocka_unit_test(test_pipe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
