@@ -489,20 +489,26 @@ struct register_info {
     json_t *parts, *history;
 };
 
+/* Each of n named texts that is not empty, as a member of o. */
+static void set_given(json_t *o, const char *const (*kv)[2], size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (kv[k][1][0])
+            json_object_set_new(o, kv[k][0], json_string(kv[k][1]));
+}
+
 static int part_json(const struct sl_vpart_row *p, void *ctx)
 {
     struct register_info *ri = ctx;
     json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o}", "position", p->position, "kind",
                           p->kind, "model", p->model, "status", p->status, "status_since",
                           p->status_since, "verdict", sl_verdict_to_json(&p->verdict));
-    const char *extra[][2] = {{"replaced_by", p->replaced_by},
-                              {"scheduled_for", p->scheduled_for},
-                              {"exempt_until", p->exempt_until},
-                              {"exempt_approver", p->exempt_approver},
-                              {"exempt_reason", p->exempt_reason}};
-    for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++)
-        if (extra[k][1][0])
-            json_object_set_new(o, extra[k][0], json_string(extra[k][1]));
+    const char *const extra[][2] = {{"replaced_by", p->replaced_by},
+                                    {"scheduled_for", p->scheduled_for},
+                                    {"exempt_until", p->exempt_until},
+                                    {"exempt_approver", p->exempt_approver},
+                                    {"exempt_reason", p->exempt_reason}};
+    set_given(o, extra, sizeof extra / sizeof extra[0]);
     if (p->vendor[0])
         json_object_set_new(o, "vendor", json_string(p->vendor));
     json_array_append_new(ri->parts, o);
@@ -535,13 +541,11 @@ static int event_json(const struct sl_vehicle_event *e, void *ctx)
         json_object_set_new(o, "site", json_string(e->site));
     if (e->note[0])
         json_object_set_new(o, "note", json_string(e->note));
-    const char *extra[][2] = {{"replaced_by", e->replaced_by},
-                              {"scheduled_for", e->scheduled_for},
-                              {"exempt_until", e->exempt_until},
-                              {"exempt_approver", e->exempt_approver}};
-    for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++)
-        if (extra[k][1][0])
-            json_object_set_new(o, extra[k][0], json_string(extra[k][1]));
+    const char *const extra[][2] = {{"replaced_by", e->replaced_by},
+                                    {"scheduled_for", e->scheduled_for},
+                                    {"exempt_until", e->exempt_until},
+                                    {"exempt_approver", e->exempt_approver}};
+    set_given(o, extra, sizeof extra / sizeof extra[0]);
     json_array_append_new(ri->history, o);
     return 0;
 }
