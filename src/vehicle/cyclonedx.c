@@ -13,7 +13,7 @@
 #include "util/str.h"
 
 #define PATH_MAX_LEN 256
-#define KEY_MAX 64 /* a top-level member's name; longer ones are kept by no one */
+#define KEY_MAX 4096 /* a top-level member's name */
 
 struct cdx {
     const struct sl_vrules *vr;
@@ -337,8 +337,28 @@ static int not_json(struct cdx *c, const struct sl_err *jerr)
     return bad(c, "not JSON: %s", jerr->msg);
 }
 
-/* The document's top-level members but its components, as one small object;
- * *comps and *comps_end: the components value's bytes (*comps = 0: none). */
+/* Checks a top-level list the parser does not read (dependencies, ...) an
+ * element at a time, so a whole fleet's list is never one tree either. */
+static int check_list(const struct sl_jscan *js, size_t at, struct sl_err *jerr)
+{
+    struct sl_jscan arr;
+    sl_jscan_at(js, at, &arr);
+    if (sl_jscan_array(&arr, jerr) != 0)
+        return -1;
+    size_t start, end;
+    int more;
+    while ((more = sl_jscan_element(&arr, &start, &end, jerr)) == 1) {
+        json_t *v = sl_jscan_load(&arr, start, end, jerr);
+        if (v == NULL)
+            return -1;
+        json_decref(v);
+    }
+    return more;
+}
+
+/* The document's top-level members but its components, as one small object
+ * (a list it does not read is checked and kept as null); *comps and
+ * *comps_end: the components value's bytes (*comps = 0: none). */
 static json_t *header(struct cdx *c, struct sl_jscan *js, size_t *comps, size_t *comps_end)
 {
     json_t *head = json_object();
@@ -356,7 +376,7 @@ static json_t *header(struct cdx *c, struct sl_jscan *js, size_t *comps, size_t 
     while ((more = sl_jscan_member(js, key, sizeof key, &start, &end, &jerr)) == 1) {
         bool dup = strcmp(key, "components") == 0 ? *comps != 0 : json_object_get(head, key) != NULL;
         if (dup) {
-            bad(c, "not JSON: duplicate object key '%s'", key);
+            bad(c, "not JSON: duplicate object key '%.64s'", key);
             goto fail;
         }
         if (strcmp(key, "components") == 0) {
@@ -364,7 +384,11 @@ static json_t *header(struct cdx *c, struct sl_jscan *js, size_t *comps, size_t 
             *comps_end = end;
             continue;
         }
-        json_t *v = sl_jscan_load(js, start, end, &jerr);
+        json_t *v;
+        if (js->d[start] == '[' && strcmp(key, "metadata") != 0)
+            v = check_list(js, start, &jerr) == 0 ? json_null() : NULL;
+        else
+            v = sl_jscan_load(js, start, end, &jerr);
         if (v == NULL || json_object_set_new(head, key, v) != 0)
             goto bad_json;
     }

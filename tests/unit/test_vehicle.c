@@ -480,6 +480,18 @@ static void test_cyclonedx(void **state)
             fail_msg("bad BOM %zu: '%s' lacks '%s'", i, err.msg, bad[i].why);
         assert_int_equal(f.n_parts, np);
     }
+    /* lists it does not read are checked element by element; a long key is no problem */
+    static const char extra[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\","
+                                "\"dependencies\":[{\"ref\":\"a\"},{\"ref\":\"b\",\"dependsOn\":[]}],"
+                                "\"x-an-extension-key-that-is-rather-longer-than-sixty-four-bytes-by-a-margin\":1,"
+                                "\"components\":[{\"type\":\"firmware\",\"name\":\"EG25-G\"}]}";
+    assert_int_equal(cdx(extra, NULL, &f, &err), 0);
+    assert_int_equal(f.n_parts, np + 1);
+    np = f.n_parts;
+    static const char bad_dep[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\","
+                                  "\"dependencies\":[{\"ref\":\"a\"},{\"ref\":\"b\",}],\"components\":[]}";
+    assert_int_equal(cdx(bad_dep, NULL, &f, &err), 1);
+    assert_non_null(strstr(err.msg, "not JSON: line 1"));
     /* the header may follow the components */
     static const char late[] = "{\"components\":[{\"type\":\"firmware\",\"name\":\"EG25-G\"}],"
                                "\"specVersion\":\"1.5\",\"bomFormat\":\"CycloneDX\"}";
