@@ -1,5 +1,8 @@
 /* fuzz_cyclonedx.c - the CycloneDX BOM parser (vehicle/cyclonedx.h): JSON of
- * any shape, depth and size; what it accepts is then judged and explained. */
+ * any shape, depth and size; what it accepts is then judged and explained.
+ * The parser reads a BOM piece by piece (util/jsonscan.h): whatever it
+ * accepts, jansson must accept as one document too. */
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = sl_cdx_parse((const char *)data, size, vr, &opt, &f, &err);
     if (rc != 0 && (f.n_vehicles != 0 || f.n_parts != 0))
         __builtin_trap(); /* all or nothing */
-    if (rc == 0)
+    if (rc == 0) {
+        json_t *whole = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+        if (whole == NULL)
+            __builtin_trap(); /* accepted piece by piece, refused whole */
+        json_decref(whole);
         vehicle_judge_some(&f);
+    }
     sl_fleet_free(&f);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "util/table.h"
 #include "util/timeutil.h"
 #include "vehicle/register.h"
+#include "vehicle/status.h"
 
 /* ---- import and add ------------------------------------------------------------------- */
 
@@ -488,14 +489,26 @@ struct register_info {
     json_t *parts, *history;
 };
 
+/* Each of n named texts that is not empty, as a member of o. */
+static void set_given(json_t *o, const char *const (*kv)[2], size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (kv[k][1][0])
+            json_object_set_new(o, kv[k][0], json_string(kv[k][1]));
+}
+
 static int part_json(const struct sl_vpart_row *p, void *ctx)
 {
     struct register_info *ri = ctx;
     json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o}", "position", p->position, "kind",
                           p->kind, "model", p->model, "status", p->status, "status_since",
                           p->status_since, "verdict", sl_verdict_to_json(&p->verdict));
-    if (p->replaced_by[0])
-        json_object_set_new(o, "replaced_by", json_string(p->replaced_by));
+    const char *const extra[][2] = {{"replaced_by", p->replaced_by},
+                                    {"scheduled_for", p->scheduled_for},
+                                    {"exempt_until", p->exempt_until},
+                                    {"exempt_approver", p->exempt_approver},
+                                    {"exempt_reason", p->exempt_reason}};
+    set_given(o, extra, sizeof extra / sizeof extra[0]);
     if (p->vendor[0])
         json_object_set_new(o, "vendor", json_string(p->vendor));
     json_array_append_new(ri->parts, o);
@@ -528,8 +541,11 @@ static int event_json(const struct sl_vehicle_event *e, void *ctx)
         json_object_set_new(o, "site", json_string(e->site));
     if (e->note[0])
         json_object_set_new(o, "note", json_string(e->note));
-    if (e->replaced_by[0])
-        json_object_set_new(o, "replaced_by", json_string(e->replaced_by));
+    const char *const extra[][2] = {{"replaced_by", e->replaced_by},
+                                    {"scheduled_for", e->scheduled_for},
+                                    {"exempt_until", e->exempt_until},
+                                    {"exempt_approver", e->exempt_approver}};
+    set_given(o, extra, sizeof extra / sizeof extra[0]);
     json_array_append_new(ri->history, o);
     return 0;
 }
@@ -583,13 +599,19 @@ static void print_register(const json_t *r)
         if (strcmp(json_string_value(json_object_get(e, "status")), "fitted") == 0)
             continue;
         const json_t *rb = json_object_get(e, "replaced_by");
-        printf("  part %lld  %s \"%s\" %s since %s%s%s\n",
+        const json_t *sf = json_object_get(e, "scheduled_for");
+        const json_t *eu = json_object_get(e, "exempt_until");
+        const json_t *ea = json_object_get(e, "exempt_approver");
+        printf("  part %lld  %s \"%s\" %s since %s%s%s%s%s%s%s%s%s%s\n",
                (long long)json_integer_value(json_object_get(e, "position")),
                json_string_value(json_object_get(e, "kind")),
                json_string_value(json_object_get(e, "model")),
                json_string_value(json_object_get(e, "status")),
                json_string_value(json_object_get(e, "status_since")), rb ? ", replaced by " : "",
-               rb ? json_string_value(rb) : "");
+               rb ? json_string_value(rb) : "", sf ? ", removal due " : "",
+               sf ? json_string_value(sf) : "", eu ? ", exempt until " : "",
+               eu ? json_string_value(eu) : "", ea ? " (approved by " : "",
+               ea ? json_string_value(ea) : "", ea ? ")" : "");
     }
     printf("history\n");
     json_array_foreach(json_object_get(r, "history"), i, e)
@@ -764,15 +786,39 @@ bool sl_cmd_vehicle_known(const char *db, const char *key)
 /* ---- set-status ---------------------------------------------------------------------- */
 
 struct status_args {
-    const char *site, *note, *replaced_by, *at, *db, *actor, *policy;
+    const char *site, *note, *replaced_by, *at, *db, *actor, *policy, *date, *until, *approver;
 };
+
+static void status_usage(const char *cmd)
+{
+    printf("Usage: %s VIN|REGISTRATION STATUS [--site NAME] [--note TEXT] [--at DATE]\n"
+           "       %s VIN/N STATUS [--date DATE] [--replaced-by TEXT] [--reason TEXT]\n"
+           "          [--approver NAME] [--until DATE] [--note TEXT] [--at DATE]\n"
+           "          [--policy ID,ID] [--db PATH] [--actor NAME]\n\n"
+           "Records a change of a vehicle or of its part N, numbered as 'vehicles show'\n"
+           "numbers them, checked against the lifecycle (docs/vehicles.md#lifecycle).\n"
+           "A vehicle: active or retired; 'active --site DEPOT' moves it, e.g. to a depot\n"
+           "that is not sensitive. A part moves as a device does:\n"
+           "  scheduled   its removal planned for --date DATE (again: a new date)\n"
+           "  removed     swapped out; --replaced-by names what took its place (or 'none')\n"
+           "  exempt      kept, with --reason TEXT, --approver NAME and --until DATE (its\n"
+           "              last day; again: renewed)\n"
+           "  fitted      back from scheduled or exempt\n"
+           "A removed part stays removed. The change is dated --at (YYYY-MM-DD or ISO\n"
+           "time; default now; never in the future nor before the current status), kept\n"
+           "in the vehicle's history and the audit log, and the vehicle is judged again\n"
+           "at its site without its removed parts. A refused move exits 2 with the reason.\n",
+           cmd, cmd);
+}
 
 static int status_options(int argc, char **argv, struct status_args *o)
 {
     const char *cmd = argv[0];
     static const struct option opts[] = {
         {"site", required_argument, NULL, 's'},   {"note", required_argument, NULL, 'n'},
-        {"replaced-by", required_argument, NULL, 'r'}, {"at", required_argument, NULL, 't'},
+        {"reason", required_argument, NULL, 'n'}, {"replaced-by", required_argument, NULL, 'r'},
+        {"at", required_argument, NULL, 't'},     {"date", required_argument, NULL, 'd'},
+        {"until", required_argument, NULL, 'u'},  {"approver", required_argument, NULL, 'a'},
         {"policy", required_argument, NULL, 'p'}, {"db", required_argument, NULL, 'D'},
         {"actor", required_argument, NULL, 'A'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -784,22 +830,13 @@ static int status_options(int argc, char **argv, struct status_args *o)
         case 'n': o->note = optarg; break;
         case 'r': o->replaced_by = optarg; break;
         case 't': o->at = optarg; break;
+        case 'd': o->date = optarg; break;
+        case 'u': o->until = optarg; break;
+        case 'a': o->approver = optarg; break;
         case 'p': o->policy = optarg; break;
         case 'D': o->db = optarg; break;
         case 'A': o->actor = optarg; break;
-        case 'h':
-            printf("Usage: %s VIN|REGISTRATION STATUS [--site NAME] [--note TEXT] [--at DATE]\n"
-                   "       %s VIN/N STATUS [--replaced-by TEXT] [--note TEXT] [--at DATE]\n"
-                   "          [--policy ID,ID] [--db PATH] [--actor NAME]\n\n"
-                   "Records a change of a vehicle (STATUS active or retired; --site moves it to\n"
-                   "another site, e.g. a depot that is not sensitive: 'active --site DEPOT') or of\n"
-                   "its part N, numbered as 'vehicles show' numbers them (STATUS fitted or\n"
-                   "removed: a module swapped out; --replaced-by names what took its place).\n"
-                   "The change is dated --at (YYYY-MM-DD or ISO time; default now; never before\n"
-                   "the current status), kept in the vehicle's history and the audit log, and\n"
-                   "the vehicle is judged again at its site without its removed parts.\n",
-                   cmd, cmd);
-            return -1;
+        case 'h': status_usage(cmd); return -1;
         default: return sl_cli_bad_option(cmd);
         }
     }
@@ -854,14 +891,14 @@ static int status_event(const char *cmd, struct sl_store *s, const char *key, co
         snprintf(what, n, "%s of %s", pp.what, vkey);
     }
     bool part = pos > 0;
-    if (part ? strcmp(status, "fitted") != 0 && strcmp(status, "removed") != 0
-             : strcmp(status, "active") != 0 && strcmp(status, "retired") != 0)
-        return sl_cli_usage_error(cmd, part ? "a part's STATUS is fitted or removed"
-                                            : "a vehicle's STATUS is active or retired");
+    if (!sl_vstatus_valid(status, part))
+        return sl_cli_usage_error(cmd, part ? "a part's STATUS is " SL_VPART_STATUSES
+                                            : "a vehicle's STATUS is " SL_VEHICLE_STATUSES);
     if (part && o->site != NULL)
         return sl_cli_usage_error(cmd, "--site moves a vehicle, not a part");
-    if (!part && o->replaced_by != NULL)
-        return sl_cli_usage_error(cmd, "--replaced-by is for a part (VIN/N)");
+    if (!part && (o->replaced_by || o->date || o->until || o->approver))
+        return sl_cli_usage_error(cmd, "--replaced-by, --date, --until and --approver are for "
+                                       "a part (VIN/N)");
     sl_strlcpy(ev->to_status, status, sizeof ev->to_status);
     if (o->site != NULL) {
         struct sl_site site;
@@ -881,6 +918,10 @@ static int status_event(const char *cmd, struct sl_store *s, const char *key, co
     sl_strlcpy(ev->note, o->note != NULL ? o->note : "", sizeof ev->note);
     sl_strlcpy(ev->replaced_by, o->replaced_by != NULL ? o->replaced_by : "",
                sizeof ev->replaced_by);
+    sl_strlcpy(ev->scheduled_for, o->date != NULL ? o->date : "", sizeof ev->scheduled_for);
+    sl_strlcpy(ev->exempt_until, o->until != NULL ? o->until : "", sizeof ev->exempt_until);
+    sl_strlcpy(ev->exempt_approver, o->approver != NULL ? o->approver : "",
+               sizeof ev->exempt_approver);
     sl_strlcpy(ev->actor, sl_cli_actor(o->actor), sizeof ev->actor);
     return SL_EXIT_OK;
 }
@@ -902,15 +943,12 @@ int sl_cmd_vehicles_set_status(int argc, char **argv)
     rc = status_event(cmd, s, argv[optind], argv[optind + 1], &o, &ev, what, sizeof what);
     enum sl_decision was = SL_DECISION_REVIEW, now = SL_DECISION_REVIEW;
     if (rc == SL_EXIT_OK) {
-        char why[96];
-        snprintf(why, sizeof why, "%s %s", ev.part_id ? "a part's status is now" :
-                 ev.site_id ? "moved; status" : "status", ev.to_status);
-        if (sl_store_begin(s, &err) != 0 || sl_store_vehicle_set_status(s, &ev, &err) != 0 ||
-            sl_vreg_rejudge(s, j.a, ev.vehicle_id, why, ev.actor, &was, &now, &err) != 0 ||
-            sl_store_commit(s, &err) != 0) {
-            sl_store_rollback(s);
+        char why[256] = "";
+        int applied = sl_vreg_set_status(s, j.a, &ev, why, sizeof why, &was, &now, &err);
+        if (applied < 0)
             rc = sl_cli_fail(cmd, sl_cli_exit_for(&err), "%s: %s", what, err.msg);
-        }
+        else if (applied == 0)
+            rc = sl_cli_fail(cmd, SL_EXIT_USAGE, "%s: %s", what, why);
     }
     if (rc == SL_EXIT_OK)
         printf("%s: %s -> %s%s%s; the vehicle's verdict %s%s%s%s\n", what, ev.from_status,

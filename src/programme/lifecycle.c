@@ -38,21 +38,25 @@ static const bool allowed[SL_STATUS_COUNT][SL_STATUS_COUNT] = {
     [P] = {false, true, true, true, false, true, false},
 };
 
-static const char *refusal(enum sl_status from, enum sl_status to)
+/* Why from -> to is refused, of a noun ("device", "part"). */
+static void refusal(enum sl_status from, enum sl_status to, const char *noun, char *out,
+                    size_t n)
 {
     if (to == D)
-        return "discovered is only a device's first status";
-    if (from == to)
-        return "the device already has that status";
-    if (from == R && to != V && to != P)
-        return "a removed device can only be verified absent, or found again (reappeared)";
-    if (from == V)
-        return "a verified-absent device can only come back as reappeared";
-    if (to == V)
-        return "only a removed device can be verified absent";
-    if (to == P)
-        return "only a removed or verified-absent device can reappear";
-    return "that move is not part of the lifecycle";
+        snprintf(out, n, "discovered is only a %s's first status", noun);
+    else if (from == to)
+        snprintf(out, n, "the %s already has that status", noun);
+    else if (from == R && to != V && to != P)
+        snprintf(out, n, "a removed %s can only be verified absent, or found again (reappeared)",
+                 noun);
+    else if (from == V)
+        snprintf(out, n, "a verified-absent %s can only come back as reappeared", noun);
+    else if (to == V)
+        snprintf(out, n, "only a removed %s can be verified absent", noun);
+    else if (to == P)
+        snprintf(out, n, "only a removed or verified-absent %s can reappear", noun);
+    else
+        snprintf(out, n, "that move is not part of the lifecycle");
 }
 #undef D
 #undef C
@@ -65,33 +69,54 @@ static const char *refusal(enum sl_status from, enum sl_status to)
 int sl_lifecycle_check(const struct sl_device *d, const struct sl_change *c, int64_t now,
                        char *why, size_t whyn)
 {
-    enum sl_status from = d->status;
-    if ((unsigned)c->to >= SL_STATUS_COUNT) {
+    return sl_lifecycle_check_move(d->status, d->status_since, c, now, "device", NULL, why,
+                                   whyn);
+}
+
+int sl_lifecycle_check_date(const char *at_text, const char *since_text, int64_t now,
+                            const char *noun, char *why, size_t whyn)
+{
+    int64_t at = now;
+    if (given(at_text) && sl_time_parse(at_text, &at) != 0) {
+        snprintf(why, whyn, "'%s' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", at_text);
+        return -1;
+    }
+    if (at > now) {
+        snprintf(why, whyn, "the change is dated %s, in the future", at_text);
+        return -1;
+    }
+    int64_t since;
+    if (given(since_text) && sl_time_parse(since_text, &since) == 0 && at < since) {
+        snprintf(why, whyn,
+                 "the change is dated before the %s's last change (%s): history is "
+                 "append-only",
+                 noun, since_text);
+        return -1;
+    }
+    return 0;
+}
+
+int sl_lifecycle_check_move(enum sl_status from, const char *since_text,
+                            const struct sl_change *c, int64_t now, const char *noun,
+                            const char *const *names, char *why, size_t whyn)
+{
+    if ((unsigned)c->to >= SL_STATUS_COUNT || (unsigned)from >= SL_STATUS_COUNT) {
         snprintf(why, whyn, "unknown status");
         return -1;
     }
     if (!allowed[from][c->to]) {
-        snprintf(why, whyn, "%s -> %s refused: %s", sl_status_name(from), sl_status_name(c->to),
-                 refusal(from, c->to));
+        char reason[128];
+        refusal(from, c->to, noun, reason, sizeof reason);
+        snprintf(why, whyn, "%s -> %s refused: %s",
+                 names != NULL ? names[from] : sl_status_name(from),
+                 names != NULL ? names[c->to] : sl_status_name(c->to), reason);
         return -1;
     }
+    if (sl_lifecycle_check_date(c->at, since_text, now, noun, why, whyn) != 0)
+        return -1;
     int64_t at = now;
-    if (given(c->at) && sl_time_parse(c->at, &at) != 0) {
-        snprintf(why, whyn, "'%s' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", c->at);
-        return -1;
-    }
-    if (at > now) {
-        snprintf(why, whyn, "the change is dated %s, in the future", c->at);
-        return -1;
-    }
-    int64_t since;
-    if (d->status_since[0] && sl_time_parse(d->status_since, &since) == 0 && at < since) {
-        snprintf(why, whyn,
-                 "the change is dated before the device's last change (%s): history is "
-                 "append-only",
-                 d->status_since);
-        return -1;
-    }
+    if (given(c->at))
+        sl_time_parse(c->at, &at); /* checked above */
     int64_t t;
     switch (c->to) {
     case SL_STATUS_SCHEDULED:

@@ -41,6 +41,18 @@ bool sl_status_is_replaced(enum sl_status st);
 int sl_lifecycle_check(const struct sl_device *d, const struct sl_change *c, int64_t now,
                        char *why, size_t whyn);
 
+/* The same rules for anything that follows the devices' lifecycle (a
+ * vehicle's part: vehicle/status.h), from status `from` held since
+ * `since` (ISO text, may be ""); noun names it in the reason ("part"),
+ * names[status] (NULL: the devices' names) its statuses. */
+int sl_lifecycle_check_move(enum sl_status from, const char *since, const struct sl_change *c,
+                            int64_t now, const char *noun, const char *const *names, char *why,
+                            size_t whyn);
+/* Only the date rules: `at` (NULL/"" = now) is a date, not in the future
+ * and not before `since`. 0, or -1 with why. */
+int sl_lifecycle_check_date(const char *at, const char *since, int64_t now, const char *noun,
+                            char *why, size_t whyn);
+
 /* Checks and applies one move: 1 applied, 0 refused (why says so), -1 error. */
 int sl_lifecycle_apply(struct sl_store *s, int64_t device_id, const struct sl_change *c,
                        const char *actor, char *why, size_t whyn, struct sl_err *err);

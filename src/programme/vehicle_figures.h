@@ -9,9 +9,11 @@
  *              their verdict ("" when none was identified)
  *   by model year: vehicles and parts by decision, and the earliest
  *              replace-by deadline
- * Statuses and verdicts are the register's current ones (vehicle verdicts
- * are judged when imported and again when a site's rule or a status
- * changes); the as-of date only leaves out vehicles registered after it.
+ * Statuses, sites and which parts were fitted are those that held at the end
+ * of the as-of day, replayed from vehicle_events by the store's queries
+ * (streamed: one index seek per vehicle and per part); verdicts are the
+ * register's current ones (judged when imported and again when a site's rule
+ * or a status changes; their history is in the audit log, not replayed).
  *
  * One paged walk over the vehicles and two grouped queries over the parts.
  * Memory: the rows are owned by the struct (sl_vehicle_figures_free); each

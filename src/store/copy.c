@@ -58,12 +58,12 @@ static const struct copy_table tables[] = {
     {"vehicle_parts", "id",
      "id, vehicle_id, position, kind, layer, supplier, manufacturer, model, version, imei,"
      " serial, purl, cpe, source, status, status_since, replaced_by, vendor, vendors, rules,"
-     " decision, policy, deadline",
-     "iiitttttttttttttttttttt"},
+     " decision, policy, deadline, scheduled_for, exempt_until, exempt_approver, exempt_reason",
+     "iiitttttttttttttttttttttttt"},
     {"vehicle_events", "id",
      "id, vehicle_id, part_id, at, recorded_at, actor, from_status, to_status, site_id, note,"
-     " replaced_by",
-     "iiitttttitt"},
+     " replaced_by, scheduled_for, exempt_until, exempt_approver",
+     "iiitttttittttt"},
     {"users", "id", "id, name, pwhash, disabled, created_at, pw_changed_at", "ittiii"},
     {"user_grants", "id", "id, user_id, role, scope_kind, scope_value", "iittt"},
     {"sessions", NULL, "id_hash, user_id, csrf, created_at, last_seen, address", "titiit"},

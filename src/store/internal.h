@@ -50,6 +50,9 @@ struct sl_backend {
     void (*bind_int)(struct sl_q *q, int i, int64_t v);
     void (*bind_real)(struct sl_q *q, int i, double v);
     void (*bind_text)(struct sl_q *q, int i, const char *v);
+    /* Binds text the caller keeps unchanged until the statement has run and
+     * been reset (no copy where the backend can avoid one); NULL: bind_text. */
+    void (*bind_text_kept)(struct sl_q *q, int i, const char *v);
     void (*bind_blob)(struct sl_q *q, int i, const void *v, size_t n);
     /* 1: a row is ready; 0: done; -1: error (err set, with a kind). */
     int (*step)(struct sl_q *q, struct sl_err *err);
@@ -59,6 +62,10 @@ struct sl_backend {
     const char *(*col_text)(struct sl_q *q, int i); /* NULL for SQL NULL */
     const void *(*col_blob)(struct sl_q *q, int i, size_t *n);
     int64_t (*changes)(struct sl_q *q); /* rows the last write of q changed */
+    /* The id of the row q's last INSERT added, where the backend keeps it
+     * (SQLite's rowid: no RETURNING, which costs SQLite a temporary table per
+     * row); NULL: use INSERT ... RETURNING id. */
+    int64_t (*inserted_id)(struct sl_q *q);
     /* Runs a write whose rows and count nobody reads; inside a transaction a
      * backend may send it without waiting: its error then fails the next
      * statement or the commit. 0 or -1. */
@@ -81,6 +88,14 @@ struct sl_backend {
     int (*check)(struct sl_store *s, char *out, size_t n, struct sl_err *err);
     /* Resets identity sequences after rows were written with explicit ids. */
     int (*sync_ids)(struct sl_store *s, struct sl_err *err);
+    /* Before (on) and after (off) a bulk write of many rows, every one built
+     * by sightline's own code, in one transaction; NULL: nothing to do.
+     * SQLite: a page cache that holds the indexes being filled and the
+     * transaction's pages; CHECK constraints not evaluated while on (each
+     * costs SQLite an ephemeral table per statement; the columns they guard
+     * are written from the code's enumerations, and `db verify`'s
+     * integrity_check still checks every CHECK constraint). */
+    int (*bulk)(struct sl_store *s, bool on, struct sl_err *err);
     const struct sl_migration *migrations; /* in order, ended by {0} */
 };
 
@@ -148,6 +163,10 @@ void sl_bind_id(struct sl_q *q, int i, int64_t id); /* id <= 0 binds NULL */
 void sl_bind_real(struct sl_q *q, int i, double v);
 void sl_bind_text(struct sl_q *q, int i, const char *v);
 void sl_bind_text_or_null(struct sl_q *q, int i, const char *v);
+/* The same, for text the caller keeps unchanged until the statement has run
+ * (sl_exec_stmt, sl_one_int): SQLite then binds it without a copy. */
+void sl_bind_kept(struct sl_q *q, int i, const char *v);
+void sl_bind_kept_or_null(struct sl_q *q, int i, const char *v);
 void sl_bind_blob(struct sl_q *q, int i, const void *v, size_t n);
 
 /* 1 row, 0 done, -1 error; on error the statement is reset and err prefixed with `what`. */

@@ -75,6 +75,21 @@ void sl_bind_text_or_null(struct sl_q *q, int i, const char *v)
         q->be->bind_text(q, i, v);
 }
 
+void sl_bind_kept(struct sl_q *q, int i, const char *v)
+{
+    void (*bind)(struct sl_q *, int, const char *) =
+        q->be->bind_text_kept != NULL ? q->be->bind_text_kept : q->be->bind_text;
+    bind(q, i, v != NULL ? v : "");
+}
+
+void sl_bind_kept_or_null(struct sl_q *q, int i, const char *v)
+{
+    if (v == NULL || *v == '\0')
+        q->be->bind_null(q, i);
+    else
+        sl_bind_kept(q, i, v);
+}
+
 void sl_bind_blob(struct sl_q *q, int i, const void *v, size_t n)
 {
     if (v == NULL || n == 0)

@@ -570,8 +570,10 @@ struct sl_vpart_row {
     const char *vendor;       /* in: the vendor behind the verdict, "" = none identified */
     const char *vendors;      /* in: every vendor identified, ", " between */
     const char *rules;        /* in: the rules that identified them, " " between */
-    const char *status;       /* "fitted" or "removed" */
+    const char *status;       /* "fitted", "scheduled", "removed" or "exempt" */
     const char *status_since, *replaced_by;
+    const char *scheduled_for;                 /* scheduled: the removal date */
+    const char *exempt_until, *exempt_approver, *exempt_reason; /* exempt */
     struct sl_verdict verdict; /* in: decision, policy, deadline (the reason is not kept) */
 };
 
@@ -626,8 +628,11 @@ struct sl_vehicle_event {
     char to_status[16];               /* in */
     int64_t site_id;                  /* in: the vehicle moved to this site (> 0), or 0 */
     char site[SL_NAME_MAX];
-    char note[256];                   /* in */
+    char note[256];                   /* in (an exemption: its reason) */
     char replaced_by[128];            /* in (parts) */
+    char scheduled_for[SL_ISO_LEN];   /* in (parts, scheduled) */
+    char exempt_until[SL_ISO_LEN];    /* in (parts, exempt): its last day */
+    char exempt_approver[64];         /* in (parts, exempt) */
 };
 
 /* Moves a vehicle (part_id 0) or its part to ev->to_status (and the vehicle to
@@ -636,6 +641,13 @@ struct sl_vehicle_event {
  * current status is SL_ERR_CONFLICT. Joins an open transaction. */
 int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
                                 struct sl_err *err);
+
+/* The current status of a vehicle (ev->part_id 0) or of part ev->part_id, and
+ * since when, into ev->from_status and since (a part's vehicle into
+ * ev->vehicle_id), locked until the transaction ends, so a check made on it
+ * holds when the change is written. 0, or -1 (SL_ERR_NOT_FOUND: no such). */
+int sl_store_vehicle_status(struct sl_store *s, struct sl_vehicle_event *ev,
+                            char since[SL_ISO_LEN], struct sl_err *err);
 
 typedef int (*sl_vehicle_event_cb)(const struct sl_vehicle_event *e, void *ctx);
 /* The events of one vehicle and its parts, oldest first. */
@@ -665,7 +677,7 @@ struct sl_vehicle_fig_row {
     int64_t id;
     const char *fleet, *site, *tier, *site_rule; /* "" when none */
     int model_year;
-    const char *status;           /* the current status */
+    const char *status;           /* its status at the scope's `until` (replayed) */
     enum sl_decision decision;
     const char *deadline;
 };

@@ -72,16 +72,17 @@ static void bind_part(struct sl_q *q, int first, int64_t vid, const struct sl_vp
 {
     sl_bind_int(q, first, vid);
     sl_bind_int(q, first + 1, p->position);
-    sl_bind_text(q, first + 2, p->kind);
+    /* The row's text lives until the statement has run (insert_parts). */
+    sl_bind_kept(q, first + 2, p->kind);
     const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
                            p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
     for (int k = 0; k < 10; k++)
-        sl_bind_text_or_null(q, first + 3 + k, texts[k]);
-    sl_bind_text(q, first + 13, "fitted");
-    sl_bind_text(q, first + 14, now);
-    sl_bind_text_or_null(q, first + 15, p->vendor);
-    sl_bind_text_or_null(q, first + 16, p->vendors);
-    sl_bind_text_or_null(q, first + 17, p->rules);
+        sl_bind_kept_or_null(q, first + 3 + k, texts[k]);
+    sl_bind_kept(q, first + 14, now);
+    sl_bind_kept(q, first + 13, "fitted");
+    sl_bind_kept_or_null(q, first + 15, p->vendor);
+    sl_bind_kept_or_null(q, first + 16, p->vendors);
+    sl_bind_kept_or_null(q, first + 17, p->rules);
     bind_verdict(q, first + 18, &p->verdict, false);
 }
 
@@ -113,8 +114,9 @@ static int insert_event(struct sl_store *s, const struct sl_vehicle_event *ev, c
 {
     struct sl_q *q = sl_st(s,
                            "INSERT INTO vehicle_events (vehicle_id, part_id, at, recorded_at, actor,"
-                           " from_status, to_status, site_id, note, replaced_by)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           " from_status, to_status, site_id, note, replaced_by, scheduled_for,"
+                           " exempt_until, exempt_approver)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                            err);
     if (q == NULL)
         return -1;
@@ -128,6 +130,9 @@ static int insert_event(struct sl_store *s, const struct sl_vehicle_event *ev, c
     sl_bind_id(q, 8, ev->site_id);
     sl_bind_text_or_null(q, 9, ev->note);
     sl_bind_text_or_null(q, 10, ev->replaced_by);
+    sl_bind_text_or_null(q, 11, ev->scheduled_for);
+    sl_bind_text_or_null(q, 12, ev->exempt_until);
+    sl_bind_text_or_null(q, 13, ev->exempt_approver);
     return sl_exec_deferred(q, "recording a vehicle event", err);
 }
 
@@ -139,36 +144,45 @@ static int audit_vehicle(struct sl_store *s, const char *actor, const char *acti
     return sl_store_audit_json(s, actor, action, object, detail, err);
 }
 
-/* The vehicle's own row; *id gets its id. */
+#define VEHICLE_INSERT                                                                            \
+    "INSERT INTO vehicles (vin, make, model, model_year, model_year_from_vin,"                    \
+    " fleet, site_id, registration, wmi, maker, source, status, status_since,"                    \
+    " decision, policy, deadline, reason, judged_at, first_seen, last_changed)"                   \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12,"                        \
+    " ?13, ?14, ?15, ?16, ?12, ?12, ?12)"
+
+/* The vehicle's own row; *id gets its id (on SQLite its rowid, without
+ * RETURNING: a fleet import pays for it once a vehicle). */
 static int insert_vehicle(struct sl_store *s, const struct sl_vehicle_row *v, const char *now,
                           int64_t *id, struct sl_err *err)
 {
-    struct sl_q *q = sl_st(s,
-                           "INSERT INTO vehicles (vin, make, model, model_year, model_year_from_vin,"
-                           " fleet, site_id, registration, wmi, maker, source, status, status_since,"
-                           " decision, policy, deadline, reason, judged_at, first_seen, last_changed)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12,"
-                           " ?13, ?14, ?15, ?16, ?12, ?12, ?12) RETURNING id",
-                           err);
+    bool rowid = s->be->inserted_id != NULL;
+    struct sl_q *q = sl_st(s, rowid ? VEHICLE_INSERT : VEHICLE_INSERT " RETURNING id", err);
     if (q == NULL)
         return -1;
-    sl_bind_text(q, 1, v->vin);
-    sl_bind_text_or_null(q, 2, v->make);
-    sl_bind_text_or_null(q, 3, v->model);
+    /* The row's text lives until the statement has run. */
+    sl_bind_kept(q, 1, v->vin);
+    sl_bind_kept_or_null(q, 2, v->make);
+    sl_bind_kept_or_null(q, 3, v->model);
     if (v->model_year > 0)
         sl_bind_int(q, 4, v->model_year);
     else
         sl_bind_null(q, 4);
     sl_bind_int(q, 5, v->model_year_from_vin);
-    sl_bind_text_or_null(q, 6, v->fleet);
+    sl_bind_kept_or_null(q, 6, v->fleet);
     sl_bind_id(q, 7, v->site_id);
-    sl_bind_text_or_null(q, 8, v->registration);
-    sl_bind_text(q, 9, or_empty(v->wmi));
-    sl_bind_text_or_null(q, 10, v->maker);
-    sl_bind_text_or_null(q, 11, v->source);
-    sl_bind_text(q, 12, now);
+    sl_bind_kept_or_null(q, 8, v->registration);
+    sl_bind_kept(q, 9, or_empty(v->wmi));
+    sl_bind_kept_or_null(q, 10, v->maker);
+    sl_bind_kept_or_null(q, 11, v->source);
+    sl_bind_kept(q, 12, now);
     bind_verdict(q, 13, &v->verdict, true);
-    return sl_one_int(q, id, "adding a vehicle", err) == 1 ? 0 : -1;
+    if (!rowid)
+        return sl_one_int(q, id, "adding a vehicle", err) == 1 ? 0 : -1;
+    if (sl_exec_stmt(q, "adding a vehicle", err) != 0)
+        return -1;
+    *id = s->be->inserted_id(q);
+    return 0;
 }
 
 int sl_store_vehicle_add(struct sl_store *s, const struct sl_vehicle_row *v,
@@ -213,8 +227,10 @@ int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx
                              const char *actor, size_t *added, struct sl_err *err)
 {
     *added = 0;
-    if (sl_store_begin(s, err) != 0)
-        return -1;
+    /* Every row is built here from the fleet's checked records (store.h). */
+    bool bulk = s->be->bulk != NULL;
+    if ((bulk && s->be->bulk(s, true, err) != 0) || sl_store_begin(s, err) != 0)
+        goto off;
     int rc;
     struct sl_vehicle_row v;
     const struct sl_vpart_row *parts;
@@ -231,16 +247,24 @@ int sl_store_vehicles_import(struct sl_store *s, sl_vehicle_next next, void *ctx
         }
         (*added)++;
     }
-    if (rc < 0) {
+    if (rc < 0)
         sl_store_rollback(s);
-        *added = 0;
-        return -1;
+    else if (sl_store_commit(s, err) == 0)
+        rc = 0;
+    else
+        rc = -1;
+    if (bulk) {
+        struct sl_err off_err = {0};
+        if (s->be->bulk(s, false, rc < 0 ? &off_err : err) != 0 && rc == 0)
+            rc = -1;
     }
-    if (sl_store_commit(s, err) != 0) {
+    if (rc < 0)
         *added = 0;
-        return -1;
-    }
-    return 0;
+    return rc < 0 ? -1 : 0;
+off:
+    if (bulk)
+        s->be->bulk(s, false, &(struct sl_err){0});
+    return -1;
 }
 
 int sl_store_vehicle_find(struct sl_store *s, const char *key, int64_t *id, struct sl_err *err)
@@ -310,6 +334,10 @@ static void row_to_part(struct sl_q *q, struct sl_vpart_row *p)
     for (int k = 0; k < 17; k++)
         *texts[k] = sl_col_str(q, 3 + k);
     col_verdict(q, 20, &p->verdict, false);
+    p->scheduled_for = sl_col_str(q, 23);
+    p->exempt_until = sl_col_str(q, 24);
+    p->exempt_approver = sl_col_str(q, 25);
+    p->exempt_reason = sl_col_str(q, 26);
 }
 
 static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx,
@@ -318,7 +346,8 @@ static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx
     struct sl_q *q = sl_st(s,
                            "SELECT id, vehicle_id, position, kind, layer, supplier, manufacturer,"
                            " model, version, imei, serial, purl, cpe, source, status, status_since,"
-                           " replaced_by, vendor, vendors, rules, decision, policy, deadline"
+                           " replaced_by, vendor, vendors, rules, decision, policy, deadline,"
+                           " scheduled_for, exempt_until, exempt_approver, exempt_reason"
                            " FROM vehicle_parts WHERE vehicle_id = ?1 ORDER BY position",
                            err);
     if (q == NULL)
@@ -398,7 +427,7 @@ int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f,
         " AND (v.site_id = ?5 OR ?5 IS NULL) AND (v.decision = ?6 OR ?6 IS NULL)"
         " AND (v.status = ?7 OR ?7 IS NULL)"
         " AND (lower(v.maker) = lower(?8) OR ?8 IS NULL OR EXISTS (SELECT 1 FROM vehicle_parts p"
-        "   WHERE p.vehicle_id = v.id AND p.status = 'fitted'"
+        "   WHERE p.vehicle_id = v.id AND p.status <> 'removed'"
         "   AND (', ' || lower(p.vendors) || ', ') LIKE ('%, ' || lower(?8) || ', %')))"
         " ORDER BY v.id LIMIT ?2",
         2, list_bind, list_row, "listing vehicles"};
@@ -406,9 +435,8 @@ int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f,
     return sl_walk_pages(s, &p, &w, err);
 }
 
-/* The record's current status and its date, locked until the transaction ends. */
-static int current_status(struct sl_store *s, struct sl_vehicle_event *ev, char since[SL_ISO_LEN],
-                          struct sl_err *err)
+int sl_store_vehicle_status(struct sl_store *s, struct sl_vehicle_event *ev,
+                            char since[SL_ISO_LEN], struct sl_err *err)
 {
     struct sl_q *q;
     if (ev->part_id > 0)
@@ -441,14 +469,20 @@ static int write_status(struct sl_store *s, const struct sl_vehicle_event *ev, s
     if (ev->part_id > 0) {
         q = sl_st(s,
                   "UPDATE vehicle_parts SET status = ?2, status_since = ?3,"
-                  " replaced_by = COALESCE(?4, replaced_by) WHERE id = ?1",
+                  " replaced_by = COALESCE(?4, replaced_by), scheduled_for = ?5,"
+                  " exempt_until = ?6, exempt_approver = ?7, exempt_reason = ?8 WHERE id = ?1",
                   err);
         if (q == NULL)
             return -1;
+        bool exempt = strcmp(ev->to_status, "exempt") == 0;
         sl_bind_int(q, 1, ev->part_id);
         sl_bind_text(q, 2, ev->to_status);
         sl_bind_text(q, 3, ev->at);
         sl_bind_text_or_null(q, 4, ev->replaced_by);
+        sl_bind_text_or_null(q, 5, ev->scheduled_for);
+        sl_bind_text_or_null(q, 6, ev->exempt_until);
+        sl_bind_text_or_null(q, 7, ev->exempt_approver);
+        sl_bind_text_or_null(q, 8, exempt ? ev->note : NULL);
         if (sl_exec_deferred(q, "changing a part's status", err) != 0)
             return -1;
     }
@@ -476,7 +510,7 @@ int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
     sl_time_iso(sl_now(), now);
     if (ev->at[0] == '\0')
         sl_strlcpy(ev->at, now, sizeof ev->at);
-    if (current_status(s, ev, since, err) != 0)
+    if (sl_store_vehicle_status(s, ev, since, err) != 0)
         goto fail;
     /* History is read in date order: a change cannot precede the status it changes. */
     if (strcmp(ev->at, since) < 0) {
@@ -487,9 +521,13 @@ int sl_store_vehicle_set_status(struct sl_store *s, struct sl_vehicle_event *ev,
     }
     if (insert_event(s, ev, now, err) != 0 || write_status(s, ev, err) != 0)
         goto fail;
-    json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "from", ev->from_status, "to",
-                          ev->to_status, "at", ev->at, "note", ev->note[0] ? ev->note : NULL,
-                          "replaced_by", ev->replaced_by[0] ? ev->replaced_by : NULL);
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "from",
+                          ev->from_status, "to", ev->to_status, "at", ev->at, "note",
+                          ev->note[0] ? ev->note : NULL, "replaced_by",
+                          ev->replaced_by[0] ? ev->replaced_by : NULL, "scheduled_for",
+                          ev->scheduled_for[0] ? ev->scheduled_for : NULL, "exempt_until",
+                          ev->exempt_until[0] ? ev->exempt_until : NULL, "approver",
+                          ev->exempt_approver[0] ? ev->exempt_approver : NULL);
     if (ev->part_id > 0)
         json_object_set_new(d, "part", json_integer(ev->part_id));
     if (ev->site_id > 0)
@@ -508,7 +546,8 @@ int sl_store_vehicle_events(struct sl_store *s, int64_t vehicle_id, sl_vehicle_e
 {
     struct sl_q *q = sl_st(s,
                            "SELECT e.id, e.part_id, e.at, e.recorded_at, e.actor, e.from_status,"
-                           " e.to_status, e.site_id, s.name, e.note, e.replaced_by"
+                           " e.to_status, e.site_id, s.name, e.note, e.replaced_by,"
+                           " e.scheduled_for, e.exempt_until, e.exempt_approver"
                            " FROM vehicle_events e LEFT JOIN sites s ON s.id = e.site_id"
                            " WHERE e.vehicle_id = ?1 ORDER BY e.at, e.id",
                            err);
@@ -531,6 +570,9 @@ int sl_store_vehicle_events(struct sl_store *s, int64_t vehicle_id, sl_vehicle_e
         sl_col_text(q, 8, e.site, sizeof e.site);
         sl_col_text(q, 9, e.note, sizeof e.note);
         sl_col_text(q, 10, e.replaced_by, sizeof e.replaced_by);
+        sl_col_text(q, 11, e.scheduled_for, sizeof e.scheduled_for);
+        sl_col_text(q, 12, e.exempt_until, sizeof e.exempt_until);
+        sl_col_text(q, 13, e.exempt_approver, sizeof e.exempt_approver);
         if (cb(&e, ctx) != 0) {
             sl_reset(q);
             return 0;
@@ -620,13 +662,36 @@ static int fig_row(struct sl_q *q, void *vw)
     return w->cb(&r, w->ctx);
 }
 
+/* The vehicles registered by `until` (a parameter), each with its status
+ * (st) and site (sid) as they stood then: replayed from vehicle_events (the
+ * creation event carries the first site), one index seek each; when no event
+ * is later than `until` (a report of today) the rows' own values, which the
+ * events always end in, without a seek. */
+#define NOTHING_AFTER(until) "(SELECT max(at) FROM vehicle_events) <= " until
+#define VEHICLES_AS_OF(until)                                                                     \
+    "(SELECT v.id, v.fleet, v.model_year, v.decision, v.deadline,"                                \
+    " COALESCE(CASE WHEN " NOTHING_AFTER(until) " THEN v.status END,"                             \
+    " (SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = v.id"                         \
+    "   AND e.part_id IS NULL AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1),"      \
+    "   v.status) AS st,"                                                                          \
+    " CASE WHEN " NOTHING_AFTER(until) " THEN v.site_id ELSE"                                     \
+    " COALESCE((SELECT e.site_id FROM vehicle_events e WHERE e.vehicle_id = v.id"                  \
+    "   AND e.part_id IS NULL AND e.site_id IS NOT NULL AND e.at <= " until                        \
+    " ORDER BY e.at DESC, e.id DESC LIMIT 1), v.site_id) END AS sid"                               \
+    " FROM vehicles v WHERE v.first_seen <= " until ") v"
+/* A part's status as it stood at `until`: its last event by then, else fitted. */
+#define PART_AS_OF(until)                                                                         \
+    "COALESCE(CASE WHEN " NOTHING_AFTER(until) " THEN p.status END,"                              \
+    " (SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = p.vehicle_id"                 \
+    " AND e.part_id = p.id AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1), 'fitted')"
+
 int sl_store_vehicle_figures(struct sl_store *s, const struct sl_vehicle_scope *sc,
                              sl_vehicle_fig_cb cb, void *ctx, struct sl_err *err)
 {
     struct sl_pager p = {
-        "SELECT v.id, v.fleet, s.name, s.tier, s.vehicle_rule, v.model_year, v.status,"
-        " v.decision, v.deadline FROM vehicles v LEFT JOIN sites s ON s.id = v.site_id"
-        " WHERE v.id > ?1 AND v.first_seen <= ?3" SCOPE_SQL("?4", "?5")
+        "SELECT v.id, v.fleet, s.name, s.tier, s.vehicle_rule, v.model_year, v.st,"
+        " v.decision, v.deadline FROM " VEHICLES_AS_OF("?3")
+        " LEFT JOIN sites s ON s.id = v.sid WHERE v.id > ?1" SCOPE_SQL("?4", "?5")
         " ORDER BY v.id LIMIT ?2",
         2, fig_bind, fig_row, "counting vehicles"};
     struct fig_walk w = {sc, 0, cb, ctx};
@@ -640,13 +705,14 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
     const char *sql =
         strcmp(by, "vendor") == 0
             ? "SELECT p.vendor, p.decision, count(*), min(p.deadline) FROM vehicle_parts p"
-              " JOIN vehicles v ON v.id = p.vehicle_id LEFT JOIN sites s ON s.id = v.site_id"
-              " WHERE p.status = 'fitted' AND v.status = 'active' AND v.first_seen <= ?1"
+              " JOIN " VEHICLES_AS_OF("?1") " ON v.id = p.vehicle_id"
+              " LEFT JOIN sites s ON s.id = v.sid"
+              " WHERE v.st = 'active' AND " PART_AS_OF("?1") " <> 'removed'"
               SCOPE_SQL("?2", "?3") " GROUP BY p.vendor, p.decision ORDER BY 1, 2"
             : "SELECT CAST(v.model_year AS TEXT), p.decision, count(*), min(p.deadline)"
-              " FROM vehicle_parts p JOIN vehicles v ON v.id = p.vehicle_id"
-              " LEFT JOIN sites s ON s.id = v.site_id"
-              " WHERE p.status = 'fitted' AND v.status = 'active' AND v.first_seen <= ?1"
+              " FROM vehicle_parts p JOIN " VEHICLES_AS_OF("?1") " ON v.id = p.vehicle_id"
+              " LEFT JOIN sites s ON s.id = v.sid"
+              " WHERE v.st = 'active' AND " PART_AS_OF("?1") " <> 'removed'"
               SCOPE_SQL("?2", "?3") " GROUP BY v.model_year, p.decision ORDER BY 1, 2";
     struct sl_q *q = sl_st(s, sql, err);
     if (q == NULL)

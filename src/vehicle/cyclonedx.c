@@ -1,5 +1,7 @@
-/* cyclonedx.c - CycloneDX JSON BOMs -> fleet records (cyclonedx.h); bounded
- * walk over jansson's tree. It identifies and judges nothing. */
+/* cyclonedx.c - CycloneDX JSON BOMs -> fleet records (cyclonedx.h): the
+ * document's header loaded alone, then its top-level components one tree at a
+ * time (util/jsonscan.h), each walked within bounds. It identifies and judges
+ * nothing. */
 #include "vehicle/cyclonedx.h"
 
 #include <stdarg.h>
@@ -7,9 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/jsonscan.h"
 #include "util/str.h"
 
 #define PATH_MAX_LEN 256
+#define KEY_MAX 4096 /* a top-level member's name */
 
 struct cdx {
     const struct sl_vrules *vr;
@@ -18,6 +22,33 @@ struct cdx {
     size_t components;
     int rc; /* 1 input problem, -1 runtime, 0 fine */
 };
+
+static int walk(struct cdx *c, const json_t *arr, const char *path, unsigned depth,
+                uint32_t vehicle, bool vehicles_here);
+
+/* path + ".components[i]" (or "components[i]" at the top), cut to the
+ * buffer: a million components pay for no printf. */
+static void child_path(char out[PATH_MAX_LEN], const char *path, size_t i)
+{
+    char idx[24];
+    size_t k = sizeof idx;
+    idx[--k] = '\0';
+    idx[--k] = ']';
+    do {
+        idx[--k] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i > 0);
+    const char *const pieces[] = {path, path[0] ? "." : "", "components[", idx + k};
+    size_t n = 0;
+    for (size_t p = 0; p < 4; p++) {
+        size_t l = strlen(pieces[p]);
+        if (l > PATH_MAX_LEN - 1 - n)
+            l = PATH_MAX_LEN - 1 - n;
+        memcpy(out + n, pieces[p], l);
+        n += l;
+    }
+    out[n] = '\0';
+}
 
 __attribute__((format(printf, 2, 3))) static int bad(struct cdx *c, const char *fmt, ...)
 {
@@ -216,41 +247,49 @@ static int add_part(struct cdx *c, const json_t *comp, uint32_t vehicle, const c
     return 0;
 }
 
-/* Walks a components list: vehicle (index or SL_FLEET_NO_VEHICLE) owns the
- * parts; at the top level (vehicles_here) a component with a VIN is a vehicle. */
+/* One component at path here: a vehicle (at the top level, vehicles_here,
+ * when it has a VIN) or a part of vehicle; then its own components. */
+static int component(struct cdx *c, const json_t *comp, const char *here, unsigned depth,
+                     uint32_t vehicle, bool vehicles_here)
+{
+    if (depth > SL_CDX_MAX_DEPTH)
+        return bad(c, "%s: components nested deeper than %d", here, SL_CDX_MAX_DEPTH);
+    if (!json_is_object(comp))
+        return bad(c, "%s: a component must be an object", here);
+    if (++c->components > SL_CDX_MAX_COMPONENTS)
+        return bad(c, "more than %u components", SL_CDX_MAX_COMPONENTS);
+    const char *vin = property(c, comp, "sightline:vehicle:vin", 32, here);
+    if (c->rc != 0)
+        return -1;
+    uint32_t owner = vehicle;
+    if (vin != NULL) {
+        if (!vehicles_here)
+            return bad(c, "%s: a vehicle (sightline:vehicle:vin) inside another "
+                          "vehicle or part", here);
+        if (add_vehicle(c, comp, vin, 0, here, &owner) != 0)
+            return -1;
+    } else if (add_part(c, comp, vehicle, here) != 0) {
+        return -1;
+    }
+    return walk(c, json_object_get(comp, "components"), here, depth + 1, owner, false);
+}
+
+/* Walks a nested components list: vehicle (index or SL_FLEET_NO_VEHICLE)
+ * owns the parts. */
 static int walk(struct cdx *c, const json_t *arr, const char *path, unsigned depth,
                 uint32_t vehicle, bool vehicles_here)
 {
     if (arr == NULL)
         return 0;
     if (!json_is_array(arr))
-        return bad(c, "%s: 'components' must be a list", path[0] ? path : "the BOM");
+        return bad(c, "%s: 'components' must be a list", path);
     size_t i;
     const json_t *comp;
     json_array_foreach(arr, i, comp)
     {
-        if (depth > SL_CDX_MAX_DEPTH)
-            return bad(c, "%s: components nested deeper than %d", path, SL_CDX_MAX_DEPTH);
         char here[PATH_MAX_LEN];
-        snprintf(here, sizeof here, "%s%scomponents[%zu]", path, path[0] ? "." : "", i);
-        if (!json_is_object(comp))
-            return bad(c, "%s: a component must be an object", here);
-        if (++c->components > SL_CDX_MAX_COMPONENTS)
-            return bad(c, "more than %u components", SL_CDX_MAX_COMPONENTS);
-        const char *vin = property(c, comp, "sightline:vehicle:vin", 32, here);
-        if (c->rc != 0)
-            return -1;
-        uint32_t owner = vehicle;
-        if (vin != NULL) {
-            if (!vehicles_here)
-                return bad(c, "%s: a vehicle (sightline:vehicle:vin) inside another "
-                              "vehicle or part", here);
-            if (add_vehicle(c, comp, vin, 0, here, &owner) != 0)
-                return -1;
-        } else if (add_part(c, comp, vehicle, here) != 0) {
-            return -1;
-        }
-        if (walk(c, json_object_get(comp, "components"), here, depth + 1, owner, false) != 0)
+        child_path(here, path, i);
+        if (component(c, comp, here, depth, vehicle, vehicles_here) != 0)
             return -1;
     }
     return 0;
@@ -293,6 +332,106 @@ static int top_vehicle(struct cdx *c, const json_t *bom, const struct sl_cdx_opt
     return 0;
 }
 
+static int not_json(struct cdx *c, const struct sl_err *jerr)
+{
+    return bad(c, "not JSON: %s", jerr->msg);
+}
+
+/* Checks a top-level list the parser does not read (dependencies, ...) an
+ * element at a time, so a whole fleet's list is never one tree either. */
+static int check_list(const struct sl_jscan *js, size_t at, struct sl_err *jerr)
+{
+    struct sl_jscan arr;
+    sl_jscan_at(js, at, &arr);
+    if (sl_jscan_array(&arr, jerr) != 0)
+        return -1;
+    size_t start, end;
+    int more;
+    while ((more = sl_jscan_element(&arr, &start, &end, jerr)) == 1) {
+        json_t *v = sl_jscan_load(&arr, start, end, jerr);
+        if (v == NULL)
+            return -1;
+        json_decref(v);
+    }
+    return more;
+}
+
+/* The document's top-level members but its components, as one small object
+ * (a list it does not read is checked and kept as null); *comps and
+ * *comps_end: the components value's bytes (*comps = 0: none). */
+static json_t *header(struct cdx *c, struct sl_jscan *js, size_t *comps, size_t *comps_end)
+{
+    json_t *head = json_object();
+    struct sl_err jerr = {0};
+    char key[KEY_MAX];
+    size_t start, end;
+    int more;
+    *comps = 0;
+    if (head == NULL) {
+        oom(c);
+        return NULL;
+    }
+    if (sl_jscan_object(js, &jerr) != 0)
+        goto bad_json;
+    while ((more = sl_jscan_member(js, key, sizeof key, &start, &end, &jerr)) == 1) {
+        bool dup = strcmp(key, "components") == 0 ? *comps != 0 : json_object_get(head, key) != NULL;
+        if (dup) {
+            bad(c, "not JSON: duplicate object key '%.64s'", key);
+            goto fail;
+        }
+        if (strcmp(key, "components") == 0) {
+            *comps = start;
+            *comps_end = end;
+            continue;
+        }
+        json_t *v;
+        if (js->d[start] == '[' && strcmp(key, "metadata") != 0)
+            v = check_list(js, start, &jerr) == 0 ? json_null() : NULL;
+        else
+            v = sl_jscan_load(js, start, end, &jerr);
+        if (v == NULL || json_object_set_new(head, key, v) != 0)
+            goto bad_json;
+    }
+    if (more == 0)
+        return head;
+bad_json:
+    not_json(c, &jerr);
+fail:
+    json_decref(head);
+    return NULL;
+}
+
+/* The top-level components, one loaded at a time (a BOM of a whole fleet is
+ * never held as one tree). */
+static int top_components(struct cdx *c, const struct sl_jscan *js, size_t at, size_t end,
+                          uint32_t vehicle)
+{
+    if (at == 0)
+        return 0;
+    (void)end;
+    if (js->d[at] != '[')
+        return bad(c, "the BOM: 'components' must be a list");
+    struct sl_jscan arr;
+    sl_jscan_at(js, at, &arr);
+    struct sl_err jerr = {0};
+    if (sl_jscan_array(&arr, &jerr) != 0)
+        return not_json(c, &jerr);
+    size_t start, stop;
+    int more;
+    for (size_t i = 0; (more = sl_jscan_element(&arr, &start, &stop, &jerr)) == 1; i++) {
+        json_t *comp = sl_jscan_load(&arr, start, stop, &jerr);
+        if (comp == NULL)
+            return not_json(c, &jerr);
+        char here[PATH_MAX_LEN];
+        child_path(here, "", i);
+        int rc = component(c, comp, here, 1, vehicle, vehicle == SL_FLEET_NO_VEHICLE);
+        json_decref(comp);
+        if (rc != 0)
+            return -1;
+    }
+    return more == 0 ? 0 : not_json(c, &jerr);
+}
+
 int sl_cdx_parse(const char *data, size_t len, const struct sl_vrules *vr,
                  const struct sl_cdx_options *opt, struct sl_fleet *f, struct sl_err *err)
 {
@@ -301,20 +440,25 @@ int sl_cdx_parse(const char *data, size_t len, const struct sl_vrules *vr,
         sl_err_set(err, "the BOM is larger than %u MiB", SL_CDX_MAX_BYTES >> 20);
         return 1;
     }
-    json_error_t je;
-    json_t *bom = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-    if (bom == NULL) {
-        sl_err_set(err, "not JSON: line %d, column %d: %s", je.line, je.column, je.text);
+    struct sl_jscan js;
+    sl_jscan_init(&js, data, len);
+    size_t nv0 = f->n_vehicles, np0 = f->n_parts;
+    /* A document that opens as another JSON value is not loaded to say so. */
+    size_t first = 0;
+    while (first < len && (data[first] == ' ' || data[first] == '\t' || data[first] == '\r' ||
+                           data[first] == '\n'))
+        first++;
+    if (first < len && data[first] != '\0' && strchr("[\"-0123456789tfn", data[first]) != NULL) {
+        sl_err_set(err, "not a CycloneDX BOM: the document is not a JSON object");
         return 1;
     }
-    size_t nv0 = f->n_vehicles, np0 = f->n_parts;
+    size_t comps = 0, comps_end = 0;
+    json_t *head = header(&c, &js, &comps, &comps_end);
     uint32_t vehicle;
-    if (check_header(&c, bom) == 0 && top_vehicle(&c, bom, opt, &vehicle) == 0 &&
-        walk(&c, json_object_get(bom, "components"), "", 1, vehicle,
-             vehicle == SL_FLEET_NO_VEHICLE) == 0 &&
-        sl_fleet_index(f, err) != 0)
+    if (head != NULL && check_header(&c, head) == 0 && top_vehicle(&c, head, opt, &vehicle) == 0 &&
+        top_components(&c, &js, comps, comps_end, vehicle) == 0 && sl_fleet_index(f, err) != 0)
         c.rc = -1;
-    json_decref(bom);
+    json_decref(head);
     if (c.rc != 0)
         sl_fleet_truncate(f, nv0, np0);
     return c.rc;

@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "util/grow.h"
+#include "util/pipe.h"
 #include "util/str.h"
+#include "util/timeutil.h"
 #include "vehicle/assess_internal.h"
+#include "vehicle/status.h"
 
 /* ---- sites ------------------------------------------------------------------------ */
 
@@ -158,20 +161,107 @@ static void part_row(const struct sl_fleet *f, const struct sl_fleet_part *p, in
 
 /* ---- import ------------------------------------------------------------------------ */
 
+/* Judging runs on a second thread one batch ahead of the writes (util/pipe.h):
+ * a batch is BATCH vehicles judged, their rows ready for the store; RING
+ * batches are in flight. */
+#define BATCH 256
+#define RING 3
+
+struct judged {
+    struct sl_vehicle_row v;
+    size_t first_row;         /* its parts: rows[first_row .. + v's n_parts) */
+    char source[160], wmi[4]; /* the row points here */
+};
+
+struct batch {
+    size_t first, n;          /* the fleet's vehicles first .. first + n */
+    struct judged j[BATCH];
+    struct sl_vpart_row *rows;
+    struct part_text *texts;  /* rows point into these: sized before they are filled */
+    size_t cap_rows, cap_texts;
+};
+
 struct feed {
-    struct sl_assessor *a;
+    struct sl_assessor *a;    /* the judging thread's while the pipe runs */
     const struct sl_fleet *f;
     const struct sl_vreg_options *o;
     struct sites *sites;
     const int32_t *site_of;
-    size_t next;
-    struct sl_vpart_row *rows;
-    struct part_text *texts;
-    size_t cap, texts_cap;
-    char source[160], wmi[4]; /* the row points here until the next vehicle */
-    struct sl_vreg_counts *counts;
+    struct sl_vreg_counts *counts; /* the judging thread's while the pipe runs */
+    struct sl_pipe *pipe;
+    struct batch *cur;        /* the writer's batch, and its next vehicle */
+    size_t cur_i;
+    size_t next;              /* vehicles handed to the store */
 };
 
+/* Judges vehicle vi at its site into *j and its parts' rows (judging thread). */
+static int judge_one(struct feed *fd, size_t vi, struct judged *j, struct sl_vpart_row *rows,
+                     struct part_text *texts)
+{
+    const struct sl_fleet *f = fd->f;
+    const struct sl_fleet_vehicle *fv = &f->vehicles[vi];
+    const struct site_entry *se = fd->site_of[vi] >= 0 ? &fd->sites->e[fd->site_of[vi]] : NULL;
+    sl_assess_set_site(fd->a, se != NULL ? se->tier : SL_TIER_SENSITIVE,
+                       se != NULL && se->has_rule ? &se->rule : NULL);
+    struct sl_vehicle_verdict vv;
+    if (sl_assess_judge_vehicle(fd->a, f, vi, &vv) != 0)
+        return -1;
+    for (size_t i = 0; i < fv->n_parts; i++) {
+        part_row(f, &f->parts[fv->first_part + i], (int)i + 1, &fd->a->pv[i], &texts[i],
+                 &rows[i]);
+        fd->counts->parts_by[fd->a->pv[i].verdict.decision]++;
+    }
+    fd->counts->vehicles++;
+    fd->counts->parts += fv->n_parts;
+    fd->counts->vehicles_by[vv.verdict.decision]++;
+    struct sl_vehicle_row *v = &j->v;
+    memset(v, 0, sizeof *v);
+    v->vin = fv->vin;
+    v->make = sl_fleet_str(f, fv->make);
+    v->model = sl_fleet_str(f, fv->model);
+    v->fleet = sl_fleet_str(f, fv->fleet);
+    v->registration = sl_fleet_str(f, fv->registration);
+    sl_strlcpy(j->wmi, vv.vin.wmi, sizeof j->wmi);
+    v->wmi = j->wmi;
+    v->maker = decided_name(&vv.maker); /* the registry's: lives as long as the assessor */
+    snprintf(j->source, sizeof j->source, fv->line > 0 ? "%.120s line %u" : "%.120s",
+             fd->o->source != NULL ? fd->o->source : "", fv->line);
+    v->source = j->source;
+    v->model_year = fv->model_year;
+    v->model_year_from_vin = fv->model_year_from_vin;
+    v->site_id = se != NULL ? se->id : 0;
+    v->site = se != NULL ? se->name : NULL;
+    v->verdict = vv.verdict;
+    return 0;
+}
+
+/* Fills batch k (judging thread): 1, 0 when the fleet is done, -1. */
+static int fill_batch(void *ctx, size_t k, void *slot, struct sl_err *err)
+{
+    struct feed *fd = ctx;
+    struct batch *b = slot;
+    const struct sl_fleet *f = fd->f;
+    if (k * BATCH >= f->n_vehicles)
+        return 0;
+    b->first = k * BATCH;
+    b->n = f->n_vehicles - b->first < BATCH ? f->n_vehicles - b->first : BATCH;
+    size_t parts = 0;
+    for (size_t i = 0; i < b->n; i++)
+        parts += f->vehicles[b->first + i].n_parts;
+    if (SL_GROW(b->rows, b->cap_rows, parts ? parts : 1, 256) != 0 ||
+        SL_GROW(b->texts, b->cap_texts, parts ? parts : 1, 256) != 0)
+        return sl_err_set(err, "out of memory");
+    size_t row = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        b->j[i].first_row = row;
+        if (judge_one(fd, b->first + i, &b->j[i], b->rows + row, b->texts + row) != 0)
+            return sl_err_set(err, "out of memory");
+        row += f->vehicles[b->first + i].n_parts;
+    }
+    return 1;
+}
+
+/* The store's reader (writing thread): the next judged vehicle. */
 static int feed_next(void *ctx, struct sl_vehicle_row *v, const struct sl_vpart_row **parts,
                      size_t *n, struct sl_err *err)
 {
@@ -179,45 +269,41 @@ static int feed_next(void *ctx, struct sl_vehicle_row *v, const struct sl_vpart_
     const struct sl_fleet *f = fd->f;
     if (fd->o->progress != NULL && (fd->next % 1000 == 0 || fd->next == f->n_vehicles))
         fd->o->progress(fd->next, f->n_vehicles, fd->o->progress_ctx);
-    if (fd->next >= f->n_vehicles)
-        return 0;
-    size_t vi = fd->next++;
-    const struct sl_fleet_vehicle *fv = &f->vehicles[vi];
-    const struct site_entry *se = fd->site_of[vi] >= 0 ? &fd->sites->e[fd->site_of[vi]] : NULL;
-    sl_assess_set_site(fd->a, se != NULL ? se->tier : SL_TIER_SENSITIVE,
-                       se != NULL && se->has_rule ? &se->rule : NULL);
-    struct sl_vehicle_verdict vv;
-    if (SL_GROW(fd->rows, fd->cap, fv->n_parts ? fv->n_parts : 1, 16) != 0 ||
-        SL_GROW(fd->texts, fd->texts_cap, fv->n_parts ? fv->n_parts : 1, 16) != 0 ||
-        sl_assess_judge_vehicle(fd->a, f, vi, &vv) != 0)
-        return sl_err_set(err, "out of memory");
-    for (size_t i = 0; i < fv->n_parts; i++) {
-        part_row(f, &f->parts[fv->first_part + i], (int)i + 1, &fd->a->pv[i], &fd->texts[i],
-                 &fd->rows[i]);
-        fd->counts->parts_by[fd->a->pv[i].verdict.decision]++;
+    if (fd->cur == NULL || fd->cur_i == fd->cur->n) {
+        int rc;
+        fd->cur = sl_pipe_take(fd->pipe, &rc, err);
+        fd->cur_i = 0;
+        if (fd->cur == NULL)
+            return rc;
     }
-    fd->counts->vehicles++;
-    fd->counts->parts += fv->n_parts;
-    fd->counts->vehicles_by[vv.verdict.decision]++;
-    v->vin = fv->vin;
-    v->make = sl_fleet_str(f, fv->make);
-    v->model = sl_fleet_str(f, fv->model);
-    v->fleet = sl_fleet_str(f, fv->fleet);
-    v->registration = sl_fleet_str(f, fv->registration);
-    sl_strlcpy(fd->wmi, vv.vin.wmi, sizeof fd->wmi);
-    v->wmi = fd->wmi;
-    v->maker = decided_name(&vv.maker);
-    snprintf(fd->source, sizeof fd->source, fv->line > 0 ? "%.120s line %u" : "%.120s",
-             fd->o->source != NULL ? fd->o->source : "", fv->line);
-    v->source = fd->source;
-    v->model_year = fv->model_year;
-    v->model_year_from_vin = fv->model_year_from_vin;
-    v->site_id = se != NULL ? se->id : 0;
-    v->site = se != NULL ? se->name : NULL;
-    v->verdict = vv.verdict;
-    *parts = fd->rows;
-    *n = fv->n_parts;
+    const struct judged *j = &fd->cur->j[fd->cur_i++];
+    *v = j->v;
+    *parts = fd->cur->rows + j->first_row;
+    *n = f->vehicles[fd->next++].n_parts;
     return 1;
+}
+
+/* Judges and writes the fleet (sites resolved): 0 or -1. */
+static int write_fleet(struct sl_store *s, struct feed *fd, size_t *added, struct sl_err *err)
+{
+    struct batch *ring = calloc(RING, sizeof *ring);
+    void *slots[RING];
+    if (ring == NULL)
+        return sl_err_set(err, "out of memory");
+    for (size_t i = 0; i < RING; i++)
+        slots[i] = &ring[i];
+    int rc = -1;
+    fd->pipe = sl_pipe_start(slots, RING, fill_batch, fd, err);
+    if (fd->pipe != NULL) {
+        rc = sl_store_vehicles_import(s, feed_next, fd, fd->o->actor, added, err);
+        sl_pipe_stop(fd->pipe); /* the assessor and counts are this thread's again */
+    }
+    for (size_t i = 0; i < RING; i++) {
+        free(ring[i].rows);
+        free(ring[i].texts);
+    }
+    free(ring);
+    return rc;
 }
 
 int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fleet *f,
@@ -233,9 +319,10 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
     int rc = resolve_sites(s, f, o->default_site, &sites, site_of, probs, err);
     if (rc == 0 && probs->count > 0)
         rc = 1;
-    struct feed fd = {a, f, o, &sites, site_of, 0, NULL, NULL, 0, 0, "", "", counts};
+    struct feed fd = {.a = a, .f = f, .o = o, .sites = &sites, .site_of = site_of,
+                      .counts = counts};
     size_t added = 0;
-    if (rc == 0 && sl_store_vehicles_import(s, feed_next, &fd, o->actor, &added, err) != 0) {
+    if (rc == 0 && write_fleet(s, &fd, &added, err) != 0) {
         rc = -1;
         /* A VIN or IMEI taken is the file's problem: name the line of the
          * vehicle being written (the store names the vehicle and which). */
@@ -247,8 +334,6 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
         }
         memset(counts, 0, sizeof *counts);
     }
-    free(fd.rows);
-    free(fd.texts);
     free(sites.e);
     free(site_of);
     return rc;
@@ -298,7 +383,7 @@ static int load_vehicle(const struct sl_vehicle_row *r, void *ctx)
 static int load_part(const struct sl_vpart_row *r, void *ctx)
 {
     struct load *l = ctx;
-    if (strcmp(r->status, "fitted") != 0) {
+    if (strcmp(r->status, "removed") == 0) { /* scheduled and exempt parts are still fitted */
         l->v->n_removed++;
         return 0;
     }
@@ -477,4 +562,26 @@ int sl_vreg_set_site_rule(struct sl_store *s, struct sl_assessor *a, int64_t sit
         return -1;
     }
     return sl_store_commit(s, err);
+}
+
+int sl_vreg_set_status(struct sl_store *s, struct sl_assessor *a, struct sl_vehicle_event *ev,
+                       char *why, size_t whyn, enum sl_decision *old_d, enum sl_decision *new_d,
+                       struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    char since[SL_ISO_LEN] = "";
+    int rc = sl_store_vehicle_status(s, ev, since, err);
+    if (rc == 0 && sl_vstatus_check(ev, since, sl_now(), why, whyn) != 0)
+        return sl_store_commit(s, err) == 0 ? 0 : -1; /* refused: nothing written */
+    char what[96];
+    snprintf(what, sizeof what, "%s %s",
+             ev->part_id ? "a part's status is now" : ev->site_id ? "moved; status" : "status",
+             ev->to_status);
+    if (rc != 0 || sl_store_vehicle_set_status(s, ev, err) != 0 ||
+        sl_vreg_rejudge(s, a, ev->vehicle_id, what, ev->actor, old_d, new_d, err) != 0) {
+        sl_store_rollback(s);
+        return -1;
+    }
+    return sl_store_commit(s, err) == 0 ? 1 : -1;
 }

@@ -76,6 +76,16 @@ int sl_vreg_rejudge(struct sl_store *s, struct sl_assessor *a, int64_t id, const
                     const char *actor, enum sl_decision *old_d, enum sl_decision *new_d,
                     struct sl_err *err);
 
+/* Checks one change of a vehicle or of one of its parts against the
+ * lifecycle (vehicle/status.h: ev->to_status and what it carries; the current
+ * status read under a lock), records it (event, row, audit entry) and judges
+ * the vehicle again, in one transaction (joined if open). *old_d and *new_d
+ * (may be NULL) get the vehicle's decisions. Returns 1 (applied), 0 (refused:
+ * why says why, nothing written) or -1 (err set). */
+int sl_vreg_set_status(struct sl_store *s, struct sl_assessor *a, struct sl_vehicle_event *ev,
+                       char *why, size_t whyn, enum sl_decision *old_d, enum sl_decision *new_d,
+                       struct sl_err *err);
+
 /* Sets a site's vehicle rule (NULL: clears it) and judges its vehicles again,
  * in one transaction; counts gets their new verdicts, *changed how many
  * vehicles' decisions changed. */

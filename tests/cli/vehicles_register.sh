@@ -115,7 +115,7 @@ expect 0 "a vehicle moved" $S vehicles set-status YV1XZK8VXM1555001 active --sit
 has "$T/out" "active -> active at Depot 2; the vehicle's verdict was prohibited, now allowed"
 expect 0 "a vehicle retired" $S vehicles set-status ab23cde retired --at 2026-11-28T12:00:00Z
 check "retired" "retired" "$(sql "SELECT status FROM vehicles WHERE vin = 'LSJW74U64PS201876'")"
-expect_rc 2 $S vehicles set-status LSJW74U64PS201876 active --at 2026-01-01 && has "$T/err" "cannot precede"
+expect_rc 2 $S vehicles set-status LSJW74U64PS201876 active --at 2026-01-01 && has "$T/err" "history is append-only"
 expect_rc 2 $S vehicles set-status LSJW74U64PS201876 removed && has "$T/err" "active or retired"
 expect_rc 2 $S vehicles set-status LSJW74U64PS201876/9 removed && has "$T/err" "has no part 9"
 expect_rc 2 $S vehicles set-status WXYZ123 retired && has "$T/err" "no vehicle 'WXYZ123'"

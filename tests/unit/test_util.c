@@ -13,6 +13,8 @@
 #include "util/err.h"
 #include "util/fnv.h"
 #include "util/grow.h"
+#include "util/jsonscan.h"
+#include "util/pipe.h"
 #include "util/re.h"
 #include "util/rng.h"
 #include "util/str.h"
@@ -308,6 +310,156 @@ static void test_err_kinds(void **state)
     assert_int_equal(sl_err_setk(NULL, SL_ERR_IO, "x"), -1);
 }
 
+/* Walks doc's top-level object; its members' keys and values (as text) joined
+ * into out as "key=value;"; the walk's return (0 the end, -1 an error). */
+static int scan_members(const char *doc, char *out, size_t n, struct sl_err *err)
+{
+    struct sl_jscan s;
+    sl_jscan_init(&s, doc, strlen(doc));
+    out[0] = '\0';
+    if (sl_jscan_object(&s, err) != 0)
+        return -1;
+    char key[16];
+    size_t a, b;
+    int rc;
+    while ((rc = sl_jscan_member(&s, key, sizeof key, &a, &b, err)) == 1) {
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, "%s=%.*s;", key, (int)(b - a), doc + a);
+    }
+    return rc;
+}
+
+static void test_jsonscan(void **state)
+{
+    (void)state;
+    char out[256];
+    struct sl_err err = {0};
+    assert_int_equal(scan_members(" {\"a\" : [1, {\"x\":\"]}\\\"\"}], \"b\\u0063\":\"q\\\\\",\n"
+                                  "\"c\":-1.5e3,\"d\":{}} \n", out, sizeof out, &err), 0);
+    assert_string_equal(out, "a=[1, {\"x\":\"]}\\\"\"}];bc=\"q\\\\\";c=-1.5e3;d={};");
+    assert_int_equal(scan_members("{}", out, sizeof out, &err), 0);
+    assert_string_equal(out, "");
+    /* the elements of an array found in it, each loaded alone */
+    static const char doc[] = "{\"list\":[ {\"n\":1},[2] ,\"three\"]}";
+    struct sl_jscan s, arr;
+    sl_jscan_init(&s, doc, strlen(doc));
+    char key[8];
+    size_t a, b;
+    assert_int_equal(sl_jscan_object(&s, &err), 0);
+    assert_int_equal(sl_jscan_member(&s, key, sizeof key, &a, &b, &err), 1);
+    sl_jscan_at(&s, a, &arr);
+    assert_int_equal(sl_jscan_array(&arr, &err), 0);
+    int n = 0;
+    while (sl_jscan_element(&arr, &a, &b, &err) == 1) {
+        json_t *v = sl_jscan_load(&arr, a, b, &err);
+        assert_non_null(v);
+        assert_int_equal(json_typeof(v), n == 0 ? JSON_OBJECT : n == 1 ? JSON_ARRAY : JSON_STRING);
+        json_decref(v);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    /* what is refused, and where */
+    static const struct { const char *doc, *why; } bad[] = {
+        {"{\"a\":1} x", "line 1, column 9: end of file expected"},
+        {"{\"a\":1,}", "string or '}' expected"},
+        {"{\"a\" 1}", "':' expected"},
+        {"{\"a\":1 \"b\":2}", "',' or '}' expected"},
+        {"{\"a\":\"open}", "premature end of input in a string"},
+        {"{\"a\":[1,2}", "premature end of input"},
+        {"{\"a\":,}", "a value was expected"},
+        {"[1]", "'{' expected"},
+        {"{\"a\":1", "premature end of input"},
+        {"{\"a\"\n:\n\"b\\x\"}", NULL}, /* scanned; the bad escape is jansson's to find */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = scan_members(bad[i].doc, out, sizeof out, &err);
+        if (bad[i].why == NULL) {
+            assert_int_equal(rc, 0);
+            continue;
+        }
+        assert_int_equal(rc, -1);
+        if (strstr(err.msg, bad[i].why) == NULL)
+            fail_msg("doc %zu: '%s' lacks '%s'", i, err.msg, bad[i].why);
+    }
+    /* a range that does not load names the document's line and column */
+    static const char two[] = "{\n  \"a\": [1,\n 2 3]}";
+    sl_jscan_init(&s, two, strlen(two));
+    assert_int_equal(sl_jscan_object(&s, &err), 0);
+    assert_int_equal(sl_jscan_member(&s, key, sizeof key, &a, &b, &err), 1);
+    assert_null(sl_jscan_load(&s, a, b, &err));
+    assert_non_null(strstr(err.msg, "line 3, column"));
+    /* a key longer than the caller's buffer; nesting past the bound */
+    assert_int_equal(scan_members("{\"a-very-long-key-indeed\":1}", out, sizeof out, &err), -1);
+    assert_non_null(strstr(err.msg, "a key longer than 15 bytes"));
+    size_t deep = SL_JSCAN_MAX_DEPTH + 1;
+    char *d = malloc(deep * 2 + 16);
+    assert_non_null(d);
+    size_t k = (size_t)sprintf(d, "{\"a\":");
+    for (size_t i = 0; i < deep; i++)
+        d[k++] = '[';
+    for (size_t i = 0; i < deep; i++)
+        d[k++] = ']';
+    d[k++] = '}';
+    d[k] = '\0';
+    assert_int_equal(scan_members(d, out, sizeof out, &err), -1);
+    assert_non_null(strstr(err.msg, "maximum parsing depth"));
+    free(d);
+}
+
+struct pipe_job {
+    size_t batches, fail_at; /* fail_at 0: never */
+};
+
+static int pipe_fill(void *ctx, size_t k, void *slot, struct sl_err *err)
+{
+    const struct pipe_job *j = ctx;
+    if (j->fail_at > 0 && k == j->fail_at)
+        return sl_err_setk(err, SL_ERR_IO, "batch %zu failed", k);
+    if (k >= j->batches)
+        return 0;
+    size_t *v = slot;
+    for (size_t i = 0; i < 64; i++)
+        v[i] = k * 1000 + i;
+    return 1;
+}
+
+static void test_pipe(void **state)
+{
+    (void)state;
+    size_t ring[3][64];
+    void *slots[3] = {ring[0], ring[1], ring[2]};
+    struct sl_err err = {0};
+    /* every batch, in order, each whole while it is held */
+    struct pipe_job job = {500, 0};
+    struct sl_pipe *p = sl_pipe_start(slots, 3, pipe_fill, &job, &err);
+    assert_non_null(p);
+    int rc;
+    size_t k = 0, *v;
+    while ((v = sl_pipe_take(p, &rc, &err)) != NULL) {
+        for (size_t i = 0; i < 64; i++)
+            assert_int_equal(v[i], k * 1000 + i);
+        k++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(k, 500);
+    sl_pipe_stop(p);
+    /* the producer's failure reaches the consumer after the batches before it */
+    job = (struct pipe_job){500, 7};
+    p = sl_pipe_start(slots, 3, pipe_fill, &job, &err);
+    for (k = 0; sl_pipe_take(p, &rc, &err) != NULL; k++)
+        ;
+    assert_int_equal(k, 7);
+    assert_int_equal(rc, -1);
+    assert_int_equal(err.kind, SL_ERR_IO);
+    assert_string_equal(err.msg, "batch 7 failed");
+    sl_pipe_stop(p);
+    /* a consumer that stops early stops the producer */
+    job = (struct pipe_job){1000000, 0};
+    p = sl_pipe_start(slots, 3, pipe_fill, &job, &err);
+    assert_non_null(sl_pipe_take(p, &rc, &err));
+    sl_pipe_stop(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_err_kinds),
         cmocka_unit_test(test_addr_convert), cmocka_unit_test(test_fnv),
         cmocka_unit_test(test_rng),       cmocka_unit_test(test_re),
+        cmocka_unit_test(test_jsonscan), cmocka_unit_test(test_pipe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

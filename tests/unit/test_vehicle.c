@@ -15,6 +15,9 @@
 #include "vehicle/fleet_csv.h"
 #include "vehicle/rules.h"
 #include "vehicle/siterule.h"
+#include "vehicle/status.h"
+#include "util/str.h"
+#include "util/timeutil.h"
 
 /* 2026-11-28 and 2027-07-01, noon UTC */
 #define NOW INT64_C(1795867200)
@@ -461,6 +464,14 @@ static void test_cyclonedx(void **state)
         {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"x\",\"components\":[{\"name\":\"car\",\"properties\":[{\"name\":\"sightline:vehicle:vin\",\"value\":\"1G4AH59H45G118341\"}]}]}]}", "inside another"},
         {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"car\",\"properties\":[{\"name\":\"sightline:vehicle:vin\",\"value\":\"1G4AH59H55G118341\"}]}]}", "check digit"},
         {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"bomFormat\":\"CycloneDX\"}", "duplicate"},
+        /* read component by component (util/jsonscan.h): what the whole
+         * document's parser refused is still refused, with its place */
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[],\"components\":[]}", "duplicate object key 'components'"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[]} {}", "not JSON: line 1, column 63: end of file expected"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\"},\n{\"name\":\"b\",}]}", "not JSON: line 2"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\"},]}", "not JSON"},
+        {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[{\"name\":\"a\",\"name\":\"b\"}]}", "duplicate"},
+        {"{\"components\":[{\"name\":\"a\"}],\"bomFormat\":\"CycloneDX\",\"specVersion\":\"2.0\"}", "'2.0' is not supported"},
     };
     size_t np = f.n_parts;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -469,6 +480,24 @@ static void test_cyclonedx(void **state)
             fail_msg("bad BOM %zu: '%s' lacks '%s'", i, err.msg, bad[i].why);
         assert_int_equal(f.n_parts, np);
     }
+    /* lists it does not read are checked element by element; a long key is no problem */
+    static const char extra[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\","
+                                "\"dependencies\":[{\"ref\":\"a\"},{\"ref\":\"b\",\"dependsOn\":[]}],"
+                                "\"x-an-extension-key-that-is-rather-longer-than-sixty-four-bytes-by-a-margin\":1,"
+                                "\"components\":[{\"type\":\"firmware\",\"name\":\"EG25-G\"}]}";
+    assert_int_equal(cdx(extra, NULL, &f, &err), 0);
+    assert_int_equal(f.n_parts, np + 1);
+    np = f.n_parts;
+    static const char bad_dep[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\","
+                                  "\"dependencies\":[{\"ref\":\"a\"},{\"ref\":\"b\",}],\"components\":[]}";
+    assert_int_equal(cdx(bad_dep, NULL, &f, &err), 1);
+    assert_non_null(strstr(err.msg, "not JSON: line 1"));
+    /* the header may follow the components */
+    static const char late[] = "{\"components\":[{\"type\":\"firmware\",\"name\":\"EG25-G\"}],"
+                               "\"specVersion\":\"1.5\",\"bomFormat\":\"CycloneDX\"}";
+    assert_int_equal(cdx(late, NULL, &f, &err), 0);
+    assert_int_equal(f.n_parts, np + 1);
+    np = f.n_parts;
     char *deep = deep_bom(SL_CDX_MAX_DEPTH + 1);
     assert_int_equal(cdx(deep, NULL, &f, &err), 1);
     assert_non_null(strstr(err.msg, "nested deeper than 32"));
@@ -601,6 +630,67 @@ static void test_assess(void **state)
     sl_assess_free(a);
     sl_fleet_free(&f);
 }
+/* One move: 0 allowed, else -1 and why must hold `why`. */
+static void move(bool part, const char *from, const char *to, const char *since, const char *at,
+                 const char *extra, const char *want_why)
+{
+    struct sl_vehicle_event ev = {.vehicle_id = 1, .part_id = part ? 7 : 0};
+    sl_strlcpy(ev.from_status, from, sizeof ev.from_status);
+    sl_strlcpy(ev.to_status, to, sizeof ev.to_status);
+    sl_strlcpy(ev.at, at, sizeof ev.at);
+    if (strcmp(extra, "date") == 0)
+        sl_strlcpy(ev.scheduled_for, "2027-03-31", sizeof ev.scheduled_for);
+    if (strcmp(extra, "replaced") == 0)
+        sl_strlcpy(ev.replaced_by, "Telit LE910C4", sizeof ev.replaced_by);
+    if (strcmp(extra, "exempt") == 0) {
+        sl_strlcpy(ev.note, "no module yet", sizeof ev.note);
+        sl_strlcpy(ev.exempt_approver, "CISO", sizeof ev.exempt_approver);
+        sl_strlcpy(ev.exempt_until, "2027-01-31", sizeof ev.exempt_until);
+    }
+    if (strcmp(extra, "site") == 0)
+        ev.site_id = 3;
+    int64_t now;
+    assert_int_equal(sl_time_parse("2026-11-28T12:00:00Z", &now), 0);
+    char why[256] = "";
+    int rc = sl_vstatus_check(&ev, since, now, why, sizeof why);
+    if (want_why == NULL) {
+        if (rc != 0)
+            fail_msg("%s -> %s refused: %s", from, to, why);
+    } else if (rc != -1 || strstr(why, want_why) == NULL) {
+        fail_msg("%s -> %s: '%s' lacks '%s'", from, to, why, want_why);
+    }
+}
+
+static void test_lifecycle(void **state)
+{
+    (void)state;
+    const char *t0 = "2026-10-01T09:00:00Z";
+    /* a part moves as a device does, named as a part */
+    move(true, "fitted", "scheduled", t0, "", "date", NULL);
+    move(true, "fitted", "scheduled", t0, "", "", "scheduling needs a removal date");
+    move(true, "scheduled", "scheduled", t0, "", "date", NULL); /* rescheduled */
+    move(true, "fitted", "removed", t0, "", "replaced", NULL);
+    move(true, "fitted", "removed", t0, "", "", "a removal needs --replaced-by");
+    move(true, "scheduled", "exempt", t0, "", "exempt", NULL);
+    move(true, "exempt", "exempt", t0, "", "exempt", NULL); /* renewed */
+    move(true, "exempt", "fitted", t0, "", "", NULL);
+    move(true, "fitted", "exempt", t0, "", "", "needs a reason, an approver and an expiry");
+    move(true, "fitted", "fitted", t0, "", "", "fitted -> fitted refused: the part already");
+    move(true, "removed", "fitted", t0, "", "", "a removed part stays removed");
+    move(true, "fitted", "verified_absent", t0, "", "", "fitted, scheduled, removed or exempt");
+    move(true, "fitted", "scheduled", t0, "2026-09-01", "date", "before the part's last change");
+    move(true, "fitted", "scheduled", t0, "2026-12-01", "date", "in the future");
+    /* a vehicle: active, moved, retired */
+    move(false, "active", "retired", t0, "", "", NULL);
+    move(false, "retired", "active", t0, "", "", NULL);
+    move(false, "active", "active", t0, "", "site", NULL);
+    move(false, "active", "active", t0, "", "", "already active (--site moves it)");
+    move(false, "retired", "retired", t0, "", "", "already retired");
+    move(false, "active", "retired", t0, "", "site", "moved (--site) while it is active");
+    move(false, "active", "removed", t0, "", "", "active or retired");
+    move(false, "active", "retired", t0, "2026-09-30", "", "history is append-only");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_fleet_csv),
         cmocka_unit_test(test_cyclonedx),
         cmocka_unit_test(test_assess),
+        cmocka_unit_test(test_lifecycle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -300,5 +300,17 @@ const struct sl_migration sl_postgres_migrations[] = {
      /* The dashboard's device list pages by id within a site or a status. */
      "CREATE INDEX devices_site_id ON devices(site_id, id);"
      "CREATE INDEX devices_status_id ON devices(status, id);"},
+    {8, "vehicles: a part's lifecycle (scheduled, exempt) and the dates each move carries",
+     /* docs/vehicles.md: a part is fitted, scheduled for removal (a date),
+      * removed (replaced by) or exempt (reason, approver, last day), moved by
+      * the devices' lifecycle rules (programme/lifecycle.h); each event keeps
+      * what the move carried, so a report as of a date can replay it. */
+     "ALTER TABLE vehicle_parts ADD COLUMN scheduled_for text;"
+     "ALTER TABLE vehicle_parts ADD COLUMN exempt_until text;"
+     "ALTER TABLE vehicle_parts ADD COLUMN exempt_approver text;"
+     "ALTER TABLE vehicle_parts ADD COLUMN exempt_reason text;"
+     "ALTER TABLE vehicle_events ADD COLUMN scheduled_for text;"
+     "ALTER TABLE vehicle_events ADD COLUMN exempt_until text;"
+     "ALTER TABLE vehicle_events ADD COLUMN exempt_approver text;"},
     {0, NULL, NULL},
 };

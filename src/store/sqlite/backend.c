@@ -185,6 +185,11 @@ static void lite_bind_text(struct sl_q *q, int i, const char *v)
     sqlite3_bind_text(st_of(q), i, v, -1, SQLITE_TRANSIENT);
 }
 
+static void lite_bind_text_kept(struct sl_q *q, int i, const char *v)
+{
+    sqlite3_bind_text(st_of(q), i, v, -1, SQLITE_STATIC);
+}
+
 static void lite_bind_blob(struct sl_q *q, int i, const void *v, size_t n)
 {
     sqlite3_bind_blob64(st_of(q), i, v, n, SQLITE_TRANSIENT);
@@ -235,6 +240,11 @@ static int lite_defer(struct sl_q *q, struct sl_err *err)
     while ((rc = lite_step(q, err)) == 1)
         ;
     return rc;
+}
+
+static int64_t lite_inserted_id(struct sl_q *q)
+{
+    return sqlite3_last_insert_rowid(db_of(q->s));
 }
 
 static int64_t lite_changes(struct sl_q *q)
@@ -316,6 +326,17 @@ static int lite_check(struct sl_store *s, char *out, size_t n, struct sl_err *er
     return 0;
 }
 
+/* A bulk write (internal.h) fills indexes in an order they were not written
+ * in (a VIN, an IMEI): with the default 2 MiB page cache most inserts read
+ * their page back from the file, and the transaction's dirty pages spill into
+ * the WAL. Pages are taken as they are used, up to 256 MiB. */
+static int lite_bulk(struct sl_store *s, bool on, struct sl_err *err)
+{
+    return lite_exec(s, on ? "PRAGMA cache_size=-262144; PRAGMA ignore_check_constraints=ON"
+                           : "PRAGMA ignore_check_constraints=OFF",
+                     err);
+}
+
 static int lite_sync_ids(struct sl_store *s, struct sl_err *err)
 {
     (void)s; /* INTEGER PRIMARY KEY continues after the largest id by itself */
@@ -338,6 +359,7 @@ const struct sl_backend sl_backend_sqlite = {
     .bind_int = lite_bind_int,
     .bind_real = lite_bind_real,
     .bind_text = lite_bind_text,
+    .bind_text_kept = lite_bind_text_kept,
     .bind_blob = lite_bind_blob,
     .step = lite_step,
     .col_null = lite_col_null,
@@ -346,6 +368,7 @@ const struct sl_backend sl_backend_sqlite = {
     .col_text = lite_col_text,
     .col_blob = lite_col_blob,
     .changes = lite_changes,
+    .inserted_id = lite_inserted_id,
     .defer = lite_defer,
     .begin = lite_begin,
     .commit = lite_commit,
@@ -356,5 +379,6 @@ const struct sl_backend sl_backend_sqlite = {
     .set_schema_version = lite_set_schema_version,
     .check = lite_check,
     .sync_ids = lite_sync_ids,
+    .bulk = lite_bulk,
     .migrations = sl_sqlite_migrations,
 };

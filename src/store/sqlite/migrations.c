@@ -317,5 +317,17 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  decided_at INTEGER"
      ") STRICT;"
      "CREATE INDEX exemption_requests_device ON exemption_requests(device_id, state);"},
+    {8, "vehicles: a part's lifecycle (scheduled, exempt) and the dates each move carries",
+     /* docs/vehicles.md: a part is fitted, scheduled for removal (a date),
+      * removed (replaced by) or exempt (reason, approver, last day), moved by
+      * the devices' lifecycle rules (programme/lifecycle.h); each event keeps
+      * what the move carried, so a report as of a date can replay it. */
+     "ALTER TABLE vehicle_parts ADD COLUMN scheduled_for TEXT;"
+     "ALTER TABLE vehicle_parts ADD COLUMN exempt_until TEXT;"
+     "ALTER TABLE vehicle_parts ADD COLUMN exempt_approver TEXT;"
+     "ALTER TABLE vehicle_parts ADD COLUMN exempt_reason TEXT;"
+     "ALTER TABLE vehicle_events ADD COLUMN scheduled_for TEXT;"
+     "ALTER TABLE vehicle_events ADD COLUMN exempt_until TEXT;"
+     "ALTER TABLE vehicle_events ADD COLUMN exempt_approver TEXT;"},
     {0, NULL, NULL},
 };
