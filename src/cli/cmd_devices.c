@@ -241,11 +241,7 @@ static void print_device(const struct sl_device *d)
     print_kv("type", d->claim.device_type);
     snprintf(buf, sizeof buf, "%.2f", d->claim.confidence);
     print_kv("confidence", buf);
-    buf[0] = '\0';
-    for (size_t i = 0; i < d->claim.n_rules; i++) {
-        size_t l = strlen(buf);
-        snprintf(buf + l, sizeof buf - l, "%s%s", i ? ", " : "", d->claim.rules[i]);
-    }
+    sl_claim_rules_text(&d->claim, ", ", buf, sizeof buf);
     print_kv("rules", buf);
     if (d->claim.conflicts[0])
         print_kv("conflicts", d->claim.conflicts);

@@ -101,12 +101,9 @@ static int dev_row(const struct sl_prog_device *pd, void *vctx)
 {
     FILE *out = ((struct dev_ctx *)vctx)->out;
     const struct sl_device *d = pd->d;
-    char id[24], rules[SL_CLAIM_MAX_RULES * (SL_RULE_ID_MAX + 1) + 1] = "";
+    char id[24], rules[SL_CLAIM_RULES_TEXT];
     snprintf(id, sizeof id, "%lld", (long long)d->id);
-    for (size_t i = 0; i < d->claim.n_rules; i++) {
-        size_t l = strlen(rules);
-        snprintf(rules + l, sizeof rules - l, "%s%s", i ? " " : "", d->claim.rules[i]);
-    }
+    sl_claim_rules_text(&d->claim, " ", rules, sizeof rules);
     row(out, "device", id, "site", d->site);
     row(out, "device", id, "address", d->address);
     row(out, "device", id, "mac", d->mac);

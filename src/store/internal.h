@@ -212,4 +212,24 @@ struct sl_pager {
 /* Runs page after page until one comes back short or row() stops. 0 or -1. */
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
 
+/* verdicts.c: one device's claim and verdict before and after a judgement. */
+struct sl_verdict_write {
+    int64_t device_id;
+    const char *at;    /* when the new verdict holds from (ISO) */
+    const char *actor;
+    const char *via;   /* "observation" or "reassess" */
+    int64_t scan_id;   /* 0 = none */
+    const struct sl_claim *from_c, *to_c;
+    const struct sl_verdict *from_v, *to_v;
+};
+/* Records the change (a verdict_events row and its device.verdict audit
+ * entry) when the claim or the verdict changed; *what (may be NULL) gets
+ * SL_CHANGED_* bits, 0 when nothing changed (nothing written). Writes nothing
+ * on a schema without the history. Joins the open transaction. 0 or -1. */
+int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int *what,
+                      struct sl_err *err);
+/* A claim and a verdict from the devices table's JSON columns (zeroed when unreadable). */
+void sl_judged_from_columns(const char *claim, const char *verdict, struct sl_claim *c,
+                            struct sl_verdict *v);
+
 #endif
