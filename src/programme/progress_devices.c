@@ -147,7 +147,7 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
     }
     for (size_t i = 0; i < st->n; i++) {
         int sv = st->dv[i].status;
-        if (sv < 0 || !st->dv[i].in_scope)
+        if (!prog_counted(&st->dv[i]) || !st->dv[i].in_scope)
             continue;
         uint8_t prio = sv == SL_STATUS_REAPPEARED           ? 0
                        : prog_is_overdue(st, i)                  ? 1
