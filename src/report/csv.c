@@ -56,6 +56,29 @@ static void forecast(FILE *out, const char *section, const char *name, const str
     rowi(out, section, name, "forecast_weeks_used", f->weeks);
 }
 
+/* The verdict changes: one name per change, "DEVICE@TIME" (a device may change twice). */
+static void verdict_changes(FILE *out, const struct sl_progress *p)
+{
+    rowi(out, "verdict_changes", "all", "total", (int64_t)p->n_verdict_changes_total);
+    for (size_t i = 0; i < p->n_verdict_changes; i++) {
+        const struct sl_prog_verdict_change *x = &p->verdict_changes[i];
+        char id[48];
+        snprintf(id, sizeof id, "%lld@%s", (long long)x->device_id, x->at);
+        row(out, "verdict_change", id, "site", x->site);
+        row(out, "verdict_change", id, "address", x->address);
+        row(out, "verdict_change", id, "from", x->from);
+        row(out, "verdict_change", id, "to", x->to);
+        row(out, "verdict_change", id, "to_deadline", x->to_deadline);
+        row(out, "verdict_change", id, "from_manufacturer", x->from_manufacturer);
+        row(out, "verdict_change", id, "to_manufacturer", x->to_manufacturer);
+        row(out, "verdict_change", id, "policy", x->policy);
+        row(out, "verdict_change", id, "policy_version", x->policy_version);
+        row(out, "verdict_change", id, "rules", x->rules);
+        row(out, "verdict_change", id, "via", x->via);
+        row(out, "verdict_change", id, "reason", x->reason);
+    }
+}
+
 /* A vehicle count: PREFIX + total, affected, each decision, earliest_deadline. */
 static void vcounts(FILE *out, const char *section, const char *name, const char *prefix,
                     const struct sl_vfig_counts *c)
@@ -202,6 +225,7 @@ int sl_report_csv(FILE *out, struct sl_store *s, const struct sl_progress *p,
         row(out, "reappearance", id, "address", x->address);
         row(out, "reappearance", id, "at", x->at);
     }
+    verdict_changes(out, p);
     vehicles(out, &p->vehicles);
     struct dev_ctx c = {out};
     if (sl_progress_devices(s, p, o->device_limit, dev_row, &c, err) != 0)
