@@ -23,7 +23,7 @@ static void reassess_usage(const char *cmd)
            "does). Run it after a rule, registry or policy change. Each device whose\n"
            "claim (manufacturer, model, firmware, confidence, rules) or verdict\n"
            "(decision, policy, deadline) changes gets the new one, and the change is\n"
-           "recorded in the verdict history with an audit entry: 'report --as-of' a date\n"
+           "recorded in the verdict history with an audit entry: a report as of a date\n"
            "before it keeps the verdict that held then, and the report lists the change\n"
            "with its rules and policy version. A device with no stored evidence keeps\n"
            "its claim and is judged again.\n\n"
