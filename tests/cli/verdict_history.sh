@@ -80,6 +80,15 @@ a_jul=$(affected 2026-07-15) a_sep=$(affected 2026-09-15)
 [ "$a_jul" = 3 ] && ok "as of July: still 3" || bad "as of July: $a_jul"
 [ "$a_sep" = 0 ] && ok "as of September: 0 again" || bad "as of September: $a_sep"
 has "$dir/r-2026-09-15.json" '"via": "observation"' "the import's change is listed"
+python3 - "$dir/r-2026-07-15.json" <<'P' && ok "July's device list has July's verdicts" || bad "July's device list"
+import json, sys
+listed = json.load(open(sys.argv[1]))["devices"]["listed"]
+assert len(listed) == 3, listed
+for d in listed:
+    v = d["verdict"]
+    assert v["decision"] == "prohibited" and v["policy"] == "US-NDAA-889", v
+    assert "as of 2026-07-15" in v["reason"], v
+P
 "$SL" devices show 198.18.20.1 --json > "$dir/show.json" || bad "devices show"
 python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["verdict_history"]; assert [x["to"] for x in h]==["prohibited","allowed"], h' "$dir/show.json" \
     && ok "devices show has the history" || bad "devices show history"
