@@ -450,15 +450,7 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
     sl_bind_text_or_null(st, 5, obs->ports);
     if (obs->site_id > 0)
         sl_bind_int(st, 6, obs->site_id);
-    sl_bind_text_or_null(st, 7, c->manufacturer);
-    sl_bind_text_or_null(st, 8, c->brand);
-    sl_bind_text_or_null(st, 9, c->model);
-    sl_bind_text_or_null(st, 10, c->firmware);
-    sl_bind_text_or_null(st, 11, c->device_type);
-    sl_bind_real(st, 12, c->confidence);
-    sl_bind_text(st, 13, claim_json != NULL ? claim_json : "{}");
-    sl_bind_text(st, 14, sl_decision_name(v->decision));
-    sl_bind_text(st, 15, verdict_json != NULL ? verdict_json : "{}");
+    sl_bind_judged(st, 7, c, claim_json, v, verdict_json);
     sl_bind_text(st, 16, seen);
     if (obs->scan_id > 0)
         sl_bind_int(st, 17, obs->scan_id);

@@ -228,6 +228,11 @@ struct sl_verdict_write {
  * on a schema without the history. Joins the open transaction. 0 or -1. */
 int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int *what,
                       struct sl_err *err);
+/* Binds the devices columns a judgement writes, from parameter `first` on:
+ * manufacturer, brand, model, firmware, device_type, confidence, claim (JSON),
+ * decision, verdict (JSON); a NULL JSON text is bound as "{}". */
+void sl_bind_judged(struct sl_q *st, int first, const struct sl_claim *c, const char *claim_json,
+                    const struct sl_verdict *v, const char *verdict_json);
 /* A claim and a verdict from the devices table's JSON columns (zeroed when unreadable). */
 void sl_judged_from_columns(const char *claim, const char *verdict, struct sl_claim *c,
                             struct sl_verdict *v);

@@ -132,6 +132,20 @@ void sl_judged_from_columns(const char *claim, const char *verdict, struct sl_cl
     json_decref(j);
 }
 
+void sl_bind_judged(struct sl_q *st, int first, const struct sl_claim *c, const char *claim_json,
+                    const struct sl_verdict *v, const char *verdict_json)
+{
+    sl_bind_text_or_null(st, first, c->manufacturer);
+    sl_bind_text_or_null(st, first + 1, c->brand);
+    sl_bind_text_or_null(st, first + 2, c->model);
+    sl_bind_text_or_null(st, first + 3, c->firmware);
+    sl_bind_text_or_null(st, first + 4, c->device_type);
+    sl_bind_real(st, first + 5, c->confidence);
+    sl_bind_text(st, first + 6, claim_json != NULL ? claim_json : "{}");
+    sl_bind_text(st, first + 7, sl_decision_name(v->decision));
+    sl_bind_text(st, first + 8, verdict_json != NULL ? verdict_json : "{}");
+}
+
 static int write_judged(struct sl_store *s, int64_t id, const struct sl_claim *c,
                         const struct sl_verdict *v, struct sl_err *err)
 {
@@ -146,15 +160,7 @@ static int write_judged(struct sl_store *s, int64_t id, const struct sl_claim *c
     int rc = -1;
     if (st != NULL) {
         sl_bind_int(st, 1, id);
-        sl_bind_text_or_null(st, 2, c->manufacturer);
-        sl_bind_text_or_null(st, 3, c->brand);
-        sl_bind_text_or_null(st, 4, c->model);
-        sl_bind_text_or_null(st, 5, c->firmware);
-        sl_bind_text_or_null(st, 6, c->device_type);
-        sl_bind_real(st, 7, c->confidence);
-        sl_bind_text(st, 8, cj);
-        sl_bind_text(st, 9, sl_decision_name(v->decision));
-        sl_bind_text(st, 10, vj);
+        sl_bind_judged(st, 2, c, cj, v, vj);
         rc = sl_exec_deferred(st, "updating a device's verdict", err);
     } else if (cj == NULL || vj == NULL) {
         sl_err_set(err, "out of memory");
