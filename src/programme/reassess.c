@@ -136,12 +136,19 @@ static int run_batch(struct batch *b, struct sl_reassess_result *res, struct sl_
     }
     if (sl_store_evidence_list_many(b->s, b->ids, b->n, 0, evidence_cb, b, err) != 0)
         return -1;
+    /* One transaction a batch: a commit (and its fsync) per device would be
+     * most of the time of a large register. */
+    if (!b->o->dry_run && sl_store_begin(b->s, err) != 0)
+        return -1;
     for (size_t i = 0; i < b->n; i++) {
-        if (judge_one(b, i, res, err) != 0)
+        if (judge_one(b, i, res, err) != 0) {
+            if (!b->o->dry_run)
+                sl_store_rollback(b->s);
             return -1;
+        }
         res->examined++;
     }
-    return 0;
+    return b->o->dry_run ? 0 : sl_store_commit(b->s, err);
 }
 
 static int walk(struct batch *b, int64_t site_id, int64_t total, struct sl_reassess_result *res,

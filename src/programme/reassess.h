@@ -3,7 +3,7 @@
  * now, and judged again with the policies in force now at its site's tier (a
  * device outside every site: sensitive, as a scan judges it). Each device
  * whose claim or verdict changes gets the new ones, the change recorded in the
- * verdict history with its audit entry (store.h), one transaction a device.
+ * verdict history with its audit entry (store.h), one transaction a batch.
  *
  * The evidence is the device's newest scan's (what the scan that wrote its
  * current claim saw); a device with no stored evidence keeps its claim and is
@@ -50,8 +50,9 @@ struct sl_reassess_result {
     int64_t examined, claims_changed, verdicts_changed, without_evidence;
 };
 
-/* 0, or -1 with err (no such site: SL_ERR_NOT_FOUND; what was written before the failure stays written: each
- * device's change is a transaction of its own). */
+/* 0, or -1 with err (no such site: SL_ERR_NOT_FOUND). Devices are written a
+ * batch (SL_DEVICE_BATCH) a transaction: the batches before a failure stay
+ * written, the failing one is rolled back whole. */
 int sl_reassess_run(struct sl_store *s, const struct sl_reassess_opts *o,
                     struct sl_reassess_result *res, struct sl_err *err);
 

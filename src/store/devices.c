@@ -53,7 +53,7 @@ static int audit_device(struct sl_store *s, const char *actor, const char *actio
 #define DEVICE_COLUMNS                                                                           \
     "d.id, d.site_id, s.name, d.mac, d.serial, d.address, d.ports, d.claim, d.verdict,"         \
     " d.status, d.status_since, d.scheduled_for, d.replaced_by, d.exempt_reason,"               \
-    " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id"
+    " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id, d.decision"
 
 static void row_to_device(struct sl_q *st, struct sl_device *d)
 {
@@ -87,6 +87,9 @@ static void row_to_device(struct sl_q *st, struct sl_device *d)
     sl_col_text(st, 16, d->first_seen, sizeof d->first_seen);
     sl_col_text(st, 17, d->last_seen, sizeof d->last_seen);
     d->last_scan_id = sl_col_int(st, 18);
+    enum sl_decision dec; /* the column is what the figures count */
+    if (sl_decision_from_name(sl_col_str(st, 19) != NULL ? sl_col_str(st, 19) : "", &dec) == 0)
+        d->verdict.decision = dec;
 }
 
 static int step_one_id(struct sl_q *st, int64_t *id, struct sl_err *err)
@@ -278,7 +281,7 @@ static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struc
 {
     struct sl_q *st = sl_st(s,
                             "SELECT address, mac, serial, manufacturer, last_scan_id, status,"
-                            " claim, verdict FROM devices WHERE id = ?1",
+                            " claim, verdict, decision FROM devices WHERE id = ?1",
                             err);
     if (st == NULL)
         return -1;
@@ -292,7 +295,8 @@ static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struc
         m->last_scan_id = sl_col_int(st, 4);
         if (sl_status_from_name(sl_col_str(st, 5), &m->status) != 0)
             m->status = SL_STATUS_DISCOVERED;
-        sl_judged_from_columns(sl_col_str(st, 6), sl_col_str(st, 7), &m->claim, &m->verdict);
+        sl_judged_from_columns(sl_col_str(st, 6), sl_col_str(st, 7), sl_col_str(st, 8), &m->claim,
+                               &m->verdict);
     }
     sl_reset(st);
     return rc < 0 ? -1 : 0;

@@ -233,8 +233,9 @@ int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int 
  * decision, verdict (JSON); a NULL JSON text is bound as "{}". */
 void sl_bind_judged(struct sl_q *st, int first, const struct sl_claim *c, const char *claim_json,
                     const struct sl_verdict *v, const char *verdict_json);
-/* A claim and a verdict from the devices table's JSON columns (zeroed when unreadable). */
-void sl_judged_from_columns(const char *claim, const char *verdict, struct sl_claim *c,
-                            struct sl_verdict *v);
+/* A claim and a verdict from the devices table's JSON columns (zeroed when
+ * unreadable), the decision from its decision column (what the figures count). */
+void sl_judged_from_columns(const char *claim, const char *verdict, const char *decision,
+                            struct sl_claim *c, struct sl_verdict *v);
 
 #endif

@@ -108,19 +108,19 @@ int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int 
 static int read_judged(struct sl_store *s, int64_t id, struct sl_claim *c, struct sl_verdict *v,
                        struct sl_err *err)
 {
-    struct sl_q *st = sl_st(s, "SELECT claim, verdict FROM devices WHERE id = ?1", err);
+    struct sl_q *st = sl_st(s, "SELECT claim, verdict, decision FROM devices WHERE id = ?1", err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, id);
     int rc = sl_step(st, "reading a device's verdict", err);
     if (rc == 1)
-        sl_judged_from_columns(sl_col_str(st, 0), sl_col_str(st, 1), c, v);
+        sl_judged_from_columns(sl_col_str(st, 0), sl_col_str(st, 1), sl_col_str(st, 2), c, v);
     sl_reset(st);
     return rc;
 }
 
-void sl_judged_from_columns(const char *claim, const char *verdict, struct sl_claim *c,
-                            struct sl_verdict *v)
+void sl_judged_from_columns(const char *claim, const char *verdict, const char *decision,
+                            struct sl_claim *c, struct sl_verdict *v)
 {
     json_t *j = claim != NULL ? json_loads(claim, 0, NULL) : NULL;
     if (sl_claim_from_json(j, c) != 0)
@@ -130,6 +130,9 @@ void sl_judged_from_columns(const char *claim, const char *verdict, struct sl_cl
     if (sl_verdict_from_json(j, v) != 0)
         memset(v, 0, sizeof *v);
     json_decref(j);
+    enum sl_decision d; /* the column is what the figures have counted */
+    if (decision != NULL && sl_decision_from_name(decision, &d) == 0)
+        v->decision = d;
 }
 
 void sl_bind_judged(struct sl_q *st, int first, const struct sl_claim *c, const char *claim_json,
