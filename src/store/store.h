@@ -566,7 +566,7 @@ struct sl_verdict_change {
     const char *site, *address;              /* the device's current site and address */
     bool claim_changed, verdict_changed;
     const char *from_claim, *to_claim;       /* claim JSON */
-    char from_manufacturer[64], to_manufacturer[64];
+    const char *from_manufacturer, *to_manufacturer; /* "" = none identified */
     enum sl_decision from_decision, to_decision;
     const char *from_policy, *to_policy, *from_deadline, *to_deadline; /* "" = none */
     const char *policy_version;              /* of the new verdict's policy */

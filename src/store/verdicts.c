@@ -39,9 +39,10 @@ static int insert_change(struct sl_store *s, const struct sl_verdict_write *w, i
         s,
         "INSERT INTO verdict_events (device_id, at, recorded_at, actor, via, scan_id,"
         " claim_changed, verdict_changed, from_claim, to_claim, from_decision, to_decision,"
-        " from_policy, to_policy, from_deadline, to_deadline, policy_version, rules, reason)"
+        " from_policy, to_policy, from_deadline, to_deadline, policy_version, rules, reason,"
+        " from_manufacturer, to_manufacturer)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19)",
+        " ?18, ?19, ?20, ?21)",
         err);
     if (st == NULL)
         return -1;
@@ -65,6 +66,8 @@ static int insert_change(struct sl_store *s, const struct sl_verdict_write *w, i
     sl_bind_text_or_null(st, 17, w->to_v->policy_version);
     sl_bind_text_or_null(st, 18, rules);
     sl_bind_text_or_null(st, 19, w->to_v->reason);
+    sl_bind_text_or_null(st, 20, w->from_c->manufacturer);
+    sl_bind_text_or_null(st, 21, w->to_c->manufacturer);
     return sl_exec_deferred(st, "recording a verdict change", err);
 }
 
@@ -220,20 +223,12 @@ int sl_store_device_rejudge(struct sl_store *s, int64_t id, const struct sl_clai
     "v.id, v.device_id, v.at, v.actor, v.via, v.scan_id, v.claim_changed, v.verdict_changed,"   \
     " v.from_claim, v.to_claim, v.from_decision, v.to_decision, v.from_policy, v.to_policy,"    \
     " v.from_deadline, v.to_deadline, v.policy_version, v.rules, v.reason, d.site_id,"          \
-    " d.address, s.name"
+    " d.address, s.name, v.from_manufacturer, v.to_manufacturer"
 
 static void text_or_empty(struct sl_q *q, int i, const char **out)
 {
     const char *t = sl_col_str(q, i);
     *out = t != NULL ? t : "";
-}
-
-static void manufacturer_of(const char *claim, char *out, size_t n)
-{
-    json_t *j = claim != NULL ? json_loads(claim, 0, NULL) : NULL;
-    const char *m = json_string_value(json_object_get(j, "manufacturer"));
-    sl_strlcpy(out, m != NULL ? m : "", n);
-    json_decref(j);
 }
 
 static void row_to_change(struct sl_q *q, struct sl_verdict_change *c)
@@ -249,8 +244,6 @@ static void row_to_change(struct sl_q *q, struct sl_verdict_change *c)
     c->verdict_changed = sl_col_int(q, 7) != 0;
     text_or_empty(q, 8, &c->from_claim);
     text_or_empty(q, 9, &c->to_claim);
-    manufacturer_of(c->from_claim, c->from_manufacturer, sizeof c->from_manufacturer);
-    manufacturer_of(c->to_claim, c->to_manufacturer, sizeof c->to_manufacturer);
     if (sl_decision_from_name(sl_col_str(q, 10) ? sl_col_str(q, 10) : "", &c->from_decision))
         c->from_decision = SL_DECISION_REVIEW;
     if (sl_decision_from_name(sl_col_str(q, 11) ? sl_col_str(q, 11) : "", &c->to_decision))
@@ -265,6 +258,8 @@ static void row_to_change(struct sl_q *q, struct sl_verdict_change *c)
     c->site_id = sl_col_int(q, 19);
     text_or_empty(q, 20, &c->address);
     text_or_empty(q, 21, &c->site);
+    text_or_empty(q, 22, &c->from_manufacturer);
+    text_or_empty(q, 23, &c->to_manufacturer);
 }
 
 struct change_walk {

@@ -472,14 +472,22 @@ static void test_migration_4(void **state)
 
 /* ---- the verdict history (issue 10) -------------------------------------------- */
 
+/* What a walk of verdict changes saw: how many, and the last one. */
+struct seen_changes {
+    int64_t n;
+    enum sl_decision from, to;
+    char via[16], version[40], maker[64];
+};
+
 static int count_change(const struct sl_verdict_change *c, void *ctx)
 {
-    struct sl_verdict_change *last = ctx;
-    last->id++; /* the count */
-    last->from_decision = c->from_decision;
-    last->to_decision = c->to_decision;
-    snprintf(last->from_manufacturer, sizeof last->from_manufacturer, "%s", c->via);
-    snprintf(last->to_manufacturer, sizeof last->to_manufacturer, "%s", c->policy_version);
+    struct seen_changes *last = ctx;
+    last->n++;
+    last->from = c->from_decision;
+    last->to = c->to_decision;
+    snprintf(last->via, sizeof last->via, "%s", c->via);
+    snprintf(last->version, sizeof last->version, "%s", c->policy_version);
+    snprintf(last->maker, sizeof last->maker, "%s", c->to_manufacturer);
     return 0;
 }
 
@@ -541,18 +549,19 @@ static void test_verdict_history(void **state)
                                        &err), 0);
     observe_at(s, site, "Hikvision", SL_DECISION_ALLOWED, "2024-01-10");
     observe_at(s, site, "Hikvision", SL_DECISION_ALLOWED, "2024-02-10"); /* no change */
-    struct sl_verdict_change got;
+    struct seen_changes got;
     memset(&got, 0, sizeof got);
     assert_int_equal(sl_store_verdict_history(s, 1, count_change, &got, &err), 0);
-    assert_int_equal(got.id, 0);
+    assert_int_equal(got.n, 0);
     observe_at(s, site, "Hikvision", SL_DECISION_PROHIBITED, "2024-03-10");
     memset(&got, 0, sizeof got);
     assert_int_equal(sl_store_verdict_history(s, 1, count_change, &got, &err), 0);
-    assert_int_equal(got.id, 1);
-    assert_int_equal(got.from_decision, SL_DECISION_ALLOWED);
-    assert_int_equal(got.to_decision, SL_DECISION_PROHIBITED);
-    assert_string_equal(got.from_manufacturer, "observation");
-    assert_string_equal(got.to_manufacturer, "2024-01-01.0000abcd");
+    assert_int_equal(got.n, 1);
+    assert_int_equal(got.from, SL_DECISION_ALLOWED);
+    assert_int_equal(got.to, SL_DECISION_PROHIBITED);
+    assert_string_equal(got.via, "observation");
+    assert_string_equal(got.version, "2024-01-01.0000abcd");
+    assert_string_equal(got.maker, "Hikvision");
 
     /* reassessed in May: the same verdict changes nothing; another is recorded */
     setenv("SIGHTLINE_TEST_CLOCK", "1", 1);
@@ -571,13 +580,13 @@ static void test_verdict_history(void **state)
     unsetenv("SIGHTLINE_NOW");
     memset(&got, 0, sizeof got);
     assert_int_equal(sl_store_verdict_changes(s, NULL, count_change, &got, &err), 0);
-    assert_int_equal(got.id, 2);
+    assert_int_equal(got.n, 2);
     /* newest first: the last one seen is March's */
-    assert_int_equal(got.to_decision, SL_DECISION_PROHIBITED);
+    assert_int_equal(got.to, SL_DECISION_PROHIBITED);
     memset(&got, 0, sizeof got);
     assert_int_equal(sl_store_verdict_changes(s, "2024-04-01T00:00:00Z", count_change, &got, &err),
                      0);
-    assert_int_equal(got.id, 1);
+    assert_int_equal(got.n, 1);
     int from = -1;
     assert_int_equal(sl_store_verdict_first(s, first_from, &from, &err), 0);
     assert_int_equal(from, SL_DECISION_ALLOWED);

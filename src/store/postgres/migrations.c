@@ -313,6 +313,8 @@ const struct sl_migration sl_postgres_migrations[] = {
      "  verdict_changed bigint NOT NULL,"
      "  from_claim text NOT NULL,"
      "  to_claim text NOT NULL,"
+     "  from_manufacturer text,"
+     "  to_manufacturer text,"
      "  from_decision text NOT NULL,"
      "  to_decision text NOT NULL,"
      "  from_policy text,"

@@ -336,6 +336,8 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  verdict_changed INTEGER NOT NULL,"
      "  from_claim TEXT NOT NULL,"
      "  to_claim TEXT NOT NULL,"
+     "  from_manufacturer TEXT,"
+     "  to_manufacturer TEXT,"
      "  from_decision TEXT NOT NULL,"
      "  to_decision TEXT NOT NULL,"
      "  from_policy TEXT,"
