@@ -64,6 +64,8 @@ static void on_change(const struct sl_reassess_change *c, void *vctx)
     printf("; rules: %s; policy %s %s\n", rules[0] ? rules : "none",
            c->verdict->policy[0] ? c->verdict->policy : "none",
            c->verdict->policy_version[0] ? c->verdict->policy_version : "");
+    if (c->verdict->reason[0])
+        printf("      why: %s\n", c->verdict->reason);
 }
 
 static void on_progress(int64_t done, int64_t total, void *vctx)
