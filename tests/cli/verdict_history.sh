@@ -93,8 +93,22 @@ P
 python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["verdict_history"]; assert [x["to"] for x in h]==["prohibited","allowed"], h' "$dir/show.json" \
     && ok "devices show has the history" || bad "devices show history"
 
+# A rule change: the same evidence identified again names the maker by a
+# renamed rule. The claim changes (its rules), the verdict does not.
+cp -r "$SIGHTLINE_DATA" "$dir/data"
+sed -i 's/"hikvision.http.server.app-webs"/"hikvision.http.server.app-webs-v2"/' "$dir/data/rules/hikvision.json"
+grep -q app-webs-v2 "$dir/data/rules/hikvision.json" || bad "the rule to rename is not in the data"
+SIGHTLINE_NOW=2026-10-01 SIGHTLINE_DATA="$dir/data" expect 0 "reassess after a rule change" \
+    "$SL" devices reassess --policy UK-2022-sensitive-sites
+has "$dir/out" "3 claims and 0 verdicts changed" "claims changed, verdicts not"
+has "$dir/out" "app-webs-v2" "the change names the new rule"
+"$SL" devices show 198.18.20.1 --json > "$dir/show2.json" || bad "devices show"
+python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["verdict_history"]; x=h[-1]; assert x["claim_changed"] and not x["verdict_changed"] and "app-webs-v2" in x["rules"], x' "$dir/show2.json" \
+    && ok "the claim change is in the device's history" || bad "claim change in the history"
+[ "$(affected 2026-10-15)" = 0 ] && ok "a claim change alone moves no figure" || bad "affected after a claim change"
+
 n=$(sql "SELECT count(*) FROM audit_log WHERE action = 'device.verdict'")
-[ "$n" -eq 6 ] && ok "six device.verdict audit entries" || bad "device.verdict entries: $n"
+[ "$n" -eq 9 ] && ok "nine device.verdict audit entries" || bad "device.verdict entries: $n"
 expect 0 "db verify" "$SL" db verify
 # A verdict event written behind the audit log's back is found.
 sql "INSERT INTO verdict_events (device_id, at, recorded_at, actor, via, claim_changed, verdict_changed, from_claim, to_claim, from_decision, to_decision) VALUES (1, '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z', 'x', 'reassess', 0, 1, '{}', '{}', 'allowed', 'prohibited')" \
