@@ -1,4 +1,4 @@
-/* cmd_devices.c - sightline devices list|show */
+/* cmd_devices.c - sightline devices list|show (and the table of its subcommands) */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +201,29 @@ static int collect_event(const struct sl_event *e, void *ctx)
     return 0;
 }
 
+static json_t *text_or_null(const char *s)
+{
+    return s != NULL && *s ? json_string(s) : json_null();
+}
+
+static int collect_verdict(const struct sl_verdict_change *c, void *ctx)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "at", c->at, "actor", c->actor,
+                          "via", c->via, "from", sl_decision_name(c->from_decision), "to",
+                          sl_decision_name(c->to_decision), "claim_changed", c->claim_changed,
+                          "verdict_changed", c->verdict_changed);
+    json_object_update_new(
+        o, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "from_manufacturer",
+                     text_or_null(c->from_manufacturer), "to_manufacturer",
+                     text_or_null(c->to_manufacturer), "policy", text_or_null(c->to_policy),
+                     "policy_version", text_or_null(c->policy_version), "rules",
+                     text_or_null(c->rules), "reason", text_or_null(c->reason)));
+    if (c->scan_id > 0)
+        json_object_set_new(o, "scan", json_integer(c->scan_id));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
 static int collect_evidence(const struct sl_evidence_row *r, void *ctx)
 {
     json_t *o = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:I, s:b}", "id", (json_int_t)r->id,
@@ -241,11 +264,7 @@ static void print_device(const struct sl_device *d)
     print_kv("type", d->claim.device_type);
     snprintf(buf, sizeof buf, "%.2f", d->claim.confidence);
     print_kv("confidence", buf);
-    buf[0] = '\0';
-    for (size_t i = 0; i < d->claim.n_rules; i++) {
-        size_t l = strlen(buf);
-        snprintf(buf + l, sizeof buf - l, "%s%s", i ? ", " : "", d->claim.rules[i]);
-    }
+    sl_claim_rules_text(&d->claim, ", ", buf, sizeof buf);
     print_kv("rules", buf);
     if (d->claim.conflicts[0])
         print_kv("conflicts", d->claim.conflicts);
@@ -267,6 +286,32 @@ static void print_device(const struct sl_device *d)
     }
     print_kv("first seen", d->first_seen);
     print_kv("last seen", d->last_seen);
+}
+
+/* Its claim and verdict changes. */
+static void print_verdicts(json_t *verdicts)
+{
+    if (json_array_size(verdicts) == 0)
+        return;
+    printf("\nverdict history\n");
+    size_t i;
+    json_t *e;
+    json_array_foreach(verdicts, i, e)
+    {
+        const char *fm = json_string_value(json_object_get(e, "from_manufacturer"));
+        const char *tm = json_string_value(json_object_get(e, "to_manufacturer"));
+        const char *pv = json_string_value(json_object_get(e, "policy_version"));
+        const char *rules = json_string_value(json_object_get(e, "rules"));
+        const char *policy = json_string_value(json_object_get(e, "policy"));
+        printf("  %s  %-12s -> %-12s %s -> %s (%s by %s; rules %s; policy %s%s%s)\n",
+               json_string_value(json_object_get(e, "at")),
+               json_string_value(json_object_get(e, "from")),
+               json_string_value(json_object_get(e, "to")), fm ? fm : "unknown",
+               tm ? tm : "unknown", json_string_value(json_object_get(e, "via")),
+               json_string_value(json_object_get(e, "actor")), rules ? rules : "none",
+               policy ? policy : "none", pv ? " " : "",
+               pv ? pv : "");
+    }
 }
 
 /* Its lifecycle events and the evidence rows behind it. */
@@ -321,7 +366,8 @@ static int devices_show(int argc, char **argv)
         case 'h':
             printf("Usage: %s ID|MAC|SERIAL|ADDRESS [--json] [--db PATH] [--read-db LOCATION]\n\n"
                    "Shows one device: identity, claim (who made it and which rules said so),\n"
-                   "verdict, lifecycle history and the evidence behind it.\n",
+                   "verdict, the changes of its claim and verdict (verdict history), lifecycle\n"
+                   "history and the evidence behind it.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -344,29 +390,35 @@ static int devices_show(int argc, char **argv)
                                argv[optind]);
         return sl_cli_fail_err(cmd, &err);
     }
-    json_t *events = json_array(), *evidence = json_array();
+    json_t *events = json_array(), *evidence = json_array(), *verdicts = json_array();
     int rc = sl_store_event_list(s, d->id, NULL, collect_event, events, &err);
+    if (rc == 0)
+        rc = sl_store_verdict_history(s, d->id, collect_verdict, verdicts, &err);
     if (rc == 0)
         rc = sl_store_evidence_list(s, d->id, 200, collect_evidence, evidence, &err);
     sl_store_close(s);
     if (rc != 0) {
         json_decref(events);
         json_decref(evidence);
+        json_decref(verdicts);
         free(d);
         return sl_cli_fail_err(cmd, &err);
     }
     if (json) {
         json_t *o = sl_device_to_json(d);
         json_object_set_new(o, "history", events);
+        json_object_set_new(o, "verdict_history", verdicts);
         json_object_set_new(o, "evidence", evidence);
         sl_print_json(stdout, o);
         free(d);
         return SL_EXIT_OK;
     }
     print_device(d);
+    print_verdicts(verdicts);
     print_history(events, evidence);
     json_decref(events);
     json_decref(evidence);
+    json_decref(verdicts);
     free(d);
     return SL_EXIT_OK;
 }
@@ -379,6 +431,8 @@ static const struct sl_command device_commands[] = {
     {"schedule", "schedule the removal of devices for a date", sl_cmd_devices_schedule},
     {"exempt", "exempt devices with a reason, an approver and an expiry", sl_cmd_devices_exempt},
     {"expire", "write down exemptions that have expired", sl_cmd_devices_expire},
+    {"reassess", "identify and judge every device again after a rule or policy change",
+     sl_cmd_devices_reassess},
     {NULL, NULL, NULL},
 };
 

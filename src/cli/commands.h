@@ -19,6 +19,7 @@ int sl_cmd_devices_set_status(int argc, char **argv); /* cmd_lifecycle.c */
 int sl_cmd_devices_schedule(int argc, char **argv);
 int sl_cmd_devices_exempt(int argc, char **argv);
 int sl_cmd_devices_expire(int argc, char **argv);
+int sl_cmd_devices_reassess(int argc, char **argv); /* cmd_reassess.c */
 int sl_cmd_milestones(int argc, char **argv);
 int sl_cmd_report(int argc, char **argv);
 int sl_cmd_verify(int argc, char **argv);

@@ -2,6 +2,8 @@
  * (claim.h). Decides nothing: identify makes claims, policy makes verdicts. */
 #include "core/claim.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -160,4 +162,41 @@ int sl_verdict_from_json(const json_t *j, struct sl_verdict *v)
     get_str(j, "reason", v->reason, sizeof v->reason);
     get_str(j, "law", v->law, sizeof v->law);
     return 0;
+}
+
+void sl_claim_rules_text(const struct sl_claim *c, const char *sep, char *out, size_t n)
+{
+    if (n == 0)
+        return;
+    out[0] = '\0';
+    size_t used = 0;
+    for (size_t i = 0; i < c->n_rules && used < n; i++) {
+        int w = snprintf(out + used, n - used, "%s%s", i ? sep : "", c->rules[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+static bool same_rules(const struct sl_claim *a, const struct sl_claim *b)
+{
+    if (a->n_rules != b->n_rules)
+        return false;
+    for (size_t i = 0; i < a->n_rules; i++)
+        if (strcmp(a->rules[i], b->rules[i]) != 0)
+            return false;
+    return true;
+}
+
+bool sl_claim_changed(const struct sl_claim *a, const struct sl_claim *b)
+{
+    return strcmp(a->manufacturer, b->manufacturer) != 0 || strcmp(a->model, b->model) != 0 ||
+           strcmp(a->firmware, b->firmware) != 0 || fabs(a->confidence - b->confidence) > 1e-9 ||
+           !same_rules(a, b);
+}
+
+bool sl_verdict_changed(const struct sl_verdict *a, const struct sl_verdict *b)
+{
+    return a->decision != b->decision || strcmp(a->policy, b->policy) != 0 ||
+           strcmp(a->deadline, b->deadline) != 0;
 }

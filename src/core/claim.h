@@ -43,6 +43,13 @@ json_t *sl_claim_to_json(const struct sl_claim *c);
 int sl_claim_from_json(const json_t *j, struct sl_claim *c);
 /* Adds a rule id (deduplicated, silently capped at SL_CLAIM_MAX_RULES). */
 void sl_claim_add_rule(struct sl_claim *c, const char *rule_id);
+/* The rule ids with sep between them into out (n bytes, cut to fit). */
+#define SL_CLAIM_RULES_TEXT (SL_CLAIM_MAX_RULES * (SL_RULE_ID_MAX + 2) + 1)
+void sl_claim_rules_text(const struct sl_claim *c, const char *sep, char *out, size_t n);
+/* Whether b says something else than a of the device: another manufacturer,
+ * model, firmware, confidence or set of rules (what the verdict history
+ * records as a changed claim). */
+bool sl_claim_changed(const struct sl_claim *a, const struct sl_claim *b);
 
 enum sl_decision {
     SL_DECISION_REVIEW = 0,     /* "needs-review": not enough known to decide */
@@ -67,11 +74,17 @@ struct sl_verdict {
     char deadline[11]; /* "YYYY-MM-DD" for replace-by, else "" */
     char reason[256];  /* one sentence a person can read */
     char law[128];     /* the law or direction behind the policy, when there is one */
+    char policy_version[40]; /* the deciding policy's version ("DATE.HASH", policy.h), "" when
+                                none decided; kept in the verdict history, not in the JSON */
 };
 
 /* Whether v is stricter than than: a more severe decision, or, both
  * replace-by, an earlier deadline. */
 bool sl_verdict_is_stricter(const struct sl_verdict *v, const struct sl_verdict *than);
+
+/* Whether b decides otherwise than a: decision, policy or deadline (a changed
+ * verdict in the verdict history; the reason's wording alone is not). */
+bool sl_verdict_changed(const struct sl_verdict *a, const struct sl_verdict *b);
 
 json_t *sl_verdict_to_json(const struct sl_verdict *v);
 int sl_verdict_from_json(const json_t *j, struct sl_verdict *v);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "policy/policy_internal.h"
+#include "util/fnv.h"
 #include "util/str.h"
 
 #define MAX_POLICIES 16
@@ -170,6 +171,17 @@ static int load_tiers(struct sl_policy *p, const json_t *doc, const char *path,
     return 0;
 }
 
+/* A policy's version: its date, and a hash of its text as keys sorted and
+ * compact, so that any edit of the file (a deadline, a tier) is a new version
+ * while reformatting it is not. */
+static void set_version(struct sl_policy *p, const json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    uint64_t h = text != NULL ? sl_fnv1a64_str(text) : 0;
+    free(text);
+    snprintf(p->version, sizeof p->version, "%s.%08x", p->date, (unsigned)(h ^ (h >> 32)));
+}
+
 static int load_one(struct sl_policy_set *ps, const char *path, struct sl_err *err)
 {
     if (ps->n >= MAX_POLICIES)
@@ -201,6 +213,7 @@ static int load_one(struct sl_policy_set *ps, const char *path, struct sl_err *e
     for (size_t i = 0; i + 1 < ps->n; i++)
         if (strcmp(ps->p[i].id, p->id) == 0)
             return sl_err_set(err, "%s: duplicate policy id '%s'", path, p->id);
+    set_version(p, doc);
     return 0;
 }
 
@@ -446,6 +459,7 @@ void sl_policy_judge_one(const struct sl_policy_set *ps, const struct sl_policy 
 {
     memset(out, 0, sizeof *out);
     sl_strlcpy(out->policy, p->id, sizeof out->policy);
+    sl_strlcpy(out->policy_version, p->version, sizeof out->policy_version);
     if ((unsigned)tier >= SL_TIER_COUNT)
         tier = SL_TIER_SENSITIVE;
     const struct sl_vendor *v = sl_policy_claim_vendor(ps, claim);
@@ -530,6 +544,22 @@ void sl_policy_judge(const struct sl_policy_set *ps, enum sl_tier tier,
                      const struct sl_claim *claim, int64_t now, struct sl_verdict *out)
 {
     judge_all(ps, SL_DOMAIN_DEVICES, tier, claim, NULL, now, out);
+}
+
+void sl_policy_malformed_review(struct sl_verdict *v, const struct sl_evidence *ev)
+{
+    if (v->decision != SL_DECISION_ALLOWED)
+        return;
+    char why[512];
+    snprintf(why, sizeof why,
+             "answered malformed on port %u (%.60s: %.80s); what it is cannot be ruled out, "
+             "review by hand%s%.200s",
+             (unsigned)ev->port,
+             ev->path != NULL ? ev->path : ev->request != NULL ? ev->request : "?",
+             ev->detail != NULL ? ev->detail : "", v->reason[0] ? "; otherwise: " : "",
+             v->reason);
+    v->decision = SL_DECISION_REVIEW;
+    sl_strlcpy(v->reason, why, sizeof v->reason);
 }
 
 const char *sl_part_layer_name(enum sl_part_layer l)
@@ -617,6 +647,7 @@ void sl_policy_judge_part_one(const struct sl_policy_set *ps, const struct sl_po
     memset(out, 0, sizeof *out);
     memset(basis, 0, sizeof *basis);
     sl_strlcpy(out->policy, p->id, sizeof out->policy);
+    sl_strlcpy(out->policy_version, p->version, sizeof out->policy_version);
     if ((unsigned)tier >= SL_TIER_COUNT)
         tier = SL_TIER_SENSITIVE;
     if (s->vendor == NULL) {

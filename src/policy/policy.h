@@ -6,9 +6,12 @@
  * (data/policies/) map (site tier, vendor) to a decision and a deadline, each
  * with its source and date. A policy applies to devices, to vehicles, or to
  * both ("applies_to"), and is in force by default or only when chosen, per
- * domain. Vehicle policies may cover vendors by country (and through their
- * parents) and limit themselves to part kinds, hardware or software, and
- * model years. Loaded once, immutable, shareable read-only.
+ * domain. Each policy has a version, its date and a hash of its text
+ * ("2022-11-24.1a2b3c4d"): verdicts carry the deciding policy's version, which
+ * the register's verdict history records (docs/register.md). Vehicle policies
+ * may cover vendors by country (and through their parents) and limit
+ * themselves to part kinds, hardware or software, and model years. Loaded
+ * once, immutable, shareable read-only.
  */
 #ifndef SL_POLICY_POLICY_H
 #define SL_POLICY_POLICY_H
@@ -16,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/claim.h"
+#include "core/evidence.h"
 #include "core/tier.h"
 #include "policy/registry.h"
 #include "util/err.h"
@@ -40,6 +44,11 @@ int sl_policy_select(struct sl_policy_set *ps, const char *ids, struct sl_err *e
  * else allowed. The strictest verdict of the policies in force wins. */
 void sl_policy_judge(const struct sl_policy_set *ps, enum sl_tier tier,
                      const struct sl_claim *claim, int64_t now, struct sl_verdict *out);
+
+/* A device that answered malformed (ev, its first such answer) may be hiding
+ * what it is (a NUL where the vendor's header was): an "allowed" verdict
+ * becomes "needs-review", saying why. Other verdicts stay. */
+void sl_policy_malformed_review(struct sl_verdict *v, const struct sl_evidence *ev);
 
 /* What a vehicle policy judges: one connected part of one vehicle (or the
  * vehicle itself, kind "vehicle", judged by its maker). */

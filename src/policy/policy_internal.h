@@ -43,6 +43,7 @@ struct sl_policy {
     const char *review_kinds[SL_POLICY_MAX_KINDS]; /* kinds the tool cannot place: review */
     const char *review_reason;
     struct sl_policy_tier tiers[SL_TIER_COUNT];
+    char version[40]; /* "DATE.HASH": its date and a hash of its whole text (policy.h) */
 };
 
 /* What made a policy cover a vendor: the vendor itself or a parent (via),

@@ -17,7 +17,9 @@ const char sl_progress_method[] =
     "rate. The finish is the day the projected removals cover every outstanding device.";
 
 const char sl_progress_definitions[] =
-    "Affected: verdict prohibited or replace-by. Replaced: removed or verified absent. "
+    "Affected: verdict prohibited or replace-by (the verdict that held at the time: the "
+    "register's verdict history; a device with no recorded change, its current verdict). "
+    "Replaced: removed or verified absent. "
     "Exempt devices stay in the affected total but are not counted as replaced; the "
     "forecast is for the outstanding devices (affected - replaced - exempt). An exemption "
     "holds to the end of its expiry day, then the device counts with its status before the "
@@ -124,6 +126,7 @@ static void work_free(struct prog_work *w)
     free(w->r.heap);
     free(w->r.points);
     free(w->r.snap);
+    free(w->r.vq);
     free(w->week_point);
     free(w->weekly);
     if (w->p != NULL)
@@ -178,6 +181,8 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     if (rc == 0)
         rc = prog_lists(s, &w, err);
     if (rc == 0)
+        rc = prog_verdict_changes(s, &w, err);
+    if (rc == 0)
         rc = sl_vehicle_figures(s, sl_scope_kind_name(p->scope.kind), p->scope.value,
                                 w.st->as_of_end, &p->vehicles, err);
     if (rc == 0) {
@@ -200,6 +205,7 @@ void sl_progress_free(struct sl_progress *p)
     free(p->milestones);
     free(p->exemptions);
     free(p->reappearances);
+    free(p->verdict_changes);
     free(p->projection);
     free(p->overdue_sites);
     sl_vehicle_figures_free(&p->vehicles);

@@ -8,9 +8,12 @@
  * (before the first of a chain of renewals; discovered counts as confirmed),
  * whether or not `sightline devices expire` has written that fallback down yet.
  *
- * Affected = the device's current verdict is prohibited or replace-by (verdicts
- * are not versioned: a past date is judged with today's verdicts, on the
- * sites' current tier and department).
+ * Affected = the device's verdict as of D is prohibited or replace-by: the
+ * verdict history (store.h, verdict_events) is replayed with the lifecycle
+ * events, so a device counts from the time a verdict made it affected until a
+ * verdict made it not; a device with no recorded verdict change counts with
+ * its current verdict throughout (every device judged only before migration
+ * 8 does). Sites count with their current tier and department.
  *   replaced    = removed + verified_absent
  *   replaced %  = replaced / affected          verified % = verified_absent / affected
  *   exempt      = under an exemption in force: in the affected total, not replaced
@@ -21,8 +24,9 @@
  * other status in that week (weeks end on D, D-7, ...).
  *
  * One pass over the events (store/programme_queries.c streams them from a
- * covering index), dense per-device arrays: memory is about 40 bytes a device
- * plus the figures; time is linear in events.
+ * covering index; the verdict changes are merged in through a bounded
+ * look-ahead), dense per-device arrays: memory is about 40 bytes a device plus
+ * the figures; time is linear in events.
  *
  * Memory: sl_progress_compute allocates the result; sl_progress_free releases
  * it. Every string inside is owned by it.
@@ -103,6 +107,22 @@ struct sl_prog_reappearance {
     char note[256];
 };
 
+/* A change of an in-scope device's verdict by the as-of date (the report's
+ * "verdict changes"): when, from what to what, and why. */
+struct sl_prog_verdict_change {
+    int64_t device_id;
+    char at[SL_ISO_LEN];
+    char site[SL_NAME_MAX], address[48];
+    char from[16], to[16];                          /* decision names */
+    char from_deadline[SL_DATE_LEN], to_deadline[SL_DATE_LEN];
+    char from_manufacturer[64], to_manufacturer[64];
+    char policy[64], policy_version[40];            /* the new verdict's policy */
+    char rules[256];                                /* the new claim's rules, " " between */
+    char via[16];                                   /* "observation" or "reassess" */
+    char actor[64];
+    char reason[256];
+};
+
 /* The forecast's path, week by week after the as-of date (for charts). */
 struct sl_prog_projection {
     char end[SL_DATE_LEN];
@@ -136,6 +156,8 @@ struct sl_progress {
     struct sl_prog_row tiers[SL_TIER_COUNT];
     size_t n_departments, n_sites, n_weeks, n_milestones, n_exemptions, n_reappearances;
     size_t n_exemptions_total, n_reappearances_total;
+    size_t n_verdict_changes, n_verdict_changes_total; /* listed (at most SL_PROG_MAX_LISTED), all */
+    struct sl_prog_verdict_change *verdict_changes;    /* newest first */
     struct sl_prog_row *departments, *sites; /* sorted by name */
     struct sl_prog_week *weeks;              /* oldest first */
     struct sl_prog_milestone *milestones;    /* by due date */

@@ -1,10 +1,12 @@
 /* progress_devices.c - the affected devices a report lists (progress.h), the
- * work first, read from the replayed state and the register. Changes nothing. */
+ * work first, read from the replayed state and the register, each with the
+ * verdict that held on the as-of date. Changes nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "programme/progress_internal.h"
+#include "util/str.h"
 
 struct dev_key {
     uint32_t d;
@@ -96,6 +98,58 @@ static int ev_batch_row(const struct sl_evidence_row *r, void *vctx)
     return 0;
 }
 
+struct held {
+    const char *until;
+    struct sl_verdict *v;
+    bool found;
+};
+
+static int held_cb(const struct sl_verdict_change *c, void *vctx)
+{
+    struct held *h = vctx;
+    if (!c->verdict_changed)
+        return 0;
+    if (strcmp(c->at, h->until) > 0) {
+        if (!h->found) { /* before its first change: what that change started from */
+            memset(h->v, 0, sizeof *h->v);
+            h->v->decision = c->from_decision;
+            snprintf(h->v->policy, sizeof h->v->policy, "%s", c->from_policy);
+            snprintf(h->v->deadline, sizeof h->v->deadline, "%s", c->from_deadline);
+            h->found = true;
+        }
+        return 1;
+    }
+    memset(h->v, 0, sizeof *h->v);
+    h->v->decision = c->to_decision;
+    snprintf(h->v->policy, sizeof h->v->policy, "%s", c->to_policy);
+    snprintf(h->v->deadline, sizeof h->v->deadline, "%s", c->to_deadline);
+    snprintf(h->v->reason, sizeof h->v->reason, "%s", c->reason);
+    snprintf(h->v->policy_version, sizeof h->v->policy_version, "%s", c->policy_version);
+    h->found = true;
+    return 0;
+}
+
+/* A device whose verdict has changed since the as-of date is listed with the
+ * one that held then (the last change by that date), saying so. */
+static int verdict_as_of(struct sl_store *s, const struct sl_prog_state *st, size_t i,
+                         struct sl_device *d, struct sl_err *err)
+{
+    if (st->dv[i].decision == (int8_t)d->verdict.decision)
+        return 0;
+    struct sl_verdict now = d->verdict, then = d->verdict;
+    struct held h = {st->as_of_end, &then, false};
+    if (sl_store_verdict_history(s, d->id, held_cb, &h, err) != 0)
+        return -1;
+    if (!h.found)
+        return 0;
+    d->verdict = then;
+    char note[sizeof then.reason + 128];
+    snprintf(note, sizeof note, "%s (the verdict as of %.10s; %s since: see the verdict changes)",
+             then.reason, st->as_of_end, sl_decision_name(now.decision));
+    sl_strlcpy(d->verdict.reason, note, sizeof d->verdict.reason);
+    return 0;
+}
+
 /* Hands the chosen devices to cb in order, reading them SL_DEVICE_BATCH at a
  * time (two queries a batch: a remote server is not asked twice per device). */
 static int list_batches(struct sl_store *s, const struct sl_prog_state *st,
@@ -118,6 +172,8 @@ static int list_batches(struct sl_store *s, const struct sl_prog_state *st,
             if (!found[j])
                 continue;
             size_t i = keys[k0 + j].d;
+            if (verdict_as_of(s, st, i, &d[j], err) != 0)
+                return -1;
             pd[j].d = &d[j];
             pd[j].status = (enum sl_status)st->dv[i].status;
             pd[j].overdue = keys[k0 + j].prio == 1;
@@ -147,7 +203,7 @@ int sl_progress_devices(struct sl_store *s, const struct sl_progress *p, int64_t
     }
     for (size_t i = 0; i < st->n; i++) {
         int sv = st->dv[i].status;
-        if (sv < 0 || !st->dv[i].in_scope)
+        if (!prog_counted(&st->dv[i]) || !st->dv[i].in_scope)
             continue;
         uint8_t prio = sv == SL_STATUS_REAPPEARED           ? 0
                        : prog_is_overdue(st, i)                  ? 1

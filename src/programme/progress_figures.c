@@ -81,7 +81,7 @@ int prog_figures(struct prog_work *w, struct sl_err *err)
         return -1;
     for (size_t d = 0; d < st->n; d++) {
         int sv = st->dv[d].status;
-        if (sv < 0 || !st->dv[d].in_scope)
+        if (!prog_counted(&st->dv[d]) || !st->dv[d].in_scope)
             continue;
         bool od = prog_is_overdue(st, d);
         struct sl_prog_counts *cs[4] = {&p->total, NULL, NULL, NULL};

@@ -41,7 +41,8 @@ struct group {
  * one per site a milestone names. */
 enum { G_SCOPE = 0, G_ALL = 1, G_TIER = 2, G_DEPT = 2 + SL_TIER_COUNT };
 
-/* One affected device's replay state, packed so each event touches one line. */
+/* One device's replay state, packed so each event touches one line. Tracked:
+ * the devices affected now or at some time of the verdict history. */
 struct dstate {
     int32_t site;         /* index into sites, -1 = none */
     int32_t exempt_until; /* day number of the current exemption's last day, 0 = none */
@@ -50,9 +51,17 @@ struct dstate {
     int8_t status;        /* enum sl_status, -1 = does not exist (yet) */
     int8_t pre_exempt;    /* status to fall back to when the exemption expires */
     int8_t fell_back;     /* the exemption expired and nothing changed since */
+    int8_t decision;      /* enum sl_decision at the replay's time */
     bool in_scope;
-    bool affected;
+    bool affected;        /* its verdict at the replay's time is prohibited or replace-by */
+    bool tracked;
 };
+
+/* Whether a device counts in the figures as of the date: affected then, and existing. */
+static inline bool prog_counted(const struct dstate *d)
+{
+    return d->affected && d->status >= 0;
+}
 
 struct sl_prog_state {
     int64_t max_id;
@@ -77,8 +86,27 @@ struct point {
     int milestone; /* milestone index, or -1 */
 };
 
+/* A verdict change waiting to be replayed (a bounded look-ahead of the
+ * verdict history, read page by page). */
+struct vchange {
+    int64_t t;
+    uint32_t dev;
+    int32_t deadline;
+    int8_t decision;
+};
+
+#define PROG_VCHANGE_BUF 4096
+
 struct replay {
     struct sl_prog_state *st;
+    struct sl_store *s;
+    struct sl_err *err;
+    struct vchange *vq;    /* PROG_VCHANGE_BUF */
+    size_t vq_n, vq_pos;
+    char v_at[SL_ISO_LEN]; /* the history's read position */
+    int64_t v_id;
+    bool v_done;
+    int store_failed;      /* reading the verdict history failed (err set) */
     struct group *groups;
     size_t n_groups;
     struct expiry *heap;
@@ -115,6 +143,9 @@ int prog_oom(struct sl_err *err);
  * unreadable. */
 int32_t prog_day(const char *s);
 
+/* Prohibited and replace-by: what the programme removes. */
+bool prog_decision_affects(enum sl_decision d);
+
 int prog_load_sites(struct sl_store *s, struct prog_work *w, struct sl_err *err);
 int prog_load_milestones(struct sl_store *s, struct prog_work *w, struct sl_err *err);
 int prog_load_devices(struct sl_store *s, struct prog_work *w, struct sl_err *err);
@@ -126,6 +157,9 @@ int prog_forecast(struct prog_work *w, struct sl_err *err);
 void prog_milestones(struct prog_work *w);
 int prog_order(struct prog_work *w, struct sl_err *err);
 int prog_lists(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+int prog_verdict_changes(struct sl_store *s, struct prog_work *w, struct sl_err *err);
+/* The index into st->sites of a site id, or -1. */
+int32_t prog_find_site(const struct sl_prog_state *st, int64_t id);
 void prog_headline(struct sl_progress *p);
 
 /* Shared by the figures and the device list. */

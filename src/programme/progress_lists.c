@@ -144,6 +144,47 @@ static int list_reappearance(struct sl_store *s, struct sl_progress *p, size_t d
     return 0;
 }
 
+static int verdict_change_cb(const struct sl_verdict_change *c, void *vctx)
+{
+    struct prog_work *w = vctx;
+    struct sl_progress *p = w->p;
+    if (p->scope.kind != SL_SCOPE_ALL) {
+        int32_t si = c->site_id > 0 ? prog_find_site(w->st, c->site_id) : -1;
+        if (si < 0 || !w->st->sites[si].in_scope)
+            return 0;
+    }
+    p->n_verdict_changes_total++;
+    if (p->n_verdict_changes >= SL_PROG_MAX_LISTED)
+        return 0;
+    struct sl_prog_verdict_change *x = &p->verdict_changes[p->n_verdict_changes++];
+    x->device_id = c->device_id;
+    sl_strlcpy(x->at, c->at, sizeof x->at);
+    sl_strlcpy(x->site, c->site, sizeof x->site);
+    sl_strlcpy(x->address, c->address, sizeof x->address);
+    sl_strlcpy(x->from, sl_decision_name(c->from_decision), sizeof x->from);
+    sl_strlcpy(x->to, sl_decision_name(c->to_decision), sizeof x->to);
+    sl_strlcpy(x->from_deadline, c->from_deadline, sizeof x->from_deadline);
+    sl_strlcpy(x->to_deadline, c->to_deadline, sizeof x->to_deadline);
+    sl_strlcpy(x->from_manufacturer, c->from_manufacturer, sizeof x->from_manufacturer);
+    sl_strlcpy(x->to_manufacturer, c->to_manufacturer, sizeof x->to_manufacturer);
+    sl_strlcpy(x->policy, c->to_policy[0] ? c->to_policy : c->from_policy, sizeof x->policy);
+    sl_strlcpy(x->policy_version, c->policy_version, sizeof x->policy_version);
+    sl_strlcpy(x->rules, c->rules, sizeof x->rules);
+    sl_strlcpy(x->via, c->via, sizeof x->via);
+    sl_strlcpy(x->actor, c->actor, sizeof x->actor);
+    sl_strlcpy(x->reason, c->reason, sizeof x->reason);
+    return 0;
+}
+
+int prog_verdict_changes(struct sl_store *s, struct prog_work *w, struct sl_err *err)
+{
+    struct sl_progress *p = w->p;
+    p->verdict_changes = calloc(SL_PROG_MAX_LISTED, sizeof *p->verdict_changes);
+    if (p->verdict_changes == NULL)
+        return prog_oom(err);
+    return sl_store_verdict_changes(s, w->st->as_of_end, verdict_change_cb, w, err);
+}
+
 int prog_lists(struct sl_store *s, struct prog_work *w, struct sl_err *err)
 {
     struct sl_progress *p = w->p;
@@ -153,7 +194,7 @@ int prog_lists(struct sl_store *s, struct prog_work *w, struct sl_err *err)
     if (p->exemptions == NULL || p->reappearances == NULL)
         return prog_oom(err);
     for (size_t d = 0; d < st->n; d++) {
-        if (!st->dv[d].in_scope || st->dv[d].status < 0)
+        if (!st->dv[d].in_scope || !prog_counted(&st->dv[d]))
             continue;
         int rc = 0;
         if (st->dv[d].status == SL_STATUS_EXEMPT || st->dv[d].fell_back)

@@ -1,6 +1,7 @@
 /* progress_load.c - what the progress replay starts from (progress_internal.h):
  * the sites and their departments, the groups the milestones need, and the
- * affected devices. Reads the register; replays nothing. */
+ * affected devices (now, and as they were before their first verdict change).
+ * Reads the register; replays nothing. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,7 +152,7 @@ int prog_load_milestones(struct sl_store *s, struct prog_work *w, struct sl_err 
     return 0;
 }
 
-static int32_t find_site(const struct sl_prog_state *st, int64_t id)
+int32_t prog_find_site(const struct sl_prog_state *st, int64_t id)
 {
     size_t lo = 0, hi = st->n_sites;
     while (lo < hi) {
@@ -171,12 +172,37 @@ static int affected_cb(const struct sl_affected_row *row, void *vctx)
     if (row->id <= 0 || row->id > st->max_id)
         return 0;
     size_t d = (size_t)row->id;
-    st->dv[d].affected = true;
-    int32_t si = row->site_id > 0 ? find_site(st, row->site_id) : -1;
+    st->dv[d].affected = st->dv[d].tracked = true;
+    st->dv[d].decision = (int8_t)row->decision;
+    int32_t si = row->site_id > 0 ? prog_find_site(st, row->site_id) : -1;
     st->dv[d].site = si;
     st->dv[d].in_scope = w->p->scope.kind == SL_SCOPE_ALL || (si >= 0 && st->sites[si].in_scope);
     st->dv[d].status = -1;
     st->dv[d].deadline = prog_day(row->deadline);
+    return 0;
+}
+
+bool prog_decision_affects(enum sl_decision d)
+{
+    return d == SL_DECISION_PROHIBITED || d == SL_DECISION_REPLACE_BY;
+}
+
+/* A device with a verdict history starts from the verdict it had before its
+ * first change (current or not, affected or not): the replay moves it on. */
+static int first_cb(const struct sl_verdict_first_row *row, void *vctx)
+{
+    struct prog_work *w = vctx;
+    struct sl_prog_state *st = w->st;
+    if (row->device_id <= 0 || row->device_id > st->max_id)
+        return 0;
+    struct dstate *dv = &st->dv[row->device_id];
+    int32_t si = row->site_id > 0 ? prog_find_site(st, row->site_id) : -1;
+    dv->tracked = true;
+    dv->site = si;
+    dv->in_scope = w->p->scope.kind == SL_SCOPE_ALL || (si >= 0 && st->sites[si].in_scope);
+    dv->decision = (int8_t)row->from_decision;
+    dv->affected = prog_decision_affects(row->from_decision);
+    dv->deadline = row->from_decision == SL_DECISION_REPLACE_BY ? prog_day(row->from_deadline) : 0;
     return 0;
 }
 
@@ -196,5 +222,7 @@ int prog_load_devices(struct sl_store *s, struct prog_work *w, struct sl_err *er
         st->dv[k].status = -1;
         st->dv[k].site = -1;
     }
-    return sl_store_affected_list(s, affected_cb, w, err);
+    if (sl_store_affected_list(s, affected_cb, w, err) != 0)
+        return -1;
+    return sl_store_verdict_first(s, first_cb, w, err);
 }

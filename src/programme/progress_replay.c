@@ -1,8 +1,10 @@
-/* progress_replay.c - the lifecycle history replayed once, in time order
- * (progress_internal.h): each affected device's status through time, counted
- * per group, with a snapshot of every group at each week's end and each
- * milestone's due date. Exemptions fall back when they expire. Reads events;
- * draws no conclusion from them. */
+/* progress_replay.c - the lifecycle and verdict histories replayed once, in
+ * time order (progress_internal.h): each tracked device's status and verdict
+ * through time, counted per group while its verdict makes it affected, with a
+ * snapshot of every group at each week's end and each milestone's due date.
+ * Exemptions fall back when they expire. The verdict history is read ahead a
+ * bounded page at a time, merged into the stream of lifecycle events. Reads
+ * events; draws no conclusion from them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +75,10 @@ static void set_status(struct replay *r, size_t di, int to)
     st->dv[di].fell_back = 0;
     if (from == to)
         return;
+    if (!st->dv[di].affected) {
+        st->dv[di].status = (int8_t)to;
+        return;
+    }
     size_t g[5];
     size_t ng = device_groups(r, di, g);
     bool was = from >= 0 && sl_status_is_replaced((enum sl_status)from);
@@ -88,6 +94,28 @@ static void set_status(struct replay *r, size_t di, int to)
             gr->removals++;
     }
     st->dv[di].status = (int8_t)to;
+}
+
+/* A device's verdict changes: it enters or leaves the groups' counts with the
+ * status it has (removals already counted stay counted). */
+static void set_verdict(struct replay *r, size_t di, const struct vchange *v)
+{
+    struct dstate *dv = &r->st->dv[di];
+    bool aff = prog_decision_affects((enum sl_decision)v->decision);
+    dv->decision = v->decision;
+    dv->deadline = v->decision == SL_DECISION_REPLACE_BY ? v->deadline : 0;
+    if (aff == dv->affected)
+        return;
+    dv->affected = aff;
+    if (dv->status < 0)
+        return;
+    size_t g[5];
+    size_t ng = device_groups(r, di, g);
+    for (size_t i = 0; i < ng; i++) {
+        struct group *gr = &r->groups[g[i]];
+        gr->existing += aff ? 1 : -1;
+        gr->by_status[dv->status] += aff ? 1 : -1;
+    }
 }
 
 static void expire_until(struct replay *r, int64_t t)
@@ -113,6 +141,46 @@ static void snapshots_before(struct replay *r, int64_t t, bool inclusive)
     }
 }
 
+static int vchange_cb(const struct sl_verdict_replay_row *row, void *vctx)
+{
+    struct replay *r = vctx;
+    int64_t t;
+    if (row->device_id <= 0 || row->device_id > r->st->max_id ||
+        !r->st->dv[row->device_id].tracked || sl_time_parse(row->at, &t) != 0)
+        return 0; /* a device made after the replay started, or an unreadable time */
+    r->vq[r->vq_n++] = (struct vchange){t, (uint32_t)row->device_id, prog_day(row->to_deadline),
+                                        (int8_t)row->to_decision};
+    return r->vq_n == PROG_VCHANGE_BUF;
+}
+
+/* Applies the verdict changes up to time t (inclusive), reading the next page
+ * of them when the look-ahead runs dry. */
+static void verdicts_until(struct replay *r, int64_t t)
+{
+    for (;;) {
+        if (r->vq_pos == r->vq_n) {
+            if (r->v_done || r->store_failed)
+                return;
+            r->vq_n = r->vq_pos = 0;
+            if (sl_store_verdict_replay(r->s, r->st->as_of_end, r->v_at, &r->v_id, vchange_cb,
+                                        r, r->err) != 0) {
+                r->store_failed = 1;
+                return;
+            }
+            r->v_done = r->vq_n < PROG_VCHANGE_BUF;
+            if (r->vq_n == 0)
+                return;
+        }
+        const struct vchange *v = &r->vq[r->vq_pos];
+        if (v->t > t)
+            return;
+        snapshots_before(r, v->t, false);
+        expire_until(r, v->t);
+        set_verdict(r, v->dev, v);
+        r->vq_pos++;
+    }
+}
+
 /* An exemption starts (or is renewed): remember what to fall back to and when. */
 static void exempt(struct replay *r, size_t d, const char *until)
 {
@@ -135,7 +203,7 @@ static int replay_cb(const struct sl_replay_row *row, void *vctx)
     if (row->device_id <= 0 || row->device_id > st->max_id)
         return 0;
     size_t d = (size_t)row->device_id;
-    if (!st->dv[d].affected)
+    if (!st->dv[d].tracked)
         return 0;
     enum sl_status to;
     if (sl_status_from_name(row->to_status, &to) != 0) {
@@ -147,6 +215,9 @@ static int replay_cb(const struct sl_replay_row *row, void *vctx)
     int64_t t;
     if (sl_time_parse(row->at, &t) != 0)
         return 0; /* an unreadable event cannot be placed in time: skipped */
+    verdicts_until(r, t);
+    if (r->store_failed)
+        return 1;
     snapshots_before(r, t, false);
     expire_until(r, t);
     if (to == SL_STATUS_EXEMPT)
@@ -195,13 +266,21 @@ int prog_plan_points(struct sl_store *s, struct prog_work *w, struct sl_err *err
     if (r->groups == NULL || r->snap == NULL)
         return prog_oom(err);
     r->st = w->st;
+    r->s = s;
+    r->err = err;
+    r->vq = calloc(PROG_VCHANGE_BUF, sizeof *r->vq);
+    if (r->vq == NULL)
+        return prog_oom(err);
     return 0;
 }
 
 int prog_replay(struct sl_store *s, struct prog_work *w, struct sl_err *err)
 {
     struct replay *r = &w->r;
-    if (sl_store_event_replay(s, w->st->as_of_end, replay_cb, r, err) != 0)
+    if (sl_store_event_replay(s, w->st->as_of_end, replay_cb, r, err) != 0 || r->store_failed)
+        return -1;
+    verdicts_until(r, w->end_t);
+    if (r->store_failed)
         return -1;
     if (r->failed)
         return prog_oom(err);

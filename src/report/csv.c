@@ -56,6 +56,29 @@ static void forecast(FILE *out, const char *section, const char *name, const str
     rowi(out, section, name, "forecast_weeks_used", f->weeks);
 }
 
+/* The verdict changes: one name per change, "DEVICE@TIME" (a device may change twice). */
+static void verdict_changes(FILE *out, const struct sl_progress *p)
+{
+    rowi(out, "verdict_changes", "all", "total", (int64_t)p->n_verdict_changes_total);
+    for (size_t i = 0; i < p->n_verdict_changes; i++) {
+        const struct sl_prog_verdict_change *x = &p->verdict_changes[i];
+        char id[48];
+        snprintf(id, sizeof id, "%lld@%s", (long long)x->device_id, x->at);
+        row(out, "verdict_change", id, "site", x->site);
+        row(out, "verdict_change", id, "address", x->address);
+        row(out, "verdict_change", id, "from", x->from);
+        row(out, "verdict_change", id, "to", x->to);
+        row(out, "verdict_change", id, "to_deadline", x->to_deadline);
+        row(out, "verdict_change", id, "from_manufacturer", x->from_manufacturer);
+        row(out, "verdict_change", id, "to_manufacturer", x->to_manufacturer);
+        row(out, "verdict_change", id, "policy", x->policy);
+        row(out, "verdict_change", id, "policy_version", x->policy_version);
+        row(out, "verdict_change", id, "rules", x->rules);
+        row(out, "verdict_change", id, "via", x->via);
+        row(out, "verdict_change", id, "reason", x->reason);
+    }
+}
+
 /* A vehicle count: PREFIX + total, affected, each decision, earliest_deadline. */
 static void vcounts(FILE *out, const char *section, const char *name, const char *prefix,
                     const struct sl_vfig_counts *c)
@@ -101,12 +124,9 @@ static int dev_row(const struct sl_prog_device *pd, void *vctx)
 {
     FILE *out = ((struct dev_ctx *)vctx)->out;
     const struct sl_device *d = pd->d;
-    char id[24], rules[SL_CLAIM_MAX_RULES * (SL_RULE_ID_MAX + 1) + 1] = "";
+    char id[24], rules[SL_CLAIM_RULES_TEXT];
     snprintf(id, sizeof id, "%lld", (long long)d->id);
-    for (size_t i = 0; i < d->claim.n_rules; i++) {
-        size_t l = strlen(rules);
-        snprintf(rules + l, sizeof rules - l, "%s%s", i ? " " : "", d->claim.rules[i]);
-    }
+    sl_claim_rules_text(&d->claim, " ", rules, sizeof rules);
     row(out, "device", id, "site", d->site);
     row(out, "device", id, "address", d->address);
     row(out, "device", id, "mac", d->mac);
@@ -205,6 +225,7 @@ int sl_report_csv(FILE *out, struct sl_store *s, const struct sl_progress *p,
         row(out, "reappearance", id, "address", x->address);
         row(out, "reappearance", id, "at", x->at);
     }
+    verdict_changes(out, p);
     vehicles(out, &p->vehicles);
     struct dev_ctx c = {out};
     if (sl_progress_devices(s, p, o->device_limit, dev_row, &c, err) != 0)

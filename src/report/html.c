@@ -731,6 +731,63 @@ static void reappeared_section(FILE *out, const struct sl_progress *p)
 
 }
 
+/* One cell of a verdict change, its figure path "verdict_changes.listed.I.FIELD". */
+static void vc_cell(FILE *out, size_t i, const char *field, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof path, "verdict_changes.listed.%zu.%s", i, field);
+    fig(out, path, text);
+}
+
+static void verdict_change_row(FILE *out, size_t i, const struct sl_prog_verdict_change *x)
+{
+    fputs("<tr><td class=\"nw\">", out);
+    vc_cell(out, i, "at", x->at);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)x->device_id);
+    fputs("</td><td class=\"n\">", out);
+    vc_cell(out, i, "device", id);
+    fputs("</td><td>", out);
+    vc_cell(out, i, "site", x->site);
+    fputs("</td><td>", out);
+    vc_cell(out, i, "address", x->address);
+    fputs("</td><td>", out);
+    vc_cell(out, i, "from", x->from);
+    fputs(" &rarr; ", out);
+    vc_cell(out, i, "to", x->to);
+    fputs("</td><td>", out);
+    vc_cell(out, i, "to_manufacturer", x->to_manufacturer);
+    fputs("</td><td><span class=\"small\">", out);
+    vc_cell(out, i, "via", x->via);
+    fputs(": rules ", out);
+    vc_cell(out, i, "rules", x->rules);
+    fputs("; policy ", out);
+    vc_cell(out, i, "policy", x->policy);
+    fputs(" ", out);
+    vc_cell(out, i, "policy_version", x->policy_version);
+    fputs("</span></td></tr>", out);
+}
+
+static void verdict_changes_section(FILE *out, const struct sl_progress *p)
+{
+    fputs("<h2 id=\"verdict-changes\">Verdict changes</h2>", out);
+    if (p->n_verdict_changes == 0) {
+        fputs("<p>No device's verdict changed by this date.</p>", out);
+        return;
+    }
+    fputs("<p class=\"small\">", out);
+    figi(out, "verdict_changes.total", (int64_t)p->n_verdict_changes_total);
+    fputs(" change(s) of a verdict by this date, newest first: a device counts with the "
+          "verdict that held at each date. Why: what judged it again (a scan's observation or "
+          "'devices reassess'), the rules that identified it and the deciding policy's "
+          "version.</p><table><thead><tr><th>when</th><th class=\"n\">device</th><th>site</th>"
+          "<th>address</th><th>verdict</th><th>maker</th><th>why</th></tr></thead><tbody>",
+          out);
+    for (size_t i = 0; i < p->n_verdict_changes; i++)
+        verdict_change_row(out, i, &p->verdict_changes[i]);
+    fputs("</tbody></table>", out);
+}
+
 static void exemptions_section(FILE *out, const struct sl_progress *p)
 {
     fputs("<h2 id=\"exemptions\">Exemptions</h2>", out);
@@ -919,6 +976,7 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     overdue_section(out, p);
     reappeared_section(out, p);
     exemptions_section(out, p);
+    verdict_changes_section(out, p);
     vehicles_section(out, &p->vehicles);
     if (devices_section(out, s, p, o, err) != 0)
         return -1;

@@ -165,6 +165,32 @@ static void listed_json(json_t *o, const struct sl_progress *p)
                                                       "listed", ra));
 }
 
+/* The verdict changes by the as-of date, newest first. */
+static void verdict_changes_json(json_t *o, const struct sl_progress *p)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < p->n_verdict_changes; i++) {
+        const struct sl_prog_verdict_change *x = &p->verdict_changes[i];
+        json_t *e = json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:o}", "device",
+                              (json_int_t)x->device_id, "at", x->at, "site",
+                              str_or_null(x->site), "address", str_or_null(x->address), "from",
+                              x->from, "to", x->to, "from_deadline",
+                              str_or_null(x->from_deadline), "to_deadline",
+                              str_or_null(x->to_deadline));
+        json_object_update_new(
+            e, json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o}", "from_manufacturer",
+                         str_or_null(x->from_manufacturer), "to_manufacturer",
+                         str_or_null(x->to_manufacturer), "policy", str_or_null(x->policy),
+                         "policy_version", str_or_null(x->policy_version), "rules",
+                         str_or_null(x->rules), "via", x->via, "actor", x->actor, "reason",
+                         str_or_null(x->reason)));
+        json_array_append_new(a, e);
+    }
+    json_object_set_new(o, "verdict_changes",
+                        json_pack("{s:I, s:o}", "total", (json_int_t)p->n_verdict_changes_total,
+                                  "listed", a));
+}
+
 static json_t *vcounts_json(const struct sl_vfig_counts *c, json_t *o)
 {
     if (o == NULL)
@@ -236,6 +262,7 @@ json_t *sl_report_figures_json(const struct sl_progress *p)
 
     series_json(o, p);
     listed_json(o, p);
+    verdict_changes_json(o, p);
     json_object_set_new(o, "vehicles", sl_report_vehicles_json(&p->vehicles));
     return o;
 }

@@ -203,6 +203,41 @@ static void exemptions_and_reappearances(FILE *out, const struct sl_progress *p)
     }
 }
 
+static void verdict_changes(FILE *out, const struct sl_progress *p)
+{
+    fprintf(out, "\n## Verdict changes (%zu)\n\n", p->n_verdict_changes_total);
+    if (p->n_verdict_changes == 0) {
+        fprintf(out, "No device's verdict changed by this date.\n");
+        return;
+    }
+    fprintf(out, "| when | device | site | address | from | to | maker | why |\n"
+                 "|---|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < p->n_verdict_changes; i++) {
+        const struct sl_prog_verdict_change *x = &p->verdict_changes[i];
+        char id[24], maker[140], why[720];
+        snprintf(id, sizeof id, "%lld", (long long)x->device_id);
+        if (strcmp(x->from_manufacturer, x->to_manufacturer) != 0)
+            snprintf(maker, sizeof maker, "%s -> %s",
+                     x->from_manufacturer[0] ? x->from_manufacturer : "unknown",
+                     x->to_manufacturer[0] ? x->to_manufacturer : "unknown");
+        else
+            snprintf(maker, sizeof maker, "%s", x->to_manufacturer);
+        snprintf(why, sizeof why, "%s: rules %s; policy %s %s", x->via,
+                 x->rules[0] ? x->rules : "none", x->policy[0] ? x->policy : "none",
+                 x->policy_version);
+        fprintf(out, "|");
+        cell(out, x->at);
+        cell(out, id);
+        cell(out, x->site);
+        cell(out, x->address);
+        cell(out, x->from);
+        cell(out, x->to);
+        cell(out, maker);
+        cell(out, why);
+        fputc('\n', out);
+    }
+}
+
 static void vrow(FILE *out, const char *name, const struct sl_vfig_counts *c)
 {
     fprintf(out, "|");
@@ -262,6 +297,7 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
     milestones_section(out, p);
     breakdowns(out, p);
     exemptions_and_reappearances(out, p);
+    verdict_changes(out, p);
     vehicles_section(out, &p->vehicles);
     fprintf(out, "\n## Affected devices and the evidence against them (%lld; %lld outstanding",
             (long long)p->total.affected, (long long)p->total.outstanding);

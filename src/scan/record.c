@@ -172,23 +172,6 @@ struct judged {
     char ports[200];
 };
 
-/* A device that answered malformed may be hiding what it is (a NUL where the
- * vendor's header was): it is never "allowed", only "needs-review". */
-static void malformed_to_review(struct judged *j)
-{
-    const struct sl_evidence *ev = j->malformed;
-    char why[512];
-    snprintf(why, sizeof why,
-             "answered malformed on port %u (%.60s: %.80s); what it is cannot be ruled out, "
-             "review by hand%s%.200s",
-             (unsigned)ev->port,
-             ev->path != NULL ? ev->path : ev->request != NULL ? ev->request : "?",
-             ev->detail != NULL ? ev->detail : "",
-             j->verdict.reason[0] ? "; otherwise: " : "", j->verdict.reason);
-    j->verdict.decision = SL_DECISION_REVIEW;
-    sl_strlcpy(j->verdict.reason, why, sizeof j->verdict.reason);
-}
-
 static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged *j)
 {
     const struct sl_scan_opts *o = r->o;
@@ -216,8 +199,8 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
         j->verdict.decision = SL_DECISION_REVIEW;
         sl_strlcpy(j->verdict.reason, "no policy loaded", sizeof j->verdict.reason);
     }
-    if (j->malformed != NULL && j->verdict.decision == SL_DECISION_ALLOWED)
-        malformed_to_review(j);
+    if (j->malformed != NULL)
+        sl_policy_malformed_review(&j->verdict, j->malformed);
     ports_text(h, j->ports, sizeof j->ports);
 }
 

@@ -43,6 +43,11 @@ static const struct copy_table tables[] = {
      "id, device_id, at, recorded_at, actor, from_status, to_status, note, replaced_by,"
      " scheduled_for, exempt_until, exempt_approver, scan_id, demo",
      "iittttttttttii"},
+    {"verdict_events", "id",
+     "id, device_id, at, recorded_at, actor, via, scan_id, claim_changed, verdict_changed,"
+     " from_claim, to_claim, from_manufacturer, to_manufacturer, from_decision, to_decision,"
+     " from_policy, to_policy, from_deadline, to_deadline, policy_version, rules, reason",
+     "iittttiiittttttttttttt"},
     {"milestones", "id", "id, name, due, target_kind, target, scope_kind, scope_value, created_at",
      "ittttttt"},
     {"sightings", NULL, "mac, address, device_id, first_seen, last_seen", "ttitt"},

@@ -53,7 +53,7 @@ static int audit_device(struct sl_store *s, const char *actor, const char *actio
 #define DEVICE_COLUMNS                                                                           \
     "d.id, d.site_id, s.name, d.mac, d.serial, d.address, d.ports, d.claim, d.verdict,"         \
     " d.status, d.status_since, d.scheduled_for, d.replaced_by, d.exempt_reason,"               \
-    " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id"
+    " d.exempt_approver, d.exempt_until, d.first_seen, d.last_seen, d.last_scan_id, d.decision"
 
 static void row_to_device(struct sl_q *st, struct sl_device *d)
 {
@@ -87,6 +87,9 @@ static void row_to_device(struct sl_q *st, struct sl_device *d)
     sl_col_text(st, 16, d->first_seen, sizeof d->first_seen);
     sl_col_text(st, 17, d->last_seen, sizeof d->last_seen);
     d->last_scan_id = sl_col_int(st, 18);
+    enum sl_decision dec; /* the column is what the figures count */
+    if (sl_decision_from_name(sl_col_str(st, 19) != NULL ? sl_col_str(st, 19) : "", &dec) == 0)
+        d->verdict.decision = dec;
 }
 
 static int step_one_id(struct sl_q *st, int64_t *id, struct sl_err *err)
@@ -264,18 +267,21 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
     return sl_exec_deferred(st, "recording a lifecycle event", err);
 }
 
-/* What the register holds of a matched device, to judge the match. */
+/* What the register holds of a matched device, to judge the match, and its
+ * claim and verdict before the observation (for the verdict history). */
 struct matched {
     char address[48], mac[18], serial[96], manufacturer[64];
     int64_t last_scan_id;
     enum sl_status status;
+    struct sl_claim claim;
+    struct sl_verdict verdict;
 };
 
 static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struct sl_err *err)
 {
     struct sl_q *st = sl_st(s,
-                            "SELECT address, mac, serial, manufacturer, last_scan_id, status"
-                            " FROM devices WHERE id = ?1",
+                            "SELECT address, mac, serial, manufacturer, last_scan_id, status,"
+                            " claim, verdict, decision FROM devices WHERE id = ?1",
                             err);
     if (st == NULL)
         return -1;
@@ -289,6 +295,8 @@ static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struc
         m->last_scan_id = sl_col_int(st, 4);
         if (sl_status_from_name(sl_col_str(st, 5), &m->status) != 0)
             m->status = SL_STATUS_DISCOVERED;
+        sl_judged_from_columns(sl_col_str(st, 6), sl_col_str(st, 7), sl_col_str(st, 8), &m->claim,
+                               &m->verdict);
     }
     sl_reset(st);
     return rc < 0 ? -1 : 0;
@@ -353,17 +361,27 @@ static int record_created(struct sl_store *s, const struct sl_device_obs *obs, c
 
 /* Finds the device an observation is, judged (match_holds). 1 found, 0 new, -1. */
 static int find_device(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
-                       struct sl_observed *out, char *prior_address, struct sl_err *err)
+                       struct sl_observed *out, struct matched *m, struct sl_err *err)
 {
     int found = sl_store_device_match(s, obs, id, err);
     if (found <= 0)
         return found;
-    struct matched m;
-    memset(&m, 0, sizeof m);
-    if (read_matched(s, *id, &m, err) != 0)
+    memset(m, 0, sizeof *m);
+    if (read_matched(s, *id, m, err) != 0)
         return -1;
-    sl_strlcpy(prior_address, m.address, 48);
-    return match_holds(obs, &m, out) ? 1 : 0;
+    return match_holds(obs, m, out) ? 1 : 0;
+}
+
+/* The observation's claim and verdict replace the matched device's: a change
+ * goes into the verdict history, dated when the device was seen. */
+static int record_rejudged(struct sl_store *s, const struct sl_device_obs *obs,
+                           const struct matched *m, const char *seen, const char *actor,
+                           int64_t id, const struct sl_claim *c, const struct sl_verdict *v,
+                           struct sl_err *err)
+{
+    struct sl_verdict_write w = {id, seen, actor, "observation", obs->scan_id,
+                                 &m->claim, c, &m->verdict, v};
+    return sl_verdict_record(s, &w, NULL, err);
 }
 
 /* Long: match, merge and write one observation as one transaction; the SQL
@@ -381,12 +399,16 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
     out->prior_status = -1;
     const struct sl_claim *c = obs->claim != NULL ? obs->claim : &no_claim;
     const struct sl_verdict *v = obs->verdict != NULL ? obs->verdict : &no_verdict;
-    char seen[SL_ISO_LEN], prior_address[48] = "";
+    char seen[SL_ISO_LEN];
     sl_time_iso(obs->seen_at > 0 ? obs->seen_at : sl_now(), seen);
     char *claim_json = dump(sl_claim_to_json(c));
     char *verdict_json = dump(sl_verdict_to_json(v));
     int64_t id = 0;
-    if (sl_store_begin(s, err) != 0) {
+    struct matched *m = calloc(1, sizeof *m);
+    if (m == NULL || sl_store_begin(s, err) != 0) {
+        if (m == NULL)
+            sl_err_set(err, "out of memory");
+        free(m);
         free(claim_json);
         free(verdict_json);
         return -1;
@@ -395,7 +417,7 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
      * until the first commits, then finds the device the first created. */
     if (lock_identity(s, obs, err) != 0)
         goto fail;
-    int found = find_device(s, obs, &id, out, prior_address, err);
+    int found = find_device(s, obs, &id, out, m, err);
     if (found < 0)
         goto fail;
     struct sl_q *st;
@@ -432,26 +454,20 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
     sl_bind_text_or_null(st, 5, obs->ports);
     if (obs->site_id > 0)
         sl_bind_int(st, 6, obs->site_id);
-    sl_bind_text_or_null(st, 7, c->manufacturer);
-    sl_bind_text_or_null(st, 8, c->brand);
-    sl_bind_text_or_null(st, 9, c->model);
-    sl_bind_text_or_null(st, 10, c->firmware);
-    sl_bind_text_or_null(st, 11, c->device_type);
-    sl_bind_real(st, 12, c->confidence);
-    sl_bind_text(st, 13, claim_json != NULL ? claim_json : "{}");
-    sl_bind_text(st, 14, sl_decision_name(v->decision));
-    sl_bind_text(st, 15, verdict_json != NULL ? verdict_json : "{}");
+    sl_bind_judged(st, 7, c, claim_json, v, verdict_json);
     sl_bind_text(st, 16, seen);
     if (obs->scan_id > 0)
         sl_bind_int(st, 17, obs->scan_id);
     if (found && (sl_exec_deferred(st, "updating a device", err) != 0 ||
-                  (out->moved && audit_moved(s, actor, id, prior_address, obs, err) != 0)))
+                  (out->moved && audit_moved(s, actor, id, m->address, obs, err) != 0) ||
+                  record_rejudged(s, obs, m, seen, actor, id, c, v, err) != 0))
         goto fail;
     if (!found && (sl_one_int(st, &id, "adding a device", err) != 1 ||
                    record_created(s, obs, seen, actor, id, out->conflict, err) != 0))
         goto fail;
     if (sl_store_commit(s, err) != 0)
         goto fail_no_rollback;
+    free(m);
     free(claim_json);
     free(verdict_json);
     if (id_out != NULL)
@@ -461,6 +477,7 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
 fail:
     sl_store_rollback(s);
 fail_no_rollback:
+    free(m);
     free(claim_json);
     free(verdict_json);
     return -1;

@@ -27,6 +27,9 @@ struct sl_q {
     struct sl_store *s;
 };
 
+/* The schema version that added the verdict history (verdict_events). */
+#define SL_SCHEMA_VERDICT_HISTORY 9
+
 /* The migrations of one backend (same numbering and logical schema on every backend). */
 struct sl_migration {
     int version;
@@ -230,5 +233,31 @@ struct sl_pager {
 };
 /* Runs page after page until one comes back short or row() stops. 0 or -1. */
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
+
+/* verdicts.c: one device's claim and verdict before and after a judgement. */
+struct sl_verdict_write {
+    int64_t device_id;
+    const char *at;    /* when the new verdict holds from (ISO) */
+    const char *actor;
+    const char *via;   /* "observation" or "reassess" */
+    int64_t scan_id;   /* 0 = none */
+    const struct sl_claim *from_c, *to_c;
+    const struct sl_verdict *from_v, *to_v;
+};
+/* Records the change (a verdict_events row and its device.verdict audit
+ * entry) when the claim or the verdict changed; *what (may be NULL) gets
+ * SL_CHANGED_* bits, 0 when nothing changed (nothing written). Writes nothing
+ * on a schema without the history. Joins the open transaction. 0 or -1. */
+int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int *what,
+                      struct sl_err *err);
+/* Binds the devices columns a judgement writes, from parameter `first` on:
+ * manufacturer, brand, model, firmware, device_type, confidence, claim (JSON),
+ * decision, verdict (JSON); a NULL JSON text is bound as "{}". */
+void sl_bind_judged(struct sl_q *st, int first, const struct sl_claim *c, const char *claim_json,
+                    const struct sl_verdict *v, const char *verdict_json);
+/* A claim and a verdict from the devices table's JSON columns (zeroed when
+ * unreadable), the decision from its decision column (what the figures count). */
+void sl_judged_from_columns(const char *claim, const char *verdict, const char *decision,
+                            struct sl_claim *c, struct sl_verdict *v);
 
 #endif

@@ -1,6 +1,6 @@
 /* replay.c - the second half of db verify: the audit log replayed and compared
- * with the tables reports are built from (devices, lifecycle_events, sites and
- * their networks, milestones, evidence bytes). A direct edit of a table that
+ * with the tables reports are built from (devices, lifecycle_events,
+ * verdict_events, sites and their networks, milestones, evidence bytes). A direct edit of a table that
  * leaves the chain intact shows up here as a mismatch. Reads only.
  *
  * Bounded: one small record per device id (the ids are dense), the sites and
@@ -39,6 +39,9 @@ struct dev {
     uint64_t audited_h, stored_h; /* FNV of their (from, to, at) in order */
     int8_t last_to;             /* enum sl_status + 1 of the last change; 0: none */
     bool discovered, in_table;
+    uint32_t v_audited, v_stored; /* verdict changes: by the log, in verdict_events */
+    uint64_t v_audited_h, v_stored_h; /* FNV of their (from, to, at) in order */
+    int8_t v_last_to;           /* enum sl_decision + 1 of the last audited change; 0: none */
     char last_at[SL_ISO_LEN];
 };
 
@@ -141,6 +144,23 @@ static void replay_device(struct replay *r, const struct sl_audit_entry *e, json
     v->audited_h = change_hash(v->audited_h, jstr(d, "from"), jstr(d, "to"), jstr(d, "at"));
     v->last_to = (int8_t)(to + 1);
     sl_strlcpy(v->last_at, jstr(d, "at"), sizeof v->last_at);
+}
+
+static void replay_verdict(struct replay *r, const struct sl_audit_entry *e, json_t *d)
+{
+    struct dev *v = dev_at(r, object_id(e->object, "device:"));
+    if (v == NULL) {
+        if (r->failed == 0)
+            sl_audit_mismatch(r->rep, "entry %lld names no usable device (%s)",
+                              (long long)e->seq, e->object);
+        return;
+    }
+    const char *to = jstr(json_object_get(d, "to"), "decision");
+    enum sl_decision dec;
+    v->v_audited++;
+    v->v_audited_h = change_hash(v->v_audited_h, jstr(json_object_get(d, "from"), "decision"), to,
+                                 jstr(d, "at"));
+    v->v_last_to = (int8_t)(sl_decision_from_name(to, &dec) == 0 ? dec + 1 : 0);
 }
 
 static void replay_site(struct replay *r, const struct sl_audit_entry *e, json_t *d)
@@ -297,7 +317,9 @@ static int audit_cb(const struct sl_audit_entry *e, void *vr)
 {
     struct replay *r = vr;
     json_t *d = json_loads(e->detail, 0, NULL);
-    if (strncmp(e->action, "device.", 7) == 0 && strcmp(e->action, "device.address") != 0)
+    if (strcmp(e->action, "device.verdict") == 0)
+        replay_verdict(r, e, d);
+    else if (strncmp(e->action, "device.", 7) == 0 && strcmp(e->action, "device.address") != 0)
         replay_device(r, e, d);
     else if (strcmp(e->action, "site.add") == 0)
         replay_site(r, e, d);
@@ -337,6 +359,19 @@ static int event_row(struct sl_q *q, void *vp)
     return 0;
 }
 
+static int verdict_row(struct sl_q *q, void *vp)
+{
+    struct page *p = vp;
+    struct replay *r = p->r;
+    p->after = sl_col_int(q, 0);
+    struct dev *v = dev_at(r, sl_col_int(q, 1));
+    if (v == NULL)
+        return r->failed != 0;
+    v->v_stored++;
+    v->v_stored_h = change_hash(v->v_stored_h, sl_col_str(q, 2), sl_col_str(q, 3), sl_col_str(q, 4));
+    return 0;
+}
+
 static const char *status_of(int8_t last_to)
 {
     return last_to > 0 ? sl_status_name((enum sl_status)(last_to - 1)) : "discovered";
@@ -352,6 +387,13 @@ static int device_row(struct sl_q *q, void *vp)
         return r->failed != 0;
     v->in_table = true;
     const char *status = sl_col_str(q, 1), *since = sl_col_str(q, 2);
+    const char *decision = sl_col_str(q, 3) != NULL ? sl_col_str(q, 3) : "";
+    if (v->v_last_to > 0 &&
+        strcmp(decision, sl_decision_name((enum sl_decision)(v->v_last_to - 1))) != 0)
+        sl_audit_mismatch(r->rep, "device %lld is '%s' in the register, '%s' by its last audited "
+                                  "verdict change",
+                          (long long)id, decision,
+                          sl_decision_name((enum sl_decision)(v->v_last_to - 1)));
     if (!v->discovered) {
         sl_audit_mismatch(r->rep, "device %lld (%s) is in no audit entry: added behind the "
                                   "audit log",
@@ -377,7 +419,13 @@ static int compare_devices(struct replay *r, struct sl_err *err)
     if (sl_walk_pages(r->s, &ev, &p, err) != 0 || r->failed)
         return -1;
     p.after = 0;
-    struct sl_pager dv = {"SELECT id, status, status_since FROM devices"
+    struct sl_pager vv = {"SELECT id, device_id, from_decision, to_decision, at FROM verdict_events"
+                          " WHERE id > ?1 ORDER BY id LIMIT ?2",
+                          2, page_bind, verdict_row, "reading verdict changes"};
+    if (r->s->version >= SL_SCHEMA_VERDICT_HISTORY && (sl_walk_pages(r->s, &vv, &p, err) != 0 || r->failed))
+        return -1;
+    p.after = 0;
+    struct sl_pager dv = {"SELECT id, status, status_since, decision FROM devices"
                           " WHERE id > ?1 ORDER BY id LIMIT ?2",
                           2, page_bind, device_row, "reading devices"};
     if (sl_walk_pages(r->s, &dv, &p, err) != 0 || r->failed)
@@ -392,6 +440,11 @@ static int compare_devices(struct replay *r, struct sl_err *err)
                                       "the audit log%s",
                               id, v->stored, v->audited,
                               v->stored == v->audited ? " (but they differ)" : "");
+        else if (v->in_table && (v->v_stored != v->v_audited || v->v_stored_h != v->v_audited_h))
+            sl_audit_mismatch(r->rep, "device %zu: %u verdict changes in the register, %u in "
+                                      "the audit log%s",
+                              id, v->v_stored, v->v_audited,
+                              v->v_stored == v->v_audited ? " (but they differ)" : "");
     }
     return 0;
 }

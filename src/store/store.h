@@ -539,6 +539,74 @@ int sl_store_event_first_at(struct sl_store *s, char out[SL_ISO_LEN], struct sl_
 int sl_store_event_last_to(struct sl_store *s, int64_t device_id, enum sl_status to,
                            const char *until, struct sl_event *e, struct sl_err *err);
 
+/* ---- verdict history (store/verdicts.c) ------------------------------------------ */
+
+/* Every change of a device's claim (manufacturer, model, firmware, confidence,
+ * rules) or verdict (decision, policy, deadline) is one append-only row of
+ * verdict_events with a device.verdict audit entry, written in the
+ * transaction that changes the device: by an observation (a scan, an import,
+ * a verification, the monitor) or by sl_store_device_rejudge. The device
+ * keeps its current claim and verdict. Before a device's first recorded
+ * change it had that change's "from" verdict; a device with no change has had
+ * its current verdict all along (or since before migration 9). */
+enum { SL_CHANGED_CLAIM = 1, SL_CHANGED_VERDICT = 2 };
+
+/* Replaces a device's claim and verdict with ones judged again (devices
+ * reassess), recording the change as above (via "reassess", at = now), in one
+ * transaction. *changed (may be NULL) gets SL_CHANGED_* bits; 0 = nothing
+ * changed and nothing written. No such device: SL_ERR_NOT_FOUND. 0 or -1. */
+int sl_store_device_rejudge(struct sl_store *s, int64_t id, const struct sl_claim *c,
+                            const struct sl_verdict *v, const char *actor, int *changed,
+                            struct sl_err *err);
+
+/* One change as read back (text valid during the callback only). */
+struct sl_verdict_change {
+    int64_t id, device_id, scan_id, site_id; /* scan_id, site_id 0 = none */
+    const char *at, *actor, *via;
+    const char *site, *address;              /* the device's current site and address */
+    bool claim_changed, verdict_changed;
+    const char *from_claim, *to_claim;       /* claim JSON */
+    const char *from_manufacturer, *to_manufacturer; /* "" = none identified */
+    enum sl_decision from_decision, to_decision;
+    const char *from_policy, *to_policy, *from_deadline, *to_deadline; /* "" = none */
+    const char *policy_version;              /* of the new verdict's policy */
+    const char *rules;                       /* the new claim's rule ids, " " between */
+    const char *reason;                      /* the new verdict's reason */
+};
+typedef int (*sl_verdict_change_cb)(const struct sl_verdict_change *c, void *ctx);
+/* The changes of one device, oldest first (claim-only changes too). */
+int sl_store_verdict_history(struct sl_store *s, int64_t device_id, sl_verdict_change_cb cb,
+                             void *ctx, struct sl_err *err);
+/* Every verdict change (decision, policy or deadline) with at <= until (NULL =
+ * all), newest first, in keyset pages: never held in memory. */
+int sl_store_verdict_changes(struct sl_store *s, const char *until, sl_verdict_change_cb cb,
+                             void *ctx, struct sl_err *err);
+
+/* What the as-of replay reads: verdict changes in time order (at, id) after
+ * (*after_at, *after_id) ("" and 0 to start) with at <= until, until cb
+ * returns non-zero; the keys move on with every row, so a caller can stop
+ * and carry on later with the same keys (a bounded look-ahead). */
+struct sl_verdict_replay_row {
+    const char *at;
+    int64_t device_id;
+    enum sl_decision to_decision;
+    const char *to_deadline; /* "" = none */
+};
+typedef int (*sl_verdict_replay_cb)(const struct sl_verdict_replay_row *r, void *ctx);
+int sl_store_verdict_replay(struct sl_store *s, const char *until, char after_at[SL_ISO_LEN],
+                            int64_t *after_id, sl_verdict_replay_cb cb, void *ctx,
+                            struct sl_err *err);
+/* For each device with a verdict change, by id: the verdict it had before its
+ * first one (and its current site). */
+struct sl_verdict_first_row {
+    int64_t device_id, site_id;
+    enum sl_decision from_decision;
+    const char *from_deadline;
+};
+typedef int (*sl_verdict_first_cb)(const struct sl_verdict_first_row *r, void *ctx);
+int sl_store_verdict_first(struct sl_store *s, sl_verdict_first_cb cb, void *ctx,
+                           struct sl_err *err);
+
 /* ---- vehicles and their connected parts (store/vehicles.c) ---------------------- */
 
 /* A vehicle as the register holds it (docs/vehicles.md). Writing reads the

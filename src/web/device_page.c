@@ -231,6 +231,28 @@ static void explanation(struct sl_buf *b, const json_t *x)
              json_array_size(json_object_get(x, "evidence")));
 }
 
+/* One change of the device's claim or verdict (the verdict history). */
+static int on_verdict(const struct sl_verdict_change *c, void *vctx)
+{
+    struct sl_buf *b = vctx;
+    const char *cells[] = {c->at, c->actor, c->via};
+    sl_buf_append_str(b, "<tr>");
+    web_cells(b, cells, 3);
+    web_escf(b, "<td>%s &rarr; %s</td><td>", sl_decision_name(c->from_decision),
+             sl_decision_name(c->to_decision));
+    web_esc(b, c->from_manufacturer[0] ? c->from_manufacturer : "unknown");
+    sl_buf_append_str(b, " &rarr; ");
+    web_esc(b, c->to_manufacturer[0] ? c->to_manufacturer : "unknown");
+    sl_buf_append_str(b, "</td><td>rules ");
+    web_esc(b, c->rules[0] ? c->rules : "none");
+    sl_buf_append_str(b, "; policy ");
+    web_esc(b, c->to_policy[0] ? c->to_policy : "none");
+    sl_buf_append_str(b, " ");
+    web_esc(b, c->policy_version);
+    sl_buf_append_str(b, "</td></tr>");
+    return 0;
+}
+
 void web_page_device(struct web_req *r, int64_t id)
 {
     struct sl_device d;
@@ -258,6 +280,9 @@ void web_page_device(struct web_req *r, int64_t id)
     sl_buf_append_str(b, "</table><h2>History</h2><table id=\"history\"><tr><th>At</th><th>By</th>"
                          "<th>Change</th><th>Note</th></tr>");
     sl_store_event_list(r->s, d.id, NULL, on_event, b, &err);
+    sl_buf_append_str(b, "</table><h2>Verdict history</h2><table id=\"verdicts\"><tr><th>At</th>"
+                         "<th>By</th><th>How</th><th>Verdict</th><th>Maker</th><th>Why</th></tr>");
+    sl_store_verdict_history(r->s, d.id, on_verdict, b, &err);
     sl_buf_append_str(b, "</table>");
     json_t *x = web_device_explain(r, &d);
     explanation(b, x);

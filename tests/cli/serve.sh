@@ -77,6 +77,7 @@ PY
 c viewer -o "$T/hostile.html" "$B/devices/$HOSTILE_ID"
 has "$T/hostile.html" "&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&quot;"
 if grep -qE '<script>window|<img src=x' "$T/hostile.html"; then bad "hostile model rendered as markup"; else ok "hostile model escaped on the device page"; fi
+has "$T/hostile.html" "<h2>Verdict history</h2>" "the device page has its verdict history"
 c viewer -o "$T/list.html" "$B/devices?site=$(printf '%s' "$SITE_A" | sed 's/ /+/g')&limit=500"
 if grep -qE '<script>window|<img src=x' "$T/list.html"; then bad "hostile model rendered in the list"; else ok "hostile model escaped in the device list"; fi
 has "$T/list.html" "&lt;script&gt;"

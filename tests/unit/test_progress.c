@@ -470,6 +470,156 @@ static void test_migration_4(void **state)
     free(names);
 }
 
+/* ---- the verdict history (issue 10) -------------------------------------------- */
+
+/* What a walk of verdict changes saw: how many, and the last one. */
+struct seen_changes {
+    int64_t n;
+    enum sl_decision from, to;
+    char via[16], version[40], maker[64];
+};
+
+static int count_change(const struct sl_verdict_change *c, void *ctx)
+{
+    struct seen_changes *last = ctx;
+    last->n++;
+    last->from = c->from_decision;
+    last->to = c->to_decision;
+    snprintf(last->via, sizeof last->via, "%s", c->via);
+    snprintf(last->version, sizeof last->version, "%s", c->policy_version);
+    snprintf(last->maker, sizeof last->maker, "%s", c->to_manufacturer);
+    return 0;
+}
+
+static int first_from(const struct sl_verdict_first_row *r, void *ctx)
+{
+    *(int *)ctx = (int)r->from_decision;
+    return 0;
+}
+
+static void observe_at(struct sl_store *s, int64_t site, const char *maker, enum sl_decision dec,
+                       const char *seen)
+{
+    struct sl_claim c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.manufacturer, sizeof c.manufacturer, "%s", maker);
+    sl_claim_add_rule(&c, "test.rule");
+    struct sl_verdict v;
+    memset(&v, 0, sizeof v);
+    v.decision = dec;
+    snprintf(v.policy, sizeof v.policy, "P");
+    snprintf(v.policy_version, sizeof v.policy_version, "2024-01-01.0000abcd");
+    int64_t t, id;
+    assert_int_equal(sl_time_parse(seen, &t), 0);
+    struct sl_device_obs obs = {0, site, "44:47:cc:00:00:01", NULL, "198.18.70.1", "80", &c, &v, t};
+    struct sl_err err;
+    if (sl_store_device_observe(s, &obs, "test", &id, NULL, &err) != 0)
+        fail_msg("%s", err.msg);
+}
+
+static int64_t affected_at(struct sl_store *s, const char *date, size_t *n_changes)
+{
+    struct sl_prog_options o;
+    memset(&o, 0, sizeof o);
+    o.as_of = date;
+    struct sl_progress *p;
+    struct sl_err err;
+    if (sl_progress_compute(s, &o, &p, &err) != 0)
+        fail_msg("%s", err.msg);
+    int64_t n = p->total.affected;
+    if (n_changes != NULL)
+        *n_changes = p->n_verdict_changes_total;
+    sl_progress_free(p);
+    return n;
+}
+
+/* A device allowed in January, prohibited by a scan in March, allowed again by
+ * a reassessment in May: each change is one row and one audit entry, and the
+ * figures as of each month follow the verdict that held then (the weekly
+ * burn-down too). */
+static void test_verdict_history(void **state)
+{
+    (void)state;
+    struct sl_store *s;
+    struct sl_err err;
+    assert_int_equal(sl_store_open(&s, sl_test_db("verdicts"), 0, &err), 0);
+    const char *net[] = {"198.18.70.0/24"};
+    int64_t site;
+    assert_int_equal(sl_store_site_add(s, "V", "Dept V", SL_TIER_OFFICIAL, net, 1, "t", &site,
+                                       &err), 0);
+    observe_at(s, site, "Hikvision", SL_DECISION_ALLOWED, "2024-01-10");
+    observe_at(s, site, "Hikvision", SL_DECISION_ALLOWED, "2024-02-10"); /* no change */
+    struct seen_changes got;
+    memset(&got, 0, sizeof got);
+    assert_int_equal(sl_store_verdict_history(s, 1, count_change, &got, &err), 0);
+    assert_int_equal(got.n, 0);
+    observe_at(s, site, "Hikvision", SL_DECISION_PROHIBITED, "2024-03-10");
+    memset(&got, 0, sizeof got);
+    assert_int_equal(sl_store_verdict_history(s, 1, count_change, &got, &err), 0);
+    assert_int_equal(got.n, 1);
+    assert_int_equal(got.from, SL_DECISION_ALLOWED);
+    assert_int_equal(got.to, SL_DECISION_PROHIBITED);
+    assert_string_equal(got.via, "observation");
+    assert_string_equal(got.version, "2024-01-01.0000abcd");
+    assert_string_equal(got.maker, "Hikvision");
+
+    /* reassessed in May: the same verdict changes nothing; another is recorded */
+    setenv("SIGHTLINE_TEST_CLOCK", "1", 1);
+    setenv("SIGHTLINE_NOW", "2024-05-10", 1);
+    struct sl_device d;
+    assert_int_equal(sl_store_device_get(s, 1, &d, &err), 1);
+    int what = -1;
+    assert_int_equal(sl_store_device_rejudge(s, 1, &d.claim, &d.verdict, "t", &what, &err), 0);
+    assert_int_equal(what, 0);
+    struct sl_verdict allowed = d.verdict;
+    allowed.decision = SL_DECISION_ALLOWED;
+    assert_int_equal(sl_store_device_rejudge(s, 1, &d.claim, &allowed, "t", &what, &err), 0);
+    assert_int_equal(what, SL_CHANGED_VERDICT);
+    assert_int_equal(sl_store_device_rejudge(s, 99, &d.claim, &allowed, "t", &what, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    unsetenv("SIGHTLINE_NOW");
+    memset(&got, 0, sizeof got);
+    assert_int_equal(sl_store_verdict_changes(s, NULL, count_change, &got, &err), 0);
+    assert_int_equal(got.n, 2);
+    /* newest first: the last one seen is March's */
+    assert_int_equal(got.to, SL_DECISION_PROHIBITED);
+    memset(&got, 0, sizeof got);
+    assert_int_equal(sl_store_verdict_changes(s, "2024-04-01T00:00:00Z", count_change, &got, &err),
+                     0);
+    assert_int_equal(got.n, 1);
+    int from = -1;
+    assert_int_equal(sl_store_verdict_first(s, first_from, &from, &err), 0);
+    assert_int_equal(from, SL_DECISION_ALLOWED);
+
+    /* the figures as of each month */
+    size_t nc = 0;
+    assert_int_equal(affected_at(s, "2024-02-15", &nc), 0);
+    assert_int_equal(nc, 0);
+    assert_int_equal(affected_at(s, "2024-04-15", &nc), 1);
+    assert_int_equal(nc, 1);
+    assert_int_equal(affected_at(s, "2024-06-15", &nc), 0);
+    assert_int_equal(nc, 2);
+    struct sl_prog_options o;
+    memset(&o, 0, sizeof o);
+    o.as_of = "2024-06-15";
+    struct sl_progress *p;
+    assert_int_equal(sl_progress_compute(s, &o, &p, &err), 0);
+    int64_t peak = 0;
+    for (size_t i = 0; i < p->n_weeks; i++)
+        peak = p->weeks[i].affected > peak ? p->weeks[i].affected : peak;
+    assert_int_equal(peak, 1); /* the burn-down saw it affected in between */
+    assert_int_equal(p->weeks[p->n_weeks - 1].affected, 0);
+    sl_progress_free(p);
+
+    /* the audit log has both, and verifies against the table */
+    struct sl_audit_report rep;
+    memset(&rep, 0, sizeof rep);
+    assert_int_equal(sl_store_verify(s, &rep, &err), 0);
+    assert_int_equal(rep.first_bad_seq, 0);
+    assert_int_equal(rep.mismatches, 0);
+    sl_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_renderers_agree),
         cmocka_unit_test(test_unknown_status_is_an_error),
         cmocka_unit_test(test_migration_4),
+        cmocka_unit_test(test_verdict_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -118,7 +118,7 @@ static void test_devices_and_evidence(void **state)
                      0);
     struct sl_claim c;
     make_claim(&c, "Hikvision", "DS-2CD2143G0-I");
-    struct sl_verdict v = {SL_DECISION_PROHIBITED, "UK-2022-sensitive-sites", "", "test", ""};
+    struct sl_verdict v = {SL_DECISION_PROHIBITED, "UK-2022-sensitive-sites", "", "test", "", ""};
     struct sl_device_obs obs = {scan, site, "44:19:b6:00:00:01", NULL, "198.18.1.7", "80,554",
                                 &c, &v, 0};
     const uint8_t bytes[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n";
@@ -149,7 +149,7 @@ static void test_devices_and_evidence(void **state)
     /* A replacement of another make at the same address is a different device. */
     struct sl_claim axis;
     make_claim(&axis, "Axis", "P3245-V");
-    struct sl_verdict allowed = {SL_DECISION_ALLOWED, "UK-2022-sensitive-sites", "", "", ""};
+    struct sl_verdict allowed = {SL_DECISION_ALLOWED, "UK-2022-sensitive-sites", "", "", "", ""};
     struct sl_device_obs obs3 = {scan, site, NULL, NULL, "198.18.1.8", "80", &axis, &allowed, 0};
     int64_t id3;
     assert_int_equal(sl_store_device_observe(s, &obs3, "t", &id3, &created, &err), 0);

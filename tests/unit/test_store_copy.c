@@ -34,7 +34,7 @@ static void fill(const char *loc)
                                          &err), 0);
     struct sl_claim c = {0};
     snprintf(c.manufacturer, sizeof c.manufacturer, "Hikvision");
-    struct sl_verdict v = {SL_DECISION_REPLACE_BY, "p", "2027-03-31", "", ""};
+    struct sl_verdict v = {SL_DECISION_REPLACE_BY, "p", "2027-03-31", "", "", ""};
     struct sl_device_obs obs = {scan, site, "44:19:b6:00:00:01", "SN1", "198.18.1.7", "80",
                                 &c, &v, 0};
     assert_int_equal(sl_store_device_observe(s, &obs, "t", &id, NULL, &err), 0);

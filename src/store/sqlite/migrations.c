@@ -329,5 +329,43 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "ALTER TABLE vehicle_events ADD COLUMN scheduled_for TEXT;"
      "ALTER TABLE vehicle_events ADD COLUMN exempt_until TEXT;"
      "ALTER TABLE vehicle_events ADD COLUMN exempt_approver TEXT;"},
+    {9, "verdict history: each change of a device's claim or verdict",
+     /* store/verdicts.c: a scan (or import, verify, monitor) or `devices
+      * reassess` that changes a device's claim or verdict writes one row here,
+      * with the change's audit entry (device.verdict), in the transaction that
+      * changes the device. The device keeps its current claim and verdict; the
+      * as-of figures (programme/progress_replay.c) replay these rows. A device
+      * with no row has had its verdict since before this migration. */
+     "CREATE TABLE verdict_events ("
+     "  id INTEGER PRIMARY KEY,"
+     "  device_id INTEGER NOT NULL REFERENCES devices(id),"
+     "  at TEXT NOT NULL,"
+     "  recorded_at TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  via TEXT NOT NULL CHECK (via IN ('observation','reassess')),"
+     "  scan_id INTEGER REFERENCES scans(id),"
+     "  claim_changed INTEGER NOT NULL,"
+     "  verdict_changed INTEGER NOT NULL,"
+     "  from_claim TEXT NOT NULL,"
+     "  to_claim TEXT NOT NULL,"
+     "  from_manufacturer TEXT,"
+     "  to_manufacturer TEXT,"
+     "  from_decision TEXT NOT NULL,"
+     "  to_decision TEXT NOT NULL,"
+     "  from_policy TEXT,"
+     "  to_policy TEXT,"
+     "  from_deadline TEXT,"
+     "  to_deadline TEXT,"
+     "  policy_version TEXT,"
+     "  rules TEXT,"
+     "  reason TEXT"
+     ") STRICT;"
+     "CREATE INDEX verdict_events_device ON verdict_events(device_id, at, id);"
+     "CREATE INDEX verdict_events_replay ON verdict_events"
+     "  (at, id, device_id, verdict_changed, to_decision, to_deadline);"
+     "CREATE TRIGGER verdict_events_no_update BEFORE UPDATE ON verdict_events"
+     "  BEGIN SELECT RAISE(ABORT, 'verdict_events is append-only'); END;"
+     "CREATE TRIGGER verdict_events_no_delete BEFORE DELETE ON verdict_events"
+     "  BEGIN SELECT RAISE(ABORT, 'verdict_events is append-only'); END;"},
     {0, NULL, NULL},
 };
