@@ -11,13 +11,14 @@
 #include "util/str.h"
 
 int sl_store_agent_token_add(struct sl_store *s, const char *sha256, int64_t site_id,
-                             int64_t expires_at, const char *actor, struct sl_err *err)
+                             int64_t expires_at, int64_t schedule, const char *actor,
+                             struct sl_err *err)
 {
     if (sl_store_begin(s, err) != 0)
         return -1;
     struct sl_q *st = sl_st(s,
-                            "INSERT INTO agent_tokens (token_sha256, site_id, created_at, expires_at)"
-                            " VALUES (?1, ?2, ?3, ?4)",
+                            "INSERT INTO agent_tokens (token_sha256, site_id, created_at, expires_at,"
+                            " schedule) VALUES (?1, ?2, ?3, ?4, ?5)",
                             err);
     if (st == NULL)
         goto fail;
@@ -25,6 +26,7 @@ int sl_store_agent_token_add(struct sl_store *s, const char *sha256, int64_t sit
     sl_bind_int(st, 2, site_id);
     sl_bind_int(st, 3, sl_now());
     sl_bind_int(st, 4, expires_at);
+    sl_bind_int(st, 5, schedule);
     if (sl_exec_stmt(st, "adding an enrolment token", err) != 0)
         goto fail;
     char object[48];
@@ -177,7 +179,8 @@ static int insert_agent(struct sl_store *s, const struct sl_agent_enrolment *e, 
 {
     struct sl_q *st = sl_st(s,
                             "INSERT INTO agents (uid, name, cert_pem, cert_sha256, not_after,"
-                            " enrolled_at, schedule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                            " enrolled_at, schedule) SELECT ?1, ?2, ?3, ?4, ?5, ?6, schedule"
+                            " FROM agent_tokens WHERE token_sha256 = ?7 RETURNING id",
                             err);
     if (st == NULL)
         return -1;
@@ -187,7 +190,7 @@ static int insert_agent(struct sl_store *s, const struct sl_agent_enrolment *e, 
     sl_bind_text(st, 4, e->cert_sha256);
     sl_bind_int(st, 5, e->not_after);
     sl_bind_int(st, 6, e->now);
-    sl_bind_int(st, 7, e->schedule);
+    sl_bind_text(st, 7, e->token_sha256);
     if (sl_one_int(st, id, "adding an agent", err) != 1)
         return -1;
     st = sl_st(s, "INSERT INTO agent_sites (agent_id, site_id) VALUES (?1, ?2)", err);

@@ -32,9 +32,11 @@ struct sl_agent {
     char sites[256];              /* its sites' names, comma-separated */
 };
 
-/* Adds a token for a site (sha256: hex of the token text). */
+/* Adds a token for a site (sha256: hex of the token's secret); the agent
+ * enrolled with it scans every `schedule` seconds. */
 int sl_store_agent_token_add(struct sl_store *s, const char *sha256, int64_t site_id,
-                             int64_t expires_at, const char *actor, struct sl_err *err);
+                             int64_t expires_at, int64_t schedule, const char *actor,
+                             struct sl_err *err);
 
 /* Enrols an agent in one transaction: spends the token (refused with kind
  * NOT_FOUND for an unknown token, CONFLICT for a spent one, INVALID for an
@@ -42,7 +44,7 @@ int sl_store_agent_token_add(struct sl_store *s, const char *sha256, int64_t sit
  * audits. *a is filled with the new agent. 0 or -1. */
 struct sl_agent_enrolment {
     const char *token_sha256, *uid, *name, *cert_pem, *cert_sha256;
-    int64_t not_after, now, schedule;
+    int64_t not_after, now;     /* the schedule is the token's */
 };
 int sl_store_agent_enrol(struct sl_store *s, const struct sl_agent_enrolment *e,
                          struct sl_agent *a, struct sl_err *err);

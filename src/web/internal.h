@@ -76,6 +76,12 @@ const char *web_field(struct web_req *r, const char *name);
 /* "/devices/12/schedule" with prefix "/devices/" -> 12 and "schedule". 0 or -1. */
 int web_split_id(const char *path, const char *prefix, int64_t *id, const char **rest);
 
+/* Binds and listens on "ADDR:PORT" (numeric only: no name is looked up);
+ * *loopback says whether it is a loopback address, host gets ADDR. The
+ * descriptor, or -1 with err. (server.c; the agent endpoint uses it too.) */
+int web_bind_listen(const char *listen_on, bool *loopback, char *host, size_t hostn,
+                    struct sl_err *err);
+
 /* Responses. */
 void web_redirect(struct web_req *r, const char *location);
 /* A plain error page (or, for the API, {"error": msg}) with that status. */

@@ -342,7 +342,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 }
 
 /* Binds ADDR:PORT (numeric only: no name is looked up). Sets *loopback. */
-static int bind_listen(const char *listen_on, bool *loopback, char *host, size_t hostn,
+int web_bind_listen(const char *listen_on, bool *loopback, char *host, size_t hostn,
                        struct sl_err *err)
 {
     char addr[128];
@@ -461,7 +461,7 @@ static int web_setup(struct sl_web *w, const struct sl_web_opts *o, char *info, 
     char host[128];
     if (o->plain_http && !sl_str_starts_with(o->listen, "127.") && strncmp(o->listen, "[::1]", 5))
         return sl_err_setk(err, SL_ERR_INVALID, "--http is only allowed on a loopback address");
-    if ((w->fd = bind_listen(o->listen, &loopback, host, sizeof host, err)) < 0)
+    if ((w->fd = web_bind_listen(o->listen, &loopback, host, sizeof host, err)) < 0)
         return -1;
     if (o->plain_http && !loopback)
         return sl_err_setk(err, SL_ERR_INVALID, "--http is only allowed on a loopback address");

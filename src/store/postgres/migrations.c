@@ -337,6 +337,7 @@ const struct sl_migration sl_postgres_migrations[] = {
      "  site_id bigint NOT NULL REFERENCES sites(id),"
      "  created_at bigint NOT NULL,"
      "  expires_at bigint NOT NULL,"
+     "  schedule bigint NOT NULL DEFAULT 86400,"
      "  used_at bigint,"
      "  agent_id bigint REFERENCES agents(id)"
      ");"

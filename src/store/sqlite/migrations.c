@@ -354,6 +354,7 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  site_id INTEGER NOT NULL REFERENCES sites(id),"
      "  created_at INTEGER NOT NULL,"
      "  expires_at INTEGER NOT NULL,"
+     "  schedule INTEGER NOT NULL DEFAULT 86400,"
      "  used_at INTEGER,"
      "  agent_id INTEGER REFERENCES agents(id)"
      ") STRICT;"
