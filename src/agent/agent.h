@@ -36,6 +36,9 @@ struct sl_agent_run_opts {
     const char *dir;
     uint64_t spool_max;           /* bytes; a full spool starts no scan */
     bool once;                    /* one scan, then exit when the spool is empty */
+    bool offline;                 /* air-gapped: configuration from config_file, no
+                                     connection; the spool is carried to `import --spool` */
+    const char *config_file;
     unsigned retry_max;           /* seconds: the longest wait between attempts */
     double rate;                  /* probes per second of its scans; 0 = the default */
     unsigned timeout_ms;          /* per exchange; 0 = the default */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "agent/config.h"
 #include "agent/internal.h"
 #include "net/pki.h"
 #include "net/targets.h"
@@ -115,8 +116,7 @@ static int pull_config(struct runner *r, struct sl_err *err)
     sl_buf_init(&resp, AGENT_RESP_MAX);
     long status = 0;
     int rc = call(r, "GET", "/agent/v1/config", NULL, 0, &status, &resp, err);
-    json_t *j = rc == 0 && status == 200 ? json_loadb((const char *)resp.data, resp.len, 0, NULL)
-                                         : NULL;
+    json_t *j;
     char why[400];
     if (rc != 0 || status >= 500 || status == 429) {
         if (rc == 0)
@@ -125,15 +125,13 @@ static int pull_config(struct runner *r, struct sl_err *err)
     } else if (status != 200) {
         rc = sl_err_setk(err, SL_ERR_INVALID, "the server refuses this agent (%ld): %s", status,
                          why_of(&resp, why, sizeof why));
-    } else if (j == NULL || !json_is_array(json_object_get(j, "sites")) ||
-               !json_is_integer(json_object_get(j, "schedule"))) {
-        rc = sl_err_setk(err, SL_ERR_INVALID, "the server's configuration is malformed");
+    } else if ((j = agent_config_parse((const char *)resp.data, resp.len, &r->schedule, err)) ==
+               NULL) {
+        rc = sl_err_prefix(err, "the server's configuration");
     } else {
         json_decref(r->config);
-        r->config = json_incref(j);
-        r->schedule = json_integer_value(json_object_get(j, "schedule"));
+        r->config = j;
     }
-    json_decref(j);
     sl_buf_free(&resp);
     return rc;
 }
@@ -322,6 +320,18 @@ static double backoff(struct runner *r)
     return d * (0.5 + 0.5 * sl_rng_unit(&r->rng));
 }
 
+/* An offline agent's configuration file (the server's form). */
+static int offline_config(struct runner *r, struct sl_err *err)
+{
+    size_t n;
+    char *text = sl_read_file(r->o->config_file, AGENT_CONFIG_MAX, &n, err);
+    if (text == NULL)
+        return -1;
+    r->config = agent_config_parse(text, n, &r->schedule, err);
+    free(text);
+    return r->config != NULL ? 0 : sl_err_prefix(err, "%s", r->o->config_file);
+}
+
 static void nap(const struct runner *r, double seconds)
 {
     uint64_t until = sl_mono_ms() + (uint64_t)(seconds * 1000);
@@ -335,7 +345,7 @@ static void nap(const struct runner *r, double seconds)
  * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
 static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
 {
-    int rc = pull_config(r, err);
+    int rc = r->o->offline ? 0 : pull_config(r, err);
     if (rc < 0)
         return -1;
     if (rc > 0)
@@ -355,7 +365,7 @@ static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_
             *scanned = true;
         }
     }
-    rc = upload(r, err);
+    rc = r->o->offline ? 0 : upload(r, err);
     if (rc < 0)
         return -1;
     r->failures = rc > 0 ? r->failures + 1 : 0;
@@ -371,7 +381,7 @@ static int run_loop(struct runner *r, struct sl_err *err)
             return -1;
         struct spool_stat st;
         spool_stat(&r->sp, &st);
-        if (r->o->once && scanned && st.batches == 0) {
+        if (r->o->once && scanned && (st.batches == 0 || r->o->offline)) {
             say(r, "done: scanned once, spool empty");
             return 0;
         }
@@ -396,6 +406,8 @@ int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
     sl_buf_init(&r.body, SL_BATCH_MAX_BYTES - (64u << 10));
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = load_state(&r, err);
+    if (rc == 0 && o->offline)
+        rc = offline_config(&r, err);
     if (rc == 0)
         rc = spool_open(&r.sp, o->dir, o->spool_max, err);
     if (rc == 0) {

@@ -80,6 +80,7 @@ static int agent_run(int argc, char **argv)
         {"once", no_argument, NULL, 'o'},            {"retry-max", required_argument, NULL, 'r'},
         {"rate", required_argument, NULL, 'R'},      {"timeout", required_argument, NULL, 'T'},
         {"batch-devices", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
+        {"offline", required_argument, NULL, 'O'},
         {NULL, 0, NULL, 0},
     };
     struct sl_agent_run_opts o = {.dir = DEFAULT_STATE, .spool_max = 1024ull << 20,
@@ -91,6 +92,10 @@ static int agent_run(int argc, char **argv)
         switch (c) {
         case 'd': o.dir = optarg; break;
         case 'o': o.once = true; break;
+        case 'O':
+            o.offline = true;
+            o.config_file = optarg;
+            break;
         case 'm':
             if (sl_parse_i64(optarg, 4096, INT64_MAX, &v) != 0)
                 return sl_cli_usage_error(cmd, "--spool-max takes bytes (at least 4096)");
@@ -118,7 +123,7 @@ static int agent_run(int argc, char **argv)
             break;
         case 'h':
             printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
-                   "          [--rate N] [--timeout MS] [--batch-devices N]\n\n"
+                   "          [--rate N] [--timeout MS] [--batch-devices N] [--offline CONFIG]\n\n"
                    "Runs the agent: pulls its configuration from the server (its sites'\n"
                    "networks and schedule), scans them on schedule, spools the results as\n"
                    "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
@@ -127,7 +132,9 @@ static int agent_run(int argc, char **argv)
                    "over --spool-max (default 1 GiB) starts no new scan until it drains;\n"
                    "nothing is ever dropped. --once: one scan, then exit once the spool is\n"
                    "empty. SIGTERM or SIGINT stops it (a scan in progress is cut short and\n"
-                   "what it found is spooled).\n",
+                   "what it found is spooled). --offline CONFIG: an air-gapped site: the\n"
+                   "configuration from a file (the server's /agent/v1/config form), no\n"
+                   "connection at all; carry STATE/spool to `sightline import --spool`.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);

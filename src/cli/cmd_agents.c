@@ -216,10 +216,11 @@ static int agents_list(int argc, char **argv)
         json_decref(arr);
         return sl_cli_fail_err(cmd, &err);
     }
-    if (a.json)
-        sl_print_json(stdout, arr);
-    else
-        print_agents(arr);
+    if (a.json) {
+        sl_print_json(stdout, arr); /* takes arr */
+        return SL_EXIT_OK;
+    }
+    print_agents(arr);
     json_decref(arr);
     return SL_EXIT_OK;
 }
