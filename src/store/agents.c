@@ -33,7 +33,7 @@ int sl_store_agent_token_add(struct sl_store *s, const char *sha256, int64_t sit
     snprintf(object, sizeof object, "site:%lld", (long long)site_id);
     /* Only the token's first 8 hex digits of its hash: enough to match, useless to spend. */
     if (sl_store_audit_json(s, actor, "agent.token", object,
-                            json_pack("{s:s%, s:I}", "token_sha256", sha256, (size_t)8,
+                            json_pack("{s:s%, s:I}", "token_sha256", sha256, strnlen(sha256, 8),
                                       "expires_at", (json_int_t)expires_at),
                             err) != 0)
         goto fail;
