@@ -42,6 +42,7 @@ struct sl_agent_run_opts {
     unsigned retry_max;           /* seconds: the longest wait between attempts */
     double rate;                  /* probes per second of its scans; 0 = the default */
     unsigned timeout_ms;          /* per exchange; 0 = the default */
+    unsigned connect_timeout_ms;  /* an unanswered SYN means filtered after this; 0 = adaptive */
     unsigned batch_devices;       /* devices per batch at most */
     volatile sig_atomic_t *stop;  /* set to stop (finishes what it writes) */
     FILE *log;                    /* one line per event */

@@ -131,6 +131,12 @@ static int pull_config(struct runner *r, struct sl_err *err)
     } else {
         json_decref(r->config);
         r->config = j;
+        /* Kept, so that an agent restarted while the server is away still scans. */
+        char path[1100];
+        snprintf(path, sizeof path, "%s/config.json", r->o->dir);
+        struct sl_err werr = {0};
+        if (sl_write_file(path, resp.data, resp.len, &werr) != 0)
+            say(r, "cannot keep the configuration: %s", werr.msg);
     }
     sl_buf_free(&resp);
     return rc;
@@ -222,6 +228,7 @@ static int scan_once(struct runner *r, struct sl_err *err)
     so.rate = r->o->rate > 0 ? r->o->rate : SL_SCAN_DEFAULT_RATE;
     so.retries = SL_SCAN_DEFAULT_RETRIES;
     so.timeout_ms = r->o->timeout_ms;
+    so.connect_timeout_ms = r->o->connect_timeout_ms;
     so.discovery_followup = true;
     so.targets_text = text;
     so.stop = r->o->stop;
@@ -320,16 +327,16 @@ static double backoff(struct runner *r)
     return d * (0.5 + 0.5 * sl_rng_unit(&r->rng));
 }
 
-/* An offline agent's configuration file (the server's form). */
-static int offline_config(struct runner *r, struct sl_err *err)
+/* A configuration file: an offline agent's, or the last one the server sent. */
+static int file_config(struct runner *r, const char *path, struct sl_err *err)
 {
     size_t n;
-    char *text = sl_read_file(r->o->config_file, AGENT_CONFIG_MAX, &n, err);
+    char *text = sl_read_file(path, AGENT_CONFIG_MAX, &n, err);
     if (text == NULL)
         return -1;
     r->config = agent_config_parse(text, n, &r->schedule, err);
     free(text);
-    return r->config != NULL ? 0 : sl_err_prefix(err, "%s", r->o->config_file);
+    return r->config != NULL ? 0 : sl_err_prefix(err, "%s", path);
 }
 
 static void nap(const struct runner *r, double seconds)
@@ -406,8 +413,12 @@ int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
     sl_buf_init(&r.body, SL_BATCH_MAX_BYTES - (64u << 10));
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc = load_state(&r, err);
+    char kept[1100];
+    snprintf(kept, sizeof kept, "%s/config.json", o->dir);
     if (rc == 0 && o->offline)
-        rc = offline_config(&r, err);
+        rc = file_config(&r, o->config_file, err);
+    else if (rc == 0 && access(kept, F_OK) == 0 && file_config(&r, kept, err) != 0)
+        say(&r, "the kept configuration is not usable (%s): waiting for the server's", err->msg);
     if (rc == 0)
         rc = spool_open(&r.sp, o->dir, o->spool_max, err);
     if (rc == 0) {

@@ -81,6 +81,7 @@ static int agent_run(int argc, char **argv)
         {"rate", required_argument, NULL, 'R'},      {"timeout", required_argument, NULL, 'T'},
         {"batch-devices", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
         {"offline", required_argument, NULL, 'O'},
+        {"connect-timeout", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     struct sl_agent_run_opts o = {.dir = DEFAULT_STATE, .spool_max = 1024ull << 20,
@@ -116,6 +117,11 @@ static int agent_run(int argc, char **argv)
                 return sl_cli_usage_error(cmd, "--timeout takes 100 to 60000 ms");
             o.timeout_ms = (unsigned)v;
             break;
+        case 'C':
+            if (sl_parse_i64(optarg, 10, 600000, &v) != 0)
+                return sl_cli_usage_error(cmd, "--connect-timeout takes 10 to 600000 ms");
+            o.connect_timeout_ms = (unsigned)v;
+            break;
         case 'b':
             if (sl_parse_i64(optarg, 1, 100000, &v) != 0)
                 return sl_cli_usage_error(cmd, "--batch-devices takes 1 to 100000");
@@ -123,7 +129,8 @@ static int agent_run(int argc, char **argv)
             break;
         case 'h':
             printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
-                   "          [--rate N] [--timeout MS] [--batch-devices N] [--offline CONFIG]\n\n"
+                   "          [--rate N] [--timeout MS] [--connect-timeout MS] [--batch-devices N]\n"
+                   "          [--offline CONFIG]\n\n"
                    "Runs the agent: pulls its configuration from the server (its sites'\n"
                    "networks and schedule), scans them on schedule, spools the results as\n"
                    "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
@@ -134,7 +141,8 @@ static int agent_run(int argc, char **argv)
                    "empty. SIGTERM or SIGINT stops it (a scan in progress is cut short and\n"
                    "what it found is spooled). --offline CONFIG: an air-gapped site: the\n"
                    "configuration from a file (the server's /agent/v1/config form), no\n"
-                   "connection at all; carry STATE/spool to `sightline import --spool`.\n",
+                   "connection at all; carry STATE/spool to `sightline import --spool`.\n"
+                   "--rate, --timeout, --connect-timeout: as `sightline scan`'s.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
