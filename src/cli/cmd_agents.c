@@ -111,7 +111,7 @@ static int agents_token(int argc, char **argv)
     int rc = agents_options(
         argc, argv, &a,
         "--site NAME [--expires 24h] [--schedule 24h] [--out FILE] [--tls-dir DIR]\n"
-        "          [--db LOCATION]\n\n"
+        "          [--actor NAME] [--db LOCATION]\n\n"
         "Makes a single-use enrolment token for an agent of the site and prints it (or\n"
         "writes it to FILE, mode 0600). Only its SHA-256 is kept in the register. The\n"
         "token names the agent CA's SHA-256 (the CA is kept in --tls-dir, serve's state\n"
@@ -231,8 +231,8 @@ static int agents_change(int argc, char **argv, bool rename)
     const char *cmd = argv[0];
     struct agents_args a;
     int rc = agents_options(argc, argv, &a,
-                            rename ? "NAME NEW-NAME [--db LOCATION]\n\nRenames an agent.\n"
-                                   : "NAME [--db LOCATION]\n\nRevokes an agent: its next "
+                            rename ? "NAME NEW-NAME [--actor NAME] [--db LOCATION]\n\nRenames an agent.\n"
+                                   : "NAME [--actor NAME] [--db LOCATION]\n\nRevokes an agent: its next "
                                      "request is refused, whatever its certificate says.\n");
     if (rc != SL_EXIT_OK || a.help)
         return rc;
