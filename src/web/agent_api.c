@@ -433,6 +433,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 
 /* GnuTLS's own complaints about a handshake (another CA's certificate, an old
  * protocol) reach the log through libmicrohttpd's error logger. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
