@@ -33,11 +33,11 @@ int sl_pki_write_private(const char *path, const char *data, struct sl_err *err)
     return 0;
 }
 
-static char *pem_of(int (*write)(BIO *, void *), void *obj)
+static char *pem_of(int (*write)(BIO *, void *), const void *obj)
 {
     BIO *b = BIO_new(BIO_s_mem());
     char *out = NULL;
-    if (b != NULL && write(b, obj) == 1) {
+    if (b != NULL && write(b, (void *)obj) == 1) {
         char *p;
         long n = BIO_get_mem_data(b, &p);
         out = n > 0 ? strndup(p, (size_t)n) : NULL;
@@ -54,6 +54,16 @@ static int write_x509(BIO *b, void *x)
 static int write_key(BIO *b, void *k)
 {
     return PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
+}
+
+char *sl_pki_cert_pem(const void *x509)
+{
+    return pem_of(write_x509, x509);
+}
+
+char *sl_pki_key_pem(const void *pkey)
+{
+    return pem_of(write_key, pkey);
 }
 
 static int write_req(BIO *b, void *r)
@@ -122,8 +132,9 @@ int sl_pki_cert_sha256(const char *cert_pem, char *sha256, struct sl_err *err)
     return rc == 0 ? 0 : sl_err_setk(err, SL_ERR_INVALID, "not a PEM X.509 certificate");
 }
 
-static int add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+int sl_pki_add_ext(void *xv, void *issuerv, int nid, const char *value)
 {
+    X509 *x = xv, *issuer = issuerv;
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
@@ -175,9 +186,9 @@ static int ca_make(struct sl_pki_ca *ca, const char *cpath, const char *kpath, s
     X509 *x = key != NULL ? cert_new(3650) : NULL;
     if (x == NULL || set_name(X509_get_subject_name(x), "sightline", NULL, "sightline agent CA") != 0 ||
         X509_set_issuer_name(x, X509_get_subject_name(x)) != 1 || X509_set_pubkey(x, key) != 1 ||
-        add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") != 0 ||
-        add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign") != 0 ||
-        add_ext(x, x, NID_subject_key_identifier, "hash") != 0 ||
+        sl_pki_add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") != 0 ||
+        sl_pki_add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign") != 0 ||
+        sl_pki_add_ext(x, x, NID_subject_key_identifier, "hash") != 0 ||
         X509_sign(x, key, EVP_sha256()) == 0) {
         X509_free(x);
         EVP_PKEY_free(key);
@@ -247,7 +258,7 @@ void sl_pki_ca_free(struct sl_pki_ca *ca)
 static int ca_sign(const struct sl_pki_ca *ca, X509 *x)
 {
     return X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) == 1 &&
-                   add_ext(x, ca->cert, NID_authority_key_identifier, "keyid:always") == 0 &&
+                   sl_pki_add_ext(x, ca->cert, NID_authority_key_identifier, "keyid:always") == 0 &&
                    X509_sign(x, ca->key, EVP_sha256()) != 0
                ? 0
                : -1;
@@ -265,9 +276,9 @@ int sl_pki_server_cert(const struct sl_pki_ca *ca, const char *host, char **cert
     int rc = -1;
     if (x != NULL &&
         set_name(X509_get_subject_name(x), "sightline", NULL, "sightline agent endpoint") == 0 &&
-        X509_set_pubkey(x, key) == 1 && add_ext(x, ca->cert, NID_subject_alt_name, san) == 0 &&
-        add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") == 0 &&
-        add_ext(x, ca->cert, NID_ext_key_usage, "serverAuth") == 0 && ca_sign(ca, x) == 0) {
+        X509_set_pubkey(x, key) == 1 && sl_pki_add_ext(x, ca->cert, NID_subject_alt_name, san) == 0 &&
+        sl_pki_add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") == 0 &&
+        sl_pki_add_ext(x, ca->cert, NID_ext_key_usage, "serverAuth") == 0 && ca_sign(ca, x) == 0) {
         *cert_pem = pem_of(write_x509, x);
         *key_pem = pem_of(write_key, key);
         rc = *cert_pem != NULL && *key_pem != NULL ? 0 : -1;
@@ -336,9 +347,9 @@ int sl_pki_issue(const struct sl_pki_ca *ca, const char *csr_pem, size_t len, co
     int rc = -1;
     if (x != NULL && set_name(X509_get_subject_name(x), "sightline agent", site, cn) == 0 &&
         X509_set_pubkey(x, key) == 1 &&
-        add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") == 0 &&
-        add_ext(x, ca->cert, NID_key_usage, "critical,digitalSignature") == 0 &&
-        add_ext(x, ca->cert, NID_ext_key_usage, "clientAuth") == 0 && ca_sign(ca, x) == 0 &&
+        sl_pki_add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") == 0 &&
+        sl_pki_add_ext(x, ca->cert, NID_key_usage, "critical,digitalSignature") == 0 &&
+        sl_pki_add_ext(x, ca->cert, NID_ext_key_usage, "clientAuth") == 0 && ca_sign(ca, x) == 0 &&
         x509_sha256(x, sha256) == 0) {
         *cert_pem = pem_of(write_x509, x);
         *not_after = (int64_t)time(NULL) + (int64_t)days * 86400;

@@ -75,6 +75,13 @@ int sl_pki_sign(const char *key_pem, const void *data, size_t len, char *sig,
 int sl_pki_verify(const char *cert_pem, const void *data, size_t len, const char *sig,
                   struct sl_err *err);
 
+/* Adds an extension (nid, OpenSSL's config text) to an X509 * issued by the
+ * X509 * issuer (itself when self-signed). 0 or -1. */
+int sl_pki_add_ext(void *x509, void *issuer, int nid, const char *value);
+/* PEM text of an X509 * and of an EVP_PKEY * (unencrypted), malloc'd; NULL on failure. */
+char *sl_pki_cert_pem(const void *x509);
+char *sl_pki_key_pem(const void *pkey);
+
 /* Writes a file only its owner may read (mode 0600), refusing to replace one. */
 int sl_pki_write_private(const char *path, const char *data, struct sl_err *err);
 
