@@ -135,6 +135,10 @@ void web_action_device(struct web_req *r, int64_t id, const char *action);
 void web_action_exemption(struct web_req *r, int64_t id, const char *action);
 void web_password_change(struct web_req *r);
 
+/* ---- agents_page.c: the site agents (list, revoke) ---- */
+void web_page_agents(struct web_req *r);
+void web_action_agent_revoke(struct web_req *r);
+
 /* ---- api.c ---- */
 void web_api(struct web_req *r);
 

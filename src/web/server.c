@@ -198,6 +198,10 @@ static void route_signed_in(struct web_req *r)
         web_page_audit(r);
     else if (get && strcmp(r->path, "/exemptions") == 0)
         web_page_exemptions(r);
+    else if (get && strcmp(r->path, "/agents") == 0)
+        web_page_agents(r);
+    else if (!get && strcmp(r->path, "/agents/revoke") == 0)
+        web_action_agent_revoke(r);
     else if (strcmp(r->path, "/password") == 0)
         get ? web_page_password(r) : web_password_change(r);
     else if (!get && strcmp(r->path, "/logout") == 0)

@@ -7,6 +7,7 @@
 # by file). Every refusal leaves a log line and writes nothing.
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_serve.sh"
 need_lab
 need_tool curl openssl python3
 SL=$SIGHTLINE LAB=$SIGHTLINE_LAB
@@ -25,6 +26,8 @@ expect 0 "a token for site B" "$SL" agents token --site "Site B" --out "$T/tokB"
 expect 2 "a token for no site is refused" "$SL" agents token --site Nowhere
 SIGHTLINE_NOW=2020-01-01 "$SL" agents token --site "Site A" --out "$T/tokOld" 2>/dev/null || die "old token"
 check "only hashes are stored" 0 "$(sql "SELECT count(*) FROM agent_tokens WHERE token_sha256 = '$(cut -d. -f2 "$T/tokA")'")"
+add_user admin --grant programme-admin
+add_user viewer --grant viewer
 chmod 755 "$T"
 chown -R nobody "$T"
 "$SL" serve --user nobody --http --listen 127.0.0.1:8080 --agent-listen 127.0.0.1:9443 \
@@ -154,7 +157,21 @@ expect 0 "agents list --json" "$SL" agents list --json
 has "$T/out" '"refused_records"'
 expect 0 "rename" "$SL" agents rename site-b lab-b
 expect 2 "rename to a taken name" "$SL" agents rename lab-b site-a
-expect 0 "revoke" "$SL" agents revoke site-a
+# The dashboard's Agents page: auditors and admins read it, an admin over all sites revokes.
+B=http://127.0.0.1:8080
+check "admin signs in" 303 "$(login admin)"
+check "viewer signs in" 303 "$(login viewer)"
+check "the Agents page for an admin" 200 "$(c admin -o "$T/agents.html" -w '%{http_code}' $B/agents)"
+has "$T/agents.html" "site-a"
+has "$T/agents.html" ">Revoke</button>"
+check "not for a viewer" 403 "$(c viewer -o /dev/null -w '%{http_code}' $B/agents)"
+check "a viewer cannot revoke" 403 "$(c viewer -o /dev/null -w '%{http_code}' -H "X-CSRF-Token: $(csrf viewer)" \
+    --data-urlencode agent=site-a $B/agents/revoke)"
+check "no revocation without the CSRF token" 403 "$(c admin -o /dev/null -w '%{http_code}' \
+    --data-urlencode agent=site-a $B/agents/revoke)"
+check "still active" "" "$(sql "SELECT revoked_at FROM agents WHERE name = 'site-a'")"
+check "the admin revokes site-a from the page" 303 "$(c admin -o /dev/null -w '%{http_code}' \
+    -H "X-CSRF-Token: $(csrf admin)" --data-urlencode agent=site-a $B/agents/revoke)"
 check "a revoked agent is refused" 403 "$(code $A $U/agent/v1/config)"
 has "$T/serve.err" "agent 'site-a' is revoked"
 expect 2 "a revoked agent's run stops with the server's reason" "$SL" agent run --state "$T/a" --once
