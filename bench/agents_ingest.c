@@ -277,5 +277,15 @@ int main(int argc, char **argv)
     size_t nr = nb < 50 ? nb : 50, r_applied = 0, r_acked = 0, r_failed = 0;
     post_all(xs, nr, conc, lat, &r_applied, &r_acked, &r_failed);
     printf("replayed %zu batches: acknowledged %zu, applied again %zu\n", nr, r_acked, r_applied);
+    for (size_t i = 0; i < nb; i++) {
+        sl_buf_free(xs[i].batch);
+        free(xs[i].batch);
+    }
+    for (int i = 0; i < agents; i++)
+        free(as[i].key_pem);
+    free(xs);
+    free(as);
+    free(lat);
+    curl_global_cleanup();
     return failed == 0 && applied == nb && r_applied == 0 ? 0 : 1;
 }
