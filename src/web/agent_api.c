@@ -375,7 +375,7 @@ static enum MHD_Result route(struct sl_agent_srv *a, struct MHD_Connection *c, s
     }
     enum MHD_Result out;
     struct sl_agent ag;
-    char why[400];
+    char why[SL_ERR_MAX + 64];
     if (enrol) {
         out = do_enrol(a, c, r, s);
     } else if (peer_agent(a, c, s, &ag, why, sizeof why) != 1) {
