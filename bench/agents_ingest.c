@@ -34,6 +34,7 @@ struct xfer {
     uint64_t started;
     struct sl_buf resp;
     CURL *c;
+    bool acked;
 };
 
 static const char *url, *statedir, *ca_file;
@@ -215,6 +216,7 @@ static void post_all(struct xfer *xs, size_t n, int conc, uint64_t *lat, size_t 
             lat[done++] = sl_mono_ms() - x->started;
             if (msg->data.result == CURLE_OK && status == 200) {
                 (*acked)++;
+                x->acked = true;
                 *applied += memmem(x->resp.data, x->resp.len, "\"applied\":true", 14) != NULL;
             } else {
                 (*failed)++;
@@ -268,12 +270,29 @@ int main(int argc, char **argv)
     post_all(xs, nb, conc, lat, &applied, &acked, &failed);
     double secs = (double)(sl_mono_ms() - t0) / 1000;
     qsort(lat, nb, sizeof *lat, cmp_u64);
+    /* What an agent does with a batch that got no acknowledgement: send it again. */
+    size_t retried = 0;
+    for (int round = 0; round < 5 && failed > 0; round++) {
+        size_t nf = 0;
+        for (size_t i = 0; i < nb; i++)
+            if (!xs[i].acked) {
+                struct xfer t = xs[i];
+                xs[i] = xs[nf];
+                xs[nf++] = t;
+            }
+        uint64_t *rl = calloc(nf, sizeof *rl);
+        failed = 0;
+        post_all(xs, nf, conc, rl, &applied, &acked, &failed);
+        retried += nf;
+        free(rl);
+    }
     printf("posted %zu batches (%d devices each, %d connections at a time): %.1f s, %.0f devices/s "
            "end to end with their evidence\n",
            nb, per, conc, secs, (double)agents * devices / secs);
     printf("batch latency p50 %llu ms, p99 %llu ms, max %llu ms\n", (unsigned long long)lat[nb / 2],
            (unsigned long long)lat[nb * 99 / 100], (unsigned long long)lat[nb - 1]);
-    printf("acknowledged %zu, applied %zu, failed %zu\n", acked, applied, failed);
+    printf("acknowledged %zu, applied %zu, sent again after no answer %zu, never acknowledged %zu\n",
+           acked, applied, retried, failed);
     size_t nr = nb < 50 ? nb : 50, r_applied = 0, r_acked = 0, r_failed = 0;
     post_all(xs, nr, conc, lat, &r_applied, &r_acked, &r_failed);
     printf("replayed %zu batches: acknowledged %zu, applied again %zu\n", nr, r_acked, r_applied);

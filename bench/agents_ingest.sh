@@ -1,6 +1,6 @@
 #!/bin/sh
 # Site agents' ingest under load (issue 15): `sightline serve --agent-listen`
-# (release build, 4 worker threads) on a private PostgreSQL cluster, and one
+# (release build, THREADS worker threads) on a private PostgreSQL cluster, and one
 # load-generator process (bench_agents_ingest: libcurl's multi interface, C
 # mutual-TLS connections at a time) simulating AGENTS agents of DEVICES
 # devices each: every agent enrolled for real (token, own key, CSR,
@@ -10,7 +10,7 @@
 # peak RSS, and what the register holds. Target (issue 15): >= 10,000
 # devices/s. A benchmark: it prints figures and never fails on them. Runs in a
 # network namespace of its own (loopback only).
-#   bench/agents_ingest.sh [AGENTS] [DEVICES]      (BATCH=500, C=64)
+#   bench/agents_ingest.sh [AGENTS] [DEVICES]      (BATCH=500, C=64, THREADS=4)
 set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench/agents_ingest.sh: needs root (a network namespace, the cluster)" >&2; exit 2; }
@@ -22,6 +22,7 @@ agents=${1:-1000}
 devices=${2:-1000}
 batch=${BATCH:-500}
 conc=${C:-64}
+threads=${THREADS:-4}
 SL=$PWD/build/sightline
 GEN=$PWD/build/bench/bench_agents_ingest
 export SIGHTLINE_DATA="$PWD/data" SIGHTLINE_CONFIG=/dev/null
@@ -35,10 +36,10 @@ cleanup() {
 }
 trap cleanup EXIT
 db=$(sh scripts/pg-cluster start "$dir/pg")
-echo "register: $db; $agents agents x $devices devices, batches of $batch, $conc connections"
+echo "register: $db; $agents agents x $devices devices, batches of $batch, $conc connections, $threads server threads"
 # serve runs as the cluster's owner (its socket), connecting as our role.
 PGUSER=$(id -un) $SL serve --user postgres --db "$db" --http --listen 127.0.0.1:8080 \
-    --tls-dir "$dir" --agent-listen 127.0.0.1:9443 --agent-rate 1000000 --threads 4 \
+    --tls-dir "$dir" --agent-listen 127.0.0.1:9443 --agent-rate 1000000 --threads "$threads" \
     >"$dir/serve.out" 2>"$dir/serve.err" &
 pid=$!
 i=0
