@@ -39,5 +39,7 @@ int sl_cmd_vehicle_explain(const char *cmd, const char *key, const char *db, con
                            const char *date, bool json);
 int sl_cmd_serve(int argc, char **argv);
 int sl_cmd_users(int argc, char **argv);
+int sl_cmd_agents(int argc, char **argv); /* cmd_agents.c: the central side */
+int sl_cmd_agent(int argc, char **argv);  /* cmd_agent.c: the agent itself */
 
 #endif

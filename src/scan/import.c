@@ -12,12 +12,7 @@
 
 #define MAX_DEPTH 64
 
-struct hosts {
-    struct sl_host **h;
-    size_t n, cap;
-};
-
-static struct sl_host *hosts_add(struct hosts *hs, const char *addr, struct sl_err *err)
+struct sl_host *sl_hostlist_add(struct sl_hostlist *hs, const char *addr, struct sl_err *err)
 {
     struct sl_addr a;
     if (sl_addr_parse(addr, &a) != 0) {
@@ -50,7 +45,7 @@ static struct sl_host *hosts_add(struct hosts *hs, const char *addr, struct sl_e
     return h;
 }
 
-static void host_port(struct sl_host *h, uint16_t port)
+void sl_host_port(struct sl_host *h, uint16_t port)
 {
     for (unsigned i = 0; i < h->n_open; i++)
         if (h->open_ports[i] == port)
@@ -59,7 +54,7 @@ static void host_port(struct sl_host *h, uint16_t port)
         h->open_ports[h->n_open++] = port;
 }
 
-static void hosts_free(struct hosts *hs)
+void sl_hostlist_free(struct sl_hostlist *hs)
 {
     for (size_t i = 0; i < hs->n; i++) {
         for (struct sl_ev_item *it = hs->h[i]->ev_head, *nx; it != NULL; it = nx) {
@@ -101,7 +96,7 @@ static size_t unescape(const char *s, char *out, size_t n)
 
 struct nx {
     XML_Parser p;
-    struct hosts *hs;
+    struct sl_hostlist *hs;
     struct sl_err *err;
     int depth;
     bool failed;
@@ -137,7 +132,7 @@ static void nx_fail(struct nx *x, const char *msg)
 static struct sl_host *nx_host(struct nx *x)
 {
     if (x->h == NULL && x->addr[0]) {
-        x->h = hosts_add(x->hs, x->addr, x->err);
+        x->h = sl_hostlist_add(x->hs, x->addr, x->err);
         if (x->h == NULL) {
             x->failed = true;
             XML_StopParser(x->p, XML_FALSE);
@@ -220,7 +215,7 @@ static void XMLCALL nx_start(void *ud, const XML_Char *name, const XML_Char **a)
         x->port_open = st != NULL && strcmp(st, "open") == 0;
         struct sl_host *h = x->port_open ? nx_host(x) : NULL;
         if (h != NULL)
-            host_port(h, x->port);
+            sl_host_port(h, x->port);
     } else if (x->in_port && x->port_open && strcmp(name, "service") == 0) {
         static const char *const keys[] = {"name", "product", "version", "extrainfo",
                                            "devicetype", "ostype", "tunnel"};
@@ -277,7 +272,7 @@ static void XMLCALL nx_entity(void *ud, const XML_Char *name, int is_pe, const X
     nx_fail(ud, "entity declarations are not accepted");
 }
 
-static int parse_nmap(const char *data, size_t len, struct hosts *hs, struct sl_err *err)
+static int parse_nmap(const char *data, size_t len, struct sl_hostlist *hs, struct sl_err *err)
 {
     struct nx x;
     memset(&x, 0, sizeof x);
@@ -450,7 +445,7 @@ static int masscan_records(const char *data, size_t len, struct mrecs *m, struct
     return rc;
 }
 
-static int parse_masscan(const char *data, size_t len, struct hosts *hs, struct sl_err *err)
+static int parse_masscan(const char *data, size_t len, struct sl_hostlist *hs, struct sl_err *err)
 {
     struct mrecs m = {NULL, 0, 0};
     int rc = masscan_records(data, len, &m, err);
@@ -460,12 +455,12 @@ static int parse_masscan(const char *data, size_t len, struct hosts *hs, struct 
         for (size_t i = 0; i < m.n && rc == 0; i++) {
             const struct mrec *r = &m.v[i];
             if (h == NULL || strcmp(h->addr_s, r->addr) != 0)
-                h = hosts_add(hs, r->addr, err);
+                h = sl_hostlist_add(hs, r->addr, err);
             if (h == NULL) {
                 rc = -1;
                 break;
             }
-            host_port(h, r->port);
+            sl_host_port(h, r->port);
             if (r->banner != NULL)
                 sl_host_add_evidence(h, r->http ? SL_PROTO_HTTP : SL_PROTO_TCP, SL_OUTCOME_OK,
                                      r->port, "masscan import", NULL, r->banner, r->blen,
@@ -509,27 +504,38 @@ int sl_import_run(const char *data, size_t len, enum sl_import_format fmt,
         return sl_err_setk(err, SL_ERR_INVALID, "input larger than %zu bytes", SL_IMPORT_MAX_BYTES);
     if (fmt == SL_IMPORT_AUTO && detect(data, len, &fmt, err) != 0)
         return -1;
-    struct hosts hs = {0};
+    struct sl_hostlist hs = {0};
     int rc = fmt == SL_IMPORT_NMAP_XML ? parse_nmap(data, len, &hs, err)
                                        : parse_masscan(data, len, &hs, err);
     if (rc == 0 && hs.n == 0)
         rc = sl_err_setk(err, SL_ERR_INVALID, "%s: no hosts in the file, nothing to import",
                         fmt == SL_IMPORT_NMAP_XML ? "nmap XML" : "masscan JSON");
     if (rc != 0) {
-        hosts_free(&hs);
+        sl_hostlist_free(&hs);
         return -1;
     }
+    rc = sl_hostlist_record(&hs, opts, "import", cb, sum, err);
+    sl_hostlist_free(&hs);
+    return rc;
+}
+
+int sl_hostlist_record(struct sl_hostlist *hs, const struct sl_scan_opts *opts, const char *kind,
+                       const struct sl_scan_callbacks *cb, struct sl_scan_summary *sum,
+                       struct sl_err *err)
+{
+    static const struct sl_scan_callbacks no_cb;
+    if (cb == NULL)
+        cb = &no_cb;
+    int rc = 0;
     struct sl_scan_opts o = *opts;
-    o.kind = "import";
+    o.kind = kind;
     o.targets = NULL;
     struct sl_recorder *rec;
-    if (sl_recorder_new(&rec, &o, cb, sum, err) != 0) {
-        hosts_free(&hs);
+    if (sl_recorder_new(&rec, &o, cb, sum, err) != 0)
         return -1;
-    }
-    sum->stats.hosts_total = hs.n;
-    for (size_t i = 0; i < hs.n && rc == 0; i++) {
-        struct sl_host *h = hs.h[i];
+    sum->stats.hosts_total = hs->n;
+    for (size_t i = 0; i < hs->n && rc == 0; i++) {
+        struct sl_host *h = hs->h[i];
         for (struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next) {
             sum->stats.evidence++;
             if (cb->on_evidence != NULL)
@@ -546,6 +552,5 @@ int sl_import_run(const char *data, size_t len, enum sl_import_format fmt,
         rc = -1;
     }
     sl_recorder_free(rec);
-    hosts_free(&hs);
     return rc;
 }

@@ -56,6 +56,22 @@ void sl_host_add_evidence(struct sl_host *h, enum sl_proto proto, enum sl_outcom
                           uint16_t port, const char *request, const char *path,
                           const void *data, size_t len, const char *detail);
 
+/* A list of hosts built from a file (import.c, batch.c), owned by the list. */
+struct sl_hostlist {
+    struct sl_host **h;
+    size_t n, cap;
+};
+/* A new host for a literal address (up, no evidence), or NULL with err. */
+struct sl_host *sl_hostlist_add(struct sl_hostlist *hs, const char *addr, struct sl_err *err);
+void sl_hostlist_free(struct sl_hostlist *hs);
+/* Notes an open TCP port of a host (bounded, no duplicates). */
+void sl_host_port(struct sl_host *h, uint16_t port);
+/* Identifies, judges and records every host of the list under one scan record
+ * of this kind (opts: ident, policy, store, site, actor). 0 or -1. */
+int sl_hostlist_record(struct sl_hostlist *hs, const struct sl_scan_opts *opts, const char *kind,
+                       const struct sl_scan_callbacks *cb, struct sl_scan_summary *sum,
+                       struct sl_err *err);
+
 /* The recording half (record.c): site, identify, judge, register. */
 struct sl_recorder;
 int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *opts,

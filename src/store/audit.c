@@ -307,8 +307,15 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err)
     int64_t seq;
     if (read_head(s, &seq, prev, err) != 0)
         return -1;
+    /* Entries are dated as they join the chain (under its lock), not as they
+     * were queued: a long transaction (an agent's batch) that queued early and
+     * commits after a short one must not date its entries before the short
+     * one's (db verify: audit time never goes backwards). */
+    char now[SL_ISO_LEN];
+    sl_time_iso(sl_real_now(), now);
     for (struct sl_pending_audit *p = s->audit_head; p != NULL; p = p->next) {
         seq++;
+        memcpy(p->at, now, sizeof p->at);
         uint8_t hash[HASH_LEN];
         if (entry_hash(prev, seq, p->at, p->actor, p->action, p->object, p->detail, s->key,
                        s->key_len, hash) != 0)

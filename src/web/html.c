@@ -77,7 +77,7 @@ void web_page_start(struct web_req *r, const char *title)
                              "<a href=\"/devices\">Devices</a>"
                              "<a href=\"/exemptions\">Exemptions</a>");
         if (sl_roles_have(&r->roles, SL_ROLE_AUDITOR | SL_ROLE_ADMIN))
-            sl_buf_append_str(b, "<a href=\"/audit\">Audit log</a>");
+            sl_buf_append_str(b, "<a href=\"/audit\">Audit log</a><a href=\"/agents\">Agents</a>");
         sl_buf_append_str(b, "<span class=\"who\">");
         web_esc(b, r->user.name);
         sl_buf_append_str(b, " &middot; <a href=\"/password\">password</a></span>"

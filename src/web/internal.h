@@ -76,6 +76,12 @@ const char *web_field(struct web_req *r, const char *name);
 /* "/devices/12/schedule" with prefix "/devices/" -> 12 and "schedule". 0 or -1. */
 int web_split_id(const char *path, const char *prefix, int64_t *id, const char **rest);
 
+/* Binds and listens on "ADDR:PORT" (numeric only: no name is looked up);
+ * *loopback says whether it is a loopback address, host gets ADDR. The
+ * descriptor, or -1 with err. (server.c; the agent endpoint uses it too.) */
+int web_bind_listen(const char *listen_on, bool *loopback, char *host, size_t hostn,
+                    struct sl_err *err);
+
 /* Responses. */
 void web_redirect(struct web_req *r, const char *location);
 /* A plain error page (or, for the API, {"error": msg}) with that status. */
@@ -128,6 +134,10 @@ json_t *web_device_explain(struct web_req *r, const struct sl_device *d);
 void web_action_device(struct web_req *r, int64_t id, const char *action);
 void web_action_exemption(struct web_req *r, int64_t id, const char *action);
 void web_password_change(struct web_req *r);
+
+/* ---- agents_page.c: the site agents (list, revoke) ---- */
+void web_page_agents(struct web_req *r);
+void web_action_agent_revoke(struct web_req *r);
 
 /* ---- api.c ---- */
 void web_api(struct web_req *r);

@@ -198,6 +198,10 @@ static void route_signed_in(struct web_req *r)
         web_page_audit(r);
     else if (get && strcmp(r->path, "/exemptions") == 0)
         web_page_exemptions(r);
+    else if (get && strcmp(r->path, "/agents") == 0)
+        web_page_agents(r);
+    else if (!get && strcmp(r->path, "/agents/revoke") == 0)
+        web_action_agent_revoke(r);
     else if (strcmp(r->path, "/password") == 0)
         get ? web_page_password(r) : web_password_change(r);
     else if (!get && strcmp(r->path, "/logout") == 0)
@@ -342,7 +346,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 }
 
 /* Binds ADDR:PORT (numeric only: no name is looked up). Sets *loopback. */
-static int bind_listen(const char *listen_on, bool *loopback, char *host, size_t hostn,
+int web_bind_listen(const char *listen_on, bool *loopback, char *host, size_t hostn,
                        struct sl_err *err)
 {
     char addr[128];
@@ -461,7 +465,7 @@ static int web_setup(struct sl_web *w, const struct sl_web_opts *o, char *info, 
     char host[128];
     if (o->plain_http && !sl_str_starts_with(o->listen, "127.") && strncmp(o->listen, "[::1]", 5))
         return sl_err_setk(err, SL_ERR_INVALID, "--http is only allowed on a loopback address");
-    if ((w->fd = bind_listen(o->listen, &loopback, host, sizeof host, err)) < 0)
+    if ((w->fd = web_bind_listen(o->listen, &loopback, host, sizeof host, err)) < 0)
         return -1;
     if (o->plain_http && !loopback)
         return sl_err_setk(err, SL_ERR_INVALID, "--http is only allowed on a loopback address");

@@ -2,7 +2,6 @@
  * pair with OpenSSL; computes the certificate's SHA-256 fingerprint. */
 #include "web/tlscert.h"
 
-#include <fcntl.h>
 #include <stdbool.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -16,22 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/pki.h"
 #include "util/file.h"
 
 #define PEM_MAX (64 * 1024)
-
-static int add_ext(X509 *x, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    if (e == NULL)
-        return -1;
-    int rc = X509_add_ext(x, e, -1) == 1 ? 0 : -1;
-    X509_EXTENSION_free(e);
-    return rc;
-}
 
 /* A self-signed certificate for host (an address or a name) and localhost. */
 static X509 *self_signed(EVP_PKEY *key, const char *host)
@@ -60,9 +47,9 @@ static X509 *self_signed(EVP_PKEY *key, const char *host)
         X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                                    (const unsigned char *)"sightline dashboard", -1, -1, 0) != 1 ||
         X509_set_issuer_name(x, name) != 1 || X509_set_pubkey(x, key) != 1 ||
-        add_ext(x, NID_subject_alt_name, san) != 0 ||
-        add_ext(x, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
-        add_ext(x, NID_ext_key_usage, "serverAuth") != 0 ||
+        sl_pki_add_ext(x, x, NID_subject_alt_name, san) != 0 ||
+        sl_pki_add_ext(x, x, NID_basic_constraints, "critical,CA:FALSE") != 0 ||
+        sl_pki_add_ext(x, x, NID_ext_key_usage, "serverAuth") != 0 ||
         X509_sign(x, key, EVP_sha256()) == 0)
         goto fail;
     BN_free(bn);
@@ -73,60 +60,22 @@ fail:
     return NULL;
 }
 
-static char *pem_of(int (*write)(BIO *, void *), void *obj)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    char *out = NULL;
-    if (b != NULL && write(b, obj) == 1) {
-        char *p;
-        long n = BIO_get_mem_data(b, &p);
-        out = n > 0 ? strndup(p, (size_t)n) : NULL;
-    }
-    BIO_free(b);
-    return out;
-}
-
-static int write_x509(BIO *b, void *x)
-{
-    return PEM_write_bio_X509(b, x);
-}
-
-static int write_key(BIO *b, void *k)
-{
-    return PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
-}
-
-/* Writes a file only the owner may read, refusing to replace one. */
-static int write_private(const char *path, const char *data, struct sl_err *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return sl_err_setk(err, SL_ERR_IO, "cannot create %s", path);
-    size_t n = strlen(data);
-    int rc = write(fd, data, n) == (ssize_t)n ? 0 : -1;
-    if (close(fd) != 0 || rc != 0) {
-        unlink(path);
-        return sl_err_setk(err, SL_ERR_IO, "cannot write %s", path);
-    }
-    return 0;
-}
-
 static int make_pair(struct sl_web_tls *t, const char *cpath, const char *kpath,
                      const char *host, struct sl_err *err)
 {
     EVP_PKEY *key = EVP_EC_gen("P-256");
     X509 *x = key != NULL ? self_signed(key, host) : NULL;
     if (x != NULL) {
-        t->cert_pem = pem_of(write_x509, x);
-        t->key_pem = pem_of(write_key, key);
+        t->cert_pem = sl_pki_cert_pem(x);
+        t->key_pem = sl_pki_key_pem(key);
     }
     X509_free(x);
     EVP_PKEY_free(key);
     if (t->cert_pem == NULL || t->key_pem == NULL)
         return sl_err_set(err, "making a self-signed certificate failed");
-    if (write_private(kpath, t->key_pem, err) != 0)
+    if (sl_pki_write_private(kpath, t->key_pem, err) != 0)
         return -1;
-    if (write_private(cpath, t->cert_pem, err) != 0) {
+    if (sl_pki_write_private(cpath, t->cert_pem, err) != 0) {
         unlink(kpath);
         return -1;
     }

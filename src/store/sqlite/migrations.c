@@ -367,5 +367,55 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  BEGIN SELECT RAISE(ABORT, 'verdict_events is append-only'); END;"
      "CREATE TRIGGER verdict_events_no_delete BEFORE DELETE ON verdict_events"
      "  BEGIN SELECT RAISE(ABORT, 'verdict_events is append-only'); END;"},
+    {10, "agents: site agents, enrolment tokens, batches seen",
+     /* Site agents (docs/agents.md): an agent is enrolled with a single-use
+      * token (only its SHA-256 is stored) and gets a client certificate from
+      * the server's CA; its row keeps the certificate (spools carried by hand
+      * are checked against it) and its SHA-256 (looked up on every request).
+      * agent_sites: the sites it may write. agent_batches: every batch UUID
+      * applied, so a batch sent twice is acknowledged, not applied twice.
+      * Times are Unix seconds. */
+     "CREATE TABLE agents ("
+     "  id INTEGER PRIMARY KEY,"
+     "  uid TEXT NOT NULL UNIQUE,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  cert_pem TEXT NOT NULL,"
+     "  cert_sha256 TEXT NOT NULL UNIQUE,"
+     "  not_after INTEGER NOT NULL,"
+     "  enrolled_at INTEGER NOT NULL,"
+     "  revoked_at INTEGER,"
+     "  schedule INTEGER NOT NULL DEFAULT 86400,"
+     "  last_seen INTEGER,"
+     "  version TEXT NOT NULL DEFAULT '',"
+     "  spool_batches INTEGER NOT NULL DEFAULT 0,"
+     "  spool_bytes INTEGER NOT NULL DEFAULT 0,"
+     "  spool_full INTEGER NOT NULL DEFAULT 0,"
+     "  batches INTEGER NOT NULL DEFAULT 0,"
+     "  refused_records INTEGER NOT NULL DEFAULT 0"
+     ") STRICT;"
+     "CREATE TABLE agent_sites ("
+     "  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+     "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+     "  PRIMARY KEY (agent_id, site_id)"
+     ") STRICT;"
+     "CREATE TABLE agent_tokens ("
+     "  id INTEGER PRIMARY KEY,"
+     "  token_sha256 TEXT NOT NULL UNIQUE,"
+     "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+     "  created_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL,"
+     "  schedule INTEGER NOT NULL DEFAULT 86400,"
+     "  used_at INTEGER,"
+     "  agent_id INTEGER REFERENCES agents(id)"
+     ") STRICT;"
+     "CREATE TABLE agent_batches ("
+     "  uuid TEXT PRIMARY KEY,"
+     "  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+     "  seq INTEGER NOT NULL,"
+     "  records INTEGER NOT NULL,"
+     "  scan_id INTEGER REFERENCES scans(id),"
+     "  received_at INTEGER NOT NULL"
+     ") STRICT;"
+     "CREATE INDEX agent_batches_agent ON agent_batches(agent_id, seq);"},
     {0, NULL, NULL},
 };

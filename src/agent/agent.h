@@ -1,0 +1,53 @@
+/* agent.h - `sightline agent`: a site's agent (docs/agents.md). It enrols
+ * once with a token (its own key, a CSR, a client certificate from the
+ * server's CA), then runs: pulls its configuration (its sites' networks, its
+ * schedule), scans them on schedule with the scan engine in this process,
+ * spools the results as signed batches on disk (spool.h) and posts them over
+ * mutual TLS (libcurl), deleting a batch only once the server acknowledged it.
+ *
+ * The state directory holds agent-key.pem (0600), agent-cert.pem, ca-cert.pem,
+ * agent.json (server, uid, name), seq and spool/.
+ *
+ * Memory: nothing here hands out memory. Bounded: server answers at 1 MiB.
+ */
+#ifndef SL_AGENT_AGENT_H
+#define SL_AGENT_AGENT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/err.h"
+
+struct sl_agent_enrol_opts {
+    const char *dir;      /* the state directory (made when absent) */
+    const char *server;   /* https://ADDR:PORT */
+    const char *token;    /* SLT1.SECRET.CA-SHA256 */
+    const char *ca_file;  /* NULL: fetch the CA and check it against the token's hash */
+    const char *name;     /* NULL: the server names it */
+};
+/* Enrols; info gets what to tell the operator. 0 or -1. */
+int sl_agent_enrol(const struct sl_agent_enrol_opts *o, char *info, size_t infon,
+                   struct sl_err *err);
+
+struct sl_agent_run_opts {
+    const char *dir;
+    uint64_t spool_max;           /* bytes; a full spool starts no scan */
+    bool once;                    /* one scan, then exit when the spool is empty */
+    bool offline;                 /* air-gapped: configuration from config_file, no
+                                     connection; the spool is carried to `import --spool` */
+    const char *config_file;
+    unsigned retry_max;           /* seconds: the longest wait between attempts */
+    double rate;                  /* probes per second of its scans; 0 = the default */
+    unsigned timeout_ms;          /* per exchange; 0 = the default */
+    unsigned connect_timeout_ms;  /* an unanswered SYN means filtered after this; 0 = adaptive */
+    unsigned batch_devices;       /* devices per batch at most */
+    volatile sig_atomic_t *stop;  /* set to stop (finishes what it writes) */
+    FILE *log;                    /* one line per event */
+};
+/* Runs until *stop (or, with once, until its scan is sent). 0 or -1. */
+int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err);
+
+#endif

@@ -1,0 +1,56 @@
+/* internal.h - what the files of agent/ share: the HTTPS client (libcurl)
+ * and the spool. Not for use outside agent/.
+ *
+ * Memory: responses go into the caller's sl_buf (bounded by its max).
+ */
+#ifndef SL_AGENT_INTERNAL_H
+#define SL_AGENT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+#define AGENT_RESP_MAX (1u << 20)
+
+/* ---- http.c ---- */
+struct agent_http {
+    const char *server;               /* https://ADDR:PORT */
+    const char *ca_file;              /* NULL: the peer is not verified (fetching the CA only) */
+    const char *cert_file, *key_file; /* NULL: no client certificate (enrolment) */
+    const char *spool_header;         /* "X-Sightline-Spool: ..." or NULL */
+    long timeout_s;
+};
+/* One request. *status gets the HTTP status (0 when none came). 0, or -1
+ * with err (UNAVAILABLE: no answer). */
+int agent_http(const struct agent_http *h, const char *method, const char *path,
+               const void *body, size_t len, long *status, struct sl_buf *resp,
+               struct sl_err *err);
+
+/* ---- spool.c ---- */
+struct agent_spool {
+    char dir[1024];       /* STATE/spool */
+    uint64_t max;         /* bytes */
+};
+struct spool_stat {
+    size_t batches;
+    uint64_t bytes;
+    bool full;
+};
+int spool_open(struct agent_spool *sp, const char *state_dir, uint64_t max, struct sl_err *err);
+/* Writes one batch durably (temporary file, fsync, rename, fsync of the
+ * directory) as NNNNNNNNNN.batch with the next sequence number. 0 or -1. */
+int spool_write(struct agent_spool *sp, const void *data, size_t len, struct sl_err *err);
+/* The next sequence number (kept in STATE/seq). */
+int64_t spool_next_seq(struct agent_spool *sp);
+void spool_stat(const struct agent_spool *sp, struct spool_stat *st);
+/* The oldest batch's file name into name (0), or 1 when the spool is empty. */
+int spool_oldest(const struct agent_spool *sp, char *name, size_t n);
+/* Removes an acknowledged batch (and syncs the directory). */
+int spool_remove(const struct agent_spool *sp, const char *name, struct sl_err *err);
+/* Moves a refused batch to spool/refused/ (kept for an operator, never deleted). */
+int spool_quarantine(const struct agent_spool *sp, const char *name, struct sl_err *err);
+
+#endif

@@ -1,0 +1,435 @@
+/* run.c - `agent run`: configuration, scans on schedule into the spool,
+ * uploads with exponential backoff and jitter. Enrolment is enrol.c's, the
+ * spool's files spool.c's, the batch format scan/batch.c's. */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "agent/config.h"
+#include "agent/internal.h"
+#include "net/pki.h"
+#include "net/targets.h"
+#include "probe/ports.h"
+#include "scan/batch.h"
+#include "util/file.h"
+#include "util/rng.h"
+#include "util/str.h"
+#include "util/timeutil.h"
+
+#define BATCH_BYTES_SOFT (4u << 20) /* a batch is closed once this large */
+
+struct runner {
+    const struct sl_agent_run_opts *o;
+    char server[256], uid[SL_PKI_UID_LEN + 1], name[64];
+    char ca[1100], cert[1100], key[1100];
+    char *key_pem;
+    struct agent_spool sp;
+    struct sl_buf body;      /* the batch being filled */
+    size_t records, devices;
+    bool write_failed;
+    struct sl_err werr;
+    json_t *config;
+    int64_t schedule;
+    unsigned failures;       /* uploads failed in a row */
+    struct sl_rng rng;
+};
+
+static void say(const struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct runner *r, const char *fmt, ...)
+{
+    if (r->o->log == NULL)
+        return;
+    char at[SL_ISO_LEN];
+    sl_time_iso(sl_now(), at);
+    fprintf(r->o->log, "%s sightline agent %s: ", at, r->name);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(r->o->log, fmt, ap);
+    va_end(ap);
+    fputc('\n', r->o->log);
+    fflush(r->o->log);
+}
+
+static int load_state(struct runner *r, struct sl_err *err)
+{
+    char path[1100];
+    size_t n;
+    snprintf(path, sizeof path, "%s/agent.json", r->o->dir);
+    char *text = sl_read_file(path, 64 * 1024, &n, err);
+    if (text == NULL)
+        return sl_err_prefix(err, "not enrolled (run `sightline agent enrol`)");
+    json_t *j = json_loadb(text, n, 0, NULL);
+    free(text);
+    const char *server, *uid, *name;
+    int rc = j != NULL && json_unpack(j, "{s:s, s:s, s:s}", "server", &server, "uid", &uid,
+                                      "name", &name) == 0
+                 ? 0
+                 : sl_err_setk(err, SL_ERR_CORRUPT, "%s is not an agent's state", path);
+    if (rc == 0) {
+        sl_strlcpy(r->server, server, sizeof r->server);
+        sl_strlcpy(r->uid, uid, sizeof r->uid);
+        sl_strlcpy(r->name, name, sizeof r->name);
+    }
+    json_decref(j);
+    snprintf(r->ca, sizeof r->ca, "%s/ca-cert.pem", r->o->dir);
+    snprintf(r->cert, sizeof r->cert, "%s/agent-cert.pem", r->o->dir);
+    snprintf(r->key, sizeof r->key, "%s/agent-key.pem", r->o->dir);
+    if (rc == 0 && (r->key_pem = sl_read_file(r->key, SL_PKI_PEM_MAX, &n, err)) == NULL)
+        rc = -1;
+    return rc;
+}
+
+/* A request to the server as this agent, telling it the spool's state. */
+static int call(struct runner *r, const char *method, const char *path, const void *body,
+                size_t len, long *status, struct sl_buf *resp, struct sl_err *err)
+{
+    struct spool_stat st;
+    spool_stat(&r->sp, &st);
+    char hdr[128];
+    snprintf(hdr, sizeof hdr, "X-Sightline-Spool: %zu %llu %d", st.batches,
+             (unsigned long long)st.bytes, st.full ? 1 : 0);
+    struct agent_http h = {.server = r->server, .ca_file = r->ca, .cert_file = r->cert,
+                           .key_file = r->key, .spool_header = hdr, .timeout_s = 120};
+    return agent_http(&h, method, path, body, len, status, resp, err);
+}
+
+/* The server's {"error": ...} of a refusal, for the log. */
+static const char *why_of(const struct sl_buf *resp, char *out, size_t n)
+{
+    json_t *j = json_loadb((const char *)resp->data, resp->len, 0, NULL);
+    const char *e = json_string_value(json_object_get(j, "error"));
+    sl_strlcpy(out, e != NULL ? e : "no reason given", n);
+    json_decref(j);
+    return out;
+}
+
+/* GET /agent/v1/config. 0; 1 not reachable (keep the last one); -1 refused. */
+static int pull_config(struct runner *r, struct sl_err *err)
+{
+    struct sl_buf resp;
+    sl_buf_init(&resp, AGENT_RESP_MAX);
+    long status = 0;
+    int rc = call(r, "GET", "/agent/v1/config", NULL, 0, &status, &resp, err);
+    json_t *j;
+    char why[400];
+    if (rc != 0 || status >= 500 || status == 429) {
+        if (rc == 0)
+            sl_err_setk(err, SL_ERR_UNAVAILABLE, "the server answered %ld", status);
+        rc = 1;
+    } else if (status != 200) {
+        rc = sl_err_setk(err, SL_ERR_INVALID, "the server refuses this agent (%ld): %s", status,
+                         why_of(&resp, why, sizeof why));
+    } else if ((j = agent_config_parse((const char *)resp.data, resp.len, &r->schedule, err)) ==
+               NULL) {
+        rc = sl_err_prefix(err, "the server's configuration");
+    } else {
+        json_decref(r->config);
+        r->config = j;
+        /* Kept, so that an agent restarted while the server is away still scans. */
+        char path[1100];
+        snprintf(path, sizeof path, "%s/config.json", r->o->dir);
+        struct sl_err werr = {0};
+        if (sl_write_file(path, resp.data, resp.len, &werr) != 0)
+            say(r, "cannot keep the configuration: %s", werr.msg);
+    }
+    sl_buf_free(&resp);
+    return rc;
+}
+
+/* ---- scanning into the spool ---- */
+
+/* The batch filled so far, signed, into the spool. */
+static int close_batch(struct runner *r, struct sl_err *err)
+{
+    if (r->records == 0)
+        return 0;
+    struct sl_buf b;
+    sl_buf_init(&b, SL_BATCH_MAX_BYTES);
+    char uuid[SL_BATCH_UUID_LEN + 1];
+    int rc = sl_batch_uuid(uuid) == 0 &&
+                     sl_batch_write_header(&b, uuid, r->uid, spool_next_seq(&r->sp), sl_now(),
+                                           r->records) == 0 &&
+                     sl_buf_append(&b, r->body.data, r->body.len) == 0
+                 ? sl_batch_sign(&b, r->key_pem, err)
+                 : sl_err_set(err, "the batch is too large");
+    if (rc == 0)
+        rc = spool_write(&r->sp, b.data, b.len, err);
+    if (rc == 0)
+        say(r, "spooled batch %s: %zu devices", uuid, r->devices);
+    sl_buf_free(&b);
+    sl_buf_reset(&r->body);
+    r->records = r->devices = 0;
+    return rc;
+}
+
+static void on_device(const struct sl_scan_device *d, void *ctx)
+{
+    struct runner *r = ctx;
+    if (r->write_failed)
+        return;
+    size_t before = r->body.len, records = r->records;
+    if (sl_batch_write_device(&r->body, d, &r->records) != 0) {
+        /* Too large for this batch: close it and start the next with this device. */
+        r->body.len = before;
+        r->records = records;
+        if (close_batch(r, &r->werr) != 0 || sl_batch_write_device(&r->body, d, &r->records) != 0) {
+            r->write_failed = true;
+            return;
+        }
+    }
+    r->devices++;
+    if ((r->devices >= r->o->batch_devices || r->body.len >= BATCH_BYTES_SOFT) &&
+        close_batch(r, &r->werr) != 0)
+        r->write_failed = true;
+}
+
+/* The targets: every network of the agent's sites. */
+static int config_targets(struct runner *r, struct sl_targets *t, char *text, size_t n,
+                          struct sl_err *err)
+{
+    size_t i, k, used = 0;
+    json_t *site, *net;
+    text[0] = '\0';
+    json_array_foreach(json_object_get(r->config, "sites"), i, site) {
+        json_array_foreach(json_object_get(site, "networks"), k, net) {
+            const char *s = json_string_value(net);
+            if (s == NULL || sl_targets_add(t, s, err) != 0)
+                return sl_err_setk(err, SL_ERR_INVALID, "the configuration's network is bad");
+            used += (size_t)snprintf(text + used, used < n ? n - used : 0, "%s%s",
+                                     used ? "," : "", s);
+        }
+    }
+    if (used == 0)
+        return sl_err_setk(err, SL_ERR_INVALID, "the configuration names no network to scan");
+    return sl_targets_prepare(t, err);
+}
+
+static int scan_once(struct runner *r, struct sl_err *err)
+{
+    struct sl_port_spec ports[SL_PORTS_MAX];
+    struct sl_targets *t = sl_targets_new();
+    char text[1024];
+    int np = t != NULL ? sl_ports_parse(sl_ports_profile("cameras"), ports, SL_PORTS_MAX, err) : -1;
+    if (np < 0 || config_targets(r, t, text, sizeof text, err) != 0) {
+        sl_targets_free(t);
+        return -1;
+    }
+    struct sl_scan_opts so;
+    memset(&so, 0, sizeof so);
+    so.targets = t;
+    so.ports = ports;
+    so.n_ports = (size_t)np;
+    so.rate = r->o->rate > 0 ? r->o->rate : SL_SCAN_DEFAULT_RATE;
+    so.retries = SL_SCAN_DEFAULT_RETRIES;
+    so.timeout_ms = r->o->timeout_ms;
+    so.connect_timeout_ms = r->o->connect_timeout_ms;
+    so.discovery_followup = true;
+    so.targets_text = text;
+    so.stop = r->o->stop;
+    struct sl_scan_callbacks cb = {.on_device = on_device, .ctx = r};
+    struct sl_scan_summary sum;
+    say(r, "scanning %s", text);
+    r->write_failed = false;
+    int rc = sl_scan_run(&so, &cb, &sum, err);
+    sl_targets_free(t);
+    if (rc == 0 && !r->write_failed)
+        rc = close_batch(r, err);
+    if (r->write_failed) {
+        *err = r->werr;
+        rc = -1;
+    }
+    if (rc == 0)
+        say(r, "scan done: %llu hosts up, %llu devices%s", (unsigned long long)sum.stats.hosts_up,
+            (unsigned long long)sum.stats.devices, sum.complete ? "" : " (interrupted)");
+    return rc;
+}
+
+/* ---- uploading ---- */
+
+/* The batch's UUID (from its header) into uuid. */
+static int file_uuid(const char *data, size_t len, char *uuid)
+{
+    struct sl_batch b;
+    if (sl_batch_parse(data, len, &b, NULL) != 0)
+        return -1;
+    sl_strlcpy(uuid, b.uuid, SL_BATCH_UUID_LEN + 1);
+    return 0;
+}
+
+/* Posts one batch. 0 acknowledged (removed) or refused (set aside); 1 to be
+ * tried again later; -1 a local failure. */
+static int post_one(struct runner *r, const char *name, struct sl_err *err)
+{
+    char path[1200], uuid[SL_BATCH_UUID_LEN + 1] = "", why[400];
+    snprintf(path, sizeof path, "%s/%s", r->sp.dir, name);
+    size_t len;
+    char *data = sl_read_file(path, SL_BATCH_MAX_BYTES, &len, err);
+    if (data == NULL)
+        return -1;
+    if (file_uuid(data, len, uuid) != 0) {
+        free(data);
+        say(r, "batch %s is damaged: set aside in spool/refused", name);
+        return spool_quarantine(&r->sp, name, err);
+    }
+    struct sl_buf resp;
+    sl_buf_init(&resp, AGENT_RESP_MAX);
+    long status = 0;
+    struct sl_err herr = {0};
+    int rc = call(r, "POST", "/agent/v1/batch", data, len, &status, &resp, &herr);
+    free(data);
+    json_t *j = rc == 0 && status == 200 ? json_loadb((const char *)resp.data, resp.len, 0, NULL)
+                                         : NULL;
+    const char *ack = json_string_value(json_object_get(j, "ack"));
+    if (rc == 0 && status == 200 && ack != NULL && strcmp(ack, uuid) == 0) {
+        say(r, "batch %s (%s) acknowledged%s", name, uuid,
+            json_is_true(json_object_get(j, "applied")) ? "" : " (applied before)");
+        rc = spool_remove(&r->sp, name, err);
+    } else if (rc == 0 && (status == 400 || status == 403 || status == 413)) {
+        say(r, "batch %s (%s) refused by the server (%ld): %s; set aside in spool/refused", name,
+            uuid, status, why_of(&resp, why, sizeof why));
+        rc = spool_quarantine(&r->sp, name, err);
+    } else {
+        say(r, "batch %s not sent: %s", name,
+            rc != 0 ? herr.msg : status == 200 ? "no acknowledgement" : why_of(&resp, why, sizeof why));
+        rc = 1;
+    }
+    json_decref(j);
+    sl_buf_free(&resp);
+    return rc;
+}
+
+/* Posts the spool, oldest first, until it is empty (0), a post fails (1) or
+ * a local error (-1). */
+static int upload(struct runner *r, struct sl_err *err)
+{
+    char name[64];
+    while (!*r->o->stop && spool_oldest(&r->sp, name, sizeof name) == 0) {
+        int rc = post_one(r, name, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Seconds before the next attempt: 2^failures capped at retry_max, jittered
+ * into its upper half so that agents cut off together do not return together. */
+static double backoff(struct runner *r)
+{
+    double d = (double)(1u << (r->failures < 16 ? r->failures : 16));
+    if (d > r->o->retry_max)
+        d = r->o->retry_max;
+    return d * (0.5 + 0.5 * sl_rng_unit(&r->rng));
+}
+
+/* A configuration file: an offline agent's, or the last one the server sent. */
+static int file_config(struct runner *r, const char *path, struct sl_err *err)
+{
+    size_t n;
+    char *text = sl_read_file(path, AGENT_CONFIG_MAX, &n, err);
+    if (text == NULL)
+        return -1;
+    r->config = agent_config_parse(text, n, &r->schedule, err);
+    free(text);
+    return r->config != NULL ? 0 : sl_err_prefix(err, "%s", path);
+}
+
+static void nap(const struct runner *r, double seconds)
+{
+    uint64_t until = sl_mono_ms() + (uint64_t)(seconds * 1000);
+    while (!*r->o->stop && sl_mono_ms() < until) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* One turn: the configuration, a scan when due (unless the spool is full),
+ * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
+static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
+{
+    int rc = r->o->offline ? 0 : pull_config(r, err);
+    if (rc < 0)
+        return -1;
+    if (rc > 0)
+        say(r, "server not reachable: %s", err->msg);
+    if (r->config != NULL && sl_mono_ms() >= *next_scan) {
+        struct spool_stat st;
+        spool_stat(&r->sp, &st);
+        if (st.full) {
+            say(r, "spool full (%zu batches, %llu bytes, cap %llu): not starting a scan until "
+                   "the server takes some",
+                st.batches, (unsigned long long)st.bytes, (unsigned long long)r->sp.max);
+            *next_scan = sl_mono_ms() + 5000;
+        } else {
+            *next_scan = sl_mono_ms() + (uint64_t)r->schedule * 1000;
+            if (scan_once(r, err) != 0)
+                return -1;
+            *scanned = true;
+        }
+    }
+    rc = r->o->offline ? 0 : upload(r, err);
+    if (rc < 0)
+        return -1;
+    r->failures = rc > 0 ? r->failures + 1 : 0;
+    return 0;
+}
+
+static int run_loop(struct runner *r, struct sl_err *err)
+{
+    uint64_t next_scan = 0;
+    bool scanned = false;
+    while (!*r->o->stop) {
+        if (turn(r, &next_scan, &scanned, err) != 0)
+            return -1;
+        struct spool_stat st;
+        spool_stat(&r->sp, &st);
+        if (r->o->once && scanned && (st.batches == 0 || r->o->offline)) {
+            say(r, "done: scanned once, spool empty");
+            return 0;
+        }
+        double wait = (double)(next_scan > sl_mono_ms() ? next_scan - sl_mono_ms() : 0) / 1000;
+        if (r->failures > 0 || r->config == NULL) {
+            r->failures += r->config == NULL && r->failures == 0;
+            double b = backoff(r);
+            wait = wait < b ? wait : b;
+            say(r, "next attempt in %.1f s", b);
+        }
+        nap(r, wait > 0.2 ? wait : 0.2);
+    }
+    return 0;
+}
+
+int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
+{
+    struct runner r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    sl_rng_seed(&r.rng, (uint64_t)sl_mono_ms() ^ ((uint64_t)getpid() << 32));
+    sl_buf_init(&r.body, SL_BATCH_MAX_BYTES - (64u << 10));
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = load_state(&r, err);
+    char kept[1100];
+    snprintf(kept, sizeof kept, "%s/config.json", o->dir);
+    if (rc == 0 && o->offline)
+        rc = file_config(&r, o->config_file, err);
+    else if (rc == 0 && access(kept, F_OK) == 0 && file_config(&r, kept, err) != 0)
+        say(&r, "the kept configuration is not usable (%s): waiting for the server's", err->msg);
+    if (rc == 0)
+        rc = spool_open(&r.sp, o->dir, o->spool_max, err);
+    if (rc == 0) {
+        say(&r, "started (server %s, spool cap %llu bytes)", r.server,
+            (unsigned long long)o->spool_max);
+        rc = run_loop(&r, err);
+    }
+    if (r.key_pem != NULL)
+        memset(r.key_pem, 0, strlen(r.key_pem));
+    free(r.key_pem);
+    json_decref(r.config);
+    sl_buf_free(&r.body);
+    return rc;
+}

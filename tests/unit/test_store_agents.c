@@ -1,0 +1,176 @@
+/* test_store_agents.c - site agents in the register on both backends: tokens
+ * spent once, expired tokens, enrolment, revocation and renaming, batches
+ * applied once (the batch format's reader and the CA's checks too); and the
+ * audit chain's dates when a long transaction commits after a short one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/pki.h"
+#include "scan/batch.h"
+#include "store/agents.h"
+#include "testutil.h"
+
+static char loc[4096];
+
+static struct sl_store *fresh(const char *name)
+{
+    struct sl_err err = {0};
+    struct sl_store *s;
+    snprintf(loc, sizeof loc, "%s", sl_test_db(name));
+    if (sl_store_open(&s, loc, 0, &err) != 0)
+        fail_msg("open: %s", err.msg);
+    return s;
+}
+
+static int64_t add_site(struct sl_store *s, const char *name, const char *net)
+{
+    struct sl_err err = {0};
+    int64_t id = 0;
+    const char *nets[] = {net};
+    if (sl_store_site_add(s, name, "D", SL_TIER_SENSITIVE, nets, 1, "tester", &id, &err) != 0)
+        fail_msg("site: %s", err.msg);
+    return id;
+}
+
+static void test_tokens_and_enrolment(void **state)
+{
+    (void)state;
+    struct sl_store *s = fresh("agents_tokens");
+    struct sl_err err = {0};
+    int64_t site = add_site(s, "North", "198.18.1.0/24");
+    int64_t now = sl_now();
+    assert_int_equal(sl_store_agent_token_add(s, "aa", site, now + 60, 600, "tester", &err), 0);
+    assert_int_equal(sl_store_agent_token_add(s, "bb", site, now - 1, 600, "tester", &err), 0);
+    struct sl_agent a;
+    struct sl_agent_enrolment e = {.token_sha256 = "aa", .uid = "0123456789abcdef0123456789abcdef",
+                                   .name = "north-1", .cert_pem = "PEM", .cert_sha256 = "c1",
+                                   .not_after = now + 86400, .now = now};
+    assert_int_equal(sl_store_agent_enrol(s, &e, &a, &err), 0);
+    assert_string_equal(a.sites, "North");
+    assert_int_equal(a.schedule, 600);
+    /* Spent, expired, unknown: each refused with its kind, no agent added. */
+    e.uid = "1123456789abcdef0123456789abcdef";
+    e.name = "north-2";
+    e.cert_sha256 = "c2";
+    assert_int_equal(sl_store_agent_enrol(s, &e, &a, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_CONFLICT);
+    e.token_sha256 = "bb";
+    assert_int_equal(sl_store_agent_enrol(s, &e, &a, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+    e.token_sha256 = "cc";
+    assert_int_equal(sl_store_agent_enrol(s, &e, &a, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_int_equal(sl_store_agent_get(s, "north-2", &a, &err), 0);
+    /* Found by name, uid or certificate hash; renamed; revoked once. */
+    assert_int_equal(sl_store_agent_get(s, "c1", &a, &err), 1);
+    assert_int_equal(sl_store_agent_rename(s, "north-1", "gate", "tester", &err), 1);
+    assert_int_equal(sl_store_agent_revoke(s, "gate", "tester", &err), 1);
+    assert_int_equal(sl_store_agent_revoke(s, "gate", "tester", &err), 0);
+    assert_int_equal(sl_store_agent_get(s, "0123456789abcdef0123456789abcdef", &a, &err), 1);
+    assert_true(a.revoked_at > 0);
+    /* A batch UUID is applied once. */
+    const char *u = "6f1d7a0e-8e2a-4c4e-9a61-0c2b9f1e2d3c";
+    assert_int_equal(sl_store_agent_batch_seen(s, u, &err), 0);
+    assert_int_equal(sl_store_begin(s, &err), 0);
+    assert_int_equal(sl_store_agent_batch_add(s, u, a.id, 1, 3, 0, now, &err), 0);
+    assert_int_equal(sl_store_commit(s, &err), 0);
+    assert_int_equal(sl_store_agent_batch_seen(s, u, &err), 1);
+    assert_int_equal(sl_store_agent_batch_add(s, u, a.id, 1, 3, 0, now, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_EXISTS);
+    sl_store_close(s);
+}
+
+/* A transaction that queued its audit entry first and commits last still
+ * dates it after the entry committed meanwhile (PostgreSQL: writers overlap;
+ * SQLite's write lock keeps them apart anyway). Fails when entries keep the
+ * time they were queued at. */
+static void test_audit_dates_in_commit_order(void **state)
+{
+    (void)state;
+    if (!sl_test_pg())
+        skip();
+    struct sl_store *s1 = fresh("agents_audit_order"), *s2;
+    struct sl_err err = {0};
+    if (sl_store_open(&s2, loc, 0, &err) != 0)
+        fail_msg("open: %s", err.msg);
+    assert_int_equal(sl_store_begin(s1, &err), 0);
+    assert_int_equal(sl_store_audit(s1, "tester", "long", "x:1", "{}", &err), 0);
+    sleep(2);
+    assert_int_equal(sl_store_audit(s2, "tester", "short", "x:2", "{}", &err), 0);
+    assert_int_equal(sl_store_commit(s1, &err), 0);
+    struct sl_audit_report rep;
+    memset(&rep, 0, sizeof rep);
+    assert_int_equal(sl_store_verify(s1, &rep, &err), 0);
+    if (rep.mismatches != 0)
+        fail_msg("%s", rep.mismatch[0]);
+    sl_store_close(s2);
+    sl_store_close(s1);
+}
+
+/* The batch reader: a written, signed batch reads back; any change to a
+ * signed byte fails the signature; strict records. */
+static void test_batch_roundtrip(void **state)
+{
+    (void)state;
+    char *key = NULL, *csr = NULL, *cert = NULL, sha[65], uid[33], sha2[65];
+    struct sl_err err = {0};
+    struct sl_pki_ca ca;
+    bool made;
+    assert_int_equal(sl_pki_ca_load(&ca, sl_test_tmpdir("agents_ca"), &made, &err), 0);
+    assert_true(made);
+    assert_int_equal(sl_pki_make_key_csr(&key, &csr, &err), 0);
+    int64_t not_after;
+    assert_int_equal(sl_pki_issue(&ca, csr, strlen(csr), "0123456789abcdef0123456789abcdef",
+                                  "North", 30, &cert, sha, &not_after, &err), 0);
+    assert_int_equal(sl_pki_issue(&ca, "junk", 4, "0123456789abcdef0123456789abcdef", "North",
+                                  30, &cert, sha2, &not_after, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+    (void)uid;
+    struct sl_buf b;
+    sl_buf_init(&b, 1 << 20);
+    const char *rec = "{\"address\":\"198.18.1.5\",\"bytes\":2,\"data\":\"aGk=\",\"detail\":null,"
+                      "\"observed_at\":\"2026-12-01T10:00:00Z\",\"outcome\":\"ok\",\"path\":\"/\","
+                      "\"port\":80,\"proto\":\"http\",\"request\":\"GET\",\"type\":\"evidence\",\"v\":1}\n"
+                      "{\"address\":\"198.18.1.5\",\"ports\":[80],\"type\":\"device\",\"v\":1}\n";
+    assert_int_equal(sl_batch_write_header(&b, "6f1d7a0e-8e2a-4c4e-9a61-0c2b9f1e2d3c",
+                                           "0123456789abcdef0123456789abcdef", 1, 1, 2), 0);
+    assert_int_equal(sl_buf_append_str(&b, rec), 0);
+    assert_int_equal(sl_batch_sign(&b, key, &err), 0);
+    struct sl_batch bt;
+    assert_int_equal(sl_batch_parse((const char *)b.data, b.len, &bt, &err), 0);
+    assert_int_equal(sl_pki_verify(cert, b.data, bt.signed_len, bt.sig, &err), 0);
+    struct sl_batch_hosts *hs = NULL;
+    assert_int_equal(sl_batch_hosts_read(&bt, &hs, &err), 0);
+    assert_int_equal(sl_batch_hosts_count(hs), 1);
+    sl_batch_hosts_free(hs);
+    char *p = strstr((char *)b.data, "\"port\":80");
+    p[8] = '1'; /* port 81 */
+    assert_int_equal(sl_pki_verify(cert, b.data, bt.signed_len, bt.sig, &err), -1);
+    /* A record with a field too many is refused, naming its line. */
+    sl_buf_reset(&b);
+    sl_batch_write_header(&b, "6f1d7a0e-8e2a-4c4e-9a61-0c2b9f1e2d3c",
+                          "0123456789abcdef0123456789abcdef", 1, 1, 1);
+    sl_buf_append_str(&b, "{\"address\":\"198.18.1.5\",\"ports\":[80],\"type\":\"device\",\"v\":1,"
+                          "\"claim\":{}}\n");
+    sl_batch_sign(&b, key, &err);
+    assert_int_equal(sl_batch_parse((const char *)b.data, b.len, &bt, &err), 0);
+    assert_int_equal(sl_batch_hosts_read(&bt, &hs, &err), -1);
+    assert_non_null(strstr(err.msg, "line 2"));
+    sl_buf_free(&b);
+    free(key);
+    free(csr);
+    free(cert);
+    sl_pki_ca_free(&ca);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokens_and_enrolment),
+        cmocka_unit_test(test_audit_dates_in_commit_order),
+        cmocka_unit_test(test_batch_roundtrip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
