@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 const char *sl_sql(const struct sl_store *s, const char *sqlite_sql, const char *pg_sql)
@@ -216,4 +217,66 @@ int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct
     if (s->be->exec(s, sql, err) != 0)
         return sl_err_prefix(err, "%s", what);
     return 0;
+}
+
+void sl_arr_init(struct sl_arr *a)
+{
+    sl_buf_init(&a->b, SL_ARR_MAX);
+    a->n = 0;
+    a->oom = sl_buf_append(&a->b, "{", 1) != 0;
+}
+
+static void arr_sep(struct sl_arr *a)
+{
+    if (a->n++ > 0 && sl_buf_append(&a->b, ",", 1) != 0)
+        a->oom = true;
+}
+
+void sl_arr_null(struct sl_arr *a)
+{
+    arr_sep(a);
+    if (sl_buf_append(&a->b, "NULL", 4) != 0)
+        a->oom = true;
+}
+
+void sl_arr_text(struct sl_arr *a, const char *v)
+{
+    if (v == NULL || *v == '\0') {
+        sl_arr_null(a);
+        return;
+    }
+    arr_sep(a);
+    /* Quoted, with '"' and '\' escaped: any text is one element, never syntax. */
+    bool bad = sl_buf_append(&a->b, "\"", 1) != 0;
+    for (const char *p = v; *p && !bad; p++) {
+        const char *run = p;
+        while (*p && *p != '"' && *p != '\\')
+            p++;
+        bad = sl_buf_append(&a->b, run, (size_t)(p - run)) != 0;
+        if (*p == '\0')
+            break;
+        char esc[2] = {'\\', *p};
+        bad = bad || sl_buf_append(&a->b, esc, 2) != 0;
+    }
+    if (bad || sl_buf_append(&a->b, "\"", 1) != 0)
+        a->oom = true;
+}
+
+void sl_arr_int(struct sl_arr *a, int64_t v)
+{
+    arr_sep(a);
+    if (sl_buf_printf(&a->b, "%lld", (long long)v) != 0)
+        a->oom = true;
+}
+
+const char *sl_arr_end(struct sl_arr *a)
+{
+    if (a->oom || sl_buf_append(&a->b, "}", 1) != 0)
+        return NULL;
+    return sl_buf_cstr(&a->b);
+}
+
+void sl_arr_free(struct sl_arr *a)
+{
+    sl_buf_free(&a->b);
 }

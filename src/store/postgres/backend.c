@@ -658,9 +658,71 @@ static int pg_lock_chain(struct sl_store *s, struct sl_err *err)
     return 0;
 }
 
+/* A batch's keys: one statement, the locks taken in the order of their
+ * numbers, so two batches sharing keys never wait for each other in a cycle. */
+static int advisory_set(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
+{
+    struct sl_arr a;
+    sl_arr_init(&a);
+    for (int i = 0; i < n; i++)
+        sl_arr_text(&a, keys[i]);
+    const char *set = sl_arr_end(&a);
+    if (set == NULL) {
+        sl_arr_free(&a);
+        return sl_err_set(err, "out of memory");
+    }
+    char cls[16];
+    snprintf(cls, sizeof cls, "%d", LOCK_KEY);
+    const char *params[2] = {cls, set};
+    int rc = drain(s, err);
+    if (rc == 0) {
+        PGresult *res = PQexecParams(
+            conn_of(s),
+            "SELECT count(pg_advisory_xact_lock($1::int4, h)) FROM (SELECT DISTINCT"
+            " hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS o",
+            2, NULL, params, NULL, NULL, 0);
+        if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+            rc = fail_res(s, res, err);
+        PQclear(res);
+    }
+    sl_arr_free(&a);
+    return rc;
+}
+
 static int pg_lock_keys(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
 {
-    return advisory(s, keys, n, err);
+    return n > 3 ? advisory_set(s, keys, n, err) : advisory(s, keys, n, err);
+}
+
+static int pg_copy_in(struct sl_store *s, const char *sql, const char *data, size_t len,
+                      struct sl_err *err)
+{
+    if (drain(s, err) != 0)
+        return -1;
+    PGconn *c = conn_of(s);
+    PGresult *res = PQexec(c, sql);
+    if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+        int rc = fail_res(s, res, err);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    int ok = 1;
+    for (size_t off = 0; ok == 1 && off < len;) {
+        size_t part = len - off < (1u << 20) ? len - off : (1u << 20);
+        ok = PQputCopyData(c, data + off, (int)part);
+        off += part;
+    }
+    if (PQputCopyEnd(c, ok == 1 ? NULL : "the client failed") != 1)
+        ok = 0;
+    int rc = ok == 1 ? 0 : fail_res(s, NULL, err);
+    /* The COPY's own result, then NULL. */
+    while ((res = PQgetResult(c)) != NULL) {
+        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = fail_res(s, res, err);
+        PQclear(res);
+    }
+    return rc;
 }
 
 /* One integer from a parameterless query; 1 found, 0 none, -1 error. */
@@ -768,6 +830,7 @@ const struct sl_backend sl_backend_postgres = {
     .rollback = pg_rollback,
     .lock_chain = pg_lock_chain,
     .lock_keys = pg_lock_keys,
+    .copy_in = pg_copy_in,
     .schema_version = pg_schema_version,
     .set_schema_version = pg_set_schema_version,
     .check = pg_check,
