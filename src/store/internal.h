@@ -76,6 +76,14 @@ struct sl_backend {
      * short strings in one round trip; 1 to 3 in the order given, more (a
      * batch's) in an order of the backend's own that every writer shares. */
     int (*lock_keys)(struct sl_store *s, const char *const *keys, int n, struct sl_err *err);
+    /* Prefetching a keyset walk's next page (sl_walk_pages); NULL where a
+     * statement runs in-process (SQLite). send runs q now without waiting:
+     * its next step collects the rows, and any other statement first waits
+     * for them. page_rows is how many rows q's last run returned; seek
+     * makes row i (-1: before the first) the one its columns read. */
+    int (*send)(struct sl_q *q, struct sl_err *err);
+    int (*page_rows)(struct sl_q *q);
+    void (*seek)(struct sl_q *q, int i);
     /* Bulk load inside a transaction: `sql` a static COPY ... FROM STDIN (text
      * format), data that many bytes of its rows. NULL where the backend has
      * no such thing (SQLite: its INSERT loop is as fast). 0 or -1. */
@@ -272,5 +280,12 @@ struct sl_pager {
 };
 /* Runs page after page until one comes back short or row() stops. 0 or -1. */
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
+/* The same, with the next page on its way while row() handles this one where
+ * the backend can (PostgreSQL): key() remembers the current row's key in ctx
+ * without handling the row. A row() that runs other statements still works
+ * (they wait for the page first) but gains nothing. */
+typedef void (*sl_page_key)(struct sl_q *q, void *ctx);
+int sl_walk_pages_ahead(struct sl_store *s, const struct sl_pager *p, sl_page_key key, void *ctx,
+                        struct sl_err *err);
 
 #endif

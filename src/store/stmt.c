@@ -173,6 +173,56 @@ int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *er
     return rc;
 }
 
+/* The walk with the next page on its way while this one is handled: two
+ * statements of the same text take turns. */
+static int walk_prefetching(struct sl_store *s, const struct sl_pager *p, sl_page_key key,
+                            void *ctx, struct sl_err *err)
+{
+    const struct sl_backend *be = s->be;
+    struct sl_q *q[2] = {sl_st(s, p->sql, err), NULL};
+    if (q[0] == NULL || (q[1] = be->prepare(s, p->sql, err)) == NULL)
+        return q[0] == NULL ? -1 : sl_err_prefix(err, "preparing a statement");
+    p->bind(q[0], ctx);
+    sl_bind_int(q[0], p->limit_param, SL_PAGE_ROWS);
+    int rc = be->send(q[0], err), cur = 0, stop = 0;
+    while (rc == 0 && stop == 0) {
+        struct sl_q *now = q[cur], *next = q[1 - cur];
+        if ((rc = sl_step(now, p->what, err)) <= 0) /* waits for the page */
+            break;
+        int rows = be->page_rows(now);
+        bool more = rows == SL_PAGE_ROWS;
+        if (more) {
+            be->seek(now, rows - 1);
+            key(now, ctx);
+            p->bind(next, ctx);
+            sl_bind_int(next, p->limit_param, SL_PAGE_ROWS);
+            if ((rc = be->send(next, err)) != 0)
+                break;
+        }
+        be->seek(now, 0);
+        do
+            stop = p->row(now, ctx);
+        while (stop == 0 && (rc = sl_step(now, p->what, err)) == 1);
+        if (rc < 0)
+            break;
+        rc = 0;
+        if (!more)
+            break;
+        cur = 1 - cur;
+    }
+    sl_reset(q[0]);
+    be->finalize(q[1]); /* collects a page still on its way */
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_walk_pages_ahead(struct sl_store *s, const struct sl_pager *p, sl_page_key key, void *ctx,
+                        struct sl_err *err)
+{
+    if (s->be->send == NULL)
+        return sl_walk_pages(s, p, ctx, err);
+    return walk_prefetching(s, p, key, ctx, err);
+}
+
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err)
 {
     for (;;) {

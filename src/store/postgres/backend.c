@@ -33,10 +33,13 @@
 
 #define PIPELINE_MAX 256 /* queued writes before their answers are collected */
 
+struct pg_q;
+
 struct pg_conn {
     PGconn *c;
     int next_stmt;
     int queued; /* deferred writes sent, answers not yet read (pipeline mode) */
+    struct pg_q *sent; /* a statement sent ahead (pg_send), its rows not yet read */
 };
 
 struct pg_q {
@@ -121,11 +124,15 @@ static int fail_res(struct sl_store *s, PGresult *res, struct sl_err *err)
     return sl_err_setk(err, kind_of_state(state), "%s", line);
 }
 
+static int settle(struct sl_store *s);
+
 /* Collects the answers of the deferred writes and leaves pipeline mode. The
  * first failure among them is returned (every later one was aborted by it). */
 static int drain(struct sl_store *s, struct sl_err *err)
 {
     struct pg_conn *pc = s->conn;
+    if (pc != NULL && pc->sent != NULL)
+        settle(s);
     if (pc == NULL || PQpipelineStatus(pc->c) == PQ_PIPELINE_OFF)
         return 0;
     int rc = 0;
@@ -381,6 +388,9 @@ static void clear_result(struct pg_q *q)
 static void pg_reset(struct sl_q *base)
 {
     struct pg_q *q = pq(base);
+    struct pg_conn *pc = base->s->conn;
+    if (pc != NULL && pc->sent == q)
+        settle(base->s); /* its rows are read, then dropped */
     clear_result(q);
     for (int i = 0; i < q->nparams; i++) {
         free(q->vals[i]);
@@ -458,13 +468,17 @@ static int pg_step(struct sl_q *base, struct sl_err *err)
 {
     struct pg_q *q = pq(base);
     struct sl_store *s = base->s;
+    struct pg_conn *pc = s->conn;
     if (q->done)
         clear_result(q);
     if (q->res == NULL) {
-        if (drain(s, err) != 0)
+        if (pc->sent == q)
+            settle(s); /* the rows sent ahead: into q->res */
+        else if (drain(s, err) != 0)
             return -1;
-        q->res = PQexecPrepared(conn_of(s), q->name, q->nparams, (const char *const *)q->vals,
-                                q->lens, q->fmts, 0);
+        if (q->res == NULL)
+            q->res = PQexecPrepared(conn_of(s), q->name, q->nparams,
+                                    (const char *const *)q->vals, q->lens, q->fmts, 0);
         ExecStatusType st = q->res != NULL ? PQresultStatus(q->res) : PGRES_FATAL_ERROR;
         if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
             fail_res(s, q->res, err);
@@ -571,11 +585,67 @@ static const void *pg_col_blob(struct sl_q *base, int i, size_t *n)
     return q->blob[i];
 }
 
+/* Reads the rows of the statement sent ahead into it (an error result
+ * included: its step reports it). The connection is free again. */
+static int settle(struct sl_store *s)
+{
+    struct pg_conn *pc = s->conn;
+    struct pg_q *q = pc->sent;
+    pc->sent = NULL;
+    PGresult *res, *first = NULL;
+    while ((res = PQgetResult(pc->c)) != NULL) {
+        if (first == NULL)
+            first = res;
+        else
+            PQclear(res);
+    }
+    clear_result(q);
+    q->res = first != NULL ? first : PQmakeEmptyPGresult(pc->c, PGRES_FATAL_ERROR);
+    return 0;
+}
+
+static int pg_send(struct sl_q *base, struct sl_err *err)
+{
+    struct pg_q *q = pq(base);
+    struct sl_store *s = base->s;
+    struct pg_conn *pc = s->conn;
+    if (drain(s, err) != 0)
+        return -1;
+    clear_result(q);
+    if (PQsendQueryPrepared(pc->c, q->name, q->nparams, (const char *const *)q->vals, q->lens,
+                            q->fmts, 0) != 1)
+        return fail_res(s, NULL, err);
+    pc->sent = q;
+    return 0;
+}
+
+static int pg_page_rows(struct sl_q *base)
+{
+    struct pg_q *q = pq(base);
+    return q->res != NULL ? q->nrows : 0;
+}
+
+static void pg_seek(struct sl_q *base, int i)
+{
+    struct pg_q *q = pq(base);
+    if (q->res == NULL || i < -1 || i >= q->nrows)
+        return;
+    q->row = i;
+    q->done = false;
+    for (int k = 0; k < PG_MAX_COLS; k++) {
+        if (q->blob[k] != NULL)
+            PQfreemem(q->blob[k]);
+        q->blob[k] = NULL;
+    }
+}
+
 static int pg_defer(struct sl_q *base, struct sl_err *err)
 {
     struct pg_q *q = pq(base);
     struct sl_store *s = base->s;
     struct pg_conn *pc = s->conn;
+    if (pc->sent != NULL)
+        settle(s);
     if (PQpipelineStatus(pc->c) == PQ_PIPELINE_OFF && PQenterPipelineMode(pc->c) != 1)
         return fail_res(s, NULL, err);
     if (PQsendQueryPrepared(pc->c, q->name, q->nparams, (const char *const *)q->vals, q->lens,
@@ -831,6 +901,9 @@ const struct sl_backend sl_backend_postgres = {
     .lock_chain = pg_lock_chain,
     .lock_keys = pg_lock_keys,
     .copy_in = pg_copy_in,
+    .send = pg_send,
+    .page_rows = pg_page_rows,
+    .seek = pg_seek,
     .schema_version = pg_schema_version,
     .set_schema_version = pg_set_schema_version,
     .check = pg_check,
