@@ -284,12 +284,94 @@ static void test_batch_all_or_nothing(void **state)
     sl_store_close(s);
 }
 
+struct replay_count {
+    long n, stop_at;
+    char last_at[32];
+    int64_t last_id;
+    bool ordered;
+};
+
+static int count_replay(const struct sl_replay_row *r, void *ctx)
+{
+    struct replay_count *c = ctx;
+    int cmp = strcmp(r->at, c->last_at);
+    if (cmp < 0)
+        c->ordered = false;
+    snprintf(c->last_at, sizeof c->last_at, "%s", r->at);
+    c->n++;
+    return c->stop_at > 0 && c->n >= c->stop_at;
+}
+
+static int count_affected(const struct sl_affected_row *r, void *ctx)
+{
+    struct replay_count *c = ctx;
+    if (r->id <= c->last_id)
+        c->ordered = false;
+    c->last_id = r->id;
+    c->n++;
+    return c->stop_at > 0 && c->n >= c->stop_at;
+}
+
+/* Walks of many pages (the next page fetched while one is handled, on
+ * PostgreSQL): every row once, in order; a walk stopped in the middle leaves
+ * the register usable. */
+static void test_walks_over_pages(void **state)
+{
+    (void)state;
+    hik = claim_of("Hikvision");
+    dahua = claim_of("Dahua");
+    const char *loc = sl_test_db("batch_pages");
+    struct sl_store *s = open_at(loc);
+    struct sl_err err = {0};
+    int64_t site, scan = prepare(s, &site);
+    enum { TOTAL = 12345 };
+    static struct sl_obs_item it[SL_OBS_BATCH_MAX];
+    static char mac[SL_OBS_BATCH_MAX][18], addr[SL_OBS_BATCH_MAX][48];
+    static int64_t ids[SL_OBS_BATCH_MAX];
+    for (int d0 = 0; d0 < TOTAL; d0 += SL_OBS_BATCH_MAX) {
+        int n = TOTAL - d0 < SL_OBS_BATCH_MAX ? TOTAL - d0 : SL_OBS_BATCH_MAX;
+        for (int i = 0; i < n; i++) {
+            int d = d0 + i;
+            snprintf(mac[i], sizeof mac[i], "02:00:01:%02x:%02x:%02x", (d >> 16) & 255,
+                     (d >> 8) & 255, d & 255);
+            snprintf(addr[i], sizeof addr[i], "198.19.%d.%d", d / 250, d % 250 + 1);
+            it[i] = (struct sl_obs_item){
+                {scan, site, mac[i], NULL, addr[i], "80", &hik, &prohibited, SEEN + d}, NULL, 0};
+        }
+        if (sl_store_observe_batch(s, it, (size_t)n, "scanner", ids, NULL, &err) != 0)
+            fail_msg("batch: %s", err.msg);
+    }
+    long want = TOTAL + 5; /* and the seeds' creation events */
+    struct replay_count c = {0, 0, "", 0, true};
+    assert_int_equal(sl_store_event_replay(s, NULL, count_replay, &c, &err), 0);
+    assert_int_equal(c.n, want);
+    assert_true(c.ordered);
+    struct replay_count a = {0, 0, "", 0, true};
+    assert_int_equal(sl_store_affected_list(s, count_affected, &a, &err), 0);
+    assert_int_equal(a.n, want); /* every one prohibited */
+    assert_true(a.ordered);
+    /* Stopped in the second page, with the third on its way. */
+    struct replay_count part = {0, 7000, "", 0, true};
+    assert_int_equal(sl_store_event_replay(s, NULL, count_replay, &part, &err), 0);
+    assert_int_equal(part.n, 7000);
+    struct sl_status_counts sc;
+    assert_int_equal(sl_store_count_devices(s, NULL, &sc, &err), 0);
+    assert_int_equal(sc.total, want);
+    /* Up to a time: the seeds and the first 100 devices. */
+    struct replay_count until = {0, 0, "", 0, true};
+    assert_int_equal(sl_store_event_replay(s, "2026-01-01T00:01:39Z", count_replay, &until, &err),
+                     0);
+    assert_int_equal(until.n, 5 + 100);
+    sl_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batch_equals_one_by_one),
         cmocka_unit_test(test_batch_sharing_identity),
         cmocka_unit_test(test_batch_all_or_nothing),
+        cmocka_unit_test(test_walks_over_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
