@@ -223,6 +223,7 @@ struct sl_arr {
 void sl_arr_init(struct sl_arr *a);
 void sl_arr_text(struct sl_arr *a, const char *v); /* NULL or "" is NULL */
 void sl_arr_int(struct sl_arr *a, int64_t v);
+void sl_arr_id(struct sl_arr *a, int64_t id); /* id <= 0 is NULL */
 void sl_arr_null(struct sl_arr *a);
 /* The literal (owned by a, valid until sl_arr_free), NULL when out of memory. */
 const char *sl_arr_end(struct sl_arr *a);

@@ -22,18 +22,6 @@ struct slot {
     char seen[SL_ISO_LEN];
 };
 
-static bool empty(const char *s)
-{
-    return s == NULL || *s == '\0';
-}
-
-/* Compact, keys sorted: as devices.c writes claims and verdicts. */
-static char *dump(json_t *j)
-{
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(j);
-    return s;
-}
 
 /* ---- when the set-based path cannot be the one-by-one path's equal ---------- */
 
@@ -60,13 +48,10 @@ static bool shares_identity(const struct sl_obs_item *items, size_t n, struct sl
         return sl_err_set(err, "out of memory") != 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct sl_device_obs *o = &items[i].obs;
-        if (!empty(o->mac))
-            v[k++] = (struct ident){0, o->mac};
-        if (!empty(o->serial))
-            v[k++] = (struct ident){1, o->serial};
-        if (!empty(o->address))
-            v[k++] = (struct ident){2, o->address};
+        const char *id[3] = {items[i].obs.mac, items[i].obs.serial, items[i].obs.address};
+        for (int kind = 0; kind < 3; kind++)
+            if (id[kind] != NULL && id[kind][0] != '\0')
+                v[k++] = (struct ident){kind, id[kind]};
     }
     qsort(v, k, sizeof *v, cmp_ident);
     bool dup = false;
@@ -167,10 +152,7 @@ static int match_batch(struct sl_store *s, const struct sl_obs_item *items, size
         const struct sl_device_obs *o = &items[i].obs;
         sl_arr_text(&a[0], o->mac);
         sl_arr_text(&a[1], o->address);
-        if (o->site_id > 0)
-            sl_arr_int(&a[2], o->site_id);
-        else
-            sl_arr_null(&a[2]);
+        sl_arr_id(&a[2], o->site_id);
         sl_arr_text(&a[3], o->serial);
         sl_arr_text(&a[4], o->claim != NULL ? o->claim->manufacturer : NULL);
     }
@@ -250,10 +232,7 @@ static void obs_arrays(struct sl_arr *a, const struct sl_device_obs *o, const st
     sl_arr_text(&a[1], sl->o.conflict ? NULL : o->serial);
     sl_arr_text(&a[2], o->address);
     sl_arr_text(&a[3], o->ports);
-    if (o->site_id > 0)
-        sl_arr_int(&a[4], o->site_id);
-    else
-        sl_arr_null(&a[4]);
+    sl_arr_id(&a[4], o->site_id);
     sl_arr_text(&a[5], c->manufacturer);
     sl_arr_text(&a[6], c->brand);
     sl_arr_text(&a[7], c->model);
@@ -262,16 +241,17 @@ static void obs_arrays(struct sl_arr *a, const struct sl_device_obs *o, const st
     char num[40];
     snprintf(num, sizeof num, "%.17g", c->confidence);
     sl_arr_text(&a[10], num);
-    char *cj = dump(sl_claim_to_json(c));
-    char *vj = dump(sl_verdict_to_json(v));
+    /* Compact, keys sorted: as devices.c writes them. */
+    json_t *cjv = sl_claim_to_json(c), *vjv = sl_verdict_to_json(v);
+    char *cj = json_dumps(cjv, JSON_COMPACT | JSON_SORT_KEYS);
+    char *vj = json_dumps(vjv, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(cjv);
+    json_decref(vjv);
     sl_arr_text(&a[11], cj != NULL ? cj : "{}");
     sl_arr_text(&a[12], sl_decision_name(v->decision));
     sl_arr_text(&a[13], vj != NULL ? vj : "{}");
     sl_arr_text(&a[14], sl->seen);
-    if (o->scan_id > 0)
-        sl_arr_int(&a[15], o->scan_id);
-    else
-        sl_arr_null(&a[15]);
+    sl_arr_id(&a[15], o->scan_id);
     free(cj);
     free(vj);
 }
@@ -354,10 +334,7 @@ static int events_new(struct sl_store *s, const struct sl_obs_item *items, size_
             sl_arr_int(&a[0], ids[i]);
             sl_arr_text(&a[1], sl[i].seen);
             sl_arr_text(&a[2], sl_device_first_seen_note(sl[i].o.conflict));
-            if (items[i].obs.scan_id > 0)
-                sl_arr_int(&a[3], items[i].obs.scan_id);
-            else
-                sl_arr_null(&a[3]);
+            sl_arr_id(&a[3], items[i].obs.scan_id);
             k++;
         }
     struct sl_q *q = k > 0 ? sl_st(s, EVENTS_BATCH, err) : NULL;

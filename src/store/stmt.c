@@ -319,6 +319,14 @@ void sl_arr_int(struct sl_arr *a, int64_t v)
         a->oom = true;
 }
 
+void sl_arr_id(struct sl_arr *a, int64_t id)
+{
+    if (id > 0)
+        sl_arr_int(a, id);
+    else
+        sl_arr_null(a);
+}
+
 const char *sl_arr_end(struct sl_arr *a)
 {
     if (a->oom || sl_buf_append(&a->b, "}", 1) != 0)
