@@ -229,6 +229,12 @@ void sl_arr_null(struct sl_arr *a);
 const char *sl_arr_end(struct sl_arr *a);
 void sl_arr_free(struct sl_arr *a);
 
+/* Rows for copy_in (COPY's text format): a field (NULL is \N, text is
+ * escaped), then a tab, or the newline when it is the row's last; bytes as
+ * bytea's hex form. *bad set when b is full. */
+void sl_copy_field(struct sl_buf *b, const char *v, bool last, bool *bad);
+void sl_copy_bytes(struct sl_buf *b, const uint8_t *p, size_t n, bool last, bool *bad);
+
 /* What devices.c and scans.c lend the batch of observations (observe_batch.c),
  * so both paths judge and record alike. */
 struct sl_matched {

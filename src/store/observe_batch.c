@@ -354,45 +354,9 @@ static int events_new(struct sl_store *s, const struct sl_obs_item *items, size_
     return rc;
 }
 
-/* One field of a COPY row in text format: \N for none, else escaped. */
-static void copy_field(struct sl_buf *b, const char *v, bool last, bool *bad)
+static const char *or_null(const char *v)
 {
-    if (v == NULL || *v == '\0') {
-        *bad |= sl_buf_append(b, "\\N", 2) != 0;
-    } else {
-        for (const char *p = v; *p; p++) {
-            const char *run = p;
-            while (*p && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r')
-                p++;
-            *bad |= sl_buf_append(b, run, (size_t)(p - run)) != 0;
-            if (*p == '\0')
-                break;
-            char esc[2] = {'\\', *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r'};
-            *bad |= sl_buf_append(b, esc, 2) != 0;
-        }
-    }
-    *bad |= sl_buf_append(b, last ? "\n" : "\t", 1) != 0;
-}
-
-/* bytea in COPY text: "\\x" and hex digits (the backslash itself escaped). */
-static void copy_bytes(struct sl_buf *b, const uint8_t *p, size_t n, bool *bad)
-{
-    static const char hex[] = "0123456789abcdef";
-    if (n == 0) {
-        *bad |= sl_buf_append(b, "\\N\n", 3) != 0;
-        return;
-    }
-    *bad |= sl_buf_append(b, "\\\\x", 3) != 0;
-    char chunk[512];
-    for (size_t i = 0; i < n && !*bad;) {
-        size_t k = 0;
-        for (; i < n && k + 2 <= sizeof chunk; i++) {
-            chunk[k++] = hex[p[i] >> 4];
-            chunk[k++] = hex[p[i] & 15];
-        }
-        *bad |= sl_buf_append(b, chunk, k) != 0;
-    }
-    *bad |= sl_buf_append(b, "\n", 1) != 0;
+    return v != NULL && *v != '\0' ? v : NULL;
 }
 
 /* One evidence row, as evidence_add_many binds it, hashed the same way. */
@@ -402,24 +366,25 @@ static void copy_evidence(struct sl_buf *b, int64_t scan_id, int64_t device_id,
 {
     struct sl_ev_row r;
     sl_evidence_row_of(ev, &r);
-    char scan[24] = "", dev[24] = "", port[12];
-    if (scan_id > 0)
-        snprintf(scan, sizeof scan, "%lld", (long long)scan_id);
-    if (device_id > 0)
-        snprintf(dev, sizeof dev, "%lld", (long long)device_id);
+    char scan[24], dev[24], port[12];
+    snprintf(scan, sizeof scan, "%lld", (long long)scan_id);
+    snprintf(dev, sizeof dev, "%lld", (long long)device_id);
     snprintf(port, sizeof port, "%d", (int)ev->port);
-    copy_field(b, scan, false, bad);
-    copy_field(b, dev, false, bad);
-    copy_field(b, address, false, bad);
-    copy_field(b, sl_proto_name(ev->proto), false, bad);
-    copy_field(b, port, false, bad);
-    copy_field(b, ev->path, false, bad);
-    copy_field(b, ev->request, false, bad);
-    copy_field(b, sl_outcome_name(ev->outcome), false, bad);
-    copy_field(b, ev->detail, false, bad);
-    copy_field(b, r.at, false, bad);
-    copy_field(b, r.truncated ? "t" : "f", false, bad);
-    copy_bytes(b, ev->data, r.n, bad);
+    sl_copy_field(b, scan_id > 0 ? scan : NULL, false, bad);
+    sl_copy_field(b, device_id > 0 ? dev : NULL, false, bad);
+    sl_copy_field(b, or_null(address), false, bad);
+    sl_copy_field(b, sl_proto_name(ev->proto), false, bad);
+    sl_copy_field(b, port, false, bad);
+    sl_copy_field(b, or_null(ev->path), false, bad);
+    sl_copy_field(b, or_null(ev->request), false, bad);
+    sl_copy_field(b, sl_outcome_name(ev->outcome), false, bad);
+    sl_copy_field(b, or_null(ev->detail), false, bad);
+    sl_copy_field(b, r.at, false, bad);
+    sl_copy_field(b, r.truncated ? "t" : "f", false, bad);
+    if (r.n > 0)
+        sl_copy_bytes(b, ev->data, r.n, true, bad);
+    else
+        sl_copy_field(b, NULL, true, bad);
     sl_evidence_hash(md, scan_id, address, ev, &r);
 }
 

@@ -338,3 +338,38 @@ void sl_arr_free(struct sl_arr *a)
 {
     sl_buf_free(&a->b);
 }
+
+void sl_copy_field(struct sl_buf *b, const char *v, bool last, bool *bad)
+{
+    if (v == NULL) {
+        *bad |= sl_buf_append(b, "\\N", 2) != 0;
+    } else {
+        for (const char *p = v; *p; p++) {
+            const char *run = p;
+            while (*p && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r')
+                p++;
+            *bad |= sl_buf_append(b, run, (size_t)(p - run)) != 0;
+            if (*p == '\0')
+                break;
+            char esc[2] = {'\\', *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r'};
+            *bad |= sl_buf_append(b, esc, 2) != 0;
+        }
+    }
+    *bad |= sl_buf_append(b, last ? "\n" : "\t", 1) != 0;
+}
+
+void sl_copy_bytes(struct sl_buf *b, const uint8_t *p, size_t n, bool last, bool *bad)
+{
+    static const char hex[] = "0123456789abcdef";
+    *bad |= sl_buf_append(b, "\\\\x", 3) != 0; /* "\\x": the backslash escaped */
+    char chunk[512];
+    for (size_t i = 0; i < n && !*bad;) {
+        size_t k = 0;
+        for (; i < n && k + 2 <= sizeof chunk; i++) {
+            chunk[k++] = hex[p[i] >> 4];
+            chunk[k++] = hex[p[i] & 15];
+        }
+        *bad |= sl_buf_append(b, chunk, k) != 0;
+    }
+    *bad |= sl_buf_append(b, last ? "\n" : "\t", 1) != 0;
+}
