@@ -208,6 +208,7 @@ int main(int argc, char **argv)
     printf("ingest: %.1f s, %lld devices (%.0f/s), %lld evidence rows (%.0f rows/s)%s\n", took,
            (long long)want, (double)want / took, (long long)rows, (double)rows / took,
            failed ? "  WRITERS FAILED" : "");
+    fflush(stdout);
 
     if (sl_store_open(&s, loc, 0, &err) != 0)
         die("open", &err);
