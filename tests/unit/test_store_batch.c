@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "util/buf.h"
@@ -365,6 +367,80 @@ static void test_walks_over_pages(void **state)
     sl_store_close(s);
 }
 
+/* One writer of the race below: its own scan, the same 300 devices in an
+ * order of its own, three times over. */
+static void race_writer(const char *loc, int k)
+{
+    struct sl_store *s;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, loc, 0, &err) != 0)
+        _exit(3);
+    int64_t scan = 0;
+    if (sl_store_scan_begin(s, 1, "scan", "198.18.0.0/24", NULL, "race", &scan, &err) != 0)
+        _exit(4);
+    enum { N = 300 };
+    static struct sl_obs_item it[N];
+    static char mac[N][18], addr[N][48];
+    int64_t ids[N];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            int d = (i + k * 37 + round * 101) % N;
+            snprintf(mac[i], sizeof mac[i], "02:00:02:00:%02x:%02x", d >> 8, d & 255);
+            snprintf(addr[i], sizeof addr[i], "198.18.%d.%d", 100 + d / 200, d % 200 + 1);
+            it[i] = (struct sl_obs_item){
+                {scan, 1, mac[i], NULL, addr[i], "80", &hik, &prohibited, 0}, evp, 1};
+        }
+        if (sl_store_observe_batch(s, it, N, "race", ids, NULL, &err) != 0) {
+            fprintf(stderr, "writer %d: %s\n", k, err.msg);
+            _exit(5);
+        }
+    }
+    if (sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, N, N, N, "race", &err) != 0)
+        _exit(6);
+    sl_store_close(s);
+    _exit(0);
+}
+
+/* Eight processes writing batches of the same devices at once: each device
+ * once, the chain one line, the replay without a mismatch. */
+static void test_batches_racing(void **state)
+{
+    (void)state;
+    hik = claim_of("Hikvision");
+    dahua = claim_of("Dahua");
+    make_evidence();
+    char loc[4096];
+    snprintf(loc, sizeof loc, "%s", sl_test_db("batch_race"));
+    struct sl_store *s = open_at(loc);
+    int64_t site;
+    (void)prepare(s, &site);
+    assert_int_equal(site, 1);
+    sl_store_close(s);
+    pid_t pid[8];
+    for (int k = 0; k < 8; k++)
+        if ((pid[k] = fork()) == 0)
+            race_writer(loc, k);
+    for (int k = 0; k < 8; k++) {
+        int st = 0;
+        assert_int_equal(waitpid(pid[k], &st, 0), pid[k]);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            fail_msg("writer %d failed (status %d)", k, st);
+    }
+    s = open_at(loc);
+    struct sl_err err = {0};
+    struct sl_status_counts c;
+    assert_int_equal(sl_store_count_devices(s, NULL, &c, &err), 0);
+    assert_int_equal(c.total, 5 + 300);
+    struct sl_audit_report rep;
+    assert_int_equal(sl_store_verify(s, &rep, &err), 0);
+    if (rep.first_bad_seq != 0 || rep.mismatches != 0)
+        fail_msg("chain %s, %lld mismatches", rep.problem, (long long)rep.mismatches);
+    /* The site, 2 + 8 scans begun, 8 finished, the seeds; 300 discoveries;
+     * 8 writers x 3 rounds x 300 evidence entries. */
+    assert_int_equal(rep.entries, 1 + 10 + 8 + 5 + 300 + 8 * 3 * 300);
+    sl_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_batch_sharing_identity),
         cmocka_unit_test(test_batch_all_or_nothing),
         cmocka_unit_test(test_walks_over_pages),
+        cmocka_unit_test(test_batches_racing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
