@@ -236,23 +236,26 @@ static int flush_bulk(struct copier *c, struct sl_err *err)
     return 0;
 }
 
+/* The pending rows are written: counted, and progress told now and then. */
+static int written(struct copier *c)
+{
+    c->done += c->pending;
+    c->since_progress += c->pending;
+    c->pending = 0;
+    if (c->since_progress >= PROGRESS_ROWS) {
+        c->since_progress = 0;
+        if (c->cb != NULL)
+            c->cb(c->t->name, c->done, c->ctx);
+    }
+    return 0;
+}
+
 static int flush(struct copier *c, struct sl_err *err)
 {
     if (c->pending == 0)
         return 0;
-    if (c->bulk) {
-        if (flush_bulk(c, err) != 0)
-            return -1;
-        c->done += c->pending;
-        c->since_progress += c->pending;
-        c->pending = 0;
-        if (c->since_progress >= PROGRESS_ROWS) {
-            c->since_progress = 0;
-            if (c->cb != NULL)
-                c->cb(c->t->name, c->done, c->ctx);
-        }
-        return 0;
-    }
+    if (c->bulk)
+        return flush_bulk(c, err) != 0 ? -1 : written(c);
     struct sl_q *q = c->full;
     if (c->pending < c->batch) { /* the last, short batch of a table */
         char *sql = insert_sql(c->t, c->pending);
@@ -271,15 +274,7 @@ static int flush(struct copier *c, struct sl_err *err)
         c->dst->be->finalize(q);
     if (rc != 0)
         return sl_err_prefix(err, "table %s", c->t->name);
-    c->done += c->pending;
-    c->since_progress += c->pending;
-    c->pending = 0;
-    if (c->since_progress >= PROGRESS_ROWS) {
-        c->since_progress = 0;
-        if (c->cb != NULL)
-            c->cb(c->t->name, c->done, c->ctx);
-    }
-    return 0;
+    return written(c);
 }
 
 /* Copies the rows a page statement yields; *last gets the last key seen. */

@@ -274,6 +274,17 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
     return sl_exec_deferred(st, "recording a lifecycle event", err);
 }
 
+void sl_matched_read(struct sl_q *q, int first, struct sl_matched *m)
+{
+    sl_col_text(q, first, m->address, sizeof m->address);
+    sl_col_text(q, first + 1, m->mac, sizeof m->mac);
+    sl_col_text(q, first + 2, m->serial, sizeof m->serial);
+    sl_col_text(q, first + 3, m->manufacturer, sizeof m->manufacturer);
+    m->last_scan_id = sl_col_int(q, first + 4);
+    if (sl_status_from_name(sl_col_str(q, first + 5), &m->status) != 0)
+        m->status = SL_STATUS_DISCOVERED;
+}
+
 static int read_matched(struct sl_store *s, int64_t id, struct sl_matched *m,
                         struct sl_err *err)
 {
@@ -285,15 +296,8 @@ static int read_matched(struct sl_store *s, int64_t id, struct sl_matched *m,
         return -1;
     sl_bind_int(st, 1, id);
     int rc = sl_step(st, "reading a matched device", err);
-    if (rc == 1) {
-        sl_col_text(st, 0, m->address, sizeof m->address);
-        sl_col_text(st, 1, m->mac, sizeof m->mac);
-        sl_col_text(st, 2, m->serial, sizeof m->serial);
-        sl_col_text(st, 3, m->manufacturer, sizeof m->manufacturer);
-        m->last_scan_id = sl_col_int(st, 4);
-        if (sl_status_from_name(sl_col_str(st, 5), &m->status) != 0)
-            m->status = SL_STATUS_DISCOVERED;
-    }
+    if (rc == 1)
+        sl_matched_read(st, 0, m);
     sl_reset(st);
     return rc < 0 ? -1 : 0;
 }

@@ -242,6 +242,8 @@ struct sl_matched {
     int64_t last_scan_id;
     enum sl_status status;
 };
+/* m from columns first.. of q: address, mac, serial, manufacturer, last_scan_id, status. */
+void sl_matched_read(struct sl_q *q, int first, struct sl_matched *m);
 /* Whether obs is the matched device m (sets out's conflict, positive, moved, prior_status). */
 bool sl_device_match_holds(const struct sl_device_obs *obs, const struct sl_matched *m,
                            struct sl_observed *out);

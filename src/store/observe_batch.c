@@ -167,15 +167,8 @@ static int match_batch(struct sl_store *s, const struct sl_obs_item *items, size
         int64_t i = sl_col_int(q, 0) - 1;
         if (i < 0 || (size_t)i >= n)
             continue;
-        struct sl_matched *m = &sl[i].m;
         ids[i] = sl_col_int(q, 1);
-        sl_col_text(q, 2, m->address, sizeof m->address);
-        sl_col_text(q, 3, m->mac, sizeof m->mac);
-        sl_col_text(q, 4, m->serial, sizeof m->serial);
-        sl_col_text(q, 5, m->manufacturer, sizeof m->manufacturer);
-        m->last_scan_id = sl_col_int(q, 6);
-        if (sl_status_from_name(sl_col_str(q, 7), &m->status) != 0)
-            m->status = SL_STATUS_DISCOVERED;
+        sl_matched_read(q, 2, &sl[i].m);
         sl[i].found = true;
     }
     sl_reset(q);
