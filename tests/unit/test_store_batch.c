@@ -367,17 +367,29 @@ static void test_walks_over_pages(void **state)
     sl_store_close(s);
 }
 
+/* A write the register refused for the moment (SQLite's lock not free within
+ * its busy timeout on a loaded machine, a server's deadlock victim) is tried
+ * again, as a real writer does; anything else ends the writer. */
+static bool again(const struct sl_err *err, int *tries)
+{
+    return (err->kind == SL_ERR_UNAVAILABLE || err->kind == SL_ERR_CONFLICT) && ++*tries < 20;
+}
+
 /* One writer of the race below: its own scan, the same 300 devices in an
  * order of its own, three times over. */
 static void race_writer(const char *loc, int k)
 {
     struct sl_store *s;
     struct sl_err err = {0};
+    int tries = 0;
     if (sl_store_open(&s, loc, 0, &err) != 0)
         _exit(3);
     int64_t scan = 0;
-    if (sl_store_scan_begin(s, 1, "scan", "198.18.0.0/24", NULL, "race", &scan, &err) != 0)
-        _exit(4);
+    while (sl_store_scan_begin(s, 1, "scan", "198.18.0.0/24", NULL, "race", &scan, &err) != 0)
+        if (!again(&err, &tries)) {
+            fprintf(stderr, "writer %d: %s\n", k, err.msg);
+            _exit(4);
+        }
     enum { N = 300 };
     static struct sl_obs_item it[N];
     static char mac[N][18], addr[N][48];
@@ -390,13 +402,17 @@ static void race_writer(const char *loc, int k)
             it[i] = (struct sl_obs_item){
                 {scan, 1, mac[i], NULL, addr[i], "80", &hik, &prohibited, 0}, evp, 1};
         }
-        if (sl_store_observe_batch(s, it, N, "race", ids, NULL, &err) != 0) {
-            fprintf(stderr, "writer %d: %s\n", k, err.msg);
-            _exit(5);
-        }
+        while (sl_store_observe_batch(s, it, N, "race", ids, NULL, &err) != 0)
+            if (!again(&err, &tries)) {
+                fprintf(stderr, "writer %d: %s\n", k, err.msg);
+                _exit(5);
+            }
     }
-    if (sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, N, N, N, "race", &err) != 0)
-        _exit(6);
+    while (sl_store_scan_finish(s, scan, SL_SCAN_COMPLETE, N, N, N, "race", &err) != 0)
+        if (!again(&err, &tries)) {
+            fprintf(stderr, "writer %d: %s\n", k, err.msg);
+            _exit(6);
+        }
     sl_store_close(s);
     _exit(0);
 }
