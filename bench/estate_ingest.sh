@@ -3,9 +3,11 @@
 # 1,000 = 1,000,000), 5 evidence rows each, written through the store interface
 # by 8 writer processes into PostgreSQL (a private cluster of Debian's server,
 # default durability: fsync and synchronous commit on), then the same into
-# SQLite by one writer for comparison. Prints the time, devices/s and evidence
-# rows/s of each, checks that no device was lost or written twice, and verifies
-# the audit chain. Target: >= 50,000 evidence rows/s on PostgreSQL. Last,
+# SQLite by one writer for comparison. Each scan hands the store its devices in
+# batches of 500 (sl_store_observe_batch; SL_BENCH_ONE_BY_ONE=1 for one device a
+# call). Prints the time, devices/s and evidence rows/s of each, the CPU seconds
+# of the writers and of the server, checks that no device was lost or written
+# twice, and verifies the audit chain. Target: >= 50,000 evidence rows/s on PostgreSQL. Last,
 # `sightline db copy` moves the SQLite register (1M devices, 5M evidence rows,
 # the 1M-entry chain) into a fresh PostgreSQL database: time printed, then
 # `db verify` on the copy.
@@ -38,7 +40,14 @@ wal_compression = on" ./scripts/pg-cluster start "$dir/pg" >/dev/null
         trap './scripts/pg-cluster stop "$dir/pg"' EXIT
         loc="host=$dir/pg dbname=sightline"
         echo "== PostgreSQL ($loc), $writers writers"
-        $BIN "$loc" "$sites" "$devices" 5 "$writers" || echo "(checks failed: see above)"
+        # CPU as well as wall time (less sensitive to a shared machine): the
+        # writers' own, and the server's (its backends, reaped by the postmaster).
+        pm=$(head -1 "$dir/pg/data/postmaster.pid")
+        cpu0=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+        /usr/bin/time -f "client CPU (writers and checks): %U s user + %S s sys; %e s wall" \
+            $BIN "$loc" "$sites" "$devices" 5 "$writers" || echo "(checks failed: see above)"
+        cpu1=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+        echo "server CPU: $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s"
         psql -XAtq -h "$dir/pg" -d sightline \
             -c "SELECT 'database size: ' || pg_size_pretty(pg_database_size('sightline'))"
         ./scripts/pg-cluster stop "$dir/pg"
@@ -47,7 +56,8 @@ wal_compression = on" ./scripts/pg-cluster start "$dir/pg" >/dev/null
     sqlite)
         rm -f "$dir/estate.db" "$dir/estate.db-wal" "$dir/estate.db-shm"
         echo "== SQLite ($dir/estate.db), 1 writer"
-        $BIN "$dir/estate.db" "$sites" "$devices" 5 1 || echo "(checks failed: see above)"
+        /usr/bin/time -f "CPU: %U s user + %S s sys; %e s wall" \
+            $BIN "$dir/estate.db" "$sites" "$devices" 5 1 || echo "(checks failed: see above)"
         echo "file size: $(du -h "$dir/estate.db" | cut -f1)"
         ;;
     copy)
@@ -60,7 +70,8 @@ checkpoint_timeout = 15min" ./scripts/pg-cluster start "$dir/pgcopy" >/dev/null
         trap './scripts/pg-cluster stop "$dir/pgcopy"' EXIT
         loc="host=$dir/pgcopy dbname=sightline"
         echo "== db copy of $dir/estate.db into PostgreSQL ($loc)"
-        /usr/bin/time -f "db copy: %e s, peak RSS %M KiB" ./build/sightline db copy --quiet \
+        /usr/bin/time -f "db copy: %e s (cpu %U s user + %S s sys), peak RSS %M KiB" \
+            ./build/sightline db copy --quiet \
             --from "$dir/estate.db" --to "$loc"
         /usr/bin/time -f "db verify (copy): %e s, peak RSS %M KiB" ./build/sightline db verify \
             --db "$loc"

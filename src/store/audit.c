@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,73 @@ static int read_head(struct sl_store *s, int64_t *seq, uint8_t prev[HASH_LEN],
     return 0;
 }
 
+/* Multi-row INSERT texts of the audit log: AUDIT_ROWS entries a statement
+ * (a batch of 500 devices queues 1,000 entries: 16 statements, not 1,000,
+ * while every other writer waits for the chain lock), and one. Built once;
+ * the statement cache keys on their addresses. */
+#define AUDIT_ROWS 64
+#define AUDIT_COLS 9
+static char *audit_sql_many;
+static pthread_once_t audit_sql_once = PTHREAD_ONCE_INIT;
+
+static void build_audit_sql(void)
+{
+    audit_sql_many = sl_sql_rows("INSERT INTO audit_log (seq, at, actor, action, object, detail,"
+                                 " prev_hash, hash, keyed) VALUES ",
+                                 AUDIT_COLS, AUDIT_ROWS);
+}
+
+/* The statement for `rows` entries (AUDIT_ROWS or 1) at the register's schema. */
+static struct sl_q *audit_insert(struct sl_store *s, int rows, struct sl_err *err)
+{
+    if (rows > 1) {
+        pthread_once(&audit_sql_once, build_audit_sql);
+        if (audit_sql_many == NULL) {
+            sl_err_set(err, "out of memory");
+            return NULL;
+        }
+        return sl_st(s, audit_sql_many, err);
+    }
+    /* A register not yet at migration 5 (tests of the migration path) has no
+     * keyed column; it is never written keyed. */
+    return s->version >= 6
+               ? sl_st(s,
+                       "INSERT INTO audit_log (seq, at, actor, action, object, detail,"
+                       " prev_hash, hash, keyed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                       err)
+               : sl_st(s,
+                       "INSERT INTO audit_log (seq, at, actor, action, object, detail,"
+                       " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                       err);
+}
+
+/* Hashes entry p after prev and binds it as row r of q; prev becomes its hash. */
+static int bind_entry(struct sl_store *s, struct sl_q *q, int r, int64_t seq,
+                      const struct sl_pending_audit *p, uint8_t prev[HASH_LEN],
+                      struct sl_err *err)
+{
+    uint8_t hash[HASH_LEN];
+    if (entry_hash(prev, seq, p->at, p->actor, p->action, p->object, p->detail, s->key,
+                   s->key_len, hash) != 0)
+        return sl_err_set(err, "computing the audit hash failed");
+    int b = r * AUDIT_COLS;
+    sl_bind_int(q, b + 1, seq);
+    sl_bind_text(q, b + 2, p->at);
+    sl_bind_text(q, b + 3, p->actor);
+    sl_bind_text(q, b + 4, p->action);
+    sl_bind_text(q, b + 5, p->object);
+    sl_bind_text(q, b + 6, p->detail);
+    sl_bind_blob(q, b + 7, prev, HASH_LEN);
+    sl_bind_blob(q, b + 8, hash, HASH_LEN);
+    if (s->version >= 6)
+        sl_bind_int(q, b + 9, s->key_len > 0);
+    else if (s->key_len > 0)
+        return sl_err_setk(err, SL_ERR_CONFLICT, "the register is not migrated: keyed "
+                                                 "audit entries need schema version 5");
+    memcpy(prev, hash, HASH_LEN);
+    return 0;
+}
+
 int sl_audit_flush(struct sl_store *s, struct sl_err *err)
 {
     uint8_t prev[HASH_LEN];
@@ -313,43 +381,21 @@ int sl_audit_flush(struct sl_store *s, struct sl_err *err)
      * one's (db verify: audit time never goes backwards). */
     char now[SL_ISO_LEN];
     sl_time_iso(sl_real_now(), now);
-    for (struct sl_pending_audit *p = s->audit_head; p != NULL; p = p->next) {
-        seq++;
-        memcpy(p->at, now, sizeof p->at);
-        uint8_t hash[HASH_LEN];
-        if (entry_hash(prev, seq, p->at, p->actor, p->action, p->object, p->detail, s->key,
-                       s->key_len, hash) != 0)
-            return sl_err_set(err, "computing the audit hash failed");
-        /* A register not yet at migration 5 (tests of the migration path) has
-         * no keyed column; it is never written keyed. */
-        struct sl_q *q =
-            s->version >= 6
-                ? sl_st(s,
-                        "INSERT INTO audit_log (seq, at, actor, action, object, detail,"
-                        " prev_hash, hash, keyed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        err)
-                : sl_st(s,
-                        "INSERT INTO audit_log (seq, at, actor, action, object, detail,"
-                        " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        err);
+    for (struct sl_pending_audit *d = s->audit_head; d != NULL; d = d->next)
+        memcpy(d->at, now, sizeof d->at);
+    size_t left = s->audit_pending;
+    struct sl_pending_audit *p = s->audit_head;
+    while (p != NULL) {
+        int rows = left >= AUDIT_ROWS && s->version >= 6 ? AUDIT_ROWS : 1;
+        struct sl_q *q = audit_insert(s, rows, err);
         if (q == NULL)
             return -1;
-        sl_bind_int(q, 1, seq);
-        sl_bind_text(q, 2, p->at);
-        sl_bind_text(q, 3, p->actor);
-        sl_bind_text(q, 4, p->action);
-        sl_bind_text(q, 5, p->object);
-        sl_bind_text(q, 6, p->detail);
-        sl_bind_blob(q, 7, prev, HASH_LEN);
-        sl_bind_blob(q, 8, hash, HASH_LEN);
-        if (s->version >= 6)
-            sl_bind_int(q, 9, s->key_len > 0);
-        else if (s->key_len > 0)
-            return sl_err_setk(err, SL_ERR_CONFLICT, "the register is not migrated: keyed "
-                                                     "audit entries need schema version 5");
+        for (int r = 0; r < rows && p != NULL; r++, p = p->next)
+            if (bind_entry(s, q, r, ++seq, p, prev, err) != 0)
+                return -1;
+        left -= (size_t)rows;
         if (sl_exec_deferred(q, "writing the audit log", err) != 0)
             return -1;
-        memcpy(prev, hash, HASH_LEN);
     }
     sl_audit_discard(s);
     return 0;

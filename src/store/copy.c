@@ -1,7 +1,8 @@
 /* copy.c - moving a whole register from one location to another (SQLite to
  * PostgreSQL and back): every table, ids kept, in key order and in batches,
  * then the destination's audit chain verified against the source's head.
- * Works through the seam only; it does not know which backends it joins. The
+ * Works through the seam only; it does not know which backends it joins (a
+ * destination with a bulk load gets the rows that way, PostgreSQL's COPY). The
  * whole copy is one transaction at the destination: all of it or nothing.
  *
  * A new table must be added to `tables` below (tests/unit/test_store_copy.c
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 /* Column kinds: i integer, r real, t text, b bytes. */
@@ -204,12 +206,69 @@ struct copier {
     int64_t done, since_progress;
     sl_copy_cb cb;
     void *ctx;
+    /* A destination with a bulk load (PostgreSQL's COPY): rows as its text. */
+    bool bulk;
+    char bulk_sql[1024];
+    struct sl_buf buf;
 };
+
+#define BULK_CHUNK (8u << 20) /* bytes of rows per COPY */
+
+/* Appends the source's current row to the COPY text, as its kinds say. */
+static int bulk_row(struct copier *c, struct sl_q *sel, struct sl_err *err)
+{
+    bool bad = false;
+    for (int k = 0; k < c->nc; k++) {
+        bool last = k == c->nc - 1;
+        char num[40];
+        char kind = sl_col_null(sel, k) ? 'n' : c->t->kinds[k];
+        if (kind == 'i')
+            snprintf(num, sizeof num, "%lld", (long long)sl_col_int(sel, k));
+        else if (kind == 'r')
+            snprintf(num, sizeof num, "%.17g", sl_col_real(sel, k));
+        if (kind == 'b') {
+            size_t n = 0;
+            const void *p = sl_col_blob(sel, k, &n);
+            sl_copy_bytes(&c->buf, p, n, last, &bad);
+        } else {
+            sl_copy_field(&c->buf, kind == 'n' ? NULL : kind == 't' ? sl_col_str(sel, k) : num,
+                          last, &bad);
+        }
+    }
+    if (bad)
+        return sl_err_set(err, "out of memory");
+    c->pending++;
+    return 0;
+}
+
+static int flush_bulk(struct copier *c, struct sl_err *err)
+{
+    if (c->dst->be->copy_in(c->dst, c->bulk_sql, (const char *)c->buf.data, c->buf.len, err) != 0)
+        return sl_err_prefix(err, "table %s", c->t->name);
+    sl_buf_reset(&c->buf);
+    return 0;
+}
+
+/* The pending rows are written: counted, and progress told now and then. */
+static int written(struct copier *c)
+{
+    c->done += c->pending;
+    c->since_progress += c->pending;
+    c->pending = 0;
+    if (c->since_progress >= PROGRESS_ROWS) {
+        c->since_progress = 0;
+        if (c->cb != NULL)
+            c->cb(c->t->name, c->done, c->ctx);
+    }
+    return 0;
+}
 
 static int flush(struct copier *c, struct sl_err *err)
 {
     if (c->pending == 0)
         return 0;
+    if (c->bulk)
+        return flush_bulk(c, err) != 0 ? -1 : written(c);
     struct sl_q *q = c->full;
     if (c->pending < c->batch) { /* the last, short batch of a table */
         char *sql = insert_sql(c->t, c->pending);
@@ -228,15 +287,7 @@ static int flush(struct copier *c, struct sl_err *err)
         c->dst->be->finalize(q);
     if (rc != 0)
         return sl_err_prefix(err, "table %s", c->t->name);
-    c->done += c->pending;
-    c->since_progress += c->pending;
-    c->pending = 0;
-    if (c->since_progress >= PROGRESS_ROWS) {
-        c->since_progress = 0;
-        if (c->cb != NULL)
-            c->cb(c->t->name, c->done, c->ctx);
-    }
-    return 0;
+    return written(c);
 }
 
 /* Copies the rows a page statement yields; *last gets the last key seen. */
@@ -248,8 +299,10 @@ static int copy_page(struct copier *c, struct sl_q *sel, int64_t *last, int64_t 
         (*rows)++;
         if (last != NULL)
             *last = sl_col_int(sel, 0);
-        if (read_row(&c->vals[c->pending * c->nc], sel, c->t->kinds, err) != 0 ||
-            (++c->pending == c->batch && flush(c, err) != 0)) {
+        if (c->bulk ? bulk_row(c, sel, err) != 0 ||
+                          (c->buf.len >= BULK_CHUNK && flush(c, err) != 0)
+                    : read_row(&c->vals[c->pending * c->nc], sel, c->t->kinds, err) != 0 ||
+                          (++c->pending == c->batch && flush(c, err) != 0)) {
             sl_reset(sel);
             return -1;
         }
@@ -271,6 +324,9 @@ static int copy_table(struct copier *c, struct sl_err *err)
         free(c->vals);
         return sl_err_set(err, "out of memory");
     }
+    c->bulk = c->dst->be->copy_in != NULL;
+    snprintf(c->bulk_sql, sizeof c->bulk_sql, "COPY %s (%s) FROM STDIN", t->name, t->columns);
+    sl_buf_init(&c->buf, 2 * BULK_CHUNK); /* a chunk and the row that passed it */
     c->full = prepare_once(c->dst, sql, err);
     free(sql);
     char sel_sql[1024];
@@ -304,6 +360,7 @@ static int copy_table(struct copier *c, struct sl_err *err)
         val_clear(&c->vals[k]);
     free(c->vals);
     c->vals = NULL;
+    sl_buf_free(&c->buf);
     if (ret == 0 && c->cb != NULL)
         c->cb(t->name, c->done, c->ctx);
     return ret;

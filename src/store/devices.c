@@ -106,27 +106,37 @@ static int step_one_id(struct sl_q *st, int64_t *id, struct sl_err *err)
     return sl_err_prefix(err, "finding a device");
 }
 
-static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
-                         struct sl_err *err)
+int sl_device_identity_keys(const struct sl_device_obs *obs, char buf[3][200],
+                            const char *keys[3])
 {
     /* Always in this order (MAC, serial, address), so two observations never
      * wait for each other in a cycle. */
-    char mac[64], serial[160], address[96];
-    const char *keys[3];
     int n = 0;
     if (!empty(obs->mac)) {
-        snprintf(mac, sizeof mac, "mac:%s", obs->mac);
-        keys[n++] = mac;
+        snprintf(buf[n], sizeof buf[n], "mac:%s", obs->mac);
+        keys[n] = buf[n];
+        n++;
     }
     if (!empty(obs->serial)) {
-        snprintf(serial, sizeof serial, "serial:%s", obs->serial);
-        keys[n++] = serial;
+        snprintf(buf[n], sizeof buf[n], "serial:%s", obs->serial);
+        keys[n] = buf[n];
+        n++;
     }
     if (!empty(obs->address)) {
-        snprintf(address, sizeof address, "address:%lld:%s", (long long)obs->site_id,
+        snprintf(buf[n], sizeof buf[n], "address:%lld:%s", (long long)obs->site_id,
                  obs->address);
-        keys[n++] = address;
+        keys[n] = buf[n];
+        n++;
     }
+    return n;
+}
+
+static int lock_identity(struct sl_store *s, const struct sl_device_obs *obs,
+                         struct sl_err *err)
+{
+    char buf[3][200];
+    const char *keys[3];
+    int n = sl_device_identity_keys(obs, buf, keys);
     return n > 0 ? s->be->lock_keys(s, keys, n, err) : 0;
 }
 
@@ -270,14 +280,24 @@ static int insert_event(struct sl_store *s, int64_t device_id, const char *at, c
 /* What the register holds of a matched device, to judge the match, and its
  * claim and verdict before the observation (for the verdict history). */
 struct matched {
-    char address[48], mac[18], serial[96], manufacturer[64];
-    int64_t last_scan_id;
-    enum sl_status status;
+    struct sl_matched b;
     struct sl_claim claim;
     struct sl_verdict verdict;
 };
 
-static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struct sl_err *err)
+void sl_matched_read(struct sl_q *q, int first, struct sl_matched *m)
+{
+    sl_col_text(q, first, m->address, sizeof m->address);
+    sl_col_text(q, first + 1, m->mac, sizeof m->mac);
+    sl_col_text(q, first + 2, m->serial, sizeof m->serial);
+    sl_col_text(q, first + 3, m->manufacturer, sizeof m->manufacturer);
+    m->last_scan_id = sl_col_int(q, first + 4);
+    if (sl_status_from_name(sl_col_str(q, first + 5), &m->status) != 0)
+        m->status = SL_STATUS_DISCOVERED;
+}
+
+static int read_matched(struct sl_store *s, int64_t id, struct matched *m,
+                        struct sl_err *err)
 {
     struct sl_q *st = sl_st(s,
                             "SELECT address, mac, serial, manufacturer, last_scan_id, status,"
@@ -288,13 +308,7 @@ static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struc
     sl_bind_int(st, 1, id);
     int rc = sl_step(st, "reading a matched device", err);
     if (rc == 1) {
-        sl_col_text(st, 0, m->address, sizeof m->address);
-        sl_col_text(st, 1, m->mac, sizeof m->mac);
-        sl_col_text(st, 2, m->serial, sizeof m->serial);
-        sl_col_text(st, 3, m->manufacturer, sizeof m->manufacturer);
-        m->last_scan_id = sl_col_int(st, 4);
-        if (sl_status_from_name(sl_col_str(st, 5), &m->status) != 0)
-            m->status = SL_STATUS_DISCOVERED;
+        sl_matched_read(st, 0, &m->b);
         sl_judged_from_columns(sl_col_str(st, 6), sl_col_str(st, 7), sl_col_str(st, 8), &m->claim,
                                &m->verdict);
     }
@@ -305,8 +319,8 @@ static int read_matched(struct sl_store *s, int64_t id, struct matched *m, struc
 /* Judges a match: a device-asserted identifier is trusted only when nothing
  * else contradicts it. Returns false when the observation must be a new
  * device (out->conflict set). */
-static bool match_holds(const struct sl_device_obs *obs, const struct matched *m,
-                        struct sl_observed *out)
+bool sl_device_match_holds(const struct sl_device_obs *obs, const struct sl_matched *m,
+                           struct sl_observed *out)
 {
     const char *maker = obs->claim != NULL ? obs->claim->manufacturer : "";
     bool by_mac = !empty(obs->mac) && strcmp(obs->mac, m->mac) == 0;
@@ -325,28 +339,25 @@ static bool match_holds(const struct sl_device_obs *obs, const struct matched *m
     return true;
 }
 
-static int audit_moved(struct sl_store *s, const char *actor, int64_t id, const char *from,
-                       const struct sl_device_obs *obs, struct sl_err *err)
+int sl_device_audit_moved(struct sl_store *s, const char *actor, int64_t id, const char *from,
+                          const struct sl_device_obs *obs, struct sl_err *err)
 {
     json_t *detail = json_pack("{s:s, s:s, s:I}", "from", from, "to", obs->address, "scan",
                                (json_int_t)obs->scan_id);
     return audit_device(s, actor, "device.address", id, detail, err);
 }
 
-/* The new device's creation event and audit entry. */
-static int record_created(struct sl_store *s, const struct sl_device_obs *obs, const char *seen,
-                          const char *actor, int64_t id, bool conflict, struct sl_err *err)
+const char *sl_device_first_seen_note(bool conflict)
+{
+    return conflict ? "first seen (its claimed MAC or serial belongs to another device)"
+                    : "first seen";
+}
+
+int sl_device_audit_created(struct sl_store *s, const struct sl_device_obs *obs,
+                            const char *actor, int64_t id, bool conflict, struct sl_err *err)
 {
     static const struct sl_claim no_claim;
     const struct sl_claim *c = obs->claim != NULL ? obs->claim : &no_claim;
-    struct sl_event ev = {0};
-    ev.scan_id = obs->scan_id;
-    sl_strlcpy(ev.note, conflict ? "first seen (its claimed MAC or serial belongs to another "
-                                   "device)"
-                                 : "first seen",
-               sizeof ev.note);
-    if (insert_event(s, id, seen, actor, -1, SL_STATUS_DISCOVERED, &ev, err) != 0)
-        return -1;
     json_t *detail = json_pack(
         "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:I}", "address", obs->address, "mac",
         empty(obs->mac) ? NULL : obs->mac, "manufacturer",
@@ -359,6 +370,18 @@ static int record_created(struct sl_store *s, const struct sl_device_obs *obs, c
     return audit_device(s, actor, "device.discover", id, detail, err);
 }
 
+/* The new device's creation event and audit entry. */
+static int record_created(struct sl_store *s, const struct sl_device_obs *obs, const char *seen,
+                          const char *actor, int64_t id, bool conflict, struct sl_err *err)
+{
+    struct sl_event ev = {0};
+    ev.scan_id = obs->scan_id;
+    sl_strlcpy(ev.note, sl_device_first_seen_note(conflict), sizeof ev.note);
+    if (insert_event(s, id, seen, actor, -1, SL_STATUS_DISCOVERED, &ev, err) != 0)
+        return -1;
+    return sl_device_audit_created(s, obs, actor, id, conflict, err);
+}
+
 /* Finds the device an observation is, judged (match_holds). 1 found, 0 new, -1. */
 static int find_device(struct sl_store *s, const struct sl_device_obs *obs, int64_t *id,
                        struct sl_observed *out, struct matched *m, struct sl_err *err)
@@ -369,7 +392,7 @@ static int find_device(struct sl_store *s, const struct sl_device_obs *obs, int6
     memset(m, 0, sizeof *m);
     if (read_matched(s, *id, m, err) != 0)
         return -1;
-    return match_holds(obs, m, out) ? 1 : 0;
+    return sl_device_match_holds(obs, &m->b, out) ? 1 : 0;
 }
 
 /* The observation's claim and verdict replace the matched device's: a change
@@ -459,7 +482,8 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
     if (obs->scan_id > 0)
         sl_bind_int(st, 17, obs->scan_id);
     if (found && (sl_exec_deferred(st, "updating a device", err) != 0 ||
-                  (out->moved && audit_moved(s, actor, id, m->address, obs, err) != 0) ||
+                  (out->moved &&
+                   sl_device_audit_moved(s, actor, id, m->b.address, obs, err) != 0) ||
                   record_rejudged(s, obs, m, seen, actor, id, c, v, err) != 0))
         goto fail;
     if (!found && (sl_one_int(st, &id, "adding a device", err) != 1 ||

@@ -18,8 +18,9 @@
 #include <openssl/evp.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
-#define SL_STMT_CACHE 128
+#define SL_STMT_CACHE 192
 
 /* A prepared statement of some backend. Backends embed this as their first member. */
 struct sl_q {
@@ -81,9 +82,23 @@ struct sl_backend {
     /* Serialises audit appends across every writer until the transaction ends. */
     int (*lock_chain)(struct sl_store *s, struct sl_err *err);
     /* Serialises writers observing the same identity (a MAC, a serial, an
-     * address in a site) until the transaction ends: takes n (1 to 3) locks
-     * named by short strings, in the order given, in one round trip. */
+     * address in a site) until the transaction ends: takes n locks named by
+     * short strings in one round trip; 1 to 3 in the order given, more (a
+     * batch's) in an order of the backend's own that every writer shares. */
     int (*lock_keys)(struct sl_store *s, const char *const *keys, int n, struct sl_err *err);
+    /* Prefetching a keyset walk's next page (sl_walk_pages); NULL where a
+     * statement runs in-process (SQLite). send runs q now without waiting:
+     * its next step collects the rows, and any other statement first waits
+     * for them. page_rows is how many rows q's last run returned; seek
+     * makes row i (-1: before the first) the one its columns read. */
+    int (*send)(struct sl_q *q, struct sl_err *err);
+    int (*page_rows)(struct sl_q *q);
+    void (*seek)(struct sl_q *q, int i);
+    /* Bulk load inside a transaction: `sql` a static COPY ... FROM STDIN (text
+     * format), data that many bytes of its rows. NULL where the backend has
+     * no such thing (SQLite: its INSERT loop is as fast). 0 or -1. */
+    int (*copy_in)(struct sl_store *s, const char *sql, const char *data, size_t len,
+                   struct sl_err *err);
     /* -1 when the register has no schema yet is not an error: returns 0. */
     int (*schema_version)(struct sl_store *s, int *out, struct sl_err *err);
     int (*set_schema_version)(struct sl_store *s, int v, struct sl_err *err);
@@ -217,6 +232,69 @@ char *sl_device_select_in(char *(*with_id_list)(const char *head, const char *ta
 struct sl_q *sl_store_in_query(struct sl_store *s, int which, const int64_t *ids, size_t n,
                                struct sl_err *err);
 
+/* An array literal (PostgreSQL's "{a,b,NULL}") built element by element and
+ * bound as one text parameter: what a set-based statement over a whole batch
+ * (unnest) reads. Texts are quoted and escaped, so any text is one element.
+ * Bounded: SL_ARR_MAX bytes (an append past it makes sl_arr_end fail). */
+#define SL_ARR_MAX (64u << 20)
+struct sl_arr {
+    struct sl_buf b;
+    size_t n;
+    bool oom;
+};
+void sl_arr_init(struct sl_arr *a);
+void sl_arr_text(struct sl_arr *a, const char *v); /* NULL or "" is NULL */
+void sl_arr_int(struct sl_arr *a, int64_t v);
+void sl_arr_id(struct sl_arr *a, int64_t id); /* id <= 0 is NULL */
+void sl_arr_null(struct sl_arr *a);
+/* The literal (owned by a, valid until sl_arr_free), NULL when out of memory. */
+const char *sl_arr_end(struct sl_arr *a);
+void sl_arr_free(struct sl_arr *a);
+
+/* Rows for copy_in (COPY's text format): a field (NULL is \N, text is
+ * escaped), then a tab, or the newline when it is the row's last; bytes as
+ * bytea's hex form. *bad set when b is full. */
+void sl_copy_field(struct sl_buf *b, const char *v, bool last, bool *bad);
+void sl_copy_bytes(struct sl_buf *b, const uint8_t *p, size_t n, bool last, bool *bad);
+
+/* What devices.c and scans.c lend the batch of observations (observe_batch.c),
+ * so both paths judge and record alike. */
+struct sl_matched {
+    char address[48], mac[18], serial[96], manufacturer[64];
+    int64_t last_scan_id;
+    enum sl_status status;
+};
+/* m from columns first.. of q: address, mac, serial, manufacturer, last_scan_id, status. */
+void sl_matched_read(struct sl_q *q, int first, struct sl_matched *m);
+/* Whether obs is the matched device m (sets out's conflict, positive, moved, prior_status). */
+bool sl_device_match_holds(const struct sl_device_obs *obs, const struct sl_matched *m,
+                           struct sl_observed *out);
+/* The identity lock names of an observation (MAC, serial, address in its site,
+ * those it has, in that order) into keys, using buf; returns how many (0-3). */
+int sl_device_identity_keys(const struct sl_device_obs *obs, char buf[3][200],
+                            const char *keys[3]);
+/* The note of a new device's creation event. */
+const char *sl_device_first_seen_note(bool conflict);
+/* The audit entries of a device created (device.discover) and moved (device.address). */
+int sl_device_audit_created(struct sl_store *s, const struct sl_device_obs *obs,
+                            const char *actor, int64_t id, bool conflict, struct sl_err *err);
+int sl_device_audit_moved(struct sl_store *s, const char *actor, int64_t id, const char *from,
+                          const struct sl_device_obs *obs, struct sl_err *err);
+/* One evidence row as stored: its time, the raw bytes kept and whether they were cut. */
+struct sl_ev_row {
+    char at[SL_ISO_LEN];
+    size_t n;
+    bool truncated;
+};
+void sl_evidence_row_of(const struct sl_evidence *ev, struct sl_ev_row *r);
+/* Adds the row to the digest of its evidence.add entry. */
+void sl_evidence_hash(EVP_MD_CTX *md, int64_t scan_id, const char *address,
+                      const struct sl_evidence *ev, const struct sl_ev_row *r);
+/* The evidence.add entry of n rows of one scan and address (md: their digest). */
+int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                      const char *address, size_t n, EVP_MD_CTX *md, const char *actor,
+                      struct sl_err *err);
+
 /* Keyset paging for walks over tables too large to hold: rows per page. */
 #define SL_PAGE_ROWS 5000
 
@@ -233,6 +311,13 @@ struct sl_pager {
 };
 /* Runs page after page until one comes back short or row() stops. 0 or -1. */
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
+/* The same, with the next page on its way while row() handles this one where
+ * the backend can (PostgreSQL): key() remembers the current row's key in ctx
+ * without handling the row. A row() that runs other statements still works
+ * (they wait for the page first) but gains nothing. */
+typedef void (*sl_page_key)(struct sl_q *q, void *ctx);
+int sl_walk_pages_ahead(struct sl_store *s, const struct sl_pager *p, sl_page_key key, void *ctx,
+                        struct sl_err *err);
 
 /* verdicts.c: one device's claim and verdict before and after a judgement. */
 struct sl_verdict_write {

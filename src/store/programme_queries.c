@@ -45,6 +45,11 @@ static int affected_row(struct sl_q *q, void *vw)
     return w->cb(&r, w->ctx);
 }
 
+static void affected_key(struct sl_q *q, void *vw)
+{
+    ((struct affected_walk *)vw)->after = sl_col_int(q, 0);
+}
+
 int sl_store_affected_list(struct sl_store *s, sl_affected_cb cb, void *ctx, struct sl_err *err)
 {
     /* Keyset pages by id: memory stays bounded on a backend that hands over a
@@ -61,7 +66,7 @@ int sl_store_affected_list(struct sl_store *s, sl_affected_cb cb, void *ctx, str
                " ORDER BY id LIMIT ?2"),
         2, affected_bind, affected_row, "listing affected devices"};
     struct affected_walk w = {0, cb, ctx};
-    return sl_walk_pages(s, &p, &w, err);
+    return sl_walk_pages_ahead(s, &p, affected_key, &w, err);
 }
 
 struct replay_walk {
@@ -95,6 +100,13 @@ static int replay_row(struct sl_q *q, void *vw)
     return w->cb(&r, w->ctx);
 }
 
+static void replay_key(struct sl_q *q, void *vw)
+{
+    struct replay_walk *w = vw;
+    sl_strlcpy(w->at, col(q, 0), sizeof w->at);
+    w->id = sl_col_int(q, 5);
+}
+
 int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb, void *ctx,
                           struct sl_err *err)
 {
@@ -110,7 +122,7 @@ int sl_store_event_replay(struct sl_store *s, const char *until, sl_replay_cb cb
                " WHERE at <= ?1 AND (at, id) > (?2, ?3) ORDER BY at, id LIMIT ?4"),
         4, replay_bind, replay_row, "replaying lifecycle events"};
     struct replay_walk w = {until, "0001-01-01T00:00:00Z", 0, cb, ctx};
-    return sl_walk_pages(s, &p, &w, err);
+    return sl_walk_pages_ahead(s, &p, replay_key, &w, err);
 }
 
 int sl_store_event_first_at(struct sl_store *s, char out[SL_ISO_LEN], struct sl_err *err)

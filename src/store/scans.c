@@ -229,13 +229,7 @@ void sl_evidence_hash_row(EVP_MD_CTX *ctx, int64_t scan_id, const char *address,
 }
 
 /* One row as stored: what is bound and what is hashed come from here. */
-struct ev_row {
-    char at[SL_ISO_LEN];
-    size_t n;      /* raw bytes kept */
-    bool truncated;
-};
-
-static void ev_row_of(const struct sl_evidence *ev, struct ev_row *r)
+void sl_evidence_row_of(const struct sl_evidence *ev, struct sl_ev_row *r)
 {
     sl_time_iso(ev->observed_at > 0 ? ev->observed_at : sl_now(), r->at);
     r->n = ev->len < SL_EVIDENCE_MAX_BYTES ? ev->len : SL_EVIDENCE_MAX_BYTES;
@@ -253,8 +247,8 @@ static const char *or_empty(const char *s)
 static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t device_id,
                           const char *address, const struct sl_evidence *ev, EVP_MD_CTX *md)
 {
-    struct ev_row r;
-    ev_row_of(ev, &r);
+    struct sl_ev_row r;
+    sl_evidence_row_of(ev, &r);
     sl_bind_id(st, first, scan_id);
     sl_bind_id(st, first + 1, device_id);
     sl_bind_text(st, first + 2, address);
@@ -268,10 +262,16 @@ static void bind_evidence(struct sl_q *st, int first, int64_t scan_id, int64_t d
     sl_bind_int(st, first + 10, r.truncated);
     if (r.n > 0)
         sl_bind_blob(st, first + 11, ev->data, r.n);
+    sl_evidence_hash(md, scan_id, address, ev, &r);
+}
+
+void sl_evidence_hash(EVP_MD_CTX *md, int64_t scan_id, const char *address,
+                      const struct sl_evidence *ev, const struct sl_ev_row *r)
+{
     sl_evidence_hash_row(md, scan_id > 0 ? scan_id : 0, address, sl_proto_name(ev->proto),
                          ev->port, or_empty(ev->path), or_empty(ev->request),
-                         sl_outcome_name(ev->outcome), or_empty(ev->detail), r.at, r.truncated,
-                         ev->data, r.n);
+                         sl_outcome_name(ev->outcome), or_empty(ev->detail), r->at, r->truncated,
+                         ev->data, r->n);
 }
 
 /* The INSERT texts for 1..EV_MANY rows, built once (the statement cache keys
@@ -289,9 +289,9 @@ static void build_many(void)
 }
 
 /* The "evidence.add" entry of n rows of one scan and address: their digest. */
-static int audit_evidence(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                          const char *address, size_t n, EVP_MD_CTX *md, const char *actor,
-                          struct sl_err *err)
+int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                      const char *address, size_t n, EVP_MD_CTX *md, const char *actor,
+                      struct sl_err *err)
 {
     uint8_t h[32];
     unsigned int hl = 0;
@@ -345,7 +345,7 @@ int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t devi
             goto fail;
         done += (size_t)rows;
     }
-    if (audit_evidence(s, scan_id, device_id, address, n, md, actor, err) != 0)
+    if (sl_evidence_audit(s, scan_id, device_id, address, n, md, actor, err) != 0)
         goto fail;
     EVP_MD_CTX_free(md);
     return sl_store_commit(s, err);

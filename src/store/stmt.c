@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 const char *sl_sql(const struct sl_store *s, const char *sqlite_sql, const char *pg_sql)
@@ -187,6 +188,56 @@ int sl_one_int(struct sl_q *q, int64_t *out, const char *what, struct sl_err *er
     return rc;
 }
 
+/* The walk with the next page on its way while this one is handled: two
+ * statements of the same text take turns. */
+static int walk_prefetching(struct sl_store *s, const struct sl_pager *p, sl_page_key key,
+                            void *ctx, struct sl_err *err)
+{
+    const struct sl_backend *be = s->be;
+    struct sl_q *q[2] = {sl_st(s, p->sql, err), NULL};
+    if (q[0] == NULL || (q[1] = be->prepare(s, p->sql, err)) == NULL)
+        return q[0] == NULL ? -1 : sl_err_prefix(err, "preparing a statement");
+    p->bind(q[0], ctx);
+    sl_bind_int(q[0], p->limit_param, SL_PAGE_ROWS);
+    int rc = be->send(q[0], err), cur = 0, stop = 0;
+    while (rc == 0 && stop == 0) {
+        struct sl_q *now = q[cur], *next = q[1 - cur];
+        if ((rc = sl_step(now, p->what, err)) <= 0) /* waits for the page */
+            break;
+        int rows = be->page_rows(now);
+        bool more = rows == SL_PAGE_ROWS;
+        if (more) {
+            be->seek(now, rows - 1);
+            key(now, ctx);
+            p->bind(next, ctx);
+            sl_bind_int(next, p->limit_param, SL_PAGE_ROWS);
+            if ((rc = be->send(next, err)) != 0)
+                break;
+        }
+        be->seek(now, 0);
+        do
+            stop = p->row(now, ctx);
+        while (stop == 0 && (rc = sl_step(now, p->what, err)) == 1);
+        if (rc < 0)
+            break;
+        rc = 0;
+        if (!more)
+            break;
+        cur = 1 - cur;
+    }
+    sl_reset(q[0]);
+    be->finalize(q[1]); /* collects a page still on its way */
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_walk_pages_ahead(struct sl_store *s, const struct sl_pager *p, sl_page_key key, void *ctx,
+                        struct sl_err *err)
+{
+    if (s->be->send == NULL)
+        return sl_walk_pages(s, p, ctx, err);
+    return walk_prefetching(s, p, key, ctx, err);
+}
+
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err)
 {
     for (;;) {
@@ -231,4 +282,109 @@ int sl_exec_script(struct sl_store *s, const char *sql, const char *what, struct
     if (s->be->exec(s, sql, err) != 0)
         return sl_err_prefix(err, "%s", what);
     return 0;
+}
+
+void sl_arr_init(struct sl_arr *a)
+{
+    sl_buf_init(&a->b, SL_ARR_MAX);
+    a->n = 0;
+    a->oom = sl_buf_append(&a->b, "{", 1) != 0;
+}
+
+static void arr_sep(struct sl_arr *a)
+{
+    if (a->n++ > 0 && sl_buf_append(&a->b, ",", 1) != 0)
+        a->oom = true;
+}
+
+void sl_arr_null(struct sl_arr *a)
+{
+    arr_sep(a);
+    if (sl_buf_append(&a->b, "NULL", 4) != 0)
+        a->oom = true;
+}
+
+void sl_arr_text(struct sl_arr *a, const char *v)
+{
+    if (v == NULL || *v == '\0') {
+        sl_arr_null(a);
+        return;
+    }
+    arr_sep(a);
+    /* Quoted, with '"' and '\' escaped: any text is one element, never syntax. */
+    bool bad = sl_buf_append(&a->b, "\"", 1) != 0;
+    for (const char *p = v; *p && !bad; p++) {
+        const char *run = p;
+        while (*p && *p != '"' && *p != '\\')
+            p++;
+        bad = sl_buf_append(&a->b, run, (size_t)(p - run)) != 0;
+        if (*p == '\0')
+            break;
+        char esc[2] = {'\\', *p};
+        bad = bad || sl_buf_append(&a->b, esc, 2) != 0;
+    }
+    if (bad || sl_buf_append(&a->b, "\"", 1) != 0)
+        a->oom = true;
+}
+
+void sl_arr_int(struct sl_arr *a, int64_t v)
+{
+    arr_sep(a);
+    if (sl_buf_printf(&a->b, "%lld", (long long)v) != 0)
+        a->oom = true;
+}
+
+void sl_arr_id(struct sl_arr *a, int64_t id)
+{
+    if (id > 0)
+        sl_arr_int(a, id);
+    else
+        sl_arr_null(a);
+}
+
+const char *sl_arr_end(struct sl_arr *a)
+{
+    if (a->oom || sl_buf_append(&a->b, "}", 1) != 0)
+        return NULL;
+    return sl_buf_cstr(&a->b);
+}
+
+void sl_arr_free(struct sl_arr *a)
+{
+    sl_buf_free(&a->b);
+}
+
+void sl_copy_field(struct sl_buf *b, const char *v, bool last, bool *bad)
+{
+    if (v == NULL) {
+        *bad |= sl_buf_append(b, "\\N", 2) != 0;
+    } else {
+        for (const char *p = v; *p; p++) {
+            const char *run = p;
+            while (*p && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r')
+                p++;
+            *bad |= sl_buf_append(b, run, (size_t)(p - run)) != 0;
+            if (*p == '\0')
+                break;
+            char esc[2] = {'\\', *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r'};
+            *bad |= sl_buf_append(b, esc, 2) != 0;
+        }
+    }
+    *bad |= sl_buf_append(b, last ? "\n" : "\t", 1) != 0;
+}
+
+void sl_copy_bytes(struct sl_buf *b, const uint8_t *p, size_t n, bool last, bool *bad)
+{
+    static const char hex[] = "0123456789abcdef";
+    *bad |= sl_buf_append(b, "\\\\x", 3) != 0; /* "\\x": the backslash escaped */
+    char chunk[512];
+    for (size_t i = 0; i < n && !*bad;) {
+        size_t k = 0;
+        for (; i < n && k + 2 <= sizeof chunk; i++) {
+            chunk[k++] = hex[p[i] >> 4];
+            chunk[k++] = hex[p[i] & 15];
+        }
+        *bad |= sl_buf_append(b, chunk, k) != 0;
+    }
+    *bad |= sl_buf_append(b, last ? "\n" : "\t", 1) != 0;
 }

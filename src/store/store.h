@@ -316,6 +316,25 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
                                const char *actor, int64_t *id, struct sl_observed *out,
                                struct sl_err *err);
 
+/* A scan's batch of observations in one call (store/observe_batch.c): each
+ * item is one device as seen, with the evidence of its address. */
+struct sl_obs_item {
+    struct sl_device_obs obs;
+    const struct sl_evidence *const *evs; /* n_evs rows of obs.address */
+    size_t n_evs;
+};
+#define SL_OBS_BATCH_MAX 1000
+/* Records n (<= SL_OBS_BATCH_MAX) observations and their evidence in one
+ * transaction (joining an open one): the same register and audit entries as
+ * sl_store_device_observe_ex then sl_store_evidence_add_many (device = the
+ * observed one) for each item in order, but on a server a few statements for
+ * the whole batch (matched together, written over arrays, evidence by bulk
+ * load) instead of several per device. ids[i] and out[i] (out may be NULL)
+ * say what became of item i. 0, or -1 with nothing of the batch written. */
+int sl_store_observe_batch(struct sl_store *s, const struct sl_obs_item *items, size_t n,
+                           const char *actor, int64_t *ids, struct sl_observed *out,
+                           struct sl_err *err);
+
 /* Locks a device until the transaction ends (call inside sl_store_begin), so
  * that reading it, checking a change and writing the change cannot interleave
  * with another writer doing the same. Returns 1, 0 when there is no such

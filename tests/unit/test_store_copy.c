@@ -39,7 +39,8 @@ static void fill(const char *loc)
                                 &c, &v, 0};
     assert_int_equal(sl_store_device_observe(s, &obs, "t", &id, NULL, &err), 0);
     static const uint8_t bytes[] = {0, 1, 2, 255, 'H', 'T', 'T', 'P', 0};
-    struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/", "GET /", bytes,
+    /* Text that a bulk load's format must escape: tab, newline, backslash. */
+    struct sl_evidence ev = {SL_PROTO_HTTP, SL_OUTCOME_OK, 80, "/a\tb\nc\\N", "GET /", bytes,
                              sizeof bytes, NULL, 0};
     const struct sl_evidence *evp[] = {&ev};
     assert_int_equal(sl_store_evidence_add_many(s, scan, id, "198.18.1.7", evp, 1, "t", &err), 0);
@@ -47,7 +48,7 @@ static void fill(const char *loc)
     struct sl_event e = {0};
     e.to_status = SL_STATUS_EXEMPT;
     snprintf(e.actor, sizeof e.actor, "t");
-    snprintf(e.note, sizeof e.note, "waiver");
+    snprintf(e.note, sizeof e.note, "waiver\tsigned\r\nby \\\\ciso\\N");
     snprintf(e.exempt_until, sizeof e.exempt_until, "2027-01-31");
     snprintf(e.exempt_approver, sizeof e.exempt_approver, "ciso");
     assert_int_equal(sl_store_device_set_status(s, id, &e, &err), 0);
@@ -85,7 +86,13 @@ static int cmp_device(const char *a_loc, const char *b_loc)
     assert_int_equal(sl_store_verify(a, &ra, &err), 0);
     assert_int_equal(sl_store_verify(b, &rb, &err), 0);
     assert_int_equal(rb.first_bad_seq, 0);
+    assert_int_equal(rb.mismatches, 0); /* the evidence's bytes and path hash alike */
     assert_int_equal(ra.entries, rb.entries);
+    struct sl_event ea, eb;
+    assert_int_equal(sl_store_event_last_to(a, da.id, SL_STATUS_EXEMPT, NULL, &ea, &err), 1);
+    assert_int_equal(sl_store_event_last_to(b, db.id, SL_STATUS_EXEMPT, NULL, &eb, &err), 1);
+    assert_string_equal(ea.note, "waiver\tsigned\r\nby \\\\ciso\\N");
+    assert_string_equal(eb.note, ea.note);
     assert_string_equal(ra.head_hash, rb.head_hash);
     /* The copy goes on: new ids follow the copied ones. */
     int64_t site2 = 0;

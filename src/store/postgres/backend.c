@@ -33,10 +33,13 @@
 
 #define PIPELINE_MAX 256 /* queued writes before their answers are collected */
 
+struct pg_q;
+
 struct pg_conn {
     PGconn *c;
     int next_stmt;
     int queued; /* deferred writes sent, answers not yet read (pipeline mode) */
+    struct pg_q *sent; /* a statement sent ahead (pg_send), its rows not yet read */
 };
 
 struct pg_q {
@@ -121,11 +124,15 @@ static int fail_res(struct sl_store *s, PGresult *res, struct sl_err *err)
     return sl_err_setk(err, kind_of_state(state), "%s", line);
 }
 
+static int settle(struct sl_store *s);
+
 /* Collects the answers of the deferred writes and leaves pipeline mode. The
  * first failure among them is returned (every later one was aborted by it). */
 static int drain(struct sl_store *s, struct sl_err *err)
 {
     struct pg_conn *pc = s->conn;
+    if (pc != NULL && pc->sent != NULL)
+        settle(s);
     if (pc == NULL || PQpipelineStatus(pc->c) == PQ_PIPELINE_OFF)
         return 0;
     int rc = 0;
@@ -381,6 +388,9 @@ static void clear_result(struct pg_q *q)
 static void pg_reset(struct sl_q *base)
 {
     struct pg_q *q = pq(base);
+    struct pg_conn *pc = base->s->conn;
+    if (pc != NULL && pc->sent == q)
+        settle(base->s); /* its rows are read, then dropped */
     clear_result(q);
     for (int i = 0; i < q->nparams; i++) {
         free(q->vals[i]);
@@ -458,13 +468,17 @@ static int pg_step(struct sl_q *base, struct sl_err *err)
 {
     struct pg_q *q = pq(base);
     struct sl_store *s = base->s;
+    struct pg_conn *pc = s->conn;
     if (q->done)
         clear_result(q);
     if (q->res == NULL) {
-        if (drain(s, err) != 0)
+        if (pc->sent == q)
+            settle(s); /* the rows sent ahead: into q->res */
+        else if (drain(s, err) != 0)
             return -1;
-        q->res = PQexecPrepared(conn_of(s), q->name, q->nparams, (const char *const *)q->vals,
-                                q->lens, q->fmts, 0);
+        if (q->res == NULL)
+            q->res = PQexecPrepared(conn_of(s), q->name, q->nparams,
+                                    (const char *const *)q->vals, q->lens, q->fmts, 0);
         ExecStatusType st = q->res != NULL ? PQresultStatus(q->res) : PGRES_FATAL_ERROR;
         if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
             fail_res(s, q->res, err);
@@ -571,11 +585,67 @@ static const void *pg_col_blob(struct sl_q *base, int i, size_t *n)
     return q->blob[i];
 }
 
+/* Reads the rows of the statement sent ahead into it (an error result
+ * included: its step reports it). The connection is free again. */
+static int settle(struct sl_store *s)
+{
+    struct pg_conn *pc = s->conn;
+    struct pg_q *q = pc->sent;
+    pc->sent = NULL;
+    PGresult *res, *first = NULL;
+    while ((res = PQgetResult(pc->c)) != NULL) {
+        if (first == NULL)
+            first = res;
+        else
+            PQclear(res);
+    }
+    clear_result(q);
+    q->res = first != NULL ? first : PQmakeEmptyPGresult(pc->c, PGRES_FATAL_ERROR);
+    return 0;
+}
+
+static int pg_send(struct sl_q *base, struct sl_err *err)
+{
+    struct pg_q *q = pq(base);
+    struct sl_store *s = base->s;
+    struct pg_conn *pc = s->conn;
+    if (drain(s, err) != 0)
+        return -1;
+    clear_result(q);
+    if (PQsendQueryPrepared(pc->c, q->name, q->nparams, (const char *const *)q->vals, q->lens,
+                            q->fmts, 0) != 1)
+        return fail_res(s, NULL, err);
+    pc->sent = q;
+    return 0;
+}
+
+static int pg_page_rows(struct sl_q *base)
+{
+    struct pg_q *q = pq(base);
+    return q->res != NULL ? q->nrows : 0;
+}
+
+static void pg_seek(struct sl_q *base, int i)
+{
+    struct pg_q *q = pq(base);
+    if (q->res == NULL || i < -1 || i >= q->nrows)
+        return;
+    q->row = i;
+    q->done = false;
+    for (int k = 0; k < PG_MAX_COLS; k++) {
+        if (q->blob[k] != NULL)
+            PQfreemem(q->blob[k]);
+        q->blob[k] = NULL;
+    }
+}
+
 static int pg_defer(struct sl_q *base, struct sl_err *err)
 {
     struct pg_q *q = pq(base);
     struct sl_store *s = base->s;
     struct pg_conn *pc = s->conn;
+    if (pc->sent != NULL)
+        settle(s);
     if (PQpipelineStatus(pc->c) == PQ_PIPELINE_OFF && PQenterPipelineMode(pc->c) != 1)
         return fail_res(s, NULL, err);
     if (PQsendQueryPrepared(pc->c, q->name, q->nparams, (const char *const *)q->vals, q->lens,
@@ -658,9 +728,71 @@ static int pg_lock_chain(struct sl_store *s, struct sl_err *err)
     return 0;
 }
 
+/* A batch's keys: one statement, the locks taken in the order of their
+ * numbers, so two batches sharing keys never wait for each other in a cycle. */
+static int advisory_set(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
+{
+    struct sl_arr a;
+    sl_arr_init(&a);
+    for (int i = 0; i < n; i++)
+        sl_arr_text(&a, keys[i]);
+    const char *set = sl_arr_end(&a);
+    if (set == NULL) {
+        sl_arr_free(&a);
+        return sl_err_set(err, "out of memory");
+    }
+    char cls[16];
+    snprintf(cls, sizeof cls, "%d", LOCK_KEY);
+    const char *params[2] = {cls, set};
+    int rc = drain(s, err);
+    if (rc == 0) {
+        PGresult *res = PQexecParams(
+            conn_of(s),
+            "SELECT count(pg_advisory_xact_lock($1::int4, h)) FROM (SELECT DISTINCT"
+            " hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS o",
+            2, NULL, params, NULL, NULL, 0);
+        if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+            rc = fail_res(s, res, err);
+        PQclear(res);
+    }
+    sl_arr_free(&a);
+    return rc;
+}
+
 static int pg_lock_keys(struct sl_store *s, const char *const *keys, int n, struct sl_err *err)
 {
-    return advisory(s, keys, n, err);
+    return n > 3 ? advisory_set(s, keys, n, err) : advisory(s, keys, n, err);
+}
+
+static int pg_copy_in(struct sl_store *s, const char *sql, const char *data, size_t len,
+                      struct sl_err *err)
+{
+    if (drain(s, err) != 0)
+        return -1;
+    PGconn *c = conn_of(s);
+    PGresult *res = PQexec(c, sql);
+    if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+        int rc = fail_res(s, res, err);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    int ok = 1;
+    for (size_t off = 0; ok == 1 && off < len;) {
+        size_t part = len - off < (1u << 20) ? len - off : (1u << 20);
+        ok = PQputCopyData(c, data + off, (int)part);
+        off += part;
+    }
+    if (PQputCopyEnd(c, ok == 1 ? NULL : "the client failed") != 1)
+        ok = 0;
+    int rc = ok == 1 ? 0 : fail_res(s, NULL, err);
+    /* The COPY's own result, then NULL. */
+    while ((res = PQgetResult(c)) != NULL) {
+        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = fail_res(s, res, err);
+        PQclear(res);
+    }
+    return rc;
 }
 
 /* One integer from a parameterless query; 1 found, 0 none, -1 error. */
@@ -768,6 +900,10 @@ const struct sl_backend sl_backend_postgres = {
     .rollback = pg_rollback,
     .lock_chain = pg_lock_chain,
     .lock_keys = pg_lock_keys,
+    .copy_in = pg_copy_in,
+    .send = pg_send,
+    .page_rows = pg_page_rows,
+    .seek = pg_seek,
     .schema_version = pg_schema_version,
     .set_schema_version = pg_set_schema_version,
     .check = pg_check,
