@@ -142,6 +142,11 @@ void sl_store_mark_demo(struct sl_store *s, bool demo);
  * Every change of the register moves it, so the dashboard versions what it
  * computes from the register by it. */
 int sl_store_audit_head(struct sl_store *s, int64_t *seq, char hash_hex[65], struct sl_err *err);
+/* The newest audit entry that is not about accounts and sessions (actions
+ * "user.*": sign-ins, grants, tokens): every change of what the programme's
+ * figures read moves it, a sign-in does not. One index step (migration 8's
+ * partial index). *seq 0 when there is none. */
+int sl_store_figures_head(struct sl_store *s, int64_t *seq, struct sl_err *err);
 
 struct sl_audit_entry {
     int64_t seq;

@@ -257,6 +257,8 @@ static void route_get(struct web_req *r, const char *p)
         exemptions(r);
     else if (strcmp(p, "audit") == 0)
         audit(r);
+    else if (strcmp(p, "bulk") == 0)
+        web_bulk_preview(r);
     else
         web_error(r, 404, "no such endpoint");
 }
@@ -273,6 +275,8 @@ static void route_post(struct web_req *r, const char *p)
         web_action_device(r, id, rest);
     else if (web_split_id(p, "exemptions/", &id, &rest) == 0 && rest[0] != '\0')
         web_action_exemption(r, id, rest);
+    else if (strcmp(p, "bulk") == 0)
+        web_bulk_apply(r);
     else
         web_error(r, 404, "no such endpoint");
 }

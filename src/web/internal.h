@@ -128,6 +128,21 @@ json_t *web_device_explain(struct web_req *r, const struct sl_device *d);
 void web_action_device(struct web_req *r, int64_t id, const char *action);
 void web_action_exemption(struct web_req *r, int64_t id, const char *action);
 void web_password_change(struct web_req *r);
+/* Where an action's fields are read: web_arg (a preview's query) or web_field (a form). */
+typedef const char *(*web_getter)(struct web_req *r, const char *name);
+struct sl_change;
+/* The move action ("confirm", "schedule" with date, "remove" with replaced_by
+ * and an optional date) asks for, fields read with get: NULL when c is set,
+ * "" for no such action, else the sentence saying what is missing. c points
+ * into the request's strings. */
+const char *web_change_of(struct web_req *r, const char *action, struct sl_change *c,
+                          web_getter get);
+
+/* ---- bulk.c: one action on a filtered set, previewed then applied ---- */
+/* GET /bulk (and GET /api/v1/bulk): what would move, what is refused and why. */
+void web_bulk_preview(struct web_req *r);
+/* POST /bulk (and /api/v1/bulk): applies the action to the previewed ids. */
+void web_bulk_apply(struct web_req *r);
 
 /* ---- api.c ---- */
 void web_api(struct web_req *r);
@@ -146,6 +161,10 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all);
 /* The overview's figures for the user's scopes: an array of figure objects
  * (report JSON, sl_report_figures_json) as of as_of (NULL = today). */
 json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err *err);
+/* Computes (or finds kept) today's all-sites figures and their HTML, as the
+ * overview asks for them: the server's warmer calls it at start and after
+ * each change, so readers rarely wait. 0 or -1. */
+int web_figures_warm(struct sl_store *s, struct sl_err *err);
 /* The device list's query from the request's arguments (site, status,
  * manufacturer, decision, order, after, limit), limited to the user's sites.
  * 0, or an HTTP status (400 a bad filter, 503). *ids is the caller's to free. */
