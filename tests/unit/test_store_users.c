@@ -176,6 +176,32 @@ static void test_device_pages_and_requests(void **state)
     sl_store_close(s);
 }
 
+/* The dashboard keeps its figures while the figures' head stays: account
+ * entries (sign-ins, grants) leave it, any other change moves it. */
+static void test_figures_head(void **state)
+{
+    (void)state;
+    struct sl_store *s = fresh("users_figures_head");
+    struct sl_err err = {0};
+    int64_t h0, h1, seq;
+    char hash[65];
+    assert_int_equal(sl_store_figures_head(s, &h0, &err), 0);
+    assert_int_equal(sl_store_user_add(s, "alice", "$argon2id$fake", "tester", NULL, &err), 0);
+    assert_int_equal(sl_store_audit(s, "alice", "user.login", "user:alice", "{}", &err), 0);
+    assert_int_equal(sl_store_figures_head(s, &h1, &err), 0);
+    assert_int_equal(h1, h0);
+    assert_int_equal(sl_store_audit_head(s, &seq, hash, &err), 0);
+    assert_true(seq > h1); /* the chain itself moved */
+    int64_t site;
+    const char *nets[] = {"127.3.0.0/24"};
+    assert_int_equal(sl_store_site_add(s, "C", "Dept", SL_TIER_SENSITIVE, nets, 1, "t", &site, &err), 0);
+    assert_int_equal(sl_store_figures_head(s, &h1, &err), 0);
+    assert_true(h1 > h0);
+    assert_int_equal(sl_store_audit_head(s, &seq, hash, &err), 0);
+    assert_int_equal(h1, seq);
+    sl_store_close(s);
+}
+
 static void test_roles_match(void **state)
 {
     (void)state;
@@ -211,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_accounts_and_grants),
         cmocka_unit_test(test_device_pages_and_requests),
         cmocka_unit_test(test_roles_match),
+        cmocka_unit_test(test_figures_head),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
