@@ -492,11 +492,18 @@ struct sl_alert_row {
     char src[64], dest[64];
     int64_t count;
     char *detail; /* valid during the callback */
+    /* sl_store_alert_newest only: the device's site (0 and "" when none). */
+    int64_t site_id;
+    char site[SL_NAME_MAX], department[SL_NAME_MAX];
 };
 typedef int (*sl_alert_row_cb)(const struct sl_alert_row *r, void *ctx);
 /* Alerts in id order (limit 0 = all). */
 int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
                         struct sl_err *err);
+/* Alerts newest first, older than id `before` (0 = from the newest), at most
+ * limit, each with its device's site (the dashboard's alerts page). */
+int sl_store_alert_newest(struct sl_store *s, int64_t before, int64_t limit, sl_alert_row_cb cb,
+                          void *ctx, struct sl_err *err);
 
 /* The register device a monitored station is: by MAC; else, when both are
  * known, by address and manufacturer (within site_id when > 0). Returns 1 and

@@ -259,6 +259,12 @@ static void route_get(struct web_req *r, const char *p)
         audit(r);
     else if (strcmp(p, "bulk") == 0)
         web_bulk_preview(r);
+    else if (strcmp(p, "export") == 0)
+        web_export(r);
+    else if (strcmp(p, "alerts") == 0)
+        web_page_alerts(r);
+    else if (strcmp(p, "admin") == 0)
+        web_page_admin(r);
     else
         web_error(r, 404, "no such endpoint");
 }
@@ -277,6 +283,8 @@ static void route_post(struct web_req *r, const char *p)
         web_action_exemption(r, id, rest);
     else if (strcmp(p, "bulk") == 0)
         web_bulk_apply(r);
+    else if (sl_str_starts_with(p, "admin/"))
+        web_admin_action(r, p + strlen("admin/"));
     else
         web_error(r, 404, "no such endpoint");
 }

@@ -43,6 +43,13 @@ int sl_web_hash_password(const char *password, char out[SL_PWHASH_MAX], struct s
     return 0;
 }
 
+bool sl_web_user_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n < SL_USER_NAME_MAX &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
+}
+
 int web_auth_init(void)
 {
     if (sodium_init() < 0)

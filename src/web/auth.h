@@ -3,6 +3,8 @@
 #ifndef SL_WEB_AUTH_H
 #define SL_WEB_AUTH_H
 
+#include <stdbool.h>
+
 #include "store/store.h"
 #include "util/err.h"
 
@@ -11,6 +13,8 @@
 
 /* Hashes a password (12 to 512 characters) into out. 0 or -1. */
 int sl_web_hash_password(const char *password, char out[SL_PWHASH_MAX], struct sl_err *err);
+/* An account name: 1 to SL_USER_NAME_MAX - 1 of letters, digits and "._-@". */
+bool sl_web_user_name_ok(const char *name);
 
 struct web_req;
 /* Checks name and password (throttled) and starts a session: 200, 401

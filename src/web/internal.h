@@ -42,6 +42,7 @@ struct web_resp {
     char location[512];      /* a redirect's target, "" for none */
     char cookie[2][256];     /* Set-Cookie values, "" for none */
     bool cacheable;          /* static assets only */
+    char disposition[128];   /* Content-Disposition (downloads), "" for none */
 };
 
 struct web_req {
@@ -138,6 +139,19 @@ struct sl_change;
 const char *web_change_of(struct web_req *r, const char *action, struct sl_change *c,
                           web_getter get);
 
+/* ---- admin.c, admin_page.c: milestones, sites, accounts (programme-admin of all sites) ---- */
+/* GET /admin (and /api/v1/admin). */
+void web_page_admin(struct web_req *r);
+/* POST /admin/WHAT (and /api/v1/admin/WHAT): milestones/add|edit|remove,
+ * sites/add, users/add|disable|enable|grant|revoke. */
+void web_admin_action(struct web_req *r, const char *what);
+
+/* ---- alerts.c: GET /alerts (and /api/v1/alerts) ---- */
+void web_page_alerts(struct web_req *r);
+
+/* ---- exports.c: GET /export (and /api/v1/export): the report as a download ---- */
+void web_export(struct web_req *r);
+
 /* ---- bulk.c: one action on a filtered set, previewed then applied ---- */
 /* GET /bulk (and GET /api/v1/bulk): what would move, what is refused and why. */
 void web_bulk_preview(struct web_req *r);
@@ -161,6 +175,10 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all);
 /* The overview's figures for the user's scopes: an array of figure objects
  * (report JSON, sl_report_figures_json) as of as_of (NULL = today). */
 json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err *err);
+struct sl_scope;
+/* The scopes the overview shows the account: all sites, else each department
+ * and site granted, once each (at most SL_ROLES_MAX). Returns how many. */
+size_t web_overview_scopes(const struct web_req *r, struct sl_scope *out);
 /* Computes (or finds kept) today's all-sites figures and their HTML, as the
  * overview asks for them: the server's warmer calls it at start and after
  * each change, so readers rarely wait. 0 or -1. */

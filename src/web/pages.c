@@ -100,9 +100,7 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all)
     return 0;
 }
 
-/* The scopes the overview shows: all sites, else each department and site
- * granted (once each). *n of at most SL_ROLES_MAX. */
-static size_t overview_scopes(const struct web_req *r, struct sl_scope *out)
+size_t web_overview_scopes(const struct web_req *r, struct sl_scope *out)
 {
     if (sl_roles_all_sites(&r->roles, SL_ROLE_ANY)) {
         out[0] = (struct sl_scope){SL_SCOPE_ALL, ""};
@@ -176,7 +174,7 @@ static json_t *figures_for(struct web_req *r, const struct sl_scope *sc, const c
 json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err *err)
 {
     struct sl_scope scopes[SL_ROLES_MAX];
-    size_t n = overview_scopes(r, scopes);
+    size_t n = web_overview_scopes(r, scopes);
     json_t *out = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *f = figures_for(r, &scopes[i], as_of, err);
@@ -383,13 +381,24 @@ void web_page_overview(struct web_req *r)
     else
         sl_strlcpy(day, as_of, sizeof day);
     struct sl_scope scopes[SL_ROLES_MAX];
-    size_t n = overview_scopes(r, scopes);
+    size_t n = web_overview_scopes(r, scopes);
     struct sl_buf *b = &r->resp.body;
     web_page_start(r, "Overview");
     sl_buf_append_str(b, "<h1>Removal programme</h1><form method=\"get\" action=\"/\">"
                          "<label>As of <input type=\"date\" name=\"as_of\" value=\"");
     web_esc(b, day);
     sl_buf_append_str(b, "\"></label> <button>Show</button></form>");
+    if (n > 0) {
+        sl_buf_append_str(b, "<p class=\"exports\">Download the report:");
+        static const char *const fmts[][2] = {{"csv", "CSV"}, {"json", "JSON"}, {"html", "HTML"}};
+        for (size_t k = 0; k < 3; k++) {
+            web_escf(b, " <a id=\"export-%s\" href=\"/export?format=%s", fmts[k][0], fmts[k][0]);
+            if (as_of != NULL)
+                web_escf(b, "&amp;as_of=%s", day);
+            web_escf(b, "\">%s</a>", fmts[k][1]);
+        }
+        sl_buf_append_str(b, "</p>");
+    }
     if (n == 0)
         sl_buf_append_str(b, "<p class=\"muted\">Your account has no grant yet.</p>");
     for (size_t i = 0; i < n; i++) {

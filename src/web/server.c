@@ -188,6 +188,8 @@ static enum MHD_Result send_response(struct web_req *r)
     MHD_add_response_header(resp, "Content-Type", o->ctype ? o->ctype : "text/html; charset=utf-8");
     if (o->location[0])
         MHD_add_response_header(resp, "Location", o->location);
+    if (o->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", o->disposition);
     for (int i = 0; i < 2; i++)
         if (o->cookie[i][0])
             MHD_add_response_header(resp, "Set-Cookie", o->cookie[i]);
@@ -234,6 +236,14 @@ static void route_signed_in(struct web_req *r)
         web_page_audit(r);
     else if (get && strcmp(r->path, "/exemptions") == 0)
         web_page_exemptions(r);
+    else if (get && strcmp(r->path, "/admin") == 0)
+        web_page_admin(r);
+    else if (!get && sl_str_starts_with(r->path, "/admin/"))
+        web_admin_action(r, r->path + strlen("/admin/"));
+    else if (get && strcmp(r->path, "/alerts") == 0)
+        web_page_alerts(r);
+    else if (get && strcmp(r->path, "/export") == 0)
+        web_export(r);
     else if (strcmp(r->path, "/bulk") == 0)
         get ? web_bulk_preview(r) : web_bulk_apply(r);
     else if (strcmp(r->path, "/password") == 0)
