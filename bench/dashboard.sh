@@ -10,8 +10,11 @@
 #   bench/dashboard.sh [--postgres] [DEVICES] [EVENTS]
 #       N=requests per page, C=clients, MODES="keepalive close" (which to run)
 # Each page is measured twice: "keepalive", each client keeping its HTTPS
-# connection as a browser does (ab -k), and "close", a new TLS handshake for
-# every request (ab's default: mostly the cost of ECDHE and the signature).
+# connection as a browser does (wrk, D seconds a page, default 10: latency from
+# request to answer once connected), and "close", a new TLS handshake for every
+# request (ab's default: mostly the cost of ECDHE and the signature, which the
+# figures then include). Without wrk, keepalive uses ab -k (its p95 then holds the
+# 50 first handshakes).
 # The register is built once into $SL_BENCH_DIR (default /tmp/sl-bench-dashboard).
 # --postgres: the same register is moved once with `sightline db copy` into a
 # private cluster in $SL_BENCH_DIR/pg (scripts/pg-cluster), and served from it
@@ -20,6 +23,7 @@ set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench/dashboard.sh: needs root (a network namespace, dropping to nobody)" >&2; exit 2; }
 command -v ab >/dev/null || { echo "bench/dashboard.sh: needs ab (apache2-utils; scripts/bootstrap test)" >&2; exit 2; }
+command -v wrk >/dev/null || echo "bench/dashboard.sh: no wrk (scripts/bootstrap test): keepalive measured with ab -k" >&2
 if [ -z "${SL_BENCH_INNER:-}" ]; then
     ./scripts/build release >/dev/null
     exec env SL_BENCH_INNER=1 unshare --net sh -c 'ip link set lo up && exec sh "$0" "$@"' "$0" "$@"
@@ -72,6 +76,7 @@ work_mem = 64MB" ./scripts/pg-cluster start "$pg" >/dev/null
     chown postgres "$tls"
     echo "served from PostgreSQL: $db"
 fi
+: >"$dir/serve.out" # before the start: an old file's line must not be taken for this one
 $SL serve --db "$db" --listen 127.0.0.1:8443 --tls-dir "$tls" --user "$run_as" --threads 4 \
     >"$dir/serve.out" 2>"$dir/serve.err" &
 pid=$!
@@ -92,7 +97,23 @@ cookie=$(curl -sk -D - -o /dev/null -H 'Content-Type: application/json' \
     sed -n 's/^Set-Cookie: \(sl_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "sign-in failed"; exit 3; }
 
+cat >"$dir/p95.lua" <<'EOF'
+done = function(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format("WRK %.1f %.1f %.1f %d %d %d\n", latency:percentile(50) / 1000,
+        latency:percentile(95) / 1000, latency.max / 1000, summary.requests, e.status,
+        e.connect + e.read + e.write + e.timeout))
+end
+EOF
 page() { # LABEL PATH [REQUESTS]
+    if [ "$keep" = -k ] && command -v wrk >/dev/null; then
+        wrk -t2 -c"$c" -d"${D:-10}"s -s "$dir/p95.lua" -H "Cookie: $cookie" "$B$2" >"$dir/wrk.txt" 2>&1 || {
+            echo "$1: wrk failed"; tail -3 "$dir/wrk.txt"; return 0; }
+        set -- "$1" $(sed -n 's/^WRK //p' "$dir/wrk.txt")
+        printf '%-44s p50 %6s ms  p95 %6s ms  max %6s ms  (%s requests, failed %s, non-2xx %s)\n' \
+            "$1" "$2" "$3" "$4" "$5" "$7" "$6"
+        return 0
+    fi
     ab -q $keep -n "${3:-$n}" -c "$c" -C "$cookie" -e "$dir/ab.csv" "$B$2" >"$dir/ab.txt" 2>&1 || {
         echo "$1: ab failed"; tail -3 "$dir/ab.txt"; return 0; }
     p50=$(sed -n 's/^50,//p' "$dir/ab.csv")
