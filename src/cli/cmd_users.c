@@ -310,6 +310,7 @@ static const struct sl_command users_commands[] = {
     {"enable", "enable a disabled account", users_enable},
     {"passwd", "set an account's password and end its sessions", users_passwd},
     {"roles", "grant or revoke site-scoped roles", users_roles},
+    {"token", "API tokens for scripts: add, list, revoke", sl_cmd_users_token},
     {NULL, NULL, NULL},
 };
 

@@ -38,5 +38,6 @@ int sl_cmd_vehicle_explain(const char *cmd, const char *key, const char *db, con
                            const char *date, bool json);
 int sl_cmd_serve(int argc, char **argv);
 int sl_cmd_users(int argc, char **argv);
+int sl_cmd_users_token(int argc, char **argv); /* sightline users token */
 
 #endif

@@ -742,6 +742,31 @@ typedef int (*sl_grant_cb)(const struct sl_grant *g, void *ctx);
 int sl_store_grant_list(struct sl_store *s, int64_t user_id, sl_grant_cb cb, void *ctx,
                         struct sl_err *err);
 
+/* API tokens for scripts (migration 8): the token itself is never stored, only
+ * its hash (web/tokens.c makes and checks them). scope "read" or "write". */
+struct sl_token {
+    int64_t id, user_id;
+    char user[SL_USER_NAME_MAX];
+    char label[SL_NAME_MAX];
+    char scope[8];
+    int64_t created_at, expires_at; /* Unix seconds */
+    bool revoked;
+};
+/* Adds a token of account `user` (SL_ERR_NOT_FOUND when none); audited
+ * (user.token.add, never the hash). 0 or -1. */
+int sl_store_token_add(struct sl_store *s, const char *user, const char *label, const char *hash,
+                       const char *scope, int64_t expires_at, const char *actor, int64_t *id,
+                       struct sl_err *err);
+/* The token with that hash: 1 and *t, 0 none, -1. */
+int sl_store_token_find(struct sl_store *s, const char *hash, struct sl_token *t,
+                        struct sl_err *err);
+typedef int (*sl_token_cb)(const struct sl_token *t, void *ctx);
+/* Tokens of one account (NULL: all), oldest first. */
+int sl_store_token_list(struct sl_store *s, const char *user, sl_token_cb cb, void *ctx,
+                        struct sl_err *err);
+/* Revokes a token: 1 done (audited user.token.revoke), 0 none or revoked already, -1. */
+int sl_store_token_revoke(struct sl_store *s, int64_t id, const char *actor, struct sl_err *err);
+
 /* A server-side session, keyed by the hex SHA-256 of its id (the id itself is
  * only ever in the browser's cookie). */
 struct sl_session {

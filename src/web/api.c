@@ -305,11 +305,15 @@ void web_api(struct web_req *r)
         return;
     }
     if (!r->signed_in) {
-        web_error(r, 401, r->expired ? "the session has ended; sign in again" : "sign in first");
+        web_error(r, 401, r->bearer    ? "the API token is not valid, has expired or was revoked"
+                          : r->expired ? "the session has ended; sign in again"
+                                       : "sign in first");
         return;
     }
     if (get)
         route_get(r, p);
+    else if (r->bearer && !r->bearer_write)
+        web_error(r, 403, "this API token may only read");
     else
         route_post(r, p);
 }

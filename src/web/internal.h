@@ -58,6 +58,7 @@ struct web_req {
     bool api;                /* path under /api/v1/ */
     /* The session, when signed in. */
     bool signed_in, expired;
+    bool bearer, bearer_write; /* an API token (web/auth.c), and may it change things */
     struct sl_user user;
     struct sl_roles roles;
     char sid_hash[65];

@@ -202,6 +202,47 @@ static void test_figures_head(void **state)
     sl_store_close(s);
 }
 
+static int count_token(const struct sl_token *t, void *ctx)
+{
+    (void)t;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* API tokens: found by hash only, revoked once, listed per account; their
+ * audit entries are account entries (the figures' head does not move). */
+static void test_tokens(void **state)
+{
+    (void)state;
+    struct sl_store *s = fresh("users_tokens");
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_user_add(s, "carol", "$argon2id$fake", "tester", NULL, &err), 0);
+    int64_t head0, head1, id;
+    assert_int_equal(sl_store_figures_head(s, &head0, &err), 0);
+    assert_int_equal(sl_store_token_add(s, "nobody-here", "x", "h0", "read", 5000, "t", &id, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_int_equal(sl_store_token_add(s, "carol", "nightly", "h1", "write", 5000, "t", &id, &err), 0);
+    assert_int_equal(sl_store_token_add(s, "carol", "again", "h1", "read", 5000, "t", NULL, &err), -1);
+    struct sl_token t;
+    assert_int_equal(sl_store_token_find(s, "h1", &t, &err), 1);
+    assert_string_equal(t.user, "carol");
+    assert_string_equal(t.scope, "write");
+    assert_string_equal(t.label, "nightly");
+    assert_int_equal(t.expires_at, 5000);
+    assert_false(t.revoked);
+    assert_int_equal(sl_store_token_find(s, "nope", &t, &err), 0);
+    int n = 0;
+    assert_int_equal(sl_store_token_list(s, "carol", count_token, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(sl_store_token_revoke(s, id, "t", &err), 1);
+    assert_int_equal(sl_store_token_revoke(s, id, "t", &err), 0);
+    assert_int_equal(sl_store_token_find(s, "h1", &t, &err), 1);
+    assert_true(t.revoked);
+    assert_int_equal(sl_store_figures_head(s, &head1, &err), 0);
+    assert_int_equal(head1, head0);
+    sl_store_close(s);
+}
+
 static void test_roles_match(void **state)
 {
     (void)state;
@@ -238,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_device_pages_and_requests),
         cmocka_unit_test(test_roles_match),
         cmocka_unit_test(test_figures_head),
+        cmocka_unit_test(test_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
