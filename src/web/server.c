@@ -19,6 +19,7 @@
 #include "policy/policy.h"
 #include "util/datadir.h"
 #include "util/privdrop.h"
+#include "util/seccomp.h"
 #include "util/str.h"
 #include "web/assets.h"
 #include "web/internal.h"
@@ -536,6 +537,10 @@ static int web_setup(struct sl_web *w, const struct sl_web_opts *o, char *info, 
     if (drop_root(o->user, w->db, info, infon, err) != 0 || prepare_register(w, err) != 0 ||
         web_auth_init() != 0)
         return err->msg[0] ? -1 : sl_err_set(err, "libsodium failed to start");
+    /* Bound, dropped, register reached: from here on no thread may run a
+     * program, change identity, trace or mount (util/seccomp.h). */
+    if (sl_seccomp_deny(err) != 0)
+        return -1;
     w->d = start_daemon(w, o->threads ? (o->threads > MAX_THREADS ? MAX_THREADS : o->threads) : 4);
     if (w->d == NULL)
         return sl_err_set(err, "the HTTP server did not start (libmicrohttpd)");

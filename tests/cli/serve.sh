@@ -30,6 +30,8 @@ has "$T/main.out" "fingerprint $fp" "the printed fingerprint is the certificate'
 has "$T/main.out" "running as user $SERVE_USER"
 check "the key is private" "600" "$(stat -c %a "$T/dashboard-key.pem")"
 check "the server runs as $SERVE_USER" "$SERVE_USER" "$(ps -o user= -p "$PID_main" | tr -d ' ')"
+check "the server runs under a seccomp filter" "2 1" \
+    "$(awk '/^Seccomp:/ { m = $2 } /^Seccomp_filters:/ { f = $2 } END { print m, f }' /proc/"$PID_main"/status)"
 
 c anon -D "$T/h" -o /dev/null "$B/login"
 for h in "Content-Security-Policy: default-src 'self'; script-src 'self'" \
