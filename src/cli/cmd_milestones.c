@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "programme/milestone_fields.h"
 #include "programme/progress.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -56,40 +57,12 @@ static int ms_add(int argc, char **argv)
     if (optind + 1 != argc)
         return sl_cli_usage_error(cmd, "exactly one milestone NAME is expected");
     const char *name = argv[optind];
-    if (*name == '\0' || strlen(name) >= sizeof m.name)
-        return sl_cli_usage_error(cmd, "the name must be 1 to %zu characters", sizeof m.name - 1);
     int trc = sl_cli_text_arg(cmd, "the name", name);
     if (trc != 0)
         return trc;
-    sl_strlcpy(m.name, name, sizeof m.name);
-    int64_t t;
-    if (due == NULL || sl_time_parse(due, &t) != 0)
-        return sl_cli_usage_error(cmd, "--due DATE (YYYY-MM-DD) is required");
-    sl_time_date(t, m.due);
-    if ((pct == NULL) == (count == NULL))
-        return sl_cli_usage_error(cmd, "give exactly one of --percent and --count");
-    if (pct != NULL) {
-        char buf[32];
-        sl_strlcpy(buf, pct, sizeof buf);
-        size_t l = strlen(buf);
-        if (l > 0 && buf[l - 1] == '%')
-            buf[l - 1] = '\0';
-        if (sl_parse_double(buf, &m.target) != 0 || m.target <= 0 || m.target > 100)
-            return sl_cli_usage_error(cmd, "--percent takes a number above 0, up to 100");
-        sl_strlcpy(m.target_kind, "percent", sizeof m.target_kind);
-    } else {
-        int64_t n;
-        if (sl_parse_i64(count, 1, INT64_MAX / 2, &n) != 0)
-            return sl_cli_usage_error(cmd, "--count takes a positive whole number");
-        m.target = (double)n;
-        sl_strlcpy(m.target_kind, "count", sizeof m.target_kind);
-    }
-    struct sl_scope sc;
     struct sl_err err = {0};
-    if (sl_scope_parse(scope, &sc, &err) != 0)
-        return sl_cli_usage_error(cmd, "--scope: %s", err.msg);
-    sl_strlcpy(m.scope_kind, sl_scope_kind_name(sc.kind), sizeof m.scope_kind);
-    sl_strlcpy(m.scope_value, sc.value, sizeof m.scope_value);
+    if (sl_milestone_from_fields(&m, name, due, pct, count, scope, true, &err) != 0)
+        return sl_cli_usage_error(cmd, "%s", err.msg);
     struct sl_store *s;
     if (sl_store_open(&s, sl_cli_db_path(db), 0, &err) != 0)
         return sl_cli_fail_err(cmd, &err);

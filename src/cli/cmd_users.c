@@ -95,13 +95,6 @@ static int new_password_hash(const char *cmd, char hash[SL_PWHASH_MAX])
     return rc == 0 ? SL_EXIT_OK : sl_cli_fail_err(cmd, &err);
 }
 
-static bool valid_name(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 0 && n < SL_USER_NAME_MAX &&
-           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
-}
-
 static int open_rw(const char *cmd, const struct users_args *a, struct sl_store **s)
 {
     struct sl_err err = {0};
@@ -145,7 +138,7 @@ static int users_add(int argc, char **argv)
                            "site:NAME.\n");
     if (rc != SL_EXIT_OK || a.help)
         return rc;
-    if (optind + 1 != argc || !valid_name(argv[optind]))
+    if (optind + 1 != argc || !sl_web_user_name_ok(argv[optind]))
         return sl_cli_usage_error(cmd, "one NAME of letters, digits and . _ - @ is expected");
     char hash[SL_PWHASH_MAX];
     if ((rc = new_password_hash(cmd, hash)) != SL_EXIT_OK)
@@ -317,6 +310,7 @@ static const struct sl_command users_commands[] = {
     {"enable", "enable a disabled account", users_enable},
     {"passwd", "set an account's password and end its sessions", users_passwd},
     {"roles", "grant or revoke site-scoped roles", users_roles},
+    {"token", "API tokens for scripts: add, list, revoke", sl_cmd_users_token},
     {NULL, NULL, NULL},
 };
 

@@ -41,5 +41,6 @@ int sl_cmd_serve(int argc, char **argv);
 int sl_cmd_users(int argc, char **argv);
 int sl_cmd_agents(int argc, char **argv); /* cmd_agents.c: the central side */
 int sl_cmd_agent(int argc, char **argv);  /* cmd_agent.c: the agent itself */
+int sl_cmd_users_token(int argc, char **argv); /* sightline users token */
 
 #endif

@@ -280,6 +280,20 @@ int sl_store_audit_head(struct sl_store *s, int64_t *seq, char hash_hex[65], str
     return rc < 0 ? -1 : 0;
 }
 
+int sl_store_figures_head(struct sl_store *s, int64_t *seq, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "SELECT seq FROM audit_log WHERE substr(action, 1, 5) <> 'user.'"
+                           " ORDER BY seq DESC LIMIT 1",
+                           err);
+    if (q == NULL)
+        return -1;
+    int rc = sl_step(q, "reading the audit head", err);
+    *seq = rc == 1 ? sl_col_int(q, 0) : 0;
+    sl_reset(q);
+    return rc < 0 ? -1 : 0;
+}
+
 static int read_head(struct sl_store *s, int64_t *seq, uint8_t prev[HASH_LEN],
                      struct sl_err *err)
 {

@@ -74,6 +74,8 @@ static const struct copy_table tables[] = {
     {"users", "id", "id, name, pwhash, disabled, created_at, pw_changed_at", "ittiii"},
     {"user_grants", "id", "id, user_id, role, scope_kind, scope_value", "iittt"},
     {"sessions", NULL, "id_hash, user_id, csrf, created_at, last_seen, address", "titiit"},
+    {"api_tokens", "id", "id, user_id, label, hash, scope, created_at, expires_at, revoked",
+     "iitttiii"},
     {"exemption_requests", "id",
      "id, device_id, requested_by, reason, until, requested_at, state, decided_by, decided_at",
      "iitttitti"},

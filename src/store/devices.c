@@ -1,5 +1,6 @@
 /* devices.c - devices, their observations and lifecycle events. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -668,26 +669,56 @@ static char *id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
     return out;
 }
 
-#define PAGE_WHERE_SQLITE                                                                        \
-    " WHERE (?1 IS NULL OR d.site_id IN (SELECT value FROM json_each(?1)))"                      \
-    " AND (?2 IS NULL OR d.status = ?2)"                                                         \
-    " AND (?3 IS NULL OR d.manufacturer = ?3 COLLATE NOCASE)"                                    \
-    " AND (?4 IS NULL OR d.decision = ?4)"
-#define PAGE_WHERE_PG                                                                            \
-    " WHERE (?1::text IS NULL OR d.site_id = ANY(?1::bigint[]))"                                 \
-    " AND (?2::text IS NULL OR d.status = ?2)"                                                   \
-    " AND (?3::text IS NULL OR lower(d.manufacturer) = lower(?3))"                               \
-    " AND (?4::text IS NULL OR d.decision = ?4)"
-#define PAGE_HEAD "SELECT " DEVICE_COLUMNS " FROM devices d LEFT JOIN sites s ON s.id = d.site_id"
+/* The device list's statements: one per backend, set of filters present and
+ * order, built once. A filter that is absent is written "?N IS NULL" (its
+ * parameter is bound NULL: true, and every statement names every parameter),
+ * one that is present as its bare condition, so the planner can use the index
+ * of that column (devices_site, devices_status; with the id, as rowid or as
+ * PostgreSQL's (site_id, id) and (status, id)) instead of reading by id. */
+enum { PAGE_SITES = 1, PAGE_STATUS = 2, PAGE_MAN = 4, PAGE_DECISION = 8, PAGE_DESC = 16,
+       PAGE_VARIANTS = 32 };
+static char *page_sql[2][PAGE_VARIANTS];
+static pthread_once_t page_once = PTHREAD_ONCE_INIT;
+
+static char *page_variant(bool pg, unsigned v)
+{
+    static const char *const cond[2][4][2] = {
+        {{" ?1 IS NULL", " d.site_id IN (SELECT value FROM json_each(?1))"},
+         {" ?2 IS NULL", " d.status = ?2"},
+         {" ?3 IS NULL", " d.manufacturer = ?3 COLLATE NOCASE"},
+         {" ?4 IS NULL", " d.decision = ?4"}},
+        {{" ?1::text IS NULL", " d.site_id = ANY(?1::bigint[])"},
+         {" ?2::text IS NULL", " d.status = ?2"},
+         {" ?3::text IS NULL", " lower(d.manufacturer) = lower(?3)"},
+         {" ?4::text IS NULL", " d.decision = ?4"}}};
+    char sql[2048];
+    int n = snprintf(sql, sizeof sql, "SELECT " DEVICE_COLUMNS
+                     " FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE");
+    for (unsigned f = 0; f < 4; f++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s AND", cond[pg][f][(v >> f) & 1]);
+    snprintf(sql + n, sizeof sql - (size_t)n, "%s",
+             v & PAGE_DESC ? " d.id < ?5 ORDER BY d.id DESC LIMIT ?6"
+                           : " d.id > ?5 ORDER BY d.id LIMIT ?6");
+    return strdup(sql);
+}
+
+static void build_page_sql(void)
+{
+    for (unsigned v = 0; v < PAGE_VARIANTS; v++)
+        for (int pg = 0; pg < 2; pg++)
+            page_sql[pg][v] = page_variant(pg, v);
+}
 
 int sl_store_device_page(struct sl_store *s, const struct sl_device_page_query *q,
                          sl_device_cb cb, void *ctx, struct sl_err *err)
 {
-    const char *sql =
-        q->desc ? sl_sql(s, PAGE_HEAD PAGE_WHERE_SQLITE " AND d.id < ?5 ORDER BY d.id DESC LIMIT ?6",
-                         PAGE_HEAD PAGE_WHERE_PG " AND d.id < ?5 ORDER BY d.id DESC LIMIT ?6")
-                : sl_sql(s, PAGE_HEAD PAGE_WHERE_SQLITE " AND d.id > ?5 ORDER BY d.id LIMIT ?6",
-                         PAGE_HEAD PAGE_WHERE_PG " AND d.id > ?5 ORDER BY d.id LIMIT ?6");
+    pthread_once(&page_once, build_page_sql);
+    unsigned v = (q->site_ids != NULL ? PAGE_SITES : 0) | (q->status >= 0 ? PAGE_STATUS : 0) |
+                 (q->manufacturer != NULL ? PAGE_MAN : 0) |
+                 (q->decision != NULL ? PAGE_DECISION : 0) | (q->desc ? PAGE_DESC : 0);
+    const char *sql = page_sql[strcmp(s->be->name, "postgres") == 0][v];
+    if (sql == NULL)
+        return sl_err_set(err, "out of memory");
     char *set = NULL;
     if (q->site_ids != NULL && (set = id_set_text(s, q->site_ids, q->n_site_ids)) == NULL)
         return sl_err_set(err, "out of memory");

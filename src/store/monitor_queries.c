@@ -1,6 +1,7 @@
 /* monitor_queries.c - what `sightline monitor` reads and writes in the
  * register: sightings (MAC <-> address <-> device), alerts, and the device a
  * monitored station is. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "store/internal.h"
@@ -106,17 +107,13 @@ int sl_store_alert_update(struct sl_store *s, int64_t id, const char *last_at, i
     return sl_exec_stmt(st, "updating an alert", err);
 }
 
-int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
-                        struct sl_err *err)
+/* Walks alert rows (the columns of ALERT_COLUMNS, then optionally the site's
+ * id, name and department) into cb. */
+#define ALERT_COLUMNS "a.id, a.first_at, a.last_at, a.signature_id, a.signature, a.severity," \
+                      " a.device_id, a.src, a.dest, a.count, a.detail"
+static int walk_alerts(struct sl_q *st, bool with_site, sl_alert_row_cb cb, void *ctx,
+                       struct sl_err *err)
 {
-    struct sl_q *st = sl_st(s,
-                             "SELECT id, first_at, last_at, signature_id, signature, severity,"
-                             " device_id, src, dest, count, detail FROM alerts ORDER BY id"
-                             " LIMIT ?1",
-                             err);
-    if (st == NULL)
-        return -1;
-    sl_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
     int rc;
     while ((rc = sl_step(st, NULL, err)) == 1) {
         struct sl_alert_row r;
@@ -132,6 +129,11 @@ int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, v
         sl_col_text(st, 8, r.dest, sizeof r.dest);
         r.count = sl_col_int(st, 9);
         r.detail = (char *)sl_col_str(st, 10);
+        if (with_site) {
+            r.site_id = sl_col_int(st, 11);
+            sl_col_text(st, 12, r.site, sizeof r.site);
+            sl_col_text(st, 13, r.department, sizeof r.department);
+        }
         if (cb(&r, ctx) != 0)
             break;
     }
@@ -139,6 +141,33 @@ int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, v
     if (rc != 1 && rc != 0)
         return sl_err_prefix(err, "listing alerts");
     return 0;
+}
+
+int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
+                        struct sl_err *err)
+{
+    struct sl_q *st = sl_st(s, "SELECT " ALERT_COLUMNS " FROM alerts a ORDER BY a.id LIMIT ?1",
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
+    return walk_alerts(st, false, cb, ctx, err);
+}
+
+int sl_store_alert_newest(struct sl_store *s, int64_t before, int64_t limit, sl_alert_row_cb cb,
+                          void *ctx, struct sl_err *err)
+{
+    struct sl_q *st = sl_st(s,
+                            "SELECT " ALERT_COLUMNS ", COALESCE(d.site_id, 0), s.name, s.department"
+                            " FROM alerts a LEFT JOIN devices d ON d.id = a.device_id"
+                            " LEFT JOIN sites s ON s.id = d.site_id"
+                            " WHERE a.id < ?1 ORDER BY a.id DESC LIMIT ?2",
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, before > 0 ? before : INT64_MAX);
+    sl_bind_int(st, 2, limit > 0 ? limit : INT64_MAX);
+    return walk_alerts(st, true, cb, ctx, err);
 }
 
 int sl_store_monitor_match(struct sl_store *s, const char *mac, const char *address,

@@ -142,6 +142,11 @@ void sl_store_mark_demo(struct sl_store *s, bool demo);
  * Every change of the register moves it, so the dashboard versions what it
  * computes from the register by it. */
 int sl_store_audit_head(struct sl_store *s, int64_t *seq, char hash_hex[65], struct sl_err *err);
+/* The newest audit entry that is not about accounts and sessions (actions
+ * "user.*": sign-ins, grants, tokens): every change of what the programme's
+ * figures read moves it, a sign-in does not. One index step (migration 11's
+ * partial index). *seq 0 when there is none. */
+int sl_store_figures_head(struct sl_store *s, int64_t *seq, struct sl_err *err);
 
 struct sl_audit_entry {
     int64_t seq;
@@ -506,11 +511,18 @@ struct sl_alert_row {
     char src[64], dest[64];
     int64_t count;
     char *detail; /* valid during the callback */
+    /* sl_store_alert_newest only: the device's site (0 and "" when none). */
+    int64_t site_id;
+    char site[SL_NAME_MAX], department[SL_NAME_MAX];
 };
 typedef int (*sl_alert_row_cb)(const struct sl_alert_row *r, void *ctx);
 /* Alerts in id order (limit 0 = all). */
 int sl_store_alert_list(struct sl_store *s, int64_t limit, sl_alert_row_cb cb, void *ctx,
                         struct sl_err *err);
+/* Alerts newest first, older than id `before` (0 = from the newest), at most
+ * limit, each with its device's site (the dashboard's alerts page). */
+int sl_store_alert_newest(struct sl_store *s, int64_t before, int64_t limit, sl_alert_row_cb cb,
+                          void *ctx, struct sl_err *err);
 
 /* The register device a monitored station is: by MAC; else, when both are
  * known, by address and manufacturer (within site_id when > 0). Returns 1 and
@@ -828,6 +840,31 @@ int sl_store_grant_remove(struct sl_store *s, const char *user, const struct sl_
 typedef int (*sl_grant_cb)(const struct sl_grant *g, void *ctx);
 int sl_store_grant_list(struct sl_store *s, int64_t user_id, sl_grant_cb cb, void *ctx,
                         struct sl_err *err);
+
+/* API tokens for scripts (migration 11): the token itself is never stored, only
+ * its hash (web/tokens.c makes and checks them). scope "read" or "write". */
+struct sl_token {
+    int64_t id, user_id;
+    char user[SL_USER_NAME_MAX];
+    char label[SL_NAME_MAX];
+    char scope[8];
+    int64_t created_at, expires_at; /* Unix seconds */
+    bool revoked;
+};
+/* Adds a token of account `user` (SL_ERR_NOT_FOUND when none); audited
+ * (user.token.add, never the hash). 0 or -1. */
+int sl_store_token_add(struct sl_store *s, const char *user, const char *label, const char *hash,
+                       const char *scope, int64_t expires_at, const char *actor, int64_t *id,
+                       struct sl_err *err);
+/* The token with that hash: 1 and *t, 0 none, -1. */
+int sl_store_token_find(struct sl_store *s, const char *hash, struct sl_token *t,
+                        struct sl_err *err);
+typedef int (*sl_token_cb)(const struct sl_token *t, void *ctx);
+/* Tokens of one account (NULL: all), oldest first. */
+int sl_store_token_list(struct sl_store *s, const char *user, sl_token_cb cb, void *ctx,
+                        struct sl_err *err);
+/* Revokes a token: 1 done (audited user.token.revoke), 0 none or revoked already, -1. */
+int sl_store_token_revoke(struct sl_store *s, int64_t id, const char *actor, struct sl_err *err);
 
 /* A server-side session, keyed by the hex SHA-256 of its id (the id itself is
  * only ever in the browser's cookie). */

@@ -32,11 +32,11 @@ static void done(struct web_req *r, int64_t device_id, const char *what)
     web_redirect(r, loc);
 }
 
-/* The move an action asks for, from the request's fields; NULL msg = ok. */
-static const char *change_of(struct web_req *r, const char *action, struct sl_change *c)
+const char *web_change_of(struct web_req *r, const char *action, struct sl_change *c,
+                          web_getter get)
 {
     memset(c, 0, sizeof *c);
-    const char *date = web_field(r, "date");
+    const char *date = get(r, "date");
     if (strcmp(action, "confirm") == 0) {
         c->to = SL_STATUS_CONFIRMED;
         c->note = "confirmed on the dashboard";
@@ -47,7 +47,7 @@ static const char *change_of(struct web_req *r, const char *action, struct sl_ch
         c->scheduled_for = date;
         c->note = "scheduled on the dashboard";
     } else if (strcmp(action, "remove") == 0) {
-        const char *by = web_field(r, "replaced_by");
+        const char *by = get(r, "replaced_by");
         if (by == NULL || by[0] == '\0' || strlen(by) >= 128 || sl_str_has_control(by))
             return "What replaced the device is needed ('none' when nothing did).";
         if (date != NULL && date[0] != '\0' && !is_date(date))
@@ -106,7 +106,7 @@ void web_action_device(struct web_req *r, int64_t id, const char *action)
         return;
     }
     struct sl_change c;
-    const char *bad = change_of(r, action, &c);
+    const char *bad = web_change_of(r, action, &c, web_field);
     if (bad != NULL) {
         web_error(r, bad[0] ? 400 : 404, bad[0] ? bad : "No such action.");
         return;

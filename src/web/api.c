@@ -257,6 +257,14 @@ static void route_get(struct web_req *r, const char *p)
         exemptions(r);
     else if (strcmp(p, "audit") == 0)
         audit(r);
+    else if (strcmp(p, "bulk") == 0)
+        web_bulk_preview(r);
+    else if (strcmp(p, "export") == 0)
+        web_export(r);
+    else if (strcmp(p, "alerts") == 0)
+        web_page_alerts(r);
+    else if (strcmp(p, "admin") == 0)
+        web_page_admin(r);
     else
         web_error(r, 404, "no such endpoint");
 }
@@ -273,6 +281,10 @@ static void route_post(struct web_req *r, const char *p)
         web_action_device(r, id, rest);
     else if (web_split_id(p, "exemptions/", &id, &rest) == 0 && rest[0] != '\0')
         web_action_exemption(r, id, rest);
+    else if (strcmp(p, "bulk") == 0)
+        web_bulk_apply(r);
+    else if (sl_str_starts_with(p, "admin/"))
+        web_admin_action(r, p + strlen("admin/"));
     else
         web_error(r, 404, "no such endpoint");
 }
@@ -293,11 +305,15 @@ void web_api(struct web_req *r)
         return;
     }
     if (!r->signed_in) {
-        web_error(r, 401, r->expired ? "the session has ended; sign in again" : "sign in first");
+        web_error(r, 401, r->bearer    ? "the API token is not valid, has expired or was revoked"
+                          : r->expired ? "the session has ended; sign in again"
+                                       : "sign in first");
         return;
     }
     if (get)
         route_get(r, p);
+    else if (r->bearer && !r->bearer_write)
+        web_error(r, 403, "this API token may only read");
     else
         route_post(r, p);
 }

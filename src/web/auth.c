@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/str.h"
 #include "web/auth.h"
@@ -43,6 +44,13 @@ int sl_web_hash_password(const char *password, char out[SL_PWHASH_MAX], struct s
     return 0;
 }
 
+bool sl_web_user_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n < SL_USER_NAME_MAX &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
+}
+
 int web_auth_init(void)
 {
     if (sodium_init() < 0)
@@ -67,6 +75,43 @@ static void sha256_hex(const char *s, char out[65])
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
     sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int sl_web_token_make(char token[SL_WEB_TOKEN_LEN + 1], char hash[65])
+{
+    if (sodium_init() < 0)
+        return -1;
+    char hex[65];
+    random_hex(hex);
+    snprintf(token, SL_WEB_TOKEN_LEN + 1, "slt_%s", hex);
+    sha256_hex(token, hash);
+    return 0;
+}
+
+/* Authorization: Bearer TOKEN on an API request: a token that exists, is not
+ * revoked or expired, of an enabled account, signs the request in as that
+ * account (its grants; a "read" token may only read). 0, or -1 on a store
+ * error; an unknown token leaves the request signed out (401). */
+static int bearer_load(struct web_req *r, const char *token)
+{
+    struct sl_err err = {0};
+    struct sl_token t;
+    char hash[65];
+    sha256_hex(token, hash);
+    int got = sl_store_token_find(r->s, hash, &t, &err);
+    if (got <= 0)
+        return got;
+    if (t.revoked || t.expires_at <= sl_now())
+        return 0;
+    got = sl_store_user_get_id(r->s, t.user_id, &r->user, &err);
+    if (got <= 0 || r->user.disabled)
+        return got < 0 ? -1 : 0;
+    if (sl_roles_load(r->s, r->user.id, &r->roles, &err) != 0)
+        return -1;
+    r->signed_in = true;
+    r->bearer = true;
+    r->bearer_write = strcmp(t.scope, "write") == 0;
+    return 0;
 }
 
 static uint64_t throttle_hash(const char *kind, const char *value)
@@ -269,6 +314,11 @@ static int session_valid(struct web_req *r, const struct sl_session *ss, struct 
 
 int web_session_load(struct web_req *r)
 {
+    const char *auth = r->api ? web_header(r, "Authorization") : NULL;
+    if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+        r->bearer = true; /* even when refused: no cookie is looked at */
+        return strlen(auth + 7) == SL_WEB_TOKEN_LEN ? bearer_load(r, auth + 7) : 0;
+    }
     const char *sid = web_cookie(r, SESSION_COOKIE);
     if (sid == NULL || strlen(sid) != 64)
         return 0;
@@ -297,6 +347,10 @@ int web_session_load(struct web_req *r)
 
 bool web_csrf_ok(struct web_req *r)
 {
+    /* A bearer token is sent by a script, never by a browser on its own: no
+     * cross-site request can carry it, so it needs no CSRF token. */
+    if (r->bearer && r->signed_in)
+        return true;
     const char *t = web_header(r, "X-CSRF-Token");
     if (t == NULL)
         t = web_field(r, "csrf");

@@ -75,9 +75,12 @@ void web_page_start(struct web_req *r, const char *title)
     if (r->signed_in) {
         sl_buf_append_str(b, "<a href=\"/\">Overview</a><a href=\"/sites\">Sites</a>"
                              "<a href=\"/devices\">Devices</a>"
-                             "<a href=\"/exemptions\">Exemptions</a>");
+                             "<a href=\"/exemptions\">Exemptions</a>"
+                             "<a href=\"/alerts\">Alerts</a>");
         if (sl_roles_have(&r->roles, SL_ROLE_AUDITOR | SL_ROLE_ADMIN))
             sl_buf_append_str(b, "<a href=\"/audit\">Audit log</a><a href=\"/agents\">Agents</a>");
+        if (sl_roles_have(&r->roles, SL_ROLE_ADMIN))
+            sl_buf_append_str(b, "<a href=\"/admin\">Administration</a>");
         sl_buf_append_str(b, "<span class=\"who\">");
         web_esc(b, r->user.name);
         sl_buf_append_str(b, " &middot; <a href=\"/password\">password</a></span>"

@@ -42,6 +42,7 @@ struct web_resp {
     char location[512];      /* a redirect's target, "" for none */
     char cookie[2][256];     /* Set-Cookie values, "" for none */
     bool cacheable;          /* static assets only */
+    char disposition[128];   /* Content-Disposition (downloads), "" for none */
 };
 
 struct web_req {
@@ -57,6 +58,7 @@ struct web_req {
     bool api;                /* path under /api/v1/ */
     /* The session, when signed in. */
     bool signed_in, expired;
+    bool bearer, bearer_write; /* an API token (web/auth.c), and may it change things */
     struct sl_user user;
     struct sl_roles roles;
     char sid_hash[65];
@@ -134,6 +136,34 @@ json_t *web_device_explain(struct web_req *r, const struct sl_device *d);
 void web_action_device(struct web_req *r, int64_t id, const char *action);
 void web_action_exemption(struct web_req *r, int64_t id, const char *action);
 void web_password_change(struct web_req *r);
+/* Where an action's fields are read: web_arg (a preview's query) or web_field (a form). */
+typedef const char *(*web_getter)(struct web_req *r, const char *name);
+struct sl_change;
+/* The move action ("confirm", "schedule" with date, "remove" with replaced_by
+ * and an optional date) asks for, fields read with get: NULL when c is set,
+ * "" for no such action, else the sentence saying what is missing. c points
+ * into the request's strings. */
+const char *web_change_of(struct web_req *r, const char *action, struct sl_change *c,
+                          web_getter get);
+
+/* ---- admin.c, admin_page.c: milestones, sites, accounts (programme-admin of all sites) ---- */
+/* GET /admin (and /api/v1/admin). */
+void web_page_admin(struct web_req *r);
+/* POST /admin/WHAT (and /api/v1/admin/WHAT): milestones/add|edit|remove,
+ * sites/add, users/add|disable|enable|grant|revoke. */
+void web_admin_action(struct web_req *r, const char *what);
+
+/* ---- alerts.c: GET /alerts (and /api/v1/alerts) ---- */
+void web_page_alerts(struct web_req *r);
+
+/* ---- exports.c: GET /export (and /api/v1/export): the report as a download ---- */
+void web_export(struct web_req *r);
+
+/* ---- bulk.c: one action on a filtered set, previewed then applied ---- */
+/* GET /bulk (and GET /api/v1/bulk): what would move, what is refused and why. */
+void web_bulk_preview(struct web_req *r);
+/* POST /bulk (and /api/v1/bulk): applies the action to the previewed ids. */
+void web_bulk_apply(struct web_req *r);
 
 /* ---- agents_page.c: the site agents (list, revoke) ---- */
 void web_page_agents(struct web_req *r);
@@ -156,6 +186,14 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all);
 /* The overview's figures for the user's scopes: an array of figure objects
  * (report JSON, sl_report_figures_json) as of as_of (NULL = today). */
 json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err *err);
+struct sl_scope;
+/* The scopes the overview shows the account: all sites, else each department
+ * and site granted, once each (at most SL_ROLES_MAX). Returns how many. */
+size_t web_overview_scopes(const struct web_req *r, struct sl_scope *out);
+/* Computes (or finds kept) today's all-sites figures and their HTML, as the
+ * overview asks for them: the server's warmer calls it at start and after
+ * each change, so readers rarely wait. 0 or -1. */
+int web_figures_warm(struct sl_store *s, struct sl_err *err);
 /* The device list's query from the request's arguments (site, status,
  * manufacturer, decision, order, after, limit), limited to the user's sites.
  * 0, or an HTTP status (400 a bad filter, 503). *ids is the caller's to free. */

@@ -100,49 +100,13 @@ int web_visible_sites(struct web_req *r, int64_t **ids, size_t *n, bool *all)
     return 0;
 }
 
-/* The scopes the overview shows: all sites, else each department and site granted. */
-/* The figures of one scope as of a day (NULL: today), from the cache while
- * the register has not changed (web/figcache.h), else computed and kept. */
-static json_t *figures_for(struct web_req *r, const struct sl_scope *sc, const char *as_of,
-                           struct sl_err *err)
+size_t web_overview_scopes(const struct web_req *r, struct sl_scope *out)
 {
-    char day[SL_DATE_LEN], key[SL_NAME_MAX + 64];
-    if (as_of == NULL)
-        sl_time_date(sl_now(), day);
-    else
-        sl_strlcpy(day, as_of, sizeof day);
-    snprintf(key, sizeof key, "%s|%s|%s", day, sl_scope_kind_name(sc->kind), sc->value);
-    int64_t head;
-    char head_hash[65];
-    if (sl_store_audit_head(r->s, &head, head_hash, err) != 0)
-        return NULL;
-    json_t *f = web_figcache_get(key, head);
-    if (f != NULL)
-        return f;
-    struct sl_prog_options po = {.as_of = day, .scope = *sc};
-    struct sl_progress *p;
-    if (sl_progress_compute(r->s, &po, &p, err) != 0)
-        return NULL;
-    f = sl_report_figures_json(p);
-    sl_progress_free(p);
-    if (f != NULL)
-        web_figcache_put(key, head, f);
-    return f;
-}
-
-json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err *err)
-{
-    json_t *out = json_array();
     if (sl_roles_all_sites(&r->roles, SL_ROLE_ANY)) {
-        struct sl_scope all = {SL_SCOPE_ALL, ""};
-        json_t *f = figures_for(r, &all, as_of, err);
-        if (f == NULL) {
-            json_decref(out);
-            return NULL;
-        }
-        json_array_append_new(out, f);
-        return out;
+        out[0] = (struct sl_scope){SL_SCOPE_ALL, ""};
+        return 1;
     }
+    size_t n = 0;
     for (size_t i = 0; i < r->roles.n; i++) {
         bool seen = false;
         for (size_t k = 0; k < i; k++)
@@ -150,9 +114,70 @@ json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err
                     strcmp(r->roles.g[k].value, r->roles.g[i].value) == 0;
         if (seen)
             continue;
-        struct sl_scope sc = {r->roles.g[i].kind == 1 ? SL_SCOPE_DEPARTMENT : SL_SCOPE_SITE, ""};
-        sl_strlcpy(sc.value, r->roles.g[i].value, sizeof sc.value);
-        json_t *f = figures_for(r, &sc, as_of, err);
+        out[n].kind = r->roles.g[i].kind == 1 ? SL_SCOPE_DEPARTMENT : SL_SCOPE_SITE;
+        sl_strlcpy(out[n].value, r->roles.g[i].value, sizeof out[n].value);
+        n++;
+    }
+    return n;
+}
+
+/* Where the figures of a scope on a day are kept: key and the figures' head. */
+struct fig_at {
+    char day[SL_DATE_LEN];
+    char key[SL_NAME_MAX + 64];
+    int64_t head;
+    struct sl_store *s;
+    const struct sl_scope *sc;
+};
+
+static int fig_at(struct web_req *r, const struct sl_scope *sc, const char *as_of,
+                  struct fig_at *at, struct sl_err *err)
+{
+    if (as_of == NULL)
+        sl_time_date(sl_now(), at->day);
+    else
+        sl_strlcpy(at->day, as_of, sizeof at->day);
+    snprintf(at->key, sizeof at->key, "%s|%s|%s", at->day, sl_scope_kind_name(sc->kind),
+             sc->value);
+    at->s = r->s;
+    at->sc = sc;
+    return sl_store_figures_head(r->s, &at->head, err);
+}
+
+static json_t *compute_figures(void *ctx, struct sl_err *err)
+{
+    const struct fig_at *at = ctx;
+    struct sl_prog_options po = {.as_of = at->day, .scope = *at->sc};
+    struct sl_progress *p;
+    if (sl_progress_compute(at->s, &po, &p, err) != 0)
+        return NULL;
+    json_t *f = sl_report_figures_json(p);
+    sl_progress_free(p);
+    if (f == NULL)
+        sl_err_set(err, "out of memory");
+    return f;
+}
+
+static void overview_scope(struct sl_buf *b, const json_t *f);
+
+/* The figures of one scope as of a day (NULL: today), kept while the register
+ * has not changed and computed once otherwise (web/figcache.h). */
+static json_t *figures_for(struct web_req *r, const struct sl_scope *sc, const char *as_of,
+                           struct sl_err *err)
+{
+    struct fig_at at;
+    if (fig_at(r, sc, as_of, &at, err) != 0)
+        return NULL;
+    return web_figcache_get(at.key, at.head, compute_figures, &at, overview_scope, err);
+}
+
+json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err *err)
+{
+    struct sl_scope scopes[SL_ROLES_MAX];
+    size_t n = web_overview_scopes(r, scopes);
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *f = figures_for(r, &scopes[i], as_of, err);
         if (f == NULL) {
             json_decref(out);
             return NULL;
@@ -160,6 +185,15 @@ json_t *web_overview_figures(struct web_req *r, const char *as_of, struct sl_err
         json_array_append_new(out, f);
     }
     return out;
+}
+
+int web_figures_warm(struct sl_store *s, struct sl_err *err)
+{
+    struct web_req r = {.s = s};
+    struct sl_scope all = {SL_SCOPE_ALL, ""};
+    json_t *f = figures_for(&r, &all, NULL, err);
+    json_decref(f);
+    return f != NULL ? 0 : -1;
 }
 
 json_t *web_device_json(const struct sl_device *d)
@@ -183,11 +217,10 @@ json_t *web_device_json(const struct sl_device *d)
 
 /* ---- overview ------------------------------------------------------------------- */
 
-/* A figure of the JSON report: <span data-figure="path">value</span>. */
-static void figure(struct sl_buf *b, const json_t *obj, const char *prefix, const char *key)
+/* The value of a figure of the JSON report, escaped ("&ndash;" for none). */
+static void figure_value(struct sl_buf *b, const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
-    web_escf(b, "<span data-figure=\"%s%s\">", prefix, key);
     if (json_is_integer(v))
         web_escf(b, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v))
@@ -196,16 +229,25 @@ static void figure(struct sl_buf *b, const json_t *obj, const char *prefix, cons
         web_esc(b, json_string_value(v));
     else
         sl_buf_append_str(b, "&ndash;");
+}
+
+/* A figure of the JSON report: <span data-figure="path">value</span>. */
+static void figure(struct sl_buf *b, const json_t *obj, const char *prefix, const char *key)
+{
+    web_escf(b, "<span data-figure=\"%s%s\">", prefix, key);
+    figure_value(b, obj, key);
     sl_buf_append_str(b, "</span>");
 }
 
-/* A <td> of a figure for each key (class "n" for numbers when numeric). */
+/* A <td data-figure="path"> of a figure for each key (class "n" for numbers):
+ * tables of thousands of sites stay small. */
 static void figure_cells(struct sl_buf *b, const json_t *obj, const char *prefix,
                          const char *const *keys, size_t n, bool numeric)
 {
     for (size_t k = 0; k < n; k++) {
-        sl_buf_append_str(b, numeric ? "<td class=\"n\">" : "<td>");
-        figure(b, obj, prefix, keys[k]);
+        web_escf(b, "<td%s data-figure=\"%s%s\">", numeric ? " class=\"n\"" : "", prefix,
+                 keys[k]);
+        figure_value(b, obj, keys[k]);
         sl_buf_append_str(b, "</td>");
     }
 }
@@ -310,32 +352,62 @@ static void overview_scope(struct sl_buf *b, const json_t *f)
     sl_buf_append_str(b, "</section>");
 }
 
+/* One scope's section: the kept HTML, else rendered from the figures. 0 or -1. */
+static int overview_section(struct web_req *r, const struct sl_scope *sc, const char *as_of)
+{
+    struct sl_err err = {0};
+    struct fig_at at;
+    if (fig_at(r, sc, as_of, &at, &err) != 0)
+        return -1;
+    if (web_figcache_html(at.key, at.head, &r->resp.body))
+        return 0;
+    json_t *f = web_figcache_get(at.key, at.head, compute_figures, &at, overview_scope, &err);
+    if (f == NULL)
+        return -1;
+    overview_scope(&r->resp.body, f);
+    json_decref(f);
+    return 0;
+}
+
 void web_page_overview(struct web_req *r)
 {
     const char *as_of = web_arg(r, "as_of");
     int64_t t;
     if (as_of != NULL && (as_of[0] == '\0' || strlen(as_of) != 10 || sl_time_parse(as_of, &t) != 0))
         as_of = NULL;
-    struct sl_err err = {0};
-    json_t *figs = web_overview_figures(r, as_of, &err);
-    if (figs == NULL) {
-        web_error(r, 503, "The figures cannot be computed just now.");
-        return;
-    }
+    char day[SL_DATE_LEN];
+    if (as_of == NULL)
+        sl_time_date(sl_now(), day);
+    else
+        sl_strlcpy(day, as_of, sizeof day);
+    struct sl_scope scopes[SL_ROLES_MAX];
+    size_t n = web_overview_scopes(r, scopes);
     struct sl_buf *b = &r->resp.body;
     web_page_start(r, "Overview");
     sl_buf_append_str(b, "<h1>Removal programme</h1><form method=\"get\" action=\"/\">"
                          "<label>As of <input type=\"date\" name=\"as_of\" value=\"");
-    const json_t *first = json_array_get(figs, 0);
-    web_esc(b, first != NULL ? json_string_value(json_object_get(first, "as_of")) : "");
+    web_esc(b, day);
     sl_buf_append_str(b, "\"></label> <button>Show</button></form>");
-    if (json_array_size(figs) == 0)
+    if (n > 0) {
+        sl_buf_append_str(b, "<p class=\"exports\">Download the report:");
+        static const char *const fmts[][2] = {{"csv", "CSV"}, {"json", "JSON"}, {"html", "HTML"}};
+        for (size_t k = 0; k < 3; k++) {
+            web_escf(b, " <a id=\"export-%s\" href=\"/export?format=%s", fmts[k][0], fmts[k][0]);
+            if (as_of != NULL)
+                web_escf(b, "&amp;as_of=%s", day);
+            web_escf(b, "\">%s</a>", fmts[k][1]);
+        }
+        sl_buf_append_str(b, "</p>");
+    }
+    if (n == 0)
         sl_buf_append_str(b, "<p class=\"muted\">Your account has no grant yet.</p>");
-    size_t i;
-    const json_t *f;
-    json_array_foreach(figs, i, f)
-        overview_scope(b, f);
-    json_decref(figs);
+    for (size_t i = 0; i < n; i++) {
+        if (overview_section(r, &scopes[i], as_of) != 0) {
+            sl_buf_reset(b);
+            web_error(r, 503, "The figures cannot be computed just now.");
+            return;
+        }
+    }
     web_page_end(r);
 }
 
@@ -500,6 +572,31 @@ static void device_filters(struct web_req *r, struct sl_buf *b)
     sl_buf_append_str(b, "<button>Filter</button></form>");
 }
 
+/* A bulk action on every device the filters select (previewed first, bulk.c). */
+static void bulk_form(struct web_req *r, struct sl_buf *b)
+{
+    if (!sl_roles_have(&r->roles, SL_ROLE_EDITOR))
+        return;
+    sl_buf_append_str(b, "<form class=\"filters\" method=\"get\" action=\"/bulk\" id=\"bulk\">");
+    static const char *const keep[] = {"site", "status", "manufacturer", "decision"};
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = web_arg(r, keep[i]);
+        if (v == NULL || v[0] == '\0')
+            continue;
+        web_escf(b, "<input type=\"hidden\" name=\"%s\" value=\"", keep[i]);
+        web_esc(b, v);
+        sl_buf_append_str(b, "\">");
+    }
+    sl_buf_append_str(b, "<label>On every device that matches <select name=\"action\" "
+                         "id=\"bulk-action\"><option value=\"confirm\">confirm</option>"
+                         "<option value=\"schedule\">schedule removal</option>"
+                         "<option value=\"remove\">record removal</option></select></label> "
+                         "<label>date <input type=\"date\" name=\"date\" id=\"bulk-date\">"
+                         "</label> <label>replaced by <input name=\"replaced_by\" "
+                         "id=\"bulk-replaced-by\"></label> <button id=\"bulk-preview\">"
+                         "Preview</button></form>");
+}
+
 /* The link to the next page: the same filters, after the last id shown. */
 static void next_link(struct web_req *r, struct sl_buf *b, int64_t last)
 {
@@ -534,6 +631,7 @@ void web_page_devices(struct web_req *r)
     web_page_start(r, "Devices");
     sl_buf_append_str(b, "<h1>Devices</h1>");
     device_filters(r, b);
+    bulk_form(r, b);
     sl_buf_append_str(b, "<table id=\"devices\"><tr><th>Id</th><th>Site</th><th>Address</th>"
                          "<th>Manufacturer</th><th>Model</th><th>Decision</th><th>Status</th>"
                          "<th>Scheduled</th></tr>");

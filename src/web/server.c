@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ident/ident.h"
 #include "policy/policy.h"
 #include "util/datadir.h"
 #include "util/privdrop.h"
+#include "util/seccomp.h"
 #include "util/str.h"
 #include "web/assets.h"
 #include "web/internal.h"
@@ -37,7 +39,42 @@ struct sl_web {
     pthread_mutex_t lock; /* guards stores */
     struct sl_store *stores[MAX_THREADS + 1];
     size_t n_stores;
+    /* The warmer: keeps today's figures computed (web_figures_warm). */
+    pthread_t warmer;
+    bool warming, stopping;
+    pthread_cond_t wake;
 };
+
+#define WARM_EVERY_S 2
+
+/* Computes today's all-sites figures at start and again whenever the register
+ * changed (polled every WARM_EVERY_S s), on a connection of its own, so the
+ * first reader after a change finds them made or in the making. */
+static void *warm_loop(void *arg)
+{
+    struct sl_web *w = arg;
+    struct sl_store *s = NULL;
+    struct sl_err err = {0};
+    if (sl_store_open(&s, w->db, 0, &err) != 0) {
+        fprintf(stderr, "sightline serve: the figures' warmer: %s\n", err.msg);
+        return NULL;
+    }
+    pthread_mutex_lock(&w->lock);
+    while (!w->stopping) {
+        pthread_mutex_unlock(&w->lock);
+        if (web_figures_warm(s, &err) != 0)
+            fprintf(stderr, "sightline serve: the figures' warmer: %s\n", err.msg);
+        pthread_mutex_lock(&w->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += WARM_EVERY_S;
+        if (!w->stopping)
+            pthread_cond_timedwait(&w->wake, &w->lock, &until);
+    }
+    pthread_mutex_unlock(&w->lock);
+    sl_store_close(s);
+    return NULL;
+}
 
 static _Thread_local struct sl_store *tl_store;
 
@@ -152,6 +189,8 @@ static enum MHD_Result send_response(struct web_req *r)
     MHD_add_response_header(resp, "Content-Type", o->ctype ? o->ctype : "text/html; charset=utf-8");
     if (o->location[0])
         MHD_add_response_header(resp, "Location", o->location);
+    if (o->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", o->disposition);
     for (int i = 0; i < 2; i++)
         if (o->cookie[i][0])
             MHD_add_response_header(resp, "Set-Cookie", o->cookie[i]);
@@ -202,6 +241,16 @@ static void route_signed_in(struct web_req *r)
         web_page_agents(r);
     else if (!get && strcmp(r->path, "/agents/revoke") == 0)
         web_action_agent_revoke(r);
+    else if (get && strcmp(r->path, "/admin") == 0)
+        web_page_admin(r);
+    else if (!get && sl_str_starts_with(r->path, "/admin/"))
+        web_admin_action(r, r->path + strlen("/admin/"));
+    else if (get && strcmp(r->path, "/alerts") == 0)
+        web_page_alerts(r);
+    else if (get && strcmp(r->path, "/export") == 0)
+        web_export(r);
+    else if (strcmp(r->path, "/bulk") == 0)
+        get ? web_bulk_preview(r) : web_bulk_apply(r);
     else if (strcmp(r->path, "/password") == 0)
         get ? web_page_password(r) : web_password_change(r);
     else if (!get && strcmp(r->path, "/logout") == 0)
@@ -492,9 +541,14 @@ static int web_setup(struct sl_web *w, const struct sl_web_opts *o, char *info, 
     if (drop_root(o->user, w->db, info, infon, err) != 0 || prepare_register(w, err) != 0 ||
         web_auth_init() != 0)
         return err->msg[0] ? -1 : sl_err_set(err, "libsodium failed to start");
+    /* Bound, dropped, register reached: from here on no thread may run a
+     * program, change identity, trace or mount (util/seccomp.h). */
+    if (sl_seccomp_deny(err) != 0)
+        return -1;
     w->d = start_daemon(w, o->threads ? (o->threads > MAX_THREADS ? MAX_THREADS : o->threads) : 4);
     if (w->d == NULL)
         return sl_err_set(err, "the HTTP server did not start (libmicrohttpd)");
+    w->warming = pthread_create(&w->warmer, NULL, warm_loop, w) == 0;
     return 0;
 }
 
@@ -506,6 +560,7 @@ int sl_web_start(const struct sl_web_opts *o, struct sl_web **out, char *info, s
         return sl_err_set(err, "out of memory");
     w->fd = -1;
     pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
     sl_strlcpy(w->db, o->db, sizeof w->db);
     w->conf.db = w->db;
     w->conf.idle_timeout = o->idle_timeout;
@@ -523,6 +578,13 @@ void sl_web_stop(struct sl_web *w)
 {
     if (w == NULL)
         return;
+    if (w->warming) {
+        pthread_mutex_lock(&w->lock);
+        w->stopping = true;
+        pthread_cond_signal(&w->wake);
+        pthread_mutex_unlock(&w->lock);
+        pthread_join(w->warmer, NULL);
+    }
     if (w->d != NULL) {
         MHD_quiesce_daemon(w->d);
         MHD_stop_daemon(w->d);
@@ -537,5 +599,6 @@ void sl_web_stop(struct sl_web *w)
     if (w->policies != NULL)
         sl_policy_free(w->policies);
     pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->wake);
     free(w);
 }

@@ -8,6 +8,7 @@ Usage: browser.py BASE_URL SPKI_BASE64 WORKDIR SCENARIO.json
 SCENARIO holds the password, device ids and the JSON report's figures.
 Prints "ok: ..." / "FAIL: ..." lines; exits 1 when a check failed.
 """
+import base64
 import json
 import os
 import subprocess
@@ -50,8 +51,13 @@ class Browser:
                  '--ignore-certificate-errors-spki-list=' + SPKI, 'about:blank']
 
         def fds():
-            os.dup2(cmd_r, 3)
-            os.dup2(ev_w, 4)
+            # dup2 onto itself keeps close-on-exec: a pipe that is already fd 3
+            # (a caller with no other files open) must be made inheritable.
+            for src, dst in ((cmd_r, 3), (ev_w, 4)):
+                if src == dst:
+                    os.set_inheritable(dst, True)
+                else:
+                    os.dup2(src, dst)
 
         self.proc = subprocess.Popen(['chromium'] + flags, pass_fds=(), preexec_fn=fds,
                                      stdout=subprocess.DEVNULL,
@@ -223,11 +229,43 @@ def scenario(b):
     check('no hostile script ran on the list', None, b.js('window.__pwned === undefined ? null : window.__pwned'))
     logout(b)
 
+    # A bulk action: editA schedules every confirmed device of its site, previewed first.
+    login(b, 'editA')
+    b.goto('/devices?status=confirmed&site=' + S['site_a'].replace(' ', '+'))
+    b.js('document.querySelector("#bulk-action").value = "schedule"; '
+         'document.querySelector("#bulk-date").value = "2030-03-01"')
+    b.submit('#bulk-preview')
+    moves = int(text(b, '#bulk-moves') or '0')
+    check('the preview lists what will move', True,
+          moves > 0 and b.js('document.querySelectorAll("#bulk-devices tr.moves").length') == moves)
+    check('the preview moved nothing yet', True, moves == int(b.js(
+        '(async () => { const r = await fetch("/api/v1/bulk?action=schedule&date=2030-03-01&status=confirmed&site=" + %s);'
+        ' return (await r.json()).will_move.length; })()' % json.dumps(S['site_a'].replace(' ', '+')))))
+    b.submit('#do-bulk')
+    check('applied: as many moved as the preview said', str(moves), text(b, '#bulk-moved'))
+    b.goto('/devices?status=confirmed&site=' + S['site_a'].replace(' ', '+'))
+    check('no confirmed device of the site is left', True,
+          'No devices match' in b.js('document.body.innerText'))
+    logout(b)
+
+
+def screenshots(b):
+    """Signs in and writes a PNG of each page named in S['screenshots'] to S['out']."""
+    login(b, S['user'])
+    b.send('Emulation.setDeviceMetricsOverride', {'width': 1280, 'height': 900,
+                                                  'deviceScaleFactor': 1, 'mobile': False})
+    for name, path in S['screenshots']:
+        b.goto(path)
+        shot = b.send('Page.captureScreenshot', {'format': 'png', 'captureBeyondViewport': True})
+        with open(os.path.join(S['out'], name + '.png'), 'wb') as f:
+            f.write(base64.b64decode(shot['data']))
+        ok('%s.png (%s)' % (name, path))
+
 
 b = Browser()
 try:
     b.attach()
-    scenario(b)
+    screenshots(b) if 'screenshots' in S else scenario(b)
 except Exception as e:  # a failure to drive the browser is a failed test
     bad('driving Chromium: %s' % e)
 finally:

@@ -10,7 +10,12 @@
 #   login USER [PASSWORD]  signs USER in through the form; prints the status
 #   csrf USER              the session's CSRF token (from /api/v1/me)
 #   dev_at SITE STATUS     the id of a device of SITE in STATUS
+# On PostgreSQL (SIGHTLINE_PG_DIR, ctest label postgres) the server runs as the
+# cluster's user, the only one that may reach its socket, connecting with the
+# role of the user running the test ($SERVE_USER says which).
 SL=${SIGHTLINE:?}
+SERVE_USER=nobody
+[ -n "${SIGHTLINE_PG_DIR:-}" ] && SERVE_USER=postgres
 PW='correct horse battery staple'
 SITE_A="Elm Park Laboratory"
 SITE_B="Northgate House"
@@ -22,8 +27,13 @@ serve_setup() {
     HOSTILE_ID=$(dev_at "$SITE_A" confirmed)
     # A device whose model came from a hostile answer (the claim's model).
     q=$(printf '%s' "$HOSTILE" | sed "s/'/''/g")
-    sql "UPDATE devices SET model = '$q', claim = json_set(claim, '\$.model', '$q')
-         WHERE id = $HOSTILE_ID" || die "hostile model"
+    if [ -n "${SIGHTLINE_PG_DIR:-}" ]; then
+        sql "UPDATE devices SET model = '$q', claim = jsonb_set(claim, '{model}', to_jsonb('$q'::text))
+             WHERE id = $HOSTILE_ID" >/dev/null || die "hostile model"
+    else
+        sql "UPDATE devices SET model = '$q', claim = json_set(claim, '\$.model', '$q')
+             WHERE id = $HOSTILE_ID" || die "hostile model"
+    fi
     add_user admin --grant programme-admin
     add_user viewer --grant viewer
     add_user auditor --grant auditor
@@ -32,8 +42,8 @@ serve_setup() {
     add_user approver --grant approver
     add_user lockme --grant viewer
     add_user both --grant site-editor --grant approver
-    # The server runs as nobody: the register and its directory must be its.
-    chown -R nobody "$T"
+    # The server runs as $SERVE_USER: the register and its directory must be its.
+    chown -R "$SERVE_USER" "$T"
 }
 
 add_user() { # NAME USERS-ADD-ARGS...
@@ -46,7 +56,9 @@ serve_start() { # NAME ARGS...
     _name=$1
     shift
     : >"$T/$_name.out" # before the start: wait_for must not find it missing
-    "$SL" serve --user nobody "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
+    _db=$SIGHTLINE_DB
+    [ -n "${SIGHTLINE_PG_DIR:-}" ] && _db="$SIGHTLINE_DB user=$(id -un)"
+    SIGHTLINE_DB=$_db "$SL" serve --user "$SERVE_USER" --tls-dir "$T" "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
     _pid=$!
     on_exit "kill $_pid 2>/dev/null"
     wait_for "$T/$_name.out" "dashboard at" || { cat "$T/$_name.err"; die "serve $_name did not start"; }

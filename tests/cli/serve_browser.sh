@@ -4,7 +4,7 @@
 # empty network namespace of the test's own: sign in, the overview's figures
 # against the JSON report, schedule a device, request an exemption and approve
 # it as another person, one's own approval refused, the audit log, a hostile
-# device model inert, sign out.
+# device model inert, a bulk action previewed then applied, sign out.
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
@@ -29,9 +29,9 @@ json.dump({"password": """$PW""", "figures": figs,
            "hostile_model": sys.stdin.read() if False else None}, open(sys.argv[2], "w"))
 PY
 # The hostile model as the page must show it (text, not markup).
-python3 - "$T/scenario.json" "$HOSTILE" <<'PY'
+python3 - "$T/scenario.json" "$HOSTILE" "$SITE_A" <<'PY'
 import json, sys
-s = json.load(open(sys.argv[1])); s["hostile_model"] = sys.argv[2]
+s = json.load(open(sys.argv[1])); s["hostile_model"] = sys.argv[2]; s["site_a"] = sys.argv[3]
 json.dump(s, open(sys.argv[1], "w"))
 PY
 mkdir -p "$T/chrome"

@@ -49,12 +49,13 @@ def options(text):
 
 
 def leaf_help(prog, cmd):
-    """The help texts of a command, or of every subcommand of a group."""
-    text = run(prog, cmd, '--help')
+    """The help texts of a command, or of every subcommand of a group (and of
+    a group within it, such as `users token`)."""
+    text = run(prog, *cmd.split(' '), '--help')
     subs = commands(text)
     if not subs:
         return [(cmd, text)]
-    return [(cmd + ' ' + s, run(prog, cmd, s, '--help')) for s in subs]
+    return [h for s in subs for h in leaf_help(prog, cmd + ' ' + s)]
 
 
 def page_options(page):

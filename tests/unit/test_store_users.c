@@ -176,6 +176,73 @@ static void test_device_pages_and_requests(void **state)
     sl_store_close(s);
 }
 
+/* The dashboard keeps its figures while the figures' head stays: account
+ * entries (sign-ins, grants) leave it, any other change moves it. */
+static void test_figures_head(void **state)
+{
+    (void)state;
+    struct sl_store *s = fresh("users_figures_head");
+    struct sl_err err = {0};
+    int64_t h0, h1, seq;
+    char hash[65];
+    assert_int_equal(sl_store_figures_head(s, &h0, &err), 0);
+    assert_int_equal(sl_store_user_add(s, "alice", "$argon2id$fake", "tester", NULL, &err), 0);
+    assert_int_equal(sl_store_audit(s, "alice", "user.login", "user:alice", "{}", &err), 0);
+    assert_int_equal(sl_store_figures_head(s, &h1, &err), 0);
+    assert_int_equal(h1, h0);
+    assert_int_equal(sl_store_audit_head(s, &seq, hash, &err), 0);
+    assert_true(seq > h1); /* the chain itself moved */
+    int64_t site;
+    const char *nets[] = {"127.3.0.0/24"};
+    assert_int_equal(sl_store_site_add(s, "C", "Dept", SL_TIER_SENSITIVE, nets, 1, "t", &site, &err), 0);
+    assert_int_equal(sl_store_figures_head(s, &h1, &err), 0);
+    assert_true(h1 > h0);
+    assert_int_equal(sl_store_audit_head(s, &seq, hash, &err), 0);
+    assert_int_equal(h1, seq);
+    sl_store_close(s);
+}
+
+static int count_token(const struct sl_token *t, void *ctx)
+{
+    (void)t;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* API tokens: found by hash only, revoked once, listed per account; their
+ * audit entries are account entries (the figures' head does not move). */
+static void test_tokens(void **state)
+{
+    (void)state;
+    struct sl_store *s = fresh("users_tokens");
+    struct sl_err err = {0};
+    assert_int_equal(sl_store_user_add(s, "carol", "$argon2id$fake", "tester", NULL, &err), 0);
+    int64_t head0, head1, id;
+    assert_int_equal(sl_store_figures_head(s, &head0, &err), 0);
+    assert_int_equal(sl_store_token_add(s, "nobody-here", "x", "h0", "read", 5000, "t", &id, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_int_equal(sl_store_token_add(s, "carol", "nightly", "h1", "write", 5000, "t", &id, &err), 0);
+    assert_int_equal(sl_store_token_add(s, "carol", "again", "h1", "read", 5000, "t", NULL, &err), -1);
+    struct sl_token t;
+    assert_int_equal(sl_store_token_find(s, "h1", &t, &err), 1);
+    assert_string_equal(t.user, "carol");
+    assert_string_equal(t.scope, "write");
+    assert_string_equal(t.label, "nightly");
+    assert_int_equal(t.expires_at, 5000);
+    assert_false(t.revoked);
+    assert_int_equal(sl_store_token_find(s, "nope", &t, &err), 0);
+    int n = 0;
+    assert_int_equal(sl_store_token_list(s, "carol", count_token, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(sl_store_token_revoke(s, id, "t", &err), 1);
+    assert_int_equal(sl_store_token_revoke(s, id, "t", &err), 0);
+    assert_int_equal(sl_store_token_find(s, "h1", &t, &err), 1);
+    assert_true(t.revoked);
+    assert_int_equal(sl_store_figures_head(s, &head1, &err), 0);
+    assert_int_equal(head1, head0);
+    sl_store_close(s);
+}
+
 static void test_roles_match(void **state)
 {
     (void)state;
@@ -211,6 +278,8 @@ int main(void)
         cmocka_unit_test(test_accounts_and_grants),
         cmocka_unit_test(test_device_pages_and_requests),
         cmocka_unit_test(test_roles_match),
+        cmocka_unit_test(test_figures_head),
+        cmocka_unit_test(test_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -417,5 +417,23 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  received_at INTEGER NOT NULL"
      ") STRICT;"
      "CREATE INDEX agent_batches_agent ON agent_batches(agent_id, seq);"},
+    {11, "web: the figures' head (the newest audit entry not about accounts), API tokens",
+     /* The dashboard keeps the programme's figures until the register changes;
+      * sign-ins and account changes (actions user.*) do not change them, so
+      * its cache is keyed by the newest other entry, found by this index. */
+     "CREATE INDEX audit_log_figures ON audit_log(seq) WHERE substr(action, 1, 5) <> 'user.';"
+     /* API tokens for scripts: only the token's SHA-256 is kept (web/tokens.c);
+      * scope 'read' (GET only) or 'write'; Unix seconds. */
+     "CREATE TABLE api_tokens ("
+     "  id INTEGER PRIMARY KEY,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  label TEXT NOT NULL,"
+     "  hash TEXT NOT NULL UNIQUE,"
+     "  scope TEXT NOT NULL CHECK (scope IN ('read','write')),"
+     "  created_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL,"
+     "  revoked INTEGER NOT NULL DEFAULT 0"
+     ") STRICT;"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id);"},
     {0, NULL, NULL},
 };
