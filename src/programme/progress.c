@@ -135,6 +135,16 @@ static void work_free(struct prog_work *w)
         state_free(w->st);
 }
 
+/* Whether a site (by name) is in the report's scope: for the agents section. */
+static bool site_in_scope(const char *name, void *vst)
+{
+    const struct sl_prog_state *st = vst;
+    for (size_t k = 0; k < st->n_sites; k++)
+        if (st->sites[k].in_scope && strcmp(st->sites[k].name, name) == 0)
+            return true;
+    return false;
+}
+
 int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
                         struct sl_progress **out, struct sl_err *err)
 {
@@ -185,6 +195,9 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     if (rc == 0)
         rc = sl_vehicle_figures(s, sl_scope_kind_name(p->scope.kind), p->scope.value,
                                 w.st->as_of_end, &p->vehicles, err);
+    if (rc == 0)
+        rc = sl_agent_figures(s, p->scope.kind == SL_SCOPE_ALL ? NULL : site_in_scope, w.st,
+                              sl_now(), &p->agents, err);
     if (rc == 0) {
         prog_headline(p);
         *out = p;
@@ -209,6 +222,7 @@ void sl_progress_free(struct sl_progress *p)
     free(p->projection);
     free(p->overdue_sites);
     sl_vehicle_figures_free(&p->vehicles);
+    sl_agent_figures_free(&p->agents);
     state_free(p->state);
     free(p);
 }

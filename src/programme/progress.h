@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "programme/agent_figures.h"
 #include "programme/forecast.h"
 #include "programme/vehicle_figures.h"
 #include "store/store.h"
@@ -168,6 +169,7 @@ struct sl_progress {
     size_t n_projection;
     struct sl_prog_projection *projection; /* until every band reaches 0, capped */
     struct sl_vehicle_figures vehicles;    /* the fleet register's section */
+    struct sl_agent_figures agents;        /* site agents in scope, as they are now */
     struct sl_prog_state *state;
 };
 

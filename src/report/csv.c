@@ -79,6 +79,27 @@ static void verdict_changes(FILE *out, const struct sl_progress *p)
     }
 }
 
+/* The site agents in scope (their state when the report is made). */
+static void agents(FILE *out, const struct sl_progress *p)
+{
+    const struct sl_agent_figures *f = &p->agents;
+    row(out, "agents", "all", "state_at", p->generated_at);
+    rowi(out, "agents", "all", "enrolled", f->enrolled);
+    rowi(out, "agents", "all", "ok", f->ok);
+    rowi(out, "agents", "all", "stale", f->stale);
+    rowi(out, "agents", "all", "revoked", f->revoked);
+    rowi(out, "agents", "all", "spool_full", f->spool_full);
+    for (size_t i = 0; i < f->n_listed; i++) {
+        const struct sl_afig_agent *x = &f->listed[i];
+        row(out, "agent", x->name, "sites", x->sites);
+        row(out, "agent", x->name, "state", x->state);
+        row(out, "agent", x->name, "last_seen", x->last_seen);
+        row(out, "agent", x->name, "version", x->version);
+        rowi(out, "agent", x->name, "spool_batches", x->spool_batches);
+        row(out, "agent", x->name, "spool_full", x->spool_full ? "true" : "false");
+    }
+}
+
 /* A vehicle count: PREFIX + total, affected, each decision, earliest_deadline. */
 static void vcounts(FILE *out, const char *section, const char *name, const char *prefix,
                     const struct sl_vfig_counts *c)
@@ -226,6 +247,7 @@ int sl_report_csv(FILE *out, struct sl_store *s, const struct sl_progress *p,
         row(out, "reappearance", id, "at", x->at);
     }
     verdict_changes(out, p);
+    agents(out, p);
     vehicles(out, &p->vehicles);
     struct dev_ctx c = {out};
     if (sl_progress_devices(s, p, o->device_limit, dev_row, &c, err) != 0)

@@ -788,6 +788,58 @@ static void verdict_changes_section(FILE *out, const struct sl_progress *p)
     fputs("</tbody></table>", out);
 }
 
+/* One cell of an agent, its figure path "agents.listed.I.FIELD". */
+static void agent_cell(FILE *out, size_t i, const char *field, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof path, "agents.listed.%zu.%s", i, field);
+    fig(out, path, text);
+}
+
+/* The site agents in scope (their state when the report is made); nothing
+ * when the register has none. */
+static void agents_section(FILE *out, const struct sl_progress *p)
+{
+    const struct sl_agent_figures *f = &p->agents;
+    if (f->enrolled == 0)
+        return;
+    fputs("<h2 id=\"agents\">Site agents</h2><p class=\"small\">", out);
+    figi(out, "agents.enrolled", f->enrolled);
+    fputs(" agent(s) as at ", out);
+    fig(out, "agents.state_at", p->generated_at);
+    fputs(" (now, whatever the report's date): ", out);
+    figi(out, "agents.ok", f->ok);
+    fputs(" ok, ", out);
+    figi(out, "agents.stale", f->stale);
+    fputs(" stale (silent for more than twice their schedule), ", out);
+    figi(out, "agents.revoked", f->revoked);
+    fputs(" revoked, ", out);
+    figi(out, "agents.spool_full", f->spool_full);
+    fputs(" with a full spool.</p><table><thead><tr><th>agent</th><th>sites</th><th>state</th>"
+          "<th>last seen</th><th>version</th><th class=\"n\">spool batches</th></tr></thead>"
+          "<tbody>",
+          out);
+    for (size_t i = 0; i < f->n_listed; i++) {
+        const struct sl_afig_agent *x = &f->listed[i];
+        fputs(strcmp(x->state, "ok") == 0 ? "<tr><td>" : "<tr class=\"overdue\"><td>", out);
+        agent_cell(out, i, "name", x->name);
+        fputs("</td><td>", out);
+        agent_cell(out, i, "sites", x->sites);
+        fputs("</td><td>", out);
+        agent_cell(out, i, "state", x->state);
+        fputs("</td><td class=\"nw\">", out);
+        agent_cell(out, i, "last_seen", x->last_seen);
+        fputs("</td><td>", out);
+        agent_cell(out, i, "version", x->version);
+        fputs("</td><td class=\"n\">", out);
+        char n[24];
+        snprintf(n, sizeof n, "%lld", (long long)x->spool_batches);
+        agent_cell(out, i, "spool_batches", n);
+        fputs("</td></tr>", out);
+    }
+    fputs("</tbody></table>", out);
+}
+
 static void exemptions_section(FILE *out, const struct sl_progress *p)
 {
     fputs("<h2 id=\"exemptions\">Exemptions</h2>", out);
@@ -977,6 +1029,7 @@ int sl_report_html(FILE *out, struct sl_store *s, const struct sl_progress *p,
     reappeared_section(out, p);
     exemptions_section(out, p);
     verdict_changes_section(out, p);
+    agents_section(out, p);
     vehicles_section(out, &p->vehicles);
     if (devices_section(out, s, p, o, err) != 0)
         return -1;

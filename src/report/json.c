@@ -191,6 +191,27 @@ static void verdict_changes_json(json_t *o, const struct sl_progress *p)
                                   "listed", a));
 }
 
+/* The site agents in scope, as they are when the report is made. */
+static void agents_json(json_t *o, const struct sl_progress *p)
+{
+    const struct sl_agent_figures *f = &p->agents;
+    json_t *a = json_array();
+    for (size_t i = 0; i < f->n_listed; i++) {
+        const struct sl_afig_agent *x = &f->listed[i];
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:b}", "name", x->name, "sites",
+                         x->sites, "state", x->state, "last_seen", str_or_null(x->last_seen),
+                         "version", str_or_null(x->version), "spool_batches",
+                         (json_int_t)x->spool_batches, "spool_full", x->spool_full));
+    }
+    json_object_set_new(o, "agents",
+                        json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "state_at",
+                                  p->generated_at, "enrolled", (json_int_t)f->enrolled, "ok",
+                                  (json_int_t)f->ok, "stale", (json_int_t)f->stale, "revoked",
+                                  (json_int_t)f->revoked, "spool_full",
+                                  (json_int_t)f->spool_full, "listed", a));
+}
+
 static json_t *vcounts_json(const struct sl_vfig_counts *c, json_t *o)
 {
     if (o == NULL)
@@ -263,6 +284,7 @@ json_t *sl_report_figures_json(const struct sl_progress *p)
     series_json(o, p);
     listed_json(o, p);
     verdict_changes_json(o, p);
+    agents_json(o, p);
     json_object_set_new(o, "vehicles", sl_report_vehicles_json(&p->vehicles));
     return o;
 }

@@ -203,6 +203,35 @@ static void exemptions_and_reappearances(FILE *out, const struct sl_progress *p)
     }
 }
 
+/* The site agents in scope (their state when the report is made). */
+static void agents(FILE *out, const struct sl_progress *p)
+{
+    const struct sl_agent_figures *f = &p->agents;
+    if (f->enrolled == 0)
+        return; /* a register without agents says nothing of them */
+    fprintf(out,
+            "\n## Site agents (%lld)\n\nAs at %s: %lld ok, %lld stale (silent for more than twice "
+            "their schedule), %lld revoked, %lld with a full spool.\n\n"
+            "| agent | sites | state | last seen | version | spool batches |\n"
+            "|---|---|---|---|---|---|\n",
+            (long long)f->enrolled, p->generated_at, (long long)f->ok, (long long)f->stale,
+            (long long)f->revoked, (long long)f->spool_full);
+    for (size_t i = 0; i < f->n_listed; i++) {
+        const struct sl_afig_agent *x = &f->listed[i];
+        char spool[48];
+        snprintf(spool, sizeof spool, "%lld%s", (long long)x->spool_batches,
+                 x->spool_full ? " (full)" : "");
+        fprintf(out, "|");
+        cell(out, x->name);
+        cell(out, x->sites);
+        cell(out, x->state);
+        cell(out, x->last_seen[0] ? x->last_seen : "never");
+        cell(out, x->version);
+        cell(out, spool);
+        fputc('\n', out);
+    }
+}
+
 static void verdict_changes(FILE *out, const struct sl_progress *p)
 {
     fprintf(out, "\n## Verdict changes (%zu)\n\n", p->n_verdict_changes_total);
@@ -298,6 +327,7 @@ int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,
     breakdowns(out, p);
     exemptions_and_reappearances(out, p);
     verdict_changes(out, p);
+    agents(out, p);
     vehicles_section(out, &p->vehicles);
     fprintf(out, "\n## Affected devices and the evidence against them (%lld; %lld outstanding",
             (long long)p->total.affected, (long long)p->total.outstanding);

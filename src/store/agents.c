@@ -131,6 +131,8 @@ int sl_store_agent_get(struct sl_store *s, const char *key, struct sl_agent *a,
 
 int sl_store_agent_list(struct sl_store *s, sl_agent_cb cb, void *ctx, struct sl_err *err)
 {
+    if (s->version < SL_SCHEMA_AGENTS) /* an older register opened read-only: none */
+        return 0;
     struct sl_q *st = sl_st(s, agent_select(s, false), err);
     if (st == NULL)
         return -1;

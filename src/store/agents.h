@@ -57,6 +57,7 @@ int sl_store_agent_token_check(struct sl_store *s, const char *sha256, int64_t n
 int sl_store_agent_get(struct sl_store *s, const char *key, struct sl_agent *a,
                        struct sl_err *err);
 typedef int (*sl_agent_cb)(const struct sl_agent *a, void *ctx);
+/* Every agent, by name (none on a register older than the agents' migration). */
 int sl_store_agent_list(struct sl_store *s, sl_agent_cb cb, void *ctx, struct sl_err *err);
 /* 1 done, 0 no such agent (or already revoked for revoke), -1. Audited. */
 int sl_store_agent_revoke(struct sl_store *s, const char *key, const char *actor,

@@ -30,6 +30,8 @@ struct sl_q {
 
 /* The schema version that added the verdict history (verdict_events). */
 #define SL_SCHEMA_VERDICT_HISTORY 9
+/* The schema version that added site agents (agents, agent_sites, ...). */
+#define SL_SCHEMA_AGENTS 10
 
 /* The migrations of one backend (same numbering and logical schema on every backend). */
 struct sl_migration {

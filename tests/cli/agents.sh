@@ -176,6 +176,27 @@ check "a revoked agent is refused" 403 "$(code $A $U/agent/v1/config)"
 has "$T/serve.err" "agent 'site-a' is revoked"
 expect 2 "a revoked agent's run stops with the server's reason" "$SL" agent run --state "$T/a" --once
 has "$T/err" "is revoked"
+# ---- the report's agents section: their state when the report is made ----
+expect 0 "report json" "$SL" report --format json -o "$T/r.json"
+jq_() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["agents"]; print(eval(sys.argv[2]))' "$@"; }
+check "two agents in the report" 2 "$(jq_ "$T/r.json" 'd["enrolled"]')"
+check "one revoked, one ok" "1 1 0" "$(jq_ "$T/r.json" '"%d %d %d" % (d["revoked"], d["ok"], d["stale"])')"
+later=$(date -u -d '+3 days' +%F)
+SIGHTLINE_NOW=$later expect 0 "report json three days on" "$SL" report --format json -o "$T/r3.json"
+check "lab-b (a 24 h schedule) is stale after three silent days" "lab-b stale" \
+    "$(jq_ "$T/r3.json" '" ".join(x["name"] + " " + x["state"] for x in d["listed"] if x["name"] == "lab-b")')"
+check "stale listed first" lab-b "$(jq_ "$T/r3.json" 'd["listed"][0]["name"]')"
+expect 0 "report scoped to Site A" "$SL" report --format json --scope "site:Site A" -o "$T/ra.json"
+check "only Site A's agent in its scope" "site-a" "$(jq_ "$T/ra.json" '",".join(x["name"] for x in d["listed"])')"
+SIGHTLINE_NOW=$later expect 0 "report csv" "$SL" report --format csv -o "$T/r3.csv"
+has "$T/r3.csv" "agents,all,stale,1" "the CSV counts the stale agent"
+has "$T/r3.csv" "agent,lab-b,state,stale" "the CSV lists its state"
+SIGHTLINE_NOW=$later expect 0 "report md" "$SL" report --format md -o "$T/r3.md"
+has "$T/r3.md" "## Site agents (2)" "the Markdown section"
+has "$T/r3.md" "| lab-b | Site B | stale |" "the Markdown row"
+SIGHTLINE_NOW=$later expect 0 "report html" "$SL" report --format html -o "$T/r3.html"
+has "$T/r3.html" 'data-figure="agents.stale">1<' "the HTML figure"
+has "$T/r3.html" 'data-figure="agents.listed.0.state">stale<' "the HTML row"
 expect 2 "revoke twice" "$SL" agents revoke site-a
 expect 0 "db verify" "$SL" db verify
 finish
