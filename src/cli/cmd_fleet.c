@@ -59,6 +59,11 @@ static int import_fleet(const char *cmd, struct sl_store *s, struct sl_assessor 
     } else {
         total->vehicles += c.vehicles;
         total->parts += c.parts;
+        total->changed += c.changed;
+        total->unchanged += c.unchanged;
+        total->parts_added += c.parts_added;
+        total->parts_changed += c.parts_changed;
+        total->parts_removed += c.parts_removed;
         for (int d = 0; d < SL_DECISION_COUNT; d++) {
             total->vehicles_by[d] += c.vehicles_by[d];
             total->parts_by[d] += c.parts_by[d];
@@ -71,7 +76,7 @@ static int import_fleet(const char *cmd, struct sl_store *s, struct sl_assessor 
 struct import_args {
     const char *db, *actor, *site, *policy;
     struct sl_cli_fleet_in in;
-    bool quiet;
+    bool quiet, dry_run;
 };
 
 static int import_options(int argc, char **argv, struct import_args *o)
@@ -82,7 +87,8 @@ static int import_options(int argc, char **argv, struct import_args *o)
         {"bom-vin", required_argument, NULL, 'b'},  {"model-year", required_argument, NULL, 'y'},
         {"policy", required_argument, NULL, 'p'},   {"db", required_argument, NULL, 'D'},
         {"actor", required_argument, NULL, 'A'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"dry-run", no_argument, NULL, 'n'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     int64_t y;
@@ -95,6 +101,7 @@ static int import_options(int argc, char **argv, struct import_args *o)
         case 'D': o->db = optarg; break;
         case 'A': o->actor = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'n': o->dry_run = true; break;
         case 'y':
             if (sl_parse_i64(optarg, 1950, 2100, &y) != 0)
                 return sl_cli_usage_error(cmd, "--model-year must be a year (1950-2100)");
@@ -102,17 +109,27 @@ static int import_options(int argc, char **argv, struct import_args *o)
             break;
         case 'h':
             printf("Usage: %s FILE... [--site NAME] [--format csv|cyclonedx] [--bom-vin VIN]\n"
-                   "          [--model-year YEAR] [--policy ID,ID] [--quiet] [--db PATH]\n"
-                   "          [--actor NAME]\n\n"
+                   "          [--model-year YEAR] [--policy ID,ID] [--dry-run] [--quiet]\n"
+                   "          [--db PATH] [--actor NAME]\n\n"
                    "Adds the vehicles and connected parts of fleet files (the fleet CSV or a\n"
                    "CycloneDX BOM, read as 'sightline vehicles check' reads them) to the\n"
                    "register, each judged at its own site: the site's tier and vehicle rule\n"
                    "('sightline sites set-vehicle-rule'). Every site a file names must be in the\n"
                    "register; --site is the site of vehicles a file names none for (a vehicle\n"
                    "with no site is judged as at a sensitive site). All or nothing, over every\n"
-                   "file: a bad VIN, IMEI or cell, an unknown site, or a VIN or IMEI already in\n"
-                   "the register is named with its line and column and nothing is imported\n"
-                   "(exit 2). One audit entry per vehicle; progress on a terminal.\n",
+                   "file: a bad VIN, IMEI or cell, an unknown site, or an IMEI already on\n"
+                   "another vehicle's part is named with its line and column and nothing is\n"
+                   "imported (exit 2). One audit entry per vehicle; progress on a terminal.\n\n"
+                   "A VIN already in the register is re-imported: its make, model, model\n"
+                   "year, fleet, site and registration are updated, its parts matched by\n"
+                   "position (the order the file lists them in) are added or changed, and\n"
+                   "fitted parts the file no longer lists are marked removed (\"not in the\n"
+                   "re-import\"); each change is a vehicle event, the vehicle has one audit\n"
+                   "entry (vehicle.reimport) and is judged again. An unchanged vehicle writes\n"
+                   "nothing. A removed part stays removed: a different part at its position\n"
+                   "is refused.\n\n"
+                   "  --dry-run   say what would change (vehicles new, changed, unchanged;\n"
+                   "              parts added, changed, removed) and write nothing\n",
                    cmd);
             return -1;
         default: return sl_cli_bad_option(cmd);
@@ -146,8 +163,8 @@ static int import_files(const char *cmd, struct sl_store *s, struct sl_vrules *v
                               total);
         sl_fleet_free(&f);
     }
-    if (rc != SL_EXIT_OK) {
-        sl_store_rollback(s);
+    if (rc != SL_EXIT_OK || o->dry_run) {
+        sl_store_rollback(s); /* a dry run: everything done, then undone */
         return rc;
     }
     if (sl_store_commit(s, &err) != 0)
@@ -170,10 +187,19 @@ int sl_cmd_vehicles_import(int argc, char **argv)
     sl_cli_judge_close(&j);
     if (rc != SL_EXIT_OK)
         return rc;
-    printf("imported %zu vehicle%s with %zu part%s\n", total.vehicles,
-           total.vehicles == 1 ? "" : "s", total.parts, total.parts == 1 ? "" : "s");
+    printf("%s %zu vehicle%s with %zu part%s\n", o.dry_run ? "dry run: would import" : "imported",
+           total.vehicles, total.vehicles == 1 ? "" : "s", total.parts,
+           total.parts == 1 ? "" : "s");
     sl_cli_print_decisions("vehicles", total.vehicles_by);
     sl_cli_print_decisions("parts", total.parts_by);
+    if (total.changed + total.unchanged > 0)
+        printf("%s: %zu vehicle%s changed, %zu unchanged; parts %zu added, %zu changed, "
+               "%zu removed\n",
+               o.dry_run ? "would re-import" : "re-imported", total.changed,
+               total.changed == 1 ? "" : "s", total.unchanged, total.parts_added,
+               total.parts_changed, total.parts_removed);
+    if (o.dry_run)
+        printf("dry run: nothing written\n");
     return SL_EXIT_OK;
 }
 

@@ -732,7 +732,23 @@ struct sl_vehicle_event {
     char scheduled_for[SL_ISO_LEN];   /* in (parts, scheduled) */
     char exempt_until[SL_ISO_LEN];    /* in (parts, exempt): its last day */
     char exempt_approver[64];         /* in (parts, exempt) */
+    bool unaudited;                   /* in: the caller audits it (a re-import's one entry) */
 };
+
+/* A re-import of a registered vehicle (vehicle/register.c decides what
+ * changed, records the events and audits it once): the vehicle's fields
+ * (make, model, model year, fleet, site, registration, source); a part's
+ * (kind ... CPE, source; not its status or verdict); a part added at
+ * p->position; an event recorded as it is (ev->at "" = now). Neither audits;
+ * each joins the open transaction. An IMEI taken is SL_ERR_EXISTS. */
+int sl_store_vehicle_update(struct sl_store *s, int64_t id, const struct sl_vehicle_row *v,
+                            struct sl_err *err);
+int sl_store_vpart_update(struct sl_store *s, int64_t id, const struct sl_vpart_row *p,
+                          struct sl_err *err);
+int sl_store_vpart_add(struct sl_store *s, int64_t vehicle_id, const struct sl_vpart_row *p,
+                       int64_t *id, struct sl_err *err);
+int sl_store_vehicle_event_add(struct sl_store *s, struct sl_vehicle_event *ev,
+                               struct sl_err *err);
 
 /* Moves a vehicle (part_id 0) or its part to ev->to_status (and the vehicle to
  * ev->site_id when > 0), records the event and an audit entry

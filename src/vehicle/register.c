@@ -13,6 +13,7 @@
 #include "util/str.h"
 #include "util/timeutil.h"
 #include "vehicle/assess_internal.h"
+#include "vehicle/reimport.h"
 #include "vehicle/status.h"
 
 /* ---- sites ------------------------------------------------------------------------ */
@@ -106,9 +107,6 @@ static int resolve_sites(struct sl_store *s, const struct sl_fleet *f, const cha
 
 /* ---- the rows a judged vehicle is written as ---------------------------------------- */
 
-struct part_text {
-    char vendors[SL_ASSESS_MAX_IDS * 72], rules[SL_ASSESS_MAX_IDS * 72], where[32];
-};
 
 /* The vendor behind a verdict: the deciding one, else the first found, else NULL. */
 static const char *decided_name(const struct sl_part_verdict *pv)
@@ -131,9 +129,9 @@ static void join_ids(const struct sl_part_verdict *pv, struct part_text *t)
     }
 }
 
-static void part_row(const struct sl_fleet *f, const struct sl_fleet_part *p, int position,
-                     const struct sl_part_verdict *pv, struct part_text *t,
-                     struct sl_vpart_row *r)
+void sl_vreg_part_row(const struct sl_fleet *f, const struct sl_fleet_part *p, int position,
+                      const struct sl_part_verdict *pv, struct part_text *t,
+                      struct sl_vpart_row *r)
 {
     memset(r, 0, sizeof *r);
     r->position = position;
@@ -192,6 +190,7 @@ struct feed {
     struct batch *cur;        /* the writer's batch, and its next vehicle */
     size_t cur_i;
     size_t next;              /* vehicles handed to the store */
+    const bool *skip;         /* skip[v]: registered, merged by reimport.c, not added */
 };
 
 /* Judges vehicle vi at its site into *j and its parts' rows (judging thread). */
@@ -201,14 +200,16 @@ static int judge_one(struct feed *fd, size_t vi, struct judged *j, struct sl_vpa
     const struct sl_fleet *f = fd->f;
     const struct sl_fleet_vehicle *fv = &f->vehicles[vi];
     const struct site_entry *se = fd->site_of[vi] >= 0 ? &fd->sites->e[fd->site_of[vi]] : NULL;
+    if (fd->skip[vi])
+        return 0;
     sl_assess_set_site(fd->a, se != NULL ? se->tier : SL_TIER_SENSITIVE,
                        se != NULL && se->has_rule ? &se->rule : NULL);
     struct sl_vehicle_verdict vv;
     if (sl_assess_judge_vehicle(fd->a, f, vi, &vv) != 0)
         return -1;
     for (size_t i = 0; i < fv->n_parts; i++) {
-        part_row(f, &f->parts[fv->first_part + i], (int)i + 1, &fd->a->pv[i], &texts[i],
-                 &rows[i]);
+        sl_vreg_part_row(f, &f->parts[fv->first_part + i], (int)i + 1, &fd->a->pv[i],
+                         &texts[i], &rows[i]);
         fd->counts->parts_by[fd->a->pv[i].verdict.decision]++;
     }
     fd->counts->vehicles++;
@@ -267,20 +268,25 @@ static int feed_next(void *ctx, struct sl_vehicle_row *v, const struct sl_vpart_
 {
     struct feed *fd = ctx;
     const struct sl_fleet *f = fd->f;
-    if (fd->o->progress != NULL && (fd->next % 1000 == 0 || fd->next == f->n_vehicles))
-        fd->o->progress(fd->next, f->n_vehicles, fd->o->progress_ctx);
-    if (fd->cur == NULL || fd->cur_i == fd->cur->n) {
-        int rc;
-        fd->cur = sl_pipe_take(fd->pipe, &rc, err);
-        fd->cur_i = 0;
-        if (fd->cur == NULL)
-            return rc;
+    for (;;) {
+        if (fd->o->progress != NULL && (fd->next % 1000 == 0 || fd->next == f->n_vehicles))
+            fd->o->progress(fd->next, f->n_vehicles, fd->o->progress_ctx);
+        if (fd->cur == NULL || fd->cur_i == fd->cur->n) {
+            int rc;
+            fd->cur = sl_pipe_take(fd->pipe, &rc, err);
+            fd->cur_i = 0;
+            if (fd->cur == NULL)
+                return rc;
+        }
+        const struct judged *j = &fd->cur->j[fd->cur_i++];
+        size_t vi = fd->next++;
+        if (fd->skip[vi])
+            continue; /* registered: merged, not added */
+        *v = j->v;
+        *parts = fd->cur->rows + j->first_row;
+        *n = f->vehicles[vi].n_parts;
+        return 1;
     }
-    const struct judged *j = &fd->cur->j[fd->cur_i++];
-    *v = j->v;
-    *parts = fd->cur->rows + j->first_row;
-    *n = f->vehicles[fd->next++].n_parts;
-    return 1;
 }
 
 /* Judges and writes the fleet (sites resolved): 0 or -1. */
@@ -313,15 +319,30 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
     memset(counts, 0, sizeof *counts);
     memset(probs, 0, sizeof *probs);
     struct sites sites = {0};
-    int32_t *site_of = malloc((f->n_vehicles ? f->n_vehicles : 1) * sizeof *site_of);
-    if (site_of == NULL)
+    size_t nv = f->n_vehicles ? f->n_vehicles : 1;
+    int32_t *site_of = malloc(nv * sizeof *site_of);
+    bool *skip = calloc(nv, sizeof *skip);
+    if (site_of == NULL || skip == NULL) {
+        free(site_of);
+        free(skip);
         return sl_err_set(err, "out of memory");
+    }
     int rc = resolve_sites(s, f, o->default_site, &sites, site_of, probs, err);
     if (rc == 0 && probs->count > 0)
         rc = 1;
     struct feed fd = {.a = a, .f = f, .o = o, .sites = &sites, .site_of = site_of,
-                      .counts = counts};
+                      .counts = counts, .skip = skip};
     size_t added = 0;
+    if (rc == 0 && sl_store_begin(s, err) != 0)
+        rc = -1;
+    bool open = rc == 0;
+    for (size_t vi = 0; rc == 0 && vi < f->n_vehicles; vi++) {
+        const struct site_entry *se = site_of[vi] >= 0 ? &sites.e[site_of[vi]] : NULL;
+        int got = sl_vreg_merge(s, a, f, vi, se != NULL ? se->id : 0, o, counts, err);
+        if (got < 0)
+            rc = -1;
+        skip[vi] = got == 1;
+    }
     if (rc == 0 && write_fleet(s, &fd, &added, err) != 0) {
         rc = -1;
         /* A VIN or IMEI taken is the file's problem: name the line of the
@@ -334,8 +355,13 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
         }
         memset(counts, 0, sizeof *counts);
     }
+    if (open && rc == 0 && sl_store_commit(s, err) != 0)
+        rc = -1;
+    else if (open && rc != 0)
+        sl_store_rollback(s);
     free(sites.e);
     free(site_of);
+    free(skip);
     return rc;
 }
 

@@ -32,14 +32,17 @@ struct sl_vreg_options {
 };
 
 struct sl_vreg_counts {
-    size_t vehicles, parts;
+    size_t vehicles, parts; /* added (new VINs) */
     size_t vehicles_by[SL_DECISION_COUNT], parts_by[SL_DECISION_COUNT];
+    /* Registered VINs named again (a re-import): changed or not, and their parts. */
+    size_t changed, unchanged, parts_added, parts_changed, parts_removed;
 };
 
 /* Writes fleet f (indexed) into the register, judged: every site it names must
  * be in the register (else a problem naming its line and column, or the
- * vehicle in a BOM); a VIN or IMEI already registered fails the whole
- * (SL_ERR_EXISTS). Joins an open transaction (several files, all or nothing).
+ * vehicle in a BOM); a VIN already registered is merged into it (a
+ * re-import: vehicle/reimport.h); an IMEI already on another part fails the
+ * whole (SL_ERR_EXISTS). Joins an open transaction (several files, all or nothing).
  * Returns 0, 1 (problems: nothing written) or -1 (err set). */
 int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fleet *f,
                    const struct sl_vreg_options *o, struct sl_vreg_counts *counts,

@@ -49,9 +49,10 @@ expect 0 "import" $S vehicles import "$T/fleet.csv"
 has "$T/out" "imported 6 vehicles with 7 parts"
 has "$T/out" "vehicles: prohibited 1, replace-by 2, restricted 0, needs-review 1, allowed 2"
 check "one audit entry per vehicle" 6 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'vehicle.add'")"
-expect 2 "the same file again is refused" $S vehicles import "$T/fleet.csv"
-has "$T/err" "line 2: vehicle LSJW74U64PS201876 is already in the register; nothing imported"
+expect 0 "the same file again: a re-import, nothing changed" $S vehicles import "$T/fleet.csv"
+has "$T/out" "re-imported: 0 vehicles changed, 6 unchanged"
 check "no vehicle twice" 6 "$(sql 'SELECT count(*) FROM vehicles')"
+check "nothing audited again" 6 "$(sql "SELECT count(*) FROM audit_log WHERE action LIKE 'vehicle.%'")"
 
 decision() { # VIN -> the stored decision and policy
     sql "SELECT decision || ' ' || coalesce(policy, '') FROM vehicles WHERE vin = '$1'"
