@@ -67,17 +67,23 @@ static void build_parts_sql(void)
                                       PART_COLS, rows);
 }
 
+/* A part's kind at first, then layer, supplier ... CPE and source (the row's
+ * text lives until the statement has run). */
+static void bind_part_texts(struct sl_q *q, int first, const struct sl_vpart_row *p)
+{
+    sl_bind_kept(q, first, p->kind);
+    const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
+                           p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
+    for (int k = 0; k < 10; k++)
+        sl_bind_kept_or_null(q, first + 1 + k, texts[k]);
+}
+
 static void bind_part(struct sl_q *q, int first, int64_t vid, const struct sl_vpart_row *p,
                       const char *now)
 {
     sl_bind_int(q, first, vid);
     sl_bind_int(q, first + 1, p->position);
-    /* The row's text lives until the statement has run (insert_parts). */
-    sl_bind_kept(q, first + 2, p->kind);
-    const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
-                           p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
-    for (int k = 0; k < 10; k++)
-        sl_bind_kept_or_null(q, first + 3 + k, texts[k]);
+    bind_part_texts(q, first + 2, p);
     sl_bind_kept(q, first + 14, now);
     sl_bind_kept(q, first + 13, "fitted");
     sl_bind_kept_or_null(q, first + 15, p->vendor);
@@ -144,6 +150,22 @@ static int audit_vehicle(struct sl_store *s, const char *actor, const char *acti
     return sl_store_audit_json(s, actor, action, object, detail, err);
 }
 
+/* ?2 .. ?8: make, model, model year, from VIN, fleet, site, registration (the
+ * row's text lives until the statement has run). */
+static void bind_vehicle_fields(struct sl_q *q, const struct sl_vehicle_row *v)
+{
+    sl_bind_kept_or_null(q, 2, v->make);
+    sl_bind_kept_or_null(q, 3, v->model);
+    if (v->model_year > 0)
+        sl_bind_int(q, 4, v->model_year);
+    else
+        sl_bind_null(q, 4);
+    sl_bind_int(q, 5, v->model_year_from_vin);
+    sl_bind_kept_or_null(q, 6, v->fleet);
+    sl_bind_id(q, 7, v->site_id);
+    sl_bind_kept_or_null(q, 8, v->registration);
+}
+
 #define VEHICLE_INSERT                                                                            \
     "INSERT INTO vehicles (vin, make, model, model_year, model_year_from_vin,"                    \
     " fleet, site_id, registration, wmi, maker, source, status, status_since,"                    \
@@ -160,18 +182,8 @@ static int insert_vehicle(struct sl_store *s, const struct sl_vehicle_row *v, co
     struct sl_q *q = sl_st(s, rowid ? VEHICLE_INSERT : VEHICLE_INSERT " RETURNING id", err);
     if (q == NULL)
         return -1;
-    /* The row's text lives until the statement has run. */
     sl_bind_kept(q, 1, v->vin);
-    sl_bind_kept_or_null(q, 2, v->make);
-    sl_bind_kept_or_null(q, 3, v->model);
-    if (v->model_year > 0)
-        sl_bind_int(q, 4, v->model_year);
-    else
-        sl_bind_null(q, 4);
-    sl_bind_int(q, 5, v->model_year_from_vin);
-    sl_bind_kept_or_null(q, 6, v->fleet);
-    sl_bind_id(q, 7, v->site_id);
-    sl_bind_kept_or_null(q, 8, v->registration);
+    bind_vehicle_fields(q, v);
     sl_bind_kept(q, 9, or_empty(v->wmi));
     sl_bind_kept_or_null(q, 10, v->maker);
     sl_bind_kept_or_null(q, 11, v->source);
@@ -282,17 +294,8 @@ int sl_store_vehicle_update(struct sl_store *s, int64_t id, const struct sl_vehi
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
     sl_bind_int(q, 1, id);
-    sl_bind_text_or_null(q, 2, v->make);
-    sl_bind_text_or_null(q, 3, v->model);
-    if (v->model_year > 0)
-        sl_bind_int(q, 4, v->model_year);
-    else
-        sl_bind_null(q, 4);
-    sl_bind_int(q, 5, v->model_year_from_vin);
-    sl_bind_id(q, 7, v->site_id);
-    sl_bind_text_or_null(q, 6, v->fleet);
-    sl_bind_text_or_null(q, 8, v->registration);
-    sl_bind_text_or_null(q, 9, v->source);
+    bind_vehicle_fields(q, v);
+    sl_bind_kept_or_null(q, 9, v->source);
     sl_bind_text(q, 10, now);
     return sl_exec_stmt(q, "updating a vehicle", err);
 }
@@ -308,11 +311,7 @@ int sl_store_vpart_update(struct sl_store *s, int64_t id, const struct sl_vpart_
     if (q == NULL)
         return -1;
     sl_bind_int(q, 1, id);
-    sl_bind_text(q, 2, p->kind);
-    const char *texts[] = {p->layer, p->supplier, p->manufacturer, p->model, p->version,
-                           p->imei,  p->serial,   p->purl,         p->cpe,   p->source};
-    for (int k = 0; k < 10; k++)
-        sl_bind_text_or_null(q, 3 + k, texts[k]);
+    bind_part_texts(q, 2, p);
     return sl_exec_stmt(q, "updating a vehicle's part", err);
 }
 
