@@ -22,6 +22,7 @@ struct reg_part {
     int64_t id;
     int position;
     bool removed;
+    char status[16];
     char *text[PART_FIELDS]; /* as part_field names them; owned */
 };
 
@@ -70,6 +71,7 @@ static int reg_part(const struct sl_vpart_row *p, void *ctx)
     rp->id = p->id;
     rp->position = p->position;
     rp->removed = strcmp(p->status, "removed") == 0;
+    sl_strlcpy(rp->status, p->status, sizeof rp->status);
     const char *t[PART_FIELDS] = {p->kind, p->layer,   p->supplier, p->manufacturer, p->model,
                                   p->version, p->imei, p->serial,   p->purl,         p->cpe};
     for (size_t k = 0; k < PART_FIELDS; k++)
@@ -193,7 +195,7 @@ static int merge_part(struct merge *m, const struct sl_fleet_part *fp, int pos,
         return -1;
     }
     m->changed++;
-    return part_event(m, rp->id, "fitted", "fitted", note, err);
+    return part_event(m, rp->id, rp->status, rp->status, note, err); /* status unchanged */
 }
 
 /* A registered part the file no longer lists: removed through the lifecycle. */
