@@ -158,6 +158,17 @@ static int part_event(struct merge *m, int64_t part_id, const char *from, const 
     return sl_store_vehicle_event_add(m->s, &ev, err);
 }
 
+/* An IMEI refused as taken, in words: the file's line, the vehicle, the part. */
+static int imei_taken(const struct merge *m, const struct sl_fleet_part *fp, int pos,
+                      struct sl_err *err)
+{
+    if (err->kind == SL_ERR_EXISTS)
+        sl_err_setk(err, SL_ERR_EXISTS,
+                    "line %u: vehicle %s: part %d: its IMEI is already on another part in the "
+                    "register", fp->line, m->fv->vin, pos);
+    return -1;
+}
+
 /* The file's part at position pos against the register's row there (or none). */
 static int merge_part(struct merge *m, const struct sl_fleet_part *fp, int pos,
                       const struct reg_part *rp, struct sl_err *err)
@@ -170,7 +181,7 @@ static int merge_part(struct merge *m, const struct sl_fleet_part *fp, int pos,
     if (rp == NULL) {
         int64_t pid = 0;
         if (sl_store_vpart_add(m->s, m->id, &row, &pid, err) != 0)
-            return -1;
+            return imei_taken(m, fp, pos, err);
         m->added++;
         return part_event(m, pid, "", "fitted", "added by a re-import", err);
     }
@@ -188,12 +199,8 @@ static int merge_part(struct merge *m, const struct sl_fleet_part *fp, int pos,
                            "vehicle %s: part %d is removed (a removed part stays removed) and "
                            "the file lists a different part there",
                            m->fv->vin, pos);
-    if (sl_store_vpart_update(m->s, rp->id, &row, err) != 0) {
-        if (err->kind == SL_ERR_EXISTS)
-            sl_err_setk(err, SL_ERR_EXISTS, "vehicle %s: part %d: its IMEI is already on "
-                                            "another part in the register", m->fv->vin, pos);
-        return -1;
-    }
+    if (sl_store_vpart_update(m->s, rp->id, &row, err) != 0)
+        return imei_taken(m, fp, pos, err);
     m->changed++;
     return part_event(m, rp->id, rp->status, rp->status, note, err); /* status unchanged */
 }

@@ -101,6 +101,15 @@ has "$T/err" "nothing imported"
 check "refused: nothing written" "$events1" "$(sql 'SELECT count(*) FROM vehicle_events')"
 check "refused: the ID.Buzz not moved" "Pool" "$(sql "SELECT fleet FROM vehicles WHERE vin = 'WV1ZZZSYXNH000126'")"
 
+# An IMEI already on another vehicle's part: refused, named with its line.
+sed 's/^WV1ZZZSYXNH000125,,,,,,,wifi-bt,hardware,u-blox AG,NINA-W102,$/&352093081047291/' "$T/third.csv" >"$T/imei1.csv"
+expect 0 "an IMEI given to the Transporter's wifi part" $S vehicles import "$T/imei1.csv"
+has "$T/out" "parts 0 added, 1 changed, 0 removed"
+sed 's/^LSJW74U64PS201876,,,,,,,wifi-bt,hardware,u-blox AG,LISA-U201,$/&352093081047291/' "$T/again.csv" >"$T/imei2.csv"
+expect 2 "the same IMEI on the MG's part" $S vehicles import "$T/imei2.csv"
+has "$T/err" "line 3: vehicle LSJW74U64PS201876: part 2: its IMEI is already on another part in the register"
+check "refused: the MG's part has no IMEI" "" "$(sql "SELECT coalesce(imei, '') FROM vehicle_parts WHERE vehicle_id = $mg AND position = 2")"
+
 # Invalid input is still refused with its line and column.
 sed 's/^WV1ZZZSYXNH000126/WV1ZZZSYXNH00012/' "$T/again.csv" >"$T/badvin.csv"
 expect 2 "a bad VIN" $S vehicles import "$T/badvin.csv"
