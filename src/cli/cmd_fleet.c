@@ -36,16 +36,17 @@ static void import_progress(size_t done, size_t total, void *ctx)
         fputc('\n', stderr);
 }
 
-/* Writes one fleet (from `source`) in the open transaction; an exit code. */
+/* Writes one fleet (from `source`) in the open transaction, registered VINs
+ * merged (a re-import) or refused (`vehicles add`); an exit code. */
 static int import_fleet(const char *cmd, struct sl_store *s, struct sl_assessor *a,
                         const struct sl_fleet *f, const char *source, const char *site,
-                        const char *actor, bool quiet, struct sl_vreg_counts *total)
+                        const char *actor, bool quiet, bool merge, struct sl_vreg_counts *total)
 {
     struct sl_import_problems *probs = malloc(sizeof *probs);
     if (probs == NULL)
         return sl_cli_fail(cmd, SL_EXIT_RUNTIME, "out of memory");
     struct import_progress ip = {cmd, source};
-    struct sl_vreg_options o = {source, site, actor, NULL, &ip};
+    struct sl_vreg_options o = {source, site, actor, NULL, &ip, merge};
     if (!quiet && sl_cli_stderr_is_tty() && f->n_vehicles >= 1000)
         o.progress = import_progress;
     struct sl_vreg_counts c;
@@ -160,7 +161,7 @@ static int import_files(const char *cmd, struct sl_store *s, struct sl_vrules *v
         rc = sl_cli_read_fleet(cmd, files + i, 1, &o->in, vr, &f, "imported");
         if (rc == SL_EXIT_OK)
             rc = import_fleet(cmd, s, a, &f, files[i], o->site, sl_cli_actor(o->actor), o->quiet,
-                              total);
+                              true, total);
         sl_fleet_free(&f);
     }
     if (rc != SL_EXIT_OK || o->dry_run) {
@@ -355,7 +356,7 @@ int sl_cmd_vehicles_add(int argc, char **argv)
     struct sl_vreg_counts total = {0};
     if (rc == SL_EXIT_OK)
         rc = import_fleet(cmd, j.s, j.a, &f, "command line", NULL, sl_cli_actor(o.actor), true,
-                          &total);
+                          false, &total);
     if (rc == SL_EXIT_OK) {
         int d;
         for (d = 0; d < SL_DECISION_COUNT && total.vehicles_by[d] == 0; d++)

@@ -336,7 +336,7 @@ int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fl
     if (rc == 0 && sl_store_begin(s, err) != 0)
         rc = -1;
     bool open = rc == 0;
-    for (size_t vi = 0; rc == 0 && vi < f->n_vehicles; vi++) {
+    for (size_t vi = 0; rc == 0 && o->merge && vi < f->n_vehicles; vi++) {
         const struct site_entry *se = site_of[vi] >= 0 ? &sites.e[site_of[vi]] : NULL;
         int got = sl_vreg_merge(s, a, f, vi, se != NULL ? se->id : 0, o, counts, err);
         if (got < 0)

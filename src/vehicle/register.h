@@ -29,6 +29,7 @@ struct sl_vreg_options {
     /* Called every 1,000 vehicles and at the end (may be NULL). */
     void (*progress)(size_t done, size_t total, void *ctx);
     void *progress_ctx;
+    bool merge;               /* a registered VIN is re-imported (merged), else refused */
 };
 
 struct sl_vreg_counts {
@@ -40,8 +41,8 @@ struct sl_vreg_counts {
 
 /* Writes fleet f (indexed) into the register, judged: every site it names must
  * be in the register (else a problem naming its line and column, or the
- * vehicle in a BOM); a VIN already registered is merged into it (a
- * re-import: vehicle/reimport.h); an IMEI already on another part fails the
+ * vehicle in a BOM); a VIN already registered is merged into it (o->merge:
+ * a re-import, vehicle/reimport.h) or fails the whole (SL_ERR_EXISTS); an IMEI already on another part fails the
  * whole (SL_ERR_EXISTS). Joins an open transaction (several files, all or nothing).
  * Returns 0, 1 (problems: nothing written) or -1 (err set). */
 int sl_vreg_import(struct sl_store *s, struct sl_assessor *a, const struct sl_fleet *f,

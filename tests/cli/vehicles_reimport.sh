@@ -110,6 +110,10 @@ expect 2 "the same IMEI on the MG's part" $S vehicles import "$T/imei2.csv"
 has "$T/err" "line 3: vehicle LSJW74U64PS201876: part 2: its IMEI is already on another part in the register"
 check "refused: the MG's part has no IMEI" "" "$(sql "SELECT coalesce(imei, '') FROM vehicle_parts WHERE vehicle_id = $mg AND position = 2")"
 
+# vehicles add is no re-import: a registered VIN is still refused.
+expect 2 "add of a registered VIN" $S vehicles add LSJW74U64PS201876 --part tcu:Acme:T9
+has "$T/err" "vehicle LSJW74U64PS201876 is already in the register"
+
 # Invalid input is still refused with its line and column.
 sed 's/^WV1ZZZSYXNH000126/WV1ZZZSYXNH00012/' "$T/again.csv" >"$T/badvin.csv"
 expect 2 "a bad VIN" $S vehicles import "$T/badvin.csv"
