@@ -66,7 +66,7 @@ static struct sl_store *seed(const struct setup *st)
     sl_fleet_init(&f);
     struct sl_import_problems probs;
     assert_int_equal(sl_fleet_csv_parse(fleet_csv, strlen(fleet_csv), st->vr, &f, &probs, &err), 0);
-    struct sl_vreg_options o = {"fleet.csv", NULL, "tester", NULL, NULL};
+    struct sl_vreg_options o = {"fleet.csv", NULL, "tester", NULL, NULL, false};
     struct sl_vreg_counts c;
     if (sl_vreg_import(s, st->a, &f, &o, &c, &probs, &err) != 0)
         fail_msg("import: %s %s", err.msg, probs.count ? probs.text[0] : "");
