@@ -196,9 +196,9 @@ static int merge_part(struct merge *m, const struct sl_fleet_part *fp, int pos,
         return 0;
     if (rp->removed)
         return sl_err_setk(err, SL_ERR_CONFLICT,
-                           "vehicle %s: part %d is removed (a removed part stays removed) and "
-                           "the file lists a different part there",
-                           m->fv->vin, pos);
+                           "line %u: vehicle %s: part %d is removed (a removed part stays "
+                           "removed) and the file lists a different part there",
+                           fp->line, m->fv->vin, pos);
     if (sl_store_vpart_update(m->s, rp->id, &row, err) != 0)
         return imei_taken(m, fp, pos, err);
     m->changed++;

@@ -96,7 +96,7 @@ events1=$(sql 'SELECT count(*) FROM vehicle_events')
 sed 's/^LSJW74U64PS201876,,,,,,,wifi-bt.*/&\nLSJW74U64PS201876,,,,,,,gnss,hardware,u-blox AG,NEO-M9,/; s/^WV1ZZZSYXNH000126,Volkswagen,ID.Buzz,2026,Pool/WV1ZZZSYXNH000126,Volkswagen,ID.Buzz,2026,Vans/' \
     "$T/again.csv" >"$T/bad.csv"
 expect 2 "a new part at a removed part's position" $S vehicles import "$T/bad.csv"
-has "$T/err" "vehicle LSJW74U64PS201876: part 3 is removed"
+has "$T/err" "bad.csv: line 4: vehicle LSJW74U64PS201876: part 3 is removed"
 has "$T/err" "nothing imported"
 check "refused: nothing written" "$events1" "$(sql 'SELECT count(*) FROM vehicle_events')"
 check "refused: the ID.Buzz not moved" "Pool" "$(sql "SELECT fleet FROM vehicles WHERE vin = 'WV1ZZZSYXNH000126'")"
