@@ -731,12 +731,17 @@ static void reappeared_section(FILE *out, const struct sl_progress *p)
 
 }
 
-/* One cell of a verdict change, its figure path "verdict_changes.listed.I.FIELD". */
+/* One cell of row i of a listed section, its figure path "LIST.listed.I.FIELD". */
+static void list_cell(FILE *out, const char *list, size_t i, const char *field, const char *text)
+{
+    char path[96];
+    snprintf(path, sizeof path, "%s.listed.%zu.%s", list, i, field);
+    fig(out, path, text);
+}
+
 static void vc_cell(FILE *out, size_t i, const char *field, const char *text)
 {
-    char path[64];
-    snprintf(path, sizeof path, "verdict_changes.listed.%zu.%s", i, field);
-    fig(out, path, text);
+    list_cell(out, "verdict_changes", i, field, text);
 }
 
 static void verdict_change_row(FILE *out, size_t i, const struct sl_prog_verdict_change *x)
@@ -788,14 +793,6 @@ static void verdict_changes_section(FILE *out, const struct sl_progress *p)
     fputs("</tbody></table>", out);
 }
 
-/* One cell of an agent, its figure path "agents.listed.I.FIELD". */
-static void agent_cell(FILE *out, size_t i, const char *field, const char *text)
-{
-    char path[64];
-    snprintf(path, sizeof path, "agents.listed.%zu.%s", i, field);
-    fig(out, path, text);
-}
-
 /* The site agents in scope (their state when the report is made); nothing
  * when the register has none. */
 static void agents_section(FILE *out, const struct sl_progress *p)
@@ -822,19 +819,19 @@ static void agents_section(FILE *out, const struct sl_progress *p)
     for (size_t i = 0; i < f->n_listed; i++) {
         const struct sl_afig_agent *x = &f->listed[i];
         fputs(strcmp(x->state, "ok") == 0 ? "<tr><td>" : "<tr class=\"overdue\"><td>", out);
-        agent_cell(out, i, "name", x->name);
+        list_cell(out, "agents", i, "name", x->name);
         fputs("</td><td>", out);
-        agent_cell(out, i, "sites", x->sites);
+        list_cell(out, "agents", i, "sites", x->sites);
         fputs("</td><td>", out);
-        agent_cell(out, i, "state", x->state);
+        list_cell(out, "agents", i, "state", x->state);
         fputs("</td><td class=\"nw\">", out);
-        agent_cell(out, i, "last_seen", x->last_seen);
+        list_cell(out, "agents", i, "last_seen", x->last_seen);
         fputs("</td><td>", out);
-        agent_cell(out, i, "version", x->version);
+        list_cell(out, "agents", i, "version", x->version);
         fputs("</td><td class=\"n\">", out);
         char n[24];
         snprintf(n, sizeof n, "%lld", (long long)x->spool_batches);
-        agent_cell(out, i, "spool_batches", n);
+        list_cell(out, "agents", i, "spool_batches", n);
         fputs("</td></tr>", out);
     }
     fputs("</tbody></table>", out);
