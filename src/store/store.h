@@ -778,6 +778,20 @@ int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
                           const char *vendors, const char *rules, const struct sl_verdict *v,
                           struct sl_err *err);
 
+/* A change of a vehicle's (part_id 0) or a part's verdict (store/vehicle_verdicts.c). */
+struct sl_vverdict_change {
+    int64_t vehicle_id, part_id;
+    const char *vin;             /* for the audit entry */
+    const struct sl_verdict *to; /* the new verdict */
+    const char *actor, *why;     /* who, and why it was judged again ("re-imported", ...) */
+};
+/* Before the row is rewritten with c->to: when its decision or deadline
+ * changes, appends a vehicle_verdict_events row (at = now) and its audit
+ * entry (vehicle.verdict, vehicle.part_verdict) in the open transaction, and
+ * sets *changed. 0, or -1 with err set. */
+int sl_store_vverdict_record(struct sl_store *s, const struct sl_vverdict_change *c,
+                             bool *changed, struct sl_err *err);
+
 /* ---- vehicle figures for the report (store/vehicles.c) ---------------------------- */
 
 /* Which vehicles a report covers: scope "all", "tier", "department" or "site"
