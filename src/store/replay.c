@@ -209,6 +209,8 @@ static void replay_milestone(struct replay *r, const struct sl_audit_entry *e, j
     x->m.target = json_number_value(json_object_get(d, "target"));
     sl_strlcpy(x->m.scope_kind, jstr(d, "scope_kind"), sizeof x->m.scope_kind);
     sl_strlcpy(x->m.scope_value, jstr(d, "scope_value"), sizeof x->m.scope_value);
+    sl_strlcpy(x->m.subject, *jstr(d, "subject") ? jstr(d, "subject") : "devices",
+               sizeof x->m.subject);
 }
 
 
@@ -506,7 +508,7 @@ static int milestone_cb(const struct sl_milestone *m, void *vr)
     x->seen = true;
     if (strcmp(x->m.due, m->due) != 0 || strcmp(x->m.target_kind, m->target_kind) != 0 ||
         fabs(x->m.target - m->target) > 1e-9 || strcmp(x->m.scope_kind, m->scope_kind) != 0 ||
-        strcmp(x->m.scope_value, m->scope_value) != 0)
+        strcmp(x->m.scope_value, m->scope_value) != 0 || strcmp(x->m.subject, m->subject) != 0)
         sl_audit_mismatch(r->rep, "milestone '%s' differs from its audit entry", m->name);
     return 0;
 }

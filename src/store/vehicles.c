@@ -697,7 +697,8 @@ int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
 /* The scope's condition, shared by the figure queries: ?S kind, ?S+1 value. */
 #define SCOPE_SQL(k, v)                                                                          \
     " AND (" k " = 'all' OR (" k " = 'tier' AND s.tier = " v ")"                              \
-    " OR (" k " = 'department' AND s.department = " v ") OR (" k " = 'site' AND s.name = " v "))"
+    " OR (" k " = 'department' AND s.department = " v ") OR (" k " = 'site' AND s.name = " v ")" \
+    " OR (" k " = 'fleet' AND v.fleet = " v "))"
 
 static void bind_scope(struct sl_q *q, int first, const struct sl_vehicle_scope *sc)
 {
@@ -834,4 +835,53 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
         }
     }
     return rc < 0 ? -1 : 0;
+}
+
+/* ---- vehicle milestones: the affected parts in scope, and when each left --------- */
+
+struct prog_walk {
+    const struct sl_vehicle_scope *sc;
+    int64_t after;
+    sl_vpart_progress_cb cb;
+    void *ctx;
+};
+
+static void prog_bind(struct sl_q *q, void *vw)
+{
+    struct prog_walk *w = vw;
+    sl_bind_int(q, 1, w->after);
+    bind_scope(q, 3, w->sc);
+}
+
+static int prog_row(struct sl_q *q, void *vw)
+{
+    struct prog_walk *w = vw;
+    struct sl_vpart_progress r;
+    r.id = w->after = sl_col_int(q, 0);
+    r.status = sl_col_null(q, 1) ? "fitted" : sl_col_str(q, 1);
+    r.done_at = sl_col_null(q, 2) ? "" : sl_col_str(q, 2);
+    return w->cb(&r, w->ctx);
+}
+
+/* When a part left the fleet by `until`: its removal, else its vehicle's retirement. */
+#define DONE_AT(until)                                                                            \
+    "(CASE WHEN pst = 'removed' THEN (SELECT max(e.at) FROM vehicle_events e"                    \
+    " WHERE e.vehicle_id = pv AND e.part_id = pid AND e.to_status = 'removed'"                     \
+    " AND e.at <= " until ") WHEN vst = 'retired' THEN (SELECT max(e.at) FROM vehicle_events e"   \
+    " WHERE e.vehicle_id = pv AND e.part_id IS NULL AND e.to_status = 'retired'"                   \
+    " AND e.at <= " until ") END)"
+
+int sl_store_vpart_progress(struct sl_store *s, const struct sl_vehicle_scope *sc,
+                            sl_vpart_progress_cb cb, void *ctx, struct sl_err *err)
+{
+    struct sl_pager p = {
+        "SELECT pid, pst, " DONE_AT("?3") " FROM"
+        " (SELECT p.id AS pid, p.vehicle_id AS pv, v.st AS vst, " PART_AS_OF("?3") " AS pst,"
+        " " PART_DECISION_AS_OF("?3") " AS pd FROM vehicle_parts p"
+        " JOIN " VEHICLES_AS_OF("?3") " ON v.id = p.vehicle_id"
+        " LEFT JOIN sites s ON s.id = v.sid WHERE p.id > ?1" SCOPE_SQL("?4", "?5") ") x"
+        " WHERE pd IN ('prohibited', 'replace-by') ORDER BY pid LIMIT ?2",
+        2, prog_bind, prog_row, "counting the parts of a vehicle milestone"};
+    struct prog_walk w = {sc, 0, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
 }
