@@ -3,7 +3,8 @@
 # was imported in March; a site vehicle rule set in June restricts it. Each
 # change of a vehicle's verdict is recorded (vehicle_verdict_events) with its
 # audit entry, so the report's vehicles section as of March still shows no
-# affected vehicle and as of June shows them all; db verify checks the changes
+# affected vehicle and as of June shows them all; a part's verdict changed by
+# a re-import in August likewise; db verify checks the changes
 # against the audit log and finds a change written behind it. Runs on SQLite
 # and, under ctest label postgres, on a private PostgreSQL cluster.
 . "$(dirname "$0")/lib.sh"
@@ -51,6 +52,25 @@ check "as of March: allowed, none affected" "4 0 0 0" "$(fig 2026-03-15)"
 check "as of the day before the rule" "4 0 0 0" "$(fig 2026-06-09)"
 check "as of June: restricted by the rule" "4 3 3 3" "$(fig 2026-06-15)"
 check "today" "4 3 3 3" "$(fig 2026-06-20)"
+
+# A part's verdict: a re-import in August swaps a vehicle's u-blox GNSS for a
+# Quectel modem; the part is judged again and the change recorded.
+export SIGHTLINE_NOW=2026-08-03T09:00:00Z
+sed 's/gnss,hardware,u-blox AG,NEO-M9N/cellular,hardware,Quectel,EG25-G/' "$T/fleet.csv" >"$T/fleet2.csv"
+expect 0 "the re-import" $S vehicles import "$T/fleet2.csv"
+has "$T/out" "parts 0 added, 1 changed, 0 removed"
+check "the part's change" "allowed>restricted" \
+    "$(sql "SELECT from_decision || '>' || to_decision FROM vehicle_verdict_events WHERE part_id IS NOT NULL")"
+parts() { # AS-OF: fitted parts, affected, restricted
+    expect_rc 0 $S report --format json --as-of "$1" -o "$T/p-$1.json"
+    python3 - "$T/p-$1.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["vehicles"]["parts"]
+print(p["total"], p["affected"], p["restricted"])
+PY
+}
+check "parts as of July" "4 0 0" "$(parts 2026-07-15)"
+check "parts as of August" "4 1 1" "$(parts 2026-08-03)"
 expect 0 "the audit log and the history agree" $S db verify
 
 # A change written behind the audit log is found.
@@ -58,5 +78,5 @@ sql "INSERT INTO vehicle_verdict_events (vehicle_id, part_id, at, actor, from_de
      SELECT id, NULL, '2026-06-11T00:00:00Z', 'mallory', 'restricted', 'allowed' FROM vehicles
      WHERE vin = 'YV1XZK8VXM1555004'" >/dev/null
 expect 1 "db verify: a change behind the audit log" $S db verify
-has "$T/err" "4 vehicle verdict changes in the register, 3 in the audit log"
+has "$T/err" "5 vehicle verdict changes in the register, 4 in the audit log"
 finish
