@@ -110,10 +110,42 @@ static void table_row(struct sl_table *tb, const struct sl_prog_milestone *m)
     sl_table_add(tb, row);
 }
 
-/* The figures as of a date for list and show; NULL after printing the failure. */
-static struct sl_progress *compute(const char *cmd, const char *db, const char *read_db,
-                                   const char *as_of, int *rc)
+/* list and show: their options (NAME too when `named`), then the figures as
+ * of the date. NULL when the command is done: *rc is its exit status. */
+static struct sl_progress *read_cmd(int argc, char **argv, bool named, const char *about,
+                                    bool *json, int *rc)
 {
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"as-of", required_argument, NULL, 'a'},
+        {"json", no_argument, NULL, 'j'},
+        {"db", required_argument, NULL, 'D'},
+        {"read-db", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *read_db = NULL, *as_of = NULL;
+    *json = false;
+    *rc = SL_EXIT_OK;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'a': as_of = optarg; break;
+        case 'j': *json = true; break;
+        case 'D': db = optarg; break;
+        case 'R': read_db = optarg; break;
+        case 'h':
+            printf("Usage: %s %s[--as-of DATE] [--json] [--db PATH] [--read-db LOCATION]\n\n%s",
+                   cmd, named ? "NAME " : "", about);
+            return NULL;
+        default: *rc = sl_cli_bad_option(cmd); return NULL;
+        }
+    }
+    if (optind + (named ? 1 : 0) != argc) {
+        *rc = named ? sl_cli_usage_error(cmd, "exactly one milestone NAME is expected")
+                    : sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+        return NULL;
+    }
     int64_t t;
     if (as_of != NULL && sl_time_parse(as_of, &t) != 0) {
         *rc = sl_cli_usage_error(cmd, "--as-of: '%s' is not a date", as_of);
@@ -138,38 +170,14 @@ static struct sl_progress *compute(const char *cmd, const char *db, const char *
 
 static int ms_list(int argc, char **argv)
 {
-    const char *cmd = argv[0];
-    static const struct option opts[] = {
-        {"as-of", required_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},
-        {"db", required_argument, NULL, 'D'},
-        {"read-db", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *read_db = NULL, *as_of = NULL;
-    bool json = false;
-    int o;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'a': as_of = optarg; break;
-        case 'j': json = true; break;
-        case 'D': db = optarg; break;
-        case 'R': read_db = optarg; break;
-        case 'h':
-            printf("Usage: %s [--as-of DATE] [--json] [--db PATH] [--read-db LOCATION]\n\n"
-                   "Lists milestones (of devices, then of vehicle parts) with their status\n"
-                   "as of DATE (default today): met, missed, on track or at risk, what was\n"
-                   "achieved and what the forecast says.\n",
-                   cmd);
-            return SL_EXIT_OK;
-        default: return sl_cli_bad_option(cmd);
-        }
-    }
-    if (optind != argc)
-        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    int rc = SL_EXIT_OK;
-    struct sl_progress *p = compute(cmd, db, read_db, as_of, &rc);
+    bool json;
+    int rc;
+    struct sl_progress *p =
+        read_cmd(argc, argv, false,
+                 "Lists milestones (of devices, then of vehicle parts) with their status\n"
+                 "as of DATE (default today): met, missed, on track or at risk, what was\n"
+                 "achieved and what the forecast says.\n",
+                 &json, &rc);
     if (p == NULL)
         return rc;
     const struct sl_vehicle_figures *v = &p->vehicles;
@@ -227,41 +235,17 @@ static void show_text(const struct sl_prog_milestone *m, const struct sl_vfig_mi
 
 static int ms_show(int argc, char **argv)
 {
-    const char *cmd = argv[0];
-    static const struct option opts[] = {
-        {"as-of", required_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},
-        {"db", required_argument, NULL, 'D'},
-        {"read-db", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *read_db = NULL, *as_of = NULL;
-    bool json = false;
-    int o;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'a': as_of = optarg; break;
-        case 'j': json = true; break;
-        case 'D': db = optarg; break;
-        case 'R': read_db = optarg; break;
-        case 'h':
-            printf("Usage: %s NAME [--as-of DATE] [--json] [--db PATH] [--read-db LOCATION]\n\n"
-                   "One milestone as of DATE (default today): its target and scope, status,\n"
-                   "what was achieved and the forecast; for vehicle parts also the parts\n"
-                   "exempt and outstanding and when the forecast has them all out.\n",
-                   cmd);
-            return SL_EXIT_OK;
-        default: return sl_cli_bad_option(cmd);
-        }
-    }
-    if (optind + 1 != argc)
-        return sl_cli_usage_error(cmd, "exactly one milestone NAME is expected");
-    const char *name = argv[optind];
-    int rc = SL_EXIT_OK;
-    struct sl_progress *p = compute(cmd, db, read_db, as_of, &rc);
+    bool json;
+    int rc;
+    struct sl_progress *p =
+        read_cmd(argc, argv, true,
+                 "One milestone as of DATE (default today): its target and scope, status,\n"
+                 "what was achieved and the forecast; for vehicle parts also the parts\n"
+                 "exempt and outstanding and when the forecast has them all out.\n",
+                 &json, &rc);
     if (p == NULL)
         return rc;
+    const char *name = argv[argc - 1];
     const struct sl_vehicle_figures *v = &p->vehicles;
     size_t n_dev = p->n_milestones, k = n_dev + v->n_milestones;
     for (size_t i = 0; i < n_dev + v->n_milestones && k == n_dev + v->n_milestones; i++) {
@@ -271,7 +255,7 @@ static int ms_show(int argc, char **argv)
     }
     if (k == n_dev + v->n_milestones) {
         sl_progress_free(p);
-        return sl_cli_fail(cmd, SL_EXIT_USAGE, "no milestone named '%s'", name);
+        return sl_cli_fail(argv[0], SL_EXIT_USAGE, "no milestone named '%s'", name);
     }
     if (json) {
         json_t *ms = all_json(p);

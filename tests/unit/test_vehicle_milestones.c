@@ -46,16 +46,7 @@ struct setup {
 
 static void load_rules(struct setup *st)
 {
-    struct sl_err err = {0};
-    char data[4200];
-    snprintf(data, sizeof data, "%s/data", SL_TEST_SOURCE_DIR);
-    if (sl_policy_load(&st->ps, data, &err) != 0 || sl_policy_select(st->ps, NULL, &err) != 0 ||
-        sl_vrules_load(&st->vr, data, sl_policy_registry(st->ps), &err) != 0)
-        fail_msg("rules: %s", err.msg);
-    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, 0};
-    sl_time_parse_end_of_day("2026-10-01", &ao.now);
-    if (sl_assess_new(&st->a, st->ps, st->vr, &ao, &err) != 0)
-        fail_msg("assessor: %s", err.msg);
+    sl_test_vehicle_assessor(&st->ps, &st->vr, &st->a, "2026-10-01");
 }
 
 static int first_part(const struct sl_vpart_row *p, void *ctx)
@@ -141,15 +132,7 @@ static void seed(struct setup *st)
 
 static char *render(enum sl_report_format fmt, struct sl_store *s, const struct sl_progress *p)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    struct sl_report_opts ro = {50};
-    struct sl_err err = {0};
-    if (sl_report_write(fmt, out, s, p, &ro, &err) != 0)
-        fail_msg("render: %s", err.msg);
-    fclose(out);
-    return buf;
+    return sl_test_render((int)fmt, s, p);
 }
 
 static struct sl_progress *figures(struct sl_store *s, const char *as_of)
@@ -210,13 +193,7 @@ static size_t csv_matches(const char *csv, json_t *veh)
         if (strcmp(field, "target") == 0 || strcmp(field, "scope") == 0 ||
             strcmp(field, "forecast_rate_per_week") == 0)
             continue; /* in other words in the JSON (target_kind and scope_kind/value; rounding) */
-        if (json_is_integer(v))
-            snprintf(want, sizeof want, "%lld", (long long)json_integer_value(v));
-        else if (json_is_real(v))
-            snprintf(want, sizeof want, "%.1f", json_real_value(v));
-        else if (json_is_string(v))
-            snprintf(want, sizeof want, "%s", json_string_value(v));
-        else if (!json_is_null(v))
+        if (sl_test_json_text(v, "", want, sizeof want) != 0)
             fail_msg("CSV %s,%s: not in the JSON report", r->fields[1], field);
         if (strcmp(want, r->fields[3]) != 0)
             fail_msg("CSV %s,%s says '%s', JSON '%s'", r->fields[1], field, r->fields[3], want);
@@ -353,9 +330,7 @@ static void test_vehicle_milestones(void **state)
     free(md);
     json_decref(j);
     sl_store_close(st.s);
-    sl_assess_free(st.a);
-    sl_vrules_free(st.vr);
-    sl_policy_free(st.ps);
+    sl_test_vehicle_assessor_free(st.ps, st.vr, st.a);
 }
 
 int main(void)
