@@ -122,7 +122,7 @@ static int evaluate(struct sl_store *s, struct sl_vfig_milestone *vm, const char
     int64_t as_of_t = now.day * 86400;
     sl_forecast_compute(now.weekly, now.n, window, now.affected, vm->outstanding, as_of_t,
                         &vm->fc, NULL);
-    bool passed = strcmp(pm->m.due, as_of) < 0;
+    bool passed = strcmp(pm->m.due, as_of) <= 0; /* due by the end of the day, as devices */
     if (passed && walk(s, &pm->m, pm->m.due, window, &due, err) != 0)
         return -1;
     const struct tally *t = passed ? &due : &now;

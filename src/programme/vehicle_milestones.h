@@ -11,7 +11,7 @@
  * exemption; outstanding = the rest. Weekly removals: the affected parts that
  * left in each week ending on D, D-7, ...; the forecast (forecast.h) is
  * fitted over them and the status judged by milestone_eval.h, as for devices.
- * A milestone already due is counted as of its due date: met or missed.
+ * A milestone due on or before D is counted as of its due date: met or missed.
  *
  * One paged walk over the scope's affected parts per milestone (two when it
  * is due: its date and the report's); memory: the window's weekly counts.
