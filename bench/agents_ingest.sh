@@ -8,7 +8,9 @@
 # signed) posted and applied; 50 batches replayed must be acknowledged, not
 # applied. Prints devices/s end to end, batch latency p50/p99, the server's
 # peak RSS, and what the register holds. Target (issue 15): >= 10,000
-# devices/s. A benchmark: it prints figures and never fails on them. Runs in a
+# devices/s. CPU seconds (user+sys) of the server, postgres and the generator
+# while posting are printed beside the wall time (what survives a loaded
+# machine). PERF=FILE records the server with `perf record -g`. A benchmark: it prints figures and never fails on them. Runs in a
 # network namespace of its own (loopback only).
 #   bench/agents_ingest.sh [AGENTS] [DEVICES]      (BATCH=500, C=64, THREADS=4)
 set -eu
@@ -46,8 +48,13 @@ i=0
 until grep -q "agents at" "$dir/serve.out" 2>/dev/null; do
     i=$((i + 1)); [ $i -gt 300 ] && { cat "$dir/serve.err"; exit 3; }; sleep 0.1
 done
+if [ -n "${PERF:-}" ]; then # PERF=FILE: perf record -g of the server meanwhile
+    perf record -g -o "$PERF" -p "$pid" >/dev/null 2>&1 &
+    perfpid=$!
+fi
 rc=0
-$GEN "$db" https://127.0.0.1:9443 "$dir" "$agents" "$devices" "$batch" "$conc" || rc=$?
+SL_BENCH_SERVER_PID=$pid SL_BENCH_PG_PID=$(head -1 "$dir/pg/data/postmaster.pid") $GEN "$db" https://127.0.0.1:9443 "$dir" "$agents" "$devices" "$batch" "$conc" || rc=$?
+[ -n "${PERF:-}" ] && kill -INT "$perfpid" && wait "$perfpid" || true
 echo "server peak RSS: $(sed -n 's/^VmHWM: *//p' /proc/$pid/status)"
 echo "register: $(psql -XAtq -d "$db" -c 'SELECT count(*) FROM devices') devices, \
 $(psql -XAtq -d "$db" -c 'SELECT count(*) FROM evidence') evidence rows, \
