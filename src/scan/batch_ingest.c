@@ -173,6 +173,13 @@ static int apply_together(struct sl_store *s, struct sl_batch_job *const *jobs, 
 static void apply_alone(struct sl_store *s, struct sl_batch_job *j, const struct sl_scan_opts *opts)
 {
     struct sl_err *err = &j->err;
+    /* Its twin of the group, or a concurrent copy, may have been applied meanwhile. */
+    int seen = sl_store_agent_batch_seen(s, j->b.uuid, err);
+    if (seen != 0) {
+        j->rc = seen < 0 ? -1 : 0;
+        j->res.applied = false;
+        return;
+    }
     j->rc = sl_store_begin(s, err);
     if (j->rc == 0 && apply_one(s, j, opts, err) != 0) {
         sl_store_rollback(s);
