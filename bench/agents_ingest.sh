@@ -49,7 +49,7 @@ until grep -q "agents at" "$dir/serve.out" 2>/dev/null; do
     i=$((i + 1)); [ $i -gt 300 ] && { cat "$dir/serve.err"; exit 3; }; sleep 0.1
 done
 if [ -n "${PERF:-}" ]; then # PERF=FILE: perf record -g of the server meanwhile
-    perf record -g -o "$PERF" -p "$pid" >/dev/null 2>&1 &
+    perf record ${PERF_OPTS:--g} -o "$PERF" -p "$pid" >/dev/null 2>&1 &
     perfpid=$!
 fi
 rc=0
@@ -59,4 +59,6 @@ echo "server peak RSS: $(sed -n 's/^VmHWM: *//p' /proc/$pid/status)"
 echo "register: $(psql -XAtq -d "$db" -c 'SELECT count(*) FROM devices') devices, \
 $(psql -XAtq -d "$db" -c 'SELECT count(*) FROM evidence') evidence rows, \
 $(psql -XAtq -d "$db" -c 'SELECT count(*) FROM agent_batches') batches"
+echo "writer groups rolled back and applied batch by batch: $(grep -c 'applied one by one' "$dir/serve.err")"
+grep -m3 'applied one by one' "$dir/serve.err" || true
 [ $rc -eq 0 ] && echo "nothing lost or doubled" || echo "LOST OR DOUBLED (see above)"

@@ -112,9 +112,10 @@ int sl_batch_check(struct sl_store *s, const struct sl_agent *a, const char *dat
  * bad batch takes no other down; its rc and err say why it failed. Each
  * job's rc, err and res say what became of it once this returns (after its
  * commit). opts: ident, policy, now, actor (NULL: "agent:NAME" of each job's
- * sender); store and site are set here. */
-void sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
-                          const struct sl_scan_opts *opts);
+ * sender); store and site are set here. 0, or -1 with err saying why the
+ * group's transaction failed (its jobs then applied alone, as said). */
+int sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
+                         const struct sl_scan_opts *opts, struct sl_err *err);
 void sl_batch_job_free(struct sl_batch_job *job);
 
 /* ---- writing (the agent) ---- */

@@ -150,17 +150,16 @@ static const struct sl_batch_job *twin(struct sl_batch_job *const *jobs, size_t 
 
 /* Every job of the group in one transaction. 0 (all applied or twins), -1. */
 static int apply_together(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
-                          const struct sl_scan_opts *opts)
+                          const struct sl_scan_opts *opts, struct sl_err *err)
 {
-    struct sl_err err = {0};
-    if (sl_store_begin(s, &err) != 0)
+    if (sl_store_begin(s, err) != 0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (twin(jobs, i) == NULL && apply_one(s, jobs[i], opts, &err) != 0) {
+        if (twin(jobs, i) == NULL && apply_one(s, jobs[i], opts, err) != 0) {
             sl_store_rollback(s);
             return -1;
         }
-    if (sl_store_commit(s, &err) != 0)
+    if (sl_store_commit(s, err) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         jobs[i]->rc = 0;
@@ -193,17 +192,18 @@ static void apply_alone(struct sl_store *s, struct sl_batch_job *j, const struct
         j->rc = 0;
 }
 
-void sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
-                          const struct sl_scan_opts *opts)
+int sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
+                         const struct sl_scan_opts *opts, struct sl_err *err)
 {
-    if (n > 1 && apply_together(s, jobs, n, opts) == 0)
-        return;
+    if (n > 1 && apply_together(s, jobs, n, opts, err) == 0)
+        return 0;
     for (size_t i = 0; i < n; i++) {
         memset(&jobs[i]->err, 0, sizeof jobs[i]->err);
         jobs[i]->res.scan_id = 0;
         jobs[i]->res.devices = 0;
         apply_alone(s, jobs[i], opts);
     }
+    return n > 1 ? -1 : 0;
 }
 
 void sl_batch_job_free(struct sl_batch_job *job)
@@ -222,7 +222,7 @@ int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *da
     int rc = sl_batch_check(s, a, data, len, &job, err);
     if (rc == 1) {
         struct sl_batch_job *one = &job;
-        sl_batch_apply_group(s, &one, 1, opts);
+        sl_batch_apply_group(s, &one, 1, opts, err);
         rc = job.rc;
         if (rc != 0)
             *err = job.err;

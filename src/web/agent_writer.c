@@ -99,7 +99,9 @@ static void *writer_main(void *arg)
         } else {
             for (size_t i = 0; i < k; i++)
                 jobs[i] = g[i].job;
-            sl_batch_apply_group(s, jobs, k, &so);
+            if (sl_batch_apply_group(s, jobs, k, &so, &err) != 0)
+                fprintf(stderr, "sightline serve: agent endpoint: a group of %zu batches failed "
+                                "(%s): applied one by one\n", k, err.msg);
         }
         for (size_t i = 0; i < k; i++)
             g[i].done(g[i].ctx);

@@ -7,7 +7,7 @@
  *
  * Bounded: at most AGENT_WRITER_QUEUE batches wait (then submit refuses and
  * the agent sends again later); a group is at most AGENT_WRITER_GROUP batches
- * and AGENT_WRITER_GROUP_HOSTS hosts.
+ * and AGENT_WRITER_GROUP_HOSTS hosts (a larger batch is a group alone).
  *
  * Memory: a submitted job stays the submitter's; the writer only reads and
  * fills it until it calls done, and never touches it after. */
@@ -23,7 +23,11 @@
 
 #define AGENT_WRITER_QUEUE 256
 #define AGENT_WRITER_GROUP 16
-#define AGENT_WRITER_GROUP_HOSTS 8000
+/* Hosts a group at most (a larger batch goes alone): PostgreSQL holds a lock
+ * per device identity until the commit, in a table of max_locks_per_transaction
+ * x max_connections shared by all sessions; a group of 8,000 hosts ran out of
+ * it on a cluster of 60 connections. 500 is an agent's default batch. */
+#define AGENT_WRITER_GROUP_HOSTS 500
 
 struct agent_writer;
 

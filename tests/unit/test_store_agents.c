@@ -269,7 +269,8 @@ static void test_batch_group(void **state)
     struct sl_scan_opts so;
     memset(&so, 0, sizeof so);
     struct sl_batch_job *g1[] = {&ja, &jb, &ja2};
-    sl_batch_apply_group(s, g1, 3, &so);
+    struct sl_err gerr = {0};
+    assert_int_equal(sl_batch_apply_group(s, g1, 3, &so, &gerr), 0);
     for (int i = 0; i < 3; i++)
         if (g1[i]->rc != 0)
             fail_msg("group 1, job %d: %s", i, g1[i]->err.msg);
@@ -294,7 +295,7 @@ static void test_batch_group(void **state)
     assert_int_equal(sl_batch_ingest(s, &e.a, (const char *)bd.data, bd.len, &so, &res, &err), 0);
     assert_true(res.applied); /* d applied by another writer meanwhile */
     struct sl_batch_job *g2[] = {&jc, &jx, &jd};
-    sl_batch_apply_group(s, g2, 3, &so);
+    assert_int_equal(sl_batch_apply_group(s, g2, 3, &so, &gerr), -1);
     assert_int_equal(jc.rc, 0);
     assert_true(jc.res.applied);
     assert_int_equal(jx.rc, -1);
