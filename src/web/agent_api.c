@@ -355,14 +355,15 @@ static enum MHD_Result do_batch(struct sl_agent_srv *a, struct MHD_Connection *c
     int rc = sl_batch_check(s, ag, (const char *)r->body.data, r->body.len, &r->job, &r->job.err);
     if (rc <= 0)
         return batch_answer(c, r, rc);
+    /* Suspended before it is queued: a writer may be done (and resume it) at once. */
     r->c = c;
     r->queued = true;
-    if (agent_writer_submit(a->writer, &r->job, batch_done, r) != 0) {
-        r->queued = false;
-        return refuse(c, r, "/agent/v1/batch", 503,
-                      "the server is busy (its writers' queue is full): send again later");
-    }
     MHD_suspend_connection(c);
+    if (agent_writer_submit(a->writer, &r->job, batch_done, r) != 0) {
+        r->job.rc = sl_err_setk(&r->job.err, SL_ERR_UNAVAILABLE,
+                                "the server is busy (its writers' queue is full): send again later");
+        batch_done(r);
+    }
     return MHD_YES;
 }
 
