@@ -44,9 +44,22 @@ struct sl_agent_run_opts {
     unsigned timeout_ms;          /* per exchange; 0 = the default */
     unsigned connect_timeout_ms;  /* an unanswered SYN means filtered after this; 0 = adaptive */
     unsigned batch_devices;       /* devices per batch at most */
+    unsigned renew_pct;           /* renews its certificate in the last renew_pct per cent
+                                     of its life (0: never by itself) */
     volatile sig_atomic_t *stop;  /* set to stop (finishes what it writes) */
     FILE *log;                    /* one line per event */
 };
+struct sl_agent_renew_opts {
+    const char *dir;
+    bool if_due;          /* only in the last window_pct per cent of its life */
+    unsigned window_pct;
+};
+/* Renews the agent's certificate now (agent/renew.c; docs/agents.md
+ * "Renewal"). info gets what to tell the operator. 0 renewed, 1 not due
+ * (if_due), -1. */
+int sl_agent_renew(const struct sl_agent_renew_opts *o, char *info, size_t infon,
+                   struct sl_err *err);
+
 /* Runs until *stop (or, with once, until its scan is sent). 0 or -1. */
 int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err);
 

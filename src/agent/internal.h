@@ -30,6 +30,8 @@ int agent_http(const struct agent_http *h, const char *method, const char *path,
                struct sl_err *err);
 
 /* ---- spool.c ---- */
+/* fsync of a directory (after a rename in it). 0 or -1 (errno). */
+int agent_sync_dir(const char *dir);
 struct agent_spool {
     char dir[1024];       /* STATE/spool */
     uint64_t max;         /* bytes */
@@ -53,4 +55,23 @@ int spool_remove(const struct agent_spool *sp, const char *name, struct sl_err *
 /* Moves a refused batch to spool/refused/ (kept for an operator, never deleted). */
 int spool_quarantine(const struct agent_spool *sp, const char *name, struct sl_err *err);
 
+/* ---- renew.c ---- */
+/* The state directory's agent.json: server (256), uid (SL_PKI_UID_LEN + 1),
+ * name (64). 0 or -1. */
+int agent_state_read(const char *dir, char *server, char *uid, char *name, struct sl_err *err);
+/* Finishes or undoes a renewal a crash interrupted, so that agent-key.pem
+ * and agent-cert.pem are a pair; *note gets what was done ("" when nothing).
+ * 0, or -1 when no working pair is left. */
+int agent_creds_recover(const char *dir, char *note, size_t n, struct sl_err *err);
+/* 1 when the certificate at cert_path is in the last window_pct per cent of
+ * its life at now (or past it), 0 not, -1. *not_after gets its end. */
+int agent_renew_due(const char *cert_path, int64_t now, unsigned window_pct, int64_t *not_after,
+                    struct sl_err *err);
+/* Renews over h (its current certificate): a new key and CSR naming uid,
+ * POST /agent/v1/renew, the answer checked (the agent's, for the new key),
+ * then key and certificate swapped on disk (temporaries fsync'd, renamed:
+ * certificate first, then key; agent_creds_recover mends a crash between).
+ * *not_after gets the new certificate's end. 0, or -1 (INVALID: refused). */
+int agent_renew(const struct agent_http *h, const char *dir, const char *uid, int64_t *not_after,
+                struct sl_err *err);
 #endif

@@ -58,31 +58,45 @@ static void say(const struct runner *r, const char *fmt, ...)
 
 static int load_state(struct runner *r, struct sl_err *err)
 {
-    char path[1100];
-    size_t n;
-    snprintf(path, sizeof path, "%s/agent.json", r->o->dir);
-    char *text = sl_read_file(path, 64 * 1024, &n, err);
-    if (text == NULL)
-        return sl_err_prefix(err, "not enrolled (run `sightline agent enrol`)");
-    json_t *j = json_loadb(text, n, 0, NULL);
-    free(text);
-    const char *server, *uid, *name;
-    int rc = j != NULL && json_unpack(j, "{s:s, s:s, s:s}", "server", &server, "uid", &uid,
-                                      "name", &name) == 0
-                 ? 0
-                 : sl_err_setk(err, SL_ERR_CORRUPT, "%s is not an agent's state", path);
-    if (rc == 0) {
-        sl_strlcpy(r->server, server, sizeof r->server);
-        sl_strlcpy(r->uid, uid, sizeof r->uid);
-        sl_strlcpy(r->name, name, sizeof r->name);
-    }
-    json_decref(j);
+    char note[128];
+    int rc = agent_state_read(r->o->dir, r->server, r->uid, r->name, err);
+    if (rc == 0 && (rc = agent_creds_recover(r->o->dir, note, sizeof note, err)) == 0 && note[0])
+        say(r, "%s", note);
     snprintf(r->ca, sizeof r->ca, "%s/ca-cert.pem", r->o->dir);
     snprintf(r->cert, sizeof r->cert, "%s/agent-cert.pem", r->o->dir);
     snprintf(r->key, sizeof r->key, "%s/agent-key.pem", r->o->dir);
+    size_t n;
     if (rc == 0 && (r->key_pem = sl_read_file(r->key, SL_PKI_PEM_MAX, &n, err)) == NULL)
         rc = -1;
     return rc;
+}
+
+/* Renews the certificate when it is in its renewal window; a failure is
+ * logged and tried again at the next turn (the current pair still works). */
+static void renew_if_due(struct runner *r)
+{
+    struct sl_err err = {0};
+    int64_t not_after = 0;
+    char at[SL_ISO_LEN];
+    if (r->o->renew_pct == 0 ||
+        agent_renew_due(r->cert, sl_now(), r->o->renew_pct, &not_after, &err) != 1)
+        return;
+    sl_time_iso(not_after, at);
+    say(r, "certificate valid until %s: renewing", at);
+    struct agent_http h = {.server = r->server, .ca_file = r->ca, .cert_file = r->cert,
+                           .key_file = r->key, .timeout_s = 60};
+    size_t n;
+    char *key = NULL;
+    if (agent_renew(&h, r->o->dir, r->uid, &not_after, &err) != 0 ||
+        (key = sl_read_file(r->key, SL_PKI_PEM_MAX, &n, &err)) == NULL) {
+        say(r, "certificate renewal failed: %s", err.msg);
+        return;
+    }
+    memset(r->key_pem, 0, strlen(r->key_pem));
+    free(r->key_pem);
+    r->key_pem = key;
+    sl_time_iso(not_after, at);
+    say(r, "certificate renewed: valid until %s", at);
 }
 
 /* A request to the server as this agent, telling it the spool's state. */
@@ -352,6 +366,8 @@ static void nap(const struct runner *r, double seconds)
  * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
 static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
 {
+    if (!r->o->offline)
+        renew_if_due(r);
     int rc = r->o->offline ? 0 : pull_config(r, err);
     if (rc < 0)
         return -1;

@@ -67,26 +67,35 @@ static long outside_sites(struct sl_store *s, const struct sl_agent *a,
     return out;
 }
 
-/* The header and signature: the batch is a's and a signed it. */
+struct sig_check {
+    const char *data;
+    const struct sl_batch *b;
+};
+
+static int verifies(const char *pem, void *ctx)
+{
+    const struct sig_check *c = ctx;
+    return sl_pki_verify(pem, c->data, c->b->signed_len, c->b->sig, NULL) == 0;
+}
+
+/* The header and signature: the batch is a's and a signed it, with the key
+ * of its current certificate or of one it held before a renewal (a batch
+ * spooled before the renewal is sent after it). */
 static int check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
                         const struct sl_batch *b, struct sl_err *err)
 {
     if (strcmp(b->agent, a->uid) != 0)
         return sl_err_setk(err, SL_ERR_INVALID, "the batch names agent %s, not %s", b->agent,
                            a->uid);
-    char *pem = NULL;
-    int rc = sl_store_agent_cert(s, a->id, &pem, err);
-    if (rc == 0)
-        rc = sl_err_setk(err, SL_ERR_NOT_FOUND, "agent %s has no certificate", a->uid);
-    if (rc == 1)
-        rc = sl_pki_verify(pem, data, b->signed_len, b->sig, err) == 0
-                 ? 0
-                 : sl_err_setk(err, SL_ERR_INVALID,
-                               "the signature does not verify against agent %s's certificate "
-                               "(forged or altered)",
-                               a->name);
-    free(pem);
-    return rc;
+    struct sig_check c = {data, b};
+    int rc = sl_store_agent_certs_each(s, a->id, verifies, &c, err);
+    if (rc < 0)
+        return -1;
+    return rc == 1 ? 0
+                   : sl_err_setk(err, SL_ERR_INVALID,
+                                 "the signature does not verify against agent %s's certificate "
+                                 "(forged or altered)",
+                                 a->name);
 }
 
 static int apply(struct sl_store *s, const struct sl_agent *a, const struct sl_batch *b,

@@ -32,6 +32,8 @@ struct sl_q {
 #define SL_SCHEMA_VERDICT_HISTORY 9
 /* The schema version that added site agents (agents, agent_sites, ...). */
 #define SL_SCHEMA_AGENTS 10
+/* The schema version that added renewed agent certificates (agent_certs). */
+#define SL_SCHEMA_AGENT_CERTS 12
 
 /* The migrations of one backend (same numbering and logical schema on every backend). */
 struct sl_migration {

@@ -435,5 +435,21 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  revoked INTEGER NOT NULL DEFAULT 0"
      ") STRICT;"
      "CREATE INDEX api_tokens_user ON api_tokens(user_id);"},
+    {12, "agent_certs: agents' renewed certificates (pending and retired)",
+     /* Certificate renewal (docs/agents.md): a renewed certificate waits here
+      * as 'pending' (accepted beside the agent's current one in agents) until
+      * its first use makes it current; the one it replaces stays here as
+      * 'retired' (refused at the handshake, still verifying the batches its
+      * key signed before). Unix seconds. */
+     "CREATE TABLE agent_certs ("
+     "  cert_sha256 TEXT PRIMARY KEY,"
+     "  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+     "  cert_pem TEXT NOT NULL,"
+     "  not_after INTEGER NOT NULL,"
+     "  issued_at INTEGER NOT NULL,"
+     "  state TEXT NOT NULL CHECK (state IN ('pending','retired')),"
+     "  retired_at INTEGER"
+     ") STRICT;"
+     "CREATE INDEX agent_certs_agent ON agent_certs(agent_id, state);"},
     {0, NULL, NULL},
 };
