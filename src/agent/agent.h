@@ -39,6 +39,8 @@ struct sl_agent_run_opts {
     bool offline;                 /* air-gapped: configuration from config_file, no
                                      connection; the spool is carried to `import --spool` */
     const char *config_file;
+    const char *monitor_iface;    /* NULL, or the passive monitor on this interface: its
+                                     alerts about the sites' stations are spooled and sent */
     unsigned retry_max;           /* seconds: the longest wait between attempts */
     double rate;                  /* probes per second of its scans; 0 = the default */
     unsigned timeout_ms;          /* per exchange; 0 = the default */

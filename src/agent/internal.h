@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -74,4 +76,23 @@ int agent_renew_due(const char *cert_path, int64_t now, unsigned window_pct, int
  * *not_after gets the new certificate's end. 0, or -1 (INVALID: refused). */
 int agent_renew(const struct agent_http *h, const char *dir, const char *uid, int64_t *not_after,
                 struct sl_err *err);
+/* ---- watch.c: the passive monitor under the agent ---- */
+struct agent_watch;
+struct agent_watch_stat {
+    size_t outside;    /* alerts about stations outside the agent's sites (not sent) */
+    size_t lost;       /* alerts that found no room (WATCH_PENDING_MAX) */
+    bool failed;       /* the capture failed (err says why); the thread ended */
+    struct sl_err err;
+};
+/* Opens iface (live, needs CAP_NET_RAW) and runs monitor/ on it in a thread,
+ * the stations judged under the configuration's first site's tier. 0 or -1. */
+int agent_watch_start(struct agent_watch **out, const char *iface, const json_t *config,
+                      struct sl_err *err);
+/* Appends the alert records written since the last call to into; returns
+ * how many (0 when into has no room: they wait). */
+size_t agent_watch_take(struct agent_watch *w, struct sl_buf *into, struct agent_watch_stat *st);
+/* Stops the thread (what it wrote can still be taken). */
+void agent_watch_halt(struct agent_watch *w);
+/* Stops the thread and frees everything. */
+void agent_watch_stop(struct agent_watch *w);
 #endif

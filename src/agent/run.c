@@ -13,6 +13,7 @@
 #include "agent/agent.h"
 #include "agent/config.h"
 #include "agent/internal.h"
+#include "monitor/agent_alerts.h"
 #include "net/pki.h"
 #include "net/targets.h"
 #include "probe/ports.h"
@@ -37,6 +38,8 @@ struct runner {
     json_t *config;
     int64_t schedule;
     unsigned failures;       /* uploads failed in a row */
+    struct agent_watch *watch; /* --monitor: the passive monitor's thread */
+    size_t watch_outside;    /* alerts about other networks, as last said */
     struct sl_rng rng;
 };
 
@@ -295,7 +298,8 @@ static int post_one(struct runner *r, const char *name, struct sl_err *err)
     sl_buf_init(&resp, AGENT_RESP_MAX);
     long status = 0;
     struct sl_err herr = {0};
-    int rc = call(r, "POST", "/agent/v1/batch", data, len, &status, &resp, &herr);
+    const char *to = sl_alert_batch_is(data, len) ? "/agent/v1/alerts" : "/agent/v1/batch";
+    int rc = call(r, "POST", to, data, len, &status, &resp, &herr);
     free(data);
     json_t *j = rc == 0 && status == 200 ? json_loadb((const char *)resp.data, resp.len, 0, NULL)
                                          : NULL;
@@ -362,6 +366,35 @@ static void nap(const struct runner *r, double seconds)
     }
 }
 
+/* --monitor: the passive monitor started once there is a configuration, and
+ * the alerts it wrote since the last turn spooled as one batch. */
+static int watch_turn(struct runner *r, struct sl_err *err)
+{
+    if (r->o->monitor_iface == NULL || r->config == NULL)
+        return 0;
+    if (r->watch == NULL) {
+        if (agent_watch_start(&r->watch, r->o->monitor_iface, r->config, err) != 0)
+            return -1;
+        say(r, "monitor: watching %s", r->o->monitor_iface);
+    }
+    struct agent_watch_stat st;
+    size_t n = agent_watch_take(r->watch, &r->body, &st);
+    if (st.outside > r->watch_outside)
+        say(r, "monitor: %zu alert(s) about stations outside this agent's sites, not sent",
+            st.outside - r->watch_outside);
+    r->watch_outside = st.outside;
+    if (st.failed) {
+        *err = st.err;
+        return sl_err_prefix(err, "monitor on %s", r->o->monitor_iface);
+    }
+    if (n == 0)
+        return 0;
+    say(r, "monitor: %zu alert(s)%s", n, st.lost ? " (some found no room: see above)" : "");
+    r->records = n;
+    r->devices = 0;
+    return close_batch(r, err);
+}
+
 /* One turn: the configuration, a scan when due (unless the spool is full),
  * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
 static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
@@ -373,6 +406,8 @@ static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_
         return -1;
     if (rc > 0)
         say(r, "server not reachable: %s", err->msg);
+    if (watch_turn(r, err) != 0)
+        return -1;
     if (r->config != NULL && sl_mono_ms() >= *next_scan) {
         struct spool_stat st;
         spool_stat(&r->sp, &st);
@@ -409,6 +444,8 @@ static int run_loop(struct runner *r, struct sl_err *err)
             return 0;
         }
         double wait = (double)(next_scan > sl_mono_ms() ? next_scan - sl_mono_ms() : 0) / 1000;
+        if (r->watch != NULL && wait > 2)
+            wait = 2; /* alerts go out within seconds */
         if (r->failures > 0 || r->config == NULL) {
             r->failures += r->config == NULL && r->failures == 0;
             double b = backoff(r);
@@ -441,6 +478,13 @@ int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
         say(&r, "started (server %s, spool cap %llu bytes)", r.server,
             (unsigned long long)o->spool_max);
         rc = run_loop(&r, err);
+    }
+    if (r.watch != NULL) { /* what it saw last is spooled, not lost */
+        struct sl_err werr = {0};
+        agent_watch_halt(r.watch);
+        if (watch_turn(&r, &werr) != 0)
+            say(&r, "%s", werr.msg);
+        agent_watch_stop(r.watch);
     }
     if (r.key_pem != NULL)
         memset(r.key_pem, 0, strlen(r.key_pem));

@@ -94,6 +94,7 @@ static int agent_run(int argc, char **argv)
         {"offline", required_argument, NULL, 'O'},
         {"connect-timeout", required_argument, NULL, 'C'},
         {"renew-window", required_argument, NULL, 'W'},
+        {"monitor", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     struct sl_agent_run_opts o = {.dir = DEFAULT_STATE, .spool_max = 1024ull << 20,
@@ -143,10 +144,11 @@ static int agent_run(int argc, char **argv)
             if (parse_window(optarg, &o.renew_pct) != 0)
                 return sl_cli_usage_error(cmd, "--renew-window takes 0 to 99 (per cent)");
             break;
+        case 'M': o.monitor_iface = optarg; break;
         case 'h':
             printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
                    "          [--rate N] [--timeout MS] [--connect-timeout MS] [--batch-devices N]\n"
-                   "          [--renew-window PERCENT] [--offline CONFIG]\n\n"
+                   "          [--renew-window PERCENT] [--monitor IFACE] [--offline CONFIG]\n\n"
                    "Runs the agent: pulls its configuration from the server (its sites'\n"
                    "networks and schedule), scans them on schedule, spools the results as\n"
                    "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
@@ -160,7 +162,11 @@ static int agent_run(int argc, char **argv)
                    "connection at all; carry STATE/spool to `sightline import --spool`.\n"
                    "--rate, --timeout, --connect-timeout: as `sightline scan`'s.\n"
                    "--renew-window PERCENT: renew the agent's certificate over its mutual TLS\n"
-                   "once it is in the last PERCENT per cent of its life (default 33; 0 never).\n",
+                   "once it is in the last PERCENT per cent of its life (default 33; 0 never).\n"
+                   "--monitor IFACE: also run the passive monitor (as `sightline monitor`) on\n"
+                   "IFACE (needs CAP_NET_RAW); its alerts about stations of the agent's sites\n"
+                   "(a prohibited device, one back after removal, calls to its vendor's\n"
+                   "cloud) are spooled as signed batches and sent to the central register.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);

@@ -86,6 +86,14 @@ int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *da
                     const struct sl_scan_opts *opts, struct sl_batch_result *res,
                     struct sl_err *err);
 
+/* The checks of sl_batch_ingest for batches of other records (monitor
+ * alerts: monitor/agent_alerts.c): the header names a and a signed it
+ * (0, or -1 INVALID); how many of addrs lie outside a's sites (-1 error). */
+int sl_batch_check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
+                          const struct sl_batch *b, struct sl_err *err);
+long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
+                            const char *const *addrs, size_t n, struct sl_err *err);
+
 /* ---- writing (the agent) ---- */
 /* The header line (with its newline) into b. */
 int sl_batch_write_header(struct sl_buf *b, const char *uuid, const char *agent, int64_t seq,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ident/ident.h"
+#include "monitor/agent_alerts.h"
 #include "net/pki.h"
 #include "policy/policy.h"
 #include "scan/batch.h"
@@ -379,6 +380,27 @@ static enum MHD_Result do_renew(struct sl_agent_srv *a, struct MHD_Connection *c
     return out;
 }
 
+/* POST /agent/v1/alerts: a batch of the agent's monitor alerts
+ * (monitor/agent_alerts.h), applied once like a scan batch. */
+static enum MHD_Result do_alerts(struct MHD_Connection *c, struct areq *r, struct sl_store *s,
+                                 const struct sl_agent *ag)
+{
+    struct sl_batch_result res;
+    struct sl_err err = {0};
+    char why[SL_ERR_MAX + SL_NAME_MAX + 48];
+    if (sl_alert_batch_ingest(s, ag, (const char *)r->body.data, r->body.len, &res, &err) != 0) {
+        snprintf(why, sizeof why, "alert batch of agent '%s' refused: %s", ag->name, err.msg);
+        unsigned st = err.kind == SL_ERR_INVALID ? 400 : err.kind == SL_ERR_CONFLICT ? 403 : 503;
+        return refuse(c, r, "/agent/v1/alerts", st, why);
+    }
+    struct sl_batch b;
+    sl_batch_parse((const char *)r->body.data, r->body.len, &b, &err);
+    fprintf(stderr, "sightline serve: agent endpoint: agent '%s' alert batch %s: %s\n", ag->name,
+            b.uuid, res.applied ? "applied" : "sent again, acknowledged, not applied");
+    return reply_json(c, 200, json_pack("{s:s, s:b, s:I}", "ack", b.uuid, "applied", res.applied,
+                                        "alerts", (json_int_t)res.devices));
+}
+
 /* ---- the server ---- */
 
 static void peer_addr(struct MHD_Connection *c, char *out, size_t n)
@@ -406,7 +428,8 @@ static enum MHD_Result route(struct sl_agent_srv *a, struct MHD_Connection *c, s
     bool config = get && strcmp(url, "/agent/v1/config") == 0;
     bool batch = post && strcmp(url, "/agent/v1/batch") == 0;
     bool renew = post && strcmp(url, "/agent/v1/renew") == 0;
-    if (!enrol && !config && !batch && !renew)
+    bool alerts = post && strcmp(url, "/agent/v1/alerts") == 0;
+    if (!enrol && !config && !batch && !renew && !alerts)
         return refuse(c, r, url, 404, "no such agent endpoint");
     if (r->too_large)
         return refuse(c, r, url, 413, "the request is larger than allowed");
@@ -430,8 +453,9 @@ static enum MHD_Result route(struct sl_agent_srv *a, struct MHD_Connection *c, s
     } else {
         note_visit(c, s, &ag);
         out = config  ? do_config(c, r, s, &ag)
-              : renew ? do_renew(a, c, r, s, &ag)
-                      : do_batch(a, c, r, s, &ag);
+              : renew  ? do_renew(a, c, r, s, &ag)
+              : alerts ? do_alerts(c, r, s, &ag)
+                       : do_batch(a, c, r, s, &ag);
     }
     pool_put(a, s);
     return out;
@@ -447,7 +471,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r == NULL) {
         if ((r = calloc(1, sizeof *r)) == NULL)
             return MHD_NO;
-        bool batch = strcmp(url, "/agent/v1/batch") == 0;
+        bool batch = strcmp(url, "/agent/v1/batch") == 0 || strcmp(url, "/agent/v1/alerts") == 0;
         sl_buf_init(&r->body, batch ? a->o.max_batch : SMALL_BODY);
         peer_addr(c, r->addr, sizeof r->addr);
         *state = r;
