@@ -164,6 +164,18 @@ static int read_recs(const struct sl_batch *b, struct rec **out, struct sl_err *
     return 0;
 }
 
+int sl_alert_batch_check(const char *data, size_t len, size_t *n, struct sl_err *err)
+{
+    struct sl_batch b;
+    struct rec *v = NULL;
+    *n = 0;
+    if (sl_batch_parse(data, len, &b, err) != 0 || read_recs(&b, &v, err) != 0)
+        return -1;
+    recs_free(v, b.records);
+    *n = b.records;
+    return 0;
+}
+
 /* A register device recorded gone, seen again: marked reappeared, its alert
  * raised (as monitor.c's check_register does for a central monitor). */
 static int reappeared(struct sl_store *s, const struct sl_device *d, const struct rec *r,

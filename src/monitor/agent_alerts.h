@@ -45,6 +45,11 @@ int sl_alert_record_write(struct sl_buf *b, const struct sl_alert *al, int sever
 /* Whether a batch holds alerts (its first record is one). */
 bool sl_alert_batch_is(const char *data, size_t len);
 
+/* Reads an alert batch's frame and every record strictly, without a
+ * register (no signature or site check): *n gets the alerts. 0, or -1
+ * (INVALID, naming the line). */
+int sl_alert_batch_check(const char *data, size_t len, size_t *n, struct sl_err *err);
+
 /* Checks and applies an alert batch of enrolled agent a, as sl_batch_ingest
  * does a scan batch: the header names a and a signed it, every station lies
  * in a's sites (else CONFLICT, counted, nothing written), once by UUID. Each
