@@ -10,6 +10,7 @@
 # applied twice; an alert batch about another network is refused.
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_serve.sh"
 need_tool curl openssl python3
 SL=$SIGHTLINE
 P="$SL_SOURCE_DIR/tests/monitor"
@@ -29,9 +30,11 @@ dev=$(sql "SELECT id FROM devices WHERE address = '198.18.1.35'")
 check "the device is removed" removed "$(sql "SELECT status FROM devices WHERE id = $dev")"
 "$SL" agents token --site Watched --schedule 1h --tls-dir "$T" --out "$T/tok" >/dev/null || die "token"
 chmod 755 "$T"
-chown -R nobody "$T"
-"$SL" serve --user nobody --http --listen 127.0.0.1:8080 --tls-dir "$T" --agent-listen 127.0.0.1:9443 \
-    >"$T/serve.out" 2>"$T/serve.err" &
+chown -R "$SERVE_USER" "$T"
+_db=$SIGHTLINE_DB
+[ -n "${SIGHTLINE_PG_DIR:-}" ] && _db="$SIGHTLINE_DB user=$(id -un)"
+SIGHTLINE_DB=$_db "$SL" serve --user "$SERVE_USER" --http --listen 127.0.0.1:8080 --tls-dir "$T" \
+    --agent-listen 127.0.0.1:9443 >"$T/serve.out" 2>"$T/serve.err" &
 SERVE=$!
 on_exit "kill $SERVE 2>/dev/null"
 wait_for "$T/serve.out" "agents at" || { cat "$T/serve.err"; die "serve did not start"; }
