@@ -5,8 +5,13 @@
  * spools the results as signed batches on disk (spool.h) and posts them over
  * mutual TLS (libcurl), deleting a batch only once the server acknowledged it.
  *
+ * It renews its certificate over its mutual TLS in the last part of its
+ * life (renew.c), and with monitor_iface runs the passive monitor at the
+ * site, spooling its alerts as signed batches too (watch.c).
+ *
  * The state directory holds agent-key.pem (0600), agent-cert.pem, ca-cert.pem,
- * agent.json (server, uid, name), seq and spool/.
+ * agent.json (server, uid, name), seq and spool/ (and, for a moment during a
+ * renewal, agent-key.pem.new and agent-cert.pem.new).
  *
  * Memory: nothing here hands out memory. Bounded: server answers at 1 MiB.
  */

@@ -1,6 +1,7 @@
 /* agents.h - the register's side of site agents (docs/agents.md): enrolment
  * tokens (only their SHA-256 is kept), enrolled agents with their certificate
- * and the sites they may write, and the batch UUIDs already applied.
+ * and the sites they may write, the batch UUIDs already applied, and the
+ * certificates a renewal issued (pending until first used) or replaced.
  *
  * Memory: everything is copied into caller-owned structs; nothing to free.
  * Bounded: an agent holds at most SL_AGENT_MAX_SITES sites.
