@@ -1,5 +1,5 @@
 /* agent_certs.c - agents' renewed certificates in the register: pending until
- * first used, then current (agents.cert_*), the replaced one retired. The
+ * first used, then current (copied into agents.cert_*), the replaced one retired. The
  * certificates themselves are made and checked by net/pki.c, not here. */
 #include <jansson.h>
 #include <stdio.h>
@@ -9,18 +9,17 @@
 #include "store/agents.h"
 #include "store/internal.h"
 
-/* Retires the agent's pending certificates (a renewal never used). */
-static int retire_pending(struct sl_store *s, int64_t agent_id, int64_t now, struct sl_err *err)
+/* Drops the agent's pending certificate: a renewal never used (its key
+ * never reached the agent's disk, or was replaced there), so nothing it
+ * signed can arrive; the audit log keeps that it was issued. */
+static int drop_pending(struct sl_store *s, int64_t agent_id, struct sl_err *err)
 {
-    struct sl_q *st = sl_st(s,
-                            "UPDATE agent_certs SET state = 'retired', retired_at = ?2"
-                            " WHERE agent_id = ?1 AND state = 'pending'",
+    struct sl_q *st = sl_st(s, "DELETE FROM agent_certs WHERE agent_id = ?1 AND state = 'pending'",
                             err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, agent_id);
-    sl_bind_int(st, 2, now);
-    return sl_exec_stmt(st, "retiring an unused renewal", err);
+    return sl_exec_stmt(st, "dropping an unused renewal", err);
 }
 
 int sl_store_agent_renew(struct sl_store *s, const struct sl_agent_renewal *r, const char *actor,
@@ -31,7 +30,7 @@ int sl_store_agent_renew(struct sl_store *s, const struct sl_agent_renewal *r, c
     const struct sl_agent *a = r->agent;
     if (sl_store_begin(s, err) != 0)
         return -1;
-    if (retire_pending(s, a->id, r->now, err) != 0)
+    if (drop_pending(s, a->id, err) != 0)
         goto fail;
     struct sl_q *st = sl_st(s,
                             "INSERT INTO agent_certs (cert_sha256, agent_id, cert_pem, not_after,"
@@ -80,27 +79,46 @@ static int cert_row(struct sl_store *s, const char *sha256, char *uid, size_t n,
     return rc;
 }
 
-/* The pending certificate becomes the agent's current one; the current one
- * is kept as retired. 1 switched, 0 someone else switched it first, -1. */
-static int switch_cert(struct sl_store *s, const struct sl_agent *a, const char *sha256,
-                       int64_t now, struct sl_err *err)
+/* The agent's current certificate retired: its row (a renewal's) or, for
+ * the certificate of its enrolment, a row made from agents. */
+static int retire_current(struct sl_store *s, int64_t agent_id, int64_t now, struct sl_err *err)
 {
     struct sl_q *st = sl_st(s,
-                            "INSERT INTO agent_certs (cert_sha256, agent_id, cert_pem, not_after,"
-                            " issued_at, state, retired_at) SELECT cert_sha256, id, cert_pem,"
-                            " not_after, enrolled_at, 'retired', ?2 FROM agents WHERE id = ?1",
+                            "UPDATE agent_certs SET state = 'retired', retired_at = ?2"
+                            " WHERE agent_id = ?1 AND state = 'current'",
                             err);
     if (st == NULL)
         return -1;
-    sl_bind_int(st, 1, a->id);
+    sl_bind_int(st, 1, agent_id);
     sl_bind_int(st, 2, now);
     if (sl_exec_stmt(st, "retiring an agent's certificate", err) != 0)
         return -1;
+    if (sl_changes(st) > 0)
+        return 0;
     st = sl_st(s,
-               "UPDATE agents SET cert_pem = c.cert_pem, cert_sha256 = c.cert_sha256,"
-               " not_after = c.not_after FROM agent_certs c WHERE c.cert_sha256 = ?2"
-               " AND c.state = 'pending' AND c.agent_id = agents.id AND agents.id = ?1",
+               "INSERT INTO agent_certs (cert_sha256, agent_id, cert_pem, not_after, issued_at,"
+               " state, retired_at) SELECT cert_sha256, id, cert_pem, not_after, enrolled_at,"
+               " 'retired', ?2 FROM agents WHERE id = ?1",
                err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, agent_id);
+    sl_bind_int(st, 2, now);
+    return sl_exec_stmt(st, "retiring an agent's certificate", err);
+}
+
+/* The pending certificate becomes the agent's current one; the current one
+ * is retired. 1 switched, 0 someone else switched it first, -1. */
+static int switch_cert(struct sl_store *s, const struct sl_agent *a, const char *sha256,
+                       int64_t now, struct sl_err *err)
+{
+    if (retire_current(s, a->id, now, err) != 0)
+        return -1;
+    struct sl_q *st = sl_st(s,
+                            "UPDATE agents SET cert_pem = c.cert_pem, cert_sha256 = c.cert_sha256,"
+                            " not_after = c.not_after FROM agent_certs c WHERE c.cert_sha256 = ?2"
+                            " AND c.state = 'pending' AND c.agent_id = agents.id AND agents.id = ?1",
+                            err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, a->id);
@@ -109,7 +127,7 @@ static int switch_cert(struct sl_store *s, const struct sl_agent *a, const char 
         return -1;
     if (sl_changes(st) != 1)
         return 0;
-    st = sl_st(s, "DELETE FROM agent_certs WHERE cert_sha256 = ?1 AND state = 'pending'", err);
+    st = sl_st(s, "UPDATE agent_certs SET state = 'current' WHERE cert_sha256 = ?1", err);
     if (st == NULL)
         return -1;
     sl_bind_text(st, 1, sha256);
@@ -136,7 +154,7 @@ int sl_store_agent_by_cert(struct sl_store *s, const char *sha256, int64_t now,
     bool pending = false;
     if ((rc = cert_row(s, sha256, uid, sizeof uid, &pending, err)) != 1)
         return rc;
-    if (!pending) {
+    if (!pending) { /* retired (a current one is found in agents above) */
         *why = "certificate replaced by a renewal (retired)";
         return 0;
     }
@@ -159,7 +177,7 @@ int sl_store_agent_certs_each(struct sl_store *s, int64_t id, sl_agent_cert_cb c
     struct sl_q *st = sl_st(s,
                             "SELECT cert_pem, 0 AS k FROM agents WHERE id = ?1 UNION ALL"
                             " SELECT cert_pem, CASE state WHEN 'pending' THEN 1 ELSE 2 END"
-                            " FROM agent_certs WHERE agent_id = ?1 ORDER BY k",
+                            " FROM agent_certs WHERE agent_id = ?1 AND state <> 'current' ORDER BY k",
                             err);
     if (st == NULL)
         return -1;

@@ -95,7 +95,7 @@ struct sl_agent_renewal {
     int64_t not_after, now;
 };
 /* Records a renewed certificate as pending (a pending one never used is
- * retired in its place) and audits it (agent.renew). 0 or -1. */
+ * dropped: the agent holds at most one) and audits it (agent.renew). 0 or -1. */
 int sl_store_agent_renew(struct sl_store *s, const struct sl_agent_renewal *r, const char *actor,
                          struct sl_err *err);
 /* The agent a client certificate (hex SHA-256) belongs to: 1 and *a for its
