@@ -33,6 +33,7 @@ chmod 755 "$T"
 chown -R "$SERVE_USER" "$T"
 _db=$SIGHTLINE_DB
 [ -n "${SIGHTLINE_PG_DIR:-}" ] && _db="$SIGHTLINE_DB user=$(id -un)"
+: >"$T/serve.out"
 SIGHTLINE_DB=$_db "$SL" serve --user "$SERVE_USER" --http --listen 127.0.0.1:8080 --tls-dir "$T" \
     --agent-listen 127.0.0.1:9443 >"$T/serve.out" 2>"$T/serve.err" &
 SERVE=$!
@@ -43,6 +44,7 @@ expect 0 "the agent enrols" "$SL" agent enrol --server $U --token-file "$T/tok" 
 alerts() { sql "SELECT count(*) FROM alerts WHERE $1"; }
 
 # ---- the agent watches; the frames arrive; the alerts reach the register ----
+: >"$T/agent.log"
 "$SL" agent run --state "$T/a" --monitor slam0 --timeout 300 --connect-timeout 100 2>"$T/agent.log" &
 AGENT=$!
 on_exit "kill $AGENT 2>/dev/null"
@@ -73,6 +75,7 @@ has "$T/serve.err" "agent 'watcher' alert batch"
 check "the agent's spool is empty" 0 "$(ls "$T/a/spool" | grep -c '\.batch$')"
 
 # ---- an alert batch sent again is acknowledged, not applied ----
+: >"$T/off.log"
 "$SL" agent run --state "$T/a" --monitor slam0 --offline "$T/a/config.json" 2>"$T/off.log" &
 AGENT=$!
 on_exit "kill $AGENT 2>/dev/null"

@@ -29,6 +29,7 @@ chown -R "$SERVE_USER" "$T"
 start_serve() { # LOG [ENV...]
     _log=$1
     shift
+    : >"$T/$_log.out" # before the start: wait_for must not find it missing
     _db=$SIGHTLINE_DB
     [ -n "${SIGHTLINE_PG_DIR:-}" ] && _db="$SIGHTLINE_DB user=$(id -un)"
     env SIGHTLINE_DB="$_db" "$@" "$SL" serve --user "$SERVE_USER" --http --listen 127.0.0.1:8080 \
