@@ -80,7 +80,8 @@ int agent_renew(const struct agent_http *h, const char *dir, const char *uid, in
 struct agent_watch;
 struct agent_watch_stat {
     size_t outside;    /* alerts about stations outside the agent's sites (not sent) */
-    size_t lost;       /* alerts that found no room (WATCH_PENDING_MAX) */
+    size_t lost;       /* alerts that found no room (WATCH_PENDING_MAX bytes or
+                          SL_ALERT_BATCH_MAX alerts between two turns) */
     bool failed;       /* the capture failed (err says why); the thread ended */
     struct sl_err err;
 };

@@ -40,6 +40,7 @@ struct runner {
     unsigned failures;       /* uploads failed in a row */
     struct agent_watch *watch; /* --monitor: the passive monitor's thread */
     size_t watch_outside;    /* alerts about other networks, as last said */
+    size_t watch_lost;       /* alerts that found no room, as last said */
     struct sl_rng rng;
 };
 
@@ -370,8 +371,8 @@ static void nap(const struct runner *r, double seconds)
  * the alerts it wrote since the last turn spooled as one batch. */
 static int watch_turn(struct runner *r, struct sl_err *err)
 {
-    if (r->o->monitor_iface == NULL || r->config == NULL)
-        return 0;
+    if (r->o->monitor_iface == NULL || r->config == NULL || r->records != 0)
+        return 0; /* (records: a scan's batch left open by a failure: never mixed) */
     if (r->watch == NULL) {
         if (agent_watch_start(&r->watch, r->o->monitor_iface, r->config, err) != 0)
             return -1;
@@ -383,16 +384,22 @@ static int watch_turn(struct runner *r, struct sl_err *err)
         say(r, "monitor: %zu alert(s) about stations outside this agent's sites, not sent",
             st.outside - r->watch_outside);
     r->watch_outside = st.outside;
-    if (st.failed) {
-        *err = st.err;
-        return sl_err_prefix(err, "monitor on %s", r->o->monitor_iface);
+    if (st.lost > r->watch_lost)
+        say(r, "monitor: %zu alert(s) found no room between two turns and were not kept",
+            st.lost - r->watch_lost);
+    r->watch_lost = st.lost;
+    int rc = 0;
+    if (n > 0) {
+        say(r, "monitor: %zu alert(s)", n);
+        r->records = n;
+        r->devices = 0;
+        rc = close_batch(r, err);
     }
-    if (n == 0)
-        return 0;
-    say(r, "monitor: %zu alert(s)%s", n, st.lost ? " (some found no room: see above)" : "");
-    r->records = n;
-    r->devices = 0;
-    return close_batch(r, err);
+    if (rc == 0 && st.failed) { /* what it wrote before is spooled above */
+        *err = st.err;
+        rc = sl_err_prefix(err, "monitor on %s", r->o->monitor_iface);
+    }
+    return rc;
 }
 
 /* One turn: the configuration, a scan when due (unless the spool is full),

@@ -85,7 +85,8 @@ static void on_written(void *ctx, const struct sl_alert *al, int severity, const
     pthread_mutex_lock(&w->lock);
     if (!mine)
         w->outside++;
-    else if (sl_alert_record_write(&w->pending, al, severity, addr, mac, src, dest, detail) == 0)
+    else if (w->n_pending < SL_ALERT_BATCH_MAX &&
+             sl_alert_record_write(&w->pending, al, severity, addr, mac, src, dest, detail) == 0)
         w->n_pending++;
     else
         w->lost++;
