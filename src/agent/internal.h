@@ -86,13 +86,15 @@ struct agent_watch_stat {
     struct sl_err err;
 };
 /* Opens iface (live, needs CAP_NET_RAW) and runs monitor/ on it in a thread,
- * the stations judged under the configuration's first site's tier. 0 or -1. */
+ * the stations judged under the configuration's first site's tier, with what
+ * STATE_DIR/monitor-state.json kept from the last run (an alert written then
+ * is not written again). 0 or -1. */
 int agent_watch_start(struct agent_watch **out, const char *iface, const json_t *config,
-                      struct sl_err *err);
+                      const char *state_dir, struct sl_err *err);
 /* Appends the alert records written since the last call to into; returns
  * how many (0 when into has no room: they wait). */
 size_t agent_watch_take(struct agent_watch *w, struct sl_buf *into, struct agent_watch_stat *st);
-/* Stops the thread (what it wrote can still be taken). */
+/* Stops the thread (what it wrote can still be taken) and saves the state. */
 void agent_watch_halt(struct agent_watch *w);
 /* Stops the thread and frees everything. */
 void agent_watch_stop(struct agent_watch *w);

@@ -1,12 +1,14 @@
 /* watch.c - the passive monitor under an agent: monitor/ on a live interface
  * in a thread of its own, each alert written about a station of the agent's
  * sites kept as a batch record (monitor/agent_alerts.h) until run.c spools
- * it. The monitor's engine is monitor/'s; nothing here decodes traffic. */
+ * it. Its stations and alerts' deduplication are kept in
+ * STATE/monitor-state.json across restarts (saved when it stops). The monitor's engine is monitor/'s; nothing here decodes traffic. */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/internal.h"
 #include "monitor/agent_alerts.h"
@@ -29,6 +31,7 @@ struct agent_watch {
     struct sl_cidr nets[WATCH_NETS];
     size_t n_nets;
     char site[SL_NAME_MAX];
+    char state[1100];     /* the monitor's stations and alerts, kept across restarts */
     pthread_t th;
     bool running;
     pthread_mutex_t lock; /* guards what follows */
@@ -135,7 +138,11 @@ static int open_all(struct agent_watch *w, const char *iface, const json_t *conf
         return sl_err_set(err, "out of memory");
     struct sl_mon_config mcfg = {.cloud = w->cloud, .identify = w->identify,
                                  .alerts = w->alerts, .site = w->site, .actor = "agent"};
-    return sl_monitor_new(&w->mon, &mcfg, err);
+    if (sl_monitor_new(&w->mon, &mcfg, err) != 0)
+        return -1;
+    if (access(w->state, F_OK) == 0 && sl_monitor_load_state(w->mon, w->state, err) != 0)
+        return sl_err_prefix(err, "%s", w->state);
+    return 0;
 }
 
 void agent_watch_halt(struct agent_watch *w)
@@ -148,6 +155,9 @@ void agent_watch_halt(struct agent_watch *w)
     sl_capture_break(w->cap);
     pthread_join(w->th, NULL);
     w->running = false;
+    struct sl_err err = {0};
+    if (sl_monitor_save_state(w->mon, w->state, &err) != 0)
+        fprintf(stderr, "sightline agent: monitor: %s\n", err.msg);
 }
 
 void agent_watch_stop(struct agent_watch *w)
@@ -166,12 +176,13 @@ void agent_watch_stop(struct agent_watch *w)
 }
 
 int agent_watch_start(struct agent_watch **out, const char *iface, const json_t *config,
-                      struct sl_err *err)
+                      const char *state_dir, struct sl_err *err)
 {
     struct agent_watch *w = calloc(1, sizeof *w);
     *out = NULL;
     if (w == NULL)
         return sl_err_set(err, "out of memory");
+    snprintf(w->state, sizeof w->state, "%s/monitor-state.json", state_dir);
     pthread_mutex_init(&w->lock, NULL);
     sl_buf_init(&w->pending, WATCH_PENDING_MAX);
     if (open_all(w, iface, config, err) != 0 ||

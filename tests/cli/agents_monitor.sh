@@ -6,8 +6,9 @@
 # announcing themselves) are sent into the other end. The alerts about
 # stations of the agent's site reach the central register's alerts (linked to
 # the register's device; a removed one marked reappeared), those about other
-# networks are never sent; an alert batch sent again is acknowledged and not
-# applied twice; an alert batch about another network is refused.
+# networks are never sent; restarted, the agent does not send them again; an
+# alert batch sent again is acknowledged and not applied twice; an alert batch
+# about another network is refused.
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
@@ -74,7 +75,24 @@ check "the unknown cameras at .33 and .34 are flagged" 2 "$(alerts "signature_id
 has "$T/serve.err" "agent 'watcher' alert batch"
 check "the agent's spool is empty" 0 "$(ls "$T/a/spool" | grep -c '\.batch$')"
 
+# ---- restarted, the agent does not send what it sent before ----
+[ -s "$T/a/monitor-state.json" ] && ok "the monitor's state is kept" || bad "no monitor state"
+n_before=$(alerts "1 = 1")
+: >"$T/again.log"
+"$SL" agent run --state "$T/a" --monitor slam0 --timeout 300 --connect-timeout 100 2>"$T/again.log" &
+AGENT=$!
+on_exit "kill $AGENT 2>/dev/null"
+wait_for "$T/again.log" "monitor: watching slam0" || { cat "$T/again.log"; die "the monitor did not restart"; }
+wait_for "$T/again.log" "scan done" || die "the second scan did not end"
+inject "$P/discovery.pcap" slam1 >/dev/null
+sleep 3 # two turns of the agent's loop
+kill -TERM $AGENT
+wait $AGENT
+lacks "$T/again.log" "alert(s)" "no alert spooled again after a restart"
+check "no alert written again after a restart" "$n_before" "$(alerts "1 = 1")"
+
 # ---- an alert batch sent again is acknowledged, not applied ----
+rm "$T/a/monitor-state.json" # a monitor that forgot: it writes its alerts anew
 : >"$T/off.log"
 "$SL" agent run --state "$T/a" --monitor slam0 --offline "$T/a/config.json" 2>"$T/off.log" &
 AGENT=$!
