@@ -10,7 +10,8 @@
  * site, spooling its alerts as signed batches too (watch.c).
  *
  * The state directory holds agent-key.pem (0600), agent-cert.pem, ca-cert.pem,
- * agent.json (server, uid, name), seq and spool/ (and, for a moment during a
+ * agent.json (server, uid, name), seq, spool/, with --monitor monitor-state.json
+ * (and, for a moment during a
  * renewal, agent-key.pem.new and agent-cert.pem.new).
  *
  * Memory: nothing here hands out memory. Bounded: server answers at 1 MiB.
