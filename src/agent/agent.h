@@ -5,8 +5,14 @@
  * spools the results as signed batches on disk (spool.h) and posts them over
  * mutual TLS (libcurl), deleting a batch only once the server acknowledged it.
  *
+ * It renews its certificate over its mutual TLS in the last part of its
+ * life (renew.c), and with monitor_iface runs the passive monitor at the
+ * site, spooling its alerts as signed batches too (watch.c).
+ *
  * The state directory holds agent-key.pem (0600), agent-cert.pem, ca-cert.pem,
- * agent.json (server, uid, name), seq and spool/.
+ * agent.json (server, uid, name), seq, spool/, with --monitor monitor-state.json
+ * (and, for a moment during a
+ * renewal, agent-key.pem.new and agent-cert.pem.new).
  *
  * Memory: nothing here hands out memory. Bounded: server answers at 1 MiB.
  */
@@ -39,14 +45,29 @@ struct sl_agent_run_opts {
     bool offline;                 /* air-gapped: configuration from config_file, no
                                      connection; the spool is carried to `import --spool` */
     const char *config_file;
+    const char *monitor_iface;    /* NULL, or the passive monitor on this interface: its
+                                     alerts about the sites' stations are spooled and sent */
     unsigned retry_max;           /* seconds: the longest wait between attempts */
     double rate;                  /* probes per second of its scans; 0 = the default */
     unsigned timeout_ms;          /* per exchange; 0 = the default */
     unsigned connect_timeout_ms;  /* an unanswered SYN means filtered after this; 0 = adaptive */
     unsigned batch_devices;       /* devices per batch at most */
+    unsigned renew_pct;           /* renews its certificate in the last renew_pct per cent
+                                     of its life (0: never by itself) */
     volatile sig_atomic_t *stop;  /* set to stop (finishes what it writes) */
     FILE *log;                    /* one line per event */
 };
+struct sl_agent_renew_opts {
+    const char *dir;
+    bool if_due;          /* only in the last window_pct per cent of its life */
+    unsigned window_pct;
+};
+/* Renews the agent's certificate now (agent/renew.c; docs/agents.md
+ * "Renewal"). info gets what to tell the operator. 0 renewed, 1 not due
+ * (if_due), -1. */
+int sl_agent_renew(const struct sl_agent_renew_opts *o, char *info, size_t infon,
+                   struct sl_err *err);
+
 /* Runs until *stop (or, with once, until its scan is sent). 0 or -1. */
 int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err);
 

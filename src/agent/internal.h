@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -30,6 +32,8 @@ int agent_http(const struct agent_http *h, const char *method, const char *path,
                struct sl_err *err);
 
 /* ---- spool.c ---- */
+/* fsync of a directory (after a rename in it). 0 or -1 (errno). */
+int agent_sync_dir(const char *dir);
 struct agent_spool {
     char dir[1024];       /* STATE/spool */
     uint64_t max;         /* bytes */
@@ -53,4 +57,45 @@ int spool_remove(const struct agent_spool *sp, const char *name, struct sl_err *
 /* Moves a refused batch to spool/refused/ (kept for an operator, never deleted). */
 int spool_quarantine(const struct agent_spool *sp, const char *name, struct sl_err *err);
 
+/* ---- renew.c ---- */
+/* The state directory's agent.json: server (256), uid (SL_PKI_UID_LEN + 1),
+ * name (64). 0 or -1. */
+int agent_state_read(const char *dir, char *server, char *uid, char *name, struct sl_err *err);
+/* Finishes or undoes a renewal a crash interrupted, so that agent-key.pem
+ * and agent-cert.pem are a pair; *note gets what was done ("" when nothing).
+ * 0, or -1 when no working pair is left. */
+int agent_creds_recover(const char *dir, char *note, size_t n, struct sl_err *err);
+/* 1 when the certificate at cert_path is in the last window_pct per cent of
+ * its life at now (or past it), 0 not, -1. *not_after gets its end. */
+int agent_renew_due(const char *cert_path, int64_t now, unsigned window_pct, int64_t *not_after,
+                    struct sl_err *err);
+/* Renews over h (its current certificate): a new key and CSR naming uid,
+ * POST /agent/v1/renew, the answer checked (the agent's, for the new key),
+ * then key and certificate swapped on disk (temporaries fsync'd, renamed:
+ * certificate first, then key; agent_creds_recover mends a crash between).
+ * *not_after gets the new certificate's end. 0, or -1 (INVALID: refused). */
+int agent_renew(const struct agent_http *h, const char *dir, const char *uid, int64_t *not_after,
+                struct sl_err *err);
+/* ---- watch.c: the passive monitor under the agent ---- */
+struct agent_watch;
+struct agent_watch_stat {
+    size_t outside;    /* alerts about stations outside the agent's sites (not sent) */
+    size_t lost;       /* alerts that found no room (WATCH_PENDING_MAX bytes or
+                          SL_ALERT_BATCH_MAX alerts between two turns) */
+    bool failed;       /* the capture failed (err says why); the thread ended */
+    struct sl_err err;
+};
+/* Opens iface (live, needs CAP_NET_RAW) and runs monitor/ on it in a thread,
+ * the stations judged under the configuration's first site's tier, with what
+ * STATE_DIR/monitor-state.json kept from the last run (an alert written then
+ * is not written again). 0 or -1. */
+int agent_watch_start(struct agent_watch **out, const char *iface, const json_t *config,
+                      const char *state_dir, struct sl_err *err);
+/* Appends the alert records written since the last call to into; returns
+ * how many (0 when into has no room: they wait). */
+size_t agent_watch_take(struct agent_watch *w, struct sl_buf *into, struct agent_watch_stat *st);
+/* Stops the thread (what it wrote can still be taken) and saves the state. */
+void agent_watch_halt(struct agent_watch *w);
+/* Stops the thread and frees everything. */
+void agent_watch_stop(struct agent_watch *w);
 #endif

@@ -13,6 +13,7 @@
 #include "agent/agent.h"
 #include "agent/config.h"
 #include "agent/internal.h"
+#include "monitor/agent_alerts.h"
 #include "net/pki.h"
 #include "net/targets.h"
 #include "probe/ports.h"
@@ -37,6 +38,9 @@ struct runner {
     json_t *config;
     int64_t schedule;
     unsigned failures;       /* uploads failed in a row */
+    struct agent_watch *watch; /* --monitor: the passive monitor's thread */
+    size_t watch_outside;    /* alerts about other networks, as last said */
+    size_t watch_lost;       /* alerts that found no room, as last said */
     struct sl_rng rng;
 };
 
@@ -58,31 +62,45 @@ static void say(const struct runner *r, const char *fmt, ...)
 
 static int load_state(struct runner *r, struct sl_err *err)
 {
-    char path[1100];
-    size_t n;
-    snprintf(path, sizeof path, "%s/agent.json", r->o->dir);
-    char *text = sl_read_file(path, 64 * 1024, &n, err);
-    if (text == NULL)
-        return sl_err_prefix(err, "not enrolled (run `sightline agent enrol`)");
-    json_t *j = json_loadb(text, n, 0, NULL);
-    free(text);
-    const char *server, *uid, *name;
-    int rc = j != NULL && json_unpack(j, "{s:s, s:s, s:s}", "server", &server, "uid", &uid,
-                                      "name", &name) == 0
-                 ? 0
-                 : sl_err_setk(err, SL_ERR_CORRUPT, "%s is not an agent's state", path);
-    if (rc == 0) {
-        sl_strlcpy(r->server, server, sizeof r->server);
-        sl_strlcpy(r->uid, uid, sizeof r->uid);
-        sl_strlcpy(r->name, name, sizeof r->name);
-    }
-    json_decref(j);
+    char note[128];
+    int rc = agent_state_read(r->o->dir, r->server, r->uid, r->name, err);
+    if (rc == 0 && (rc = agent_creds_recover(r->o->dir, note, sizeof note, err)) == 0 && note[0])
+        say(r, "%s", note);
     snprintf(r->ca, sizeof r->ca, "%s/ca-cert.pem", r->o->dir);
     snprintf(r->cert, sizeof r->cert, "%s/agent-cert.pem", r->o->dir);
     snprintf(r->key, sizeof r->key, "%s/agent-key.pem", r->o->dir);
+    size_t n;
     if (rc == 0 && (r->key_pem = sl_read_file(r->key, SL_PKI_PEM_MAX, &n, err)) == NULL)
         rc = -1;
     return rc;
+}
+
+/* Renews the certificate when it is in its renewal window; a failure is
+ * logged and tried again at the next turn (the current pair still works). */
+static void renew_if_due(struct runner *r)
+{
+    struct sl_err err = {0};
+    int64_t not_after = 0;
+    char at[SL_ISO_LEN];
+    if (r->o->renew_pct == 0 ||
+        agent_renew_due(r->cert, sl_now(), r->o->renew_pct, &not_after, &err) != 1)
+        return;
+    sl_time_iso(not_after, at);
+    say(r, "certificate valid until %s: renewing", at);
+    struct agent_http h = {.server = r->server, .ca_file = r->ca, .cert_file = r->cert,
+                           .key_file = r->key, .timeout_s = 60};
+    size_t n;
+    char *key = NULL;
+    if (agent_renew(&h, r->o->dir, r->uid, &not_after, &err) != 0 ||
+        (key = sl_read_file(r->key, SL_PKI_PEM_MAX, &n, &err)) == NULL) {
+        say(r, "certificate renewal failed: %s", err.msg);
+        return;
+    }
+    memset(r->key_pem, 0, strlen(r->key_pem));
+    free(r->key_pem);
+    r->key_pem = key;
+    sl_time_iso(not_after, at);
+    say(r, "certificate renewed: valid until %s", at);
 }
 
 /* A request to the server as this agent, telling it the spool's state. */
@@ -281,7 +299,8 @@ static int post_one(struct runner *r, const char *name, struct sl_err *err)
     sl_buf_init(&resp, AGENT_RESP_MAX);
     long status = 0;
     struct sl_err herr = {0};
-    int rc = call(r, "POST", "/agent/v1/batch", data, len, &status, &resp, &herr);
+    const char *to = sl_alert_batch_is(data, len) ? "/agent/v1/alerts" : "/agent/v1/batch";
+    int rc = call(r, "POST", to, data, len, &status, &resp, &herr);
     free(data);
     json_t *j = rc == 0 && status == 200 ? json_loadb((const char *)resp.data, resp.len, 0, NULL)
                                          : NULL;
@@ -348,15 +367,54 @@ static void nap(const struct runner *r, double seconds)
     }
 }
 
+/* --monitor: the passive monitor started once there is a configuration, and
+ * the alerts it wrote since the last turn spooled as one batch. */
+static int watch_turn(struct runner *r, struct sl_err *err)
+{
+    if (r->o->monitor_iface == NULL || r->config == NULL || r->records != 0)
+        return 0; /* (records: a scan's batch left open by a failure: never mixed) */
+    if (r->watch == NULL) {
+        if (agent_watch_start(&r->watch, r->o->monitor_iface, r->config, r->o->dir, err) != 0)
+            return -1;
+        say(r, "monitor: watching %s", r->o->monitor_iface);
+    }
+    struct agent_watch_stat st;
+    size_t n = agent_watch_take(r->watch, &r->body, &st);
+    if (st.outside > r->watch_outside)
+        say(r, "monitor: %zu alert(s) about stations outside this agent's sites, not sent",
+            st.outside - r->watch_outside);
+    r->watch_outside = st.outside;
+    if (st.lost > r->watch_lost)
+        say(r, "monitor: %zu alert(s) found no room between two turns and were not kept",
+            st.lost - r->watch_lost);
+    r->watch_lost = st.lost;
+    int rc = 0;
+    if (n > 0) {
+        say(r, "monitor: %zu alert(s)", n);
+        r->records = n;
+        r->devices = 0;
+        rc = close_batch(r, err);
+    }
+    if (rc == 0 && st.failed) { /* what it wrote before is spooled above */
+        *err = st.err;
+        rc = sl_err_prefix(err, "monitor on %s", r->o->monitor_iface);
+    }
+    return rc;
+}
+
 /* One turn: the configuration, a scan when due (unless the spool is full),
  * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
 static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
 {
+    if (!r->o->offline)
+        renew_if_due(r);
     int rc = r->o->offline ? 0 : pull_config(r, err);
     if (rc < 0)
         return -1;
     if (rc > 0)
         say(r, "server not reachable: %s", err->msg);
+    if (watch_turn(r, err) != 0)
+        return -1;
     if (r->config != NULL && sl_mono_ms() >= *next_scan) {
         struct spool_stat st;
         spool_stat(&r->sp, &st);
@@ -393,6 +451,8 @@ static int run_loop(struct runner *r, struct sl_err *err)
             return 0;
         }
         double wait = (double)(next_scan > sl_mono_ms() ? next_scan - sl_mono_ms() : 0) / 1000;
+        if (r->watch != NULL && wait > 2)
+            wait = 2; /* alerts go out within seconds */
         if (r->failures > 0 || r->config == NULL) {
             r->failures += r->config == NULL && r->failures == 0;
             double b = backoff(r);
@@ -425,6 +485,13 @@ int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
         say(&r, "started (server %s, spool cap %llu bytes)", r.server,
             (unsigned long long)o->spool_max);
         rc = run_loop(&r, err);
+    }
+    if (r.watch != NULL) { /* what it saw last is spooled, not lost */
+        struct sl_err werr = {0};
+        agent_watch_halt(r.watch);
+        if (watch_turn(&r, &werr) != 0)
+            say(&r, "%s", werr.msg);
+        agent_watch_stop(r.watch);
     }
     if (r.key_pem != NULL)
         memset(r.key_pem, 0, strlen(r.key_pem));

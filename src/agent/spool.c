@@ -15,7 +15,7 @@
 #include "util/file.h"
 #include "util/str.h"
 
-static int sync_dir(const char *dir)
+int agent_sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -115,7 +115,7 @@ int spool_write(struct agent_spool *sp, const void *data, size_t len, struct sl_
     int e = left == 0 && fsync(fd) == 0 ? 0 : errno;
     if (close(fd) != 0 && e == 0)
         e = errno;
-    if (e != 0 || rename(tmp, final) != 0 || sync_dir(sp->dir) != 0) {
+    if (e != 0 || rename(tmp, final) != 0 || agent_sync_dir(sp->dir) != 0) {
         unlink(tmp);
         return sl_err_setk(err, SL_ERR_IO, "cannot write %s: %s", final, strerror(e ? e : errno));
     }
@@ -161,7 +161,7 @@ int spool_remove(const struct agent_spool *sp, const char *name, struct sl_err *
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/%s", sp->dir, name);
-    if (unlink(path) != 0 || sync_dir(sp->dir) != 0)
+    if (unlink(path) != 0 || agent_sync_dir(sp->dir) != 0)
         return sl_err_setk(err, SL_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
     return 0;
 }
@@ -171,7 +171,7 @@ int spool_quarantine(const struct agent_spool *sp, const char *name, struct sl_e
     char from[1100], to[1200];
     snprintf(from, sizeof from, "%s/%s", sp->dir, name);
     snprintf(to, sizeof to, "%s/refused/%s", sp->dir, name);
-    if (rename(from, to) != 0 || sync_dir(sp->dir) != 0)
+    if (rename(from, to) != 0 || agent_sync_dir(sp->dir) != 0)
         return sl_err_setk(err, SL_ERR_IO, "cannot move %s aside: %s", from, strerror(errno));
     return 0;
 }

@@ -1,4 +1,4 @@
-/* cmd_agent.c - sightline agent enrol|run: this machine as a site's agent
+/* cmd_agent.c - sightline agent enrol|run|renew: this machine as a site's agent
  * (agent/agent.h; docs/agents.md). */
 #include <signal.h>
 #include <stdio.h>
@@ -72,6 +72,17 @@ static int agent_enrol(int argc, char **argv)
     return SL_EXIT_OK;
 }
 
+#define DEFAULT_RENEW_PCT 33
+
+static int parse_window(const char *arg, unsigned *pct)
+{
+    int64_t v;
+    if (sl_parse_i64(arg, 0, 99, &v) != 0)
+        return -1;
+    *pct = (unsigned)v;
+    return 0;
+}
+
 static int agent_run(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -82,11 +93,13 @@ static int agent_run(int argc, char **argv)
         {"batch-devices", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
         {"offline", required_argument, NULL, 'O'},
         {"connect-timeout", required_argument, NULL, 'C'},
+        {"renew-window", required_argument, NULL, 'W'},
+        {"monitor", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     struct sl_agent_run_opts o = {.dir = DEFAULT_STATE, .spool_max = 1024ull << 20,
                                   .retry_max = 300, .batch_devices = 500, .stop = &stop_flag,
-                                  .log = stderr};
+                                  .log = stderr, .renew_pct = DEFAULT_RENEW_PCT};
     int64_t v;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -127,10 +140,15 @@ static int agent_run(int argc, char **argv)
                 return sl_cli_usage_error(cmd, "--batch-devices takes 1 to 100000");
             o.batch_devices = (unsigned)v;
             break;
+        case 'W':
+            if (parse_window(optarg, &o.renew_pct) != 0)
+                return sl_cli_usage_error(cmd, "--renew-window takes 0 to 99 (per cent)");
+            break;
+        case 'M': o.monitor_iface = optarg; break;
         case 'h':
             printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
                    "          [--rate N] [--timeout MS] [--connect-timeout MS] [--batch-devices N]\n"
-                   "          [--offline CONFIG]\n\n"
+                   "          [--renew-window PERCENT] [--monitor IFACE] [--offline CONFIG]\n\n"
                    "Runs the agent: pulls its configuration from the server (its sites'\n"
                    "networks and schedule), scans them on schedule, spools the results as\n"
                    "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
@@ -142,7 +160,13 @@ static int agent_run(int argc, char **argv)
                    "what it found is spooled). --offline CONFIG: an air-gapped site: the\n"
                    "configuration from a file (the server's /agent/v1/config form), no\n"
                    "connection at all; carry STATE/spool to `sightline import --spool`.\n"
-                   "--rate, --timeout, --connect-timeout: as `sightline scan`'s.\n",
+                   "--rate, --timeout, --connect-timeout: as `sightline scan`'s.\n"
+                   "--renew-window PERCENT: renew the agent's certificate over its mutual TLS\n"
+                   "once it is in the last PERCENT per cent of its life (default 33; 0 never).\n"
+                   "--monitor IFACE: also run the passive monitor (as `sightline monitor`) on\n"
+                   "IFACE (needs CAP_NET_RAW); its alerts about stations of the agent's sites\n"
+                   "(a prohibited device, one back after removal, calls to its vendor's\n"
+                   "cloud) are spooled as signed batches and sent to the central register.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -159,10 +183,54 @@ static int agent_run(int argc, char **argv)
     return rc == 0 ? SL_EXIT_OK : sl_cli_fail_err(cmd, &err);
 }
 
+static int agent_renew(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"state", required_argument, NULL, 'd'},       {"if-due", no_argument, NULL, 'i'},
+        {"renew-window", required_argument, NULL, 'W'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sl_agent_renew_opts o = {.dir = DEFAULT_STATE, .window_pct = DEFAULT_RENEW_PCT};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o.dir = optarg; break;
+        case 'i': o.if_due = true; break;
+        case 'W':
+            if (parse_window(optarg, &o.window_pct) != 0)
+                return sl_cli_usage_error(cmd, "--renew-window takes 0 to 99 (per cent)");
+            break;
+        case 'h':
+            printf("Usage: %s [--state DIR] [--if-due [--renew-window PERCENT]]\n\n"
+                   "Renews the agent's certificate now: makes a new key and certificate\n"
+                   "request, sends it over the current mutual TLS and puts the new pair in\n"
+                   "place of the old one (written beside it, fsync'd, renamed). The server\n"
+                   "accepts the old certificate until the new one is first used. A revoked\n"
+                   "agent, or one whose certificate has expired, cannot renew: enrol again.\n"
+                   "--if-due: only when the certificate is in the last PERCENT per cent of\n"
+                   "its life (default 33), as `agent run` does by itself.\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    char info[512];
+    struct sl_err err = {0};
+    int rc = sl_agent_renew(&o, info, sizeof info, &err);
+    if (rc < 0)
+        return sl_cli_fail_err(cmd, &err);
+    fputs(info, stdout);
+    return SL_EXIT_OK;
+}
+
 static const struct sl_command agent_commands[] = {
     {"enrol", "enrol this machine with the server (a token, its own key, a certificate)",
      agent_enrol},
     {"run", "scan the site on schedule and send the results (spooled, never dropped)", agent_run},
+    {"renew", "renew this agent's certificate now (over its current mutual TLS)", agent_renew},
     {NULL, NULL, NULL},
 };
 

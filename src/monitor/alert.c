@@ -214,22 +214,30 @@ static json_t *alert_head(const struct sl_alert *al, const struct sl_sig_info *s
     return head;
 }
 
+/* The alert's ends as the register keeps them ("ADDR[:PORT]", "" without IP). */
+static void endpoints(const struct sl_alert *al, const char *sbuf, const char *dbuf, char src[64],
+                      char dst[64])
+{
+    src[0] = dst[0] = '\0';
+    if (!al->has_ip)
+        return;
+    if (al->has_ports) {
+        snprintf(src, 64, "%s:%u", sbuf, al->sport);
+        snprintf(dst, 64, "%s:%u", dbuf, al->dport);
+    } else {
+        sl_strlcpy(src, sbuf, 64);
+        sl_strlcpy(dst, dbuf, 64);
+    }
+}
+
 /* The alert into the register; its row id (0 when it could not be written). */
 static int64_t store_alert(struct sl_alerts *a, const struct sl_alert *al,
                            const struct sl_sig_info *sig, int severity, const json_t *detail,
                            const char *sbuf, const char *dbuf)
 {
     char *dj = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-    char src[64] = "", dst[64] = "", iso[SL_ISO_LEN];
-    if (al->has_ip) {
-        if (al->has_ports) {
-            snprintf(src, sizeof src, "%s:%u", sbuf, al->sport);
-            snprintf(dst, sizeof dst, "%s:%u", dbuf, al->dport);
-        } else {
-            sl_strlcpy(src, sbuf, sizeof src);
-            sl_strlcpy(dst, dbuf, sizeof dst);
-        }
-    }
+    char src[64], dst[64], iso[SL_ISO_LEN];
+    endpoints(al, sbuf, dbuf, src, dst);
     sl_time_iso(al->ts_sec, iso);
     int64_t id = 0;
     struct sl_err err;
@@ -275,6 +283,11 @@ int sl_alerts_raise(struct sl_alerts *a, struct sl_alert *al)
     emit_line(a, ev, sev);
     a->st.written++;
     int64_t id = a->cfg.store != NULL ? store_alert(a, al, sig, sev, detail, sbuf, dbuf) : 0;
+    if (a->cfg.on_written != NULL) {
+        char src[64], dst[64];
+        endpoints(al, sbuf, dbuf, src, dst);
+        a->cfg.on_written(a->cfg.on_written_ctx, al, sev, src, dst, detail);
+    }
     if (e != NULL) {
         e->store_id = id;
         e->count = e->summarised = 1;

@@ -72,11 +72,19 @@ struct sl_alert {
     json_t *detail;          /* the "sightline" object; the call takes the reference */
 };
 
+/* Called with each alert written (the first of its key): what the register
+ * would take (src and dest "ADDR[:PORT]" or "", the "sightline" detail).
+ * A site agent spools them (agent/watch.c). */
+typedef void (*sl_alert_written_cb)(void *ctx, const struct sl_alert *al, int severity,
+                                    const char *src, const char *dest, const json_t *detail);
+
 struct sl_alerts_config {
     FILE *jsonl;             /* NULL = no JSON lines */
     bool syslog;             /* also send each line to syslog (facility daemon) */
     struct sl_store *store;  /* NULL = no register */
     size_t max_entries;      /* 0 = 65536 */
+    sl_alert_written_cb on_written; /* NULL = none */
+    void *on_written_ctx;
 };
 
 struct sl_alerts_stats {

@@ -288,13 +288,16 @@ int sl_pki_server_cert(const struct sl_pki_ca *ca, const char *host, char **cert
     return rc == 0 ? 0 : sl_err_set(err, "making the agent endpoint's certificate failed");
 }
 
-int sl_pki_make_key_csr(char **key_pem, char **csr_pem, struct sl_err *err)
+int sl_pki_make_key_csr_for(const char *uid, char **key_pem, char **csr_pem, struct sl_err *err)
 {
+    char cn[SL_PKI_UID_LEN + 8] = "agent";
+    if (uid != NULL)
+        snprintf(cn, sizeof cn, "agent:%s", uid);
     EVP_PKEY *key = EVP_EC_gen("P-256");
     X509_REQ *r = X509_REQ_new();
     int rc = -1;
     if (key != NULL && r != NULL && X509_REQ_set_version(r, 0) == 1 &&
-        set_name(X509_REQ_get_subject_name(r), "sightline agent", NULL, "agent") == 0 &&
+        set_name(X509_REQ_get_subject_name(r), "sightline agent", NULL, cn) == 0 &&
         X509_REQ_set_pubkey(r, key) == 1 && X509_REQ_sign(r, key, EVP_sha256()) != 0) {
         *key_pem = pem_of(write_key, key);
         *csr_pem = pem_of(write_req, r);
@@ -303,6 +306,11 @@ int sl_pki_make_key_csr(char **key_pem, char **csr_pem, struct sl_err *err)
     X509_REQ_free(r);
     EVP_PKEY_free(key);
     return rc == 0 ? 0 : sl_err_set(err, "making the agent's key and request failed");
+}
+
+int sl_pki_make_key_csr(char **key_pem, char **csr_pem, struct sl_err *err)
+{
+    return sl_pki_make_key_csr_for(NULL, key_pem, csr_pem, err);
 }
 
 /* The CSR's key when it is P-256 and the request is signed by it. */
@@ -424,4 +432,55 @@ int sl_pki_verify(const char *cert_pem, const void *data, size_t len, const char
     EVP_MD_CTX_free(ctx);
     X509_free(x);
     return ok ? 0 : sl_err_setk(err, SL_ERR_INVALID, "the signature does not verify");
+}
+
+int sl_pki_csr_uid(const char *csr_pem, size_t len, char *uid, struct sl_err *err)
+{
+    EVP_PKEY *key = csr_key(csr_pem, len, err); /* bounded, parsed, self-signature checked */
+    if (key == NULL)
+        return -1;
+    EVP_PKEY_free(key);
+    BIO *b = BIO_new_mem_buf(csr_pem, (int)len);
+    X509_REQ *r = b != NULL ? PEM_read_bio_X509_REQ(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    char cn[80];
+    int rc = r != NULL && X509_NAME_get_text_by_NID(X509_REQ_get_subject_name(r), NID_commonName,
+                                                    cn, sizeof cn) > 0 &&
+                     sl_str_starts_with(cn, "agent:") && strlen(cn + 6) == SL_PKI_UID_LEN &&
+                     strspn(cn + 6, "0123456789abcdef") == SL_PKI_UID_LEN
+                 ? 0
+                 : sl_err_setk(err, SL_ERR_INVALID, "the request names no agent (CN agent:UID)");
+    if (rc == 0)
+        memcpy(uid, cn + 6, SL_PKI_UID_LEN + 1);
+    X509_REQ_free(r);
+    return rc;
+}
+
+/* ASN1_TIME as Unix seconds. */
+static int64_t unix_of(const ASN1_TIME *t)
+{
+    struct tm tm;
+    return ASN1_TIME_to_tm(t, &tm) == 1 ? (int64_t)timegm(&tm) : 0;
+}
+
+int sl_pki_cert_times(const char *cert_pem, int64_t *not_before, int64_t *not_after,
+                      struct sl_err *err)
+{
+    X509 *x = x509_of_pem(cert_pem, strlen(cert_pem));
+    if (x == NULL)
+        return sl_err_setk(err, SL_ERR_INVALID, "not a PEM certificate");
+    *not_before = unix_of(X509_get0_notBefore(x));
+    *not_after = unix_of(X509_get0_notAfter(x));
+    X509_free(x);
+    return 0;
+}
+
+bool sl_pki_pair_matches(const char *cert_pem, const char *key_pem)
+{
+    X509 *x = x509_of_pem(cert_pem, strlen(cert_pem));
+    EVP_PKEY *k = key_of_pem(key_pem);
+    bool ok = x != NULL && k != NULL && X509_check_private_key(x, k) == 1;
+    X509_free(x);
+    EVP_PKEY_free(k);
+    return ok;
 }

@@ -44,6 +44,16 @@ int sl_pki_server_cert(const struct sl_pki_ca *ca, const char *host, char **cert
 
 /* The agent's own key and a CSR for it. 0 or -1. */
 int sl_pki_make_key_csr(char **key_pem, char **csr_pem, struct sl_err *err);
+/* The same for a renewal: the CSR names the agent (CN "agent:UID"). */
+int sl_pki_make_key_csr_for(const char *uid, char **key_pem, char **csr_pem, struct sl_err *err);
+/* The agent a CSR names (CN "agent:UID") into uid (SL_PKI_UID_LEN + 1), its
+ * self-signature checked. 0, or -1 (INVALID: not one, or names no agent). */
+int sl_pki_csr_uid(const char *csr_pem, size_t len, char *uid, struct sl_err *err);
+/* A PEM certificate's validity (Unix seconds). 0 or -1. */
+int sl_pki_cert_times(const char *cert_pem, int64_t *not_before, int64_t *not_after,
+                      struct sl_err *err);
+/* Whether a PEM certificate is for a PEM private key. */
+bool sl_pki_pair_matches(const char *cert_pem, const char *key_pem);
 
 /* Issues a client certificate for a CSR (its self-signature checked; P-256
  * keys only) to agent uid of site, valid for days. *sha256 gets the new

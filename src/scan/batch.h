@@ -117,6 +117,13 @@ int sl_batch_check(struct sl_store *s, const struct sl_agent *a, const char *dat
 int sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
                          const struct sl_scan_opts *opts, struct sl_err *err);
 void sl_batch_job_free(struct sl_batch_job *job);
+/* The checks of sl_batch_ingest for batches of other records (monitor
+ * alerts: monitor/agent_alerts.c): the header names a and a signed it
+ * (0, or -1 INVALID); how many of addrs lie outside a's sites (-1 error). */
+int sl_batch_check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
+                          const struct sl_batch *b, struct sl_err *err);
+long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
+                            const char *const *addrs, size_t n, struct sl_err *err);
 
 /* ---- writing (the agent) ---- */
 /* The header line (with its newline) into b. */

@@ -39,10 +39,12 @@ static int collect(const struct sl_site *site, void *ctx)
     return 0;
 }
 
-/* How many hosts lie outside the agent's sites (by the most specific network
- * of any site, the rule the recorder files them by). -1 on error. */
-static long outside_sites(struct sl_store *s, const struct sl_agent *a,
-                          const struct sl_batch_hosts *hs, struct sl_err *err)
+/* How many of n addresses (address i by at(ctx, i)) lie outside the agent's
+ * sites (by the most specific network of any site, the rule the recorder
+ * files them by). -1 on error. */
+static long outside_of(struct sl_store *s, const struct sl_agent *a,
+                       const char *(*at)(const void *ctx, size_t i), const void *ctx, size_t n,
+                       struct sl_err *err)
 {
     int64_t mine[SL_AGENT_MAX_SITES];
     size_t n_mine = 0;
@@ -53,9 +55,9 @@ static long outside_sites(struct sl_store *s, const struct sl_agent *a,
         return ns.failed ? sl_err_set(err, "out of memory") : -1;
     }
     long out = 0;
-    for (size_t i = 0; i < sl_batch_hosts_count(hs); i++) {
+    for (size_t i = 0; i < n; i++) {
         struct sl_addr addr;
-        if (sl_addr_parse(sl_batch_hosts_address(hs, i), &addr) != 0) {
+        if (sl_addr_parse(at(ctx, i), &addr) != 0) {
             out++;
             continue;
         }
@@ -69,26 +71,63 @@ static long outside_sites(struct sl_store *s, const struct sl_agent *a,
     return out;
 }
 
-/* The header and signature: the batch is a's and a signed it. */
+static const char *host_at(const void *ctx, size_t i)
+{
+    return sl_batch_hosts_address(ctx, i);
+}
+
+static long outside_sites(struct sl_store *s, const struct sl_agent *a,
+                          const struct sl_batch_hosts *hs, struct sl_err *err)
+{
+    return outside_of(s, a, host_at, hs, sl_batch_hosts_count(hs), err);
+}
+
+static const char *string_at(const void *ctx, size_t i)
+{
+    return ((const char *const *)ctx)[i];
+}
+
+long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
+                            const char *const *addrs, size_t n, struct sl_err *err)
+{
+    return outside_of(s, a, string_at, addrs, n, err);
+}
+
+struct sig_check {
+    const char *data;
+    const struct sl_batch *b;
+};
+
+static int verifies(const char *pem, void *ctx)
+{
+    const struct sig_check *c = ctx;
+    return sl_pki_verify(pem, c->data, c->b->signed_len, c->b->sig, NULL) == 0;
+}
+
+/* The header and signature: the batch is a's and a signed it, with the key
+ * of its current certificate or of one it held before a renewal (a batch
+ * spooled before the renewal is sent after it). */
 static int check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
                         const struct sl_batch *b, struct sl_err *err)
 {
     if (strcmp(b->agent, a->uid) != 0)
         return sl_err_setk(err, SL_ERR_INVALID, "the batch names agent %s, not %s", b->agent,
                            a->uid);
-    char *pem = NULL;
-    int rc = sl_store_agent_cert(s, a->id, &pem, err);
-    if (rc == 0)
-        rc = sl_err_setk(err, SL_ERR_NOT_FOUND, "agent %s has no certificate", a->uid);
-    if (rc == 1)
-        rc = sl_pki_verify(pem, data, b->signed_len, b->sig, err) == 0
-                 ? 0
-                 : sl_err_setk(err, SL_ERR_INVALID,
-                               "the signature does not verify against agent %s's certificate "
-                               "(forged or altered)",
-                               a->name);
-    free(pem);
-    return rc;
+    struct sig_check c = {data, b};
+    int rc = sl_store_agent_certs_each(s, a->id, verifies, &c, err);
+    if (rc < 0)
+        return -1;
+    return rc == 1 ? 0
+                   : sl_err_setk(err, SL_ERR_INVALID,
+                                 "the signature does not verify against agent %s's certificate "
+                                 "(forged or altered)",
+                                 a->name);
+}
+
+int sl_batch_check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
+                          const struct sl_batch *b, struct sl_err *err)
+{
+    return check_origin(s, a, data, b, err);
 }
 
 int sl_batch_check(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,

@@ -1,6 +1,7 @@
 /* agents.h - the register's side of site agents (docs/agents.md): enrolment
  * tokens (only their SHA-256 is kept), enrolled agents with their certificate
- * and the sites they may write, and the batch UUIDs already applied.
+ * and the sites they may write, the batch UUIDs already applied, and the
+ * certificates a renewal issued (pending until first used) or replaced.
  *
  * Memory: everything is copied into caller-owned structs; nothing to free.
  * Bounded: an agent holds at most SL_AGENT_MAX_SITES sites.
@@ -84,5 +85,29 @@ int sl_store_agent_cert(struct sl_store *s, int64_t id, char **pem, struct sl_er
 /* Stale: silent for longer than twice its schedule (or never seen and
  * enrolled that long ago). */
 bool sl_agent_stale(const struct sl_agent *a, int64_t now);
+
+/* ---- renewal (agent_certs.c): a renewed certificate is pending until its
+ * first use makes it the agent's current one; the one it replaces is then
+ * retired (refused at the handshake, still verifying batches it signed). ---- */
+struct sl_agent_renewal {
+    const struct sl_agent *agent;
+    const char *cert_pem, *cert_sha256;
+    int64_t not_after, now;
+};
+/* Records a renewed certificate as pending (a pending one never used is
+ * dropped: the agent holds at most one) and audits it (agent.renew). 0 or -1. */
+int sl_store_agent_renew(struct sl_store *s, const struct sl_agent_renewal *r, const char *actor,
+                         struct sl_err *err);
+/* The agent a client certificate (hex SHA-256) belongs to: 1 and *a for its
+ * current certificate, or for a pending one, which this first use makes
+ * current (the old one retired; audited agent.cert.switch); 0 with *why (a
+ * retired certificate, no agent's), -1. */
+int sl_store_agent_by_cert(struct sl_store *s, const char *sha256, int64_t now,
+                           struct sl_agent *a, const char **why, struct sl_err *err);
+/* Calls cb with each certificate (PEM) agent id holds or held: current,
+ * pending, retired; stops at cb's non-zero (returned). -1 on error. */
+typedef int (*sl_agent_cert_cb)(const char *pem, void *ctx);
+int sl_store_agent_certs_each(struct sl_store *s, int64_t id, sl_agent_cert_cb cb, void *ctx,
+                              struct sl_err *err);
 
 #endif

@@ -92,6 +92,8 @@ static const struct copy_table tables[] = {
     {"agent_tokens", "id", "id, token_sha256, site_id, created_at, expires_at, schedule, used_at, agent_id",
      "itiiiiii"},
     {"agent_batches", NULL, "uuid, agent_id, seq, records, scan_id, received_at", "tiiiii"},
+    {"agent_certs", NULL, "cert_sha256, agent_id, cert_pem, not_after, issued_at, state, retired_at",
+     "titiiti"},
     {"audit_log", "seq", "seq, at, actor, action, object, detail, prev_hash, hash, keyed",
      "itttttbbi"},
     {"audit_baseline", NULL, "evidence_upto", "i"},

@@ -34,6 +34,8 @@ struct sl_q {
 #define SL_SCHEMA_AGENTS 10
 /* The schema version that added vehicle_verdict_events and milestones.subject. */
 #define SL_SCHEMA_VEHICLE_VERDICTS 12
+/* The schema version that added renewed agent certificates (agent_certs). */
+#define SL_SCHEMA_AGENT_CERTS 13
 
 /* The migrations of one backend (same numbering and logical schema on every backend). */
 struct sl_migration {

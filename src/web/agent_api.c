@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ident/ident.h"
+#include "monitor/agent_alerts.h"
 #include "net/pki.h"
 #include "policy/policy.h"
 #include "scan/batch.h"
@@ -148,11 +149,13 @@ static int peer_agent(struct sl_agent_srv *a, struct MHD_Connection *c, struct s
         snprintf(why, whyn, "%s", err.msg);
         return 0;
     }
-    int rc = sl_store_agent_get(s, sha, ag, &err);
+    const char *unknown = NULL;
+    int rc = sl_store_agent_by_cert(s, sha, sl_now(), ag, &unknown, &err);
     if (rc < 0)
         snprintf(why, whyn, "the register cannot be read: %s", err.msg);
     else if (rc == 0 || strcmp(ag->uid, uid) != 0)
-        snprintf(why, whyn, "certificate of no enrolled agent (uid %s)", uid);
+        snprintf(why, whyn, "%s (uid %s)", rc == 0 ? unknown : "certificate of no enrolled agent",
+                 uid);
     else if (ag->revoked_at != 0)
         snprintf(why, whyn, "agent '%s' is revoked", ag->name);
     else
@@ -367,6 +370,67 @@ static enum MHD_Result do_batch(struct sl_agent_srv *a, struct MHD_Connection *c
     return MHD_YES;
 }
 
+/* POST /agent/v1/renew {"csr"}: a new certificate for the agent of the
+ * connection (the CSR must name it), pending until its first use. */
+static enum MHD_Result do_renew(struct sl_agent_srv *a, struct MHD_Connection *c,
+                                struct areq *r, struct sl_store *s, const struct sl_agent *ag)
+{
+    json_error_t je;
+    json_t *j = json_loadb((const char *)r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+    const char *csr = NULL;
+    char uid[SL_PKI_UID_LEN + 1], sha[65], why[SL_ERR_MAX + SL_NAME_MAX + 48];
+    struct sl_err err = {0};
+    char *cert = NULL;
+    int64_t not_after = 0;
+    int rc = j == NULL || json_unpack_ex(j, &je, JSON_STRICT, "{s:s}", "csr", &csr) != 0
+                 ? sl_err_setk(&err, SL_ERR_INVALID, "renewal needs {\"csr\"}")
+                 : sl_pki_csr_uid(csr, strlen(csr), uid, &err);
+    if (rc == 0 && strcmp(uid, ag->uid) != 0)
+        rc = sl_err_setk(&err, SL_ERR_INVALID, "the request names agent %s, not %s", uid, ag->uid);
+    if (rc == 0)
+        rc = sl_pki_issue(&a->ca, csr, strlen(csr), ag->uid, ag->sites, a->o.cert_days, &cert,
+                          sha, &not_after, &err);
+    json_decref(j);
+    struct sl_agent_renewal rn = {ag, cert, sha, not_after, sl_now()};
+    char actor[SL_NAME_MAX + 8];
+    snprintf(actor, sizeof actor, "agent:%s", ag->name);
+    if (rc == 0 && sl_store_agent_renew(s, &rn, actor, &err) != 0)
+        rc = -1;
+    enum MHD_Result out;
+    if (rc == 0) {
+        fprintf(stderr, "sightline serve: agent endpoint: %s renewed the certificate of agent '%s'"
+                        " (%.16s...)\n", r->addr, ag->name, sha);
+        out = reply_json(c, 200, json_pack("{s:s, s:s, s:I}", "uid", ag->uid, "cert", cert,
+                                          "not_after", (json_int_t)not_after));
+    } else {
+        snprintf(why, sizeof why, "renewal of agent '%s' refused: %s", ag->name, err.msg);
+        out = refuse(c, r, "/agent/v1/renew", err.kind == SL_ERR_INVALID ? 403 : 503, why);
+    }
+    free(cert);
+    return out;
+}
+
+/* POST /agent/v1/alerts: a batch of the agent's monitor alerts
+ * (monitor/agent_alerts.h), applied once like a scan batch. */
+static enum MHD_Result do_alerts(struct MHD_Connection *c, struct areq *r, struct sl_store *s,
+                                 const struct sl_agent *ag)
+{
+    struct sl_batch_result res;
+    struct sl_err err = {0};
+    char why[SL_ERR_MAX + SL_NAME_MAX + 48];
+    if (sl_alert_batch_ingest(s, ag, (const char *)r->body.data, r->body.len, &res, &err) != 0) {
+        snprintf(why, sizeof why, "alert batch of agent '%s' refused: %s", ag->name, err.msg);
+        unsigned st = err.kind == SL_ERR_INVALID ? 400 : err.kind == SL_ERR_CONFLICT ? 403 : 503;
+        return refuse(c, r, "/agent/v1/alerts", st, why);
+    }
+    struct sl_batch b;
+    sl_batch_parse((const char *)r->body.data, r->body.len, &b, &err);
+    fprintf(stderr, "sightline serve: agent endpoint: agent '%s' alert batch %s: %s\n", ag->name,
+            b.uuid, res.applied ? "applied" : "sent again, acknowledged, not applied");
+    return reply_json(c, 200, json_pack("{s:s, s:b, s:I}", "ack", b.uuid, "applied", res.applied,
+                                        "alerts", (json_int_t)res.devices));
+}
+
 /* ---- the server ---- */
 
 static void peer_addr(struct MHD_Connection *c, char *out, size_t n)
@@ -393,7 +457,9 @@ static enum MHD_Result route(struct sl_agent_srv *a, struct MHD_Connection *c, s
     bool enrol = post && strcmp(url, "/agent/v1/enrol") == 0;
     bool config = get && strcmp(url, "/agent/v1/config") == 0;
     bool batch = post && strcmp(url, "/agent/v1/batch") == 0;
-    if (!enrol && !config && !batch)
+    bool renew = post && strcmp(url, "/agent/v1/renew") == 0;
+    bool alerts = post && strcmp(url, "/agent/v1/alerts") == 0;
+    if (!enrol && !config && !batch && !renew && !alerts)
         return refuse(c, r, url, 404, "no such agent endpoint");
     if (r->too_large)
         return refuse(c, r, url, 413, "the request is larger than allowed");
@@ -416,7 +482,10 @@ static enum MHD_Result route(struct sl_agent_srv *a, struct MHD_Connection *c, s
         out = refuse(c, r, url, 429, why);
     } else {
         note_visit(c, s, &ag);
-        out = config ? do_config(c, r, s, &ag) : do_batch(a, c, r, s, &ag);
+        out = config  ? do_config(c, r, s, &ag)
+              : renew  ? do_renew(a, c, r, s, &ag)
+              : alerts ? do_alerts(c, r, s, &ag)
+                       : do_batch(a, c, r, s, &ag);
     }
     pool_put(a, s);
     return out;
@@ -432,7 +501,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r == NULL) {
         if ((r = calloc(1, sizeof *r)) == NULL)
             return MHD_NO;
-        bool batch = strcmp(url, "/agent/v1/batch") == 0;
+        bool batch = strcmp(url, "/agent/v1/batch") == 0 || strcmp(url, "/agent/v1/alerts") == 0;
         sl_buf_init(&r->body, batch ? a->o.max_batch : SMALL_BODY);
         peer_addr(c, r->addr, sizeof r->addr);
         *state = r;

@@ -6,6 +6,10 @@
  *   POST /agent/v1/enrol   {"token","csr","name"?}: a client certificate
  *   GET  /agent/v1/config  (client certificate) sites, networks, schedule
  *   POST /agent/v1/batch   (client certificate) a signed batch (scan/batch.h)
+ *   POST /agent/v1/renew   (client certificate) {"csr"}: a new certificate for
+ *                          the same agent, pending until first used (store/agents.h)
+ *   POST /agent/v1/alerts  (client certificate) a signed batch of monitor
+ *                          alerts (monitor/agent_alerts.h)
  *
  * Every request after enrolment is checked on arrival: the client certificate
  * must be this CA's, unexpired, and belong to an enrolled, unrevoked agent;

@@ -97,9 +97,9 @@ lacks() { # FILE TEXT [DESC]
     ok "${3:-$(basename "$1") lacks '$2'}"
 }
 
-wait_for() { # FILE TEXT [COUNT]
+wait_for() { # FILE TEXT [COUNT] (a file not made yet holds no TEXT: keep waiting)
     _i=0
-    while [ "$(grep -cF -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
+    while _n=$(grep -cF -- "$2" "$1" 2>/dev/null); [ "${_n:-0}" -lt "${3:-1}" ]; do
         _i=$((_i + 1))
         [ "$_i" -gt 900 ] && return 1
         sleep 0.1

@@ -438,5 +438,21 @@ const struct sl_migration sl_postgres_migrations[] = {
      "ALTER TABLE milestones DROP CONSTRAINT milestones_scope_kind_check;"
      "ALTER TABLE milestones ADD CONSTRAINT milestones_scope_kind_check"
      "  CHECK (scope_kind IN ('all','tier','department','site','fleet'));"},
+    {13, "agent_certs: agents' renewed certificates (pending and retired)",
+     /* Certificate renewal (docs/agents.md): a renewed certificate waits here
+      * as 'pending' (accepted beside the agent's current one in agents) until
+      * its first use makes it 'current' (and copied into agents); the one it
+      * replaces becomes 'retired' (refused at the handshake, still verifying
+      * the batches its key signed before). Unix seconds. */
+     "CREATE TABLE agent_certs ("
+     "  cert_sha256 text PRIMARY KEY,"
+     "  agent_id bigint NOT NULL REFERENCES agents(id),"
+     "  cert_pem text NOT NULL,"
+     "  not_after bigint NOT NULL,"
+     "  issued_at bigint NOT NULL,"
+     "  state text NOT NULL CHECK (state IN ('pending','current','retired')),"
+     "  retired_at bigint"
+     ");"
+     "CREATE INDEX agent_certs_agent ON agent_certs(agent_id, state);"},
     {0, NULL, NULL},
 };

@@ -479,5 +479,21 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  FROM milestones;"
      "DROP TABLE milestones;"
      "ALTER TABLE milestones_12 RENAME TO milestones;"},
+    {13, "agent_certs: agents' renewed certificates (pending and retired)",
+     /* Certificate renewal (docs/agents.md): a renewed certificate waits here
+      * as 'pending' (accepted beside the agent's current one in agents) until
+      * its first use makes it 'current' (and copied into agents); the one it
+      * replaces becomes 'retired' (refused at the handshake, still verifying
+      * the batches its key signed before). Unix seconds. */
+     "CREATE TABLE agent_certs ("
+     "  cert_sha256 TEXT PRIMARY KEY,"
+     "  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+     "  cert_pem TEXT NOT NULL,"
+     "  not_after INTEGER NOT NULL,"
+     "  issued_at INTEGER NOT NULL,"
+     "  state TEXT NOT NULL CHECK (state IN ('pending','current','retired')),"
+     "  retired_at INTEGER"
+     ") STRICT;"
+     "CREATE INDEX agent_certs_agent ON agent_certs(agent_id, state);"},
     {0, NULL, NULL},
 };
