@@ -44,10 +44,11 @@ wal_compression = on" ./scripts/pg-cluster start "$dir/pg" >/dev/null
         # writers' own, and the server's (its backends, reaped by the postmaster).
         pm=$(head -1 "$dir/pg/data/postmaster.pid")
         cpu0=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+        SL_BENCH_SERVER_PID=$pm \
         /usr/bin/time -f "client CPU (writers and checks): %U s user + %S s sys; %e s wall" \
             $BIN "$loc" "$sites" "$devices" 5 "$writers" || echo "(checks failed: see above)"
         cpu1=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
-        echo "server CPU: $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s"
+        echo "server CPU (ingest, checks and verify; backends only): $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s"
         psql -XAtq -h "$dir/pg" -d sightline \
             -c "SELECT 'database size: ' || pg_size_pretty(pg_database_size('sightline'))"
         ./scripts/pg-cluster stop "$dir/pg"
