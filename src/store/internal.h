@@ -292,6 +292,9 @@ void sl_evidence_row_of(const struct sl_evidence *ev, struct sl_ev_row *r);
 /* Adds the row to the digest of its evidence.add entry. */
 void sl_evidence_hash(EVP_MD_CTX *md, int64_t scan_id, const char *address,
                       const struct sl_evidence *ev, const struct sl_ev_row *r);
+/* Evidence's scan and device exist (ids <= 0: none); SL_ERR_NOT_FOUND if not. */
+int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                           struct sl_err *err);
 /* The evidence.add entry of n rows of one scan and address (md: their digest). */
 int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
                       const char *address, size_t n, EVP_MD_CTX *md, const char *actor,

@@ -449,6 +449,21 @@ static int evidence_and_audit(struct sl_store *s, const struct sl_obs_item *item
     return rc;
 }
 
+/* The batch's scans exist (no foreign key checks evidence's since migration
+ * 12): one look-up per run of items sharing a scan, one per batch as a rule. */
+static int check_scans(struct sl_store *s, const struct sl_obs_item *items, size_t n,
+                       struct sl_err *err)
+{
+    int64_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t scan = items[i].obs.scan_id;
+        if (scan > 0 && scan != last && sl_evidence_refs_check(s, scan, 0, err) != 0)
+            return -1;
+        last = scan > 0 ? scan : last;
+    }
+    return 0;
+}
+
 /* Long: the set-based path, step by step; each step is one statement. */
 static int set_based(struct sl_store *s, const struct sl_obs_item *items, size_t n,
                      struct slot *sl, const char *actor, int64_t *ids, struct sl_observed *out,
@@ -471,7 +486,7 @@ static int set_based(struct sl_store *s, const struct sl_obs_item *items, size_t
         *fallback = true; /* nothing written yet */
         return 0;
     }
-    if (insert_new(s, items, n, sl, ids, err) != 0 ||
+    if (check_scans(s, items, n, err) != 0 || insert_new(s, items, n, sl, ids, err) != 0 ||
         update_found(s, items, n, sl, ids, err) != 0 ||
         events_new(s, items, n, sl, ids, actor, err) != 0 ||
         evidence_and_audit(s, items, n, sl, ids, actor, err) != 0)

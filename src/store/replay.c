@@ -508,6 +508,32 @@ static int milestone_cb(const struct sl_milestone *m, void *vr)
     return 0;
 }
 
+/* Since migration 12 no foreign key guards evidence's device and scan: every
+ * row must still name ones in the register (two anti-joins, one pass each). */
+static int check_evidence_refs(struct replay *r, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(r->s,
+                           "SELECT (SELECT count(*) FROM evidence e WHERE e.device_id IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.device_id)),"
+                           " (SELECT count(*) FROM evidence e WHERE e.scan_id IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM scans c WHERE c.id = e.scan_id))",
+                           err);
+    if (q == NULL)
+        return -1;
+    int rc = sl_step(q, "checking evidence's devices and scans", err);
+    int64_t no_device = rc == 1 ? sl_col_int(q, 0) : 0, no_scan = rc == 1 ? sl_col_int(q, 1) : 0;
+    sl_reset(q);
+    if (rc < 0)
+        return -1;
+    if (no_device > 0)
+        sl_audit_mismatch(r->rep, "%lld evidence rows name a device that is not in the register",
+                          (long long)no_device);
+    if (no_scan > 0)
+        sl_audit_mismatch(r->rep, "%lld evidence rows name a scan that is not in the register",
+                          (long long)no_scan);
+    return 0;
+}
+
 static int compare_rest(struct replay *r, struct sl_err *err)
 {
     if (sl_store_site_list(r->s, site_cb, r, err) != 0 ||
@@ -540,7 +566,7 @@ static int compare_rest(struct replay *r, struct sl_err *err)
         sl_audit_mismatch(r->rep, "%lld evidence rows in the register, %lld recorded by the "
                                   "audit log",
                           (long long)total, (long long)r->evidence_rows);
-    return 0;
+    return check_evidence_refs(r, err);
 }
 
 int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err)
