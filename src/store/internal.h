@@ -143,6 +143,7 @@ struct sl_store {
     uint8_t key[SL_AUDIT_KEY_MAX]; /* the audit key; key_len 0: unkeyed entries */
     size_t key_len;
     bool demo;          /* writes are the demo's (sl_store_mark_demo) */
+    int64_t batches_one_by_one; /* sl_store_batches_one_by_one */
     struct sl_stmt_slot cache[SL_STMT_CACHE];
 };
 
@@ -340,6 +341,14 @@ struct sl_verdict_write {
  * on a schema without the history. Joins the open transaction. 0 or -1. */
 int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int *what,
                       struct sl_err *err);
+/* The parts of sl_verdict_record, for a batch that writes its rows in one
+ * statement (observe_batch.c): the SL_CHANGED_* bits of a change, the claim
+ * as verdict_events keeps it (JSON, malloc'd, NULL when out of memory), and
+ * the change's device.verdict audit entry. */
+int sl_verdict_what(const struct sl_verdict_write *w);
+char *sl_verdict_claim_text(const struct sl_claim *c);
+int sl_verdict_audit(struct sl_store *s, const struct sl_verdict_write *w, int what,
+                     struct sl_err *err);
 /* Binds the devices columns a judgement writes, from parameter `first` on:
  * manufacturer, brand, model, firmware, device_type, confidence, claim (JSON),
  * decision, verdict (JSON); a NULL JSON text is bound as "{}". */
