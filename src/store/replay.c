@@ -63,8 +63,21 @@ struct ev_group {
     int64_t consumed;
 };
 
+/* An evidence.add entry whose rows are still to be read (a server: read for
+ * many entries in one statement). */
+struct ev_check {
+    int64_t seq, scan, skip, rows;
+    char address[64];
+    char sha256[65];
+};
+#define EV_CHECKS 256      /* entries a statement */
+#define EV_CHECK_ROWS 1024 /* rows a statement (each at most 64 KiB of bytes) */
+
 struct replay {
     struct sl_store *s;
+    struct ev_check *checks;
+    size_t n_checks;
+    int64_t check_rows;
     struct sl_audit_report *rep;
     struct dev *dev;
     size_t n_dev;
@@ -246,6 +259,15 @@ static struct ev_group *group_of(struct replay *r, int64_t scan, const char *add
     return &r->groups[k];
 }
 
+static void digest_hex(EVP_MD_CTX *md, char hex[65])
+{
+    uint8_t h[32];
+    unsigned hl = 0;
+    EVP_DigestFinal_ex(md, h, &hl);
+    for (size_t i = 0; i < sizeof h; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+}
+
 /* Hashes rows [skip, skip + n) of a scan's address, in id order. Returns the
  * rows found in that window (fewer than n: rows are missing). */
 static int64_t hash_window(struct replay *r, int64_t scan, const char *address, int64_t skip,
@@ -275,15 +297,101 @@ static int64_t hash_window(struct replay *r, int64_t scan, const char *address, 
                              sl_col_int(q, 9), data, len);
         got++;
     }
-    uint8_t h[32];
-    unsigned hl = 0;
-    EVP_DigestFinal_ex(md, h, &hl);
+    digest_hex(md, hex);
     EVP_MD_CTX_free(md);
-    for (size_t i = 0; i < sizeof h; i++)
-        snprintf(hex + 2 * i, 3, "%02x", h[i]);
     if (rc < 0)
         r->failed = -1;
     return got;
+}
+
+/* An entry's window of rows against what it recorded: got rows hashing to hex. */
+static void judge_window(struct replay *r, const struct ev_check *c, int64_t got,
+                         const char *hex)
+{
+    if (got != c->rows)
+        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld: entry %lld recorded %lld rows, "
+                                  "the register holds %lld of them",
+                          c->address, (long long)c->scan, (long long)c->seq,
+                          (long long)c->rows, (long long)got);
+    else if (strcmp(hex, c->sha256) != 0)
+        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld differs from what entry %lld "
+                                  "hashed (its bytes or fields were changed)",
+                          c->address, (long long)c->scan, (long long)c->seq);
+    else
+        r->rep->evidence_checked += c->rows;
+}
+
+/* The windows of many entries in one statement, in entry order (each as
+ * hash_window reads it: its scan and address, by id, after the rows earlier
+ * entries took). */
+#define WINDOWS_SQL                                                                              \
+    "SELECT g.k, e.scan_id, e.address, e.proto, e.port, e.path, e.request, e.outcome, e.detail," \
+    " e.observed_at, e.truncated, e.data FROM unnest(?1::bigint[], ?2::inet[], ?3::bigint[],"    \
+    " ?4::bigint[]) WITH ORDINALITY AS g(scan, addr, skip, n, k) CROSS JOIN LATERAL"             \
+    " (SELECT x.* FROM evidence x WHERE x.scan_id = g.scan AND x.address = g.addr"              \
+    " ORDER BY x.id LIMIT g.n OFFSET g.skip) AS e ORDER BY g.k, e.id"
+
+static void check_windows(struct replay *r)
+{
+    if (r->n_checks == 0 || r->failed)
+        return;
+    struct sl_arr a[4];
+    for (int k = 0; k < 4; k++)
+        sl_arr_init(&a[k]);
+    for (size_t i = 0; i < r->n_checks; i++) {
+        sl_arr_int(&a[0], r->checks[i].scan);
+        sl_arr_text(&a[1], r->checks[i].address);
+        sl_arr_int(&a[2], r->checks[i].skip);
+        sl_arr_int(&a[3], r->checks[i].rows);
+    }
+    struct sl_q *q = sl_st(r->s, WINDOWS_SQL, r->err);
+    bool ok = q != NULL;
+    for (int k = 0; k < 4; k++) {
+        const char *lit = sl_arr_end(&a[k]);
+        if (q != NULL && lit != NULL)
+            sl_bind_text(q, k + 1, lit);
+        ok = ok && lit != NULL;
+        sl_arr_free(&a[k]);
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!ok || md == NULL) {
+        r->failed = q == NULL ? -1 : sl_err_set(r->err, "out of memory");
+        if (q != NULL)
+            sl_reset(q);
+        EVP_MD_CTX_free(md);
+        return;
+    }
+    size_t at = 0; /* the entry whose rows are being hashed */
+    int64_t got = 0;
+    char hex[65];
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    int rc;
+    while ((rc = sl_step(q, "reading evidence", r->err)) == 1) {
+        size_t k = (size_t)sl_col_int(q, 0) - 1;
+        for (; at < k && at < r->n_checks; at++, got = 0) { /* entries done (or rowless) */
+            digest_hex(md, hex);
+            judge_window(r, &r->checks[at], got, hex);
+            EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+        }
+        size_t len = 0;
+        const void *data = sl_col_blob(q, 11, &len);
+        sl_evidence_hash_row(md, sl_col_int(q, 1), sl_col_str(q, 2), sl_col_str(q, 3),
+                             sl_col_int(q, 4), sl_col_str(q, 5), sl_col_str(q, 6),
+                             sl_col_str(q, 7), sl_col_str(q, 8), sl_col_str(q, 9),
+                             sl_col_int(q, 10), data, len);
+        got++;
+    }
+    for (; rc == 0 && at < r->n_checks; at++, got = 0) {
+        digest_hex(md, hex);
+        judge_window(r, &r->checks[at], got, hex);
+        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    }
+    EVP_MD_CTX_free(md);
+    sl_reset(q);
+    if (rc < 0)
+        r->failed = -1;
+    r->n_checks = 0;
+    r->check_rows = 0;
 }
 
 static void replay_evidence(struct replay *r, const struct sl_audit_entry *e, json_t *d)
@@ -294,23 +402,28 @@ static void replay_evidence(struct replay *r, const struct sl_audit_entry *e, js
     struct ev_group *g = group_of(r, scan, address);
     if (g == NULL || rows <= 0)
         return;
-    char hex[65];
-    int64_t got = hash_window(r, scan, address, g->consumed, rows, hex);
+    struct ev_check c = {e->seq, scan, g->consumed, rows, "", ""};
+    sl_strlcpy(c.address, address, sizeof c.address);
+    sl_strlcpy(c.sha256, jstr(d, "sha256"), sizeof c.sha256);
     g->consumed += rows;
     r->evidence_rows += rows;
-    if (r->failed)
+    /* A server: windows gathered and read EV_CHECKS at a time, not one
+     * statement (one round trip) per entry. */
+    if (r->s->be->remote && strlen(address) < sizeof c.address) {
+        if (r->checks == NULL && (r->checks = calloc(EV_CHECKS, sizeof *r->checks)) == NULL) {
+            r->failed = sl_err_set(r->err, "out of memory");
+            return;
+        }
+        r->checks[r->n_checks++] = c;
+        r->check_rows += rows;
+        if (r->n_checks == EV_CHECKS || r->check_rows >= EV_CHECK_ROWS)
+            check_windows(r);
         return;
-    if (got != rows)
-        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld: entry %lld recorded %lld rows, "
-                                  "the register holds %lld of them",
-                          address, (long long)scan, (long long)e->seq, (long long)rows,
-                          (long long)got);
-    else if (strcmp(hex, jstr(d, "sha256")) != 0)
-        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld differs from what entry %lld "
-                                  "hashed (its bytes or fields were changed)",
-                          address, (long long)scan, (long long)e->seq);
-    else
-        r->rep->evidence_checked += rows;
+    }
+    char hex[65];
+    int64_t got = hash_window(r, scan, address, c.skip, rows, hex);
+    if (!r->failed)
+        judge_window(r, &c, got, hex);
 }
 
 static int audit_cb(const struct sl_audit_entry *e, void *vr)
@@ -577,6 +690,8 @@ int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struc
     r.rep = rep;
     r.err = err;
     int rc = sl_store_audit_list(s, 0, 0, audit_cb, &r, err);
+    if (rc == 0)
+        check_windows(&r);
     if (rc == 0 && r.failed == 0)
         rc = compare_devices(&r, err);
     if (rc == 0 && r.failed == 0)
@@ -587,5 +702,6 @@ int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struc
     free(r.ms);
     free(r.dev);
     free(r.groups);
+    free(r.checks);
     return rc != 0 || r.failed != 0 ? -1 : 0;
 }
