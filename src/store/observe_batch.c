@@ -315,6 +315,15 @@ static int update_found(struct sl_store *s, const struct sl_obs_item *items, siz
     return rc;
 }
 
+/* Binds recorded_at (now, never the pinned clock) at ?first and the actor after it. */
+static void bind_recorded(struct sl_q *q, int first, const char *actor)
+{
+    char written[SL_ISO_LEN];
+    sl_time_iso(sl_real_now(), written);
+    sl_bind_text(q, first, written);
+    sl_bind_text(q, first + 1, actor);
+}
+
 #define EVENTS_BATCH                                                                             \
     "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"   \
     " note, scan_id, demo) SELECT u.id, u.at, ?5, ?6, NULL, 'discovered', u.note, u.scan, ?7"    \
@@ -343,10 +352,7 @@ static int events_new(struct sl_store *s, const struct sl_obs_item *items, size_
     if (q != NULL && !bind_arrays(q, a, 4)) {
         sl_err_set(err, "out of memory");
     } else if (q != NULL) {
-        char written[SL_ISO_LEN];
-        sl_time_iso(sl_real_now(), written); /* recorded_at is never the pinned clock */
-        sl_bind_text(q, 5, written);
-        sl_bind_text(q, 6, actor);
+        bind_recorded(q, 5, actor);
         sl_bind_int(q, 7, s->demo);
         rc = sl_exec_deferred(q, "recording a batch of lifecycle events", err);
     }
@@ -440,10 +446,7 @@ static int verdicts_found(struct sl_store *s, const struct sl_obs_item *items, s
     if (q != NULL && !bind_arrays(q, a, VERDICT_ARRAYS)) {
         sl_err_set(err, "out of memory");
     } else if (q != NULL) {
-        char written[SL_ISO_LEN];
-        sl_time_iso(sl_real_now(), written); /* recorded_at is never the pinned clock */
-        sl_bind_text(q, 19, written);
-        sl_bind_text(q, 20, actor);
+        bind_recorded(q, 19, actor);
         rc = sl_exec_deferred(q, "recording a batch of verdict changes", err);
     }
     for (int c = 0; q == NULL && c < VERDICT_ARRAYS; c++)

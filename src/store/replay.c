@@ -268,6 +268,19 @@ static void digest_hex(EVP_MD_CTX *md, char hex[65])
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
 }
 
+/* Adds the evidence row read from columns first.. (scan_id, address, proto,
+ * port, path, request, outcome, detail, observed_at, truncated, data). */
+static void hash_columns(EVP_MD_CTX *md, struct sl_q *q, int first)
+{
+    size_t len = 0;
+    const void *data = sl_col_blob(q, first + 10, &len);
+    sl_evidence_hash_row(md, sl_col_int(q, first), sl_col_str(q, first + 1),
+                         sl_col_str(q, first + 2), sl_col_int(q, first + 3),
+                         sl_col_str(q, first + 4), sl_col_str(q, first + 5),
+                         sl_col_str(q, first + 6), sl_col_str(q, first + 7),
+                         sl_col_str(q, first + 8), sl_col_int(q, first + 9), data, len);
+}
+
 /* Hashes rows [skip, skip + n) of a scan's address, in id order. Returns the
  * rows found in that window (fewer than n: rows are missing). */
 static int64_t hash_window(struct replay *r, int64_t scan, const char *address, int64_t skip,
@@ -289,12 +302,7 @@ static int64_t hash_window(struct replay *r, int64_t scan, const char *address, 
     int64_t got = 0;
     int rc;
     while ((rc = sl_step(q, "reading evidence", r->err)) == 1) {
-        size_t len = 0;
-        const void *data = sl_col_blob(q, 10, &len);
-        sl_evidence_hash_row(md, sl_col_int(q, 0), sl_col_str(q, 1), sl_col_str(q, 2),
-                             sl_col_int(q, 3), sl_col_str(q, 4), sl_col_str(q, 5),
-                             sl_col_str(q, 6), sl_col_str(q, 7), sl_col_str(q, 8),
-                             sl_col_int(q, 9), data, len);
+        hash_columns(md, q, 0);
         got++;
     }
     digest_hex(md, hex);
@@ -373,12 +381,7 @@ static void check_windows(struct replay *r)
             judge_window(r, &r->checks[at], got, hex);
             EVP_DigestInit_ex(md, EVP_sha256(), NULL);
         }
-        size_t len = 0;
-        const void *data = sl_col_blob(q, 11, &len);
-        sl_evidence_hash_row(md, sl_col_int(q, 1), sl_col_str(q, 2), sl_col_str(q, 3),
-                             sl_col_int(q, 4), sl_col_str(q, 5), sl_col_str(q, 6),
-                             sl_col_str(q, 7), sl_col_str(q, 8), sl_col_str(q, 9),
-                             sl_col_int(q, 10), data, len);
+        hash_columns(md, q, 1);
         got++;
     }
     for (; rc == 0 && at < r->n_checks; at++, got = 0) {
