@@ -199,9 +199,11 @@ static int match_batch(struct sl_store *s, const struct sl_obs_item *items, size
     " confidence, claim, decision, verdict, seen, scan"
 
 /* Ids drawn from the table's own sequence in the order of the batch, so the
- * devices get the ids the one-by-one path would give them. */
+ * devices get the ids the one-by-one path would give them. The sequence is
+ * looked up once a statement (a sub-select), not once a row (a catalog scan). */
 #define INSERT_BATCH                                                                             \
-    "WITH u AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('devices', 'id')) AS id,"     \
+    "WITH u AS MATERIALIZED (SELECT nextval((SELECT pg_get_serial_sequence('devices', 'id')"     \
+    "::regclass)) AS id,"                                                                        \
     " a.* FROM " OBS_UNNEST("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", \
                             "14", "15", "16")                                                    \
     " WITH ORDINALITY AS a(" OBS_NAMES ", i)),"                                                  \
