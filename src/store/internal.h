@@ -293,6 +293,12 @@ void sl_evidence_row_of(const struct sl_evidence *ev, struct sl_ev_row *r);
 /* Adds the row to the digest of its evidence.add entry. */
 void sl_evidence_hash(EVP_MD_CTX *md, int64_t scan_id, const char *address,
                       const struct sl_evidence *ev, const struct sl_ev_row *r);
+/* sl_store_evidence_add_many for a device observed in this transaction: its
+ * write has checked the scan (devices.last_scan_id's foreign key), so the
+ * references are not looked up again (observe_batch.c's one-by-one path). */
+int sl_evidence_add_observed(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                             const char *address, const struct sl_evidence *const *evs, size_t n,
+                             const char *actor, struct sl_err *err);
 /* Evidence's scan and device exist (ids <= 0: none); SL_ERR_NOT_FOUND if not. */
 int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id,
                            struct sl_err *err);

@@ -86,8 +86,8 @@ static int one_by_one(struct sl_store *s, const struct sl_obs_item *items, size_
     for (size_t i = 0; i < n; i++) {
         const struct sl_obs_item *it = &items[i];
         if (sl_store_device_observe_ex(s, &it->obs, actor, &ids[i], &out[i], err) != 0 ||
-            sl_store_evidence_add_many(s, it->obs.scan_id, ids[i], it->obs.address, it->evs,
-                                       it->n_evs, actor, err) != 0)
+            sl_evidence_add_observed(s, it->obs.scan_id, ids[i], it->obs.address, it->evs,
+                                     it->n_evs, actor, err) != 0)
             return -1;
     }
     return 0;

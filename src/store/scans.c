@@ -342,9 +342,9 @@ int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_i
 
 /* Long: batches of EV_MANY rows a statement, hashed as they are bound, then
  * the one audit entry, all in one transaction. */
-int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                               const char *address, const struct sl_evidence *const *evs,
-                               size_t n, const char *actor, struct sl_err *err)
+static int add_many(struct sl_store *s, int64_t scan_id, int64_t device_id, const char *address,
+                    const struct sl_evidence *const *evs, size_t n, const char *actor,
+                    bool check, struct sl_err *err)
 {
     pthread_once(&many_once, build_many);
     if (n == 0)
@@ -358,7 +358,7 @@ int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t devi
         EVP_MD_CTX_free(md);
         return -1;
     }
-    if (sl_evidence_refs_check(s, scan_id, device_id, err) != 0)
+    if (check && sl_evidence_refs_check(s, scan_id, device_id, err) != 0)
         goto fail;
     for (size_t done = 0; done < n;) {
         int rows = n - done < EV_MANY ? (int)(n - done) : EV_MANY;
@@ -383,6 +383,20 @@ fail:
     EVP_MD_CTX_free(md);
     sl_store_rollback(s);
     return -1;
+}
+
+int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                               const char *address, const struct sl_evidence *const *evs,
+                               size_t n, const char *actor, struct sl_err *err)
+{
+    return add_many(s, scan_id, device_id, address, evs, n, actor, true, err);
+}
+
+int sl_evidence_add_observed(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                             const char *address, const struct sl_evidence *const *evs, size_t n,
+                             const char *actor, struct sl_err *err)
+{
+    return add_many(s, scan_id, device_id, address, evs, n, actor, false, err);
 }
 
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
