@@ -6,7 +6,9 @@
 # SQLite by one writer for comparison. Each scan hands the store its devices in
 # batches of 500 (sl_store_observe_batch; SL_BENCH_ONE_BY_ONE=1 for one device a
 # call). Prints the time, devices/s and evidence rows/s of each, the CPU seconds
-# of the writers and of the server, checks that no device was lost or written
+# of the writers and of the server (for the ingest alone: "ingest CPU", with rows
+# per server CPU-second, the figure a shared machine's load changes least; and for
+# the whole run, verification included), checks that no device was lost or written
 # twice, and verifies the audit chain. Target: >= 50,000 evidence rows/s on PostgreSQL. Last,
 # `sightline db copy` moves the SQLite register (1M devices, 5M evidence rows,
 # the 1M-entry chain) into a fresh PostgreSQL database: time printed, then
