@@ -1,5 +1,8 @@
 /* record.c - the recording half of the scanner: a finished host's evidence
- * through identify and policy into the register, in batches (internal.h). */
+ * through identify and policy into the register, in batches (internal.h):
+ * hosts are judged as they finish and queued (their evidence copied), and a
+ * batch goes to the register in one sl_store_observe_batch call and one
+ * transaction, after which each host's device is reported (on_device). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +13,34 @@
 #include "util/timeutil.h"
 
 #define BATCH_DEVICES 500
+#define BATCH_BYTES (32u << 20) /* evidence bytes queued before a batch is written */
 
 struct site_info {
     int64_t id;
     char name[SL_NAME_MAX];
     enum sl_tier tier;
+};
+
+/* What one finished host is: its evidence identified, judged under its site's tier. */
+struct judged {
+    size_t n_ev;
+    bool hostile, defaulted;
+    const struct sl_evidence *malformed; /* the first malformed answer, or NULL */
+    long site;           /* index into r->sites, -1 outside every site */
+    enum sl_tier tier;
+    struct sl_claim claim;
+    struct sl_verdict verdict;
+    char ports[200];
+};
+
+/* A judged host waiting for its batch: its evidence copied (the host is gone). */
+struct queued {
+    struct judged j;
+    char addr[SL_ADDR_STRLEN];
+    int64_t seen_at;
+    struct sl_evidence ev[SL_SCAN_HOST_MAX_EV];
+    const struct sl_evidence *evp[SL_SCAN_HOST_MAX_EV];
+    char *bytes; /* the copies' texts and data, one allocation */
 };
 
 struct sl_recorder {
@@ -30,8 +56,7 @@ struct sl_recorder {
     size_t n_nets;
     long fixed_site; /* index into sites, or -1 */
     bool in_txn;
-    uint64_t txn_started;
-    unsigned batch;
+    uint64_t txn_started; /* when the first host of the open batch was queued */
     const struct sl_evidence **evp;
     /* The devices this scan's own hosts became: not-seen is computed from
      * them, never from last_scan_id, which a concurrent scan overwrites. */
@@ -41,6 +66,8 @@ struct sl_recorder {
      * is not committed (a full disk), so the summary claims nothing that is
      * not in the register. */
     struct sl_scan_summary pending;
+    struct queued *q; /* BATCH_DEVICES hosts waiting for the register */
+    size_t n_q, q_bytes;
 };
 
 static void pending_drop(struct sl_recorder *r)
@@ -93,7 +120,7 @@ int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *o,
     r->now = o->now ? o->now : sl_now();
     r->fixed_site = -1;
     r->evp = calloc(SL_SCAN_HOST_MAX_EV, sizeof *r->evp);
-    if (r->evp == NULL)
+    if (r->evp == NULL || (o->store != NULL && (r->q = calloc(BATCH_DEVICES, sizeof *r->q)) == NULL))
         goto oom;
     if (o->ident != NULL && (r->acc = sl_ident_acc_new(o->ident)) == NULL)
         goto oom;
@@ -160,18 +187,6 @@ static void ports_text(const struct sl_host *h, char *out, size_t n)
     }
 }
 
-/* What one finished host is: its evidence identified, judged under its site's tier. */
-struct judged {
-    size_t n_ev;
-    bool hostile, defaulted;
-    const struct sl_evidence *malformed; /* the first malformed answer, or NULL */
-    long site;           /* index into r->sites, -1 outside every site */
-    enum sl_tier tier;
-    struct sl_claim claim;
-    struct sl_verdict verdict;
-    char ports[200];
-};
-
 static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged *j)
 {
     const struct sl_scan_opts *o = r->o;
@@ -206,7 +221,7 @@ static void judge(struct sl_recorder *r, const struct sl_host *h, struct judged 
 
 /* A removed (or verified absent) device that answers, positively identified
  * (its MAC, serial or maker): reappeared, here as in verify and the monitor. */
-static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id,
+static int reappeared(struct sl_recorder *r, const char *address, int64_t id,
                       const struct sl_observed *seen, const char *actor, struct sl_err *err)
 {
     if (seen->created || !seen->positive ||
@@ -219,7 +234,7 @@ static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id
     ev.scan_id = r->scan_id;
     sl_strlcpy(ev.actor, actor, sizeof ev.actor);
     snprintf(ev.note, sizeof ev.note, "answered scan %lld at %s after its removal",
-             (long long)r->scan_id, h->addr_s);
+             (long long)r->scan_id, address);
     if (sl_store_device_set_status(r->o->store, id, &ev, err) != 0)
         return -1;
     r->sum->reappeared++;
@@ -227,206 +242,176 @@ static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id
     return 0;
 }
 
-/* The observation of a judged host, as the register takes it. */
-static struct sl_device_obs obs_of(const struct sl_recorder *r, const struct sl_host *h,
-                                   const struct judged *j)
+/* Copies the host's evidence (pointed at by r->evp) into q. 0 or -1 (memory). */
+static int queue_evidence(struct sl_recorder *r, struct queued *q)
 {
-    return (struct sl_device_obs){
-        .scan_id = r->scan_id,
-        .site_id = j->defaulted ? 0 : r->sites[j->site].id,
-        .mac = j->claim.mac,
-        .serial = j->claim.serial,
-        .address = h->addr_s,
+    size_t total = 0;
+    for (size_t i = 0; i < q->j.n_ev; i++) {
+        const struct sl_evidence *e = r->evp[i];
+        total += e->len + 3 + (e->path ? strlen(e->path) : 0) +
+                 (e->request ? strlen(e->request) : 0) + (e->detail ? strlen(e->detail) : 0);
+    }
+    char *p = q->bytes = malloc(total > 0 ? total : 1);
+    if (p == NULL)
+        return -1;
+    for (size_t i = 0; i < q->j.n_ev; i++) {
+        const struct sl_evidence *e = r->evp[i];
+        q->ev[i] = *e;
+        const char **text[3] = {&q->ev[i].path, &q->ev[i].request, &q->ev[i].detail};
+        for (int k = 0; k < 3; k++)
+            if (*text[k] != NULL) {
+                size_t n = strlen(*text[k]) + 1;
+                memcpy(p, *text[k], n);
+                *text[k] = p;
+                p += n;
+            }
+        if (e->len > 0 && e->data != NULL) {
+            memcpy(p, e->data, e->len);
+            q->ev[i].data = (const uint8_t *)p;
+            p += e->len;
+        }
+        q->evp[i] = &q->ev[i];
+    }
+    r->q_bytes += total;
+    return 0;
+}
+
+static void queue_clear(struct sl_recorder *r)
+{
+    for (size_t i = 0; i < r->n_q; i++)
+        free(r->q[i].bytes);
+    r->n_q = 0;
+    r->q_bytes = 0;
+}
+
+/* The device as the scan reports it (on_device). */
+static void report_device(struct sl_recorder *r, const struct judged *j, const char *address,
+                          const struct sl_evidence **evp, int64_t device_id, bool created)
+{
+    if (r->cb->on_device == NULL)
+        return;
+    struct sl_scan_device d = {
+        .address = address,
         .ports = j->ports,
         .claim = &j->claim,
         .verdict = &j->verdict,
-        .seen_at = sl_now(),
+        .site = j->defaulted ? "" : r->sites[j->site].name,
+        .tier = j->tier,
+        .tier_defaulted = j->defaulted,
+        .device_id = device_id,
+        .created = created,
+        .evidence = evp,
+        .n_evidence = j->n_ev,
     };
+    r->cb->on_device(&d, r->cb->ctx);
 }
 
-static int open_batch(struct sl_recorder *r, struct sl_err *err)
+static void batch_failed(struct sl_recorder *r)
 {
     if (r->in_txn)
-        return 0;
-    if (sl_store_begin(r->o->store, err) != 0)
-        return -1;
-    r->in_txn = true;
-    r->txn_started = sl_mono_ms();
-    return 0;
-}
-
-/* The open batch undone after a failed write: its devices out of the summary. */
-static void drop_batch(struct sl_recorder *r)
-{
-    sl_store_rollback(r->o->store);
+        sl_store_rollback(r->o->store);
     r->in_txn = false;
-    r->batch = 0;
+    queue_clear(r);
     pending_drop(r);
 }
 
-/* The host into the register (the open batch): the device, then its evidence. */
-static int store_host(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
-                      int64_t *device_id, bool *created, struct sl_err *err)
+/* The queued hosts into the register in one call, each device seen again
+ * after its removal marked reappeared, in the open transaction; then each
+ * host reported. 0 or -1 (the batch and its counts dropped). */
+static int write_queue(struct sl_recorder *r, struct sl_err *err)
 {
     const struct sl_scan_opts *o = r->o;
-    if (open_batch(r, err) != 0)
-        return -1;
-    struct sl_device_obs obs = obs_of(r, h, j);
     const char *actor = o->actor != NULL ? o->actor : "scanner";
-    struct sl_observed seen;
-    bool ok = sl_store_device_observe_ex(o->store, &obs, actor, device_id, &seen, err) == 0;
-    *created = ok && seen.created;
-    ok = ok && reappeared(r, h, *device_id, &seen, actor, err) == 0;
-    ok = ok && sl_store_evidence_add_many(o->store, r->scan_id, *device_id, h->addr_s,
-                                          (const struct sl_evidence *const *)r->evp, j->n_ev,
-                                          o->actor != NULL ? o->actor : "scanner", err) == 0;
-    if (!ok) {
-        drop_batch(r);
-        return -1;
-    }
-    if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
-        return -1;
-    return 0;
-}
-
-/* Counted first, as part of the open batch: a batch that is never committed
- * takes its devices back out of the summary (pending_drop). */
-static void tally(struct sl_recorder *r, const struct judged *j)
-{
-    unsigned dec = (unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision : 0;
-    struct sl_scan_summary *counts[2] = {r->sum, r->o->store != NULL ? &r->pending : NULL};
-    for (int k = 0; k < 2 && counts[k] != NULL; k++) {
-        counts[k]->stats.devices++;
-        counts[k]->by_decision[dec]++;
-        counts[k]->tier_defaulted += j->defaulted;
-        counts[k]->hostile += j->hostile;
-    }
-}
-
-/* What a recorded host became: noted as seen, told to the caller. */
-static int recorded(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
-                    const struct sl_evidence **evp, int64_t device_id, bool created,
-                    struct sl_err *err)
-{
-    if (device_id > 0) {
-        if (SL_GROW(r->seen, r->cap_seen, r->n_seen + 1, 256) != 0)
-            return sl_err_set(err, "out of memory");
-        r->seen[r->n_seen++] = device_id;
-    }
-    if (r->cb->on_device != NULL) {
-        struct sl_scan_device d = {
-            .address = h->addr_s,
-            .ports = j->ports,
-            .claim = &j->claim,
-            .verdict = &j->verdict,
-            .site = j->defaulted ? "" : r->sites[j->site].name,
-            .tier = j->tier,
-            .tier_defaulted = j->defaulted,
-            .device_id = device_id,
-            .created = created,
-            .evidence = evp,
-            .n_evidence = j->n_ev,
+    size_t n = r->n_q;
+    struct sl_obs_item *items = calloc(n, sizeof *items);
+    int64_t *ids = calloc(n, sizeof *ids);
+    struct sl_observed *seen = calloc(n, sizeof *seen);
+    bool ok = items != NULL && ids != NULL && seen != NULL &&
+              SL_GROW(r->seen, r->cap_seen, r->n_seen + n, 256) == 0;
+    if (!ok)
+        sl_err_set(err, "out of memory");
+    for (size_t i = 0; ok && i < n; i++) {
+        const struct queued *q = &r->q[i];
+        items[i].obs = (struct sl_device_obs){
+            .scan_id = r->scan_id,
+            .site_id = q->j.defaulted ? 0 : r->sites[q->j.site].id,
+            .mac = q->j.claim.mac,
+            .serial = q->j.claim.serial,
+            .address = q->addr,
+            .ports = q->j.ports,
+            .claim = &q->j.claim,
+            .verdict = &q->j.verdict,
+            .seen_at = q->seen_at,
         };
-        r->cb->on_device(&d, r->cb->ctx);
+        items[i].evs = q->evp;
+        items[i].n_evs = q->j.n_ev;
     }
+    if (ok && !r->in_txn) {
+        ok = sl_store_begin(o->store, err) == 0;
+        r->in_txn = ok;
+    }
+    ok = ok && sl_store_observe_batch(o->store, items, n, actor, ids, seen, err) == 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = reappeared(r, r->q[i].addr, ids[i], &seen[i], actor, err) == 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (ids[i] > 0)
+            r->seen[r->n_seen++] = ids[i];
+        report_device(r, &r->q[i].j, r->q[i].addr, r->q[i].evp, ids[i], seen[i].created);
+    }
+    free(items);
+    free(ids);
+    free(seen);
+    if (!ok) {
+        batch_failed(r);
+        return -1;
+    }
+    queue_clear(r);
     return 0;
 }
 
 int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err)
 {
     struct judged jd;
-    struct judged *j = &jd;
+    struct queued *q = r->o->store != NULL ? &r->q[r->n_q] : NULL;
+    struct judged *j = q != NULL ? &q->j : &jd;
     judge(r, h, j);
-    int64_t device_id = 0;
-    bool created = false;
-    tally(r, j);
-    if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
-        return -1;
-    return recorded(r, h, j, r->evp, device_id, created, err);
-}
-
-/* Hosts judged together for one call of the register (sl_recorder_hosts). */
-struct judged_set {
-    struct judged *j;
-    const struct sl_evidence **evp; /* SL_SCAN_HOST_MAX_EV a host */
-    struct sl_obs_item *items;
-    int64_t *ids;
-    struct sl_observed *seen;
-};
-
-static void judged_set_free(struct judged_set *js)
-{
-    free(js->j);
-    free(js->evp);
-    free(js->items);
-    free(js->ids);
-    free(js->seen);
-}
-
-/* The judged hosts into the register with one sl_store_observe_batch, then
- * each reappeared device's status. */
-static int store_hosts(struct sl_recorder *r, struct sl_host *const *hs, size_t n,
-                       struct judged_set *js, struct sl_err *err)
-{
-    const char *actor = r->o->actor != NULL ? r->o->actor : "scanner";
-    if (open_batch(r, err) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        js->items[i] = (struct sl_obs_item){obs_of(r, hs[i], &js->j[i]),
-                                            js->evp + i * SL_SCAN_HOST_MAX_EV, js->j[i].n_ev};
-    bool ok = sl_store_observe_batch(r->o->store, js->items, n, actor, js->ids, js->seen, err) == 0;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = reappeared(r, hs[i], js->ids[i], &js->seen[i], actor, err) == 0;
-    if (!ok) {
-        drop_batch(r);
-        return -1;
+    /* Counted first, as part of the open batch: a batch that is never
+     * committed takes its devices back out of the summary (pending_drop). */
+    unsigned dec = (unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision : 0;
+    struct sl_scan_summary *counts[2] = {r->sum, q != NULL ? &r->pending : NULL};
+    for (int k = 0; k < 2 && counts[k] != NULL; k++) {
+        counts[k]->stats.devices++;
+        counts[k]->by_decision[dec]++;
+        counts[k]->tier_defaulted += j->defaulted;
+        counts[k]->hostile += j->hostile;
     }
-    r->batch += (unsigned)n;
-    if (r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
-        return -1;
-    return 0;
-}
-
-int sl_recorder_hosts(struct sl_recorder *r, struct sl_host *const *hs, size_t n,
-                      struct sl_err *err)
-{
-    if (r->o->store == NULL || n == 0) {
-        for (size_t i = 0; i < n; i++)
-            if (sl_recorder_host(r, hs[i], err) != 0)
-                return -1;
+    if (q == NULL) {
+        report_device(r, j, h->addr_s, r->evp, 0, false);
         return 0;
     }
-    if (n > SL_OBS_BATCH_MAX)
-        return sl_err_set(err, "%zu hosts at once (at most %d)", n, SL_OBS_BATCH_MAX);
-    struct judged_set js = {calloc(n, sizeof *js.j), calloc(n * SL_SCAN_HOST_MAX_EV, sizeof *js.evp),
-                            calloc(n, sizeof *js.items), calloc(n, sizeof *js.ids),
-                            calloc(n, sizeof *js.seen)};
-    int rc = js.j != NULL && js.evp != NULL && js.items != NULL && js.ids != NULL &&
-                     js.seen != NULL
-                 ? 0
-                 : sl_err_set(err, "out of memory");
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        judge(r, hs[i], &js.j[i]);
-        memcpy(js.evp + i * SL_SCAN_HOST_MAX_EV, r->evp, js.j[i].n_ev * sizeof *js.evp);
-        tally(r, &js.j[i]);
+    j->malformed = NULL; /* it pointed into the host */
+    sl_strlcpy(q->addr, h->addr_s, sizeof q->addr);
+    q->seen_at = sl_now();
+    if (queue_evidence(r, q) != 0) {
+        batch_failed(r);
+        return sl_err_set(err, "out of memory");
     }
-    if (rc == 0)
-        rc = store_hosts(r, hs, n, &js, err);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = recorded(r, hs[i], &js.j[i], js.evp + i * SL_SCAN_HOST_MAX_EV, js.ids[i],
-                      js.seen[i].created, err);
-    judged_set_free(&js);
-    return rc;
+    if (r->n_q++ == 0 && !r->in_txn)
+        r->txn_started = sl_mono_ms();
+    if (r->n_q >= BATCH_DEVICES || r->q_bytes >= BATCH_BYTES)
+        return sl_recorder_flush(r, 0, err);
+    return 0;
 }
 
 int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err *err)
 {
-    if (!r->in_txn)
+    if (!r->in_txn && r->n_q == 0)
         return 0;
     if (max_age_ms > 0 && sl_mono_ms() - r->txn_started < max_age_ms)
         return 0;
+    if (r->n_q > 0 && write_queue(r, err) != 0)
+        return -1;
     r->in_txn = false;
-    r->batch = 0;
     if (sl_store_commit(r->o->store, err) != 0) {
         pending_drop(r);
         return -1;
@@ -506,6 +491,10 @@ int sl_recorder_finish(struct sl_recorder *r, const struct sl_walk *walk, uint64
         rc = -1;
     }
     r->sum->scan_id = r->scan_id;
+    /* The last batch is written here: if the register refused it, the scan
+     * did not complete, whatever the walk did. */
+    if (rc != 0)
+        r->sum->complete = false;
     return rc;
 }
 
@@ -515,6 +504,9 @@ void sl_recorder_free(struct sl_recorder *r)
         return;
     if (r->in_txn)
         sl_store_rollback(r->o->store);
+    if (r->q != NULL)
+        queue_clear(r);
+    free(r->q);
     sl_ident_acc_free(r->acc);
     free(r->sites);
     free(r->nets);

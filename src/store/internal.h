@@ -147,6 +147,7 @@ struct sl_store {
     uint8_t key[SL_AUDIT_KEY_MAX]; /* the audit key; key_len 0: unkeyed entries */
     size_t key_len;
     bool demo;          /* writes are the demo's (sl_store_mark_demo) */
+    int64_t batches_one_by_one; /* sl_store_batches_one_by_one */
     struct sl_stmt_slot cache[SL_STMT_CACHE];
 };
 
@@ -308,6 +309,15 @@ void sl_evidence_row_of(const struct sl_evidence *ev, struct sl_ev_row *r);
 /* Adds the row to the digest of its evidence.add entry. */
 void sl_evidence_hash(EVP_MD_CTX *md, int64_t scan_id, const char *address,
                       const struct sl_evidence *ev, const struct sl_ev_row *r);
+/* sl_store_evidence_add_many for a device observed in this transaction: its
+ * write has checked the scan (devices.last_scan_id's foreign key), so the
+ * references are not looked up again (observe_batch.c's one-by-one path). */
+int sl_evidence_add_observed(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                             const char *address, const struct sl_evidence *const *evs, size_t n,
+                             const char *actor, struct sl_err *err);
+/* Evidence's scan and device exist (ids <= 0: none); SL_ERR_NOT_FOUND if not. */
+int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                           struct sl_err *err);
 /* The evidence.add entry of n rows of one scan and address (md: their digest). */
 int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
                       const char *address, size_t n, EVP_MD_CTX *md, const char *actor,
@@ -353,6 +363,14 @@ struct sl_verdict_write {
  * on a schema without the history. Joins the open transaction. 0 or -1. */
 int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int *what,
                       struct sl_err *err);
+/* The parts of sl_verdict_record, for a batch that writes its rows in one
+ * statement (observe_batch.c): the SL_CHANGED_* bits of a change, the claim
+ * as verdict_events keeps it (JSON, malloc'd, NULL when out of memory), and
+ * the change's device.verdict audit entry. */
+int sl_verdict_what(const struct sl_verdict_write *w);
+char *sl_verdict_claim_text(const struct sl_claim *c);
+int sl_verdict_audit(struct sl_store *s, const struct sl_verdict_write *w, int what,
+                     struct sl_err *err);
 /* Binds the devices columns a judgement writes, from parameter `first` on:
  * manufacturer, brand, model, firmware, device_type, confidence, claim (JSON),
  * decision, verdict (JSON); a NULL JSON text is bound as "{}". */

@@ -14,12 +14,18 @@
 #include "util/buf.h"
 #include "util/str.h"
 
+static const struct sl_claim no_claim;
+static const struct sl_verdict no_verdict;
+
 /* What became of one observation of the batch. */
 struct slot {
     bool found;              /* matched an existing device, and the match holds */
     struct sl_matched m;     /* the matched device as it was */
     struct sl_observed o;
     char seen[SL_ISO_LEN];
+    struct sl_claim old_c;   /* found: its claim and verdict as they were */
+    struct sl_verdict old_v;
+    int what;                /* found: SL_CHANGED_* of its verdict history, 0 none */
 };
 
 
@@ -71,18 +77,6 @@ static bool same_device_twice(const struct slot *sl, const int64_t *ids, size_t 
     return false;
 }
 
-/* Whether the batch re-observes a known device on a register that keeps the
- * verdict history. */
-static bool any_found_with_history(const struct sl_store *s, const struct slot *sl, size_t n)
-{
-    if (s->version < SL_SCHEMA_VERDICT_HISTORY)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (sl[i].found)
-            return true;
-    return false;
-}
-
 /* ---- the one-by-one path ---------------------------------------------------- */
 
 static int one_by_one(struct sl_store *s, const struct sl_obs_item *items, size_t n,
@@ -92,8 +86,8 @@ static int one_by_one(struct sl_store *s, const struct sl_obs_item *items, size_
     for (size_t i = 0; i < n; i++) {
         const struct sl_obs_item *it = &items[i];
         if (sl_store_device_observe_ex(s, &it->obs, actor, &ids[i], &out[i], err) != 0 ||
-            sl_store_evidence_add_many(s, it->obs.scan_id, ids[i], it->obs.address, it->evs,
-                                       it->n_evs, actor, err) != 0)
+            sl_evidence_add_observed(s, it->obs.scan_id, ids[i], it->obs.address, it->evs,
+                                     it->n_evs, actor, err) != 0)
             return -1;
     }
     return 0;
@@ -128,7 +122,8 @@ static int lock_batch(struct sl_store *s, const struct sl_obs_item *items, size_
  * contradicted) for every observation at once; the matched device's fields
  * as read_matched reads them. */
 #define MATCH_BATCH                                                                              \
-    "SELECT u.i, m.id, m.address, m.mac, m.serial, m.manufacturer, m.last_scan_id, m.status"    \
+    "SELECT u.i, m.id, m.address, m.mac, m.serial, m.manufacturer, m.last_scan_id, m.status,"   \
+    " m.claim, m.verdict, m.decision"                                                            \
     " FROM unnest(?1::text[], ?2::inet[], ?3::bigint[], ?4::text[], ?5::text[])"                 \
     " WITH ORDINALITY AS u(mac, address, site, serial, maker, i)"                                \
     " CROSS JOIN LATERAL (SELECT f.id FROM ("                                                    \
@@ -181,6 +176,9 @@ static int match_batch(struct sl_store *s, const struct sl_obs_item *items, size
             continue;
         ids[i] = sl_col_int(q, 1);
         sl_matched_read(q, 2, &sl[i].m);
+        /* What the verdict history records as "from" (devices.c's read_matched). */
+        sl_judged_from_columns(sl_col_str(q, 8), sl_col_str(q, 9), sl_col_str(q, 10),
+                               &sl[i].old_c, &sl[i].old_v);
         sl[i].found = true;
     }
     sl_reset(q);
@@ -201,9 +199,11 @@ static int match_batch(struct sl_store *s, const struct sl_obs_item *items, size
     " confidence, claim, decision, verdict, seen, scan"
 
 /* Ids drawn from the table's own sequence in the order of the batch, so the
- * devices get the ids the one-by-one path would give them. */
+ * devices get the ids the one-by-one path would give them. The sequence is
+ * looked up once a statement (a sub-select), not once a row (a catalog scan). */
 #define INSERT_BATCH                                                                             \
-    "WITH u AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('devices', 'id')) AS id,"     \
+    "WITH u AS MATERIALIZED (SELECT nextval((SELECT pg_get_serial_sequence('devices', 'id')"     \
+    "::regclass)) AS id,"                                                                        \
     " a.* FROM " OBS_UNNEST("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", \
                             "14", "15", "16")                                                    \
     " WITH ORDINALITY AS a(" OBS_NAMES ", i)),"                                                  \
@@ -228,8 +228,6 @@ static int match_batch(struct sl_store *s, const struct sl_obs_item *items, size
 
 static void obs_arrays(struct sl_arr *a, const struct sl_device_obs *o, const struct slot *sl)
 {
-    static const struct sl_claim no_claim;
-    static const struct sl_verdict no_verdict;
     const struct sl_claim *c = o->claim != NULL ? o->claim : &no_claim;
     const struct sl_verdict *v = o->verdict != NULL ? o->verdict : &no_verdict;
     /* A claimed identifier that belongs to another device stays in the claim. */
@@ -319,6 +317,15 @@ static int update_found(struct sl_store *s, const struct sl_obs_item *items, siz
     return rc;
 }
 
+/* Binds recorded_at (now, never the pinned clock) at ?first and the actor after it. */
+static void bind_recorded(struct sl_q *q, int first, const char *actor)
+{
+    char written[SL_ISO_LEN];
+    sl_time_iso(sl_real_now(), written);
+    sl_bind_text(q, first, written);
+    sl_bind_text(q, first + 1, actor);
+}
+
 #define EVENTS_BATCH                                                                             \
     "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor, from_status, to_status,"   \
     " note, scan_id, demo) SELECT u.id, u.at, ?5, ?6, NULL, 'discovered', u.note, u.scan, ?7"    \
@@ -347,14 +354,104 @@ static int events_new(struct sl_store *s, const struct sl_obs_item *items, size_
     if (q != NULL && !bind_arrays(q, a, 4)) {
         sl_err_set(err, "out of memory");
     } else if (q != NULL) {
-        char written[SL_ISO_LEN];
-        sl_time_iso(sl_real_now(), written); /* recorded_at is never the pinned clock */
-        sl_bind_text(q, 5, written);
-        sl_bind_text(q, 6, actor);
+        bind_recorded(q, 5, actor);
         sl_bind_int(q, 7, s->demo);
         rc = sl_exec_deferred(q, "recording a batch of lifecycle events", err);
     }
     for (int c = 0; q == NULL && c < 4; c++)
+        sl_arr_free(&a[c]);
+    return rc;
+}
+
+/* ---- the verdict history of the devices seen again ---------------------------- */
+
+/* Item i's change as devices.c's record_rejudged describes it. */
+static struct sl_verdict_write change_of(const struct sl_obs_item *it, const struct slot *sl,
+                                         int64_t id, const char *actor)
+{
+    const struct sl_device_obs *o = &it->obs;
+    return (struct sl_verdict_write){id, sl->seen, actor, "observation", o->scan_id,
+                                     &sl->old_c, o->claim != NULL ? o->claim : &no_claim,
+                                     &sl->old_v, o->verdict != NULL ? o->verdict : &no_verdict};
+}
+
+/* verdicts.c's insert_change for a set of changes: the columns in the order
+ * of the arrays, actor, via and recorded_at the same for all. */
+#define VERDICT_ARRAYS 18
+#define VERDICTS_BATCH                                                                           \
+    "INSERT INTO verdict_events (device_id, at, recorded_at, actor, via, scan_id,"               \
+    " claim_changed, verdict_changed, from_claim, to_claim, from_decision, to_decision,"          \
+    " from_policy, to_policy, from_deadline, to_deadline, policy_version, rules, reason,"        \
+    " from_manufacturer, to_manufacturer) SELECT u.id, u.at, ?19, ?20, 'observation', u.scan,"   \
+    " u.cc, u.vc, u.fc, u.tc, u.fd, u.td, u.fp, u.tp, u.fdl, u.tdl, u.pv, u.rules, u.reason,"   \
+    " u.fm, u.tm FROM unnest(?1::bigint[], ?2::timestamptz[], ?3::bigint[], ?4::bigint[],"       \
+    " ?5::bigint[], ?6::text[], ?7::text[], ?8::text[], ?9::text[], ?10::text[], ?11::text[],"   \
+    " ?12::text[], ?13::text[], ?14::text[], ?15::text[], ?16::text[], ?17::text[],"            \
+    " ?18::text[]) WITH ORDINALITY AS u(id, at, scan, cc, vc, fc, tc, fd, td, fp, tp, fdl, tdl,"  \
+    " pv, rules, reason, fm, tm, i) ORDER BY u.i"
+
+/* One change's row into the arrays; false when out of memory. */
+static bool change_arrays(struct sl_arr *a, const struct sl_verdict_write *w, int what)
+{
+    char *fc = sl_verdict_claim_text(w->from_c), *tc = sl_verdict_claim_text(w->to_c);
+    char rules[SL_CLAIM_RULES_TEXT];
+    sl_claim_rules_text(w->to_c, " ", rules, sizeof rules);
+    sl_arr_int(&a[0], w->device_id);
+    sl_arr_text(&a[1], w->at);
+    sl_arr_id(&a[2], w->scan_id);
+    sl_arr_int(&a[3], (what & SL_CHANGED_CLAIM) != 0);
+    sl_arr_int(&a[4], (what & SL_CHANGED_VERDICT) != 0);
+    sl_arr_text(&a[5], fc);
+    sl_arr_text(&a[6], tc);
+    sl_arr_text(&a[7], sl_decision_name(w->from_v->decision));
+    sl_arr_text(&a[8], sl_decision_name(w->to_v->decision));
+    sl_arr_text(&a[9], w->from_v->policy);
+    sl_arr_text(&a[10], w->to_v->policy);
+    sl_arr_text(&a[11], w->from_v->deadline);
+    sl_arr_text(&a[12], w->to_v->deadline);
+    sl_arr_text(&a[13], w->to_v->policy_version);
+    sl_arr_text(&a[14], rules);
+    sl_arr_text(&a[15], w->to_v->reason);
+    sl_arr_text(&a[16], w->from_c->manufacturer);
+    sl_arr_text(&a[17], w->to_c->manufacturer);
+    bool ok = fc != NULL && tc != NULL;
+    free(fc);
+    free(tc);
+    return ok;
+}
+
+/* The verdict history rows of the devices seen again whose claim or verdict
+ * changed, in one statement (queued); sl[i].what says which changed. */
+static int verdicts_found(struct sl_store *s, const struct sl_obs_item *items, size_t n,
+                          struct slot *sl, const int64_t *ids, const char *actor,
+                          struct sl_err *err)
+{
+    if (s->version < SL_SCHEMA_VERDICT_HISTORY)
+        return 0;
+    struct sl_arr a[VERDICT_ARRAYS];
+    for (int c = 0; c < VERDICT_ARRAYS; c++)
+        sl_arr_init(&a[c]);
+    size_t k = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!sl[i].found)
+            continue;
+        struct sl_verdict_write w = change_of(&items[i], &sl[i], ids[i], actor);
+        sl[i].what = sl_verdict_what(&w);
+        if (sl[i].what != 0) {
+            ok = change_arrays(a, &w, sl[i].what) && ok;
+            k++;
+        }
+    }
+    struct sl_q *q = k > 0 && ok ? sl_st(s, VERDICTS_BATCH, err) : NULL;
+    int rc = k == 0 ? 0 : ok ? -1 : sl_err_set(err, "out of memory");
+    if (q != NULL && !bind_arrays(q, a, VERDICT_ARRAYS)) {
+        sl_err_set(err, "out of memory");
+    } else if (q != NULL) {
+        bind_recorded(q, 19, actor);
+        rc = sl_exec_deferred(q, "recording a batch of verdict changes", err);
+    }
+    for (int c = 0; q == NULL && c < VERDICT_ARRAYS; c++)
         sl_arr_free(&a[c]);
     return rc;
 }
@@ -410,6 +507,11 @@ static int audit_item(struct sl_store *s, const struct sl_obs_item *it, const st
     if (sl->found && sl->o.moved &&
         sl_device_audit_moved(s, actor, id, sl->m.address, o, err) != 0)
         return -1;
+    if (sl->found && sl->what != 0) {
+        struct sl_verdict_write w = change_of(it, sl, id, actor);
+        if (sl_verdict_audit(s, &w, sl->what, err) != 0)
+            return -1;
+    }
     if (it->n_evs == 0)
         return 0;
     return sl_evidence_audit(s, o->scan_id, id, o->address, it->n_evs, md, actor, err);
@@ -449,6 +551,21 @@ static int evidence_and_audit(struct sl_store *s, const struct sl_obs_item *item
     return rc;
 }
 
+/* The batch's scans exist (no foreign key checks evidence's since migration
+ * 12): one look-up per run of items sharing a scan, one per batch as a rule. */
+static int check_scans(struct sl_store *s, const struct sl_obs_item *items, size_t n,
+                       struct sl_err *err)
+{
+    int64_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t scan = items[i].obs.scan_id;
+        if (scan > 0 && scan != last && sl_evidence_refs_check(s, scan, 0, err) != 0)
+            return -1;
+        last = scan > 0 ? scan : last;
+    }
+    return 0;
+}
+
 /* Long: the set-based path, step by step; each step is one statement. */
 static int set_based(struct sl_store *s, const struct sl_obs_item *items, size_t n,
                      struct slot *sl, const char *actor, int64_t *ids, struct sl_observed *out,
@@ -464,15 +581,14 @@ static int set_based(struct sl_store *s, const struct sl_obs_item *items, size_t
         if (!sl[i].found)
             ids[i] = 0;
     }
-    /* A device seen again may change its claim or verdict, which the verdict
-     * history records with the claim and verdict it had (devices.c); the
-     * set-based path does not read those, so such a batch goes one by one. */
-    if (same_device_twice(sl, ids, n) || any_found_with_history(s, sl, n)) {
+    /* One device matched twice: only the one-by-one order gets it right. */
+    if (same_device_twice(sl, ids, n)) {
         *fallback = true; /* nothing written yet */
         return 0;
     }
-    if (insert_new(s, items, n, sl, ids, err) != 0 ||
+    if (check_scans(s, items, n, err) != 0 || insert_new(s, items, n, sl, ids, err) != 0 ||
         update_found(s, items, n, sl, ids, err) != 0 ||
+        verdicts_found(s, items, n, sl, ids, actor, err) != 0 ||
         events_new(s, items, n, sl, ids, actor, err) != 0 ||
         evidence_and_audit(s, items, n, sl, ids, actor, err) != 0)
         return -1;
@@ -516,8 +632,10 @@ int sl_store_observe_batch(struct sl_store *s, const struct sl_obs_item *items, 
         rc = -1;
     if (rc == 0 && !fallback)
         rc = set_based(s, items, n, sl, actor, ids, out, &fallback, err);
-    if (rc == 0 && fallback)
+    if (rc == 0 && fallback) {
+        s->batches_one_by_one++;
         rc = one_by_one(s, items, n, actor, ids, out, err);
+    }
     free(sl);
     free(own);
     if (rc != 0) {
@@ -525,4 +643,9 @@ int sl_store_observe_batch(struct sl_store *s, const struct sl_obs_item *items, 
         return -1;
     }
     return sl_store_commit(s, err);
+}
+
+int64_t sl_store_batches_one_by_one(const struct sl_store *s)
+{
+    return s->batches_one_by_one;
 }

@@ -63,8 +63,21 @@ struct ev_group {
     int64_t consumed;
 };
 
+/* An evidence.add entry whose rows are still to be read (a server: read for
+ * many entries in one statement). */
+struct ev_check {
+    int64_t seq, scan, skip, rows;
+    char address[64];
+    char sha256[65];
+};
+#define EV_CHECKS 256      /* entries a statement */
+#define EV_CHECK_ROWS 1024 /* rows a statement (each at most 64 KiB of bytes) */
+
 struct replay {
     struct sl_store *s;
+    struct ev_check *checks;
+    size_t n_checks;
+    int64_t check_rows;
     struct sl_audit_report *rep;
     struct dev *dev;
     size_t n_dev;
@@ -249,6 +262,28 @@ static struct ev_group *group_of(struct replay *r, int64_t scan, const char *add
     return &r->groups[k];
 }
 
+static void digest_hex(EVP_MD_CTX *md, char hex[65])
+{
+    uint8_t h[32];
+    unsigned hl = 0;
+    EVP_DigestFinal_ex(md, h, &hl);
+    for (size_t i = 0; i < sizeof h; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+}
+
+/* Adds the evidence row read from columns first.. (scan_id, address, proto,
+ * port, path, request, outcome, detail, observed_at, truncated, data). */
+static void hash_columns(EVP_MD_CTX *md, struct sl_q *q, int first)
+{
+    size_t len = 0;
+    const void *data = sl_col_blob(q, first + 10, &len);
+    sl_evidence_hash_row(md, sl_col_int(q, first), sl_col_str(q, first + 1),
+                         sl_col_str(q, first + 2), sl_col_int(q, first + 3),
+                         sl_col_str(q, first + 4), sl_col_str(q, first + 5),
+                         sl_col_str(q, first + 6), sl_col_str(q, first + 7),
+                         sl_col_str(q, first + 8), sl_col_int(q, first + 9), data, len);
+}
+
 /* Hashes rows [skip, skip + n) of a scan's address, in id order. Returns the
  * rows found in that window (fewer than n: rows are missing). */
 static int64_t hash_window(struct replay *r, int64_t scan, const char *address, int64_t skip,
@@ -270,23 +305,99 @@ static int64_t hash_window(struct replay *r, int64_t scan, const char *address, 
     int64_t got = 0;
     int rc;
     while ((rc = sl_step(q, "reading evidence", r->err)) == 1) {
-        size_t len = 0;
-        const void *data = sl_col_blob(q, 10, &len);
-        sl_evidence_hash_row(md, sl_col_int(q, 0), sl_col_str(q, 1), sl_col_str(q, 2),
-                             sl_col_int(q, 3), sl_col_str(q, 4), sl_col_str(q, 5),
-                             sl_col_str(q, 6), sl_col_str(q, 7), sl_col_str(q, 8),
-                             sl_col_int(q, 9), data, len);
+        hash_columns(md, q, 0);
         got++;
     }
-    uint8_t h[32];
-    unsigned hl = 0;
-    EVP_DigestFinal_ex(md, h, &hl);
+    digest_hex(md, hex);
     EVP_MD_CTX_free(md);
-    for (size_t i = 0; i < sizeof h; i++)
-        snprintf(hex + 2 * i, 3, "%02x", h[i]);
     if (rc < 0)
         r->failed = -1;
     return got;
+}
+
+/* An entry's window of rows against what it recorded: got rows hashing to hex. */
+static void judge_window(struct replay *r, const struct ev_check *c, int64_t got,
+                         const char *hex)
+{
+    if (got != c->rows)
+        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld: entry %lld recorded %lld rows, "
+                                  "the register holds %lld of them",
+                          c->address, (long long)c->scan, (long long)c->seq,
+                          (long long)c->rows, (long long)got);
+    else if (strcmp(hex, c->sha256) != 0)
+        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld differs from what entry %lld "
+                                  "hashed (its bytes or fields were changed)",
+                          c->address, (long long)c->scan, (long long)c->seq);
+    else
+        r->rep->evidence_checked += c->rows;
+}
+
+/* The windows of many entries in one statement, in entry order (each as
+ * hash_window reads it: its scan and address, by id, after the rows earlier
+ * entries took). */
+#define WINDOWS_SQL                                                                              \
+    "SELECT g.k, e.scan_id, e.address, e.proto, e.port, e.path, e.request, e.outcome, e.detail," \
+    " e.observed_at, e.truncated, e.data FROM unnest(?1::bigint[], ?2::inet[], ?3::bigint[],"    \
+    " ?4::bigint[]) WITH ORDINALITY AS g(scan, addr, skip, n, k) CROSS JOIN LATERAL"             \
+    " (SELECT x.* FROM evidence x WHERE x.scan_id = g.scan AND x.address = g.addr"              \
+    " ORDER BY x.id LIMIT g.n OFFSET g.skip) AS e ORDER BY g.k, e.id"
+
+static void check_windows(struct replay *r)
+{
+    if (r->n_checks == 0 || r->failed)
+        return;
+    struct sl_arr a[4];
+    for (int k = 0; k < 4; k++)
+        sl_arr_init(&a[k]);
+    for (size_t i = 0; i < r->n_checks; i++) {
+        sl_arr_int(&a[0], r->checks[i].scan);
+        sl_arr_text(&a[1], r->checks[i].address);
+        sl_arr_int(&a[2], r->checks[i].skip);
+        sl_arr_int(&a[3], r->checks[i].rows);
+    }
+    struct sl_q *q = sl_st(r->s, WINDOWS_SQL, r->err);
+    bool ok = q != NULL;
+    for (int k = 0; k < 4; k++) {
+        const char *lit = sl_arr_end(&a[k]);
+        if (q != NULL && lit != NULL)
+            sl_bind_text(q, k + 1, lit);
+        ok = ok && lit != NULL;
+        sl_arr_free(&a[k]);
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!ok || md == NULL) {
+        r->failed = q == NULL ? -1 : sl_err_set(r->err, "out of memory");
+        if (q != NULL)
+            sl_reset(q);
+        EVP_MD_CTX_free(md);
+        return;
+    }
+    size_t at = 0; /* the entry whose rows are being hashed */
+    int64_t got = 0;
+    char hex[65];
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    int rc;
+    while ((rc = sl_step(q, "reading evidence", r->err)) == 1) {
+        size_t k = (size_t)sl_col_int(q, 0) - 1;
+        for (; at < k && at < r->n_checks; at++, got = 0) { /* entries done (or rowless) */
+            digest_hex(md, hex);
+            judge_window(r, &r->checks[at], got, hex);
+            EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+        }
+        hash_columns(md, q, 1);
+        got++;
+    }
+    for (; rc == 0 && at < r->n_checks; at++, got = 0) {
+        digest_hex(md, hex);
+        judge_window(r, &r->checks[at], got, hex);
+        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    }
+    EVP_MD_CTX_free(md);
+    sl_reset(q);
+    if (rc < 0)
+        r->failed = -1;
+    r->n_checks = 0;
+    r->check_rows = 0;
 }
 
 static void replay_evidence(struct replay *r, const struct sl_audit_entry *e, json_t *d)
@@ -297,23 +408,28 @@ static void replay_evidence(struct replay *r, const struct sl_audit_entry *e, js
     struct ev_group *g = group_of(r, scan, address);
     if (g == NULL || rows <= 0)
         return;
-    char hex[65];
-    int64_t got = hash_window(r, scan, address, g->consumed, rows, hex);
+    struct ev_check c = {e->seq, scan, g->consumed, rows, "", ""};
+    sl_strlcpy(c.address, address, sizeof c.address);
+    sl_strlcpy(c.sha256, jstr(d, "sha256"), sizeof c.sha256);
     g->consumed += rows;
     r->evidence_rows += rows;
-    if (r->failed)
+    /* A server: windows gathered and read EV_CHECKS at a time, not one
+     * statement (one round trip) per entry. */
+    if (r->s->be->remote && strlen(address) < sizeof c.address) {
+        if (r->checks == NULL && (r->checks = calloc(EV_CHECKS, sizeof *r->checks)) == NULL) {
+            r->failed = sl_err_set(r->err, "out of memory");
+            return;
+        }
+        r->checks[r->n_checks++] = c;
+        r->check_rows += rows;
+        if (r->n_checks == EV_CHECKS || r->check_rows >= EV_CHECK_ROWS)
+            check_windows(r);
         return;
-    if (got != rows)
-        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld: entry %lld recorded %lld rows, "
-                                  "the register holds %lld of them",
-                          address, (long long)scan, (long long)e->seq, (long long)rows,
-                          (long long)got);
-    else if (strcmp(hex, jstr(d, "sha256")) != 0)
-        sl_audit_mismatch(r->rep, "evidence of %s in scan %lld differs from what entry %lld "
-                                  "hashed (its bytes or fields were changed)",
-                          address, (long long)scan, (long long)e->seq);
-    else
-        r->rep->evidence_checked += rows;
+    }
+    char hex[65];
+    int64_t got = hash_window(r, scan, address, c.skip, rows, hex);
+    if (!r->failed)
+        judge_window(r, &c, got, hex);
 }
 
 static int audit_cb(const struct sl_audit_entry *e, void *vr)
@@ -513,6 +629,32 @@ static int milestone_cb(const struct sl_milestone *m, void *vr)
     return 0;
 }
 
+/* Since migration 14 no foreign key guards evidence's device and scan: every
+ * row must still name ones in the register (two anti-joins, one pass each). */
+static int check_evidence_refs(struct replay *r, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(r->s,
+                           "SELECT (SELECT count(*) FROM evidence e WHERE e.device_id IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.device_id)),"
+                           " (SELECT count(*) FROM evidence e WHERE e.scan_id IS NOT NULL"
+                           " AND NOT EXISTS (SELECT 1 FROM scans c WHERE c.id = e.scan_id))",
+                           err);
+    if (q == NULL)
+        return -1;
+    int rc = sl_step(q, "checking evidence's devices and scans", err);
+    int64_t no_device = rc == 1 ? sl_col_int(q, 0) : 0, no_scan = rc == 1 ? sl_col_int(q, 1) : 0;
+    sl_reset(q);
+    if (rc < 0)
+        return -1;
+    if (no_device > 0)
+        sl_audit_mismatch(r->rep, "%lld evidence rows name a device that is not in the register",
+                          (long long)no_device);
+    if (no_scan > 0)
+        sl_audit_mismatch(r->rep, "%lld evidence rows name a scan that is not in the register",
+                          (long long)no_scan);
+    return 0;
+}
+
 static int compare_rest(struct replay *r, struct sl_err *err)
 {
     if (sl_store_site_list(r->s, site_cb, r, err) != 0 ||
@@ -545,7 +687,7 @@ static int compare_rest(struct replay *r, struct sl_err *err)
         sl_audit_mismatch(r->rep, "%lld evidence rows in the register, %lld recorded by the "
                                   "audit log",
                           (long long)total, (long long)r->evidence_rows);
-    return 0;
+    return check_evidence_refs(r, err);
 }
 
 int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err)
@@ -556,6 +698,8 @@ int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struc
     r.rep = rep;
     r.err = err;
     int rc = sl_store_audit_list(s, 0, 0, audit_cb, &r, err);
+    if (rc == 0)
+        check_windows(&r);
     if (rc == 0 && r.failed == 0)
         rc = compare_devices(&r, err);
     if (rc == 0 && r.failed == 0)
@@ -568,5 +712,6 @@ int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struc
     free(r.ms);
     free(r.dev);
     free(r.groups);
+    free(r.checks);
     return rc != 0 || r.failed != 0 ? -1 : 0;
 }

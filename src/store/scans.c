@@ -312,11 +312,39 @@ int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
     return rc;
 }
 
+/* Since migration 14 no foreign key guards evidence's scan and device (the
+ * server checked them row by row): the writers check them once per call. 0 when
+ * both exist (an id <= 0 is none), -1 with SL_ERR_NOT_FOUND otherwise. */
+int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                           struct sl_err *err)
+{
+    if (scan_id <= 0 && device_id <= 0)
+        return 0;
+    struct sl_q *st = sl_st(s,
+                            "SELECT (SELECT count(*) FROM scans WHERE id = ?1)"
+                            " + 2 * (SELECT count(*) FROM devices WHERE id = ?2)",
+                            err);
+    if (st == NULL)
+        return -1;
+    sl_bind_int(st, 1, scan_id);
+    sl_bind_int(st, 2, device_id);
+    int64_t got = 0;
+    if (sl_one_int(st, &got, "checking evidence's scan and device", err) < 0)
+        return -1;
+    if (scan_id > 0 && (got & 1) == 0)
+        return sl_err_setk(err, SL_ERR_NOT_FOUND, "scan %lld is not in the register",
+                           (long long)scan_id);
+    if (device_id > 0 && (got & 2) == 0)
+        return sl_err_setk(err, SL_ERR_NOT_FOUND, "device %lld is not in the register",
+                           (long long)device_id);
+    return 0;
+}
+
 /* Long: batches of EV_MANY rows a statement, hashed as they are bound, then
  * the one audit entry, all in one transaction. */
-int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                               const char *address, const struct sl_evidence *const *evs,
-                               size_t n, const char *actor, struct sl_err *err)
+static int add_many(struct sl_store *s, int64_t scan_id, int64_t device_id, const char *address,
+                    const struct sl_evidence *const *evs, size_t n, const char *actor,
+                    bool check, struct sl_err *err)
 {
     pthread_once(&many_once, build_many);
     if (n == 0)
@@ -330,6 +358,8 @@ int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t devi
         EVP_MD_CTX_free(md);
         return -1;
     }
+    if (check && sl_evidence_refs_check(s, scan_id, device_id, err) != 0)
+        goto fail;
     for (size_t done = 0; done < n;) {
         int rows = n - done < EV_MANY ? (int)(n - done) : EV_MANY;
         struct sl_q *st = many_sql[rows] != NULL ? sl_st(s, many_sql[rows], err) : NULL;
@@ -355,9 +385,25 @@ fail:
     return -1;
 }
 
+int sl_store_evidence_add_many(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                               const char *address, const struct sl_evidence *const *evs,
+                               size_t n, const char *actor, struct sl_err *err)
+{
+    return add_many(s, scan_id, device_id, address, evs, n, actor, true, err);
+}
+
+int sl_evidence_add_observed(struct sl_store *s, int64_t scan_id, int64_t device_id,
+                             const char *address, const struct sl_evidence *const *evs, size_t n,
+                             const char *actor, struct sl_err *err)
+{
+    return add_many(s, scan_id, device_id, address, evs, n, actor, false, err);
+}
+
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
                              int64_t device_id, struct sl_err *err)
 {
+    if (sl_evidence_refs_check(s, 0, device_id, err) != 0)
+        return -1;
     struct sl_q *st = sl_st(s,
                              "UPDATE evidence SET device_id = ?3 WHERE scan_id = ?1"
                              " AND address = ?2 AND device_id IS NULL",

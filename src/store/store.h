@@ -339,6 +339,10 @@ struct sl_obs_item {
 int sl_store_observe_batch(struct sl_store *s, const struct sl_obs_item *items, size_t n,
                            const char *actor, int64_t *ids, struct sl_observed *out,
                            struct sl_err *err);
+/* How many batches this connection wrote one observation at a time (always
+ * on SQLite; on a server only a batch in which two observations share a MAC,
+ * serial or address, or match one device): for benchmarks and tests. */
+int64_t sl_store_batches_one_by_one(const struct sl_store *s);
 
 /* Locks a device until the transaction ends (call inside sl_store_begin), so
  * that reading it, checking a change and writing the change cannot interleave

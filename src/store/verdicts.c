@@ -71,19 +71,29 @@ static int insert_change(struct sl_store *s, const struct sl_verdict_write *w, i
     return sl_exec_deferred(st, "recording a verdict change", err);
 }
 
+int sl_verdict_what(const struct sl_verdict_write *w)
+{
+    return (sl_claim_changed(w->from_c, w->to_c) ? SL_CHANGED_CLAIM : 0) |
+           (sl_verdict_changed(w->from_v, w->to_v) ? SL_CHANGED_VERDICT : 0);
+}
+
+char *sl_verdict_claim_text(const struct sl_claim *c)
+{
+    return dump(sl_claim_to_json(c));
+}
+
 int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int *what_out,
                       struct sl_err *err)
 {
-    int what = (sl_claim_changed(w->from_c, w->to_c) ? SL_CHANGED_CLAIM : 0) |
-               (sl_verdict_changed(w->from_v, w->to_v) ? SL_CHANGED_VERDICT : 0);
+    int what = sl_verdict_what(w);
     if (what_out != NULL)
         *what_out = what;
     if (what == 0 || s->version < SL_SCHEMA_VERDICT_HISTORY)
         return 0;
     char rules[SL_CLAIM_RULES_TEXT];
     sl_claim_rules_text(w->to_c, " ", rules, sizeof rules);
-    char *from_claim = dump(sl_claim_to_json(w->from_c));
-    char *to_claim = dump(sl_claim_to_json(w->to_c));
+    char *from_claim = sl_verdict_claim_text(w->from_c);
+    char *to_claim = sl_verdict_claim_text(w->to_c);
     int rc = from_claim != NULL && to_claim != NULL
                  ? insert_change(s, w, what, from_claim, to_claim, rules, err)
                  : sl_err_set(err, "out of memory");
@@ -91,6 +101,12 @@ int sl_verdict_record(struct sl_store *s, const struct sl_verdict_write *w, int 
     free(to_claim);
     if (rc != 0)
         return -1;
+    return sl_verdict_audit(s, w, what, err);
+}
+
+int sl_verdict_audit(struct sl_store *s, const struct sl_verdict_write *w, int what,
+                     struct sl_err *err)
+{
     json_t *detail = json_pack("{s:s, s:s, s:o, s:o, s:b, s:b}", "at", w->at, "via", w->via,
                                "from", side_json(w->from_c, w->from_v), "to",
                                side_json(w->to_c, w->to_v), "claim_changed",

@@ -502,6 +502,9 @@ static void test_register_sites_exclusions_not_seen(void **state)
     assert_int_equal(sl_store_scan_get(s, sum.scan_id, &sc, &err), 1);
     assert_int_equal(sc.status, SL_SCAN_COMPLETE);
     assert_int_equal(sc.devices_found, 2);
+    /* The hosts went to the register as a batch (sl_store_observe_batch; on
+     * SQLite written one by one inside it), not device by device. */
+    assert_true(sl_store_batches_one_by_one(s) >= 1);
     struct sl_device d;
     assert_int_equal(sl_store_device_find(s, a1, &d, &err), 1);
     assert_string_equal(d.site, "Lab");

@@ -41,7 +41,7 @@ static struct sl_claim claim_of(const char *maker)
 }
 
 static const struct sl_verdict prohibited = {.decision = SL_DECISION_PROHIBITED};
-static struct sl_claim hik, dahua;
+static struct sl_claim hik, dahua, hik_other_model;
 
 /* One device seen before the batch (one-by-one in both registers). */
 static void seed(struct sl_store *s, int64_t scan, int64_t site, const char *mac,
@@ -94,14 +94,17 @@ static void make_evidence(void)
         evp[i] = &ev[i];
 }
 
-/* Every way an observation can go (see the file's comment), in one batch. */
+/* Every way an observation can go (see the file's comment), in one batch.
+ * Seen again: item 1 unchanged (its claim and verdict as before), item 2 its
+ * verdict changed (none given: needs review), item 3 its claim changed (another
+ * model), each in the verdict history as the one-by-one calls write it. */
 static size_t items_of(struct sl_obs_item *it, int64_t scan, int64_t site)
 {
     struct sl_device_obs o[NITEMS] = {
         {scan, site, "02:00:00:00:01:01", NULL, "198.18.0.1", "80,554", &hik, &prohibited, SEEN},
         {scan, site, "02:00:00:00:01:10", NULL, "198.18.0.11", "80", &hik, &prohibited, SEEN},
         {scan, site, "02:00:00:00:01:21", "S\"1\\{,}", "198.18.0.20", NULL, &hik, NULL, SEEN},
-        {scan, site, NULL, NULL, "198.18.0.30", "443", &hik, &prohibited, SEEN},
+        {scan, site, NULL, NULL, "198.18.0.30", "443", &hik_other_model, &prohibited, SEEN},
         {scan, site, "02:00:00:00:01:40", NULL, "198.18.0.41", "80", &hik, &prohibited, SEEN},
         {scan, site, "02:00:00:00:01:50", NULL, "198.18.0.51", "80", &hik, &prohibited, SEEN},
         {scan, 0, NULL, NULL, "198.18.0.60", NULL, &dahua, &prohibited, SEEN},
@@ -166,6 +169,19 @@ static int dump_evidence(const struct sl_evidence_row *r, void *ctx)
     return 0;
 }
 
+static int dump_change(const struct sl_verdict_change *c, void *ctx)
+{
+    sl_buf_printf(ctx, "verdict %lld device=%lld at=%s actor=%s via=%s scan=%lld claim=%d"
+                       " verdict=%d from=%s to=%s maker=%s>%s decision=%d>%d policy=%s>%s"
+                       " deadline=%s>%s version=%s rules=%s reason=%s\n",
+                  (long long)c->id, (long long)c->device_id, c->at, c->actor, c->via,
+                  (long long)c->scan_id, (int)c->claim_changed, (int)c->verdict_changed,
+                  c->from_claim, c->to_claim, c->from_manufacturer, c->to_manufacturer,
+                  (int)c->from_decision, (int)c->to_decision, c->from_policy, c->to_policy,
+                  c->from_deadline, c->to_deadline, c->policy_version, c->rules, c->reason);
+    return 0;
+}
+
 static int dump_audit(const struct sl_audit_entry *e, void *ctx)
 {
     sl_buf_printf(ctx, "audit %lld %s %s %s %s\n", (long long)e->seq, e->actor, e->action,
@@ -190,6 +206,10 @@ static char *dump(const char *loc)
     assert_int_equal(sl_store_event_list(s, 0, NULL, dump_event, &b, &err), 0);
     for (int64_t id = 1; id <= 30; id++)
         assert_int_equal(sl_store_evidence_list(s, id, 0, dump_evidence, &b, &err), 0);
+    size_t before = b.len;
+    for (int64_t id = 1; id <= 30; id++)
+        assert_int_equal(sl_store_verdict_history(s, id, dump_change, &b, &err), 0);
+    assert_true(b.len > before); /* the devices seen again changed */
     assert_int_equal(sl_store_audit_list(s, 0, 0, dump_audit, &b, &err), 0);
     sl_store_close(s);
     char *out = strdup(sl_buf_cstr(&b));
@@ -198,7 +218,7 @@ static char *dump(const char *loc)
 }
 
 /* The batch into one register, the one-by-one calls into another: equal. */
-static void compare(const char *name, const struct sl_obs_item *it, size_t n)
+static void compare(const char *name, const struct sl_obs_item *it, size_t n, bool set_based)
 {
     char a_loc[4096], b_loc[4096];
     snprintf(a_loc, sizeof a_loc, "%s", sl_test_db(name));
@@ -215,6 +235,9 @@ static void compare(const char *name, const struct sl_obs_item *it, size_t n)
     struct sl_err err = {0};
     if (sl_store_observe_batch(a, it, n, "scanner", ids_a, out_a, &err) != 0)
         fail_msg("batch: %s", err.msg);
+    /* On a server the batch is written set-based (devices seen again and their
+     * verdict history included), on SQLite one by one. */
+    assert_int_equal(sl_store_batches_one_by_one(a), set_based && sl_test_pg() ? 0 : 1);
     if (one_by_one(b, it, n, ids_b, out_b, &err) != 0)
         fail_msg("one by one: %s", err.msg);
     for (size_t i = 0; i < n; i++) {
@@ -239,11 +262,13 @@ static void test_batch_equals_one_by_one(void **state)
     (void)state;
     hik = claim_of("Hikvision");
     dahua = claim_of("Dahua");
+    hik_other_model = claim_of("Hikvision");
+    snprintf(hik_other_model.model, sizeof hik_other_model.model, "DS-2CD2043G2-I");
     make_evidence();
     struct sl_obs_item it[NITEMS];
     /* The scan and site ids are the same in both fresh registers: 2 and 1. */
     size_t n = items_of(it, 2, 1);
-    compare("batch_all", it, n);
+    compare("batch_all", it, n, true);
 }
 
 /* Two observations sharing a MAC (or an address): the second must find the
@@ -253,12 +278,14 @@ static void test_batch_sharing_identity(void **state)
     (void)state;
     hik = claim_of("Hikvision");
     dahua = claim_of("Dahua");
+    hik_other_model = claim_of("Hikvision");
+    snprintf(hik_other_model.model, sizeof hik_other_model.model, "DS-2CD2043G2-I");
     make_evidence();
     struct sl_obs_item it[NITEMS * 2];
     size_t n = items_of(it, 2, 1);
     n += items_of(it + n, 2, 1);
     it[NITEMS].obs.address = "198.18.0.12"; /* the MAC of item 0 again, elsewhere */
-    compare("batch_shared", it, n);
+    compare("batch_shared", it, n, false);
 }
 
 /* A batch that fails (a scan that does not exist) leaves nothing behind. */

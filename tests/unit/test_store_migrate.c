@@ -168,6 +168,17 @@ static void test_from_every_version(void **state)
         assert_int_equal(scalar(p, "SELECT count(*) FROM lifecycle_events WHERE device_id=1", &n),
                          0);
         assert_int_equal(n, from < 2 ? 2 : 1);
+        /* Migration 14 rebuilds SQLite's evidence table (no foreign keys): the
+         * row keeps its id and references, the table its indexes. */
+        assert_int_equal(scalar(p, "SELECT count(*) FROM evidence WHERE id = 1 AND scan_id = 1"
+                                   " AND device_id = 1 AND address = '198.18.5.9'", &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(scalar(p, sl_test_pg() ? "SELECT count(*) FROM pg_indexes"
+                                                  " WHERE tablename = 'evidence'"
+                                                : "SELECT count(*) FROM sqlite_master"
+                                                  " WHERE type = 'index' AND tbl_name = 'evidence'"
+                                                  " AND sql IS NOT NULL", &n), 0);
+        assert_int_equal(n, sl_test_pg() ? 3 : 2); /* (and PostgreSQL's primary key) */
     }
 }
 

@@ -40,6 +40,7 @@ struct pg_conn {
     int next_stmt;
     int queued; /* deferred writes sent, answers not yet read (pipeline mode) */
     struct pg_q *sent; /* a statement sent ahead (pg_send), its rows not yet read */
+    bool chain;        /* this transaction holds the chain lock */
 };
 
 struct pg_q {
@@ -669,22 +670,45 @@ static int pg_begin(struct sl_store *s, struct sl_err *err)
     return run(s, "BEGIN", err);
 }
 
+/* A transaction that holds the chain lock commits without waiting for its
+ * WAL to reach the disk, so the lock (released by the commit) is not held
+ * through the flush; the flush is then awaited outside the lock by a second,
+ * empty transaction with an id (its commit record comes after ours in the WAL,
+ * and a commit with synchronous_commit as the session has it, "on" by default,
+ * waits until the WAL up to its record is flushed, and replicated where
+ * synchronous standbys are configured). So the caller still learns of the
+ * commit only once it is durable; a crash in between loses the transaction
+ * and every later one whole (the WAL is one sequence), so the chain never
+ * forks: it ends at an earlier entry, as after any crash before the commit. */
 static int pg_commit(struct sl_store *s, struct sl_err *err)
 {
+    struct pg_conn *pc = s->conn;
+    bool chain = pc->chain;
+    pc->chain = false;
     if (drain(s, err) != 0)
         return -1;
-    PGresult *res = PQexec(conn_of(s), "COMMIT");
+    PGresult *res =
+        PQexec(pc->c, chain ? "SET LOCAL synchronous_commit TO off; COMMIT" : "COMMIT");
     int rc = 0;
     if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = fail_res(s, res, err);
     else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) /* an aborted transaction "commits" as ROLLBACK */
         rc = sl_err_setk(err, SL_ERR_CONFLICT, "the transaction was rolled back by the server");
     PQclear(res);
+    if (rc == 0 && chain) {
+        res = PQexec(pc->c, "SELECT pg_current_xact_id()");
+        if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+            fail_res(s, res, err);
+            rc = sl_err_prefix(err, "committed, but its flush to disk was not confirmed");
+        }
+        PQclear(res);
+    }
     return rc;
 }
 
 static void pg_rollback(struct sl_store *s)
 {
+    ((struct pg_conn *)s->conn)->chain = false;
     if (PQstatus(conn_of(s)) == CONNECTION_OK) {
         drain(s, NULL);
         PQclear(PQexec(conn_of(s), "ROLLBACK"));
@@ -725,6 +749,7 @@ static int pg_lock_chain(struct sl_store *s, struct sl_err *err)
 {
     if (advisory(s, NULL, 0, err) != 0)
         return sl_err_prefix(err, "locking the audit chain");
+    ((struct pg_conn *)s->conn)->chain = true;
     return 0;
 }
 

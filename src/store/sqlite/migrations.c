@@ -495,5 +495,29 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  retired_at INTEGER"
      ") STRICT;"
      "CREATE INDEX agent_certs_agent ON agent_certs(agent_id, state);"},
+    {14, "evidence: no row-by-row foreign-key checks (db verify checks the references)",
+     /* SQLite cannot drop a column's REFERENCES: the table is rebuilt, same
+      * columns, ids and indexes (docs/register.md, PostgreSQL's 12). */
+     "CREATE TABLE evidence_v12 ("
+     "  id INTEGER PRIMARY KEY,"
+     "  scan_id INTEGER,"
+     "  device_id INTEGER,"
+     "  address TEXT NOT NULL,"
+     "  proto TEXT NOT NULL,"
+     "  port INTEGER NOT NULL DEFAULT 0,"
+     "  path TEXT,"
+     "  request TEXT,"
+     "  outcome TEXT NOT NULL,"
+     "  detail TEXT,"
+     "  observed_at TEXT NOT NULL,"
+     "  truncated INTEGER NOT NULL DEFAULT 0,"
+     "  data BLOB"
+     ") STRICT;"
+     "INSERT INTO evidence_v12 SELECT id, scan_id, device_id, address, proto, port, path,"
+     "  request, outcome, detail, observed_at, truncated, data FROM evidence ORDER BY id;"
+     "DROP TABLE evidence;"
+     "ALTER TABLE evidence_v12 RENAME TO evidence;"
+     "CREATE INDEX evidence_device ON evidence(device_id);"
+     "CREATE INDEX evidence_scan_address ON evidence(scan_id, address);"},
     {0, NULL, NULL},
 };
