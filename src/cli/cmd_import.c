@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/scan_output.h"
+#include "programme/agent_verify.h"
 #include "scan/batch.h"
 #include "scan/import.h"
 #include "store/agents.h"
@@ -144,7 +145,7 @@ static int import_batch(const char *cmd, struct sl_store *s, const struct sl_sca
         rc = sl_err_setk(&err, SL_ERR_INVALID, "agent '%s' is revoked", ag.name);
     struct sl_batch_result res;
     if (rc == 1)
-        rc = sl_batch_ingest(s, &ag, data, len, so, &res, &err);
+        rc = sl_agent_batch_apply(s, &ag, data, len, so, &res, NULL, &err);
     free(data);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: refused: %s\n", cmd, path, err.msg);

@@ -7,6 +7,7 @@
 #include "core/sitenet.h"
 #include "scan/batch.h"
 #include "store/agents.h"
+#include "store/exclusions.h"
 #include "util/grow.h"
 
 struct nets {
@@ -38,15 +39,18 @@ static int collect(const struct sl_site *site, void *ctx)
 }
 
 /* How many hosts lie outside the agent's sites (by the most specific network
- * of any site, the rule the recorder files them by). -1 on error. */
-static long outside_sites(struct sl_store *s, const struct sl_agent *a,
-                          const struct sl_batch_hosts *hs, struct sl_err *err)
+ * of any site, the rule the recorder files them by) or in their exclusions.
+ * -1 on error. */
+long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
+                            const struct sl_batch_hosts *hs, struct sl_err *err)
 {
     int64_t mine[SL_AGENT_MAX_SITES];
-    size_t n_mine = 0;
+    size_t n_mine = 0, n_excl = 0;
     struct nets ns = {0};
+    struct sl_cidr *excl = NULL;
     if (sl_store_agent_site_ids(s, a->id, mine, SL_AGENT_MAX_SITES, &n_mine, err) != 0 ||
-        sl_store_site_list(s, collect, &ns, err) != 0 || ns.failed) {
+        sl_store_site_list(s, collect, &ns, err) != 0 || ns.failed ||
+        sl_store_exclusion_nets(s, mine, n_mine, &excl, &n_excl, err) != 0) {
         free(ns.v);
         return ns.failed ? sl_err_set(err, "out of memory") : -1;
     }
@@ -61,15 +65,16 @@ static long outside_sites(struct sl_store *s, const struct sl_agent *a,
         bool ok = false;
         for (size_t k = 0; k < n_mine && !ok; k++)
             ok = mine[k] == site;
-        out += !ok;
+        out += !ok || sl_exclusion_hit(excl, n_excl, &addr);
     }
     free(ns.v);
+    free(excl);
     return out;
 }
 
 /* The header and signature: the batch is a's and a signed it. */
-static int check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
-                        const struct sl_batch *b, struct sl_err *err)
+int sl_batch_check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
+                          const struct sl_batch *b, struct sl_err *err)
 {
     if (strcmp(b->agent, a->uid) != 0)
         return sl_err_setk(err, SL_ERR_INVALID, "the batch names agent %s, not %s", b->agent,
@@ -119,8 +124,10 @@ int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *da
 {
     memset(res, 0, sizeof *res);
     struct sl_batch b;
-    if (sl_batch_parse(data, len, &b, err) != 0 || check_origin(s, a, data, &b, err) != 0)
+    if (sl_batch_parse(data, len, &b, err) != 0 || sl_batch_check_origin(s, a, data, &b, err) != 0)
         return -1;
+    if (sl_batch_is_verification(&b))
+        return sl_err_setk(err, SL_ERR_INVALID, "a verification's batch is not a scan's");
     int seen = sl_store_agent_batch_seen(s, b.uuid, err);
     if (seen != 0)
         return seen < 0 ? -1 : 0;
@@ -128,13 +135,13 @@ int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *da
     if (sl_batch_hosts_read(&b, &hs, err) != 0)
         return -1;
     res->hosts = sl_batch_hosts_count(hs);
-    long out = outside_sites(s, a, hs, err);
+    long out = sl_batch_outside_sites(s, a, hs, err);
     int rc = out < 0 ? -1 : 0;
     if (out > 0) {
         res->outside = (size_t)out;
         struct sl_err e2 = {0};
         sl_store_agent_refused(s, a->id, out, &e2);
-        rc = sl_err_setk(err, SL_ERR_CONFLICT, "%ld of %zu hosts lie outside agent %s's sites (%s)",
+        rc = sl_err_setk(err, SL_ERR_CONFLICT, "%ld of %zu hosts lie outside agent %s's sites (%s) or in their exclusions",
                          out, res->hosts, a->name, a->sites);
     }
     if (rc == 0) {

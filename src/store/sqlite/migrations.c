@@ -435,5 +435,32 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  revoked INTEGER NOT NULL DEFAULT 0"
      ") STRICT;"
      "CREATE INDEX api_tokens_user ON api_tokens(user_id);"},
+    {12, "sites: per-site exclusions; agents: verification requests",
+     /* site_exclusions: networks of a site never probed by `scan --site`,
+      * `verify` or the site's agent, and refused in an agent's batch
+      * (docs/agents.md). agent_verifications: a verification queued for a
+      * site's agent (state pending, then done with the scan it applied and
+      * its outcome as JSON). Times are Unix seconds. */
+     "CREATE TABLE site_exclusions ("
+     "  id INTEGER PRIMARY KEY,"
+     "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+     "  cidr TEXT NOT NULL,"
+     "  reason TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  UNIQUE (site_id, cidr)"
+     ") STRICT;"
+     "CREATE TABLE agent_verifications ("
+     "  id INTEGER PRIMARY KEY,"
+     "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+     "  requested_by TEXT NOT NULL,"
+     "  requested_at INTEGER NOT NULL,"
+     "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','done')),"
+     "  agent_id INTEGER REFERENCES agents(id),"
+     "  done_at INTEGER,"
+     "  scan_id INTEGER REFERENCES scans(id),"
+     "  outcome TEXT NOT NULL DEFAULT ''"
+     ") STRICT;"
+     "CREATE INDEX agent_verifications_site ON agent_verifications(site_id, state);"},
     {0, NULL, NULL},
 };
