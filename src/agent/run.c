@@ -486,8 +486,9 @@ static void nap(const struct runner *r, double seconds)
     }
 }
 
-/* One turn: the configuration, a scan when due (unless the spool is full),
- * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
+/* One turn: the configuration, the verification requests not run yet, a
+ * scan when due (unless the spool is full), the uploads. Sets *next_scan and
+ * *scanned. 0, or -1 (refused, local error). */
 static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
 {
     int rc = r->o->offline ? 0 : pull_config(r, err);
@@ -495,6 +496,9 @@ static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_
         return -1;
     if (rc > 0)
         say(r, "server not reachable: %s", err->msg);
+    /* An operator's request first: what it proves is not taken by the scan's batch. */
+    if (r->config != NULL && run_verifications(r, err) != 0)
+        return -1;
     if (r->config != NULL && sl_mono_ms() >= *next_scan) {
         struct spool_stat st;
         spool_stat(&r->sp, &st);
@@ -510,8 +514,6 @@ static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_
             *scanned = true;
         }
     }
-    if (r->config != NULL && run_verifications(r, err) != 0)
-        return -1;
     rc = r->o->offline ? 0 : upload(r, err);
     if (rc < 0)
         return -1;
