@@ -100,7 +100,7 @@ int sl_store_verify_req_done(struct sl_store *s, int64_t id, int64_t agent_id, i
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, id);
-    sl_bind_int(st, 2, agent_id);
+    sl_bind_id(st, 2, agent_id);
     sl_bind_int(st, 3, sl_now());
     sl_bind_id(st, 4, scan_id);
     sl_bind_text(st, 5, outcome_json);

@@ -81,6 +81,9 @@ expect 0 "agents list" "$SL" agents list
 has "$T/out" "1 verification request pending"
 expect 0 "agents verifications" "$SL" agents verifications
 has "$T/out" "pending"
+expect 0 "the report" "$SL" report --format json -o "$T/r.json"
+check "the report counts the pending request" 1 \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agents"]["verify_pending"])' "$T/r.json")"
 check "the request is audited" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'agent.verify_request'")"
 check "the configuration hands it over" 200 "$(code $A $U/agent/v1/config)"
 has "$T/resp" '"verify":[{"request":1,"site":"Work House"}]'
