@@ -72,15 +72,12 @@ int sl_cmd_agents_verify(int argc, char **argv)
     if (sl_store_open(&s, sl_cli_db_path(a.db), 0, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
     struct sl_site site = {0};
-    int got = sl_store_site_get(s, a.site, &site, &err);
+    rc = sl_cli_site(cmd, s, a.site, &site);
     sl_site_free(&site);
     int64_t id = 0;
-    if (got <= 0)
-        rc = got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", a.site)
-                      : sl_cli_fail_err(cmd, &err);
-    else if (sl_store_verify_req_add(s, site.id, sl_cli_actor(a.actor), &id, &err) != 0)
+    if (rc == SL_EXIT_OK && sl_store_verify_req_add(s, site.id, sl_cli_actor(a.actor), &id, &err) != 0)
         rc = sl_cli_fail_err(cmd, &err);
-    else
+    else if (rc == SL_EXIT_OK)
         printf("verification request %lld queued for site '%s' (its agent runs it at its next "
                "configuration pull)\n",
                (long long)id, site.name);
@@ -155,18 +152,13 @@ int sl_cmd_agents_verifications(int argc, char **argv)
     struct sl_err err = {0};
     if (sl_cli_open_read(&s, a.db, a.read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
-    int64_t site_id = 0;
-    if (a.site != NULL) {
-        struct sl_site site = {0};
-        int got = sl_store_site_get(s, a.site, &site, &err);
-        sl_site_free(&site);
-        site_id = site.id;
-        if (got <= 0) {
-            sl_store_close(s);
-            return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", a.site)
-                            : sl_cli_fail_err(cmd, &err);
-        }
+    struct sl_site site = {0};
+    if (a.site != NULL && (rc = sl_cli_site(cmd, s, a.site, &site)) != SL_EXIT_OK) {
+        sl_store_close(s);
+        return rc;
     }
+    int64_t site_id = site.id;
+    sl_site_free(&site);
     json_t *arr = json_array();
     rc = sl_store_verify_req_list(s, site_id, !a.all, on_req, arr, &err) != 0
              ? sl_cli_fail_err(cmd, &err)

@@ -56,13 +56,12 @@ static int open_site(const char *cmd, const struct excl_args *a, const char *nam
     struct sl_err err = {0};
     if (sl_store_open(s, sl_cli_db_path(a->db), 0, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
-    int got = sl_store_site_get(*s, name, site, &err);
-    if (got > 0)
-        return SL_EXIT_OK;
-    sl_store_close(*s);
-    *s = NULL;
-    return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", name)
-                    : sl_cli_fail_err(cmd, &err);
+    int rc = sl_cli_site(cmd, *s, name, site);
+    if (rc != SL_EXIT_OK) {
+        sl_store_close(*s);
+        *s = NULL;
+    }
+    return rc;
 }
 
 /* The CIDR in canonical form, and whether it meets one of the site's networks. */
@@ -198,18 +197,13 @@ int sl_cmd_sites_exclusions(int argc, char **argv)
     struct sl_err err = {0};
     if (sl_cli_open_read(&s, a.db, a.read_db, &err) != 0)
         return sl_cli_fail_err(cmd, &err);
-    int64_t site_id = 0;
-    if (optind < argc) {
-        struct sl_site site = {0};
-        int got = sl_store_site_get(s, argv[optind], &site, &err);
-        sl_site_free(&site);
-        site_id = site.id;
-        if (got <= 0) {
-            sl_store_close(s);
-            return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", argv[optind])
-                            : sl_cli_fail_err(cmd, &err);
-        }
+    struct sl_site site = {0};
+    if (optind < argc && (rc = sl_cli_site(cmd, s, argv[optind], &site)) != SL_EXIT_OK) {
+        sl_store_close(s);
+        return rc;
     }
+    int64_t site_id = site.id;
+    sl_site_free(&site);
     static const char *const headers[] = {"site", "network", "reason", "added by", "added at"};
     struct list_ctx c = {a.json ? NULL : sl_table_new(5, headers), a.json ? json_array() : NULL};
     rc = sl_store_exclusion_list(s, site_id, list_one, &c, &err) != 0 ? sl_cli_fail_err(cmd, &err)

@@ -117,18 +117,7 @@ static int verify_batch(struct sl_store *s, const struct sl_agent *a, const stru
     struct sl_batch_hosts *hs = NULL;
     if (sl_batch_hosts_read(b, &hs, err) != 0)
         return -1;
-    res->hosts = sl_batch_hosts_count(hs);
-    long out = sl_batch_outside_sites(s, a, hs, err);
-    int rc = out < 0 ? -1 : 0;
-    if (out > 0) {
-        res->outside = (size_t)out;
-        struct sl_err e2 = {0};
-        sl_store_agent_refused(s, a->id, out, &e2);
-        rc = sl_err_setk(err, SL_ERR_CONFLICT,
-                         "%ld of %zu hosts lie outside agent %s's sites (%s) or in their "
-                         "exclusions",
-                         out, res->hosts, a->name, a->sites);
-    }
+    int rc = sl_batch_check_sites(s, a, hs, res, err);
     if (rc == 0 && (rc = sl_store_begin(s, err)) == 0) {
         rc = apply(s, a, b, &req, hs, opts, res, rec, err);
         rc = rc == 0 ? sl_store_commit(s, err) : (sl_store_rollback(s), -1);

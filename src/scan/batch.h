@@ -112,12 +112,14 @@ struct sl_batch_result {
  * refused_records; nothing applied), or the register's error. */
 /* The pieces of sl_batch_ingest a verification's batch is checked with
  * (programme/agent_verify.h): the origin (header names a, signature holds;
- * 0 or -1 INVALID) and how many hosts lie outside a's sites or in their
- * exclusions (-1 on error). */
+ * 0 or -1 INVALID), and the hosts' places (res->hosts set; 0, or -1 with
+ * CONFLICT when some lie outside a's sites or in their exclusions: counted
+ * in res->outside and the agent's refused_records). */
 int sl_batch_check_origin(struct sl_store *s, const struct sl_agent *a, const char *data,
                           const struct sl_batch *b, struct sl_err *err);
-long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
-                            const struct sl_batch_hosts *hs, struct sl_err *err);
+int sl_batch_check_sites(struct sl_store *s, const struct sl_agent *a,
+                         const struct sl_batch_hosts *hs, struct sl_batch_result *res,
+                         struct sl_err *err);
 int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,
                     const struct sl_scan_opts *opts, struct sl_batch_result *res,
                     struct sl_err *err);

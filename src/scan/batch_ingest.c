@@ -41,8 +41,8 @@ static int collect(const struct sl_site *site, void *ctx)
 /* How many hosts lie outside the agent's sites (by the most specific network
  * of any site, the rule the recorder files them by) or in their exclusions.
  * -1 on error. */
-long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
-                            const struct sl_batch_hosts *hs, struct sl_err *err)
+static long outside_sites(struct sl_store *s, const struct sl_agent *a,
+                          const struct sl_batch_hosts *hs, struct sl_err *err)
 {
     int64_t mine[SL_AGENT_MAX_SITES];
     size_t n_mine = 0, n_excl = 0;
@@ -70,6 +70,22 @@ long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
     free(ns.v);
     free(excl);
     return out;
+}
+
+int sl_batch_check_sites(struct sl_store *s, const struct sl_agent *a,
+                         const struct sl_batch_hosts *hs, struct sl_batch_result *res,
+                         struct sl_err *err)
+{
+    res->hosts = sl_batch_hosts_count(hs);
+    long out = outside_sites(s, a, hs, err);
+    if (out <= 0)
+        return out < 0 ? -1 : 0;
+    res->outside = (size_t)out;
+    struct sl_err e2 = {0};
+    sl_store_agent_refused(s, a->id, out, &e2);
+    return sl_err_setk(err, SL_ERR_CONFLICT,
+                       "%ld of %zu hosts lie outside agent %s's sites (%s) or in their exclusions",
+                       out, res->hosts, a->name, a->sites);
 }
 
 /* The header and signature: the batch is a's and a signed it. */
@@ -134,16 +150,7 @@ int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *da
     struct sl_batch_hosts *hs = NULL;
     if (sl_batch_hosts_read(&b, &hs, err) != 0)
         return -1;
-    res->hosts = sl_batch_hosts_count(hs);
-    long out = sl_batch_outside_sites(s, a, hs, err);
-    int rc = out < 0 ? -1 : 0;
-    if (out > 0) {
-        res->outside = (size_t)out;
-        struct sl_err e2 = {0};
-        sl_store_agent_refused(s, a->id, out, &e2);
-        rc = sl_err_setk(err, SL_ERR_CONFLICT, "%ld of %zu hosts lie outside agent %s's sites (%s) or in their exclusions",
-                         out, res->hosts, a->name, a->sites);
-    }
+    int rc = sl_batch_check_sites(s, a, hs, res, err);
     if (rc == 0) {
         rc = apply(s, a, &b, hs, opts, res, err);
         /* A concurrent copy of the same batch won the key: acknowledged, not applied. */
