@@ -350,6 +350,11 @@ static int verify_one(struct runner *r, int64_t id, const char *site, struct sl_
     r->verifying = false;
     if (rc != 0)
         return -1;
+    if (*r->o->stop) { /* stopped: run again after the restart, not reported incomplete */
+        sl_buf_reset(&r->body);
+        r->records = r->devices = 0;
+        return 0;
+    }
     if (r->write_failed) { /* nothing of it is proof: an incomplete outcome, no devices */
         say(r, "verification %lld: %s", (long long)id, r->werr.msg);
         sl_buf_reset(&r->body);
