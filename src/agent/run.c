@@ -41,6 +41,7 @@ struct runner {
     unsigned failures;       /* uploads failed in a row */
     struct sl_rng rng;
     bool verifying;          /* a verification fills body: one batch, never split */
+    const struct sl_targets *scope; /* the scan's targets: nothing else is reported */
     int64_t *verified;       /* requests whose outcome is spooled (STATE/verified) */
     size_t n_verified, cap_verified;
 };
@@ -183,7 +184,13 @@ static int close_batch(struct runner *r, struct sl_err *err)
 static void on_device(const struct sl_scan_device *d, void *ctx)
 {
     struct runner *r = ctx;
+    struct sl_addr a;
     if (r->write_failed)
+        return;
+    /* A discovery answer from outside the targets (or excluded) is not this
+     * agent's to report: the server would refuse the whole batch for it. */
+    if (r->scope != NULL &&
+        (sl_addr_parse(d->address, &a) != 0 || !sl_targets_contains(r->scope, &a)))
         return;
     size_t before = r->body.len, records = r->records;
     if (sl_batch_write_device(&r->body, d, &r->records) != 0) {
@@ -263,7 +270,9 @@ static int engine_scan(struct runner *r, const char *only, struct sl_scan_summar
     struct sl_scan_callbacks cb = {.on_device = on_device, .ctx = r};
     say(r, "%s %s", only != NULL ? "verifying: scanning" : "scanning", text);
     r->write_failed = false;
+    r->scope = t;
     int rc = sl_scan_run(&so, &cb, sum, err);
+    r->scope = NULL;
     sl_targets_free(t);
     return rc;
 }
