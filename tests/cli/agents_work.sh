@@ -5,7 +5,8 @@
 # counted; a verification request (agents verify) is handed to the agent,
 # run there and applied centrally as a local verify would: a removed device
 # that is gone is verified absent, one still answering reappears, the request
-# is done with its outcome, audited.
+# is done with its outcome, audited; an outcome sent twice is applied once,
+# one for no request is refused.
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
 need_lab
@@ -109,5 +110,27 @@ lacks "$T/out" "pending"
 expect 0 "the next run does not verify again" "$SL" agent run --state "$T/a" --once --timeout 1500
 lacks "$T/err" "verifying"
 check "still one outcome" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'agent.verify_done'")"
+# ---- an outcome sent twice, and one for no request (an offline run's spool) ----
+expect 0 "queue another" "$SL" agents verify --site "Work House"
+python3 - "$T/off2.json" "$x" <<'PY'
+import json, sys
+json.dump({"sites": [{"name": "Work House", "networks": ["127.18.3.0/28"], "exclusions": [sys.argv[2] + "/32"]}],
+           "schedule": 3600, "verify": [{"request": 2, "site": "Work House"}, {"request": 999, "site": "Work House"}]},
+          open(sys.argv[1], "w"))
+PY
+expect 0 "the requests run offline" "$SL" agent run --state "$T/a" --once --offline "$T/off2.json" --timeout 1500
+v2=$(grep -l '"request":2,' "$T/a/spool"/*.batch | head -1)
+v9=$(grep -l '"request":999,' "$T/a/spool"/*.batch | head -1)
+[ -n "$v2" ] && [ -n "$v9" ] || die "no verification batches spooled"
+check "an outcome is applied" 200 "$(code $A --data-binary @"$v2" $U/agent/v1/batch)"
+has "$T/resp" '"applied":true'
+check "request 2 is done" done "$(sql "SELECT state FROM agent_verifications WHERE id = 2")"
+au=$(count audit_log)
+check "the same outcome again is acknowledged" 200 "$(code $A --data-binary @"$v2" $U/agent/v1/batch)"
+has "$T/resp" '"applied":false'
+check "and writes nothing" "$au" "$(count audit_log)"
+check "an outcome for no request: refused" 403 "$(code $A --data-binary @"$v9" $U/agent/v1/batch)"
+has "$T/serve.err" "no verification request 999"
+check "and writes nothing either" "$au" "$(count audit_log)"
 expect 0 "db verify" "$SL" db verify
 finish
