@@ -9,6 +9,7 @@
 # one for no request is refused.
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_serve.sh"
 need_lab
 need_tool curl openssl python3
 SL=$SIGHTLINE LAB=$SIGHTLINE_LAB
@@ -33,11 +34,7 @@ expect 0 "exclude an address of the site" "$SL" sites exclude "Work House" "$x" 
 expect 0 "a token" "$SL" agents token --site "Work House" --schedule 1h --out "$T/tok"
 chmod 755 "$T"
 chown -R nobody "$T"
-"$SL" serve --user nobody --http --listen 127.0.0.1:8080 --agent-listen 127.0.0.1:9443 \
-    >"$T/serve.out" 2>"$T/serve.err" &
-SERVE=$!
-on_exit "kill $SERVE 2>/dev/null"
-wait_for "$T/serve.out" "agents at" || { cat "$T/serve.err"; die "serve did not start"; }
+serve_start serve --http --listen 127.0.0.1:8080 --agent-listen 127.0.0.1:9443
 U=https://127.0.0.1:9443
 expect 0 "the agent enrols" "$SL" agent enrol --server $U --token-file "$T/tok" --state "$T/a" --name work-1
 A="--cacert $T/a/ca-cert.pem --cert $T/a/agent-cert.pem --key $T/a/agent-key.pem"
