@@ -1,8 +1,11 @@
 /* config.h - an agent's configuration: {"sites": [{"name", "networks":
- * [CIDR...]}, ...], "schedule": SECONDS, ...} from the server's
- * /agent/v1/config or, for an offline agent, a file. Hostile input: at most
- * AGENT_CONFIG_MAX bytes, AGENT_CONFIG_MAX_SITES sites, AGENT_CONFIG_MAX_NETS
- * networks, every network a CIDR, the schedule 10 s to 30 days.
+ * [CIDR...], "exclusions": [CIDR...]}, ...], "schedule": SECONDS, "verify":
+ * [{"request": ID, "site": NAME}...], ...} from the server's
+ * /agent/v1/config or, for an offline agent, a file ("exclusions" and
+ * "verify" may be absent). Hostile input: at most AGENT_CONFIG_MAX bytes,
+ * AGENT_CONFIG_MAX_SITES sites, AGENT_CONFIG_MAX_NETS networks and
+ * exclusions together, every one a CIDR, AGENT_CONFIG_MAX_VERIFY requests
+ * each naming one of the sites, the schedule 10 s to 30 days.
  *
  * Memory: the parsed object is the caller's (json_decref).
  */
@@ -18,6 +21,7 @@
 #define AGENT_CONFIG_MAX (1 << 20)
 #define AGENT_CONFIG_MAX_SITES 16
 #define AGENT_CONFIG_MAX_NETS 1024
+#define AGENT_CONFIG_MAX_VERIFY 256
 
 /* The configuration, checked, with its schedule; NULL with err (INVALID). */
 json_t *agent_config_parse(const char *text, size_t len, int64_t *schedule, struct sl_err *err);

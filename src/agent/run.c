@@ -19,11 +19,13 @@
 #include "probe/ports.h"
 #include "scan/batch.h"
 #include "util/file.h"
+#include "util/grow.h"
 #include "util/rng.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
 #define BATCH_BYTES_SOFT (4u << 20) /* a batch is closed once this large */
+#define POLL_S 60.0                 /* the configuration is pulled at least this often */
 
 struct runner {
     const struct sl_agent_run_opts *o;
@@ -42,6 +44,10 @@ struct runner {
     size_t watch_outside;    /* alerts about other networks, as last said */
     size_t watch_lost;       /* alerts that found no room, as last said */
     struct sl_rng rng;
+    bool verifying;          /* a verification fills body: one batch, never split */
+    const struct sl_targets *scope; /* the scan's targets: nothing else is reported */
+    int64_t *verified;       /* requests whose outcome is spooled (STATE/verified) */
+    size_t n_verified, cap_verified;
 };
 
 static void say(const struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -162,17 +168,19 @@ static int pull_config(struct runner *r, struct sl_err *err)
 
 /* ---- scanning into the spool ---- */
 
-/* The batch filled so far, signed, into the spool. */
-static int close_batch(struct runner *r, struct sl_err *err)
+/* The batch filled so far, signed, into the spool; v: a verification's
+ * outcome, its record first (scan/batch.h). */
+static int close_batch_as(struct runner *r, const struct sl_batch_verify *v, struct sl_err *err)
 {
-    if (r->records == 0)
+    if (r->records == 0 && v == NULL)
         return 0;
     struct sl_buf b;
     sl_buf_init(&b, SL_BATCH_MAX_BYTES);
     char uuid[SL_BATCH_UUID_LEN + 1];
     int rc = sl_batch_uuid(uuid) == 0 &&
                      sl_batch_write_header(&b, uuid, r->uid, spool_next_seq(&r->sp), sl_now(),
-                                           r->records) == 0 &&
+                                           r->records + (v != NULL)) == 0 &&
+                     (v == NULL || sl_batch_write_verification(&b, v) == 0) &&
                      sl_buf_append(&b, r->body.data, r->body.len) == 0
                  ? sl_batch_sign(&b, r->key_pem, err)
                  : sl_err_set(err, "the batch is too large");
@@ -186,35 +194,58 @@ static int close_batch(struct runner *r, struct sl_err *err)
     return rc;
 }
 
+static int close_batch(struct runner *r, struct sl_err *err)
+{
+    return close_batch_as(r, NULL, err);
+}
+
 static void on_device(const struct sl_scan_device *d, void *ctx)
 {
     struct runner *r = ctx;
+    struct sl_addr a;
     if (r->write_failed)
+        return;
+    /* A discovery answer from outside the targets (or excluded) is not this
+     * agent's to report: the server would refuse the whole batch for it. */
+    if (r->scope != NULL &&
+        (sl_addr_parse(d->address, &a) != 0 || !sl_targets_contains(r->scope, &a)))
         return;
     size_t before = r->body.len, records = r->records;
     if (sl_batch_write_device(&r->body, d, &r->records) != 0) {
-        /* Too large for this batch: close it and start the next with this device. */
         r->body.len = before;
         r->records = records;
+        if (r->verifying) { /* never split: the verification is incomplete */
+            r->write_failed = true;
+            sl_err_set(&r->werr, "the verification's outcome is larger than one batch");
+            return;
+        }
+        /* Too large for this batch: close it and start the next with this device. */
         if (close_batch(r, &r->werr) != 0 || sl_batch_write_device(&r->body, d, &r->records) != 0) {
             r->write_failed = true;
             return;
         }
     }
     r->devices++;
-    if ((r->devices >= r->o->batch_devices || r->body.len >= BATCH_BYTES_SOFT) &&
+    if (!r->verifying && (r->devices >= r->o->batch_devices || r->body.len >= BATCH_BYTES_SOFT) &&
         close_batch(r, &r->werr) != 0)
         r->write_failed = true;
 }
 
-/* The targets: every network of the agent's sites. */
-static int config_targets(struct runner *r, struct sl_targets *t, char *text, size_t n,
-                          struct sl_err *err)
+/* The targets: every network of the agent's sites (or of the one named),
+ * less their exclusions. */
+static int config_targets(struct runner *r, const char *only, struct sl_targets *t, char *text,
+                          size_t n, struct sl_err *err)
 {
     size_t i, k, used = 0;
     json_t *site, *net;
     text[0] = '\0';
     json_array_foreach(json_object_get(r->config, "sites"), i, site) {
+        if (only != NULL && strcmp(json_string_value(json_object_get(site, "name")), only) != 0)
+            continue;
+        json_array_foreach(json_object_get(site, "exclusions"), k, net) {
+            if (sl_targets_exclude(t, json_string_value(net), err) != 0)
+                return sl_err_setk(err, SL_ERR_INVALID, "the configuration's exclusion is bad");
+        }
         json_array_foreach(json_object_get(site, "networks"), k, net) {
             const char *s = json_string_value(net);
             if (s == NULL || sl_targets_add(t, s, err) != 0)
@@ -228,13 +259,16 @@ static int config_targets(struct runner *r, struct sl_targets *t, char *text, si
     return sl_targets_prepare(t, err);
 }
 
-static int scan_once(struct runner *r, struct sl_err *err)
+/* A scan of the sites' networks (or the one site's, for a verification:
+ * then with UDP discovery, as `sightline verify` scans) into body. */
+static int engine_scan(struct runner *r, const char *only, struct sl_scan_summary *sum,
+                       struct sl_err *err)
 {
     struct sl_port_spec ports[SL_PORTS_MAX];
     struct sl_targets *t = sl_targets_new();
     char text[1024];
     int np = t != NULL ? sl_ports_parse(sl_ports_profile("cameras"), ports, SL_PORTS_MAX, err) : -1;
-    if (np < 0 || config_targets(r, t, text, sizeof text, err) != 0) {
+    if (np < 0 || config_targets(r, only, t, text, sizeof text, err) != 0) {
         sl_targets_free(t);
         return -1;
     }
@@ -247,15 +281,24 @@ static int scan_once(struct runner *r, struct sl_err *err)
     so.retries = SL_SCAN_DEFAULT_RETRIES;
     so.timeout_ms = r->o->timeout_ms;
     so.connect_timeout_ms = r->o->connect_timeout_ms;
-    so.discovery_followup = true;
+    so.discovery_followup = only == NULL;
+    so.udp_discovery = only != NULL;
     so.targets_text = text;
     so.stop = r->o->stop;
     struct sl_scan_callbacks cb = {.on_device = on_device, .ctx = r};
-    struct sl_scan_summary sum;
-    say(r, "scanning %s", text);
+    say(r, "%s %s", only != NULL ? "verifying: scanning" : "scanning", text);
     r->write_failed = false;
-    int rc = sl_scan_run(&so, &cb, &sum, err);
+    r->scope = t;
+    int rc = sl_scan_run(&so, &cb, sum, err);
+    r->scope = NULL;
     sl_targets_free(t);
+    return rc;
+}
+
+static int scan_once(struct runner *r, struct sl_err *err)
+{
+    struct sl_scan_summary sum;
+    int rc = engine_scan(r, NULL, &sum, err);
     if (rc == 0 && !r->write_failed)
         rc = close_batch(r, err);
     if (r->write_failed) {
@@ -266,6 +309,115 @@ static int scan_once(struct runner *r, struct sl_err *err)
         say(r, "scan done: %llu hosts up, %llu devices%s", (unsigned long long)sum.stats.hosts_up,
             (unsigned long long)sum.stats.devices, sum.complete ? "" : " (interrupted)");
     return rc;
+}
+
+/* ---- verification requests ---- */
+
+/* The requests already spooled (STATE/verified, one id a line). */
+static bool was_verified(const struct runner *r, int64_t id)
+{
+    for (size_t i = 0; i < r->n_verified; i++)
+        if (r->verified[i] == id)
+            return true;
+    return false;
+}
+
+static int note_verified(struct runner *r, int64_t id)
+{
+    if (SL_GROW(r->verified, r->cap_verified, r->n_verified + 1, 16) != 0)
+        return -1;
+    r->verified[r->n_verified++] = id;
+    return 0;
+}
+
+static void load_verified(struct runner *r)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/verified", r->o->dir);
+    size_t n;
+    char *text = sl_read_file(path, 1 << 20, &n, NULL);
+    for (char *p = text, *e; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+        long long id = strtoll(p, &e, 10);
+        if (id > 0 && note_verified(r, id) != 0)
+            break;
+        e += strcspn(e, "\n");
+    }
+    free(text);
+}
+
+/* Remembers a spooled request (the list rewritten whole, durably). */
+static int save_verified(struct runner *r, int64_t id, struct sl_err *err)
+{
+    if (note_verified(r, id) != 0)
+        return sl_err_set(err, "out of memory");
+    struct sl_buf b;
+    sl_buf_init(&b, 1 << 20);
+    size_t from = r->n_verified > 4096 ? r->n_verified - 4096 : 0; /* the newest suffice */
+    char line[32];
+    for (size_t i = from; i < r->n_verified; i++) {
+        snprintf(line, sizeof line, "%lld\n", (long long)r->verified[i]);
+        sl_buf_append_str(&b, line);
+    }
+    char path[1100];
+    snprintf(path, sizeof path, "%s/verified", r->o->dir);
+    int rc = sl_write_file(path, b.data, b.len, err);
+    sl_buf_free(&b);
+    return rc;
+}
+
+/* One request: the site's networks scanned as `verify` scans them, the
+ * outcome spooled as one batch. 0, or -1 (a local failure). */
+static int verify_one(struct runner *r, int64_t id, const char *site, struct sl_err *err)
+{
+    struct sl_scan_summary sum;
+    struct sl_batch_verify v = {.request = id};
+    sl_strlcpy(v.site, site, sizeof v.site);
+    r->verifying = true;
+    int rc = engine_scan(r, site, &sum, err);
+    r->verifying = false;
+    if (rc != 0)
+        return -1;
+    if (*r->o->stop) { /* stopped: run again after the restart, not reported incomplete */
+        sl_buf_reset(&r->body);
+        r->records = r->devices = 0;
+        return 0;
+    }
+    if (r->write_failed) { /* nothing of it is proof: an incomplete outcome, no devices */
+        say(r, "verification %lld: %s", (long long)id, r->werr.msg);
+        sl_buf_reset(&r->body);
+        r->records = r->devices = 0;
+    }
+    v.complete = sum.complete && !r->write_failed;
+    v.addresses = (int64_t)sum.stats.hosts_total;
+    v.answered = (int64_t)sum.stats.hosts_up;
+    size_t devices = r->devices;
+    if (close_batch_as(r, &v, err) != 0 || save_verified(r, id, err) != 0)
+        return -1;
+    say(r, "verification %lld of %s done: %zu devices seen%s", (long long)id, site, devices,
+        v.complete ? "" : " (incomplete: proves nothing absent)");
+    return 0;
+}
+
+/* Runs the configuration's requests not run before. 0 or -1. */
+static int run_verifications(struct runner *r, struct sl_err *err)
+{
+    size_t i;
+    json_t *req;
+    json_array_foreach(json_object_get(r->config, "verify"), i, req) {
+        int64_t id = json_integer_value(json_object_get(req, "request"));
+        const char *site = json_string_value(json_object_get(req, "site"));
+        if (*r->o->stop || id < 1 || site == NULL || was_verified(r, id))
+            continue;
+        struct spool_stat st;
+        spool_stat(&r->sp, &st);
+        if (st.full) {
+            say(r, "spool full: verification %lld waits", (long long)id);
+            return 0;
+        }
+        if (verify_one(r, id, site, err) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* ---- uploading ---- */
@@ -402,8 +554,9 @@ static int watch_turn(struct runner *r, struct sl_err *err)
     return rc;
 }
 
-/* One turn: the configuration, a scan when due (unless the spool is full),
- * the uploads. Sets *next_scan and *scanned. 0, or -1 (refused, local error). */
+/* One turn: the configuration, the verification requests not run yet, a
+ * scan when due (unless the spool is full), the uploads. Sets *next_scan and
+ * *scanned. 0, or -1 (refused, local error). */
 static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_err *err)
 {
     if (!r->o->offline)
@@ -413,6 +566,9 @@ static int turn(struct runner *r, uint64_t *next_scan, bool *scanned, struct sl_
         return -1;
     if (rc > 0)
         say(r, "server not reachable: %s", err->msg);
+    /* An operator's request first: what it proves is not taken by the scan's batch. */
+    if (r->config != NULL && run_verifications(r, err) != 0)
+        return -1;
     if (watch_turn(r, err) != 0)
         return -1;
     if (r->config != NULL && sl_mono_ms() >= *next_scan) {
@@ -453,6 +609,8 @@ static int run_loop(struct runner *r, struct sl_err *err)
         double wait = (double)(next_scan > sl_mono_ms() ? next_scan - sl_mono_ms() : 0) / 1000;
         if (r->watch != NULL && wait > 2)
             wait = 2; /* alerts go out within seconds */
+        else if (wait > POLL_S) /* the configuration (exclusions, verification requests) */
+            wait = POLL_S;
         if (r->failures > 0 || r->config == NULL) {
             r->failures += r->config == NULL && r->failures == 0;
             double b = backoff(r);
@@ -481,6 +639,7 @@ int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
         say(&r, "the kept configuration is not usable (%s): waiting for the server's", err->msg);
     if (rc == 0)
         rc = spool_open(&r.sp, o->dir, o->spool_max, err);
+    load_verified(&r);
     if (rc == 0) {
         say(&r, "started (server %s, spool cap %llu bytes)", r.server,
             (unsigned long long)o->spool_max);
@@ -498,5 +657,6 @@ int sl_agent_run(const struct sl_agent_run_opts *o, struct sl_err *err)
     free(r.key_pem);
     json_decref(r.config);
     sl_buf_free(&r.body);
+    free(r.verified);
     return rc;
 }

@@ -263,3 +263,14 @@ void sl_cli_default_signals(void)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
 }
+
+int sl_cli_site(const char *cmd, struct sl_store *s, const char *name, struct sl_site *site)
+{
+    struct sl_err err = {0};
+    memset(site, 0, sizeof *site);
+    int got = sl_store_site_get(s, name, site, &err);
+    if (got > 0)
+        return SL_EXIT_OK;
+    return got == 0 ? sl_cli_fail(cmd, SL_EXIT_USAGE, "no site named '%s'", name)
+                    : sl_cli_fail_err(cmd, &err);
+}

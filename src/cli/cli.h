@@ -97,6 +97,12 @@ int sl_cli_decision_arg(const char *cmd, const char *arg);
  * error's exit code naming `what` and the byte where it goes wrong. */
 int sl_cli_text_arg(const char *cmd, const char *what, const char *arg);
 
+/* The site by name into *site (the caller's: sl_site_free): SL_EXIT_OK, or
+ * the exit code after saying why (no such site: a usage error). */
+struct sl_store;
+struct sl_site;
+int sl_cli_site(const char *cmd, struct sl_store *s, const char *name, struct sl_site *site);
+
 /* How many addresses a scan may reach before it needs --max-addresses (or a
  * yes typed at a terminal): n addresses against max_addresses (0 = not given).
  * 0 to go on, or a usage error's exit code saying what to give. `dry_run`

@@ -211,16 +211,19 @@ static int agents_list(int argc, char **argv)
     json_t *arr = json_array();
     struct sl_err err = {0};
     rc = sl_store_agent_list(s, on_agent, arr, &err);
-    sl_store_close(s);
     if (rc != 0) {
+        sl_store_close(s);
         json_decref(arr);
         return sl_cli_fail_err(cmd, &err);
     }
     if (a.json) {
+        sl_store_close(s);
         sl_print_json(stdout, arr); /* takes arr */
         return SL_EXIT_OK;
     }
     print_agents(arr);
+    sl_cli_print_pending_verifications(s);
+    sl_store_close(s);
     json_decref(arr);
     return SL_EXIT_OK;
 }
@@ -270,6 +273,9 @@ static const struct sl_command agents_commands[] = {
     {"list", "list agents: state, last seen, version, spool", agents_list},
     {"revoke", "revoke an agent (refused from its next request)", agents_revoke},
     {"rename", "rename an agent", agents_rename},
+    {"verify", "queue a verification of a site for its agent", sl_cmd_agents_verify},
+    {"verifications", "list verification requests and their outcomes",
+     sl_cmd_agents_verifications},
     {NULL, NULL, NULL},
 };
 

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/scan_output.h"
 #include "monitor/agent_alerts.h"
+#include "programme/agent_verify.h"
 #include "scan/batch.h"
 #include "scan/import.h"
 #include "store/agents.h"
@@ -146,7 +147,8 @@ static int import_batch(const char *cmd, struct sl_store *s, const struct sl_sca
     struct sl_batch_result res;
     if (rc == 1)
         rc = sl_alert_batch_is(data, len) ? sl_alert_batch_ingest(s, &ag, data, len, &res, &err)
-                                          : sl_batch_ingest(s, &ag, data, len, so, &res, &err);
+                                          : sl_agent_batch_apply(s, &ag, data, len, so, &res, NULL,
+                                                                 &err);
     free(data);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: refused: %s\n", cmd, path, err.msg);

@@ -13,6 +13,7 @@
 #include "net/targets.h"
 #include "probe/ports.h"
 #include "scan/scan.h"
+#include "store/exclusions.h"
 #include "util/datadir.h"
 #include "util/str.h"
 
@@ -37,7 +38,8 @@ static void usage(const char *cmd)
         "Options:\n"
         "  --site NAME          judge every device under this site's tier (default: the\n"
         "                       site whose networks hold the address; outside every site\n"
-        "                       a device is judged as tier 'sensitive', the strictest)\n"
+        "                       a device is judged as tier 'sensitive', the strictest);\n"
+        "                       the site's exclusions are never probed\n"
         "  --ports LIST         TCP ports: 80,443,8000-8010, PORT/PROTO for others\n"
         "                       (http, https, rtsp, hik-sdk, dvrip, banner, listen)\n"
         "  --profile NAME       cameras (default: %s) or full\n"
@@ -243,6 +245,32 @@ static int scan_option(const char *cmd, int c, struct scan_args *a)
 }
 
 /* The targets on the command line, checked and prepared. 0, or an exit code. */
+/* --site: the site's exclusions (store/exclusions.h) are never probed. 0, or
+ * an exit code. */
+static int site_exclusions(const char *cmd, struct scan_args *a)
+{
+    struct sl_err err = {0};
+    struct sl_store *s = NULL;
+    struct sl_site site = {0};
+    if (sl_store_open(&s, sl_cli_db_path(a->db), 0, &err) != 0)
+        return sl_cli_fail_err(cmd, &err);
+    int got = sl_store_site_get(s, a->so.site, &site, &err);
+    size_t n = 0;
+    int rc = got < 0 ? sl_cli_fail_err(cmd, &err)
+             : got == 0
+                 ? sl_cli_usage_error(cmd, "no site named '%s' in the register (add it with "
+                                           "'sightline sites add')", a->so.site)
+             : sl_store_exclusion_targets(s, &site.id, 1, a->targets, &n, &err) != 0
+                 ? sl_cli_fail_err(cmd, &err)
+                 : SL_EXIT_OK;
+    if (rc == SL_EXIT_OK && n > 0 && !a->quiet)
+        fprintf(stderr, "%s: site '%s' excludes %zu network%s (sightline sites exclusions)\n",
+                cmd, site.name, n, n == 1 ? "" : "s");
+    sl_site_free(&site);
+    sl_store_close(s);
+    return rc;
+}
+
 static int add_targets(const char *cmd, int argc, char **argv, struct scan_args *a)
 {
     struct sl_err err = {0};
@@ -257,6 +285,9 @@ static int add_targets(const char *cmd, int argc, char **argv, struct scan_args 
         if (w > 0 && (size_t)w < sizeof a->targets_text - tl)
             tl += (size_t)w;
     }
+    int rc = a->so.site != NULL ? site_exclusions(cmd, a) : SL_EXIT_OK;
+    if (rc != SL_EXIT_OK)
+        return rc;
     if (sl_targets_prepare(a->targets, &err) != 0)
         return sl_cli_usage_error(cmd, "%s", err.msg);
     if (sl_targets_count(a->targets) == sl_targets_excluded(a->targets))

@@ -478,6 +478,10 @@ static const struct sl_command site_commands[] = {
     {"import", "import a CSV site list, all or nothing", sites_import},
     {"set-vehicle-rule", "set a site's own vehicle rule; its vehicles are judged again",
      sites_set_vehicle_rule},
+    {"exclude", "exclude networks of a site from its scans and verifications",
+     sl_cmd_sites_exclude},
+    {"unexclude", "remove one of a site's exclusions", sl_cmd_sites_unexclude},
+    {"exclusions", "list the sites' exclusions", sl_cmd_sites_exclusions},
     {NULL, NULL, NULL},
 };
 

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 
 int sl_cmd_sites(int argc, char **argv);
+int sl_cmd_sites_exclude(int argc, char **argv);    /* cmd_sites_exclude.c */
+int sl_cmd_sites_unexclude(int argc, char **argv);
+int sl_cmd_sites_exclusions(int argc, char **argv);
 int sl_cmd_devices(int argc, char **argv);
 int sl_cmd_db(int argc, char **argv);
 int sl_cmd_scan(int argc, char **argv);
@@ -39,7 +42,12 @@ int sl_cmd_vehicle_explain(const char *cmd, const char *key, const char *db, con
                            const char *date, bool json);
 int sl_cmd_serve(int argc, char **argv);
 int sl_cmd_users(int argc, char **argv);
-int sl_cmd_agents(int argc, char **argv); /* cmd_agents.c: the central side */
+int sl_cmd_agents(int argc, char **argv);
+int sl_cmd_agents_verify(int argc, char **argv);        /* cmd_agents_verify.c */
+int sl_cmd_agents_verifications(int argc, char **argv);
+struct sl_store;
+/* "N verification requests pending" under `agents list`, when there are any. */
+void sl_cli_print_pending_verifications(struct sl_store *s); /* cmd_agents.c: the central side */
 int sl_cmd_agent(int argc, char **argv);  /* cmd_agent.c: the agent itself */
 int sl_cmd_users_token(int argc, char **argv); /* sightline users token */
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/agents.h"
+#include "store/verifications.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 
@@ -70,6 +71,14 @@ static int on_agent(const struct sl_agent *a, void *vw)
     return 0;
 }
 
+static int on_request(const struct sl_verify_req *r, void *vw)
+{
+    struct walk *w = vw;
+    if (w->in_scope == NULL || w->in_scope(r->site, w->ctx))
+        w->f->verify_pending++;
+    return 0;
+}
+
 /* Stale first, then a full spool, then ok, then revoked; by name within. */
 static int rank(const struct sl_afig_agent *a)
 {
@@ -92,7 +101,8 @@ int sl_agent_figures(struct sl_store *s, bool (*in_scope)(const char *site, void
 {
     memset(out, 0, sizeof *out);
     struct walk w = {in_scope, ctx, now, out, false};
-    if (sl_store_agent_list(s, on_agent, &w, err) != 0 || w.oom) {
+    if (sl_store_agent_list(s, on_agent, &w, err) != 0 || w.oom ||
+        sl_store_verify_req_list(s, 0, true, on_request, &w, err) != 0) {
         if (w.oom)
             sl_err_set(err, "out of memory listing agents");
         sl_agent_figures_free(out);

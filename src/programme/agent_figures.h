@@ -2,7 +2,8 @@
  * agents whose sites are in the report's scope (every agent for "all"; for a
  * tier, department or site, those with a site among the scope's sites), with
  * their state: ok, stale (silent for longer than twice its schedule) or
- * revoked, and whether its spool is full.
+ * revoked, and whether its spool is full; and how many verification
+ * requests wait for an agent (store/verifications.h) at sites in scope.
  *
  * An agent's state is the one it has when the report is made (the register
  * keeps no history of last-seen times), also in a report as of an earlier
@@ -34,6 +35,7 @@ struct sl_afig_agent {
 
 struct sl_agent_figures {
     int64_t enrolled, ok, stale, revoked, spool_full;
+    int64_t verify_pending; /* verification requests pending for sites in scope */
     size_t n_listed;
     struct sl_afig_agent *listed; /* stale and full first, then by name */
 };

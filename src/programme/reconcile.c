@@ -8,6 +8,7 @@
 
 #include "core/sitenet.h"
 #include "programme/lifecycle.h"
+#include "store/exclusions.h"
 #include "util/cidr.h"
 #include "util/grow.h"
 #include "util/str.h"
@@ -108,11 +109,23 @@ struct walk {
     size_t n, cap;
     int failed;
     const struct sl_jsonl_result *stream;
+    struct sl_cidr *excl; /* the covered sites' exclusions */
+    size_t n_excl;
 };
+
+/* True when the address lies in an exclusion of the covered sites. */
+static bool excluded(const struct walk *w, const char *address)
+{
+    struct sl_addr a;
+    return w->n_excl > 0 && sl_addr_parse(address, &a) == 0 &&
+           sl_exclusion_hit(w->excl, w->n_excl, &a);
+}
 
 static int walk_cb(const struct sl_device *d, void *vctx)
 {
     struct walk *w = vctx;
+    if (excluded(w, d->address))
+        return 0; /* never probed: a scan proves nothing about it */
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 256;
         void *a = realloc(w->ids, cap * sizeof *w->ids);
@@ -201,7 +214,7 @@ static int observe(struct recon *rc, const struct sl_observation *ob, struct sl_
     struct sl_reconcile_result *res = rc->res;
     res->observations++;
     int64_t site_id = site_of(&rc->sites, ob);
-    if (site_id == 0 || !covered(rc->o, site_id)) {
+    if (site_id == 0 || !covered(rc->o, site_id) || excluded(&rc->w, ob->address)) {
         res->outside++;
         return 0;
     }
@@ -310,8 +323,12 @@ static int not_seen(struct recon *rc, int64_t site_id, struct sl_err *err)
 
 static int load_sites(struct recon *rc, struct sl_err *err)
 {
-    if (sl_store_site_list(rc->s, site_cb, &rc->sites, err) != 0)
+    struct sl_cidr *excl = NULL;
+    if (sl_store_site_list(rc->s, site_cb, &rc->sites, err) != 0 ||
+        sl_store_exclusion_nets(rc->s, rc->o->site_ids, rc->o->n_sites, &excl, &rc->w.n_excl,
+                                err) != 0)
         return -1;
+    rc->w.excl = excl;
     return rc->sites.failed ? sl_err_set(err, "out of memory") : 0;
 }
 
@@ -358,6 +375,7 @@ int sl_reconcile(struct sl_store *s, const struct sl_observation *obs, size_t n,
     free(rc->w.ids);
     free(rc->w.status);
     free(rc->w.outside);
+    free(rc->w.excl);
     free(rc->sites.nets);
     free(rc->sites.names);
     free(rc->sites.names_id);

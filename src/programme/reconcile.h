@@ -14,7 +14,10 @@
  * nothing absent, so no device is verified absent from one. A scan made
  * earlier (a scan stream) proves absence only where its targets reach: a
  * removed device of a covered site outside them refuses the whole
- * reconciliation (SL_ERR_INVALID; nothing changes).
+ * reconciliation (SL_ERR_INVALID; nothing changes). The covered sites'
+ * exclusions (store/exclusions.h) are never probed, so nothing at an
+ * excluded address is verified absent or listed missing, and an observation
+ * there counts as outside.
  *
  * Memory: observations are the caller's; the result is a value.
  */

@@ -11,6 +11,7 @@
 #include "policy/policy.h"
 #include "probe/ports.h"
 #include "scan/scan.h"
+#include "store/exclusions.h"
 #include "util/cidr.h"
 #include "util/datadir.h"
 #include "util/grow.h"
@@ -129,6 +130,9 @@ static int load_sites(struct vctx *c, struct sl_err *err)
     if (c->targets_text[0] == '\0')
         return sl_err_setk(err, SL_ERR_INVALID,
                           "the sites to verify have no networks (add them with 'sightline sites')");
+    size_t n_excl = 0; /* the sites' exclusions are never probed */
+    if (sl_store_exclusion_targets(c->s, c->want, c->n_want, c->targets, &n_excl, err) != 0)
+        return -1;
     return sl_targets_prepare(c->targets, err);
 }
 
@@ -192,6 +196,21 @@ static int assign_evidence(struct vctx *c, struct sl_err *err)
     return sl_store_commit(c->s, err);
 }
 
+/* The reconciliation of what was seen, the evidence joined to its devices,
+ * the scan record closed (*closed set even when it fails after). 0, or -1. */
+static int conclude(struct vctx *c, const int64_t *site_ids, size_t n_sites, bool complete,
+                    uint64_t total, uint64_t up, struct sl_reconcile_result *rec, bool *closed,
+                    struct sl_err *err)
+{
+    struct sl_reconcile_opts ro = {site_ids, n_sites, complete, c->scan_id, c->actor, NULL};
+    if (sl_reconcile(c->s, c->obs, c->n_obs, &ro, rec, err) != 0 ||
+        assign_evidence(c, err) != 0)
+        return -1;
+    *closed = true; /* the record is closed here, whatever the outcome */
+    return sl_store_scan_finish(c->s, c->scan_id, complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
+                                (int64_t)total, (int64_t)up, (int64_t)c->n_obs, c->actor, err);
+}
+
 /* The scan, the reconciliation and the evidence, under an open scan record.
  * 0, or -1 with err. */
 static int verify(struct vctx *c, const struct sl_verify_scan_opts *o,
@@ -204,16 +223,16 @@ static int verify(struct vctx *c, const struct sl_verify_scan_opts *o,
     res->complete = sum.complete;
     res->addresses = sum.stats.hosts_total;
     res->answered = sum.stats.hosts_up;
-    struct sl_reconcile_opts ro = {o->site_ids, o->n_sites, sum.complete, c->scan_id, o->actor,
-                                   NULL};
-    if (sl_reconcile(c->s, c->obs, c->n_obs, &ro, &res->rec, err) != 0 ||
-        assign_evidence(c, err) != 0)
-        return -1;
-    *closed = true; /* the record is closed here, whatever the outcome */
-    return sl_store_scan_finish(c->s, c->scan_id,
-                                sum.complete ? SL_SCAN_COMPLETE : SL_SCAN_INCOMPLETE,
-                                (int64_t)sum.stats.hosts_total, (int64_t)sum.stats.hosts_up,
-                                (int64_t)c->n_obs, o->actor, err);
+    return conclude(c, o->site_ids, o->n_sites, sum.complete, sum.stats.hosts_total,
+                    sum.stats.hosts_up, &res->rec, closed, err);
+}
+
+static void vctx_free(struct vctx *c)
+{
+    sl_targets_free(c->targets);
+    free(c->sites);
+    free(c->nets);
+    free(c->obs);
 }
 
 int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
@@ -249,9 +268,68 @@ int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
     }
     sl_policy_free(ps);
     sl_ident_free(ident);
-    sl_targets_free(c.targets);
-    free(c.sites);
-    free(c.nets);
-    free(c.obs);
+    vctx_free(&c);
     return ret;
+}
+
+/* ---- fed by a scan made elsewhere (a site agent's) ---- */
+
+struct sl_verify_feed {
+    struct vctx c;
+    struct sl_err err;
+    bool closed;
+};
+
+int sl_verify_feed_open(struct sl_store *s, const struct sl_verify_feed_opts *o,
+                        struct sl_verify_feed **out, int64_t *scan_id, struct sl_err *err)
+{
+    struct sl_verify_feed *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return sl_err_set(err, "out of memory");
+    struct vctx *c = &f->c;
+    c->s = s;
+    c->err = &f->err;
+    c->actor = o->actor;
+    c->want = o->site_ids;
+    c->n_want = o->n_sites;
+    c->now = sl_now();
+    c->policy = o->policy;
+    *out = f;
+    if ((c->targets = sl_targets_new()) == NULL)
+        return sl_err_set(err, "out of memory");
+    if (sl_store_site_list(s, site_cb, c, err) != 0)
+        return -1;
+    if (c->failed) {
+        *err = f->err;
+        return -1;
+    }
+    if (sl_store_scan_begin(s, o->n_sites == 1 ? o->site_ids[0] : 0, "verify", o->targets_text,
+                            NULL, o->actor, &c->scan_id, err) != 0)
+        return -1;
+    *scan_id = c->scan_id;
+    return 0;
+}
+
+void sl_verify_feed_device(const struct sl_scan_device *d, void *feed)
+{
+    on_device(d, &((struct sl_verify_feed *)feed)->c);
+}
+
+int sl_verify_feed_close(struct sl_verify_feed *f, bool complete, uint64_t addresses,
+                         uint64_t answered, struct sl_reconcile_result *rec, struct sl_err *err)
+{
+    if (f->c.failed) {
+        *err = f->err;
+        return -1;
+    }
+    return conclude(&f->c, f->c.want, f->c.n_want, complete, addresses, answered, rec, &f->closed,
+                    err);
+}
+
+void sl_verify_feed_free(struct sl_verify_feed *f)
+{
+    if (f == NULL)
+        return;
+    vctx_free(&f->c);
+    free(f);
 }

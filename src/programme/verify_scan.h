@@ -52,4 +52,29 @@ struct sl_verify_scan_result {
 int sl_verify_scan(struct sl_store *s, const struct sl_verify_scan_opts *o,
                    struct sl_verify_scan_result *res, struct sl_err *err);
 
+/* A verification fed with what a scan made elsewhere saw (a site agent's,
+ * programme/agent_verify.h): the same observations, evidence,
+ * reconciliation and scan record (kind "verify") as sl_verify_scan, inside
+ * the caller's transaction. open, then sl_verify_feed_device for each
+ * device (an on_device callback, the feed its ctx), then close; free always.
+ * The policy set is the caller's, already selected. */
+struct sl_policy_set;
+struct sl_scan_device;
+struct sl_verify_feed;
+struct sl_verify_feed_opts {
+    const int64_t *site_ids; /* the sites verified (held by the caller until free) */
+    size_t n_sites;
+    const char *targets_text; /* what the scan record says was scanned */
+    const char *actor;
+    const struct sl_policy_set *policy;
+};
+int sl_verify_feed_open(struct sl_store *s, const struct sl_verify_feed_opts *o,
+                        struct sl_verify_feed **out, int64_t *scan_id, struct sl_err *err);
+void sl_verify_feed_device(const struct sl_scan_device *d, void *feed);
+/* Reconciles (complete: the scan reached every target) and closes the scan
+ * record. 0, or -1 with err. */
+int sl_verify_feed_close(struct sl_verify_feed *f, bool complete, uint64_t addresses,
+                         uint64_t answered, struct sl_reconcile_result *rec, struct sl_err *err);
+void sl_verify_feed_free(struct sl_verify_feed *f);
+
 #endif

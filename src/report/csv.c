@@ -116,6 +116,7 @@ static void agents(FILE *out, const struct sl_progress *p)
     rowi(out, "agents", "all", "stale", f->stale);
     rowi(out, "agents", "all", "revoked", f->revoked);
     rowi(out, "agents", "all", "spool_full", f->spool_full);
+    rowi(out, "agents", "all", "verify_pending", f->verify_pending);
     for (size_t i = 0; i < f->n_listed; i++) {
         const struct sl_afig_agent *x = &f->listed[i];
         row(out, "agent", x->name, "sites", x->sites);

@@ -862,7 +862,9 @@ static void agents_section(FILE *out, const struct sl_progress *p)
     figi(out, "agents.revoked", f->revoked);
     fputs(" revoked, ", out);
     figi(out, "agents.spool_full", f->spool_full);
-    fputs(" with a full spool.</p><table><thead><tr><th>agent</th><th>sites</th><th>state</th>"
+    fputs(" with a full spool; ", out);
+    figi(out, "agents.verify_pending", f->verify_pending);
+    fputs(" verification request(s) pending.</p><table><thead><tr><th>agent</th><th>sites</th><th>state</th>"
           "<th>last seen</th><th>version</th><th class=\"n\">spool batches</th></tr></thead>"
           "<tbody>",
           out);

@@ -223,11 +223,12 @@ static void agents_json(json_t *o, const struct sl_progress *p)
                          (json_int_t)x->spool_batches, "spool_full", x->spool_full));
     }
     json_object_set_new(o, "agents",
-                        json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "state_at",
+                        json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "state_at",
                                   p->generated_at, "enrolled", (json_int_t)f->enrolled, "ok",
                                   (json_int_t)f->ok, "stale", (json_int_t)f->stale, "revoked",
                                   (json_int_t)f->revoked, "spool_full",
-                                  (json_int_t)f->spool_full, "listed", a));
+                                  (json_int_t)f->spool_full, "verify_pending",
+                                  (json_int_t)f->verify_pending, "listed", a));
 }
 
 static json_t *vcounts_json(const struct sl_vfig_counts *c, json_t *o)

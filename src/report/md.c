@@ -249,11 +249,12 @@ static void agents(FILE *out, const struct sl_progress *p)
         return; /* a register without agents says nothing of them */
     fprintf(out,
             "\n## Site agents (%lld)\n\nAs at %s: %lld ok, %lld stale (silent for more than twice "
-            "their schedule), %lld revoked, %lld with a full spool.\n\n"
+            "their schedule), %lld revoked, %lld with a full spool; %lld verification "
+            "request(s) pending.\n\n"
             "| agent | sites | state | last seen | version | spool batches |\n"
             "|---|---|---|---|---|---|\n",
             (long long)f->enrolled, p->generated_at, (long long)f->ok, (long long)f->stale,
-            (long long)f->revoked, (long long)f->spool_full);
+            (long long)f->revoked, (long long)f->spool_full, (long long)f->verify_pending);
     for (size_t i = 0; i < f->n_listed; i++) {
         const struct sl_afig_agent *x = &f->listed[i];
         char spool[48];

@@ -87,6 +87,43 @@ static int parse_signature(const char *p, size_t n, struct sl_batch *b, struct s
     return rc;
 }
 
+/* A first record of type "verification": read into b->verify, and the body
+ * starts after it. Any other first record is left for the records' reader. */
+static int parse_verification(struct sl_batch *b, struct sl_err *err)
+{
+    const char *end = b->body + b->body_len, *e = line_end(b->body, end);
+    if (b->body_len == 0 || (size_t)(e - b->body) > SL_BATCH_MAX_LINE)
+        return 0;
+    json_error_t je;
+    json_t *j = json_loadb(b->body, (size_t)(e - b->body), JSON_REJECT_DUPLICATES, &je);
+    const char *type = json_string_value(json_object_get(j, "type")), *site = NULL;
+    if (type == NULL || strcmp(type, "verification") != 0) {
+        json_decref(j);
+        return 0;
+    }
+    json_int_t v = 0, req = 0, addresses = -1, answered = -1;
+    int complete = 0;
+    int rc = json_unpack_ex(j, &je, JSON_STRICT, "{s:I, s:s, s:I, s:s, s:b, s:I, s:I}", "v", &v,
+                            "type", &type, "request", &req, "site", &site, "complete", &complete,
+                            "addresses", &addresses, "answered", &answered) != 0 || v != 1
+                 ? sl_err_setk(err, SL_ERR_INVALID, "line 2: not a version 1 verification record")
+             : req < 1 || addresses < 0 || answered < 0 ||
+                     strlen(site) >= sizeof b->verify.site || b->records < 1
+                 ? sl_err_setk(err, SL_ERR_INVALID, "line 2: the verification record is out of range")
+                 : 0;
+    if (rc == 0) {
+        b->verify.request = req;
+        sl_strlcpy(b->verify.site, site, sizeof b->verify.site);
+        b->verify.complete = complete != 0;
+        b->verify.addresses = addresses;
+        b->verify.answered = answered;
+        b->body_len -= (size_t)(e - b->body) + (e < end);
+        b->body = e + (e < end);
+    }
+    json_decref(j);
+    return rc;
+}
+
 int sl_batch_parse(const char *data, size_t len, struct sl_batch *b, struct sl_err *err)
 {
     memset(b, 0, sizeof *b);
@@ -110,7 +147,7 @@ int sl_batch_parse(const char *data, size_t len, struct sl_batch *b, struct sl_e
     b->signed_len = (size_t)(last - data);
     b->body = first + 1;
     b->body_len = (size_t)(last - b->body);
-    return 0;
+    return parse_verification(b, err);
 }
 
 /* ---- records -------------------------------------------------------------------- */
@@ -251,7 +288,8 @@ static int unique_hosts(const struct sl_batch_hosts *hs, struct sl_err *err)
 static int read_records(const struct sl_batch *b, struct sl_batch_hosts *hs, struct sl_err *err)
 {
     const char *p = b->body, *end = b->body + b->body_len;
-    size_t line = 1, records = 0;
+    size_t first = sl_batch_is_verification(b) ? 1 : 0; /* the verification record */
+    size_t line = 1 + first, records = first;
     struct sl_host *open = NULL;
     while (p < end) {
         const char *e = line_end(p, end);
@@ -304,6 +342,16 @@ const char *sl_batch_hosts_address(const struct sl_batch_hosts *hs, size_t i)
     return hs->list.h[i]->addr_s;
 }
 
+int sl_batch_hosts_identify(struct sl_batch_hosts *hs, const struct sl_scan_opts *opts,
+                            const struct sl_scan_callbacks *cb, struct sl_scan_summary *sum,
+                            struct sl_err *err)
+{
+    struct sl_scan_opts o = *opts;
+    o.store = NULL;
+    memset(sum, 0, sizeof *sum);
+    return sl_hostlist_record(&hs->list, &o, "verify", cb, sum, err);
+}
+
 int sl_batch_hosts_record(struct sl_batch_hosts *hs, const struct sl_scan_opts *opts,
                           struct sl_scan_summary *sum, struct sl_err *err)
 {
@@ -339,6 +387,15 @@ int sl_batch_write_header(struct sl_buf *b, const char *uuid, const char *agent,
                                     "batch", uuid, "agent", agent, "seq", (json_int_t)seq,
                                     "created_at", (json_int_t)created_at, "records",
                                     (json_int_t)records));
+}
+
+int sl_batch_write_verification(struct sl_buf *b, const struct sl_batch_verify *v)
+{
+    return append_json(b, json_pack("{s:i, s:s, s:I, s:s, s:b, s:I, s:I}", "v", 1, "type",
+                                    "verification", "request", (json_int_t)v->request, "site",
+                                    v->site, "complete", v->complete, "addresses",
+                                    (json_int_t)v->addresses, "answered",
+                                    (json_int_t)v->answered));
 }
 
 int sl_batch_write_device(struct sl_buf *b, const struct sl_scan_device *d, size_t *records)

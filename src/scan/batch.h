@@ -9,6 +9,14 @@
  *   {"type":"signature","alg":"ecdsa-p256-sha256","sig":BASE64}
  * The signature is the agent's key's over every byte before its line.
  *
+ * A verification's outcome (a request the server queued for the agent's
+ * site) is a batch whose first record, before any evidence, is
+ *   {"v":1,"type":"verification","request":ID,"site":NAME,"complete":BOOL,
+ *    "addresses":N,"answered":N}
+ * and whose evidence and device records are what that verification scan saw
+ * (all of them: a verification is never split across batches). A batch
+ * without it is a scan's, as before; the record counts in "records".
+ *
  * The server identifies and judges the evidence itself (the agent's claims
  * are never taken): a batch applied centrally writes what a local scan of the
  * same answers would have written.
@@ -46,13 +54,26 @@ struct sl_batch {
     size_t records;                 /* as declared (checked against the lines) */
     size_t signed_len;              /* bytes the signature covers */
     char sig[SL_PKI_SIG_MAX];
-    const char *body;               /* the record lines */
+    const char *body;               /* the record lines (after a verification record) */
     size_t body_len;
+    /* A verification's outcome (request > 0), from its first record. */
+    struct sl_batch_verify {
+        int64_t request;            /* 0: a scan's batch */
+        char site[128];
+        bool complete;
+        int64_t addresses, answered;
+    } verify;
 };
 
 /* Reads the header and the signature line (not the records). 0, or -1 with
  * err (INVALID). */
 int sl_batch_parse(const char *data, size_t len, struct sl_batch *b, struct sl_err *err);
+
+/* True when a parsed batch is a verification's outcome. */
+static inline bool sl_batch_is_verification(const struct sl_batch *b)
+{
+    return b->verify.request > 0;
+}
 
 /* The records as hosts, strictly validated. 0, or -1 with err (INVALID,
  * naming the line). */
@@ -65,6 +86,11 @@ const char *sl_batch_hosts_address(const struct sl_batch_hosts *hs, size_t i);
 /* Identifies, judges and records every host (scan record kind "agent"). */
 int sl_batch_hosts_record(struct sl_batch_hosts *hs, const struct sl_scan_opts *opts,
                           struct sl_scan_summary *sum, struct sl_err *err);
+/* Identifies and judges every host without a register (opts->store is
+ * ignored), handing each to cb->on_device: what a verification reconciles. */
+int sl_batch_hosts_identify(struct sl_batch_hosts *hs, const struct sl_scan_opts *opts,
+                            const struct sl_scan_callbacks *cb, struct sl_scan_summary *sum,
+                            struct sl_err *err);
 void sl_batch_hosts_free(struct sl_batch_hosts *hs);
 
 /* ---- applying (batch_ingest.c) ---- */
@@ -77,10 +103,12 @@ struct sl_batch_result {
 };
 /* Checks and applies a batch of enrolled agent a: the header names a, the
  * signature is a's certificate's key's, every host lies in one of a's sites
- * (by the register's site networks). Applied in one transaction, once: a
+ * (by the register's site networks) and in none of their exclusions. A
+ * verification's batch is refused (INVALID): programme/agent_verify.h
+ * applies those. Applied in one transaction, once: a
  * UUID seen before is acknowledged without applying (res->applied false).
  * 0, or -1 with err: INVALID (malformed, another agent's, forged), CONFLICT
- * (hosts outside its sites: counted in res->outside and in the agent's
+ * (hosts outside its sites or in their exclusions: counted in res->outside and in the agent's
  * refused_records; nothing applied), or the register's error. This is
  * sl_batch_check then sl_batch_apply_group of that one batch. */
 int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,
@@ -124,11 +152,20 @@ int sl_batch_check_origin(struct sl_store *s, const struct sl_agent *a, const ch
                           const struct sl_batch *b, struct sl_err *err);
 long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
                             const char *const *addrs, size_t n, struct sl_err *err);
+/* The hosts' places, as sl_batch_ingest checks them (also for a
+ * verification's batch, programme/agent_verify.h) (res->hosts set; 0, or -1 with
+ * CONFLICT when some lie outside a's sites or in their exclusions: counted
+ * in res->outside and the agent's refused_records). */
+int sl_batch_check_sites(struct sl_store *s, const struct sl_agent *a,
+                         const struct sl_batch_hosts *hs, struct sl_batch_result *res,
+                         struct sl_err *err);
 
 /* ---- writing (the agent) ---- */
 /* The header line (with its newline) into b. */
 int sl_batch_write_header(struct sl_buf *b, const char *uuid, const char *agent, int64_t seq,
                           int64_t created_at, size_t records);
+/* The verification record (with its newline) into b. */
+int sl_batch_write_verification(struct sl_buf *b, const struct sl_batch_verify *v);
 /* One device's records (its evidence lines, then its device line) into b;
  * *records counts the lines. */
 int sl_batch_write_device(struct sl_buf *b, const struct sl_scan_device *d, size_t *records);

@@ -9,6 +9,7 @@
 #include "core/sitenet.h"
 #include "scan/batch.h"
 #include "store/agents.h"
+#include "store/exclusions.h"
 #include "util/grow.h"
 
 struct nets {
@@ -41,16 +42,19 @@ static int collect(const struct sl_site *site, void *ctx)
 
 /* How many of n addresses (address i by at(ctx, i)) lie outside the agent's
  * sites (by the most specific network of any site, the rule the recorder
- * files them by). -1 on error. */
+ * files them by) or, when `excluded` is set, in their exclusions (a scan
+ * never probes those; a passive monitor may still see them). -1 on error. */
 static long outside_of(struct sl_store *s, const struct sl_agent *a,
                        const char *(*at)(const void *ctx, size_t i), const void *ctx, size_t n,
-                       struct sl_err *err)
+                       bool excluded, struct sl_err *err)
 {
     int64_t mine[SL_AGENT_MAX_SITES];
-    size_t n_mine = 0;
+    size_t n_mine = 0, n_excl = 0;
     struct nets ns = {0};
+    struct sl_cidr *excl = NULL;
     if (sl_store_agent_site_ids(s, a->id, mine, SL_AGENT_MAX_SITES, &n_mine, err) != 0 ||
-        sl_store_site_list(s, collect, &ns, err) != 0 || ns.failed) {
+        sl_store_site_list(s, collect, &ns, err) != 0 || ns.failed ||
+        sl_store_exclusion_nets(s, mine, n_mine, &excl, &n_excl, err) != 0) {
         free(ns.v);
         return ns.failed ? sl_err_set(err, "out of memory") : -1;
     }
@@ -65,9 +69,10 @@ static long outside_of(struct sl_store *s, const struct sl_agent *a,
         bool ok = false;
         for (size_t k = 0; k < n_mine && !ok; k++)
             ok = mine[k] == site;
-        out += !ok;
+        out += !ok || (excluded && sl_exclusion_hit(excl, n_excl, &addr));
     }
     free(ns.v);
+    free(excl);
     return out;
 }
 
@@ -79,7 +84,7 @@ static const char *host_at(const void *ctx, size_t i)
 static long outside_sites(struct sl_store *s, const struct sl_agent *a,
                           const struct sl_batch_hosts *hs, struct sl_err *err)
 {
-    return outside_of(s, a, host_at, hs, sl_batch_hosts_count(hs), err);
+    return outside_of(s, a, host_at, hs, sl_batch_hosts_count(hs), true, err);
 }
 
 static const char *string_at(const void *ctx, size_t i)
@@ -90,7 +95,23 @@ static const char *string_at(const void *ctx, size_t i)
 long sl_batch_outside_sites(struct sl_store *s, const struct sl_agent *a,
                             const char *const *addrs, size_t n, struct sl_err *err)
 {
-    return outside_of(s, a, string_at, addrs, n, err);
+    return outside_of(s, a, string_at, addrs, n, false, err);
+}
+
+int sl_batch_check_sites(struct sl_store *s, const struct sl_agent *a,
+                         const struct sl_batch_hosts *hs, struct sl_batch_result *res,
+                         struct sl_err *err)
+{
+    res->hosts = sl_batch_hosts_count(hs);
+    long out = outside_sites(s, a, hs, err);
+    if (out <= 0)
+        return out < 0 ? -1 : 0;
+    res->outside = (size_t)out;
+    struct sl_err e2 = {0};
+    sl_store_agent_refused(s, a->id, out, &e2);
+    return sl_err_setk(err, SL_ERR_CONFLICT,
+                       "%ld of %zu hosts lie outside agent %s's sites (%s) or in their exclusions",
+                       out, res->hosts, a->name, a->sites);
 }
 
 struct sig_check {
@@ -139,23 +160,14 @@ int sl_batch_check(struct sl_store *s, const struct sl_agent *a, const char *dat
     struct sl_batch *b = &job->b;
     if (sl_batch_parse(data, len, b, err) != 0 || check_origin(s, a, data, b, err) != 0)
         return -1;
+    if (sl_batch_is_verification(b))
+        return sl_err_setk(err, SL_ERR_INVALID, "a verification's batch is not a scan's");
     int seen = sl_store_agent_batch_seen(s, b->uuid, err);
     if (seen != 0)
         return seen < 0 ? -1 : 0;
     if (sl_batch_hosts_read(b, &job->hs, err) != 0)
         return -1;
-    job->res.hosts = sl_batch_hosts_count(job->hs);
-    long out = outside_sites(s, a, job->hs, err);
-    if (out < 0)
-        return -1;
-    if (out > 0) {
-        job->res.outside = (size_t)out;
-        struct sl_err e2 = {0};
-        sl_store_agent_refused(s, a->id, out, &e2);
-        return sl_err_setk(err, SL_ERR_CONFLICT, "%ld of %zu hosts lie outside agent %s's sites (%s)",
-                           out, job->res.hosts, a->name, a->sites);
-    }
-    return 1;
+    return sl_batch_check_sites(s, a, job->hs, &job->res, err) == 0 ? 1 : -1;
 }
 
 /* One job into the open transaction: its hosts under a scan record of their

@@ -20,8 +20,11 @@
 #include "monitor/agent_alerts.h"
 #include "net/pki.h"
 #include "policy/policy.h"
+#include "programme/agent_verify.h"
 #include "scan/batch.h"
 #include "store/agents.h"
+#include "store/exclusions.h"
+#include "store/verifications.h"
 #include "util/buf.h"
 #include "util/datadir.h"
 #include "util/siphash.h"
@@ -294,6 +297,31 @@ static void note_visit(struct MHD_Connection *c, struct sl_store *s, const struc
                 err.msg);
 }
 
+/* What the configuration adds to a site: its exclusions, and the pending
+ * verification requests for it (store/exclusions.h, store/verifications.h). */
+static int add_exclusion(const struct sl_exclusion *x, void *ctx)
+{
+    json_array_append_new(ctx, json_string(x->cidr));
+    return 0;
+}
+
+static int add_request(const struct sl_verify_req *r, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I, s:s}", "request", (json_int_t)r->id, "site",
+                                         r->site));
+    return 0;
+}
+
+static int config_site_extras(struct sl_store *s, int64_t site_id, json_t *site, json_t *verify,
+                              struct sl_err *err)
+{
+    json_t *excl = json_array();
+    json_object_set_new(site, "exclusions", excl);
+    if (sl_store_exclusion_list(s, site_id, add_exclusion, excl, err) != 0)
+        return -1;
+    return sl_store_verify_req_list(s, site_id, true, add_request, verify, err);
+}
+
 static enum MHD_Result do_config(struct MHD_Connection *c, struct areq *r, struct sl_store *s,
                                  const struct sl_agent *ag)
 {
@@ -302,7 +330,7 @@ static enum MHD_Result do_config(struct MHD_Connection *c, struct areq *r, struc
     struct sl_err err = {0};
     if (sl_store_agent_site_ids(s, ag->id, ids, SL_AGENT_MAX_SITES, &n, &err) != 0)
         return refuse(c, r, "/agent/v1/config", 503, err.msg);
-    json_t *sites = json_array();
+    json_t *sites = json_array(), *verify = json_array();
     for (size_t i = 0; i < n; i++) {
         struct sl_site site = {0};
         if (sl_store_site_get_id(s, ids[i], &site, &err) != 1) {
@@ -312,13 +340,20 @@ static enum MHD_Result do_config(struct MHD_Connection *c, struct areq *r, struc
         json_t *nets = json_array();
         for (size_t k = 0; k < site.n_networks; k++)
             json_array_append_new(nets, json_string(site.networks[k]));
-        json_array_append_new(sites, json_pack("{s:s, s:s, s:o}", "name", site.name, "tier",
-                                               sl_tier_name(site.tier), "networks", nets));
+        json_t *one = json_pack("{s:s, s:s, s:o}", "name", site.name, "tier",
+                                sl_tier_name(site.tier), "networks", nets);
+        json_array_append_new(sites, one);
         sl_site_free(&site);
+        if (config_site_extras(s, ids[i], one, verify, &err) != 0) {
+            json_decref(sites);
+            json_decref(verify);
+            return refuse(c, r, "/agent/v1/config", 503, err.msg);
+        }
     }
-    return reply_json(c, 200, json_pack("{s:i, s:s, s:s, s:o, s:I, s:s}", "v", 1, "uid", ag->uid,
-                                        "name", ag->name, "sites", sites, "schedule",
-                                        (json_int_t)ag->schedule, "profile", "default"));
+    return reply_json(c, 200, json_pack("{s:i, s:s, s:s, s:o, s:I, s:s, s:o}", "v", 1, "uid",
+                                        ag->uid, "name", ag->name, "sites", sites, "schedule",
+                                        (json_int_t)ag->schedule, "profile", "default", "verify",
+                                        verify));
 }
 
 /* The answer to a batch once its fate is known (r->job). */
@@ -350,11 +385,49 @@ static void batch_done(void *ctx)
     MHD_resume_connection(r->c);
 }
 
+/* A verification's outcome (programme/agent_verify.h): rare and answering
+ * one request, so applied here rather than through the writers' queue. */
+static enum MHD_Result do_verification(struct sl_agent_srv *a, struct MHD_Connection *c,
+                                       struct areq *r, struct sl_store *s,
+                                       const struct sl_agent *ag)
+{
+    struct sl_scan_opts so;
+    memset(&so, 0, sizeof so);
+    so.ident = a->ident;
+    so.policy = a->policies;
+    char actor[SL_NAME_MAX + 8];
+    snprintf(actor, sizeof actor, "agent:%s", ag->name);
+    so.actor = actor;
+    struct sl_batch_result res;
+    struct sl_err err = {0};
+    char why[SL_ERR_MAX + SL_NAME_MAX + 48];
+    if (sl_agent_batch_apply(s, ag, (const char *)r->body.data, r->body.len, &so, &res, NULL,
+                             &err) != 0) {
+        snprintf(why, sizeof why, "verification batch of agent '%s' refused: %s", ag->name,
+                 err.msg);
+        unsigned st = err.kind == SL_ERR_INVALID ? 400 : err.kind == SL_ERR_CONFLICT ? 403 : 503;
+        return refuse(c, r, "/agent/v1/batch", st, why);
+    }
+    struct sl_batch b;
+    sl_batch_parse((const char *)r->body.data, r->body.len, &b, &err);
+    if (!res.applied)
+        fprintf(stderr, "sightline serve: agent endpoint: agent '%s' sent batch %s again: "
+                        "acknowledged, not applied\n", ag->name, b.uuid);
+    return reply_json(c, 200, json_pack("{s:s, s:b, s:I, s:I}", "ack", b.uuid, "applied",
+                                        res.applied, "hosts", (json_int_t)res.hosts, "devices",
+                                        (json_int_t)res.devices));
+}
+
 /* Checked here (parse, signature, once, sites); applied by a writer, the
  * connection suspended meanwhile; answered after the commit. */
 static enum MHD_Result do_batch(struct sl_agent_srv *a, struct MHD_Connection *c,
                                 struct areq *r, struct sl_store *s, const struct sl_agent *ag)
 {
+    struct sl_batch peek;
+    struct sl_err perr = {0};
+    if (sl_batch_parse((const char *)r->body.data, r->body.len, &peek, &perr) == 0 &&
+        sl_batch_is_verification(&peek))
+        return do_verification(a, c, r, s, ag);
     int rc = sl_batch_check(s, ag, (const char *)r->body.data, r->body.len, &r->job, &r->job.err);
     if (rc <= 0)
         return batch_answer(c, r, rc);

@@ -77,10 +77,11 @@ if [ -f /usr/share/bash-completion/bash_completion ] && command -v bash >/dev/nu
         comp sightline sca; comp sightline sites ""; comp sightline scan --ud
         comp sightline scan --site ""; comp sightline monitor --tier o; comp sightline-lab li
         comp sightline sites set-vehicle-rule ""; comp sightline sites set-vehicle-rule Depot park
+        comp sightline sites exclude ""
         comp sightline vehicles set
     ' sh "$P/share/bash-completion/completions/sightline" >"$T/comp" 2>&1
-    for want in "sightline sca => scan" "sightline sites  => add import list set-vehicle-rule show" \
-        'sightline sites set-vehicle-rule  => North\ Gate' \
+    for want in "sightline sca => scan" "sightline sites  => add exclude exclusions import list set-vehicle-rule show unexclude" \
+        'sightline sites set-vehicle-rule  => North\ Gate' 'sightline sites exclude  => North\ Gate' \
         'sightline sites set-vehicle-rule Depot park => park-away:' \
         "sightline vehicles set => set-status" \
         "sightline scan --ud => --udp-discovery" 'sightline scan --site  => North\ Gate' \

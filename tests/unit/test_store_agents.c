@@ -14,6 +14,8 @@
 #include "net/pki.h"
 #include "scan/batch.h"
 #include "store/agents.h"
+#include "store/exclusions.h"
+#include "store/verifications.h"
 #include "testutil.h"
 #include "web/agent_writer.h"
 
@@ -383,6 +385,83 @@ static void test_writer_queue(void **state)
     sl_store_close(s);
 }
 
+static int count_excl(const struct sl_exclusion *x, void *ctx)
+{
+    (void)x;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int count_req(const struct sl_verify_req *r, void *ctx)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A site's exclusions (added once, removed, as networks) and verification
+ * requests (queued, bounded, done once), with their audit entries. */
+static void test_exclusions_and_requests(void **state)
+{
+    (void)state;
+    struct sl_store *s = fresh("agents_work");
+    struct sl_err err = {0};
+    int64_t north = add_site(s, "North", "198.18.1.0/24");
+    int64_t south = add_site(s, "South", "198.18.2.0/24");
+    assert_int_equal(sl_store_exclusion_add(s, north, "198.18.1.7/32", "panel", "tester", &err), 0);
+    assert_int_equal(sl_store_exclusion_add(s, north, "198.18.1.7/32", "again", "tester", &err), -1);
+    assert_int_equal(err.kind, SL_ERR_EXISTS);
+    assert_int_equal(sl_store_exclusion_add(s, south, "198.18.2.0/28", "lab", "tester", &err), 0);
+    int n = 0;
+    assert_int_equal(sl_store_exclusion_list(s, north, count_excl, &n, &err), 0);
+    assert_int_equal(n, 1);
+    struct sl_cidr *nets = NULL;
+    size_t nn = 0;
+    assert_int_equal(sl_store_exclusion_nets(s, &north, 1, &nets, &nn, &err), 0);
+    assert_int_equal(nn, 1);
+    struct sl_addr in, out;
+    assert_int_equal(sl_addr_parse("198.18.1.7", &in), 0);
+    assert_int_equal(sl_addr_parse("198.18.2.3", &out), 0);
+    assert_true(sl_exclusion_hit(nets, nn, &in));
+    assert_false(sl_exclusion_hit(nets, nn, &out)); /* South's exclusion is not North's */
+    free(nets);
+    assert_int_equal(sl_store_exclusion_remove(s, south, "198.18.2.0/28", "tester", &err), 1);
+    assert_int_equal(sl_store_exclusion_remove(s, south, "198.18.2.0/28", "tester", &err), 0);
+    n = 0;
+    assert_int_equal(sl_store_exclusion_list(s, 0, count_excl, &n, &err), 0);
+    assert_int_equal(n, 1);
+
+    int64_t id = 0, id2 = 0;
+    assert_int_equal(sl_store_verify_req_add(s, north, "tester", &id, &err), 0);
+    assert_int_equal(sl_store_verify_req_add(s, south, "tester", &id2, &err), 0);
+    for (int i = 1; i < SL_VERIFY_REQ_PENDING_MAX; i++)
+        assert_int_equal(sl_store_verify_req_add(s, south, "tester", &id2, &err), 0);
+    assert_int_equal(sl_store_verify_req_add(s, south, "tester", &id2, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_INVALID);
+    n = 0;
+    assert_int_equal(sl_store_verify_req_list(s, north, true, count_req, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(sl_store_begin(s, &err), 0);
+    assert_int_equal(sl_store_verify_req_done(s, id, 0, 0, "{\"complete\":true}", "agent:x", &err), 1);
+    assert_int_equal(sl_store_verify_req_done(s, id, 0, 0, "{}", "agent:x", &err), 0);
+    assert_int_equal(sl_store_commit(s, &err), 0);
+    struct sl_verify_req r;
+    assert_int_equal(sl_store_verify_req_get(s, id, &r, &err), 1);
+    assert_true(r.done);
+    assert_string_equal(r.site, "North");
+    assert_string_equal(r.outcome, "{\"complete\":true}");
+    n = 0;
+    assert_int_equal(sl_store_verify_req_list(s, north, true, count_req, &n, &err), 0);
+    assert_int_equal(n, 0);
+    n = 0;
+    assert_int_equal(sl_store_verify_req_list(s, 0, false, count_req, &n, &err), 0);
+    assert_int_equal(n, 1 + SL_VERIFY_REQ_PENDING_MAX);
+    struct sl_audit_report rep;
+    assert_int_equal(sl_store_verify(s, &rep, &err), 0);
+    assert_int_equal(rep.first_bad_seq, 0);
+    sl_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_batch_roundtrip),
         cmocka_unit_test(test_batch_group),
         cmocka_unit_test(test_writer_queue),
+        cmocka_unit_test(test_exclusions_and_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -519,5 +519,32 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "ALTER TABLE evidence_v12 RENAME TO evidence;"
      "CREATE INDEX evidence_device ON evidence(device_id);"
      "CREATE INDEX evidence_scan_address ON evidence(scan_id, address);"},
+    {15, "sites: per-site exclusions; agents: verification requests",
+     /* site_exclusions: networks of a site never probed by `scan --site`,
+      * `verify` or the site's agent, and refused in an agent's batch
+      * (docs/agents.md). agent_verifications: a verification queued for a
+      * site's agent (state pending, then done with the scan it applied and
+      * its outcome as JSON). Times are Unix seconds. */
+     "CREATE TABLE site_exclusions ("
+     "  id INTEGER PRIMARY KEY,"
+     "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+     "  cidr TEXT NOT NULL,"
+     "  reason TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  UNIQUE (site_id, cidr)"
+     ") STRICT;"
+     "CREATE TABLE agent_verifications ("
+     "  id INTEGER PRIMARY KEY,"
+     "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+     "  requested_by TEXT NOT NULL,"
+     "  requested_at INTEGER NOT NULL,"
+     "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','done')),"
+     "  agent_id INTEGER REFERENCES agents(id),"
+     "  done_at INTEGER,"
+     "  scan_id INTEGER REFERENCES scans(id),"
+     "  outcome TEXT NOT NULL DEFAULT ''"
+     ") STRICT;"
+     "CREATE INDEX agent_verifications_site ON agent_verifications(site_id, state);"},
     {0, NULL, NULL},
 };
