@@ -651,9 +651,7 @@ int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, s
     return walk_devices(st, cb, ctx, "listing devices", err);
 }
 
-/* The site set as one text parameter: a JSON array for SQLite's json_each, an
- * array literal for PostgreSQL's ANY. Caller frees; NULL when out of memory. */
-static char *id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
+char *sl_id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
 {
     bool pg = strcmp(s->be->name, "postgres") == 0;
     size_t cap = 3 + n * 21;
@@ -720,7 +718,7 @@ int sl_store_device_page(struct sl_store *s, const struct sl_device_page_query *
     if (sql == NULL)
         return sl_err_set(err, "out of memory");
     char *set = NULL;
-    if (q->site_ids != NULL && (set = id_set_text(s, q->site_ids, q->n_site_ids)) == NULL)
+    if (q->site_ids != NULL && (set = sl_id_set_text(s, q->site_ids, q->n_site_ids)) == NULL)
         return sl_err_set(err, "out of memory");
     struct sl_q *st = sl_st(s, sql, err);
     if (st == NULL) {
