@@ -92,7 +92,7 @@ page() { # LABEL PATH [COOKIE]
     c1=$(cpu)
     set -- "$1" $(sed -n 's/^WRK //p' "$dir/wrk.txt")
     printf '%-46s p50 %6s ms  p95 %6s ms  max %6s ms  (%s requests, failed %s, non-2xx %s; server CPU %s ms a request)\n' \
-        "$1" "$2" "$3" "$4" "$5" "$7" "$6" "$(awk -v a="$c0" -v b="$c1" -v n="$5" 'BEGIN { printf "%.1f", n > 0 ? (b - a) * 1000 / n : 0 }')"
+        "$1" "$2" "$3" "$4" "$5" "$7" "$6" "$(awk -v a="$c0" -v b="$c1" -v n="$5" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) * 1000 / n : 0) }')"
 }
 curl -sk -o /dev/null -b "$admin" -w "overview, first request after start: %{time_total} s\n" "$B/"
 page "overview / (with the vehicles section)" "/"

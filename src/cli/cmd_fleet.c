@@ -778,13 +778,6 @@ static int status_options(int argc, char **argv, struct status_args *o)
     return SL_EXIT_OK;
 }
 
-static int ignore_vehicle(const struct sl_vehicle_row *v, void *ctx)
-{
-    (void)v;
-    (void)ctx;
-    return 0;
-}
-
 struct part_pick {
     int position;
     int64_t id;
@@ -822,7 +815,7 @@ static int status_event(const char *cmd, struct sl_store *s, const char *key, co
     snprintf(what, n, "vehicle %s", vkey);
     if (pos > 0) {
         struct part_pick pp = {(int)pos, 0, ""};
-        if (sl_store_vehicle_read(s, ev->vehicle_id, ignore_vehicle, pick_part, &pp, &err) < 0)
+        if (sl_store_vehicle_read(s, ev->vehicle_id, NULL, pick_part, &pp, &err) < 0)
             return sl_cli_fail_err(cmd, &err);
         if (pp.id == 0)
             return sl_cli_fail(cmd, SL_EXIT_USAGE, "vehicle %s has no part %lld", vkey,

@@ -667,6 +667,24 @@ char *sl_id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
     return out;
 }
 
+struct sl_q *sl_st_id_set(struct sl_store *s, const char *sql, const int64_t *ids, size_t n,
+                          char **set, struct sl_err *err)
+{
+    *set = NULL;
+    if (ids != NULL && (*set = sl_id_set_text(s, ids, n)) == NULL) {
+        sl_err_set(err, "out of memory");
+        return NULL;
+    }
+    struct sl_q *st = sl_st(s, sql, err);
+    if (st == NULL) {
+        free(*set);
+        *set = NULL;
+        return NULL;
+    }
+    sl_bind_text_or_null(st, 1, *set);
+    return st;
+}
+
 /* The device list's statements: one per backend, set of filters present and
  * order, built once. A filter that is absent is written "?N IS NULL" (its
  * parameter is bound NULL: true, and every statement names every parameter),
@@ -717,15 +735,10 @@ int sl_store_device_page(struct sl_store *s, const struct sl_device_page_query *
     const char *sql = page_sql[strcmp(s->be->name, "postgres") == 0][v];
     if (sql == NULL)
         return sl_err_set(err, "out of memory");
-    char *set = NULL;
-    if (q->site_ids != NULL && (set = sl_id_set_text(s, q->site_ids, q->n_site_ids)) == NULL)
-        return sl_err_set(err, "out of memory");
-    struct sl_q *st = sl_st(s, sql, err);
-    if (st == NULL) {
-        free(set);
+    char *set;
+    struct sl_q *st = sl_st_id_set(s, sql, q->site_ids, q->n_site_ids, &set, err);
+    if (st == NULL)
         return -1;
-    }
-    sl_bind_text_or_null(st, 1, set);
     if (q->status >= 0)
         sl_bind_text(st, 2, sl_status_name((enum sl_status)q->status));
     sl_bind_text_or_null(st, 3, q->manufacturer);

@@ -699,8 +699,8 @@ int sl_store_vehicle_find(struct sl_store *s, const char *key, int64_t *id, stru
 
 typedef int (*sl_vehicle_cb)(const struct sl_vehicle_row *v, void *ctx);
 typedef int (*sl_vpart_cb)(const struct sl_vpart_row *p, void *ctx);
-/* One vehicle: vcb with the vehicle, then pcb (when not NULL) with each of its
- * parts by position. Returns 1, 0 when there is no such vehicle, -1. */
+/* One vehicle: vcb (when not NULL) with the vehicle, then pcb (when not NULL)
+ * with each of its parts by position. Returns 1, 0 when there is no such vehicle, -1. */
 int sl_store_vehicle_read(struct sl_store *s, int64_t id, sl_vehicle_cb vcb, sl_vpart_cb pcb,
                           void *ctx, struct sl_err *err);
 

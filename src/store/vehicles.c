@@ -462,7 +462,7 @@ int sl_store_vehicle_read(struct sl_store *s, int64_t id, sl_vehicle_cb vcb, sl_
         return rc;
     struct sl_vehicle_row v;
     row_to_vehicle(q, &v);
-    int stop = vcb(&v, ctx);
+    int stop = vcb != NULL ? vcb(&v, ctx) : 0;
     sl_reset(q);
     if (stop == 0 && pcb != NULL && read_parts(s, id, pcb, ctx, err) != 0)
         return -1;
@@ -823,7 +823,8 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
 /* The list's statements: one per backend, set of filters present and order,
  * built once. An absent filter is "?N IS NULL" (bound NULL), a present one its
  * bare condition, so the planner reads the index of that column with the id
- * (vehicles_site_id, vehicles_fleet_id, vehicles_decision_id). */
+ * (vehicles_site_id, vehicles_fleet_id, vehicles_decision_id,
+ * vehicles_status_id). */
 enum { VPAGE_SITES = 1, VPAGE_FLEET = 2, VPAGE_DECISION = 4, VPAGE_STATUS = 8, VPAGE_FILTERS = 16 };
 static char *vpage_sql[2][VPAGE_FILTERS][3];
 static pthread_once_t vpage_once = PTHREAD_ONCE_INIT;
@@ -874,15 +875,10 @@ int sl_store_vehicle_page(struct sl_store *s, const struct sl_vehicle_page_query
     const char *sql = vpage_sql[strcmp(s->be->name, "postgres") == 0][v][q->order];
     if (sql == NULL)
         return sl_err_set(err, "out of memory");
-    char *set = NULL;
-    if (q->site_ids != NULL && (set = sl_id_set_text(s, q->site_ids, q->n_site_ids)) == NULL)
-        return sl_err_set(err, "out of memory");
-    struct sl_q *st = sl_st(s, sql, err);
-    if (st == NULL) {
-        free(set);
+    char *set;
+    struct sl_q *st = sl_st_id_set(s, sql, q->site_ids, q->n_site_ids, &set, err);
+    if (st == NULL)
         return -1;
-    }
-    sl_bind_text_or_null(st, 1, set);
     sl_bind_text_or_null(st, 2, q->fleet);
     sl_bind_text_or_null(st, 3, q->decision);
     sl_bind_text_or_null(st, 4, q->status);

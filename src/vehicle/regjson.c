@@ -41,13 +41,6 @@ static int part_json(const struct sl_vpart_row *p, void *ctx)
     return 0;
 }
 
-static int ignore_vehicle(const struct sl_vehicle_row *v, void *ctx)
-{
-    (void)v;
-    (void)ctx;
-    return 0;
-}
-
 static int event_json(const struct sl_vehicle_event *e, void *ctx)
 {
     struct register_info *ri = ctx;
@@ -91,7 +84,7 @@ json_t *sl_vreg_json(struct sl_store *s, const struct sl_vreg_vehicle *v, int64_
                      struct sl_err *err)
 {
     struct register_info ri = {json_array(), json_array(), now};
-    if (sl_store_vehicle_read(s, v->id, ignore_vehicle, part_id_json, &ri, err) < 0 ||
+    if (sl_store_vehicle_read(s, v->id, NULL, part_id_json, &ri, err) < 0 ||
         sl_store_vehicle_events(s, v->id, event_json, &ri, err) != 0) {
         json_decref(ri.parts);
         json_decref(ri.history);

@@ -26,13 +26,6 @@ struct pick {
     int64_t position, id;
 };
 
-static int ignore(const struct sl_vehicle_row *v, void *ctx)
-{
-    (void)v;
-    (void)ctx;
-    return 0;
-}
-
 static int on_part(const struct sl_vpart_row *p, void *ctx)
 {
     struct pick *k = ctx;
@@ -54,7 +47,7 @@ static const char *event_of(struct web_req *r, int64_t id, struct sl_vehicle_eve
         struct pick k = {0, 0};
         if (sl_parse_i64(part, 1, 100000, &k.position) != 0)
             return "part is the part's position, counted from 1";
-        if (sl_store_vehicle_read(r->s, id, ignore, on_part, &k, &err) < 0) {
+        if (sl_store_vehicle_read(r->s, id, NULL, on_part, &k, &err) < 0) {
             *status = 503;
             return "The register cannot be read just now.";
         }

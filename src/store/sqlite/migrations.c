@@ -442,6 +442,7 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "CREATE INDEX vehicles_fleet_id ON vehicles(fleet, id);"
      "CREATE INDEX vehicles_decision_id ON vehicles(decision, id);"
      "CREATE INDEX vehicles_site_id ON vehicles(site_id, id);"
+     "CREATE INDEX vehicles_status_id ON vehicles(status, id);"
      /* Parts still exempt, by last day: expired exemptions found without
       * reading every part (vehicle/expire.c). */
      "CREATE INDEX vehicle_parts_exempt ON vehicle_parts(exempt_until) WHERE status = 'exempt';"},
