@@ -182,6 +182,10 @@ void web_api_vehicle(struct web_req *r, int64_t id);
 void web_action_vehicle(struct web_req *r, int64_t id, const char *action);
 /* The overview's vehicles section from a scope's report figures (f.vehicles). */
 void web_vehicle_figures(struct sl_buf *b, const json_t *f);
+/* The calling worker thread's assessor (vehicle_page.c), judging as of today:
+ * borrowed, kept for the thread's next requests. NULL when it cannot be made. */
+struct sl_assessor;
+struct sl_assessor *web_assessor(struct web_req *r);
 /* A vehicle the user may read: 1 (*vin, *site set), 0 (absent or not allowed:
  * the same answer), -1 store error. */
 int web_vehicle_visible(struct web_req *r, int64_t id, char vin[18], struct sl_site_ref *site);

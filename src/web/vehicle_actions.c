@@ -134,16 +134,14 @@ void web_action_vehicle(struct web_req *r, int64_t id, const char *action)
         return;
     }
     struct sl_err err = {0};
-    struct sl_assessor *a = NULL;
-    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, sl_now()};
-    if (sl_assess_new(&a, r->conf->policies, r->conf->vrules, &ao, &err) != 0) {
+    struct sl_assessor *a = web_assessor(r);
+    if (a == NULL) {
         web_error(r, 503, "The vehicle cannot be judged just now.");
         return;
     }
     char why[256] = "";
     enum sl_decision was = SL_DECISION_REVIEW, now = SL_DECISION_REVIEW;
     int rc = sl_vreg_set_status(r->s, a, &ev, why, sizeof why, &was, &now, &err);
-    sl_assess_free(a);
     if (rc < 0)
         web_error(r, err.kind == SL_ERR_CONFLICT ? 409 : 503,
                   err.kind == SL_ERR_CONFLICT ? err.msg : "The change could not be stored.");

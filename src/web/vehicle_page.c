@@ -5,6 +5,7 @@
  * history), and the lifecycle form for site editors; as a page and under
  * /api/v1/. A vehicle belongs to its home site: an account that may not read
  * that site gets 404, as for a vehicle that does not exist. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,52 @@ int web_vehicle_visible(struct web_req *r, int64_t id, char vin[18], struct sl_s
     return sl_roles_allow(&r->roles, SL_ROLE_ANY, site) ? 1 : 0;
 }
 
+/* Each worker thread keeps one assessor (its name cache is what makes judging
+ * cheap: making one zeroes a cache of SL_ASSESS_CACHE entries), made again
+ * when the day changes and freed when the thread ends. */
+struct kept_assessor {
+    struct sl_assessor *a;
+    int64_t day;
+};
+static pthread_key_t assessor_key;
+static pthread_once_t assessor_once = PTHREAD_ONCE_INIT;
+
+static void kept_free(void *p)
+{
+    struct kept_assessor *k = p;
+    sl_assess_free(k->a);
+    free(k);
+}
+
+static void assessor_key_make(void)
+{
+    pthread_key_create(&assessor_key, kept_free);
+}
+
+struct sl_assessor *web_assessor(struct web_req *r)
+{
+    if (r->conf->policies == NULL || r->conf->vrules == NULL)
+        return NULL;
+    pthread_once(&assessor_once, assessor_key_make);
+    struct kept_assessor *k = pthread_getspecific(assessor_key);
+    if (k == NULL) {
+        if ((k = calloc(1, sizeof *k)) == NULL)
+            return NULL;
+        pthread_setspecific(assessor_key, k);
+    }
+    int64_t now = sl_now();
+    if (k->a != NULL && k->day == now / 86400)
+        return k->a;
+    sl_assess_free(k->a);
+    k->a = NULL;
+    struct sl_err err = {0};
+    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, now};
+    if (sl_assess_new(&k->a, r->conf->policies, r->conf->vrules, &ao, &err) != 0)
+        return NULL;
+    k->day = now / 86400;
+    return k->a;
+}
+
 /* A vehicle judged now at its site, with what the register holds. */
 struct judged {
     struct sl_fleet f;
@@ -69,20 +116,16 @@ static bool judge(struct web_req *r, int64_t id, struct sl_site_ref *site, struc
         return false;
     }
     struct sl_err err = {0};
-    struct sl_assessor *a = NULL;
-    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, sl_now()};
+    struct sl_assessor *a = web_assessor(r);
     struct sl_vehicle_verdict vv;
-    bool ok = r->conf->policies != NULL && r->conf->vrules != NULL &&
-              sl_assess_new(&a, r->conf->policies, r->conf->vrules, &ao, &err) == 0 &&
-              sl_vreg_load(r->s, id, &j->f, &j->v, &err) == 1 &&
-              (j->reg = sl_vreg_json(r->s, &j->v, ao.now, &err)) != NULL;
+    bool ok = a != NULL && sl_vreg_load(r->s, id, &j->f, &j->v, &err) == 1 &&
+              (j->reg = sl_vreg_json(r->s, &j->v, sl_now(), &err)) != NULL;
     if (ok) {
         sl_vreg_assess_at(a, &j->v);
         j->vehicle = sl_assess_vehicle_json(a, &j->f, 0, true, &vv, NULL);
         j->context = sl_assess_context_json(a);
         ok = j->vehicle != NULL && j->context != NULL;
     }
-    sl_assess_free(a);
     if (!ok) {
         judged_free(j);
         web_error(r, 503, "The vehicle cannot be judged just now.");
