@@ -6,6 +6,7 @@
  * /api/v1/. A vehicle belongs to its home site: an account that may not read
  * that site gets 404, as for a vehicle that does not exist. */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,7 +190,7 @@ static void facts(struct sl_buf *b, const struct judged *j)
     fact(b, "Site", str(reg, "site")[0] ? str(reg, "site") : "(none: judged as sensitive)");
     fact(b, "Tier", str(reg, "tier"));
     fact(b, "Vehicle rule", str(reg, "vehicle_rule")[0] ? str(reg, "vehicle_rule") : "none set");
-    web_escf(b, "<tr><th>Status</th><td id=\"vehicle-status\">");
+    sl_buf_append_str(b, "<tr><th>Status</th><td id=\"vehicle-status\">");
     web_esc(b, since);
     sl_buf_append_str(b, "</td></tr><tr><th>Verdict</th><td id=\"vehicle-verdict\">");
     verdict_text(b, json_object_get(vh, "verdict"));
@@ -225,7 +226,8 @@ static const json_t *register_part(const struct judged *j, size_t i)
 
 static void part_status(struct sl_buf *b, const json_t *rp)
 {
-    web_escf(b, "<td class=\"status\">%s", str(rp, "status"));
+    sl_buf_append_str(b, "<td class=\"status\">");
+    web_esc(b, str(rp, "status"));
     static const char *const extra[][2] = {{"scheduled_for", "removal due"},
                                            {"exempt_until", "exempt until"},
                                            {"exempt_approver", "approved by"},
@@ -280,43 +282,61 @@ static void parts_table(struct sl_buf *b, const struct judged *j)
     sl_buf_append_str(b, "</table>");
 }
 
-/* One subject's chain (vendor, parents, laws, policies, verdict), as
- * `policy explain` prints it. */
+/* Appends each text escaped, in order (NULL ends the list). */
+static void texts(struct sl_buf *b, ...)
+{
+    va_list ap;
+    va_start(ap, b);
+    for (const char *t = va_arg(ap, const char *); t != NULL; t = va_arg(ap, const char *))
+        web_esc(b, t);
+    va_end(ap);
+}
+
+/* One vendor's chain: found in which field by which rule, parents, laws, policies. */
+static void vendor_chain(struct sl_buf *b, const json_t *c)
+{
+    size_t k;
+    const json_t *e, *found = json_object_get(c, "found");
+    sl_buf_append_str(b, "<li>vendor ");
+    if (json_is_null(json_object_get(c, "vendor")))
+        sl_buf_append_str(b, "not identified");
+    else
+        texts(b, str(c, "vendor"), " (", str(c, "country"), ") \u2190 ", str(found, "found_in"),
+              " \u201c", str(found, "text"), "\u201d [", str(found, "rule"), "]", NULL);
+    json_array_foreach(json_object_get(c, "parents"), k, e)
+    {
+        sl_buf_append_str(b, "<br>parent ");
+        texts(b, str(e, "vendor"), " (", str(e, "country"), ") of ", str(e, "parent_of"), ": ",
+              str(e, "relation"), NULL);
+    }
+    json_array_foreach(json_object_get(c, "laws"), k, e)
+    {
+        sl_buf_append_str(b, "<br>law ");
+        texts(b, str(e, "vendor"), " ", str(e, "how"), " ", str(e, "title"),
+              str(e, "since")[0] ? " since " : "", str(e, "since"), NULL);
+    }
+    json_array_foreach(json_object_get(c, "policies"), k, e)
+    {
+        sl_buf_append_str(b, "<br>policy ");
+        texts(b, str(e, "policy"), ": ", NULL);
+        verdict_text(b, json_object_get(e, "verdict"));
+        texts(b, " \u2014 ", str(json_object_get(e, "verdict"), "reason"), NULL);
+    }
+    sl_buf_append_str(b, "</li>");
+}
+
+/* One subject's chain (each vendor's, then its verdict), as `policy explain`
+ * prints it. */
 static void chain(struct sl_buf *b, const char *label, const json_t *subject)
 {
     sl_buf_append_str(b, "<details class=\"chain\"><summary>");
-    web_esc(b, label);
-    sl_buf_append_str(b, ": ");
+    texts(b, label, ": ", NULL);
     verdict_text(b, json_object_get(subject, "verdict"));
     sl_buf_append_str(b, "</summary><ul>");
-    size_t i, k;
-    const json_t *c, *e;
+    size_t i;
+    const json_t *c;
     json_array_foreach(json_object_get(subject, "explain"), i, c)
-    {
-        const json_t *found = json_object_get(c, "found");
-        sl_buf_append_str(b, "<li>vendor ");
-        if (json_is_null(json_object_get(c, "vendor"))) {
-            sl_buf_append_str(b, "not identified");
-        } else {
-            web_escf(b, "%s (%s) &larr; %s &ldquo;", str(c, "vendor"), str(c, "country"),
-                     str(found, "found_in"));
-            web_esc(b, str(found, "text"));
-            web_escf(b, "&rdquo; [%s]", str(found, "rule"));
-        }
-        json_array_foreach(json_object_get(c, "parents"), k, e)
-            web_escf(b, "<br>parent %s (%s) of %s: %s", str(e, "vendor"), str(e, "country"),
-                     str(e, "parent_of"), str(e, "relation"));
-        json_array_foreach(json_object_get(c, "laws"), k, e)
-            web_escf(b, "<br>law %s %s %s%s%s", str(e, "vendor"), str(e, "how"), str(e, "title"),
-                     str(e, "since")[0] ? " since " : "", str(e, "since"));
-        json_array_foreach(json_object_get(c, "policies"), k, e)
-        {
-            web_escf(b, "<br>policy %s: ", str(e, "policy"));
-            verdict_text(b, json_object_get(e, "verdict"));
-            web_escf(b, " &mdash; %s", str(json_object_get(e, "verdict"), "reason"));
-        }
-        sl_buf_append_str(b, "</li>");
-    }
+        vendor_chain(b, c);
     sl_buf_append_str(b, "</ul></details>");
 }
 
@@ -338,7 +358,8 @@ static void explanation(struct sl_buf *b, const struct judged *j)
     if (json_is_object(site)) {
         sl_buf_append_str(b, "<p>site rule: ");
         verdict_text(b, site);
-        web_escf(b, " &mdash; %s</p>", str(site, "reason"));
+        texts(b, " \u2014 ", str(site, "reason"), NULL);
+        sl_buf_append_str(b, "</p>");
     }
     sl_buf_append_str(b, "</div>");
 }
@@ -384,8 +405,8 @@ static void action_form(struct web_req *r, int64_t id, const struct judged *j)
         if (strcmp(str(p, "status"), "removed") == 0)
             continue;
         long long pos = (long long)json_integer_value(json_object_get(p, "position"));
-        web_escf(b, "<option value=\"%lld\">part %lld %s ", pos, pos, str(p, "kind"));
-        web_esc(b, str(p, "model"));
+        web_escf(b, "<option value=\"%lld\">part %lld ", pos, pos);
+        texts(b, str(p, "kind"), " ", str(p, "model"), NULL);
         sl_buf_append_str(b, "</option>");
     }
     sl_buf_append_str(

@@ -65,11 +65,13 @@ static int vehicle_query(struct web_req *r, struct sl_vehicle_page_query *q, int
         (q->status != NULL && strcmp(q->status, "active") != 0 &&
          strcmp(q->status, "retired") != 0))
         return 400;
-    q->order = order == NULL || strcmp(order, "oldest") == 0 ? SL_VORDER_OLDEST
-               : strcmp(order, "newest") == 0               ? SL_VORDER_NEWEST
-               : strcmp(order, "vin") == 0                  ? SL_VORDER_VIN
-                                                            : (enum sl_vehicle_order)-1;
-    if ((int)q->order < 0)
+    if (order == NULL || strcmp(order, "oldest") == 0)
+        q->order = SL_VORDER_OLDEST;
+    else if (strcmp(order, "newest") == 0)
+        q->order = SL_VORDER_NEWEST;
+    else if (strcmp(order, "vin") == 0)
+        q->order = SL_VORDER_VIN;
+    else
         return 400;
     q->limit = VPAGE_DEFAULT;
     if (limit != NULL && sl_parse_i64(limit, 1, VPAGE_MAX, &q->limit) != 0)
@@ -217,8 +219,11 @@ static void next_link(struct web_req *r, struct sl_buf *b, const struct list_ctx
         sl_buf_append_str(b, "&amp;");
         sl_buf_free(&u);
     }
-    if (by_vin)
-        web_escf(b, "after=%s\">Next page</a></p>", c->last_vin);
+    if (by_vin) {
+        sl_buf_append_str(b, "after=");
+        web_esc(b, c->last_vin);
+        sl_buf_append_str(b, "\">Next page</a></p>");
+    }
     else
         web_escf(b, "after=%lld\">Next page</a></p>", (long long)c->last_id);
 }

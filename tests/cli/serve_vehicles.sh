@@ -31,6 +31,10 @@ VC=$(vin_at "$SITE_V")
 # fallen back (fitted) when the dashboard shows it.
 SIGHTLINE_NOW=2026-11-20T12:00:00Z "$SL" vehicles set-status "$VN/1" exempt --reason "no module yet" \
     --approver "J. Smith (CISO)" --until 2026-11-30 --at 2026-11-10 >/dev/null || die "exempt"
+# A part whose model came from a hostile file: shown as text.
+hq=$(printf '%s' "$HOSTILE" | sed "s/'/''/g")
+sql "UPDATE vehicle_parts SET model = '$hq' WHERE position = 2
+     AND vehicle_id = (SELECT id FROM vehicles WHERE vin = '$VN')" >/dev/null || die "hostile part"
 add_user viewN --grant "viewer:site:Northgate House"
 add_user editC --grant "site-editor:site:$SITE_V"
 chown -R "$SERVE_USER" "$T"
@@ -105,6 +109,8 @@ has "$T/v.html" 'class="chain"' "the chains"
 has "$T/v.html" "exemption expired on 2026-11-30" "the history names the expiry"
 has "$T/v.html" "Quectel" "a part's vendor"
 lacks "$T/v.html" 'id="vehicle-change"' "no change form for a viewer"
+lacks "$T/v.html" "<script>window.__pwned" "the hostile part model is not markup"
+has "$T/v.html" "&lt;script&gt;window.__pwned=1&lt;/script&gt;" "the hostile part model is shown as text"
 
 # --- the overview's vehicles section is the report's ---
 "$SL" report --format json >"$T/report.json" || die "report"
