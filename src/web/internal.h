@@ -189,7 +189,7 @@ struct sl_assessor *web_assessor(struct web_req *r);
 /* A vehicle the user may read: 1 (*vin, *site set), 0 (absent or not allowed:
  * the same answer), -1 store error. */
 int web_vehicle_visible(struct web_req *r, int64_t id, char vin[18], struct sl_site_ref *site);
-/* Writes down expired part exemptions once a day (day: the last day done,
+/* Writes down expired part exemptions once a day (day: the last day tried,
  * updated), as `vehicles expire` does. 0 or -1. */
 int web_vehicles_expire(struct sl_store *s, const struct web_conf *conf, char day[11],
                         struct sl_err *err);

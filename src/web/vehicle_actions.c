@@ -165,7 +165,6 @@ int web_vehicles_expire(struct sl_store *s, const struct web_conf *conf, char da
     size_t n = 0;
     int rc = sl_vreg_expire(s, a, ao.now, "sightline serve", &n, err);
     sl_assess_free(a);
-    if (rc == 0)
-        sl_strlcpy(day, today, SL_DATE_LEN);
+    sl_strlcpy(day, today, SL_DATE_LEN); /* tried today: a failure is said once a day */
     return rc;
 }
