@@ -11,6 +11,7 @@
 # The register is built once into $SL_BENCH_DIR (default /tmp/sl-bench-vehicles).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/fleet_common.sh
 [ "$(id -u)" -eq 0 ] || { echo "bench/dashboard_vehicles.sh: needs root (a network namespace, dropping to nobody)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench/dashboard_vehicles.sh: needs wrk (scripts/bootstrap test)" >&2; exit 2; }
 if [ -z "${SL_BENCH_INNER:-}" ]; then
@@ -27,15 +28,7 @@ export SIGHTLINE_DATA="$PWD/data" SIGHTLINE_CONFIG=/dev/null SIGHTLINE_ACTOR=ben
 db="$dir/fleet-$nv-$np.db"
 if [ ! -f "$db" ]; then
     ./build/bench/bench_fleet_gen csv "$nv" "$np" >"$dir/fleet.csv"
-    {
-        echo "name,department,tier,networks"
-        i=0
-        while [ "$i" -lt 300 ]; do
-            case $((i % 3)) in 0) t=sensitive ;; 1) t=official ;; *) t=public ;; esac
-            echo "Depot $i,Fleet Department $((i % 7)),$t,"
-            i=$((i + 1))
-        done
-    } >"$dir/sites.csv"
+    depot_sites >"$dir/sites.csv"
     $SL sites import "$dir/sites.csv" --db "$db" >/dev/null
     i=0
     while [ "$i" -lt 300 ]; do
@@ -75,19 +68,11 @@ signin() { # USER
 admin=$(signin bench)
 depot=$(signin depot)
 [ -n "$admin" ] && [ -n "$depot" ] || { echo "sign-in failed"; exit 3; }
-cat >"$dir/p95.lua" <<'LUA'
-done = function(summary, latency, requests)
-    local e = summary.errors
-    io.write(string.format("WRK %.1f %.1f %.1f %d %d %d\n", latency:percentile(50) / 1000,
-        latency:percentile(95) / 1000, latency.max / 1000, summary.requests, e.status,
-        e.connect + e.read + e.write + e.timeout))
-end
-LUA
 tck=$(getconf CLK_TCK)
 cpu() { awk -v t="$tck" '{ printf "%.2f", ($14 + $15) / t }' /proc/$pid/stat; }
 page() { # LABEL PATH [COOKIE]
     c0=$(cpu)
-    wrk -t2 -c"$c" -d"${D:-5}"s -s "$dir/p95.lua" -H "Cookie: ${3:-$admin}" "$B$2" >"$dir/wrk.txt" 2>&1 || {
+    wrk -t2 -c"$c" -d"${D:-5}"s -s "$PWD/bench/wrk_p95.lua" -H "Cookie: ${3:-$admin}" "$B$2" >"$dir/wrk.txt" 2>&1 || {
         echo "$1: wrk failed"; tail -3 "$dir/wrk.txt"; return 0; }
     c1=$(cpu)
     set -- "$1" $(sed -n 's/^WRK //p' "$dir/wrk.txt")
