@@ -166,6 +166,11 @@ a = json.load(open(sys.argv[1]))
 sys.exit(0 if a["done"] == "status" and a["from"] == "active" and a["to"] == "retired" else 1)
 PY
 check "retired" retired "$(sql "SELECT status FROM vehicles WHERE id = $ID")"
+check "the status filter finds it" "$VN" \
+    "$(c admin "$B/api/v1/vehicles?status=retired" | python3 -c 'import json,sys; print(*[v["vin"] for v in json.load(sys.stdin)["vehicles"]])')"
+check "status and verdict filters together, newest first, a site's viewer" "$(sql "SELECT count(*) FROM vehicles v JOIN sites s ON s.id = v.site_id
+         WHERE s.name = 'Northgate House' AND v.status = 'active' AND v.decision = 'allowed'")" \
+    "$(c viewN "$B/api/v1/vehicles?status=active&decision=allowed&order=newest" | count)"
 check "editB may not move it to a site it does not edit: 403" 403 \
     "$(c editB -o /dev/null -w '%{http_code}' -d "csrf=$tB&status=active&site=Castle+Road+Depot" "$B/vehicles/$ID/status")"
 expect_rc 0 "$SL" db verify
