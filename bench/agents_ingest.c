@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "net/pki.h"
 #include "scan/batch.h"
@@ -172,6 +174,51 @@ static struct sl_buf *make_batch(const struct agent *a, int i, int first, int n,
     return b;
 }
 
+/* CPU seconds (user + system) of process pid, with its waited-for children
+ * when kids, and of its live children too when live (postgres' backends). */
+static double cpu_of(long pid, bool kids, bool live)
+{
+    char path[64], buf[1024];
+    double total = 0, tick = (double)sysconf(_SC_CLK_TCK);
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    unsigned long long ut, st;
+    long long cut, cst;
+    if (p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld",
+                            &ut, &st, &cut, &cst) == 4)
+        total = (double)(ut + st + (kids ? (unsigned long long)(cut + cst) : 0)) / tick;
+    if (!live)
+        return total;
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "ps -o pid= --ppid %ld", pid);
+    FILE *ps = popen(cmd, "r");
+    long child;
+    while (ps != NULL && fscanf(ps, "%ld", &child) == 1)
+        total += cpu_of(child, false, false);
+    if (ps != NULL)
+        pclose(ps);
+    return total;
+}
+
+/* CPU seconds of the server, postgres and this generator so far (the pids
+ * from SL_BENCH_SERVER_PID and SL_BENCH_PG_PID; 0 when not given). */
+static void cpu_now(double out[3])
+{
+    const char *sp = getenv("SL_BENCH_SERVER_PID"), *pp = getenv("SL_BENCH_PG_PID");
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    out[0] = sp != NULL ? cpu_of(atol(sp), true, false) : 0;
+    out[1] = pp != NULL ? cpu_of(atol(pp), true, true) : 0;
+    out[2] = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+             (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static int cmp_u64(const void *x, const void *y)
 {
     uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
@@ -266,9 +313,12 @@ int main(int argc, char **argv)
                                     .a = &as[i]};
     uint64_t *lat = calloc(nb, sizeof *lat);
     size_t applied = 0, acked = 0, failed = 0;
+    double cpu0[3], cpu1[3];
+    cpu_now(cpu0);
     t0 = sl_mono_ms();
     post_all(xs, nb, conc, lat, &applied, &acked, &failed);
     double secs = (double)(sl_mono_ms() - t0) / 1000;
+    cpu_now(cpu1);
     qsort(lat, nb, sizeof *lat, cmp_u64);
     /* What an agent does with a batch that got no acknowledgement: send it again. */
     size_t retried = 0;
@@ -291,6 +341,10 @@ int main(int argc, char **argv)
            nb, per, conc, secs, (double)agents * devices / secs);
     printf("batch latency p50 %llu ms, p99 %llu ms, max %llu ms\n", (unsigned long long)lat[nb / 2],
            (unsigned long long)lat[nb * 99 / 100], (unsigned long long)lat[nb - 1]);
+    printf("CPU while posting (user+sys): server %.1f s, postgres %.1f s, generator %.1f s "
+           "(%.0f devices per server CPU second)\n",
+           cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu1[2] - cpu0[2],
+           cpu1[0] > cpu0[0] ? (double)agents * devices / (cpu1[0] - cpu0[0]) : 0.0);
     printf("acknowledged %zu, applied %zu, sent again after no answer %zu, never acknowledged %zu\n",
            acked, applied, retried, failed);
     size_t nr = nb < 50 ? nb : 50, r_applied = 0, r_acked = 0, r_failed = 0;

@@ -58,5 +58,37 @@ int sl_milestone_from_fields(struct sl_milestone *m, const char *name, const cha
         return sl_err_prefix(err, "%s", cli ? "--scope" : "the scope");
     sl_strlcpy(m->scope_kind, sl_scope_kind_name(sc.kind), sizeof m->scope_kind);
     sl_strlcpy(m->scope_value, sc.value, sizeof m->scope_value);
+    sl_strlcpy(m->subject, "devices", sizeof m->subject);
+    return 0;
+}
+
+int sl_milestone_from_fields_of(struct sl_milestone *m, const char *subject, const char *name,
+                                const char *due, const char *percent, const char *count,
+                                const char *scope, bool cli, struct sl_err *err)
+{
+    bool parts = subject != NULL && strcmp(subject, "vehicle-parts") == 0;
+    if (subject != NULL && !parts && strcmp(subject, "devices") != 0)
+        return sl_err_setk(err, SL_ERR_INVALID, "%s is devices or vehicle-parts",
+                           cli ? "--of" : "what a milestone counts");
+    const char *fleet = NULL;
+    if (scope != NULL && strncmp(scope, "fleet:", 6) == 0) {
+        if (!parts)
+            return sl_err_setk(err, SL_ERR_INVALID, "%s fleet:NAME is for %s",
+                               cli ? "--scope" : "the scope",
+                               cli ? "--of vehicle-parts" : "milestones of vehicle parts");
+        fleet = scope + 6;
+        if (*fleet == '\0' || strlen(fleet) >= sizeof m->scope_value || sl_str_has_control(fleet))
+            return sl_err_setk(err, SL_ERR_INVALID, "%s fleet:NAME needs a fleet's name",
+                               cli ? "--scope" : "the scope");
+        scope = NULL;
+    }
+    if (sl_milestone_from_fields(m, name, due, percent, count, scope, cli, err) != 0)
+        return -1;
+    if (fleet != NULL) {
+        sl_strlcpy(m->scope_kind, "fleet", sizeof m->scope_kind);
+        sl_strlcpy(m->scope_value, fleet, sizeof m->scope_value);
+    }
+    if (parts)
+        sl_strlcpy(m->subject, "vehicle-parts", sizeof m->subject);
     return 0;
 }

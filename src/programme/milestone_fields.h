@@ -18,4 +18,11 @@ int sl_milestone_from_fields(struct sl_milestone *m, const char *name, const cha
                              const char *percent, const char *count, const char *scope,
                              bool cli, struct sl_err *err);
 
+/* The same for what the milestone counts: subject NULL or "devices", or
+ * "vehicle-parts" (the fleet's prohibited and replace-by parts; its scope may
+ * also be "fleet:NAME"). The option is --of when cli. */
+int sl_milestone_from_fields_of(struct sl_milestone *m, const char *subject, const char *name,
+                                const char *due, const char *percent, const char *count,
+                                const char *scope, bool cli, struct sl_err *err);
+
 #endif

@@ -2,6 +2,7 @@
  * sl_progress_compute, which runs the steps of progress_internal.h in order
  * over one working set and frees it in one place. */
 #include "programme/progress.h"
+#include "programme/vehicle_milestones.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,8 @@ int sl_progress_compute(struct sl_store *s, const struct sl_prog_options *opt,
     if (rc == 0)
         rc = sl_vehicle_figures(s, sl_scope_kind_name(p->scope.kind), p->scope.value,
                                 w.st->as_of_end, &p->vehicles, err);
+    if (rc == 0)
+        rc = sl_vehicle_milestones(s, p->as_of, p->window, &p->vehicles, err);
     if (rc == 0)
         rc = sl_agent_figures(s, p->scope.kind == SL_SCOPE_ALL ? NULL : site_in_scope, w.st,
                               sl_now(), &p->agents, err);

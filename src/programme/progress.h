@@ -39,6 +39,7 @@
 
 #include "programme/agent_figures.h"
 #include "programme/forecast.h"
+#include "programme/milestone_eval.h"
 #include "programme/vehicle_figures.h"
 #include "store/store.h"
 #include "util/err.h"
@@ -76,20 +77,6 @@ struct sl_prog_week {
     char end[SL_DATE_LEN]; /* last day of the week */
     int64_t affected, replaced, verified, exempt, outstanding;
     int64_t removals;      /* in that week */
-};
-
-enum sl_ms_status { SL_MS_MET = 0, SL_MS_MISSED, SL_MS_ON_TRACK, SL_MS_AT_RISK, SL_MS_NO_SCOPE };
-const char *sl_ms_status_name(enum sl_ms_status st); /* "met", "missed", "on_track", ... */
-
-struct sl_prog_milestone {
-    struct sl_milestone m;
-    enum sl_ms_status status;
-    char evaluated_on[SL_DATE_LEN]; /* due date when passed, else the as-of date */
-    int64_t affected, replaced;     /* in scope, on evaluated_on */
-    double achieved;                /* percent or count, like the target */
-    double projected;               /* forecast at the due date (future milestones) */
-    bool forecast_miss;             /* the forecast says it will be missed */
-    char note[200];
 };
 
 struct sl_prog_exemption {

@@ -206,40 +206,8 @@ int prog_forecast(struct prog_work *w, struct sl_err *err)
     return 0;
 }
 
-/* A milestone not reached yet and not due yet: met, or what the forecast says. */
-static void milestone_ahead(struct prog_work *w, struct sl_prog_milestone *pm, int64_t group,
-                            const struct sl_prog_counts *c)
-{
-    const struct sl_milestone *m = &pm->m;
-    bool pct = strcmp(m->target_kind, "percent") == 0;
-    if (pm->achieved + 1e-9 >= m->target) {
-        pm->status = SL_MS_MET;
-        pm->projected = pm->achieved;
-        snprintf(pm->note, sizeof pm->note, "reached before the due date");
-        return;
-    }
-    prog_group_weekly(w, (size_t)group, w->weekly);
-    struct sl_forecast fc;
-    struct sl_fc_model model;
-    int64_t as_of_t = (int64_t)w->st->as_of_day * 86400;
-    sl_forecast_compute(w->weekly, (int)(w->n_weeks - w->first_week), w->p->window, c->affected,
-                        c->outstanding, as_of_t, &fc, &model);
-    int64_t days = (int64_t)prog_day(m->due) - w->st->as_of_day;
-    double more = sl_fc_cumulative(&model, days, 0);
-    if (more > (double)c->outstanding)
-        more = (double)c->outstanding;
-    double proj = (double)c->replaced + more;
-    pm->projected = pct ? (c->affected > 0 ? 100.0 * proj / (double)c->affected : 0) : proj;
-    pm->forecast_miss = pm->projected + 1e-9 < m->target;
-    pm->status = pm->forecast_miss ? SL_MS_AT_RISK : SL_MS_ON_TRACK;
-    if (pct)
-        snprintf(pm->note, sizeof pm->note, "forecast %.1f%% by %s (target %.0f%%)",
-                 pm->projected, m->due, m->target);
-    else
-        snprintf(pm->note, sizeof pm->note, "forecast %.0f by %s (target %.0f)", pm->projected,
-                 m->due, m->target);
-}
-
+/* A milestone's counts from its group (at the due date when passed), judged
+ * by milestone_eval.c. */
 static void milestone(struct prog_work *w, struct sl_prog_milestone *pm, int64_t group, int point)
 {
     const struct sl_milestone *m = &pm->m;
@@ -254,18 +222,12 @@ static void milestone(struct prog_work *w, struct sl_prog_milestone *pm, int64_t
                                        : &r->groups[group];
     struct sl_prog_counts c;
     prog_group_counts(g, &c);
-    pm->affected = c.affected;
-    pm->replaced = c.replaced;
-    pm->achieved = strcmp(m->target_kind, "percent") == 0 ? c.replaced_pct : (double)c.replaced;
-    sl_strlcpy(pm->evaluated_on, point >= 0 ? m->due : w->p->as_of, sizeof pm->evaluated_on);
-    if (point < 0) {
-        milestone_ahead(w, pm, group, &c);
-        return;
-    }
-    bool reached = pm->achieved + 1e-9 >= m->target;
-    pm->status = reached ? SL_MS_MET : SL_MS_MISSED;
-    pm->projected = pm->achieved;
-    snprintf(pm->note, sizeof pm->note, "%s on %s", reached ? "reached" : "not reached", m->due);
+    struct sl_ms_counts mc = {c.affected, c.replaced, c.outstanding};
+    if (point < 0)
+        prog_group_weekly(w, (size_t)group, w->weekly);
+    sl_ms_evaluate(pm, &mc, point >= 0, point >= 0 ? m->due : w->p->as_of, w->weekly,
+                   (int)(w->n_weeks - w->first_week), w->p->window,
+                   (int64_t)w->st->as_of_day * 86400);
 }
 
 void prog_milestones(struct prog_work *w)

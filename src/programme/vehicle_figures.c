@@ -150,5 +150,6 @@ void sl_vehicle_figures_free(struct sl_vehicle_figures *f)
     free(f->sites);
     free(f->vendors);
     free(f->years);
+    free(f->milestones);
     memset(f, 0, sizeof *f);
 }

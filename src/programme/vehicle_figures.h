@@ -11,9 +11,11 @@
  *              replace-by deadline
  * Statuses, sites and which parts were fitted are those that held at the end
  * of the as-of day, replayed from vehicle_events by the store's queries
- * (streamed: one index seek per vehicle and per part); verdicts are the
- * register's current ones (judged when imported and again when a site's rule
- * or a status changes; their history is in the audit log, not replayed).
+ * (streamed: one index seek per vehicle and per part); so are verdicts, from
+ * vehicle_verdict_events (each change of a vehicle's or part's verdict, when
+ * a site's rule or a status changes, or a re-import: migration 12; a verdict
+ * never changed since the import held from the start). The parts' vendor is
+ * the current one.
  *
  * One paged walk over the vehicles and two grouped queries over the parts.
  * Memory: the rows are owned by the struct (sl_vehicle_figures_free); each
@@ -26,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "programme/forecast.h"
+#include "programme/milestone_eval.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -45,12 +49,22 @@ struct sl_vfig_row {
     struct sl_vfig_counts parts; /* model years: their fitted parts */
 };
 
+/* A milestone of vehicles' connected parts (vehicle_milestones.c). */
+struct sl_vfig_milestone {
+    struct sl_prog_milestone pm;  /* status, achieved, projected, note */
+    int64_t exempt, outstanding;  /* as of the report's date */
+    struct sl_forecast fc;        /* when the scope's outstanding parts are all out */
+};
+
 struct sl_vehicle_figures {
     struct sl_vfig_counts vehicles; /* active */
     int64_t retired;
     struct sl_vfig_counts parts;    /* fitted parts of active vehicles */
     size_t n_fleets, n_sites, n_vendors, n_years;
     struct sl_vfig_row *fleets, *sites, *vendors, *years; /* by name; years oldest first */
+    size_t n_milestones;
+    struct sl_vfig_milestone *milestones; /* every vehicle-parts milestone, by due date */
+    int window;                           /* the milestones' forecast window (weeks) */
 };
 
 /* scope_kind/value as struct sl_scope names them ("all", "tier", ...);

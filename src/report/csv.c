@@ -56,6 +56,33 @@ static void forecast(FILE *out, const char *section, const char *name, const str
     rowi(out, section, name, "forecast_weeks_used", f->weeks);
 }
 
+/* A milestone's rows (devices: section "milestone"; vehicle parts: "vehicle_milestone"). */
+static void milestone(FILE *out, const char *section, const struct sl_prog_milestone *m)
+{
+    bool pct = strcmp(m->m.target_kind, "percent") == 0;
+    char b[SL_NAME_MAX + 32];
+    row(out, section, m->m.name, "due", m->m.due);
+    row(out, section, m->m.name, "target_kind", m->m.target_kind);
+    snprintf(b, sizeof b, "%g", m->m.target);
+    row(out, section, m->m.name, "target", b);
+    snprintf(b, sizeof b, "%s%s%s", m->m.scope_kind, m->m.scope_value[0] ? ":" : "",
+             m->m.scope_value);
+    row(out, section, m->m.name, "scope", b);
+    row(out, section, m->m.name, "status", sl_ms_status_name(m->status));
+    rowi(out, section, m->m.name, "affected", m->affected);
+    rowi(out, section, m->m.name, "replaced", m->replaced);
+    if (pct) {
+        rowp(out, section, m->m.name, "achieved", m->achieved);
+        rowp(out, section, m->m.name, "projected", m->projected);
+    } else {
+        rowi(out, section, m->m.name, "achieved", (int64_t)m->achieved);
+        snprintf(b, sizeof b, "%.0f", m->projected);
+        row(out, section, m->m.name, "projected", b);
+    }
+    row(out, section, m->m.name, "note", m->note);
+    row(out, section, m->m.name, "of", m->m.subject[0] ? m->m.subject : "devices");
+}
+
 /* The verdict changes: one name per change, "DEVICE@TIME" (a device may change twice). */
 static void verdict_changes(FILE *out, const struct sl_progress *p)
 {
@@ -135,6 +162,13 @@ static void vehicles(FILE *out, const struct sl_vehicle_figures *v)
         vcounts(out, "vehicle_model_year", v->years[i].name, "vehicles_", &v->years[i].c);
         vcounts(out, "vehicle_model_year", v->years[i].name, "parts_", &v->years[i].parts);
     }
+    for (size_t i = 0; i < v->n_milestones; i++) {
+        const struct sl_vfig_milestone *vm = &v->milestones[i];
+        milestone(out, "vehicle_milestone", &vm->pm);
+        rowi(out, "vehicle_milestone", vm->pm.m.name, "exempt", vm->exempt);
+        rowi(out, "vehicle_milestone", vm->pm.m.name, "outstanding", vm->outstanding);
+        forecast(out, "vehicle_milestone", vm->pm.m.name, &vm->fc);
+    }
 }
 
 struct dev_ctx {
@@ -182,30 +216,8 @@ int sl_report_csv(FILE *out, struct sl_store *s, const struct sl_progress *p,
     row(out, "report", "", "headline", p->headline);
     counts(out, "totals", "", &p->total);
     forecast(out, "totals", "", &p->forecast);
-    for (size_t i = 0; i < p->n_milestones; i++) {
-        const struct sl_prog_milestone *m = &p->milestones[i];
-        bool pct = strcmp(m->m.target_kind, "percent") == 0;
-        char b[SL_NAME_MAX + 32];
-        row(out, "milestone", m->m.name, "due", m->m.due);
-        row(out, "milestone", m->m.name, "target_kind", m->m.target_kind);
-        snprintf(b, sizeof b, "%g", m->m.target);
-        row(out, "milestone", m->m.name, "target", b);
-        snprintf(b, sizeof b, "%s%s%s", m->m.scope_kind, m->m.scope_value[0] ? ":" : "",
-                 m->m.scope_value);
-        row(out, "milestone", m->m.name, "scope", b);
-        row(out, "milestone", m->m.name, "status", sl_ms_status_name(m->status));
-        rowi(out, "milestone", m->m.name, "affected", m->affected);
-        rowi(out, "milestone", m->m.name, "replaced", m->replaced);
-        if (pct) {
-            rowp(out, "milestone", m->m.name, "achieved", m->achieved);
-            rowp(out, "milestone", m->m.name, "projected", m->projected);
-        } else {
-            rowi(out, "milestone", m->m.name, "achieved", (int64_t)m->achieved);
-            snprintf(b, sizeof b, "%.0f", m->projected);
-            row(out, "milestone", m->m.name, "projected", b);
-        }
-        row(out, "milestone", m->m.name, "note", m->note);
-    }
+    for (size_t i = 0; i < p->n_milestones; i++)
+        milestone(out, "milestone", &p->milestones[i]);
     for (int t = 0; t < SL_TIER_COUNT; t++) {
         counts(out, "tier", p->tiers[t].name, &p->tiers[t].c);
         forecast(out, "tier", p->tiers[t].name, &p->tiers[t].fc);

@@ -586,15 +586,17 @@ static void headline_cards(FILE *out, const struct sl_progress *p)
 
 }
 
-static void milestone_row(FILE *out, const struct sl_prog_milestone *m, size_t i)
+/* A milestone's cells up to its achievement; base: its JSON path ("milestones.0",
+ * "vehicles.milestones.0"). */
+static void milestone_cells(FILE *out, const struct sl_prog_milestone *m, const char *base)
 {
     bool pct = strcmp(m->m.target_kind, "percent") == 0;
-    char path[64], b[64];
+    char path[96], b[64];
     fputs("<tr><td>", out);
-    snprintf(path, sizeof path, "milestones.%zu.name", i);
+    snprintf(path, sizeof path, "%s.name", base);
     fig(out, path, m->m.name);
     fputs("</td><td>", out);
-    snprintf(path, sizeof path, "milestones.%zu.due", i);
+    snprintf(path, sizeof path, "%s.due", base);
     fig(out, path, m->m.due);
     fprintf(out, "</td><td class=\"n\">%.0f%s</td><td>", m->m.target, pct ? "%" : "");
     esc(out, m->m.scope_kind);
@@ -605,10 +607,10 @@ static void milestone_row(FILE *out, const struct sl_prog_milestone *m, size_t i
     fprintf(out, "</td><td><span class=\"badge %s\">", sl_ms_status_name(m->status));
     esc(out, ms_words(m->status));
     fputs("</span> <span hidden>", out);
-    snprintf(path, sizeof path, "milestones.%zu.status", i);
+    snprintf(path, sizeof path, "%s.status", base);
     fig(out, path, sl_ms_status_name(m->status));
     fputs("</span></td><td class=\"n\">", out);
-    snprintf(path, sizeof path, "milestones.%zu.achieved", i);
+    snprintf(path, sizeof path, "%s.achieved", base);
     if (pct) {
         figp(out, path, m->achieved);
         fputs("%", out);
@@ -616,9 +618,57 @@ static void milestone_row(FILE *out, const struct sl_prog_milestone *m, size_t i
         snprintf(b, sizeof b, "%.0f", m->achieved);
         fig(out, path, b);
     }
-    fputs("</td><td>", out);
+    fputs("</td>", out);
+}
+
+static void milestone_row(FILE *out, const struct sl_prog_milestone *m, size_t i)
+{
+    char base[32];
+    snprintf(base, sizeof base, "milestones.%zu", i);
+    milestone_cells(out, m, base);
+    fputs("<td>", out);
     esc(out, m->note);
     fputs("</td></tr>", out);
+}
+
+/* The milestones of vehicles' parts: a device milestone's cells, then the
+ * parts outstanding and when the forecast has them all out. */
+static void vehicle_milestones(FILE *out, const struct sl_vehicle_figures *v)
+{
+    fputs("<h3>Milestones of connected parts</h3>", out);
+    if (v->n_milestones == 0) {
+        fputs("<p class=\"small\">No milestones of vehicle parts (<code>sightline milestones "
+              "add --of vehicle-parts</code>).</p>",
+              out);
+        return;
+    }
+    fputs("<table><thead><tr><th>milestone</th><th>due</th><th class=\"n\">target</th>"
+          "<th>scope</th><th>status</th><th class=\"n\">achieved</th>"
+          "<th class=\"n\">outstanding</th><th>forecast finish</th><th>note</th></tr>"
+          "</thead><tbody>",
+          out);
+    for (size_t i = 0; i < v->n_milestones; i++) {
+        const struct sl_vfig_milestone *vm = &v->milestones[i];
+        char base[48], path[96], b[32];
+        snprintf(base, sizeof base, "vehicles.milestones.%zu", i);
+        milestone_cells(out, &vm->pm, base);
+        fputs("<td class=\"n\">", out);
+        snprintf(path, sizeof path, "%s.outstanding", base);
+        snprintf(b, sizeof b, "%lld", (long long)vm->outstanding);
+        fig(out, path, b);
+        fputs("</td><td>", out);
+        if (vm->fc.state == SL_FC_DATE) {
+            snprintf(path, sizeof path, "%s.forecast.finish", base);
+            fig(out, path, vm->fc.finish);
+        } else {
+            snprintf(path, sizeof path, "%s.forecast.state", base);
+            fig(out, path, sl_fc_state_name(vm->fc.state));
+        }
+        fputs("</td><td>", out);
+        esc(out, vm->pm.note);
+        fputs("</td></tr>", out);
+    }
+    fputs("</tbody></table>", out);
 }
 
 static void milestones_section(FILE *out, const struct sl_progress *p)
@@ -984,6 +1034,7 @@ static void vehicles_section(FILE *out, const struct sl_vehicle_figures *v)
         fputs("</td></tr>", out);
     }
     fputs("</tbody></table>", out);
+    vehicle_milestones(out, v);
 }
 
 /* The device list, streamed: the work first (sl_progress_devices). */

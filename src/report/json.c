@@ -80,13 +80,31 @@ static json_t *milestone_json(const struct sl_prog_milestone *m)
     json_object_set_new(mo, "evaluated_on", str_or_null(m->evaluated_on));
     json_object_set_new(mo, "affected", json_integer(m->affected));
     json_object_set_new(mo, "replaced", json_integer(m->replaced));
-    json_object_set_new(mo, "achieved",
-                        json_real(pct ? sl_report_pct(m->achieved) : m->achieved));
-    json_object_set_new(mo, "projected", json_real(pct ? sl_report_pct(m->projected)
-                                                      : round(m->projected)));
+    /* A count is a whole number, as the CSV and HTML reports write it. */
+    json_object_set_new(mo, "achieved", pct ? json_real(sl_report_pct(m->achieved))
+                                            : json_integer((json_int_t)round(m->achieved)));
+    json_object_set_new(mo, "projected", pct ? json_real(sl_report_pct(m->projected))
+                                             : json_integer((json_int_t)round(m->projected)));
     json_object_set_new(mo, "forecast_miss", json_boolean(m->forecast_miss));
     json_object_set_new(mo, "note", json_string(m->note));
+    json_object_set_new(mo, "of", json_string(m->m.subject[0] ? m->m.subject : "devices"));
     return mo;
+}
+
+/* A milestone of vehicle parts: a device milestone's fields, and the parts
+ * exempt and outstanding, and when the outstanding ones are forecast out. */
+static json_t *vehicle_milestones_json(const struct sl_vehicle_figures *v)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < v->n_milestones; i++) {
+        const struct sl_vfig_milestone *vm = &v->milestones[i];
+        json_t *o = milestone_json(&vm->pm);
+        json_object_set_new(o, "exempt", json_integer(vm->exempt));
+        json_object_set_new(o, "outstanding", json_integer(vm->outstanding));
+        json_object_set_new(o, "forecast", forecast_json(&vm->fc, v->window));
+        json_array_append_new(a, o);
+    }
+    return a;
 }
 
 static json_t *milestones_json(const struct sl_progress *p)
@@ -247,12 +265,13 @@ json_t *sl_report_vehicles_json(const struct sl_vehicle_figures *v)
                                                str_or_null(v->years[i].name), "vehicles",
                                                vcounts_json(&v->years[i].c, NULL), "parts",
                                                vcounts_json(&v->years[i].parts, NULL)));
-    return json_pack("{s:s, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "definitions",
+    return json_pack("{s:s, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "definitions",
                      sl_report_vehicle_definitions, "vehicles", vcounts_json(&v->vehicles, NULL),
                      "retired", (json_int_t)v->retired, "parts", vcounts_json(&v->parts, NULL),
                      "by_fleet", vrows_json(v->fleets, v->n_fleets, false), "by_site",
                      vrows_json(v->sites, v->n_sites, true), "parts_by_vendor",
-                     vrows_json(v->vendors, v->n_vendors, false), "by_model_year", years);
+                     vrows_json(v->vendors, v->n_vendors, false), "by_model_year", years,
+                     "milestones", vehicle_milestones_json(v));
 }
 
 json_t *sl_report_figures_json(const struct sl_progress *p)

@@ -113,7 +113,8 @@ static void figures_table(FILE *out, const struct sl_progress *p)
 
 }
 
-static void milestone_row(FILE *out, const struct sl_prog_milestone *m)
+/* A milestone's cells up to its achievement (devices and vehicle parts alike). */
+static void milestone_cells(FILE *out, const struct sl_prog_milestone *m)
 {
     bool pct = strcmp(m->m.target_kind, "percent") == 0;
     char target[32], ach[32], scope[SL_NAME_MAX + 32];
@@ -131,8 +132,45 @@ static void milestone_row(FILE *out, const struct sl_prog_milestone *m)
     cell(out, scope);
     cell(out, ms_words(m->status));
     cell(out, ach);
+}
+
+static void milestone_row(FILE *out, const struct sl_prog_milestone *m)
+{
+    milestone_cells(out, m);
     cell(out, m->note);
     fputc('\n', out);
+}
+
+/* The finish of a forecast in words: a date (and its range), or its state. */
+static void finish_words(const struct sl_forecast *f, char *b, size_t n)
+{
+    if (f->state == SL_FC_DATE)
+        snprintf(b, n, "%s (%s to %s)", f->finish, f->earliest, f->latest[0] ? f->latest : "open");
+    else
+        snprintf(b, n, "%s", sl_fc_state_name(f->state));
+}
+
+static void vehicle_milestones(FILE *out, const struct sl_vehicle_figures *v)
+{
+    fprintf(out, "\n### Milestones of connected parts\n\n");
+    if (v->n_milestones == 0) {
+        fprintf(out, "No milestones of vehicle parts (`sightline milestones add --of "
+                     "vehicle-parts`).\n");
+        return;
+    }
+    fprintf(out, "| milestone | due | target | scope | status | achieved | outstanding | "
+                 "forecast finish | note |\n|---|---|---:|---|---|---:|---:|---|---|\n");
+    for (size_t i = 0; i < v->n_milestones; i++) {
+        const struct sl_vfig_milestone *vm = &v->milestones[i];
+        char b[64], fin[64];
+        milestone_cells(out, &vm->pm);
+        snprintf(b, sizeof b, "%lld", (long long)vm->outstanding);
+        cell(out, b);
+        finish_words(&vm->fc, fin, sizeof fin);
+        cell(out, fin);
+        cell(out, vm->pm.note);
+        fputc('\n', out);
+    }
 }
 
 static void milestones_section(FILE *out, const struct sl_progress *p)
@@ -317,6 +355,7 @@ static void vehicles_section(FILE *out, const struct sl_vehicle_figures *v)
         cell(out, e[0] ? e : "-");
         fputc('\n', out);
     }
+    vehicle_milestones(out, v);
 }
 
 int sl_report_md(FILE *out, struct sl_store *s, const struct sl_progress *p,

@@ -30,6 +30,7 @@
 
 #include "net/pki.h"
 #include "scan/scan.h"
+#include "store/agents.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -67,7 +68,6 @@ int sl_batch_hosts_record(struct sl_batch_hosts *hs, const struct sl_scan_opts *
 void sl_batch_hosts_free(struct sl_batch_hosts *hs);
 
 /* ---- applying (batch_ingest.c) ---- */
-struct sl_agent;
 struct sl_batch_result {
     bool applied;       /* false: its UUID was applied before (acknowledged only) */
     size_t hosts;       /* hosts in the batch */
@@ -81,10 +81,42 @@ struct sl_batch_result {
  * UUID seen before is acknowledged without applying (res->applied false).
  * 0, or -1 with err: INVALID (malformed, another agent's, forged), CONFLICT
  * (hosts outside its sites: counted in res->outside and in the agent's
- * refused_records; nothing applied), or the register's error. */
+ * refused_records; nothing applied), or the register's error. This is
+ * sl_batch_check then sl_batch_apply_group of that one batch. */
 int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,
                     const struct sl_scan_opts *opts, struct sl_batch_result *res,
                     struct sl_err *err);
+
+/* The same in two steps, so that checking (cheap, any connection, any
+ * thread) and applying (a writer's connection, several batches a
+ * transaction) can be apart. A job owns its hosts (sl_batch_job_free);
+ * its batch points into the caller's data, which must outlive it. */
+struct sl_batch_job {
+    struct sl_agent agent;             /* a copy of the sender */
+    struct sl_batch b;
+    struct sl_batch_hosts *hs;
+    char actor[SL_NAME_MAX + 8];       /* "agent:NAME" */
+    /* Set by sl_batch_apply_group: */
+    int rc;                            /* 0 (applied, or seen before), -1 with err */
+    struct sl_batch_result res;
+    struct sl_err err;
+};
+/* Every check of sl_batch_ingest: 1 (ready to apply), 0 (its UUID was applied
+ * before: acknowledge, res->applied false), -1 with err as sl_batch_ingest
+ * (the outside hosts counted). job is filled either way (free it). */
+int sl_batch_check(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,
+                   struct sl_batch_job *job, struct sl_err *err);
+/* Applies checked jobs: all n in one transaction (each with its own scan
+ * record and agent_batches row), a UUID twice in the group applied once.
+ * When that transaction fails, each job is applied again alone, so that one
+ * bad batch takes no other down; its rc and err say why it failed. Each
+ * job's rc, err and res say what became of it once this returns (after its
+ * commit). opts: ident, policy, now, actor (NULL: "agent:NAME" of each job's
+ * sender); store and site are set here. 0, or -1 with err saying why the
+ * group's transaction failed (its jobs then applied alone, as said). */
+int sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
+                         const struct sl_scan_opts *opts, struct sl_err *err);
+void sl_batch_job_free(struct sl_batch_job *job);
 
 /* ---- writing (the agent) ---- */
 /* The header line (with its newline) into b. */

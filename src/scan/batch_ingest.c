@@ -1,6 +1,8 @@
 /* batch_ingest.c - applying an agent's batch to the register: who sent it,
  * whether its signature holds, whether its hosts are the agent's to report,
- * and once only. Parsing is batch.c's. */
+ * and once only; several checked batches in one transaction (a writer's
+ * group). Parsing is batch.c's. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,60 +91,145 @@ static int check_origin(struct sl_store *s, const struct sl_agent *a, const char
     return rc;
 }
 
-static int apply(struct sl_store *s, const struct sl_agent *a, const struct sl_batch *b,
-                 struct sl_batch_hosts *hs, const struct sl_scan_opts *opts,
-                 struct sl_batch_result *res, struct sl_err *err)
+int sl_batch_check(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,
+                   struct sl_batch_job *job, struct sl_err *err)
 {
-    if (sl_store_begin(s, err) != 0)
+    memset(job, 0, sizeof *job);
+    job->agent = *a;
+    snprintf(job->actor, sizeof job->actor, "agent:%s", a->name);
+    struct sl_batch *b = &job->b;
+    if (sl_batch_parse(data, len, b, err) != 0 || check_origin(s, a, data, b, err) != 0)
         return -1;
+    int seen = sl_store_agent_batch_seen(s, b->uuid, err);
+    if (seen != 0)
+        return seen < 0 ? -1 : 0;
+    if (sl_batch_hosts_read(b, &job->hs, err) != 0)
+        return -1;
+    job->res.hosts = sl_batch_hosts_count(job->hs);
+    long out = outside_sites(s, a, job->hs, err);
+    if (out < 0)
+        return -1;
+    if (out > 0) {
+        job->res.outside = (size_t)out;
+        struct sl_err e2 = {0};
+        sl_store_agent_refused(s, a->id, out, &e2);
+        return sl_err_setk(err, SL_ERR_CONFLICT, "%ld of %zu hosts lie outside agent %s's sites (%s)",
+                           out, job->res.hosts, a->name, a->sites);
+    }
+    return 1;
+}
+
+/* One job into the open transaction: its hosts under a scan record of their
+ * own, and its agent_batches row. */
+static int apply_one(struct sl_store *s, struct sl_batch_job *j, const struct sl_scan_opts *opts,
+                     struct sl_err *err)
+{
     struct sl_scan_opts o = *opts;
     o.store = s;
     o.site = NULL;
+    if (o.actor == NULL)
+        o.actor = j->actor;
     struct sl_scan_summary sum;
-    if (sl_batch_hosts_record(hs, &o, &sum, err) != 0 ||
-        sl_store_agent_batch_add(s, b->uuid, a->id, b->seq, (int64_t)b->records, sum.scan_id,
-                                 sl_now(), err) != 0) {
-        sl_store_rollback(s);
+    if (sl_batch_hosts_record(j->hs, &o, &sum, err) != 0 ||
+        sl_store_agent_batch_add(s, j->b.uuid, j->agent.id, j->b.seq, (int64_t)j->b.records,
+                                 sum.scan_id, sl_now(), err) != 0)
         return -1;
-    }
+    j->res.scan_id = sum.scan_id;
+    j->res.devices = sum.stats.devices;
+    return 0;
+}
+
+/* The job whose UUID an earlier job of the group has, or NULL. */
+static const struct sl_batch_job *twin(struct sl_batch_job *const *jobs, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(jobs[k]->b.uuid, jobs[i]->b.uuid) == 0)
+            return jobs[k];
+    return NULL;
+}
+
+/* Every job of the group in one transaction. 0 (all applied or twins), -1. */
+static int apply_together(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
+                          const struct sl_scan_opts *opts, struct sl_err *err)
+{
+    if (sl_store_begin(s, err) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (twin(jobs, i) == NULL && apply_one(s, jobs[i], opts, err) != 0) {
+            sl_store_rollback(s);
+            return -1;
+        }
     if (sl_store_commit(s, err) != 0)
         return -1;
-    res->applied = true;
-    res->scan_id = sum.scan_id;
-    res->devices = sum.stats.devices;
+    for (size_t i = 0; i < n; i++) {
+        jobs[i]->rc = 0;
+        jobs[i]->res.applied = twin(jobs, i) == NULL;
+    }
     return 0;
+}
+
+/* One job in a transaction of its own. */
+static void apply_alone(struct sl_store *s, struct sl_batch_job *j, const struct sl_scan_opts *opts)
+{
+    struct sl_err *err = &j->err;
+    /* Its twin of the group, or a concurrent copy, may have been applied meanwhile. */
+    int seen = sl_store_agent_batch_seen(s, j->b.uuid, err);
+    if (seen != 0) {
+        j->rc = seen < 0 ? -1 : 0;
+        j->res.applied = false;
+        return;
+    }
+    j->rc = sl_store_begin(s, err);
+    if (j->rc == 0 && apply_one(s, j, opts, err) != 0) {
+        sl_store_rollback(s);
+        j->rc = -1;
+    }
+    if (j->rc == 0)
+        j->rc = sl_store_commit(s, err);
+    j->res.applied = j->rc == 0;
+    /* A concurrent copy of the same batch won the key: acknowledged, not applied. */
+    if (j->rc != 0 && err->kind == SL_ERR_EXISTS && sl_store_agent_batch_seen(s, j->b.uuid, err) == 1)
+        j->rc = 0;
+}
+
+int sl_batch_apply_group(struct sl_store *s, struct sl_batch_job *const *jobs, size_t n,
+                         const struct sl_scan_opts *opts, struct sl_err *err)
+{
+    if (n > 1 && apply_together(s, jobs, n, opts, err) == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        memset(&jobs[i]->err, 0, sizeof jobs[i]->err);
+        jobs[i]->res.scan_id = 0;
+        jobs[i]->res.devices = 0;
+        apply_alone(s, jobs[i], opts);
+    }
+    return n > 1 ? -1 : 0;
+}
+
+void sl_batch_job_free(struct sl_batch_job *job)
+{
+    if (job != NULL) {
+        sl_batch_hosts_free(job->hs);
+        job->hs = NULL;
+    }
 }
 
 int sl_batch_ingest(struct sl_store *s, const struct sl_agent *a, const char *data, size_t len,
                     const struct sl_scan_opts *opts, struct sl_batch_result *res,
                     struct sl_err *err)
 {
-    memset(res, 0, sizeof *res);
-    struct sl_batch b;
-    if (sl_batch_parse(data, len, &b, err) != 0 || check_origin(s, a, data, &b, err) != 0)
-        return -1;
-    int seen = sl_store_agent_batch_seen(s, b.uuid, err);
-    if (seen != 0)
-        return seen < 0 ? -1 : 0;
-    struct sl_batch_hosts *hs = NULL;
-    if (sl_batch_hosts_read(&b, &hs, err) != 0)
-        return -1;
-    res->hosts = sl_batch_hosts_count(hs);
-    long out = outside_sites(s, a, hs, err);
-    int rc = out < 0 ? -1 : 0;
-    if (out > 0) {
-        res->outside = (size_t)out;
-        struct sl_err e2 = {0};
-        sl_store_agent_refused(s, a->id, out, &e2);
-        rc = sl_err_setk(err, SL_ERR_CONFLICT, "%ld of %zu hosts lie outside agent %s's sites (%s)",
-                         out, res->hosts, a->name, a->sites);
+    struct sl_batch_job job;
+    int rc = sl_batch_check(s, a, data, len, &job, err);
+    if (rc == 1) {
+        struct sl_batch_job *one = &job;
+        sl_batch_apply_group(s, &one, 1, opts, err);
+        rc = job.rc;
+        if (rc != 0)
+            *err = job.err;
+    } else if (rc == 0) {
+        job.res.applied = false;
     }
-    if (rc == 0) {
-        rc = apply(s, a, &b, hs, opts, res, err);
-        /* A concurrent copy of the same batch won the key: acknowledged, not applied. */
-        if (rc != 0 && err->kind == SL_ERR_EXISTS && sl_store_agent_batch_seen(s, b.uuid, err) == 1)
-            rc = 0;
-    }
-    sl_batch_hosts_free(hs);
+    *res = job.res;
+    sl_batch_job_free(&job);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "util/str.h"
 
 #define MAX_DEPTH 64
+#define HOSTS_AT_ONCE 500 /* hosts a call of the register (<= SL_OBS_BATCH_MAX) */
 
 struct sl_host *sl_hostlist_add(struct sl_hostlist *hs, const char *addr, struct sl_err *err)
 {
@@ -534,16 +535,20 @@ int sl_hostlist_record(struct sl_hostlist *hs, const struct sl_scan_opts *opts, 
     if (sl_recorder_new(&rec, &o, cb, sum, err) != 0)
         return -1;
     sum->stats.hosts_total = hs->n;
-    for (size_t i = 0; i < hs->n && rc == 0; i++) {
-        struct sl_host *h = hs->h[i];
-        for (struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next) {
-            sum->stats.evidence++;
-            if (cb->on_evidence != NULL)
-                cb->on_evidence(h->addr_s, &it->ev, cb->ctx);
+    /* Recorded HOSTS_AT_ONCE at a time: one call of the register for them all. */
+    for (size_t i = 0; i < hs->n && rc == 0; i += HOSTS_AT_ONCE) {
+        size_t n = hs->n - i < HOSTS_AT_ONCE ? hs->n - i : HOSTS_AT_ONCE;
+        for (size_t k = i; k < i + n; k++) {
+            struct sl_host *h = hs->h[k];
+            for (struct sl_ev_item *it = h->ev_head; it != NULL; it = it->next) {
+                sum->stats.evidence++;
+                if (cb->on_evidence != NULL)
+                    cb->on_evidence(h->addr_s, &it->ev, cb->ctx);
+            }
+            sum->stats.hosts_done++;
+            sum->stats.hosts_up++;
         }
-        sum->stats.hosts_done++;
-        sum->stats.hosts_up++;
-        rc = sl_recorder_host(rec, h, err);
+        rc = sl_recorder_hosts(rec, hs->h + i, n, err);
     }
     sum->complete = rc == 0;
     struct sl_err ferr = {0};

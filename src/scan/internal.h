@@ -79,6 +79,11 @@ int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *opts,
                     struct sl_err *err);
 /* Called for every finished host that answered anything. */
 int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err);
+/* n hosts at once (at most SL_OBS_BATCH_MAX): judged as sl_recorder_host
+ * judges them, written with one sl_store_observe_batch (a few statements
+ * for them all on a server); the same register and audit entries. */
+int sl_recorder_hosts(struct sl_recorder *r, struct sl_host *const *hs, size_t n,
+                      struct sl_err *err);
 /* Commits the open batch when it is older than max_age_ms (0 = now). */
 int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err *err);
 /* Ends the scan record and reports not-seen devices. `seen_below`: walk

@@ -227,18 +227,11 @@ static int reappeared(struct sl_recorder *r, const struct sl_host *h, int64_t id
     return 0;
 }
 
-/* The host into the register (the open batch): the device, then its evidence. */
-static int store_host(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
-                      int64_t *device_id, bool *created, struct sl_err *err)
+/* The observation of a judged host, as the register takes it. */
+static struct sl_device_obs obs_of(const struct sl_recorder *r, const struct sl_host *h,
+                                   const struct judged *j)
 {
-    const struct sl_scan_opts *o = r->o;
-    if (!r->in_txn) {
-        if (sl_store_begin(o->store, err) != 0)
-            return -1;
-        r->in_txn = true;
-        r->txn_started = sl_mono_ms();
-    }
-    struct sl_device_obs obs = {
+    return (struct sl_device_obs){
         .scan_id = r->scan_id,
         .site_id = j->defaulted ? 0 : r->sites[j->site].id,
         .mac = j->claim.mac,
@@ -249,6 +242,36 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
         .verdict = &j->verdict,
         .seen_at = sl_now(),
     };
+}
+
+static int open_batch(struct sl_recorder *r, struct sl_err *err)
+{
+    if (r->in_txn)
+        return 0;
+    if (sl_store_begin(r->o->store, err) != 0)
+        return -1;
+    r->in_txn = true;
+    r->txn_started = sl_mono_ms();
+    return 0;
+}
+
+/* The open batch undone after a failed write: its devices out of the summary. */
+static void drop_batch(struct sl_recorder *r)
+{
+    sl_store_rollback(r->o->store);
+    r->in_txn = false;
+    r->batch = 0;
+    pending_drop(r);
+}
+
+/* The host into the register (the open batch): the device, then its evidence. */
+static int store_host(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
+                      int64_t *device_id, bool *created, struct sl_err *err)
+{
+    const struct sl_scan_opts *o = r->o;
+    if (open_batch(r, err) != 0)
+        return -1;
+    struct sl_device_obs obs = obs_of(r, h, j);
     const char *actor = o->actor != NULL ? o->actor : "scanner";
     struct sl_observed seen;
     bool ok = sl_store_device_observe_ex(o->store, &obs, actor, device_id, &seen, err) == 0;
@@ -258,10 +281,7 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
                                           (const struct sl_evidence *const *)r->evp, j->n_ev,
                                           o->actor != NULL ? o->actor : "scanner", err) == 0;
     if (!ok) {
-        sl_store_rollback(o->store);
-        r->in_txn = false;
-        r->batch = 0;
-        pending_drop(r);
+        drop_batch(r);
         return -1;
     }
     if (++r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
@@ -269,15 +289,10 @@ static int store_host(struct sl_recorder *r, const struct sl_host *h, const stru
     return 0;
 }
 
-int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err)
+/* Counted first, as part of the open batch: a batch that is never committed
+ * takes its devices back out of the summary (pending_drop). */
+static void tally(struct sl_recorder *r, const struct judged *j)
 {
-    struct judged jd;
-    struct judged *j = &jd;
-    judge(r, h, j);
-    int64_t device_id = 0;
-    bool created = false;
-    /* Counted first, as part of the open batch: a batch that is never
-     * committed takes its devices back out of the summary (pending_drop). */
     unsigned dec = (unsigned)j->verdict.decision < SL_SCAN_DECISIONS ? j->verdict.decision : 0;
     struct sl_scan_summary *counts[2] = {r->sum, r->o->store != NULL ? &r->pending : NULL};
     for (int k = 0; k < 2 && counts[k] != NULL; k++) {
@@ -286,8 +301,13 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
         counts[k]->tier_defaulted += j->defaulted;
         counts[k]->hostile += j->hostile;
     }
-    if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
-        return -1;
+}
+
+/* What a recorded host became: noted as seen, told to the caller. */
+static int recorded(struct sl_recorder *r, const struct sl_host *h, const struct judged *j,
+                    const struct sl_evidence **evp, int64_t device_id, bool created,
+                    struct sl_err *err)
+{
     if (device_id > 0) {
         if (SL_GROW(r->seen, r->cap_seen, r->n_seen + 1, 256) != 0)
             return sl_err_set(err, "out of memory");
@@ -304,12 +324,99 @@ int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *er
             .tier_defaulted = j->defaulted,
             .device_id = device_id,
             .created = created,
-            .evidence = r->evp,
+            .evidence = evp,
             .n_evidence = j->n_ev,
         };
         r->cb->on_device(&d, r->cb->ctx);
     }
     return 0;
+}
+
+int sl_recorder_host(struct sl_recorder *r, struct sl_host *h, struct sl_err *err)
+{
+    struct judged jd;
+    struct judged *j = &jd;
+    judge(r, h, j);
+    int64_t device_id = 0;
+    bool created = false;
+    tally(r, j);
+    if (r->o->store != NULL && store_host(r, h, j, &device_id, &created, err) != 0)
+        return -1;
+    return recorded(r, h, j, r->evp, device_id, created, err);
+}
+
+/* Hosts judged together for one call of the register (sl_recorder_hosts). */
+struct judged_set {
+    struct judged *j;
+    const struct sl_evidence **evp; /* SL_SCAN_HOST_MAX_EV a host */
+    struct sl_obs_item *items;
+    int64_t *ids;
+    struct sl_observed *seen;
+};
+
+static void judged_set_free(struct judged_set *js)
+{
+    free(js->j);
+    free(js->evp);
+    free(js->items);
+    free(js->ids);
+    free(js->seen);
+}
+
+/* The judged hosts into the register with one sl_store_observe_batch, then
+ * each reappeared device's status. */
+static int store_hosts(struct sl_recorder *r, struct sl_host *const *hs, size_t n,
+                       struct judged_set *js, struct sl_err *err)
+{
+    const char *actor = r->o->actor != NULL ? r->o->actor : "scanner";
+    if (open_batch(r, err) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        js->items[i] = (struct sl_obs_item){obs_of(r, hs[i], &js->j[i]),
+                                            js->evp + i * SL_SCAN_HOST_MAX_EV, js->j[i].n_ev};
+    bool ok = sl_store_observe_batch(r->o->store, js->items, n, actor, js->ids, js->seen, err) == 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = reappeared(r, hs[i], js->ids[i], &js->seen[i], actor, err) == 0;
+    if (!ok) {
+        drop_batch(r);
+        return -1;
+    }
+    r->batch += (unsigned)n;
+    if (r->batch >= BATCH_DEVICES && sl_recorder_flush(r, 0, err) != 0)
+        return -1;
+    return 0;
+}
+
+int sl_recorder_hosts(struct sl_recorder *r, struct sl_host *const *hs, size_t n,
+                      struct sl_err *err)
+{
+    if (r->o->store == NULL || n == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (sl_recorder_host(r, hs[i], err) != 0)
+                return -1;
+        return 0;
+    }
+    if (n > SL_OBS_BATCH_MAX)
+        return sl_err_set(err, "%zu hosts at once (at most %d)", n, SL_OBS_BATCH_MAX);
+    struct judged_set js = {calloc(n, sizeof *js.j), calloc(n * SL_SCAN_HOST_MAX_EV, sizeof *js.evp),
+                            calloc(n, sizeof *js.items), calloc(n, sizeof *js.ids),
+                            calloc(n, sizeof *js.seen)};
+    int rc = js.j != NULL && js.evp != NULL && js.items != NULL && js.ids != NULL &&
+                     js.seen != NULL
+                 ? 0
+                 : sl_err_set(err, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        judge(r, hs[i], &js.j[i]);
+        memcpy(js.evp + i * SL_SCAN_HOST_MAX_EV, r->evp, js.j[i].n_ev * sizeof *js.evp);
+        tally(r, &js.j[i]);
+    }
+    if (rc == 0)
+        rc = store_hosts(r, hs, n, &js, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = recorded(r, hs[i], &js.j[i], js.evp + i * SL_SCAN_HOST_MAX_EV, js.ids[i],
+                      js.seen[i].created, err);
+    judged_set_free(&js);
+    return rc;
 }
 
 int sl_recorder_flush(struct sl_recorder *r, uint64_t max_age_ms, struct sl_err *err)

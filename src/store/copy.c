@@ -50,8 +50,9 @@ static const struct copy_table tables[] = {
      " from_claim, to_claim, from_manufacturer, to_manufacturer, from_decision, to_decision,"
      " from_policy, to_policy, from_deadline, to_deadline, policy_version, rules, reason",
      "iittttiiittttttttttttt"},
-    {"milestones", "id", "id, name, due, target_kind, target, scope_kind, scope_value, created_at",
-     "ittttttt"},
+    {"milestones", "id",
+     "id, name, due, target_kind, target, scope_kind, scope_value, created_at, subject",
+     "itttttttt"},
     {"sightings", NULL, "mac, address, device_id, first_seen, last_seen", "ttitt"},
     {"alerts", "id",
      "id, first_at, last_at, signature_id, signature, severity, device_id, src, dest, count,"
@@ -71,6 +72,10 @@ static const struct copy_table tables[] = {
      "id, vehicle_id, part_id, at, recorded_at, actor, from_status, to_status, site_id, note,"
      " replaced_by, scheduled_for, exempt_until, exempt_approver",
      "iiitttttittttt"},
+    {"vehicle_verdict_events", "id",
+     "id, vehicle_id, part_id, at, actor, from_decision, to_decision, from_deadline,"
+     " to_deadline, policy, why",
+     "iiitttttttt"},
     {"users", "id", "id, name, pwhash, disabled, created_at, pw_changed_at", "ittiii"},
     {"user_grants", "id", "id, user_id, role, scope_kind, scope_value", "iittt"},
     {"sessions", NULL, "id_hash, user_id, csrf, created_at, last_seen, address", "titiit"},

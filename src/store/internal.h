@@ -32,6 +32,8 @@ struct sl_q {
 #define SL_SCHEMA_VERDICT_HISTORY 9
 /* The schema version that added site agents (agents, agent_sites, ...). */
 #define SL_SCHEMA_AGENTS 10
+/* The schema version that added vehicle_verdict_events and milestones.subject. */
+#define SL_SCHEMA_VEHICLE_VERDICTS 12
 
 /* The migrations of one backend (same numbering and logical schema on every backend). */
 struct sl_migration {
@@ -163,6 +165,18 @@ int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struc
 /* Counts a mismatch and keeps its text while there is room. */
 void sl_audit_mismatch(struct sl_audit_report *rep, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* db verify of vehicle_verdict_events (vehicle_verdicts.c): the audit log's
+ * changes are tallied as the log is read, the table's afterwards, and the two
+ * compared (a count and an order-free sum of hashes: no memory per vehicle). */
+struct sl_vverdict_tally {
+    int64_t audited, stored;
+    uint64_t audited_h, stored_h;
+};
+void sl_vverdict_audited(struct sl_vverdict_tally *t, const char *action, const char *object,
+                         struct json_t *d);
+int sl_vverdict_compare(struct sl_store *s, struct sl_vverdict_tally *t,
+                        struct sl_audit_report *rep, struct sl_err *err);
 
 /* How many migrations a backend has (they end with a {0} entry). */
 int sl_migration_count(const struct sl_backend *be);

@@ -25,10 +25,22 @@ int sl_store_milestone_add(struct sl_store *s, const struct sl_milestone *m, con
         return -1;
     char now[SL_ISO_LEN];
     sl_time_iso(sl_now(), now);
-    struct sl_q *st = sl_st(s,
-                             "INSERT INTO milestones (name, due, target_kind, target, scope_kind,"
-                             " scope_value, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-                             err);
+    bool parts = strcmp(m->subject, "vehicle-parts") == 0;
+    if (parts && s->version < SL_SCHEMA_VEHICLE_VERDICTS) {
+        sl_err_setk(err, SL_ERR_INVALID, "this register's schema predates vehicle milestones");
+        goto fail;
+    }
+    struct sl_q *st = parts ? sl_st(s,
+                                    "INSERT INTO milestones (name, due, target_kind, target,"
+                                    " scope_kind, scope_value, created_at, subject)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'vehicle-parts')"
+                                    " RETURNING id",
+                                    err)
+                            : sl_st(s,
+                                    "INSERT INTO milestones (name, due, target_kind, target,"
+                                    " scope_kind, scope_value, created_at)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                                    err);
     if (st == NULL)
         goto fail;
     sl_bind_text(st, 1, m->name);
@@ -46,10 +58,12 @@ int sl_store_milestone_add(struct sl_store *s, const struct sl_milestone *m, con
     }
     if (id != NULL)
         *id = new_id;
-    json_t *d = json_pack("{s:s, s:s, s:s, s:f, s:s, s:s?}", "name", m->name, "due", m->due,
+    /* "subject" only for vehicle parts: a device milestone's entry is as before. */
+    json_t *d = json_pack("{s:s, s:s, s:s, s:f, s:s, s:s?, s:s?}", "name", m->name, "due", m->due,
                           "target_kind", m->target_kind, "target", m->target, "scope_kind",
                           m->scope_kind[0] ? m->scope_kind : "all", "scope_value",
-                          m->scope_value[0] ? m->scope_value : NULL);
+                          m->scope_value[0] ? m->scope_value : NULL, "subject",
+                          parts ? "vehicle-parts" : NULL);
     if (audit_milestone(s, actor, "milestone.add", m->name, d, err) != 0)
         goto fail;
     return sl_store_commit(s, err);
@@ -84,10 +98,17 @@ fail:
 int sl_store_milestone_list(struct sl_store *s, sl_milestone_cb cb, void *ctx,
                             struct sl_err *err)
 {
-    struct sl_q *st = sl_st(s,
-                             "SELECT id, name, due, target_kind, target, scope_kind, scope_value,"
-                             " created_at FROM milestones ORDER BY due, name",
-                             err);
+    struct sl_q *st = s->version >= SL_SCHEMA_VEHICLE_VERDICTS
+                          ? sl_st(s,
+                                  "SELECT id, name, due, target_kind, target, scope_kind,"
+                                  " scope_value, created_at, subject FROM milestones"
+                                  " ORDER BY due, name",
+                                  err)
+                          : sl_st(s,
+                                  "SELECT id, name, due, target_kind, target, scope_kind,"
+                                  " scope_value, created_at, 'devices' FROM milestones"
+                                  " ORDER BY due, name",
+                                  err);
     if (st == NULL)
         return -1;
     int rc;
@@ -102,6 +123,7 @@ int sl_store_milestone_list(struct sl_store *s, sl_milestone_cb cb, void *ctx,
         sl_col_text(st, 5, m.scope_kind, sizeof m.scope_kind);
         sl_col_text(st, 6, m.scope_value, sizeof m.scope_value);
         sl_col_text(st, 7, m.created_at, sizeof m.created_at);
+        sl_col_text(st, 8, m.subject, sizeof m.subject);
         if (cb(&m, ctx) != 0)
             break;
     }

@@ -1,6 +1,6 @@
 /* replay.c - the second half of db verify: the audit log replayed and compared
  * with the tables reports are built from (devices, lifecycle_events,
- * verdict_events, sites and their networks, milestones, evidence bytes). A direct edit of a table that
+ * verdict_events, vehicle_verdict_events, sites and their networks, milestones, evidence bytes). A direct edit of a table that
  * leaves the chain intact shows up here as a mismatch. Reads only.
  *
  * Bounded: one small record per device id (the ids are dense), the sites and
@@ -77,6 +77,7 @@ struct replay {
     int64_t evidence_rows; /* rows hashed by entries */
     int failed;            /* -1: an error (err set) */
     struct sl_err *err;
+    struct sl_vverdict_tally vv; /* vehicles' verdict changes (vehicle_verdicts.c) */
 };
 
 static struct dev *dev_at(struct replay *r, int64_t id)
@@ -208,6 +209,8 @@ static void replay_milestone(struct replay *r, const struct sl_audit_entry *e, j
     x->m.target = json_number_value(json_object_get(d, "target"));
     sl_strlcpy(x->m.scope_kind, jstr(d, "scope_kind"), sizeof x->m.scope_kind);
     sl_strlcpy(x->m.scope_value, jstr(d, "scope_value"), sizeof x->m.scope_value);
+    sl_strlcpy(x->m.subject, *jstr(d, "subject") ? jstr(d, "subject") : "devices",
+               sizeof x->m.subject);
 }
 
 
@@ -327,6 +330,8 @@ static int audit_cb(const struct sl_audit_entry *e, void *vr)
         replay_milestone(r, e, d);
     else if (strcmp(e->action, "evidence.add") == 0)
         replay_evidence(r, e, d);
+    else if (strncmp(e->action, "vehicle.", 8) == 0)
+        sl_vverdict_audited(&r->vv, e->action, e->object, d);
     json_decref(d);
     return r->failed != 0;
 }
@@ -503,7 +508,7 @@ static int milestone_cb(const struct sl_milestone *m, void *vr)
     x->seen = true;
     if (strcmp(x->m.due, m->due) != 0 || strcmp(x->m.target_kind, m->target_kind) != 0 ||
         fabs(x->m.target - m->target) > 1e-9 || strcmp(x->m.scope_kind, m->scope_kind) != 0 ||
-        strcmp(x->m.scope_value, m->scope_value) != 0)
+        strcmp(x->m.scope_value, m->scope_value) != 0 || strcmp(x->m.subject, m->subject) != 0)
         sl_audit_mismatch(r->rep, "milestone '%s' differs from its audit entry", m->name);
     return 0;
 }
@@ -555,6 +560,8 @@ int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struc
         rc = compare_devices(&r, err);
     if (rc == 0 && r.failed == 0)
         rc = compare_rest(&r, err);
+    if (rc == 0 && r.failed == 0)
+        rc = sl_vverdict_compare(s, &r.vv, rep, err);
     for (size_t i = 0; i < r.n_sites; i++)
         json_decref(r.sites[i].networks);
     free(r.sites);

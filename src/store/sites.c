@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include "util/grow.h"
 #include "util/str.h"
 
 void sl_site_free(struct sl_site *site)
@@ -159,43 +160,95 @@ int sl_store_site_get_id(struct sl_store *s, int64_t id, struct sl_site *site, s
     return get_one(s, st, site, err);
 }
 
-int sl_store_site_list(struct sl_store *s, sl_site_cb cb, void *ctx, struct sl_err *err)
+/* Every site in name order, with its networks: two statements whatever the
+ * number of sites (an agent's batch lists them all twice). */
+static int read_all_sites(struct sl_store *s, struct sl_site **out, size_t *n_out,
+                          struct sl_err *err)
 {
-    /* Networks come from a second statement per site, and a callback may look
-     * sites up: collect the (few) site ids first, then fetch each. */
-    struct sl_q *st = sl_st(s, "SELECT id FROM sites ORDER BY name", err);
+    struct sl_q *st = sl_st(
+        s, "SELECT id, name, department, tier, created_at, vehicle_rule FROM sites ORDER BY name", err);
     if (st == NULL)
         return -1;
-    int64_t *ids = NULL;
+    struct sl_site *v = NULL;
     size_t n = 0, cap = 0;
     int rc;
     while ((rc = sl_step(st, "listing sites", err)) == 1) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            int64_t *p = realloc(ids, cap * sizeof *p);
-            if (p == NULL) {
-                sl_reset(st);
-                free(ids);
-                return sl_err_set(err, "out of memory");
-            }
-            ids = p;
-        }
-        ids[n++] = sl_col_int(st, 0);
-    }
-    int ret = rc < 0 ? -1 : 0;
-    for (size_t i = 0; ret == 0 && i < n; i++) {
-        struct sl_site site;
-        int got = sl_store_site_get_id(s, ids[i], &site, err);
-        if (got < 0)
-            ret = -1;
-        if (got <= 0)
-            continue;
-        int stop = cb(&site, ctx);
-        sl_site_free(&site);
-        if (stop)
+        if (SL_GROW(v, cap, n + 1, 16) != 0) {
+            rc = sl_err_set(err, "out of memory");
             break;
+        }
+        row_to_site(st, &v[n++]);
     }
-    free(ids);
+    sl_reset(st);
+    *out = v;
+    *n_out = n;
+    return rc < 0 ? -1 : 0;
+}
+
+struct site_pos {
+    int64_t id;
+    size_t i;
+};
+
+static int cmp_site_pos(const void *a, const void *b)
+{
+    int64_t x = ((const struct site_pos *)a)->id, y = ((const struct site_pos *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* Every site's networks, in the order load_networks gives them. */
+static int read_all_networks(struct sl_store *s, struct sl_site *v, size_t n, struct sl_err *err)
+{
+    struct site_pos *pos = malloc((n ? n : 1) * sizeof *pos);
+    if (pos == NULL)
+        return sl_err_set(err, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        pos[i] = (struct site_pos){v[i].id, i};
+    qsort(pos, n, sizeof *pos, cmp_site_pos);
+    struct sl_q *st = sl_st(
+        s,
+        sl_sql(s, "SELECT site_id, cidr FROM site_networks ORDER BY site_id, rowid",
+               "SELECT site_id, cidr FROM site_networks ORDER BY site_id, ctid"),
+        err);
+    int rc = st == NULL ? -1 : 0;
+    while (rc == 0 && (rc = sl_step(st, "reading site networks", err)) == 1) {
+        struct site_pos key = {sl_col_int(st, 0), 0};
+        const struct site_pos *p = bsearch(&key, pos, n, sizeof *pos, cmp_site_pos);
+        rc = 0;
+        if (p == NULL)
+            continue; /* a site added since the first statement */
+        struct sl_site *site = &v[p->i];
+        char *cidr = strdup(sl_col_str(st, 1));
+        char **nets = cidr != NULL ? realloc(site->networks, (site->n_networks + 1) * sizeof *nets)
+                                   : NULL;
+        if (nets == NULL) {
+            free(cidr);
+            rc = sl_err_set(err, "out of memory");
+            break;
+        }
+        site->networks = nets;
+        site->networks[site->n_networks++] = cidr;
+    }
+    if (st != NULL)
+        sl_reset(st);
+    free(pos);
+    return rc < 0 ? -1 : 0;
+}
+
+int sl_store_site_list(struct sl_store *s, sl_site_cb cb, void *ctx, struct sl_err *err)
+{
+    /* Read whole first: a callback may look sites up (the statements are shared). */
+    struct sl_site *v = NULL;
+    size_t n = 0;
+    int ret = read_all_sites(s, &v, &n, err);
+    if (ret == 0)
+        ret = read_all_networks(s, v, n, err);
+    for (size_t i = 0; ret == 0 && i < n; i++)
+        if (cb(&v[i], ctx))
+            break;
+    for (size_t i = 0; i < n; i++)
+        sl_site_free(&v[i]);
+    free(v);
     return ret;
 }
 

@@ -458,9 +458,10 @@ struct sl_milestone {
     char due[SL_DATE_LEN];
     char target_kind[8];  /* "percent" or "count" */
     double target;
-    char scope_kind[16];  /* "all", "tier", "department", "site" */
+    char scope_kind[16];  /* "all", "tier", "department", "site"; "fleet" (vehicle parts) */
     char scope_value[SL_NAME_MAX];
     char created_at[SL_ISO_LEN];
+    char subject[16];     /* what it counts: "devices" ("" reads as it) or "vehicle-parts" */
 };
 
 int sl_store_milestone_add(struct sl_store *s, const struct sl_milestone *m, const char *actor,
@@ -811,11 +812,26 @@ int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
                           const char *vendors, const char *rules, const struct sl_verdict *v,
                           struct sl_err *err);
 
+/* A change of a vehicle's (part_id 0) or a part's verdict (store/vehicle_verdicts.c). */
+struct sl_vverdict_change {
+    int64_t vehicle_id, part_id;
+    const char *vin;             /* for the audit entry */
+    const struct sl_verdict *to; /* the new verdict */
+    const char *actor, *why;     /* who, and why it was judged again ("re-imported", ...) */
+};
+/* Before the row is rewritten with c->to: when its decision or deadline
+ * changes, appends a vehicle_verdict_events row (at = now) and its audit
+ * entry (vehicle.verdict, vehicle.part_verdict) in the open transaction, and
+ * sets *changed. 0, or -1 with err set. */
+int sl_store_vverdict_record(struct sl_store *s, const struct sl_vverdict_change *c,
+                             bool *changed, struct sl_err *err);
+
 /* ---- vehicle figures for the report (store/vehicles.c) ---------------------------- */
 
-/* Which vehicles a report covers: scope "all", "tier", "department" or "site"
- * with its value; registered (first_seen) at or before `until` (NULL = any).
- * Statuses and verdicts are the register's current ones. */
+/* Which vehicles a report covers: scope "all", "tier", "department", "site"
+ * or "fleet" with its value; registered (first_seen) at or before `until`
+ * (NULL = any). Statuses, sites and verdicts are those that held at `until`
+ * (vehicle_events, vehicle_verdict_events). */
 struct sl_vehicle_scope {
     const char *kind, *value, *until;
 };
@@ -832,6 +848,20 @@ struct sl_vehicle_fig_row {
 typedef int (*sl_vehicle_fig_cb)(const struct sl_vehicle_fig_row *r, void *ctx);
 int sl_store_vehicle_figures(struct sl_store *s, const struct sl_vehicle_scope *sc,
                              sl_vehicle_fig_cb cb, void *ctx, struct sl_err *err);
+
+/* A part a vehicle milestone counts: prohibited or replace-by at the scope's
+ * `until`, of a vehicle in scope then; its status then, and when it left the
+ * fleet (removed, or its vehicle retired; "" when it has not). */
+struct sl_vpart_progress {
+    int64_t id;
+    const char *status;  /* "fitted", "scheduled", "exempt", "removed" */
+    const char *done_at; /* ISO time, "" while it is still in the fleet */
+};
+typedef int (*sl_vpart_progress_cb)(const struct sl_vpart_progress *p, void *ctx);
+/* Paged by part id (any number of parts; one index seek per part and per
+ * verdict when `until` is in the past). 0 or -1. */
+int sl_store_vpart_progress(struct sl_store *s, const struct sl_vehicle_scope *sc,
+                            sl_vpart_progress_cb cb, void *ctx, struct sl_err *err);
 
 /* Fitted parts of active vehicles in scope, counted by `by` ("vendor" or
  * "model_year") and decision: key ("" = none identified / unknown year),

@@ -706,7 +706,8 @@ int sl_store_vpart_judged(struct sl_store *s, int64_t id, const char *vendor,
 /* The scope's condition, shared by the figure queries: ?S kind, ?S+1 value. */
 #define SCOPE_SQL(k, v)                                                                          \
     " AND (" k " = 'all' OR (" k " = 'tier' AND s.tier = " v ")"                              \
-    " OR (" k " = 'department' AND s.department = " v ") OR (" k " = 'site' AND s.name = " v "))"
+    " OR (" k " = 'department' AND s.department = " v ") OR (" k " = 'site' AND s.name = " v ")" \
+    " OR (" k " = 'fleet' AND v.fleet = " v "))"
 
 static void bind_scope(struct sl_q *q, int first, const struct sl_vehicle_scope *sc)
 {
@@ -752,8 +753,28 @@ static int fig_row(struct sl_q *q, void *vw)
  * is later than `until` (a report of today) the rows' own values, which the
  * events always end in, without a seek. */
 #define NOTHING_AFTER(until) "(SELECT max(at) FROM vehicle_events) <= " until
+/* A verdict column (decision or deadline) of a vehicle (part NULL) or a part as
+ * it stood at `until`, from vehicle_verdict_events (migration 12): the last
+ * change by then gives its to_ value; else the first change after it its
+ * from_ value; else (never changed) the row's own. No change later than
+ * `until` (a report of today): the row's own, without a seek. */
+#define VV_NOTHING_AFTER(until)                                                                   \
+    "(SELECT max(at) FROM vehicle_verdict_events) <= " until                                      \
+    " OR NOT EXISTS (SELECT 1 FROM vehicle_verdict_events)"
+#define VV_OF(vid, part) " e.vehicle_id = " vid " AND e.part_id " part
+#define VERDICT_AS_OF(col, own, vid, part, until)                                                 \
+    "(CASE WHEN " VV_NOTHING_AFTER(until) " THEN " own                                            \
+    " WHEN EXISTS (SELECT 1 FROM vehicle_verdict_events e WHERE" VV_OF(vid, part)                  \
+    " AND e.at <= " until ") THEN (SELECT e.to_" col " FROM vehicle_verdict_events e WHERE"        \
+    VV_OF(vid, part) " AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1)"               \
+    " WHEN EXISTS (SELECT 1 FROM vehicle_verdict_events e WHERE" VV_OF(vid, part)                  \
+    " AND e.at > " until ") THEN (SELECT e.from_" col " FROM vehicle_verdict_events e WHERE"       \
+    VV_OF(vid, part) " AND e.at > " until " ORDER BY e.at, e.id LIMIT 1)"                          \
+    " ELSE " own " END)"
 #define VEHICLES_AS_OF(until)                                                                     \
-    "(SELECT v.id, v.fleet, v.model_year, v.decision, v.deadline,"                                \
+    "(SELECT v.id, v.fleet, v.model_year,"                                                        \
+    VERDICT_AS_OF("decision", "v.decision", "v.id", "IS NULL", until) " AS decision,"             \
+    VERDICT_AS_OF("deadline", "v.deadline", "v.id", "IS NULL", until) " AS deadline,"             \
     " COALESCE(CASE WHEN " NOTHING_AFTER(until) " THEN v.status END,"                             \
     " (SELECT e.to_status FROM vehicle_events e WHERE e.vehicle_id = v.id"                         \
     "   AND e.part_id IS NULL AND e.at <= " until " ORDER BY e.at DESC, e.id DESC LIMIT 1),"      \
@@ -763,6 +784,11 @@ static int fig_row(struct sl_q *q, void *vw)
     "   AND e.part_id IS NULL AND e.site_id IS NOT NULL AND e.at <= " until                        \
     " ORDER BY e.at DESC, e.id DESC LIMIT 1), v.site_id) END AS sid"                               \
     " FROM vehicles v WHERE v.first_seen <= " until ") v"
+/* A part's decision and deadline as they stood at `until`. */
+#define PART_DECISION_AS_OF(until)                                                                \
+    VERDICT_AS_OF("decision", "p.decision", "p.vehicle_id", "= p.id", until)
+#define PART_DEADLINE_AS_OF(until)                                                                \
+    VERDICT_AS_OF("deadline", "p.deadline", "p.vehicle_id", "= p.id", until)
 /* A part's status as it stood at `until`: its last event by then, else fitted. */
 #define PART_AS_OF(until)                                                                         \
     "COALESCE(CASE WHEN " NOTHING_AFTER(until) " THEN p.status END,"                              \
@@ -788,16 +814,18 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
     /* Few groups (vendors, model years) whatever the fleet's size: one query. */
     const char *sql =
         strcmp(by, "vendor") == 0
-            ? "SELECT p.vendor, p.decision, count(*), min(p.deadline) FROM vehicle_parts p"
+            ? "SELECT p.vendor, " PART_DECISION_AS_OF("?1") " AS d, count(*),"
+              " min(" PART_DEADLINE_AS_OF("?1") ") FROM vehicle_parts p"
               " JOIN " VEHICLES_AS_OF("?1") " ON v.id = p.vehicle_id"
               " LEFT JOIN sites s ON s.id = v.sid"
               " WHERE v.st = 'active' AND " PART_AS_OF("?1") " <> 'removed'"
-              SCOPE_SQL("?2", "?3") " GROUP BY p.vendor, p.decision ORDER BY 1, 2"
-            : "SELECT CAST(v.model_year AS TEXT), p.decision, count(*), min(p.deadline)"
+              SCOPE_SQL("?2", "?3") " GROUP BY p.vendor, d ORDER BY 1, 2"
+            : "SELECT CAST(v.model_year AS TEXT), " PART_DECISION_AS_OF("?1") " AS d, count(*),"
+              " min(" PART_DEADLINE_AS_OF("?1") ")"
               " FROM vehicle_parts p JOIN " VEHICLES_AS_OF("?1") " ON v.id = p.vehicle_id"
               " LEFT JOIN sites s ON s.id = v.sid"
               " WHERE v.st = 'active' AND " PART_AS_OF("?1") " <> 'removed'"
-              SCOPE_SQL("?2", "?3") " GROUP BY v.model_year, p.decision ORDER BY 1, 2";
+              SCOPE_SQL("?2", "?3") " GROUP BY v.model_year, d ORDER BY 1, 2";
     struct sl_q *q = sl_st(s, sql, err);
     if (q == NULL)
         return -1;
@@ -930,4 +958,53 @@ int sl_store_vpart_expired(struct sl_store *s, const char *day, int64_t after_id
         }
     }
     return rc < 0 ? -1 : 0;
+}
+
+/* ---- vehicle milestones: the affected parts in scope, and when each left --------- */
+
+struct prog_walk {
+    const struct sl_vehicle_scope *sc;
+    int64_t after;
+    sl_vpart_progress_cb cb;
+    void *ctx;
+};
+
+static void prog_bind(struct sl_q *q, void *vw)
+{
+    struct prog_walk *w = vw;
+    sl_bind_int(q, 1, w->after);
+    bind_scope(q, 3, w->sc);
+}
+
+static int prog_row(struct sl_q *q, void *vw)
+{
+    struct prog_walk *w = vw;
+    struct sl_vpart_progress r;
+    r.id = w->after = sl_col_int(q, 0);
+    r.status = sl_col_null(q, 1) ? "fitted" : sl_col_str(q, 1);
+    r.done_at = sl_col_null(q, 2) ? "" : sl_col_str(q, 2);
+    return w->cb(&r, w->ctx);
+}
+
+/* When a part left the fleet by `until`: its removal, else its vehicle's retirement. */
+#define DONE_AT(until)                                                                            \
+    "(CASE WHEN pst = 'removed' THEN (SELECT max(e.at) FROM vehicle_events e"                    \
+    " WHERE e.vehicle_id = pv AND e.part_id = pid AND e.to_status = 'removed'"                     \
+    " AND e.at <= " until ") WHEN vst = 'retired' THEN (SELECT max(e.at) FROM vehicle_events e"   \
+    " WHERE e.vehicle_id = pv AND e.part_id IS NULL AND e.to_status = 'retired'"                   \
+    " AND e.at <= " until ") END)"
+
+int sl_store_vpart_progress(struct sl_store *s, const struct sl_vehicle_scope *sc,
+                            sl_vpart_progress_cb cb, void *ctx, struct sl_err *err)
+{
+    struct sl_pager p = {
+        "SELECT pid, pst, " DONE_AT("?3") " FROM"
+        " (SELECT p.id AS pid, p.vehicle_id AS pv, v.st AS vst, " PART_AS_OF("?3") " AS pst,"
+        " " PART_DECISION_AS_OF("?3") " AS pd FROM vehicle_parts p"
+        " JOIN " VEHICLES_AS_OF("?3") " ON v.id = p.vehicle_id"
+        " LEFT JOIN sites s ON s.id = v.sid WHERE p.id > ?1" SCOPE_SQL("?4", "?5") ") x"
+        " WHERE pd IN ('prohibited', 'replace-by') ORDER BY pid LIMIT ?2",
+        2, prog_bind, prog_row, "counting the parts of a vehicle milestone"};
+    struct prog_walk w = {sc, 0, cb, ctx};
+    return sl_walk_pages(s, &p, &w, err);
 }

@@ -481,15 +481,25 @@ void sl_vreg_assess_at(struct sl_assessor *a, const struct sl_vreg_vehicle *v)
 
 /* ---- judged again -------------------------------------------------------------------- */
 
+/* Each verdict that changes is recorded (with its audit entry) before its row
+ * is rewritten: the history `report --as-of` replays. */
 static int write_verdicts(struct sl_store *s, struct sl_assessor *a, const struct sl_vreg_vehicle *v,
-                          const struct sl_vehicle_verdict *vv, struct sl_err *err)
+                          const struct sl_vehicle_verdict *vv, struct sl_vverdict_change *c,
+                          struct sl_err *err)
 {
-    if (sl_store_vehicle_judged(s, v->id, decided_name(&vv->maker), &vv->verdict, err) != 0)
+    bool changed;
+    c->part_id = 0;
+    c->to = &vv->verdict;
+    if (sl_store_vverdict_record(s, c, &changed, err) != 0 ||
+        sl_store_vehicle_judged(s, v->id, decided_name(&vv->maker), &vv->verdict, err) != 0)
         return -1;
     for (size_t i = 0; i < v->n_parts; i++) {
         struct part_text t;
         join_ids(&a->pv[i], &t);
-        if (sl_store_vpart_judged(s, v->part_ids[i], decided_name(&a->pv[i]), t.vendors, t.rules,
+        c->part_id = v->part_ids[i];
+        c->to = &a->pv[i].verdict;
+        if (sl_store_vverdict_record(s, c, &changed, err) != 0 ||
+            sl_store_vpart_judged(s, v->part_ids[i], decided_name(&a->pv[i]), t.vendors, t.rules,
                                   &a->pv[i].verdict, err) != 0)
             return -1;
     }
@@ -510,20 +520,13 @@ int sl_vreg_rejudge(struct sl_store *s, struct sl_assessor *a, int64_t id, const
     }
     sl_vreg_assess_at(a, &v);
     struct sl_vehicle_verdict vv;
+    struct sl_vverdict_change c = {.vehicle_id = id, .vin = f.vehicles[0].vin, .actor = actor,
+                                   .why = why != NULL ? why : ""};
     int rc = sl_store_begin(s, err);
     if (rc == 0 && sl_assess_judge_vehicle(a, &f, 0, &vv) != 0)
         rc = sl_err_set(err, "out of memory");
     if (rc == 0)
-        rc = write_verdicts(s, a, &v, &vv, err);
-    if (rc == 0 && vv.verdict.decision != v.stored.decision) {
-        json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s}", "vin", f.vehicles[0].vin, "from",
-                              sl_decision_name(v.stored.decision), "to",
-                              sl_decision_name(vv.verdict.decision), "policy",
-                              vv.verdict.policy, "why", why != NULL ? why : "");
-        char object[32];
-        snprintf(object, sizeof object, "vehicle:%lld", (long long)id);
-        rc = sl_store_audit_json(s, actor, "vehicle.verdict", object, d, err);
-    }
+        rc = write_verdicts(s, a, &v, &vv, &c, err);
     if (rc == 0)
         rc = sl_store_commit(s, err);
     else

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,13 @@
 #include "util/datadir.h"
 #include "util/siphash.h"
 #include "util/str.h"
+#include "web/agent_writer.h"
 #include "web/internal.h"
 
 #define SMALL_BODY (64 * 1024)
 #define POOL_MAX 64
 #define RATE_SLOTS 4096
+#define WRITERS 2 /* threads applying batches (agent_writer.h): one judges while one waits on the register */
 
 struct rate_slot {
     char uid[SL_PKI_UID_LEN + 1];
@@ -49,12 +52,18 @@ struct sl_agent_srv {
     struct sl_store *pool[POOL_MAX];
     size_t n_pool;
     struct rate_slot *rates;
+    struct agent_writer *writer;
 };
 
 struct areq {
     struct sl_buf body;
     bool too_large;
     char addr[64];
+    /* A batch handed to the writers: the connection is suspended until done. */
+    struct sl_batch_job job;
+    struct MHD_Connection *c;
+    bool queued;
+    atomic_bool done;
 };
 
 /* ---- register connections: a pool, one per request in flight ---- */
@@ -309,32 +318,53 @@ static enum MHD_Result do_config(struct MHD_Connection *c, struct areq *r, struc
                                         (json_int_t)ag->schedule, "profile", "default"));
 }
 
+/* The answer to a batch once its fate is known (r->job). */
+static enum MHD_Result batch_answer(struct MHD_Connection *c, struct areq *r, int rc)
+{
+    const struct sl_batch_job *j = &r->job;
+    char why[SL_ERR_MAX + SL_NAME_MAX + 48];
+    if (rc != 0) {
+        snprintf(why, sizeof why, "batch of agent '%s' refused: %s", j->agent.name, j->err.msg);
+        unsigned st = j->err.kind == SL_ERR_INVALID    ? 400
+                      : j->err.kind == SL_ERR_CONFLICT ? 403
+                                                       : 503;
+        return refuse(c, r, "/agent/v1/batch", st, why);
+    }
+    if (!j->res.applied)
+        fprintf(stderr, "sightline serve: agent endpoint: agent '%s' sent batch %s again: "
+                        "acknowledged, not applied\n", j->agent.name, j->b.uuid);
+    return reply_json(c, 200, json_pack("{s:s, s:b, s:I, s:I}", "ack", j->b.uuid, "applied",
+                                        j->res.applied, "hosts", (json_int_t)j->res.hosts,
+                                        "devices", (json_int_t)j->res.devices));
+}
+
+/* A writer's word that r's batch is committed (or failed): the connection
+ * goes on (the handler is called again and answers). */
+static void batch_done(void *ctx)
+{
+    struct areq *r = ctx;
+    atomic_store_explicit(&r->done, true, memory_order_release);
+    MHD_resume_connection(r->c);
+}
+
+/* Checked here (parse, signature, once, sites); applied by a writer, the
+ * connection suspended meanwhile; answered after the commit. */
 static enum MHD_Result do_batch(struct sl_agent_srv *a, struct MHD_Connection *c,
                                 struct areq *r, struct sl_store *s, const struct sl_agent *ag)
 {
-    struct sl_scan_opts so;
-    memset(&so, 0, sizeof so);
-    so.ident = a->ident;
-    so.policy = a->policies;
-    char actor[SL_NAME_MAX + 8];
-    snprintf(actor, sizeof actor, "agent:%s", ag->name);
-    so.actor = actor;
-    struct sl_batch_result res;
-    struct sl_err err = {0};
-    char why[SL_ERR_MAX + SL_NAME_MAX + 48];
-    if (sl_batch_ingest(s, ag, (const char *)r->body.data, r->body.len, &so, &res, &err) != 0) {
-        snprintf(why, sizeof why, "batch of agent '%s' refused: %s", ag->name, err.msg);
-        unsigned st = err.kind == SL_ERR_INVALID ? 400 : err.kind == SL_ERR_CONFLICT ? 403 : 503;
-        return refuse(c, r, "/agent/v1/batch", st, why);
+    int rc = sl_batch_check(s, ag, (const char *)r->body.data, r->body.len, &r->job, &r->job.err);
+    if (rc <= 0)
+        return batch_answer(c, r, rc);
+    /* Suspended before it is queued: a writer may be done (and resume it) at once. */
+    r->c = c;
+    r->queued = true;
+    MHD_suspend_connection(c);
+    if (agent_writer_submit(a->writer, &r->job, batch_done, r) != 0) {
+        r->job.rc = sl_err_setk(&r->job.err, SL_ERR_UNAVAILABLE,
+                                "the server is busy (its writers' queue is full): send again later");
+        batch_done(r);
     }
-    struct sl_batch b;
-    sl_batch_parse((const char *)r->body.data, r->body.len, &b, &err);
-    if (!res.applied)
-        fprintf(stderr, "sightline serve: agent endpoint: agent '%s' sent batch %s again: "
-                        "acknowledged, not applied\n", ag->name, b.uuid);
-    return reply_json(c, 200, json_pack("{s:s, s:b, s:I, s:I}", "ack", b.uuid, "applied",
-                                        res.applied, "hosts", (json_int_t)res.hosts, "devices",
-                                        (json_int_t)res.devices));
+    return MHD_YES;
 }
 
 /* ---- the server ---- */
@@ -408,6 +438,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *state = r;
         return MHD_YES;
     }
+    if (r->queued) { /* resumed by batch_done */
+        r->queued = false;
+        if (!atomic_load_explicit(&r->done, memory_order_acquire))
+            return MHD_NO; /* cannot be: resumed only once done */
+        return batch_answer(c, r, r->job.rc);
+    }
     if (*upload_size != 0) {
         if (!r->too_large && sl_buf_append(&r->body, upload, *upload_size) != 0)
             r->too_large = true;
@@ -425,6 +461,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
     (void)toe;
     struct areq *r = *state;
     if (r != NULL) {
+        sl_batch_job_free(&r->job);
         sl_buf_free(&r->body);
         free(r);
     }
@@ -475,7 +512,9 @@ int sl_agent_srv_prepare(const struct sl_agent_srv_opts *o, struct sl_agent_srv 
 int sl_agent_srv_start(struct sl_agent_srv *a, struct sl_err *err)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | MHD_USE_TLS;
+                     MHD_USE_ERROR_LOG | MHD_USE_TLS | MHD_ALLOW_SUSPEND_RESUME;
+    if (agent_writer_start(&a->writer, a->db, WRITERS, a->ident, a->policies, err) != 0)
+        return -1;
     a->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, a, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, a,
         MHD_OPTION_LISTEN_SOCKET, a->fd,
@@ -497,12 +536,16 @@ void sl_agent_srv_stop(struct sl_agent_srv *a)
         return;
     if (a->d != NULL) {
         MHD_socket fd = MHD_quiesce_daemon(a->d); /* the listening socket comes back */
+        /* What is queued is applied and answered first: no connection stays suspended. */
+        agent_writer_stop(a->writer);
+        a->writer = NULL;
         MHD_stop_daemon(a->d);
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
     } else if (a->fd >= 0) {
         close(a->fd);
     }
+    agent_writer_stop(a->writer);
     for (size_t i = 0; i < a->n_pool; i++)
         sl_store_close(a->pool[i]);
     sl_pki_ca_free(&a->ca);

@@ -38,16 +38,7 @@ struct setup {
 
 static void load_rules(struct setup *st)
 {
-    struct sl_err err = {0};
-    char data[4200];
-    snprintf(data, sizeof data, "%s/data", SL_TEST_SOURCE_DIR);
-    if (sl_policy_load(&st->ps, data, &err) != 0 || sl_policy_select(st->ps, NULL, &err) != 0 ||
-        sl_vrules_load(&st->vr, data, sl_policy_registry(st->ps), &err) != 0)
-        fail_msg("rules: %s", err.msg);
-    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, 0};
-    sl_time_parse_end_of_day("2026-11-28", &ao.now);
-    if (sl_assess_new(&st->a, st->ps, st->vr, &ao, &err) != 0)
-        fail_msg("assessor: %s", err.msg);
+    sl_test_vehicle_assessor(&st->ps, &st->vr, &st->a, "2026-11-28");
 }
 
 /* The fleet above in a fresh register, a rule set, one vehicle retired, one module removed. */
@@ -89,15 +80,7 @@ static struct sl_store *seed(const struct setup *st)
 
 static char *render(enum sl_report_format fmt, struct sl_store *s, const struct sl_progress *p)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    struct sl_report_opts ro = {50};
-    struct sl_err err = {0};
-    if (sl_report_write(fmt, out, s, p, &ro, &err) != 0)
-        fail_msg("render: %s", err.msg);
-    fclose(out);
-    return buf;
+    return sl_test_render((int)fmt, s, p);
 }
 
 static int64_t num(json_t *j, const char *path)
@@ -285,9 +268,7 @@ static void test_vehicles_section_in_every_format(void **state)
     free(md);
     json_decref(j);
     sl_store_close(s);
-    sl_assess_free(st.a);
-    sl_vrules_free(st.vr);
-    sl_policy_free(st.ps);
+    sl_test_vehicle_assessor_free(st.ps, st.vr, st.a);
 }
 
 int main(void)

@@ -107,6 +107,12 @@ static void seed(const char *path, int version)
         fail_msg("seed v3");
 }
 
+static int first_milestone(const struct sl_milestone *m, void *ctx)
+{
+    *(struct sl_milestone *)ctx = *m;
+    return 1;
+}
+
 static void test_from_every_version(void **state)
 {
     (void)state;
@@ -143,6 +149,14 @@ static void test_from_every_version(void **state)
         ev.to_status = SL_STATUS_CONFIRMED;
         snprintf(ev.actor, sizeof ev.actor, "tester");
         assert_int_equal(sl_store_device_set_status(s, 1, &ev, &err), 0);
+        /* Milestones survive migration 12's rebuild of their table, as device ones. */
+        struct sl_milestone ms = {0};
+        assert_int_equal(sl_store_milestone_list(s, first_milestone, &ms, &err), 0);
+        if (from >= 2) {
+            assert_string_equal(ms.name, "All gone");
+            assert_string_equal(ms.due, "2025-04-30");
+            assert_string_equal(ms.subject, "devices");
+        }
         struct sl_audit_report rep;
         assert_int_equal(sl_store_verify(s, &rep, &err), 0);
         assert_int_equal(rep.first_bad_seq, 0);

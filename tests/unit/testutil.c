@@ -12,6 +12,9 @@
 #include "ident/ident.h"
 #include "util/base64.h"
 #include "util/file.h"
+#include "report/report.h"
+#include "util/timeutil.h"
+#include "vehicle/register.h"
 
 static char dir_buf[4096];
 static char file_buf[4096];
@@ -237,6 +240,21 @@ static void unescape(char *s)
     *w = '\0';
 }
 
+int sl_test_json_text(json_t *v, const char *null_text, char *out, size_t n)
+{
+    if (json_is_integer(v))
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(out, n, "%.1f", json_real_value(v));
+    else if (json_is_string(v))
+        snprintf(out, n, "%s", json_string_value(v));
+    else if (json_is_null(v))
+        snprintf(out, n, "%s", null_text);
+    else
+        return -1;
+    return 0;
+}
+
 size_t sl_test_figures_match(const char *html, json_t *j, const char *prefix)
 {
     size_t compared = 0;
@@ -256,19 +274,47 @@ size_t sl_test_figures_match(const char *html, json_t *j, const char *prefix)
         char want[1024];
         if (v == NULL)
             fail_msg("figure %s is not in the JSON report", key);
-        if (json_is_integer(v))
-            snprintf(want, sizeof want, "%lld", (long long)json_integer_value(v));
-        else if (json_is_real(v))
-            snprintf(want, sizeof want, "%.1f", json_real_value(v));
-        else if (json_is_string(v))
-            snprintf(want, sizeof want, "%s", json_string_value(v));
-        else if (json_is_null(v))
-            snprintf(want, sizeof want, "none");
-        else
+        if (sl_test_json_text(v, "none", want, sizeof want) != 0)
             fail_msg("figure %s is not a scalar in the JSON report", key);
         if (strcmp(want, val) != 0)
             fail_msg("figure %s: page shows '%s', JSON says '%s'", key, val, want);
         compared++;
     }
     return compared;
+}
+
+void sl_test_vehicle_assessor(struct sl_policy_set **ps, struct sl_vrules **vr,
+                              struct sl_assessor **a, const char *day)
+{
+    struct sl_err err = {0};
+    char data[4200];
+    snprintf(data, sizeof data, "%s/data", SL_TEST_SOURCE_DIR);
+    if (sl_policy_load(ps, data, &err) != 0 || sl_policy_select(*ps, NULL, &err) != 0 ||
+        sl_vrules_load(vr, data, sl_policy_registry(*ps), &err) != 0)
+        fail_msg("rules: %s", err.msg);
+    struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, 0};
+    sl_time_parse_end_of_day(day, &ao.now);
+    if (sl_assess_new(a, *ps, *vr, &ao, &err) != 0)
+        fail_msg("assessor: %s", err.msg);
+}
+
+char *sl_test_render(int format, struct sl_store *s, const struct sl_progress *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    struct sl_report_opts ro = {50};
+    struct sl_err err = {0};
+    if (out == NULL || sl_report_write((enum sl_report_format)format, out, s, p, &ro, &err) != 0)
+        fail_msg("render: %s", err.msg);
+    fclose(out);
+    return buf;
+}
+
+void sl_test_vehicle_assessor_free(struct sl_policy_set *ps, struct sl_vrules *vr,
+                                   struct sl_assessor *a)
+{
+    sl_assess_free(a);
+    sl_vrules_free(vr);
+    sl_policy_free(ps);
 }

@@ -46,11 +46,34 @@ char *sl_test_db_text(const char *location, const char *sql);
 /* The JSON value at a dotted path ("milestones.0.status"), borrowed, or NULL. */
 struct json_t *sl_test_json_path(struct json_t *root, const char *path);
 
+struct sl_store;
+struct sl_progress;
+/* The report of p in `format` (enum sl_report_format, 50 devices listed),
+ * malloc'd; fails the test on error. */
+char *sl_test_render(int format, struct sl_store *s, const struct sl_progress *p);
+
+/* A scalar as the reports write it: integers as digits, reals with one
+ * decimal, strings as they are, null as `null_text`. 0, or -1 when v is no
+ * scalar. */
+int sl_test_json_text(struct json_t *v, const char *null_text, char *out, size_t n);
+
 /* Every figure of an HTML report (data-figure="PATH", PATH starting with
  * prefix) equals the JSON report's value at PATH (integers as digits, reals
  * with one decimal, null as "none"); fails the test on the first that does
  * not. Returns how many were compared. */
 size_t sl_test_figures_match(const char *html, struct json_t *json, const char *prefix);
+
+/* ---- vehicles --------------------------------------------------------------------- */
+
+struct sl_policy_set;
+struct sl_vrules;
+struct sl_assessor;
+/* The policies and vehicle rules of data/, and an assessor for a sensitive
+ * site judging as of the end of `day`; fails the test on error. */
+void sl_test_vehicle_assessor(struct sl_policy_set **ps, struct sl_vrules **vr,
+                              struct sl_assessor **a, const char *day);
+void sl_test_vehicle_assessor_free(struct sl_policy_set *ps, struct sl_vrules *vr,
+                                   struct sl_assessor *a);
 
 /* The identify fixtures (tests/fixtures/ident/devices.jsonl), malloc'd. */
 char *sl_test_fixtures(size_t *len);

@@ -435,7 +435,51 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  revoked INTEGER NOT NULL DEFAULT 0"
      ") STRICT;"
      "CREATE INDEX api_tokens_user ON api_tokens(user_id);"},
-    {12, "vehicles: indexes for the dashboard's vehicle list and for expired part exemptions",
+    {12, "vehicles: each change of a vehicle's or part's verdict; milestones of vehicle parts",
+     /* docs/vehicles.md: vehicle_verdict_events is append-only, one row per
+      * change of a vehicle's (part_id NULL) or a part's decision or deadline,
+      * written with the change and its audit entry (vehicle.verdict,
+      * vehicle.part_verdict); `report --as-of` reads the verdict that held
+      * then from it. milestones.subject: what a milestone counts, devices or
+      * the fleet's connected parts (scope 'fleet' for the latter). SQLite
+      * cannot change a CHECK in place: the table is rebuilt. */
+     "CREATE TABLE vehicle_verdict_events ("
+     "  id INTEGER PRIMARY KEY,"
+     "  vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),"
+     "  part_id INTEGER REFERENCES vehicle_parts(id),"
+     "  at TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  from_decision TEXT NOT NULL,"
+     "  to_decision TEXT NOT NULL,"
+     "  from_deadline TEXT,"
+     "  to_deadline TEXT,"
+     "  policy TEXT,"
+     "  why TEXT"
+     ") STRICT;"
+     "CREATE INDEX vehicle_verdict_events_of ON vehicle_verdict_events(vehicle_id, part_id, at, id);"
+     "CREATE INDEX vehicle_verdict_events_at ON vehicle_verdict_events(at);"
+     "CREATE TRIGGER vehicle_verdict_events_no_update BEFORE UPDATE ON vehicle_verdict_events"
+     "  BEGIN SELECT RAISE(ABORT, 'vehicle_verdict_events is append-only'); END;"
+     "CREATE TRIGGER vehicle_verdict_events_no_delete BEFORE DELETE ON vehicle_verdict_events"
+     "  BEGIN SELECT RAISE(ABORT, 'vehicle_verdict_events is append-only'); END;"
+     "CREATE TABLE milestones_12 ("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  due TEXT NOT NULL,"
+     "  target_kind TEXT NOT NULL CHECK (target_kind IN ('percent','count')),"
+     "  target REAL NOT NULL,"
+     "  scope_kind TEXT NOT NULL DEFAULT 'all'"
+     "    CHECK (scope_kind IN ('all','tier','department','site','fleet')),"
+     "  scope_value TEXT,"
+     "  created_at TEXT NOT NULL,"
+     "  subject TEXT NOT NULL DEFAULT 'devices' CHECK (subject IN ('devices','vehicle-parts'))"
+     ") STRICT;"
+     "INSERT INTO milestones_12 (id, name, due, target_kind, target, scope_kind, scope_value,"
+     "  created_at) SELECT id, name, due, target_kind, target, scope_kind, scope_value, created_at"
+     "  FROM milestones;"
+     "DROP TABLE milestones;"
+     "ALTER TABLE milestones_12 RENAME TO milestones;"},
+    {13, "vehicles: indexes for the dashboard's vehicle list and for expired part exemptions",
      /* The dashboard pages vehicles by id (or VIN) under filters; each filter's
       * column with the id lets a page be read from the index, however rare the
       * value, instead of walking every vehicle (web/vehicles_page.c). */
