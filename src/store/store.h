@@ -725,7 +725,7 @@ int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f,
  * absent; ordered by id (oldest first, or newest) or by VIN, after the key
  * of the last row of the previous page (after_id, or after_vin; 0 / NULL:
  * the first page). Read from an index of the filter's column with the id
- * (migration 12): a page costs its rows, whatever the register's size. */
+ * (migration 13): a page costs its rows, whatever the register's size. */
 enum sl_vehicle_order { SL_VORDER_OLDEST, SL_VORDER_NEWEST, SL_VORDER_VIN };
 struct sl_vehicle_page_query {
     const int64_t *site_ids;
