@@ -97,17 +97,9 @@ cookie=$(curl -sk -D - -o /dev/null -H 'Content-Type: application/json' \
     sed -n 's/^Set-Cookie: \(sl_session=[0-9a-f]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "sign-in failed"; exit 3; }
 
-cat >"$dir/p95.lua" <<'EOF'
-done = function(summary, latency, requests)
-    local e = summary.errors
-    io.write(string.format("WRK %.1f %.1f %.1f %d %d %d\n", latency:percentile(50) / 1000,
-        latency:percentile(95) / 1000, latency.max / 1000, summary.requests, e.status,
-        e.connect + e.read + e.write + e.timeout))
-end
-EOF
 page() { # LABEL PATH [REQUESTS]
     if [ "$keep" = -k ] && command -v wrk >/dev/null; then
-        wrk -t2 -c"$c" -d"${D:-10}"s -s "$dir/p95.lua" -H "Cookie: $cookie" "$B$2" >"$dir/wrk.txt" 2>&1 || {
+        wrk -t2 -c"$c" -d"${D:-10}"s -s "$PWD/bench/wrk_p95.lua" -H "Cookie: $cookie" "$B$2" >"$dir/wrk.txt" 2>&1 || {
             echo "$1: wrk failed"; tail -3 "$dir/wrk.txt"; return 0; }
         set -- "$1" $(sed -n 's/^WRK //p' "$dir/wrk.txt")
         printf '%-44s p50 %6s ms  p95 %6s ms  max %6s ms  (%s requests, failed %s, non-2xx %s)\n' \

@@ -11,6 +11,7 @@
 #   bench/fleet_import.sh [VEHICLES] [PARTS_PER_VEHICLE]
 set -eu
 cd "$(dirname "$0")/.."
+. bench/fleet_common.sh
 ./scripts/build release >/dev/null
 nv=${1:-100000}
 np=${2:-10}
@@ -20,15 +21,7 @@ SL=./build/sightline
 export SIGHTLINE_CONFIG=/dev/null SIGHTLINE_DATA="$(pwd)/data" SIGHTLINE_ACTOR=bench
 ./build/bench/bench_fleet_gen csv "$nv" "$np" >"$dir/fleet.csv"
 ./build/bench/bench_fleet_gen cyclonedx "$nv" "$np" >"$dir/fleet.json"
-{
-    echo "name,department,tier,networks"
-    i=0
-    while [ "$i" -lt 300 ]; do
-        case $((i % 3)) in 0) t=sensitive ;; 1) t=official ;; *) t=public ;; esac
-        echo "Depot $i,Fleet Department $((i % 7)),$t,"
-        i=$((i + 1))
-    done
-} >"$dir/sites.csv"
+depot_sites >"$dir/sites.csv"
 parts=$((nv * np))
 for f in fleet.csv fleet.json; do
     db="$dir/reg-${f%.*}-$(echo "$f" | sed 's/.*\.//').db"

@@ -19,6 +19,7 @@
 #include "util/table.h"
 #include "util/timeutil.h"
 #include "vehicle/register.h"
+#include "vehicle/expire.h"
 #include "vehicle/status.h"
 
 /* ---- import and add ------------------------------------------------------------------- */
@@ -512,103 +513,6 @@ static int find_vehicle(const char *cmd, struct sl_store *s, const char *key, in
     return -sl_cli_fail_err(cmd, &err);
 }
 
-struct register_info {
-    json_t *parts, *history;
-};
-
-/* Each of n named texts that is not empty, as a member of o. */
-static void set_given(json_t *o, const char *const (*kv)[2], size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (kv[k][1][0])
-            json_object_set_new(o, kv[k][0], json_string(kv[k][1]));
-}
-
-static int part_json(const struct sl_vpart_row *p, void *ctx)
-{
-    struct register_info *ri = ctx;
-    json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o}", "position", p->position, "kind",
-                          p->kind, "model", p->model, "status", p->status, "status_since",
-                          p->status_since, "verdict", sl_verdict_to_json(&p->verdict));
-    const char *const extra[][2] = {{"replaced_by", p->replaced_by},
-                                    {"scheduled_for", p->scheduled_for},
-                                    {"exempt_until", p->exempt_until},
-                                    {"exempt_approver", p->exempt_approver},
-                                    {"exempt_reason", p->exempt_reason}};
-    set_given(o, extra, sizeof extra / sizeof extra[0]);
-    if (p->vendor[0])
-        json_object_set_new(o, "vendor", json_string(p->vendor));
-    json_array_append_new(ri->parts, o);
-    return 0;
-}
-
-static int ignore_vehicle(const struct sl_vehicle_row *v, void *ctx)
-{
-    (void)v;
-    (void)ctx;
-    return 0;
-}
-
-static int event_json(const struct sl_vehicle_event *e, void *ctx)
-{
-    struct register_info *ri = ctx;
-    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s}", "at", e->at, "recorded_at", e->recorded_at,
-                          "actor", e->actor, "from",
-                          e->from_status[0] ? json_string(e->from_status) : json_null(), "to",
-                          e->to_status);
-    if (e->part_id > 0) {
-        size_t i;
-        const json_t *p;
-        json_array_foreach(ri->parts, i, p) /* the part by its position, as `show` numbers it */
-            if ((int64_t)json_integer_value(json_object_get(p, "id")) == e->part_id)
-                json_object_set(o, "part", json_object_get(p, "position"));
-        json_object_set_new(o, "part_id", json_integer(e->part_id));
-    }
-    if (e->site[0])
-        json_object_set_new(o, "site", json_string(e->site));
-    if (e->note[0])
-        json_object_set_new(o, "note", json_string(e->note));
-    const char *const extra[][2] = {{"replaced_by", e->replaced_by},
-                                    {"scheduled_for", e->scheduled_for},
-                                    {"exempt_until", e->exempt_until},
-                                    {"exempt_approver", e->exempt_approver}};
-    set_given(o, extra, sizeof extra / sizeof extra[0]);
-    json_array_append_new(ri->history, o);
-    return 0;
-}
-
-static int part_id_json(const struct sl_vpart_row *p, void *ctx)
-{
-    struct register_info *ri = ctx;
-    int rc = part_json(p, ctx);
-    json_object_set_new(json_array_get(ri->parts, json_array_size(ri->parts) - 1), "id",
-                        json_integer(p->id));
-    return rc;
-}
-
-/* What the register holds beyond the judged fleet: site, status, every part
- * (removed ones too) with its status, the history. NULL on failure (err set). */
-static json_t *register_json(struct sl_store *s, const struct sl_vreg_vehicle *v,
-                             struct sl_err *err)
-{
-    struct register_info ri = {json_array(), json_array()};
-    if (sl_store_vehicle_read(s, v->id, ignore_vehicle, part_id_json, &ri, err) < 0 ||
-        sl_store_vehicle_events(s, v->id, event_json, &ri, err) != 0) {
-        json_decref(ri.parts);
-        json_decref(ri.history);
-        return NULL;
-    }
-    char rule[64] = "";
-    if (v->has_rule)
-        sl_site_rule_format(&v->rule, rule, sizeof rule);
-    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)v->id,
-                     "site", v->site[0] ? json_string(v->site) : json_null(), "tier",
-                     sl_tier_name(v->tier), "vehicle_rule",
-                     rule[0] ? json_string(rule) : json_null(), "status", v->status,
-                     "status_since", v->status_since, "first_seen", v->first_seen,
-                     "stored_verdict", sl_verdict_to_json(&v->stored), "parts", ri.parts,
-                     "history", ri.history);
-}
 
 static void print_register(const json_t *r)
 {
@@ -623,13 +527,14 @@ static void print_register(const json_t *r)
     printf("          stored verdict %s\n", vt);
     json_array_foreach(json_object_get(r, "parts"), i, e)
     {
-        if (strcmp(json_string_value(json_object_get(e, "status")), "fitted") == 0)
+        const json_t *ex = json_object_get(e, "exemption_expired");
+        if (strcmp(json_string_value(json_object_get(e, "status")), "fitted") == 0 && ex == NULL)
             continue;
         const json_t *rb = json_object_get(e, "replaced_by");
         const json_t *sf = json_object_get(e, "scheduled_for");
         const json_t *eu = json_object_get(e, "exempt_until");
         const json_t *ea = json_object_get(e, "exempt_approver");
-        printf("  part %lld  %s \"%s\" %s since %s%s%s%s%s%s%s%s%s%s\n",
+        printf("  part %lld  %s \"%s\" %s since %s%s%s%s%s%s%s%s%s%s%s%s\n",
                (long long)json_integer_value(json_object_get(e, "position")),
                json_string_value(json_object_get(e, "kind")),
                json_string_value(json_object_get(e, "model")),
@@ -638,7 +543,8 @@ static void print_register(const json_t *r)
                rb ? json_string_value(rb) : "", sf ? ", removal due " : "",
                sf ? json_string_value(sf) : "", eu ? ", exempt until " : "",
                eu ? json_string_value(eu) : "", ea ? " (approved by " : "",
-               ea ? json_string_value(ea) : "", ea ? ")" : "");
+               ea ? json_string_value(ea) : "", ea ? ")" : "",
+               ex ? "; the exemption expired on " : "", ex ? json_string_value(ex) : "");
     }
     printf("history\n");
     json_array_foreach(json_object_get(r, "history"), i, e)
@@ -758,7 +664,7 @@ static int show_vehicle(const char *cmd, const char *key, const struct show_args
     if (rc == SL_EXIT_OK && sl_vreg_load(s, id, &f, &v, &err) != 1)
         rc = sl_cli_fail_err(cmd, &err);
     json_t *reg = NULL, *doc = NULL;
-    if (rc == SL_EXIT_OK && with_register && (reg = register_json(s, &v, &err)) == NULL)
+    if (rc == SL_EXIT_OK && with_register && (reg = sl_vreg_json(s, &v, j.now, &err)) == NULL)
         rc = sl_cli_fail_err(cmd, &err);
     if (rc == SL_EXIT_OK) {
         /* explain: exactly `vehicles check --vehicle`; show: that document with
@@ -909,7 +815,7 @@ static int status_event(const char *cmd, struct sl_store *s, const char *key, co
     snprintf(what, n, "vehicle %s", vkey);
     if (pos > 0) {
         struct part_pick pp = {(int)pos, 0, ""};
-        if (sl_store_vehicle_read(s, ev->vehicle_id, ignore_vehicle, pick_part, &pp, &err) < 0)
+        if (sl_store_vehicle_read(s, ev->vehicle_id, NULL, pick_part, &pp, &err) < 0)
             return sl_cli_fail_err(cmd, &err);
         if (pp.id == 0)
             return sl_cli_fail(cmd, SL_EXIT_USAGE, "vehicle %s has no part %lld", vkey,
@@ -982,6 +888,54 @@ int sl_cmd_vehicles_set_status(int argc, char **argv)
                ev.to_status, ev.site_id ? " at " : "", ev.site_id ? o.site : "",
                was == now ? "stays " : "was ", sl_decision_name(was),
                was == now ? "" : ", now ", was == now ? "" : sl_decision_name(now));
+    sl_cli_judge_close(&j);
+    return rc;
+}
+
+/* ---- expire ---------------------------------------------------------------------------- */
+
+int sl_cmd_vehicles_expire(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    static const struct option opts[] = {
+        {"actor", required_argument, NULL, 'A'},
+        {"policy", required_argument, NULL, 'p'},
+        {"db", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *actor = NULL, *policy = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'A': actor = optarg; break;
+        case 'p': policy = optarg; break;
+        case 'D': db = optarg; break;
+        case 'h':
+            printf("Usage: %s [--actor NAME] [--policy ID,ID] [--db PATH]\n\n"
+                   "Writes down expired part exemptions: every part still exempt after its\n"
+                   "exemption's last day moves back to its status before the exemption\n"
+                   "(fitted or scheduled), with an event dated the day after, an audit entry,\n"
+                   "and its vehicle judged again. 'vehicles show' and the dashboard already\n"
+                   "show it that way; this makes the history agree. 'serve' runs it at start\n"
+                   "and each day. Safe to run daily (cron).\n",
+                   cmd);
+            return SL_EXIT_OK;
+        default: return sl_cli_bad_option(cmd);
+        }
+    }
+    if (optind != argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    struct sl_cli_judge j;
+    int rc = sl_cli_judge_open(cmd, policy, NULL, db, NULL, true, &j);
+    if (rc != SL_EXIT_OK)
+        return rc;
+    struct sl_err err = {0};
+    size_t n = 0;
+    if (sl_vreg_expire(j.s, j.a, sl_now(), sl_cli_actor(actor), &n, &err) != 0)
+        rc = sl_cli_fail_err(cmd, &err);
+    else
+        printf("%zu expired part exemption%s written down\n", n, n == 1 ? "" : "s");
     sl_cli_judge_close(&j);
     return rc;
 }

@@ -367,6 +367,8 @@ static const struct sl_command vehicle_commands[] = {
      sl_cmd_vehicles_list},
     {"show", "one vehicle: every verdict's chain, its status and history", sl_cmd_vehicles_show},
     {"set-status", "retire or move a vehicle; a part removed or fitted", sl_cmd_vehicles_set_status},
+    {"expire", "write down expired part exemptions (parts fall back by themselves)",
+     sl_cmd_vehicles_expire},
     {NULL, NULL, NULL},
 };
 

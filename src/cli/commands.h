@@ -35,6 +35,7 @@ int sl_cmd_vehicles_import(int argc, char **argv);
 int sl_cmd_vehicles_list(int argc, char **argv);
 int sl_cmd_vehicles_show(int argc, char **argv);
 int sl_cmd_vehicles_set_status(int argc, char **argv);
+int sl_cmd_vehicles_expire(int argc, char **argv);
 /* `policy explain VIN`: whether the register has a vehicle with this VIN, and
  * its explanation (the same output as `vehicles check --vehicle VIN`). */
 bool sl_cmd_vehicle_known(const char *db, const char *key);

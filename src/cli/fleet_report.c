@@ -263,6 +263,7 @@ int sl_cli_judge_open(const char *cmd, const char *select, const char *date, con
     struct sl_assess_options ao = {SL_TIER_SENSITIVE, NULL, sl_now()};
     if (date != NULL && sl_time_parse_end_of_day(date, &ao.now) != 0)
         return sl_cli_usage_error(cmd, "--date must be YYYY-MM-DD");
+    j->now = ao.now;
     int rc = sl_cli_load_vehicle_rules(cmd, select, &j->ps, &j->vr);
     if (rc != SL_EXIT_OK)
         return rc;

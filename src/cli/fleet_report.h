@@ -49,6 +49,7 @@ struct sl_cli_judge {
     struct sl_vrules *vr;
     struct sl_assessor *a;
     struct sl_store *s;
+    int64_t now; /* the date judged at (the end of --date's day, else now) */
 };
 
 /* Loads the policies (select: --policy, NULL = the defaults), the vehicle

@@ -651,9 +651,7 @@ int sl_store_device_list(struct sl_store *s, const struct sl_device_filter *f, s
     return walk_devices(st, cb, ctx, "listing devices", err);
 }
 
-/* The site set as one text parameter: a JSON array for SQLite's json_each, an
- * array literal for PostgreSQL's ANY. Caller frees; NULL when out of memory. */
-static char *id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
+char *sl_id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
 {
     bool pg = strcmp(s->be->name, "postgres") == 0;
     size_t cap = 3 + n * 21;
@@ -667,6 +665,24 @@ static char *id_set_text(const struct sl_store *s, const int64_t *ids, size_t n)
     out[len++] = pg ? '}' : ']';
     out[len] = '\0';
     return out;
+}
+
+struct sl_q *sl_st_id_set(struct sl_store *s, const char *sql, const int64_t *ids, size_t n,
+                          char **set, struct sl_err *err)
+{
+    *set = NULL;
+    if (ids != NULL && (*set = sl_id_set_text(s, ids, n)) == NULL) {
+        sl_err_set(err, "out of memory");
+        return NULL;
+    }
+    struct sl_q *st = sl_st(s, sql, err);
+    if (st == NULL) {
+        free(*set);
+        *set = NULL;
+        return NULL;
+    }
+    sl_bind_text_or_null(st, 1, *set);
+    return st;
 }
 
 /* The device list's statements: one per backend, set of filters present and
@@ -719,15 +735,10 @@ int sl_store_device_page(struct sl_store *s, const struct sl_device_page_query *
     const char *sql = page_sql[strcmp(s->be->name, "postgres") == 0][v];
     if (sql == NULL)
         return sl_err_set(err, "out of memory");
-    char *set = NULL;
-    if (q->site_ids != NULL && (set = id_set_text(s, q->site_ids, q->n_site_ids)) == NULL)
-        return sl_err_set(err, "out of memory");
-    struct sl_q *st = sl_st(s, sql, err);
-    if (st == NULL) {
-        free(set);
+    char *set;
+    struct sl_q *st = sl_st_id_set(s, sql, q->site_ids, q->n_site_ids, &set, err);
+    if (st == NULL)
         return -1;
-    }
-    sl_bind_text_or_null(st, 1, set);
     if (q->status >= 0)
         sl_bind_text(st, 2, sl_status_name((enum sl_status)q->status));
     sl_bind_text_or_null(st, 3, q->manufacturer);

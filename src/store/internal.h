@@ -337,6 +337,14 @@ struct sl_pager {
     int (*row)(struct sl_q *q, void *ctx);
     const char *what;
 };
+/* An id set as one text parameter: a JSON array for SQLite's json_each, an
+ * array literal for PostgreSQL's ANY. Caller frees; NULL when out of memory. */
+char *sl_id_set_text(const struct sl_store *s, const int64_t *ids, size_t n);
+/* Prepares sql with ?1 bound to that set (ids NULL: bound NULL). *set holds
+ * its text, the caller's to free once the statement has run. NULL on error. */
+struct sl_q *sl_st_id_set(struct sl_store *s, const char *sql, const int64_t *ids, size_t n,
+                          char **set, struct sl_err *err);
+
 /* Runs page after page until one comes back short or row() stops. 0 or -1. */
 int sl_walk_pages(struct sl_store *s, const struct sl_pager *p, void *ctx, struct sl_err *err);
 /* The same, with the next page on its way while row() handles this one where

@@ -678,6 +678,8 @@ struct sl_vpart_row {
     const char *status_since, *replaced_by;
     const char *scheduled_for;                 /* scheduled: the removal date */
     const char *exempt_until, *exempt_approver, *exempt_reason; /* exempt */
+    const char *exempt_from;  /* exempt: the status before its exemption began (a renewal
+                                 keeps the first's), "" when no event says; read only */
     struct sl_verdict verdict; /* in: decision, policy, deadline (the reason is not kept) */
 };
 
@@ -702,8 +704,8 @@ int sl_store_vehicle_find(struct sl_store *s, const char *key, int64_t *id, stru
 
 typedef int (*sl_vehicle_cb)(const struct sl_vehicle_row *v, void *ctx);
 typedef int (*sl_vpart_cb)(const struct sl_vpart_row *p, void *ctx);
-/* One vehicle: vcb with the vehicle, then pcb (when not NULL) with each of its
- * parts by position. Returns 1, 0 when there is no such vehicle, -1. */
+/* One vehicle: vcb (when not NULL) with the vehicle, then pcb (when not NULL)
+ * with each of its parts by position. Returns 1, 0 when there is no such vehicle, -1. */
 int sl_store_vehicle_read(struct sl_store *s, int64_t id, sl_vehicle_cb vcb, sl_vpart_cb pcb,
                           void *ctx, struct sl_err *err);
 
@@ -721,6 +723,37 @@ struct sl_vehicle_filter {
  * but must not list again. */
 int sl_store_vehicle_list(struct sl_store *s, const struct sl_vehicle_filter *f, sl_vehicle_cb cb,
                           void *ctx, struct sl_err *err);
+
+/* One page of the dashboard's vehicle list: only vehicles of these sites
+ * (site_ids NULL: any, vehicles without a site too), each filter NULL when
+ * absent; ordered by id (oldest first, or newest) or by VIN, after the key
+ * of the last row of the previous page (after_id, or after_vin; 0 / NULL:
+ * the first page). Read from an index of the filter's column with the id
+ * (migration 16): a page costs its rows, whatever the register's size. */
+enum sl_vehicle_order { SL_VORDER_OLDEST, SL_VORDER_NEWEST, SL_VORDER_VIN };
+struct sl_vehicle_page_query {
+    const int64_t *site_ids;
+    size_t n_site_ids;
+    const char *fleet, *decision, *status;
+    enum sl_vehicle_order order;
+    int64_t after_id;
+    const char *after_vin;
+    int64_t limit; /* 1 .. 1000 */
+};
+int sl_store_vehicle_page(struct sl_store *s, const struct sl_vehicle_page_query *q,
+                          sl_vehicle_cb cb, void *ctx, struct sl_err *err);
+
+/* Parts still exempt whose exemption's last day is before `day` (YYYY-MM-DD),
+ * with their vehicle, last day, the status before the exemption and the
+ * removal date it last carried when scheduled, by id after `after_id`, at
+ * most `limit`. */
+struct sl_vpart_expired {
+    int64_t part_id, vehicle_id;
+    char until[SL_ISO_LEN], back_to[16], scheduled_for[SL_ISO_LEN];
+};
+typedef int (*sl_vpart_expired_cb)(const struct sl_vpart_expired *x, void *ctx);
+int sl_store_vpart_expired(struct sl_store *s, const char *day, int64_t after_id, int64_t limit,
+                           sl_vpart_expired_cb cb, void *ctx, struct sl_err *err);
 
 /* One change of a vehicle or of one of its parts (vehicle_events). */
 struct sl_vehicle_event {

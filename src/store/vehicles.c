@@ -411,7 +411,15 @@ static void row_to_part(struct sl_q *q, struct sl_vpart_row *p)
     p->exempt_until = sl_col_str(q, 24);
     p->exempt_approver = sl_col_str(q, 25);
     p->exempt_reason = sl_col_str(q, 26);
+    p->exempt_from = sl_col_str(q, 27);
 }
+
+/* An exempt part's status before its exemption chain began: the from_status
+ * of its latest event into exempt from something else (p: the part's alias). */
+#define EXEMPT_FROM(p)                                                                            \
+    "(SELECT e.from_status FROM vehicle_events e WHERE e.vehicle_id = " p ".vehicle_id"           \
+    " AND e.part_id = " p ".id AND e.to_status = 'exempt' AND e.from_status <> 'exempt'"          \
+    " ORDER BY e.at DESC, e.id DESC LIMIT 1)"
 
 static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx,
                       struct sl_err *err)
@@ -420,8 +428,9 @@ static int read_parts(struct sl_store *s, int64_t id, sl_vpart_cb pcb, void *ctx
                            "SELECT id, vehicle_id, position, kind, layer, supplier, manufacturer,"
                            " model, version, imei, serial, purl, cpe, source, status, status_since,"
                            " replaced_by, vendor, vendors, rules, decision, policy, deadline,"
-                           " scheduled_for, exempt_until, exempt_approver, exempt_reason"
-                           " FROM vehicle_parts WHERE vehicle_id = ?1 ORDER BY position",
+                           " scheduled_for, exempt_until, exempt_approver, exempt_reason,"
+                           " CASE WHEN p.status = 'exempt' THEN " EXEMPT_FROM("p") " END"
+                           " FROM vehicle_parts p WHERE vehicle_id = ?1 ORDER BY position",
                            err);
     if (q == NULL)
         return -1;
@@ -453,7 +462,7 @@ int sl_store_vehicle_read(struct sl_store *s, int64_t id, sl_vehicle_cb vcb, sl_
         return rc;
     struct sl_vehicle_row v;
     row_to_vehicle(q, &v);
-    int stop = vcb(&v, ctx);
+    int stop = vcb != NULL ? vcb(&v, ctx) : 0;
     sl_reset(q);
     if (stop == 0 && pcb != NULL && read_parts(s, id, pcb, ctx, err) != 0)
         return -1;
@@ -830,6 +839,120 @@ int sl_store_vpart_groups(struct sl_store *s, const struct sl_vehicle_scope *sc,
         g.count = sl_col_int(q, 2);
         g.earliest = sl_col_str(q, 3);
         if (cb(&g, ctx) != 0) {
+            sl_reset(q);
+            return 0;
+        }
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- the dashboard's list ------------------------------------------------------------ */
+
+/* The list's statements: one per backend, set of filters present and order,
+ * built once. An absent filter is "?N IS NULL" (bound NULL), a present one its
+ * bare condition, so the planner reads the index of that column with the id
+ * (vehicles_site_id, vehicles_fleet_id, vehicles_decision_id,
+ * vehicles_status_id). */
+enum { VPAGE_SITES = 1, VPAGE_FLEET = 2, VPAGE_DECISION = 4, VPAGE_STATUS = 8, VPAGE_FILTERS = 16 };
+static char *vpage_sql[2][VPAGE_FILTERS][3];
+static pthread_once_t vpage_once = PTHREAD_ONCE_INIT;
+
+static char *vpage_variant(bool pg, unsigned v, enum sl_vehicle_order order)
+{
+    static const char *const cond[2][4][2] = {
+        {{" ?1 IS NULL", " v.site_id IN (SELECT value FROM json_each(?1))"},
+         {" ?2 IS NULL", " v.fleet = ?2"},
+         {" ?3 IS NULL", " v.decision = ?3"},
+         {" ?4 IS NULL", " v.status = ?4"}},
+        {{" ?1::text IS NULL", " v.site_id = ANY(?1::bigint[])"},
+         {" ?2::text IS NULL", " v.fleet = ?2"},
+         {" ?3::text IS NULL", " v.decision = ?3"},
+         {" ?4::text IS NULL", " v.status = ?4"}}};
+    /* Every statement names every parameter; the one the order does not use
+     * is only tested (typed for PostgreSQL). */
+    static const char *const tail[2][3] = {
+        {" v.id > ?5 AND ?6 IS NOT NULL ORDER BY v.id LIMIT ?7",
+         " v.id < ?5 AND ?6 IS NOT NULL ORDER BY v.id DESC LIMIT ?7",
+         " ?5 IS NOT NULL AND v.vin > ?6 ORDER BY v.vin LIMIT ?7"},
+        {" v.id > ?5 AND ?6::text IS NOT NULL ORDER BY v.id LIMIT ?7",
+         " v.id < ?5 AND ?6::text IS NOT NULL ORDER BY v.id DESC LIMIT ?7",
+         " ?5::bigint IS NOT NULL AND v.vin > ?6 ORDER BY v.vin LIMIT ?7"}};
+    char sql[2048];
+    int n = snprintf(sql, sizeof sql, "SELECT " VEHICLE_COLUMNS
+                     " FROM vehicles v LEFT JOIN sites s ON s.id = v.site_id WHERE");
+    for (unsigned f = 0; f < 4; f++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s AND", cond[pg][f][(v >> f) & 1]);
+    snprintf(sql + n, sizeof sql - (size_t)n, "%s", tail[pg][order]);
+    return strdup(sql);
+}
+
+static void build_vpage_sql(void)
+{
+    for (unsigned v = 0; v < VPAGE_FILTERS; v++)
+        for (int pg = 0; pg < 2; pg++)
+            for (int o = 0; o < 3; o++)
+                vpage_sql[pg][v][o] = vpage_variant(pg, v, (enum sl_vehicle_order)o);
+}
+
+int sl_store_vehicle_page(struct sl_store *s, const struct sl_vehicle_page_query *q,
+                          sl_vehicle_cb cb, void *ctx, struct sl_err *err)
+{
+    pthread_once(&vpage_once, build_vpage_sql);
+    unsigned v = (q->site_ids != NULL ? VPAGE_SITES : 0) | (q->fleet != NULL ? VPAGE_FLEET : 0) |
+                 (q->decision != NULL ? VPAGE_DECISION : 0) | (q->status != NULL ? VPAGE_STATUS : 0);
+    const char *sql = vpage_sql[strcmp(s->be->name, "postgres") == 0][v][q->order];
+    if (sql == NULL)
+        return sl_err_set(err, "out of memory");
+    char *set;
+    struct sl_q *st = sl_st_id_set(s, sql, q->site_ids, q->n_site_ids, &set, err);
+    if (st == NULL)
+        return -1;
+    sl_bind_text_or_null(st, 2, q->fleet);
+    sl_bind_text_or_null(st, 3, q->decision);
+    sl_bind_text_or_null(st, 4, q->status);
+    sl_bind_int(st, 5, q->order == SL_VORDER_NEWEST && q->after_id <= 0 ? INT64_MAX : q->after_id);
+    sl_bind_text(st, 6, q->after_vin != NULL ? q->after_vin : "");
+    sl_bind_int(st, 7, q->limit > 0 ? q->limit : 50);
+    int rc;
+    while ((rc = sl_step(st, "listing a page of vehicles", err)) == 1) {
+        struct sl_vehicle_row row;
+        row_to_vehicle(st, &row);
+        if (cb(&row, ctx) != 0) {
+            sl_reset(st);
+            rc = 0;
+            break;
+        }
+    }
+    free(set);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- expired part exemptions ----------------------------------------------------------- */
+
+int sl_store_vpart_expired(struct sl_store *s, const char *day, int64_t after_id, int64_t limit,
+                           sl_vpart_expired_cb cb, void *ctx, struct sl_err *err)
+{
+    struct sl_q *q = sl_st(s,
+                           "SELECT p.id, p.vehicle_id, p.exempt_until, " EXEMPT_FROM("p") ","
+                           " (SELECT e.scheduled_for FROM vehicle_events e"
+                           "  WHERE e.vehicle_id = p.vehicle_id AND e.part_id = p.id"
+                           "  AND e.to_status = 'scheduled' ORDER BY e.at DESC, e.id DESC LIMIT 1)"
+                           " FROM vehicle_parts p WHERE p.status = 'exempt' AND p.id > ?2"
+                           " AND p.exempt_until IS NOT NULL AND p.exempt_until < ?1"
+                           " ORDER BY p.id LIMIT ?3",
+                           err);
+    if (q == NULL)
+        return -1;
+    sl_bind_text(q, 1, day);
+    sl_bind_int(q, 2, after_id);
+    sl_bind_int(q, 3, limit);
+    int rc;
+    while ((rc = sl_step(q, "finding expired part exemptions", err)) == 1) {
+        struct sl_vpart_expired x = {sl_col_int(q, 0), sl_col_int(q, 1), "", "", ""};
+        sl_col_text(q, 2, x.until, sizeof x.until);
+        sl_col_text(q, 3, x.back_to, sizeof x.back_to);
+        sl_col_text(q, 4, x.scheduled_for, sizeof x.scheduled_for);
+        if (cb(&x, ctx) != 0) {
             sl_reset(q);
             return 0;
         }

@@ -69,6 +69,15 @@ void sl_vreg_vehicle_free(struct sl_vreg_vehicle *v);
 int sl_vreg_load(struct sl_store *s, int64_t id, struct sl_fleet *f, struct sl_vreg_vehicle *v,
                  struct sl_err *err);
 
+/* What the register holds of v beyond the judged fleet, as JSON: id, site,
+ * tier, vehicle_rule, status (and since), first_seen, stored_verdict, parts[]
+ * (removed ones too: id, position, kind, model, status as it holds at now,
+ * an expired exemption's last day as exemption_expired, what each status
+ * carried, vendor, verdict) and history[] (oldest first; a part's events name
+ * its position). New reference, or NULL (err set). */
+json_t *sl_vreg_json(struct sl_store *s, const struct sl_vreg_vehicle *v, int64_t now,
+                     struct sl_err *err);
+
 /* Sets the assessor to the vehicle's site (tier and rule). */
 void sl_vreg_assess_at(struct sl_assessor *a, const struct sl_vreg_vehicle *v);
 

@@ -253,6 +253,10 @@ static void route_get(struct web_req *r, const char *p)
         devices(r);
     else if (web_split_id(p, "devices/", &id, &rest) == 0 && rest[0] == '\0')
         device(r, id);
+    else if (strcmp(p, "vehicles") == 0)
+        web_api_vehicles(r);
+    else if (web_split_id(p, "vehicles/", &id, &rest) == 0 && rest[0] == '\0')
+        web_api_vehicle(r, id);
     else if (strcmp(p, "exemptions") == 0)
         exemptions(r);
     else if (strcmp(p, "audit") == 0)
@@ -281,6 +285,8 @@ static void route_post(struct web_req *r, const char *p)
         web_action_device(r, id, rest);
     else if (web_split_id(p, "exemptions/", &id, &rest) == 0 && rest[0] != '\0')
         web_action_exemption(r, id, rest);
+    else if (web_split_id(p, "vehicles/", &id, &rest) == 0 && rest[0] != '\0')
+        web_action_vehicle(r, id, rest);
     else if (strcmp(p, "bulk") == 0)
         web_bulk_apply(r);
     else if (sl_str_starts_with(p, "admin/"))

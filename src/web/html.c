@@ -75,6 +75,7 @@ void web_page_start(struct web_req *r, const char *title)
     if (r->signed_in) {
         sl_buf_append_str(b, "<a href=\"/\">Overview</a><a href=\"/sites\">Sites</a>"
                              "<a href=\"/devices\">Devices</a>"
+                             "<a href=\"/vehicles\">Vehicles</a>"
                              "<a href=\"/exemptions\">Exemptions</a>"
                              "<a href=\"/alerts\">Alerts</a>");
         if (sl_roles_have(&r->roles, SL_ROLE_AUDITOR | SL_ROLE_ADMIN))

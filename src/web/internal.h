@@ -27,10 +27,12 @@ struct MHD_Connection;
 /* The settings handlers read (server.c fills them once). */
 struct sl_ident;
 struct sl_policy_set;
+struct sl_vrules;
 struct web_conf {
     bool https;
     const struct sl_ident *ident;          /* loaded once, read-only */
     const struct sl_policy_set *policies;  /* the policies in force, read-only */
+    const struct sl_vrules *vrules;        /* the vehicle rules, read-only */
     int64_t idle_timeout, session_lifetime;
     const char *db;
 };
@@ -168,6 +170,35 @@ void web_bulk_apply(struct web_req *r);
 /* ---- agents_page.c: the site agents (list, revoke) ---- */
 void web_page_agents(struct web_req *r);
 void web_action_agent_revoke(struct web_req *r);
+
+/* ---- vehicles_page.c, vehicle_page.c, vehicle_actions.c: the fleet ---- */
+/* GET /vehicles (and /api/v1/vehicles): the list, filtered, sorted, paged. */
+void web_page_vehicles(struct web_req *r);
+void web_api_vehicles(struct web_req *r);
+/* GET /vehicles/ID (and /api/v1/vehicles/ID): parts, verdicts, chains, history. */
+void web_page_vehicle(struct web_req *r, int64_t id);
+void web_api_vehicle(struct web_req *r, int64_t id);
+/* POST /vehicles/ID/status (and /api/v1/vehicles/ID/status): a lifecycle move. */
+void web_action_vehicle(struct web_req *r, int64_t id, const char *action);
+/* The overview's vehicles section from a scope's report figures (f.vehicles). */
+void web_vehicle_figures(struct sl_buf *b, const json_t *f);
+/* The calling worker thread's assessor (vehicle_page.c), judging as of today:
+ * borrowed, kept for the thread's next requests. NULL when it cannot be made. */
+struct sl_assessor;
+struct sl_assessor *web_assessor(struct web_req *r);
+/* A vehicle the user may read: 1 (*vin, *site set), 0 (absent or not allowed:
+ * the same answer), -1 store error. */
+int web_vehicle_visible(struct web_req *r, int64_t id, char vin[18], struct sl_site_ref *site);
+/* Writes down expired part exemptions once a day (day: the last day tried,
+ * updated), as `vehicles expire` does. 0 or -1. */
+int web_vehicles_expire(struct sl_store *s, const struct web_conf *conf, char day[11],
+                        struct sl_err *err);
+/* A <td data-figure="PREFIXkey"> of each key's value in obj (class "n":
+ * numeric), the report JSON's path on every figure (pages.c). */
+void web_figure_cells(struct sl_buf *b, const json_t *obj, const char *prefix,
+                      const char *const *keys, size_t n, bool numeric);
+/* The site's name and department for the role checks (id 0 or absent: none). 0 or -1. */
+int web_site_ref(struct web_req *r, int64_t site_id, struct sl_site_ref *ref);
 
 /* ---- api.c ---- */
 void web_api(struct web_req *r);

@@ -17,7 +17,7 @@
 
 /* ---- shared reads ---------------------------------------------------------------- */
 
-static int site_ref(struct web_req *r, int64_t site_id, struct sl_site_ref *ref)
+int web_site_ref(struct web_req *r, int64_t site_id, struct sl_site_ref *ref)
 {
     memset(ref, 0, sizeof *ref);
     if (site_id <= 0)
@@ -43,7 +43,7 @@ int web_device_visible(struct web_req *r, int64_t id, struct sl_device *d,
     int got = sl_store_device_get(r->s, id, d, &err);
     if (got <= 0)
         return got;
-    if (site_ref(r, d->site_id, site) != 0)
+    if (web_site_ref(r, d->site_id, site) != 0)
         return -1;
     return sl_roles_allow(&r->roles, SL_ROLE_ANY, site) ? 1 : 0;
 }
@@ -241,7 +241,7 @@ static void figure(struct sl_buf *b, const json_t *obj, const char *prefix, cons
 
 /* A <td data-figure="path"> of a figure for each key (class "n" for numbers):
  * tables of thousands of sites stay small. */
-static void figure_cells(struct sl_buf *b, const json_t *obj, const char *prefix,
+void web_figure_cells(struct sl_buf *b, const json_t *obj, const char *prefix,
                          const char *const *keys, size_t n, bool numeric)
 {
     for (size_t k = 0; k < n; k++) {
@@ -283,7 +283,7 @@ static void breakdown(struct sl_buf *b, const json_t *f, const char *key, const 
         }
         static const char *const cols[] = {"affected", "replaced", "replaced_pct", "exempt",
                                            "outstanding", "overdue"};
-        figure_cells(b, row, prefix, cols, 6, true);
+        web_figure_cells(b, row, prefix, cols, 6, true);
         sl_buf_append_str(b, "</tr>");
     }
     sl_buf_append_str(b, "</table>");
@@ -307,7 +307,7 @@ static void milestones(struct sl_buf *b, const json_t *f)
         snprintf(prefix, sizeof prefix, "milestones.%zu.", i);
         static const char *const cols[] = {"name", "due", "target", "achieved", "status", "note"};
         sl_buf_append_str(b, "<tr>");
-        figure_cells(b, m, prefix, cols, 6, false);
+        web_figure_cells(b, m, prefix, cols, 6, false);
         sl_buf_append_str(b, "</tr>");
     }
     sl_buf_append_str(b, "</table>");
@@ -349,6 +349,7 @@ static void overview_scope(struct sl_buf *b, const json_t *f)
     breakdown(b, f, "by_tier", "By tier", false);
     breakdown(b, f, "by_department", "By department", false);
     breakdown(b, f, "by_site", "By site", true);
+    web_vehicle_figures(b, f);
     sl_buf_append_str(b, "</section>");
 }
 

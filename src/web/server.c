@@ -24,6 +24,7 @@
 #include "web/assets.h"
 #include "web/internal.h"
 #include "web/tlscert.h"
+#include "vehicle/rules.h"
 #include "web/web.h"
 
 #define MAX_THREADS 64
@@ -36,6 +37,7 @@ struct sl_web {
     struct sl_web_tls tls;
     struct sl_ident *ident;
     struct sl_policy_set *policies;
+    struct sl_vrules *vrules;
     pthread_mutex_t lock; /* guards stores */
     struct sl_store *stores[MAX_THREADS + 1];
     size_t n_stores;
@@ -59,9 +61,12 @@ static void *warm_loop(void *arg)
         fprintf(stderr, "sightline serve: the figures' warmer: %s\n", err.msg);
         return NULL;
     }
+    char expired_day[SL_DATE_LEN] = "";
     pthread_mutex_lock(&w->lock);
     while (!w->stopping) {
         pthread_mutex_unlock(&w->lock);
+        if (web_vehicles_expire(s, &w->conf, expired_day, &err) != 0)
+            fprintf(stderr, "sightline serve: expired part exemptions: %s\n", err.msg);
         if (web_figures_warm(s, &err) != 0)
             fprintf(stderr, "sightline serve: the figures' warmer: %s\n", err.msg);
         pthread_mutex_lock(&w->lock);
@@ -233,6 +238,10 @@ static void route_signed_in(struct web_req *r)
         web_page_sites(r);
     else if (get && strcmp(r->path, "/devices") == 0)
         web_page_devices(r);
+    else if (get && strcmp(r->path, "/vehicles") == 0)
+        web_page_vehicles(r);
+    else if (web_split_id(r->path, "/vehicles/", &id, &rest) == 0 && (get ? rest[0] == '\0' : rest[0] != '\0'))
+        get ? web_page_vehicle(r, id) : web_action_vehicle(r, id, rest);
     else if (get && strcmp(r->path, "/audit") == 0)
         web_page_audit(r);
     else if (get && strcmp(r->path, "/exemptions") == 0)
@@ -534,10 +543,12 @@ static int web_setup(struct sl_web *w, const struct sl_web_opts *o, char *info, 
     }
     if (sl_ident_load(&w->ident, sl_datadir(), err) != 0 ||
         sl_policy_load(&w->policies, sl_datadir(), err) != 0 ||
-        sl_policy_select(w->policies, NULL, err) != 0)
+        sl_policy_select(w->policies, NULL, err) != 0 ||
+        sl_vrules_load(&w->vrules, sl_datadir(), sl_policy_registry(w->policies), err) != 0)
         return -1;
     w->conf.ident = w->ident;
     w->conf.policies = w->policies;
+    w->conf.vrules = w->vrules;
     if (drop_root(o->user, w->db, info, infon, err) != 0 || prepare_register(w, err) != 0 ||
         web_auth_init() != 0)
         return err->msg[0] ? -1 : sl_err_set(err, "libsodium failed to start");
@@ -598,6 +609,7 @@ void sl_web_stop(struct sl_web *w)
         sl_ident_free(w->ident);
     if (w->policies != NULL)
         sl_policy_free(w->policies);
+    sl_vrules_free(w->vrules);
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->wake);
     free(w);

@@ -247,6 +247,40 @@ def scenario(b):
     check('no confirmed device of the site is left', True,
           'No devices match' in b.js('document.body.innerText'))
     logout(b)
+    vehicles(b)
+
+
+def vehicles(b):
+    """The vehicles: the overview's section, the list's filters, a part moved by its site's editor."""
+    V = S['vehicles']
+    login(b, 'admin')
+    for path, want in V['figures'].items():
+        check('overview %s equals the JSON report' % path, want, text(b, '[data-figure="%s"]' % path))
+    b.goto('/vehicles')
+    b.js('document.querySelector("#vf-decision").value = "prohibited"')
+    b.submit('#vf-go')
+    check('the list filtered on prohibited', V['prohibited'],
+          b.js('document.querySelectorAll("#vehicles tr").length - 1'))
+    check('... every row prohibited', True, b.js(
+        'Array.from(document.querySelectorAll("#vehicles td.decision")).every(t => t.textContent == "prohibited")'))
+    logout(b)
+    login(b, 'editA')
+    b.goto('/vehicles/%d' % V['id'])
+    check('another site\'s editor: no such vehicle', True, 'No such vehicle' in b.js('document.body.innerText'))
+    logout(b)
+    login(b, 'editB')
+    b.goto('/vehicles/%d' % V['id'])
+    check('the vehicle page names its VIN', V['vin'], text(b, 'h1.vin'))
+    check('its parts name their vendors', True, V['vendor'] in b.js('document.querySelector("#parts").innerText'))
+    b.js('document.querySelector("#vc-part").value = "1"; document.querySelector("#vc-status").value = "scheduled"; '
+         'document.querySelector("#vc-date").value = "2030-04-01"')
+    b.submit('#vc-go')
+    check('recorded', True, (text(b, '#done') or '').startswith('Recorded'))
+    check('part 1 is scheduled for the date given', True, b.js(
+        '(document.querySelector("tr[data-part=\'1\'] td.status") || {}).textContent || ""').startswith('scheduled')
+          and '2030-04-01' in b.js('document.querySelector("tr[data-part=\'1\'] td.status").textContent'))
+    check('the history names editB', True, 'editB' in b.js('document.querySelector("#history").innerText'))
+    logout(b)
 
 
 def screenshots(b):

@@ -16,7 +16,8 @@ if python3 "$R" "$SL_SOURCE_DIR" "$T/routes" >"$T/cmp"; then ok "$(cat "$T/cmp")
 # The checker catches both kinds of difference (a mirror of the source with a changed document).
 mirror() { # PYTHON-EXPR-ON-doc
     rm -rf "$T/m" && mkdir -p "$T/m/src/web" "$T/m/docs"
-    cp "$SL_SOURCE_DIR"/src/web/api.c "$SL_SOURCE_DIR"/src/web/actions.c "$SL_SOURCE_DIR"/src/web/admin.c "$T/m/src/web/"
+    cp "$SL_SOURCE_DIR"/src/web/api.c "$SL_SOURCE_DIR"/src/web/actions.c "$SL_SOURCE_DIR"/src/web/admin.c \
+        "$SL_SOURCE_DIR"/src/web/vehicle_actions.c "$T/m/src/web/"
     python3 -c "import json,sys; doc=json.load(open(sys.argv[1])); $1; json.dump(doc, open(sys.argv[2], 'w'))" \
         "$SL_SOURCE_DIR/docs/openapi.json" "$T/m/docs/openapi.json"
 }

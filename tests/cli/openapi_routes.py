@@ -3,8 +3,8 @@
 
 The routes are read from the source of the router (src/web/api.c: route_get,
 route_post and the sign-in) and of the handlers that choose by name
-(src/web/actions.c for device and exemption actions, src/web/admin.c for the
-administration), and the document's (method, path) pairs must be exactly
+(src/web/actions.c for device and exemption actions, src/web/vehicle_actions.c
+for vehicle actions, src/web/admin.c for the administration), and the document's (method, path) pairs must be exactly
 those. Usage: openapi_routes.py SOURCE_DIR [OUT_LIST]; OUT_LIST gets the
 documented routes, one "METHOD PATH" a line, for the running-server probe.
 """
@@ -26,6 +26,7 @@ def body(text, fn):
 
 
 api, actions, admin = read('src/web/api.c'), read('src/web/actions.c'), read('src/web/admin.c')
+vactions = read('src/web/vehicle_actions.c')
 code = set()
 for method, fn in (('get', 'route_get'), ('post', 'route_post')):
     b = body(api, fn)
@@ -41,6 +42,9 @@ for method, fn in (('get', 'route_get'), ('post', 'route_post')):
         elif prefix == 'exemptions':
             names = re.findall(r'strcmp\(action, "([a-z-]+)"\)', body(actions, 'web_action_exemption'))
             code.update((method, '/exemptions/{id}/' + a) for a in names)
+        elif prefix == 'vehicles':
+            names = re.findall(r'strcmp\(action, "([a-z-]+)"\)', body(vactions, 'web_action_vehicle'))
+            code.update((method, '/vehicles/{id}/' + a) for a in names)
         else:
             sys.exit('FAIL: the test does not know the actions under %s/' % prefix)
     for prefix in re.findall(r'sl_str_starts_with\(p, "([a-z]+)/"\)', b):

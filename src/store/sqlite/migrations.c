@@ -546,5 +546,16 @@ const struct sl_migration sl_sqlite_migrations[] = {
      "  outcome TEXT NOT NULL DEFAULT ''"
      ") STRICT;"
      "CREATE INDEX agent_verifications_site ON agent_verifications(site_id, state);"},
+    {16, "vehicles: indexes for the dashboard's vehicle list and for expired part exemptions",
+     /* The dashboard pages vehicles by id (or VIN) under filters; each filter's
+      * column with the id lets a page be read from the index, however rare the
+      * value, instead of walking every vehicle (web/vehicles_page.c). */
+     "CREATE INDEX vehicles_fleet_id ON vehicles(fleet, id);"
+     "CREATE INDEX vehicles_decision_id ON vehicles(decision, id);"
+     "CREATE INDEX vehicles_site_id ON vehicles(site_id, id);"
+     "CREATE INDEX vehicles_status_id ON vehicles(status, id);"
+     /* Parts still exempt, by last day: expired exemptions found without
+      * reading every part (vehicle/expire.c). */
+     "CREATE INDEX vehicle_parts_exempt ON vehicle_parts(exempt_until) WHERE status = 'exempt';"},
     {0, NULL, NULL},
 };
