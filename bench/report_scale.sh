@@ -27,6 +27,9 @@ if [ ! -f "$db" ]; then
     rm -f "$db" "$db-wal" "$db-shm"
     $GEN "$db" "$devices" "$events"
 fi
+# A register kept from an older build is brought to today's schema first
+# (db copy refuses an older source; the report would migrate it itself).
+$SL db migrate --db "$db" >/dev/null
 echo "register: $db ($(du -h "$db" | cut -f1))"
 export SIGHTLINE_NOW=2026-11-27 SIGHTLINE_TEST_CLOCK=1
 if [ "$postgres" = 1 ]; then
