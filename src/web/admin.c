@@ -53,6 +53,19 @@ static const char *nonempty(struct web_req *r, const char *name)
     return v != NULL && v[0] ? v : NULL;
 }
 
+struct subject_of {
+    const char *name;
+    char subject[16];
+};
+
+static int subject_of_cb(const struct sl_milestone *m, void *ctx)
+{
+    struct subject_of *w = ctx;
+    if (strcmp(m->name, w->name) == 0)
+        sl_strlcpy(w->subject, m->subject, sizeof w->subject);
+    return 0;
+}
+
 static void milestone_change(struct web_req *r, const char *op)
 {
     struct sl_err err = {0};
@@ -67,13 +80,20 @@ static void milestone_change(struct web_req *r, const char *op)
             admin_done(r, "milestone-removed");
         return;
     }
+    bool edit = strcmp(op, "edit") == 0;
+    /* What it counts: the form's "of", else (an edit) what the milestone counted. */
+    struct subject_of was = {name != NULL ? name : "", ""};
+    const char *of = nonempty(r, "of");
+    if (of == NULL && edit && sl_store_milestone_list(r->s, subject_of_cb, &was, &err) == 0 &&
+        was.subject[0])
+        of = was.subject;
     struct sl_milestone m;
-    if (sl_milestone_from_fields(&m, name, web_field(r, "due"), nonempty(r, "percent"),
-                                 nonempty(r, "count"), nonempty(r, "scope"), false, &err) != 0) {
+    if (sl_milestone_from_fields_of(&m, of, name, web_field(r, "due"), nonempty(r, "percent"),
+                                    nonempty(r, "count"), nonempty(r, "scope"), false,
+                                    &err) != 0) {
         web_error(r, 400, err.msg);
         return;
     }
-    bool edit = strcmp(op, "edit") == 0;
     /* An edit replaces the milestone in one transaction: both halves audited. */
     int rc = sl_store_begin(r->s, &err);
     if (rc == 0 && edit) {

@@ -28,6 +28,20 @@ static void form_open(struct web_req *r, const char *action, const char *id)
     web_csrf_field(r);
 }
 
+/* What a milestone counts, as `milestones add --of` names it. */
+static const char *subject_name(const struct sl_milestone *m)
+{
+    return m->subject[0] ? m->subject : "devices";
+}
+
+static void subject_select(struct sl_buf *b, const char *current)
+{
+    bool parts = strcmp(current, "vehicle-parts") == 0;
+    web_escf(b, "<label>of <select name=\"of\"><option%s>devices</option>"
+                "<option%s>vehicle-parts</option></select></label> ",
+             parts ? "" : " selected", parts ? " selected" : "");
+}
+
 static int on_milestone(const struct sl_milestone *m, void *vctx)
 {
     struct admin_ctx *c = vctx;
@@ -37,9 +51,10 @@ static int on_milestone(const struct sl_milestone *m, void *vctx)
     snprintf(scope, sizeof scope, "%s%s%s", m->scope_kind, m->scope_value[0] ? ":" : "",
              m->scope_value);
     if (c->rows != NULL) {
-        json_array_append_new(c->rows, json_pack("{s:s, s:s, s:s, s:f, s:s}", "name", m->name,
-                                                 "due", m->due, "target_kind", m->target_kind,
-                                                 "target", m->target, "scope", scope));
+        json_array_append_new(c->rows, json_pack("{s:s, s:s, s:s, s:f, s:s, s:s}", "name",
+                                                 m->name, "due", m->due, "target_kind",
+                                                 m->target_kind, "target", m->target, "scope",
+                                                 scope, "of", subject_name(m)));
         return 0;
     }
     struct sl_buf *b = c->b;
@@ -54,6 +69,7 @@ static int on_milestone(const struct sl_milestone *m, void *vctx)
     field(b, "percent", "percent", "text", pct ? target : "");
     field(b, "count", "count", "text", pct ? "" : target);
     field(b, "scope", "scope", "text", scope);
+    subject_select(b, subject_name(m));
     sl_buf_append_str(b, "<button>Save</button></form> ");
     form_open(c->r, "milestones/remove", "milestone-remove");
     web_escf(b, "<input type=\"hidden\" name=\"name\" value=\"");
@@ -123,6 +139,7 @@ static void add_forms(struct web_req *r)
     field(b, "percent", "percent", "text", "");
     field(b, "or count", "count", "text", "");
     field(b, "scope", "scope", "text", "all");
+    subject_select(b, "devices");
     sl_buf_append_str(b, "<button>Add</button></form><h2>Add a site</h2>");
     form_open(r, "sites/add", "site-add");
     field(b, "name", "name", "text", "");
@@ -150,7 +167,7 @@ void web_page_admin(struct web_req *r)
         web_page_start(r, "Administration");
         sl_buf_append_str(&r->resp.body, "<h1>Administration</h1><h2>Milestones</h2>"
                                          "<table id=\"milestones\"><tr><th>Milestone</th>"
-                                         "<th>Due, target, scope</th></tr>");
+                                         "<th>Due, target, scope, what it counts</th></tr>");
     }
     int rc = sl_store_milestone_list(r->s, on_milestone, &ms, &err);
     if (rc == 0 && !r->api) {

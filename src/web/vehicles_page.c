@@ -316,6 +316,30 @@ static void by_model_year(struct sl_buf *b, const json_t *v)
     sl_buf_append_str(b, "</table>");
 }
 
+/* The milestones of connected parts (`milestones add --of vehicle-parts`). */
+static void vehicle_milestones(struct sl_buf *b, const json_t *v)
+{
+    const json_t *ms = json_object_get(v, "milestones");
+    if (json_array_size(ms) == 0)
+        return;
+    sl_buf_append_str(b, "<h3>Milestones of connected parts</h3><table id=\"vfig-milestones\">"
+                         "<tr><th>Milestone</th><th>Due</th><th>Target</th><th>Achieved</th>"
+                         "<th>Outstanding</th><th>Status</th><th>Note</th></tr>");
+    size_t i;
+    const json_t *m;
+    json_array_foreach(ms, i, m)
+    {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "vehicles.milestones.%zu.", i);
+        static const char *const cols[] = {"name",   "due",    "target", "achieved",
+                                           "outstanding", "status", "note"};
+        sl_buf_append_str(b, "<tr>");
+        web_figure_cells(b, m, prefix, cols, 7, false);
+        sl_buf_append_str(b, "</tr>");
+    }
+    sl_buf_append_str(b, "</table>");
+}
+
 void web_vehicle_figures(struct sl_buf *b, const json_t *f)
 {
     const json_t *v = json_object_get(f, "vehicles");
@@ -338,5 +362,6 @@ void web_vehicle_figures(struct sl_buf *b, const json_t *f)
     vrows(b, v, "by_site", "Affected vehicles by site", true);
     vrows(b, v, "parts_by_vendor", "Connected parts by vendor", false);
     by_model_year(b, v);
+    vehicle_milestones(b, v);
     sl_buf_append_str(b, "</section>");
 }

@@ -50,6 +50,21 @@ check "it is gone" 0 "$(sql "SELECT count(*) FROM milestones WHERE name = 'Half 
 check "audited as admin" "milestone.add milestone.remove milestone.add milestone.remove" \
     "$(sql "SELECT action FROM audit_log WHERE actor = 'admin' AND action LIKE 'milestone.%' ORDER BY seq" | tr '\n' ' ' | sed 's/ $//')"
 
+# --- a milestone of the fleet's connected parts: added, edited (by a form
+# that names what it counts, and by one that does not: it keeps counting parts) ---
+check "admin adds a vehicle-parts milestone" 303 "$(code admin -d "csrf=$ta&name=Modules+out&due=2030-06-30&percent=100&scope=fleet:Blue&of=vehicle-parts" "$B/admin/milestones/add")"
+check "it counts parts, scoped to the fleet" "vehicle-parts|fleet|Blue" \
+    "$(sql "SELECT subject || '|' || scope_kind || '|' || scope_value FROM milestones WHERE name = 'Modules out'")"
+c admin "$B/admin" >"$T/admin.html"
+grep -q '<option selected>vehicle-parts</option>' "$T/admin.html" \
+    && ok "its edit form says what it counts" || bad "the admin page does not show a milestone of parts as one"
+check "edited with of=vehicle-parts" 303 "$(code admin -d "csrf=$ta&name=Modules+out&due=2030-09-30&percent=90&scope=fleet:Blue&of=vehicle-parts" "$B/admin/milestones/edit")"
+check "edited without of" 303 "$(code admin -d "csrf=$ta&name=Modules+out&due=2030-10-31&percent=80&scope=fleet:Blue" "$B/admin/milestones/edit")"
+check "still a milestone of parts" "vehicle-parts|2030-10-31|fleet" \
+    "$(sql "SELECT subject || '|' || due || '|' || scope_kind FROM milestones WHERE name = 'Modules out'")"
+check "a fleet scope on a device milestone: 400" 400 "$(code admin -d "csrf=$ta&name=Wrong&due=2030-06-30&percent=50&scope=fleet:Blue&of=devices" "$B/admin/milestones/add")"
+check "admin removes it" 303 "$(code admin -d "csrf=$ta&name=Modules+out" "$B/admin/milestones/remove")"
+
 # --- sites ---
 check "admin adds a site" 303 "$(code admin -d "csrf=$ta&name=Quay+Street&department=Dept+X&tier=official&networks=198.18.77.0/24" "$B/admin/sites/add")"
 check "the site is in the register" "Dept X|official" "$(sql "SELECT department || '|' || tier FROM sites WHERE name = 'Quay Street'")"

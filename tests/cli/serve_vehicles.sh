@@ -112,7 +112,9 @@ lacks "$T/v.html" 'id="vehicle-change"' "no change form for a viewer"
 lacks "$T/v.html" "<script>window.__pwned" "the hostile part model is not markup"
 has "$T/v.html" "&lt;script&gt;window.__pwned=1&lt;/script&gt;" "the hostile part model is shown as text"
 
-# --- the overview's vehicles section is the report's ---
+# --- the overview's vehicles section is the report's (a milestone of parts too) ---
+"$SL" milestones add "Pool modules out" --due 2027-06-30 --percent 100 --of vehicle-parts \
+    --scope "fleet:Pool cars" >/dev/null || die "vehicle milestone"
 "$SL" report --format json >"$T/report.json" || die "report"
 c admin "$B/api/v1/overview" >"$T/ov.json"
 python3 - "$T/ov.json" "$T/report.json" <<'PY' && ok "overview vehicles = report vehicles" || bad "overview vehicles differ from the report's"
@@ -132,6 +134,7 @@ def at(o, path):
 bad = [(p, v) for p, v in figs if str(at(r, p) if at(r, p) is not None else "&ndash;") != v]
 sys.exit(0 if len(figs) > 40 and not bad else 1)
 PY
+has "$T/ov.html" 'data-figure="vehicles.milestones.0.name">Pool modules out<' "the milestone of parts on the overview"
 "$SL" report --format json --scope "site:Northgate House" >"$T/report-n.json" || die "report n"
 c viewN "$B/api/v1/overview" >"$T/ov-n.json"
 python3 - "$T/ov-n.json" "$T/report-n.json" <<'PY' && ok "a site viewer's overview vehicles = the site's report" || bad "site overview vehicles differ"
