@@ -72,4 +72,15 @@ measure "report --format html" $SL report --db "$db" --format html -o "$dir/repo
 measure "report --format json --as-of 2026-03-31" $SL report --db "$db" --format json --as-of 2026-03-31 -o "$dir/report-past.json"
 measure "report --format csv" $SL report --db "$db" --format csv -o "$dir/report.csv"
 measure "report --format json --devices all" $SL report --db "$db" --format json --devices all -o "$dir/report-all.json"
+if [ "$postgres" = 1 ]; then
+    # The figures must be the SQLite register's: the same report read from the file.
+    $SL report --db "$dir/scale-$devices-$events.db" --format json -o "$dir/report-sqlite.json"
+    python3 - "$dir/report.json" "$dir/report-sqlite.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+same = all(a[k] == b[k] for k in ("totals", "by_site", "by_tier", "milestones", "weeks"))
+print("PostgreSQL's figures equal SQLite's (totals, sites, tiers, milestones, weeks):",
+      "yes" if same else "NO", "- affected", a["totals"]["affected"], "of", b["totals"]["affected"])
+PY
+fi
 ls -l "$dir"/report*.json "$dir"/report.html "$dir"/report.csv | awk '{print "  " $5 " bytes  " $9}'

@@ -53,6 +53,7 @@ struct pg_q {
     PGresult *res;
     int row, nrows;
     bool done; /* the last step said "done": a next step runs the statement again */
+    bool fresh; /* res came in (run, or sent ahead and settled) and is not yet looked at */
     int64_t changes;
     char ts[PG_MAX_COLS][40];          /* timestamps rewritten to ISO 8601 "...Z" */
     unsigned char *blob[PG_MAX_COLS];  /* bytea columns, unescaped */
@@ -379,6 +380,7 @@ static void clear_result(struct pg_q *q)
     q->row = -1;
     q->nrows = 0;
     q->done = false;
+    q->fresh = false;
     for (int i = 0; i < PG_MAX_COLS; i++) {
         if (q->blob[i] != NULL)
             PQfreemem(q->blob[i]);
@@ -480,6 +482,13 @@ static int pg_step(struct sl_q *base, struct sl_err *err)
         if (q->res == NULL)
             q->res = PQexecPrepared(conn_of(s), q->name, q->nparams,
                                     (const char *const *)q->vals, q->lens, q->fmts, 0);
+        q->fresh = true;
+    }
+    /* A page sent ahead may have been settled by another statement's drain
+     * (a walk's row handler ran statements of its own): its rows are counted
+     * here all the same, else the page reads as empty and the walk ends. */
+    if (q->fresh) {
+        q->fresh = false;
         ExecStatusType st = q->res != NULL ? PQresultStatus(q->res) : PGRES_FATAL_ERROR;
         if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
             fail_res(s, q->res, err);
@@ -602,6 +611,7 @@ static int settle(struct sl_store *s)
     }
     clear_result(q);
     q->res = first != NULL ? first : PQmakeEmptyPGresult(pc->c, PGRES_FATAL_ERROR);
+    q->fresh = true;
     return 0;
 }
 
