@@ -270,11 +270,12 @@ static int cmp_host(const void *x, const void *y)
 static int unique_hosts(const struct sl_batch_hosts *hs, struct sl_err *err)
 {
     size_t n = hs->list.n;
-    struct sl_host **copy = n ? malloc(n * sizeof *copy) : NULL;
-    if (n && copy == NULL)
+    if (n < 2) /* (and qsort is never handed the NULL of an empty list) */
+        return 0;
+    struct sl_host **copy = malloc(n * sizeof *copy);
+    if (copy == NULL)
         return sl_err_set(err, "out of memory");
-    if (n)
-        memcpy(copy, hs->list.h, n * sizeof *copy);
+    memcpy(copy, hs->list.h, n * sizeof *copy);
     qsort(copy, n, sizeof *copy, cmp_host);
     int rc = 0;
     for (size_t i = 1; i < n && rc == 0; i++)

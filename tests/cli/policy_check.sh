@@ -5,14 +5,14 @@
 . "$(dirname "$0")/lib.sh"
 S=$SIGHTLINE
 check() { # NAME EXPECTED_RC ACTUAL_RC
-    if [ "$2" -eq "$3" ]; then pass "$1"; else fail "$1: exit $3, expected $2"; fi
+    if [ "$2" -eq "$3" ]; then ok "$1"; else bad "$1: exit $3, expected $2"; fi
 }
 has() { # NAME FILE PATTERN
-    if grep -q -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3' in:"; head -20 "$2"; fi
+    if grep -q -- "$3" "$2"; then ok "$1"; else bad "$1: no '$3' in:"; head -20 "$2"; fi
 }
 json_is() { # NAME FILE PYTHON-EXPRESSION-ON-d
     if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2"; then
-        pass "$1"; else fail "$1: $3"; head -c 2000 "$2"; fi
+        ok "$1"; else bad "$1: $3"; head -c 2000 "$2"; fi
 }
 D="--date 2026-06-01"
 
