@@ -8,17 +8,10 @@
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
-need_lab
-need_tool curl openssl python3
-SL=$SIGHTLINE LAB=$SIGHTLINE_LAB
-export SIGHTLINE_LAB_STATE="$T/labstate"
-mkdir -p "$SIGHTLINE_LAB_STATE"
-on_exit '"$LAB" down --name agL >/dev/null 2>&1'
+agents_lab agL
 # One lab (devices at 127.18.5.1-12), two sites: its first eight addresses and the next eight.
 "$LAB" up --devices 12 --seed 5 --range 127.18.4.0/23 --name agL --quiet || die "lab"
-"$SL" sites add "Site A" --department D --tier sensitive --network 127.18.5.0/29 >/dev/null || die "site A"
-"$SL" sites add "Site B" --department D --tier official --network 127.18.5.8/29 >/dev/null || die "site B"
-count() { sql "SELECT count(*) FROM $1"; }
+agents_sites 127.18.5.0/29 127.18.5.8/29
 
 # ---- tokens and enrolment ----
 expect 0 "a token for site A" "$SL" agents token --site "Site A" --schedule 1h --out "$T/tokA"

@@ -11,16 +11,9 @@
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
-need_lab
-need_tool curl openssl python3
-SL=$SIGHTLINE LAB=$SIGHTLINE_LAB
-export SIGHTLINE_LAB_STATE="$T/labstate"
-mkdir -p "$SIGHTLINE_LAB_STATE"
-on_exit '"$LAB" down --name agR >/dev/null 2>&1'
+agents_lab agR
 "$LAB" up --devices 4 --seed 9 --range 127.18.6.0/23 --name agR --quiet || die "lab"
-"$SL" sites add "Site A" --department D --tier sensitive --network 127.18.7.0/29 >/dev/null || die "site A"
-"$SL" sites add "Site B" --department D --tier official --network 127.18.7.8/29 >/dev/null || die "site B"
-count() { sql "SELECT count(*) FROM $1"; }
+agents_sites 127.18.7.0/29 127.18.7.8/29
 sha() { openssl x509 -in "$1" -outform DER | sha256sum | cut -d' ' -f1; }
 "$SL" agents token --site "Site A" --schedule 1h --tls-dir "$T" --out "$T/tokA" >/dev/null || die "token A"
 "$SL" agents token --site "Site B" --tls-dir "$T" --out "$T/tokB" >/dev/null || die "token B"

@@ -10,14 +10,8 @@
 SL_OWN_NETNS=1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
-need_lab
-need_tool curl openssl python3
-SL=$SIGHTLINE LAB=$SIGHTLINE_LAB
-export SIGHTLINE_LAB_STATE="$T/labstate"
-mkdir -p "$SIGHTLINE_LAB_STATE"
-on_exit '"$LAB" down --name awOld >/dev/null 2>&1; "$LAB" down --name awCur >/dev/null 2>&1'
+agents_lab awOld awCur
 mix=hikvision-ipc-v5=3,dahua-ipc=3
-count() { sql "SELECT count(*) FROM $1"; }
 "$SL" sites add "Work House" --department D --tier sensitive \
     --network "127.18.3.0/28 127.18.5.0/28" >/dev/null || die "site"
 # The old estate, scanned centrally, then taken away; the current one stays.

@@ -10,6 +10,10 @@
 #   login USER [PASSWORD]  signs USER in through the form; prints the status
 #   csrf USER              the session's CSRF token (from /api/v1/me)
 #   dev_at SITE STATUS     the id of a device of SITE in STATUS
+#   agents_lab NAMES...    the agents tests' opening: the lab and tools they
+#                          need, $LAB, a lab state dir, the labs NAMES taken
+#                          down at exit, count TABLE
+#   agents_sites NET_A NET_B  "Site A" (sensitive) and "Site B" (official)
 # On PostgreSQL (SIGHTLINE_PG_DIR, ctest label postgres) the server runs as the
 # cluster's user, the only one that may reach its socket, connecting with the
 # role of the user running the test ($SERVE_USER says which).
@@ -87,3 +91,21 @@ dev_at() { # SITE STATUS
     sql "SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id
          WHERE s.name = '$1' AND d.status = '$2' ORDER BY d.id LIMIT 1"
 }
+
+agents_lab() {
+    need_lab
+    need_tool curl openssl python3
+    LAB=$SIGHTLINE_LAB
+    export SIGHTLINE_LAB_STATE="$T/labstate"
+    mkdir -p "$SIGHTLINE_LAB_STATE"
+    for _lab in "$@"; do
+        on_exit "\"\$LAB\" down --name $_lab >/dev/null 2>&1"
+    done
+}
+
+agents_sites() {
+    "$SL" sites add "Site A" --department D --tier sensitive --network "$1" >/dev/null || die "site A"
+    "$SL" sites add "Site B" --department D --tier official --network "$2" >/dev/null || die "site B"
+}
+
+count() { sql "SELECT count(*) FROM $1"; }
