@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "programme/progress_internal.h"
+#include "util/bigmem.h"
 #include "util/str.h"
 
 const char sl_progress_method[] =
@@ -98,7 +99,7 @@ static void state_free(struct sl_prog_state *st)
 {
     if (st == NULL)
         return;
-    free(st->dv);
+    sl_big_free(st->dv, st->dv_bytes);
     free(st->sites);
     free(st->site_rank);
     free(st);

@@ -66,7 +66,8 @@ static inline bool prog_counted(const struct dstate *d)
 struct sl_prog_state {
     int64_t max_id;
     size_t n;          /* max_id + 1: devices are indexed by id */
-    struct dstate *dv;
+    struct dstate *dv; /* sl_big_calloc'd: dv_bytes */
+    size_t dv_bytes;
     struct site_info *sites; /* by id */
     size_t n_sites;
     int32_t *site_rank; /* sites' order by name, for listing */
@@ -97,6 +98,17 @@ struct vchange {
 
 #define PROG_VCHANGE_BUF 4096
 
+/* A lifecycle event read and parsed, waiting a few rows before it is applied:
+ * its device's state is prefetched meanwhile (the events come in time order,
+ * the devices at random, and each one's state is a cache miss). */
+struct pending_event {
+    int64_t t;
+    uint32_t dev;
+    int32_t exempt_until, sched; /* day numbers, 0 = none */
+    int8_t to;                   /* enum sl_status; -1: a status no lifecycle has */
+};
+#define PROG_EVENT_AHEAD 16 /* a power of two */
+
 struct replay {
     struct sl_prog_state *st;
     struct sl_store *s;
@@ -114,6 +126,9 @@ struct replay {
     struct point *points;
     size_t n_points, next_point;
     struct group *snap; /* n_points * n_groups */
+    struct pending_event ahead[PROG_EVENT_AHEAD]; /* a ring */
+    size_t ahead_head, ahead_n;
+    char ahead_bad[PROG_EVENT_AHEAD][32]; /* the status text of an event whose to < 0 */
     int failed;         /* out of memory */
     int64_t bad_event;  /* an event with a status no lifecycle has (its device id) */
     char bad_status[32];

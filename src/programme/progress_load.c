@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "programme/progress_internal.h"
+#include "util/bigmem.h"
 #include "util/grow.h"
 #include "util/str.h"
 
@@ -217,7 +218,7 @@ int prog_load_devices(struct sl_store *s, struct prog_work *w, struct sl_err *er
         return sl_err_set(err, "device ids above %d are not supported by the report",
                           INT32_MAX - 1);
     st->n = (size_t)st->max_id + 1;
-    st->dv = calloc(st->n, sizeof *st->dv);
+    st->dv = sl_big_calloc(st->n, sizeof *st->dv, &st->dv_bytes);
     if (st->dv == NULL)
         return prog_oom(err);
     for (size_t k = 0; k < st->n; k++) {

@@ -620,6 +620,69 @@ static void test_verdict_history(void **state)
     sl_store_close(s);
 }
 
+/* A history longer than the replay's look-ahead (it applies each lifecycle
+ * event a few rows after reading it, to prefetch the device's state): events,
+ * week ends and exemption expiries must still interleave in time order. 60
+ * devices; device k is removed in week k, except every fifth, which is exempt
+ * for a week from week k and then falls back to confirmed. */
+static void test_long_history(void **state)
+{
+    (void)state;
+    struct sl_store *saved = g_store;
+    struct sl_err err;
+    assert_int_equal(sl_store_open(&g_store, sl_test_db("long-history"), 0, &err), 0);
+    const char *net[] = {"198.18.80.0/24"};
+    int64_t site;
+    assert_int_equal(sl_store_site_add(g_store, "L", "Dept L", SL_TIER_SENSITIVE, net, 1, "t",
+                                       &site, &err), 0);
+    int64_t base;
+    assert_int_equal(sl_time_parse("2024-01-01", &base), 0); /* a Monday */
+    enum { N = 60 };
+    int64_t removed_at[N] = {0};
+    for (int k = 0; k < N; k++) {
+        char addr[32], day[16];
+        snprintf(addr, sizeof addr, "198.18.80.%d", k + 1);
+        int64_t id = add_device(addr, site, SL_DECISION_PROHIBITED, NULL, "2024-01-01");
+        sl_time_date(base + (int64_t)(7 * k + 2) * 86400, day);
+        if (k % 5 == 0) {
+            char until[16];
+            sl_time_date(base + (int64_t)(7 * k + 8) * 86400, until);
+            mv(id, SL_STATUS_EXEMPT, day, until);
+        } else {
+            mv(id, SL_STATUS_REMOVED, day, NULL);
+            removed_at[k] = base + (int64_t)(7 * k + 2) * 86400;
+        }
+    }
+    struct sl_progress *p = at("2025-06-30", "all");
+    assert_int_equal(p->total.affected, N);
+    assert_int_equal(p->total.replaced, N - N / 5);
+    assert_int_equal(p->total.exempt, 0);
+    assert_int_equal(p->total.by_status[SL_STATUS_CONFIRMED], N / 5); /* fallen back */
+    int64_t seen = 0;
+    for (size_t w = 0; w < p->n_weeks; w++) {
+        int64_t end;
+        assert_int_equal(sl_time_parse_end_of_day(p->weeks[w].end, &end), 0);
+        int64_t want = 0;
+        for (int k = 0; k < N; k++)
+            want += removed_at[k] != 0 && removed_at[k] <= end && removed_at[k] > end - 7 * 86400;
+        if (p->weeks[w].removals != want)
+            fail_msg("week ending %s: %lld removals, want %lld", p->weeks[w].end,
+                     (long long)p->weeks[w].removals, (long long)want);
+        seen += want;
+    }
+    assert_int_equal(seen, N - N / 5);
+    sl_progress_free(p);
+    /* Mid-way: 30 weeks in, device 30's exemption runs (days 212..218), and
+     * the earlier exempt devices have fallen back. */
+    p = at("2024-08-01", "all"); /* day 213 */
+    assert_int_equal(p->total.exempt, 1);
+    assert_int_equal(p->total.by_status[SL_STATUS_CONFIRMED], 6); /* k = 0, 5, ..., 25 */
+    assert_int_equal(p->total.replaced, 24);                      /* k < 31, not fifths */
+    sl_progress_free(p);
+    sl_store_close(g_store);
+    g_store = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_unknown_status_is_an_error),
         cmocka_unit_test(test_migration_4),
         cmocka_unit_test(test_verdict_history),
+        cmocka_unit_test(test_long_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -540,7 +540,18 @@ static int64_t pg_col_int(struct sl_q *base, int i)
         return 0;
     if (v[0] == 't' || v[0] == 'f') /* boolean */
         return v[0] == 't';
-    return strtoll(v, NULL, 10);
+    /* The server's text for an integer is digits with an optional sign; up
+     * to 18 digits cannot overflow. The report reads millions of these, and
+     * strtoll's generality costs a tenth of its time. */
+    const char *p = v + (v[0] == '-');
+    int64_t n = 0;
+    int k = 0;
+    for (; p[k] >= '0' && p[k] <= '9'; k++) {
+        if (k == 18)
+            return strtoll(v, NULL, 10);
+        n = n * 10 + (p[k] - '0');
+    }
+    return v[0] == '-' ? -n : n;
 }
 
 static double pg_col_real(struct sl_q *base, int i)
