@@ -58,6 +58,12 @@ static long outside_of(struct sl_store *s, const struct sl_agent *a,
         free(ns.v);
         return ns.failed ? sl_err_set(err, "out of memory") : -1;
     }
+    struct sl_site_index *ix = sl_site_index_new(ns.v, ns.n);
+    if (ix == NULL) {
+        free(ns.v);
+        free(excl);
+        return sl_err_set(err, "out of memory");
+    }
     long out = 0;
     for (size_t i = 0; i < n; i++) {
         struct sl_addr addr;
@@ -65,12 +71,13 @@ static long outside_of(struct sl_store *s, const struct sl_agent *a,
             out++;
             continue;
         }
-        int64_t site = sl_site_net_best(ns.v, ns.n, &addr);
+        int64_t site = sl_site_index_best(ix, &addr);
         bool ok = false;
         for (size_t k = 0; k < n_mine && !ok; k++)
             ok = mine[k] == site;
         out += !ok || (excluded && sl_exclusion_hit(excl, n_excl, &addr));
     }
+    sl_site_index_free(ix);
     free(ns.v);
     free(excl);
     return out;

@@ -53,6 +53,7 @@ struct sl_recorder {
     struct site_info *sites;
     size_t n_sites;
     struct sl_site_net *nets;
+    struct sl_site_index *nets_ix; /* over nets, once they are read */
     size_t n_nets;
     long fixed_site; /* index into sites, or -1 */
     bool in_txn;
@@ -127,6 +128,8 @@ int sl_recorder_new(struct sl_recorder **out, const struct sl_scan_opts *o,
     if (o->store != NULL) {
         if (sl_store_site_list(o->store, collect_site, r, err) != 0)
             goto fail;
+        if ((r->nets_ix = sl_site_index_new(r->nets, r->n_nets)) == NULL)
+            goto oom;
         if (o->site != NULL) {
             for (size_t i = 0; i < r->n_sites; i++)
                 if (strcmp(r->sites[i].name, o->site) == 0)
@@ -163,7 +166,9 @@ static long site_of(const struct sl_recorder *r, const struct sl_addr *a)
 {
     if (r->fixed_site >= 0)
         return r->fixed_site;
-    return (long)sl_site_net_best(r->nets, r->n_nets, a);
+    if (r->nets_ix == NULL)
+        return -1; /* no register, no sites */
+    return (long)sl_site_index_best(r->nets_ix, a);
 }
 
 static int cmp_u16(const void *a, const void *b)
@@ -509,6 +514,7 @@ void sl_recorder_free(struct sl_recorder *r)
     free(r->q);
     sl_ident_acc_free(r->acc);
     free(r->sites);
+    sl_site_index_free(r->nets_ix);
     free(r->nets);
     free(r->evp);
     free(r->seen);

@@ -3,6 +3,8 @@
  * internet-scale and reserved space, overlapping sites. */
 #include "testutil.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "core/sitenet.h"
@@ -155,6 +157,69 @@ static void test_site_of_overlapping_networks(void **state)
     assert_false(sl_cidr_overlap(&a, &b));
 }
 
+static uint32_t lcg(uint32_t *st)
+{
+    *st = *st * 1664525u + 1013904223u;
+    return *st >> 8;
+}
+
+/* The hashed index (sl_site_index_best, what the agents' endpoint and the
+ * recorder use) answers exactly as the plain scan over every network: nested
+ * networks, the same network in several sites with different tiers, IPv6,
+ * NAT64, addresses outside everything; and below its size threshold. */
+static void test_site_index_agrees(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    struct sl_site_net nets[N];
+    uint32_t st = 7;
+    static const unsigned lens[] = {15, 16, 20, 24, 24, 24, 25, 28, 32};
+    char text[64];
+    for (size_t i = 0; i < N; i++) {
+        uint32_t r = lcg(&st);
+        if (i % 10 == 9) { /* IPv6, some of it NAT64 */
+            unsigned x = (r >> 4) % 4;
+            switch (r % 5) {
+            case 0: snprintf(text, sizeof text, "2001:db8::/32"); break;
+            case 1: snprintf(text, sizeof text, "2001:db8:%x::/48", x); break;
+            case 2: snprintf(text, sizeof text, "2001:db8:1:%x::/64", x); break;
+            case 3: snprintf(text, sizeof text, "64:ff9b::/96"); break;
+            default: snprintf(text, sizeof text, "64:ff9b::c612:%x00/120", x); break;
+            }
+        } else {
+            unsigned len = lens[r % 9];
+            uint32_t a = 0xc6120000u | ((r >> 4) & 0x1ffffu); /* 198.18.0.0/15 */
+            a &= len == 0 ? 0 : ~0u << (32 - len);
+            snprintf(text, sizeof text, "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255,
+                     (a >> 8) & 255, a & 255, len);
+        }
+        nets[i] = net(text, (int64_t)i, (enum sl_tier)(lcg(&st) % 3));
+        if (i % 37 == 36) /* the same network again, in another site */
+            nets[i].net = nets[i - 1 - lcg(&st) % 20].net;
+    }
+    for (size_t n = 0; n <= N; n += N / 4 + (n == 0 ? 3 : 0)) {
+        struct sl_site_index *ix = sl_site_index_new(nets, n);
+        assert_non_null(ix);
+        for (int k = 0; k < 20000; k++) {
+            uint32_t r = lcg(&st);
+            if (k % 8 == 3)
+                snprintf(text, sizeof text, "2001:db8:%x:%x::5", (r >> 8) % 5, r % 256);
+            else if (k % 8 == 7)
+                snprintf(text, sizeof text, "64:ff9b::c612:%x%02x", (r >> 8) % 5, r % 256);
+            else
+                snprintf(text, sizeof text, "198.%u.%u.%u", 18 + (r >> 20) % 3, (r >> 8) % 256,
+                         r % 256);
+            struct sl_addr a;
+            assert_int_equal(sl_addr_parse(text, &a), 0);
+            int64_t want = sl_site_net_best(nets, n, &a), got = sl_site_index_best(ix, &a);
+            if (want != got)
+                fail_msg("%s among %zu networks: index %lld, scan %lld", text, n, (long long)got,
+                         (long long)want);
+        }
+        sl_site_index_free(ix);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_mapped_exclusions_hold),
         cmocka_unit_test(test_nat64_form_of_an_exclusion),
         cmocka_unit_test(test_site_of_overlapping_networks),
+        cmocka_unit_test(test_site_index_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
