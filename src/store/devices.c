@@ -437,9 +437,12 @@ int sl_store_device_observe_ex(struct sl_store *s, const struct sl_device_obs *o
         free(verdict_json);
         return -1;
     }
-    /* Two writers observing the same device at once: the second waits here
-     * until the first commits, then finds the device the first created. */
-    if (lock_identity(s, obs, err) != 0)
+    /* The site and scan exist (on PostgreSQL no foreign key checks them since
+     * migration 17). Two writers observing the same device at once: the
+     * second waits at the lock until the first commits, then finds the device
+     * the first created. */
+    if (sl_refs_check(s, obs->scan_id, 0, obs->site_id, err) != 0 ||
+        lock_identity(s, obs, err) != 0)
         goto fail;
     int found = find_device(s, obs, &id, out, m, err);
     if (found < 0)
@@ -780,8 +783,9 @@ int sl_store_device_set_status(struct sl_store *s, int64_t device_id, struct sl_
                    d->status_since);
         goto fail;
     }
-    if (insert_event(s, device_id, ev->at, ev->actor, ev->from_status, ev->to_status, ev, err) !=
-        0)
+    if (sl_refs_check(s, ev->scan_id, 0, 0, err) != 0 ||
+        insert_event(s, device_id, ev->at, ev->actor, ev->from_status, ev->to_status, ev, err) !=
+            0)
         goto fail;
     struct sl_q *st =
         sl_st(s,

@@ -315,9 +315,10 @@ void sl_evidence_hash(EVP_MD_CTX *md, int64_t scan_id, const char *address,
 int sl_evidence_add_observed(struct sl_store *s, int64_t scan_id, int64_t device_id,
                              const char *address, const struct sl_evidence *const *evs, size_t n,
                              const char *actor, struct sl_err *err);
-/* Evidence's scan and device exist (ids <= 0: none); SL_ERR_NOT_FOUND if not. */
-int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                           struct sl_err *err);
+/* The scan, device and site exist (ids <= 0: none); SL_ERR_NOT_FOUND if not.
+ * What the foreign keys dropped by migrations 14 and 17 checked, once a call. */
+int sl_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id, int64_t site_id,
+                  struct sl_err *err);
 /* The evidence.add entry of n rows of one scan and address (md: their digest). */
 int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
                       const char *address, size_t n, EVP_MD_CTX *md, const char *actor,

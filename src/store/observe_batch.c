@@ -551,17 +551,21 @@ static int evidence_and_audit(struct sl_store *s, const struct sl_obs_item *item
     return rc;
 }
 
-/* The batch's scans exist (no foreign key checks evidence's since migration
- * 12): one look-up per run of items sharing a scan, one per batch as a rule. */
-static int check_scans(struct sl_store *s, const struct sl_obs_item *items, size_t n,
-                       struct sl_err *err)
+/* The batch's scans and sites exist (no foreign key checks evidence's since
+ * migration 14, nor on PostgreSQL a device's since 17): one look-up per run
+ * of items sharing a scan and site, one per batch as a rule. */
+static int check_refs(struct sl_store *s, const struct sl_obs_item *items, size_t n,
+                      struct sl_err *err)
 {
-    int64_t last = 0;
+    int64_t last_scan = 0, last_site = 0;
     for (size_t i = 0; i < n; i++) {
-        int64_t scan = items[i].obs.scan_id;
-        if (scan > 0 && scan != last && sl_evidence_refs_check(s, scan, 0, err) != 0)
+        int64_t scan = items[i].obs.scan_id, site = items[i].obs.site_id;
+        int64_t new_scan = scan > 0 && scan != last_scan ? scan : 0;
+        int64_t new_site = site > 0 && site != last_site ? site : 0;
+        if ((new_scan || new_site) && sl_refs_check(s, new_scan, 0, new_site, err) != 0)
             return -1;
-        last = scan > 0 ? scan : last;
+        last_scan = scan > 0 ? scan : last_scan;
+        last_site = site > 0 ? site : last_site;
     }
     return 0;
 }
@@ -586,7 +590,7 @@ static int set_based(struct sl_store *s, const struct sl_obs_item *items, size_t
         *fallback = true; /* nothing written yet */
         return 0;
     }
-    if (check_scans(s, items, n, err) != 0 || insert_new(s, items, n, sl, ids, err) != 0 ||
+    if (check_refs(s, items, n, err) != 0 || insert_new(s, items, n, sl, ids, err) != 0 ||
         update_found(s, items, n, sl, ids, err) != 0 ||
         verdicts_found(s, items, n, sl, ids, actor, err) != 0 ||
         events_new(s, items, n, sl, ids, actor, err) != 0 ||

@@ -629,29 +629,44 @@ static int milestone_cb(const struct sl_milestone *m, void *vr)
     return 0;
 }
 
-/* Since migration 14 no foreign key guards evidence's device and scan: every
- * row must still name ones in the register (two anti-joins, one pass each). */
-static int check_evidence_refs(struct replay *r, struct sl_err *err)
+/* Since migration 14 no foreign key guards evidence's device and scan, and on
+ * PostgreSQL since 17 none guards a device's site and last scan nor a
+ * lifecycle event's device and scan: every row must still name ones in the
+ * register (one anti-join a reference, one pass each). */
+#define ORPHANS(child, column, parent)                                                   \
+    "(SELECT count(*) FROM " child " x WHERE x." column " IS NOT NULL AND NOT EXISTS"      \
+    " (SELECT 1 FROM " parent " p WHERE p.id = x." column "))"
+static const struct {
+    const char *rows, *names;
+} refs[] = {
+    {"evidence rows", "a device"}, {"evidence rows", "a scan"},     {"devices", "a site"},
+    {"devices", "a scan"},         {"lifecycle events", "a device"}, {"lifecycle events", "a scan"},
+};
+#define N_REFS (sizeof refs / sizeof refs[0])
+
+static int check_refs(struct replay *r, struct sl_err *err)
 {
     struct sl_q *q = sl_st(r->s,
-                           "SELECT (SELECT count(*) FROM evidence e WHERE e.device_id IS NOT NULL"
-                           " AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.device_id)),"
-                           " (SELECT count(*) FROM evidence e WHERE e.scan_id IS NOT NULL"
-                           " AND NOT EXISTS (SELECT 1 FROM scans c WHERE c.id = e.scan_id))",
+                           "SELECT " ORPHANS("evidence", "device_id", "devices") ", "
+                           ORPHANS("evidence", "scan_id", "scans") ", "
+                           ORPHANS("devices", "site_id", "sites") ", "
+                           ORPHANS("devices", "last_scan_id", "scans") ", "
+                           ORPHANS("lifecycle_events", "device_id", "devices") ", "
+                           ORPHANS("lifecycle_events", "scan_id", "scans"),
                            err);
     if (q == NULL)
         return -1;
-    int rc = sl_step(q, "checking evidence's devices and scans", err);
-    int64_t no_device = rc == 1 ? sl_col_int(q, 0) : 0, no_scan = rc == 1 ? sl_col_int(q, 1) : 0;
+    int rc = sl_step(q, "checking the references of evidence, devices and lifecycle events", err);
+    int64_t missing[N_REFS] = {0};
+    for (size_t i = 0; rc == 1 && i < N_REFS; i++)
+        missing[i] = sl_col_int(q, (int)i);
     sl_reset(q);
     if (rc < 0)
         return -1;
-    if (no_device > 0)
-        sl_audit_mismatch(r->rep, "%lld evidence rows name a device that is not in the register",
-                          (long long)no_device);
-    if (no_scan > 0)
-        sl_audit_mismatch(r->rep, "%lld evidence rows name a scan that is not in the register",
-                          (long long)no_scan);
+    for (size_t i = 0; i < N_REFS; i++)
+        if (missing[i] > 0)
+            sl_audit_mismatch(r->rep, "%lld %s name %s that is not in the register",
+                              (long long)missing[i], refs[i].rows, refs[i].names);
     return 0;
 }
 
@@ -687,7 +702,7 @@ static int compare_rest(struct replay *r, struct sl_err *err)
         sl_audit_mismatch(r->rep, "%lld evidence rows in the register, %lld recorded by the "
                                   "audit log",
                           (long long)total, (long long)r->evidence_rows);
-    return check_evidence_refs(r, err);
+    return check_refs(r, err);
 }
 
 int sl_audit_replay_check(struct sl_store *s, struct sl_audit_report *rep, struct sl_err *err)

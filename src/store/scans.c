@@ -312,24 +312,28 @@ int sl_evidence_audit(struct sl_store *s, int64_t scan_id, int64_t device_id,
     return rc;
 }
 
-/* Since migration 14 no foreign key guards evidence's scan and device (the
- * server checked them row by row): the writers check them once per call. 0 when
- * both exist (an id <= 0 is none), -1 with SL_ERR_NOT_FOUND otherwise. */
-int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id,
-                           struct sl_err *err)
+/* Since migration 14 no foreign key guards evidence's scan and device, and on
+ * PostgreSQL since 17 none guards a device's site and scan or a lifecycle
+ * event's device and scan (the server checked them row by row): the writers
+ * check them once per call. 0 when all exist (an id <= 0 is none), -1 with
+ * SL_ERR_NOT_FOUND otherwise. */
+int sl_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_id, int64_t site_id,
+                  struct sl_err *err)
 {
-    if (scan_id <= 0 && device_id <= 0)
+    if (scan_id <= 0 && device_id <= 0 && site_id <= 0)
         return 0;
     struct sl_q *st = sl_st(s,
                             "SELECT (SELECT count(*) FROM scans WHERE id = ?1)"
-                            " + 2 * (SELECT count(*) FROM devices WHERE id = ?2)",
+                            " + 2 * (SELECT count(*) FROM devices WHERE id = ?2)"
+                            " + 4 * (SELECT count(*) FROM sites WHERE id = ?3)",
                             err);
     if (st == NULL)
         return -1;
     sl_bind_int(st, 1, scan_id);
     sl_bind_int(st, 2, device_id);
+    sl_bind_int(st, 3, site_id);
     int64_t got = 0;
-    if (sl_one_int(st, &got, "checking evidence's scan and device", err) < 0)
+    if (sl_one_int(st, &got, "checking a scan, device or site referred to", err) < 0)
         return -1;
     if (scan_id > 0 && (got & 1) == 0)
         return sl_err_setk(err, SL_ERR_NOT_FOUND, "scan %lld is not in the register",
@@ -337,6 +341,9 @@ int sl_evidence_refs_check(struct sl_store *s, int64_t scan_id, int64_t device_i
     if (device_id > 0 && (got & 2) == 0)
         return sl_err_setk(err, SL_ERR_NOT_FOUND, "device %lld is not in the register",
                            (long long)device_id);
+    if (site_id > 0 && (got & 4) == 0)
+        return sl_err_setk(err, SL_ERR_NOT_FOUND, "site %lld is not in the register",
+                           (long long)site_id);
     return 0;
 }
 
@@ -358,7 +365,7 @@ static int add_many(struct sl_store *s, int64_t scan_id, int64_t device_id, cons
         EVP_MD_CTX_free(md);
         return -1;
     }
-    if (check && sl_evidence_refs_check(s, scan_id, device_id, err) != 0)
+    if (check && sl_refs_check(s, scan_id, device_id, 0, err) != 0)
         goto fail;
     for (size_t done = 0; done < n;) {
         int rows = n - done < EV_MANY ? (int)(n - done) : EV_MANY;
@@ -402,7 +409,7 @@ int sl_evidence_add_observed(struct sl_store *s, int64_t scan_id, int64_t device
 int sl_store_evidence_assign(struct sl_store *s, int64_t scan_id, const char *address,
                              int64_t device_id, struct sl_err *err)
 {
-    if (sl_evidence_refs_check(s, 0, device_id, err) != 0)
+    if (sl_refs_check(s, 0, device_id, 0, err) != 0)
         return -1;
     struct sl_q *st = sl_st(s,
                              "UPDATE evidence SET device_id = ?3 WHERE scan_id = ?1"

@@ -218,6 +218,27 @@ static void test_devices_and_evidence(void **state)
     assert_non_null(strstr(err.msg, "device 999999 is not in the register"));
     assert_int_equal(sl_store_evidence_list(s, 999999, 0, count_evidence, &n_many, &err), 0);
     assert_int_equal(n_many, 11);
+    /* Nor, on PostgreSQL since migration 17, a device's site and scan or an
+     * event's scan: the writers check them once per call, on both backends. */
+    struct sl_device_obs lost = {0, 999999, "44:19:b6:00:00:77", NULL, "198.18.1.77", "80",
+                                 NULL, NULL, 0};
+    assert_int_equal(sl_store_device_observe(s, &lost, "t", NULL, NULL, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.msg, "site 999999 is not in the register"));
+    lost.site_id = 0;
+    lost.scan_id = 999999;
+    assert_int_equal(sl_store_device_observe(s, &lost, "t", NULL, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "scan 999999 is not in the register"));
+    struct sl_obs_item lost_item = {.obs = lost};
+    struct sl_observed lost_out;
+    int64_t lost_id = 0;
+    assert_int_equal(sl_store_observe_batch(s, &lost_item, 1, "t", &lost_id, &lost_out, &err), -1);
+    assert_non_null(strstr(err.msg, "scan 999999 is not in the register"));
+    struct sl_event moved = {.to_status = SL_STATUS_CONFIRMED, .scan_id = 999999};
+    snprintf(moved.actor, sizeof moved.actor, "t");
+    assert_int_equal(sl_store_device_set_status(s, id3, &moved, &err), -1);
+    assert_int_equal(err.kind, SL_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.msg, "scan 999999 is not in the register"));
 
     struct sl_device d;
     assert_int_equal(sl_store_device_get(s, id, &d, &err), 1);
@@ -568,8 +589,19 @@ static void test_replay_finds_direct_edits(void **state)
     /* Evidence pointed at a device that does not exist (no foreign key
      * refuses it since migration 12; db verify finds it). */
     assert_int_equal(raw_exec(p, "UPDATE evidence SET device_id = 999999 WHERE id = 2"), 0);
+    /* And (no foreign key on PostgreSQL since migration 17; a connection
+     * without foreign_keys on SQLite) a device's site, an event's device. */
+    assert_int_equal(raw_exec(p, "UPDATE devices SET site_id = 999999 WHERE id = 1;"
+                                 "INSERT INTO lifecycle_events (device_id, at, recorded_at, actor,"
+                                 " from_status, to_status, scan_id) VALUES (999998,"
+                                 " '2026-01-03T00:00:00Z', '2026-01-03T00:00:00Z', 'x', 'removed',"
+                                 " 'verified_absent', 999997)"),
+                     0);
     verify(p, &rep);
     assert_true(listed(&rep, "1 evidence rows name a device that is not in the register"));
+    assert_true(listed(&rep, "1 devices name a site that is not in the register"));
+    assert_true(listed(&rep, "1 lifecycle events name a device that is not in the register"));
+    assert_true(listed(&rep, "1 lifecycle events name a scan that is not in the register"));
     assert_true(listed(&rep, "differs from what entry"));
     assert_true(listed(&rep, "differs from its audit entry"));
     assert_true(listed(&rep, "milestone 'Half' is in the audit log but not in the register"));

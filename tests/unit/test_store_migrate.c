@@ -179,6 +179,19 @@ static void test_from_every_version(void **state)
                                                   " WHERE type = 'index' AND tbl_name = 'evidence'"
                                                   " AND sql IS NOT NULL", &n), 0);
         assert_int_equal(n, sl_test_pg() ? 3 : 2); /* (and PostgreSQL's primary key) */
+        /* Migration 17: on PostgreSQL no foreign key is left on devices or
+         * lifecycle_events (the writers and db verify check the references);
+         * SQLite keeps its four. */
+        assert_int_equal(scalar(p, sl_test_pg()
+                                       ? "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+                                         " AND conrelid IN ('devices'::regclass,"
+                                         " 'lifecycle_events'::regclass)"
+                                       : "SELECT (SELECT count(*) FROM pragma_foreign_key_list("
+                                         "'devices')) + (SELECT count(*) FROM"
+                                         " pragma_foreign_key_list('lifecycle_events'))",
+                                &n),
+                         0);
+        assert_int_equal(n, sl_test_pg() ? 0 : 4);
     }
 }
 
