@@ -224,18 +224,22 @@ static int apply_event(struct replay *r, const struct pending_event *e)
     return r->failed;
 }
 
+/* Applies the oldest event waiting in the ring (there is one); nonzero stops. */
+static int apply_oldest(struct replay *r)
+{
+    const struct pending_event *e = &r->ahead[r->ahead_head];
+    r->ahead_head = (r->ahead_head + 1) % PROG_EVENT_AHEAD;
+    r->ahead_n--;
+    return apply_event(r, e); /* e's slot is refilled only after this */
+}
+
 /* Applies the events still waiting in the ring, oldest first. */
 static int apply_ahead(struct replay *r)
 {
-    while (r->ahead_n > 0) {
-        const struct pending_event *e = &r->ahead[r->ahead_head];
-        r->ahead_head = (r->ahead_head + 1) % PROG_EVENT_AHEAD;
-        r->ahead_n--;
-        int stop = apply_event(r, e);
-        if (stop)
-            return stop;
-    }
-    return 0;
+    int stop = 0;
+    while (stop == 0 && r->ahead_n > 0)
+        stop = apply_oldest(r);
+    return stop;
 }
 
 static int replay_cb(const struct sl_replay_row *row, void *vctx)
@@ -251,10 +255,7 @@ static int replay_cb(const struct sl_replay_row *row, void *vctx)
         return 0; /* an unreadable event cannot be placed in time: skipped */
     /* The oldest waiting event is applied first, so the order is the history's. */
     if (r->ahead_n == PROG_EVENT_AHEAD) {
-        const struct pending_event *e = &r->ahead[r->ahead_head];
-        r->ahead_head = (r->ahead_head + 1) % PROG_EVENT_AHEAD;
-        r->ahead_n--;
-        int stop = apply_event(r, e);
+        int stop = apply_oldest(r);
         if (stop)
             return stop;
     }
