@@ -1,11 +1,15 @@
 /* agents_page.c - the dashboard's Agents page: every enrolled agent with its
  * state (ok, stale, revoked), last visit, version and spool; a programme
- * admin over all sites may revoke one. The agents' own endpoint is
- * agent_api.c. */
+ * admin over all sites may revoke one. Below, the verification requests
+ * (pending, and the latest done with their outcome); an admin of a site may
+ * queue one for its agent, as `sightline agents verify` does. The agents' own
+ * endpoint is agent_api.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/agents.h"
+#include "store/verifications.h"
 #include "util/str.h"
 #include "util/timeutil.h"
 #include "web/internal.h"
@@ -43,6 +47,96 @@ static int agent_row(const struct sl_agent *a, void *ctx)
     return 0;
 }
 
+#define DONE_SHOWN 20 /* the latest done requests listed */
+
+struct reqs {
+    struct web_req *r;
+    struct sl_verify_req *done; /* a ring of the latest DONE_SHOWN */
+    size_t n_done, n_pending;
+};
+
+static void req_row(struct sl_buf *b, const struct sl_verify_req *q)
+{
+    char id[24], at[SL_ISO_LEN], done[SL_ISO_LEN] = "";
+    snprintf(id, sizeof id, "%lld", (long long)q->id);
+    sl_time_iso(q->requested_at, at);
+    if (q->done)
+        sl_time_iso(q->done_at, done);
+    web_escf(b, "<tr class=\"verify-%s\">", q->done ? "done" : "pending");
+    const char *cells[] = {id, q->site, q->done ? "done" : "pending", at, q->requested_by,
+                           q->agent, done, q->outcome};
+    web_cells(b, cells, sizeof cells / sizeof cells[0]);
+    sl_buf_append_str(b, "</tr>");
+}
+
+static int on_req(const struct sl_verify_req *q, void *ctx)
+{
+    struct reqs *c = ctx;
+    if (!q->done) { /* pending ones are few (at most 16 a site) and listed as read */
+        req_row(&c->r->resp.body, q);
+        c->n_pending++;
+    } else {
+        c->done[c->n_done++ % DONE_SHOWN] = *q;
+    }
+    return 0;
+}
+
+struct site_opts {
+    struct web_req *r;
+    size_t n;
+};
+
+static int site_option(const struct sl_site *site, void *ctx)
+{
+    struct site_opts *o = ctx;
+    struct sl_site_ref ref = {site->id, "", ""};
+    sl_strlcpy(ref.name, site->name, sizeof ref.name);
+    sl_strlcpy(ref.department, site->department, sizeof ref.department);
+    if (!sl_roles_allow(&o->r->roles, SL_ROLE_ADMIN, &ref))
+        return 0;
+    sl_buf_append_str(&o->r->resp.body, "<option>");
+    web_esc(&o->r->resp.body, site->name);
+    sl_buf_append_str(&o->r->resp.body, "</option>");
+    o->n++;
+    return 0;
+}
+
+/* The verification requests, and the form that queues one. 0 or -1. */
+static int verifications(struct web_req *r)
+{
+    struct sl_buf *b = &r->resp.body;
+    sl_buf_append_str(b, "<h2>Verification requests</h2><p>A site's agent runs a request at its "
+                         "next configuration pull: it rescans the site's networks, less its "
+                         "exclusions, and the server reconciles what it saw as <code>sightline "
+                         "verify</code> would (removed and not seen: verified absent; seen: "
+                         "reappeared).</p><table id=\"verifications\"><tr><th>Request</th>"
+                         "<th>Site</th><th>State</th><th>Requested</th><th>By</th><th>Agent</th>"
+                         "<th>Done</th><th>Outcome</th></tr>");
+    struct reqs c = {r, calloc(DONE_SHOWN, sizeof *c.done), 0, 0};
+    struct sl_err err = {0};
+    if (c.done == NULL || sl_store_verify_req_list(r->s, 0, false, on_req, &c, &err) != 0) {
+        free(c.done);
+        return -1;
+    }
+    size_t shown = c.n_done < DONE_SHOWN ? c.n_done : DONE_SHOWN;
+    for (size_t i = 0; i < shown; i++) /* newest first */
+        req_row(b, &c.done[(c.n_done - 1 - i) % DONE_SHOWN]);
+    free(c.done);
+    web_escf(b, "</table><p>%zu pending; %zu done (the latest %zu shown).</p>", c.n_pending,
+             c.n_done, shown);
+    size_t mark = b->len;
+    sl_buf_append_str(b, "<form method=\"post\" action=\"/agents/verify\">");
+    web_csrf_field(r);
+    sl_buf_append_str(b, "<label>Verify site <select name=\"site\">");
+    struct site_opts o = {r, 0};
+    if (sl_store_site_list(r->s, site_option, &o, &err) != 0)
+        return -1;
+    sl_buf_append_str(b, "</select></label> <button>Queue a verification</button></form>");
+    if (o.n == 0) /* not an admin of any site: no form */
+        b->len = mark;
+    return 0;
+}
+
 void web_page_agents(struct web_req *r)
 {
     if (!sl_roles_have(&r->roles, SL_ROLE_AUDITOR | SL_ROLE_ADMIN)) {
@@ -64,6 +158,11 @@ void web_page_agents(struct web_req *r)
         return;
     }
     sl_buf_append_str(b, "</table>");
+    if (verifications(r) != 0) {
+        sl_buf_reset(b);
+        web_error(r, 503, "The verification requests cannot be read just now.");
+        return;
+    }
     web_page_end(r);
 }
 
@@ -89,4 +188,42 @@ void web_action_agent_revoke(struct web_req *r)
         web_json(r, 200, json_pack("{s:s}", "revoked", name));
     else
         web_redirect(r, "/agents");
+}
+
+/* POST /agents/verify (site=NAME): an admin of that site queues a
+ * verification for its agent (audited agent.verify_request). */
+void web_action_agent_verify(struct web_req *r)
+{
+    const char *name = web_field(r, "site");
+    if (name == NULL || name[0] == '\0') {
+        web_error(r, 400, "Which site?");
+        return;
+    }
+    struct sl_site site = {0};
+    struct sl_err err = {0};
+    int got = sl_store_site_get(r->s, name, &site, &err);
+    struct sl_site_ref ref = {site.id, "", ""};
+    sl_strlcpy(ref.name, site.name, sizeof ref.name);
+    sl_strlcpy(ref.department, site.department, sizeof ref.department);
+    sl_site_free(&site);
+    if (got < 0) {
+        web_error(r, 503, "The register cannot be read just now.");
+        return;
+    }
+    if (got == 0 || !sl_roles_allow(&r->roles, SL_ROLE_ADMIN, &ref)) {
+        /* the same answer for a site that does not exist and one not yours */
+        web_error(r, 403, "Only an admin of the site may queue its verification.");
+        return;
+    }
+    int64_t id = 0;
+    if (sl_store_verify_req_add(r->s, ref.id, r->user.name, &id, &err) != 0) {
+        if (err.kind == SL_ERR_INVALID)
+            web_error(r, 409, err.msg);
+        else
+            web_error(r, 503, "The request could not be queued just now.");
+    } else if (r->api) {
+        web_json(r, 200, json_pack("{s:I, s:s}", "request", (json_int_t)id, "site", ref.name));
+    } else {
+        web_redirect(r, "/agents");
+    }
 }

@@ -170,6 +170,7 @@ void web_bulk_apply(struct web_req *r);
 /* ---- agents_page.c: the site agents (list, revoke) ---- */
 void web_page_agents(struct web_req *r);
 void web_action_agent_revoke(struct web_req *r);
+void web_action_agent_verify(struct web_req *r);
 
 /* ---- vehicles_page.c, vehicle_page.c, vehicle_actions.c: the fleet ---- */
 /* GET /vehicles (and /api/v1/vehicles): the list, filtered, sorted, paged. */

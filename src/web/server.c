@@ -265,6 +265,8 @@ static void route_signed_in(struct web_req *r)
         web_page_agents(r);
     else if (!get && strcmp(r->path, "/agents/revoke") == 0)
         web_action_agent_revoke(r);
+    else if (!get && strcmp(r->path, "/agents/verify") == 0)
+        web_action_agent_verify(r);
     else if (get && strcmp(r->path, "/admin") == 0)
         web_page_admin(r);
     else if (!get && sl_str_starts_with(r->path, "/admin/"))

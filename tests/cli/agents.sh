@@ -158,6 +158,26 @@ check "the Agents page for an admin" 200 "$(c admin -o "$T/agents.html" -w '%{ht
 has "$T/agents.html" "site-a"
 has "$T/agents.html" ">Revoke</button>"
 check "not for a viewer" 403 "$(c viewer -o /dev/null -w '%{http_code}' $B/agents)"
+# Verification requests on the page: an admin of the site queues one (as `agents verify`).
+has "$T/agents.html" "<h2>Verification requests</h2>"
+has "$T/agents.html" "<option>Site A</option>"
+check "a viewer cannot queue a verification" 403 "$(c viewer -o /dev/null -w '%{http_code}' \
+    -H "X-CSRF-Token: $(csrf viewer)" --data-urlencode "site=Site A" $B/agents/verify)"
+check "nor anyone without the CSRF token" 403 "$(c admin -o /dev/null -w '%{http_code}' \
+    --data-urlencode "site=Site A" $B/agents/verify)"
+check "nor for a site not in the register" 403 "$(c admin -o /dev/null -w '%{http_code}' \
+    -H "X-CSRF-Token: $(csrf admin)" --data-urlencode "site=Nowhere" $B/agents/verify)"
+check "nothing queued so far" 0 "$(count agent_verifications)"
+check "the admin queues a verification of Site A" 303 "$(c admin -o /dev/null -w '%{http_code}' \
+    -H "X-CSRF-Token: $(csrf admin)" --data-urlencode "site=Site A" $B/agents/verify)"
+check "one pending request for Site A, by the admin" "pending|admin" "$(sql "SELECT v.state || '|' || \
+    v.requested_by FROM agent_verifications v JOIN sites s ON s.id = v.site_id WHERE s.name = 'Site A'")"
+check "audited" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'agent.verify_request'")"
+c admin -o "$T/agents.html" $B/agents
+has "$T/agents.html" 'class="verify-pending"'
+has "$T/agents.html" "1 pending; 0 done"
+expect 0 "the command line lists it too" "$SL" agents verifications --json
+has "$T/out" '"requested_by": "admin"'
 check "a viewer cannot revoke" 403 "$(c viewer -o /dev/null -w '%{http_code}' -H "X-CSRF-Token: $(csrf viewer)" \
     --data-urlencode agent=site-a $B/agents/revoke)"
 check "no revocation without the CSRF token" 403 "$(c admin -o /dev/null -w '%{http_code}' \

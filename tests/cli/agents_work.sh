@@ -26,6 +26,7 @@ x=$(echo "$addrs" | sed -n 2p)
 expect 0 "exclude an address of the site" "$SL" sites exclude "Work House" "$x" --reason "not ours to probe"
 
 expect 0 "a token" "$SL" agents token --site "Work House" --schedule 1h --out "$T/tok"
+add_user admin --grant programme-admin
 chmod 755 "$T"
 chown -R nobody "$T"
 serve_start serve --http --listen 127.0.0.1:8080 --agent-listen 127.0.0.1:9443
@@ -98,6 +99,14 @@ has "$T/out" '"reappeared": 1'
 has "$T/out" '"agent": "work-1"'
 expect 0 "no request pending" "$SL" agents list
 lacks "$T/out" "pending"
+# The dashboard's Agents page lists the done request with its agent and outcome.
+B=http://127.0.0.1:8080
+check "admin signs in" 303 "$(login admin)"
+check "the Agents page" 200 "$(c admin -o "$T/agents.html" -w '%{http_code}' $B/agents)"
+has "$T/agents.html" '<tr class="verify-done"><td>1</td><td>Work House</td><td>done</td>'
+has "$T/agents.html" '<td>work-1</td>'
+has "$T/agents.html" '&quot;verified_absent&quot;:1'
+has "$T/agents.html" "0 pending; 1 done (the latest 1 shown)"
 expect 0 "the next run does not verify again" "$SL" agent run --state "$T/a" --once --timeout 1500
 lacks "$T/err" "verifying"
 check "still one outcome" 1 "$(sql "SELECT count(*) FROM audit_log WHERE action = 'agent.verify_done'")"
