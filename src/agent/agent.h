@@ -47,6 +47,8 @@ struct sl_agent_run_opts {
     const char *config_file;
     const char *monitor_iface;    /* NULL, or the passive monitor on this interface: its
                                      alerts about the sites' stations are spooled and sent */
+    const char *monitor_user;     /* with monitor_iface: the user the agent becomes once the
+                                     capture is open (NULL: it stays, without capabilities) */
     unsigned retry_max;           /* seconds: the longest wait between attempts */
     double rate;                  /* probes per second of its scans; 0 = the default */
     unsigned timeout_ms;          /* per exchange; 0 = the default */

@@ -88,9 +88,14 @@ struct agent_watch_stat {
 /* Opens iface (live, needs CAP_NET_RAW) and runs monitor/ on it in a thread,
  * the stations judged under the configuration's first site's tier, with what
  * STATE_DIR/monitor-state.json kept from the last run (an alert written then
- * is not written again). 0 or -1. */
+ * is not written again). Between opening the capture and starting the thread
+ * the whole process gives up every capability and, with user, becomes that
+ * user (util/privdrop.h; the agent needs no privilege but the capture's, and
+ * the thread reading hostile traffic must not hold one); STATE_DIR must then
+ * be writable. report gets the drop's log line. 0 or -1. */
 int agent_watch_start(struct agent_watch **out, const char *iface, const json_t *config,
-                      const char *state_dir, struct sl_err *err);
+                      const char *state_dir, const char *user, char *report, size_t report_n,
+                      struct sl_err *err);
 /* Appends the alert records written since the last call to into; returns
  * how many (0 when into has no room: they wait). */
 size_t agent_watch_take(struct agent_watch *w, struct sl_buf *into, struct agent_watch_stat *st);

@@ -526,8 +526,11 @@ static int watch_turn(struct runner *r, struct sl_err *err)
     if (r->o->monitor_iface == NULL || r->config == NULL || r->records != 0)
         return 0; /* (records: a scan's batch left open by a failure: never mixed) */
     if (r->watch == NULL) {
-        if (agent_watch_start(&r->watch, r->o->monitor_iface, r->config, r->o->dir, err) != 0)
+        char report[512] = "";
+        if (agent_watch_start(&r->watch, r->o->monitor_iface, r->config, r->o->dir,
+                              r->o->monitor_user, report, sizeof report, err) != 0)
             return -1;
+        say(r, "monitor: %s", report);
         say(r, "monitor: watching %s", r->o->monitor_iface);
     }
     struct agent_watch_stat st;

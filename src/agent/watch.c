@@ -3,11 +3,15 @@
  * sites kept as a batch record (monitor/agent_alerts.h) until run.c spools
  * it. Its stations and alerts' deduplication are kept in
  * STATE/monitor-state.json across restarts (saved when it stops). The monitor's engine is monitor/'s; nothing here decodes traffic. */
+#include <errno.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/internal.h"
@@ -175,8 +179,46 @@ void agent_watch_stop(struct agent_watch *w)
     free(w);
 }
 
+static uid_t hand_uid;
+static gid_t hand_gid;
+
+static int hand_over(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return lchown(path, hand_uid, hand_gid) == 0 ? 0 : -1;
+}
+
+/* Gives up the capture's privileges before any thread reads from it. With a
+ * user, the state directory (key, certificates, spool, monitor state: what the
+ * agent reads and writes from now on) is handed to that user first, links
+ * never followed (FTW_PHYS). */
+static int drop(const char *user, const char *state_dir, char *report, size_t report_n,
+                struct sl_err *err)
+{
+    if (user != NULL) {
+        const struct passwd *pw = getpwnam(user);
+        if (pw == NULL)
+            return sl_err_set(err, "--user %s: no such user", user);
+        hand_uid = pw->pw_uid;
+        hand_gid = pw->pw_gid;
+        if (nftw(state_dir, hand_over, 16, FTW_PHYS) != 0)
+            return sl_err_set(err, "--user %s: cannot hand %s over to it: %s", user, state_dir,
+                              strerror(errno));
+    }
+    if (sl_drop_privileges(user, report, report_n, err) != 0)
+        return -1;
+    if (access(state_dir, W_OK | X_OK) != 0)
+        return sl_err_set(err, "%s%s cannot write the agent's state directory %s",
+                          user != NULL ? "--user " : "the agent without capabilities",
+                          user != NULL ? user : "", state_dir);
+    return 0;
+}
+
 int agent_watch_start(struct agent_watch **out, const char *iface, const json_t *config,
-                      const char *state_dir, struct sl_err *err)
+                      const char *state_dir, const char *user, char *report, size_t report_n,
+                      struct sl_err *err)
 {
     struct agent_watch *w = calloc(1, sizeof *w);
     *out = NULL;
@@ -185,7 +227,7 @@ int agent_watch_start(struct agent_watch **out, const char *iface, const json_t 
     snprintf(w->state, sizeof w->state, "%s/monitor-state.json", state_dir);
     pthread_mutex_init(&w->lock, NULL);
     sl_buf_init(&w->pending, WATCH_PENDING_MAX);
-    if (open_all(w, iface, config, err) != 0 ||
+    if (open_all(w, iface, config, err) != 0 || drop(user, state_dir, report, report_n, err) != 0 ||
         pthread_create(&w->th, NULL, watch_main, w) != 0) {
         agent_watch_stop(w);
         return sl_err_prefix(err, "--monitor %s", iface);

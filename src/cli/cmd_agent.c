@@ -95,6 +95,7 @@ static int agent_run(int argc, char **argv)
         {"connect-timeout", required_argument, NULL, 'C'},
         {"renew-window", required_argument, NULL, 'W'},
         {"monitor", required_argument, NULL, 'M'},
+        {"user", required_argument, NULL, 'U'},
         {NULL, 0, NULL, 0},
     };
     struct sl_agent_run_opts o = {.dir = DEFAULT_STATE, .spool_max = 1024ull << 20,
@@ -145,10 +146,12 @@ static int agent_run(int argc, char **argv)
                 return sl_cli_usage_error(cmd, "--renew-window takes 0 to 99 (per cent)");
             break;
         case 'M': o.monitor_iface = optarg; break;
+        case 'U': o.monitor_user = optarg; break;
         case 'h':
             printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
                    "          [--rate N] [--timeout MS] [--connect-timeout MS] [--batch-devices N]\n"
-                   "          [--renew-window PERCENT] [--monitor IFACE] [--offline CONFIG]\n\n"
+                   "          [--renew-window PERCENT] [--monitor IFACE [--user USER]]\n"
+                   "          [--offline CONFIG]\n\n"
                    "Runs the agent: pulls its configuration from the server (its sites'\n"
                    "networks and schedule), scans them on schedule, spools the results as\n"
                    "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
@@ -166,7 +169,10 @@ static int agent_run(int argc, char **argv)
                    "--monitor IFACE: also run the passive monitor (as `sightline monitor`) on\n"
                    "IFACE (needs CAP_NET_RAW); its alerts about stations of the agent's sites\n"
                    "(a prohibited device, one back after removal, calls to its vendor's\n"
-                   "cloud) are spooled as signed batches and sent to the central register.\n",
+                   "cloud) are spooled as signed batches and sent to the central register.\n"
+                   "Once the capture is open the agent gives up every capability (it needs\n"
+                   "none but the capture's) and, with --user USER, becomes USER, who must be\n"
+                   "able to write STATE.\n",
                    cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
@@ -174,6 +180,9 @@ static int agent_run(int argc, char **argv)
     }
     if (optind != argc)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (o.monitor_user != NULL && o.monitor_iface == NULL)
+        return sl_cli_usage_error(cmd, "--user is for --monitor (the capture is the only "
+                                       "privilege the agent needs)");
     struct sl_err err = {0};
     stop_flag = 0;
     sl_cli_catch_signals(on_signal);

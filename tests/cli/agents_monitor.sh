@@ -45,11 +45,20 @@ expect 0 "the agent enrols" "$SL" agent enrol --server $U --token-file "$T/tok" 
 alerts() { sql "SELECT count(*) FROM alerts WHERE $1"; }
 
 # ---- the agent watches; the frames arrive; the alerts reach the register ----
+expect 2 "--user is for --monitor" "$SL" agent run --state "$T/a" --user nobody --once
 : >"$T/agent.log"
-"$SL" agent run --state "$T/a" --monitor slam0 --timeout 300 --connect-timeout 100 2>"$T/agent.log" &
+# Once the capture is open the agent holds no capability and, with --user, runs as that
+# user, to whom it has handed its state directory (key, certificates, spool).
+"$SL" agent run --state "$T/a" --monitor slam0 --user nobody --timeout 300 --connect-timeout 100 \
+    2>"$T/agent.log" &
 AGENT=$!
 on_exit "kill $AGENT 2>/dev/null"
 wait_for "$T/agent.log" "monitor: watching slam0" || { cat "$T/agent.log"; die "the monitor did not start"; }
+has "$T/agent.log" "now running as user nobody"
+check "the agent runs as nobody" "$(id -u nobody)" "$(awk '/^Uid:/ {print $3}' /proc/$AGENT/status)"
+check "without any capability" 0000000000000000 "$(awk '/^CapEff:/ {print $2}' /proc/$AGENT/status)"
+check "nor any to take back" 0000000000000000 "$(awk '/^CapPrm:/ {print $2}' /proc/$AGENT/status)"
+check "its key is nobody's now" nobody "$(stat -c %U "$T/a/agent-key.pem")"
 wait_for "$T/agent.log" "scan done" || { cat "$T/agent.log"; die "the agent's scan did not end"; }
 sent=$(inject "$P/discovery.pcap" slam1)
 ok "sent $sent frames"
@@ -75,6 +84,7 @@ check "the unknown cameras at .33 and .34 are flagged" 2 "$(alerts "signature_id
 has "$T/serve.err" "agent 'watcher' alert batch"
 check "the agent's spool is empty" 0 "$(ls "$T/a/spool" | grep -c '\.batch$')"
 
+chown -R "$(id -un)" "$T/a" # the runs below stay this user (without capabilities)
 # ---- restarted, the agent does not send what it sent before ----
 [ -s "$T/a/monitor-state.json" ] && ok "the monitor's state is kept" || bad "no monitor state"
 n_before=$(alerts "1 = 1")
