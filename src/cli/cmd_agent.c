@@ -83,6 +83,36 @@ static int parse_window(const char *arg, unsigned *pct)
     return 0;
 }
 
+static void agent_run_help(const char *cmd)
+{
+    printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
+           "          [--rate N] [--timeout MS] [--connect-timeout MS] [--batch-devices N]\n"
+           "          [--renew-window PERCENT] [--monitor IFACE [--user USER]]\n"
+           "          [--offline CONFIG]\n\n"
+           "Runs the agent: pulls its configuration from the server (its sites'\n"
+           "networks and schedule), scans them on schedule, spools the results as\n"
+           "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
+           "server acknowledged it) and posts them over mutual TLS, retrying with\n"
+           "exponential backoff and jitter up to --retry-max (default 300 s). A spool\n"
+           "over --spool-max (default 1 GiB) starts no new scan until it drains;\n"
+           "nothing is ever dropped. --once: one scan, then exit once the spool is\n"
+           "empty. SIGTERM or SIGINT stops it (a scan in progress is cut short and\n"
+           "what it found is spooled). --offline CONFIG: an air-gapped site: the\n"
+           "configuration from a file (the server's /agent/v1/config form), no\n"
+           "connection at all; carry STATE/spool to `sightline import --spool`.\n"
+           "--rate, --timeout, --connect-timeout: as `sightline scan`'s.\n"
+           "--renew-window PERCENT: renew the agent's certificate over its mutual TLS\n"
+           "once it is in the last PERCENT per cent of its life (default 33; 0 never).\n"
+           "--monitor IFACE: also run the passive monitor (as `sightline monitor`) on\n"
+           "IFACE (needs CAP_NET_RAW); its alerts about stations of the agent's sites\n"
+           "(a prohibited device, one back after removal, calls to its vendor's\n"
+           "cloud) are spooled as signed batches and sent to the central register.\n"
+           "Once the capture is open the agent gives up every capability (it needs\n"
+           "none but the capture's) and, with --user USER, becomes USER, to whom it\n"
+           "first hands STATE (keep the same --user from then on).\n",
+           cmd);
+}
+
 static int agent_run(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -148,32 +178,7 @@ static int agent_run(int argc, char **argv)
         case 'M': o.monitor_iface = optarg; break;
         case 'U': o.monitor_user = optarg; break;
         case 'h':
-            printf("Usage: %s [--state DIR] [--once] [--spool-max BYTES] [--retry-max SECONDS]\n"
-                   "          [--rate N] [--timeout MS] [--connect-timeout MS] [--batch-devices N]\n"
-                   "          [--renew-window PERCENT] [--monitor IFACE [--user USER]]\n"
-                   "          [--offline CONFIG]\n\n"
-                   "Runs the agent: pulls its configuration from the server (its sites'\n"
-                   "networks and schedule), scans them on schedule, spools the results as\n"
-                   "signed batches in STATE/spool (fsync'd; a batch is deleted only once the\n"
-                   "server acknowledged it) and posts them over mutual TLS, retrying with\n"
-                   "exponential backoff and jitter up to --retry-max (default 300 s). A spool\n"
-                   "over --spool-max (default 1 GiB) starts no new scan until it drains;\n"
-                   "nothing is ever dropped. --once: one scan, then exit once the spool is\n"
-                   "empty. SIGTERM or SIGINT stops it (a scan in progress is cut short and\n"
-                   "what it found is spooled). --offline CONFIG: an air-gapped site: the\n"
-                   "configuration from a file (the server's /agent/v1/config form), no\n"
-                   "connection at all; carry STATE/spool to `sightline import --spool`.\n"
-                   "--rate, --timeout, --connect-timeout: as `sightline scan`'s.\n"
-                   "--renew-window PERCENT: renew the agent's certificate over its mutual TLS\n"
-                   "once it is in the last PERCENT per cent of its life (default 33; 0 never).\n"
-                   "--monitor IFACE: also run the passive monitor (as `sightline monitor`) on\n"
-                   "IFACE (needs CAP_NET_RAW); its alerts about stations of the agent's sites\n"
-                   "(a prohibited device, one back after removal, calls to its vendor's\n"
-                   "cloud) are spooled as signed batches and sent to the central register.\n"
-                   "Once the capture is open the agent gives up every capability (it needs\n"
-                   "none but the capture's) and, with --user USER, becomes USER, who must be\n"
-                   "able to write STATE.\n",
-                   cmd);
+            agent_run_help(cmd);
             return SL_EXIT_OK;
         default: return sl_cli_bad_option(cmd);
         }
