@@ -90,19 +90,6 @@ has "$T/out" "applied before, skipped"
 check "nothing applied twice" "$ev1" "$(count evidence)"
 
 # ---- batches over the wire ----
-resign() { # IN KEY UID OUT: the header's agent set to UID, signed with KEY
-    python3 - "$1" "$3" >"$4.body" <<'PY'
-import json, sys
-lines = open(sys.argv[1], "rb").read().split(b"\n")[:-2]
-h = json.loads(lines[0]); h["agent"] = sys.argv[2]
-import uuid; h["batch"] = str(uuid.uuid4())
-sys.stdout.write(json.dumps(h, separators=(",", ":"), sort_keys=True) + "\n")
-sys.stdout.flush()
-sys.stdout.buffer.write(b"\n".join(lines[1:]) + b"\n")
-PY
-    sig=$(openssl dgst -sha256 -sign "$2" "$4.body" | base64 -w0)
-    { cat "$4.body"; printf '{"alg":"ecdsa-p256-sha256","sig":"%s","type":"signature"}\n' "$sig"; } >"$4"
-}
 resign "$T/good.batch" "$T/a/agent-key.pem" "$uidA" "$T/fresh.batch"
 check "a fresh batch is applied" 200 "$(code $A --data-binary @"$T/fresh.batch" $U/agent/v1/batch)"
 has "$T/resp" '"applied":true'
