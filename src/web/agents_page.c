@@ -89,9 +89,8 @@ struct site_opts {
 static int site_option(const struct sl_site *site, void *ctx)
 {
     struct site_opts *o = ctx;
-    struct sl_site_ref ref = {site->id, "", ""};
-    sl_strlcpy(ref.name, site->name, sizeof ref.name);
-    sl_strlcpy(ref.department, site->department, sizeof ref.department);
+    struct sl_site_ref ref;
+    web_site_ref_of(site, &ref);
     if (!sl_roles_allow(&o->r->roles, SL_ROLE_ADMIN, &ref))
         return 0;
     sl_buf_append_str(&o->r->resp.body, "<option>");
@@ -202,9 +201,8 @@ void web_action_agent_verify(struct web_req *r)
     struct sl_site site = {0};
     struct sl_err err = {0};
     int got = sl_store_site_get(r->s, name, &site, &err);
-    struct sl_site_ref ref = {site.id, "", ""};
-    sl_strlcpy(ref.name, site.name, sizeof ref.name);
-    sl_strlcpy(ref.department, site.department, sizeof ref.department);
+    struct sl_site_ref ref;
+    web_site_ref_of(&site, &ref);
     sl_site_free(&site);
     if (got < 0) {
         web_error(r, 503, "The register cannot be read just now.");

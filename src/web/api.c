@@ -65,9 +65,8 @@ static int on_site(const struct sl_site *s, void *vctx)
 {
     struct web_req *r = ((void **)vctx)[0];
     json_t *a = ((void **)vctx)[1];
-    struct sl_site_ref ref = {.id = s->id};
-    sl_strlcpy(ref.name, s->name, sizeof ref.name);
-    sl_strlcpy(ref.department, s->department, sizeof ref.department);
+    struct sl_site_ref ref;
+    web_site_ref_of(s, &ref);
     if (!sl_roles_allow(&r->roles, SL_ROLE_ANY, &ref))
         return 0;
     json_t *nets = json_array();

@@ -118,9 +118,7 @@ static int bulk_collect(struct web_req *r, const struct sl_change *c, struct bul
             if (it->d.site_id > 0) {
                 if (sl_store_site_get_id(r->s, it->d.site_id, &site, &err) != 1)
                     return 503;
-                ref.id = site.id;
-                sl_strlcpy(ref.name, site.name, sizeof ref.name);
-                sl_strlcpy(ref.department, site.department, sizeof ref.department);
+                web_site_ref_of(&site, &ref);
                 sl_site_free(&site);
             }
         }

@@ -200,6 +200,8 @@ void web_figure_cells(struct sl_buf *b, const json_t *obj, const char *prefix,
                       const char *const *keys, size_t n, bool numeric);
 /* The site's name and department for the role checks (id 0 or absent: none). 0 or -1. */
 int web_site_ref(struct web_req *r, int64_t site_id, struct sl_site_ref *ref);
+/* A site of the register as the role checks see it (name, department, id). */
+void web_site_ref_of(const struct sl_site *site, struct sl_site_ref *ref);
 
 /* ---- api.c ---- */
 void web_api(struct web_req *r);

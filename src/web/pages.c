@@ -17,6 +17,14 @@
 
 /* ---- shared reads ---------------------------------------------------------------- */
 
+void web_site_ref_of(const struct sl_site *site, struct sl_site_ref *ref)
+{
+    memset(ref, 0, sizeof *ref);
+    ref->id = site->id;
+    sl_strlcpy(ref->name, site->name, sizeof ref->name);
+    sl_strlcpy(ref->department, site->department, sizeof ref->department);
+}
+
 int web_site_ref(struct web_req *r, int64_t site_id, struct sl_site_ref *ref)
 {
     memset(ref, 0, sizeof *ref);
@@ -28,9 +36,7 @@ int web_site_ref(struct web_req *r, int64_t site_id, struct sl_site_ref *ref)
     if (got < 0)
         return -1;
     if (got == 1) {
-        ref->id = site.id;
-        sl_strlcpy(ref->name, site.name, sizeof ref->name);
-        sl_strlcpy(ref->department, site.department, sizeof ref->department);
+        web_site_ref_of(&site, ref);
         sl_site_free(&site);
     }
     return 0;
@@ -69,9 +75,8 @@ struct vis_ctx {
 static int on_visible_site(const struct sl_site *s, void *vctx)
 {
     struct vis_ctx *c = vctx;
-    struct sl_site_ref ref = {.id = s->id};
-    sl_strlcpy(ref.name, s->name, sizeof ref.name);
-    sl_strlcpy(ref.department, s->department, sizeof ref.department);
+    struct sl_site_ref ref;
+    web_site_ref_of(s, &ref);
     if (!sl_roles_allow(&c->r->roles, SL_ROLE_ANY, &ref))
         return 0;
     if (SL_GROW(c->ids, c->cap, c->n + 1, 64) != 0) {
@@ -422,9 +427,8 @@ struct sites_ctx {
 static int on_site_row(const struct sl_site *s, void *vctx)
 {
     struct sites_ctx *c = vctx;
-    struct sl_site_ref ref = {.id = s->id};
-    sl_strlcpy(ref.name, s->name, sizeof ref.name);
-    sl_strlcpy(ref.department, s->department, sizeof ref.department);
+    struct sl_site_ref ref;
+    web_site_ref_of(s, &ref);
     if (!sl_roles_allow(&c->r->roles, SL_ROLE_ANY, &ref))
         return 0;
     sl_buf_append_str(c->b, "<tr><td><a href=\"/devices?site=");
